@@ -1,0 +1,44 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test bench lint stop messages
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## Serve the app with demo data at http://$(HOST):$(PORT), with a Celery worker alongside.
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "Starting the Celery worker (log: var/worker.log)"
+	$(BIN)/celery -A config worker --beat --concurrency 1 --loglevel INFO --logfile var/worker.log \
+		--schedule var/celerybeat-schedule --detach --pidfile var/worker.pid
+	@echo "Open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		status=$$?; kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit $$status
+
+## Create the environment and run the whole test suite.
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/pip install --quiet ruff
+	$(BIN)/ruff check .
+
+## Rebuild the translation catalogues after changing user-facing strings.
+messages: install
+	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+## Stop the embedded PostgreSQL and Redis servers and the background worker.
+stop:
+	-kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null
+	$(BIN)/python -c "from pathlib import Path; from config import embedded; embedded.stop(Path('.').resolve())"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import apis
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", apis.SignUpApi.as_view(), name="signup"),
+    path("login/", apis.LoginApi.as_view(), name="login"),
+    path("logout/", apis.LogoutApi.as_view(), name="logout"),
+    path("token/", apis.TokenApi.as_view(), name="token"),
+    path("me/", apis.MeApi.as_view(), name="me"),
+    path("password/", apis.PasswordChangeApi.as_view(), name="password-change"),
+]

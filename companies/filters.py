@@ -1,0 +1,44 @@
+import django_filters
+from django.db.models import CharField, F, Func, Q, Value
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("search"))
+    technology = django_filters.CharFilter(method="filter_technology", label=_("technology"))
+    domain = django_filters.CharFilter(method="filter_domain", label=_("domain"))
+    verified = django_filters.BooleanFilter(field_name="is_verified", label=_("verified"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my companies"))
+
+    class Meta:
+        model = Company
+        fields = ["q", "technology", "domain", "verified", "mine"]
+
+    def filter_text(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=term) | Q(summary__icontains=term) | Q(description__icontains=term)
+            )
+        return queryset
+
+    def filter_technology(self, queryset, name, value):
+        return _filter_tags(queryset, "technologies", value)
+
+    def filter_domain(self, queryset, name, value):
+        return _filter_tags(queryset, "domains", value)
+
+    def filter_mine(self, queryset, name, value):
+        user = self.request.user if self.request else None
+        if not value:
+            return queryset
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(memberships__user=user)
+
+
+def _filter_tags(queryset, field: str, value: str):
+    """Case-insensitive substring match on any tag: "vision" finds "computer vision"."""
+    joined = Func(F(field), Value("|"), function="array_to_string", output_field=CharField())
+    return queryset.alias(**{f"{field}_joined": joined}).filter(**{f"{field}_joined__icontains": value})

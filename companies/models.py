@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MEMBER = "member", _("Member")
+
+
+class CompanyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CompanyQuerySet":
+        """Verified companies are public; a company's own members and staff see it before that."""
+        if user is not None and user.is_authenticated:
+            if user.is_city_staff:
+                return self
+            return self.filter(Q(is_verified=True) | Q(memberships__user=user)).distinct()
+        return self.filter(is_verified=True)
+
+
+class Company(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(8000)]
+    )
+    website = models.URLField(_("website"), blank=True)
+    technologies = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("technologies"), default=list, blank=True,
+        size=30,
+    )
+    domains = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("domains"), default=list, blank=True,
+        size=30,
+    )
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language.choices), verbose_name=_("languages"),
+        default=list, blank=True,
+    )
+    is_verified = models.BooleanField(_("verified"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_member(self, user) -> bool:
+        return user.is_authenticated and self.memberships.filter(user=user).exists()
+
+    def is_owner(self, user) -> bool:
+        return (
+            user.is_authenticated
+            and self.memberships.filter(user=user, role=MemberRole.OWNER).exists()
+        )
+
+    def can_be_edited_by(self, user) -> bool:
+        # Only the company speaks for itself; staff verify but do not rewrite profiles.
+        return self.is_member(user)
+
+    def can_manage_members(self, user) -> bool:
+        return self.is_owner(user)
+
+    @property
+    def embedding_text(self) -> str:
+        parts = [self.name, self.summary, self.description]
+        if self.technologies:
+            parts.append(", ".join(self.technologies))
+        if self.domains:
+            parts.append(", ".join(self.domains))
+        parts.extend(f"{ref.title}: {ref.description}" for ref in self.references.all())
+        return "\n".join(part for part in parts if part)
+
+
+class CompanyReference(models.Model):
+    """A past project, the strongest evidence that a company can pilot a similar idea."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(_("title"), max_length=150)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(2000)]
+    )
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="membership_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"

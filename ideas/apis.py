@@ -1,0 +1,331 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.pagination import StandardPagination
+
+from . import selectors, services
+from .filters import IdeaFilter
+from .models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Category,
+    Comment,
+    District,
+    Idea,
+    ReportReason,
+)
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+class IdeaOutputSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer()
+    status_display = serializers.CharField(source="get_status_display")
+    category_display = serializers.CharField(source="get_category_display")
+    district_display = serializers.CharField(source="get_district_display")
+    supports_count = serializers.IntegerField()
+    comments_count = serializers.IntegerField()
+    is_supported = serializers.SerializerMethodField()
+    is_following = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id", "title", "problem", "proposal", "category", "category_display", "district",
+            "district_display", "beneficiaries", "language", "status", "status_display",
+            "rejection_reason", "merged_into", "author", "supports_count", "comments_count",
+            "is_supported", "is_following", "can_edit", "created_at", "updated_at", "published_at",
+        ]
+
+    def get_is_supported(self, idea) -> bool:
+        return bool(getattr(idea, "is_supported", False))
+
+    def get_is_following(self, idea) -> bool:
+        return bool(getattr(idea, "is_following", False))
+
+    def get_can_edit(self, idea) -> bool:
+        return idea.can_be_edited_by(self.context["request"].user)
+
+
+class IdeaInputSerializer(serializers.Serializer):
+    title = serializers.CharField(min_length=5, max_length=TITLE_MAX_LENGTH, label=_("title"))
+    problem = serializers.CharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("problem"))
+    proposal = serializers.CharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("proposal"))
+    category = serializers.ChoiceField(choices=Category.choices, label=_("category"))
+    district = serializers.ChoiceField(choices=District.choices, label=_("district"))
+    beneficiaries = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, label=_("who benefits")
+    )
+
+
+def _get_visible_idea(request, idea_id: int) -> Idea:
+    try:
+        return selectors.idea_get(idea_id=idea_id, user=request.user)
+    except Idea.DoesNotExist:
+        raise Http404 from None
+
+
+def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Response:
+    idea = selectors.idea_get(idea_id=idea_id, user=request.user)
+    return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
+
+
+class IdeaListCreateApi(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    class InputSerializer(IdeaInputSerializer):
+        draft = serializers.BooleanField(default=False, label=_("save as draft"))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Text search"),
+            OpenApiParameter("category", str, enum=Category.values),
+            OpenApiParameter("district", str, enum=District.values),
+            OpenApiParameter("status", str),
+            OpenApiParameter("mine", bool),
+            OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: IdeaOutputSerializer(many=True)},
+        tags=["ideas"],
+    )
+    def get(self, request):
+        queryset = selectors.idea_list(user=request.user)
+        filterset = IdeaFilter(request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(filterset.qs, request, view=self)
+        data = IdeaOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = services.idea_submit(author=request.user, **serializer.validated_data)
+        return _idea_response(request, idea.pk, status.HTTP_201_CREATED)
+
+
+class IdeaDetailApi(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    InputSerializer = IdeaInputSerializer
+
+    @extend_schema(responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def get(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        return Response(IdeaOutputSerializer(idea, context={"request": request}).data)
+
+    @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def patch(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.idea_update(idea=idea, user=request.user, **serializer.validated_data)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_submit_draft(idea=idea, user=request.user)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaPublishApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_publish(idea=idea, by=request.user)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaRejectApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000, label=_("reason"))
+
+    @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaSupportApi(APIView):
+    """POST to support an idea, DELETE to withdraw the support."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_support(idea=idea, user=request.user)
+        return _idea_response(request, idea.pk)
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def delete(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_unsupport(idea=idea, user=request.user)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaFollowApi(APIView):
+    """POST to follow an idea's news, DELETE to stop."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_follow(idea=idea, user=request.user)
+        return _idea_response(request, idea.pk)
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["ideas"])
+    def delete(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_unfollow(idea=idea, user=request.user)
+        return _idea_response(request, idea.pk)
+
+
+class CommentOutputSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer()
+    body = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "idea", "parent", "author", "body", "is_removed", "can_edit", "replies",
+                  "created_at", "updated_at"]
+
+    def get_body(self, comment) -> str:
+        return "" if comment.is_removed else comment.body
+
+    def get_can_edit(self, comment) -> bool:
+        return comment.can_be_edited_by(self.context["request"].user)
+
+    def get_replies(self, comment) -> list[dict]:
+        if comment.parent_id is not None:
+            return []
+        return CommentOutputSerializer(
+            comment.replies.all(), many=True, context=self.context
+        ).data
+
+
+class IdeaCommentsApi(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=2000, label=_("comment"))
+        parent = serializers.IntegerField(required=False, allow_null=True, label=_("reply to"))
+
+    @extend_schema(responses={200: CommentOutputSerializer(many=True)}, tags=["comments"])
+    def get(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            selectors.comment_list(idea=idea, user=request.user), request, view=self
+        )
+        data = CommentOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=InputSerializer, responses={201: CommentOutputSerializer}, tags=["comments"])
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        parent_id = serializer.validated_data.get("parent")
+        parent = None
+        if parent_id is not None:
+            parent = Comment.objects.filter(pk=parent_id, idea=idea).first()
+            if parent is None:
+                raise serializers.ValidationError({"parent": [_("This comment does not exist.")]})
+        comment = services.comment_create(
+            idea=idea, author=request.user, body=serializer.validated_data["body"], parent=parent
+        )
+        return Response(
+            CommentOutputSerializer(comment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CommentDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=2000, label=_("comment"))
+
+    def _get_comment(self, request, comment_id: int) -> Comment:
+        comment = get_object_or_404(Comment.objects.select_related("idea", "author"), pk=comment_id)
+        if not comment.idea.can_be_viewed_by(request.user):
+            raise Http404
+        return comment
+
+    @extend_schema(request=InputSerializer, responses={200: CommentOutputSerializer}, tags=["comments"])
+    def patch(self, request, comment_id: int):
+        comment = self._get_comment(request, comment_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_update(comment=comment, user=request.user, **serializer.validated_data)
+        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={204: None}, tags=["comments"])
+    def delete(self, request, comment_id: int):
+        comment = self._get_comment(request, comment_id)
+        services.comment_remove(comment=comment, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReportCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        idea = serializers.IntegerField(required=False, allow_null=True, label=_("idea"))
+        comment = serializers.IntegerField(required=False, allow_null=True, label=_("comment"))
+        reason = serializers.ChoiceField(choices=ReportReason.choices, label=_("reason"))
+        details = serializers.CharField(required=False, allow_blank=True, max_length=1000, label=_("details"))
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        idea = serializers.IntegerField(source="idea_id", allow_null=True)
+        comment = serializers.IntegerField(source="comment_id", allow_null=True)
+        reason = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["moderation"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        idea = comment = None
+        if data.get("idea") is not None:
+            idea = _get_visible_idea(request, data["idea"])
+        if data.get("comment") is not None:
+            comment = get_object_or_404(Comment.objects.select_related("idea"), pk=data["comment"])
+            if not comment.idea.can_be_viewed_by(request.user):
+                raise Http404
+        report = services.report_create(
+            reporter=request.user, idea=idea, comment=comment, reason=data["reason"],
+            details=data.get("details", ""),
+        )
+        return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)

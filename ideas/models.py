@@ -1,0 +1,276 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language
+
+
+class Category(models.TextChoices):
+    HEALTH = "health", _("Health")
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    MOBILITY = "mobility", _("Mobility")
+    ENVIRONMENT_ENERGY = "environment_energy", _("Environment & energy")
+    SAFETY_DISASTER = "safety_disaster", _("Safety & disaster")
+    EDUCATION = "education", _("Education")
+    CULTURE_TOURISM = "culture_tourism", _("Culture & tourism")
+    PUBLIC_ADMIN = "public_admin", _("Public administration")
+    ECONOMY_JOBS = "economy_jobs", _("Economy & jobs")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    ANIMALS = "animals", _("Animals")
+    AGRICULTURE_FOOD = "agriculture_food", _("Agriculture & food")
+    OTHER = "other", _("Other")
+
+
+class District(models.TextChoices):
+    DONG_GU = "dong_gu", _("Dong-gu")
+    SEO_GU = "seo_gu", _("Seo-gu")
+    NAM_GU = "nam_gu", _("Nam-gu")
+    BUK_GU = "buk_gu", _("Buk-gu")
+    GWANGSAN_GU = "gwangsan_gu", _("Gwangsan-gu")
+    CITYWIDE = "citywide", _("Citywide")
+
+
+class IdeaStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    MATCHED = "matched", _("Matched")
+    IN_PILOT = "in_pilot", _("In pilot")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+
+
+# Statuses anyone, signed in or not, may read.
+PUBLIC_STATUSES = (
+    IdeaStatus.PUBLISHED,
+    IdeaStatus.MATCHED,
+    IdeaStatus.IN_PILOT,
+    IdeaStatus.COMPLETED,
+    IdeaStatus.MERGED,
+)
+# Before publication the author may still change the text; afterwards supporters have
+# backed a specific wording and only staff may correct it.
+AUTHOR_EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
+
+TITLE_MAX_LENGTH = 120
+TEXT_MAX_LENGTH = 5000
+
+
+class IdeaQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IdeaQuerySet":
+        public = Q(status__in=PUBLIC_STATUSES, is_hidden=False)
+        if user is None or not user.is_authenticated:
+            return self.filter(public)
+        if user.is_city_staff:
+            return self
+        return self.filter(public | Q(author=user))
+
+    def with_counts(self, user=None) -> "IdeaQuerySet":
+        queryset = self.annotate(
+            supports_count=Count("supports", distinct=True),
+            comments_count=Count(
+                "comments", filter=Q(comments__is_removed=False), distinct=True
+            ),
+        )
+        if user is not None and user.is_authenticated:
+            queryset = queryset.annotate(
+                is_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+                is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+            )
+        return queryset
+
+
+class Idea(models.Model):
+    title = models.CharField(
+        _("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5)]
+    )
+    problem = models.TextField(
+        _("problem"),
+        help_text=_("What you live with today."),
+        validators=[MinLengthValidator(10), MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
+    proposal = models.TextField(
+        _("proposal"),
+        help_text=_("What you wish AI did about it."),
+        validators=[MinLengthValidator(10), MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    district = models.CharField(_("district"), max_length=16, choices=District.choices)
+    beneficiaries = models.CharField(_("who benefits"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas",
+        verbose_name=_("author"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_ideas",
+        verbose_name=_("merged into"),
+    )
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["district"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="idea_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES and not self.is_hidden
+
+    def can_be_viewed_by(self, user) -> bool:
+        if self.is_public:
+            return True
+        if not user.is_authenticated:
+            return False
+        return user.is_city_staff or self.author_id == user.pk
+
+    def can_be_edited_by(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if user.is_city_staff:
+            return True
+        return self.author_id == user.pk and self.status in AUTHOR_EDITABLE_STATUSES
+
+    @property
+    def embedding_text(self) -> str:
+        return "\n".join(part for part in (self.title, self.problem, self.proposal) if part)
+
+
+class Support(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="support_once_per_user"),
+        ]
+
+
+class Follow(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="follow_once_per_user"),
+        ]
+
+
+class Comment(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(
+        _("comment"), validators=[MinLengthValidator(1), MaxLengthValidator(2000)]
+    )
+    is_removed = models.BooleanField(_("removed"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    def can_be_edited_by(self, user) -> bool:
+        if not user.is_authenticated or self.author_id != user.pk or self.is_removed:
+            return False
+        window = timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
+        return timezone.now() - self.created_at <= window
+
+    def can_be_removed_by(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return user.is_city_staff or self.author_id == user.pk
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abusive or hateful")
+    PERSONAL_DATA = "personal_data", _("Reveals personal data")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    OTHER = "other", _("Other")
+
+
+class Report(models.Model):
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    details = models.TextField(_("details"), blank=True, validators=[MaxLengthValidator(1000)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, comment__isnull=True)
+                | Q(idea__isnull=True, comment__isnull=False),
+                name="report_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "idea"], condition=Q(idea__isnull=False),
+                name="report_idea_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"], condition=Q(comment__isnull=False),
+                name="report_comment_once_per_user",
+            ),
+        ]

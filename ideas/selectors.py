@@ -1,0 +1,22 @@
+from django.db.models import Prefetch, QuerySet
+
+from .models import Comment, Idea
+
+
+def idea_list(*, user) -> QuerySet[Idea]:
+    return Idea.objects.visible_to(user).with_counts(user).select_related("author")
+
+
+def idea_get(*, idea_id: int, user) -> Idea:
+    """Raises Idea.DoesNotExist for ideas the user may not see, so their existence is not revealed."""
+    return idea_list(user=user).get(pk=idea_id)
+
+
+def comment_list(*, idea: Idea, user) -> QuerySet[Comment]:
+    visible = Comment.objects.select_related("author")
+    if not (user.is_authenticated and user.is_city_staff):
+        visible = visible.filter(is_hidden=False)
+    return (
+        visible.filter(idea=idea, parent__isnull=True)
+        .prefetch_related(Prefetch("replies", queryset=visible.order_by("created_at", "id")))
+    )

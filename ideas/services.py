@@ -1,0 +1,206 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import status as http_status
+
+from config.api.errors import ApplicationError
+
+from .language import detect_language
+from .models import (
+    AUTHOR_EDITABLE_STATUSES,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStatus,
+    Report,
+    Support,
+)
+
+EDITABLE_FIELDS = ("title", "problem", "proposal", "category", "district", "beneficiaries")
+TEXT_FIELDS = ("title", "problem", "proposal")
+
+
+def _forbidden(message: str) -> ApplicationError:
+    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
+
+
+def _save_validated(instance, **save_kwargs) -> None:
+    instance.full_clean()
+    instance.save(**save_kwargs)
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    author,
+    title: str,
+    problem: str,
+    proposal: str,
+    category: str,
+    district: str,
+    beneficiaries: str = "",
+    draft: bool = False,
+) -> Idea:
+    """Create an idea; it goes to the moderation queue unless saved as a draft."""
+    idea = Idea(
+        author=author,
+        title=title.strip(),
+        problem=problem.strip(),
+        proposal=proposal.strip(),
+        category=category,
+        district=district,
+        beneficiaries=beneficiaries.strip(),
+        status=IdeaStatus.DRAFT if draft else IdeaStatus.SUBMITTED,
+    )
+    idea.language = detect_language(idea.embedding_text)
+    _save_validated(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_update(*, idea: Idea, user, **changes) -> Idea:
+    if not idea.can_be_edited_by(user):
+        raise _forbidden(_("You can no longer edit this idea."))
+    for field, value in changes.items():
+        if field not in EDITABLE_FIELDS:
+            raise ApplicationError(_("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]})
+        setattr(idea, field, value.strip() if isinstance(value, str) else value)
+    if any(field in changes for field in TEXT_FIELDS):
+        idea.language = detect_language(idea.embedding_text)
+    _save_validated(idea)
+    return idea
+
+
+# Moves a citizen or staff member may make; the rest of the lifecycle (matching, pilots,
+# merging) is driven by the matcher and curation services.
+_TRANSITIONS = {
+    "submit": ({IdeaStatus.DRAFT}, IdeaStatus.SUBMITTED),
+    "publish": ({IdeaStatus.SUBMITTED, IdeaStatus.REJECTED}, IdeaStatus.PUBLISHED),
+    "reject": ({IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED}, IdeaStatus.REJECTED),
+}
+
+
+def _transition(idea: Idea, action: str) -> None:
+    allowed_from, target = _TRANSITIONS[action]
+    if idea.status not in allowed_from:
+        raise ApplicationError(
+            _("An idea that is %(status)s cannot be changed this way.")
+            % {"status": idea.get_status_display()},
+            code="invalid_status",
+            status_code=http_status.HTTP_409_CONFLICT,
+        )
+    idea.status = target
+
+
+@transaction.atomic
+def idea_submit_draft(*, idea: Idea, user) -> Idea:
+    if idea.author_id != user.pk:
+        raise _forbidden(_("Only the author can submit this idea."))
+    _transition(idea, "submit")
+    idea.save(update_fields=["status", "updated_at"])
+    return idea
+
+
+@transaction.atomic
+def idea_publish(*, idea: Idea, by) -> Idea:
+    if not by.is_city_staff:
+        raise _forbidden(_("Only city staff can publish ideas."))
+    _transition(idea, "publish")
+    idea.rejection_reason = ""
+    idea.published_at = idea.published_at or timezone.now()
+    idea.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
+    return idea
+
+
+@transaction.atomic
+def idea_reject(*, idea: Idea, by, reason: str) -> Idea:
+    if not by.is_city_staff:
+        raise _forbidden(_("Only city staff can reject ideas."))
+    if not reason.strip():
+        raise ApplicationError(
+            _("Tell the author why the idea is rejected."),
+            fields={"reason": [_("This field is required.")]},
+        )
+    _transition(idea, "reject")
+    idea.rejection_reason = reason.strip()
+    idea.save(update_fields=["status", "rejection_reason", "updated_at"])
+    return idea
+
+
+def _require_public(idea: Idea, message: str) -> None:
+    if not idea.is_public or idea.status == IdeaStatus.MERGED:
+        raise ApplicationError(message, code="invalid_status", status_code=http_status.HTTP_409_CONFLICT)
+
+
+def idea_support(*, idea: Idea, user) -> Support:
+    _require_public(idea, _("Only published ideas can be supported."))
+    support, _created = Support.objects.get_or_create(idea=idea, user=user)
+    return support
+
+
+def idea_unsupport(*, idea: Idea, user) -> None:
+    Support.objects.filter(idea=idea, user=user).delete()
+
+
+def idea_follow(*, idea: Idea, user) -> Follow:
+    follow, _created = Follow.objects.get_or_create(idea=idea, user=user)
+    return follow
+
+
+def idea_unfollow(*, idea: Idea, user) -> None:
+    Follow.objects.filter(idea=idea, user=user).delete()
+
+
+def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
+    _require_public(idea, _("Only published ideas can be commented on."))
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise ApplicationError(
+                _("You can only reply to a comment on the same idea."),
+                fields={"parent": [_("You can only reply to a comment on the same idea.")]},
+            )
+        # Threads are one level deep: a reply to a reply joins its parent's thread.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    comment = Comment(idea=idea, author=author, body=body.strip(), parent=parent)
+    _save_validated(comment)
+    return comment
+
+
+def comment_update(*, comment: Comment, user, body: str) -> Comment:
+    if not comment.can_be_edited_by(user):
+        raise _forbidden(_("This comment can no longer be edited."))
+    comment.body = body.strip()
+    _save_validated(comment)
+    return comment
+
+
+def comment_remove(*, comment: Comment, user) -> Comment:
+    if not comment.can_be_removed_by(user):
+        raise _forbidden(_("You cannot remove this comment."))
+    # Kept, not deleted, so replies keep their thread and moderation keeps its record.
+    comment.is_removed = True
+    comment.save(update_fields=["is_removed", "updated_at"])
+    return comment
+
+
+def report_create(
+    *, reporter, reason: str, details: str = "", idea: Idea | None = None, comment: Comment | None = None
+) -> Report:
+    if (idea is None) == (comment is None):
+        raise ApplicationError(
+            _("Report either an idea or a comment."),
+            fields={"idea": [_("Report either an idea or a comment.")]},
+        )
+    report = Report(reporter=reporter, idea=idea, comment=comment, reason=reason, details=details.strip())
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ApplicationError(
+            _("You have already reported this."),
+            code="duplicate",
+            status_code=http_status.HTTP_409_CONFLICT,
+        ) from None
+    return report
