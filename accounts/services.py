@@ -12,7 +12,7 @@ from .models import Language, User
 def user_sign_up(
     *,
     username: str,
-    email: str,
+    email: str = "",
     password: str,
     display_name: str = "",
     preferred_language: str = Language.KOREAN,

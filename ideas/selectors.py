@@ -4,7 +4,12 @@ from .models import Comment, Idea
 
 
 def idea_list(*, user) -> QuerySet[Idea]:
-    return Idea.objects.visible_to(user).with_counts(user).select_related("author")
+    return (
+        Idea.objects.visible_to(user)
+        .with_counts(user)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
 
 
 def idea_get(*, idea_id: int, user) -> Idea:

@@ -1,0 +1,91 @@
+"""Shared fixtures: one API client per persona of the permission matrix.
+
+alice is a citizen and the author of `idea`; bob is another citizen; carol is a member (owner) of
+`company`; dave is a member of `other_company`; staff is city staff; anonymous is signed out.
+"""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.accounts.factories import UserFactory
+from tests.companies.factories import CompanyFactory, MembershipFactory
+from tests.ideas.factories import IdeaFactory
+
+PERSONAS = ("anonymous", "author", "other_citizen", "company_member", "other_company_member", "staff")
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", display_name="앨리스")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", display_name="밥")
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol")
+
+
+@pytest.fixture
+def dave(db):
+    return UserFactory(username="dave")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def company(carol):
+    company = CompanyFactory(name="빛고을케어", slug="bitgoeul-care")
+    MembershipFactory(company=company, user=carol)
+    return company
+
+
+@pytest.fixture
+def other_company(dave):
+    company = CompanyFactory(name="무등모빌리티", slug="mudeung-mobility")
+    MembershipFactory(company=company, user=dave)
+    return company
+
+
+@pytest.fixture
+def idea(alice):
+    return IdeaFactory(author=alice)
+
+
+def client_for(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    return client_for
+
+
+@pytest.fixture
+def personas(alice, bob, carol, dave, staff_user, company, other_company):
+    """Map each persona name to its user (None for anonymous)."""
+    return {
+        "anonymous": None,
+        "author": alice,
+        "other_citizen": bob,
+        "company_member": carol,
+        "other_company_member": dave,
+        "staff": staff_user,
+    }

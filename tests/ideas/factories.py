@@ -1,0 +1,30 @@
+import factory
+from django.utils import timezone
+
+from ideas.models import Category, Comment, District, Idea, IdeaStatus
+from tests.accounts.factories import UserFactory
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    title = factory.Sequence(lambda n: f"버스 도착 알림이 필요해요 {n}")
+    problem = "정류장에서 버스가 언제 올지 몰라 추운 날 오래 기다립니다."
+    proposal = "AI가 버스 도착 시간을 예측해서 정류장 화면과 휴대폰으로 알려주면 좋겠어요."
+    category = Category.MOBILITY
+    district = District.BUK_GU
+    beneficiaries = "버스를 타는 시민"
+    language = "ko"
+    author = factory.SubFactory(UserFactory)
+    status = IdeaStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "좋은 생각이에요. 저도 같은 불편을 겪어요."

@@ -1,0 +1,88 @@
+import pytest
+
+from ideas.models import IdeaStatus
+from tests.accounts.factories import UserFactory
+from tests.ideas.factories import CommentFactory, IdeaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(response) -> list[str]:
+    return [row["title"] for row in response.json()["results"]]
+
+
+def test_anonymous_sees_only_public_ideas(api, alice):
+    IdeaFactory(title="공개된 아이디어", author=alice)
+    IdeaFactory(title="검토 중인 아이디어", status=IdeaStatus.SUBMITTED, author=alice)
+    IdeaFactory(title="임시저장 아이디어", status=IdeaStatus.DRAFT, author=alice)
+    IdeaFactory(title="반려된 아이디어", status=IdeaStatus.REJECTED, author=alice)
+    IdeaFactory(title="숨겨진 아이디어", is_hidden=True, author=alice)
+
+    assert _titles(api().get("/api/v1/ideas/")) == ["공개된 아이디어"]
+
+
+def test_author_also_sees_their_own_unpublished_ideas(api, alice, bob):
+    IdeaFactory(title="앨리스의 접수된 아이디어", status=IdeaStatus.SUBMITTED, author=alice)
+    IdeaFactory(title="밥의 접수된 아이디어", status=IdeaStatus.SUBMITTED, author=bob)
+
+    assert _titles(api(alice).get("/api/v1/ideas/")) == ["앨리스의 접수된 아이디어"]
+    assert _titles(api(alice).get("/api/v1/ideas/?mine=true")) == ["앨리스의 접수된 아이디어"]
+
+
+def test_staff_see_every_idea_and_filter_by_status(api, staff_user):
+    IdeaFactory(title="공개", status=IdeaStatus.PUBLISHED)
+    IdeaFactory(title="접수", status=IdeaStatus.SUBMITTED)
+
+    assert sorted(_titles(api(staff_user).get("/api/v1/ideas/"))) == ["공개", "접수"]
+    assert _titles(api(staff_user).get("/api/v1/ideas/?status=submitted")) == ["접수"]
+
+
+def test_filters_by_category_district_and_text(api):
+    IdeaFactory(title="버스 도착 알림", category="mobility", district="buk_gu")
+    IdeaFactory(title="공원 혈압 측정", category="health", district="nam_gu",
+                problem="산책하면서 혈압을 재고 싶어요. 보건소는 평일에만 열어요.")
+    IdeaFactory(title="Stray dogs on trails", category="animals", district="dong_gu",
+                problem="Packs of dogs scare hikers on Mudeungsan.", language="en")
+
+    assert _titles(api().get("/api/v1/ideas/?category=health")) == ["공원 혈압 측정"]
+    assert _titles(api().get("/api/v1/ideas/?district=buk_gu")) == ["버스 도착 알림"]
+    assert _titles(api().get("/api/v1/ideas/?q=혈압")) == ["공원 혈압 측정"]
+    assert _titles(api().get("/api/v1/ideas/?q=mudeungsan")) == ["Stray dogs on trails"]
+
+
+def test_unknown_filter_value_is_refused_with_the_field_named(api):
+    response = api().get("/api/v1/ideas/?category=space")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["category"]
+
+
+def test_sort_by_most_supported_and_newest(api):
+    quiet = IdeaFactory(title="조용한 아이디어")
+    popular = IdeaFactory(title="인기 아이디어")
+    for supporter in UserFactory.create_batch(3):
+        popular.supports.create(user=supporter)
+    quiet.supports.create(user=UserFactory())
+
+    most_supported = api().get("/api/v1/ideas/?ordering=-supports")
+    newest = api().get("/api/v1/ideas/?ordering=-newest")
+
+    assert _titles(most_supported) == ["인기 아이디어", "조용한 아이디어"]
+    assert [row["supports_count"] for row in most_supported.json()["results"]] == [3, 1]
+    assert _titles(newest) == ["인기 아이디어", "조용한 아이디어"]
+
+
+def test_list_query_count_does_not_grow_with_ideas(api, bob, django_assert_num_queries):
+    for idea in IdeaFactory.create_batch(15):
+        idea.supports.create(user=bob)
+        CommentFactory(idea=idea)
+
+    # session user, count for pagination, page of ideas with counts and the user's flags
+    with django_assert_num_queries(2):
+        anonymous = api().get("/api/v1/ideas/")
+    with django_assert_num_queries(2):
+        signed_in = api(bob).get("/api/v1/ideas/")
+
+    assert anonymous.json()["count"] == 15
+    assert all(row["supports_count"] == 1 and row["comments_count"] == 1 for row in anonymous.json()["results"])
+    assert all(row["is_supported"] for row in signed_in.json()["results"])
