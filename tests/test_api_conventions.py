@@ -1,0 +1,47 @@
+"""Cross-cutting API behaviour: error shape, throttling, schema and docs."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+
+from config.api.throttling import WriteRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_error_has_the_same_shape(api, alice):
+    not_found = api().get("/api/v1/ideas/999999/")
+    forbidden = api().post("/api/v1/ideas/", {})
+    invalid = api(alice).post("/api/v1/ideas/", {"title": "x"})
+
+    for response in (not_found, forbidden, invalid):
+        error = response.json()["error"]
+        assert set(error) == {"code", "message", "fields"}
+        assert error["message"]
+    assert (not_found.status_code, forbidden.status_code, invalid.status_code) == (404, 403, 400)
+    assert invalid.json()["error"]["message"] == "아래 항목을 확인해 주세요."
+
+
+def test_writes_are_throttled_per_user_but_reads_are_not(api, bob, idea, monkeypatch):
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "writes": "3/minute"})
+    cache.clear()
+    client = api(bob)
+
+    statuses = [client.post(f"/api/v1/ideas/{idea.pk}/follow/").status_code for _ in range(4)]
+    reads = [client.get(f"/api/v1/ideas/{idea.pk}/").status_code for _ in range(5)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert reads == [200] * 5
+
+
+def test_openapi_schema_and_interactive_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+
+    assert schema.status_code == 200
+    body = schema.content.decode()
+    for path in ("/api/v1/ideas/", "/api/v1/companies/", "/api/v1/auth/signup/"):
+        assert path in body
+    assert docs.status_code == 200
+    # Swagger UI is served by the app itself, never from a CDN.
+    assert "cdn" not in docs.content.decode().lower()
