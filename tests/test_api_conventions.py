@@ -45,3 +45,27 @@ def test_openapi_schema_and_interactive_docs_are_served(client):
     assert docs.status_code == 200
     # Swagger UI is served by the app itself, never from a CDN.
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_text_is_escaped_in_the_browsable_api(api, alice):
+    from tests.ideas.factories import IdeaFactory
+
+    idea = IdeaFactory(author=alice, title="<script>alert('x')</script> 버스")
+
+    page = api().get(f"/api/v1/ideas/{idea.pk}/", HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/auth/me/"), ("post", "/api/v1/auth/logout/"), ("post", "/api/v1/auth/password/")],
+)
+def test_account_endpoints_need_a_signed_in_user(api, method, path):
+    response = getattr(api(), method)(path, {})
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_authenticated"
