@@ -22,8 +22,8 @@ run: install
 	$(BIN)/celery -A config worker --beat --concurrency 1 --loglevel INFO --logfile var/worker.log \
 		--schedule var/celerybeat-schedule --detach --pidfile var/worker.pid
 	@echo "Open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT); \
-		status=$$?; kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null; exit $$status
+	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Create the environment and run the whole test suite.
 test: install
