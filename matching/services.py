@@ -1,0 +1,470 @@
+"""The matcher's writes: embeddings, match refreshes, feedback and duplicate statistics."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import status as http_status
+
+from companies.models import Company
+from config.api.errors import ApplicationError
+from ideas.models import Idea, IdeaStatus
+
+from . import encoder, ranking
+from .models import DuplicateStats, Embedding, Match, MatchStatus, Passage
+from .passages import TAG_FIELDS, company_passages, idea_passages
+
+logger = logging.getLogger(__name__)
+
+# Ideas the matcher pairs with companies: public and not folded into another idea.
+MATCHABLE_STATUSES = (
+    IdeaStatus.PUBLISHED,
+    IdeaStatus.MATCHED,
+    IdeaStatus.IN_PILOT,
+    IdeaStatus.COMPLETED,
+)
+# Ideas sampled per language to estimate typical similarity between ideas.
+DUPLICATE_STATS_SAMPLE = 150
+
+
+def matchable_ideas():
+    return Idea.objects.filter(status__in=MATCHABLE_STATUSES, is_hidden=False)
+
+
+def matchable_companies():
+    return Company.objects.filter(is_verified=True)
+
+
+# --- Embeddings ---------------------------------------------------------------------------
+
+
+def content_hash(passages) -> str:
+    digest = hashlib.sha256(encoder.model_name().encode())
+    for passage in passages:
+        digest.update(f"\x00{passage.field}\x01{passage.text}".encode())
+    return digest.hexdigest()
+
+
+def idea_content(idea: Idea) -> list:
+    return idea_passages(title=idea.title, problem=idea.problem, proposal=idea.proposal)
+
+
+def company_content(company: Company) -> list:
+    return company_passages(
+        summary=company.summary,
+        description=company.description,
+        technologies=list(company.technologies),
+        domains=list(company.domains),
+        references=[(ref.title, ref.description) for ref in company.references.all()],
+    )
+
+
+def pooled(vectors: np.ndarray) -> np.ndarray:
+    """One vector for a whole text from its passages' vectors.
+
+    Encoding the whole text as well would double the model's work for every change; the mean of
+    the passages serves the whole-text view and the vector index nearly as well (nDCG@5 0.84
+    against 0.86 on the development set).
+    """
+    mean = vectors.mean(axis=0)
+    return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+
+
+def _store_embedding(*, owner: dict, passages, kind: encoder.Kind) -> tuple[Embedding | None, bool]:
+    """Save vectors for one idea or company unless its text and model are unchanged.
+
+    Returns the embedding and whether it was (re)computed.
+    """
+    text_hash = content_hash(passages)
+    current = Embedding.objects.filter(**owner).first()
+    if current is not None and current.text_hash == text_hash:
+        return current, False
+    if not passages:
+        Embedding.objects.filter(**owner).delete()
+        return None, True
+    vectors = encoder.encode_cached([p.text for p in passages], kind=kind)
+    with transaction.atomic():
+        embedding, _created = Embedding.objects.update_or_create(
+            **owner,
+            defaults={"model_name": encoder.model_name(), "text_hash": text_hash, "vector": pooled(vectors)},
+        )
+        embedding.passages.all().delete()
+        Passage.objects.bulk_create(
+            Passage(embedding=embedding, position=n, field=p.field, text=p.text, vector=vectors[n])
+            for n, p in enumerate(passages)
+        )
+    return embedding, True
+
+
+def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]:
+    idea = Idea.objects.filter(pk=idea_id).first()
+    if idea is None:
+        return None, False
+    return _store_embedding(owner={"idea": idea}, passages=idea_content(idea), kind="query")
+
+
+def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
+    company = Company.objects.filter(pk=company_id).prefetch_related("references").first()
+    if company is None:
+        return None, False
+    return _store_embedding(owner={"company": company}, passages=company_content(company), kind="passage")
+
+
+def stale_idea_ids() -> list[int]:
+    """Ideas whose vectors are missing or were computed from other text or another model."""
+    stale = []
+    for idea in Idea.objects.exclude(status=IdeaStatus.DRAFT).select_related("embedding"):
+        embedding = getattr(idea, "embedding", None)
+        if embedding is None or embedding.text_hash != content_hash(idea_content(idea)):
+            stale.append(idea.pk)
+    return stale
+
+
+def stale_company_ids() -> list[int]:
+    stale = []
+    for company in Company.objects.prefetch_related("references").select_related("embedding"):
+        embedding = getattr(company, "embedding", None)
+        if embedding is None or embedding.text_hash != content_hash(company_content(company)):
+            stale.append(company.pk)
+    return stale
+
+
+# --- Loading vectors ------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    side: ranking.Side
+    owner_ids: list[int]
+    embeddings: list[Embedding]
+    texts: list[str]
+
+    def row_of(self) -> dict[int, int]:
+        return {owner: row for row, owner in enumerate(self.owner_ids)}
+
+
+def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
+    dim = 384
+    passage_rows = (
+        Passage.objects.filter(embedding__in=[e.pk for e in embeddings])
+        .order_by("embedding_id", "position")
+        .values_list("embedding_id", "field", "text", "vector")
+    )
+    by_embedding: dict[int, list] = {}
+    for embedding_id, field, text, vector in passage_rows:
+        by_embedding.setdefault(embedding_id, []).append((field, text, vector))
+    offsets = [0]
+    vectors, fields, texts = [], [], []
+    docs = []
+    kept = []
+    for embedding in embeddings:
+        rows = by_embedding.get(embedding.pk)
+        if not rows:
+            continue
+        kept.append(embedding)
+        docs.append(np.asarray(embedding.vector, dtype=np.float32))
+        for field, text, vector in rows:
+            fields.append(field)
+            texts.append(text)
+            vectors.append(np.asarray(vector, dtype=np.float32))
+        offsets.append(len(vectors))
+    side = ranking.Side(
+        doc=np.stack(docs) if docs else np.zeros((0, dim), dtype=np.float32),
+        passages=np.stack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32),
+        offsets=np.array(offsets),
+        fields=fields,
+    )
+    return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, texts)
+
+
+def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
+    return list(
+        Embedding.objects.filter(
+            **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoder.model_name()
+        ).order_by(f"{owner_field}_id")
+    )
+
+
+def load_ideas(queryset=None) -> Loaded:
+    return load_embeddings(_current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id")
+
+
+def load_companies(queryset=None) -> Loaded:
+    return load_embeddings(
+        _current_embeddings(queryset if queryset is not None else matchable_companies(), "company"),
+        "company_id",
+    )
+
+
+# --- Matches --------------------------------------------------------------------------------
+
+
+def _pair_hash(idea_embedding: Embedding, company_embedding: Embedding) -> str:
+    return hashlib.sha256(f"{idea_embedding.text_hash}:{company_embedding.text_hash}".encode()).hexdigest()
+
+
+def _reason(ideas: Loaded, idea_row: int, companies: Loaded, company_row: int) -> dict:
+    pairs = ranking.best_passage_pairs(ideas.side, idea_row, companies.side, company_row)
+    first_idea, first_company, similarity = pairs[0]
+    return {
+        "idea_field": ideas.side.fields[first_idea],
+        "idea_text": ideas.texts[first_idea],
+        "company_field": companies.side.fields[first_company],
+        "company_text": companies.texts[first_company],
+        "similarity": round(similarity, 4),
+        "also": [
+            {"field": companies.side.fields[c], "text": companies.texts[c]} for _i, c, _s in pairs[1:]
+        ],
+    }
+
+
+def _feedback(ideas: Loaded, companies: Loaded):
+    """Liked and disliked idea rows per company column, and the pairs to keep out."""
+    idea_row, company_row = ideas.row_of(), companies.row_of()
+    liked: dict[int, list[int]] = {}
+    disliked: dict[int, list[int]] = {}
+    blocked = np.zeros((ideas.side.size, companies.side.size), dtype=bool)
+    feedback = Match.objects.filter(
+        status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED],
+        company_id__in=companies.owner_ids,
+    ).values_list("idea_id", "company_id", "status", "feedback_texts_hash")
+    reopened = []
+    for idea_id, company_id, status, texts_hash in feedback:
+        if idea_id not in idea_row:
+            continue
+        r, c = idea_row[idea_id], company_row[company_id]
+        if status == MatchStatus.INTERESTED:
+            liked.setdefault(c, []).append(r)
+            continue
+        if _pair_hash(ideas.embeddings[r], companies.embeddings[c]) != texts_hash:
+            # The texts changed since the company said "not a fit": judge the pair afresh.
+            reopened.append((idea_id, company_id))
+            continue
+        disliked.setdefault(c, []).append(r)
+        blocked[r, c] = True
+    if reopened:
+        condition = Q()
+        for idea_id, company_id in reopened:
+            condition |= Q(idea_id=idea_id, company_id=company_id)
+        Match.objects.filter(condition, status=MatchStatus.DISMISSED).update(
+            status=MatchStatus.SUGGESTED, feedback_texts_hash=""
+        )
+    return liked, disliked, blocked
+
+
+def score_matrix(ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | None = None):
+    """Fused scores of every idea × company, feedback applied; the production ranking."""
+    v = ranking.views(ideas.side, companies.side, TAG_FIELDS)
+    stats = stats or ranking.column_stats(v)
+    scores = ranking.fuse(v, stats)
+    liked, disliked, blocked = _feedback(ideas, companies)
+    if liked or disliked:
+        scores = scores + ranking.feedback_adjustment(ideas.side.doc, liked, disliked, companies.side.size)
+    return scores, blocked, stats
+
+
+def _write_matches(
+    ideas: Loaded, companies: Loaded, scores: np.ndarray, ranks: dict[tuple[int, int], dict], scope: Q
+) -> int:
+    """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
+    now = timezone.now()
+    rows = [
+        Match(
+            idea_id=ideas.owner_ids[r],
+            company_id=companies.owner_ids[c],
+            score=float(scores[r, c]),
+            rank_for_idea=rank.get("idea"),
+            rank_for_company=rank.get("company"),
+            reason=_reason(ideas, r, companies, c),
+            updated_at=now,
+        )
+        for (r, c), rank in ranks.items()
+    ]
+    with transaction.atomic():
+        keep = Q()
+        for row in rows:
+            keep |= Q(idea_id=row.idea_id, company_id=row.company_id)
+        stale = Match.objects.filter(scope)
+        if rows:
+            stale = stale.exclude(keep)
+        stale.filter(status=MatchStatus.SUGGESTED).delete()
+        stale.update(rank_for_idea=None, rank_for_company=None)
+        Match.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["idea", "company"],
+            update_fields=["score", "rank_for_idea", "rank_for_company", "reason", "updated_at"],
+        )
+        matched_ids = {row.idea_id for row in rows if row.rank_for_idea is not None}
+        Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED).update(
+            status=IdeaStatus.MATCHED, updated_at=now
+        )
+    return len(rows)
+
+
+def _ranks(scores: np.ndarray, blocked: np.ndarray, idea_rows=None) -> dict[tuple[int, int], dict]:
+    ranks: dict[tuple[int, int], dict] = {}
+    per_idea = ranking.top_k(scores, settings.MATCHES_PER_IDEA, axis=1, blocked=blocked)
+    for r in range(scores.shape[0]) if idea_rows is None else idea_rows:
+        for rank, c in enumerate(per_idea[r], start=1):
+            ranks.setdefault((r, int(c)), {})["idea"] = rank
+    per_company = ranking.top_k(scores, settings.MATCHES_PER_COMPANY, axis=0, blocked=blocked)
+    for c in range(scores.shape[1]):
+        for rank, r in enumerate(per_company[:, c], start=1):
+            if np.isfinite(scores[r, c]) and not blocked[r, c]:
+                ranks.setdefault((int(r), c), {})["company"] = rank
+    return ranks
+
+
+def match_refresh_all() -> int:
+    """Rescore every published idea against every verified company and rewrite the rankings."""
+    ideas, companies = load_ideas(), load_companies()
+    scores, blocked, stats = score_matrix(ideas, companies)
+    written = _write_matches(ideas, companies, scores, _ranks(scores, blocked), scope=Q())
+    for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
+        embedding.score_stats = {**row, "ideas": ideas.side.size}
+    Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
+    duplicate_stats_refresh(ideas=ideas)
+    return written
+
+
+def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
+    """Rank companies for one idea, and place the idea in each company's ranking.
+
+    Scores use each company's spread from the last full refresh, so the idea lands on the same
+    scale as the others without rescoring them. Without such statistics it falls back to a full
+    refresh.
+    """
+    idea = Idea.objects.filter(pk=idea_id).first()
+    if idea is None:
+        return []
+    if idea.status not in MATCHABLE_STATUSES or idea.is_hidden:
+        Match.objects.filter(idea=idea, status=MatchStatus.SUGGESTED).delete()
+        return []
+    companies = load_companies()
+    if any(not e.score_stats for e in companies.embeddings) or not companies.embeddings:
+        match_refresh_all()
+        return list(Match.objects.filter(idea_id=idea_id).shown())
+
+    stats = ranking.ColumnStats.from_rows([e.score_stats for e in companies.embeddings])
+    # The idea's own row plus the ideas the companies gave feedback on, for the feedback term.
+    feedback_idea_ids = set(
+        Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).values_list(
+            "idea_id", flat=True
+        )
+    )
+    ideas = load_ideas(matchable_ideas().filter(Q(pk=idea_id) | Q(pk__in=feedback_idea_ids)))
+    if idea_id not in ideas.owner_ids:
+        return []
+    row = ideas.owner_ids.index(idea_id)
+    scores, blocked, _stats = score_matrix(ideas, companies, stats)
+
+    ranks: dict[tuple[int, int], dict] = {}
+    for rank, c in enumerate(ranking.top_k(scores[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1):
+        ranks[(row, int(c))] = {"idea": rank}
+    # Place the idea among each company's current top ideas.
+    current = {}
+    for company_id, other_idea, score in Match.objects.filter(
+        rank_for_company__isnull=False, company_id__in=companies.owner_ids
+    ).exclude(idea_id=idea_id).values_list("company_id", "idea_id", "score"):
+        current.setdefault(company_id, []).append((score, other_idea))
+    company_updates = []
+    for c, company_id in enumerate(companies.owner_ids):
+        if blocked[row, c]:
+            continue
+        ladder = sorted(current.get(company_id, []) + [(float(scores[row, c]), idea_id)], reverse=True)
+        ladder = ladder[: settings.MATCHES_PER_COMPANY]
+        for rank, (_score, other_idea) in enumerate(ladder, start=1):
+            if other_idea == idea_id:
+                ranks.setdefault((row, c), {})["company"] = rank
+            else:
+                company_updates.append((company_id, other_idea, rank))
+        pushed_out = {i for _s, i in current.get(company_id, [])} - {i for _s, i in ladder}
+        for other_idea in pushed_out:
+            company_updates.append((company_id, other_idea, None))
+
+    with transaction.atomic():
+        _write_matches(ideas, companies, scores, ranks, scope=Q(idea_id=idea_id))
+        for company_id, other_idea, rank in company_updates:
+            Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=rank)
+        Match.objects.filter(
+            rank_for_idea__isnull=True, rank_for_company__isnull=True, status=MatchStatus.SUGGESTED
+        ).filter(company_id__in=companies.owner_ids).delete()
+    return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+
+
+def match_refresh_for_company(*, company_id: int) -> int:
+    """A profile change can move the company up or down every idea's list: rescore everything.
+
+    Profiles change rarely and the full refresh is vectorised (see `make bench`)."""
+    return match_refresh_all()
+
+
+def match_feedback(*, match: Match, user, status: str, message: str = "") -> Match:
+    if not match.company.is_member(user):
+        raise ApplicationError(
+            _("Only the company's members can answer its matches."),
+            code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN,
+        )
+    if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED):
+        raise ApplicationError(_("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]})
+    if status == MatchStatus.INTERESTED and not message.strip():
+        message_required = _("Tell the city briefly what you would pilot.")
+        raise ApplicationError(message_required, fields={"message": [message_required]})
+    idea_embedding = Embedding.objects.filter(idea_id=match.idea_id).first()
+    company_embedding = Embedding.objects.filter(company_id=match.company_id).first()
+    match.status = status
+    match.message = message.strip()
+    match.feedback_by = user
+    match.feedback_at = timezone.now()
+    match.feedback_texts_hash = (
+        _pair_hash(idea_embedding, company_embedding) if idea_embedding and company_embedding else ""
+    )
+    if status == MatchStatus.DISMISSED:
+        match.rank_for_idea = None
+        match.rank_for_company = None
+    match.save()
+    return match
+
+
+# --- Duplicates -----------------------------------------------------------------------------
+
+
+def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateStats]:
+    ideas = ideas or load_ideas()
+    languages = dict(Idea.objects.filter(pk__in=ideas.owner_ids).values_list("pk", "language"))
+    rng = np.random.default_rng(0)
+    by_language: dict[str, list[int]] = {}
+    for row, idea_id in enumerate(ideas.owner_ids):
+        by_language.setdefault(languages[idea_id], []).append(row)
+    sampled = {
+        lang: sorted(rng.choice(rows, size=min(len(rows), DUPLICATE_STATS_SAMPLE), replace=False).tolist())
+        for lang, rows in by_language.items()
+    }
+    saved = []
+    for lang_a in sorted(sampled):
+        for lang_b in sorted(sampled):
+            if lang_b < lang_a:
+                continue
+            scores = []
+            for row in sampled[lang_a]:
+                others = [r for r in sampled[lang_b] if r != row]
+                if others:
+                    scores.extend(ranking.duplicate_scores(ideas.side, row, ideas.side, others).tolist())
+            if len(scores) < 10:
+                continue
+            stats, _created = DuplicateStats.objects.update_or_create(
+                model_name=encoder.model_name(), language_a=lang_a, language_b=lang_b,
+                defaults={"mean": float(np.mean(scores)), "std": float(np.std(scores) or 1.0),
+                          "sample_size": len(scores)},
+            )
+            saved.append(stats)
+    return saved
