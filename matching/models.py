@@ -41,6 +41,9 @@ class Embedding(models.Model):
     # For a company: mean and spread of its scores over all ideas at the last full refresh, so
     # one new idea can be scored on the same scale without rescoring every other idea.
     score_stats = models.JSONField(default=dict, blank=True)
+    # When this idea's rankings were last written; older than the idea's last change means
+    # "matching…" is still under way.
+    matched_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

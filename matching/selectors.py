@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from pgvector.django import CosineDistance
 
 from ideas.language import detect_language
@@ -30,25 +30,23 @@ def matches_for_idea(*, idea: Idea) -> QuerySet[Match]:
     )
 
 
-def matches_for_company(*, company) -> QuerySet[Match]:
-    return (
-        Match.objects.filter(company=company)
-        .filter(rank_for_company__isnull=False)
+def matches_for_company(
+    *, company, category: str | None = None, district: str | None = None, status: str | None = None
+) -> QuerySet[Match]:
+    """The company's ranked ideas, plus every idea it answered (interested or not a fit)."""
+    matches = (
+        Match.objects.filter(company=company, idea__in=services.matchable_ideas())
+        .filter(Q(rank_for_company__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
         .select_related("idea")
-        .order_by("rank_for_company")
+        .order_by(F("rank_for_company").asc(nulls_last=True), "-score")
     )
-
-
-def matching_state(*, idea: Idea) -> str:
-    """"pending" until the idea's current text has vectors and rankings, then "done"."""
-    embedding = Embedding.objects.filter(idea=idea, model_name=encoder.model_name()).first()
-    if embedding is None:
-        return "pending"
-    if embedding.text_hash != services.content_hash(services.idea_content(idea)):
-        return "pending"
-    if idea.status in services.MATCHABLE_STATUSES and not idea.matches.exists():
-        return "pending"
-    return "done"
+    if category:
+        matches = matches.filter(idea__category=category)
+    if district:
+        matches = matches.filter(idea__district=district)
+    if status:
+        matches = matches.filter(status=status)
+    return matches
 
 
 @dataclass

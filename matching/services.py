@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from rest_framework import status as http_status
 
 from companies.models import Company
 from config.api.errors import ApplicationError
-from ideas.models import Idea, IdeaStatus
+from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
 from . import encoder, ranking
 from .models import DuplicateStats, Embedding, Match, MatchStatus, Passage
@@ -24,13 +26,6 @@ from .passages import TAG_FIELDS, company_passages, idea_passages
 
 logger = logging.getLogger(__name__)
 
-# Ideas the matcher pairs with companies: public and not folded into another idea.
-MATCHABLE_STATUSES = (
-    IdeaStatus.PUBLISHED,
-    IdeaStatus.MATCHED,
-    IdeaStatus.IN_PILOT,
-    IdeaStatus.COMPLETED,
-)
 # Ideas sampled per language to estimate typical similarity between ideas.
 DUPLICATE_STATS_SAMPLE = 150
 
@@ -206,6 +201,20 @@ def load_companies(queryset=None) -> Loaded:
 
 # --- Matches --------------------------------------------------------------------------------
 
+# Any 64-bit number unique to this lock in the database.
+_MATCHING_LOCK_KEY = 7_242_031_001
+
+
+@contextmanager
+def _matching_lock() -> Iterator[None]:
+    """Serialise rewrites of the rankings: two workers refreshing at once would each rank from a
+    state the other is replacing. Embedding (the slow part) happens outside the lock."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHING_LOCK_KEY])
+        yield
+
+
 
 def _pair_hash(idea_embedding: Embedding, company_embedding: Embedding) -> str:
     return hashlib.sha256(f"{idea_embedding.text_hash}:{company_embedding.text_hash}".encode()).hexdigest()
@@ -272,7 +281,12 @@ def score_matrix(ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | 
 
 
 def _write_matches(
-    ideas: Loaded, companies: Loaded, scores: np.ndarray, ranks: dict[tuple[int, int], dict], scope: Q
+    ideas: Loaded,
+    companies: Loaded,
+    scores: np.ndarray,
+    ranks: dict[tuple[int, int], dict],
+    scope: Q,
+    refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
     now = timezone.now()
@@ -288,25 +302,30 @@ def _write_matches(
         )
         for (r, c), rank in ranks.items()
     ]
+    new_pairs = {(row.idea_id, row.company_id) for row in rows}
     with transaction.atomic():
-        keep = Q()
-        for row in rows:
-            keep |= Q(idea_id=row.idea_id, company_id=row.company_id)
-        stale = Match.objects.filter(scope)
-        if rows:
-            stale = stale.exclude(keep)
-        stale.filter(status=MatchStatus.SUGGESTED).delete()
-        stale.update(rank_for_idea=None, rank_for_company=None)
+        to_delete, to_unrank = [], []
+        for pk, idea_id, company_id, status in Match.objects.filter(scope).values_list(
+            "pk", "idea_id", "company_id", "status"
+        ):
+            if (idea_id, company_id) in new_pairs:
+                continue
+            # A pair that fell out of the rankings is forgotten unless the company answered it.
+            (to_delete if status == MatchStatus.SUGGESTED else to_unrank).append(pk)
+        Match.objects.filter(pk__in=to_delete).delete()
+        Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
         Match.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["idea", "company"],
             update_fields=["score", "rank_for_idea", "rank_for_company", "reason", "updated_at"],
+            batch_size=2000,
         )
         matched_ids = {row.idea_id for row in rows if row.rank_for_idea is not None}
         Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED).update(
             status=IdeaStatus.MATCHED, updated_at=now
         )
+        Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
     return len(rows)
 
 
@@ -326,12 +345,15 @@ def _ranks(scores: np.ndarray, blocked: np.ndarray, idea_rows=None) -> dict[tupl
 
 def match_refresh_all() -> int:
     """Rescore every published idea against every verified company and rewrite the rankings."""
-    ideas, companies = load_ideas(), load_companies()
-    scores, blocked, stats = score_matrix(ideas, companies)
-    written = _write_matches(ideas, companies, scores, _ranks(scores, blocked), scope=Q())
-    for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-        embedding.score_stats = {**row, "ideas": ideas.side.size}
-    Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
+    with _matching_lock():
+        ideas, companies = load_ideas(), load_companies()
+        scores, blocked, stats = score_matrix(ideas, companies)
+        written = _write_matches(
+            ideas, companies, scores, _ranks(scores, blocked), scope=Q(), refreshed_ideas=ideas.owner_ids
+        )
+        for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
+            embedding.score_stats = {**row, "ideas": ideas.side.size}
+        Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
     duplicate_stats_refresh(ideas=ideas)
     return written
 
@@ -349,10 +371,16 @@ def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
     if idea.status not in MATCHABLE_STATUSES or idea.is_hidden:
         Match.objects.filter(idea=idea, status=MatchStatus.SUGGESTED).delete()
         return []
-    companies = load_companies()
-    if any(not e.score_stats for e in companies.embeddings) or not companies.embeddings:
-        match_refresh_all()
-        return list(Match.objects.filter(idea_id=idea_id).shown())
+    with _matching_lock():
+        companies = load_companies()
+        if companies.embeddings and all(e.score_stats for e in companies.embeddings):
+            _place_idea(idea_id, companies)
+            return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+    match_refresh_all()
+    return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+
+
+def _place_idea(idea_id: int, companies: Loaded) -> None:
 
     stats = ranking.ColumnStats.from_rows([e.score_stats for e in companies.embeddings])
     # The idea's own row plus the ideas the companies gave feedback on, for the feedback term.
@@ -363,7 +391,7 @@ def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
     )
     ideas = load_ideas(matchable_ideas().filter(Q(pk=idea_id) | Q(pk__in=feedback_idea_ids)))
     if idea_id not in ideas.owner_ids:
-        return []
+        return
     row = ideas.owner_ids.index(idea_id)
     scores, blocked, _stats = score_matrix(ideas, companies, stats)
 
@@ -391,14 +419,12 @@ def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
         for other_idea in pushed_out:
             company_updates.append((company_id, other_idea, None))
 
-    with transaction.atomic():
-        _write_matches(ideas, companies, scores, ranks, scope=Q(idea_id=idea_id))
-        for company_id, other_idea, rank in company_updates:
-            Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=rank)
-        Match.objects.filter(
-            rank_for_idea__isnull=True, rank_for_company__isnull=True, status=MatchStatus.SUGGESTED
-        ).filter(company_id__in=companies.owner_ids).delete()
-    return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+    _write_matches(ideas, companies, scores, ranks, scope=Q(idea_id=idea_id), refreshed_ideas=[idea_id])
+    for company_id, other_idea, rank in company_updates:
+        Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=rank)
+    Match.objects.filter(
+        rank_for_idea__isnull=True, rank_for_company__isnull=True, status=MatchStatus.SUGGESTED
+    ).filter(company_id__in=companies.owner_ids).delete()
 
 
 def match_refresh_for_company(*, company_id: int) -> int:
@@ -468,3 +494,16 @@ def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateSta
             )
             saved.append(stats)
     return saved
+
+
+def matching_sweep(*, progress=None) -> dict:
+    """Embed every stale idea and company, then refresh all matches. `progress` wraps iterables
+    (a progress bar in the management command)."""
+    wrap = progress or (lambda items, **kwargs: items)
+    ideas, companies = stale_idea_ids(), stale_company_ids()
+    for idea_id in wrap(ideas, desc="ideas"):
+        embedding_refresh_for_idea(idea_id=idea_id)
+    for company_id in wrap(companies, desc="companies"):
+        embedding_refresh_for_company(company_id=company_id)
+    matches = match_refresh_all()
+    return {"ideas_embedded": len(ideas), "companies_embedded": len(companies), "matches": matches}

@@ -1,5 +1,14 @@
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import BASE_DIR, REST_FRAMEWORK, env
+
+# A Redis of their own, so tests (which stop and restart it) never touch `make run`'s queue.
+if "REDIS_URL" not in env:
+    from config import embedded
+
+    REDIS_URL = embedded.redis_url(BASE_DIR, name="redis-test")
+    CELERY_BROKER_URL = REDIS_URL
+# A task whose worker was killed is redelivered this soon, so the tests that kill one finish.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20)}
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -1,0 +1,209 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from companies.selectors import company_get
+from companies.models import Company
+from config.api.errors import ApplicationError
+from config.api.pagination import StandardPagination
+from ideas.models import Category, District, Idea, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from ideas.selectors import idea_get
+
+from . import selectors, services
+from .models import Match, MatchStatus
+
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "problem": gettext_lazy("problem"),
+    "proposal": gettext_lazy("proposal"),
+    "summary": gettext_lazy("summary"),
+    "description": gettext_lazy("description"),
+    "technology": gettext_lazy("technology"),
+    "domain": gettext_lazy("domain"),
+    "reference": gettext_lazy("reference"),
+}
+
+
+def reason_text(reason: dict) -> str:
+    """The match reason as one sentence in the reader's language."""
+    if not reason:
+        return ""
+    return _("The idea's %(idea_field)s “%(idea_text)s” meets the company's %(company_field)s “%(company_text)s”.") % {
+        "idea_field": FIELD_LABELS.get(reason["idea_field"], reason["idea_field"]),
+        "idea_text": reason["idea_text"],
+        "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
+        "company_text": reason["company_text"],
+    }
+
+
+class ReasonSerializer(serializers.Serializer):
+    text = serializers.SerializerMethodField()
+    idea_field = serializers.CharField()
+    idea_text = serializers.CharField()
+    company_field = serializers.CharField()
+    company_text = serializers.CharField()
+    similarity = serializers.FloatField()
+    also = serializers.ListField(child=serializers.DictField())
+
+    def get_text(self, reason) -> str:
+        return reason_text(reason)
+
+
+class CompanyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Company
+        fields = ["id", "slug", "name", "summary"]
+
+
+class IdeaBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Idea
+        fields = ["id", "title", "category", "district", "language", "status"]
+
+
+class MatchForIdeaSerializer(serializers.ModelSerializer):
+    company = CompanyBriefSerializer()
+    rank = serializers.IntegerField(source="rank_for_idea")
+    reason = ReasonSerializer()
+
+    class Meta:
+        model = Match
+        fields = ["id", "company", "rank", "score", "reason", "status"]
+
+
+class MatchForCompanySerializer(serializers.ModelSerializer):
+    idea = IdeaBriefSerializer()
+    rank = serializers.IntegerField(source="rank_for_company")
+    reason = ReasonSerializer()
+
+    class Meta:
+        model = Match
+        fields = ["id", "idea", "rank", "score", "reason", "status", "message", "feedback_at"]
+
+
+class IdeaMatchesApi(APIView):
+    """Companies ranked for an idea, with the reason for each. `state` is "pending" while the
+    matcher is still working on the idea's current text."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        state = serializers.CharField()
+        results = MatchForIdeaSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["matching"])
+    def get(self, request, idea_id: int):
+        try:
+            idea = idea_get(idea_id=idea_id, user=request.user)
+        except Idea.DoesNotExist:
+            raise Http404 from None
+        matches = selectors.matches_for_idea(idea=idea)
+        return Response({
+            "state": idea.matching_state,
+            "results": MatchForIdeaSerializer(matches, many=True).data,
+        })
+
+
+class CompanyMatchesApi(APIView):
+    """Ideas ranked for a company (its members and city staff only)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class FilterSerializer(serializers.Serializer):
+        category = serializers.ChoiceField(choices=Category.choices, required=False)
+        district = serializers.ChoiceField(choices=District.choices, required=False)
+        status = serializers.ChoiceField(choices=MatchStatus.choices, required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: MatchForCompanySerializer(many=True)}, tags=["matching"])
+    def get(self, request, slug: str):
+        try:
+            company = company_get(slug=slug, user=request.user)
+        except Company.DoesNotExist:
+            raise Http404 from None
+        if not (request.user.is_city_staff or company.is_member(request.user)):
+            raise ApplicationError(
+                _("Only the company's members can see its matches."),
+                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+            )
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        matches = selectors.matches_for_company(company=company, **filters.validated_data)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(matches, request, view=self)
+        return paginator.get_paginated_response(MatchForCompanySerializer(page, many=True).data)
+
+
+class MatchFeedbackApi(APIView):
+    """A company member marks a match "interested" (with a message to the city) or "not a fit"."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[MatchStatus.INTERESTED, MatchStatus.DISMISSED], label=gettext_lazy("status")
+        )
+        message = serializers.CharField(
+            max_length=2000, required=False, allow_blank=True, label=gettext_lazy("message to the city")
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: MatchForCompanySerializer}, tags=["matching"])
+    def post(self, request, match_id: int):
+        match = get_object_or_404(Match.objects.select_related("company", "idea"), pk=match_id)
+        if not (match.company.is_member(request.user) or request.user.is_city_staff):
+            raise Http404
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        match = services.match_feedback(match=match, user=request.user, **serializer.validated_data)
+        return Response(MatchForCompanySerializer(match).data)
+
+
+class DuplicateSerializer(serializers.Serializer):
+    idea = IdeaBriefSerializer()
+    score = serializers.FloatField()
+    similarity = serializers.FloatField()
+    likely_duplicate = serializers.BooleanField()
+
+
+class SimilarIdeasApi(APIView):
+    """Published ideas resembling a draft, for the submission form to show while the citizen
+    types. Reads only, but POST so a long draft never ends up in logs or URLs."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "similar"
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("title"))
+        problem = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("problem"))
+        proposal = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("proposal"))
+        limit = serializers.IntegerField(min_value=1, max_value=10, default=5)
+
+    @extend_schema(request=InputSerializer, responses={200: DuplicateSerializer(many=True)}, tags=["matching"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        candidates = selectors.ideas_similar_to(**serializer.validated_data)
+        return Response(DuplicateSerializer(candidates, many=True).data)
+
+
+class IdeaDuplicatesApi(APIView):
+    """Duplicate candidates of an idea, for staff reviewing merges."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: DuplicateSerializer(many=True)}, tags=["matching"])
+    def get(self, request, idea_id: int):
+        if not request.user.is_city_staff:
+            raise ApplicationError(
+                _("Only city staff can review duplicates."),
+                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+            )
+        idea = get_object_or_404(Idea, pk=idea_id)
+        return Response(DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data)
