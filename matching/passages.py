@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 # Sentence ends in Korean and English prose, and line breaks.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s+|\n+")
-# A fragment shorter than this ("네.", "Thanks!") says too little to match on its own.
-_MIN_SENTENCE_CHARS = 12
+# A fragment shorter than this ("네.", "OK.") says too little to match on its own; Korean packs a
+# whole sentence into few characters ("너무 추워요!"), so the bar is low.
+_MIN_SENTENCE_CHARS = 6
 # Passages longer than the model's useful context are cut; e5-small reads 512 tokens.
 _MAX_PASSAGE_CHARS = 600
 

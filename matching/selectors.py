@@ -75,7 +75,7 @@ def _rank_candidates(query: ranking.Side, query_language: str, candidates: list[
     results = []
     for row, idea_id in enumerate(pool.owner_ids):
         idea = by_id[idea_id]
-        mean, std = stats.get((query_language, idea.language), (None, None))
+        mean, std = stats.get((query_language, idea.language)) or stats.get(("*", "*"), (None, None))
         # Without statistics yet (a nearly empty site) the raw similarity has to do.
         score = (similarity[row] - mean) / std if mean is not None else float(similarity[row])
         results.append(DuplicateCandidate(

@@ -475,24 +475,25 @@ def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateSta
         lang: sorted(rng.choice(rows, size=min(len(rows), DUPLICATE_STATS_SAMPLE), replace=False).tolist())
         for lang, rows in by_language.items()
     }
+    groups = [(a, b, sampled[a], sampled[b]) for a in sorted(sampled) for b in sorted(sampled) if a <= b]
+    # Across all languages: the fallback for a language pair with too few ideas to judge.
+    every = sorted(row for rows in sampled.values() for row in rows)
+    groups.append(("*", "*", every, every))
     saved = []
-    for lang_a in sorted(sampled):
-        for lang_b in sorted(sampled):
-            if lang_b < lang_a:
-                continue
-            scores = []
-            for row in sampled[lang_a]:
-                others = [r for r in sampled[lang_b] if r != row]
-                if others:
-                    scores.extend(ranking.duplicate_scores(ideas.side, row, ideas.side, others).tolist())
-            if len(scores) < 10:
-                continue
-            stats, _created = DuplicateStats.objects.update_or_create(
-                model_name=encoder.model_name(), language_a=lang_a, language_b=lang_b,
-                defaults={"mean": float(np.mean(scores)), "std": float(np.std(scores) or 1.0),
-                          "sample_size": len(scores)},
-            )
-            saved.append(stats)
+    for lang_a, lang_b, rows_a, rows_b in groups:
+        scores = []
+        for row in rows_a:
+            others = [r for r in rows_b if r != row]
+            if others:
+                scores.extend(ranking.duplicate_scores(ideas.side, row, ideas.side, others).tolist())
+        if len(scores) < 10:
+            continue
+        stats, _created = DuplicateStats.objects.update_or_create(
+            model_name=encoder.model_name(), language_a=lang_a, language_b=lang_b,
+            defaults={"mean": float(np.mean(scores)), "std": float(np.std(scores) or 1.0),
+                      "sample_size": len(scores)},
+        )
+        saved.append(stats)
     return saved
 
 

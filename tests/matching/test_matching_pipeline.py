@@ -1,0 +1,170 @@
+"""The matcher end to end in one process, with the real model and PostgreSQL + pgvector."""
+
+import pytest
+from django.utils import translation
+
+from ideas.models import Idea, IdeaStatus
+from matching import encoder, selectors, services
+from matching.apis import reason_text
+from matching.models import CachedVector, Embedding, Match, MatchStatus
+from tests.matching.conftest import make_idea
+
+pytestmark = pytest.mark.django_db
+
+
+def _ranked(idea: Idea) -> list[str]:
+    return [m.company.slug for m in selectors.matches_for_idea(idea=idea)]
+
+
+def test_each_idea_reaches_the_company_able_to_pilot_it(catalogue):
+    ideas = catalogue["ideas"]
+
+    assert _ranked(ideas["pills"])[0] == "gyeote-care"
+    assert _ranked(ideas["pills_en"])[0] == "gyeote-care"  # English idea, Korean profile
+    assert _ranked(ideas["crossing"])[0] == "sinhosup"
+    assert _ranked(ideas["leaves"])[0] == "fieldsight"
+    assert _ranked(ideas["underpass"])[0] == "mulbit"
+
+
+def test_a_match_says_which_sentence_met_which_part_of_the_profile(catalogue):
+    match = selectors.matches_for_idea(idea=catalogue["ideas"]["pills"]).first()
+    idea = catalogue["ideas"]["pills"]
+
+    assert match.reason["idea_text"] in f"{idea.title} {idea.problem} {idea.proposal}"
+    assert match.reason["company_field"] in {"summary", "description", "technology", "domain", "reference"}
+    with translation.override("ko"):
+        assert "기업의" in reason_text(match.reason)
+    with translation.override("en"):
+        assert reason_text(match.reason).startswith("The idea's")
+
+
+def test_companies_see_their_ideas_ranked(catalogue):
+    care = catalogue["companies"]["care"]
+
+    ranked = [m.idea.title for m in selectors.matches_for_company(company=care)]
+
+    assert set(ranked[:2]) == {"어머니가 약 드시는 걸 자꾸 잊으세요", "My father forgets his medicine"}
+
+
+def test_published_ideas_become_matched(catalogue):
+    assert Idea.objects.get(pk=catalogue["ideas"]["pills"].pk).status == IdeaStatus.MATCHED
+
+
+def test_vectors_are_recomputed_only_when_the_text_changes(catalogue):
+    idea = catalogue["ideas"]["pills"]
+    cached_before = CachedVector.objects.count()
+
+    _embedding, unchanged_run = services.embedding_refresh_for_idea(idea_id=idea.pk)
+    idea.title = "어머니가 혈압약을 자주 빠뜨리세요"
+    idea.save()
+    _embedding, changed_run = services.embedding_refresh_for_idea(idea_id=idea.pk)
+
+    assert (unchanged_run, changed_run) == (False, True)
+    # Only the new title was encoded; the unchanged sentences came from the cache.
+    assert CachedVector.objects.count() == cached_before + 1
+    assert Embedding.objects.get(idea=idea).passages.first().text == "어머니가 혈압약을 자주 빠뜨리세요"
+
+
+def test_a_model_change_makes_every_vector_stale(catalogue, settings):
+    assert services.stale_idea_ids() == []
+
+    settings.EMBEDDING_MODEL = encoder.model_path()  # same weights, named by path: another model
+    encoder.model_name.cache_clear()
+    try:
+        stale = services.stale_idea_ids()
+    finally:
+        encoder.model_name.cache_clear()
+
+    assert set(stale) == {idea.pk for idea in catalogue["ideas"].values()}
+
+
+def test_dismissed_match_stays_away_until_a_text_changes(catalogue, carol):
+    idea = catalogue["ideas"]["pills"]
+    match = Match.objects.get(idea=idea, company__slug="gyeote-care")
+
+    services.match_feedback(match=match, user=carol, status=MatchStatus.DISMISSED)
+    services.match_refresh_all()
+    assert "gyeote-care" not in _ranked(idea)
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.DISMISSED
+
+    idea.proposal = "약 드실 시간에 약을 꺼내 주고, 안 드시면 저에게 문자를 보내 주는 기계가 있으면 좋겠어요."
+    idea.save()
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+    services.match_refresh_all()
+
+    assert _ranked(idea)[0] == "gyeote-care"
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.SUGGESTED
+
+
+def test_interest_is_kept_with_its_message_and_lifts_similar_ideas(catalogue, carol):
+    care = catalogue["companies"]["care"]
+    match = Match.objects.get(idea=catalogue["ideas"]["pills"], company=care)
+    similar = catalogue["ideas"]["pills_en"]
+    before = Match.objects.get(idea=similar, company=care).score
+
+    services.match_feedback(match=match, user=carol, status=MatchStatus.INTERESTED, message="복약기 30대 지원 가능")
+    services.match_refresh_all()
+
+    kept = Match.objects.get(pk=match.pk)
+    assert (kept.status, kept.message) == (MatchStatus.INTERESTED, "복약기 30대 지원 가능")
+    assert Match.objects.get(idea=similar, company=care).score > before
+
+
+def test_a_profile_edit_changes_the_company_matches(catalogue):
+    farm = catalogue["companies"]["farm"]
+    farm.summary = "Early warning of floods in underpasses from water-level sensors."
+    farm.description = "We close flooded roads automatically before cars drive in."
+    farm.technologies = ["water-level sensors", "flood warning"]
+    farm.domains = ["flood"]
+    farm.save()
+
+    services.embedding_refresh_for_company(company_id=farm.pk)
+    services.match_refresh_for_company(company_id=farm.pk)
+
+    ranked = [m.idea.title for m in selectors.matches_for_company(company=farm)]
+    assert ranked[0] == "비만 오면 잠기는 굴다리"
+
+
+def test_a_new_idea_is_placed_without_rescoring_the_others(catalogue):
+    other_scores = dict(Match.objects.exclude(idea__title__startswith="Grandma").values_list("pk", "score"))
+    idea = make_idea("pills", status=IdeaStatus.PUBLISHED)
+    idea.title = "Grandma forgets her pills"
+    idea.save()
+
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+    matches = services.match_refresh_for_idea(idea_id=idea.pk)
+
+    assert matches and sorted(matches, key=lambda m: m.rank_for_idea)[0].company.slug == "gyeote-care"
+    unchanged = dict(Match.objects.filter(pk__in=other_scores).values_list("pk", "score"))
+    assert all(unchanged[pk] == score for pk, score in other_scores.items() if pk in unchanged)
+
+
+def test_duplicates_are_found_across_languages(catalogue):
+    found = selectors.ideas_similar_to(
+        title="My mother keeps forgetting her pills",
+        problem="She lives alone and cannot remember whether she took her blood pressure medicine.",
+    )
+
+    assert found[0].idea.title in {"어머니가 약 드시는 걸 자꾸 잊으세요", "My father forgets his medicine"}
+    assert {c.idea.title for c in found[:2]} == {"어머니가 약 드시는 걸 자꾸 잊으세요", "My father forgets his medicine"}
+    assert found[0].score > found[-1].score
+
+
+def test_staff_duplicate_candidates_for_an_idea(catalogue):
+    found = selectors.duplicates_for_idea(idea=catalogue["ideas"]["pills"])
+
+    assert found[0].idea == catalogue["ideas"]["pills_en"]
+    assert catalogue["ideas"]["pills"] not in [c.idea for c in found]
+
+
+def test_matching_state_is_pending_until_the_latest_text_is_ranked(catalogue, api):
+    idea = catalogue["ideas"]["bus"]
+    assert api().get(f"/api/v1/ideas/{idea.pk}/").json()["matching_state"] == "done"
+
+    idea.problem = "정류장에 안내판이 없어서 버스가 언제 오는지 알 수가 없어요."
+    idea.save()
+    assert api().get(f"/api/v1/ideas/{idea.pk}/").json()["matching_state"] == "pending"
+
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+    services.match_refresh_for_idea(idea_id=idea.pk)
+    assert api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["state"] == "done"
