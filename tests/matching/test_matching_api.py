@@ -1,0 +1,139 @@
+import pytest
+
+from ideas.models import IdeaStatus
+from matching.models import Match, MatchStatus
+from tests.conftest import PERSONAS, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anyone_reads_the_ranked_companies_of_a_public_idea(api, catalogue):
+    idea = catalogue["ideas"]["crossing"]
+
+    body = api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()
+
+    assert body["state"] == "done"
+    assert [row["rank"] for row in body["results"]] == list(range(1, len(body["results"]) + 1))
+    assert body["results"][0]["company"]["slug"] == "sinhosup"
+    assert body["results"][0]["reason"]["text"].endswith("맞닿아 있습니다.")
+
+
+def test_matches_of_an_unpublished_idea_are_hidden(api, catalogue, bob):
+    idea = catalogue["ideas"]["crossing"]
+    idea.status = IdeaStatus.SUBMITTED
+    idea.save()
+
+    assert api().get(f"/api/v1/ideas/{idea.pk}/matches/").status_code == 404
+    assert api(bob).get(f"/api/v1/ideas/{idea.pk}/matches/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("anonymous", 403), ("author", 403), ("other_citizen", 403), ("company_member", 200),
+     ("other_company_member", 403), ("staff", 200)],
+)
+def test_company_matches_permission_matrix(personas, catalogue, persona, expected):
+    care = catalogue["companies"]["care"]
+
+    response = client_for(personas[persona]).get(f"/api/v1/companies/{care.slug}/matches/")
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json()["results"][0]["idea"]["title"]
+
+
+def test_company_filters_its_matches(api, catalogue, carol):
+    care = catalogue["companies"]["care"]
+
+    body = api(carol).get(f"/api/v1/companies/{care.slug}/matches/?category=elderly_care").json()
+    bad = api(carol).get(f"/api/v1/companies/{care.slug}/matches/?category=moon")
+
+    assert {row["idea"]["category"] for row in body["results"]} == {"elderly_care"}
+    assert list(bad.json()["error"]["fields"]) == ["category"]
+
+
+def test_company_matches_query_count_is_flat(api, catalogue, carol, django_assert_num_queries):
+    care = catalogue["companies"]["care"]
+
+    # company and its references, membership check, count, page with ideas
+    with django_assert_num_queries(5):
+        response = api(carol).get(f"/api/v1/companies/{care.slug}/matches/")
+
+    assert response.json()["count"] >= 5
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("anonymous", 403), ("author", 404), ("other_citizen", 404), ("company_member", 200),
+     ("other_company_member", 404), ("staff", 403)],
+)
+def test_feedback_permission_matrix(personas, catalogue, persona, expected):
+    match = Match.objects.get(idea=catalogue["ideas"]["pills"], company=catalogue["companies"]["care"])
+
+    response = client_for(personas[persona]).post(
+        f"/api/v1/matches/{match.pk}/feedback/", {"status": "interested", "message": "30가구 실증 가능"}
+    )
+
+    assert response.status_code == expected
+    match.refresh_from_db()
+    assert match.status == (MatchStatus.INTERESTED if expected == 200 else MatchStatus.SUGGESTED)
+
+
+def test_interest_needs_a_message_for_the_city(api, catalogue, carol):
+    match = Match.objects.get(idea=catalogue["ideas"]["pills"], company=catalogue["companies"]["care"])
+
+    response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "interested"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["message"] == ["어떤 실증을 할 수 있는지 시에 간단히 알려 주세요."]
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.SUGGESTED
+
+
+def test_not_a_fit_removes_the_match_from_the_idea(api, catalogue, carol):
+    idea = catalogue["ideas"]["pills"]
+    match = Match.objects.get(idea=idea, company=catalogue["companies"]["care"])
+
+    response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "dismissed"})
+
+    assert response.json()["status"] == "dismissed"
+    slugs = [row["company"]["slug"] for row in api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["results"]]
+    assert "gyeote-care" not in slugs
+
+
+def test_similar_ideas_while_typing(api, catalogue):
+    response = api().post(
+        "/api/v1/ideas/similar/",
+        {"title": "Traffic lights too short for slow walkers", "problem": "Old people cannot finish crossing."},
+    )
+
+    assert response.status_code == 200
+    assert response.json()[0]["idea"]["title"] == "할머니들이 횡단보도를 다 못 건너세요"
+    assert set(response.json()[0]) == {"idea", "score", "similarity", "likely_duplicate"}
+
+
+def test_similar_ideas_is_throttled(api, catalogue, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"similar": "2/minute", "writes": "100/minute"})
+    client = api()
+
+    codes = [client.post("/api/v1/ideas/similar/", {"title": "버스 도착 알림"}).status_code for _ in range(3)]
+
+    assert codes == [200, 200, 429]
+
+
+def test_similar_ideas_names_a_bad_field(api, catalogue):
+    response = api().post("/api/v1/ideas/similar/", {"title": "가" * 200})
+
+    assert list(response.json()["error"]["fields"]) == ["title"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_staff_see_duplicate_candidates(personas, catalogue, persona):
+    idea = catalogue["ideas"]["pills"]
+
+    response = client_for(personas[persona]).get(f"/api/v1/ideas/{idea.pk}/duplicates/")
+
+    assert response.status_code == (200 if persona == "staff" else 403)
+    if persona == "staff":
+        assert response.json()[0]["idea"]["title"] == "My father forgets his medicine"
