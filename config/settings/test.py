@@ -7,6 +7,10 @@ if "REDIS_URL" not in env:
 
     REDIS_URL = embedded.redis_url(BASE_DIR, name="redis-test")
     CELERY_BROKER_URL = REDIS_URL
+# The integration tests start real Celery workers; they must use the database pytest created.
+if env("TEST_WORKER_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("TEST_WORKER_DATABASE_NAME")  # noqa: F405
+
 # A task whose worker was killed is redelivered this soon, so the tests that kill one finish.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20)}
 
