@@ -134,6 +134,19 @@ def fuse(v: Views, stats: ColumnStats) -> np.ndarray:
     return standardised.mean(axis=0)
 
 
+def with_idea_contrast(scores: np.ndarray) -> np.ndarray:
+    """Add how far each company stands out among the idea's candidates.
+
+    For an idea's own list this changes nothing (it rises with the score along the row); for a
+    company's list it stops ideas that sit close to every company (same language as most
+    profiles, generic wording) from crowding out the ideas that are specifically about it.
+    """
+    if scores.shape[1] < 2:
+        return scores
+    spread = scores.std(axis=1, keepdims=True)
+    return scores + (scores - scores.mean(axis=1, keepdims=True)) / np.where(spread > 1e-6, spread, 1.0)
+
+
 def feedback_adjustment(
     idea_docs: np.ndarray, liked: dict[int, list[int]], disliked: dict[int, list[int]], n_companies: int
 ) -> np.ndarray:

@@ -277,7 +277,7 @@ def score_matrix(ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | 
     liked, disliked, blocked = _feedback(ideas, companies)
     if liked or disliked:
         scores = scores + ranking.feedback_adjustment(ideas.side.doc, liked, disliked, companies.side.size)
-    return scores, blocked, stats
+    return ranking.with_idea_contrast(scores), blocked, stats
 
 
 def _write_matches(
