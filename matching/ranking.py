@@ -163,6 +163,30 @@ def feedback_adjustment(
     return adjustment
 
 
+def best_passages_for_company(
+    ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
+) -> list[tuple[int, list[int], float]]:
+    """For each idea: its passage closest to the company, the company passages it met (best
+    first, each cited once) and the best similarity. Indices are into the sides' passages."""
+    company_rows = companies.passage_range(company_index)
+    stacked, counts = _gather(ideas, idea_rows)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    similarity = stacked @ companies.passages[company_rows].T
+    best_per_company_passage = np.maximum.reduceat(similarity, starts, axis=0)  # (ideas, company passages)
+    order = np.argsort(-best_per_company_passage, axis=1)[:, :limit]
+    results = []
+    for n, row in enumerate(idea_rows):
+        best_column = int(order[n, 0])
+        block = similarity[starts[n] : starts[n] + counts[n], best_column]
+        idea_passage = int(ideas.offsets[row]) + int(block.argmax())
+        results.append((
+            idea_passage,
+            [company_rows.start + int(column) for column in order[n]],
+            float(block.max()),
+        ))
+    return results
+
+
 def best_passage_pairs(
     ideas: Side, idea_index: int, companies: Side, company_index: int, limit: int = 3
 ) -> list[tuple[int, int, float]]:
@@ -196,14 +220,30 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
     return np.take_along_axis(part, order, axis=axis)
 
 
-def duplicate_scores(
-    query: Side, query_index: int, pool: Side, pool_rows: list[int]
-) -> np.ndarray:
+def _gather(side: Side, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The passages of some documents, stacked, with each document's start and count."""
+    ranges = [side.passage_range(row) for row in rows]
+    stacked = np.concatenate([side.passages[r] for r in ranges])
+    counts = np.array([r.stop - r.start for r in ranges])
+    return stacked, counts
+
+
+def pairwise_duplicate_scores(a: Side, rows_a: list[int], b: Side, rows_b: list[int]) -> np.ndarray:
+    """Symmetric passage max-sim for every pair of documents: each document's sentences take
+    their best counterpart in the other, averaged, both ways. Shape (len(rows_a), len(rows_b))."""
+    if not rows_a or not rows_b:
+        return np.zeros((len(rows_a), len(rows_b)))
+    passages_a, counts_a = _gather(a, rows_a)
+    passages_b, counts_b = _gather(b, rows_b)
+    starts_a = np.concatenate([[0], np.cumsum(counts_a)[:-1]])
+    starts_b = np.concatenate([[0], np.cumsum(counts_b)[:-1]])
+    similarity = passages_a @ passages_b.T
+    # a's passages against each b document, then averaged per a document
+    a_to_b = np.add.reduceat(np.maximum.reduceat(similarity, starts_b, axis=1), starts_a, axis=0) / counts_a[:, None]
+    b_to_a = np.add.reduceat(np.maximum.reduceat(similarity, starts_a, axis=0), starts_b, axis=1) / counts_b[None, :]
+    return (a_to_b + b_to_a) / 2
+
+
+def duplicate_scores(query: Side, query_index: int, pool: Side, pool_rows: list[int]) -> np.ndarray:
     """Symmetric passage max-sim between one idea and some ideas of the pool."""
-    q = query.passages[query.passage_range(query_index)]
-    scores = np.empty(len(pool_rows))
-    for n, row in enumerate(pool_rows):
-        p = pool.passages[pool.passage_range(row)]
-        similarity = q @ p.T
-        scores[n] = (similarity.max(axis=1).mean() + similarity.max(axis=0).mean()) / 2
-    return scores
+    return pairwise_duplicate_scores(query, [query_index], pool, pool_rows)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from pgvector.django import CosineDistance
 
@@ -17,6 +18,8 @@ from .passages import idea_document, idea_passages
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
+# Index candidates examined per search (pgvector's default is 40).
+HNSW_EF_SEARCH = 400
 # A pair this many standard deviations above typical similarity for its languages is flagged.
 LIKELY_DUPLICATE_Z = 2.0
 
@@ -87,7 +90,9 @@ def _rank_candidates(query: ranking.Side, query_language: str, candidates: list[
 
 
 def _candidates(vector: np.ndarray, exclude_idea_id: int | None) -> list[Idea]:
-    embeddings = (
+    """Nearest ideas by the HNSW index. The index holds companies, unpublished ideas and rows
+    not yet vacuumed too, all filtered out after the scan, so it is asked for a wide beam."""
+    query = (
         Embedding.objects.filter(
             idea__in=services.matchable_ideas(), model_name=encoder.model_name()
         )
@@ -96,6 +101,9 @@ def _candidates(vector: np.ndarray, exclude_idea_id: int | None) -> list[Idea]:
         .order_by("distance")
         .select_related("idea")[:DUPLICATE_CANDIDATES]
     )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
+        embeddings = list(query)
     ideas = []
     for embedding in embeddings:
         embedding.idea.embedding = embedding

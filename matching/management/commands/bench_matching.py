@@ -1,0 +1,184 @@
+import json
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from companies.models import Company
+from ideas.models import Idea, IdeaStatus
+from matching import encoder, services
+from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
+from matching.passages import idea_passages
+
+DEMO_DATA = Path(__file__).resolve().parents[3] / "ideas" / "demo_data.json"
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure embedding speed (plain model.encode against the product's pipeline, on the same "
+        "texts) and the time and memory of refreshing all matches at scale. Runs in a transaction "
+        "that is rolled back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--texts", type=int, default=192, help="idea texts for the speed runs")
+        parser.add_argument("--ideas", type=int, default=10_000, help="synthetic ideas for the refresh")
+        parser.add_argument("--companies", type=int, default=500, help="synthetic companies for the refresh")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, texts: int, ideas: int, companies: int, json: bool = False, **options):
+        results = {}
+        try:
+            with transaction.atomic():
+                results["encode"] = self._encode_speed(texts)
+                results["refresh"] = self._refresh_at_scale(ideas, companies)
+                raise _Rollback
+        except _Rollback:
+            pass
+        if json:
+            import json as json_module
+
+            self.stdout.write(json_module.dumps(results))
+        else:
+            self._print(results)
+
+    # -- embedding speed ----------------------------------------------------------------------
+
+    def _texts(self, count: int) -> list[dict]:
+        demo = json.loads(DEMO_DATA.read_text(encoding="utf-8"))["ideas"]
+        rows = []
+        for n in range(count):
+            idea = demo[n % len(demo)]
+            # A different title each round, so the vector cache cannot serve repeats.
+            rows.append({**idea, "title": f"{idea['title']} ({n // len(demo) + 1})"})
+        return rows
+
+    def _encode_speed(self, count: int) -> dict:
+        rows = self._texts(count)
+        encoder.get_model()  # load outside the timings
+        encoder.encode(["warm up"], kind="query")
+
+        whole = ["\n".join((r["title"], r["problem"], r["proposal"])) for r in rows]
+        started = time.perf_counter()
+        encoder.encode(whole, kind="query")
+        plain_whole = count / (time.perf_counter() - started)
+
+        passages = [p.text for r in rows for p in idea_passages(title=r["title"], problem=r["problem"], proposal=r["proposal"])]
+        started = time.perf_counter()
+        encoder.encode(passages, kind="query")
+        plain_passages = count / (time.perf_counter() - started)
+
+        author = User.objects.create(username="__bench__")
+        created = Idea.objects.bulk_create(
+            Idea(author=author, title=r["title"], problem=r["problem"], proposal=r["proposal"],
+                 category=r["category"], district=r["district"], language=r["language"],
+                 status=IdeaStatus.PUBLISHED)
+            for r in rows
+        )
+        ids = [idea.pk for idea in created]
+        half = len(ids) // 2
+        started = time.perf_counter()
+        for n in range(0, half, services.SWEEP_BATCH):
+            services.embedding_refresh_for_ideas(idea_ids=ids[n : n + services.SWEEP_BATCH])
+        pipeline_batched = half / (time.perf_counter() - started)
+
+        from matching.tasks import embed_idea
+
+        one_by_one = ids[half:]
+        started = time.perf_counter()
+        for idea_id in one_by_one:
+            embed_idea.apply(args=[idea_id], throw=True)  # the task body, run here as a worker would
+        pipeline_tasks = len(one_by_one) / (time.perf_counter() - started)
+        return {
+            "texts": count,
+            "passages_per_text": round(len(passages) / count, 2),
+            "plain_encode_whole_text": round(plain_whole, 1),
+            "plain_encode_passages": round(plain_passages, 1),
+            "pipeline_sweep_batched": round(pipeline_batched, 1),
+            "pipeline_task_per_idea": round(pipeline_tasks, 1),
+        }
+
+    # -- refresh at scale ---------------------------------------------------------------------
+
+    def _refresh_at_scale(self, n_ideas: int, n_companies: int) -> dict:
+        rng = np.random.default_rng(7)
+        started = time.perf_counter()
+        Idea.objects.all().update(status=IdeaStatus.SUBMITTED)  # only the synthetic ideas count
+        Company.objects.all().update(is_verified=False)
+        author = User.objects.get(username="__bench__")
+        ideas = Idea.objects.bulk_create(
+            Idea(author=author, title=f"synthetic idea {n}", problem="p" * 10, proposal="q" * 10,
+                 category="other", district="citywide", language="ko" if n % 3 else "en",
+                 status=IdeaStatus.PUBLISHED)
+            for n in range(n_ideas)
+        )
+        companies = Company.objects.bulk_create(
+            Company(name=f"synthetic company {n}", slug=f"synthetic-{n}", summary="s", is_verified=True)
+            for n in range(n_companies)
+        )
+        self._synthetic_vectors([{"idea": i} for i in ideas], rng, ["title", "problem", "problem", "problem", "proposal", "proposal"])
+        company_fields = ["summary"] + ["description"] * 5 + ["technology"] * 4 + ["domain"] * 2
+        self._synthetic_vectors([{"company": c} for c in companies], rng, company_fields)
+        setup_seconds = time.perf_counter() - started
+
+        tracemalloc.start()
+        started = time.perf_counter()
+        written = services.match_refresh_all()
+        refresh_seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {
+            "ideas": n_ideas,
+            "companies": n_companies,
+            "matches_written": written,
+            "setup_seconds": round(setup_seconds, 1),
+            "refresh_seconds": round(refresh_seconds, 1),
+            "refresh_peak_python_mb": round(peak / 2**20, 1),
+            "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+
+    def _synthetic_vectors(self, owners: list[dict], rng, fields: list[str]) -> None:
+        model = encoder.model_name()
+        # Clustered vectors, like real texts about a few dozen topics, rather than pure noise.
+        topics = rng.normal(size=(40, EMBEDDING_DIMENSIONS)).astype(np.float32)
+        embeddings, passages = [], []
+        for owner in owners:
+            topic = topics[rng.integers(len(topics))]
+            vectors = topic + 0.8 * rng.normal(size=(len(fields), EMBEDDING_DIMENSIONS)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            embeddings.append(Embedding(**owner, model_name=model, text_hash="synthetic",
+                                        vector=services.pooled(vectors)))
+            passages.append(vectors)
+        Embedding.objects.bulk_create(embeddings, batch_size=2000)
+        Passage.objects.bulk_create(
+            (Passage(embedding=e, position=n, field=f, text=f"{f} {n}", vector=v[n])
+             for e, v in zip(embeddings, passages, strict=True) for n, f in enumerate(fields)),
+            batch_size=5000,
+        )
+
+    def _print(self, results: dict) -> None:
+        e, r = results["encode"], results["refresh"]
+        base = e["plain_encode_whole_text"]
+        self.stdout.write(f"Embedding speed on the same {e['texts']} idea texts ({e['passages_per_text']} passages each), ideas/s:")
+        for label, key in (
+            ("plain model.encode, whole text", "plain_encode_whole_text"),
+            ("plain model.encode, the idea's passages", "plain_encode_passages"),
+            ("pipeline: sweep, batched (DB + cache)", "pipeline_sweep_batched"),
+            ("pipeline: one task per idea (embed + match)", "pipeline_task_per_idea"),
+        ):
+            self.stdout.write(f"  {label:<46}{e[key]:>8.1f}  {100 * e[key] / base:>5.0f}%")
+        self.stdout.write(
+            f"Refresh all matches, {r['ideas']} ideas x {r['companies']} companies (synthetic vectors): "
+            f"{r['refresh_seconds']} s, {r['matches_written']} matches, "
+            f"peak {r['refresh_peak_python_mb']} MB in Python objects and arrays, "
+            f"process peak RSS {r['process_peak_rss_mb']} MB"
+        )
