@@ -194,16 +194,17 @@ class SimilarIdeasApi(APIView):
 
 
 class IdeaDuplicatesApi(APIView):
-    """Duplicate candidates of an idea, for staff reviewing merges."""
+    """Published ideas that may say the same as this one: for staff reviewing merges, and for
+    the author, who may prefer to support an existing idea."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: DuplicateSerializer(many=True)}, tags=["matching"])
     def get(self, request, idea_id: int):
-        if not request.user.is_city_staff:
+        idea = get_object_or_404(Idea, pk=idea_id)
+        if not (request.user.is_city_staff or idea.author_id == request.user.pk):
             raise ApplicationError(
-                _("Only city staff can review duplicates."),
+                _("Only city staff and the idea's author can see its likely duplicates."),
                 code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
             )
-        idea = get_object_or_404(Idea, pk=idea_id)
         return Response(DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data)

@@ -129,11 +129,14 @@ def test_similar_ideas_names_a_bad_field(api, catalogue):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_staff_see_duplicate_candidates(personas, catalogue, persona):
+def test_only_staff_and_the_author_see_duplicate_candidates(personas, catalogue, persona):
     idea = catalogue["ideas"]["pills"]
+    idea.author = personas["author"]
+    idea.save()
 
     response = client_for(personas[persona]).get(f"/api/v1/ideas/{idea.pk}/duplicates/")
 
-    assert response.status_code == (200 if persona == "staff" else 403)
-    if persona == "staff":
+    allowed = persona in ("staff", "author")
+    assert response.status_code == (200 if allowed else 403)
+    if allowed:
         assert response.json()[0]["idea"]["title"] == "My father forgets his medicine"
