@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from config.api.errors import ApplicationError
 
-from .models import Language, User
+from .models import AuditEntry, Language, NotificationKind, User
 from .services import user_change_password, user_sign_up, user_token_get_or_create
 
 
@@ -128,3 +128,112 @@ class PasswordChangeApi(APIView):
         if request.auth is None:
             update_session_auth_hash(request, user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
+    is_read = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationListApi(APIView):
+    """My notifications, newest first; `?unread=true` for the unread ones."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: NotificationOutputSerializer(many=True)}, tags=["notifications"])
+    def get(self, request):
+        from config.api.pagination import StandardPagination
+
+        notifications = request.user.notifications.all()
+        if request.query_params.get("unread") in ("1", "true"):
+            notifications = notifications.filter(read_at__isnull=True)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+
+
+class NotificationReadApi(APIView):
+    """Mark some (`ids`) or all of my notifications read."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(), required=False, label=_("notifications"))
+
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, tags=["notifications"])
+    def post(self, request):
+        from .notifications import notification_mark_read
+
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = notification_mark_read(user=request.user, notification_ids=serializer.validated_data.get("ids"))
+        return Response({"marked": marked})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NotificationKind.choices, label=_("kind"))
+    label = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField(label=_("in the app"))
+    email = serializers.BooleanField(label=_("by email"))
+
+
+class NotificationPreferencesApi(APIView):
+    """Which notifications I get, in the app and by email."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: PreferenceSerializer(many=True)}, tags=["notifications"])
+    def get(self, request):
+        from .notifications import preferences_for
+
+        return Response(PreferenceSerializer(preferences_for(user=request.user), many=True).data)
+
+    @extend_schema(request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True)}, tags=["notifications"])
+    def put(self, request):
+        from .notifications import preferences_update
+
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(PreferenceSerializer(preferences_update(user=request.user, changes=serializer.validated_data), many=True).data)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "actor", "action", "target_type", "target_id", "target_label", "before", "after", "created_at"]
+
+
+class AuditLogApi(APIView):
+    """Every staff action, newest first (staff only). Filter with `?target_type=idea&target_id=1`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
+    def get(self, request):
+        from config.api.pagination import StandardPagination
+
+        if not request.user.is_city_staff:
+            raise ApplicationError(
+                _("Only city staff can read the audit log."), code="permission_denied",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        entries = AuditEntry.objects.select_related("actor")
+        for field in ("target_type", "target_id", "action"):
+            if request.query_params.get(field):
+                entries = entries.filter(**{field: request.query_params[field]})
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(entries, request, view=self)
+        return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)

@@ -43,3 +43,64 @@ class User(AbstractUser):
         if self.is_city_staff:
             roles.append(Role.CITY_STAFF.value)
         return roles
+
+
+class AuditEntry(models.Model):
+    """One staff action: who did what to which row, with the fields before and after."""
+
+    actor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    target_type = models.CharField(_("target type"), max_length=40)
+    target_id = models.PositiveBigIntegerField(_("target id"))
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+class NotificationKind(models.TextChoices):
+    IDEA_STATUS = "idea_status", _("A followed idea changed status")
+    NEW_INTEREST = "new_interest", _("A company is interested in my idea")
+    PILOT_UPDATE = "pilot_update", _("A pilot I follow posted an update")
+    STRONG_MATCH = "strong_match", _("A new strong match for my company")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of notification; without a row, in-app on and email off."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by email"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
+        ]

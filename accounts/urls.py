@@ -12,3 +12,10 @@ urlpatterns = [
     path("me/", apis.MeApi.as_view(), name="me"),
     path("password/", apis.PasswordChangeApi.as_view(), name="password-change"),
 ]
+
+notification_urlpatterns = [
+    path("notifications/", apis.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read/", apis.NotificationReadApi.as_view(), name="notification-read"),
+    path("notifications/preferences/", apis.NotificationPreferencesApi.as_view(), name="notification-preferences"),
+    path("audit/", apis.AuditLogApi.as_view(), name="audit-log"),
+]

@@ -3,8 +3,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.urls import notification_urlpatterns
+
 api_v1 = [
     path("auth/", include("accounts.urls")),
+    path("", include((notification_urlpatterns, "accounts-notifications"))),
     path("", include("ideas.urls")),
     path("", include("companies.urls")),
     path("", include("matching.urls")),

@@ -213,3 +213,19 @@ def report_create(
             status_code=http_status.HTTP_409_CONFLICT,
         ) from None
     return report
+
+
+def idea_notify_followers(*, idea: Idea, exclude=None) -> None:
+    """Tell the idea's followers (and its author) that its status changed."""
+    from accounts.models import NotificationKind, User
+    from accounts.notifications import notify
+
+    followers = list(User.objects.filter(follows__idea=idea)) + [idea.author]
+    notify(
+        users=followers,
+        kind=NotificationKind.IDEA_STATUS,
+        title=_("“%(title)s” is now %(status)s") % {"title": idea.title, "status": idea.get_status_display()},
+        body=idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
+        link=f"/ideas/{idea.pk}/",
+        exclude=exclude,
+    )

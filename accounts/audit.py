@@ -1,0 +1,28 @@
+"""The staff audit log: every curation service records what it changed."""
+
+from django.db import models
+
+from .models import AuditEntry, User
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict:
+    """The given fields of a row, as JSON-friendly values."""
+    values = {}
+    for field in fields:
+        value = getattr(instance, field)
+        values[field] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
+
+
+def audit_record(
+    *, actor: User, action: str, target: models.Model, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=target.pk,
+        target_label=str(target)[:200],
+        before=before or {},
+        after=after or {},
+    )

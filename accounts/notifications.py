@@ -1,0 +1,95 @@
+"""In-app notifications and their email copies, each kind switchable per user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from .models import Notification, NotificationKind, NotificationPreference, User
+
+DEFAULT_IN_APP = True
+DEFAULT_EMAIL = False
+
+
+def _preferences(users: list[User], kind: str) -> dict[int, NotificationPreference]:
+    return {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(user__in=users, kind=kind)
+    }
+
+
+def notify(
+    *, users: Iterable[User], kind: NotificationKind, title: str, body: str = "", link: str = "",
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Notify each user once, as each chose for this kind; emails go out after commit."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active and u != exclude}
+    if not recipients:
+        return []
+    preferences = _preferences(list(recipients.values()), kind)
+    created = []
+    email_ids = []
+    for user in recipients.values():
+        preference = preferences.get(user.pk)
+        in_app = preference.in_app if preference else DEFAULT_IN_APP
+        email = (preference.email if preference else DEFAULT_EMAIL) and bool(user.email)
+        if not (in_app or email):
+            continue
+        notification = Notification.objects.create(
+            user=user, kind=kind, title=title[:200], body=body, link=link,
+            # Email-only notifications are kept for the record but never shown unread.
+            read_at=None if in_app else _now(),
+        )
+        created.append(notification)
+        if email:
+            email_ids.append(notification.pk)
+    if email_ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: _enqueue(send_notification_emails, email_ids))
+    return created
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _enqueue(task, ids: list[int]) -> None:
+    import logging
+
+    try:
+        task.delay(ids)
+    except Exception:  # broker down: the email is lost, the in-app notification is not
+        logging.getLogger(__name__).warning("Could not enqueue notification emails %s", ids, exc_info=True)
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=_now())
+
+
+def preferences_for(*, user: User) -> list[dict]:
+    saved = {p.kind: p for p in user.notification_preferences.all()}
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "in_app": saved[kind].in_app if kind in saved else DEFAULT_IN_APP,
+            "email": saved[kind].email if kind in saved else DEFAULT_EMAIL,
+        }
+        for kind in NotificationKind
+    ]
+
+
+def preferences_update(*, user: User, changes: list[dict]) -> list[dict]:
+    for change in changes:
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=change["kind"],
+            defaults={"in_app": change["in_app"], "email": change["email"]},
+        )
+    return preferences_for(user=user)
