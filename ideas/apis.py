@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from config.api.pagination import StandardPagination
 
-from . import selectors, services
+from . import moderation, selectors, services
 from .filters import IdeaFilter
 from .models import (
     TEXT_MAX_LENGTH,
@@ -44,7 +44,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "problem", "proposal", "category", "category_display", "district",
             "district_display", "beneficiaries", "language", "status", "status_display",
-            "rejection_reason", "merged_into", "author", "supports_count", "comments_count",
+            "rejection_reason", "moderation_note", "merged_into", "author", "supports_count", "comments_count",
             "is_supported", "is_following", "can_edit", "matching_state", "created_at", "updated_at",
             "published_at",
         ]
@@ -154,7 +154,7 @@ class IdeaPublishApi(APIView):
     @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
-        services.idea_publish(idea=idea, by=request.user)
+        moderation.idea_publish(idea=idea, by=request.user)
         return _idea_response(request, idea.pk)
 
 
@@ -169,7 +169,7 @@ class IdeaRejectApi(APIView):
         idea = _get_visible_idea(request, idea_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
+        moderation.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
         return _idea_response(request, idea.pk)
 
 

@@ -3,7 +3,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,8 +80,17 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(public | Q(author=user))
 
     def with_counts(self, user=None) -> "IdeaQuerySet":
+        # Supporters of ideas merged into this one count too, each person once.
+        supporters = (
+            Support.objects.filter(Q(idea=OuterRef("pk")) | Q(idea__merged_into=OuterRef("pk")))
+            .order_by()
+            .annotate(group=Value(1))
+            .values("group")
+            .annotate(count=Count("user", distinct=True))
+            .values("count")
+        )
         queryset = self.annotate(
-            supports_count=Count("supports", distinct=True),
+            supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0),
             comments_count=Count(
                 "comments", filter=Q(comments__is_removed=False), distinct=True
             ),
@@ -121,6 +131,12 @@ class Idea(models.Model):
         _("status"), max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    moderation_note = models.TextField(
+        _("note from the moderators"), blank=True,
+        help_text=_("What the author is asked to revise before the idea can be published."),
+    )
+    # Restored when a merge is undone.
+    status_before_merge = models.CharField(max_length=16, choices=IdeaStatus.choices, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_ideas",
         verbose_name=_("merged into"),
@@ -273,6 +289,7 @@ class Report(models.Model):
     details = models.TextField(_("details"), blank=True, validators=[MaxLengthValidator(1000)])
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=12, blank=True)  # "hidden" or "dismissed"
 
     class Meta:
         verbose_name = _("report")

@@ -1,8 +1,8 @@
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status as http_status
 
+from accounts.audit import snapshot
 from config.api.errors import ApplicationError
 from matching import dispatch
 
@@ -64,6 +64,10 @@ def idea_submit(
 def idea_update(*, idea: Idea, user, **changes) -> Idea:
     if not idea.can_be_edited_by(user):
         raise _forbidden(_("You can no longer edit this idea."))
+    audited_before = (
+        snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS])
+        if user.is_city_staff and idea.author_id != user.pk else None
+    )
     for field, value in changes.items():
         if field not in EDITABLE_FIELDS:
             raise ApplicationError(_("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]})
@@ -74,6 +78,10 @@ def idea_update(*, idea: Idea, user, **changes) -> Idea:
     _save_validated(idea)
     if text_changed and idea.status != IdeaStatus.DRAFT:
         dispatch.idea_changed(idea.pk)
+    if audited_before is not None:
+        from .moderation import staff_edit_recorded
+
+        staff_edit_recorded(idea=idea, by=user, before=audited_before)
     return idea
 
 
@@ -105,34 +113,6 @@ def idea_submit_draft(*, idea: Idea, user) -> Idea:
     _transition(idea, "submit")
     idea.save(update_fields=["status", "updated_at"])
     dispatch.idea_changed(idea.pk)
-    return idea
-
-
-@transaction.atomic
-def idea_publish(*, idea: Idea, by) -> Idea:
-    if not by.is_city_staff:
-        raise _forbidden(_("Only city staff can publish ideas."))
-    _transition(idea, "publish")
-    idea.rejection_reason = ""
-    idea.published_at = idea.published_at or timezone.now()
-    idea.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
-    dispatch.idea_changed(idea.pk)
-    return idea
-
-
-@transaction.atomic
-def idea_reject(*, idea: Idea, by, reason: str) -> Idea:
-    if not by.is_city_staff:
-        raise _forbidden(_("Only city staff can reject ideas."))
-    if not reason.strip():
-        raise ApplicationError(
-            _("Tell the author why the idea is rejected."),
-            fields={"reason": [_("This field is required.")]},
-        )
-    _transition(idea, "reject")
-    idea.rejection_reason = reason.strip()
-    idea.save(update_fields=["status", "rejection_reason", "updated_at"])
-    dispatch.idea_visibility_changed(idea.pk)
     return idea
 
 
@@ -212,6 +192,9 @@ def report_create(
             code="duplicate",
             status_code=http_status.HTTP_409_CONFLICT,
         ) from None
+    from .moderation import report_received
+
+    report_received(report=report)
     return report
 
 

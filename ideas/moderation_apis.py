@@ -1,0 +1,154 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.errors import ApplicationError
+from config.api.pagination import StandardPagination
+
+from . import moderation, selectors
+from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
+from .models import Comment, Idea, IdeaStatus, Report
+
+
+class StaffApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.is_city_staff:
+            raise ApplicationError(
+                _("Only city staff can moderate."), code="permission_denied",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+
+    def idea(self, idea_id: int) -> Idea:
+        return get_object_or_404(Idea, pk=idea_id)
+
+
+class ModerationQueueApi(StaffApi):
+    """Submitted ideas waiting for a decision, oldest first."""
+
+    @extend_schema(responses={200: IdeaOutputSerializer(many=True)}, tags=["moderation"])
+    def get(self, request):
+        queue = selectors.idea_list(user=request.user).filter(status=IdeaStatus.SUBMITTED).order_by("created_at", "id")
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(queue, request, view=self)
+        return paginator.get_paginated_response(IdeaOutputSerializer(page, many=True, context={"request": request}).data)
+
+
+class ReportOutputSerializer(serializers.ModelSerializer):
+    reporter = serializers.CharField(source="reporter.__str__")
+    target_type = serializers.SerializerMethodField()
+    target_id = serializers.SerializerMethodField()
+    target_text = serializers.SerializerMethodField()
+    target_hidden = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "reason", "details", "reporter", "target_type", "target_id", "target_text",
+                  "target_hidden", "created_at", "resolved_at", "resolution"]
+
+    def _target(self, report):
+        return report.idea if report.idea_id else report.comment
+
+    def get_target_type(self, report) -> str:
+        return "idea" if report.idea_id else "comment"
+
+    def get_target_id(self, report) -> int:
+        return self._target(report).pk
+
+    def get_target_text(self, report) -> str:
+        target = self._target(report)
+        return target.title if report.idea_id else target.body
+
+    def get_target_hidden(self, report) -> bool:
+        return self._target(report).is_hidden
+
+
+class ReportQueueApi(StaffApi):
+    """Open reports of abuse, newest first; `?all=true` includes handled ones."""
+
+    @extend_schema(responses={200: ReportOutputSerializer(many=True)}, tags=["moderation"])
+    def get(self, request):
+        reports = Report.objects.select_related("reporter", "idea", "comment").order_by("-created_at", "-id")
+        if request.query_params.get("all") not in ("1", "true"):
+            reports = reports.filter(resolved_at__isnull=True)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(reports, request, view=self)
+        return paginator.get_paginated_response(ReportOutputSerializer(page, many=True).data)
+
+
+class ReportDismissApi(StaffApi):
+    @extend_schema(request=None, responses={200: ReportOutputSerializer}, tags=["moderation"])
+    def post(self, request, report_id: int):
+        report = moderation.report_dismiss(report=get_object_or_404(Report, pk=report_id), by=request.user)
+        return Response(ReportOutputSerializer(report).data)
+
+
+class IdeaRequestRevisionApi(StaffApi):
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000, label=_("what to revise"))
+
+    @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = moderation.idea_request_revision(idea=self.idea(idea_id), by=request.user, **serializer.validated_data)
+        return _idea_response(request, idea.pk)
+
+
+class IdeaVisibilityApi(StaffApi):
+    """POST hides an idea, DELETE shows it again."""
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        idea = moderation.content_hide(target=self.idea(idea_id), by=request.user)
+        return _idea_response(request, idea.pk)
+
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def delete(self, request, idea_id: int):
+        idea = moderation.content_restore(target=self.idea(idea_id), by=request.user)
+        return _idea_response(request, idea.pk)
+
+
+class CommentVisibilityApi(StaffApi):
+    """POST hides a comment, DELETE shows it again."""
+
+    @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
+    def post(self, request, comment_id: int):
+        comment = moderation.content_hide(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
+        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
+    def delete(self, request, comment_id: int):
+        comment = moderation.content_restore(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
+        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+
+
+class IdeaMergeApi(StaffApi):
+    """Merge this idea into `target`."""
+
+    class InputSerializer(serializers.Serializer):
+        target = serializers.IntegerField(label=_("merge into"))
+
+    @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = Idea.objects.filter(pk=serializer.validated_data["target"]).first()
+        if target is None:
+            raise serializers.ValidationError({"target": [_("This idea does not exist.")]})
+        moderation.idea_merge(source=self.idea(idea_id), target=target, by=request.user)
+        return _idea_response(request, target.pk)
+
+
+class IdeaUnmergeApi(StaffApi):
+    @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
+    def post(self, request, idea_id: int):
+        idea = moderation.idea_unmerge(idea=self.idea(idea_id), by=request.user)
+        return _idea_response(request, idea.pk)
