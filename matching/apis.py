@@ -17,7 +17,13 @@ from ideas.models import Category, District, Idea, TEXT_MAX_LENGTH, TITLE_MAX_LE
 from ideas.selectors import idea_get
 
 from . import selectors, services
-from .models import Match, MatchStatus
+from .models import (
+    PROPOSAL_DATA_MAX_LENGTH,
+    PROPOSAL_MAX_WEEKS,
+    PROPOSAL_PLAN_MAX_LENGTH,
+    Match,
+    MatchStatus,
+)
 
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
@@ -85,7 +91,10 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["id", "idea", "rank", "score", "reason", "status", "message", "feedback_at"]
+        fields = [
+            "id", "idea", "rank", "score", "reason", "status", "message", "proposal_plan",
+            "proposal_data_needed", "proposal_duration_weeks", "feedback_at",
+        ]
 
 
 class IdeaMatchesApi(APIView):
@@ -141,7 +150,8 @@ class CompanyMatchesApi(APIView):
 
 
 class MatchFeedbackApi(APIView):
-    """A company member marks a match "interested" (with a message to the city) or "not a fit"."""
+    """A company member marks a match "interested", with a short pilot proposal (what they would
+    do, the data they need, rough duration) and a message to the city, or "not a fit"."""
 
     permission_classes = [IsAuthenticated]
 
@@ -152,10 +162,22 @@ class MatchFeedbackApi(APIView):
         message = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, label=gettext_lazy("message to the city")
         )
+        proposal_plan = serializers.CharField(
+            max_length=PROPOSAL_PLAN_MAX_LENGTH, required=False, allow_blank=True,
+            label=gettext_lazy("what you would pilot"),
+        )
+        proposal_data_needed = serializers.CharField(
+            max_length=PROPOSAL_DATA_MAX_LENGTH, required=False, allow_blank=True,
+            label=gettext_lazy("data you would need"),
+        )
+        proposal_duration_weeks = serializers.IntegerField(
+            min_value=1, max_value=PROPOSAL_MAX_WEEKS, required=False, allow_null=True,
+            label=gettext_lazy("rough duration in weeks"),
+        )
 
     @extend_schema(request=InputSerializer, responses={200: MatchForCompanySerializer}, tags=["matching"])
     def post(self, request, match_id: int):
-        match = get_object_or_404(Match.objects.select_related("company", "idea"), pk=match_id)
+        match = get_object_or_404(Match.objects.select_related("company", "idea__author"), pk=match_id)
         if not (match.company.is_member(request.user) or request.user.is_city_staff):
             raise Http404
         serializer = self.InputSerializer(data=request.data)

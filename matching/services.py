@@ -13,16 +13,26 @@ from psycopg.types.json import Jsonb
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework import status as http_status
 
+from accounts.models import NotificationKind
+from accounts.notifications import notify
 from companies.models import Company
 from config.api.errors import ApplicationError
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
 from . import encoder, ranking
-from .models import EMBEDDING_DIMENSIONS, DuplicateStats, Embedding, Match, MatchStatus, Passage
+from .models import (
+    EMBEDDING_DIMENSIONS,
+    PROPOSAL_MAX_WEEKS,
+    DuplicateStats,
+    Embedding,
+    Match,
+    MatchStatus,
+    Passage,
+)
 from .passages import TAG_FIELDS, company_passages, idea_passages
 
 logger = logging.getLogger(__name__)
@@ -509,7 +519,19 @@ def match_refresh_for_company(*, company_id: int) -> int:
     return match_refresh_all()
 
 
-def match_feedback(*, match: Match, user, status: str, message: str = "") -> Match:
+@transaction.atomic
+def match_feedback(
+    *,
+    match: Match,
+    user,
+    status: str,
+    message: str = "",
+    proposal_plan: str = "",
+    proposal_data_needed: str = "",
+    proposal_duration_weeks: int | None = None,
+) -> Match:
+    """Record a company's answer to a match; "interested" carries a short pilot proposal and
+    tells the idea's author."""
     if not match.company.is_member(user):
         raise ApplicationError(
             _("Only the company's members can answer its matches."),
@@ -517,13 +539,30 @@ def match_feedback(*, match: Match, user, status: str, message: str = "") -> Mat
         )
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED):
         raise ApplicationError(_("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]})
-    if status == MatchStatus.INTERESTED and not message.strip():
-        message_required = _("Tell the city briefly what you would pilot.")
-        raise ApplicationError(message_required, fields={"message": [message_required]})
+    message, proposal_plan = message.strip(), proposal_plan.strip()
+    proposal_data_needed = proposal_data_needed.strip()
+    if status == MatchStatus.INTERESTED:
+        # Clients written before proposals send only the short message; it stands as the plan.
+        proposal_plan = proposal_plan or message
+        message = message or proposal_plan
+        if not proposal_plan:
+            required = _("Tell the city briefly what you would pilot.")
+            raise ApplicationError(required, fields={"proposal_plan": [required], "message": [required]})
+        if proposal_duration_weeks is not None and not 1 <= proposal_duration_weeks <= PROPOSAL_MAX_WEEKS:
+            duration = _("A pilot lasts from 1 to %(max)d weeks.") % {"max": PROPOSAL_MAX_WEEKS}
+            raise ApplicationError(duration, fields={"proposal_duration_weeks": [duration]})
+    else:
+        # A proposal belongs to the interest; the message may still say why it is not a fit.
+        proposal_plan = proposal_data_needed = ""
+        proposal_duration_weeks = None
+    newly_interested = status == MatchStatus.INTERESTED and match.status != MatchStatus.INTERESTED
     idea_embedding = Embedding.objects.filter(idea_id=match.idea_id).first()
     company_embedding = Embedding.objects.filter(company_id=match.company_id).first()
     match.status = status
-    match.message = message.strip()
+    match.message = message
+    match.proposal_plan = proposal_plan
+    match.proposal_data_needed = proposal_data_needed
+    match.proposal_duration_weeks = proposal_duration_weeks
     match.feedback_by = user
     match.feedback_at = timezone.now()
     match.feedback_texts_hash = (
@@ -533,7 +572,23 @@ def match_feedback(*, match: Match, user, status: str, message: str = "") -> Mat
         match.rank_for_idea = None
         match.rank_for_company = None
     match.save()
+    if newly_interested:
+        _notify_author_of_interest(match)
     return match
+
+
+def _notify_author_of_interest(match: Match) -> None:
+    author = match.idea.author
+    with translation.override(author.preferred_language):
+        notify(
+            users=[author],
+            kind=NotificationKind.NEW_INTEREST,
+            title=_("%(company)s is interested in your idea “%(title)s”")
+            % {"company": match.company.name, "title": match.idea.title},
+            body=match.message,
+            link=f"/ideas/{match.idea_id}/",
+            exclude=match.feedback_by,
+        )
 
 
 # --- Duplicates -----------------------------------------------------------------------------

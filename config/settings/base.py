@@ -154,6 +154,7 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "ideas.models.IdeaStatus.choices",
         "MatchStatusEnum": "matching.models.MatchStatus.choices",
         "MatchAnswerEnum": ["interested", "dismissed"],
+        "PilotStageEnum": "matching.models.PilotStage.choices",
     },
 }
 

@@ -1,0 +1,108 @@
+"""Figures for the staff dashboard and the CSV exports (reads only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from ideas.models import Category, District, Idea, IdeaStatus, Support
+
+from .models import Match, MatchStatus
+
+# Scores are in standard deviations above what a company usually scores; a pair this far above
+# is a strong match.
+STRONG_MATCH_SCORE = 2.0
+
+
+def _counts(queryset, field: str, choices) -> list[dict]:
+    found = dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+    return [{"key": value, "label": str(label), "count": found.get(value, 0)} for value, label in choices]
+
+
+def dashboard_figures() -> dict:
+    ideas = Idea.objects.all()
+    published = Idea.objects.filter(
+        status__in=[IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED],
+        is_hidden=False,
+    )
+    strongly_matched = published.filter(
+        matches__score__gte=STRONG_MATCH_SCORE, matches__rank_for_idea__isnull=False
+    ).distinct().count()
+    over_time = (
+        ideas.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")).order_by("month")
+    )
+    interests = Match.objects.filter(status=MatchStatus.INTERESTED)
+    figures = {
+        "ideas_total": ideas.count(),
+        "ideas_by_category": _counts(ideas, "category", Category.choices),
+        "ideas_by_district": _counts(ideas, "district", District.choices),
+        "ideas_by_status": _counts(ideas, "status", IdeaStatus.choices),
+        "ideas_by_month": [{"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time],
+        "supports_total": Support.objects.count(),
+        "published_ideas": published.count(),
+        "published_with_strong_match": strongly_matched,
+        "strong_match_share": round(strongly_matched / published.count(), 3) if published.exists() else 0.0,
+        "interests_total": interests.count(),
+        "companies_interested": interests.values("company").distinct().count(),
+        "companies_verified": Company.objects.filter(is_verified=True).count(),
+    }
+    return figures
+
+
+def _csv(header: list[str], rows: Iterable[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # The byte order mark makes Excel read the file as UTF-8, so Korean text shows correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_ideas() -> bytes:
+    ideas = Idea.objects.select_related("author").annotate(
+        supporters=Count("supports", distinct=True)
+    ).order_by("id")
+    return _csv(
+        ["id", _("title"), _("category"), _("district"), _("status"), _("language"), _("supports"),
+         _("author"), _("created"), _("published")],
+        ([i.pk, i.title, i.get_category_display(), i.get_district_display(), i.get_status_display(),
+          i.language, i.supporters, str(i.author), i.created_at.isoformat(),
+          i.published_at.isoformat() if i.published_at else ""] for i in ideas),
+    )
+
+
+def export_matches() -> bytes:
+    matches = Match.objects.select_related("idea", "company").order_by("idea_id", "rank_for_idea")
+    return _csv(
+        ["idea_id", _("idea"), "company", _("company"), _("rank for the idea"), _("rank for the company"),
+         _("score"), _("status"), _("reason")],
+        ([m.idea_id, m.idea.title, m.company.slug, m.company.name, m.rank_for_idea or "",
+          m.rank_for_company or "", round(m.score, 3), m.get_status_display(),
+          f"{m.reason.get('idea_text', '')} ↔ {m.reason.get('company_text', '')}"] for m in matches),
+    )
+
+
+def export_interests() -> bytes:
+    interests = (
+        Match.objects.filter(status=MatchStatus.INTERESTED)
+        .select_related("idea", "company", "feedback_by")
+        .order_by("-feedback_at")
+    )
+    return _csv(
+        ["idea_id", _("idea"), _("company"), _("message to the city"), _("by"), _("date")],
+        ([m.idea_id, m.idea.title, m.company.name, m.message, str(m.feedback_by or ""),
+          m.feedback_at.isoformat() if m.feedback_at else ""] for m in interests),
+    )
+
+
+EXPORTS = {"ideas": export_ideas, "matches": export_matches, "interests": export_interests}
+
+
+def export_csv(name: str) -> bytes:
+    return EXPORTS[name]()

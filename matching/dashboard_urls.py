@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import dashboard_apis
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="dashboard"),
+    path("exports/<slug:name>.csv", dashboard_apis.ExportApi.as_view(), name="export"),
+]

@@ -1,0 +1,634 @@
+"""Interest in ideas, pilots and their life, volunteering, data donation consent, my data."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from companies.models import Company
+from config.api.errors import ApplicationError
+from config.api.pagination import StandardPagination
+from ideas.models import Comment, District, Idea, Report
+from ideas.selectors import idea_get
+
+from . import pilot_selectors as selectors
+from . import pilot_services as services
+from .models import (
+    Match,
+    Pilot,
+    PilotConsent,
+    PilotDataRequest,
+    PilotMilestone,
+    PilotStage,
+    PilotUpdate,
+    PilotVolunteer,
+)
+
+
+class IsCityStaff(BasePermission):
+    message = _("Only city staff can run pilots.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_city_staff)
+
+
+class IsCityStaffOrReadOnly(IsCityStaff):
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+def _visible_pilot(request, pilot_id: int) -> Pilot:
+    return get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
+
+
+def _pilot_response(request, pilot_id: int, status_code=status.HTTP_200_OK) -> Response:
+    pilot = selectors.pilot_get(pilot_id=pilot_id, user=request.user)
+    return Response(PilotDetailOutputSerializer(pilot).data, status=status_code)
+
+
+# --- Serializers shared by several views ----------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+class CompanyNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Company
+        fields = ["slug", "name"]
+
+
+class PilotIdeaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Idea
+        fields = ["id", "title", "status"]
+
+
+class MilestoneOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PilotMilestone
+        fields = ["id", "title", "due_date", "is_done"]
+
+
+class PilotUpdateOutputSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = PilotUpdate
+        fields = ["id", "body", "author", "created_at"]
+
+
+class DataRequestOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PilotDataRequest
+        fields = [
+            "id", "category_code", "category_label", "purpose", "recipient", "retention_days", "consent_text",
+        ]
+
+
+class PilotOutputSerializer(serializers.ModelSerializer):
+    idea = PilotIdeaSerializer()
+    companies = CompanyNameSerializer(many=True)
+    stage_display = serializers.CharField(source="get_stage_display")
+    district_display = serializers.CharField(source="get_district_display")
+    progress = serializers.IntegerField(help_text="Percentage of milestones done, 0 without milestones.")
+    volunteers_count = serializers.IntegerField()
+
+    class Meta:
+        model = Pilot
+        fields = [
+            "id", "title", "idea", "companies", "district", "district_display", "venue", "stage",
+            "stage_display", "progress", "volunteers_count", "created_at", "updated_at",
+        ]
+
+
+class PilotDetailOutputSerializer(PilotOutputSerializer):
+    milestones = MilestoneOutputSerializer(many=True)
+    updates = PilotUpdateOutputSerializer(many=True)
+    data_requests = DataRequestOutputSerializer(many=True)
+
+    class Meta(PilotOutputSerializer.Meta):
+        fields = [
+            *PilotOutputSerializer.Meta.fields, "description", "cancellation_reason", "milestones", "updates",
+            "data_requests",
+        ]
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer):
+    pilot = serializers.IntegerField(source="data_request.pilot_id")
+    category_code = serializers.CharField(source="data_request.category_code")
+    category_label = serializers.CharField(source="data_request.category_label")
+    is_active = serializers.BooleanField()
+
+    class Meta:
+        model = PilotConsent
+        fields = [
+            "id", "pilot", "data_request", "category_code", "category_label", "consent_text", "given_at",
+            "withdrawn_at", "is_active",
+        ]
+
+
+# --- Interest -------------------------------------------------------------------------------
+
+
+class InterestProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Match
+        fields = ["proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message"]
+
+
+class IdeaInterestsApi(APIView):
+    """The companies interested in an idea. Anyone who can see the idea sees their names; the
+    idea's author and city staff also see each company's pilot proposal."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        company = CompanyNameSerializer()
+        interested_at = serializers.DateTimeField(source="feedback_at")
+        proposal = serializers.SerializerMethodField()
+
+        @extend_schema_field(InterestProposalSerializer(allow_null=True))
+        def get_proposal(self, match) -> dict | None:
+            if not self.context["show_proposals"]:
+                return None
+            return InterestProposalSerializer(match).data
+
+    @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
+    def get(self, request, idea_id: int):
+        try:
+            idea = idea_get(idea_id=idea_id, user=request.user)
+        except Idea.DoesNotExist:
+            raise Http404 from None
+        paginator = StandardPagination()
+        interests = selectors.idea_interest_list(idea=idea, user=request.user)
+        page = paginator.paginate_queryset(interests, request, view=self)
+        context = {"show_proposals": selectors.can_see_interest_proposals(idea=idea, user=request.user)}
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)
+
+
+# --- Pilots ---------------------------------------------------------------------------------
+
+
+class PilotListCreateApi(APIView):
+    """Pilots, newest first. Anyone reads them, except those in planning, which only staff see.
+    Staff create a pilot from an idea and one or more verified companies."""
+
+    permission_classes = [IsCityStaffOrReadOnly]
+
+    class FilterSerializer(serializers.Serializer):
+        stage = serializers.ChoiceField(choices=PilotStage.choices, required=False, label=_("stage"))
+        idea = serializers.IntegerField(required=False, label=_("idea"))
+
+    class InputSerializer(serializers.Serializer):
+        idea = serializers.PrimaryKeyRelatedField(queryset=Idea.objects.all(), label=_("idea"))
+        companies = serializers.SlugRelatedField(
+            queryset=Company.objects.all(), slug_field="slug", many=True, allow_empty=False,
+            label=_("companies"),
+        )
+        title = serializers.CharField(max_length=150, label=_("title"))
+        description = serializers.CharField(max_length=5000, label=_("description"))
+        district = serializers.ChoiceField(
+            choices=District.choices, required=False, label=_("district"),
+            help_text="Defaults to the idea's district.",
+        )
+        venue = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("venue"))
+
+    @extend_schema(
+        parameters=[FilterSerializer, OpenApiParameter("page", int)],
+        responses={200: PilotOutputSerializer(many=True)},
+        tags=["pilots"],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        pilots = selectors.pilot_list(
+            user=request.user,
+            stage=filters.validated_data.get("stage"),
+            idea_id=filters.validated_data.get("idea"),
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(pilots, request, view=self)
+        return paginator.get_paginated_response(PilotOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: PilotDetailOutputSerializer}, tags=["pilots"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pilot = services.pilot_create(by=request.user, **serializer.validated_data)
+        return _pilot_response(request, pilot.pk, status.HTTP_201_CREATED)
+
+
+class PilotDetailApi(APIView):
+    """A pilot with its stage, progress, milestones, updates, companies and the data it asks for."""
+
+    permission_classes = [IsCityStaffOrReadOnly]
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=150, label=_("title"))
+        description = serializers.CharField(max_length=5000, label=_("description"))
+        district = serializers.ChoiceField(choices=District.choices, label=_("district"))
+        venue = serializers.CharField(max_length=200, allow_blank=True, label=_("venue"))
+
+    @extend_schema(responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def get(self, request, pilot_id: int):
+        try:
+            return _pilot_response(request, pilot_id)
+        except Pilot.DoesNotExist:
+            raise Http404 from None
+
+    @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def patch(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.pilot_edit(pilot=pilot, by=request.user, **serializer.validated_data)
+        return _pilot_response(request, pilot.pk)
+
+
+class PilotStageApi(APIView):
+    """Move a pilot to its next stage, or cancel it with a reason (staff)."""
+
+    permission_classes = [IsCityStaff]
+
+    class InputSerializer(serializers.Serializer):
+        stage = serializers.ChoiceField(choices=PilotStage.choices, label=_("stage"))
+        reason = serializers.CharField(
+            max_length=2000, required=False, allow_blank=True, label=_("reason for cancellation")
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.pilot_change_stage(pilot=pilot, by=request.user, **serializer.validated_data)
+        return _pilot_response(request, pilot.pk)
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=150, label=_("title"))
+    due_date = serializers.DateField(label=_("due date"))
+    is_done = serializers.BooleanField(default=False, label=_("done"))
+
+
+class PilotMilestonesApi(APIView):
+    """Add a milestone to a pilot (staff); the pilot's progress is the share of milestones done."""
+
+    permission_classes = [IsCityStaff]
+
+    class InputSerializer(MilestoneInputSerializer):
+        pass
+
+    @extend_schema(request=InputSerializer, responses={201: PilotDetailOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.pilot_milestone_add(pilot=pilot, by=request.user, **serializer.validated_data)
+        return _pilot_response(request, pilot.pk, status.HTTP_201_CREATED)
+
+
+class PilotMilestoneDetailApi(APIView):
+    """Change a milestone (mark it done, move its date) or remove it (staff)."""
+
+    permission_classes = [IsCityStaff]
+
+    class InputSerializer(MilestoneInputSerializer):
+        pass
+
+    def _milestone(self, request, pilot_id: int, milestone_id: int) -> PilotMilestone:
+        pilot = _visible_pilot(request, pilot_id)
+        return get_object_or_404(PilotMilestone.objects.select_related("pilot"), pilot=pilot, pk=milestone_id)
+
+    @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def patch(self, request, pilot_id: int, milestone_id: int):
+        milestone = self._milestone(request, pilot_id, milestone_id)
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.pilot_milestone_change(milestone=milestone, by=request.user, **serializer.validated_data)
+        return _pilot_response(request, pilot_id)
+
+    @extend_schema(request=None, responses={204: None}, tags=["pilots"])
+    def delete(self, request, pilot_id: int, milestone_id: int):
+        milestone = self._milestone(request, pilot_id, milestone_id)
+        services.pilot_milestone_remove(milestone=milestone, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PilotUpdatesApi(APIView):
+    """Post public news from a pilot (staff); the idea's followers and the pilot's volunteers
+    are notified."""
+
+    permission_classes = [IsCityStaff]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=5000, label=_("update"))
+
+    @extend_schema(request=InputSerializer, responses={201: PilotUpdateOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        update = services.pilot_update_post(pilot=pilot, by=request.user, **serializer.validated_data)
+        return Response(PilotUpdateOutputSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class PilotDataRequestsApi(APIView):
+    """Ask the pilot's volunteers for one category of personal data (staff). The consent text
+    volunteers agree to is generated from these fields and kept as it is."""
+
+    permission_classes = [IsCityStaff]
+
+    class InputSerializer(serializers.Serializer):
+        category_code = serializers.SlugField(
+            max_length=40, label=_("category code"), help_text="Short code, e.g. blood_pressure."
+        )
+        category_label = serializers.CharField(max_length=100, label=_("category"))
+        purpose = serializers.CharField(max_length=1000, label=_("purpose"))
+        recipient = serializers.CharField(max_length=200, label=_("recipient"))
+        retention_days = serializers.IntegerField(min_value=1, max_value=3650, label=_("kept for (days)"))
+
+    @extend_schema(request=InputSerializer, responses={201: DataRequestOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data_request = services.pilot_data_request_add(
+            pilot=pilot, by=request.user, **serializer.validated_data
+        )
+        return Response(DataRequestOutputSerializer(data_request).data, status=status.HTTP_201_CREATED)
+
+
+# --- Volunteering and consent ---------------------------------------------------------------
+
+
+class MyVolunteeringSerializer(serializers.ModelSerializer):
+    consents = ConsentOutputSerializer(many=True)
+    is_active = serializers.BooleanField()
+
+    class Meta:
+        model = PilotVolunteer
+        fields = ["pilot", "share_identity", "joined_at", "left_at", "is_active", "consents"]
+
+
+def _my_volunteering(pilot: Pilot, user, *, active: bool = True) -> PilotVolunteer:
+    try:
+        return selectors.pilot_volunteer_get(pilot=pilot, user=user, active=active)
+    except PilotVolunteer.DoesNotExist:
+        raise ApplicationError(
+            _("You do not take part in this pilot."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
+        ) from None
+
+
+def _volunteering_response(pilot: Pilot, user, status_code=status.HTTP_200_OK) -> Response:
+    volunteer = _my_volunteering(pilot, user, active=False)
+    return Response(MyVolunteeringSerializer(volunteer).data, status=status_code)
+
+
+class PilotVolunteerApi(APIView):
+    """My part in a pilot: GET it with my consents, POST to volunteer (while the pilot
+    recruits), PATCH whether the companies may know who I am, DELETE to leave, which withdraws
+    my consents."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        share_identity = serializers.BooleanField(
+            default=False, label=_("share my name and email with the pilot's companies")
+        )
+
+    class ChangeSerializer(serializers.Serializer):
+        share_identity = serializers.BooleanField(
+            label=_("share my name and email with the pilot's companies")
+        )
+
+    @extend_schema(responses={200: MyVolunteeringSerializer}, tags=["pilots"])
+    def get(self, request, pilot_id: int):
+        return _volunteering_response(_visible_pilot(request, pilot_id), request.user)
+
+    @extend_schema(request=InputSerializer, responses={201: MyVolunteeringSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.pilot_volunteer_join(pilot=pilot, user=request.user, **serializer.validated_data)
+        return _volunteering_response(pilot, request.user, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ChangeSerializer, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
+    def patch(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.ChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        volunteer = _my_volunteering(pilot, request.user)
+        services.pilot_volunteer_change(volunteer=volunteer, **serializer.validated_data)
+        return _volunteering_response(pilot, request.user)
+
+    @extend_schema(request=None, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
+    def delete(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        services.pilot_volunteer_leave(volunteer=_my_volunteering(pilot, request.user))
+        return _volunteering_response(pilot, request.user)
+
+
+class PilotConsentApi(APIView):
+    """POST to consent to donate one category of data (a volunteer, explicitly), DELETE to
+    withdraw. Every consent is kept with the exact text agreed to; a withdrawal is recorded."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        agree = serializers.BooleanField(
+            label=_("I agree"), help_text="Must be true: consent is never implied."
+        )
+
+        def validate_agree(self, value: bool) -> bool:
+            if not value:
+                raise serializers.ValidationError(_("Consent must be given explicitly."))
+            return value
+
+    def _resolve(self, request, pilot_id: int, request_id: int) -> tuple[PilotVolunteer, PilotDataRequest]:
+        pilot = _visible_pilot(request, pilot_id)
+        data_request = get_object_or_404(PilotDataRequest, pilot=pilot, pk=request_id)
+        return _my_volunteering(pilot, request.user), data_request
+
+    @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int, request_id: int):
+        volunteer, data_request = self._resolve(request, pilot_id, request_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = services.pilot_consent_give(volunteer=volunteer, data_request=data_request)
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ConsentOutputSerializer}, tags=["pilots"])
+    def delete(self, request, pilot_id: int, request_id: int):
+        volunteer, data_request = self._resolve(request, pilot_id, request_id)
+        consent = services.pilot_consent_withdraw(volunteer=volunteer, data_request=data_request)
+        return Response(ConsentOutputSerializer(consent).data)
+
+
+class DonationCategorySerializer(serializers.ModelSerializer):
+    consents_count = serializers.IntegerField()
+
+    class Meta:
+        model = PilotDataRequest
+        fields = ["id", "category_code", "category_label", "consents_count"]
+
+
+class IdentifiedVolunteerSerializer(serializers.Serializer):
+    name = serializers.CharField(source="user.__str__")
+    email = serializers.EmailField(source="user.email")
+    categories = serializers.SerializerMethodField()
+
+    def get_categories(self, volunteer) -> list[str]:
+        return [consent.data_request.category_code for consent in volunteer.active_consents]
+
+
+class PilotDonationsApi(APIView):
+    """What the pilot's companies may know of the data donated: how many volunteers consented
+    to each category, and the identity only of volunteers who chose to share it (the pilot's
+    company members and staff)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        volunteers_count = serializers.IntegerField()
+        categories = DonationCategorySerializer(many=True)
+        identified_volunteers = IdentifiedVolunteerSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["pilots"])
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        if not pilot.can_see_donations_by(request.user):
+            raise ApplicationError(
+                _("Only the pilot's companies and city staff can see its data donations."),
+                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+            )
+        return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
+
+
+class PilotVolunteersApi(APIView):
+    """Every volunteer of a pilot, who they are and every consent they gave and withdrew (staff)."""
+
+    permission_classes = [IsCityStaff]
+
+    class OutputSerializer(serializers.ModelSerializer):
+        user = PersonSerializer()
+        email = serializers.EmailField(source="user.email")
+        consents = ConsentOutputSerializer(many=True)
+        is_active = serializers.BooleanField()
+
+        class Meta:
+            model = PilotVolunteer
+            fields = [
+                "id", "user", "email", "share_identity", "joined_at", "left_at", "is_active", "consents",
+            ]
+
+    @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["pilots"])
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(selectors.pilot_volunteer_list(pilot=pilot), request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+# --- My data --------------------------------------------------------------------------------
+
+
+class ExportAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "email", "first_name", "last_name", "display_name", "preferred_language",
+            "is_staff", "date_joined", "last_login",
+        ]
+
+
+class ExportIdeaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Idea
+        fields = [
+            "id", "title", "problem", "proposal", "category", "district", "beneficiaries", "language",
+            "status", "rejection_reason", "created_at", "updated_at", "published_at",
+        ]
+
+
+class ExportCommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "idea", "parent", "body", "is_removed", "created_at", "updated_at"]
+
+
+class ExportIdeaLinkSerializer(serializers.Serializer):
+    idea = serializers.IntegerField(source="idea_id")
+    idea_title = serializers.CharField(source="idea.title")
+    created_at = serializers.DateTimeField()
+
+
+class ExportReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Report
+        fields = ["id", "idea", "comment", "reason", "details", "created_at"]
+
+
+class ExportMembershipSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.slug")
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ExportVolunteeringSerializer(serializers.ModelSerializer):
+    pilot_title = serializers.CharField(source="pilot.title")
+
+    class Meta:
+        model = PilotVolunteer
+        fields = ["pilot", "pilot_title", "share_identity", "joined_at", "left_at"]
+
+
+class ExportNotificationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportPreferenceSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+class MyDataApi(APIView):
+    """Everything the product holds about me, as one JSON download."""
+
+    permission_classes = [IsAuthenticated]
+    # A download, not a page: the browsable API would wrap it in HTML.
+    renderer_classes = [JSONRenderer]
+
+    class OutputSerializer(serializers.Serializer):
+        account = ExportAccountSerializer()
+        ideas = ExportIdeaSerializer(many=True)
+        comments = ExportCommentSerializer(many=True)
+        supports = ExportIdeaLinkSerializer(many=True)
+        follows = ExportIdeaLinkSerializer(many=True)
+        reports = ExportReportSerializer(many=True)
+        company_memberships = ExportMembershipSerializer(many=True)
+        volunteering = ExportVolunteeringSerializer(many=True)
+        consents = ConsentOutputSerializer(many=True)
+        notifications = ExportNotificationSerializer(many=True)
+        notification_preferences = ExportPreferenceSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
+    def get(self, request):
+        document = self.OutputSerializer(selectors.user_data_export(user=request.user)).data
+        return Response(document, headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

@@ -1,0 +1,136 @@
+"""Pilots' reads: interest in ideas, pilots, what companies may know of donations, my data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from companies.models import Company
+from ideas.models import Comment, Follow, Idea, Report, Support
+
+from .models import (
+    Match,
+    MatchStatus,
+    Pilot,
+    PilotConsent,
+    PilotDataRequest,
+    PilotMilestone,
+    PilotUpdate,
+    PilotVolunteer,
+)
+
+ACTIVE_CONSENTS = Q(consents__withdrawn_at__isnull=True)
+
+
+def can_see_interest_proposals(*, idea: Idea, user) -> bool:
+    """The proposals are addressed to the city and the idea's author; other people see only
+    which companies are interested."""
+    return user.is_authenticated and (user.is_city_staff or idea.author_id == user.pk)
+
+
+def idea_interest_list(*, idea: Idea, user) -> QuerySet[Match]:
+    # An unverified company stays out of sight of the public until staff vouch for it.
+    return (
+        Match.objects.filter(
+            idea=idea, status=MatchStatus.INTERESTED, company__in=Company.objects.visible_to(user)
+        )
+        .select_related("company")
+        .order_by("feedback_at", "id")
+    )
+
+
+def pilot_list(*, user, stage: str | None = None, idea_id: int | None = None) -> QuerySet[Pilot]:
+    pilots = (
+        Pilot.objects.visible_to(user)
+        .select_related("idea")
+        .prefetch_related(
+            Prefetch("companies", queryset=Company.objects.order_by("name")),
+            Prefetch("milestones", queryset=PilotMilestone.objects.order_by("due_date", "id")),
+        )
+        .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
+    if stage:
+        pilots = pilots.filter(stage=stage)
+    if idea_id:
+        pilots = pilots.filter(idea_id=idea_id)
+    return pilots
+
+
+def pilot_get(*, pilot_id: int, user) -> Pilot:
+    """Raises Pilot.DoesNotExist for pilots the user may not see."""
+    return (
+        pilot_list(user=user)
+        .prefetch_related(
+            Prefetch("updates", queryset=PilotUpdate.objects.select_related("author")),
+            "data_requests",
+        )
+        .get(pk=pilot_id)
+    )
+
+
+@dataclass
+class DonationSummary:
+    volunteers_count: int
+    categories: QuerySet[PilotDataRequest]
+    # Only the volunteers who chose to be known to the companies.
+    identified_volunteers: QuerySet[PilotVolunteer]
+
+
+def pilot_donation_summary(*, pilot: Pilot) -> DonationSummary:
+    """What the pilot's companies may know: counts per category, and identities only of the
+    volunteers who agreed to share them."""
+    active = PilotVolunteer.objects.filter(pilot=pilot, left_at__isnull=True)
+    return DonationSummary(
+        volunteers_count=active.count(),
+        categories=pilot.data_requests.annotate(consents_count=Count("consents", filter=ACTIVE_CONSENTS)),
+        identified_volunteers=active.filter(share_identity=True).select_related("user").prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=PilotConsent.objects.filter(withdrawn_at__isnull=True).select_related("data_request"),
+                to_attr="active_consents",
+            )
+        ),
+    )
+
+
+def _with_consents(volunteers: QuerySet[PilotVolunteer]) -> QuerySet[PilotVolunteer]:
+    return volunteers.select_related("user").prefetch_related(
+        Prefetch("consents", queryset=PilotConsent.objects.select_related("data_request"))
+    )
+
+
+def pilot_volunteer_list(*, pilot: Pilot) -> QuerySet[PilotVolunteer]:
+    """Everyone who ever volunteered, with every consent given and withdrawn (staff only)."""
+    return _with_consents(PilotVolunteer.objects.filter(pilot=pilot)).order_by("joined_at", "id")
+
+
+def pilot_volunteer_get(*, pilot: Pilot, user, active: bool = True) -> PilotVolunteer:
+    """Raises PilotVolunteer.DoesNotExist when the user does not (or, with active, no longer)
+    take part."""
+    volunteers = PilotVolunteer.objects.filter(pilot=pilot, user=user)
+    if active:
+        volunteers = volunteers.filter(left_at__isnull=True)
+    return _with_consents(volunteers).select_related("pilot").get()
+
+
+def user_data_export(*, user) -> dict:
+    """Everything the product holds about one person, for them to download."""
+    return {
+        "account": user,
+        "ideas": Idea.objects.filter(author=user).order_by("created_at", "id"),
+        "comments": Comment.objects.filter(author=user).order_by("created_at", "id"),
+        "supports": Support.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
+        "follows": Follow.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
+        "reports": Report.objects.filter(reporter=user).order_by("created_at", "id"),
+        "company_memberships": user.memberships.select_related("company").order_by("created_at", "id"),
+        "volunteering": PilotVolunteer.objects.filter(user=user)
+        .select_related("pilot")
+        .order_by("joined_at", "id"),
+        "consents": PilotConsent.objects.filter(volunteer__user=user)
+        .select_related("data_request__pilot")
+        .order_by("given_at", "id"),
+        "notifications": user.notifications.order_by("created_at", "id"),
+        "notification_preferences": user.notification_preferences.order_by("kind"),
+    }

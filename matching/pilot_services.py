@@ -1,0 +1,357 @@
+"""Pilots' writes: staff curate and run pilots; citizens volunteer and consent to donate data."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework import status as http_status
+
+from accounts.audit import audit_record, snapshot
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify
+from companies.models import Company
+from config.api.errors import ApplicationError
+from ideas.models import Idea, IdeaStatus
+from ideas.services import idea_notify_followers
+
+from .models import (
+    CLOSED_STAGES,
+    CONSENT_STAGES,
+    PILOT_STAGE_TRANSITIONS,
+    Pilot,
+    PilotConsent,
+    PilotDataRequest,
+    PilotMilestone,
+    PilotStage,
+    PilotUpdate,
+    PilotVolunteer,
+)
+
+# Ideas a pilot can be made from: public, not merged, not already completed.
+PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
+PILOT_FIELDS = ["title", "description", "district", "venue", "stage", "cancellation_reason"]
+MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
+EDITABLE_FIELDS = ("title", "description", "district", "venue")
+
+
+def _forbidden(message: str) -> ApplicationError:
+    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
+
+
+def _conflict(message: str, code: str = "invalid_status") -> ApplicationError:
+    return ApplicationError(message, code=code, status_code=http_status.HTTP_409_CONFLICT)
+
+
+def _require_staff(user) -> None:
+    if not (user.is_authenticated and user.is_city_staff):
+        raise _forbidden(_("Only city staff can run pilots."))
+
+
+def _require_open(pilot: Pilot) -> None:
+    if pilot.stage in CLOSED_STAGES:
+        raise _conflict(
+            _("A pilot that is %(stage)s cannot be changed.") % {"stage": pilot.get_stage_display()}
+        )
+
+
+def _save_validated(instance, **save_kwargs) -> None:
+    instance.full_clean()
+    instance.save(**save_kwargs)
+
+
+def _notify_each_in_their_language(
+    *, users: Iterable[User], kind: NotificationKind, title: Callable[[], str], link: str, body: str = "",
+    exclude: User | None = None,
+) -> None:
+    """`title` is called once per recipients' language, inside that language."""
+    by_language: dict[str, dict[int, User]] = {}
+    for user in users:
+        by_language.setdefault(user.preferred_language, {})[user.pk] = user
+    for language, group in by_language.items():
+        with translation.override(language):
+            notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)
+
+
+def _set_idea_status(idea: Idea, status: IdeaStatus, *, by) -> None:
+    # A queryset update leaves `updated_at` alone: the idea's text did not change, so the
+    # matcher must not treat it as pending again.
+    Idea.objects.filter(pk=idea.pk).update(status=status)
+    idea.status = status
+    idea_notify_followers(idea=idea, exclude=by)
+
+
+# --- Staff: curating and running ------------------------------------------------------------
+
+
+@transaction.atomic
+def pilot_create(
+    *,
+    by,
+    idea: Idea,
+    companies: list[Company],
+    title: str,
+    description: str,
+    district: str = "",
+    venue: str = "",
+) -> Pilot:
+    """Make a pilot (in planning) from an idea and verified companies; the idea is then in pilot."""
+    _require_staff(by)
+    if idea.status not in PILOTABLE_IDEA_STATUSES or idea.is_hidden:
+        message = _("Only a published idea can become a pilot.")
+        raise ApplicationError(message, fields={"idea": [message]})
+    if not companies:
+        message = _("Choose at least one company.")
+        raise ApplicationError(message, fields={"companies": [message]})
+    unverified = [company.name for company in companies if not company.is_verified]
+    if unverified:
+        message = _("These companies are not verified yet: %(names)s.") % {"names": ", ".join(unverified)}
+        raise ApplicationError(message, fields={"companies": [message]})
+    pilot = Pilot(
+        idea=idea, title=title.strip(), description=description.strip(), district=district or idea.district,
+        venue=venue.strip(), created_by=by,
+    )
+    _save_validated(pilot)
+    pilot.companies.set(companies)
+    audit_record(
+        actor=by, action="pilot_create", target=pilot,
+        after={
+            **snapshot(pilot, PILOT_FIELDS), "idea": idea.pk, "companies": sorted(c.slug for c in companies),
+        },
+    )
+    if idea.status != IdeaStatus.IN_PILOT:
+        _set_idea_status(idea, IdeaStatus.IN_PILOT, by=by)
+    return pilot
+
+
+@transaction.atomic
+def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
+    _require_staff(by)
+    _require_open(pilot)
+    before = snapshot(pilot, list(EDITABLE_FIELDS))
+    for field, value in changes.items():
+        if field not in EDITABLE_FIELDS:
+            message = _("This field cannot be changed.")
+            raise ApplicationError(message, fields={field: [message]})
+        setattr(pilot, field, value.strip())
+    _save_validated(pilot)
+    after = snapshot(pilot, list(EDITABLE_FIELDS))
+    audit_record(actor=by, action="pilot_edit", target=pilot, before=before, after=after)
+    return pilot
+
+
+@transaction.atomic
+def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pilot:
+    """Move a pilot one stage on, or cancel it with a reason; completing it completes the idea."""
+    _require_staff(by)
+    # Locked so two staff members moving the same pilot cannot both pass the transition check.
+    pilot = Pilot.objects.select_for_update(of=("self",)).select_related("idea__author").get(pk=pilot.pk)
+    if stage not in PILOT_STAGE_TRANSITIONS[pilot.stage]:
+        message = _("A pilot that is %(current)s cannot become %(target)s.") % {
+            "current": pilot.get_stage_display(), "target": PilotStage(stage).label,
+        }
+        raise ApplicationError(message, code="invalid_status", fields={"stage": [message]},
+                               status_code=http_status.HTTP_409_CONFLICT)
+    reason = reason.strip()
+    if stage == PilotStage.CANCELLED and not reason:
+        message = _("Tell the participants why the pilot is cancelled.")
+        raise ApplicationError(message, fields={"reason": [message]})
+    before = snapshot(pilot, ["stage", "cancellation_reason"])
+    pilot.stage = stage
+    if stage == PilotStage.CANCELLED:
+        pilot.cancellation_reason = reason
+    pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
+    audit_record(actor=by, action="pilot_stage", target=pilot, before=before,
+                 after=snapshot(pilot, ["stage", "cancellation_reason"]))
+    if stage == PilotStage.COMPLETED:
+        _set_idea_status(pilot.idea, IdeaStatus.COMPLETED, by=by)
+    return pilot
+
+
+@transaction.atomic
+def pilot_milestone_add(
+    *, pilot: Pilot, by, title: str, due_date: datetime.date, is_done: bool = False
+) -> PilotMilestone:
+    _require_staff(by)
+    _require_open(pilot)
+    milestone = PilotMilestone(pilot=pilot, title=title.strip(), due_date=due_date, is_done=is_done)
+    _save_validated(milestone)
+    audit_record(
+        actor=by, action="pilot_milestone_add", target=pilot, after=snapshot(milestone, MILESTONE_FIELDS)
+    )
+    return milestone
+
+
+@transaction.atomic
+def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> PilotMilestone:
+    _require_staff(by)
+    _require_open(milestone.pilot)
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    for field, value in changes.items():
+        setattr(milestone, field, value.strip() if isinstance(value, str) else value)
+    _save_validated(milestone)
+    audit_record(actor=by, action="pilot_milestone_change", target=milestone.pilot, before=before,
+                 after=snapshot(milestone, MILESTONE_FIELDS))
+    return milestone
+
+
+@transaction.atomic
+def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
+    _require_staff(by)
+    _require_open(milestone.pilot)
+    audit_record(actor=by, action="pilot_milestone_remove", target=milestone.pilot,
+                 before=snapshot(milestone, MILESTONE_FIELDS))
+    milestone.delete()
+
+
+@transaction.atomic
+def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
+    """Publish news from a pilot and tell the idea's followers and the pilot's volunteers."""
+    _require_staff(by)
+    if pilot.stage == PilotStage.PLANNING:
+        raise _conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
+    update = PilotUpdate(pilot=pilot, author=by, body=body.strip())
+    _save_validated(update)
+    audit_record(
+        actor=by, action="pilot_update_post", target=pilot, after={"id": update.pk, "body": update.body}
+    )
+    recipients = User.objects.filter(
+        Q(follows__idea_id=pilot.idea_id) | Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
+    ).distinct()
+    _notify_each_in_their_language(
+        users=recipients,
+        kind=NotificationKind.PILOT_UPDATE,
+        title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.title},
+        body=update.body,
+        link=f"/pilots/{pilot.pk}/",
+        exclude=by,
+    )
+    return update
+
+
+def _consent_text(
+    *, pilot: Pilot, category_label: str, purpose: str, recipient: str, retention_days: int
+) -> str:
+    # Written in the active language, the one staff use for the purpose and recipient they type.
+    return ngettext(
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s "
+        "Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
+        "I can withdraw this consent at any time.",
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s "
+        "Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
+        "I can withdraw this consent at any time.",
+        retention_days,
+    ) % {
+        "category": category_label,
+        "pilot": pilot.title,
+        "purpose": purpose,
+        "recipient": recipient,
+        "days": retention_days,
+    }
+
+
+@transaction.atomic
+def pilot_data_request_add(
+    *,
+    pilot: Pilot,
+    by,
+    category_code: str,
+    category_label: str,
+    purpose: str,
+    recipient: str,
+    retention_days: int,
+) -> PilotDataRequest:
+    """Ask volunteers for one category of data; the consent text is fixed here, once."""
+    _require_staff(by)
+    _require_open(pilot)
+    if pilot.data_requests.filter(category_code=category_code).exists():
+        message = _("This pilot already asks for this category.")
+        raise ApplicationError(message, fields={"category_code": [message]})
+    category_label, purpose, recipient = category_label.strip(), purpose.strip(), recipient.strip()
+    data_request = PilotDataRequest(
+        pilot=pilot, category_code=category_code, category_label=category_label, purpose=purpose,
+        recipient=recipient, retention_days=retention_days,
+        consent_text=_consent_text(
+            pilot=pilot, category_label=category_label, purpose=purpose, recipient=recipient,
+            retention_days=retention_days,
+        ),
+    )
+    _save_validated(data_request)
+    audit_record(
+        actor=by, action="pilot_data_request_add", target=pilot,
+        after=snapshot(data_request, ["id", "category_code", "category_label", "purpose", "recipient",
+                                      "retention_days", "consent_text"]),
+    )
+    return data_request
+
+
+# --- Citizens: volunteering and consent -----------------------------------------------------
+
+
+@transaction.atomic
+def pilot_volunteer_join(*, pilot: Pilot, user, share_identity: bool = False) -> PilotVolunteer:
+    if pilot.stage != PilotStage.RECRUITING:
+        raise _conflict(_("This pilot is not looking for participants."))
+    volunteer, created = PilotVolunteer.objects.select_for_update().get_or_create(
+        pilot=pilot, user=user, defaults={"share_identity": share_identity}
+    )
+    if not created:
+        if volunteer.is_active:
+            raise _conflict(_("You already take part in this pilot."), code="duplicate")
+        # Coming back: the same row, so the consents given before stay attached to it.
+        volunteer.left_at = None
+        volunteer.joined_at = timezone.now()
+        volunteer.share_identity = share_identity
+        volunteer.save(update_fields=["left_at", "joined_at", "share_identity"])
+    return volunteer
+
+
+def pilot_volunteer_change(*, volunteer: PilotVolunteer, share_identity: bool) -> PilotVolunteer:
+    volunteer.share_identity = share_identity
+    volunteer.save(update_fields=["share_identity"])
+    return volunteer
+
+
+@transaction.atomic
+def pilot_volunteer_leave(*, volunteer: PilotVolunteer) -> PilotVolunteer:
+    """Leaving withdraws every consent still given: no data is collected from someone who left."""
+    now = timezone.now()
+    volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    volunteer.left_at = now
+    volunteer.save(update_fields=["left_at"])
+    return volunteer
+
+
+def pilot_consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+    if data_request.pilot_id != volunteer.pilot_id or not volunteer.is_active:
+        raise _forbidden(_("Only the pilot's volunteers can consent to its data requests."))
+    if volunteer.pilot.stage not in CONSENT_STAGES:
+        raise _conflict(_("This pilot is not collecting data."))
+    consent = PilotConsent(
+        volunteer=volunteer, data_request=data_request, consent_text=data_request.consent_text
+    )
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:
+        raise _conflict(_("You have already given this consent."), code="duplicate") from None
+    return consent
+
+
+def pilot_consent_withdraw(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+    # Withdrawal is recorded, never a deletion: the record of what was agreed, and when, stays.
+    consent = volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).first()
+    if consent is None:
+        raise ApplicationError(
+            _("You have not given this consent."),
+            code="not_found",
+            status_code=http_status.HTTP_404_NOT_FOUND,
+        )
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    return consent

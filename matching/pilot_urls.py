@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import pilot_apis as apis
+
+app_name = "pilots"
+
+urlpatterns = [
+    path("ideas/<int:idea_id>/interests/", apis.IdeaInterestsApi.as_view(), name="idea-interests"),
+    path("pilots/", apis.PilotListCreateApi.as_view(), name="pilot-list"),
+    path("pilots/<int:pilot_id>/", apis.PilotDetailApi.as_view(), name="pilot-detail"),
+    path("pilots/<int:pilot_id>/stage/", apis.PilotStageApi.as_view(), name="pilot-stage"),
+    path("pilots/<int:pilot_id>/milestones/", apis.PilotMilestonesApi.as_view(), name="pilot-milestones"),
+    path(
+        "pilots/<int:pilot_id>/milestones/<int:milestone_id>/",
+        apis.PilotMilestoneDetailApi.as_view(),
+        name="pilot-milestone-detail",
+    ),
+    path("pilots/<int:pilot_id>/updates/", apis.PilotUpdatesApi.as_view(), name="pilot-updates"),
+    path(
+        "pilots/<int:pilot_id>/data-requests/",
+        apis.PilotDataRequestsApi.as_view(),
+        name="pilot-data-requests",
+    ),
+    path(
+        "pilots/<int:pilot_id>/data-requests/<int:request_id>/consent/",
+        apis.PilotConsentApi.as_view(),
+        name="pilot-consent",
+    ),
+    path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="pilot-volunteer"),
+    path("pilots/<int:pilot_id>/volunteers/", apis.PilotVolunteersApi.as_view(), name="pilot-volunteers"),
+    path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),
+    path("me/data/", apis.MyDataApi.as_view(), name="my-data"),
+]

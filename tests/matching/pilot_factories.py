@@ -1,0 +1,110 @@
+"""Factories for interest, pilots, volunteers and consents, and the pilot personas.
+
+The pilot personas extend the shared ones (tests/conftest.py) with a volunteer: erin takes part
+in the pilot made from alice's idea with carol's company; dave's company is not in it.
+"""
+
+import datetime
+
+import factory
+
+from matching import pilot_services
+from matching.models import (
+    Match,
+    MatchStatus,
+    Pilot,
+    PilotMilestone,
+    PilotStage,
+    PilotVolunteer,
+)
+from tests.accounts.factories import UserFactory
+from tests.companies.factories import CompanyFactory
+from tests.conftest import PERSONAS
+from tests.ideas.factories import IdeaFactory
+
+PILOT_PERSONAS = (*PERSONAS, "volunteer")
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Match
+
+    idea = factory.SubFactory(IdeaFactory)
+    company = factory.SubFactory(CompanyFactory)
+    score = 0.8
+    rank_for_idea = 1
+    rank_for_company = 1
+    reason = factory.LazyFunction(
+        lambda: {
+            "idea_field": "proposal", "idea_text": "약 먹을 시간을 알려주면 좋겠어요.",
+            "company_field": "summary", "company_text": "IoT 복약 디스펜서와 복약 순응도 알림 서비스",
+            "similarity": 0.82, "also": [],
+        }
+    )
+    status = MatchStatus.SUGGESTED
+
+
+class InterestFactory(MatchFactory):
+    status = MatchStatus.INTERESTED
+    message = "북구 30가구에서 실증할 수 있습니다."
+    proposal_plan = "복약 디스펜서 30대를 8주 동안 설치하고 복약률을 측정합니다."
+    proposal_data_needed = "복약 시각 기록"
+    proposal_duration_weeks = 8
+    feedback_at = factory.Faker("date_time", tzinfo=datetime.UTC)
+
+
+class PilotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pilot
+        skip_postgeneration_save = True
+
+    idea = factory.SubFactory(IdeaFactory)
+    title = factory.Sequence(lambda n: f"북구 복약 알림 실증 {n}")
+    description = "독거 어르신 30가구에 복약 디스펜서를 설치해 8주 동안 복약률을 봅니다."
+    district = factory.SelfAttribute("idea.district")
+    venue = "북구 보건소"
+    stage = PilotStage.RECRUITING
+
+    @factory.post_generation
+    def companies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.companies.set(extracted)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PilotMilestone
+
+    pilot = factory.SubFactory(PilotFactory)
+    title = factory.Sequence(lambda n: f"단계 {n}")
+    due_date = datetime.date(2026, 6, 1)
+    is_done = False
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PilotVolunteer
+
+    pilot = factory.SubFactory(PilotFactory)
+    user = factory.SubFactory(UserFactory)
+    share_identity = False
+
+
+def data_request(pilot: Pilot, *, code: str = "blood_pressure", label: str = "혈압", by=None):
+    """Made through the service, so the consent text is the one the product writes."""
+    return pilot_services.pilot_data_request_add(
+        pilot=pilot,
+        by=by or UserFactory(username="data-steward", is_staff=True),
+        category_code=code,
+        category_label=label,
+        purpose="복약 후 혈압 변화를 보기 위해",
+        recipient="빛고을케어",
+        retention_days=90,
+    )
+
+
+def pilot_personas(personas: dict, pilot: Pilot) -> dict:
+    """The shared personas plus erin, who volunteers for `pilot`."""
+    erin = UserFactory(username="erin")
+    VolunteerFactory(pilot=pilot, user=erin)
+    return {**personas, "volunteer": erin}
