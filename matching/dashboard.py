@@ -6,18 +6,16 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from companies.models import Company
 from ideas.models import Category, District, Idea, IdeaStatus, Support
 
-from .models import Match, MatchStatus
+from .models import Match, MatchStatus, Pilot, PilotConsent, PilotStage, PilotVolunteer
 
-# Scores are in standard deviations above what a company usually scores; a pair this far above
-# is a strong match.
-STRONG_MATCH_SCORE = 2.0
+from .services import STRONG_MATCH_SCORE
 
 
 def _counts(queryset, field: str, choices) -> list[dict]:
@@ -51,6 +49,10 @@ def dashboard_figures() -> dict:
         "interests_total": interests.count(),
         "companies_interested": interests.values("company").distinct().count(),
         "companies_verified": Company.objects.filter(is_verified=True).count(),
+        "pilots_by_stage": _counts(Pilot.objects.all(), "stage", PilotStage.choices),
+        "volunteers_active": PilotVolunteer.objects.filter(left_at__isnull=True).count(),
+        "consents_active": PilotConsent.objects.filter(withdrawn_at__isnull=True).count(),
+        "consents_withdrawn": PilotConsent.objects.filter(withdrawn_at__isnull=False).count(),
     }
     return figures
 
@@ -101,7 +103,28 @@ def export_interests() -> bytes:
     )
 
 
-EXPORTS = {"ideas": export_ideas, "matches": export_matches, "interests": export_interests}
+def export_pilots() -> bytes:
+    pilots = (
+        Pilot.objects.select_related("idea")
+        .prefetch_related("companies", "milestones")
+        .annotate(active_volunteers=Count("volunteers", filter=Q(volunteers__left_at__isnull=True), distinct=True))
+        .order_by("id")
+    )
+    return _csv(
+        ["id", _("title"), "idea_id", _("idea"), _("companies"), _("stage"), _("district"), _("venue"),
+         _("progress"), _("volunteers"), _("created")],
+        ([p.pk, p.title, p.idea_id, p.idea.title, ", ".join(c.name for c in p.companies.all()),
+          p.get_stage_display(), p.get_district_display(), p.venue, f"{p.progress}%", p.active_volunteers,
+          p.created_at.isoformat()] for p in pilots),
+    )
+
+
+EXPORTS = {
+    "ideas": export_ideas,
+    "matches": export_matches,
+    "interests": export_interests,
+    "pilots": export_pilots,
+}
 
 
 def export_csv(name: str) -> bytes:

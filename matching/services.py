@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import status as http_status
 
 from accounts.models import NotificationKind
@@ -37,6 +38,9 @@ from .passages import TAG_FIELDS, company_passages, idea_passages
 
 logger = logging.getLogger(__name__)
 
+# Scores are in standard deviations above what a company usually scores; a pair this far above
+# is a strong match (the dashboard's coverage figure, the companies' notifications).
+STRONG_MATCH_SCORE = 2.0
 # Ideas embedded per model call by the sweep.
 SWEEP_BATCH = 64
 # Ideas sampled per language to estimate typical similarity between ideas.
@@ -367,9 +371,11 @@ def _write_matches(
     new_pairs = {(row[0], row[1]) for row in rows}
     with transaction.atomic():
         to_delete, to_unrank = [], []
+        existing = set()
         for pk, idea_id, company_id, status in Match.objects.filter(scope).values_list(
             "pk", "idea_id", "company_id", "status"
         ):
+            existing.add((idea_id, company_id))
             if (idea_id, company_id) in new_pairs:
                 continue
             # A pair that fell out of the rankings is forgotten unless the company answered it.
@@ -382,7 +388,31 @@ def _write_matches(
             status=IdeaStatus.MATCHED, updated_at=now
         )
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
+        strong = [row for row in rows if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]]
+        _notify_strong_matches(strong)
     return len(rows)
+
+
+def _notify_strong_matches(rows: list[tuple]) -> None:
+    """Tell each company's members about ideas that newly and strongly match it."""
+    from accounts.models import NotificationKind, User
+    from accounts.notifications import notify
+
+    by_company: dict[int, list[int]] = {}
+    for idea_id, company_id, *_rest in rows:
+        by_company.setdefault(company_id, []).append(idea_id)
+    for company in Company.objects.filter(pk__in=by_company):
+        ideas = list(Idea.objects.filter(pk__in=by_company[company.pk]).values_list("title", flat=True)[:3])
+        notify(
+            users=User.objects.filter(memberships__company=company),
+            kind=NotificationKind.STRONG_MATCH,
+            title=ngettext(
+                "%(count)d new strong match for %(company)s", "%(count)d new strong matches for %(company)s",
+                len(by_company[company.pk]),
+            ) % {"count": len(by_company[company.pk]), "company": company.name},
+            body="\n".join(ideas),
+            link=f"/companies/{company.slug}/matches/",
+        )
 
 
 def _upsert_matches(rows: list[tuple]) -> None:

@@ -75,3 +75,24 @@ def test_dashboard_page_draws_its_charts_for_staff(client, staff_user, bob):
     assert html.count("<svg") >= 4
     assert "건강·의료" in html
     assert 'src="http' not in html and 'href="http' not in html  # nothing loaded from elsewhere
+
+
+def test_dashboard_counts_pilots_volunteers_and_consents(api, staff_user):
+    from matching.models import PilotConsent, PilotStage
+    from tests.matching.pilot_factories import MilestoneFactory, PilotFactory, VolunteerFactory, data_request
+
+    running = PilotFactory(stage=PilotStage.RUNNING)
+    PilotFactory(stage=PilotStage.RECRUITING)
+    MilestoneFactory(pilot=running, is_done=True)
+    MilestoneFactory(pilot=running, is_done=False)
+    volunteer = VolunteerFactory(pilot=running)
+    request = data_request(running)
+    PilotConsent.objects.create(volunteer=volunteer, data_request=request, consent_text=request.consent_text)
+
+    figures = api(staff_user).get("/api/v1/dashboard/").json()
+    exported = api(staff_user).get("/api/v1/exports/pilots.csv").content.decode("utf-8-sig")
+
+    stages = {row["key"]: row["count"] for row in figures["pilots_by_stage"]}
+    assert (stages["running"], stages["recruiting"], stages["completed"]) == (1, 1, 0)
+    assert (figures["volunteers_active"], figures["consents_active"]) == (1, 1)
+    assert f"{running.title}" in exported and "50%" in exported

@@ -168,3 +168,16 @@ def test_matching_state_is_pending_until_the_latest_text_is_ranked(catalogue, ap
     services.embedding_refresh_for_idea(idea_id=idea.pk)
     services.match_refresh_for_idea(idea_id=idea.pk)
     assert api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["state"] == "done"
+
+
+def test_company_members_are_told_of_new_strong_matches(catalogue, carol):
+    from accounts.models import Notification
+
+    told = Notification.objects.filter(user=carol, kind="strong_match")
+
+    assert told.count() == 1
+    assert "곁에케어" in told.get().title
+    assert "어머니가 약 드시는 걸 자꾸 잊으세요" in told.get().body
+
+    services.match_refresh_all()
+    assert told.count() == 1  # the same matches again are not news
