@@ -23,6 +23,7 @@ from accounts.notifications import notify
 from companies.models import Company
 from config.api.errors import ApplicationError
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
+from ideas.services import idea_notify_followers
 
 from . import encoder, ranking
 from .models import (
@@ -384,12 +385,16 @@ def _write_matches(
         Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
         _upsert_matches(rows)
         matched_ids = {row[0] for row in rows if row[3] is not None}
-        Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED).update(
+        newly_matched = list(Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED))
+        Idea.objects.filter(pk__in=[idea.pk for idea in newly_matched]).update(
             status=IdeaStatus.MATCHED, updated_at=now
         )
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
         strong = [row for row in rows if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]]
         _notify_strong_matches(strong)
+        for idea in newly_matched:
+            idea.status = IdeaStatus.MATCHED
+            idea_notify_followers(idea=idea)
     return len(rows)
 
 

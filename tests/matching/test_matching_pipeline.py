@@ -181,3 +181,23 @@ def test_company_members_are_told_of_new_strong_matches(catalogue, carol):
 
     services.match_refresh_all()
     assert told.count() == 1  # the same matches again are not news
+
+
+def test_followers_are_told_when_an_idea_is_matched(db, carol):
+    from accounts.models import Notification
+    from tests.accounts.factories import UserFactory
+    from tests.matching.conftest import make_company
+
+    follower = UserFactory()
+    idea = make_idea("pills")
+    idea.status = IdeaStatus.PUBLISHED
+    idea.save()
+    idea.follows.create(user=follower)
+    company = make_company("care")
+    services.embedding_refresh_for_company(company_id=company.pk)
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+
+    services.match_refresh_all()
+
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.MATCHED
+    assert Notification.objects.filter(user=follower, kind="idea_status").count() == 1
