@@ -118,31 +118,29 @@ def report_received(*, report: Report) -> None:
             dispatch.idea_visibility_changed(target.pk)
 
 
-@transaction.atomic
-def content_hide(*, target: Idea | Comment, by: User) -> Idea | Comment:
+def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Comment:
+    """Hide content for good or show it again; either way its open reports are settled."""
     _require_staff(by)
     before = snapshot(target, ["is_hidden"])
-    target.is_hidden = True
+    target.is_hidden = hidden
     target.save(update_fields=["is_hidden", "updated_at"])
-    _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden")
-    audit_record(actor=by, action="content_hide", target=target, before=before, after={"is_hidden": True})
+    _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
+    action = "content_hide" if hidden else "content_restore"
+    audit_record(actor=by, action=action, target=target, before=before, after={"is_hidden": hidden})
     if isinstance(target, Idea):
-        dispatch.idea_visibility_changed(target.pk)
+        (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
     return target
+
+
+@transaction.atomic
+def content_hide(*, target: Idea | Comment, by: User) -> Idea | Comment:
+    return _set_hidden(target, by=by, hidden=True)
 
 
 @transaction.atomic
 def content_restore(*, target: Idea | Comment, by: User) -> Idea | Comment:
     """Show content again: the reports are judged unfounded."""
-    _require_staff(by)
-    before = snapshot(target, ["is_hidden"])
-    target.is_hidden = False
-    target.save(update_fields=["is_hidden", "updated_at"])
-    _open_reports(target).update(resolved_at=timezone.now(), resolution="dismissed")
-    audit_record(actor=by, action="content_restore", target=target, before=before, after={"is_hidden": False})
-    if isinstance(target, Idea):
-        dispatch.idea_changed(target.pk)
-    return target
+    return _set_hidden(target, by=by, hidden=False)
 
 
 @transaction.atomic
