@@ -239,17 +239,18 @@ def _consent_text(
 ) -> str:
     # Written in the active language, the one staff use for the purpose and recipient they type.
     return ngettext(
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s "
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
         "Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
         "I can withdraw this consent at any time.",
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s "
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
         "Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
         "I can withdraw this consent at any time.",
         retention_days,
     ) % {
         "category": category_label,
         "pilot": pilot.title,
-        "purpose": purpose,
+        # The sentence supplies its own full stop.
+        "purpose": purpose.strip().rstrip("."),
         "recipient": recipient,
         "days": retention_days,
     }

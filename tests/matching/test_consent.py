@@ -48,7 +48,7 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
     response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
         "category_code": "home_electricity", "category_label": "가정 전력 사용량",
         "purpose": "Find where electricity is wasted.", "recipient": "광주에너지랩", "retention_days": 180,
-    })
+    }, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 201
     text = response.json()["consent_text"]
@@ -59,6 +59,19 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
     )
     assert PilotDataRequest.objects.get(pilot=pilot).consent_text == text
     assert AuditEntry.objects.get(action="pilot_data_request_add").after["consent_text"] == text
+
+
+def test_consent_text_is_written_in_korean_by_default(api, staff_user, pilot):
+    response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
+        "category_code": "heart_rate", "category_label": "심박수",
+        "purpose": "운동 전후 심박 변화를 보기 위해", "recipient": "광주헬스랩", "retention_days": 30,
+    })
+
+    assert response.json()["consent_text"] == (
+        "“북구 복약 알림 실증” 실증 사업에 나의 심박수 데이터를 기부하는 데 동의합니다. "
+        "이용 목적: 운동 전후 심박 변화를 보기 위해. 제공받는 자: 광주헬스랩. "
+        "이 데이터는 30일 동안 보관된 후 삭제됩니다. 이 동의는 언제든지 철회할 수 있습니다."
+    )
 
 
 def test_data_request_fields_are_named(api, staff_user, pilot, blood_pressure):

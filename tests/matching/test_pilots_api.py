@@ -171,7 +171,7 @@ def test_detail_shows_stage_progress_milestones_updates_companies_and_data_asked
     assert body["companies"][0]["slug"] == "bitgoeul-care"
     assert body["idea"] == {"id": idea.pk, "title": idea.title, "status": idea.status}
     assert body["data_requests"][0]["category_code"] == "blood_pressure"
-    assert body["data_requests"][0]["consent_text"].startswith("I agree to donate my 혈압")
+    assert "나의 혈압 데이터를 기부하는 데 동의합니다" in body["data_requests"][0]["consent_text"]
 
 
 def test_staff_edit_a_pilot_and_the_change_is_audited(api, staff_user, idea, company):
