@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.urls import notification_urlpatterns
-from matching.views import dashboard_page
+from accounts.views import signup
+from matching.views import dashboard_page, pilot_detail_page, pilot_list_page
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -17,7 +17,12 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/ideas/", permanent=False)),
+    path("", include("ideas.page_urls")),
+    path("", include("companies.page_urls")),
+    path("pilots/", pilot_list_page, name="pilot-list"),
+    path("pilots/<int:pilot_id>/", pilot_detail_page, name="pilot-detail"),
+    path("accounts/signup/", signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("staff/dashboard/", dashboard_page, name="staff-dashboard"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

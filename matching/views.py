@@ -33,3 +33,25 @@ def dashboard_page(request):
         charts.append(_chart(_("Pilots by stage"), figures["pilots_by_stage"]))
     exports = [(name, _(name.capitalize())) for name in dashboard.EXPORTS]
     return render(request, "matching/dashboard.html", {"figures": figures, "charts": charts, "exports": exports})
+
+
+def pilot_list_page(request):
+    from django.core.paginator import Paginator
+
+    from .pilot_selectors import pilot_list
+
+    pilots = pilot_list(user=request.user)
+    return render(request, "matching/pilot_list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))})
+
+
+def pilot_detail_page(request, pilot_id: int):
+    from django.http import Http404
+
+    from .models import Pilot
+    from .pilot_selectors import pilot_get
+
+    try:
+        pilot = pilot_get(pilot_id=pilot_id, user=request.user)
+    except Pilot.DoesNotExist:
+        raise Http404 from None
+    return render(request, "matching/pilot_detail.html", {"pilot": pilot})

@@ -1,0 +1,29 @@
+from django import forms
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from config.api.errors import ApplicationError
+
+from .services import user_sign_up
+
+
+class SignUpForm(forms.Form):
+    username = forms.RegexField(r"^[\w.@+-]+$", max_length=150, label=_("username"))
+    email = forms.EmailField(required=False, label=_("email"))
+    display_name = forms.CharField(required=False, max_length=60, label=_("display name"))
+    password = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password"))
+
+
+def signup(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_sign_up(**form.cleaned_data)
+        except ApplicationError as error:
+            for field, errors in error.fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})

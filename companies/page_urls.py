@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("companies/", views.company_list, name="company-list"),
+    path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
+]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ideas/", views.idea_list, name="idea-list"),
+    path("ideas/new/", views.idea_submit, name="idea-submit"),
+    path("ideas/<int:idea_id>/", views.idea_detail, name="idea-detail"),
+    path("ideas/<int:idea_id>/support/", views.idea_support, name="idea-support-page"),
+]

@@ -1,0 +1,83 @@
+"""Pages for people; they call the same selectors and services as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.api.errors import ApplicationError
+from matching import selectors as matching_selectors
+from matching.pilot_selectors import idea_interest_list, pilot_list
+
+from . import selectors, services
+from .filters import IdeaFilter
+from .forms import IdeaForm
+from .models import Idea
+
+
+def _visible_idea(request, idea_id: int) -> Idea:
+    try:
+        return selectors.idea_get(idea_id=idea_id, user=request.user)
+    except Idea.DoesNotExist:
+        raise Http404 from None
+
+
+def home(request):
+    ideas = selectors.idea_list(user=request.user).filter(status__in=["published", "matched", "in_pilot", "completed"])
+    return render(request, "ideas/home.html", {
+        "newest": ideas[:6],
+        "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
+        "pilots": pilot_list(user=request.user).exclude(stage__in=["planning", "cancelled"])[:3],
+    })
+
+
+def idea_list(request):
+    filterset = IdeaFilter(request.GET, queryset=selectors.idea_list(user=request.user), request=request)
+    page = Paginator(filterset.qs if filterset.is_valid() else selectors.idea_list(user=request.user).none(), 12)
+    return render(request, "ideas/idea_list.html", {
+        "filter": filterset,
+        "page": page.get_page(request.GET.get("page")),
+    })
+
+
+def idea_detail(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    return render(request, "ideas/idea_detail.html", {
+        "idea": idea,
+        "comments": selectors.comment_list(idea=idea, user=request.user),
+        "matches": matching_selectors.matches_for_idea(idea=idea),
+        "interests": idea_interest_list(idea=idea, user=request.user),
+        "pilots": pilot_list(user=request.user, idea_id=idea.pk),
+    })
+
+
+@login_required
+def idea_submit(request):
+    form = IdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_submit(author=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            for field, errors in error.fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Thank you. Your idea was submitted and will be published after review."))
+            return redirect("idea-detail", idea_id=idea.pk)
+    return render(request, "ideas/idea_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def idea_support(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    try:
+        if idea.is_supported:
+            services.idea_unsupport(idea=idea, user=request.user)
+        else:
+            services.idea_support(idea=idea, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("idea-detail", idea_id=idea.pk)

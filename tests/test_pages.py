@@ -1,0 +1,111 @@
+"""The server-rendered pages: every one calls the same selectors and services as the API."""
+
+import pytest
+
+from ideas.models import Idea, IdeaStatus, Support
+from tests.companies.factories import CompanyFactory
+from tests.ideas.factories import IdeaFactory
+from tests.matching.pilot_factories import MilestoneFactory, PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "title": "버스 도착 시간을 알려 주세요", "problem": "시골 정류장에는 안내판이 없어 오래 기다립니다.",
+    "proposal": "버스 도착 시간을 예측해서 알려 주면 좋겠어요.", "category": "mobility", "district": "gwangsan_gu",
+}
+
+
+def test_home_shows_newest_ideas_and_pilots(client):
+    IdeaFactory(title="공개된 아이디어입니다")
+    IdeaFactory(title="검토 중인 아이디어", status=IdeaStatus.SUBMITTED)
+    PilotFactory(title="광산구 버스 실증")
+
+    html = client.get("/").content.decode()
+
+    assert "공개된 아이디어입니다" in html and "검토 중인 아이디어" not in html
+    assert "광산구 버스 실증" in html
+    assert '<html lang="ko">' in html
+
+
+def test_idea_list_filters_and_escapes_text(client):
+    IdeaFactory(title="<script>alert(1)</script> 건강", category="health")
+    IdeaFactory(title="동물 보호 아이디어", category="animals")
+
+    html = client.get("/ideas/?category=health").content.decode()
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 건강" in html
+    assert "<script>alert(1)" not in html
+    assert "동물 보호 아이디어" not in html
+
+
+def test_idea_page_hides_unpublished_ideas_from_others(client, alice, bob):
+    idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED)
+
+    assert client.get(f"/ideas/{idea.pk}/").status_code == 404
+    client.force_login(bob)
+    assert client.get(f"/ideas/{idea.pk}/").status_code == 404
+    client.force_login(alice)
+    assert client.get(f"/ideas/{idea.pk}/").status_code == 200
+
+
+def test_submitting_an_idea_needs_an_account(client):
+    response = client.get("/ideas/new/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_form_errors_sit_next_to_their_field_in_korean(client, alice):
+    client.force_login(alice)
+
+    html = client.post("/ideas/new/", {**VALID, "title": "짧음", "category": "space"}).content.decode()
+
+    assert 'id="id_title-errors"' in html and 'id="id_category-errors"' in html
+    assert "올바르게 선택해 주세요" in html
+    assert not Idea.objects.exists()
+
+
+def test_a_citizen_submits_and_supports_through_the_pages(client, alice, bob):
+    client.force_login(alice)
+    response = client.post("/ideas/new/", VALID)
+    idea = Idea.objects.get()
+    assert response["Location"] == f"/ideas/{idea.pk}/"
+    assert (idea.author, idea.status) == (alice, IdeaStatus.SUBMITTED)
+
+    published = IdeaFactory()
+    client.force_login(bob)
+    client.post(f"/ideas/{published.pk}/support/")
+    assert Support.objects.filter(idea=published, user=bob).exists()
+    client.post(f"/ideas/{published.pk}/support/")
+    assert not Support.objects.filter(idea=published, user=bob).exists()
+
+
+def test_language_switch_turns_the_page_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/ideas/"}, follow=True)
+
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert ">Ideas</a>" in html
+
+
+def test_company_and_pilot_pages(client):
+    company = CompanyFactory(name="빛고을케어", slug="bitgoeul-care")
+    hidden = CompanyFactory(name="미인증 기업", slug="unverified", is_verified=False)
+    pilot = PilotFactory(title="북구 복약 실증")
+    MilestoneFactory(pilot=pilot, is_done=True)
+    MilestoneFactory(pilot=pilot, is_done=False)
+
+    assert "빛고을케어" in client.get("/companies/").content.decode()
+    assert client.get(f"/companies/{company.slug}/").status_code == 200
+    assert client.get(f"/companies/{hidden.slug}/").status_code == 404
+    assert 'value="50"' in client.get(f"/pilots/{pilot.pk}/").content.decode()
+    assert client.get(f"/pilots/{PilotFactory(stage='planning').pk}/").status_code == 404
+
+
+def test_sign_up_and_log_in_pages(client):
+    response = client.post("/accounts/signup/", {"username": "minji", "password": "빛고을-산책-2026"})
+    assert response["Location"] == "/"
+
+    client.post("/accounts/logout/")
+    logged_in = client.post("/accounts/login/", {"username": "minji", "password": "빛고을-산책-2026"})
+    assert logged_in.status_code == 302
