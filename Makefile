@@ -5,7 +5,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench evaluate lint stop messages
+.PHONY: install run test browser bench evaluate lint stop messages
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ run: install
 	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Chromium and Korean fonts for the browser tests, from Debian's packages (needs root, as on CI).
+browser:
+	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
+		echo "Installing Debian's chromium and Noto CJK fonts for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+
 ## Create the environment and run the whole test suite.
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 ## Matching quality on the development set.

@@ -1,0 +1,41 @@
+import pytest
+
+from matching import services
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.matching.conftest import IDEAS, make_idea
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_similar_ideas_appear_while_a_citizen_types(browser_page):
+    for key in IDEAS:
+        idea = make_idea(key)
+        services.embedding_refresh_for_idea(idea_id=idea.pk)
+    services.duplicate_stats_refresh()
+    UserFactory(username="minji")
+    page = browser_page
+
+    log_in(page, "minji", PASSWORD)
+    page.goto("/ideas/new/")
+    page.fill("#id_title", "Traffic lights are too short for slow walkers")
+    page.fill("#id_problem", "Old people cannot finish crossing before the light turns red.")
+
+    first = page.locator("#similar-ideas li a").first
+    first.wait_for()
+    assert first.inner_text() == "할머니들이 횡단보도를 다 못 건너세요"
+    screenshot(page, "citizen-similar-ideas")
+
+
+def test_language_switch_on_every_page(browser_page):
+    make_idea("bus")
+    page = browser_page
+
+    page.goto("/ideas/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.select_option("#language-select", "en")
+    page.wait_for_load_state()
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Ideas"
+    screenshot(page, "language-switch-english")
