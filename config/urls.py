@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.urls import notification_urlpatterns
 from accounts.views import signup
-from matching.views import dashboard_page, pilot_detail_page, pilot_list_page
+from matching.views import company_matches_page, dashboard_page, pilot_detail_page, pilot_list_page
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -19,6 +19,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("ideas.page_urls")),
     path("", include("companies.page_urls")),
+    path("companies/<slug:slug>/matches/", company_matches_page, name="company-matches-page"),
     path("pilots/", pilot_list_page, name="pilot-list"),
     path("pilots/<int:pilot_id>/", pilot_detail_page, name="pilot-detail"),
     path("accounts/signup/", signup, name="signup"),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("ideas/new/", views.idea_submit, name="idea-submit"),
     path("ideas/<int:idea_id>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:idea_id>/support/", views.idea_support, name="idea-support-page"),
+    path("staff/moderation/", views.moderation_page, name="moderation-page"),
 ]

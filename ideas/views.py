@@ -1,10 +1,11 @@
 """Pages for people; they call the same selectors and services as the API."""
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from config.api.errors import ApplicationError
 from matching import selectors as matching_selectors
 from matching.pilot_selectors import idea_interest_list, pilot_list
 
-from . import selectors, services
+from . import moderation, selectors, services
 from .filters import IdeaFilter
 from .forms import IdeaForm
 from .models import Idea
@@ -81,3 +82,35 @@ def idea_support(request, idea_id: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("idea-detail", idea_id=idea.pk)
+
+
+@staff_member_required
+def moderation_page(request):
+    """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
+    merge into a published idea the matcher found similar."""
+    from matching.selectors import duplicates_for_idea
+
+    if request.method == "POST":
+        idea = get_object_or_404(Idea, pk=request.POST.get("idea"))
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                moderation.idea_publish(idea=idea, by=request.user)
+                messages.success(request, _("Published."))
+            elif action == "reject":
+                moderation.idea_reject(idea=idea, by=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, _("Rejected; the author sees the reason."))
+            elif action == "revise":
+                moderation.idea_request_revision(idea=idea, by=request.user, note=request.POST.get("note", ""))
+                messages.success(request, _("Sent back to the author for revision."))
+            elif action == "merge":
+                target = get_object_or_404(Idea, pk=request.POST.get("target"))
+                moderation.idea_merge(source=idea, target=target, by=request.user)
+                messages.success(request, _("Merged. Supporters were told."))
+        except ApplicationError as error:
+            messages.error(request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]))
+        return redirect("moderation-page")
+    queue = list(selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20])
+    for idea in queue:
+        idea.duplicates = duplicates_for_idea(idea=idea, limit=3)
+    return render(request, "ideas/moderation.html", {"queue": queue})

@@ -1,8 +1,19 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import dashboard
+from config.api.errors import ApplicationError
+from ideas.models import Category, District
+
+from . import dashboard, selectors, services
+from .apis import reason_text
+from .models import Match, MatchStatus
 
 BAR_WIDTH = 240
 ROW_HEIGHT = 22
@@ -55,3 +66,65 @@ def pilot_detail_page(request, pilot_id: int):
     except Pilot.DoesNotExist:
         raise Http404 from None
     return render(request, "matching/pilot_detail.html", {"pilot": pilot})
+
+
+class InterestForm(forms.Form):
+    proposal_plan = forms.CharField(
+        label=gettext_lazy("What you would pilot"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposal_data_needed = forms.CharField(
+        label=gettext_lazy("Data you would need"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    proposal_duration_weeks = forms.IntegerField(
+        label=gettext_lazy("Rough duration (weeks)"), min_value=1, max_value=104, required=False
+    )
+
+
+class MatchFilterForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("category"), required=False,
+                                 choices=[("", "—")] + list(Category.choices))
+    district = forms.ChoiceField(label=gettext_lazy("district"), required=False,
+                                 choices=[("", "—")] + list(District.choices))
+    status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
+                               choices=[("", "—")] + list(MatchStatus.choices))
+
+
+@login_required
+def company_matches_page(request, slug: str):
+    """The ideas matched to a company, ranked with their reasons; members answer them here."""
+    from companies.models import Company
+    from companies.selectors import company_get
+
+    try:
+        company = company_get(slug=slug, user=request.user)
+    except Company.DoesNotExist:
+        raise Http404 from None
+    if not (company.is_member(request.user) or request.user.is_city_staff):
+        raise PermissionDenied
+    interest_forms = {}
+    if request.method == "POST" and company.is_member(request.user):
+        match = get_object_or_404(Match.objects.select_related("company", "idea"), pk=request.POST.get("match"), company=company)
+        try:
+            if request.POST.get("answer") == "dismissed":
+                services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
+                messages.success(request, _("Marked as not a fit. Similar ideas will rank lower for you."))
+                return redirect(request.get_full_path())
+            form = InterestForm(request.POST)
+            if form.is_valid():
+                services.match_feedback(match=match, user=request.user, status=MatchStatus.INTERESTED, **form.cleaned_data)
+                messages.success(request, _("Your interest was sent to the city and the idea's author."))
+                return redirect(request.get_full_path())
+            interest_forms[match.pk] = form
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    filters = MatchFilterForm(request.GET or None)
+    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
+    matches = list(selectors.matches_for_company(company=company, **criteria))
+    for match in matches:
+        match.reason_text = reason_text(match.reason)
+        match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
+    return render(request, "matching/company_matches.html", {
+        "company": company, "matches": matches, "filters": filters,
+        "can_answer": company.is_member(request.user),
+    })

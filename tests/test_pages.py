@@ -109,3 +109,25 @@ def test_sign_up_and_log_in_pages(client):
     client.post("/accounts/logout/")
     logged_in = client.post("/accounts/login/", {"username": "minji", "password": "빛고을-산책-2026"})
     assert logged_in.status_code == 302
+
+
+def test_staff_moderate_through_the_page(client, staff_user, alice, bob):
+    from accounts.models import AuditEntry
+
+    waiting = IdeaFactory(author=alice, title="검토를 기다리는 아이디어", status=IdeaStatus.SUBMITTED)
+    other = IdeaFactory(author=alice, title="반려될 아이디어", status=IdeaStatus.SUBMITTED)
+    client.force_login(bob)
+    assert client.get("/staff/moderation/").status_code == 302
+
+    client.force_login(staff_user)
+    assert "검토를 기다리는 아이디어" in client.get("/staff/moderation/").content.decode()
+    client.post("/staff/moderation/", {"idea": waiting.pk, "action": "publish"})
+    empty_reason = client.post("/staff/moderation/", {"idea": other.pk, "action": "reject", "reason": ""}, follow=True)
+    client.post("/staff/moderation/", {"idea": other.pk, "action": "reject", "reason": "중복입니다"})
+
+    waiting.refresh_from_db()
+    other.refresh_from_db()
+    assert waiting.status == IdeaStatus.PUBLISHED
+    assert "필수 항목입니다" in empty_reason.content.decode()
+    assert (other.status, other.rejection_reason) == (IdeaStatus.REJECTED, "중복입니다")
+    assert AuditEntry.objects.filter(actor=staff_user).count() == 2

@@ -1,0 +1,55 @@
+import pytest
+
+from matching.models import Match, MatchStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_see_their_matches_ranked_with_reasons(client, catalogue, carol):
+    client.force_login(carol)
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    assert html.index("어머니가 약 드시는 걸 자꾸 잊으세요") < html.index("Stray dogs on hiking trails")
+    assert "맞닿아 있습니다" in html
+    assert "Matches for" in html or "매칭" in html
+
+
+def test_other_people_cannot_open_a_company_matches_page(client, catalogue, bob, dave, staff_user):
+    client.force_login(bob)
+    assert client.get("/companies/gyeote-care/matches/").status_code == 403
+    client.force_login(dave)
+    assert client.get("/companies/gyeote-care/matches/").status_code == 403
+    client.force_login(staff_user)
+    assert client.get("/companies/gyeote-care/matches/").status_code == 200
+    client.logout()
+    assert client.get("/companies/gyeote-care/matches/").status_code == 302
+
+
+def test_interest_and_not_a_fit_through_the_page(client, catalogue, carol):
+    care = catalogue["companies"]["care"]
+    pills = Match.objects.get(idea=catalogue["ideas"]["pills"], company=care)
+    dogs = Match.objects.get(idea=catalogue["ideas"]["dogs"], company=care)
+    client.force_login(carol)
+    url = "/companies/gyeote-care/matches/"
+
+    missing_plan = client.post(url, {"match": pills.pk, "answer": "interested", "proposal_plan": ""})
+    assert missing_plan.status_code == 200
+    assert "errorlist" in missing_plan.content.decode()
+
+    client.post(url, {"match": pills.pk, "answer": "interested", "proposal_plan": "복약기 20대 설치", "proposal_duration_weeks": 8})
+    client.post(url, {"match": dogs.pk, "answer": "dismissed"})
+
+    pills.refresh_from_db()
+    dogs.refresh_from_db()
+    assert (pills.status, pills.proposal_plan, pills.proposal_duration_weeks) == (MatchStatus.INTERESTED, "복약기 20대 설치", 8)
+    assert dogs.status == MatchStatus.DISMISSED
+
+
+def test_matches_page_filters_by_category(client, catalogue, carol):
+    client.force_login(carol)
+
+    html = client.get("/companies/gyeote-care/matches/?category=animals").content.decode()
+
+    assert "Stray dogs on hiking trails" in html
+    assert "어머니가 약 드시는 걸 자꾸 잊으세요" not in html
