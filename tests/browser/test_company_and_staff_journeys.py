@@ -1,0 +1,71 @@
+import pytest
+
+from accounts.models import AuditEntry
+from companies.models import MemberRole, Membership
+from ideas.models import Idea, IdeaStatus
+from matching import services
+from matching.models import Match, MatchStatus
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.matching.conftest import COMPANIES, IDEAS, make_company, make_idea
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _catalogue():
+    companies = {key: make_company(key) for key in COMPANIES}
+    ideas = {key: make_idea(key) for key in IDEAS}
+    for company in companies.values():
+        services.embedding_refresh_for_company(company_id=company.pk)
+    for idea in ideas.values():
+        services.embedding_refresh_for_idea(idea_id=idea.pk)
+    services.match_refresh_all()
+    return companies, ideas
+
+
+def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
+    companies, ideas = _catalogue()
+    member = UserFactory(username="carol")
+    Membership.objects.create(company=companies["care"], user=member, role=MemberRole.OWNER)
+    page = browser_page
+
+    log_in(page, "carol", PASSWORD)
+    page.click("text=곁에케어")  # the member's menu link to the company's matches
+    first = page.locator("ol.cards > li").first
+    assert "약" in first.locator("h2").inner_text()
+    assert "맞닿아 있습니다" in first.inner_text()
+    first.locator("summary").click()
+    first.locator("textarea[name=proposal_plan]").fill("서구 어르신 20가구에 복약 디스펜서를 설치합니다.")
+    first.locator("input[name=proposal_duration_weeks]").fill("8")
+    first.locator("button[value=interested]").click()
+    page.wait_for_load_state()
+
+    screenshot(page, "company-interest")
+    assert Match.objects.filter(company=companies["care"], status=MatchStatus.INTERESTED).count() == 1
+
+
+def test_staff_publish_and_merge_a_duplicate(browser_page):
+    staff = UserFactory(username="staff", is_staff=True)
+    published = make_idea("pills")
+    services.embedding_refresh_for_idea(idea_id=published.pk)
+    make_idea("crossing")
+    services.duplicate_stats_refresh()
+    waiting = make_idea("pills_en", status=IdeaStatus.SUBMITTED)
+    services.embedding_refresh_for_idea(idea_id=waiting.pk)
+    other = make_idea("leaves", status=IdeaStatus.SUBMITTED)
+    page = browser_page
+    assert staff.is_staff
+
+    log_in(page, "staff", PASSWORD)
+    page.goto("/staff/moderation/")
+    page.locator(f"#idea-{other.pk} button[value=publish]").click()
+    page.wait_for_load_state()
+    card = page.locator(f"#idea-{waiting.pk}")
+    assert published.title in card.inner_text()
+    card.locator("button[value=merge]").first.click()
+    page.wait_for_load_state()
+
+    screenshot(page, "staff-moderation")
+    assert Idea.objects.get(pk=other.pk).status == IdeaStatus.PUBLISHED
+    assert Idea.objects.get(pk=waiting.pk).merged_into_id == published.pk
+    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"idea_publish", "idea_merge"}
