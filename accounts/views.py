@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +28,24 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def my_page(request):
+    """A citizen's own things: ideas, supports, notifications, pilots and consents."""
+    from ideas.selectors import idea_list
+    from matching.models import PilotVolunteer
+
+    from .notifications import notification_mark_read
+
+    if request.method == "POST":
+        notification_mark_read(user=request.user)
+        return redirect("my-page")
+    ideas = idea_list(user=request.user)
+    return render(request, "registration/me.html", {
+        "my_ideas": ideas.filter(author=request.user),
+        "supported": ideas.filter(supports__user=request.user),
+        "notifications": request.user.notifications.all()[:20],
+        "volunteering": PilotVolunteer.objects.filter(user=request.user)
+        .select_related("pilot").prefetch_related("consents__data_request"),
+    })

@@ -3,8 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.urls import notification_urlpatterns
-from accounts.views import signup
-from matching.views import company_matches_page, dashboard_page, pilot_detail_page, pilot_list_page
+from accounts.views import my_page, signup
+from matching.views import (
+    company_matches_page,
+    dashboard_page,
+    pilot_detail_page,
+    pilot_list_page,
+    pilot_participation,
+)
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -22,7 +28,9 @@ urlpatterns = [
     path("companies/<slug:slug>/matches/", company_matches_page, name="company-matches-page"),
     path("pilots/", pilot_list_page, name="pilot-list"),
     path("pilots/<int:pilot_id>/", pilot_detail_page, name="pilot-detail"),
+    path("pilots/<int:pilot_id>/participation/", pilot_participation, name="pilot-participation"),
     path("accounts/signup/", signup, name="signup"),
+    path("me/", my_page, name="my-page"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("staff/dashboard/", dashboard_page, name="staff-dashboard"),

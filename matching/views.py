@@ -65,7 +65,14 @@ def pilot_detail_page(request, pilot_id: int):
         pilot = pilot_get(pilot_id=pilot_id, user=request.user)
     except Pilot.DoesNotExist:
         raise Http404 from None
-    return render(request, "matching/pilot_detail.html", {"pilot": pilot})
+    volunteer, consented = None, set()
+    if request.user.is_authenticated:
+        volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
+        if volunteer:
+            consented = set(volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True))
+    return render(request, "matching/pilot_detail.html", {
+        "pilot": pilot, "volunteer": volunteer, "consented": consented,
+    })
 
 
 class InterestForm(forms.Form):
@@ -128,3 +135,45 @@ def company_matches_page(request, slug: str):
         "company": company, "matches": matches, "filters": filters,
         "can_answer": company.is_member(request.user),
     })
+
+
+@login_required
+def pilot_participation(request, pilot_id: int):
+    """A citizen volunteers, leaves, or gives and withdraws consent per data category."""
+    from .models import Pilot, PilotDataRequest, PilotVolunteer
+    from .pilot_selectors import pilot_get, pilot_volunteer_get
+    from . import pilot_services
+
+    if request.method != "POST":
+        return redirect("pilot-detail", pilot_id=pilot_id)
+    try:
+        pilot = pilot_get(pilot_id=pilot_id, user=request.user)
+    except Pilot.DoesNotExist:
+        raise Http404 from None
+    action = request.POST.get("action")
+    try:
+        if action == "join":
+            pilot_services.pilot_volunteer_join(
+                pilot=pilot, user=request.user, share_identity=request.POST.get("share_identity") == "on"
+            )
+            messages.success(request, _("Thank you for volunteering."))
+        else:
+            volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
+            if action == "leave":
+                pilot_services.pilot_volunteer_leave(volunteer=volunteer)
+                messages.success(request, _("You left the pilot; your consents were withdrawn."))
+            elif action in ("consent", "withdraw"):
+                data_request = get_object_or_404(PilotDataRequest, pk=request.POST.get("data_request"), pilot=pilot)
+                if action == "consent":
+                    if request.POST.get("agree") != "on":
+                        raise ApplicationError(_("Tick the box to agree to the text above."))
+                    pilot_services.pilot_consent_give(volunteer=volunteer, data_request=data_request)
+                    messages.success(request, _("Your consent was recorded."))
+                else:
+                    pilot_services.pilot_consent_withdraw(volunteer=volunteer, data_request=data_request)
+                    messages.success(request, _("Your consent was withdrawn."))
+    except PilotVolunteer.DoesNotExist:
+        messages.error(request, _("Volunteer for the pilot first."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("pilot-detail", pilot_id=pilot_id)

@@ -131,3 +131,60 @@ def test_staff_moderate_through_the_page(client, staff_user, alice, bob):
     assert "필수 항목입니다" in empty_reason.content.decode()
     assert (other.status, other.rejection_reason) == (IdeaStatus.REJECTED, "중복입니다")
     assert AuditEntry.objects.filter(actor=staff_user).count() == 2
+
+
+def test_a_citizen_volunteers_consents_and_withdraws_through_the_pilot_page(client, bob):
+    from matching.models import PilotConsent
+    from tests.matching.pilot_factories import data_request
+
+    pilot = PilotFactory(stage="recruiting")
+    request = data_request(pilot)
+    client.force_login(bob)
+    url = f"/pilots/{pilot.pk}/participation/"
+
+    client.post(url, {"action": "join"})
+    unticked = client.post(url, {"action": "consent", "data_request": request.pk}, follow=True)
+    assert not PilotConsent.objects.exists()
+    assert "동의" in unticked.content.decode()
+
+    client.post(url, {"action": "consent", "data_request": request.pk, "agree": "on"})
+    page = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    assert request.consent_text in page
+    consent = PilotConsent.objects.get()
+    assert consent.consent_text == request.consent_text and consent.withdrawn_at is None
+
+    client.post(url, {"action": "withdraw", "data_request": request.pk})
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+
+
+def test_volunteering_needs_a_recruiting_pilot(client, bob):
+    from matching.models import PilotVolunteer
+
+    pilot = PilotFactory(stage="running")
+    client.force_login(bob)
+
+    client.post(f"/pilots/{pilot.pk}/participation/", {"action": "join"})
+
+    assert not PilotVolunteer.objects.exists()
+
+
+def test_my_page_lists_my_ideas_supports_notifications_and_consents(client, alice, bob):
+    from accounts.models import Notification, NotificationKind
+    from accounts.notifications import notify
+
+    mine = IdeaFactory(author=alice, title="내가 낸 아이디어", status=IdeaStatus.DRAFT)
+    mine.moderation_note = "연락처를 지워 주세요"
+    mine.save()
+    theirs = IdeaFactory(author=bob, title="밥의 아이디어")
+    Support.objects.create(idea=theirs, user=alice)
+    notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title="아이디어가 공개되었습니다")
+    client.force_login(alice)
+
+    html = client.get("/me/").content.decode()
+
+    assert "내가 낸 아이디어" in html and "연락처를 지워 주세요" in html
+    assert "밥의 아이디어" in html
+    assert "아이디어가 공개되었습니다" in html
+    client.post("/me/")
+    assert not Notification.objects.filter(user=alice, read_at__isnull=True).exists()
