@@ -8,7 +8,9 @@ from matching.views import (
     company_matches_page,
     dashboard_page,
     pilot_detail_page,
+    pilot_create_page,
     pilot_list_page,
+    pilot_manage,
     pilot_participation,
 )
 
@@ -29,6 +31,8 @@ urlpatterns = [
     path("pilots/", pilot_list_page, name="pilot-list"),
     path("pilots/<int:pilot_id>/", pilot_detail_page, name="pilot-detail"),
     path("pilots/<int:pilot_id>/participation/", pilot_participation, name="pilot-participation"),
+    path("pilots/<int:pilot_id>/manage/", pilot_manage, name="pilot-manage"),
+    path("staff/ideas/<int:idea_id>/pilot/", pilot_create_page, name="pilot-create-page"),
     path("accounts/signup/", signup, name="signup"),
     path("me/", my_page, name="my-page"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -8,5 +8,7 @@ urlpatterns = [
     path("ideas/new/", views.idea_submit, name="idea-submit"),
     path("ideas/<int:idea_id>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:idea_id>/support/", views.idea_support, name="idea-support-page"),
+    path("ideas/<int:idea_id>/follow/", views.idea_follow, name="idea-follow-page"),
+    path("ideas/<int:idea_id>/comment/", views.idea_comment, name="idea-comment-page"),
     path("staff/moderation/", views.moderation_page, name="moderation-page"),
 ]

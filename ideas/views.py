@@ -114,3 +114,30 @@ def moderation_page(request):
     for idea in queue:
         idea.duplicates = duplicates_for_idea(idea=idea, limit=3)
     return render(request, "ideas/moderation.html", {"queue": queue})
+
+
+@login_required
+@require_POST
+def idea_follow(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    if idea.is_following:
+        services.idea_unfollow(idea=idea, user=request.user)
+    else:
+        services.idea_follow(idea=idea, user=request.user)
+    return redirect("idea-detail", idea_id=idea.pk)
+
+
+@login_required
+@require_POST
+def idea_comment(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    body = request.POST.get("body", "")
+    if not body.strip():
+        messages.error(request, _("Write a comment first."))
+        return redirect("idea-detail", idea_id=idea.pk)
+    parent = idea.comments.filter(pk=request.POST.get("parent") or 0).first()
+    try:
+        services.comment_create(idea=idea, author=request.user, body=body, parent=parent)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("idea-detail", idea_id=idea.pk)

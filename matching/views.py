@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -70,8 +70,10 @@ def pilot_detail_page(request, pilot_id: int):
         volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
         if volunteer:
             consented = set(volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True))
+    from .models import PilotStage
+
     return render(request, "matching/pilot_detail.html", {
-        "pilot": pilot, "volunteer": volunteer, "consented": consented,
+        "pilot": pilot, "volunteer": volunteer, "consented": consented, "stages": PilotStage.choices,
     })
 
 
@@ -177,3 +179,78 @@ def pilot_participation(request, pilot_id: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("pilot-detail", pilot_id=pilot_id)
+
+
+class PilotForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("title"), max_length=150)
+    description = forms.CharField(label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
+    venue = forms.CharField(label=gettext_lazy("venue"), max_length=200, required=False)
+    companies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from companies.models import Company
+
+        super().__init__(*args, **kwargs)
+        self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
+
+
+@staff_member_required
+def pilot_create_page(request, idea_id: int):
+    """Staff turn an idea and the companies interested in it into a pilot."""
+    from ideas.models import Idea
+
+    from . import pilot_services
+
+    idea = get_object_or_404(Idea, pk=idea_id)
+    interested = list(Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True))
+    form = PilotForm(request.POST or None, initial={
+        "title": idea.title, "district": idea.district, "companies": interested,
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pilot = pilot_services.pilot_create(by=request.user, idea=idea, companies=list(data.pop("companies")), **data)
+        except ApplicationError as error:
+            for field, errors in error.fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The pilot was created in planning."))
+            return redirect("pilot-detail", pilot_id=pilot.pk)
+    return render(request, "matching/pilot_form.html", {"form": form, "idea": idea})
+
+
+@staff_member_required
+def pilot_manage(request, pilot_id: int):
+    """Staff move a pilot through its stages, add milestones and post public updates."""
+    import datetime
+
+    from .models import Pilot
+    from . import pilot_services
+
+    pilot = get_object_or_404(Pilot, pk=pilot_id)
+    action = request.POST.get("action")
+    try:
+        if action == "stage":
+            pilot_services.pilot_change_stage(pilot=pilot, by=request.user, stage=request.POST.get("stage", ""),
+                                              reason=request.POST.get("reason", ""))
+        elif action == "milestone":
+            due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
+            pilot_services.pilot_milestone_add(pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due)
+        elif action == "milestone_done":
+            milestone = get_object_or_404(pilot.milestones, pk=request.POST.get("milestone"))
+            pilot_services.pilot_milestone_change(milestone=milestone, by=request.user, is_done=not milestone.is_done)
+        elif action == "update":
+            pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=request.POST.get("body", ""))
+        messages.success(request, _("Saved."))
+    except ValueError:
+        messages.error(request, _("Enter a valid date."))
+    except ApplicationError as error:
+        messages.error(request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("pilot-detail", pilot_id=pilot.pk)

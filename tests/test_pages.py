@@ -188,3 +188,51 @@ def test_my_page_lists_my_ideas_supports_notifications_and_consents(client, alic
     assert "아이디어가 공개되었습니다" in html
     client.post("/me/")
     assert not Notification.objects.filter(user=alice, read_at__isnull=True).exists()
+
+
+def test_comment_and_follow_on_the_idea_page(client, bob):
+    from ideas.models import Comment, Follow
+
+    idea = IdeaFactory()
+    client.force_login(bob)
+
+    client.post(f"/ideas/{idea.pk}/comment/", {"body": "<b>저도</b> 필요해요"})
+    client.post(f"/ideas/{idea.pk}/follow/")
+    html = client.get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert Comment.objects.get(idea=idea).body == "<b>저도</b> 필요해요"
+    assert "&lt;b&gt;저도&lt;/b&gt; 필요해요" in html
+    assert Follow.objects.filter(idea=idea, user=bob).exists()
+    client.post(f"/ideas/{idea.pk}/follow/")
+    assert not Follow.objects.filter(idea=idea, user=bob).exists()
+
+
+def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob):
+    from accounts.models import Notification
+    from matching.models import Pilot
+
+    company = CompanyFactory(name="곁에케어", slug="gyeote-care")
+    idea = IdeaFactory(title="어르신 복약 알림")
+    idea.follows.create(user=bob)
+    client.force_login(bob)
+    assert client.get(f"/staff/ideas/{idea.pk}/pilot/").status_code == 302
+
+    client.force_login(staff_user)
+    assert "어르신 복약 알림" in client.get(f"/staff/ideas/{idea.pk}/pilot/").content.decode()
+    no_company = client.post(f"/staff/ideas/{idea.pk}/pilot/", {
+        "title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu"})
+    assert "errorlist" in no_company.content.decode()
+    client.post(f"/staff/ideas/{idea.pk}/pilot/", {
+        "title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu", "companies": [company.pk]})
+    pilot = Pilot.objects.get()
+    manage = f"/pilots/{pilot.pk}/manage/"
+    client.post(manage, {"action": "stage", "stage": "recruiting"})
+    client.post(manage, {"action": "milestone", "title": "기기 설치", "due_date": "2027-03-01"})
+    client.post(manage, {"action": "milestone_done", "milestone": pilot.milestones.get().pk})
+    client.post(manage, {"action": "update", "body": "기기 설치를 마쳤습니다."})
+    bad_date = client.post(manage, {"action": "milestone", "title": "평가", "due_date": "내일"}, follow=True)
+
+    pilot.refresh_from_db()
+    assert (pilot.stage, pilot.progress, pilot.companies.get()) == ("recruiting", 100, company)
+    assert Notification.objects.filter(user=bob, kind="pilot_update").exists()
+    assert "날짜" in bad_date.content.decode() or "date" in bad_date.content.decode()
