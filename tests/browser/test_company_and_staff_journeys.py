@@ -44,7 +44,7 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     assert Match.objects.filter(company=companies["care"], status=MatchStatus.INTERESTED).count() == 1
 
 
-def test_staff_publish_and_merge_a_duplicate(browser_page):
+def test_staff_publish_merge_and_create_a_pilot(browser_page):
     staff = UserFactory(username="staff", is_staff=True)
     published = make_idea("pills")
     services.embedding_refresh_for_idea(idea_id=published.pk)
@@ -68,4 +68,17 @@ def test_staff_publish_and_merge_a_duplicate(browser_page):
     screenshot(page, "staff-moderation")
     assert Idea.objects.get(pk=other.pk).status == IdeaStatus.PUBLISHED
     assert Idea.objects.get(pk=waiting.pk).merged_into_id == published.pk
-    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"idea_publish", "idea_merge"}
+
+    care = make_company("care")
+    page.goto(f"/ideas/{published.pk}/")
+    page.click(f"a[href='/staff/ideas/{published.pk}/pilot/']")
+    page.fill("#id_description", "서구 어르신 20가구에서 8주 동안 복약 알림을 실증합니다.")
+    page.fill("#id_venue", "서구 보건소")
+    page.check(f"input[name=companies][value='{care.pk}']")
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url("**/pilots/*/")
+
+    screenshot(page, "staff-pilot-created")
+    assert page.locator("h1").inner_text() == published.title
+    assert Idea.objects.get(pk=published.pk).status == IdeaStatus.IN_PILOT
+    assert {"idea_publish", "idea_merge", "pilot_create"} <= set(AuditEntry.objects.values_list("action", flat=True))
