@@ -45,11 +45,16 @@ def idea_list(request):
 
 
 def idea_detail(request, idea_id: int):
+    from matching.apis import reason_text
+
     idea = _visible_idea(request, idea_id)
+    matches = list(matching_selectors.matches_for_idea(idea=idea))
+    for match in matches:
+        match.reason_text = reason_text(match.reason)
     return render(request, "ideas/idea_detail.html", {
         "idea": idea,
         "comments": selectors.comment_list(idea=idea, user=request.user),
-        "matches": matching_selectors.matches_for_idea(idea=idea),
+        "matches": matches,
         "interests": idea_interest_list(idea=idea, user=request.user),
         "pilots": pilot_list(user=request.user, idea_id=idea.pk),
     })
@@ -110,10 +115,13 @@ def moderation_page(request):
         except ApplicationError as error:
             messages.error(request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]))
         return redirect("moderation-page")
+    from .models import Report
+
     queue = list(selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20])
     for idea in queue:
         idea.duplicates = duplicates_for_idea(idea=idea, limit=3)
-    return render(request, "ideas/moderation.html", {"queue": queue})
+    reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[:50]
+    return render(request, "ideas/moderation.html", {"queue": queue, "reports": reports})
 
 
 @login_required
@@ -141,3 +149,33 @@ def idea_comment(request, idea_id: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("idea-detail", idea_id=idea.pk)
+
+
+@staff_member_required
+def audit_log_page(request):
+    from accounts.models import AuditEntry
+
+    entries = AuditEntry.objects.select_related("actor")
+    return render(request, "ideas/audit_log.html", {"page": Paginator(entries, 50).get_page(request.GET.get("page"))})
+
+
+@staff_member_required
+@require_POST
+def report_decide(request, report_id: int):
+    """Staff settle a report: hide the content for good, show it again, or dismiss the report."""
+    from .models import Report
+
+    report = get_object_or_404(Report.objects.select_related("idea", "comment"), pk=report_id)
+    target = report.idea or report.comment
+    action = request.POST.get("action")
+    try:
+        if action == "hide":
+            moderation.content_hide(target=target, by=request.user)
+        elif action == "restore":
+            moderation.content_restore(target=target, by=request.user)
+        elif action == "dismiss":
+            moderation.report_dismiss(report=report, by=request.user)
+        messages.success(request, _("Saved."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("moderation-page")

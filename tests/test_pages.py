@@ -236,3 +236,20 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     assert (pilot.stage, pilot.progress, pilot.companies.get()) == ("recruiting", 100, company)
     assert Notification.objects.filter(user=bob, kind="pilot_update").exists()
     assert "날짜" in bad_date.content.decode() or "date" in bad_date.content.decode()
+
+
+def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):
+    from ideas.models import Report
+
+    idea = IdeaFactory(title="신고된 아이디어")
+    report = Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    client.force_login(staff_user)
+
+    assert "신고된 아이디어" in client.get("/staff/moderation/").content.decode()
+    client.post(f"/staff/reports/{report.pk}/", {"action": "hide"})
+    idea.refresh_from_db()
+    assert idea.is_hidden
+    log = client.get("/staff/audit/").content.decode()
+    assert "content_hide" in log and "신고된 아이디어" in log
+    client.force_login(bob)
+    assert client.get("/staff/audit/").status_code == 302
