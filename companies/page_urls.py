@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("companies/", views.company_list, name="company-list"),
     path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
+    path("companies/<slug:slug>/edit/", views.company_edit, name="company-edit"),
 ]

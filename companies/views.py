@@ -1,8 +1,15 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from . import selectors
+from config.api.errors import ApplicationError
+
+from . import selectors, services
 from .filters import CompanyFilter
 from .models import Company
 
@@ -20,4 +27,58 @@ def company_detail(request, slug: str):
         company = selectors.company_get(slug=slug, user=request.user)
     except Company.DoesNotExist:
         raise Http404 from None
-    return render(request, "companies/company_detail.html", {"company": company})
+    return render(request, "companies/company_detail.html", {
+        "company": company, "can_edit": company.can_be_edited_by(request.user),
+    })
+
+
+class CompanyProfileForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    summary = forms.CharField(label=_("summary"), max_length=300)
+    description = forms.CharField(label=_("description"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    technologies = forms.CharField(label=_("technologies"), required=False, help_text=_("Separate with commas."))
+    domains = forms.CharField(label=_("domains"), required=False, help_text=_("Separate with commas."))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    def clean_technologies(self):
+        return [tag.strip() for tag in self.cleaned_data["technologies"].split(",") if tag.strip()]
+
+    def clean_domains(self):
+        return [tag.strip() for tag in self.cleaned_data["domains"].split(",") if tag.strip()]
+
+
+@login_required
+def company_edit(request, slug: str):
+    """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
+    from matching.passages import company_passages
+
+    try:
+        company = selectors.company_get(slug=slug, user=request.user)
+    except Company.DoesNotExist:
+        raise Http404 from None
+    if not company.can_be_edited_by(request.user):
+        raise PermissionDenied
+    initial = {
+        "name": company.name, "summary": company.summary, "description": company.description,
+        "technologies": ", ".join(company.technologies), "domains": ", ".join(company.domains),
+        "website": company.website,
+    }
+    form = CompanyProfileForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = company_passages(
+                summary=form.cleaned_data["summary"], description=form.cleaned_data["description"],
+                technologies=form.cleaned_data["technologies"], domains=form.cleaned_data["domains"],
+                references=[(ref.title, ref.description) for ref in company.references.all()],
+            )
+        else:
+            try:
+                services.company_update(company=company, user=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                for field, errors in error.fields.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved. The matcher will read the new profile in a moment."))
+                return redirect("company-detail", slug=company.slug)
+    return render(request, "companies/company_form.html", {"company": company, "form": form, "preview": preview})
