@@ -253,3 +253,14 @@ def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):
     assert "content_hide" in log and "신고된 아이디어" in log
     client.force_login(bob)
     assert client.get("/staff/audit/").status_code == 302
+
+
+def test_notification_choices_on_my_page(client, alice):
+    from accounts.models import NotificationPreference
+
+    client.force_login(alice)
+    client.post("/me/", {"action": "preferences", "pilot_update-in_app": "on", "pilot_update-email": "on"})
+
+    saved = {p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=alice)}
+    assert saved["pilot_update"] == (True, True)
+    assert saved["idea_status"] == (False, False)
