@@ -53,11 +53,28 @@ def idea_detail(request, idea_id: int):
         match.reason_text = reason_text(match.reason)
     return render(request, "ideas/idea_detail.html", {
         "idea": idea,
+        "timeline": _timeline(idea, matches),
         "comments": selectors.comment_list(idea=idea, user=request.user),
         "matches": matches,
         "interests": idea_interest_list(idea=idea, user=request.user),
         "pilots": pilot_list(user=request.user, idea_id=idea.pk),
     })
+
+
+def _timeline(idea: Idea, matches: list) -> list[dict]:
+    """The steps from proposal to pilot, with the date each was reached."""
+    from matching.models import Pilot
+
+    pilots = list(Pilot.objects.filter(idea=idea).order_by("created_at").values_list("created_at", "stage", "updated_at"))
+    completed = next((updated for _c, stage, updated in pilots if stage == "completed"), None)
+    steps = [
+        (_("Submitted"), idea.created_at),
+        (_("Published"), idea.published_at),
+        (_("Matched"), min((m.created_at for m in matches), default=None)),
+        (_("In pilot"), pilots[0][0] if pilots else None),
+        (_("Completed"), completed),
+    ]
+    return [{"label": label, "date": date} for label, date in steps]
 
 
 @login_required

@@ -264,3 +264,12 @@ def test_notification_choices_on_my_page(client, alice):
     saved = {p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=alice)}
     assert saved["pilot_update"] == (True, True)
     assert saved["idea_status"] == (False, False)
+
+
+def test_idea_page_shows_the_steps_reached(client):
+    idea = IdeaFactory()
+    PilotFactory(idea=idea)
+
+    html = client.get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert html.count('class="done"') == 3  # submitted, published, in pilot
