@@ -8,7 +8,6 @@ from matching import dispatch
 
 from .language import detect_language
 from .models import (
-    AUTHOR_EDITABLE_STATUSES,
     Comment,
     Follow,
     Idea,

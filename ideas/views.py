@@ -16,7 +16,7 @@ from matching.pilot_selectors import idea_interest_list, pilot_list
 from . import moderation, selectors, services
 from .filters import IdeaFilter
 from .forms import IdeaForm
-from .models import Idea
+from .models import MATCHABLE_STATUSES, Idea
 
 
 def _visible_idea(request, idea_id: int) -> Idea:
@@ -27,7 +27,7 @@ def _visible_idea(request, idea_id: int) -> Idea:
 
 
 def home(request):
-    ideas = selectors.idea_list(user=request.user).filter(status__in=["published", "matched", "in_pilot", "completed"])
+    ideas = selectors.idea_list(user=request.user).filter(status__in=MATCHABLE_STATUSES)
     return render(request, "ideas/home.html", {
         "newest": ideas[:6],
         "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],

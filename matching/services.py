@@ -293,17 +293,17 @@ def _reasons(ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]]) -> 
         by_company.setdefault(c, []).append(r)
     reasons = {}
     for c, rows in by_company.items():
-        for r, (idea_passage, company_passages, similarity) in zip(
+        for r, (idea_passage, cited_passages, similarity) in zip(
             rows, ranking.best_passages_for_company(ideas.side, rows, companies.side, c), strict=True
         ):
-            best = company_passages[0]
+            best = cited_passages[0]
             reasons[(r, c)] = {
                 "idea_field": ideas.side.fields[idea_passage],
                 "idea_text": ideas.texts[idea_passage],
                 "company_field": companies.side.fields[best],
                 "company_text": companies.texts[best],
                 "similarity": round(similarity, 4),
-                "also": [{"field": companies.side.fields[p], "text": companies.texts[p]} for p in company_passages[1:]],
+                "also": [{"field": companies.side.fields[p], "text": companies.texts[p]} for p in cited_passages[1:]],
             }
     return reasons
 

@@ -1,19 +1,25 @@
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companies.models import Company
+from companies.selectors import company_get
 from config.api.errors import ApplicationError
-from ideas.models import Category, District
+from ideas.models import Category, District, Idea
 
-from . import dashboard, selectors, services
+from . import dashboard, pilot_services, selectors, services
 from .apis import reason_text
-from .models import Match, MatchStatus
+from .models import Match, MatchStatus, Pilot, PilotDataRequest, PilotStage, PilotVolunteer
+from .pilot_selectors import pilot_get, pilot_list, pilot_volunteer_get
 
 BAR_WIDTH = 240
 ROW_HEIGHT = 22
@@ -47,20 +53,11 @@ def dashboard_page(request):
 
 
 def pilot_list_page(request):
-    from django.core.paginator import Paginator
-
-    from .pilot_selectors import pilot_list
-
     pilots = pilot_list(user=request.user)
     return render(request, "matching/pilot_list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))})
 
 
 def pilot_detail_page(request, pilot_id: int):
-    from django.http import Http404
-
-    from .models import Pilot
-    from .pilot_selectors import pilot_get
-
     try:
         pilot = pilot_get(pilot_id=pilot_id, user=request.user)
     except Pilot.DoesNotExist:
@@ -70,8 +67,6 @@ def pilot_detail_page(request, pilot_id: int):
         volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
         if volunteer:
             consented = set(volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True))
-    from .models import PilotStage
-
     return render(request, "matching/pilot_detail.html", {
         "pilot": pilot, "volunteer": volunteer, "consented": consented, "stages": PilotStage.choices,
     })
@@ -102,9 +97,6 @@ class MatchFilterForm(forms.Form):
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    from companies.models import Company
-    from companies.selectors import company_get
-
     try:
         company = company_get(slug=slug, user=request.user)
     except Company.DoesNotExist:
@@ -142,10 +134,6 @@ def company_matches_page(request, slug: str):
 @login_required
 def pilot_participation(request, pilot_id: int):
     """A citizen volunteers, leaves, or gives and withdraws consent per data category."""
-    from .models import Pilot, PilotDataRequest, PilotVolunteer
-    from .pilot_selectors import pilot_get, pilot_volunteer_get
-    from . import pilot_services
-
     if request.method != "POST":
         return redirect("pilot-detail", pilot_id=pilot_id)
     try:
@@ -191,8 +179,6 @@ class PilotForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from companies.models import Company
-
         super().__init__(*args, **kwargs)
         self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
 
@@ -200,10 +186,6 @@ class PilotForm(forms.Form):
 @staff_member_required
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
-    from ideas.models import Idea
-
-    from . import pilot_services
-
     idea = get_object_or_404(Idea, pk=idea_id)
     interested = list(Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True))
     form = PilotForm(request.POST or None, initial={
@@ -227,11 +209,6 @@ def pilot_create_page(request, idea_id: int):
 @staff_member_required
 def pilot_manage(request, pilot_id: int):
     """Staff move a pilot through its stages, add milestones and post public updates."""
-    import datetime
-
-    from .models import Pilot
-    from . import pilot_services
-
     pilot = get_object_or_404(Pilot, pk=pilot_id)
     action = request.POST.get("action")
     try:
