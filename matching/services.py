@@ -23,7 +23,6 @@ from accounts.notifications import notify
 from companies.models import Company
 from config.api.errors import ApplicationError
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
-from ideas.services import idea_notify_followers
 
 from . import encoder, ranking
 from .models import (
@@ -385,17 +384,37 @@ def _write_matches(
         Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
         _upsert_matches(rows)
         matched_ids = {row[0] for row in rows if row[3] is not None}
-        newly_matched = list(Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED))
+        newly_matched = list(
+            Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED).select_related("author")
+        )
         Idea.objects.filter(pk__in=[idea.pk for idea in newly_matched]).update(
             status=IdeaStatus.MATCHED, updated_at=now
         )
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
         strong = [row for row in rows if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]]
         _notify_strong_matches(strong)
-        for idea in newly_matched:
-            idea.status = IdeaStatus.MATCHED
-            idea_notify_followers(idea=idea)
+        _notify_matched(newly_matched)
     return len(rows)
+
+
+def _notify_matched(ideas: list[Idea]) -> None:
+    """Tell each newly matched idea's author and followers, in bulk."""
+    from accounts.models import NotificationKind
+    from accounts.notifications import notify_each
+    from ideas.models import Follow
+
+    if not ideas:
+        return
+    followers: dict[int, dict] = {idea.pk: {idea.author_id: idea.author} for idea in ideas}
+    for follow in Follow.objects.filter(idea__in=ideas).select_related("user"):
+        followers[follow.idea_id][follow.user_id] = follow.user
+    status = IdeaStatus.MATCHED.label
+    messages = [
+        (user, _("“%(title)s” is now %(status)s") % {"title": idea.title, "status": status}, "", f"/ideas/{idea.pk}/")
+        for idea in ideas
+        for user in followers[idea.pk].values()
+    ]
+    notify_each(kind=NotificationKind.IDEA_STATUS, messages=messages)
 
 
 def _notify_strong_matches(rows: list[tuple]) -> None:

@@ -13,7 +13,7 @@ from companies.models import Company
 from ideas.models import Idea, IdeaStatus
 from matching import encoder, services
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
-from matching.passages import idea_passages
+from matching.passages import idea_passages, split_sentences
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "ideas" / "demo_data.json"
 
@@ -68,8 +68,12 @@ class Command(BaseCommand):
         rows = []
         for n in range(count):
             idea = demo[n % len(demo)]
-            # A different title each round, so the vector cache cannot serve repeats.
-            rows.append({**idea, "title": f"{idea['title']} ({n // len(demo) + 1})"})
+            # Every sentence differs from one round to the next, so the vector cache serves nothing.
+            mark = f" ({n // len(demo) + 1})"
+            rows.append({
+                **idea,
+                **{field: " ".join(s + mark for s in split_sentences(idea[field])) for field in ("title", "problem", "proposal")},
+            })
         return rows
 
     def _encode_speed(self, count: int) -> dict:
