@@ -33,8 +33,9 @@ def test_language_switch_on_every_page(browser_page):
 
     page.goto("/ideas/")
     assert page.locator("html").get_attribute("lang") == "ko"
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    # Choosing a language submits the form; wait for the page it leads to.
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
 
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Ideas"

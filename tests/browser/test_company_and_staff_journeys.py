@@ -37,8 +37,8 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     first.locator("summary").click()
     first.locator("textarea[name=proposal_plan]").fill("서구 어르신 20가구에 복약 디스펜서를 설치합니다.")
     first.locator("input[name=proposal_duration_weeks]").fill("8")
-    first.locator("button[value=interested]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        first.locator("button[value=interested]").click()
 
     screenshot(page, "company-interest")
     assert Match.objects.filter(company=companies["care"], status=MatchStatus.INTERESTED).count() == 1
@@ -58,12 +58,12 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
 
     log_in(page, "staff", PASSWORD)
     page.goto("/staff/moderation/")
-    page.locator(f"#idea-{other.pk} button[value=publish]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#idea-{other.pk} button[value=publish]").click()
     card = page.locator(f"#idea-{waiting.pk}")
     assert published.title in card.inner_text()
-    card.locator("button[value=merge]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.locator("button[value=merge]").first.click()
 
     screenshot(page, "staff-moderation")
     assert Idea.objects.get(pk=other.pk).status == IdeaStatus.PUBLISHED
