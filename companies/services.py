@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status as http_status
 
 from accounts.models import User
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 from matching import dispatch
 
 from .models import Company, CompanyReference, MemberRole, Membership
@@ -12,10 +12,6 @@ from .models import Company, CompanyReference, MemberRole, Membership
 PROFILE_FIELDS = (
     "name", "summary", "description", "website", "technologies", "domains", "languages",
 )
-
-
-def _forbidden(message: str) -> ApplicationError:
-    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -84,7 +80,7 @@ def company_create(
 @transaction.atomic
 def company_update(*, company: Company, user: User, **changes) -> Company:
     if not company.can_be_edited_by(user):
-        raise _forbidden(_("Only the company's members can edit its profile."))
+        raise forbidden(_("Only the company's members can edit its profile."))
     if "name" in changes:
         _check_name_free(changes["name"], exclude_pk=company.pk)
     for field, value in changes.items():
@@ -106,7 +102,7 @@ def company_update(*, company: Company, user: User, **changes) -> Company:
 
 def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:
     if not by.is_city_staff:
-        raise _forbidden(_("Only city staff can verify companies."))
+        raise forbidden(_("Only city staff can verify companies."))
     company.is_verified = verified
     company.save(update_fields=["is_verified", "updated_at"])
     dispatch.company_visibility_changed()
@@ -117,7 +113,7 @@ def reference_create(
     *, company: Company, user: User, title: str, description: str = "", year: int | None = None
 ) -> CompanyReference:
     if not company.can_be_edited_by(user):
-        raise _forbidden(_("Only the company's members can edit its profile."))
+        raise forbidden(_("Only the company's members can edit its profile."))
     reference = CompanyReference(
         company=company, title=title.strip(), description=description.strip(), year=year
     )
@@ -130,7 +126,7 @@ def reference_create(
 
 def reference_update(*, reference: CompanyReference, user: User, **changes) -> CompanyReference:
     if not reference.company.can_be_edited_by(user):
-        raise _forbidden(_("Only the company's members can edit its profile."))
+        raise forbidden(_("Only the company's members can edit its profile."))
     for field in ("title", "description", "year"):
         if field in changes:
             value = changes[field]
@@ -144,7 +140,7 @@ def reference_update(*, reference: CompanyReference, user: User, **changes) -> C
 
 def reference_delete(*, reference: CompanyReference, user: User) -> None:
     if not reference.company.can_be_edited_by(user):
-        raise _forbidden(_("Only the company's members can edit its profile."))
+        raise forbidden(_("Only the company's members can edit its profile."))
     company = reference.company
     reference.delete()
     company.save(update_fields=["updated_at"])
@@ -154,7 +150,7 @@ def reference_delete(*, reference: CompanyReference, user: User) -> None:
 @transaction.atomic
 def member_add(*, company: Company, by: User, username: str, role: str = MemberRole.MEMBER) -> Membership:
     if not company.can_manage_members(by):
-        raise _forbidden(_("Only the company's owners can manage its members."))
+        raise forbidden(_("Only the company's owners can manage its members."))
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None:
         message = _("No user with this username exists.")
@@ -173,7 +169,7 @@ def member_remove(*, membership: Membership, by: User) -> None:
     company = membership.company
     leaving_themselves = membership.user_id == by.pk
     if not (company.can_manage_members(by) or leaving_themselves):
-        raise _forbidden(_("Only the company's owners can manage its members."))
+        raise forbidden(_("Only the company's owners can manage its members."))
     # Lock the owners so two owners removing each other at once cannot leave the company ownerless.
     owners = list(
         Membership.objects.select_for_update()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status as http_status
 
 from accounts.audit import snapshot
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 from matching import dispatch
 
 from .language import detect_language
@@ -18,10 +18,6 @@ from .models import (
 
 EDITABLE_FIELDS = ("title", "problem", "proposal", "category", "district", "beneficiaries")
 TEXT_FIELDS = ("title", "problem", "proposal")
-
-
-def _forbidden(message: str) -> ApplicationError:
-    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
 
 
 def _save_validated(instance, **save_kwargs) -> None:
@@ -62,7 +58,7 @@ def idea_submit(
 @transaction.atomic
 def idea_update(*, idea: Idea, user, **changes) -> Idea:
     if not idea.can_be_edited_by(user):
-        raise _forbidden(_("You can no longer edit this idea."))
+        raise forbidden(_("You can no longer edit this idea."))
     audited_before = (
         snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS])
         if user.is_city_staff and idea.author_id != user.pk else None
@@ -108,7 +104,7 @@ def _transition(idea: Idea, action: str) -> None:
 @transaction.atomic
 def idea_submit_draft(*, idea: Idea, user) -> Idea:
     if idea.author_id != user.pk:
-        raise _forbidden(_("Only the author can submit this idea."))
+        raise forbidden(_("Only the author can submit this idea."))
     _transition(idea, "submit")
     idea.save(update_fields=["status", "updated_at"])
     dispatch.idea_changed(idea.pk)
@@ -157,7 +153,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
 
 def comment_update(*, comment: Comment, user, body: str) -> Comment:
     if not comment.can_be_edited_by(user):
-        raise _forbidden(_("This comment can no longer be edited."))
+        raise forbidden(_("This comment can no longer be edited."))
     comment.body = body.strip()
     _save_validated(comment)
     return comment
@@ -165,7 +161,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
 
 def comment_remove(*, comment: Comment, user) -> Comment:
     if not comment.can_be_removed_by(user):
-        raise _forbidden(_("You cannot remove this comment."))
+        raise forbidden(_("You cannot remove this comment."))
     # Kept, not deleted, so replies keep their thread and moderation keeps its record.
     comment.is_removed = True
     comment.save(update_fields=["is_removed", "updated_at"])

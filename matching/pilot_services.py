@@ -16,7 +16,7 @@ from accounts.audit import audit_record, snapshot
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, conflict, forbidden
 from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_notify_followers
 
@@ -40,22 +40,14 @@ MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
 EDITABLE_FIELDS = ("title", "description", "district", "venue")
 
 
-def _forbidden(message: str) -> ApplicationError:
-    return ApplicationError(message, code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN)
-
-
-def _conflict(message: str, code: str = "invalid_status") -> ApplicationError:
-    return ApplicationError(message, code=code, status_code=http_status.HTTP_409_CONFLICT)
-
-
 def _require_staff(user) -> None:
     if not (user.is_authenticated and user.is_city_staff):
-        raise _forbidden(_("Only city staff can run pilots."))
+        raise forbidden(_("Only city staff can run pilots."))
 
 
 def _require_open(pilot: Pilot) -> None:
     if pilot.stage in CLOSED_STAGES:
-        raise _conflict(
+        raise conflict(
             _("A pilot that is %(stage)s cannot be changed.") % {"stage": pilot.get_stage_display()}
         )
 
@@ -214,7 +206,7 @@ def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
     """Publish news from a pilot and tell the idea's followers and the pilot's volunteers."""
     _require_staff(by)
     if pilot.stage == PilotStage.PLANNING:
-        raise _conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
+        raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
     update = PilotUpdate(pilot=pilot, author=by, body=body.strip())
     _save_validated(update)
     audit_record(
@@ -297,13 +289,13 @@ def pilot_data_request_add(
 @transaction.atomic
 def pilot_volunteer_join(*, pilot: Pilot, user, share_identity: bool = False) -> PilotVolunteer:
     if pilot.stage != PilotStage.RECRUITING:
-        raise _conflict(_("This pilot is not looking for participants."))
+        raise conflict(_("This pilot is not looking for participants."))
     volunteer, created = PilotVolunteer.objects.select_for_update().get_or_create(
         pilot=pilot, user=user, defaults={"share_identity": share_identity}
     )
     if not created:
         if volunteer.is_active:
-            raise _conflict(_("You already take part in this pilot."), code="duplicate")
+            raise conflict(_("You already take part in this pilot."), code="duplicate")
         # Coming back: the same row, so the consents given before stay attached to it.
         volunteer.left_at = None
         volunteer.joined_at = timezone.now()
@@ -330,9 +322,9 @@ def pilot_volunteer_leave(*, volunteer: PilotVolunteer) -> PilotVolunteer:
 
 def pilot_consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
     if data_request.pilot_id != volunteer.pilot_id or not volunteer.is_active:
-        raise _forbidden(_("Only the pilot's volunteers can consent to its data requests."))
+        raise forbidden(_("Only the pilot's volunteers can consent to its data requests."))
     if volunteer.pilot.stage not in CONSENT_STAGES:
-        raise _conflict(_("This pilot is not collecting data."))
+        raise conflict(_("This pilot is not collecting data."))
     consent = PilotConsent(
         volunteer=volunteer, data_request=data_request, consent_text=data_request.consent_text
     )
@@ -340,7 +332,7 @@ def pilot_consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequ
         with transaction.atomic():
             consent.save()
     except IntegrityError:
-        raise _conflict(_("You have already given this consent."), code="duplicate") from None
+        raise conflict(_("You have already given this consent."), code="duplicate") from None
     return consent
 
 

@@ -80,3 +80,13 @@ def exception_handler(exc, context):
         else:
             response.data = _body(getattr(detail, "code", code) or code, str(detail))
     return response
+
+
+def forbidden(message: str) -> ApplicationError:
+    """The user may not do this (HTTP 403), in the same shape as every other error."""
+    return ApplicationError(message, code="permission_denied", status_code=status.HTTP_403_FORBIDDEN)
+
+
+def conflict(message: str, code: str = "invalid_status") -> ApplicationError:
+    """The row is not in a state that allows this (HTTP 409)."""
+    return ApplicationError(message, code=code, status_code=status.HTTP_409_CONFLICT)
