@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 from django.conf import settings
 
+from . import vector_io
+
 Kind = Literal["query", "passage"]
 
 _load_lock = threading.Lock()
@@ -68,24 +70,29 @@ def text_hash(text: str, *, kind: Kind) -> str:
 
 def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
     """Encode texts, reusing any vector already computed for the same text and model."""
-    from .models import CachedVector
+    from .models import EMBEDDING_DIMENSIONS, CachedVector
 
     if not texts:
         return encode([], kind=kind)
     name = model_name()
+    table = CachedVector._meta.db_table
     hashes = [text_hash(text, kind=kind) for text in texts]
-    known = {
-        row.text_hash: np.asarray(row.vector, dtype=np.float32)
-        for row in CachedVector.objects.filter(model_name=name, text_hash__in=set(hashes))
-    }
+    rows = vector_io.fetch(
+        f"SELECT text_hash, vector FROM {table} WHERE model_name = %s AND text_hash = ANY(%s)",
+        [name, list(set(hashes))],
+    )
+    known = dict(zip([row[0] for row in rows], vector_io.vectors_from_binary([row[1] for row in rows], EMBEDDING_DIMENSIONS), strict=True))
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
     if missing:
         vectors = encode(list(missing.values()), kind=kind)
-        new_rows = [
-            CachedVector(model_name=name, text_hash=h, vector=v)
-            for h, v in zip(missing, vectors, strict=True)
-        ]
         # Another worker may have cached the same text meanwhile; either copy is the same vector.
-        CachedVector.objects.bulk_create(new_rows, ignore_conflicts=True)
+        vector_io.copy_then(
+            table=table,
+            columns=[("text_hash", "varchar"), ("vector", "vector")],
+            rows=zip(missing, vectors, strict=True),
+            then=f"INSERT INTO {table} (model_name, text_hash, vector, created_at) "
+            "SELECT %s, text_hash, vector, now() FROM {staging} ON CONFLICT (model_name, text_hash) DO NOTHING",
+            params=[name],
+        )
         known.update(zip(missing, vectors, strict=True))
     return np.stack([known[h] for h in hashes])

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from psycopg.types.json import Jsonb
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg.types.json import Jsonb
 from rest_framework import status as http_status
 
 from accounts.models import NotificationKind
@@ -24,7 +24,7 @@ from companies.models import Company
 from config.api.errors import ApplicationError
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
-from . import encoder, ranking
+from . import encoder, ranking, vector_io
 from .models import (
     EMBEDDING_DIMENSIONS,
     PROPOSAL_MAX_WEEKS,
@@ -103,30 +103,51 @@ def _store_embedding(*, owner: dict, passages, kind: encoder.Kind) -> tuple[Embe
         Embedding.objects.filter(**owner).delete()
         return None, True
     vectors = encoder.encode_cached([p.text for p in passages], kind=kind)
-    return _save_vectors(owner=owner, passages=passages, vectors=vectors), True
+    [(owner_field, owner_object)] = owner.items()
+    [embedding] = _save_vectors(owner_field=owner_field, items=[(owner_object, passages, vectors)])
+    return embedding, True
 
 
-def _save_vectors(*, owner: dict, passages, vectors: np.ndarray) -> Embedding:
+_PASSAGE_COLUMNS = [
+    ("embedding_id", "bigint"),
+    ("position", "smallint"),
+    ("field", "varchar"),
+    ("text", "text"),
+    ("vector", "vector"),
+]
+
+
+def _save_vectors(*, owner_field: str, items: list[tuple[object, list, np.ndarray]]) -> list[Embedding]:
+    """Write the vectors of any number of ideas or companies in three statements: an upsert of
+    their embeddings, a delete of their old passages, and a binary COPY of the new ones."""
+    model = encoder.model_name()
     with transaction.atomic():
-        embedding, _created = Embedding.objects.update_or_create(
-            **owner,
-            defaults={
-                "model_name": encoder.model_name(),
-                "text_hash": content_hash(passages),
-                "vector": pooled(vectors),
-            },
+        embeddings = Embedding.objects.bulk_create(
+            [
+                Embedding(**{owner_field: owner}, model_name=model, text_hash=content_hash(passages), vector=pooled(vectors))
+                for owner, passages, vectors in items
+            ],
+            update_conflicts=True,
+            unique_fields=[owner_field],
+            update_fields=["model_name", "text_hash", "vector", "updated_at"],
         )
-        embedding.passages.all().delete()
-        Passage.objects.bulk_create(
-            Passage(embedding=embedding, position=n, field=p.field, text=p.text, vector=vectors[n])
-            for n, p in enumerate(passages)
+        Passage.objects.filter(embedding__in=[e.pk for e in embeddings]).delete()
+        vector_io.copy_rows(
+            table=Passage._meta.db_table,
+            columns=_PASSAGE_COLUMNS,
+            rows=(
+                (embedding.pk, n, passage.field, passage.text, vectors[n])
+                for embedding, (_owner, passages, vectors) in zip(embeddings, items, strict=True)
+                for n, passage in enumerate(passages)
+            ),
         )
-    return embedding
+    return embeddings
 
 
 def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
-    """Embed many ideas with one model call: batching across ideas keeps the model busy with
-    full batches instead of one idea's few sentences. Returns how many were (re)computed."""
+    """Embed many ideas with one model call and one write: batching across ideas keeps the
+    model busy with full batches instead of one idea's few sentences. Returns how many were
+    (re)computed."""
     ideas = list(Idea.objects.filter(pk__in=idea_ids).select_related("embedding"))
     pending = []
     for idea in ideas:
@@ -137,11 +158,14 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
     if not pending:
         return 0
     vectors = encoder.encode_cached([p.text for _idea, passages in pending for p in passages], kind="query")
-    start = 0
-    for idea, passages in pending:
-        own = vectors[start : start + len(passages)]
-        start += len(passages)
-        _save_vectors(owner={"idea": idea}, passages=passages, vectors=own)
+    bounds = np.cumsum([0] + [len(passages) for _idea, passages in pending])
+    _save_vectors(
+        owner_field="idea",
+        items=[
+            (idea, passages, vectors[start:end])
+            for (idea, passages), start, end in zip(pending, bounds[:-1], bounds[1:], strict=True)
+        ],
+    )
     return len(pending)
 
 
@@ -192,38 +216,18 @@ class Loaded:
         return {owner: row for row, owner in enumerate(self.owner_ids)}
 
 
-def _fetch_binary(sql: str, params: list) -> list[tuple]:
-    """Rows with vector columns in PostgreSQL's binary form: parsing tens of thousands of
-    vectors from text costs seconds, from binary next to nothing."""
-    import psycopg
-
-    connection.ensure_connection()
-    # Django's own cursors bind parameters client-side, which rules out binary results.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        return cursor.fetchall()
-
-
-def _vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
-    if not blobs:
-        return np.zeros((0, dim), dtype=np.float32)
-    # pgvector's binary layout: int16 dimensions, int16 unused, then big-endian float32 values.
-    raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 4 + 4 * dim)
-    return raw[:, 4:].copy().view(">f4").astype(np.float32)
-
-
 def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
     """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring."""
     dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
-    doc_rows = _fetch_binary(f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids])
-    doc_vectors = dict(zip([row[0] for row in doc_rows], _vectors_from_binary([row[1] for row in doc_rows], dim), strict=True))
-    passage_rows = _fetch_binary(
+    doc_rows = vector_io.fetch(f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids])
+    doc_vectors = dict(zip([row[0] for row in doc_rows], vector_io.vectors_from_binary([row[1] for row in doc_rows], dim), strict=True))
+    passage_rows = vector_io.fetch(
         f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "
         "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
         [ids],
     )
-    passage_vectors = _vectors_from_binary([row[3] for row in passage_rows], dim)
+    passage_vectors = vector_io.vectors_from_binary([row[3] for row in passage_rows], dim)
     first_row: dict[int, int] = {}
     counts: dict[int, int] = {}
     for n, row in enumerate(passage_rows):
@@ -443,29 +447,27 @@ def _upsert_matches(rows: list[tuple]) -> None:
     """Insert or update suggestions in bulk through COPY: tens of thousands of rows with JSON
     reasons take seconds through the ORM, a fraction of one this way. Company answers (status,
     message) are never overwritten."""
-    import psycopg
-
     table = Match._meta.db_table
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS match_upsert (idea_id bigint, company_id bigint, "
-            "score double precision, rank_for_idea smallint, rank_for_company smallint, reason jsonb)"
-        )
-        cursor.execute("TRUNCATE match_upsert")
-        with cursor.copy("COPY match_upsert FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
-            "status, message, feedback_texts_hash, created_at, updated_at) "
-            "SELECT idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
-            "%s, '', '', now(), now() FROM match_upsert "
-            "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
-            "rank_for_idea = EXCLUDED.rank_for_idea, rank_for_company = EXCLUDED.rank_for_company, "
-            "reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at",
-            [MatchStatus.SUGGESTED.value],
-        )
+    vector_io.copy_then(
+        table=table,
+        columns=[
+            ("idea_id", "bigint"),
+            ("company_id", "bigint"),
+            ("score", "double precision"),
+            ("rank_for_idea", "smallint"),
+            ("rank_for_company", "smallint"),
+            ("reason", "jsonb"),
+        ],
+        rows=rows,
+        then=f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
+        "status, message, feedback_texts_hash, created_at, updated_at) "
+        "SELECT idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
+        "%s, '', '', now(), now() FROM {staging} "
+        "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
+        "rank_for_idea = EXCLUDED.rank_for_idea, rank_for_company = EXCLUDED.rank_for_company, "
+        "reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at",
+        params=[MatchStatus.SUGGESTED.value],
+    )
 
 
 def _ranks(scores: np.ndarray, blocked: np.ndarray, idea_rows=None) -> dict[tuple[int, int], dict]:

@@ -1,5 +1,6 @@
 """The matcher end to end in one process, with the real model and PostgreSQL + pgvector."""
 
+import numpy as np
 import pytest
 from django.utils import translation
 
@@ -63,6 +64,29 @@ def test_vectors_are_recomputed_only_when_the_text_changes(catalogue):
     # Only the new title was encoded; the unchanged sentences came from the cache.
     assert CachedVector.objects.count() == cached_before + 1
     assert Embedding.objects.get(idea=idea).passages.first().text == "어머니가 혈압약을 자주 빠뜨리세요"
+
+
+def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
+    ideas = [make_idea(key) for key in ("pills", "leaves", "bus")]
+    edited = ideas[0]
+    services.embedding_refresh_for_idea(idea_id=edited.pk)
+    edited.problem = "어머니가 아침 약을 드셨는지 저녁마다 전화로 여쭤봐야 해요."
+    edited.save()
+
+    computed = services.embedding_refresh_for_ideas(idea_ids=[idea.pk for idea in ideas])
+
+    assert computed == 3
+    for idea in ideas:
+        embedding = Embedding.objects.get(idea=idea)
+        passages = list(embedding.passages.order_by("position"))
+        expected = services.idea_content(idea)
+        assert [(p.field, p.text) for p in passages] == [(p.field, p.text) for p in expected]
+        vectors = np.array([p.vector for p in passages])
+        reference = encoder.encode([p.text for p in expected], kind="query")
+        assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
+        assert np.dot(np.array(embedding.vector), services.pooled(reference)) > 0.9999
+        assert embedding.text_hash == services.content_hash(expected)
+    assert services.embedding_refresh_for_ideas(idea_ids=[idea.pk for idea in ideas]) == 0
 
 
 def test_a_model_change_makes_every_vector_stale(catalogue, settings):
