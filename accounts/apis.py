@@ -166,7 +166,9 @@ class NotificationReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(), required=False, label=_("notifications"))
+        ids = serializers.ListField(
+            child=serializers.IntegerField(), required=False, label=_("notifications")
+        )
 
     class OutputSerializer(serializers.Serializer):
         marked = serializers.IntegerField()
@@ -177,7 +179,9 @@ class NotificationReadApi(APIView):
 
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        marked = notification_mark_read(user=request.user, notification_ids=serializer.validated_data.get("ids"))
+        marked = notification_mark_read(
+            user=request.user, notification_ids=serializer.validated_data.get("ids")
+        )
         return Response({"marked": marked})
 
 
@@ -199,13 +203,21 @@ class NotificationPreferencesApi(APIView):
 
         return Response(PreferenceSerializer(preferences_for(user=request.user), many=True).data)
 
-    @extend_schema(request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True)}, tags=["notifications"])
+    @extend_schema(
+        request=PreferenceSerializer(many=True),
+        responses={200: PreferenceSerializer(many=True)},
+        tags=["notifications"],
+    )
     def put(self, request):
         from .notifications import preferences_update
 
         serializer = PreferenceSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
-        return Response(PreferenceSerializer(preferences_update(user=request.user, changes=serializer.validated_data), many=True).data)
+        return Response(
+            PreferenceSerializer(
+                preferences_update(user=request.user, changes=serializer.validated_data), many=True
+            ).data
+        )
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -213,7 +225,17 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "actor", "action", "target_type", "target_id", "target_label", "before", "after", "created_at"]
+        fields = [
+            "id",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "target_label",
+            "before",
+            "after",
+            "created_at",
+        ]
 
 
 class AuditLogApi(APIView):
@@ -227,7 +249,8 @@ class AuditLogApi(APIView):
 
         if not request.user.is_city_staff:
             raise ApplicationError(
-                _("Only city staff can read the audit log."), code="permission_denied",
+                _("Only city staff can read the audit log."),
+                code="permission_denied",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
         entries = AuditEntry.objects.select_related("actor")

@@ -65,6 +65,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type} #{self.target_id}"
+
 
 class NotificationKind(models.TextChoices):
     IDEA_STATUS = "idea_status", _("A followed idea changed status")
@@ -89,6 +92,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} → user #{self.user_id}: {self.title}"
+
 
 class NotificationPreference(models.Model):
     """A user's choice for one kind of notification; without a row, in-app on and email off."""
@@ -104,3 +110,6 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user #{self.user_id}"

@@ -13,14 +13,16 @@ DEFAULT_EMAIL = False
 
 
 def _preferences(users: list[User], kind: str) -> dict[int, NotificationPreference]:
-    return {
-        p.user_id: p
-        for p in NotificationPreference.objects.filter(user__in=users, kind=kind)
-    }
+    return {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users, kind=kind)}
 
 
 def notify(
-    *, users: Iterable[User], kind: NotificationKind, title: str, body: str = "", link: str = "",
+    *,
+    users: Iterable[User],
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    link: str = "",
     exclude: User | None = None,
 ) -> list[Notification]:
     """Notify each user once, as each chose for this kind; emails go out after commit."""
@@ -42,11 +44,17 @@ def notify_each(*, kind: NotificationKind, messages: list[tuple[User, str, str, 
         email = (preference.email if preference else DEFAULT_EMAIL) and bool(user.email)
         if not (in_app or email):
             continue
-        rows.append(Notification(
-            user=user, kind=kind, title=title[:200], body=body, link=link,
-            # Email-only notifications are kept for the record but never shown unread.
-            read_at=None if in_app else _now(),
-        ))
+        rows.append(
+            Notification(
+                user=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
+                # Email-only notifications are kept for the record but never shown unread.
+                read_at=None if in_app else _now(),
+            )
+        )
         wants_email.append(email)
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     email_ids = [n.pk for n, email in zip(created, wants_email, strict=True) if email]
@@ -95,7 +103,8 @@ def preferences_for(*, user: User) -> list[dict]:
 def preferences_update(*, user: User, changes: list[dict]) -> list[dict]:
     for change in changes:
         NotificationPreference.objects.update_or_create(
-            user=user, kind=change["kind"],
+            user=user,
+            kind=change["kind"],
             defaults={"in_app": change["in_app"], "email": change["email"]},
         )
     return preferences_for(user=user)

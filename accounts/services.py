@@ -65,4 +65,6 @@ def _validate_password(password: str, user: User, field: str = "password") -> No
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ApplicationError(_("Choose a stronger password."), fields={field: list(error.messages)})
+        raise ApplicationError(
+            _("Choose a stronger password."), fields={field: list(error.messages)}
+        ) from error

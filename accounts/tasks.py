@@ -12,7 +12,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     from .models import Notification
 
     sent = 0
-    for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("user"):
+    for notification in Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("user"):
         # Claim the row first: two workers running the same task must not both send.
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()

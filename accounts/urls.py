@@ -16,6 +16,10 @@ urlpatterns = [
 notification_urlpatterns = [
     path("notifications/", apis.NotificationListApi.as_view(), name="notification-list"),
     path("notifications/read/", apis.NotificationReadApi.as_view(), name="notification-read"),
-    path("notifications/preferences/", apis.NotificationPreferencesApi.as_view(), name="notification-preferences"),
+    path(
+        "notifications/preferences/",
+        apis.NotificationPreferencesApi.as_view(),
+        name="notification-preferences",
+    ),
     path("audit/", apis.AuditLogApi.as_view(), name="audit-log"),
 ]

@@ -41,19 +41,31 @@ def my_page(request):
 
     if request.method == "POST":
         if request.POST.get("action") == "preferences":
-            preferences_update(user=request.user, changes=[
-                {"kind": kind, "in_app": f"{kind}-in_app" in request.POST, "email": f"{kind}-email" in request.POST}
-                for kind in NotificationKind.values
-            ])
+            preferences_update(
+                user=request.user,
+                changes=[
+                    {
+                        "kind": kind,
+                        "in_app": f"{kind}-in_app" in request.POST,
+                        "email": f"{kind}-email" in request.POST,
+                    }
+                    for kind in NotificationKind.values
+                ],
+            )
         else:
             notification_mark_read(user=request.user)
         return redirect("my-page")
     ideas = idea_list(user=request.user)
-    return render(request, "registration/me.html", {
-        "my_ideas": ideas.filter(author=request.user),
-        "supported": ideas.filter(supports__user=request.user),
-        "notifications": request.user.notifications.all()[:20],
-        "preferences": preferences_for(user=request.user),
-        "volunteering": PilotVolunteer.objects.filter(user=request.user)
-        .select_related("pilot").prefetch_related("consents__data_request"),
-    })
+    return render(
+        request,
+        "registration/me.html",
+        {
+            "my_ideas": ideas.filter(author=request.user),
+            "supported": ideas.filter(supports__user=request.user),
+            "notifications": request.user.notifications.all()[:20],
+            "preferences": preferences_for(user=request.user),
+            "volunteering": PilotVolunteer.objects.filter(user=request.user)
+            .select_related("pilot")
+            .prefetch_related("consents__data_request"),
+        },
+    )

@@ -28,8 +28,20 @@ class CompanyOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
         fields = [
-            "id", "slug", "name", "summary", "description", "website", "technologies", "domains",
-            "languages", "references", "is_verified", "can_edit", "created_at", "updated_at",
+            "id",
+            "slug",
+            "name",
+            "summary",
+            "description",
+            "website",
+            "technologies",
+            "domains",
+            "languages",
+            "references",
+            "is_verified",
+            "can_edit",
+            "created_at",
+            "updated_at",
         ]
 
     def get_can_edit(self, company) -> bool:
@@ -63,7 +75,8 @@ class CompanyInputSerializer(serializers.Serializer):
     technologies = _tags(_("technologies"))
     domains = _tags(_("domains"))
     languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=Language.choices), required=False,
+        child=serializers.ChoiceField(choices=Language.choices),
+        required=False,
         label=_("languages"),
     )
 
@@ -83,9 +96,12 @@ class CompanyListCreateApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str), OpenApiParameter("technology", str),
-            OpenApiParameter("domain", str), OpenApiParameter("verified", bool),
-            OpenApiParameter("mine", bool), OpenApiParameter("page", int),
+            OpenApiParameter("q", str),
+            OpenApiParameter("technology", str),
+            OpenApiParameter("domain", str),
+            OpenApiParameter("verified", bool),
+            OpenApiParameter("mine", bool),
+            OpenApiParameter("page", int),
         ],
         responses={200: CompanyOutputSerializer(many=True)},
         tags=["companies"],
@@ -185,7 +201,9 @@ class ReferenceDetailApi(APIView):
         reference = self._get_reference(request, slug, reference_id)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        reference = services.reference_update(reference=reference, user=request.user, **serializer.validated_data)
+        reference = services.reference_update(
+            reference=reference, user=request.user, **serializer.validated_data
+        )
         return Response(ReferenceOutputSerializer(reference).data)
 
     @extend_schema(request=None, responses={204: None}, tags=["companies"])
@@ -208,7 +226,8 @@ def _require_member_or_staff(request, company: Company) -> None:
     if not (request.user.is_city_staff or company.is_member(request.user)):
         raise ApplicationError(
             _("Only the company's members can see its members."),
-            code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+            code="permission_denied",
+            status_code=status.HTTP_403_FORBIDDEN,
         )
 
 

@@ -27,21 +27,27 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
     summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(
-        _("description"), blank=True, validators=[MaxLengthValidator(8000)]
-    )
+    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(8000)])
     website = models.URLField(_("website"), blank=True)
     technologies = ArrayField(
-        models.CharField(max_length=60), verbose_name=_("technologies"), default=list, blank=True,
+        models.CharField(max_length=60),
+        verbose_name=_("technologies"),
+        default=list,
+        blank=True,
         size=30,
     )
     domains = ArrayField(
-        models.CharField(max_length=60), verbose_name=_("domains"), default=list, blank=True,
+        models.CharField(max_length=60),
+        verbose_name=_("domains"),
+        default=list,
+        blank=True,
         size=30,
     )
     languages = ArrayField(
-        models.CharField(max_length=2, choices=Language.choices), verbose_name=_("languages"),
-        default=list, blank=True,
+        models.CharField(max_length=2, choices=Language.choices),
+        verbose_name=_("languages"),
+        default=list,
+        blank=True,
     )
     is_verified = models.BooleanField(_("verified"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,10 +67,7 @@ class Company(models.Model):
         return user.is_authenticated and self.memberships.filter(user=user).exists()
 
     def is_owner(self, user) -> bool:
-        return (
-            user.is_authenticated
-            and self.memberships.filter(user=user, role=MemberRole.OWNER).exists()
-        )
+        return user.is_authenticated and self.memberships.filter(user=user, role=MemberRole.OWNER).exists()
 
     def can_be_edited_by(self, user) -> bool:
         # Only the company speaks for itself; staff verify but do not rewrite profiles.
@@ -90,12 +93,12 @@ class CompanyReference(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="references")
     title = models.CharField(_("title"), max_length=150)
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True,
+        _("year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
-    description = models.TextField(
-        _("description"), blank=True, validators=[MaxLengthValidator(2000)]
-    )
+    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(2000)])
 
     class Meta:
         ordering = ["-year", "id"]
@@ -108,12 +111,8 @@ class CompanyReference(models.Model):
 
 class Membership(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(
-        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

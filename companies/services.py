@@ -10,7 +10,13 @@ from matching import dispatch
 from .models import Company, CompanyReference, MemberRole, Membership
 
 PROFILE_FIELDS = (
-    "name", "summary", "description", "website", "technologies", "domains", "languages",
+    "name",
+    "summary",
+    "description",
+    "website",
+    "technologies",
+    "domains",
+    "languages",
 )
 
 

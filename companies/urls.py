@@ -11,11 +11,13 @@ urlpatterns = [
     path("companies/<slug:slug>/references/", apis.ReferenceListCreateApi.as_view(), name="reference-list"),
     path(
         "companies/<slug:slug>/references/<int:reference_id>/",
-        apis.ReferenceDetailApi.as_view(), name="reference-detail",
+        apis.ReferenceDetailApi.as_view(),
+        name="reference-detail",
     ),
     path("companies/<slug:slug>/members/", apis.MemberListCreateApi.as_view(), name="member-list"),
     path(
         "companies/<slug:slug>/members/<int:membership_id>/",
-        apis.MemberDetailApi.as_view(), name="member-detail",
+        apis.MemberDetailApi.as_view(),
+        name="member-detail",
     ),
 ]

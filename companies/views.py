@@ -15,11 +15,18 @@ from .models import Company
 
 
 def company_list(request):
-    filterset = CompanyFilter(request.GET, queryset=selectors.company_list(user=request.user), request=request)
+    filterset = CompanyFilter(
+        request.GET, queryset=selectors.company_list(user=request.user), request=request
+    )
     companies = filterset.qs if filterset.is_valid() else Company.objects.none()
-    return render(request, "companies/company_list.html", {
-        "filter": filterset, "page": Paginator(companies, 12).get_page(request.GET.get("page")),
-    })
+    return render(
+        request,
+        "companies/company_list.html",
+        {
+            "filter": filterset,
+            "page": Paginator(companies, 12).get_page(request.GET.get("page")),
+        },
+    )
 
 
 def company_detail(request, slug: str):
@@ -27,16 +34,25 @@ def company_detail(request, slug: str):
         company = selectors.company_get(slug=slug, user=request.user)
     except Company.DoesNotExist:
         raise Http404 from None
-    return render(request, "companies/company_detail.html", {
-        "company": company, "can_edit": company.can_be_edited_by(request.user),
-    })
+    return render(
+        request,
+        "companies/company_detail.html",
+        {
+            "company": company,
+            "can_edit": company.can_be_edited_by(request.user),
+        },
+    )
 
 
 class CompanyProfileForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=300)
-    description = forms.CharField(label=_("description"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    technologies = forms.CharField(label=_("technologies"), required=False, help_text=_("Separate with commas."))
+    description = forms.CharField(
+        label=_("description"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    technologies = forms.CharField(
+        label=_("technologies"), required=False, help_text=_("Separate with commas.")
+    )
     domains = forms.CharField(label=_("domains"), required=False, help_text=_("Separate with commas."))
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
@@ -59,8 +75,11 @@ def company_edit(request, slug: str):
     if not company.can_be_edited_by(request.user):
         raise PermissionDenied
     initial = {
-        "name": company.name, "summary": company.summary, "description": company.description,
-        "technologies": ", ".join(company.technologies), "domains": ", ".join(company.domains),
+        "name": company.name,
+        "summary": company.summary,
+        "description": company.description,
+        "technologies": ", ".join(company.technologies),
+        "domains": ", ".join(company.domains),
         "website": company.website,
     }
     form = CompanyProfileForm(request.POST or None, initial=initial)
@@ -68,8 +87,10 @@ def company_edit(request, slug: str):
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             preview = company_passages(
-                summary=form.cleaned_data["summary"], description=form.cleaned_data["description"],
-                technologies=form.cleaned_data["technologies"], domains=form.cleaned_data["domains"],
+                summary=form.cleaned_data["summary"],
+                description=form.cleaned_data["description"],
+                technologies=form.cleaned_data["technologies"],
+                domains=form.cleaned_data["domains"],
                 references=[(ref.title, ref.description) for ref in company.references.all()],
             )
         else:
@@ -81,4 +102,6 @@ def company_edit(request, slug: str):
             else:
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))
                 return redirect("company-detail", slug=company.slug)
-    return render(request, "companies/company_form.html", {"company": company, "form": form, "preview": preview})
+    return render(
+        request, "companies/company_form.html", {"company": company, "form": form, "preview": preview}
+    )

@@ -52,9 +52,7 @@ def _ensure_database(server) -> None:
     import psycopg
 
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
@@ -79,15 +77,23 @@ def redis_url(base_dir: Path, name: str = "redis") -> str:
         subprocess.run(
             [
                 str(server_binary),
-                "--port", "0",
-                "--unixsocket", str(socket_path),
-                "--unixsocketperm", "700",
-                "--dir", str(redis_dir),
-                "--daemonize", "yes",
-                "--pidfile", str(redis_dir / "redis.pid"),
-                "--logfile", str(redis_dir / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(socket_path),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(redis_dir),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(redis_dir / "redis.pid"),
+                "--logfile",
+                str(redis_dir / "redis.log"),
                 # Queued tasks must survive a restart of the embedded server.
-                "--appendonly", "yes",
+                "--appendonly",
+                "yes",
             ],
             check=True,
         )

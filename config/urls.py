@@ -7,8 +7,8 @@ from accounts.views import my_page, signup
 from matching.views import (
     company_matches_page,
     dashboard_page,
-    pilot_detail_page,
     pilot_create_page,
+    pilot_detail_page,
     pilot_list_page,
     pilot_manage,
     pilot_participation,
@@ -44,4 +44,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-

@@ -42,10 +42,30 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Idea
         fields = [
-            "id", "title", "problem", "proposal", "category", "category_display", "district",
-            "district_display", "beneficiaries", "language", "status", "status_display",
-            "rejection_reason", "moderation_note", "merged_into", "author", "supports_count", "comments_count",
-            "is_supported", "is_following", "can_edit", "matching_state", "created_at", "updated_at",
+            "id",
+            "title",
+            "problem",
+            "proposal",
+            "category",
+            "category_display",
+            "district",
+            "district_display",
+            "beneficiaries",
+            "language",
+            "status",
+            "status_display",
+            "rejection_reason",
+            "moderation_note",
+            "merged_into",
+            "author",
+            "supports_count",
+            "comments_count",
+            "is_supported",
+            "is_following",
+            "can_edit",
+            "matching_state",
+            "created_at",
+            "updated_at",
             "published_at",
         ]
 
@@ -217,8 +237,18 @@ class CommentOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "idea", "parent", "author", "body", "is_removed", "can_edit", "replies",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "idea",
+            "parent",
+            "author",
+            "body",
+            "is_removed",
+            "can_edit",
+            "replies",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_body(self, comment) -> str:
         return "" if comment.is_removed else comment.body
@@ -229,9 +259,7 @@ class CommentOutputSerializer(serializers.ModelSerializer):
     def get_replies(self, comment) -> list[dict]:
         if comment.parent_id is not None:
             return []
-        return CommentOutputSerializer(
-            comment.replies.all(), many=True, context=self.context
-        ).data
+        return CommentOutputSerializer(comment.replies.all(), many=True, context=self.context).data
 
 
 class IdeaCommentsApi(APIView):
@@ -327,7 +355,10 @@ class ReportCreateApi(APIView):
             if not comment.idea.can_be_viewed_by(request.user):
                 raise Http404
         report = services.report_create(
-            reporter=request.user, idea=idea, comment=comment, reason=data["reason"],
+            reporter=request.user,
+            idea=idea,
+            comment=comment,
+            reason=data["reason"],
             details=data.get("details", ""),
         )
         return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -7,11 +7,17 @@ from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District
 class IdeaForm(forms.Form):
     title = forms.CharField(label=_("title"), min_length=5, max_length=TITLE_MAX_LENGTH)
     problem = forms.CharField(
-        label=_("problem"), min_length=10, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("problem"),
+        min_length=10,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you live with today."),
     )
     proposal = forms.CharField(
-        label=_("proposal"), min_length=10, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("proposal"),
+        min_length=10,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you wish AI did about it."),
     )
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)

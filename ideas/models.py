@@ -91,9 +91,7 @@ class IdeaQuerySet(models.QuerySet):
         )
         queryset = self.annotate(
             supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0),
-            comments_count=Count(
-                "comments", filter=Q(comments__is_removed=False), distinct=True
-            ),
+            comments_count=Count("comments", filter=Q(comments__is_removed=False), distinct=True),
         )
         if user is not None and user.is_authenticated:
             queryset = queryset.annotate(
@@ -104,9 +102,7 @@ class IdeaQuerySet(models.QuerySet):
 
 
 class Idea(models.Model):
-    title = models.CharField(
-        _("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5)]
-    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5)])
     problem = models.TextField(
         _("problem"),
         help_text=_("What you live with today."),
@@ -124,7 +120,9 @@ class Idea(models.Model):
         _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ideas",
         verbose_name=_("author"),
     )
     status = models.CharField(
@@ -132,13 +130,18 @@ class Idea(models.Model):
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     moderation_note = models.TextField(
-        _("note from the moderators"), blank=True,
+        _("note from the moderators"),
+        blank=True,
         help_text=_("What the author is asked to revise before the idea can be published."),
     )
     # Restored when a merge is undone.
     status_before_merge = models.CharField(max_length=16, choices=IdeaStatus.choices, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_ideas",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_ideas",
         verbose_name=_("merged into"),
     )
     is_hidden = models.BooleanField(_("hidden"), default=False)
@@ -191,7 +194,7 @@ class Idea(models.Model):
 
     @property
     def matching_state(self) -> str | None:
-        """"pending" ("matching…") until the matcher has ranked the idea's latest version.
+        """ "pending" ("matching…") until the matcher has ranked the idea's latest version.
 
         Needs the `matched_at` annotation of the idea selectors.
         """
@@ -203,9 +206,7 @@ class Idea(models.Model):
 
 class Support(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -215,12 +216,13 @@ class Support(models.Model):
             models.UniqueConstraint(fields=["idea", "user"], name="support_once_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"user #{self.user_id} supports idea #{self.idea_id}"
+
 
 class Follow(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -230,18 +232,17 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["idea", "user"], name="follow_once_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"user #{self.user_id} follows idea #{self.idea_id}"
+
 
 class Comment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    body = models.TextField(
-        _("comment"), validators=[MinLengthValidator(1), MaxLengthValidator(2000)]
-    )
+    body = models.TextField(_("comment"), validators=[MinLengthValidator(1), MaxLengthValidator(2000)])
     is_removed = models.BooleanField(_("removed"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -276,12 +277,8 @@ class ReportReason(models.TextChoices):
 
 
 class Report(models.Model):
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
-    )
-    idea = models.ForeignKey(
-        Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
-    )
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
@@ -301,11 +298,17 @@ class Report(models.Model):
                 name="report_has_one_target",
             ),
             models.UniqueConstraint(
-                fields=["reporter", "idea"], condition=Q(idea__isnull=False),
+                fields=["reporter", "idea"],
+                condition=Q(idea__isnull=False),
                 name="report_idea_once_per_user",
             ),
             models.UniqueConstraint(
-                fields=["reporter", "comment"], condition=Q(comment__isnull=False),
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
                 name="report_comment_once_per_user",
             ),
         ]
+
+    def __str__(self) -> str:
+        target = f"idea #{self.idea_id}" if self.idea_id else f"comment #{self.comment_id}"
+        return f"{self.reason} report on {target}"

@@ -25,7 +25,8 @@ STATUS_FIELDS = ["status", "rejection_reason", "moderation_note", "merged_into_i
 def _require_staff(user: User) -> None:
     if not user.is_city_staff:
         raise ApplicationError(
-            _("Only city staff can moderate."), code="permission_denied",
+            _("Only city staff can moderate."),
+            code="permission_denied",
             status_code=http_status.HTTP_403_FORBIDDEN,
         )
 
@@ -39,7 +40,9 @@ def idea_publish(*, idea: Idea, by: User) -> Idea:
     idea.moderation_note = ""
     idea.published_at = idea.published_at or timezone.now()
     idea.save(update_fields=["status", "rejection_reason", "moderation_note", "published_at", "updated_at"])
-    audit_record(actor=by, action="idea_publish", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS))
+    audit_record(
+        actor=by, action="idea_publish", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+    )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_changed(idea.pk)
     return idea
@@ -56,7 +59,9 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
     _transition(idea, "reject")
     idea.rejection_reason = reason.strip()
     idea.save(update_fields=["status", "rejection_reason", "updated_at"])
-    audit_record(actor=by, action="idea_reject", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS))
+    audit_record(
+        actor=by, action="idea_reject", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+    )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_visibility_changed(idea.pk)
     return idea
@@ -72,17 +77,26 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
         )
     if idea.status != IdeaStatus.SUBMITTED:
         raise ApplicationError(
-            _("Only submitted ideas can be sent back for revision."), code="invalid_status",
+            _("Only submitted ideas can be sent back for revision."),
+            code="invalid_status",
             status_code=http_status.HTTP_409_CONFLICT,
         )
     before = snapshot(idea, STATUS_FIELDS)
     idea.status = IdeaStatus.DRAFT
     idea.moderation_note = note.strip()
     idea.save(update_fields=["status", "moderation_note", "updated_at"])
-    audit_record(actor=by, action="idea_request_revision", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS))
+    audit_record(
+        actor=by,
+        action="idea_request_revision",
+        target=idea,
+        before=before,
+        after=snapshot(idea, STATUS_FIELDS),
+    )
     notify(
-        users=[idea.author], kind=NotificationKind.IDEA_STATUS,
-        title=_("Please revise “%(title)s”") % {"title": idea.title}, body=idea.moderation_note,
+        users=[idea.author],
+        kind=NotificationKind.IDEA_STATUS,
+        title=_("Please revise “%(title)s”") % {"title": idea.title},
+        body=idea.moderation_note,
         link=f"/ideas/{idea.pk}/",
     )
     return idea
@@ -92,7 +106,9 @@ def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
     """Called by idea_update when staff correct someone else's idea (a category, a district)."""
     changed = {k: v for k, v in snapshot(idea, list(before)).items() if before[k] != v}
     if changed:
-        audit_record(actor=by, action="idea_edit", target=idea, before={k: before[k] for k in changed}, after=changed)
+        audit_record(
+            actor=by, action="idea_edit", target=idea, before={k: before[k] for k in changed}, after=changed
+        )
 
 
 # --- Reports ------------------------------------------------------------------------------
@@ -148,7 +164,8 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     _require_staff(by)
     if report.resolved_at is not None:
         raise ApplicationError(
-            _("This report has already been handled."), code="invalid_status",
+            _("This report has already been handled."),
+            code="invalid_status",
             status_code=http_status.HTTP_409_CONFLICT,
         )
     report.resolved_at = timezone.now()
@@ -168,14 +185,18 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     supporters once. Undo with idea_unmerge."""
     _require_staff(by)
     if source.pk == target.pk:
-        raise ApplicationError(_("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]})
+        raise ApplicationError(
+            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
+        )
     if target.status == IdeaStatus.MERGED or not target.is_public:
         raise ApplicationError(
             _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
         )
     if source.status == IdeaStatus.MERGED:
         raise ApplicationError(
-            _("This idea is already merged."), code="invalid_status", status_code=http_status.HTTP_409_CONFLICT
+            _("This idea is already merged."),
+            code="invalid_status",
+            status_code=http_status.HTTP_409_CONFLICT,
         )
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
@@ -184,14 +205,17 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     source.status = IdeaStatus.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
-    audit_record(actor=by, action="idea_merge", target=source, before=before, after=snapshot(source, STATUS_FIELDS))
+    audit_record(
+        actor=by, action="idea_merge", target=source, before=before, after=snapshot(source, STATUS_FIELDS)
+    )
 
     supporters = User.objects.filter(supports__idea=source)
     followers = User.objects.filter(follows__idea=source)
     notify(
         users=list(supporters) + list(followers) + [source.author],
         kind=NotificationKind.IDEA_STATUS,
-        title=_("“%(source)s” was merged into “%(target)s”") % {"source": source.title, "target": target.title},
+        title=_("“%(source)s” was merged into “%(target)s”")
+        % {"source": source.title, "target": target.title},
         body=_("Your support now counts for the merged idea."),
         link=f"/ideas/{target.pk}/",
         exclude=by,
@@ -212,7 +236,9 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
     idea.status_before_merge = ""
     idea.merged_into = None
     idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
-    audit_record(actor=by, action="idea_unmerge", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS))
+    audit_record(
+        actor=by, action="idea_unmerge", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+    )
     dispatch.idea_changed(idea.pk)
     return idea
 
@@ -220,6 +246,7 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
 def supporters_of(idea: Idea) -> set[int]:
     """Who counts as supporting an idea: its own supporters and those of ideas merged into it."""
     return set(
-        Support.objects.filter(idea__in=[idea.pk, *idea.merged_ideas.values_list("pk", flat=True)])
-        .values_list("user_id", flat=True)
+        Support.objects.filter(
+            idea__in=[idea.pk, *idea.merged_ideas.values_list("pk", flat=True)]
+        ).values_list("user_id", flat=True)
     )

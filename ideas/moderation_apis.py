@@ -21,7 +21,8 @@ class StaffApi(APIView):
         super().initial(request, *args, **kwargs)
         if not request.user.is_city_staff:
             raise ApplicationError(
-                _("Only city staff can moderate."), code="permission_denied",
+                _("Only city staff can moderate."),
+                code="permission_denied",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
 
@@ -34,10 +35,16 @@ class ModerationQueueApi(StaffApi):
 
     @extend_schema(responses={200: IdeaOutputSerializer(many=True)}, tags=["moderation"])
     def get(self, request):
-        queue = selectors.idea_list(user=request.user).filter(status=IdeaStatus.SUBMITTED).order_by("created_at", "id")
+        queue = (
+            selectors.idea_list(user=request.user)
+            .filter(status=IdeaStatus.SUBMITTED)
+            .order_by("created_at", "id")
+        )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(queue, request, view=self)
-        return paginator.get_paginated_response(IdeaOutputSerializer(page, many=True, context={"request": request}).data)
+        return paginator.get_paginated_response(
+            IdeaOutputSerializer(page, many=True, context={"request": request}).data
+        )
 
 
 class ReportOutputSerializer(serializers.ModelSerializer):
@@ -49,8 +56,19 @@ class ReportOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "reason", "details", "reporter", "target_type", "target_id", "target_text",
-                  "target_hidden", "created_at", "resolved_at", "resolution"]
+        fields = [
+            "id",
+            "reason",
+            "details",
+            "reporter",
+            "target_type",
+            "target_id",
+            "target_text",
+            "target_hidden",
+            "created_at",
+            "resolved_at",
+            "resolution",
+        ]
 
     def _target(self, report):
         return report.idea if report.idea_id else report.comment
@@ -97,7 +115,9 @@ class IdeaRequestRevisionApi(StaffApi):
     def post(self, request, idea_id: int):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        idea = moderation.idea_request_revision(idea=self.idea(idea_id), by=request.user, **serializer.validated_data)
+        idea = moderation.idea_request_revision(
+            idea=self.idea(idea_id), by=request.user, **serializer.validated_data
+        )
         return _idea_response(request, idea.pk)
 
 
@@ -125,7 +145,9 @@ class CommentVisibilityApi(StaffApi):
 
     @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
     def delete(self, request, comment_id: int):
-        comment = moderation.content_restore(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
+        comment = moderation.content_restore(
+            target=get_object_or_404(Comment, pk=comment_id), by=request.user
+        )
         return Response(CommentOutputSerializer(comment, context={"request": request}).data)
 
 

@@ -22,7 +22,6 @@ def comment_list(*, idea: Idea, user) -> QuerySet[Comment]:
     visible = Comment.objects.select_related("author")
     if not (user.is_authenticated and user.is_city_staff):
         visible = visible.filter(is_hidden=False)
-    return (
-        visible.filter(idea=idea, parent__isnull=True)
-        .prefetch_related(Prefetch("replies", queryset=visible.order_by("created_at", "id")))
+    return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
+        Prefetch("replies", queryset=visible.order_by("created_at", "id"))
     )

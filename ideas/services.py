@@ -61,11 +61,14 @@ def idea_update(*, idea: Idea, user, **changes) -> Idea:
         raise forbidden(_("You can no longer edit this idea."))
     audited_before = (
         snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS])
-        if user.is_city_staff and idea.author_id != user.pk else None
+        if user.is_city_staff and idea.author_id != user.pk
+        else None
     )
     for field, value in changes.items():
         if field not in EDITABLE_FIELDS:
-            raise ApplicationError(_("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]})
+            raise ApplicationError(
+                _("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]}
+            )
         setattr(idea, field, value.strip() if isinstance(value, str) else value)
     text_changed = any(field in changes for field in TEXT_FIELDS)
     if text_changed:

@@ -17,10 +17,20 @@ urlpatterns = [
     path("reports/", apis.ReportCreateApi.as_view(), name="report-create"),
     path("moderation/ideas/", moderation_apis.ModerationQueueApi.as_view(), name="moderation-queue"),
     path("moderation/reports/", moderation_apis.ReportQueueApi.as_view(), name="moderation-reports"),
-    path("reports/<int:report_id>/dismiss/", moderation_apis.ReportDismissApi.as_view(), name="report-dismiss"),
-    path("ideas/<int:idea_id>/request-revision/", moderation_apis.IdeaRequestRevisionApi.as_view(), name="idea-request-revision"),
+    path(
+        "reports/<int:report_id>/dismiss/", moderation_apis.ReportDismissApi.as_view(), name="report-dismiss"
+    ),
+    path(
+        "ideas/<int:idea_id>/request-revision/",
+        moderation_apis.IdeaRequestRevisionApi.as_view(),
+        name="idea-request-revision",
+    ),
     path("ideas/<int:idea_id>/hidden/", moderation_apis.IdeaVisibilityApi.as_view(), name="idea-hidden"),
-    path("comments/<int:comment_id>/hidden/", moderation_apis.CommentVisibilityApi.as_view(), name="comment-hidden"),
+    path(
+        "comments/<int:comment_id>/hidden/",
+        moderation_apis.CommentVisibilityApi.as_view(),
+        name="comment-hidden",
+    ),
     path("ideas/<int:idea_id>/merge/", moderation_apis.IdeaMergeApi.as_view(), name="idea-merge"),
     path("ideas/<int:idea_id>/unmerge/", moderation_apis.IdeaUnmergeApi.as_view(), name="idea-unmerge"),
 ]

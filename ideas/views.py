@@ -28,20 +28,30 @@ def _visible_idea(request, idea_id: int) -> Idea:
 
 def home(request):
     ideas = selectors.idea_list(user=request.user).filter(status__in=MATCHABLE_STATUSES)
-    return render(request, "ideas/home.html", {
-        "newest": ideas[:6],
-        "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
-        "pilots": pilot_list(user=request.user).exclude(stage__in=["planning", "cancelled"])[:3],
-    })
+    return render(
+        request,
+        "ideas/home.html",
+        {
+            "newest": ideas[:6],
+            "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
+            "pilots": pilot_list(user=request.user).exclude(stage__in=["planning", "cancelled"])[:3],
+        },
+    )
 
 
 def idea_list(request):
     filterset = IdeaFilter(request.GET, queryset=selectors.idea_list(user=request.user), request=request)
-    page = Paginator(filterset.qs if filterset.is_valid() else selectors.idea_list(user=request.user).none(), 12)
-    return render(request, "ideas/idea_list.html", {
-        "filter": filterset,
-        "page": page.get_page(request.GET.get("page")),
-    })
+    page = Paginator(
+        filterset.qs if filterset.is_valid() else selectors.idea_list(user=request.user).none(), 12
+    )
+    return render(
+        request,
+        "ideas/idea_list.html",
+        {
+            "filter": filterset,
+            "page": page.get_page(request.GET.get("page")),
+        },
+    )
 
 
 def idea_detail(request, idea_id: int):
@@ -51,21 +61,29 @@ def idea_detail(request, idea_id: int):
     matches = list(matching_selectors.matches_for_idea(idea=idea))
     for match in matches:
         match.reason_text = reason_text(match.reason)
-    return render(request, "ideas/idea_detail.html", {
-        "idea": idea,
-        "timeline": _timeline(idea, matches),
-        "comments": selectors.comment_list(idea=idea, user=request.user),
-        "matches": matches,
-        "interests": idea_interest_list(idea=idea, user=request.user),
-        "pilots": pilot_list(user=request.user, idea_id=idea.pk),
-    })
+    return render(
+        request,
+        "ideas/idea_detail.html",
+        {
+            "idea": idea,
+            "timeline": _timeline(idea, matches),
+            "comments": selectors.comment_list(idea=idea, user=request.user),
+            "matches": matches,
+            "interests": idea_interest_list(idea=idea, user=request.user),
+            "pilots": pilot_list(user=request.user, idea_id=idea.pk),
+        },
+    )
 
 
 def _timeline(idea: Idea, matches: list) -> list[dict]:
     """The steps from proposal to pilot, with the date each was reached."""
     from matching.models import Pilot
 
-    pilots = list(Pilot.objects.filter(idea=idea).order_by("created_at").values_list("created_at", "stage", "updated_at"))
+    pilots = list(
+        Pilot.objects.filter(idea=idea)
+        .order_by("created_at")
+        .values_list("created_at", "stage", "updated_at")
+    )
     completed = next((updated for _c, stage, updated in pilots if stage == "completed"), None)
     steps = [
         (_("Submitted"), idea.created_at),
@@ -87,7 +105,9 @@ def idea_submit(request):
             for field, errors in error.fields.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Thank you. Your idea was submitted and will be published after review."))
+            messages.success(
+                request, _("Thank you. Your idea was submitted and will be published after review.")
+            )
             return redirect("idea-detail", idea_id=idea.pk)
     return render(request, "ideas/idea_form.html", {"form": form})
 
@@ -123,21 +143,29 @@ def moderation_page(request):
                 moderation.idea_reject(idea=idea, by=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Rejected; the author sees the reason."))
             elif action == "revise":
-                moderation.idea_request_revision(idea=idea, by=request.user, note=request.POST.get("note", ""))
+                moderation.idea_request_revision(
+                    idea=idea, by=request.user, note=request.POST.get("note", "")
+                )
                 messages.success(request, _("Sent back to the author for revision."))
             elif action == "merge":
                 target = get_object_or_404(Idea, pk=request.POST.get("target"))
                 moderation.idea_merge(source=idea, target=target, by=request.user)
                 messages.success(request, _("Merged. Supporters were told."))
         except ApplicationError as error:
-            messages.error(request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]))
+            messages.error(
+                request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]])
+            )
         return redirect("moderation-page")
     from .models import Report
 
-    queue = list(selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20])
+    queue = list(
+        selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20]
+    )
     for idea in queue:
         idea.duplicates = duplicates_for_idea(idea=idea, limit=3)
-    reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[:50]
+    reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
+        :50
+    ]
     return render(request, "ideas/moderation.html", {"queue": queue, "reports": reports})
 
 
@@ -173,7 +201,9 @@ def audit_log_page(request):
     from accounts.models import AuditEntry
 
     entries = AuditEntry.objects.select_related("actor")
-    return render(request, "ideas/audit_log.html", {"page": Paginator(entries, 50).get_page(request.GET.get("page"))})
+    return render(
+        request, "ideas/audit_log.html", {"page": Paginator(entries, 50).get_page(request.GET.get("page"))}
+    )
 
 
 @staff_member_required

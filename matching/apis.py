@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from companies.selectors import company_get
 from companies.models import Company
+from companies.selectors import company_get
 from config.api.errors import ApplicationError
 from config.api.pagination import StandardPagination
-from ideas.models import Category, District, Idea, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
 
 from . import selectors, services
@@ -41,7 +41,9 @@ def reason_text(reason: dict) -> str:
     """The match reason as one sentence in the reader's language."""
     if not reason:
         return ""
-    return _("The idea's %(idea_field)s “%(idea_text)s” meets the company's %(company_field)s “%(company_text)s”.") % {
+    return _(
+        "The idea's %(idea_field)s “%(idea_text)s” meets the company's %(company_field)s “%(company_text)s”."
+    ) % {
         "idea_field": FIELD_LABELS.get(reason["idea_field"], reason["idea_field"]),
         "idea_text": reason["idea_text"],
         "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
@@ -92,8 +94,17 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Match
         fields = [
-            "id", "idea", "rank", "score", "reason", "status", "message", "proposal_plan",
-            "proposal_data_needed", "proposal_duration_weeks", "feedback_at",
+            "id",
+            "idea",
+            "rank",
+            "score",
+            "reason",
+            "status",
+            "message",
+            "proposal_plan",
+            "proposal_data_needed",
+            "proposal_duration_weeks",
+            "feedback_at",
         ]
 
 
@@ -114,10 +125,12 @@ class IdeaMatchesApi(APIView):
         except Idea.DoesNotExist:
             raise Http404 from None
         matches = selectors.matches_for_idea(idea=idea)
-        return Response({
-            "state": idea.matching_state,
-            "results": MatchForIdeaSerializer(matches, many=True).data,
-        })
+        return Response(
+            {
+                "state": idea.matching_state,
+                "results": MatchForIdeaSerializer(matches, many=True).data,
+            }
+        )
 
 
 class CompanyMatchesApi(APIView):
@@ -130,7 +143,11 @@ class CompanyMatchesApi(APIView):
         district = serializers.ChoiceField(choices=District.choices, required=False)
         status = serializers.ChoiceField(choices=MatchStatus.choices, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: MatchForCompanySerializer(many=True)}, tags=["matching"])
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: MatchForCompanySerializer(many=True)},
+        tags=["matching"],
+    )
     def get(self, request, slug: str):
         try:
             company = company_get(slug=slug, user=request.user)
@@ -139,7 +156,8 @@ class CompanyMatchesApi(APIView):
         if not (request.user.is_city_staff or company.is_member(request.user)):
             raise ApplicationError(
                 _("Only the company's members can see its matches."),
-                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+                code="permission_denied",
+                status_code=status.HTTP_403_FORBIDDEN,
             )
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -163,15 +181,22 @@ class MatchFeedbackApi(APIView):
             max_length=2000, required=False, allow_blank=True, label=gettext_lazy("message to the city")
         )
         proposal_plan = serializers.CharField(
-            max_length=PROPOSAL_PLAN_MAX_LENGTH, required=False, allow_blank=True,
+            max_length=PROPOSAL_PLAN_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
             label=gettext_lazy("what you would pilot"),
         )
         proposal_data_needed = serializers.CharField(
-            max_length=PROPOSAL_DATA_MAX_LENGTH, required=False, allow_blank=True,
+            max_length=PROPOSAL_DATA_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
             label=gettext_lazy("data you would need"),
         )
         proposal_duration_weeks = serializers.IntegerField(
-            min_value=1, max_value=PROPOSAL_MAX_WEEKS, required=False, allow_null=True,
+            min_value=1,
+            max_value=PROPOSAL_MAX_WEEKS,
+            required=False,
+            allow_null=True,
             label=gettext_lazy("rough duration in weeks"),
         )
 
@@ -202,12 +227,20 @@ class SimilarIdeasApi(APIView):
     throttle_scope = "similar"
 
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("title"))
-        problem = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("problem"))
-        proposal = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("proposal"))
+        title = serializers.CharField(
+            max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("title")
+        )
+        problem = serializers.CharField(
+            max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("problem")
+        )
+        proposal = serializers.CharField(
+            max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("proposal")
+        )
         limit = serializers.IntegerField(min_value=1, max_value=10, default=5)
 
-    @extend_schema(request=InputSerializer, responses={200: DuplicateSerializer(many=True)}, tags=["matching"])
+    @extend_schema(
+        request=InputSerializer, responses={200: DuplicateSerializer(many=True)}, tags=["matching"]
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -227,6 +260,9 @@ class IdeaDuplicatesApi(APIView):
         if not (request.user.is_city_staff or idea.author_id == request.user.pk):
             raise ApplicationError(
                 _("Only city staff and the idea's author can see its likely duplicates."),
-                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+                code="permission_denied",
+                status_code=status.HTTP_403_FORBIDDEN,
             )
-        return Response(DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data)
+        return Response(
+            DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data
+        )

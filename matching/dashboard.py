@@ -14,7 +14,6 @@ from companies.models import Company
 from ideas.models import Category, District, Idea, IdeaStatus, Support
 
 from .models import Match, MatchStatus, Pilot, PilotConsent, PilotStage, PilotVolunteer
-
 from .services import STRONG_MATCH_SCORE
 
 
@@ -29,11 +28,16 @@ def dashboard_figures() -> dict:
         status__in=[IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED],
         is_hidden=False,
     )
-    strongly_matched = published.filter(
-        matches__score__gte=STRONG_MATCH_SCORE, matches__rank_for_idea__isnull=False
-    ).distinct().count()
+    strongly_matched = (
+        published.filter(matches__score__gte=STRONG_MATCH_SCORE, matches__rank_for_idea__isnull=False)
+        .distinct()
+        .count()
+    )
     over_time = (
-        ideas.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")).order_by("month")
+        ideas.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
     )
     interests = Match.objects.filter(status=MatchStatus.INTERESTED)
     figures = {
@@ -41,7 +45,9 @@ def dashboard_figures() -> dict:
         "ideas_by_category": _counts(ideas, "category", Category.choices),
         "ideas_by_district": _counts(ideas, "district", District.choices),
         "ideas_by_status": _counts(ideas, "status", IdeaStatus.choices),
-        "ideas_by_month": [{"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time],
+        "ideas_by_month": [
+            {"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time
+        ],
         "supports_total": Support.objects.count(),
         "published_ideas": published.count(),
         "published_with_strong_match": strongly_matched,
@@ -67,26 +73,70 @@ def _csv(header: list[str], rows: Iterable[list]) -> bytes:
 
 
 def export_ideas() -> bytes:
-    ideas = Idea.objects.select_related("author").annotate(
-        supporters=Count("supports", distinct=True)
-    ).order_by("id")
+    ideas = (
+        Idea.objects.select_related("author")
+        .annotate(supporters=Count("supports", distinct=True))
+        .order_by("id")
+    )
     return _csv(
-        ["id", _("title"), _("category"), _("district"), _("status"), _("language"), _("supports"),
-         _("author"), _("created"), _("published")],
-        ([i.pk, i.title, i.get_category_display(), i.get_district_display(), i.get_status_display(),
-          i.language, i.supporters, str(i.author), i.created_at.isoformat(),
-          i.published_at.isoformat() if i.published_at else ""] for i in ideas),
+        [
+            "id",
+            _("title"),
+            _("category"),
+            _("district"),
+            _("status"),
+            _("language"),
+            _("supports"),
+            _("author"),
+            _("created"),
+            _("published"),
+        ],
+        (
+            [
+                i.pk,
+                i.title,
+                i.get_category_display(),
+                i.get_district_display(),
+                i.get_status_display(),
+                i.language,
+                i.supporters,
+                str(i.author),
+                i.created_at.isoformat(),
+                i.published_at.isoformat() if i.published_at else "",
+            ]
+            for i in ideas
+        ),
     )
 
 
 def export_matches() -> bytes:
     matches = Match.objects.select_related("idea", "company").order_by("idea_id", "rank_for_idea")
     return _csv(
-        ["idea_id", _("idea"), "company", _("company"), _("rank for the idea"), _("rank for the company"),
-         _("score"), _("status"), _("reason")],
-        ([m.idea_id, m.idea.title, m.company.slug, m.company.name, m.rank_for_idea or "",
-          m.rank_for_company or "", round(m.score, 3), m.get_status_display(),
-          f"{m.reason.get('idea_text', '')} ↔ {m.reason.get('company_text', '')}"] for m in matches),
+        [
+            "idea_id",
+            _("idea"),
+            "company",
+            _("company"),
+            _("rank for the idea"),
+            _("rank for the company"),
+            _("score"),
+            _("status"),
+            _("reason"),
+        ],
+        (
+            [
+                m.idea_id,
+                m.idea.title,
+                m.company.slug,
+                m.company.name,
+                m.rank_for_idea or "",
+                m.rank_for_company or "",
+                round(m.score, 3),
+                m.get_status_display(),
+                f"{m.reason.get('idea_text', '')} ↔ {m.reason.get('company_text', '')}",
+            ]
+            for m in matches
+        ),
     )
 
 
@@ -98,8 +148,17 @@ def export_interests() -> bytes:
     )
     return _csv(
         ["idea_id", _("idea"), _("company"), _("message to the city"), _("by"), _("date")],
-        ([m.idea_id, m.idea.title, m.company.name, m.message, str(m.feedback_by or ""),
-          m.feedback_at.isoformat() if m.feedback_at else ""] for m in interests),
+        (
+            [
+                m.idea_id,
+                m.idea.title,
+                m.company.name,
+                m.message,
+                str(m.feedback_by or ""),
+                m.feedback_at.isoformat() if m.feedback_at else "",
+            ]
+            for m in interests
+        ),
     )
 
 
@@ -107,15 +166,41 @@ def export_pilots() -> bytes:
     pilots = (
         Pilot.objects.select_related("idea")
         .prefetch_related("companies", "milestones")
-        .annotate(active_volunteers=Count("volunteers", filter=Q(volunteers__left_at__isnull=True), distinct=True))
+        .annotate(
+            active_volunteers=Count("volunteers", filter=Q(volunteers__left_at__isnull=True), distinct=True)
+        )
         .order_by("id")
     )
     return _csv(
-        ["id", _("title"), "idea_id", _("idea"), _("companies"), _("stage"), _("district"), _("venue"),
-         _("progress"), _("volunteers"), _("created")],
-        ([p.pk, p.title, p.idea_id, p.idea.title, ", ".join(c.name for c in p.companies.all()),
-          p.get_stage_display(), p.get_district_display(), p.venue, f"{p.progress}%", p.active_volunteers,
-          p.created_at.isoformat()] for p in pilots),
+        [
+            "id",
+            _("title"),
+            "idea_id",
+            _("idea"),
+            _("companies"),
+            _("stage"),
+            _("district"),
+            _("venue"),
+            _("progress"),
+            _("volunteers"),
+            _("created"),
+        ],
+        (
+            [
+                p.pk,
+                p.title,
+                p.idea_id,
+                p.idea.title,
+                ", ".join(c.name for c in p.companies.all()),
+                p.get_stage_display(),
+                p.get_district_display(),
+                p.venue,
+                f"{p.progress}%",
+                p.active_volunteers,
+                p.created_at.isoformat(),
+            ]
+            for p in pilots
+        ),
     )
 
 

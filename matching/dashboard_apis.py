@@ -16,7 +16,8 @@ from . import dashboard
 def _require_staff(request) -> None:
     if not request.user.is_city_staff:
         raise ApplicationError(
-            _("Only city staff can see the dashboard and exports."), code="permission_denied",
+            _("Only city staff can see the dashboard and exports."),
+            code="permission_denied",
             status_code=status.HTTP_403_FORBIDDEN,
         )
 

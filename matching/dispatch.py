@@ -15,7 +15,9 @@ def _send(task, *args) -> None:
     try:
         task.delay(*args)
     except Exception:  # the broker is down; the sweep will pick the row up
-        logger.warning("Could not enqueue %s%s; the periodic sweep will retry.", task.name, args, exc_info=True)
+        logger.warning(
+            "Could not enqueue %s%s; the periodic sweep will retry.", task.name, args, exc_info=True
+        )
 
 
 def idea_changed(idea_id: int) -> None:

@@ -55,13 +55,17 @@ def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
     if not texts:
         return np.zeros((0, get_model().get_sentence_embedding_dimension()), dtype=np.float32)
     prefix = _prefix(kind)
-    return get_model().encode(
-        [prefix + text for text in texts],
-        batch_size=settings.EMBEDDING_BATCH_SIZE,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    ).astype(np.float32)
+    return (
+        get_model()
+        .encode(
+            [prefix + text for text in texts],
+            batch_size=settings.EMBEDDING_BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        .astype(np.float32)
+    )
 
 
 def text_hash(text: str, *, kind: Kind) -> str:
@@ -81,7 +85,13 @@ def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
         f"SELECT text_hash, vector FROM {table} WHERE model_name = %s AND text_hash = ANY(%s)",
         [name, list(set(hashes))],
     )
-    known = dict(zip([row[0] for row in rows], vector_io.vectors_from_binary([row[1] for row in rows], EMBEDDING_DIMENSIONS), strict=True))
+    known = dict(
+        zip(
+            [row[0] for row in rows],
+            vector_io.vectors_from_binary([row[1] for row in rows], EMBEDDING_DIMENSIONS),
+            strict=True,
+        )
+    )
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
     if missing:
         vectors = encode(list(missing.values()), kind=kind)
@@ -91,7 +101,8 @@ def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
             columns=[("text_hash", "varchar"), ("vector", "vector")],
             rows=zip(missing, vectors, strict=True),
             then=f"INSERT INTO {table} (model_name, text_hash, vector, created_at) "
-            "SELECT %s, text_hash, vector, now() FROM {staging} ON CONFLICT (model_name, text_hash) DO NOTHING",
+            "SELECT %s, text_hash, vector, now() FROM {staging} "
+            "ON CONFLICT (model_name, text_hash) DO NOTHING",
             params=[name],
         )
         known.update(zip(missing, vectors, strict=True))

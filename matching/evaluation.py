@@ -36,7 +36,9 @@ def roc_auc(positive: list[float], negative: list[float]) -> float:
     return float((pos > neg).mean() + 0.5 * (pos == neg).mean())
 
 
-def ranking_measures(rankings: dict[str, list[str]], relevance: dict[str, dict[str, int]], k: int = 5) -> dict:
+def ranking_measures(
+    rankings: dict[str, list[str]], relevance: dict[str, dict[str, int]], k: int = 5
+) -> dict:
     keys = [key for key in rankings if relevance.get(key)]
     if not keys:
         return {"ndcg_at_5": None, "recall_at_5": None, "mrr": None, "ideas": 0}

@@ -26,6 +26,9 @@ class CachedVector(models.Model):
             models.UniqueConstraint(fields=["model_name", "text_hash"], name="cached_vector_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.text_hash[:12]}"
+
 
 class Embedding(models.Model):
     """The current vectors of one idea or one company profile."""
@@ -65,6 +68,9 @@ class Embedding(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"idea #{self.idea_id}" if self.idea_id else f"company #{self.company_id}"
+
 
 class Passage(models.Model):
     """A sentence, tag or reference of an idea or profile: the unit a match reason points at."""
@@ -80,6 +86,9 @@ class Passage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["embedding", "position"], name="passage_position_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.position} of embedding #{self.embedding_id}"
 
 
 class DuplicateStats(models.Model):
@@ -104,6 +113,9 @@ class DuplicateStats(models.Model):
                 fields=["model_name", "language_a", "language_b"], name="duplicate_stats_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.language_a}-{self.language_b} {self.model_name}"
 
 
 PROPOSAL_PLAN_MAX_LENGTH = 4000
@@ -137,15 +149,23 @@ class Match(models.Model):
     # The pilot a company proposes when it says it is interested. Defaults in the database too:
     # the matcher inserts suggestions with raw SQL that names only the matcher's columns.
     proposal_plan = models.TextField(
-        _("what you would pilot"), blank=True, default="", db_default="",
+        _("what you would pilot"),
+        blank=True,
+        default="",
+        db_default="",
         validators=[MaxLengthValidator(PROPOSAL_PLAN_MAX_LENGTH)],
     )
     proposal_data_needed = models.TextField(
-        _("data you would need"), blank=True, default="", db_default="",
+        _("data you would need"),
+        blank=True,
+        default="",
+        db_default="",
         validators=[MaxLengthValidator(PROPOSAL_DATA_MAX_LENGTH)],
     )
     proposal_duration_weeks = models.PositiveSmallIntegerField(
-        _("rough duration in weeks"), null=True, blank=True,
+        _("rough duration in weeks"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(PROPOSAL_MAX_WEEKS)],
     )
     feedback_by = models.ForeignKey(
@@ -285,7 +305,11 @@ class PilotUpdate(models.Model):
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("author"),
     )
     body = models.TextField(_("update"), validators=[MaxLengthValidator(5000)])
@@ -306,7 +330,8 @@ class PilotVolunteer(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="volunteers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering")
     share_identity = models.BooleanField(
-        _("share my name and email with the pilot's companies"), default=False,
+        _("share my name and email with the pilot's companies"),
+        default=False,
         help_text=_("So they can give you your own results back."),
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
@@ -375,7 +400,8 @@ class PilotConsent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(
-                fields=["volunteer", "data_request"], condition=Q(withdrawn_at__isnull=True),
+                fields=["volunteer", "data_request"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="consent_active_once",
             ),
         ]

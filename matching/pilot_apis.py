@@ -90,7 +90,13 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PilotDataRequest
         fields = [
-            "id", "category_code", "category_label", "purpose", "recipient", "retention_days", "consent_text",
+            "id",
+            "category_code",
+            "category_label",
+            "purpose",
+            "recipient",
+            "retention_days",
+            "consent_text",
         ]
 
 
@@ -105,8 +111,19 @@ class PilotOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pilot
         fields = [
-            "id", "title", "idea", "companies", "district", "district_display", "venue", "stage",
-            "stage_display", "progress", "volunteers_count", "created_at", "updated_at",
+            "id",
+            "title",
+            "idea",
+            "companies",
+            "district",
+            "district_display",
+            "venue",
+            "stage",
+            "stage_display",
+            "progress",
+            "volunteers_count",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -117,7 +134,11 @@ class PilotDetailOutputSerializer(PilotOutputSerializer):
 
     class Meta(PilotOutputSerializer.Meta):
         fields = [
-            *PilotOutputSerializer.Meta.fields, "description", "cancellation_reason", "milestones", "updates",
+            *PilotOutputSerializer.Meta.fields,
+            "description",
+            "cancellation_reason",
+            "milestones",
+            "updates",
             "data_requests",
         ]
 
@@ -131,8 +152,15 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PilotConsent
         fields = [
-            "id", "pilot", "data_request", "category_code", "category_label", "consent_text", "given_at",
-            "withdrawn_at", "is_active",
+            "id",
+            "pilot",
+            "data_request",
+            "category_code",
+            "category_label",
+            "consent_text",
+            "given_at",
+            "withdrawn_at",
+            "is_active",
         ]
 
 
@@ -191,13 +219,18 @@ class PilotListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         idea = serializers.PrimaryKeyRelatedField(queryset=Idea.objects.all(), label=_("idea"))
         companies = serializers.SlugRelatedField(
-            queryset=Company.objects.all(), slug_field="slug", many=True, allow_empty=False,
+            queryset=Company.objects.all(),
+            slug_field="slug",
+            many=True,
+            allow_empty=False,
             label=_("companies"),
         )
         title = serializers.CharField(max_length=150, label=_("title"))
         description = serializers.CharField(max_length=5000, label=_("description"))
         district = serializers.ChoiceField(
-            choices=District.choices, required=False, label=_("district"),
+            choices=District.choices,
+            required=False,
+            label=_("district"),
             help_text="Defaults to the idea's district.",
         )
         venue = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("venue"))
@@ -510,7 +543,8 @@ class PilotDonationsApi(APIView):
         if not pilot.can_see_donations_by(request.user):
             raise ApplicationError(
                 _("Only the pilot's companies and city staff can see its data donations."),
-                code="permission_denied", status_code=status.HTTP_403_FORBIDDEN,
+                code="permission_denied",
+                status_code=status.HTTP_403_FORBIDDEN,
             )
         return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
 
@@ -529,7 +563,14 @@ class PilotVolunteersApi(APIView):
         class Meta:
             model = PilotVolunteer
             fields = [
-                "id", "user", "email", "share_identity", "joined_at", "left_at", "is_active", "consents",
+                "id",
+                "user",
+                "email",
+                "share_identity",
+                "joined_at",
+                "left_at",
+                "is_active",
+                "consents",
             ]
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["pilots"])
@@ -547,8 +588,16 @@ class ExportAccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "email", "first_name", "last_name", "display_name", "preferred_language",
-            "is_staff", "date_joined", "last_login",
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "display_name",
+            "preferred_language",
+            "is_staff",
+            "date_joined",
+            "last_login",
         ]
 
 
@@ -556,8 +605,19 @@ class ExportIdeaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Idea
         fields = [
-            "id", "title", "problem", "proposal", "category", "district", "beneficiaries", "language",
-            "status", "rejection_reason", "created_at", "updated_at", "published_at",
+            "id",
+            "title",
+            "problem",
+            "proposal",
+            "category",
+            "district",
+            "beneficiaries",
+            "language",
+            "status",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+            "published_at",
         ]
 
 

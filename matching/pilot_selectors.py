@@ -85,10 +85,14 @@ def pilot_donation_summary(*, pilot: Pilot) -> DonationSummary:
     return DonationSummary(
         volunteers_count=active.count(),
         categories=pilot.data_requests.annotate(consents_count=Count("consents", filter=ACTIVE_CONSENTS)),
-        identified_volunteers=active.filter(share_identity=True).select_related("user").prefetch_related(
+        identified_volunteers=active.filter(share_identity=True)
+        .select_related("user")
+        .prefetch_related(
             Prefetch(
                 "consents",
-                queryset=PilotConsent.objects.filter(withdrawn_at__isnull=True).select_related("data_request"),
+                queryset=PilotConsent.objects.filter(withdrawn_at__isnull=True).select_related(
+                    "data_request"
+                ),
                 to_attr="active_consents",
             )
         ),

@@ -58,7 +58,12 @@ def _save_validated(instance, **save_kwargs) -> None:
 
 
 def _notify_each_in_their_language(
-    *, users: Iterable[User], kind: NotificationKind, title: Callable[[], str], link: str, body: str = "",
+    *,
+    users: Iterable[User],
+    kind: NotificationKind,
+    title: Callable[[], str],
+    link: str,
+    body: str = "",
     exclude: User | None = None,
 ) -> None:
     """`title` is called once per recipients' language, inside that language."""
@@ -105,15 +110,23 @@ def pilot_create(
         message = _("These companies are not verified yet: %(names)s.") % {"names": ", ".join(unverified)}
         raise ApplicationError(message, fields={"companies": [message]})
     pilot = Pilot(
-        idea=idea, title=title.strip(), description=description.strip(), district=district or idea.district,
-        venue=venue.strip(), created_by=by,
+        idea=idea,
+        title=title.strip(),
+        description=description.strip(),
+        district=district or idea.district,
+        venue=venue.strip(),
+        created_by=by,
     )
     _save_validated(pilot)
     pilot.companies.set(companies)
     audit_record(
-        actor=by, action="pilot_create", target=pilot,
+        actor=by,
+        action="pilot_create",
+        target=pilot,
         after={
-            **snapshot(pilot, PILOT_FIELDS), "idea": idea.pk, "companies": sorted(c.slug for c in companies),
+            **snapshot(pilot, PILOT_FIELDS),
+            "idea": idea.pk,
+            "companies": sorted(c.slug for c in companies),
         },
     )
     if idea.status != IdeaStatus.IN_PILOT:
@@ -145,10 +158,15 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     pilot = Pilot.objects.select_for_update(of=("self",)).select_related("idea__author").get(pk=pilot.pk)
     if stage not in PILOT_STAGE_TRANSITIONS[pilot.stage]:
         message = _("A pilot that is %(current)s cannot become %(target)s.") % {
-            "current": pilot.get_stage_display(), "target": PilotStage(stage).label,
+            "current": pilot.get_stage_display(),
+            "target": PilotStage(stage).label,
         }
-        raise ApplicationError(message, code="invalid_status", fields={"stage": [message]},
-                               status_code=http_status.HTTP_409_CONFLICT)
+        raise ApplicationError(
+            message,
+            code="invalid_status",
+            fields={"stage": [message]},
+            status_code=http_status.HTTP_409_CONFLICT,
+        )
     reason = reason.strip()
     if stage == PilotStage.CANCELLED and not reason:
         message = _("Tell the participants why the pilot is cancelled.")
@@ -158,8 +176,13 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     if stage == PilotStage.CANCELLED:
         pilot.cancellation_reason = reason
     pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
-    audit_record(actor=by, action="pilot_stage", target=pilot, before=before,
-                 after=snapshot(pilot, ["stage", "cancellation_reason"]))
+    audit_record(
+        actor=by,
+        action="pilot_stage",
+        target=pilot,
+        before=before,
+        after=snapshot(pilot, ["stage", "cancellation_reason"]),
+    )
     if stage == PilotStage.COMPLETED:
         _set_idea_status(pilot.idea, IdeaStatus.COMPLETED, by=by)
     return pilot
@@ -187,8 +210,13 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> Pilot
     for field, value in changes.items():
         setattr(milestone, field, value.strip() if isinstance(value, str) else value)
     _save_validated(milestone)
-    audit_record(actor=by, action="pilot_milestone_change", target=milestone.pilot, before=before,
-                 after=snapshot(milestone, MILESTONE_FIELDS))
+    audit_record(
+        actor=by,
+        action="pilot_milestone_change",
+        target=milestone.pilot,
+        before=before,
+        after=snapshot(milestone, MILESTONE_FIELDS),
+    )
     return milestone
 
 
@@ -196,8 +224,12 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> Pilot
 def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
     _require_staff(by)
     _require_open(milestone.pilot)
-    audit_record(actor=by, action="pilot_milestone_remove", target=milestone.pilot,
-                 before=snapshot(milestone, MILESTONE_FIELDS))
+    audit_record(
+        actor=by,
+        action="pilot_milestone_remove",
+        target=milestone.pilot,
+        before=snapshot(milestone, MILESTONE_FIELDS),
+    )
     milestone.delete()
 
 
@@ -267,18 +299,37 @@ def pilot_data_request_add(
         raise ApplicationError(message, fields={"category_code": [message]})
     category_label, purpose, recipient = category_label.strip(), purpose.strip(), recipient.strip()
     data_request = PilotDataRequest(
-        pilot=pilot, category_code=category_code, category_label=category_label, purpose=purpose,
-        recipient=recipient, retention_days=retention_days,
+        pilot=pilot,
+        category_code=category_code,
+        category_label=category_label,
+        purpose=purpose,
+        recipient=recipient,
+        retention_days=retention_days,
         consent_text=_consent_text(
-            pilot=pilot, category_label=category_label, purpose=purpose, recipient=recipient,
+            pilot=pilot,
+            category_label=category_label,
+            purpose=purpose,
+            recipient=recipient,
             retention_days=retention_days,
         ),
     )
     _save_validated(data_request)
     audit_record(
-        actor=by, action="pilot_data_request_add", target=pilot,
-        after=snapshot(data_request, ["id", "category_code", "category_label", "purpose", "recipient",
-                                      "retention_days", "consent_text"]),
+        actor=by,
+        action="pilot_data_request_add",
+        target=pilot,
+        after=snapshot(
+            data_request,
+            [
+                "id",
+                "category_code",
+                "category_label",
+                "purpose",
+                "recipient",
+                "retention_days",
+                "consent_text",
+            ],
+        ),
     )
     return data_request
 

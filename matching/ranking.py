@@ -99,7 +99,9 @@ def views(ideas: Side, companies: Side, tag_fields: tuple[str, ...]) -> Views:
     first_idea = 0
     while first_idea < n_ideas:
         # Whole ideas per chunk so every idea's passages are reduced together.
-        last_idea = int(np.searchsorted(ideas.offsets, ideas.offsets[first_idea] + CHUNK_PASSAGES, "right")) - 1
+        last_idea = (
+            int(np.searchsorted(ideas.offsets, ideas.offsets[first_idea] + CHUNK_PASSAGES, "right")) - 1
+        )
         last_idea = min(max(last_idea, first_idea + 1), n_ideas)
         rows = slice(int(ideas.offsets[first_idea]), int(ideas.offsets[last_idea]))
         similarity = ideas.passages[rows] @ companies.passages.T
@@ -179,11 +181,13 @@ def best_passages_for_company(
         best_column = int(order[n, 0])
         block = similarity[starts[n] : starts[n] + counts[n], best_column]
         idea_passage = int(ideas.offsets[row]) + int(block.argmax())
-        results.append((
-            idea_passage,
-            [company_rows.start + int(column) for column in order[n]],
-            float(block.max()),
-        ))
+        results.append(
+            (
+                idea_passage,
+                [company_rows.start + int(column) for column in order[n]],
+                float(block.max()),
+            )
+        )
     return results
 
 
@@ -214,7 +218,11 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
     size = scores.shape[axis]
     k = min(k, size)
     if k == 0:
-        return np.zeros(scores.shape[:axis] + (0,), dtype=int) if axis == 1 else np.zeros((0, scores.shape[1]), dtype=int)
+        return (
+            np.zeros(scores.shape[:axis] + (0,), dtype=int)
+            if axis == 1
+            else np.zeros((0, scores.shape[1]), dtype=int)
+        )
     part = np.argpartition(-scores, k - 1, axis=axis).take(range(k), axis=axis)
     order = np.argsort(-np.take_along_axis(scores, part, axis=axis), axis=axis)
     return np.take_along_axis(part, order, axis=axis)
@@ -239,8 +247,14 @@ def pairwise_duplicate_scores(a: Side, rows_a: list[int], b: Side, rows_b: list[
     starts_b = np.concatenate([[0], np.cumsum(counts_b)[:-1]])
     similarity = passages_a @ passages_b.T
     # a's passages against each b document, then averaged per a document
-    a_to_b = np.add.reduceat(np.maximum.reduceat(similarity, starts_b, axis=1), starts_a, axis=0) / counts_a[:, None]
-    b_to_a = np.add.reduceat(np.maximum.reduceat(similarity, starts_a, axis=0), starts_b, axis=1) / counts_b[None, :]
+    a_to_b = (
+        np.add.reduceat(np.maximum.reduceat(similarity, starts_b, axis=1), starts_a, axis=0)
+        / counts_a[:, None]
+    )
+    b_to_a = (
+        np.add.reduceat(np.maximum.reduceat(similarity, starts_a, axis=0), starts_b, axis=1)
+        / counts_b[None, :]
+    )
     return (a_to_b + b_to_a) / 2
 
 

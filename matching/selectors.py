@@ -81,10 +81,14 @@ def _rank_candidates(query: ranking.Side, query_language: str, candidates: list[
         mean, std = stats.get((query_language, idea.language)) or stats.get(("*", "*"), (None, None))
         # Without statistics yet (a nearly empty site) the raw similarity has to do.
         score = (similarity[row] - mean) / std if mean is not None else float(similarity[row])
-        results.append(DuplicateCandidate(
-            idea=idea, score=round(float(score), 3), similarity=round(float(similarity[row]), 4),
-            likely_duplicate=mean is not None and score >= LIKELY_DUPLICATE_Z,
-        ))
+        results.append(
+            DuplicateCandidate(
+                idea=idea,
+                score=round(float(score), 3),
+                similarity=round(float(similarity[row]), 4),
+                likely_duplicate=mean is not None and score >= LIKELY_DUPLICATE_Z,
+            )
+        )
     results.sort(key=lambda c: -c.score)
     return results[:limit]
 
@@ -93,9 +97,7 @@ def _candidates(vector: np.ndarray, exclude_idea_id: int | None) -> list[Idea]:
     """Nearest ideas by the HNSW index. The index holds companies, unpublished ideas and rows
     not yet vacuumed too, all filtered out after the scan, so it is asked for a wide beam."""
     query = (
-        Embedding.objects.filter(
-            idea__in=services.matchable_ideas(), model_name=encoder.model_name()
-        )
+        Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoder.model_name())
         .exclude(idea_id=exclude_idea_id)
         .annotate(distance=CosineDistance("vector", vector))
         .order_by("distance")
@@ -122,8 +124,12 @@ def ideas_similar_to(
     # Not cached: text typed letter by letter would fill the cache with drafts.
     vectors = encoder.encode([p.text for p in passages], kind="query")
     document = services.pooled(vectors)
-    query = ranking.Side(doc=document[None, :], passages=vectors, offsets=np.array([0, len(passages)]),
-                         fields=[p.field for p in passages])
+    query = ranking.Side(
+        doc=document[None, :],
+        passages=vectors,
+        offsets=np.array([0, len(passages)]),
+        fields=[p.field for p in passages],
+    )
     language = detect_language(idea_document(**fields))
     return _rank_candidates(query, language, _candidates(document, None), limit)
 

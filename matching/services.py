@@ -124,7 +124,12 @@ def _save_vectors(*, owner_field: str, items: list[tuple[object, list, np.ndarra
     with transaction.atomic():
         embeddings = Embedding.objects.bulk_create(
             [
-                Embedding(**{owner_field: owner}, model_name=model, text_hash=content_hash(passages), vector=pooled(vectors))
+                Embedding(
+                    **{owner_field: owner},
+                    model_name=model,
+                    text_hash=content_hash(passages),
+                    vector=pooled(vectors),
+                )
                 for owner, passages, vectors in items
             ],
             update_conflicts=True,
@@ -221,7 +226,13 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
     dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
     doc_rows = vector_io.fetch(f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids])
-    doc_vectors = dict(zip([row[0] for row in doc_rows], vector_io.vectors_from_binary([row[1] for row in doc_rows], dim), strict=True))
+    doc_vectors = dict(
+        zip(
+            [row[0] for row in doc_rows],
+            vector_io.vectors_from_binary([row[1] for row in doc_rows], dim),
+            strict=True,
+        )
+    )
     passage_rows = vector_io.fetch(
         f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "
         "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
@@ -235,7 +246,11 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
         counts[row[0]] = counts.get(row[0], 0) + 1
 
     kept = [e for e in embeddings if counts.get(e.pk)]
-    order = np.concatenate([np.arange(first_row[e.pk], first_row[e.pk] + counts[e.pk]) for e in kept]) if kept else np.zeros(0, dtype=int)
+    order = (
+        np.concatenate([np.arange(first_row[e.pk], first_row[e.pk] + counts[e.pk]) for e in kept])
+        if kept
+        else np.zeros(0, dtype=int)
+    )
     offsets = np.concatenate([[0], np.cumsum([counts[e.pk] for e in kept])]).astype(int)
     side = ranking.Side(
         doc=np.stack([doc_vectors[e.pk] for e in kept]) if kept else np.zeros((0, dim), dtype=np.float32),
@@ -257,7 +272,9 @@ def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
 
 
 def load_ideas(queryset=None) -> Loaded:
-    return load_embeddings(_current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id")
+    return load_embeddings(
+        _current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id"
+    )
 
 
 def load_companies(queryset=None) -> Loaded:
@@ -283,7 +300,6 @@ def _matching_lock() -> Iterator[None]:
         yield
 
 
-
 def _pair_hash(idea_embedding: Embedding, company_embedding: Embedding) -> str:
     return hashlib.sha256(f"{idea_embedding.text_hash}:{company_embedding.text_hash}".encode()).hexdigest()
 
@@ -306,7 +322,10 @@ def _reasons(ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]]) -> 
                 "company_field": companies.side.fields[best],
                 "company_text": companies.texts[best],
                 "similarity": round(similarity, 4),
-                "also": [{"field": companies.side.fields[p], "text": companies.texts[p]} for p in cited_passages[1:]],
+                "also": [
+                    {"field": companies.side.fields[p], "text": companies.texts[p]}
+                    for p in cited_passages[1:]
+                ],
             }
     return reasons
 
@@ -368,8 +387,14 @@ def _write_matches(
     now = timezone.now()
     reasons = _reasons(ideas, companies, list(ranks))
     rows = [
-        (ideas.owner_ids[r], companies.owner_ids[c], float(scores[r, c]), rank.get("idea"), rank.get("company"),
-         Jsonb(reasons[(r, c)]))
+        (
+            ideas.owner_ids[r],
+            companies.owner_ids[c],
+            float(scores[r, c]),
+            rank.get("idea"),
+            rank.get("company"),
+            Jsonb(reasons[(r, c)]),
+        )
         for (r, c), rank in ranks.items()
     ]
     new_pairs = {(row[0], row[1]) for row in rows}
@@ -395,7 +420,11 @@ def _write_matches(
             status=IdeaStatus.MATCHED, updated_at=now
         )
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
-        strong = [row for row in rows if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]]
+        strong = [
+            row
+            for row in rows
+            if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]
+        ]
         _notify_strong_matches(strong)
         _notify_matched(newly_matched)
     return len(rows)
@@ -414,7 +443,12 @@ def _notify_matched(ideas: list[Idea]) -> None:
         followers[follow.idea_id][follow.user_id] = follow.user
     status = IdeaStatus.MATCHED.label
     messages = [
-        (user, _("“%(title)s” is now %(status)s") % {"title": idea.title, "status": status}, "", f"/ideas/{idea.pk}/")
+        (
+            user,
+            _("“%(title)s” is now %(status)s") % {"title": idea.title, "status": status},
+            "",
+            f"/ideas/{idea.pk}/",
+        )
         for idea in ideas
         for user in followers[idea.pk].values()
     ]
@@ -435,9 +469,11 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             users=User.objects.filter(memberships__company=company),
             kind=NotificationKind.STRONG_MATCH,
             title=ngettext(
-                "%(count)d new strong match for %(company)s", "%(count)d new strong matches for %(company)s",
+                "%(count)d new strong match for %(company)s",
+                "%(count)d new strong matches for %(company)s",
                 len(by_company[company.pk]),
-            ) % {"count": len(by_company[company.pk]), "company": company.name},
+            )
+            % {"count": len(by_company[company.pk]), "company": company.name},
             body="\n".join(ideas),
             link=f"/companies/{company.slug}/matches/",
         )
@@ -537,13 +573,17 @@ def _place_idea(idea_id: int, companies: Loaded) -> None:
     scores, blocked, _stats = score_matrix(ideas, companies, stats)
 
     ranks: dict[tuple[int, int], dict] = {}
-    for rank, c in enumerate(ranking.top_k(scores[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1):
+    for rank, c in enumerate(
+        ranking.top_k(scores[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1
+    ):
         ranks[(row, int(c))] = {"idea": rank}
     # Place the idea among each company's current top ideas.
     current = {}
-    for company_id, other_idea, score in Match.objects.filter(
-        rank_for_company__isnull=False, company_id__in=companies.owner_ids
-    ).exclude(idea_id=idea_id).values_list("company_id", "idea_id", "score"):
+    for company_id, other_idea, score in (
+        Match.objects.filter(rank_for_company__isnull=False, company_id__in=companies.owner_ids)
+        .exclude(idea_id=idea_id)
+        .values_list("company_id", "idea_id", "score")
+    ):
         current.setdefault(company_id, []).append((score, other_idea))
     company_updates = []
     for c, company_id in enumerate(companies.owner_ids):
@@ -591,10 +631,13 @@ def match_feedback(
     if not match.company.is_member(user):
         raise ApplicationError(
             _("Only the company's members can answer its matches."),
-            code="permission_denied", status_code=http_status.HTTP_403_FORBIDDEN,
+            code="permission_denied",
+            status_code=http_status.HTTP_403_FORBIDDEN,
         )
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED):
-        raise ApplicationError(_("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]})
+        raise ApplicationError(
+            _("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]}
+        )
     message, proposal_plan = message.strip(), proposal_plan.strip()
     proposal_data_needed = proposal_data_needed.strip()
     if status == MatchStatus.INTERESTED:
@@ -673,9 +716,14 @@ def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateSta
         if len(scores) < 10:
             continue
         stats, _created = DuplicateStats.objects.update_or_create(
-            model_name=encoder.model_name(), language_a=lang_a, language_b=lang_b,
-            defaults={"mean": float(np.mean(scores)), "std": float(np.std(scores) or 1.0),
-                      "sample_size": len(scores)},
+            model_name=encoder.model_name(),
+            language_a=lang_a,
+            language_b=lang_b,
+            defaults={
+                "mean": float(np.mean(scores)),
+                "std": float(np.std(scores) or 1.0),
+                "sample_size": len(scores),
+            },
         )
         saved.append(stats)
     return saved

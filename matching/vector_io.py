@@ -53,7 +53,14 @@ def copy_rows(*, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[
                 copy.write_row(row)
 
 
-def copy_then(*, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence], then: str, params: Sequence = ()) -> None:
+def copy_then(
+    *,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence],
+    then: str,
+    params: Sequence = (),
+) -> None:
     """COPY rows into a temporary table named after `table`, then run `then` (which names that
     table as `{staging}`) in the same transaction: staging lets the caller insert with
     ON CONFLICT, which COPY alone cannot do."""

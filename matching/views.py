@@ -29,8 +29,12 @@ def _chart(title: str, rows: list[dict]) -> dict:
     """Horizontal bars drawn as SVG by the server: no chart library, nothing from a CDN."""
     top = max((row["count"] for row in rows), default=0) or 1
     bars = [
-        {**row, "y": n * ROW_HEIGHT, "width": round(BAR_WIDTH * row["count"] / top),
-         "text_x": 155 + round(BAR_WIDTH * row["count"] / top)}
+        {
+            **row,
+            "y": n * ROW_HEIGHT,
+            "width": round(BAR_WIDTH * row["count"] / top),
+            "text_x": 155 + round(BAR_WIDTH * row["count"] / top),
+        }
         for n, row in enumerate(rows)
     ]
     return {"title": title, "rows": bars, "height": max(len(rows), 1) * ROW_HEIGHT}
@@ -49,12 +53,16 @@ def dashboard_page(request):
     if "pilots_by_stage" in figures:
         charts.append(_chart(_("Pilots by stage"), figures["pilots_by_stage"]))
     exports = [(name, _(name.capitalize())) for name in dashboard.EXPORTS]
-    return render(request, "matching/dashboard.html", {"figures": figures, "charts": charts, "exports": exports})
+    return render(
+        request, "matching/dashboard.html", {"figures": figures, "charts": charts, "exports": exports}
+    )
 
 
 def pilot_list_page(request):
     pilots = pilot_list(user=request.user)
-    return render(request, "matching/pilot_list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))})
+    return render(
+        request, "matching/pilot_list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))}
+    )
 
 
 def pilot_detail_page(request, pilot_id: int):
@@ -66,10 +74,19 @@ def pilot_detail_page(request, pilot_id: int):
     if request.user.is_authenticated:
         volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
         if volunteer:
-            consented = set(volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True))
-    return render(request, "matching/pilot_detail.html", {
-        "pilot": pilot, "volunteer": volunteer, "consented": consented, "stages": PilotStage.choices,
-    })
+            consented = set(
+                volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
+            )
+    return render(
+        request,
+        "matching/pilot_detail.html",
+        {
+            "pilot": pilot,
+            "volunteer": volunteer,
+            "consented": consented,
+            "stages": PilotStage.choices,
+        },
+    )
 
 
 class InterestForm(forms.Form):
@@ -77,7 +94,9 @@ class InterestForm(forms.Form):
         label=gettext_lazy("What you would pilot"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     proposal_data_needed = forms.CharField(
-        label=gettext_lazy("Data you would need"), max_length=2000, required=False,
+        label=gettext_lazy("Data you would need"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     proposal_duration_weeks = forms.IntegerField(
@@ -86,12 +105,15 @@ class InterestForm(forms.Form):
 
 
 class MatchFilterForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("category"), required=False,
-                                 choices=[("", "—")] + list(Category.choices))
-    district = forms.ChoiceField(label=gettext_lazy("district"), required=False,
-                                 choices=[("", "—")] + list(District.choices))
-    status = forms.ChoiceField(label=gettext_lazy("status"), required=False,
-                               choices=[("", "—")] + list(MatchStatus.choices))
+    category = forms.ChoiceField(
+        label=gettext_lazy("category"), required=False, choices=[("", "—")] + list(Category.choices)
+    )
+    district = forms.ChoiceField(
+        label=gettext_lazy("district"), required=False, choices=[("", "—")] + list(District.choices)
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("status"), required=False, choices=[("", "—")] + list(MatchStatus.choices)
+    )
 
 
 @login_required
@@ -105,7 +127,9 @@ def company_matches_page(request, slug: str):
         raise PermissionDenied
     interest_forms = {}
     if request.method == "POST" and company.is_member(request.user):
-        match = get_object_or_404(Match.objects.select_related("company", "idea"), pk=request.POST.get("match"), company=company)
+        match = get_object_or_404(
+            Match.objects.select_related("company", "idea"), pk=request.POST.get("match"), company=company
+        )
         try:
             if request.POST.get("answer") == "dismissed":
                 services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
@@ -113,7 +137,9 @@ def company_matches_page(request, slug: str):
                 return redirect(request.get_full_path())
             form = InterestForm(request.POST)
             if form.is_valid():
-                services.match_feedback(match=match, user=request.user, status=MatchStatus.INTERESTED, **form.cleaned_data)
+                services.match_feedback(
+                    match=match, user=request.user, status=MatchStatus.INTERESTED, **form.cleaned_data
+                )
                 messages.success(request, _("Your interest was sent to the city and the idea's author."))
                 return redirect(request.get_full_path())
             interest_forms[match.pk] = form
@@ -125,10 +151,16 @@ def company_matches_page(request, slug: str):
     for match in matches:
         match.reason_text = reason_text(match.reason)
         match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
-    return render(request, "matching/company_matches.html", {
-        "company": company, "matches": matches, "filters": filters,
-        "can_answer": company.is_member(request.user),
-    })
+    return render(
+        request,
+        "matching/company_matches.html",
+        {
+            "company": company,
+            "matches": matches,
+            "filters": filters,
+            "can_answer": company.is_member(request.user),
+        },
+    )
 
 
 @login_required
@@ -153,7 +185,9 @@ def pilot_participation(request, pilot_id: int):
                 pilot_services.pilot_volunteer_leave(volunteer=volunteer)
                 messages.success(request, _("You left the pilot; your consents were withdrawn."))
             elif action in ("consent", "withdraw"):
-                data_request = get_object_or_404(PilotDataRequest, pk=request.POST.get("data_request"), pilot=pilot)
+                data_request = get_object_or_404(
+                    PilotDataRequest, pk=request.POST.get("data_request"), pilot=pilot
+                )
                 if action == "consent":
                     if request.POST.get("agree") != "on":
                         raise ApplicationError(_("Tick the box to agree to the text above."))
@@ -171,7 +205,9 @@ def pilot_participation(request, pilot_id: int):
 
 class PilotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("title"), max_length=150)
-    description = forms.CharField(label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
     venue = forms.CharField(label=gettext_lazy("venue"), max_length=200, required=False)
     companies = forms.ModelMultipleChoiceField(
@@ -187,14 +223,23 @@ class PilotForm(forms.Form):
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
-    interested = list(Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True))
-    form = PilotForm(request.POST or None, initial={
-        "title": idea.title, "district": idea.district, "companies": interested,
-    })
+    interested = list(
+        Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True)
+    )
+    form = PilotForm(
+        request.POST or None,
+        initial={
+            "title": idea.title,
+            "district": idea.district,
+            "companies": interested,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            pilot = pilot_services.pilot_create(by=request.user, idea=idea, companies=list(data.pop("companies")), **data)
+            pilot = pilot_services.pilot_create(
+                by=request.user, idea=idea, companies=list(data.pop("companies")), **data
+            )
         except ApplicationError as error:
             for field, errors in error.fields.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -213,14 +258,22 @@ def pilot_manage(request, pilot_id: int):
     action = request.POST.get("action")
     try:
         if action == "stage":
-            pilot_services.pilot_change_stage(pilot=pilot, by=request.user, stage=request.POST.get("stage", ""),
-                                              reason=request.POST.get("reason", ""))
+            pilot_services.pilot_change_stage(
+                pilot=pilot,
+                by=request.user,
+                stage=request.POST.get("stage", ""),
+                reason=request.POST.get("reason", ""),
+            )
         elif action == "milestone":
             due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
-            pilot_services.pilot_milestone_add(pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due)
+            pilot_services.pilot_milestone_add(
+                pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due
+            )
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=request.POST.get("milestone"))
-            pilot_services.pilot_milestone_change(milestone=milestone, by=request.user, is_done=not milestone.is_done)
+            pilot_services.pilot_milestone_change(
+                milestone=milestone, by=request.user, is_done=not milestone.is_done
+            )
         elif action == "update":
             pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=request.POST.get("body", ""))
         messages.success(request, _("Saved."))

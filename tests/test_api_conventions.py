@@ -23,7 +23,9 @@ def test_every_error_has_the_same_shape(api, alice):
 
 
 def test_writes_are_throttled_per_user_but_reads_are_not(api, bob, idea, monkeypatch):
-    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "writes": "3/minute"})
+    monkeypatch.setattr(
+        WriteRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "writes": "3/minute"}
+    )
     cache.clear()
     client = api(bob)
 

@@ -10,8 +10,11 @@ from tests.matching.pilot_factories import MilestoneFactory, PilotFactory
 pytestmark = pytest.mark.django_db
 
 VALID = {
-    "title": "버스 도착 시간을 알려 주세요", "problem": "시골 정류장에는 안내판이 없어 오래 기다립니다.",
-    "proposal": "버스 도착 시간을 예측해서 알려 주면 좋겠어요.", "category": "mobility", "district": "gwangsan_gu",
+    "title": "버스 도착 시간을 알려 주세요",
+    "problem": "시골 정류장에는 안내판이 없어 오래 기다립니다.",
+    "proposal": "버스 도착 시간을 예측해서 알려 주면 좋겠어요.",
+    "category": "mobility",
+    "district": "gwangsan_gu",
 }
 
 
@@ -122,7 +125,9 @@ def test_staff_moderate_through_the_page(client, staff_user, alice, bob):
     client.force_login(staff_user)
     assert "검토를 기다리는 아이디어" in client.get("/staff/moderation/").content.decode()
     client.post("/staff/moderation/", {"idea": waiting.pk, "action": "publish"})
-    empty_reason = client.post("/staff/moderation/", {"idea": other.pk, "action": "reject", "reason": ""}, follow=True)
+    empty_reason = client.post(
+        "/staff/moderation/", {"idea": other.pk, "action": "reject", "reason": ""}, follow=True
+    )
     client.post("/staff/moderation/", {"idea": other.pk, "action": "reject", "reason": "중복입니다"})
 
     waiting.refresh_from_db()
@@ -219,11 +224,20 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
 
     client.force_login(staff_user)
     assert "어르신 복약 알림" in client.get(f"/staff/ideas/{idea.pk}/pilot/").content.decode()
-    no_company = client.post(f"/staff/ideas/{idea.pk}/pilot/", {
-        "title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu"})
+    no_company = client.post(
+        f"/staff/ideas/{idea.pk}/pilot/",
+        {"title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu"},
+    )
     assert "errorlist" in no_company.content.decode()
-    client.post(f"/staff/ideas/{idea.pk}/pilot/", {
-        "title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu", "companies": [company.pk]})
+    client.post(
+        f"/staff/ideas/{idea.pk}/pilot/",
+        {
+            "title": "서구 복약 실증",
+            "description": "8주 실증",
+            "district": "seo_gu",
+            "companies": [company.pk],
+        },
+    )
     pilot = Pilot.objects.get()
     manage = f"/pilots/{pilot.pk}/manage/"
     client.post(manage, {"action": "stage", "stage": "recruiting"})

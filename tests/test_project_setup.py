@@ -25,7 +25,11 @@ def _production_check(extra_env: dict) -> subprocess.CompletedProcess:
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

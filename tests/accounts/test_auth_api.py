@@ -12,7 +12,12 @@ def test_sign_up_creates_a_citizen_and_signs_them_in():
     client = APIClient()
     response = client.post(
         "/api/v1/auth/signup/",
-        {"username": "minji", "email": "minji@example.org", "password": "빛고을-산책-2026", "display_name": "민지"},
+        {
+            "username": "minji",
+            "email": "minji@example.org",
+            "password": "빛고을-산책-2026",
+            "display_name": "민지",
+        },
     )
 
     assert response.status_code == 201, response.content
@@ -26,9 +31,7 @@ def test_sign_up_creates_a_citizen_and_signs_them_in():
 def test_sign_up_refuses_a_taken_username_naming_the_field_in_korean():
     UserFactory(username="minji")
 
-    response = APIClient().post(
-        "/api/v1/auth/signup/", {"username": "Minji", "password": "빛고을-산책-2026"}
-    )
+    response = APIClient().post("/api/v1/auth/signup/", {"username": "Minji", "password": "빛고을-산책-2026"})
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["username"] == ["이미 사용 중인 아이디입니다."]
@@ -71,7 +74,9 @@ def test_log_in_with_a_wrong_password_is_refused():
 def test_token_authenticates_api_calls():
     user = UserFactory(username="alice")
 
-    token = APIClient().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}).json()["token"]
+    token = (
+        APIClient().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}).json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -85,11 +90,15 @@ def test_password_change_needs_the_current_password_and_revokes_tokens():
     client = APIClient()
     client.force_authenticate(user)
 
-    wrong = client.post("/api/v1/auth/password/", {"old_password": "nope", "new_password": "새-비밀번호-2026!"})
+    wrong = client.post(
+        "/api/v1/auth/password/", {"old_password": "nope", "new_password": "새-비밀번호-2026!"}
+    )
     assert wrong.status_code == 400
     assert "old_password" in wrong.json()["error"]["fields"]
 
-    ok = client.post("/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": "새-비밀번호-2026!"})
+    ok = client.post(
+        "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": "새-비밀번호-2026!"}
+    )
     assert ok.status_code == 204
     user.refresh_from_db()
     assert user.check_password("새-비밀번호-2026!")

@@ -10,14 +10,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_notifications_are_listed_and_marked_read(api, alice):
-    first, second = (notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title=t)[0] for t in ("하나", "둘"))
+    first, second = (
+        notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title=t)[0] for t in ("하나", "둘")
+    )
 
     listing = api(alice).get("/api/v1/notifications/?unread=true").json()
     marked = api(alice).post("/api/v1/notifications/read/", {"ids": [first.pk]}).json()
 
     assert [row["title"] for row in listing["results"]] == ["둘", "하나"]
     assert marked == {"marked": 1}
-    assert [row["title"] for row in api(alice).get("/api/v1/notifications/?unread=true").json()["results"]] == ["둘"]
+    assert [
+        row["title"] for row in api(alice).get("/api/v1/notifications/?unread=true").json()["results"]
+    ] == ["둘"]
     assert api(alice).post("/api/v1/notifications/read/", {}).json() == {"marked": 1}
 
 
@@ -35,7 +39,10 @@ def test_preferences_choose_in_app_and_email_per_kind(api, alice):
 
     saved = api(alice).put(
         "/api/v1/notifications/preferences/",
-        [{"kind": "pilot_update", "in_app": False, "email": True}, {"kind": "idea_status", "in_app": False, "email": False}],
+        [
+            {"kind": "pilot_update", "in_app": False, "email": True},
+            {"kind": "idea_status", "in_app": False, "email": False},
+        ],
         format="json",
     )
 
@@ -48,7 +55,9 @@ def test_preferences_choose_in_app_and_email_per_kind(api, alice):
 
 def test_unknown_kind_is_refused_with_the_field_named(api, alice):
     response = api(alice).put(
-        "/api/v1/notifications/preferences/", [{"kind": "gossip", "in_app": True, "email": False}], format="json"
+        "/api/v1/notifications/preferences/",
+        [{"kind": "gossip", "in_app": True, "email": False}],
+        format="json",
     )
 
     assert response.status_code == 400
@@ -59,7 +68,9 @@ def test_emails_are_sent_once_in_the_users_language(alice):
     alice.preferred_language = "en"
     alice.save()
     NotificationPreference.objects.create(user=alice, kind="idea_status", in_app=True, email=True)
-    notification = notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title="Your idea was published", link="/ideas/1/")[0]
+    notification = notify(
+        users=[alice], kind=NotificationKind.IDEA_STATUS, title="Your idea was published", link="/ideas/1/"
+    )[0]
 
     assert send_notification_emails([notification.pk]) == 1
     assert send_notification_emails([notification.pk]) == 0  # a redelivered task sends nothing twice

@@ -25,7 +25,9 @@ def browser_page(live_server):
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="ko-KR")
+        page = browser.new_page(
+            viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="ko-KR"
+        )
         page.set_default_timeout(30_000)
         yield page
         browser.close()

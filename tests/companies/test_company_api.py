@@ -84,7 +84,9 @@ def test_filter_companies_by_technology_domain_and_text(api, company, other_comp
 def test_member_edits_profile_and_references(api, carol, company):
     client = api(carol)
 
-    edited = client.patch(f"/api/v1/companies/{company.slug}/", {"summary": "새 요약", "technologies": ["vision"]})
+    edited = client.patch(
+        f"/api/v1/companies/{company.slug}/", {"summary": "새 요약", "technologies": ["vision"]}
+    )
     created = client.post(
         f"/api/v1/companies/{company.slug}/references/",
         {"title": "광산구 복약 관리 실증", "year": 2025, "description": "어르신 50가구"},

@@ -8,8 +8,14 @@ pytestmark = pytest.mark.django_db
 def test_members_preview_and_save_their_profile(client, company, carol):
     client.force_login(carol)
     url = f"/companies/{company.slug}/edit/"
-    form = {"name": company.name, "summary": "복약 디스펜서", "description": "약을 내어줍니다. 보호자에게 알립니다.",
-            "technologies": "pill dispensing, iot sensors", "domains": "elderly care", "website": ""}
+    form = {
+        "name": company.name,
+        "summary": "복약 디스펜서",
+        "description": "약을 내어줍니다. 보호자에게 알립니다.",
+        "technologies": "pill dispensing, iot sensors",
+        "domains": "elderly care",
+        "website": "",
+    }
 
     preview = client.post(url, {**form, "action": "preview"}).content.decode()
     assert "보호자에게 알립니다." in preview and "pill dispensing" in preview
@@ -30,7 +36,9 @@ def test_only_members_edit_a_profile(client, company, dave, staff_user):
 def test_profile_errors_name_the_field(client, company, carol):
     client.force_login(carol)
 
-    html = client.post(f"/companies/{company.slug}/edit/", {"name": company.name, "summary": "", "website": "nope",
-                                                              "action": "save"}).content.decode()
+    html = client.post(
+        f"/companies/{company.slug}/edit/",
+        {"name": company.name, "summary": "", "website": "nope", "action": "save"},
+    ).content.decode()
 
     assert html.count('class="errorlist"') == 2

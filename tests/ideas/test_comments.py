@@ -12,9 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_replies_are_threaded_one_level_deep(api, alice, bob, idea):
     top = api(alice).post(f"/api/v1/ideas/{idea.pk}/comments/", {"body": "저도 필요해요"}).json()
     reply = api(bob).post(f"/api/v1/ideas/{idea.pk}/comments/", {"body": "동감", "parent": top["id"]}).json()
-    reply_to_reply = api(alice).post(
-        f"/api/v1/ideas/{idea.pk}/comments/", {"body": "고마워요", "parent": reply["id"]}
-    ).json()
+    reply_to_reply = (
+        api(alice)
+        .post(f"/api/v1/ideas/{idea.pk}/comments/", {"body": "고마워요", "parent": reply["id"]})
+        .json()
+    )
 
     assert reply_to_reply["parent"] == top["id"]
     listing = api().get(f"/api/v1/ideas/{idea.pk}/comments/").json()

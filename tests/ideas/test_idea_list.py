@@ -39,10 +39,19 @@ def test_staff_see_every_idea_and_filter_by_status(api, staff_user):
 
 def test_filters_by_category_district_and_text(api):
     IdeaFactory(title="버스 도착 알림", category="mobility", district="buk_gu")
-    IdeaFactory(title="공원 혈압 측정", category="health", district="nam_gu",
-                problem="산책하면서 혈압을 재고 싶어요. 보건소는 평일에만 열어요.")
-    IdeaFactory(title="Stray dogs on trails", category="animals", district="dong_gu",
-                problem="Packs of dogs scare hikers on Mudeungsan.", language="en")
+    IdeaFactory(
+        title="공원 혈압 측정",
+        category="health",
+        district="nam_gu",
+        problem="산책하면서 혈압을 재고 싶어요. 보건소는 평일에만 열어요.",
+    )
+    IdeaFactory(
+        title="Stray dogs on trails",
+        category="animals",
+        district="dong_gu",
+        problem="Packs of dogs scare hikers on Mudeungsan.",
+        language="en",
+    )
 
     assert _titles(api().get("/api/v1/ideas/?category=health")) == ["공원 혈압 측정"]
     assert _titles(api().get("/api/v1/ideas/?district=buk_gu")) == ["버스 도착 알림"]
@@ -84,5 +93,7 @@ def test_list_query_count_does_not_grow_with_ideas(api, bob, django_assert_num_q
         signed_in = api(bob).get("/api/v1/ideas/")
 
     assert anonymous.json()["count"] == 15
-    assert all(row["supports_count"] == 1 and row["comments_count"] == 1 for row in anonymous.json()["results"])
+    assert all(
+        row["supports_count"] == 1 and row["comments_count"] == 1 for row in anonymous.json()["results"]
+    )
     assert all(row["is_supported"] for row in signed_in.json()["results"])

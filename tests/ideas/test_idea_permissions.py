@@ -25,28 +25,80 @@ SIGNED_IN = EVERYONE - {A}
 
 # (description, idea status, method, path template, payload, expected status per persona)
 MATRIX = [
-    ("read a published idea", IdeaStatus.PUBLISHED, "get", "/api/v1/ideas/{id}/", None,
-     expected(EVERYONE, 200)),
-    ("read a submitted idea", IdeaStatus.SUBMITTED, "get", "/api/v1/ideas/{id}/", None,
-     expected({AU, ST}, 200, anonymous=404, others=404)),
-    ("edit a submitted idea", IdeaStatus.SUBMITTED, "patch", "/api/v1/ideas/{id}/",
-     {"title": "새로운 제목입니다"}, expected({AU, ST}, 200, anonymous=403, others=404)),
-    ("edit a published idea", IdeaStatus.PUBLISHED, "patch", "/api/v1/ideas/{id}/",
-     {"title": "새로운 제목입니다"}, expected({ST}, 200)),
-    ("publish", IdeaStatus.SUBMITTED, "post", "/api/v1/ideas/{id}/publish/", None,
-     expected({ST}, 200, anonymous=403, others=404) | {AU: 403}),
-    ("reject", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/reject/", {"reason": "중복"},
-     expected({ST}, 200)),
-    ("support", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/support/", None,
-     expected(SIGNED_IN, 200)),
-    ("follow", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/follow/", None,
-     expected(SIGNED_IN, 200)),
-    ("comment", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/comments/", {"body": "좋아요"},
-     expected(SIGNED_IN, 201)),
-    ("read comments", IdeaStatus.PUBLISHED, "get", "/api/v1/ideas/{id}/comments/", None,
-     expected(EVERYONE, 200)),
-    ("report", IdeaStatus.PUBLISHED, "post", "/api/v1/reports/", {"idea": "{id}", "reason": "spam"},
-     expected(SIGNED_IN, 201)),
+    (
+        "read a published idea",
+        IdeaStatus.PUBLISHED,
+        "get",
+        "/api/v1/ideas/{id}/",
+        None,
+        expected(EVERYONE, 200),
+    ),
+    (
+        "read a submitted idea",
+        IdeaStatus.SUBMITTED,
+        "get",
+        "/api/v1/ideas/{id}/",
+        None,
+        expected({AU, ST}, 200, anonymous=404, others=404),
+    ),
+    (
+        "edit a submitted idea",
+        IdeaStatus.SUBMITTED,
+        "patch",
+        "/api/v1/ideas/{id}/",
+        {"title": "새로운 제목입니다"},
+        expected({AU, ST}, 200, anonymous=403, others=404),
+    ),
+    (
+        "edit a published idea",
+        IdeaStatus.PUBLISHED,
+        "patch",
+        "/api/v1/ideas/{id}/",
+        {"title": "새로운 제목입니다"},
+        expected({ST}, 200),
+    ),
+    (
+        "publish",
+        IdeaStatus.SUBMITTED,
+        "post",
+        "/api/v1/ideas/{id}/publish/",
+        None,
+        expected({ST}, 200, anonymous=403, others=404) | {AU: 403},
+    ),
+    (
+        "reject",
+        IdeaStatus.PUBLISHED,
+        "post",
+        "/api/v1/ideas/{id}/reject/",
+        {"reason": "중복"},
+        expected({ST}, 200),
+    ),
+    ("support", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/support/", None, expected(SIGNED_IN, 200)),
+    ("follow", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/follow/", None, expected(SIGNED_IN, 200)),
+    (
+        "comment",
+        IdeaStatus.PUBLISHED,
+        "post",
+        "/api/v1/ideas/{id}/comments/",
+        {"body": "좋아요"},
+        expected(SIGNED_IN, 201),
+    ),
+    (
+        "read comments",
+        IdeaStatus.PUBLISHED,
+        "get",
+        "/api/v1/ideas/{id}/comments/",
+        None,
+        expected(EVERYONE, 200),
+    ),
+    (
+        "report",
+        IdeaStatus.PUBLISHED,
+        "post",
+        "/api/v1/reports/",
+        {"idea": "{id}", "reason": "spam"},
+        expected(SIGNED_IN, 201),
+    ),
 ]
 
 
@@ -56,7 +108,9 @@ MATRIX = [
     MATRIX,
     ids=[row[0] for row in MATRIX],
 )
-def test_idea_permission_matrix(personas, idea, persona, description, status, method, path, payload, by_persona):
+def test_idea_permission_matrix(
+    personas, idea, persona, description, status, method, path, payload, by_persona
+):
     idea.status = status
     idea.save()
     if payload is not None:

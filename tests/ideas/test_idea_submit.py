@@ -129,7 +129,9 @@ def test_staff_rejects_with_a_reason_the_author_sees(api, alice, staff_user, ide
     idea.save()
 
     no_reason = api(staff_user).post(f"/api/v1/ideas/{idea.pk}/reject/", {"reason": ""})
-    rejected = api(staff_user).post(f"/api/v1/ideas/{idea.pk}/reject/", {"reason": "개인정보가 포함되어 있어요"})
+    rejected = api(staff_user).post(
+        f"/api/v1/ideas/{idea.pk}/reject/", {"reason": "개인정보가 포함되어 있어요"}
+    )
 
     assert no_reason.status_code == 400
     assert rejected.status_code == 200

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("path", ["/api/v1/moderation/ideas/", "/api/v1/moderation/reports/", "/api/v1/audit/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/moderation/ideas/", "/api/v1/moderation/reports/", "/api/v1/audit/"]
+)
 def test_moderation_reads_are_for_staff_only(personas, persona, path):
     response = client_for(personas[persona]).get(path)
 
@@ -34,7 +36,11 @@ def test_publishing_is_audited_and_tells_the_author(api, staff_user, alice):
 
     entry = AuditEntry.objects.get(action="idea_publish")
     assert (entry.actor, entry.target_id, entry.before["status"], entry.after["status"]) == (
-        staff_user, idea.pk, "submitted", "published")
+        staff_user,
+        idea.pk,
+        "submitted",
+        "published",
+    )
     assert Notification.objects.filter(user=alice, kind="idea_status").exists()
 
 
@@ -42,7 +48,9 @@ def test_staff_ask_the_author_to_revise(api, staff_user, alice):
     idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED)
 
     missing = api(staff_user).post(f"/api/v1/ideas/{idea.pk}/request-revision/", {"note": ""})
-    response = api(staff_user).post(f"/api/v1/ideas/{idea.pk}/request-revision/", {"note": "연락처를 지워 주세요"})
+    response = api(staff_user).post(
+        f"/api/v1/ideas/{idea.pk}/request-revision/", {"note": "연락처를 지워 주세요"}
+    )
 
     assert list(missing.json()["error"]["fields"]) == ["note"]
     assert response.json()["status"] == "draft"
@@ -112,7 +120,11 @@ def test_merging_and_unmerging_keep_support_counts_exact(api, staff_user):
 
     assert merged.json()["supports_count"] == 3  # only_a, both (once), only_b
     b.refresh_from_db()
-    assert (b.status, b.merged_into_id, b.status_before_merge) == (IdeaStatus.MERGED, a.pk, IdeaStatus.PUBLISHED)
+    assert (b.status, b.merged_into_id, b.status_before_merge) == (
+        IdeaStatus.MERGED,
+        a.pk,
+        IdeaStatus.PUBLISHED,
+    )
     assert Support.objects.count() == 4  # nothing deleted
     told = set(Notification.objects.filter(kind="idea_status").values_list("user_id", flat=True))
     assert {both.pk, only_b.pk, follower.pk} <= told
@@ -125,7 +137,10 @@ def test_merging_and_unmerging_keep_support_counts_exact(api, staff_user):
     assert api().get(f"/api/v1/ideas/{a.pk}/").json()["supports_count"] == 2
     assert api().get(f"/api/v1/ideas/{b.pk}/").json()["supports_count"] == 2
     assert Idea.objects.get(pk=b.pk).status == IdeaStatus.PUBLISHED
-    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == ["idea_merge", "idea_unmerge"]
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "idea_merge",
+        "idea_unmerge",
+    ]
 
 
 def test_merge_refuses_itself_and_an_unpublished_target(api, staff_user, idea):
@@ -155,7 +170,13 @@ def test_moderation_actions_permission_matrix(personas, idea, persona, method, p
     submitted = IdeaFactory(status=IdeaStatus.SUBMITTED)
     comment = CommentFactory(idea=idea)
     report = Report.objects.create(reporter=UserFactory(), idea=idea, reason="spam")
-    ids = {"idea": idea.pk, "other": other.pk, "comment": comment.pk, "report": report.pk, "submitted": submitted.pk}
+    ids = {
+        "idea": idea.pk,
+        "other": other.pk,
+        "comment": comment.pk,
+        "report": report.pk,
+        "submitted": submitted.pk,
+    }
     if payload:
         payload = {k: int(v.format(**ids)) if v.startswith("{") else v for k, v in payload.items()}
 

@@ -36,9 +36,12 @@ class MatchFactory(factory.django.DjangoModelFactory):
     rank_for_company = 1
     reason = factory.LazyFunction(
         lambda: {
-            "idea_field": "proposal", "idea_text": "약 먹을 시간을 알려주면 좋겠어요.",
-            "company_field": "summary", "company_text": "IoT 복약 디스펜서와 복약 순응도 알림 서비스",
-            "similarity": 0.82, "also": [],
+            "idea_field": "proposal",
+            "idea_text": "약 먹을 시간을 알려주면 좋겠어요.",
+            "company_field": "summary",
+            "company_text": "IoT 복약 디스펜서와 복약 순응도 알림 서비스",
+            "similarity": 0.82,
+            "also": [],
         }
     )
     status = MatchStatus.SUGGESTED

@@ -37,12 +37,24 @@ def test_interest_and_not_a_fit_through_the_page(client, catalogue, carol):
     assert missing_plan.status_code == 200
     assert "errorlist" in missing_plan.content.decode()
 
-    client.post(url, {"match": pills.pk, "answer": "interested", "proposal_plan": "복약기 20대 설치", "proposal_duration_weeks": 8})
+    client.post(
+        url,
+        {
+            "match": pills.pk,
+            "answer": "interested",
+            "proposal_plan": "복약기 20대 설치",
+            "proposal_duration_weeks": 8,
+        },
+    )
     client.post(url, {"match": dogs.pk, "answer": "dismissed"})
 
     pills.refresh_from_db()
     dogs.refresh_from_db()
-    assert (pills.status, pills.proposal_plan, pills.proposal_duration_weeks) == (MatchStatus.INTERESTED, "복약기 20대 설치", 8)
+    assert (pills.status, pills.proposal_plan, pills.proposal_duration_weeks) == (
+        MatchStatus.INTERESTED,
+        "복약기 20대 설치",
+        8,
+    )
     assert dogs.status == MatchStatus.DISMISSED
 
 

@@ -45,10 +45,17 @@ def _consent_url(pilot, request):
 
 
 def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, staff_user, pilot):
-    response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
-        "category_code": "home_electricity", "category_label": "가정 전력 사용량",
-        "purpose": "Find where electricity is wasted.", "recipient": "광주에너지랩", "retention_days": 180,
-    }, HTTP_ACCEPT_LANGUAGE="en")
+    response = api(staff_user).post(
+        f"/api/v1/pilots/{pilot.pk}/data-requests/",
+        {
+            "category_code": "home_electricity",
+            "category_label": "가정 전력 사용량",
+            "purpose": "Find where electricity is wasted.",
+            "recipient": "광주에너지랩",
+            "retention_days": 180,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert response.status_code == 201
     text = response.json()["consent_text"]
@@ -62,10 +69,16 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
 
 
 def test_consent_text_is_written_in_korean_by_default(api, staff_user, pilot):
-    response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
-        "category_code": "heart_rate", "category_label": "심박수",
-        "purpose": "운동 전후 심박 변화를 보기 위해", "recipient": "광주헬스랩", "retention_days": 30,
-    })
+    response = api(staff_user).post(
+        f"/api/v1/pilots/{pilot.pk}/data-requests/",
+        {
+            "category_code": "heart_rate",
+            "category_label": "심박수",
+            "purpose": "운동 전후 심박 변화를 보기 위해",
+            "recipient": "광주헬스랩",
+            "retention_days": 30,
+        },
+    )
 
     assert response.json()["consent_text"] == (
         "“북구 복약 알림 실증” 실증 사업에 나의 심박수 데이터를 기부하는 데 동의합니다. "
@@ -77,16 +90,33 @@ def test_consent_text_is_written_in_korean_by_default(api, staff_user, pilot):
 def test_data_request_fields_are_named(api, staff_user, pilot, blood_pressure):
     client = api(staff_user)
 
-    invalid = client.post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
-        "category_code": "혈 압", "category_label": "", "purpose": "", "recipient": "", "retention_days": 0,
-    })
-    duplicate = client.post(f"/api/v1/pilots/{pilot.pk}/data-requests/", {
-        "category_code": "blood_pressure", "category_label": "혈압", "purpose": "다시", "recipient": "시청",
-        "retention_days": 30,
-    })
+    invalid = client.post(
+        f"/api/v1/pilots/{pilot.pk}/data-requests/",
+        {
+            "category_code": "혈 압",
+            "category_label": "",
+            "purpose": "",
+            "recipient": "",
+            "retention_days": 0,
+        },
+    )
+    duplicate = client.post(
+        f"/api/v1/pilots/{pilot.pk}/data-requests/",
+        {
+            "category_code": "blood_pressure",
+            "category_label": "혈압",
+            "purpose": "다시",
+            "recipient": "시청",
+            "retention_days": 30,
+        },
+    )
 
     assert set(invalid.json()["error"]["fields"]) == {
-        "category_code", "category_label", "purpose", "recipient", "retention_days",
+        "category_code",
+        "category_label",
+        "purpose",
+        "recipient",
+        "retention_days",
     }
     assert list(duplicate.json()["error"]["fields"]) == ["category_code"]
     assert PilotDataRequest.objects.count() == 1
@@ -266,7 +296,8 @@ def test_companies_see_counts_and_only_the_identities_shared(api, carol, pilot, 
     body = response.json()
     assert body["volunteers_count"] == 2
     assert [(c["category_code"], c["consents_count"]) for c in body["categories"]] == [
-        ("blood_pressure", 2), ("heart_rate", 1),
+        ("blood_pressure", 2),
+        ("heart_rate", 1),
     ]
     assert body["identified_volunteers"] == [
         {"name": "공개기부자", "email": "known@example.org", "categories": ["blood_pressure"]}
@@ -301,8 +332,9 @@ def test_withdrawn_consents_leave_the_counts(api, carol, pilot, blood_pressure, 
     assert body["identified_volunteers"][0]["categories"] == []
 
 
-def test_staff_see_every_volunteer_and_every_consent(api, staff_user, pilot, blood_pressure, donors,
-                                                     django_assert_num_queries):
+def test_staff_see_every_volunteer_and_every_consent(
+    api, staff_user, pilot, blood_pressure, donors, django_assert_num_queries
+):
     api(donors["known"]).delete(_consent_url(pilot, blood_pressure))
 
     # the pilot, count, page with users, consents with their requests
@@ -322,8 +354,15 @@ def test_staff_see_every_volunteer_and_every_consent(api, staff_user, pilot, blo
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("anonymous", 403), ("author", 201), ("other_citizen", 201), ("company_member", 201),
-     ("other_company_member", 201), ("staff", 201), ("volunteer", 409)],
+    [
+        ("anonymous", 403),
+        ("author", 201),
+        ("other_citizen", 201),
+        ("company_member", 201),
+        ("other_company_member", 201),
+        ("staff", 201),
+        ("volunteer", 409),
+    ],
 )
 def test_join_permission_matrix(everyone, pilot, persona, expected):
     response = client_for(everyone[persona]).post(f"/api/v1/pilots/{pilot.pk}/volunteer/", {})
@@ -365,8 +404,15 @@ def test_only_the_volunteer_consents_and_withdraws(everyone, pilot, blood_pressu
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("anonymous", 403), ("author", 403), ("other_citizen", 403), ("company_member", 200),
-     ("other_company_member", 403), ("staff", 200), ("volunteer", 403)],
+    [
+        ("anonymous", 403),
+        ("author", 403),
+        ("other_citizen", 403),
+        ("company_member", 200),
+        ("other_company_member", 403),
+        ("staff", 200),
+        ("volunteer", 403),
+    ],
 )
 def test_donations_permission_matrix(everyone, pilot, blood_pressure, persona, expected):
     response = client_for(everyone[persona]).get(f"/api/v1/pilots/{pilot.pk}/donations/")

@@ -65,11 +65,13 @@ def test_my_data_holds_my_account_activity_and_consents(api, bob, idea, pilot, b
     assert data["notification_preferences"] == [{"kind": "pilot_update", "in_app": True, "email": True}]
     given, withdrawn = data["consents"]
     assert (given["category_code"], given["consent_text"]) == (
-        "blood_pressure", bobs_life["blood_pressure"].consent_text,
+        "blood_pressure",
+        bobs_life["blood_pressure"].consent_text,
     )
     assert given["given_at"] and given["withdrawn_at"] is None
     assert (withdrawn["category_code"], withdrawn["consent_text"]) == (
-        "heart_rate", bobs_life["heart_rate"].consent_text,
+        "heart_rate",
+        bobs_life["heart_rate"].consent_text,
     )
     assert withdrawn["withdrawn_at"] is not None
 

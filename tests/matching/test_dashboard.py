@@ -11,8 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("path", ["/api/v1/dashboard/", "/api/v1/exports/ideas.csv", "/api/v1/exports/matches.csv",
-                                  "/api/v1/exports/interests.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/dashboard/",
+        "/api/v1/exports/ideas.csv",
+        "/api/v1/exports/matches.csv",
+        "/api/v1/exports/interests.csv",
+    ],
+)
 def test_dashboard_and_exports_are_for_staff_only(personas, persona, path):
     response = client_for(personas[persona]).get(path)
 
@@ -41,7 +48,9 @@ def test_strong_match_share_counts_published_ideas_with_a_strong_match(api, staf
 
     assert figures["published_ideas"] == len(catalogue["ideas"])
     assert 0 < figures["published_with_strong_match"] <= figures["published_ideas"]
-    assert figures["strong_match_share"] == round(figures["published_with_strong_match"] / figures["published_ideas"], 3)
+    assert figures["strong_match_share"] == round(
+        figures["published_with_strong_match"] / figures["published_ideas"], 3
+    )
 
 
 def test_csv_export_opens_in_excel_with_korean_text(api, staff_user):

@@ -44,7 +44,9 @@ def test_interest_carries_a_pilot_proposal(carol, match):
     assert body["proposal_duration_weeks"] == 8
     match.refresh_from_db()
     assert (match.status, match.proposal_data_needed, match.proposal_duration_weeks) == (
-        MatchStatus.INTERESTED, "복약 시각, 보호자 연락처", 8,
+        MatchStatus.INTERESTED,
+        "복약 시각, 보호자 연락처",
+        8,
     )
     # Without a separate note the plan is the message to the city.
     assert match.message == PROPOSAL["proposal_plan"]

@@ -29,8 +29,14 @@ def test_matches_of_an_unpublished_idea_are_hidden(api, catalogue, bob):
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("anonymous", 403), ("author", 403), ("other_citizen", 403), ("company_member", 200),
-     ("other_company_member", 403), ("staff", 200)],
+    [
+        ("anonymous", 403),
+        ("author", 403),
+        ("other_citizen", 403),
+        ("company_member", 200),
+        ("other_company_member", 403),
+        ("staff", 200),
+    ],
 )
 def test_company_matches_permission_matrix(personas, catalogue, persona, expected):
     care = catalogue["companies"]["care"]
@@ -64,8 +70,14 @@ def test_company_matches_query_count_is_flat(api, catalogue, carol, django_asser
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("anonymous", 403), ("author", 404), ("other_citizen", 404), ("company_member", 200),
-     ("other_company_member", 404), ("staff", 403)],
+    [
+        ("anonymous", 403),
+        ("author", 404),
+        ("other_citizen", 404),
+        ("company_member", 200),
+        ("other_company_member", 404),
+        ("staff", 403),
+    ],
 )
 def test_feedback_permission_matrix(personas, catalogue, persona, expected):
     match = Match.objects.get(idea=catalogue["ideas"]["pills"], company=catalogue["companies"]["care"])
@@ -85,7 +97,9 @@ def test_interest_needs_a_message_for_the_city(api, catalogue, carol):
     response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "interested"})
 
     assert response.status_code == 400
-    assert response.json()["error"]["fields"]["message"] == ["어떤 실증을 할 수 있는지 시에 간단히 알려 주세요."]
+    assert response.json()["error"]["fields"]["message"] == [
+        "어떤 실증을 할 수 있는지 시에 간단히 알려 주세요."
+    ]
     assert Match.objects.get(pk=match.pk).status == MatchStatus.SUGGESTED
 
 
@@ -96,14 +110,19 @@ def test_not_a_fit_removes_the_match_from_the_idea(api, catalogue, carol):
     response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "dismissed"})
 
     assert response.json()["status"] == "dismissed"
-    slugs = [row["company"]["slug"] for row in api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["results"]]
+    slugs = [
+        row["company"]["slug"] for row in api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["results"]
+    ]
     assert "gyeote-care" not in slugs
 
 
 def test_similar_ideas_while_typing(api, catalogue):
     response = api().post(
         "/api/v1/ideas/similar/",
-        {"title": "Traffic lights too short for slow walkers", "problem": "Old people cannot finish crossing."},
+        {
+            "title": "Traffic lights too short for slow walkers",
+            "problem": "Old people cannot finish crossing.",
+        },
     )
 
     assert response.status_code == 200

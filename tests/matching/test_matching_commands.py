@@ -11,20 +11,39 @@ from tests.matching.conftest import COMPANIES, IDEAS
 pytestmark = pytest.mark.django_db
 
 # Ideas are labelled with the company that can pilot them; the two pill ideas are duplicates.
-RELEVANT = {"pills": "care", "pills_en": "care", "crossing": "traffic", "leaves": "farm", "underpass": "flood"}
+RELEVANT = {
+    "pills": "care",
+    "pills_en": "care",
+    "crossing": "traffic",
+    "leaves": "farm",
+    "underpass": "flood",
+}
 
 
 @pytest.fixture
 def dataset(tmp_path):
     data = {
         "companies": [
-            {"key": key, "name": c["name"], "language": "ko", "summary": c["summary"],
-             "description": c["description"], "technologies": c["technologies"], "domains": c["domains"]}
+            {
+                "key": key,
+                "name": c["name"],
+                "language": "ko",
+                "summary": c["summary"],
+                "description": c["description"],
+                "technologies": c["technologies"],
+                "domains": c["domains"],
+            }
             for key, c in COMPANIES.items()
         ],
         "ideas": [
-            {"key": key, "language": lang, "title": title, "body": f"{problem} {proposal}", "category": category,
-             "relevant": {RELEVANT[key]: 2} if key in RELEVANT else {}}
+            {
+                "key": key,
+                "language": lang,
+                "title": title,
+                "body": f"{problem} {proposal}",
+                "category": category,
+                "relevant": {RELEVANT[key]: 2} if key in RELEVANT else {},
+            }
             for key, (title, problem, proposal, category, lang) in IDEAS.items()
         ],
         "duplicates": [
@@ -44,7 +63,15 @@ def test_evaluate_matching_scores_the_production_ranking_and_keeps_nothing(datas
     call_command("evaluate_matching", str(dataset), "--json", stdout=out)
 
     result = json.loads(out.getvalue())
-    assert {"ndcg_at_5", "recall_at_5", "mrr", "duplicate_auc", "by_language", "seconds", "texts_per_second"} <= set(result)
+    assert {
+        "ndcg_at_5",
+        "recall_at_5",
+        "mrr",
+        "duplicate_auc",
+        "by_language",
+        "seconds",
+        "texts_per_second",
+    } <= set(result)
     assert result["ndcg_at_5"] >= 0.9
     assert result["recall_at_5"] == 1.0
     assert result["duplicate_auc"] == 1.0

@@ -126,7 +126,9 @@ def test_interest_is_kept_with_its_message_and_lifts_similar_ideas(catalogue, ca
     similar = catalogue["ideas"]["pills_en"]
     before = Match.objects.get(idea=similar, company=care).score
 
-    services.match_feedback(match=match, user=carol, status=MatchStatus.INTERESTED, message="복약기 30대 지원 가능")
+    services.match_feedback(
+        match=match, user=carol, status=MatchStatus.INTERESTED, message="복약기 30대 지원 가능"
+    )
     services.match_refresh_all()
 
     kept = Match.objects.get(pk=match.pk)
@@ -170,7 +172,10 @@ def test_duplicates_are_found_across_languages(catalogue):
     )
 
     assert found[0].idea.title in {"어머니가 약 드시는 걸 자꾸 잊으세요", "My father forgets his medicine"}
-    assert {c.idea.title for c in found[:2]} == {"어머니가 약 드시는 걸 자꾸 잊으세요", "My father forgets his medicine"}
+    assert {c.idea.title for c in found[:2]} == {
+        "어머니가 약 드시는 걸 자꾸 잊으세요",
+        "My father forgets his medicine",
+    }
     assert found[0].score > found[-1].score
 
 

@@ -12,11 +12,21 @@ def test_sentences_split_on_korean_and_english_endings_and_short_fragments_join(
 
 def test_profile_passages_name_their_field():
     passages = company_passages(
-        summary="복약 디스펜서", description="약을 내어줍니다. 보호자에게 알립니다.",
-        technologies=["pill dispensing"], domains=["elderly care"], references=[("북구 실증", "30가구")],
+        summary="복약 디스펜서",
+        description="약을 내어줍니다. 보호자에게 알립니다.",
+        technologies=["pill dispensing"],
+        domains=["elderly care"],
+        references=[("북구 실증", "30가구")],
     )
 
-    assert [p.field for p in passages] == ["summary", "description", "description", "technology", "domain", "reference"]
+    assert [p.field for p in passages] == [
+        "summary",
+        "description",
+        "description",
+        "technology",
+        "domain",
+        "reference",
+    ]
     assert passages[-1].text == "북구 실증. 30가구"
 
 
@@ -30,10 +40,11 @@ def _side(docs: list[list[list[float]]], fields=None) -> ranking.Side:
     passages = [np.array(p, dtype=np.float32) for doc in docs for p in doc]
     passages = [p / np.linalg.norm(p) for p in passages]
     offsets = np.cumsum([0] + [len(doc) for doc in docs])
-    doc_vectors = [np.mean(passages[offsets[n]:offsets[n + 1]], axis=0) for n in range(len(docs))]
+    doc_vectors = [np.mean(passages[offsets[n] : offsets[n + 1]], axis=0) for n in range(len(docs))]
     return ranking.Side(
         doc=np.stack([v / np.linalg.norm(v) for v in doc_vectors]).astype(np.float32),
-        passages=np.stack(passages).astype(np.float32), offsets=offsets,
+        passages=np.stack(passages).astype(np.float32),
+        offsets=offsets,
         fields=fields or ["description"] * len(passages),
     )
 

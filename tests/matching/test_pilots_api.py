@@ -147,8 +147,10 @@ def test_list_query_count_is_flat(api, company, other_company, django_assert_num
     assert len(rows) == 6
     assert {row["progress"] for row in rows} == {0, 100}
     assert {row["volunteers_count"] for row in rows} == {2}
-    assert rows[0]["companies"] == [{"slug": "mudeung-mobility", "name": "무등모빌리티"},
-                                    {"slug": "bitgoeul-care", "name": "빛고을케어"}]
+    assert rows[0]["companies"] == [
+        {"slug": "mudeung-mobility", "name": "무등모빌리티"},
+        {"slug": "bitgoeul-care", "name": "빛고을케어"},
+    ]
 
 
 def test_detail_shows_stage_progress_milestones_updates_companies_and_data_asked_for(

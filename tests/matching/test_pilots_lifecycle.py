@@ -108,7 +108,9 @@ def test_a_pilot_goes_through_its_stages_in_order_and_completes_its_idea(api, st
     assert set(notified.values_list("user__username", flat=True)) == {"alice", "bob"}
     audits = AuditEntry.objects.filter(action="pilot_stage", target_id=pilot.pk).order_by("id")
     assert [(a.before["stage"], a.after["stage"]) for a in audits] == [
-        ("planning", "recruiting"), ("recruiting", "running"), ("running", "evaluating"),
+        ("planning", "recruiting"),
+        ("recruiting", "running"),
+        ("running", "evaluating"),
         ("evaluating", "completed"),
     ]
 
@@ -149,7 +151,8 @@ def test_cancelling_needs_a_reason(api, staff_user, pilot, idea):
     assert pilot.stage == PilotStage.CANCELLED
     assert pilot.cancellation_reason == "참여 기업의 사정으로 중단합니다."
     assert AuditEntry.objects.get(action="pilot_stage").after == {
-        "stage": "cancelled", "cancellation_reason": "참여 기업의 사정으로 중단합니다.",
+        "stage": "cancelled",
+        "cancellation_reason": "참여 기업의 사정으로 중단합니다.",
     }
     # Only completing a pilot completes its idea.
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT

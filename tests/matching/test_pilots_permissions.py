@@ -54,10 +54,16 @@ def test_only_staff_see_a_pilot_in_planning(everyone, pilot, persona):
 
 
 def _create(pilot):
-    return "post", "/api/v1/pilots/", {
-        "idea": pilot.idea_id, "companies": ["bitgoeul-care"], "title": "두 번째 실증",
-        "description": "설명입니다.",
-    }
+    return (
+        "post",
+        "/api/v1/pilots/",
+        {
+            "idea": pilot.idea_id,
+            "companies": ["bitgoeul-care"],
+            "title": "두 번째 실증",
+            "description": "설명입니다.",
+        },
+    )
 
 
 def _edit(pilot):
@@ -87,10 +93,17 @@ def _post_update(pilot):
 
 
 def _add_data_request(pilot):
-    return "post", f"/api/v1/pilots/{pilot.pk}/data-requests/", {
-        "category_code": "heart_rate", "category_label": "심박수", "purpose": "활동량 분석",
-        "recipient": "빛고을케어", "retention_days": 30,
-    }
+    return (
+        "post",
+        f"/api/v1/pilots/{pilot.pk}/data-requests/",
+        {
+            "category_code": "heart_rate",
+            "category_label": "심박수",
+            "purpose": "활동량 분석",
+            "recipient": "빛고을케어",
+            "retention_days": 30,
+        },
+    )
 
 
 def _list_volunteers(pilot):

@@ -9,8 +9,8 @@ from django.conf import settings
 from config import celery_app, embedded
 from ideas.models import Idea
 from matching.models import Embedding
-from tests.matching.conftest import COMPANIES, IDEAS
 from tests.companies.factories import CompanyFactory
+from tests.matching.conftest import COMPANIES, IDEAS
 from tests.matching.worker import Worker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,13 @@ def _submit_and_publish(api, author, staff_user, key: str) -> int:
     title, problem, proposal, category, _language = IDEAS[key]
     created = api(author).post(
         "/api/v1/ideas/",
-        {"title": title, "problem": problem, "proposal": proposal, "category": category, "district": "buk_gu"},
+        {
+            "title": title,
+            "problem": problem,
+            "proposal": proposal,
+            "category": category,
+            "district": "buk_gu",
+        },
     )
     assert created.status_code == 201, created.content
     idea_id = created.json()["id"]
@@ -61,8 +67,11 @@ def _matches(api, idea_id: int):
 def test_a_submitted_idea_gets_ranked_matches_with_reasons(api, alice, staff_user, live_catalogue, workers):
     workers()
     celery_app.send_task("matching.tasks.matching_sweep")  # the periodic sweep embeds the catalogue
-    wait_until(lambda: Embedding.objects.filter(company__isnull=False).count() == len(COMPANIES),
-               MATCH_TIMEOUT, message="company embeddings")
+    wait_until(
+        lambda: Embedding.objects.filter(company__isnull=False).count() == len(COMPANIES),
+        MATCH_TIMEOUT,
+        message="company embeddings",
+    )
 
     started = time.monotonic()
     idea_id = _submit_and_publish(api, alice, staff_user, "pills")
@@ -87,20 +96,32 @@ def test_a_profile_edit_changes_the_company_matches(api, alice, carol, staff_use
         return rows[0]["idea"]["id"] if rows else None
 
     assert top_idea() == idea_ids[2]
-    edited = api(carol).patch(f"/api/v1/companies/{farm.slug}/", {
-        "summary": "침수 위험을 미리 알리는 수위 센서", "description": "지하차도에 물이 차기 전에 차량 진입을 막습니다.",
-        "technologies": ["water-level sensors", "flood warning"], "domains": ["flood"],
-    })
+    edited = api(carol).patch(
+        f"/api/v1/companies/{farm.slug}/",
+        {
+            "summary": "침수 위험을 미리 알리는 수위 센서",
+            "description": "지하차도에 물이 차기 전에 차량 진입을 막습니다.",
+            "technologies": ["water-level sensors", "flood warning"],
+            "domains": ["flood"],
+        },
+    )
     assert edited.status_code == 200
 
-    wait_until(lambda: top_idea() == idea_ids[1], MATCH_TIMEOUT, message="the farm's matches to follow its new profile")
+    wait_until(
+        lambda: top_idea() == idea_ids[1],
+        MATCH_TIMEOUT,
+        message="the farm's matches to follow its new profile",
+    )
 
 
 def test_killing_the_worker_mid_task_loses_nothing(api, alice, staff_user, live_catalogue, workers, tmp_path):
     first = workers()
     celery_app.send_task("matching.tasks.matching_sweep")
-    wait_until(lambda: Embedding.objects.filter(company__isnull=False).count() == len(COMPANIES),
-               MATCH_TIMEOUT, message="company embeddings")
+    wait_until(
+        lambda: Embedding.objects.filter(company__isnull=False).count() == len(COMPANIES),
+        MATCH_TIMEOUT,
+        message="company embeddings",
+    )
 
     idea_id = _submit_and_publish(api, alice, staff_user, "leaves")
     first.wait_for_log("matching.tasks.embed_idea", timeout=30)
@@ -112,7 +133,9 @@ def test_killing_the_worker_mid_task_loses_nothing(api, alice, staff_user, live_
     assert matches[0]["company"]["slug"] == "fieldsight"
 
 
-def test_an_idea_saved_while_redis_is_down_is_matched_when_it_returns(api, alice, staff_user, live_catalogue, workers, caplog):
+def test_an_idea_saved_while_redis_is_down_is_matched_when_it_returns(
+    api, alice, staff_user, live_catalogue, workers, caplog
+):
     embedded.redis_stop(settings.BASE_DIR, "redis-test")
     try:
         idea_id = _submit_and_publish(api, alice, staff_user, "underpass")

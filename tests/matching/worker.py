@@ -32,9 +32,20 @@ class Worker:
             **self.extra_env,
         }
         command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
-            "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-            "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"test-{uuid.uuid4().hex[:8]}@%h",
         ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]

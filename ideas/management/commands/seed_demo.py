@@ -43,10 +43,11 @@ class Command(BaseCommand):
         for entry in data["ideas"]:
             created += self._idea(entry, users[entry["author"]])
 
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data: {len(companies)} companies, {len(data['ideas'])} ideas "
-            f"({created} new)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {len(companies)} companies, {len(data['ideas'])} ideas ({created} new)."
+            )
+        )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(f"  city staff      {staff.username}")
         for member, company in company_members:
@@ -57,8 +58,7 @@ class Command(BaseCommand):
     def _user(self, username: str, display_name: str, *, is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"display_name": display_name, "is_staff": is_staff,
-                      "email": f"{username}@example.org"},
+            defaults={"display_name": display_name, "is_staff": is_staff, "email": f"{username}@example.org"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -81,7 +81,8 @@ class Command(BaseCommand):
         )
         for reference in entry.get("references", []):
             CompanyReference.objects.update_or_create(
-                company=company, title=reference["title"],
+                company=company,
+                title=reference["title"],
                 defaults={"year": reference.get("year"), "description": reference["description"]},
             )
         return company

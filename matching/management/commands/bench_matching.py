@@ -86,10 +86,15 @@ class Command(BaseCommand):
             # Every sentence differs from one round to the next, so the vector cache serves nothing.
             # A prefix rather than a suffix: after a sentence end it would join the next sentence.
             mark = f"({n // len(demo) + 1}) "
-            rows.append({
-                **idea,
-                **{field: " ".join(mark + s for s in split_sentences(idea[field])) for field in ("title", "problem", "proposal")},
-            })
+            rows.append(
+                {
+                    **idea,
+                    **{
+                        field: " ".join(mark + s for s in split_sentences(idea[field]))
+                        for field in ("title", "problem", "proposal")
+                    },
+                }
+            )
         return rows
 
     def _encode_speed(self, count: int) -> dict:
@@ -98,12 +103,23 @@ class Command(BaseCommand):
         encoder.encode(["warm up"], kind="query")
 
         whole = ["\n".join((r["title"], r["problem"], r["proposal"])) for r in rows]
-        passages = [p.text for r in rows for p in idea_passages(title=r["title"], problem=r["problem"], proposal=r["proposal"])]
+        passages = [
+            p.text
+            for r in rows
+            for p in idea_passages(title=r["title"], problem=r["problem"], proposal=r["proposal"])
+        ]
         author = User.objects.create(username="__bench__")
         created = Idea.objects.bulk_create(
-            Idea(author=author, title=r["title"], problem=r["problem"], proposal=r["proposal"],
-                 category=r["category"], district=r["district"], language=r["language"],
-                 status=IdeaStatus.PUBLISHED)
+            Idea(
+                author=author,
+                title=r["title"],
+                problem=r["problem"],
+                proposal=r["proposal"],
+                category=r["category"],
+                district=r["district"],
+                language=r["language"],
+                status=IdeaStatus.PUBLISHED,
+            )
             for r in rows
         )
         ids = [idea.pk for idea in created]
@@ -127,7 +143,9 @@ class Command(BaseCommand):
         # Slow and not a target, so one round on half the texts: the task body, run here as a
         # worker would, embedding one idea and then refreshing its matches.
         one_by_one = ids[: len(ids) // 2]
-        tasks_seconds = _seconds(_rolled_back(lambda: [embed_idea.apply(args=[i], throw=True) for i in one_by_one]))
+        tasks_seconds = _seconds(
+            _rolled_back(lambda: [embed_idea.apply(args=[i], throw=True) for i in one_by_one])
+        )
         return {
             "texts": count,
             "rounds": SPEED_ROUNDS,
@@ -145,16 +163,27 @@ class Command(BaseCommand):
         Company.objects.all().update(is_verified=False)
         author = User.objects.get(username="__bench__")
         ideas = Idea.objects.bulk_create(
-            Idea(author=author, title=f"synthetic idea {n}", problem="p" * 10, proposal="q" * 10,
-                 category="other", district="citywide", language="ko" if n % 3 else "en",
-                 status=IdeaStatus.PUBLISHED)
+            Idea(
+                author=author,
+                title=f"synthetic idea {n}",
+                problem="p" * 10,
+                proposal="q" * 10,
+                category="other",
+                district="citywide",
+                language="ko" if n % 3 else "en",
+                status=IdeaStatus.PUBLISHED,
+            )
             for n in range(n_ideas)
         )
         companies = Company.objects.bulk_create(
             Company(name=f"synthetic company {n}", slug=f"synthetic-{n}", summary="s", is_verified=True)
             for n in range(n_companies)
         )
-        self._synthetic_vectors([{"idea": i} for i in ideas], rng, ["title", "problem", "problem", "problem", "proposal", "proposal"])
+        self._synthetic_vectors(
+            [{"idea": i} for i in ideas],
+            rng,
+            ["title", "problem", "problem", "problem", "proposal", "proposal"],
+        )
         company_fields = ["summary"] + ["description"] * 5 + ["technology"] * 4 + ["domain"] * 2
         self._synthetic_vectors([{"company": c} for c in companies], rng, company_fields)
         setup_seconds = time.perf_counter() - started
@@ -184,13 +213,17 @@ class Command(BaseCommand):
             topic = topics[rng.integers(len(topics))]
             vectors = topic + 0.8 * rng.normal(size=(len(fields), EMBEDDING_DIMENSIONS)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            embeddings.append(Embedding(**owner, model_name=model, text_hash="synthetic",
-                                        vector=services.pooled(vectors)))
+            embeddings.append(
+                Embedding(**owner, model_name=model, text_hash="synthetic", vector=services.pooled(vectors))
+            )
             passages.append(vectors)
         Embedding.objects.bulk_create(embeddings, batch_size=2000)
         Passage.objects.bulk_create(
-            (Passage(embedding=e, position=n, field=f, text=f"{f} {n}", vector=v[n])
-             for e, v in zip(embeddings, passages, strict=True) for n, f in enumerate(fields)),
+            (
+                Passage(embedding=e, position=n, field=f, text=f"{f} {n}", vector=v[n])
+                for e, v in zip(embeddings, passages, strict=True)
+                for n, f in enumerate(fields)
+            ),
             batch_size=5000,
         )
 

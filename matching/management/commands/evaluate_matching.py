@@ -130,7 +130,9 @@ class Command(BaseCommand):
                 f"{measures['recall_at_5']:>10.4f}{measures['mrr']:>8.4f}"
             )
         self.stdout.write(f"duplicate ROC AUC {result['duplicate_auc']}")
-        self.stdout.write(f"seconds {result['seconds']}, texts/s while embedding {result['texts_per_second']}")
+        self.stdout.write(
+            f"seconds {result['seconds']}, texts/s while embedding {result['texts_per_second']}"
+        )
 
 
 def _split_body(body: str) -> tuple[str, str]:

@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = matching_sweep(progress=lambda items, desc: tqdm(items, desc=desc, unit=desc))
-        self.stdout.write(self.style.SUCCESS(
-            f"Embedded {result['ideas_embedded']} ideas and {result['companies_embedded']} companies; "
-            f"{result['matches']} matches written."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Embedded {result['ideas_embedded']} ideas and {result['companies_embedded']} companies; "
+                f"{result['matches']} matches written."
+            )
+        )
