@@ -48,6 +48,7 @@ bench: install
 lint: install
 	$(BIN)/pip install --quiet ruff
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Rebuild the translation catalogues after changing user-facing strings.
 messages: install
