@@ -114,4 +114,20 @@ def test_bench_matching_prints_its_figures_and_keeps_nothing(db):
     assert result["encode"]["plain_encode_whole_text"] > 0
     assert result["encode"]["pipeline_sweep_batched"] > 0
     assert result["refresh"]["matches_written"] >= 60
+    assert 0 < result["encode"]["share_of_plain_whole_text"]["pipeline_sweep_batched"]
+    assert result["encode"]["share_of_plain_whole_text"]["plain_encode_whole_text"] == 1.0
+    # Each passage repeats the prefix and the special tokens that a whole text carries once.
+    assert result["encode"]["passage_tokens_over_whole_text"] > 1
+    assert not Idea.objects.exists()
+
+
+def test_bench_matching_prints_a_table(db):
+    out = StringIO()
+
+    call_command("bench_matching", "--texts", "4", "--ideas", "30", "--companies", "3", stdout=out)
+
+    printed = out.getvalue()
+    assert "share of plain whole-text encode" in printed
+    assert "pipeline: sweep, batched (DB + cache)" in printed
+    assert "Refresh all matches, 30 ideas x 3 companies" in printed
     assert not Idea.objects.exists()

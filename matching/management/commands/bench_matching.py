@@ -1,10 +1,12 @@
 import json
 import resource
+import statistics
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -22,9 +24,22 @@ class _Rollback(Exception):
     pass
 
 
-# Rounds of each speed run; the fastest counts. A 2-core virtual machine's timings wander by a
-# quarter from one run to the next, and the runs take turns so a slow spell hits them all alike.
-SPEED_ROUNDS = 3
+# Rounds of each speed run. A 2-core virtual machine's timings wander by a quarter from one run
+# to the next, so the runs take turns within a round, and each run's share of plain encode is the
+# median over rounds of its time against plain encode's in the same round: a slow spell then
+# hits both sides of the ratio alike.
+SPEED_ROUNDS = 5
+
+
+def _tokens(texts: list[str], kind: str) -> int:
+    """Tokens the model reads for these texts, prefix and special tokens included."""
+    tokenizer = encoder.get_model().tokenizer
+    prefix = settings.EMBEDDING_QUERY_PREFIX if kind == "query" else settings.EMBEDDING_PASSAGE_PREFIX
+    return sum(len(ids) for ids in tokenizer([prefix + text for text in texts])["input_ids"])
+
+
+def _paired_share(reference_seconds: list[float], seconds: list[float]) -> float:
+    return statistics.median(r / s for r, s in zip(reference_seconds, seconds, strict=True))
 
 
 def _seconds(run) -> float:
@@ -151,6 +166,11 @@ class Command(BaseCommand):
             "rounds": SPEED_ROUNDS,
             "passages_per_text": round(len(passages) / count, 2),
             **{key: round(count / min(seconds), 1) for key, seconds in timings.items()},
+            "share_of_plain_whole_text": {
+                key: round(_paired_share(timings["plain_encode_whole_text"], seconds), 3)
+                for key, seconds in timings.items()
+            },
+            "passage_tokens_over_whole_text": round(_tokens(passages, "query") / _tokens(whole, "query"), 3),
             "pipeline_task_per_idea": round(len(one_by_one) / tasks_seconds, 1),
         }
 
@@ -229,10 +249,13 @@ class Command(BaseCommand):
 
     def _print(self, results: dict) -> None:
         e, r = results["encode"], results["refresh"]
-        base = e["plain_encode_whole_text"]
+        shares = e["share_of_plain_whole_text"]
+        extra_tokens = 100 * (e["passage_tokens_over_whole_text"] - 1)
         self.stdout.write(
-            f"Embedding speed on the same {e['texts']} idea texts ({e['passages_per_text']} passages each), "
-            f"ideas/s, fastest of {e['rounds']} rounds:"
+            f"Embedding speed on the same {e['texts']} idea texts, {e['passages_per_text']} passages each "
+            f"(the passages carry {extra_tokens:.0f}% more tokens than the whole texts).\n"
+            f"Ideas/s, fastest of {e['rounds']} rounds; share of plain whole-text encode, "
+            "median of the rounds' paired ratios:"
         )
         for label, key in (
             ("plain model.encode, whole text", "plain_encode_whole_text"),
@@ -240,7 +263,8 @@ class Command(BaseCommand):
             ("pipeline: sweep, batched (DB + cache)", "pipeline_sweep_batched"),
             ("pipeline: one task per idea (embed + match)", "pipeline_task_per_idea"),
         ):
-            self.stdout.write(f"  {label:<46}{e[key]:>8.1f}  {100 * e[key] / base:>5.0f}%")
+            share = shares.get(key, e[key] / e["plain_encode_whole_text"])
+            self.stdout.write(f"  {label:<46}{e[key]:>8.1f}  {100 * share:>5.0f}%")
         self.stdout.write(
             f"Refresh all matches, {r['ideas']} ideas x {r['companies']} companies (synthetic vectors): "
             f"{r['refresh_seconds']} s, {r['matches_written']} matches, "
