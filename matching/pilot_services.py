@@ -24,6 +24,7 @@ from .models import (
     CLOSED_STAGES,
     CONSENT_STAGES,
     PILOT_STAGE_TRANSITIONS,
+    Match,
     Pilot,
     PilotConsent,
     PilotDataRequest,
@@ -185,7 +186,16 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     )
     if stage == PilotStage.COMPLETED:
         _set_idea_status(pilot.idea, IdeaStatus.COMPLETED, by=by)
+    elif stage == PilotStage.CANCELLED and not _has_open_pilot(pilot.idea):
+        # The idea is no longer being piloted: it goes back to where the matcher had it, so it
+        # reads truthfully and staff can pilot it again.
+        matched = Match.objects.shown().filter(idea=pilot.idea, rank_for_idea__isnull=False).exists()
+        _set_idea_status(pilot.idea, IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED, by=by)
     return pilot
+
+
+def _has_open_pilot(idea: Idea) -> bool:
+    return Pilot.objects.filter(idea=idea).exclude(stage__in=CLOSED_STAGES).exists()
 
 
 @transaction.atomic

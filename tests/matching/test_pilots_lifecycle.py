@@ -6,7 +6,7 @@ from accounts.models import AuditEntry, Notification, NotificationKind
 from ideas.models import Follow, Idea, IdeaStatus
 from matching.models import Pilot, PilotMilestone, PilotStage
 from tests.accounts.factories import UserFactory
-from tests.matching.pilot_factories import MilestoneFactory, PilotFactory, VolunteerFactory
+from tests.matching.pilot_factories import MatchFactory, MilestoneFactory, PilotFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,35 @@ def test_cancelling_needs_a_reason(api, staff_user, pilot, idea):
         "stage": "cancelled",
         "cancellation_reason": "참여 기업의 사정으로 중단합니다.",
     }
-    # Only completing a pilot completes its idea.
+    # The idea is no longer in a pilot; without matches it is simply published again.
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED
+
+
+def test_cancelling_the_last_open_pilot_returns_the_idea_to_its_matches(
+    api, staff_user, pilot, idea, company
+):
+    MatchFactory(idea=idea, company=company, rank_for_idea=1)
+    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.RECRUITING)
+    client = api(staff_user)
+
+    _stage(client, pilot, "cancelled", reason="예산 부족")
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT  # the second pilot still runs
+
+    _stage(client, second, "cancelled", reason="예산 부족")
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.MATCHED
+    # Staff can pilot it again.
+    assert (
+        client.post(
+            "/api/v1/pilots/",
+            {
+                "idea": idea.pk,
+                "companies": [company.slug],
+                "title": "다시 하는 실증",
+                "description": "두 번째 시도",
+            },
+        ).status_code
+        == 201
+    )
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT
 
 
