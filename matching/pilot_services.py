@@ -184,14 +184,37 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
         before=before,
         after=snapshot(pilot, ["stage", "cancellation_reason"]),
     )
+    idea_status = None
     if stage == PilotStage.COMPLETED:
-        _set_idea_status(pilot.idea, IdeaStatus.COMPLETED, by=by)
+        idea_status = IdeaStatus.COMPLETED
     elif stage == PilotStage.CANCELLED and not _has_open_pilot(pilot.idea):
         # The idea is no longer being piloted: it goes back to where the matcher had it, so it
         # reads truthfully and staff can pilot it again.
         matched = Match.objects.shown().filter(idea=pilot.idea, rank_for_idea__isnull=False).exists()
-        _set_idea_status(pilot.idea, IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED, by=by)
+        idea_status = IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED
+    if idea_status is not None:
+        _set_idea_status(pilot.idea, idea_status, by=by)
+    # The idea's followers already hear of a change of the idea's status; told of the stage as
+    # well, they would get two notifications for one event.
+    _notify_stage(pilot=pilot, by=by, include_followers=idea_status is None)
     return pilot
+
+
+def _notify_stage(*, pilot: Pilot, by, include_followers: bool) -> None:
+    audience = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
+    if include_followers:
+        audience |= Q(follows__idea_id=pilot.idea_id)
+    _notify_each_in_their_language(
+        users=User.objects.filter(audience).distinct(),
+        kind=NotificationKind.PILOT_UPDATE,
+        title=lambda: (
+            _("The pilot “%(title)s” is now: %(stage)s")
+            % {"title": pilot.title, "stage": pilot.get_stage_display()}
+        ),
+        body=pilot.cancellation_reason if pilot.stage == PilotStage.CANCELLED else "",
+        link=f"/pilots/{pilot.pk}/",
+        exclude=by,
+    )
 
 
 def _has_open_pilot(idea: Idea) -> bool:

@@ -222,6 +222,30 @@ def test_an_update_notifies_the_ideas_followers_and_the_pilots_volunteers(
     assert AuditEntry.objects.get(action="pilot_update_post").after["body"] == "30가구 설치를 마쳤습니다."
 
 
+def test_a_stage_change_tells_volunteers_and_followers_in_their_language(api, staff_user, pilot, idea, bob):
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RECRUITING)
+    Follow.objects.create(idea=idea, user=bob)
+    erin = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin", preferred_language="en")).user
+    client = api(staff_user)
+
+    _stage(client, pilot, "running")
+
+    running = Notification.objects.filter(kind=NotificationKind.PILOT_UPDATE)
+    assert {n.user.username: n.title for n in running} == {
+        "bob": f"실증 “{pilot.title}”의 단계: 진행 중",
+        "erin": f"The pilot “{pilot.title}” is now: Running",
+    }
+
+    running.delete()
+    _stage(client, pilot, "cancelled", reason="예산 부족")
+
+    # The follower hears that the idea's status changed, once; the volunteer hears of the
+    # cancellation with its reason.
+    cancelled = Notification.objects.filter(kind=NotificationKind.PILOT_UPDATE).get()
+    assert (cancelled.user, cancelled.body) == (erin, "예산 부족")
+    assert Notification.objects.filter(user=bob, kind=NotificationKind.IDEA_STATUS).count() == 1
+
+
 def test_no_public_update_while_planning(api, staff_user, pilot):
     response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/updates/", {"body": "아직 비공개"})
 
