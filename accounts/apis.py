@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 
 from .models import AuditEntry, Language, NotificationKind, User
 from .services import user_change_password, user_sign_up, user_token_get_or_create
@@ -248,11 +248,7 @@ class AuditLogApi(APIView):
         from config.api.pagination import StandardPagination
 
         if not request.user.is_city_staff:
-            raise ApplicationError(
-                _("Only city staff can read the audit log."),
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
+            raise forbidden(_("Only city staff can read the audit log."))
         entries = AuditEntry.objects.select_related("actor")
         for field in ("target_type", "target_id", "action"):
             if request.query_params.get(field):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Language
-from config.api.errors import ApplicationError
+from config.api.errors import forbidden
 from config.api.pagination import StandardPagination
 
 from . import selectors, services
@@ -224,11 +224,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
 
 def _require_member_or_staff(request, company: Company) -> None:
     if not (request.user.is_city_staff or company.is_member(request.user)):
-        raise ApplicationError(
-            _("Only the company's members can see its members."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise forbidden(_("Only the company's members can see its members."))
 
 
 class MemberListCreateApi(APIView):

@@ -11,7 +11,7 @@ from rest_framework import status as http_status
 from accounts.audit import audit_record, snapshot
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 from matching import dispatch
 
 from .models import Comment, Idea, IdeaStatus, Report, Support
@@ -24,11 +24,7 @@ STATUS_FIELDS = ["status", "rejection_reason", "moderation_note", "merged_into_i
 
 def _require_staff(user: User) -> None:
     if not user.is_city_staff:
-        raise ApplicationError(
-            _("Only city staff can moderate."),
-            code="permission_denied",
-            status_code=http_status.HTTP_403_FORBIDDEN,
-        )
+        raise forbidden(_("Only city staff can moderate."))
 
 
 @transaction.atomic

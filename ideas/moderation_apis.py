@@ -1,12 +1,12 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import ApplicationError
+from config.api.errors import forbidden
 from config.api.pagination import StandardPagination
 
 from . import moderation, selectors
@@ -20,11 +20,7 @@ class StaffApi(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not request.user.is_city_staff:
-            raise ApplicationError(
-                _("Only city staff can moderate."),
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
+            raise forbidden(_("Only city staff can moderate."))
 
     def idea(self, idea_id: int) -> Idea:
         return get_object_or_404(Idea, pk=idea_id)

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from companies.models import Company
 from companies.selectors import company_get
-from config.api.errors import ApplicationError
+from config.api.errors import forbidden
 from config.api.pagination import StandardPagination
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
@@ -154,11 +154,7 @@ class CompanyMatchesApi(APIView):
         except Company.DoesNotExist:
             raise Http404 from None
         if not (request.user.is_city_staff or company.is_member(request.user)):
-            raise ApplicationError(
-                _("Only the company's members can see its matches."),
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
+            raise forbidden(_("Only the company's members can see its matches."))
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         matches = selectors.matches_for_company(company=company, **filters.validated_data)
@@ -258,11 +254,7 @@ class IdeaDuplicatesApi(APIView):
     def get(self, request, idea_id: int):
         idea = get_object_or_404(Idea, pk=idea_id)
         if not (request.user.is_city_staff or idea.author_id == request.user.pk):
-            raise ApplicationError(
-                _("Only city staff and the idea's author can see its likely duplicates."),
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
+            raise forbidden(_("Only city staff and the idea's author can see its likely duplicates."))
         return Response(
             DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data
         )

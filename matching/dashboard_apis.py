@@ -3,23 +3,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import ApplicationError
+from config.api.errors import forbidden
 
 from . import dashboard
 
 
 def _require_staff(request) -> None:
     if not request.user.is_city_staff:
-        raise ApplicationError(
-            _("Only city staff can see the dashboard and exports."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise forbidden(_("Only city staff can see the dashboard and exports."))
 
 
 class DashboardApi(APIView):

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from companies.models import Company
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 from config.api.pagination import StandardPagination
 from ideas.models import Comment, District, Idea, Report
 from ideas.selectors import idea_get
@@ -541,11 +541,7 @@ class PilotDonationsApi(APIView):
     def get(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
         if not pilot.can_see_donations_by(request.user):
-            raise ApplicationError(
-                _("Only the pilot's companies and city staff can see its data donations."),
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
+            raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
         return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
 
 

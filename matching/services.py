@@ -16,12 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg.types.json import Jsonb
-from rest_framework import status as http_status
 
 from accounts.models import NotificationKind
 from accounts.notifications import notify
 from companies.models import Company
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, forbidden
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
 from . import encoder, ranking, vector_io
@@ -629,11 +628,7 @@ def match_feedback(
     """Record a company's answer to a match; "interested" carries a short pilot proposal and
     tells the idea's author."""
     if not match.company.is_member(user):
-        raise ApplicationError(
-            _("Only the company's members can answer its matches."),
-            code="permission_denied",
-            status_code=http_status.HTTP_403_FORBIDDEN,
-        )
+        raise forbidden(_("Only the company's members can answer its matches."))
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED):
         raise ApplicationError(
             _("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]}
