@@ -72,7 +72,7 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     IDEA_STATUS = "idea_status", _("A followed idea changed status")
     NEW_INTEREST = "new_interest", _("A company is interested in my idea")
-    PILOT_UPDATE = "pilot_update", _("A pilot I follow posted an update")
+    PILOT_UPDATE = "pilot_update", _("News from a pilot I follow or volunteer for")
     STRONG_MATCH = "strong_match", _("A new strong match for my company")
 
 
