@@ -1,10 +1,9 @@
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from rest_framework import status as http_status
 
 from accounts.models import User
-from config.api.errors import ApplicationError, forbidden
+from config.api.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .models import Company, CompanyReference, MemberRole, Membership
@@ -183,9 +182,7 @@ def member_remove(*, membership: Membership, by: User) -> None:
         .values_list("pk", flat=True)
     )
     if owners == [membership.pk]:
-        raise ApplicationError(
-            _("A company needs at least one owner. Make someone else an owner first."),
-            code="last_owner",
-            status_code=http_status.HTTP_409_CONFLICT,
+        raise conflict(
+            _("A company needs at least one owner. Make someone else an owner first."), "last_owner"
         )
     membership.delete()

@@ -6,12 +6,11 @@ Every action is written to the audit log with the fields it changed.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status as http_status
 
 from accounts.audit import audit_record, snapshot
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify
-from config.api.errors import ApplicationError, forbidden
+from config.api.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .models import Comment, Idea, IdeaStatus, Report, Support
@@ -72,11 +71,7 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
             _("Tell the author what to revise."), fields={"note": [_("This field is required.")]}
         )
     if idea.status != IdeaStatus.SUBMITTED:
-        raise ApplicationError(
-            _("Only submitted ideas can be sent back for revision."),
-            code="invalid_status",
-            status_code=http_status.HTTP_409_CONFLICT,
-        )
+        raise conflict(_("Only submitted ideas can be sent back for revision."))
     before = snapshot(idea, STATUS_FIELDS)
     idea.status = IdeaStatus.DRAFT
     idea.moderation_note = note.strip()
@@ -159,11 +154,7 @@ def content_restore(*, target: Idea | Comment, by: User) -> Idea | Comment:
 def report_dismiss(*, report: Report, by: User) -> Report:
     _require_staff(by)
     if report.resolved_at is not None:
-        raise ApplicationError(
-            _("This report has already been handled."),
-            code="invalid_status",
-            status_code=http_status.HTTP_409_CONFLICT,
-        )
+        raise conflict(_("This report has already been handled."))
     report.resolved_at = timezone.now()
     report.resolution = "dismissed"
     report.save(update_fields=["resolved_at", "resolution"])
@@ -189,11 +180,7 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
             _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
         )
     if source.status == IdeaStatus.MERGED:
-        raise ApplicationError(
-            _("This idea is already merged."),
-            code="invalid_status",
-            status_code=http_status.HTTP_409_CONFLICT,
-        )
+        raise conflict(_("This idea is already merged."))
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     before = snapshot(source, STATUS_FIELDS)
@@ -224,9 +211,7 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
 def idea_unmerge(*, idea: Idea, by: User) -> Idea:
     _require_staff(by)
     if idea.status != IdeaStatus.MERGED:
-        raise ApplicationError(
-            _("This idea is not merged."), code="invalid_status", status_code=http_status.HTTP_409_CONFLICT
-        )
+        raise conflict(_("This idea is not merged."))
     before = snapshot(idea, STATUS_FIELDS)
     idea.status = idea.status_before_merge or IdeaStatus.PUBLISHED
     idea.status_before_merge = ""

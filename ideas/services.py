@@ -1,9 +1,8 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from rest_framework import status as http_status
 
 from accounts.audit import snapshot
-from config.api.errors import ApplicationError, forbidden
+from config.api.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .language import detect_language
@@ -95,11 +94,9 @@ _TRANSITIONS = {
 def _transition(idea: Idea, action: str) -> None:
     allowed_from, target = _TRANSITIONS[action]
     if idea.status not in allowed_from:
-        raise ApplicationError(
+        raise conflict(
             _("An idea that is %(status)s cannot be changed this way.")
-            % {"status": idea.get_status_display()},
-            code="invalid_status",
-            status_code=http_status.HTTP_409_CONFLICT,
+            % {"status": idea.get_status_display()}
         )
     idea.status = target
 
@@ -116,7 +113,7 @@ def idea_submit_draft(*, idea: Idea, user) -> Idea:
 
 def _require_public(idea: Idea, message: str) -> None:
     if not idea.is_public or idea.status == IdeaStatus.MERGED:
-        raise ApplicationError(message, code="invalid_status", status_code=http_status.HTTP_409_CONFLICT)
+        raise conflict(message)
 
 
 def idea_support(*, idea: Idea, user) -> Support:
@@ -185,11 +182,7 @@ def report_create(
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        raise ApplicationError(
-            _("You have already reported this."),
-            code="duplicate",
-            status_code=http_status.HTTP_409_CONFLICT,
-        ) from None
+        raise conflict(_("You have already reported this."), "duplicate") from None
     from .moderation import report_received
 
     report_received(report=report)

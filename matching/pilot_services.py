@@ -162,12 +162,7 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
             "current": pilot.get_stage_display(),
             "target": PilotStage(stage).label,
         }
-        raise ApplicationError(
-            message,
-            code="invalid_status",
-            fields={"stage": [message]},
-            status_code=http_status.HTTP_409_CONFLICT,
-        )
+        raise conflict(message, code="invalid_status", fields={"stage": [message]})
     reason = reason.strip()
     if stage == PilotStage.CANCELLED and not reason:
         message = _("Tell the participants why the pilot is cancelled.")
@@ -200,12 +195,17 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     return pilot
 
 
-def _notify_stage(*, pilot: Pilot, by, include_followers: bool) -> None:
+def _pilot_audience(pilot: Pilot, *, include_followers: bool):
+    """The pilot's active volunteers and, if asked, the followers of its idea, each once."""
     audience = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
     if include_followers:
         audience |= Q(follows__idea_id=pilot.idea_id)
+    return User.objects.filter(audience).distinct()
+
+
+def _notify_stage(*, pilot: Pilot, by, include_followers: bool) -> None:
     _notify_each_in_their_language(
-        users=User.objects.filter(audience).distinct(),
+        users=_pilot_audience(pilot, include_followers=include_followers),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: (
             _("The pilot “%(title)s” is now: %(stage)s")
@@ -277,11 +277,8 @@ def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
     audit_record(
         actor=by, action="pilot_update_post", target=pilot, after={"id": update.pk, "body": update.body}
     )
-    recipients = User.objects.filter(
-        Q(follows__idea_id=pilot.idea_id) | Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
-    ).distinct()
     _notify_each_in_their_language(
-        users=recipients,
+        users=_pilot_audience(pilot, include_followers=True),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.title},
         body=update.body,

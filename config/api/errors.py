@@ -87,6 +87,6 @@ def forbidden(message: str) -> ApplicationError:
     return ApplicationError(message, code="permission_denied", status_code=status.HTTP_403_FORBIDDEN)
 
 
-def conflict(message: str, code: str = "invalid_status") -> ApplicationError:
+def conflict(message: str, code: str = "invalid_status", fields: dict | None = None) -> ApplicationError:
     """The row is not in a state that allows this (HTTP 409)."""
-    return ApplicationError(message, code=code, status_code=status.HTTP_409_CONFLICT)
+    return ApplicationError(message, code=code, fields=fields, status_code=status.HTTP_409_CONFLICT)
