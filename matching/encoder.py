@@ -46,7 +46,7 @@ def get_model():
         return SentenceTransformer(model_path(), device="cpu")
 
 
-def _prefix(kind: Kind) -> str:
+def prefix_for(kind: Kind) -> str:
     return settings.EMBEDDING_QUERY_PREFIX if kind == "query" else settings.EMBEDDING_PASSAGE_PREFIX
 
 
@@ -54,7 +54,7 @@ def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
     """Encode without the cache: the plain model call, used by the benchmark as the reference."""
     if not texts:
         return np.zeros((0, get_model().get_sentence_embedding_dimension()), dtype=np.float32)
-    prefix = _prefix(kind)
+    prefix = prefix_for(kind)
     return (
         get_model()
         .encode(
@@ -69,7 +69,7 @@ def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
 
 
 def text_hash(text: str, *, kind: Kind) -> str:
-    return hashlib.sha256(f"{_prefix(kind)}{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{prefix_for(kind)}{text}".encode()).hexdigest()
 
 
 def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:

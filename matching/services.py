@@ -89,21 +89,22 @@ def pooled(vectors: np.ndarray) -> np.ndarray:
     return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
 
 
-def _store_embedding(*, owner: dict, passages, kind: encoder.Kind) -> tuple[Embedding | None, bool]:
+def _store_embedding(
+    *, owner_field: str, owner, passages, kind: encoder.Kind
+) -> tuple[Embedding | None, bool]:
     """Save vectors for one idea or company unless its text and model are unchanged.
 
     Returns the embedding and whether it was (re)computed.
     """
     text_hash = content_hash(passages)
-    current = Embedding.objects.filter(**owner).first()
+    current = Embedding.objects.filter(**{owner_field: owner}).first()
     if current is not None and current.text_hash == text_hash:
         return current, False
     if not passages:
-        Embedding.objects.filter(**owner).delete()
+        Embedding.objects.filter(**{owner_field: owner}).delete()
         return None, True
     vectors = encoder.encode_cached([p.text for p in passages], kind=kind)
-    [(owner_field, owner_object)] = owner.items()
-    [embedding] = _save_vectors(owner_field=owner_field, items=[(owner_object, passages, vectors)])
+    [embedding] = _save_vectors(owner_field=owner_field, items=[(owner, passages, vectors)])
     return embedding, True
 
 
@@ -177,14 +178,16 @@ def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]
     idea = Idea.objects.filter(pk=idea_id).first()
     if idea is None:
         return None, False
-    return _store_embedding(owner={"idea": idea}, passages=idea_content(idea), kind="query")
+    return _store_embedding(owner_field="idea", owner=idea, passages=idea_content(idea), kind="query")
 
 
 def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
     company = Company.objects.filter(pk=company_id).prefetch_related("references").first()
     if company is None:
         return None, False
-    return _store_embedding(owner={"company": company}, passages=company_content(company), kind="passage")
+    return _store_embedding(
+        owner_field="company", owner=company, passages=company_content(company), kind="passage"
+    )
 
 
 def stale_idea_ids() -> list[int]:

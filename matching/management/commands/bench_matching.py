@@ -6,7 +6,6 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -33,9 +32,10 @@ SPEED_ROUNDS = 5
 
 def _tokens(texts: list[str], kind: str) -> int:
     """Tokens the model reads for these texts, prefix and special tokens included."""
-    tokenizer = encoder.get_model().tokenizer
-    prefix = settings.EMBEDDING_QUERY_PREFIX if kind == "query" else settings.EMBEDDING_PASSAGE_PREFIX
-    return sum(len(ids) for ids in tokenizer([prefix + text for text in texts])["input_ids"])
+    prefix = encoder.prefix_for(kind)
+    return sum(
+        len(ids) for ids in encoder.get_model().tokenizer([prefix + text for text in texts])["input_ids"]
+    )
 
 
 def _paired_share(reference_seconds: list[float], seconds: list[float]) -> float:
