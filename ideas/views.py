@@ -130,7 +130,7 @@ def idea_support(request, idea_id: int):
 def moderation_page(request):
     """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
     merge into a published idea the matcher found similar."""
-    from matching.selectors import duplicates_for_idea
+    from matching.selectors import duplicates_for_ideas
 
     if request.method == "POST":
         idea = get_object_or_404(Idea, pk=request.POST.get("idea"))
@@ -161,8 +161,9 @@ def moderation_page(request):
     queue = list(
         selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20]
     )
+    duplicates = duplicates_for_ideas(ideas=queue, limit=3)
     for idea in queue:
-        idea.duplicates = duplicates_for_idea(idea=idea, limit=3)
+        idea.duplicates = duplicates[idea.pk]
     reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
         :50
     ]

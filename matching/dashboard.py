@@ -28,6 +28,7 @@ def dashboard_figures() -> dict:
         status__in=[IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED],
         is_hidden=False,
     )
+    published_count = published.count()
     strongly_matched = (
         published.filter(matches__score__gte=STRONG_MATCH_SCORE, matches__rank_for_idea__isnull=False)
         .distinct()
@@ -49,9 +50,9 @@ def dashboard_figures() -> dict:
             {"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time
         ],
         "supports_total": Support.objects.count(),
-        "published_ideas": published.count(),
+        "published_ideas": published_count,
         "published_with_strong_match": strongly_matched,
-        "strong_match_share": round(strongly_matched / published.count(), 3) if published.exists() else 0.0,
+        "strong_match_share": round(strongly_matched / published_count, 3) if published_count else 0.0,
         "interests_total": interests.count(),
         "companies_interested": interests.values("company").distinct().count(),
         "companies_verified": Company.objects.filter(is_verified=True).count(),

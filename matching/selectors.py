@@ -68,13 +68,19 @@ def _stats_lookup() -> dict[tuple[str, str], tuple[float, float]]:
     return table
 
 
-def _rank_candidates(query: ranking.Side, query_language: str, candidates: list[Idea], limit: int):
+def _rank_candidates(
+    query: ranking.Side,
+    query_row: int,
+    query_language: str,
+    candidates: list[Idea],
+    limit: int,
+    stats: dict[tuple[str, str], tuple[float, float]],
+):
     if not candidates:
         return []
     pool = services.load_embeddings([c.embedding for c in candidates], "idea_id")
     by_id = {c.pk: c for c in candidates}
-    similarity = ranking.duplicate_scores(query, 0, pool.side, list(range(pool.side.size)))
-    stats = _stats_lookup()
+    similarity = ranking.duplicate_scores(query, query_row, pool.side, list(range(pool.side.size)))
     results = []
     for row, idea_id in enumerate(pool.owner_ids):
         idea = by_id[idea_id]
@@ -131,21 +137,37 @@ def ideas_similar_to(
         fields=[p.field for p in passages],
     )
     language = detect_language(idea_document(**fields))
-    return _rank_candidates(query, language, _candidates(document, None), limit)
+    return _rank_candidates(query, 0, language, _candidates(document, None), limit, _stats_lookup())
 
 
 def duplicates_for_idea(*, idea: Idea, limit: int = 5) -> list[DuplicateCandidate]:
-    embedding = Embedding.objects.filter(idea=idea, model_name=encoder.model_name()).first()
-    if embedding is None:
-        return []
-    query = services.load_embeddings([embedding], "idea_id")
-    if not query.owner_ids:
-        return []
-    return _rank_candidates(query.side, idea.language, _candidates(embedding.vector, idea.pk), limit)
+    return duplicates_for_ideas(ideas=[idea], limit=limit)[idea.pk]
+
+
+def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list[DuplicateCandidate]]:
+    """Likely duplicates of several ideas (the moderation queue), with their vectors and the
+    duplicate statistics loaded once for all of them rather than once per idea."""
+    embeddings = list(
+        Embedding.objects.filter(idea__in=ideas, model_name=encoder.model_name()).defer("vector")
+    )
+    queries = services.load_embeddings(embeddings, "idea_id")
+    row_of = queries.row_of()
+    stats = _stats_lookup()
+    found = {}
+    for idea in ideas:
+        row = row_of.get(idea.pk)
+        found[idea.pk] = (
+            []
+            if row is None
+            else _rank_candidates(
+                queries.side, row, idea.language, _candidates(queries.side.doc[row], idea.pk), limit, stats
+            )
+        )
+    return found
 
 
 def score_between(*, idea_a: Idea, idea_b: Idea) -> float:
     """How likely two ideas are duplicates, on the scale of the duplicate candidates."""
     query = services.load_embeddings([Embedding.objects.get(idea=idea_a)], "idea_id")
     idea_b.embedding = Embedding.objects.get(idea=idea_b)
-    return _rank_candidates(query.side, idea_a.language, [idea_b], 1)[0].score
+    return _rank_candidates(query.side, 0, idea_a.language, [idea_b], 1, _stats_lookup())[0].score

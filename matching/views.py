@@ -123,12 +123,16 @@ def company_matches_page(request, slug: str):
         company = company_get(slug=slug, user=request.user)
     except Company.DoesNotExist:
         raise Http404 from None
-    if not (company.is_member(request.user) or request.user.is_city_staff):
+    is_member = company.is_member(request.user)
+    if not (is_member or request.user.is_city_staff):
         raise PermissionDenied
     interest_forms = {}
-    if request.method == "POST" and company.is_member(request.user):
+    if request.method == "POST" and is_member:
+        # The idea's author is told of an interest, so fetched along with the match.
         match = get_object_or_404(
-            Match.objects.select_related("company", "idea"), pk=request.POST.get("match"), company=company
+            Match.objects.select_related("company", "idea__author"),
+            pk=request.POST.get("match"),
+            company=company,
         )
         try:
             if request.POST.get("answer") == "dismissed":
@@ -158,7 +162,7 @@ def company_matches_page(request, slug: str):
             "company": company,
             "matches": matches,
             "filters": filters,
-            "can_answer": company.is_member(request.user),
+            "can_answer": is_member,
         },
     )
 
