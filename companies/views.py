@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.api.errors import ApplicationError
 
@@ -45,16 +46,23 @@ def company_detail(request, slug: str):
 
 
 class CompanyProfileForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=120)
-    summary = forms.CharField(label=_("summary"), max_length=300)
+    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
+    summary = forms.CharField(label=gettext_lazy("summary"), max_length=300)
     description = forms.CharField(
-        label=_("description"), max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=gettext_lazy("description"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     technologies = forms.CharField(
-        label=_("technologies"), required=False, help_text=_("Separate with commas.")
+        label=gettext_lazy("technologies"), required=False, help_text=gettext_lazy("Separate with commas.")
     )
-    domains = forms.CharField(label=_("domains"), required=False, help_text=_("Separate with commas."))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    domains = forms.CharField(
+        label=gettext_lazy("domains"), required=False, help_text=gettext_lazy("Separate with commas.")
+    )
+    website = forms.URLField(
+        label=gettext_lazy("website"), max_length=200, required=False, assume_scheme="https"
+    )
 
     def clean_technologies(self):
         return [tag.strip() for tag in self.cleaned_data["technologies"].split(",") if tag.strip()]
@@ -98,6 +106,10 @@ def company_edit(request, slug: str):
                 services.company_update(company=company, user=request.user, **form.cleaned_data)
             except ApplicationError as error:
                 for field, errors in error.fields.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except ValidationError as error:
+                # The model's own limits (tag length and count) land on the field the user typed in.
+                for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))

@@ -42,3 +42,30 @@ def test_profile_errors_name_the_field(client, company, carol):
     ).content.decode()
 
     assert html.count('class="errorlist"') == 2
+
+
+def test_a_tag_the_model_refuses_is_an_error_on_its_field_and_the_input_stays(client, company, carol):
+    client.force_login(carol)
+    too_long = "computer vision " * 5
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        {"name": company.name, "summary": "새 요약", "technologies": too_long, "action": "save"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist"' in html
+    assert too_long.strip() in html
+    assert Company.objects.get(pk=company.pk).summary != "새 요약"
+
+
+def test_the_profile_form_speaks_the_users_language(client, company, carol):
+    client.force_login(carol)
+
+    korean = client.get(f"/companies/{company.slug}/edit/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/companies/{company.slug}/edit/").content.decode()
+
+    assert "Separate with commas." in english
+    assert "Separate with commas." not in korean
