@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import ApplicationError
@@ -52,8 +54,10 @@ def my_page(request):
                     for kind in NotificationKind.values
                 ],
             )
+            messages.success(request, gettext("Your notification settings were saved."))
         else:
             notification_mark_read(user=request.user)
+            messages.success(request, gettext("All notifications were marked as read."))
         return redirect("my-page")
     ideas = idea_list(user=request.user)
     return render(

@@ -191,8 +191,9 @@ def test_my_page_lists_my_ideas_supports_notifications_and_consents(client, alic
     assert "내가 낸 아이디어" in html and "연락처를 지워 주세요" in html
     assert "밥의 아이디어" in html
     assert "아이디어가 공개되었습니다" in html
-    client.post("/me/")
+    marked = client.post("/me/", follow=True).content.decode()
     assert not Notification.objects.filter(user=alice, read_at__isnull=True).exists()
+    assert "모든 알림을 읽음으로 표시했습니다." in marked
 
 
 def test_comment_and_follow_on_the_idea_page(client, bob):
@@ -273,11 +274,16 @@ def test_notification_choices_on_my_page(client, alice):
     from accounts.models import NotificationPreference
 
     client.force_login(alice)
-    client.post("/me/", {"action": "preferences", "pilot_update-in_app": "on", "pilot_update-email": "on"})
+    page = client.post(
+        "/me/",
+        {"action": "preferences", "pilot_update-in_app": "on", "pilot_update-email": "on"},
+        follow=True,
+    ).content.decode()
 
     saved = {p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=alice)}
     assert saved["pilot_update"] == (True, True)
     assert saved["idea_status"] == (False, False)
+    assert "알림 설정을 저장했습니다." in page
 
 
 def test_idea_page_shows_the_steps_reached(client):
