@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from companies.selectors import company_get
@@ -264,20 +265,26 @@ def pilot_create_page(request, idea_id: int):
 
 
 @staff_member_required
+@require_POST
 def pilot_manage(request, pilot_id: int):
     """Staff move a pilot through its stages, add milestones and post public updates."""
     pilot = get_object_or_404(Pilot, pk=pilot_id)
     action = request.POST.get("action")
     try:
         if action == "stage":
+            stage = request.POST.get("stage", "")
+            if stage not in PilotStage.values:
+                raise ApplicationError(_("Choose a stage."), fields={"stage": [_("Choose a stage.")]})
             pilot_services.pilot_change_stage(
-                pilot=pilot,
-                by=request.user,
-                stage=request.POST.get("stage", ""),
-                reason=request.POST.get("reason", ""),
+                pilot=pilot, by=request.user, stage=stage, reason=request.POST.get("reason", "")
             )
         elif action == "milestone":
-            due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
+            try:
+                due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
+            except ValueError:
+                raise ApplicationError(
+                    _("Enter a valid date."), fields={"due_date": [_("Enter a valid date.")]}
+                ) from None
             pilot_services.pilot_milestone_add(
                 pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due
             )
@@ -288,11 +295,14 @@ def pilot_manage(request, pilot_id: int):
             )
         elif action == "update":
             pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=request.POST.get("body", ""))
+        else:
+            # Nothing was done, so nothing may be reported as saved.
+            raise ApplicationError(_("Choose what to do."))
         messages.success(request, _("Saved."))
-    except ValueError:
-        messages.error(request, _("Enter a valid date."))
     except ApplicationError as error:
-        messages.error(request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]))
+        # The field messages repeat the main one when they are the same sentence.
+        details = [m for ms in error.fields.values() for m in ms if m != error.message]
+        messages.error(request, " ".join([error.message, *details]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("pilot-detail", pilot_id=pilot.pk)

@@ -251,6 +251,11 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     assert (pilot.stage, pilot.progress, pilot.companies.get()) == ("recruiting", 100, company)
     assert Notification.objects.filter(user=bob, kind="pilot_update").exists()
     assert "날짜" in bad_date.content.decode() or "date" in bad_date.content.decode()
+    unknown_stage = client.post(manage, {"action": "stage", "stage": "sleeping"}, follow=True)
+    assert "단계를 선택해 주세요." in unknown_stage.content.decode()
+    nothing = client.post(manage, {}, follow=True).content.decode()
+    assert "할 일을 선택해 주세요." in nothing and "저장했습니다." not in nothing
+    assert client.get(manage).status_code == 405
 
 
 def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):
