@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -53,7 +54,7 @@ def prefix_for(kind: Kind) -> str:
 def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
     """Encode without the cache: the plain model call, used by the benchmark as the reference."""
     if not texts:
-        return np.zeros((0, get_model().get_sentence_embedding_dimension()), dtype=np.float32)
+        return np.zeros((0, get_model().get_embedding_dimension()), dtype=np.float32)
     prefix = prefix_for(kind)
     return (
         get_model()
@@ -74,36 +75,199 @@ def text_hash(text: str, *, kind: Kind) -> str:
 
 def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
     """Encode texts, reusing any vector already computed for the same text and model."""
-    from .models import EMBEDDING_DIMENSIONS, CachedVector
-
     if not texts:
         return encode([], kind=kind)
-    name = model_name()
-    table = CachedVector._meta.db_table
     hashes = [text_hash(text, kind=kind) for text in texts]
+    known = _cache_lookup(hashes)
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    if missing:
+        fresh = dict(zip(missing, encode(list(missing.values()), kind=kind), strict=True))
+        _cache_store(fresh)
+        known.update(fresh)
+    return np.stack([known[h] for h in hashes])
+
+
+def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`encode_documents`, reusing the vectors of any document already encoded with the same
+    passages and model. A passage's vector depends on its whole document, so the cache keys on
+    the document."""
+    keys = [_document_keys(passages, kind=kind) for passages in documents]
+    known = _cache_lookup([key for document_keys in keys for key in document_keys])
+    missing = [n for n, document_keys in enumerate(keys) if any(key not in known for key in document_keys)]
+    if missing:
+        fresh = {}
+        for n, (document, passages) in zip(
+            missing, encode_documents([documents[n] for n in missing], kind=kind), strict=True
+        ):
+            fresh.update(zip(keys[n], [document, *passages], strict=True))
+        _cache_store(fresh)
+        known.update(fresh)
+    return [
+        (known[document_keys[0]], np.stack([known[key] for key in document_keys[1:]]))
+        for document_keys in keys
+    ]
+
+
+def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
+    """Cache keys of a document's whole-text vector and of each of its passages' vectors."""
+    digest = hashlib.sha256(f"late-chunks\x00{prefix_for(kind)}".encode())
+    for passage in passages:
+        digest.update(f"\x1e{passage}".encode())
+    document = digest.hexdigest()
+    return [
+        hashlib.sha256(f"{document}:{part}".encode()).hexdigest() for part in ["all", *range(len(passages))]
+    ]
+
+
+def _cache_lookup(hashes: list[str]) -> dict[str, np.ndarray]:
+    from .models import EMBEDDING_DIMENSIONS, CachedVector
+
     rows = vector_io.fetch(
-        f"SELECT text_hash, vector FROM {table} WHERE model_name = %s AND text_hash = ANY(%s)",
-        [name, list(set(hashes))],
+        f"SELECT text_hash, vector FROM {CachedVector._meta.db_table} "
+        "WHERE model_name = %s AND text_hash = ANY(%s)",
+        [model_name(), list(set(hashes))],
     )
-    known = dict(
+    return dict(
         zip(
             [row[0] for row in rows],
             vector_io.vectors_from_binary([row[1] for row in rows], EMBEDDING_DIMENSIONS),
             strict=True,
         )
     )
-    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
-    if missing:
-        vectors = encode(list(missing.values()), kind=kind)
-        # Another worker may have cached the same text meanwhile; either copy is the same vector.
-        vector_io.copy_then(
-            table=table,
-            columns=[("text_hash", "varchar"), ("vector", "vector")],
-            rows=zip(missing, vectors, strict=True),
-            then=f"INSERT INTO {table} (model_name, text_hash, vector, created_at) "
-            "SELECT %s, text_hash, vector, now() FROM {staging} "
-            "ON CONFLICT (model_name, text_hash) DO NOTHING",
-            params=[name],
+
+
+def _cache_store(vectors: dict[str, np.ndarray]) -> None:
+    from .models import CachedVector
+
+    table = CachedVector._meta.db_table
+    # Another worker may have cached the same text meanwhile; either copy is the same vector.
+    vector_io.copy_then(
+        table=table,
+        columns=[("text_hash", "varchar"), ("vector", "vector")],
+        rows=vectors.items(),
+        then=f"INSERT INTO {table} (model_name, text_hash, vector, created_at) "
+        "SELECT %s, text_hash, vector, now() FROM {staging} "
+        "ON CONFLICT (model_name, text_hash) DO NOTHING",
+        params=[model_name()],
+    )
+
+
+# Passages of one document are joined with this in the text the model reads; the tokenizer treats
+# it as plain whitespace, so the document reads as it was written.
+_PASSAGE_JOIN = "\n"
+# Tokens kept free in a window for the tokenizer splitting differently at passage joins than it
+# does for each passage alone.
+_WINDOW_SLACK = 8
+
+
+@dataclass
+class _Window:
+    document: int
+    passages: range
+    text: str
+    spans: np.ndarray  # (passages, 2) character start and end of each passage in `text`
+
+
+def _windows(documents: list[list[str]], prefix: str) -> list[_Window]:
+    """Each document as one text when it fits the model's context, else as consecutive runs of
+    whole passages that each fit; a passage is never cut between two windows."""
+    model = get_model()
+    limit = model.max_seq_length
+    joined = [prefix + _PASSAGE_JOIN.join(passages) for passages in documents]
+    # Not truncated, and not warned about: the length is what decides the split.
+    lengths = [
+        len(ids) for ids in model.tokenizer(joined, add_special_tokens=True, verbose=False)["input_ids"]
+    ]
+    windows = []
+    for index, passages in enumerate(documents):
+        if lengths[index] <= limit:
+            windows.append(_window(index, passages, range(len(passages)), prefix))
+            continue
+        overhead = len(model.tokenizer(prefix, add_special_tokens=True)["input_ids"]) + _WINDOW_SLACK
+        sizes = [
+            len(ids)
+            for ids in model.tokenizer(passages, add_special_tokens=False, verbose=False)["input_ids"]
+        ]
+        start, used = 0, overhead
+        for n, size in enumerate(sizes):
+            if n > start and used + size > limit:
+                windows.append(_window(index, passages, range(start, n), prefix))
+                start, used = n, overhead
+            used += size + 1
+        windows.append(_window(index, passages, range(start, len(passages)), prefix))
+    return windows
+
+
+def _window(document: int, passages: list[str], run: range, prefix: str) -> _Window:
+    spans, position = [], len(prefix)
+    for n in run:
+        spans.append((position, position + len(passages[n])))
+        position += len(passages[n]) + len(_PASSAGE_JOIN)
+    text = prefix + _PASSAGE_JOIN.join(passages[n] for n in run)
+    return _Window(document, run, text, np.array(spans, dtype=np.int64).reshape(-1, 2))
+
+
+def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Encode each document's passages in one pass over the document ("late chunking").
+
+    The model reads the whole text once; each passage's vector is then the mean of its own
+    tokens, which the model saw in their context. Encoding passages one by one instead repeats
+    the prefix and the [CLS]/[SEP] tokens for each, about a sixth more tokens on ideas, and reads
+    "she forgets them" without the sentence before it.
+
+    Returns, per document, its whole-text vector (the model's own mean over all tokens: what plain
+    `encode` of the text gives) and one vector per passage, all L2-normalised.
+    """
+    if not documents:
+        return []
+    if not all(documents):
+        raise ValueError("Every document needs at least one passage.")
+    model = get_model()
+    dim = model.get_embedding_dimension()
+    prefix = prefix_for(kind)
+    windows = _windows(documents, prefix)
+    texts = [window.text for window in windows]
+    token_vectors = model.encode(
+        texts,
+        output_value="token_embeddings",
+        batch_size=settings.EMBEDDING_BATCH_SIZE,
+        show_progress_bar=False,
+    )
+    offsets = model.tokenizer(
+        texts,
+        add_special_tokens=True,
+        truncation=True,
+        max_length=model.max_seq_length,
+        return_offsets_mapping=True,
+    )["offset_mapping"]
+
+    sums = [np.zeros(dim, dtype=np.float64) for _ in documents]
+    counts = [0] * len(documents)
+    passage_vectors = [np.zeros((len(passages), dim), dtype=np.float32) for passages in documents]
+    for window, vectors, mapping in zip(windows, token_vectors, offsets, strict=True):
+        vectors = vectors.float().numpy()
+        mapping = np.asarray(mapping, dtype=np.int64).reshape(-1, 2)
+        sums[window.document] += vectors.sum(axis=0)
+        counts[window.document] += len(vectors)
+        # Special tokens have empty spans and prefix tokens end before the first passage; the
+        # space-only piece before a word belongs to the passage that word starts.
+        is_text = (mapping[:, 1] > mapping[:, 0]) & (mapping[:, 0] >= window.spans[0, 0])
+        owner = np.minimum(
+            np.searchsorted(window.spans[:, 1], mapping[:, 0], side="right"), len(window.spans) - 1
         )
-        known.update(zip(missing, vectors, strict=True))
-    return np.stack([known[h] for h in hashes])
+        pooled = np.zeros((len(window.spans), dim), dtype=np.float64)
+        np.add.at(pooled, owner[is_text], vectors[is_text])
+        tokens = np.bincount(owner[is_text], minlength=len(window.spans))
+        # A passage cut off by the context limit has no tokens of its own: it takes the window's.
+        pooled[tokens == 0] = vectors.mean(axis=0)
+        passage_vectors[window.document][window.passages.start : window.passages.stop] = pooled
+    results = []
+    for total, count, vectors in zip(sums, counts, passage_vectors, strict=True):
+        document = total / max(count, 1)
+        results.append((_normalised(document[None, :])[0], _normalised(vectors)))
+    return results
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)

@@ -30,6 +30,11 @@ class CachedVector(models.Model):
         return f"{self.model_name} {self.text_hash[:12]}"
 
 
+class EmbeddingScheme(models.TextChoices):
+    PASSAGES = "passages", _("each passage alone")
+    LATE_CHUNKS = "late-chunks", _("passages pooled from the whole text")
+
+
 class Embedding(models.Model):
     """The current vectors of one idea or one company profile."""
 
@@ -41,6 +46,12 @@ class Embedding(models.Model):
     )
     model_name = models.CharField(max_length=200)
     text_hash = models.CharField(max_length=64)
+    # How the passage vectors were computed: each passage alone, or pooled from one pass over the
+    # whole text. A row computed another way than its kind's current one is re-embedded, without
+    # touching text_hash, which also marks company feedback as given on these texts.
+    scheme = models.CharField(
+        max_length=16, default=EmbeddingScheme.PASSAGES, choices=EmbeddingScheme.choices
+    )
     vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
     # For a company: mean and spread of its scores over all ideas at the last full refresh, so
     # one new idea can be scored on the same scale without rescoring every other idea.

@@ -128,8 +128,7 @@ def ideas_similar_to(
     if not passages:
         return []
     # Not cached: text typed letter by letter would fill the cache with drafts.
-    vectors = encoder.encode([p.text for p in passages], kind="query")
-    document = services.pooled(vectors)
+    [(document, vectors)] = encoder.encode_documents([[p.text for p in passages]], kind="query")
     query = ranking.Side(
         doc=document[None, :],
         passages=vectors,

@@ -29,6 +29,7 @@ from .models import (
     PROPOSAL_MAX_WEEKS,
     DuplicateStats,
     Embedding,
+    EmbeddingScheme,
     Match,
     MatchStatus,
     Passage,
@@ -78,34 +79,26 @@ def company_content(company: Company) -> list:
     )
 
 
-def pooled(vectors: np.ndarray) -> np.ndarray:
-    """One vector for a whole text from its passages' vectors.
+# Ideas are encoded in one pass over the whole text and their passages pooled from it
+# (`encoder.encode_documents`): an idea's sentences lean on each other ("she forgets them"), and
+# the model reads each idea once. Profiles keep passages encoded alone: a technology tag ("OCR")
+# stands for itself wherever it is listed.
+SCHEMES = {"idea": EmbeddingScheme.LATE_CHUNKS, "company": EmbeddingScheme.PASSAGES}
 
-    Encoding the whole text as well would double the model's work for every change; the mean of
-    the passages serves the whole-text view and the vector index nearly as well (nDCG@5 0.84
-    against 0.86 on the development set).
-    """
+
+def pooled(vectors: np.ndarray) -> np.ndarray:
+    """One vector for a company's whole profile from its passages' vectors: the mean serves the
+    whole-text view and the vector index, and saves encoding the profile a second time."""
     mean = vectors.mean(axis=0)
     return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
 
 
-def _store_embedding(
-    *, owner_field: str, owner, passages, kind: encoder.Kind
-) -> tuple[Embedding | None, bool]:
-    """Save vectors for one idea or company unless its text and model are unchanged.
-
-    Returns the embedding and whether it was (re)computed.
-    """
-    text_hash = content_hash(passages)
-    current = Embedding.objects.filter(**{owner_field: owner}).first()
-    if current is not None and current.text_hash == text_hash:
-        return current, False
-    if not passages:
-        Embedding.objects.filter(**{owner_field: owner}).delete()
-        return None, True
-    vectors = encoder.encode_cached([p.text for p in passages], kind=kind)
-    [embedding] = _save_vectors(owner_field=owner_field, items=[(owner, passages, vectors)])
-    return embedding, True
+def _is_stale(embedding: Embedding | None, owner_field: str, passages) -> bool:
+    return (
+        embedding is None
+        or embedding.text_hash != content_hash(passages)
+        or embedding.scheme != SCHEMES[owner_field]
+    )
 
 
 _PASSAGE_COLUMNS = [
@@ -117,9 +110,12 @@ _PASSAGE_COLUMNS = [
 ]
 
 
-def _save_vectors(*, owner_field: str, items: list[tuple[object, list, np.ndarray]]) -> list[Embedding]:
+def _save_vectors(
+    *, owner_field: str, items: list[tuple[object, list, np.ndarray, np.ndarray]]
+) -> list[Embedding]:
     """Write the vectors of any number of ideas or companies in three statements: an upsert of
-    their embeddings, a delete of their old passages, and a binary COPY of the new ones."""
+    their embeddings, a delete of their old passages, and a binary COPY of the new ones. Each item
+    is (owner, passages, whole-text vector, passage vectors)."""
     model = encoder.model_name()
     with transaction.atomic():
         embeddings = Embedding.objects.bulk_create(
@@ -128,13 +124,14 @@ def _save_vectors(*, owner_field: str, items: list[tuple[object, list, np.ndarra
                     **{owner_field: owner},
                     model_name=model,
                     text_hash=content_hash(passages),
-                    vector=pooled(vectors),
+                    scheme=SCHEMES[owner_field],
+                    vector=document_vector,
                 )
-                for owner, passages, vectors in items
+                for owner, passages, document_vector, _vectors in items
             ],
             update_conflicts=True,
             unique_fields=[owner_field],
-            update_fields=["model_name", "text_hash", "vector", "updated_at"],
+            update_fields=["model_name", "text_hash", "scheme", "vector", "updated_at"],
         )
         Passage.objects.filter(embedding__in=[e.pk for e in embeddings]).delete()
         vector_io.copy_rows(
@@ -142,7 +139,7 @@ def _save_vectors(*, owner_field: str, items: list[tuple[object, list, np.ndarra
             columns=_PASSAGE_COLUMNS,
             rows=(
                 (embedding.pk, n, passage.field, passage.text, vectors[n])
-                for embedding, (_owner, passages, vectors) in zip(embeddings, items, strict=True)
+                for embedding, (_owner, passages, _document, vectors) in zip(embeddings, items, strict=True)
                 for n, passage in enumerate(passages)
             ),
         )
@@ -157,45 +154,51 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
     pending = []
     for idea in ideas:
         passages = idea_content(idea)
-        current = getattr(idea, "embedding", None)
-        if passages and (current is None or current.text_hash != content_hash(passages)):
+        if passages and _is_stale(getattr(idea, "embedding", None), "idea", passages):
             pending.append((idea, passages))
     if not pending:
         return 0
-    vectors = encoder.encode_cached([p.text for _idea, passages in pending for p in passages], kind="query")
-    bounds = np.cumsum([0] + [len(passages) for _idea, passages in pending])
+    encoded = encoder.encode_documents_cached(
+        [[p.text for p in passages] for _idea, passages in pending], kind="query"
+    )
     _save_vectors(
         owner_field="idea",
         items=[
-            (idea, passages, vectors[start:end])
-            for (idea, passages), start, end in zip(pending, bounds[:-1], bounds[1:], strict=True)
+            (idea, passages, document, vectors)
+            for (idea, passages), (document, vectors) in zip(pending, encoded, strict=True)
         ],
     )
     return len(pending)
 
 
 def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]:
-    idea = Idea.objects.filter(pk=idea_id).first()
-    if idea is None:
-        return None, False
-    return _store_embedding(owner_field="idea", owner=idea, passages=idea_content(idea), kind="query")
+    computed = embedding_refresh_for_ideas(idea_ids=[idea_id]) > 0
+    return Embedding.objects.filter(idea_id=idea_id).first(), computed
 
 
 def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
+    """Embed a profile unless its text, model and scheme are unchanged. Returns the embedding and
+    whether it was (re)computed."""
     company = Company.objects.filter(pk=company_id).prefetch_related("references").first()
     if company is None:
         return None, False
-    return _store_embedding(
-        owner_field="company", owner=company, passages=company_content(company), kind="passage"
-    )
+    passages = company_content(company)
+    current = Embedding.objects.filter(company=company).first()
+    if not _is_stale(current, "company", passages):
+        return current, False
+    if not passages:
+        Embedding.objects.filter(company=company).delete()
+        return None, True
+    vectors = encoder.encode_cached([p.text for p in passages], kind="passage")
+    [embedding] = _save_vectors(owner_field="company", items=[(company, passages, pooled(vectors), vectors)])
+    return embedding, True
 
 
 def stale_idea_ids() -> list[int]:
     """Ideas whose vectors are missing or were computed from other text or another model."""
     stale = []
     for idea in Idea.objects.exclude(status=IdeaStatus.DRAFT).select_related("embedding"):
-        embedding = getattr(idea, "embedding", None)
-        if embedding is None or embedding.text_hash != content_hash(idea_content(idea)):
+        if _is_stale(getattr(idea, "embedding", None), "idea", idea_content(idea)):
             stale.append(idea.pk)
     return stale
 
@@ -203,8 +206,7 @@ def stale_idea_ids() -> list[int]:
 def stale_company_ids() -> list[int]:
     stale = []
     for company in Company.objects.prefetch_related("references").select_related("embedding"):
-        embedding = getattr(company, "embedding", None)
-        if embedding is None or embedding.text_hash != content_hash(company_content(company)):
+        if _is_stale(getattr(company, "embedding", None), "company", company_content(company)):
             stale.append(company.pk)
     return stale
 

@@ -7,7 +7,7 @@ from django.utils import translation
 from ideas.models import Idea, IdeaStatus
 from matching import encoder, selectors, services
 from matching.apis import reason_text
-from matching.models import CachedVector, Embedding, Match, MatchStatus
+from matching.models import CachedVector, Embedding, EmbeddingScheme, Match, MatchStatus
 from tests.matching.conftest import make_idea
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,8 @@ def test_published_ideas_become_matched(catalogue):
 
 def test_vectors_are_recomputed_only_when_the_text_changes(catalogue):
     idea = catalogue["ideas"]["pills"]
+    original_title = idea.title
+    original_vector = np.array(Embedding.objects.get(idea=idea).vector)
     cached_before = CachedVector.objects.count()
 
     _embedding, unchanged_run = services.embedding_refresh_for_idea(idea_id=idea.pk)
@@ -61,9 +63,18 @@ def test_vectors_are_recomputed_only_when_the_text_changes(catalogue):
     _embedding, changed_run = services.embedding_refresh_for_idea(idea_id=idea.pk)
 
     assert (unchanged_run, changed_run) == (False, True)
-    # Only the new title was encoded; the unchanged sentences came from the cache.
-    assert CachedVector.objects.count() == cached_before + 1
+    # The edited idea was encoded afresh: its whole-text vector and one per passage.
+    passages = services.idea_content(idea)
+    assert CachedVector.objects.count() == cached_before + len(passages) + 1
     assert Embedding.objects.get(idea=idea).passages.first().text == "어머니가 혈압약을 자주 빠뜨리세요"
+
+    # Back to the first wording: recomputed from the cache, not the model.
+    idea.title = original_title
+    idea.save()
+    _embedding, reverted_run = services.embedding_refresh_for_idea(idea_id=idea.pk)
+    assert reverted_run is True
+    assert CachedVector.objects.count() == cached_before + len(passages) + 1
+    assert np.dot(np.array(Embedding.objects.get(idea=idea).vector), original_vector) > 0.9999
 
 
 def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
@@ -82,10 +93,11 @@ def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
         expected = services.idea_content(idea)
         assert [(p.field, p.text) for p in passages] == [(p.field, p.text) for p in expected]
         vectors = np.array([p.vector for p in passages])
-        reference = encoder.encode([p.text for p in expected], kind="query")
+        [(document, reference)] = encoder.encode_documents([[p.text for p in expected]], kind="query")
         assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
-        assert np.dot(np.array(embedding.vector), services.pooled(reference)) > 0.9999
+        assert np.dot(np.array(embedding.vector), document) > 0.9999
         assert embedding.text_hash == services.content_hash(expected)
+        assert embedding.scheme == EmbeddingScheme.LATE_CHUNKS
     assert services.embedding_refresh_for_ideas(idea_ids=[idea.pk for idea in ideas]) == 0
 
 
@@ -100,6 +112,26 @@ def test_a_model_change_makes_every_vector_stale(catalogue, settings):
         encoder.model_name.cache_clear()
 
     assert set(stale) == {idea.pk for idea in catalogue["ideas"].values()}
+
+
+def test_ideas_embedded_passage_by_passage_are_re_embedded_and_keep_their_feedback(catalogue, carol):
+    idea = catalogue["ideas"]["pills"]
+    match = Match.objects.get(idea=idea, company__slug="gyeote-care")
+    services.match_feedback(match=match, user=carol, status=MatchStatus.DISMISSED)
+    embedding = Embedding.objects.get(idea=idea)
+    text_hash = embedding.text_hash
+    Embedding.objects.filter(pk=embedding.pk).update(scheme=EmbeddingScheme.PASSAGES)
+
+    assert services.stale_idea_ids() == [idea.pk]
+    assert services.stale_company_ids() == []
+    services.matching_sweep()
+
+    embedding.refresh_from_db()
+    assert (embedding.scheme, embedding.text_hash) == (EmbeddingScheme.LATE_CHUNKS, text_hash)
+    assert services.stale_idea_ids() == []
+    # Same texts, so the company's "not a fit" still stands.
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.DISMISSED
+    assert "gyeote-care" not in _ranked(idea)
 
 
 def test_dismissed_match_stays_away_until_a_text_changes(catalogue, carol):
