@@ -110,7 +110,11 @@ def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[t
 
 def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
     """Cache keys of a document's whole-text vector and of each of its passages' vectors."""
-    digest = hashlib.sha256(f"late-chunks\x00{prefix_for(kind)}".encode())
+    from .models import EmbeddingScheme
+
+    # Keyed on the scheme too: changing how passages are pooled means a new scheme value, which
+    # re-embeds every idea and must not be served the vectors pooled the old way.
+    digest = hashlib.sha256(f"{EmbeddingScheme.LATE_CHUNKS.value}\x00{prefix_for(kind)}".encode())
     for passage in passages:
         digest.update(f"\x1e{passage}".encode())
     document = digest.hexdigest()
@@ -181,7 +185,7 @@ def _windows(documents: list[list[str]], prefix: str) -> list[_Window]:
     windows = []
     for index, passages in enumerate(documents):
         if lengths[index] <= limit:
-            windows.append(_window(index, passages, range(len(passages)), prefix))
+            windows.append(_window_for(index, passages, range(len(passages)), prefix))
             continue
         overhead = len(model.tokenizer(prefix, add_special_tokens=True)["input_ids"]) + _WINDOW_SLACK
         sizes = [
@@ -191,20 +195,20 @@ def _windows(documents: list[list[str]], prefix: str) -> list[_Window]:
         start, used = 0, overhead
         for n, size in enumerate(sizes):
             if n > start and used + size > limit:
-                windows.append(_window(index, passages, range(start, n), prefix))
+                windows.append(_window_for(index, passages, range(start, n), prefix))
                 start, used = n, overhead
             used += size + 1
-        windows.append(_window(index, passages, range(start, len(passages)), prefix))
+        windows.append(_window_for(index, passages, range(start, len(passages)), prefix))
     return windows
 
 
-def _window(document: int, passages: list[str], run: range, prefix: str) -> _Window:
+def _window_for(document: int, passages: list[str], passage_range: range, prefix: str) -> _Window:
     spans, position = [], len(prefix)
-    for n in run:
+    for n in passage_range:
         spans.append((position, position + len(passages[n])))
         position += len(passages[n]) + len(_PASSAGE_JOIN)
-    text = prefix + _PASSAGE_JOIN.join(passages[n] for n in run)
-    return _Window(document, run, text, np.array(spans, dtype=np.int64).reshape(-1, 2))
+    text = prefix + _PASSAGE_JOIN.join(passages[n] for n in passage_range)
+    return _Window(document, passage_range, text, np.array(spans, dtype=np.int64).reshape(-1, 2))
 
 
 def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -215,8 +219,9 @@ def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np
     the prefix and the [CLS]/[SEP] tokens for each, about a sixth more tokens on ideas, and reads
     "she forgets them" without the sentence before it.
 
-    Returns, per document, its whole-text vector (the model's own mean over all tokens: what plain
-    `encode` of the text gives) and one vector per passage, all L2-normalised.
+    Returns, per document, its whole-text vector (the mean over all the tokens read, which for a
+    mean-pooling model such as e5 and a text within its context is what plain `encode` of the text
+    gives) and one vector per passage, all L2-normalised.
     """
     if not documents:
         return []
@@ -230,6 +235,8 @@ def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np
     token_vectors = model.encode(
         texts,
         output_value="token_embeddings",
+        # The texts carry their prefix already; a model's default prompt would shift the tokens.
+        prompt="",
         batch_size=settings.EMBEDDING_BATCH_SIZE,
         show_progress_bar=False,
     )
@@ -249,16 +256,18 @@ def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np
         mapping = np.asarray(mapping, dtype=np.int64).reshape(-1, 2)
         sums[window.document] += vectors.sum(axis=0)
         counts[window.document] += len(vectors)
-        # Special tokens have empty spans and prefix tokens end before the first passage; the
-        # space-only piece before a word belongs to the passage that word starts.
-        is_text = (mapping[:, 1] > mapping[:, 0]) & (mapping[:, 0] >= window.spans[0, 0])
-        owner = np.minimum(
-            np.searchsorted(window.spans[:, 1], mapping[:, 0], side="right"), len(window.spans) - 1
-        )
+        if len(vectors) != len(mapping):
+            raise RuntimeError(
+                f"The model read {len(vectors)} tokens where its tokenizer gives {len(mapping)}: "
+                "a model with a default prompt cannot pool passages from token offsets."
+            )
+        owner = _token_owners(window, mapping, prefix)
+        is_text = owner >= 0
         pooled = np.zeros((len(window.spans), dim), dtype=np.float64)
         np.add.at(pooled, owner[is_text], vectors[is_text])
         tokens = np.bincount(owner[is_text], minlength=len(window.spans))
-        # A passage cut off by the context limit has no tokens of its own: it takes the window's.
+        # Only a window whose single passage alone exceeds the model's context can cut another
+        # passage off; that one takes the window's vector rather than none.
         pooled[tokens == 0] = vectors.mean(axis=0)
         passage_vectors[window.document][window.passages.start : window.passages.stop] = pooled
     results = []
@@ -266,6 +275,19 @@ def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np
         document = total / max(count, 1)
         results.append((_normalised(document[None, :])[0], _normalised(vectors)))
     return results
+
+
+def _token_owners(window: _Window, mapping: np.ndarray, prefix: str) -> np.ndarray:
+    """The passage each token of a window belongs to, or -1 for the prefix and special tokens.
+
+    A word's token spans the space before it ("▁AI" covers " AI"), so the first word of the first
+    passage starts inside the prefix's trailing space: a token is text when it ends past the
+    prefix. Special tokens have empty spans."""
+    owner = np.minimum(
+        np.searchsorted(window.spans[:, 1], mapping[:, 0], side="right"), len(window.spans) - 1
+    )
+    is_text = (mapping[:, 1] > mapping[:, 0]) & (mapping[:, 1] > len(prefix.rstrip()))
+    return np.where(is_text, owner, -1)
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:

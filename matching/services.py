@@ -195,7 +195,8 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
 
 
 def stale_idea_ids() -> list[int]:
-    """Ideas whose vectors are missing or were computed from other text or another model."""
+    """Ideas whose vectors are missing or were computed from other text, by another model or in
+    another scheme."""
     stale = []
     for idea in Idea.objects.exclude(status=IdeaStatus.DRAFT).select_related("embedding"):
         if _is_stale(getattr(idea, "embedding", None), "idea", idea_content(idea)):

@@ -72,3 +72,23 @@ def test_documents_are_cached_whole():
     assert np.array_equal(first[0][1], again[0][1]) and np.array_equal(first[0][0], again[0][0])
     assert CachedVector.objects.count() == cached + len(PILLS) + 1
     assert float(edited[0][1][0] @ first[0][1][0]) < 0.9999
+
+
+@pytest.mark.parametrize(
+    "passages",
+    [
+        ["AI", "돌봄 로봇이 필요해요.", "Ideas in English too."],
+        ["어머니가 약을 자꾸 잊으세요", "아침 약을 드셨는지 알려 주면 좋겠어요.", "2026년, 광주."],
+    ],
+)
+def test_each_passage_is_pooled_from_exactly_its_own_tokens(passages):
+    model = encoder.get_model()
+    prefix = encoder.prefix_for("query")
+    [window] = encoder._windows([passages], prefix)
+    tokenized = model.tokenizer(window.text, return_offsets_mapping=True)
+    owners = encoder._token_owners(window, np.array(tokenized["offset_mapping"]), prefix)
+    ids = np.array(tokenized["input_ids"])
+
+    # Every token of a passage, its first word included, and nothing else.
+    assert [model.tokenizer.decode(ids[owners == n]).strip() for n in range(len(passages))] == passages
+    assert model.tokenizer.decode(ids[owners == -1], skip_special_tokens=True).strip() == prefix.strip()
