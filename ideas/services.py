@@ -24,6 +24,12 @@ def _save_validated(instance, **save_kwargs) -> None:
     instance.save(**save_kwargs)
 
 
+def _normalised_text(text: str) -> str:
+    # Browsers send a textarea's line breaks as CRLF but count each as one character against its
+    # maxlength: stored as sent, a comment the form accepted could exceed the limit.
+    return text.replace("\r\n", "\n").strip()
+
+
 @transaction.atomic
 def idea_submit(
     *,
@@ -146,7 +152,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
         # Threads are one level deep: a reply to a reply joins its parent's thread.
         if parent.parent_id is not None:
             parent = parent.parent
-    comment = Comment(idea=idea, author=author, body=body.strip(), parent=parent)
+    comment = Comment(idea=idea, author=author, body=_normalised_text(body), parent=parent)
     _save_validated(comment)
     return comment
 
@@ -154,7 +160,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
 def comment_update(*, comment: Comment, user, body: str) -> Comment:
     if not comment.can_be_edited_by(user):
         raise forbidden(_("This comment can no longer be edited."))
-    comment.body = body.strip()
+    comment.body = _normalised_text(body)
     _save_validated(comment)
     return comment
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,9 +56,12 @@ def idea_list(request):
 
 
 def idea_detail(request, idea_id: int):
+    return _render_detail(request, _visible_idea(request, idea_id))
+
+
+def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_errors=(), status: int = 200):
     from matching.apis import reason_text
 
-    idea = _visible_idea(request, idea_id)
     matches = list(matching_selectors.matches_for_idea(idea=idea))
     for match in matches:
         match.reason_text = reason_text(match.reason)
@@ -68,10 +72,13 @@ def idea_detail(request, idea_id: int):
             "idea": idea,
             "timeline": _timeline(idea, matches),
             "comments": selectors.comment_list(idea=idea, user=request.user),
+            "comment_body": comment_body,
+            "comment_errors": comment_errors,
             "matches": matches,
             "interests": idea_interest_list(idea=idea, user=request.user),
             "pilots": pilot_list(user=request.user, idea_id=idea.pk),
         },
+        status=status,
     )
 
 
@@ -193,8 +200,13 @@ def idea_comment(request, idea_id: int):
     try:
         services.comment_create(idea=idea, author=request.user, body=body, parent=parent)
     except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("idea-detail", idea_id=idea.pk)
+        errors = [message for messages_ in error.fields.values() for message in messages_] or [error.message]
+    except ValidationError as error:
+        errors = error.messages
+    else:
+        return redirect("idea-detail", idea_id=idea.pk)
+    # The page again with the comment as typed, so a too-long comment can be shortened, not retyped.
+    return _render_detail(request, idea, comment_body=body, comment_errors=errors, status=400)
 
 
 @staff_member_required

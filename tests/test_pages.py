@@ -213,6 +213,36 @@ def test_comment_and_follow_on_the_idea_page(client, bob):
     assert not Follow.objects.filter(idea=idea, user=bob).exists()
 
 
+def test_a_comment_that_is_too_long_comes_back_with_its_text_and_the_limit(client, bob):
+    from ideas.models import Comment
+
+    idea = IdeaFactory()
+    client.force_login(bob)
+    too_long = "가" * 2001
+
+    response = client.post(f"/ideas/{idea.pk}/comment/", {"body": too_long})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f">{too_long}</textarea>" in html
+    assert 'id="comment-errors"' in html and "2000" in html
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_counts_each_line_break_once_as_the_browser_does(client, bob):
+    from ideas.models import Comment
+
+    idea = IdeaFactory()
+    client.force_login(bob)
+    # 1,999 characters as the browser counts them; 2,098 as sent, with CRLF line breaks.
+    body = "\r\n".join(["가" * 19] * 100)
+
+    response = client.post(f"/ideas/{idea.pk}/comment/", {"body": body})
+
+    assert response.status_code == 302
+    assert Comment.objects.get(idea=idea).body == "\n".join(["가" * 19] * 100)
+
+
 def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob):
     from accounts.models import Notification
     from matching.models import Pilot
