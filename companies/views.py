@@ -74,6 +74,7 @@ class CompanyProfileForm(forms.Form):
 @login_required
 def company_edit(request, slug: str):
     """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
+    from matching.apis import FIELD_LABELS
     from matching.passages import company_passages
 
     try:
@@ -94,13 +95,14 @@ def company_edit(request, slug: str):
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            preview = company_passages(
+            passages = company_passages(
                 summary=form.cleaned_data["summary"],
                 description=form.cleaned_data["description"],
                 technologies=form.cleaned_data["technologies"],
                 domains=form.cleaned_data["domains"],
                 references=[(ref.title, ref.description) for ref in company.references.all()],
             )
+            preview = [{"field": FIELD_LABELS[p.field], "text": p.text} for p in passages]
         else:
             try:
                 services.company_update(company=company, user=request.user, **form.cleaned_data)
