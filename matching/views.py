@@ -75,6 +75,11 @@ def pilot_list_page(request):
 
 
 def pilot_detail_page(request, pilot_id: int):
+    return _render_pilot(request, pilot_id)
+
+
+def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
+    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
     try:
         pilot = pilot_get(pilot_id=pilot_id, user=request.user)
     except Pilot.DoesNotExist:
@@ -94,7 +99,9 @@ def pilot_detail_page(request, pilot_id: int):
             "volunteer": volunteer,
             "consented": consented,
             "stages": PilotStage.choices,
+            "posted": posted or {},
         },
+        status=status,
     )
 
 
@@ -298,11 +305,13 @@ def pilot_manage(request, pilot_id: int):
         else:
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))
-        messages.success(request, _("Saved."))
     except ApplicationError as error:
         # The field messages repeat the main one when they are the same sentence.
         details = [m for ms in error.fields.values() for m in ms if m != error.message]
         messages.error(request, " ".join([error.message, *details]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("pilot-detail", pilot_id=pilot.pk)
+    else:
+        messages.success(request, _("Saved."))
+        return redirect("pilot-detail", pilot_id=pilot.pk)
+    return _render_pilot(request, pilot.pk, posted=request.POST, status=400)

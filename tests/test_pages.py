@@ -281,6 +281,8 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     assert (pilot.stage, pilot.progress, pilot.companies.get()) == ("recruiting", 100, company)
     assert Notification.objects.filter(user=bob, kind="pilot_update").exists()
     assert "날짜" in bad_date.content.decode() or "date" in bad_date.content.decode()
+    # The page comes back with what was typed, not an empty form.
+    assert bad_date.status_code == 400 and 'name="title" value="평가"' in bad_date.content.decode()
     unknown_stage = client.post(manage, {"action": "stage", "stage": "sleeping"}, follow=True)
     assert "단계를 선택해 주세요." in unknown_stage.content.decode()
     nothing = client.post(manage, {}, follow=True).content.decode()
