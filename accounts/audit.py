@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .models import AuditEntry, User
+from .models import AuditAction, AuditEntry, User
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
@@ -15,8 +15,16 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict:
 
 
 def audit_record(
-    *, actor: User, action: str, target: models.Model, before: dict | None = None, after: dict | None = None
+    *,
+    actor: User,
+    action: AuditAction,
+    target: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> AuditEntry:
+    if action not in AuditAction.values:
+        # An action without a label would show staff its code; name it in AuditAction first.
+        raise ValueError(f"Unknown audit action {action!r}.")
     return AuditEntry.objects.create(
         actor=actor,
         action=action,

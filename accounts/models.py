@@ -45,13 +45,33 @@ class User(AbstractUser):
         return roles
 
 
+class AuditAction(models.TextChoices):
+    IDEA_PUBLISH = "idea_publish", _("Published an idea")
+    IDEA_REJECT = "idea_reject", _("Rejected an idea")
+    IDEA_REQUEST_REVISION = "idea_request_revision", _("Asked for a revision")
+    IDEA_EDIT = "idea_edit", _("Edited an idea")
+    IDEA_MERGE = "idea_merge", _("Merged a duplicate idea")
+    IDEA_UNMERGE = "idea_unmerge", _("Undid a merge")
+    CONTENT_HIDE = "content_hide", _("Hid content")
+    CONTENT_RESTORE = "content_restore", _("Showed content again")
+    REPORT_DISMISS = "report_dismiss", _("Dismissed a report")
+    PILOT_CREATE = "pilot_create", _("Created a pilot")
+    PILOT_EDIT = "pilot_edit", _("Edited a pilot")
+    PILOT_STAGE = "pilot_stage", _("Changed a pilot's stage")
+    PILOT_MILESTONE_ADD = "pilot_milestone_add", _("Added a milestone")
+    PILOT_MILESTONE_CHANGE = "pilot_milestone_change", _("Changed a milestone")
+    PILOT_MILESTONE_REMOVE = "pilot_milestone_remove", _("Removed a milestone")
+    PILOT_UPDATE_POST = "pilot_update_post", _("Posted a pilot update")
+    PILOT_DATA_REQUEST_ADD = "pilot_data_request_add", _("Added a data request")
+
+
 class AuditEntry(models.Model):
     """One staff action: who did what to which row, with the fields before and after."""
 
     actor = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="audit_entries"
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
     target_type = models.CharField(_("target type"), max_length=40)
     target_id = models.PositiveBigIntegerField(_("target id"))
     target_label = models.CharField(_("target"), max_length=200, blank=True)

@@ -302,7 +302,8 @@ def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):
     idea.refresh_from_db()
     assert idea.is_hidden
     log = client.get("/staff/audit/").content.decode()
-    assert "content_hide" in log and "신고된 아이디어" in log
+    # The action in the staff member's language, not its code.
+    assert "콘텐츠 숨김" in log and "content_hide" not in log and "신고된 아이디어" in log
     client.force_login(bob)
     assert client.get("/staff/audit/").status_code == 302
 
