@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.api.errors import ApplicationError
 from matching import selectors as matching_selectors
-from matching.pilot_selectors import idea_interest_list, pilot_list
+from matching.pilot_selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
 
 from . import moderation, selectors, services
 from .filters import IdeaFilter
@@ -76,7 +76,7 @@ def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_error
             "comment_errors": comment_errors,
             "matches": matches,
             "interests": idea_interest_list(idea=idea, user=request.user),
-            "pilots": pilot_list(user=request.user, idea_id=idea.pk),
+            "pilots": pilot_titles_for_idea(idea_id=idea.pk, user=request.user),
         },
         status=status,
     )

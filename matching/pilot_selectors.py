@@ -58,6 +58,16 @@ def pilot_list(*, user, stage: str | None = None, idea_id: int | None = None) ->
     return pilots
 
 
+def pilot_titles_for_idea(*, idea_id: int, user) -> QuerySet[Pilot]:
+    """An idea's pilots as its page lists them: title and stage, nothing prefetched."""
+    return (
+        Pilot.objects.visible_to(user)
+        .filter(idea_id=idea_id)
+        .only("id", "title", "stage")
+        .order_by("-created_at", "-id")
+    )
+
+
 def pilot_get(*, pilot_id: int, user) -> Pilot:
     """Raises Pilot.DoesNotExist for pilots the user may not see."""
     return (

@@ -188,10 +188,8 @@ def pilot_participation(request, pilot_id: int):
     """A citizen volunteers, leaves, or gives and withdraws consent per data category."""
     if request.method != "POST":
         return redirect("pilot-detail", pilot_id=pilot_id)
-    try:
-        pilot = pilot_get(pilot_id=pilot_id, user=request.user)
-    except Pilot.DoesNotExist:
-        raise Http404 from None
+    # The services load what they need; the page's prefetches would be thrown away.
+    pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
     action = request.POST.get("action")
     try:
         if action == "join":
