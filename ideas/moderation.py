@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, snapshot
-from accounts.models import NotificationKind, User
+from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
 from config.api.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
@@ -36,7 +36,11 @@ def idea_publish(*, idea: Idea, by: User) -> Idea:
     idea.published_at = idea.published_at or timezone.now()
     idea.save(update_fields=["status", "rejection_reason", "moderation_note", "published_at", "updated_at"])
     audit_record(
-        actor=by, action="idea_publish", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+        actor=by,
+        action=AuditAction.IDEA_PUBLISH,
+        target=idea,
+        before=before,
+        after=snapshot(idea, STATUS_FIELDS),
     )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_changed(idea.pk)
@@ -55,7 +59,11 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
     idea.rejection_reason = reason.strip()
     idea.save(update_fields=["status", "rejection_reason", "updated_at"])
     audit_record(
-        actor=by, action="idea_reject", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+        actor=by,
+        action=AuditAction.IDEA_REJECT,
+        target=idea,
+        before=before,
+        after=snapshot(idea, STATUS_FIELDS),
     )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_visibility_changed(idea.pk)
@@ -78,7 +86,7 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
     idea.save(update_fields=["status", "moderation_note", "updated_at"])
     audit_record(
         actor=by,
-        action="idea_request_revision",
+        action=AuditAction.IDEA_REQUEST_REVISION,
         target=idea,
         before=before,
         after=snapshot(idea, STATUS_FIELDS),
@@ -98,7 +106,11 @@ def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
     changed = {k: v for k, v in snapshot(idea, list(before)).items() if before[k] != v}
     if changed:
         audit_record(
-            actor=by, action="idea_edit", target=idea, before={k: before[k] for k in changed}, after=changed
+            actor=by,
+            action=AuditAction.IDEA_EDIT,
+            target=idea,
+            before={k: before[k] for k in changed},
+            after=changed,
         )
 
 
@@ -132,7 +144,7 @@ def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Com
     target.is_hidden = hidden
     target.save(update_fields=["is_hidden", "updated_at"])
     _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
-    action = "content_hide" if hidden else "content_restore"
+    action = AuditAction.CONTENT_HIDE if hidden else AuditAction.CONTENT_RESTORE
     audit_record(actor=by, action=action, target=target, before=before, after={"is_hidden": hidden})
     if isinstance(target, Idea):
         (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
@@ -158,7 +170,9 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     report.resolved_at = timezone.now()
     report.resolution = "dismissed"
     report.save(update_fields=["resolved_at", "resolution"])
-    audit_record(actor=by, action="report_dismiss", target=report, after={"resolution": "dismissed"})
+    audit_record(
+        actor=by, action=AuditAction.REPORT_DISMISS, target=report, after={"resolution": "dismissed"}
+    )
     return report
 
 
@@ -189,7 +203,11 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     source.merged_into = target
     source.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
     audit_record(
-        actor=by, action="idea_merge", target=source, before=before, after=snapshot(source, STATUS_FIELDS)
+        actor=by,
+        action=AuditAction.IDEA_MERGE,
+        target=source,
+        before=before,
+        after=snapshot(source, STATUS_FIELDS),
     )
 
     supporters = User.objects.filter(supports__idea=source)
@@ -218,7 +236,11 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
     idea.merged_into = None
     idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
     audit_record(
-        actor=by, action="idea_unmerge", target=idea, before=before, after=snapshot(idea, STATUS_FIELDS)
+        actor=by,
+        action=AuditAction.IDEA_UNMERGE,
+        target=idea,
+        before=before,
+        after=snapshot(idea, STATUS_FIELDS),
     )
     dispatch.idea_changed(idea.pk)
     return idea

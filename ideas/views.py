@@ -199,14 +199,13 @@ def idea_comment(request, idea_id: int):
     parent = idea.comments.filter(pk=request.POST.get("parent") or 0).first()
     try:
         services.comment_create(idea=idea, author=request.user, body=body, parent=parent)
-    except ApplicationError as error:
-        errors = [message for messages_ in error.fields.values() for message in messages_] or [error.message]
     except ValidationError as error:
-        errors = error.messages
-    else:
-        return redirect("idea-detail", idea_id=idea.pk)
-    # The page again with the comment as typed, so a too-long comment can be shortened, not retyped.
-    return _render_detail(request, idea, comment_body=body, comment_errors=errors, status=400)
+        # The page again with the comment as typed, so a too-long comment can be shortened, not retyped.
+        return _render_detail(request, idea, comment_body=body, comment_errors=error.messages, status=400)
+    except ApplicationError as error:
+        # Not about the text (the idea is no longer open to comments): the form may not even show.
+        messages.error(request, error.message)
+    return redirect("idea-detail", idea_id=idea.pk)
 
 
 @staff_member_required

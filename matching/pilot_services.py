@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from rest_framework import status as http_status
 
 from accounts.audit import audit_record, snapshot
-from accounts.models import NotificationKind, User
+from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
 from config.api.errors import ApplicationError, conflict, forbidden
@@ -122,7 +122,7 @@ def pilot_create(
     pilot.companies.set(companies)
     audit_record(
         actor=by,
-        action="pilot_create",
+        action=AuditAction.PILOT_CREATE,
         target=pilot,
         after={
             **snapshot(pilot, PILOT_FIELDS),
@@ -147,7 +147,7 @@ def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
         setattr(pilot, field, value.strip())
     _save_validated(pilot)
     after = snapshot(pilot, list(EDITABLE_FIELDS))
-    audit_record(actor=by, action="pilot_edit", target=pilot, before=before, after=after)
+    audit_record(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, before=before, after=after)
     return pilot
 
 
@@ -174,7 +174,7 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
     audit_record(
         actor=by,
-        action="pilot_stage",
+        action=AuditAction.PILOT_STAGE,
         target=pilot,
         before=before,
         after=snapshot(pilot, ["stage", "cancellation_reason"]),
@@ -230,7 +230,10 @@ def pilot_milestone_add(
     milestone = PilotMilestone(pilot=pilot, title=title.strip(), due_date=due_date, is_done=is_done)
     _save_validated(milestone)
     audit_record(
-        actor=by, action="pilot_milestone_add", target=pilot, after=snapshot(milestone, MILESTONE_FIELDS)
+        actor=by,
+        action=AuditAction.PILOT_MILESTONE_ADD,
+        target=pilot,
+        after=snapshot(milestone, MILESTONE_FIELDS),
     )
     return milestone
 
@@ -245,7 +248,7 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> Pilot
     _save_validated(milestone)
     audit_record(
         actor=by,
-        action="pilot_milestone_change",
+        action=AuditAction.PILOT_MILESTONE_CHANGE,
         target=milestone.pilot,
         before=before,
         after=snapshot(milestone, MILESTONE_FIELDS),
@@ -259,7 +262,7 @@ def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
     _require_open(milestone.pilot)
     audit_record(
         actor=by,
-        action="pilot_milestone_remove",
+        action=AuditAction.PILOT_MILESTONE_REMOVE,
         target=milestone.pilot,
         before=snapshot(milestone, MILESTONE_FIELDS),
     )
@@ -275,7 +278,10 @@ def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
     update = PilotUpdate(pilot=pilot, author=by, body=body.strip())
     _save_validated(update)
     audit_record(
-        actor=by, action="pilot_update_post", target=pilot, after={"id": update.pk, "body": update.body}
+        actor=by,
+        action=AuditAction.PILOT_UPDATE_POST,
+        target=pilot,
+        after={"id": update.pk, "body": update.body},
     )
     _notify_each_in_their_language(
         users=_pilot_audience(pilot, include_followers=True),
@@ -346,7 +352,7 @@ def pilot_data_request_add(
     _save_validated(data_request)
     audit_record(
         actor=by,
-        action="pilot_data_request_add",
+        action=AuditAction.PILOT_DATA_REQUEST_ADD,
         target=pilot,
         after=snapshot(
             data_request,
