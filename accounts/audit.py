@@ -1,5 +1,8 @@
 """The staff audit log: every curation service records what it changed."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import models
 
 from .models import AuditAction, AuditEntry, User
@@ -34,3 +37,20 @@ def audit_record(
         before=before or {},
         after=after or {},
     )
+
+
+@contextmanager
+def audited(
+    *,
+    actor: User,
+    action: AuditAction,
+    target: models.Model,
+    fields: list[str],
+    of: models.Model | None = None,
+) -> Iterator[None]:
+    """Record what the block changes in `fields` of `of` (the target itself unless given); a
+    block that raises records nothing."""
+    row = target if of is None else of
+    before = snapshot(row, fields)
+    yield
+    audit_record(actor=actor, action=action, target=target, before=before, after=snapshot(row, fields))

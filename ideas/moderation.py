@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_record, snapshot
+from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
 from config.api.errors import ApplicationError, conflict, forbidden
@@ -29,19 +29,14 @@ def _require_staff(user: User) -> None:
 @transaction.atomic
 def idea_publish(*, idea: Idea, by: User) -> Idea:
     _require_staff(by)
-    before = snapshot(idea, STATUS_FIELDS)
-    _transition(idea, "publish")
-    idea.rejection_reason = ""
-    idea.moderation_note = ""
-    idea.published_at = idea.published_at or timezone.now()
-    idea.save(update_fields=["status", "rejection_reason", "moderation_note", "published_at", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.IDEA_PUBLISH,
-        target=idea,
-        before=before,
-        after=snapshot(idea, STATUS_FIELDS),
-    )
+    with audited(actor=by, action=AuditAction.IDEA_PUBLISH, target=idea, fields=STATUS_FIELDS):
+        _transition(idea, "publish")
+        idea.rejection_reason = ""
+        idea.moderation_note = ""
+        idea.published_at = idea.published_at or timezone.now()
+        idea.save(
+            update_fields=["status", "rejection_reason", "moderation_note", "published_at", "updated_at"]
+        )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_changed(idea.pk)
     return idea
@@ -54,17 +49,10 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
         raise ApplicationError(
             _("Tell the author why the idea is rejected."), fields={"reason": [_("This field is required.")]}
         )
-    before = snapshot(idea, STATUS_FIELDS)
-    _transition(idea, "reject")
-    idea.rejection_reason = reason.strip()
-    idea.save(update_fields=["status", "rejection_reason", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.IDEA_REJECT,
-        target=idea,
-        before=before,
-        after=snapshot(idea, STATUS_FIELDS),
-    )
+    with audited(actor=by, action=AuditAction.IDEA_REJECT, target=idea, fields=STATUS_FIELDS):
+        _transition(idea, "reject")
+        idea.rejection_reason = reason.strip()
+        idea.save(update_fields=["status", "rejection_reason", "updated_at"])
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_visibility_changed(idea.pk)
     return idea
@@ -80,17 +68,10 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
         )
     if idea.status != IdeaStatus.SUBMITTED:
         raise conflict(_("Only submitted ideas can be sent back for revision."))
-    before = snapshot(idea, STATUS_FIELDS)
-    idea.status = IdeaStatus.DRAFT
-    idea.moderation_note = note.strip()
-    idea.save(update_fields=["status", "moderation_note", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.IDEA_REQUEST_REVISION,
-        target=idea,
-        before=before,
-        after=snapshot(idea, STATUS_FIELDS),
-    )
+    with audited(actor=by, action=AuditAction.IDEA_REQUEST_REVISION, target=idea, fields=STATUS_FIELDS):
+        idea.status = IdeaStatus.DRAFT
+        idea.moderation_note = note.strip()
+        idea.save(update_fields=["status", "moderation_note", "updated_at"])
     notify(
         users=[idea.author],
         kind=NotificationKind.IDEA_STATUS,
@@ -140,12 +121,11 @@ def report_received(*, report: Report) -> None:
 def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Comment:
     """Hide content for good or show it again; either way its open reports are settled."""
     _require_staff(by)
-    before = snapshot(target, ["is_hidden"])
-    target.is_hidden = hidden
-    target.save(update_fields=["is_hidden", "updated_at"])
-    _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
     action = AuditAction.CONTENT_HIDE if hidden else AuditAction.CONTENT_RESTORE
-    audit_record(actor=by, action=action, target=target, before=before, after={"is_hidden": hidden})
+    with audited(actor=by, action=action, target=target, fields=["is_hidden"]):
+        target.is_hidden = hidden
+        target.save(update_fields=["is_hidden", "updated_at"])
+    _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
     if isinstance(target, Idea):
         (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
     return target
@@ -197,18 +177,11 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
         raise conflict(_("This idea is already merged."))
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
-    before = snapshot(source, STATUS_FIELDS)
-    source.status_before_merge = source.status
-    source.status = IdeaStatus.MERGED
-    source.merged_into = target
-    source.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.IDEA_MERGE,
-        target=source,
-        before=before,
-        after=snapshot(source, STATUS_FIELDS),
-    )
+    with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):
+        source.status_before_merge = source.status
+        source.status = IdeaStatus.MERGED
+        source.merged_into = target
+        source.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
 
     supporters = User.objects.filter(supports__idea=source)
     followers = User.objects.filter(follows__idea=source)
@@ -230,18 +203,11 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
     _require_staff(by)
     if idea.status != IdeaStatus.MERGED:
         raise conflict(_("This idea is not merged."))
-    before = snapshot(idea, STATUS_FIELDS)
-    idea.status = idea.status_before_merge or IdeaStatus.PUBLISHED
-    idea.status_before_merge = ""
-    idea.merged_into = None
-    idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.IDEA_UNMERGE,
-        target=idea,
-        before=before,
-        after=snapshot(idea, STATUS_FIELDS),
-    )
+    with audited(actor=by, action=AuditAction.IDEA_UNMERGE, target=idea, fields=STATUS_FIELDS):
+        idea.status = idea.status_before_merge or IdeaStatus.PUBLISHED
+        idea.status_before_merge = ""
+        idea.merged_into = None
+        idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
     dispatch.idea_changed(idea.pk)
     return idea
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import status as http_status
 
-from accounts.audit import audit_record, snapshot
+from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
@@ -139,15 +139,13 @@ def pilot_create(
 def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
     _require_staff(by)
     _require_open(pilot)
-    before = snapshot(pilot, list(EDITABLE_FIELDS))
-    for field, value in changes.items():
-        if field not in EDITABLE_FIELDS:
-            message = _("This field cannot be changed.")
-            raise ApplicationError(message, fields={field: [message]})
-        setattr(pilot, field, value.strip())
-    _save_validated(pilot)
-    after = snapshot(pilot, list(EDITABLE_FIELDS))
-    audit_record(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, before=before, after=after)
+    with audited(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, fields=list(EDITABLE_FIELDS)):
+        for field, value in changes.items():
+            if field not in EDITABLE_FIELDS:
+                message = _("This field cannot be changed.")
+                raise ApplicationError(message, fields={field: [message]})
+            setattr(pilot, field, value.strip())
+        _save_validated(pilot)
     return pilot
 
 
@@ -167,18 +165,13 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     if stage == PilotStage.CANCELLED and not reason:
         message = _("Tell the participants why the pilot is cancelled.")
         raise ApplicationError(message, fields={"reason": [message]})
-    before = snapshot(pilot, ["stage", "cancellation_reason"])
-    pilot.stage = stage
-    if stage == PilotStage.CANCELLED:
-        pilot.cancellation_reason = reason
-    pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.PILOT_STAGE,
-        target=pilot,
-        before=before,
-        after=snapshot(pilot, ["stage", "cancellation_reason"]),
-    )
+    with audited(
+        actor=by, action=AuditAction.PILOT_STAGE, target=pilot, fields=["stage", "cancellation_reason"]
+    ):
+        pilot.stage = stage
+        if stage == PilotStage.CANCELLED:
+            pilot.cancellation_reason = reason
+        pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
     idea_status = None
     if stage == PilotStage.COMPLETED:
         idea_status = IdeaStatus.COMPLETED
@@ -242,17 +235,16 @@ def pilot_milestone_add(
 def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> PilotMilestone:
     _require_staff(by)
     _require_open(milestone.pilot)
-    before = snapshot(milestone, MILESTONE_FIELDS)
-    for field, value in changes.items():
-        setattr(milestone, field, value.strip() if isinstance(value, str) else value)
-    _save_validated(milestone)
-    audit_record(
+    with audited(
         actor=by,
         action=AuditAction.PILOT_MILESTONE_CHANGE,
         target=milestone.pilot,
-        before=before,
-        after=snapshot(milestone, MILESTONE_FIELDS),
-    )
+        fields=MILESTONE_FIELDS,
+        of=milestone,
+    ):
+        for field, value in changes.items():
+            setattr(milestone, field, value.strip() if isinstance(value, str) else value)
+        _save_validated(milestone)
     return milestone
 
 
