@@ -155,6 +155,9 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     _require_staff(by)
     # Locked so two staff members moving the same pilot cannot both pass the transition check.
     pilot = Pilot.objects.select_for_update(of=("self",)).select_related("idea__author").get(pk=pilot.pk)
+    if stage not in PilotStage.values:
+        message = _("Choose a stage.")
+        raise ApplicationError(message, fields={"stage": [message]})
     if stage not in PILOT_STAGE_TRANSITIONS[pilot.stage]:
         message = _("A pilot that is %(current)s cannot become %(target)s.") % {
             "current": pilot.get_stage_display(),
@@ -175,9 +178,14 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     idea_status = None
     if stage == PilotStage.COMPLETED:
         idea_status = IdeaStatus.COMPLETED
-    elif stage == PilotStage.CANCELLED and not _has_open_pilot(pilot.idea):
+    elif (
+        stage == PilotStage.CANCELLED
+        and pilot.idea.status == IdeaStatus.IN_PILOT
+        and not _has_open_pilot(pilot.idea)
+    ):
         # The idea is no longer being piloted: it goes back to where the matcher had it, so it
-        # reads truthfully and staff can pilot it again.
+        # reads truthfully and staff can pilot it again. An idea another pilot completed stays
+        # completed.
         matched = Match.objects.shown().filter(idea=pilot.idea, rank_for_idea__isnull=False).exists()
         idea_status = IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED
     if idea_status is not None:

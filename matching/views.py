@@ -277,11 +277,11 @@ def pilot_manage(request, pilot_id: int):
     action = request.POST.get("action")
     try:
         if action == "stage":
-            stage = request.POST.get("stage", "")
-            if stage not in PilotStage.values:
-                raise ApplicationError(_("Choose a stage."), fields={"stage": [_("Choose a stage.")]})
             pilot_services.pilot_change_stage(
-                pilot=pilot, by=request.user, stage=stage, reason=request.POST.get("reason", "")
+                pilot=pilot,
+                by=request.user,
+                stage=request.POST.get("stage", ""),
+                reason=request.POST.get("reason", ""),
             )
         elif action == "milestone":
             try:

@@ -186,6 +186,18 @@ def test_cancelling_the_last_open_pilot_returns_the_idea_to_its_matches(
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT
 
 
+def test_cancelling_a_second_pilot_leaves_an_idea_the_first_completed(api, staff_user, pilot, idea, company):
+    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.RECRUITING)
+    client = api(staff_user)
+    for stage in ("recruiting", "running", "evaluating", "completed"):
+        _stage(client, pilot, stage)
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.COMPLETED
+
+    _stage(client, second, "cancelled", reason="첫 실증으로 충분합니다.")
+
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.COMPLETED
+
+
 def test_an_unknown_stage_is_named(api, staff_user, pilot):
     response = _stage(api(staff_user), pilot, "sleeping")
 
