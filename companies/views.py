@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.api.errors import ApplicationError
+from config.forms import MultilineField
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -48,7 +49,7 @@ def company_detail(request, slug: str):
 class CompanyProfileForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("name"), max_length=120)
     summary = forms.CharField(label=gettext_lazy("summary"), max_length=300)
-    description = forms.CharField(
+    description = MultilineField(
         label=gettext_lazy("description"),
         max_length=8000,
         required=False,

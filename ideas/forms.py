@@ -1,19 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import MultilineField
+
 from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District
 
 
 class IdeaForm(forms.Form):
     title = forms.CharField(label=_("title"), min_length=5, max_length=TITLE_MAX_LENGTH)
-    problem = forms.CharField(
+    problem = MultilineField(
         label=_("problem"),
         min_length=10,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you live with today."),
     )
-    proposal = forms.CharField(
+    proposal = MultilineField(
         label=_("proposal"),
         min_length=10,
         max_length=TEXT_MAX_LENGTH,

@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from accounts.audit import snapshot
@@ -27,7 +28,7 @@ def _save_validated(instance, **save_kwargs) -> None:
 def _normalised_text(text: str) -> str:
     # Browsers send a textarea's line breaks as CRLF but count each as one character against its
     # maxlength: stored as sent, a comment the form accepted could exceed the limit.
-    return text.replace("\r\n", "\n").strip()
+    return normalize_newlines(text).strip()
 
 
 @transaction.atomic

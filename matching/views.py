@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from companies.selectors import company_get
 from config.api.errors import ApplicationError
+from config.forms import MultilineField
 from ideas.models import Category, District, Idea
 
 from . import dashboard, pilot_services, selectors, services
@@ -106,10 +107,10 @@ def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
 
 
 class InterestForm(forms.Form):
-    proposal_plan = forms.CharField(
+    proposal_plan = MultilineField(
         label=gettext_lazy("What you would pilot"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    proposal_data_needed = forms.CharField(
+    proposal_data_needed = MultilineField(
         label=gettext_lazy("Data you would need"),
         max_length=2000,
         required=False,
@@ -223,7 +224,7 @@ def pilot_participation(request, pilot_id: int):
 
 class PilotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("title"), max_length=150)
-    description = forms.CharField(
+    description = MultilineField(
         label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)

@@ -145,3 +145,23 @@ def test_publishing_twice_is_a_conflict(api, staff_user, idea):
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "invalid_status"
+
+
+def test_the_idea_form_counts_each_line_break_once_as_the_browser_does():
+    from ideas.forms import IdeaForm
+    from ideas.models import TEXT_MAX_LENGTH
+
+    # TEXT_MAX_LENGTH characters as the browser counts them, more with the CRLF it sends.
+    lines = ["가" * 49] * (TEXT_MAX_LENGTH // 50)
+    form = IdeaForm(
+        {
+            "title": "버스 정류장 쉼터",
+            "problem": "\r\n".join(lines),
+            "proposal": "더위를 피할 수 있는 스마트 쉼터를 만들어 주세요.",
+            "category": "mobility",
+            "district": "dong_gu",
+        }
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["problem"] == "\n".join(lines)
