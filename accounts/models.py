@@ -86,7 +86,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_type} #{self.target_id}"
+        return f"{self.get_action_display()} {self.target_type} #{self.target_id}"
 
 
 class NotificationKind(models.TextChoices):

@@ -103,7 +103,7 @@ def company_edit(request, slug: str):
                 domains=form.cleaned_data["domains"],
                 references=[(ref.title, ref.description) for ref in company.references.all()],
             )
-            preview = [{"field": FIELD_LABELS[p.field], "text": p.text} for p in passages]
+            preview = [{"field": FIELD_LABELS.get(p.field, p.field), "text": p.text} for p in passages]
         else:
             try:
                 services.company_update(company=company, user=request.user, **form.cleaned_data)

@@ -101,6 +101,7 @@ def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
             "consented": consented,
             "stages": PilotStage.choices,
             "posted": posted or {},
+            "chosen_stage": (posted or {}).get("stage") or pilot.stage,
         },
         status=status,
     )
