@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.api.errors import ApplicationError
+from config.forms import add_service_errors
 
 from .services import user_sign_up
 
@@ -24,8 +25,7 @@ def signup(request):
         try:
             user = user_sign_up(**form.cleaned_data)
         except ApplicationError as error:
-            for field, errors in error.fields.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.api.errors import ApplicationError
-from config.forms import MultilineField
+from config.forms import MultilineField, add_service_errors
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -107,13 +107,8 @@ def company_edit(request, slug: str):
         else:
             try:
                 services.company_update(company=company, user=request.user, **form.cleaned_data)
-            except ApplicationError as error:
-                for field, errors in error.fields.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            except ValidationError as error:
-                # The model's own limits (tag length and count) land on the field the user typed in.
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+            except (ApplicationError, ValidationError) as error:
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))
                 return redirect("company-detail", slug=company.slug)

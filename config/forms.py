@@ -1,7 +1,10 @@
-"""Form fields shared by the apps' pages."""
+"""Form fields and error handling shared by the apps' pages."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import normalize_newlines
+
+from config.api.errors import ApplicationError
 
 
 class MultilineField(forms.CharField):
@@ -13,3 +16,23 @@ class MultilineField(forms.CharField):
 
     def to_python(self, value):
         return normalize_newlines(super().to_python(value))
+
+
+def add_service_errors(form: forms.Form, error: ApplicationError | ValidationError) -> None:
+    """Put a service's refusal on the fields the user typed in (the model's own limits included),
+    or on the form as a whole, so the page shows it next to what is kept."""
+    if isinstance(error, ValidationError):
+        by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    else:
+        by_field = error.fields or {None: [error.message]}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def error_text(error: ApplicationError | ValidationError) -> str:
+    """A service's refusal as one message for a page without a form to hold it; field messages
+    that only repeat the main sentence are left out."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    details = [m for ms in error.fields.values() for m in ms if m != error.message]
+    return " ".join([error.message, *details])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.api.errors import ApplicationError
+from config.forms import add_service_errors, error_text
 from matching import selectors as matching_selectors
 from matching.pilot_selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
 
@@ -109,8 +110,7 @@ def idea_submit(request):
         try:
             idea = services.idea_submit(author=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            for field, errors in error.fields.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you. Your idea was submitted and will be published after review.")
@@ -159,9 +159,7 @@ def moderation_page(request):
                 moderation.idea_merge(source=idea, target=target, by=request.user)
                 messages.success(request, _("Merged. Supporters were told."))
         except ApplicationError as error:
-            messages.error(
-                request, " ".join([error.message, *[m for ms in error.fields.values() for m in ms]])
-            )
+            messages.error(request, error_text(error))
         return redirect("moderation-page")
     from .models import Report
 

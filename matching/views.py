@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from companies.selectors import company_get
 from config.api.errors import ApplicationError
-from config.forms import MultilineField
+from config.forms import MultilineField, add_service_errors, error_text
 from ideas.models import Category, District, Idea
 
 from . import dashboard, pilot_services, selectors, services
@@ -261,10 +261,7 @@ def pilot_create_page(request, idea_id: int):
                 by=request.user, idea=idea, companies=list(data.pop("companies")), **data
             )
         except ApplicationError as error:
-            for field, errors in error.fields.items():
-                form.add_error(field if field in form.fields else None, errors)
-            if not error.fields:
-                form.add_error(None, error.message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The pilot was created in planning."))
             return redirect("pilot-detail", pilot_id=pilot.pk)
@@ -305,12 +302,8 @@ def pilot_manage(request, pilot_id: int):
         else:
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))
-    except ApplicationError as error:
-        # The field messages repeat the main one when they are the same sentence.
-        details = [m for ms in error.fields.values() for m in ms if m != error.message]
-        messages.error(request, " ".join([error.message, *details]))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Saved."))
         return redirect("pilot-detail", pilot_id=pilot.pk)
