@@ -126,17 +126,11 @@ def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
 def _cache_lookup(hashes: list[str]) -> dict[str, np.ndarray]:
     from .models import EMBEDDING_DIMENSIONS, CachedVector
 
-    rows = vector_io.fetch(
+    return vector_io.fetch_vectors(
         f"SELECT text_hash, vector FROM {CachedVector._meta.db_table} "
         "WHERE model_name = %s AND text_hash = ANY(%s)",
         [model_name(), list(set(hashes))],
-    )
-    return dict(
-        zip(
-            [row[0] for row in rows],
-            vector_io.vectors_from_binary([row[1] for row in rows], EMBEDDING_DIMENSIONS),
-            strict=True,
-        )
+        EMBEDDING_DIMENSIONS,
     )
 
 

@@ -230,13 +230,8 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
     """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring."""
     dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
-    doc_rows = vector_io.fetch(f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids])
-    doc_vectors = dict(
-        zip(
-            [row[0] for row in doc_rows],
-            vector_io.vectors_from_binary([row[1] for row in doc_rows], dim),
-            strict=True,
-        )
+    doc_vectors = vector_io.fetch_vectors(
+        f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
     )
     passage_rows = vector_io.fetch(
         f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "

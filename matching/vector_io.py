@@ -23,11 +23,30 @@ def _cursor() -> psycopg.Cursor:
     return psycopg.Cursor(connection.connection)
 
 
+def _register_vector(cursor: psycopg.Cursor) -> None:
+    """Write vectors in binary through this cursor. The type's oid is looked up once per
+    connection and kept in its type registry; reads stay raw bytes for `vectors_from_binary`."""
+    types = cursor.connection.adapters.types
+    info = types.get("vector")
+    if info is None:
+        info = TypeInfo.fetch(cursor.connection, "vector")
+        types.add(info)
+    register_vector_info(cursor, info)
+
+
 def fetch(sql: str, params: Sequence) -> list[tuple]:
     """Rows with vector columns as raw binary values, for `vectors_from_binary`."""
     with _cursor() as cursor:
         cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
+
+
+def fetch_vectors(sql: str, params: Sequence, dim: int) -> dict:
+    """{key: vector} from a query selecting (key, vector) rows."""
+    rows = fetch(sql, params)
+    return dict(
+        zip([row[0] for row in rows], vectors_from_binary([row[1] for row in rows], dim), strict=True)
+    )
 
 
 def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
@@ -36,10 +55,6 @@ def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
     # pgvector's binary layout: int16 dimensions, int16 unused, then big-endian float32 values.
     raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 4 + 4 * dim)
     return raw[:, 4:].copy().view(">f4").astype(np.float32)
-
-
-def _register_vector(cursor: psycopg.Cursor) -> None:
-    register_vector_info(cursor, TypeInfo.fetch(cursor.connection, "vector"))
 
 
 def copy_rows(*, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> None:
