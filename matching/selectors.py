@@ -75,23 +75,26 @@ def _rank_candidates(
     candidates: list[Idea],
     limit: int,
     stats: dict[tuple[str, str], tuple[float, float]],
+    pool: services.Loaded | None = None,
 ):
+    """Score candidates against one query idea; `pool` holds their vectors when several queries
+    share candidates (the moderation queue), loaded once for all."""
     if not candidates:
         return []
-    pool = services.load_embeddings([c.embedding for c in candidates], "idea_id")
-    by_id = {c.pk: c for c in candidates}
-    similarity = ranking.duplicate_scores(query, query_row, pool.side, list(range(pool.side.size)))
+    pool = pool or services.load_embeddings([c.embedding for c in candidates], "idea_id")
+    row_of = pool.row_of()
+    kept = [c for c in candidates if c.pk in row_of]
+    similarities = ranking.duplicate_scores(query, query_row, pool.side, [row_of[c.pk] for c in kept])
     results = []
-    for row, idea_id in enumerate(pool.owner_ids):
-        idea = by_id[idea_id]
+    for idea, similarity in zip(kept, similarities, strict=True):
         mean, std = stats.get((query_language, idea.language)) or stats.get(("*", "*"), (None, None))
         # Without statistics yet (a nearly empty site) the raw similarity has to do.
-        score = (similarity[row] - mean) / std if mean is not None else float(similarity[row])
+        score = (similarity - mean) / std if mean is not None else float(similarity)
         results.append(
             DuplicateCandidate(
                 idea=idea,
                 score=round(float(score), 3),
-                similarity=round(float(similarity[row]), 4),
+                similarity=round(float(similarity), 4),
                 likely_duplicate=mean is not None and score >= LIKELY_DUPLICATE_Z,
             )
         )
@@ -100,23 +103,28 @@ def _rank_candidates(
 
 
 def _candidates(vector: np.ndarray, exclude_idea_id: int | None) -> list[Idea]:
-    """Nearest ideas by the HNSW index. The index holds companies, unpublished ideas and rows
-    not yet vacuumed too, all filtered out after the scan, so it is asked for a wide beam."""
-    query = (
-        Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoder.model_name())
-        .exclude(idea_id=exclude_idea_id)
-        .annotate(distance=CosineDistance("vector", vector))
-        .order_by("distance")
-        .select_related("idea")[:DUPLICATE_CANDIDATES]
-    )
+    return _candidates_for([(vector, exclude_idea_id)])[0]
+
+
+def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[Idea]]:
+    """Nearest ideas by the HNSW index for each (vector, idea to leave out). The index holds
+    companies, unpublished ideas and rows not yet vacuumed too, all filtered out after the scan,
+    so it is asked for a wide beam."""
+    found = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
-        embeddings = list(query)
-    ideas = []
-    for embedding in embeddings:
-        embedding.idea.embedding = embedding
-        ideas.append(embedding.idea)
-    return ideas
+        for vector, exclude_idea_id in searches:
+            embeddings = list(
+                Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoder.model_name())
+                .exclude(idea_id=exclude_idea_id)
+                .annotate(distance=CosineDistance("vector", vector))
+                .order_by("distance")
+                .select_related("idea")[:DUPLICATE_CANDIDATES]
+            )
+            for embedding in embeddings:
+                embedding.idea.embedding = embedding
+            found.append([embedding.idea for embedding in embeddings])
+    return found
 
 
 def ideas_similar_to(
@@ -144,25 +152,33 @@ def duplicates_for_idea(*, idea: Idea, limit: int = 5) -> list[DuplicateCandidat
 
 
 def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list[DuplicateCandidate]]:
-    """Likely duplicates of several ideas (the moderation queue), with their vectors and the
-    duplicate statistics loaded once for all of them rather than once per idea."""
+    """Likely duplicates of several ideas (the moderation queue). Their vectors, the index
+    searches, the candidates' vectors and the duplicate statistics are each fetched once for the
+    whole queue rather than once per idea."""
     embeddings = list(
         Embedding.objects.filter(idea__in=ideas, model_name=encoder.model_name()).defer("vector")
     )
     queries = services.load_embeddings(embeddings, "idea_id")
     row_of = queries.row_of()
-    stats = _stats_lookup()
-    found = {}
-    for idea in ideas:
-        row = row_of.get(idea.pk)
-        found[idea.pk] = (
-            []
-            if row is None
-            else _rank_candidates(
-                queries.side, row, idea.language, _candidates(queries.side.doc[row], idea.pk), limit, stats
-            )
+    embedded = [idea for idea in ideas if idea.pk in row_of]
+    candidates = dict(
+        zip(
+            [idea.pk for idea in embedded],
+            _candidates_for([(queries.side.doc[row_of[idea.pk]], idea.pk) for idea in embedded]),
+            strict=True,
         )
-    return found
+    )
+    pool_embeddings = {c.embedding.pk: c.embedding for found in candidates.values() for c in found}
+    pool = services.load_embeddings(list(pool_embeddings.values()), "idea_id")
+    stats = _stats_lookup()
+    return {
+        idea.pk: _rank_candidates(
+            queries.side, row_of[idea.pk], idea.language, candidates[idea.pk], limit, stats, pool
+        )
+        if idea.pk in candidates
+        else []
+        for idea in ideas
+    }
 
 
 def score_between(*, idea_a: Idea, idea_b: Idea) -> float:

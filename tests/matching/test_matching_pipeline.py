@@ -218,6 +218,28 @@ def test_staff_duplicate_candidates_for_an_idea(catalogue):
     assert catalogue["ideas"]["pills"] not in [c.idea for c in found]
 
 
+def test_a_queue_of_ideas_gets_the_same_duplicates_with_one_more_query_per_idea(catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queue = [catalogue["ideas"][key] for key in ("pills", "crossing", "leaves", "bus")]
+    alone = {idea.pk: selectors.duplicates_for_idea(idea=idea) for idea in queue}
+
+    with CaptureQueriesContext(connection) as one:
+        selectors.duplicates_for_ideas(ideas=queue[:1])
+    with CaptureQueriesContext(connection) as four:
+        together = selectors.duplicates_for_ideas(ideas=queue)
+
+    def key(found):
+        return [(c.idea.pk, c.score) for c in found]
+
+    assert {pk: key(found) for pk, found in together.items()} == {
+        pk: key(found) for pk, found in alone.items()
+    }
+    # Only the index search runs once per idea; vectors and statistics are loaded once.
+    assert len(four) - len(one) == len(queue) - 1
+
+
 def test_matching_state_is_pending_until_the_latest_text_is_ranked(catalogue, api):
     idea = catalogue["ideas"]["bus"]
     assert api().get(f"/api/v1/ideas/{idea.pk}/").json()["matching_state"] == "done"
