@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from ideas.models import Category, District, Idea, IdeaStatus, Support
@@ -205,13 +206,15 @@ def export_pilots() -> bytes:
     )
 
 
+# Each export's name in the URL, its label on the dashboard, and what writes it.
 EXPORTS = {
-    "ideas": export_ideas,
-    "matches": export_matches,
-    "interests": export_interests,
-    "pilots": export_pilots,
+    "ideas": (gettext_lazy("Ideas"), export_ideas),
+    "matches": (gettext_lazy("Matches"), export_matches),
+    "interests": (gettext_lazy("Company interests"), export_interests),
+    "pilots": (gettext_lazy("Pilots"), export_pilots),
 }
 
 
 def export_csv(name: str) -> bytes:
-    return EXPORTS[name]()
+    _label, export = EXPORTS[name]
+    return export()

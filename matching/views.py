@@ -24,13 +24,6 @@ from .models import Match, MatchStatus, Pilot, PilotDataRequest, PilotStage, Pil
 from .pilot_selectors import pilot_get, pilot_list, pilot_volunteer_get
 
 # Named here so that makemessages finds each label.
-EXPORT_LABELS = {
-    "ideas": gettext_lazy("Ideas"),
-    "matches": gettext_lazy("Matches"),
-    "interests": gettext_lazy("Company interests"),
-    "pilots": gettext_lazy("Pilots"),
-}
-
 BAR_WIDTH = 240
 ROW_HEIGHT = 22
 
@@ -62,7 +55,7 @@ def dashboard_page(request):
     ]
     if "pilots_by_stage" in figures:
         charts.append(_chart(_("Pilots by stage"), figures["pilots_by_stage"]))
-    exports = [(name, EXPORT_LABELS[name]) for name in dashboard.EXPORTS]
+    exports = [(name, label) for name, (label, _export) in dashboard.EXPORTS.items()]
     return render(
         request, "matching/dashboard.html", {"figures": figures, "charts": charts, "exports": exports}
     )
