@@ -1,12 +1,14 @@
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import ApplicationError, forbidden
+from config.api.errors import ApplicationError
+from config.api.permissions import IsCityStaff
 
 from .models import AuditEntry, Language, NotificationKind, User
 from .services import user_change_password, user_sign_up, user_token_get_or_create
@@ -238,17 +240,19 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class ReadsAuditLog(IsCityStaff):
+    message = gettext_lazy("Only city staff can read the audit log.")
+
+
 class AuditLogApi(APIView):
     """Every staff action, newest first (staff only). Filter with `?target_type=idea&target_id=1`."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ReadsAuditLog]
 
     @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
     def get(self, request):
         from config.api.pagination import StandardPagination
 
-        if not request.user.is_city_staff:
-            raise forbidden(_("Only city staff can read the audit log."))
         entries = AuditEntry.objects.select_related("actor")
         for field in ("target_type", "target_id", "action"):
             if request.query_params.get(field):

@@ -2,25 +2,23 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import forbidden
 from config.api.pagination import StandardPagination
+from config.api.permissions import IsCityStaff
 
 from . import moderation, selectors
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
 from .models import Comment, Idea, IdeaStatus, Report
 
 
-class StaffApi(APIView):
-    permission_classes = [IsAuthenticated]
+class Moderates(IsCityStaff):
+    message = _("Only city staff can moderate.")
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not request.user.is_city_staff:
-            raise forbidden(_("Only city staff can moderate."))
+
+class StaffApi(APIView):
+    permission_classes = [Moderates]
 
     def idea(self, idea_id: int) -> Idea:
         return get_object_or_404(Idea, pk=idea_id)

@@ -1,30 +1,27 @@
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import forbidden
+from config.api.permissions import IsCityStaff
 
 from . import dashboard
 
 
-def _require_staff(request) -> None:
-    if not request.user.is_city_staff:
-        raise forbidden(_("Only city staff can see the dashboard and exports."))
+class ReadsDashboard(IsCityStaff):
+    message = gettext_lazy("Only city staff can see the dashboard and exports.")
 
 
 class DashboardApi(APIView):
     """Figures for the staff dashboard."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ReadsDashboard]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["dashboard"])
     def get(self, request):
-        _require_staff(request)
         return Response(dashboard.dashboard_figures())
 
 
@@ -32,11 +29,10 @@ class ExportApi(APIView):
     """CSV export (UTF-8 with a byte order mark, so Excel shows Korean text): ideas, matches,
     interests or pilots."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ReadsDashboard]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY}, tags=["dashboard"])
     def get(self, request, name: str):
-        _require_staff(request)
         if name not in dashboard.EXPORTS:
             raise Http404
         response = HttpResponse(dashboard.export_csv(name), content_type="text/csv; charset=utf-8")

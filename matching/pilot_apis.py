@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +14,7 @@ from accounts.models import User
 from companies.models import Company
 from config.api.errors import ApplicationError, forbidden
 from config.api.pagination import StandardPagination
+from config.api.permissions import IsCityStaff
 from ideas.models import Comment, District, Idea, Report
 from ideas.selectors import idea_get
 
@@ -31,14 +32,11 @@ from .models import (
 )
 
 
-class IsCityStaff(BasePermission):
+class RunsPilots(IsCityStaff):
     message = _("Only city staff can run pilots.")
 
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_city_staff)
 
-
-class IsCityStaffOrReadOnly(IsCityStaff):
+class RunsPilotsOrReadOnly(RunsPilots):
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or super().has_permission(request, view)
 
@@ -210,7 +208,7 @@ class PilotListCreateApi(APIView):
     """Pilots, newest first. Anyone reads them, except those in planning, which only staff see.
     Staff create a pilot from an idea and one or more verified companies."""
 
-    permission_classes = [IsCityStaffOrReadOnly]
+    permission_classes = [RunsPilotsOrReadOnly]
 
     class FilterSerializer(serializers.Serializer):
         stage = serializers.ChoiceField(choices=PilotStage.choices, required=False, label=_("stage"))
@@ -263,7 +261,7 @@ class PilotListCreateApi(APIView):
 class PilotDetailApi(APIView):
     """A pilot with its stage, progress, milestones, updates, companies and the data it asks for."""
 
-    permission_classes = [IsCityStaffOrReadOnly]
+    permission_classes = [RunsPilotsOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=150, label=_("title"))
@@ -290,7 +288,7 @@ class PilotDetailApi(APIView):
 class PilotStageApi(APIView):
     """Move a pilot to its next stage, or cancel it with a reason (staff)."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class InputSerializer(serializers.Serializer):
         stage = serializers.ChoiceField(choices=PilotStage.choices, label=_("stage"))
@@ -316,7 +314,7 @@ class MilestoneInputSerializer(serializers.Serializer):
 class PilotMilestonesApi(APIView):
     """Add a milestone to a pilot (staff); the pilot's progress is the share of milestones done."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class InputSerializer(MilestoneInputSerializer):
         pass
@@ -333,7 +331,7 @@ class PilotMilestonesApi(APIView):
 class PilotMilestoneDetailApi(APIView):
     """Change a milestone (mark it done, move its date) or remove it (staff)."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class InputSerializer(MilestoneInputSerializer):
         pass
@@ -361,7 +359,7 @@ class PilotUpdatesApi(APIView):
     """Post public news from a pilot (staff); the idea's followers and the pilot's volunteers
     are notified."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=5000, label=_("update"))
@@ -379,7 +377,7 @@ class PilotDataRequestsApi(APIView):
     """Ask the pilot's volunteers for one category of personal data (staff). The consent text
     volunteers agree to is generated from these fields and kept as it is."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class InputSerializer(serializers.Serializer):
         category_code = serializers.SlugField(
@@ -548,7 +546,7 @@ class PilotDonationsApi(APIView):
 class PilotVolunteersApi(APIView):
     """Every volunteer of a pilot, who they are and every consent they gave and withdrew (staff)."""
 
-    permission_classes = [IsCityStaff]
+    permission_classes = [RunsPilots]
 
     class OutputSerializer(serializers.ModelSerializer):
         user = PersonSerializer()
