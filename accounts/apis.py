@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import ApplicationError
-from config.api.permissions import IsCityStaff
+from core.errors import ApplicationError
+from core.permissions import IsCityStaff
 
 from .models import AuditEntry, Language, NotificationKind, User
 from .services import user_change_password, user_sign_up, user_token_get_or_create
@@ -28,7 +28,6 @@ def _authenticate_or_fail(request, username: str, password: str) -> User:
         raise ApplicationError(
             _("The username or password is not correct."),
             code="authentication_failed",
-            status_code=status.HTTP_400_BAD_REQUEST,
         )
     return user
 
@@ -152,7 +151,7 @@ class NotificationListApi(APIView):
 
     @extend_schema(responses={200: NotificationOutputSerializer(many=True)}, tags=["notifications"])
     def get(self, request):
-        from config.api.pagination import StandardPagination
+        from core.pagination import StandardPagination
 
         notifications = request.user.notifications.all()
         if request.query_params.get("unread") in ("1", "true"):
@@ -251,7 +250,7 @@ class AuditLogApi(APIView):
 
     @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
     def get(self, request):
-        from config.api.pagination import StandardPagination
+        from core.pagination import StandardPagination
 
         entries = AuditEntry.objects.select_related("actor")
         for field in ("target_type", "target_id", "action"):

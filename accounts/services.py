@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from config.api.errors import ApplicationError
+from core.errors import ApplicationError
 
 from .models import Language, User
 

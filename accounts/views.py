@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.api.errors import ApplicationError
-from config.forms import add_service_errors
+from core.errors import ApplicationError
+from core.forms import add_service_errors
 
 from .services import user_sign_up
 

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Language
-from config.api.errors import forbidden
-from config.api.pagination import StandardPagination
+from core.errors import forbidden
+from core.pagination import StandardPagination
 
 from . import selectors, services
 from .filters import CompanyFilter

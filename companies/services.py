@@ -3,7 +3,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.api.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .models import Company, CompanyReference, MemberRole, Membership

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.api.errors import ApplicationError
-from config.forms import MultilineField, add_service_errors
+from core.errors import ApplicationError
+from core.forms import MultilineField, add_service_errors
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -76,7 +76,7 @@ class CompanyProfileForm(forms.Form):
 def company_edit(request, slug: str):
     """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
     from matching.apis import FIELD_LABELS
-    from matching.passages import company_passages
+    from matching.engine.passages import company_passages
 
     try:
         company = selectors.company_get(slug=slug, user=request.user)

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import StandardPagination
+from core.pagination import StandardPagination
 
 from . import moderation, selectors, services
 from .filters import IdeaFilter

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import MultilineField
+from core.forms import MultilineField
 
 from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
-from config.api.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .models import Comment, Idea, IdeaStatus, Report, Support

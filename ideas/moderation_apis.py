@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import StandardPagination
-from config.api.permissions import IsCityStaff
+from core.pagination import StandardPagination
+from core.permissions import IsCityStaff
 
 from . import moderation, selectors
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response

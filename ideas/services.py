@@ -3,7 +3,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from accounts.audit import snapshot
-from config.api.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden
 from matching import dispatch
 
 from .language import detect_language

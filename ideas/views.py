@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.api.errors import ApplicationError
-from config.forms import add_service_errors, error_text
+from core.errors import ApplicationError
+from core.forms import add_service_errors, error_text
 from matching import selectors as matching_selectors
 from matching.pilot_selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
 

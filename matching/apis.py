@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from companies.models import Company
 from companies.selectors import company_get
-from config.api.errors import forbidden
-from config.api.pagination import StandardPagination
+from core.errors import forbidden
+from core.pagination import StandardPagination
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.permissions import IsCityStaff
+from core.permissions import IsCityStaff
 
 from . import dashboard
 

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from companies.models import Company
-from config.api.errors import ApplicationError, forbidden
-from config.api.pagination import StandardPagination
-from config.api.permissions import IsCityStaff
+from core.errors import ApplicationError, forbidden, not_found
+from core.pagination import StandardPagination
+from core.permissions import IsCityStaff
 from ideas.models import Comment, District, Idea, Report
 from ideas.selectors import idea_get
 
@@ -415,9 +415,7 @@ def _my_volunteering(pilot: Pilot, user, *, active: bool = True) -> PilotVolunte
     try:
         return selectors.pilot_volunteer_get(pilot=pilot, user=user, active=active)
     except PilotVolunteer.DoesNotExist:
-        raise ApplicationError(
-            _("You do not take part in this pilot."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        ) from None
+        raise not_found(_("You do not take part in this pilot.")) from None
 
 
 def _volunteering_response(pilot: Pilot, user, status_code=status.HTTP_200_OK) -> Response:

@@ -10,13 +10,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework import status as http_status
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
-from config.api.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden, not_found
 from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_notify_followers
 
@@ -427,11 +426,7 @@ def pilot_consent_withdraw(*, volunteer: PilotVolunteer, data_request: PilotData
     # Withdrawal is recorded, never a deletion: the record of what was agreed, and when, stays.
     consent = volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).first()
     if consent is None:
-        raise ApplicationError(
-            _("You have not given this consent."),
-            code="not_found",
-            status_code=http_status.HTTP_404_NOT_FOUND,
-        )
+        raise not_found(_("You have not given this consent."))
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
     return consent

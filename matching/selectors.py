@@ -12,9 +12,10 @@ from pgvector.django import CosineDistance
 from ideas.language import detect_language
 from ideas.models import Idea
 
-from . import encoder, ranking, services
+from . import encoding, services
+from .engine import ranking
 from .models import DuplicateStats, Embedding, Match, MatchStatus
-from .passages import idea_document, idea_passages
+from .engine.passages import idea_document, idea_passages
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
@@ -62,7 +63,7 @@ class DuplicateCandidate:
 
 def _stats_lookup() -> dict[tuple[str, str], tuple[float, float]]:
     table = {}
-    for row in DuplicateStats.objects.filter(model_name=encoder.model_name()):
+    for row in DuplicateStats.objects.filter(model_name=encoding.model_name()):
         table[(row.language_a, row.language_b)] = (row.mean, row.std)
         table[(row.language_b, row.language_a)] = (row.mean, row.std)
     return table
@@ -115,7 +116,7 @@ def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
         for vector, exclude_idea_id in searches:
             embeddings = list(
-                Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoder.model_name())
+                Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoding.model_name())
                 .exclude(idea_id=exclude_idea_id)
                 .annotate(distance=CosineDistance("vector", vector))
                 .order_by("distance")
@@ -136,7 +137,7 @@ def ideas_similar_to(
     if not passages:
         return []
     # Not cached: text typed letter by letter would fill the cache with drafts.
-    [(document, vectors)] = encoder.encode_documents([[p.text for p in passages]], kind="query")
+    [(document, vectors)] = encoding.encode_documents([[p.text for p in passages]], kind="query")
     query = ranking.Side(
         doc=document[None, :],
         passages=vectors,
@@ -156,7 +157,7 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
     searches, the candidates' vectors and the duplicate statistics are each fetched once for the
     whole queue rather than once per idea."""
     embeddings = list(
-        Embedding.objects.filter(idea__in=ideas, model_name=encoder.model_name()).defer("vector")
+        Embedding.objects.filter(idea__in=ideas, model_name=encoding.model_name()).defer("vector")
     )
     queries = services.load_embeddings(embeddings, "idea_id")
     row_of = queries.row_of()

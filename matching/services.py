@@ -20,10 +20,11 @@ from psycopg.types.json import Jsonb
 from accounts.models import NotificationKind
 from accounts.notifications import notify
 from companies.models import Company
-from config.api.errors import ApplicationError, forbidden
+from core.errors import ApplicationError, forbidden
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
-from . import encoder, ranking, vector_io
+from . import encoding, vector_store
+from .engine import ranking
 from .models import (
     EMBEDDING_DIMENSIONS,
     PROPOSAL_MAX_WEEKS,
@@ -34,7 +35,7 @@ from .models import (
     MatchStatus,
     Passage,
 )
-from .passages import TAG_FIELDS, company_passages, idea_passages
+from .engine.passages import TAG_FIELDS, company_passages, idea_passages
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def matchable_companies():
 
 
 def content_hash(passages) -> str:
-    digest = hashlib.sha256(encoder.model_name().encode())
+    digest = hashlib.sha256(encoding.model_name().encode())
     for passage in passages:
         digest.update(f"\x00{passage.field}\x01{passage.text}".encode())
     return digest.hexdigest()
@@ -80,7 +81,7 @@ def company_content(company: Company) -> list:
 
 
 # Ideas are encoded in one pass over the whole text and their passages pooled from it
-# (`encoder.encode_documents`): an idea's sentences lean on each other ("she forgets them"), and
+# (`encoding.encode_documents`): an idea's sentences lean on each other ("she forgets them"), and
 # the model reads each idea once. Profiles keep passages encoded alone: a technology tag ("OCR")
 # stands for itself wherever it is listed.
 SCHEMES = {"idea": EmbeddingScheme.LATE_CHUNKS, "company": EmbeddingScheme.PASSAGES}
@@ -116,7 +117,7 @@ def _save_vectors(
     """Write the vectors of any number of ideas or companies in three statements: an upsert of
     their embeddings, a delete of their old passages, and a binary COPY of the new ones. Each item
     is (owner, passages, whole-text vector, passage vectors)."""
-    model = encoder.model_name()
+    model = encoding.model_name()
     with transaction.atomic():
         embeddings = Embedding.objects.bulk_create(
             [
@@ -134,7 +135,7 @@ def _save_vectors(
             update_fields=["model_name", "text_hash", "scheme", "vector", "updated_at"],
         )
         Passage.objects.filter(embedding__in=[e.pk for e in embeddings]).delete()
-        vector_io.copy_rows(
+        vector_store.copy_rows(
             table=Passage._meta.db_table,
             columns=_PASSAGE_COLUMNS,
             rows=(
@@ -158,7 +159,7 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
             pending.append((idea, passages))
     if not pending:
         return 0
-    encoded = encoder.encode_documents_cached(
+    encoded = encoding.encode_documents_cached(
         [[p.text for p in passages] for _idea, passages in pending], kind="query"
     )
     _save_vectors(
@@ -189,7 +190,7 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
     if not passages:
         Embedding.objects.filter(company=company).delete()
         return None, True
-    vectors = encoder.encode_cached([p.text for p in passages], kind="passage")
+    vectors = encoding.encode_cached([p.text for p in passages], kind="passage")
     [embedding] = _save_vectors(owner_field="company", items=[(company, passages, pooled(vectors), vectors)])
     return embedding, True
 
@@ -230,15 +231,15 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
     """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring."""
     dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
-    doc_vectors = vector_io.fetch_vectors(
+    doc_vectors = vector_store.fetch_vectors(
         f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
     )
-    passage_rows = vector_io.fetch(
+    passage_rows = vector_store.fetch(
         f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "
         "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
         [ids],
     )
-    passage_vectors = vector_io.vectors_from_binary([row[3] for row in passage_rows], dim)
+    passage_vectors = vector_store.vectors_from_binary([row[3] for row in passage_rows], dim)
     first_row: dict[int, int] = {}
     counts: dict[int, int] = {}
     for n, row in enumerate(passage_rows):
@@ -264,7 +265,7 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
 def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
     return list(
         Embedding.objects.filter(
-            **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoder.model_name()
+            **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoding.model_name()
         )
         .defer("vector")
         .order_by(f"{owner_field}_id")
@@ -484,7 +485,7 @@ def _upsert_matches(rows: list[tuple]) -> None:
     reasons take seconds through the ORM, a fraction of one this way. Company answers (status,
     message) are never overwritten."""
     table = Match._meta.db_table
-    vector_io.copy_then(
+    vector_store.copy_then(
         table=table,
         columns=[
             ("idea_id", "bigint"),
@@ -712,7 +713,7 @@ def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateSta
         if len(scores) < 10:
             continue
         stats, _created = DuplicateStats.objects.update_or_create(
-            model_name=encoder.model_name(),
+            model_name=encoding.model_name(),
             language_a=lang_a,
             language_b=lang_b,
             defaults={

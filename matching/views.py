@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from companies.selectors import company_get
-from config.api.errors import ApplicationError
-from config.forms import MultilineField, add_service_errors, error_text
+from core.errors import ApplicationError
+from core.forms import MultilineField, add_service_errors, error_text
 from ideas.models import Category, District, Idea
 
 from . import dashboard, pilot_services, selectors, services

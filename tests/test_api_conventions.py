@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 
-from config.api.throttling import WriteRateThrottle
+from core.throttling import WriteRateThrottle
 
 pytestmark = pytest.mark.django_db
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "ideas",
     "companies",
@@ -64,22 +65,22 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL is the only database: the matcher stores vectors with pgvector. Without
-# DATABASE_URL the local and test settings start an embedded server (config/embedded.py).
-if "DATABASE_URL" in env:
-    DATABASES = {"default": env.db("DATABASE_URL")}
-else:
-    from config import embedded
-
-    DATABASES = {"default": embedded.postgres_settings(BASE_DIR)}
+# PostgreSQL is the only database: the matcher stores vectors with pgvector. base.py reads where
+# the database and Redis are and starts nothing; without DATABASE_URL / REDIS_URL, local.py and
+# test.py start embedded servers (config/embedded.py), and production.py refuses to start.
+DATABASES = {"default": env.db("DATABASE_URL")} if "DATABASE_URL" in env else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+REDIS_URL = env("REDIS_URL", default="")
 
-if "REDIS_URL" in env:
-    REDIS_URL = env("REDIS_URL")
-else:
-    from config import embedded
 
-    REDIS_URL = embedded.redis_url(BASE_DIR)
+def redis_cache(redis_url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url.replace("redis+socket://", "unix://"),
+        }
+    }
+
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -107,12 +108,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL.replace("redis+socket://", "unix://"),
-    }
-}
+CACHES = redis_cache(REDIS_URL)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # The site's public address, for links in emails.
@@ -125,12 +121,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.WriteRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "writes": env("API_WRITE_RATE", default="60/minute"),
         "similar": env("API_SIMILAR_RATE", default="120/minute"),

@@ -1,15 +1,19 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REST_FRAMEWORK, env
+from .base import BASE_DIR, DATABASES, REDIS_URL, REST_FRAMEWORK, env
 
+if not DATABASES:
+    from config import embedded
+
+    DATABASES = {"default": embedded.postgres_settings(BASE_DIR)}
 # A Redis of their own, so tests (which stop and restart it) never touch `make run`'s queue.
-if "REDIS_URL" not in env:
+if not REDIS_URL:
     from config import embedded
 
     REDIS_URL = embedded.redis_url(BASE_DIR, name="redis-test")
     CELERY_BROKER_URL = REDIS_URL
 # The integration tests start real Celery workers; they must use the database pytest created.
 if env("TEST_WORKER_DATABASE_NAME", default=""):
-    DATABASES["default"]["NAME"] = env("TEST_WORKER_DATABASE_NAME")  # noqa: F405
+    DATABASES["default"]["NAME"] = env("TEST_WORKER_DATABASE_NAME")
 
 # A task whose worker was killed is redelivered this soon, so the tests that kill one finish.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20)}

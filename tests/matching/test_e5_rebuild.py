@@ -22,7 +22,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from matching import e5_rebuild  # noqa: E402
+from matching.engine import e5_rebuild  # noqa: E402
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -203,7 +203,7 @@ def test_concurrent_ensure_builds_once_and_replaces_a_partial_folder(tmp_path: p
     (target / "config.json").write_text("{}")  # a half-written folder: no marker
     script = (
         "import pathlib, sys\n"
-        "from matching.e5_rebuild import MARKER_NAME, ensure_e5_small\n"
+        "from matching.engine.e5_rebuild import MARKER_NAME, ensure_e5_small\n"
         "path = ensure_e5_small(pathlib.Path(sys.argv[1]))\n"
         "print((path / MARKER_NAME).stat().st_mtime_ns)\n"
     )

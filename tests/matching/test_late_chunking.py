@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from matching import encoder
+from matching import encoding
+from matching.engine import encoder as engine_encoder
 from matching.models import CachedVector
 
 PILLS = ["My mother takes five pills a day.", "She forgets them every morning."]
@@ -11,8 +12,8 @@ KEYS = ["My father keeps losing his house keys.", "She forgets them every mornin
 
 
 def test_the_whole_text_vector_is_what_plain_encode_gives_for_the_text():
-    [(document, passages)] = encoder.encode_documents([PILLS], kind="query")
-    [plain] = encoder.encode(["\n".join(PILLS)], kind="query")
+    [(document, passages)] = encoding.encode_documents([PILLS], kind="query")
+    [plain] = encoding.encode(["\n".join(PILLS)], kind="query")
 
     assert passages.shape == (2, plain.shape[0])
     assert float(document @ plain) > 0.9999
@@ -20,9 +21,9 @@ def test_the_whole_text_vector_is_what_plain_encode_gives_for_the_text():
 
 
 def test_a_passage_is_read_in_the_context_of_its_document():
-    [(_pills, in_pills), (_keys, in_keys)] = encoder.encode_documents([PILLS, KEYS], kind="query")
-    [medication] = encoder.encode(["reminders to take medication"], kind="passage")
-    [lost_keys] = encoder.encode(["finding lost keys"], kind="passage")
+    [(_pills, in_pills), (_keys, in_keys)] = encoding.encode_documents([PILLS, KEYS], kind="query")
+    [medication] = encoding.encode(["reminders to take medication"], kind="passage")
+    [lost_keys] = encoding.encode(["finding lost keys"], kind="passage")
 
     # The same sentence, "She forgets them every morning.", means pills in one idea and keys in
     # the other.
@@ -35,10 +36,10 @@ def test_a_document_longer_than_the_model_reads_is_split_between_whole_passages(
     long = [
         f"{n}번째 문장입니다. 광주 버스 정류장마다 더위를 피할 스마트 쉼터가 필요합니다." for n in range(80)
     ]
-    model = encoder.get_model()
+    model = encoding.get_model()
 
-    windows = encoder._windows([long], encoder.prefix_for("query"))
-    [(document, passages)] = encoder.encode_documents([long], kind="query")
+    windows = engine_encoder.windows(model, [long], encoding.prefix_for("query"))
+    [(document, passages)] = encoding.encode_documents([long], kind="query")
 
     assert len(windows) > 1
     assert [n for window in windows for n in window.passages] == list(range(len(long)))
@@ -49,24 +50,24 @@ def test_a_document_longer_than_the_model_reads_is_split_between_whole_passages(
     assert np.isfinite(passages).all() and np.isfinite(document).all()
     # A later window is read on its own, as if it were the document.
     last = windows[-1].passages
-    [(_document, alone)] = encoder.encode_documents([long[last.start : last.stop]], kind="query")
+    [(_document, alone)] = encoding.encode_documents([long[last.start : last.stop]], kind="query")
     assert np.min(np.sum(passages[last.start : last.stop] * alone, axis=1)) > 0.9999
 
 
 def test_a_document_needs_a_passage():
-    assert encoder.encode_documents([], kind="query") == []
+    assert encoding.encode_documents([], kind="query") == []
     with pytest.raises(ValueError):
-        encoder.encode_documents([PILLS, []], kind="query")
+        encoding.encode_documents([PILLS, []], kind="query")
 
 
 @pytest.mark.django_db
 def test_documents_are_cached_whole():
-    first = encoder.encode_documents_cached([PILLS], kind="query")
+    first = encoding.encode_documents_cached([PILLS], kind="query")
     cached = CachedVector.objects.count()
 
-    again = encoder.encode_documents_cached([PILLS], kind="query")
+    again = encoding.encode_documents_cached([PILLS], kind="query")
     # One changed sentence changes the context of the other: both are encoded afresh.
-    edited = encoder.encode_documents_cached([[PILLS[0], "She forgets them every evening."]], kind="query")
+    edited = encoding.encode_documents_cached([[PILLS[0], "She forgets them every evening."]], kind="query")
 
     assert cached == len(PILLS) + 1
     assert np.array_equal(first[0][1], again[0][1]) and np.array_equal(first[0][0], again[0][0])
@@ -82,11 +83,11 @@ def test_documents_are_cached_whole():
     ],
 )
 def test_each_passage_is_pooled_from_exactly_its_own_tokens(passages):
-    model = encoder.get_model()
-    prefix = encoder.prefix_for("query")
-    [window] = encoder._windows([passages], prefix)
+    model = encoding.get_model()
+    prefix = encoding.prefix_for("query")
+    [window] = engine_encoder.windows(model, [passages], prefix)
     tokenized = model.tokenizer(window.text, return_offsets_mapping=True)
-    owners = encoder._token_owners(window, np.array(tokenized["offset_mapping"]), prefix)
+    owners = engine_encoder.token_owners(window, np.array(tokenized["offset_mapping"]), prefix)
     ids = np.array(tokenized["input_ids"])
 
     # Every token of a passage, its first word included, and nothing else.

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from ideas.models import Idea, IdeaStatus
-from matching import encoder, selectors, services
+from matching import encoding, selectors, services
 from matching.apis import reason_text
 from matching.models import CachedVector, Embedding, EmbeddingScheme, Match, MatchStatus
 from tests.matching.conftest import make_idea
@@ -93,7 +93,7 @@ def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
         expected = services.idea_content(idea)
         assert [(p.field, p.text) for p in passages] == [(p.field, p.text) for p in expected]
         vectors = np.array([p.vector for p in passages])
-        [(document, reference)] = encoder.encode_documents([[p.text for p in expected]], kind="query")
+        [(document, reference)] = encoding.encode_documents([[p.text for p in expected]], kind="query")
         assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
         assert np.dot(np.array(embedding.vector), document) > 0.9999
         assert embedding.text_hash == services.content_hash(expected)
@@ -104,12 +104,12 @@ def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
 def test_a_model_change_makes_every_vector_stale(catalogue, settings):
     assert services.stale_idea_ids() == []
 
-    settings.EMBEDDING_MODEL = encoder.model_path()  # same weights, named by path: another model
-    encoder.model_name.cache_clear()
+    settings.EMBEDDING_MODEL = encoding.model_path()  # same weights, named by path: another model
+    encoding.model_name.cache_clear()
     try:
         stale = services.stale_idea_ids()
     finally:
-        encoder.model_name.cache_clear()
+        encoding.model_name.cache_clear()
 
     assert set(stale) == {idea.pk for idea in catalogue["ideas"].values()}
 

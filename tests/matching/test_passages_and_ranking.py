@@ -1,7 +1,7 @@
 import numpy as np
 
-from matching import ranking
-from matching.passages import company_passages, idea_passages, split_sentences
+from matching.engine import ranking
+from matching.engine.passages import company_passages, idea_passages, split_sentences
 
 
 def test_sentences_split_on_korean_and_english_endings_and_short_fragments_join():

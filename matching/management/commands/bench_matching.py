@@ -12,9 +12,9 @@ from django.db import transaction
 from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea, IdeaStatus
-from matching import encoder, services
+from matching import encoding, services
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
-from matching.passages import idea_passages, split_sentences
+from matching.engine.passages import idea_passages, split_sentences
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "ideas" / "demo_data.json"
 
@@ -32,9 +32,9 @@ SPEED_ROUNDS = 5
 
 def _tokens(texts: list[str], kind: str) -> int:
     """Tokens the model reads for these texts, prefix and special tokens included."""
-    prefix = encoder.prefix_for(kind)
+    prefix = encoding.prefix_for(kind)
     return sum(
-        len(ids) for ids in encoder.get_model().tokenizer([prefix + text for text in texts])["input_ids"]
+        len(ids) for ids in encoding.get_model().tokenizer([prefix + text for text in texts])["input_ids"]
     )
 
 
@@ -114,8 +114,8 @@ class Command(BaseCommand):
 
     def _encode_speed(self, count: int) -> dict:
         rows = self._texts(count)
-        encoder.get_model()  # load outside the timings
-        encoder.encode(["warm up"], kind="query")
+        encoding.get_model()  # load outside the timings
+        encoding.encode(["warm up"], kind="query")
 
         whole = ["\n".join((r["title"], r["problem"], r["proposal"])) for r in rows]
         passages = [
@@ -144,8 +144,8 @@ class Command(BaseCommand):
                 services.embedding_refresh_for_ideas(idea_ids=ids[n : n + services.SWEEP_BATCH])
 
         runs = {
-            "plain_encode_whole_text": lambda: encoder.encode(whole, kind="query"),
-            "plain_encode_passages": lambda: encoder.encode(passages, kind="query"),
+            "plain_encode_whole_text": lambda: encoding.encode(whole, kind="query"),
+            "plain_encode_passages": lambda: encoding.encode(passages, kind="query"),
             "pipeline_sweep_batched": _rolled_back(sweep),
         }
         timings = {key: [] for key in runs}
@@ -225,7 +225,7 @@ class Command(BaseCommand):
         }
 
     def _synthetic_vectors(self, owners: list[dict], rng, fields: list[str]) -> None:
-        model = encoder.model_name()
+        model = encoding.model_name()
         # Clustered vectors, like real texts about a few dozen topics, rather than pure noise.
         topics = rng.normal(size=(40, EMBEDDING_DIMENSIONS)).astype(np.float32)
         embeddings, passages = [], []

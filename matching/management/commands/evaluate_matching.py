@@ -8,8 +8,8 @@ from django.db import transaction
 from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea, IdeaStatus
-from matching import services
-from matching.evaluation import ranking_measures, roc_auc
+from matching import encoding, services
+from matching.engine.evaluation import ranking_measures, roc_auc
 from matching.selectors import score_between
 
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         finished = time.perf_counter()
         result["seconds"] = round(finished - started, 2)
         result["texts_per_second"] = round(texts / max(embedded - started, 1e-9), 1)
-        result["model"] = services.encoder.model_name()
+        result["model"] = encoding.model_name()
         return result
 
     def _print_table(self, result: dict) -> None:
@@ -138,7 +138,7 @@ class Command(BaseCommand):
 def _split_body(body: str) -> tuple[str, str]:
     """The dataset has one body; ideas keep a problem and a proposal. The whole body is the
     problem, and the proposal repeats its last sentence so both fields are filled."""
-    from matching.passages import split_sentences
+    from matching.engine.passages import split_sentences
 
     sentences = split_sentences(body)
     if len(sentences) < 2:

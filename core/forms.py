@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import normalize_newlines
 
-from config.api.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class MultilineField(forms.CharField):

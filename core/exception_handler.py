@@ -1,4 +1,4 @@
-"""One error type for the domain and one JSON shape for every API error.
+"""One JSON shape for every API error.
 
 Every error response is `{"error": {"code", "message", "fields"}}`: `fields` maps a field name
 to its messages (in the request's language), so a form can show each next to its field.
@@ -6,6 +6,9 @@ to its messages (in the request's language), so a form can show each next to its
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -15,26 +18,17 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import ApplicationError, ErrorKind
 
-class ApplicationError(Exception):
-    """A rule of the domain was broken; the message is shown to the user as is."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "invalid",
-        fields: dict[str, list[str]] | None = None,
-        status_code: int = status.HTTP_400_BAD_REQUEST,
-    ):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.fields = fields or {}
-        self.status_code = status_code
+HTTP_STATUS = {
+    ErrorKind.INVALID: status.HTTP_400_BAD_REQUEST,
+    ErrorKind.FORBIDDEN: status.HTTP_403_FORBIDDEN,
+    ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
+}
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
@@ -55,12 +49,14 @@ def _body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        return Response(_body(exc.code, exc.message, exc.fields), status=HTTP_STATUS[exc.kind])
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, Http404):
+    # A row looked up by id that does not exist (or that the caller may not see) is a 404,
+    # so views and services fetch with .get() instead of converting by hand.
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -80,13 +76,3 @@ def exception_handler(exc, context):
         else:
             response.data = _body(getattr(detail, "code", code) or code, str(detail))
     return response
-
-
-def forbidden(message: str) -> ApplicationError:
-    """The user may not do this (HTTP 403), in the same shape as every other error."""
-    return ApplicationError(message, code="permission_denied", status_code=status.HTTP_403_FORBIDDEN)
-
-
-def conflict(message: str, code: str = "invalid_status", fields: dict | None = None) -> ApplicationError:
-    """The row is not in a state that allows this (HTTP 409)."""
-    return ApplicationError(message, code=code, fields=fields, status_code=status.HTTP_409_CONFLICT)

