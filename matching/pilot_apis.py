@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from companies.models import Company
-from core.errors import ApplicationError, forbidden, not_found
+from core.errors import forbidden, not_found
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 from ideas.models import Comment, District, Idea, Report

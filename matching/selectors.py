@@ -14,8 +14,8 @@ from ideas.models import Idea
 
 from . import encoding, services
 from .engine import ranking
-from .models import DuplicateStats, Embedding, Match, MatchStatus
 from .engine.passages import idea_document, idea_passages
+from .models import DuplicateStats, Embedding, Match, MatchStatus
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
@@ -116,7 +116,9 @@ def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
         for vector, exclude_idea_id in searches:
             embeddings = list(
-                Embedding.objects.filter(idea__in=services.matchable_ideas(), model_name=encoding.model_name())
+                Embedding.objects.filter(
+                    idea__in=services.matchable_ideas(), model_name=encoding.model_name()
+                )
                 .exclude(idea_id=exclude_idea_id)
                 .annotate(distance=CosineDistance("vector", vector))
                 .order_by("distance")

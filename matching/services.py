@@ -25,6 +25,7 @@ from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 
 from . import encoding, vector_store
 from .engine import ranking
+from .engine.passages import TAG_FIELDS, company_passages, idea_passages
 from .models import (
     EMBEDDING_DIMENSIONS,
     PROPOSAL_MAX_WEEKS,
@@ -35,7 +36,6 @@ from .models import (
     MatchStatus,
     Passage,
 )
-from .engine.passages import TAG_FIELDS, company_passages, idea_passages
 
 logger = logging.getLogger(__name__)
 

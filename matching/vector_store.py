@@ -61,5 +61,3 @@ def copy_then(
         copy_rows(table=staging, columns=columns, rows=rows)
         with _cursor() as cursor:
             cursor.execute(then.format(staging=staging), params)
-
-

@@ -13,8 +13,8 @@ from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services
-from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
 from matching.engine.passages import idea_passages, split_sentences
+from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "ideas" / "demo_data.json"
 
