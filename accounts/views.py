@@ -1,14 +1,14 @@
 from django import forms
-from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.forms import add_service_errors
 
+from .selectors import audit_entry_list
 from .services import user_sign_up
 
 
@@ -32,44 +32,10 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
-@login_required
-def my_page(request):
-    """A citizen's own things: ideas, supports, notifications, pilots and consents."""
-    from ideas.selectors import idea_list
-    from matching.models import PilotVolunteer
-
-    from .models import NotificationKind
-    from .notifications import notification_mark_read, preferences_for, preferences_update
-
-    if request.method == "POST":
-        if request.POST.get("action") == "preferences":
-            preferences_update(
-                user=request.user,
-                changes=[
-                    {
-                        "kind": kind,
-                        "in_app": f"{kind}-in_app" in request.POST,
-                        "email": f"{kind}-email" in request.POST,
-                    }
-                    for kind in NotificationKind.values
-                ],
-            )
-            messages.success(request, gettext("Your notification settings were saved."))
-        else:
-            notification_mark_read(user=request.user)
-            messages.success(request, gettext("All notifications were marked as read."))
-        return redirect("my-page")
-    ideas = idea_list(user=request.user)
+@staff_member_required
+def audit_log_page(request):
     return render(
         request,
-        "registration/me.html",
-        {
-            "my_ideas": ideas.filter(author=request.user),
-            "supported": ideas.filter(supports__user=request.user),
-            "notifications": request.user.notifications.all()[:20],
-            "preferences": preferences_for(user=request.user),
-            "volunteering": PilotVolunteer.objects.filter(user=request.user)
-            .select_related("pilot")
-            .prefetch_related("consents__data_request"),
-        },
+        "accounts/audit_log.html",
+        {"page": Paginator(audit_entry_list(), 50).get_page(request.GET.get("page"))},
     )

@@ -12,5 +12,4 @@ urlpatterns = [
     path("ideas/<int:idea_id>/comment/", views.idea_comment, name="idea-comment-page"),
     path("staff/moderation/", views.moderation_page, name="moderation-page"),
     path("staff/reports/<int:report_id>/", views.report_decide, name="report-decide"),
-    path("staff/audit/", views.audit_log_page, name="audit-log-page"),
 ]

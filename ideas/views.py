@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.forms import add_service_errors, error_text
 from matching import selectors as matching_selectors
-from matching.pilot_selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
+from pilots.selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
 
 from . import moderation, selectors, services
 from .filters import IdeaFilter
@@ -85,7 +85,7 @@ def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_error
 
 def _timeline(idea: Idea, matches: list) -> list[dict]:
     """The steps from proposal to pilot, with the date each was reached."""
-    from matching.models import Pilot
+    from pilots.models import Pilot
 
     pilots = list(
         Pilot.objects.filter(idea=idea)
@@ -204,16 +204,6 @@ def idea_comment(request, idea_id: int):
         # Not about the text (the idea is no longer open to comments): the form may not even show.
         messages.error(request, error.message)
     return redirect("idea-detail", idea_id=idea.pk)
-
-
-@staff_member_required
-def audit_log_page(request):
-    from accounts.models import AuditEntry
-
-    entries = AuditEntry.objects.select_related("actor")
-    return render(
-        request, "ideas/audit_log.html", {"page": Paginator(entries, 50).get_page(request.GET.get("page"))}
-    )
 
 
 @staff_member_required

@@ -1,103 +1,21 @@
-import datetime
-
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from companies.selectors import company_get
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors, error_text
-from ideas.models import Category, District, Idea
+from core.forms import MultilineField
+from ideas.models import Category, District
 
-from . import dashboard, pilot_services, selectors, services
+from . import selectors, services
 from .apis import reason_text
-from .models import Match, MatchStatus, Pilot, PilotDataRequest, PilotStage, PilotVolunteer
-from .pilot_selectors import pilot_get, pilot_list, pilot_volunteer_get
-
-# Named here so that makemessages finds each label.
-BAR_WIDTH = 240
-ROW_HEIGHT = 22
-
-
-def _chart(title: str, rows: list[dict]) -> dict:
-    """Horizontal bars drawn as SVG by the server: no chart library, nothing from a CDN."""
-    top = max((row["count"] for row in rows), default=0) or 1
-    bars = [
-        {
-            **row,
-            "y": n * ROW_HEIGHT,
-            "width": round(BAR_WIDTH * row["count"] / top),
-            "text_x": 155 + round(BAR_WIDTH * row["count"] / top),
-        }
-        for n, row in enumerate(rows)
-    ]
-    return {"title": title, "rows": bars, "height": max(len(rows), 1) * ROW_HEIGHT}
-
-
-@staff_member_required
-def dashboard_page(request):
-    figures = dashboard.dashboard_figures()
-    months = [{"label": row["month"], "count": row["count"]} for row in figures["ideas_by_month"]]
-    charts = [
-        _chart(_("Ideas by category"), figures["ideas_by_category"]),
-        _chart(_("Ideas by district"), figures["ideas_by_district"]),
-        _chart(_("Ideas by status"), figures["ideas_by_status"]),
-        _chart(_("New ideas by month"), months),
-    ]
-    if "pilots_by_stage" in figures:
-        charts.append(_chart(_("Pilots by stage"), figures["pilots_by_stage"]))
-    exports = [(name, label) for name, (label, _export) in dashboard.EXPORTS.items()]
-    return render(
-        request, "matching/dashboard.html", {"figures": figures, "charts": charts, "exports": exports}
-    )
-
-
-def pilot_list_page(request):
-    pilots = pilot_list(user=request.user)
-    return render(
-        request, "matching/pilot_list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))}
-    )
-
-
-def pilot_detail_page(request, pilot_id: int):
-    return _render_pilot(request, pilot_id)
-
-
-def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
-    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
-    try:
-        pilot = pilot_get(pilot_id=pilot_id, user=request.user)
-    except Pilot.DoesNotExist:
-        raise Http404 from None
-    volunteer, consented = None, set()
-    if request.user.is_authenticated:
-        volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
-        if volunteer:
-            consented = set(
-                volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
-            )
-    return render(
-        request,
-        "matching/pilot_detail.html",
-        {
-            "pilot": pilot,
-            "volunteer": volunteer,
-            "consented": consented,
-            "stages": PilotStage.choices,
-            "posted": posted or {},
-            "chosen_stage": (posted or {}).get("stage") or pilot.stage,
-        },
-        status=status,
-    )
+from .models import Match, MatchStatus
 
 
 class InterestForm(forms.Form):
@@ -176,128 +94,3 @@ def company_matches_page(request, slug: str):
             "can_answer": is_member,
         },
     )
-
-
-@login_required
-def pilot_participation(request, pilot_id: int):
-    """A citizen volunteers, leaves, or gives and withdraws consent per data category."""
-    if request.method != "POST":
-        return redirect("pilot-detail", pilot_id=pilot_id)
-    # The services load what they need; the page's prefetches would be thrown away.
-    pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
-    action = request.POST.get("action")
-    try:
-        if action == "join":
-            pilot_services.pilot_volunteer_join(
-                pilot=pilot, user=request.user, share_identity=request.POST.get("share_identity") == "on"
-            )
-            messages.success(request, _("Thank you for volunteering."))
-        else:
-            volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
-            if action == "leave":
-                pilot_services.pilot_volunteer_leave(volunteer=volunteer)
-                messages.success(request, _("You left the pilot; your consents were withdrawn."))
-            elif action in ("consent", "withdraw"):
-                data_request = get_object_or_404(
-                    PilotDataRequest, pk=request.POST.get("data_request"), pilot=pilot
-                )
-                if action == "consent":
-                    if request.POST.get("agree") != "on":
-                        raise ApplicationError(_("Tick the box to agree to the text above."))
-                    pilot_services.pilot_consent_give(volunteer=volunteer, data_request=data_request)
-                    messages.success(request, _("Your consent was recorded."))
-                else:
-                    pilot_services.pilot_consent_withdraw(volunteer=volunteer, data_request=data_request)
-                    messages.success(request, _("Your consent was withdrawn."))
-    except PilotVolunteer.DoesNotExist:
-        messages.error(request, _("Volunteer for the pilot first."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("pilot-detail", pilot_id=pilot_id)
-
-
-class PilotForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=150)
-    description = MultilineField(
-        label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
-    venue = forms.CharField(label=gettext_lazy("venue"), max_length=200, required=False)
-    companies = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
-
-
-@staff_member_required
-def pilot_create_page(request, idea_id: int):
-    """Staff turn an idea and the companies interested in it into a pilot."""
-    idea = get_object_or_404(Idea, pk=idea_id)
-    interested = list(
-        Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True)
-    )
-    form = PilotForm(
-        request.POST or None,
-        initial={
-            "title": idea.title,
-            "district": idea.district,
-            "companies": interested,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            pilot = pilot_services.pilot_create(
-                by=request.user, idea=idea, companies=list(data.pop("companies")), **data
-            )
-        except ApplicationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The pilot was created in planning."))
-            return redirect("pilot-detail", pilot_id=pilot.pk)
-    return render(request, "matching/pilot_form.html", {"form": form, "idea": idea})
-
-
-@staff_member_required
-@require_POST
-def pilot_manage(request, pilot_id: int):
-    """Staff move a pilot through its stages, add milestones and post public updates."""
-    pilot = get_object_or_404(Pilot, pk=pilot_id)
-    action = request.POST.get("action")
-    try:
-        if action == "stage":
-            pilot_services.pilot_change_stage(
-                pilot=pilot,
-                by=request.user,
-                stage=request.POST.get("stage", ""),
-                reason=request.POST.get("reason", ""),
-            )
-        elif action == "milestone":
-            try:
-                due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
-            except ValueError:
-                raise ApplicationError(
-                    _("Enter a valid date."), fields={"due_date": [_("Enter a valid date.")]}
-                ) from None
-            pilot_services.pilot_milestone_add(
-                pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due
-            )
-        elif action == "milestone_done":
-            milestone = get_object_or_404(pilot.milestones, pk=request.POST.get("milestone"))
-            pilot_services.pilot_milestone_change(
-                milestone=milestone, by=request.user, is_done=not milestone.is_done
-            )
-        elif action == "update":
-            pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=request.POST.get("body", ""))
-        else:
-            # Nothing was done, so nothing may be reported as saved.
-            raise ApplicationError(_("Choose what to do."))
-    except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("Saved."))
-        return redirect("pilot-detail", pilot_id=pilot.pk)
-    return _render_pilot(request, pilot.pk, posted=request.POST, status=400)

@@ -5,7 +5,7 @@ import pytest
 from ideas.models import Idea, IdeaStatus, Support
 from tests.companies.factories import CompanyFactory
 from tests.ideas.factories import IdeaFactory
-from tests.matching.pilot_factories import MilestoneFactory, PilotFactory
+from tests.pilots.factories import MilestoneFactory, PilotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +139,8 @@ def test_staff_moderate_through_the_page(client, staff_user, alice, bob):
 
 
 def test_a_citizen_volunteers_consents_and_withdraws_through_the_pilot_page(client, bob):
-    from matching.models import PilotConsent
-    from tests.matching.pilot_factories import data_request
+    from pilots.models import PilotConsent
+    from tests.pilots.factories import data_request
 
     pilot = PilotFactory(stage="recruiting")
     request = data_request(pilot)
@@ -164,7 +164,7 @@ def test_a_citizen_volunteers_consents_and_withdraws_through_the_pilot_page(clie
 
 
 def test_volunteering_needs_a_recruiting_pilot(client, bob):
-    from matching.models import PilotVolunteer
+    from pilots.models import PilotVolunteer
 
     pilot = PilotFactory(stage="running")
     client.force_login(bob)
@@ -246,7 +246,7 @@ def test_a_comment_counts_each_line_break_once_as_the_browser_does(client, bob):
 
 def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob):
     from accounts.models import Notification
-    from matching.models import Pilot
+    from pilots.models import Pilot
 
     company = CompanyFactory(name="곁에케어", slug="gyeote-care")
     idea = IdeaFactory(title="어르신 복약 알림")

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "ideas",
     "companies",
     "matching",
+    "pilots",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +153,7 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "ideas.models.IdeaStatus.choices",
         "MatchStatusEnum": "matching.models.MatchStatus.choices",
         "MatchAnswerEnum": ["interested", "dismissed"],
-        "PilotStageEnum": "matching.models.PilotStage.choices",
+        "PilotStageEnum": "pilots.models.PilotStage.choices",
     },
 }
 

@@ -5,7 +5,8 @@ import pytest
 
 from accounts.models import Notification
 from config import celery_app
-from matching.models import Embedding, PilotConsent
+from matching.models import Embedding
+from pilots.models import PilotConsent
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory
 from tests.matching.conftest import COMPANIES

@@ -7,13 +7,8 @@ from ideas.models import IdeaStatus
 from matching.models import Match, MatchStatus
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.conftest import client_for
-from tests.matching.pilot_factories import (
-    PILOT_PERSONAS,
-    InterestFactory,
-    MatchFactory,
-    PilotFactory,
-    pilot_personas,
-)
+from tests.matching.factories import InterestFactory, MatchFactory
+from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from accounts.models import Notification, NotificationKind, NotificationPreferen
 from ideas.models import Follow, Report, Support
 from tests.conftest import client_for
 from tests.ideas.factories import CommentFactory, IdeaFactory
-from tests.matching.pilot_factories import (
+from tests.pilots.factories import (
     PILOT_PERSONAS,
     PilotFactory,
     VolunteerFactory,

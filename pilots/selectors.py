@@ -8,10 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from companies.models import Company
 from ideas.models import Comment, Follow, Idea, Report, Support
+from matching.models import Match, MatchStatus
 
 from .models import (
-    Match,
-    MatchStatus,
     Pilot,
     PilotConsent,
     PilotDataRequest,

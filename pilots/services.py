@@ -18,12 +18,12 @@ from companies.models import Company
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_notify_followers
+from matching.models import Match
 
 from .models import (
     CLOSED_STAGES,
     CONSENT_STAGES,
     PILOT_STAGE_TRANSITIONS,
-    Match,
     Pilot,
     PilotConsent,
     PilotDataRequest,

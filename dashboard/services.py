@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from ideas.models import Category, District, Idea, IdeaStatus, Support
-
-from .models import Match, MatchStatus, Pilot, PilotConsent, PilotStage, PilotVolunteer
-from .services import STRONG_MATCH_SCORE
+from matching.models import Match, MatchStatus
+from matching.services import STRONG_MATCH_SCORE
+from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
 
 
 def _counts(queryset, field: str, choices) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_apis
+from . import apis as dashboard_apis
 
 app_name = "dashboard"
 

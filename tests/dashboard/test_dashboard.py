@@ -87,8 +87,8 @@ def test_dashboard_page_draws_its_charts_for_staff(client, staff_user, bob):
 
 
 def test_dashboard_counts_pilots_volunteers_and_consents(api, staff_user):
-    from matching.models import PilotConsent, PilotStage
-    from tests.matching.pilot_factories import MilestoneFactory, PilotFactory, VolunteerFactory, data_request
+    from pilots.models import PilotConsent, PilotStage
+    from tests.pilots.factories import MilestoneFactory, PilotFactory, VolunteerFactory, data_request
 
     running = PilotFactory(stage=PilotStage.RUNNING)
     PilotFactory(stage=PilotStage.RECRUITING)

@@ -5,11 +5,11 @@ from django.utils import translation
 
 from accounts.models import AuditEntry, Notification, NotificationKind
 from ideas.models import Follow, Idea, IdeaStatus
-from matching.models import Pilot, PilotStage
+from pilots.models import Pilot, PilotStage
 from tests.companies.factories import CompanyFactory
 from tests.ideas.factories import IdeaFactory
-from tests.matching.pilot_factories import (
-    InterestFactory,
+from tests.matching.factories import InterestFactory
+from tests.pilots.factories import (
     MilestoneFactory,
     PilotFactory,
     VolunteerFactory,

@@ -17,11 +17,10 @@ from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 from ideas.models import Comment, District, Idea, Report
 from ideas.selectors import idea_get
+from matching.models import Match
 
-from . import pilot_selectors as selectors
-from . import pilot_services as services
+from . import selectors, services
 from .models import (
-    Match,
     Pilot,
     PilotConsent,
     PilotDataRequest,

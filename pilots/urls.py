@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pilot_apis as apis
+from . import apis
 
 app_name = "pilots"
 

@@ -1,12 +1,12 @@
-"""Who may do what with pilots, per persona (tests/matching/pilot_factories.py)."""
+"""Who may do what with pilots, per persona (tests/pilots/factories.py)."""
 
 import pytest
 
 from accounts.models import AuditEntry
 from ideas.models import IdeaStatus
-from matching.models import Pilot, PilotStage
+from pilots.models import Pilot, PilotStage
 from tests.conftest import client_for
-from tests.matching.pilot_factories import PILOT_PERSONAS, MilestoneFactory, PilotFactory, pilot_personas
+from tests.pilots.factories import PILOT_PERSONAS, MilestoneFactory, PilotFactory, pilot_personas
 
 pytestmark = pytest.mark.django_db
 

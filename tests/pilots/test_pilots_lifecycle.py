@@ -4,9 +4,10 @@ import pytest
 
 from accounts.models import AuditEntry, Notification, NotificationKind
 from ideas.models import Follow, Idea, IdeaStatus
-from matching.models import Pilot, PilotMilestone, PilotStage
+from pilots.models import Pilot, PilotMilestone, PilotStage
 from tests.accounts.factories import UserFactory
-from tests.matching.pilot_factories import MatchFactory, MilestoneFactory, PilotFactory, VolunteerFactory
+from tests.matching.factories import MatchFactory
+from tests.pilots.factories import MilestoneFactory, PilotFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 

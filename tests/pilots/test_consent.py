@@ -6,10 +6,10 @@ import json
 import pytest
 
 from accounts.models import AuditEntry
-from matching.models import PilotConsent, PilotDataRequest, PilotStage, PilotVolunteer
+from pilots.models import PilotConsent, PilotDataRequest, PilotStage, PilotVolunteer
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
-from tests.matching.pilot_factories import (
+from tests.pilots.factories import (
     PILOT_PERSONAS,
     PilotFactory,
     VolunteerFactory,

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from core.permissions import IsCityStaff
 
-from . import dashboard
+from . import services as dashboard
 
 
 class ReadsDashboard(IsCityStaff):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from matching.models import PilotConsent
+from pilots.models import PilotConsent
 from tests.accounts.factories import UserFactory
-from tests.matching.pilot_factories import MilestoneFactory, PilotFactory, VolunteerFactory, data_request
+from tests.pilots.factories import MilestoneFactory, PilotFactory, VolunteerFactory, data_request
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,12 @@ def test_staff_browse_pilots_and_consents_in_the_admin(admin_client, company):
     )
 
     pages = [
-        admin_client.get("/admin/matching/pilot/"),
-        admin_client.get(f"/admin/matching/pilot/{pilot.pk}/change/"),
-        admin_client.get("/admin/matching/pilotconsent/"),
-        admin_client.get(f"/admin/matching/pilotconsent/{consent.pk}/change/"),
+        admin_client.get("/admin/pilots/pilot/"),
+        admin_client.get(f"/admin/pilots/pilot/{pilot.pk}/change/"),
+        admin_client.get("/admin/pilots/pilotconsent/"),
+        admin_client.get(f"/admin/pilots/pilotconsent/{consent.pk}/change/"),
     ]
-    delete = admin_client.post(f"/admin/matching/pilotconsent/{consent.pk}/delete/", {"post": "yes"})
+    delete = admin_client.post(f"/admin/pilots/pilotconsent/{consent.pk}/delete/", {"post": "yes"})
 
     assert [page.status_code for page in pages] == [200, 200, 200, 200]
     assert pilot.title in pages[0].content.decode()

@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, Membership
+from ideas.models import District, Idea
+
+
+class PilotStage(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    RECRUITING = "recruiting", _("Recruiting participants")
+    RUNNING = "running", _("Running")
+    EVALUATING = "evaluating", _("Evaluating")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A pilot only moves forward, one stage at a time; it can be cancelled until it is completed.
+PILOT_STAGE_TRANSITIONS = {
+    PilotStage.PLANNING: {PilotStage.RECRUITING, PilotStage.CANCELLED},
+    PilotStage.RECRUITING: {PilotStage.RUNNING, PilotStage.CANCELLED},
+    PilotStage.RUNNING: {PilotStage.EVALUATING, PilotStage.CANCELLED},
+    PilotStage.EVALUATING: {PilotStage.COMPLETED, PilotStage.CANCELLED},
+    PilotStage.COMPLETED: set(),
+    PilotStage.CANCELLED: set(),
+}
+# Stages in which citizens may consent to donate data: before that nothing is collected yet,
+# after that nothing is collected any more.
+CONSENT_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING)
+CLOSED_STAGES = (PilotStage.COMPLETED, PilotStage.CANCELLED)
+
+
+class PilotQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PilotQuerySet":
+        # A pilot in planning is still being negotiated between the city and the companies.
+        if user is not None and user.is_authenticated and user.is_city_staff:
+            return self
+        return self.exclude(stage=PilotStage.PLANNING)
+
+
+class Pilot(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("idea"))
+    companies = models.ManyToManyField(Company, related_name="pilots", verbose_name=_("companies"))
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), validators=[MaxLengthValidator(5000)])
+    district = models.CharField(_("district"), max_length=16, choices=District.choices)
+    venue = models.CharField(
+        _("venue"), max_length=200, blank=True, help_text=_("Where it happens, such as a park or a library.")
+    )
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
+    )
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PilotQuerySet.as_manager()
+
+    class Meta:
+        db_table = "matching_pilot"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage="cancelled") | ~Q(cancellation_reason=""),
+                name="pilot_cancelled_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def progress(self) -> int:
+        """Percentage of milestones done; reads the prefetched milestones of the selectors."""
+        milestones = self.milestones.all()
+        if not milestones:
+            return 0
+        return round(100 * sum(m.is_done for m in milestones) / len(milestones))
+
+    def can_be_managed_by(self, user) -> bool:
+        return user.is_authenticated and user.is_city_staff
+
+    def is_company_member(self, user) -> bool:
+        return user.is_authenticated and Membership.objects.filter(company__pilots=self, user=user).exists()
+
+    def can_see_donations_by(self, user) -> bool:
+        """Counts per data category and the volunteers who chose to be known to the companies."""
+        return self.can_be_managed_by(user) or self.is_company_member(user)
+
+
+class PilotMilestone(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=150)
+    due_date = models.DateField(_("due date"))
+    is_done = models.BooleanField(_("done"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "matching_pilotmilestone"
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PilotUpdate(models.Model):
+    """News from a pilot, public to everyone who can see the pilot."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("update"), validators=[MaxLengthValidator(5000)])
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    class Meta:
+        db_table = "matching_pilotupdate"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pilot update")
+        verbose_name_plural = _("pilot updates")
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class PilotVolunteer(models.Model):
+    """A citizen taking part in a pilot. Kept after they leave: their consents point here."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="volunteers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering")
+    share_identity = models.BooleanField(
+        _("share my name and email with the pilot's companies"),
+        default=False,
+        help_text=_("So they can give you your own results back."),
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        db_table = "matching_pilotvolunteer"
+        ordering = ["joined_at", "id"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "user"], name="volunteer_once_per_pilot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.pilot}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+
+class PilotDataRequest(models.Model):
+    """One category of personal data a pilot asks its volunteers to donate."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="data_requests")
+    category_code = models.SlugField(_("category code"), max_length=40)
+    category_label = models.CharField(_("category"), max_length=100)
+    purpose = models.TextField(_("purpose"), validators=[MaxLengthValidator(1000)])
+    recipient = models.CharField(_("recipient"), max_length=200)
+    retention_days = models.PositiveSmallIntegerField(
+        _("kept for (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
+    # Generated from the fields above when the request is made, and never regenerated: it is
+    # what volunteers read and agree to.
+    consent_text = models.TextField(_("consent text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "matching_pilotdatarequest"
+        ordering = ["id"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "category_code"], name="data_request_category_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.category_label
+
+
+class PilotConsent(models.Model):
+    """A volunteer's consent to donate one category of data.
+
+    Never deleted nor edited except to record its withdrawal: giving consent again after
+    withdrawing makes a new row, so the history of what was agreed when stays whole.
+    """
+
+    volunteer = models.ForeignKey(PilotVolunteer, on_delete=models.PROTECT, related_name="consents")
+    data_request = models.ForeignKey(PilotDataRequest, on_delete=models.PROTECT, related_name="consents")
+    consent_text = models.TextField(_("text agreed to"))
+    given_at = models.DateTimeField(_("given"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        db_table = "matching_pilotconsent"
+        ordering = ["given_at", "id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "data_request"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_active_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.data_request}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
