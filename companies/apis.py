@@ -15,6 +15,14 @@ from .filters import CompanyFilter
 from .models import Company, CompanyReference, MemberRole, Membership
 
 
+class CompanyBriefSerializer(serializers.ModelSerializer):
+    """A company as other apps' responses name it."""
+
+    class Meta:
+        model = Company
+        fields = ["id", "slug", "name", "summary"]
+
+
 class ReferenceOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = CompanyReference

@@ -75,9 +75,6 @@ class CompanyProfileForm(forms.Form):
 @login_required
 def company_edit(request, slug: str):
     """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
-    from matching.apis import FIELD_LABELS
-    from matching.engine.passages import company_passages
-
     try:
         company = selectors.company_get(slug=slug, user=request.user)
     except Company.DoesNotExist:
@@ -93,17 +90,10 @@ def company_edit(request, slug: str):
         "website": company.website,
     }
     form = CompanyProfileForm(request.POST or None, initial=initial)
-    preview = None
+    preview_of = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            passages = company_passages(
-                summary=form.cleaned_data["summary"],
-                description=form.cleaned_data["description"],
-                technologies=form.cleaned_data["technologies"],
-                domains=form.cleaned_data["domains"],
-                references=[(ref.title, ref.description) for ref in company.references.all()],
-            )
-            preview = [{"field": FIELD_LABELS.get(p.field, p.field), "text": p.text} for p in passages]
+            preview_of = form.cleaned_data
         else:
             try:
                 services.company_update(company=company, user=request.user, **form.cleaned_data)
@@ -113,5 +103,5 @@ def company_edit(request, slug: str):
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))
                 return redirect("company-detail", slug=company.slug)
     return render(
-        request, "companies/company_form.html", {"company": company, "form": form, "preview": preview}
+        request, "companies/company_form.html", {"company": company, "form": form, "preview_of": preview_of}
     )

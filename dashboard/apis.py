@@ -3,11 +3,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from core.permissions import IsCityStaff
+from ideas.models import Comment, Idea, Report
+from pilots.apis import ConsentOutputSerializer
+from pilots.models import PilotVolunteer
 
+from . import selectors
 from . import services as dashboard
 
 
@@ -39,3 +47,116 @@ class ExportApi(APIView):
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
         return response
+
+
+# --- My data ---------------------------------------------------------------------------------
+
+
+class ExportAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "display_name",
+            "preferred_language",
+            "is_staff",
+            "date_joined",
+            "last_login",
+        ]
+
+
+class ExportIdeaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Idea
+        fields = [
+            "id",
+            "title",
+            "problem",
+            "proposal",
+            "category",
+            "district",
+            "beneficiaries",
+            "language",
+            "status",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+            "published_at",
+        ]
+
+
+class ExportCommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "idea", "parent", "body", "is_removed", "created_at", "updated_at"]
+
+
+class ExportIdeaLinkSerializer(serializers.Serializer):
+    idea = serializers.IntegerField(source="idea_id")
+    idea_title = serializers.CharField(source="idea.title")
+    created_at = serializers.DateTimeField()
+
+
+class ExportReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Report
+        fields = ["id", "idea", "comment", "reason", "details", "created_at"]
+
+
+class ExportMembershipSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.slug")
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ExportVolunteeringSerializer(serializers.ModelSerializer):
+    pilot_title = serializers.CharField(source="pilot.title")
+
+    class Meta:
+        model = PilotVolunteer
+        fields = ["pilot", "pilot_title", "share_identity", "joined_at", "left_at"]
+
+
+class ExportNotificationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportPreferenceSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+class MyDataApi(APIView):
+    """Everything the product holds about me, as one JSON download."""
+
+    permission_classes = [IsAuthenticated]
+    # A download, not a page: the browsable API would wrap it in HTML.
+    renderer_classes = [JSONRenderer]
+
+    class OutputSerializer(serializers.Serializer):
+        account = ExportAccountSerializer()
+        ideas = ExportIdeaSerializer(many=True)
+        comments = ExportCommentSerializer(many=True)
+        supports = ExportIdeaLinkSerializer(many=True)
+        follows = ExportIdeaLinkSerializer(many=True)
+        reports = ExportReportSerializer(many=True)
+        company_memberships = ExportMembershipSerializer(many=True)
+        volunteering = ExportVolunteeringSerializer(many=True)
+        consents = ConsentOutputSerializer(many=True)
+        notifications = ExportNotificationSerializer(many=True)
+        notification_preferences = ExportPreferenceSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
+    def get(self, request):
+        document = self.OutputSerializer(selectors.user_data_export(user=request.user)).data
+        return Response(document, headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

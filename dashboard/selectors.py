@@ -6,8 +6,9 @@ from typing import Any
 
 from accounts.models import User
 from accounts.notifications import preferences_for
+from ideas.models import Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list
-from pilots.models import PilotVolunteer
+from pilots.models import PilotConsent, PilotVolunteer
 
 
 def my_page_contents(*, user: User) -> dict[str, Any]:
@@ -21,4 +22,25 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
         "volunteering": PilotVolunteer.objects.filter(user=user)
         .select_related("pilot")
         .prefetch_related("consents__data_request"),
+    }
+
+
+def user_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the product holds about one person, for them to download."""
+    return {
+        "account": user,
+        "ideas": Idea.objects.filter(author=user).order_by("created_at", "id"),
+        "comments": Comment.objects.filter(author=user).order_by("created_at", "id"),
+        "supports": Support.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
+        "follows": Follow.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
+        "reports": Report.objects.filter(reporter=user).order_by("created_at", "id"),
+        "company_memberships": user.memberships.select_related("company").order_by("created_at", "id"),
+        "volunteering": PilotVolunteer.objects.filter(user=user)
+        .select_related("pilot")
+        .order_by("joined_at", "id"),
+        "consents": PilotConsent.objects.filter(volunteer__user=user)
+        .select_related("data_request__pilot")
+        .order_by("given_at", "id"),
+        "notifications": user.notifications.order_by("created_at", "id"),
+        "notification_preferences": user.notification_preferences.order_by("kind"),
     }

@@ -6,5 +6,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="dashboard"),
+    path("me/data/", dashboard_apis.MyDataApi.as_view(), name="my-data"),
     path("exports/<slug:name>.csv", dashboard_apis.ExportApi.as_view(), name="export"),
 ]

@@ -27,6 +27,14 @@ class AuthorSerializer(serializers.Serializer):
     name = serializers.CharField(source="__str__")
 
 
+class IdeaBriefSerializer(serializers.ModelSerializer):
+    """An idea as other apps' responses name it."""
+
+    class Meta:
+        model = Idea
+        fields = ["id", "title", "category", "district", "language", "status"]
+
+
 class IdeaOutputSerializer(serializers.ModelSerializer):
     author = AuthorSerializer()
     status_display = serializers.CharField(source="get_status_display")

@@ -12,8 +12,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import add_service_errors, error_text
-from matching import selectors as matching_selectors
-from pilots.selectors import idea_interest_list, pilot_list, pilot_titles_for_idea
 
 from . import moderation, selectors, services
 from .filters import IdeaFilter
@@ -36,7 +34,6 @@ def home(request):
         {
             "newest": ideas[:6],
             "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
-            "pilots": pilot_list(user=request.user).exclude(stage__in=["planning", "cancelled"])[:3],
         },
     )
 
@@ -61,46 +58,19 @@ def idea_detail(request, idea_id: int):
 
 
 def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_errors=(), status: int = 200):
-    from matching.apis import reason_text
-
-    matches = list(matching_selectors.matches_for_idea(idea=idea))
-    for match in matches:
-        match.reason_text = reason_text(match.reason)
+    # The matches, interested companies, pilots and timeline panels are template tags of the
+    # matching and pilots apps, which ideas does not import.
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "idea": idea,
-            "timeline": _timeline(idea, matches),
             "comments": selectors.comment_list(idea=idea, user=request.user),
             "comment_body": comment_body,
             "comment_errors": comment_errors,
-            "matches": matches,
-            "interests": idea_interest_list(idea=idea, user=request.user),
-            "pilots": pilot_titles_for_idea(idea_id=idea.pk, user=request.user),
         },
         status=status,
     )
-
-
-def _timeline(idea: Idea, matches: list) -> list[dict]:
-    """The steps from proposal to pilot, with the date each was reached."""
-    from pilots.models import Pilot
-
-    pilots = list(
-        Pilot.objects.filter(idea=idea)
-        .order_by("created_at")
-        .values_list("created_at", "stage", "updated_at")
-    )
-    completed = next((updated for _c, stage, updated in pilots if stage == "completed"), None)
-    steps = [
-        (_("Submitted"), idea.created_at),
-        (_("Published"), idea.published_at),
-        (_("Matched"), min((m.created_at for m in matches), default=None)),
-        (_("In pilot"), pilots[0][0] if pilots else None),
-        (_("Completed"), completed),
-    ]
-    return [{"label": label, "date": date} for label, date in steps]
 
 
 @login_required
@@ -137,8 +107,6 @@ def idea_support(request, idea_id: int):
 def moderation_page(request):
     """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
     merge into a published idea the matcher found similar."""
-    from matching.selectors import duplicates_for_ideas
-
     if request.method == "POST":
         idea = get_object_or_404(Idea, pk=request.POST.get("idea"))
         action = request.POST.get("action")
@@ -166,9 +134,6 @@ def moderation_page(request):
     queue = list(
         selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20]
     )
-    duplicates = duplicates_for_ideas(ideas=queue, limit=3)
-    for idea in queue:
-        idea.duplicates = duplicates[idea.pk]
     reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
         :50
     ]

@@ -2,17 +2,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from companies.apis import CompanyBriefSerializer
 from companies.models import Company
 from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import StandardPagination
+from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
 
@@ -24,31 +26,7 @@ from .models import (
     Match,
     MatchStatus,
 )
-
-FIELD_LABELS = {
-    "title": gettext_lazy("title"),
-    "problem": gettext_lazy("problem"),
-    "proposal": gettext_lazy("proposal"),
-    "summary": gettext_lazy("summary"),
-    "description": gettext_lazy("description"),
-    "technology": gettext_lazy("technology"),
-    "domain": gettext_lazy("domain"),
-    "reference": gettext_lazy("reference"),
-}
-
-
-def reason_text(reason: dict) -> str:
-    """The match reason as one sentence in the reader's language."""
-    if not reason:
-        return ""
-    return _(
-        "The idea's %(idea_field)s “%(idea_text)s” meets the company's %(company_field)s “%(company_text)s”."
-    ) % {
-        "idea_field": FIELD_LABELS.get(reason["idea_field"], reason["idea_field"]),
-        "idea_text": reason["idea_text"],
-        "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-        "company_text": reason["company_text"],
-    }
+from .reasons import reason_text
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -62,18 +40,6 @@ class ReasonSerializer(serializers.Serializer):
 
     def get_text(self, reason) -> str:
         return reason_text(reason)
-
-
-class CompanyBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Company
-        fields = ["id", "slug", "name", "summary"]
-
-
-class IdeaBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Idea
-        fields = ["id", "title", "category", "district", "language", "status"]
 
 
 class MatchForIdeaSerializer(serializers.ModelSerializer):
@@ -258,3 +224,39 @@ class IdeaDuplicatesApi(APIView):
         return Response(
             DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data
         )
+
+
+class InterestProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Match
+        fields = ["proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message"]
+
+
+class IdeaInterestsApi(APIView):
+    """The companies interested in an idea. Anyone who can see the idea sees their names; the
+    idea's author and city staff also see each company's pilot proposal."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        company = CompanyBriefSerializer()
+        interested_at = serializers.DateTimeField(source="feedback_at")
+        proposal = serializers.SerializerMethodField()
+
+        @extend_schema_field(InterestProposalSerializer(allow_null=True))
+        def get_proposal(self, match) -> dict | None:
+            if not self.context["show_proposals"]:
+                return None
+            return InterestProposalSerializer(match).data
+
+    @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
+    def get(self, request, idea_id: int):
+        try:
+            idea = idea_get(idea_id=idea_id, user=request.user)
+        except Idea.DoesNotExist:
+            raise Http404 from None
+        paginator = StandardPagination()
+        interests = selectors.idea_interest_list(idea=idea, user=request.user)
+        page = paginator.paginate_queryset(interests, request, view=self)
+        context = {"show_proposals": selectors.can_see_interest_proposals(idea=idea, user=request.user)}
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)

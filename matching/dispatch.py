@@ -1,44 +1,42 @@
 """Enqueue matching work after the transaction that changed an idea or company commits.
 
-Enqueueing never fails the request: if the broker is unreachable the row is already saved, and
-the periodic sweep embeds and matches it once the broker is back.
+Ideas and companies call these, so this module imports nothing of the matcher: tasks are sent by
+name. Enqueueing never fails the request: if the broker is unreachable the row is already saved,
+and the periodic sweep embeds and matches it once the broker is back.
 """
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def _send(task, *args) -> None:
+def _send(task_name: str, *args: int) -> None:
     try:
-        task.delay(*args)
+        current_app.send_task(task_name, args=args)
     except Exception:  # the broker is down; the sweep will pick the row up
         logger.warning(
-            "Could not enqueue %s%s; the periodic sweep will retry.", task.name, args, exc_info=True
+            "Could not enqueue %s%s; the periodic sweep will retry.", task_name, args, exc_info=True
         )
 
 
-def idea_changed(idea_id: int) -> None:
-    from .tasks import embed_idea
+def _send_on_commit(task_name: str, *args: int) -> None:
+    transaction.on_commit(lambda: _send(task_name, *args))
 
-    transaction.on_commit(lambda: _send(embed_idea, idea_id))
+
+def idea_changed(idea_id: int) -> None:
+    _send_on_commit("matching.tasks.embed_idea", idea_id)
 
 
 def idea_visibility_changed(idea_id: int) -> None:
-    from .tasks import refresh_idea_matches
-
-    transaction.on_commit(lambda: _send(refresh_idea_matches, idea_id))
+    _send_on_commit("matching.tasks.refresh_idea_matches", idea_id)
 
 
 def company_changed(company_id: int) -> None:
-    from .tasks import embed_company
-
-    transaction.on_commit(lambda: _send(embed_company, company_id))
+    _send_on_commit("matching.tasks.embed_company", company_id)
 
 
 def company_visibility_changed() -> None:
-    from .tasks import refresh_all_matches
-
-    transaction.on_commit(lambda: _send(refresh_all_matches))
+    _send_on_commit("matching.tasks.refresh_all_matches")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from pgvector.django import CosineDistance
 
+from companies.models import Company
 from ideas.language import detect_language
 from ideas.models import Idea
 
-from . import encoding, services
+from . import embeddings as stored
+from . import encoding
 from .engine import ranking
 from .engine.passages import idea_document, idea_passages
 from .models import DuplicateStats, Embedding, Match, MatchStatus
@@ -39,7 +42,7 @@ def matches_for_company(
 ) -> QuerySet[Match]:
     """The company's ranked ideas, plus every idea it answered (interested or not a fit)."""
     matches = (
-        Match.objects.filter(company=company, idea__in=services.matchable_ideas())
+        Match.objects.filter(company=company, idea__in=stored.matchable_ideas())
         .filter(Q(rank_for_company__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
         .select_related("idea")
         .order_by(F("rank_for_company").asc(nulls_last=True), "-score")
@@ -76,13 +79,13 @@ def _rank_candidates(
     candidates: list[Idea],
     limit: int,
     stats: dict[tuple[str, str], tuple[float, float]],
-    pool: services.Loaded | None = None,
+    pool: stored.Loaded | None = None,
 ):
     """Score candidates against one query idea; `pool` holds their vectors when several queries
     share candidates (the moderation queue), loaded once for all."""
     if not candidates:
         return []
-    pool = pool or services.load_embeddings([c.embedding for c in candidates], "idea_id")
+    pool = pool or stored.load_embeddings([c.embedding for c in candidates], "idea_id")
     row_of = pool.row_of()
     kept = [c for c in candidates if c.pk in row_of]
     similarities = ranking.duplicate_scores(query, query_row, pool.side, [row_of[c.pk] for c in kept])
@@ -116,9 +119,7 @@ def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
         for vector, exclude_idea_id in searches:
             embeddings = list(
-                Embedding.objects.filter(
-                    idea__in=services.matchable_ideas(), model_name=encoding.model_name()
-                )
+                Embedding.objects.filter(idea__in=stored.matchable_ideas(), model_name=encoding.model_name())
                 .exclude(idea_id=exclude_idea_id)
                 .annotate(distance=CosineDistance("vector", vector))
                 .order_by("distance")
@@ -161,7 +162,7 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
     embeddings = list(
         Embedding.objects.filter(idea__in=ideas, model_name=encoding.model_name()).defer("vector")
     )
-    queries = services.load_embeddings(embeddings, "idea_id")
+    queries = stored.load_embeddings(embeddings, "idea_id")
     row_of = queries.row_of()
     embedded = [idea for idea in ideas if idea.pk in row_of]
     candidates = dict(
@@ -172,7 +173,7 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
         )
     )
     pool_embeddings = {c.embedding.pk: c.embedding for found in candidates.values() for c in found}
-    pool = services.load_embeddings(list(pool_embeddings.values()), "idea_id")
+    pool = stored.load_embeddings(list(pool_embeddings.values()), "idea_id")
     stats = _stats_lookup()
     return {
         idea.pk: _rank_candidates(
@@ -186,6 +187,28 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
 
 def score_between(*, idea_a: Idea, idea_b: Idea) -> float:
     """How likely two ideas are duplicates, on the scale of the duplicate candidates."""
-    query = services.load_embeddings([Embedding.objects.get(idea=idea_a)], "idea_id")
+    query = stored.load_embeddings([Embedding.objects.get(idea=idea_a)], "idea_id")
     idea_b.embedding = Embedding.objects.get(idea=idea_b)
     return _rank_candidates(query.side, 0, idea_a.language, [idea_b], 1, _stats_lookup())[0].score
+
+
+def can_see_interest_proposals(*, idea: Idea, user) -> bool:
+    """The proposals are addressed to the city and the idea's author; other people see only
+    which companies are interested."""
+    return user.is_authenticated and (user.is_city_staff or idea.author_id == user.pk)
+
+
+def idea_interest_list(*, idea: Idea, user) -> QuerySet[Match]:
+    # An unverified company stays out of sight of the public until staff vouch for it.
+    return (
+        Match.objects.filter(
+            idea=idea, status=MatchStatus.INTERESTED, company__in=Company.objects.visible_to(user)
+        )
+        .select_related("company")
+        .order_by("feedback_at", "id")
+    )
+
+
+def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
+    """When the idea was first shown a company, for its timeline."""
+    return matches_for_idea(idea=idea).aggregate(first=Min("created_at"))["first"]

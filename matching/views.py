@@ -14,8 +14,8 @@ from core.forms import MultilineField
 from ideas.models import Category, District
 
 from . import selectors, services
-from .apis import reason_text
 from .models import Match, MatchStatus
+from .reasons import reason_text
 
 
 class InterestForm(forms.Form):

@@ -3,21 +3,19 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
-from rest_framework.renderers import JSONRenderer
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from companies.apis import CompanyBriefSerializer
 from companies.models import Company
 from core.errors import forbidden, not_found
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
-from ideas.models import Comment, District, Idea, Report
-from ideas.selectors import idea_get
-from matching.models import Match
+from ideas.apis import IdeaBriefSerializer
+from ideas.models import District, Idea
 
 from . import selectors, services
 from .models import (
@@ -57,18 +55,6 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(source="__str__")
 
 
-class CompanyNameSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Company
-        fields = ["slug", "name"]
-
-
-class PilotIdeaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Idea
-        fields = ["id", "title", "status"]
-
-
 class MilestoneOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PilotMilestone
@@ -98,8 +84,8 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):
-    idea = PilotIdeaSerializer()
-    companies = CompanyNameSerializer(many=True)
+    idea = IdeaBriefSerializer()
+    companies = CompanyBriefSerializer(many=True)
     stage_display = serializers.CharField(source="get_stage_display")
     district_display = serializers.CharField(source="get_district_display")
     progress = serializers.IntegerField(help_text="Percentage of milestones done, 0 without milestones.")
@@ -159,45 +145,6 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
             "withdrawn_at",
             "is_active",
         ]
-
-
-# --- Interest -------------------------------------------------------------------------------
-
-
-class InterestProposalSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Match
-        fields = ["proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message"]
-
-
-class IdeaInterestsApi(APIView):
-    """The companies interested in an idea. Anyone who can see the idea sees their names; the
-    idea's author and city staff also see each company's pilot proposal."""
-
-    permission_classes = [AllowAny]
-
-    class OutputSerializer(serializers.Serializer):
-        company = CompanyNameSerializer()
-        interested_at = serializers.DateTimeField(source="feedback_at")
-        proposal = serializers.SerializerMethodField()
-
-        @extend_schema_field(InterestProposalSerializer(allow_null=True))
-        def get_proposal(self, match) -> dict | None:
-            if not self.context["show_proposals"]:
-                return None
-            return InterestProposalSerializer(match).data
-
-    @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
-    def get(self, request, idea_id: int):
-        try:
-            idea = idea_get(idea_id=idea_id, user=request.user)
-        except Idea.DoesNotExist:
-            raise Http404 from None
-        paginator = StandardPagination()
-        interests = selectors.idea_interest_list(idea=idea, user=request.user)
-        page = paginator.paginate_queryset(interests, request, view=self)
-        context = {"show_proposals": selectors.can_see_interest_proposals(idea=idea, user=request.user)}
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)
 
 
 # --- Pilots ---------------------------------------------------------------------------------
@@ -570,116 +517,3 @@ class PilotVolunteersApi(APIView):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(selectors.pilot_volunteer_list(pilot=pilot), request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
-
-
-# --- My data --------------------------------------------------------------------------------
-
-
-class ExportAccountSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "display_name",
-            "preferred_language",
-            "is_staff",
-            "date_joined",
-            "last_login",
-        ]
-
-
-class ExportIdeaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Idea
-        fields = [
-            "id",
-            "title",
-            "problem",
-            "proposal",
-            "category",
-            "district",
-            "beneficiaries",
-            "language",
-            "status",
-            "rejection_reason",
-            "created_at",
-            "updated_at",
-            "published_at",
-        ]
-
-
-class ExportCommentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Comment
-        fields = ["id", "idea", "parent", "body", "is_removed", "created_at", "updated_at"]
-
-
-class ExportIdeaLinkSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(source="idea_id")
-    idea_title = serializers.CharField(source="idea.title")
-    created_at = serializers.DateTimeField()
-
-
-class ExportReportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Report
-        fields = ["id", "idea", "comment", "reason", "details", "created_at"]
-
-
-class ExportMembershipSerializer(serializers.Serializer):
-    company = serializers.CharField(source="company.slug")
-    role = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
-class ExportVolunteeringSerializer(serializers.ModelSerializer):
-    pilot_title = serializers.CharField(source="pilot.title")
-
-    class Meta:
-        model = PilotVolunteer
-        fields = ["pilot", "pilot_title", "share_identity", "joined_at", "left_at"]
-
-
-class ExportNotificationSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    body = serializers.CharField()
-    link = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True)
-
-
-class ExportPreferenceSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    in_app = serializers.BooleanField()
-    email = serializers.BooleanField()
-
-
-class MyDataApi(APIView):
-    """Everything the product holds about me, as one JSON download."""
-
-    permission_classes = [IsAuthenticated]
-    # A download, not a page: the browsable API would wrap it in HTML.
-    renderer_classes = [JSONRenderer]
-
-    class OutputSerializer(serializers.Serializer):
-        account = ExportAccountSerializer()
-        ideas = ExportIdeaSerializer(many=True)
-        comments = ExportCommentSerializer(many=True)
-        supports = ExportIdeaLinkSerializer(many=True)
-        follows = ExportIdeaLinkSerializer(many=True)
-        reports = ExportReportSerializer(many=True)
-        company_memberships = ExportMembershipSerializer(many=True)
-        volunteering = ExportVolunteeringSerializer(many=True)
-        consents = ConsentOutputSerializer(many=True)
-        notifications = ExportNotificationSerializer(many=True)
-        notification_preferences = ExportPreferenceSerializer(many=True)
-
-    @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
-    def get(self, request):
-        document = self.OutputSerializer(selectors.user_data_export(user=request.user)).data
-        return Response(document, headers={"Content-Disposition": 'attachment; filename="my-data.json"'})

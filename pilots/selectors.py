@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from companies.models import Company
-from ideas.models import Comment, Follow, Idea, Report, Support
-from matching.models import Match, MatchStatus
+from ideas.models import Idea
 
 from .models import (
     Pilot,
@@ -20,23 +19,6 @@ from .models import (
 )
 
 ACTIVE_CONSENTS = Q(consents__withdrawn_at__isnull=True)
-
-
-def can_see_interest_proposals(*, idea: Idea, user) -> bool:
-    """The proposals are addressed to the city and the idea's author; other people see only
-    which companies are interested."""
-    return user.is_authenticated and (user.is_city_staff or idea.author_id == user.pk)
-
-
-def idea_interest_list(*, idea: Idea, user) -> QuerySet[Match]:
-    # An unverified company stays out of sight of the public until staff vouch for it.
-    return (
-        Match.objects.filter(
-            idea=idea, status=MatchStatus.INTERESTED, company__in=Company.objects.visible_to(user)
-        )
-        .select_related("company")
-        .order_by("feedback_at", "id")
-    )
 
 
 def pilot_list(*, user, stage: str | None = None, idea_id: int | None = None) -> QuerySet[Pilot]:
@@ -128,22 +110,6 @@ def pilot_volunteer_get(*, pilot: Pilot, user, active: bool = True) -> PilotVolu
     return _with_consents(volunteers).select_related("pilot").get()
 
 
-def user_data_export(*, user) -> dict:
-    """Everything the product holds about one person, for them to download."""
-    return {
-        "account": user,
-        "ideas": Idea.objects.filter(author=user).order_by("created_at", "id"),
-        "comments": Comment.objects.filter(author=user).order_by("created_at", "id"),
-        "supports": Support.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
-        "follows": Follow.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
-        "reports": Report.objects.filter(reporter=user).order_by("created_at", "id"),
-        "company_memberships": user.memberships.select_related("company").order_by("created_at", "id"),
-        "volunteering": PilotVolunteer.objects.filter(user=user)
-        .select_related("pilot")
-        .order_by("joined_at", "id"),
-        "consents": PilotConsent.objects.filter(volunteer__user=user)
-        .select_related("data_request__pilot")
-        .order_by("given_at", "id"),
-        "notifications": user.notifications.order_by("created_at", "id"),
-        "notification_preferences": user.notification_preferences.order_by("kind"),
-    }
+def pilots_of_idea_by_age(*, idea: Idea) -> QuerySet[Pilot]:
+    """Every pilot made from the idea, oldest first, with only what the idea's timeline needs."""
+    return Pilot.objects.filter(idea=idea).order_by("created_at").only("created_at", "stage", "updated_at")

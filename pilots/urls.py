@@ -5,7 +5,6 @@ from . import apis
 app_name = "pilots"
 
 urlpatterns = [
-    path("ideas/<int:idea_id>/interests/", apis.IdeaInterestsApi.as_view(), name="idea-interests"),
     path("pilots/", apis.PilotListCreateApi.as_view(), name="pilot-list"),
     path("pilots/<int:pilot_id>/", apis.PilotDetailApi.as_view(), name="pilot-detail"),
     path("pilots/<int:pilot_id>/stage/", apis.PilotStageApi.as_view(), name="pilot-stage"),
@@ -29,5 +28,4 @@ urlpatterns = [
     path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="pilot-volunteer"),
     path("pilots/<int:pilot_id>/volunteers/", apis.PilotVolunteersApi.as_view(), name="pilot-volunteers"),
     path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),
-    path("me/data/", apis.MyDataApi.as_view(), name="my-data"),
 ]

@@ -194,6 +194,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The demo companies, ideas and accounts that `make run` loads and the benchmark reads.
+DEMO_DATA = BASE_DIR / "dashboard" / "demo_data.json"
+
 # How long a comment stays editable by its author, in minutes.
 COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
 

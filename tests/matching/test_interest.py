@@ -117,7 +117,7 @@ def test_everyone_sees_which_companies_are_interested_but_only_author_and_staff_
 
     assert response.status_code == 200
     [row] = response.json()["results"]
-    assert row["company"] == {"slug": "bitgoeul-care", "name": "빛고을케어"}
+    assert (row["company"]["slug"], row["company"]["name"]) == ("bitgoeul-care", "빛고을케어")
     if persona in ("author", "staff"):
         assert row["proposal"]["proposal_plan"].startswith("복약 디스펜서 30대")
         assert row["proposal"]["proposal_duration_weeks"] == 8

@@ -6,8 +6,8 @@ from django.utils import translation
 
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, selectors, services
-from matching.apis import reason_text
 from matching.models import CachedVector, Embedding, EmbeddingScheme, Match, MatchStatus
+from matching.reasons import reason_text
 from tests.matching.conftest import make_idea
 
 pytestmark = pytest.mark.django_db

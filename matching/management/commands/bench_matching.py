@@ -3,9 +3,9 @@ import resource
 import statistics
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -16,7 +16,7 @@ from matching import encoding, services
 from matching.engine.passages import idea_passages, split_sentences
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
 
-DEMO_DATA = Path(__file__).resolve().parents[3] / "ideas" / "demo_data.json"
+DEMO_DATA = settings.DEMO_DATA
 
 
 class _Rollback(Exception):

@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea, IdeaStatus
-from matching import encoding, services
+from matching import embeddings, encoding, services
 from matching.engine.evaluation import ranking_measures, roc_auc
 from matching.selectors import score_between
 
@@ -88,8 +88,8 @@ class Command(BaseCommand):
             texts += idea.embedding.passages.count()
         embedded = time.perf_counter()
 
-        loaded_ideas = services.load_ideas(Idea.objects.filter(pk__in=[i.pk for i in ideas.values()]))
-        loaded_companies = services.load_companies(
+        loaded_ideas = embeddings.load_ideas(Idea.objects.filter(pk__in=[i.pk for i in ideas.values()]))
+        loaded_companies = embeddings.load_companies(
             Company.objects.filter(pk__in=[c.pk for c in companies.values()])
         )
         scores, _blocked, _stats = services.score_matrix(loaded_ideas, loaded_companies)

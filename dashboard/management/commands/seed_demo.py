@@ -1,6 +1,6 @@
 import json
-from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from companies.models import Company, CompanyReference, MemberRole, Membership
 from ideas.language import detect_language
 from ideas.models import Idea, IdeaStatus
 
-DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data.json"
+DEMO_DATA = settings.DEMO_DATA
 DEMO_PASSWORD = "gwangju-demo-2026"
 
 CITIZENS = [

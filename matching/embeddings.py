@@ -1,0 +1,93 @@
+"""Reading stored embeddings: which rows the matcher considers, and their vectors stacked for
+scoring. Both the services (which rank) and the selectors (which search) read through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import QuerySet
+
+from companies.models import Company
+from ideas.models import MATCHABLE_STATUSES, Idea
+
+from . import encoding, vector_store
+from .engine import ranking
+from .models import EMBEDDING_DIMENSIONS, Embedding, Passage
+
+
+def matchable_ideas() -> QuerySet[Idea]:
+    return Idea.objects.filter(status__in=MATCHABLE_STATUSES, is_hidden=False)
+
+
+def matchable_companies() -> QuerySet[Company]:
+    return Company.objects.filter(is_verified=True)
+
+
+@dataclass
+class Loaded:
+    side: ranking.Side
+    owner_ids: list[int]
+    embeddings: list[Embedding]
+    texts: list[str]
+
+    def row_of(self) -> dict[int, int]:
+        return {owner: row for row, owner in enumerate(self.owner_ids)}
+
+
+def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
+    """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring."""
+    dim = EMBEDDING_DIMENSIONS
+    ids = [e.pk for e in embeddings]
+    doc_vectors = vector_store.fetch_vectors(
+        f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
+    )
+    passage_rows = vector_store.fetch(
+        f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "
+        "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
+        [ids],
+    )
+    passage_vectors = vector_store.vectors_from_binary([row[3] for row in passage_rows], dim)
+    first_row: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for n, row in enumerate(passage_rows):
+        first_row.setdefault(row[0], n)
+        counts[row[0]] = counts.get(row[0], 0) + 1
+
+    kept = [e for e in embeddings if counts.get(e.pk)]
+    order = (
+        np.concatenate([np.arange(first_row[e.pk], first_row[e.pk] + counts[e.pk]) for e in kept])
+        if kept
+        else np.zeros(0, dtype=int)
+    )
+    offsets = np.concatenate([[0], np.cumsum([counts[e.pk] for e in kept])]).astype(int)
+    side = ranking.Side(
+        doc=np.stack([doc_vectors[e.pk] for e in kept]) if kept else np.zeros((0, dim), dtype=np.float32),
+        passages=passage_vectors[order] if kept else np.zeros((0, dim), dtype=np.float32),
+        offsets=offsets,
+        fields=[passage_rows[n][1] for n in order],
+    )
+    return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, [passage_rows[n][2] for n in order])
+
+
+def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
+    return list(
+        Embedding.objects.filter(
+            **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoding.model_name()
+        )
+        .defer("vector")
+        .order_by(f"{owner_field}_id")
+    )
+
+
+def load_ideas(queryset=None) -> Loaded:
+    return load_embeddings(
+        _current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id"
+    )
+
+
+def load_companies(queryset=None) -> Loaded:
+    return load_embeddings(
+        _current_embeddings(queryset if queryset is not None else matchable_companies(), "company"),
+        "company_id",
+    )

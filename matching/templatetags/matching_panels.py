@@ -1,0 +1,48 @@
+"""The matcher's panels on other apps' pages: the idea page's matches and interested companies,
+the moderation queue's likely duplicates, and the profile editor's preview. Registered here so
+that ideas and companies show them without importing the matcher."""
+
+from django import template
+
+from matching import selectors
+from matching.engine.passages import company_passages
+from matching.reasons import FIELD_LABELS, reason_text
+
+register = template.Library()
+
+
+@register.inclusion_tag("matching/_idea_matches.html", takes_context=True)
+def idea_matches_panel(context, idea):
+    user = context["request"].user
+    matches = list(selectors.matches_for_idea(idea=idea))
+    for match in matches:
+        match.reason_text = reason_text(match.reason)
+    return {
+        "idea": idea,
+        "matches": matches,
+        "interests": selectors.idea_interest_list(idea=idea, user=user),
+    }
+
+
+@register.simple_tag
+def likely_duplicates(ideas, limit: int = 3) -> dict:
+    """{idea id: its duplicate candidates}, for a whole list of ideas at once."""
+    return selectors.duplicates_for_ideas(ideas=list(ideas), limit=limit)
+
+
+@register.filter
+def candidates_of(duplicates: dict, idea) -> list:
+    return duplicates.get(idea.pk, [])
+
+
+@register.inclusion_tag("matching/_profile_preview.html")
+def profile_preview(profile: dict, company):
+    """The passages the matcher will read from a profile as typed, before it is saved."""
+    passages = company_passages(
+        summary=profile["summary"],
+        description=profile["description"],
+        technologies=profile["technologies"],
+        domains=profile["domains"],
+        references=[(ref.title, ref.description) for ref in company.references.all()],
+    )
+    return {"preview": [{"field": FIELD_LABELS.get(p.field, p.field), "text": p.text} for p in passages]}

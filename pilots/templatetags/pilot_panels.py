@@ -1,0 +1,41 @@
+"""Pilots on other apps' pages: the idea page's pilots and timeline, the home page's pilots.
+Registered here so that ideas show them without importing pilots."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from matching.selectors import idea_first_matched_at
+from pilots.models import PilotStage
+from pilots.selectors import pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
+
+register = template.Library()
+
+
+@register.inclusion_tag("pilots/_idea_pilots.html", takes_context=True)
+def idea_pilots_panel(context, idea):
+    user = context["request"].user
+    return {"idea": idea, "user": user, "pilots": pilot_titles_for_idea(idea_id=idea.pk, user=user)}
+
+
+@register.inclusion_tag("pilots/_idea_timeline.html")
+def idea_timeline(idea):
+    """The steps from proposal to pilot, with the date each was reached."""
+    pilots = list(pilots_of_idea_by_age(idea=idea))
+    completed = next((p.updated_at for p in pilots if p.stage == PilotStage.COMPLETED), None)
+    steps = [
+        (_("Submitted"), idea.created_at),
+        (_("Published"), idea.published_at),
+        (_("Matched"), idea_first_matched_at(idea=idea)),
+        (_("In pilot"), pilots[0].created_at if pilots else None),
+        (_("Completed"), completed),
+    ]
+    return {"timeline": [{"label": label, "date": date} for label, date in steps]}
+
+
+@register.inclusion_tag("pilots/_current_pilots.html", takes_context=True)
+def current_pilots(context, limit: int = 3):
+    """Pilots citizens can follow now: past planning and not cancelled."""
+    pilots = pilot_list(user=context["request"].user).exclude(
+        stage__in=[PilotStage.PLANNING, PilotStage.CANCELLED]
+    )[:limit]
+    return {"pilots": pilots}
