@@ -2,6 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+LINT_INSTALLED := $(VENV)/.lint-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -45,10 +46,16 @@ evaluate: install
 bench: install
 	$(BIN)/python manage.py bench_matching
 
-lint: install
-	$(BIN)/pip install --quiet ruff
+$(LINT_INSTALLED): requirements-lint.txt $(INSTALLED)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-lint.txt
+	touch $(LINT_INSTALLED)
+
+## Lint (ruff), check the apps' import contracts (import-linter) and type-check (mypy); no server needed.
+lint: install $(LINT_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Rebuild the translation catalogues after changing user-facing strings.
 messages: install

@@ -90,10 +90,7 @@ class CompanyInputSerializer(serializers.Serializer):
 
 
 def _get_visible_company(request, slug: str) -> Company:
-    try:
-        return selectors.company_get(slug=slug, user=request.user)
-    except Company.DoesNotExist:
-        raise Http404 from None
+    return selectors.company_get(slug=slug, user=request.user)
 
 
 class CompanyListCreateApi(APIView):
@@ -231,7 +228,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
 
 
 def _require_member_or_staff(request, company: Company) -> None:
-    if not (request.user.is_city_staff or company.is_member(request.user)):
+    if not company.is_member_or_staff(request.user):
         raise forbidden(_("Only the company's members can see its members."))
 
 

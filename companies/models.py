@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
@@ -63,11 +64,21 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("company-detail", args=[self.slug])
+
+    def get_matches_url(self) -> str:
+        return reverse("company-matches-page", args=[self.slug])
+
     def is_member(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user).exists()
 
     def is_owner(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user, role=MemberRole.OWNER).exists()
+
+    def is_member_or_staff(self, user) -> bool:
+        """Who may read what a company sees of the city: its members and city staff."""
+        return user.is_authenticated and (user.is_city_staff or self.is_member(user))
 
     def can_be_edited_by(self, user) -> bool:
         # Only the company speaks for itself; staff verify but do not rewrite profiles.
@@ -75,16 +86,6 @@ class Company(models.Model):
 
     def can_manage_members(self, user) -> bool:
         return self.is_owner(user)
-
-    @property
-    def embedding_text(self) -> str:
-        parts = [self.name, self.summary, self.description]
-        if self.technologies:
-            parts.append(", ".join(self.technologies))
-        if self.domains:
-            parts.append(", ".join(self.domains))
-        parts.extend(f"{ref.title}: {ref.description}" for ref in self.references.all())
-        return "\n".join(part for part in parts if part)
 
 
 class CompanyReference(models.Model):

@@ -4,10 +4,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError, conflict, forbidden
+from core.services import model_update
 from matching import dispatch
 
 from .models import Company, CompanyReference, MemberRole, Membership
 
+REFERENCE_FIELDS = ("title", "description", "year")
 PROFILE_FIELDS = (
     "name",
     "summary",
@@ -41,7 +43,8 @@ def _unique_slug(name: str, requested: str = "") -> str:
 
 
 def _check_name_free(name: str, exclude_pk: int | None = None) -> None:
-    taken = Company.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists()
+    others = Company.objects.filter(name__iexact=name.strip())
+    taken = (others.exclude(pk=exclude_pk) if exclude_pk is not None else others).exists()
     if taken:
         message = _("A company with this name is already registered.")
         raise ApplicationError(message, fields={"name": [message]})
@@ -88,19 +91,15 @@ def company_update(*, company: Company, user: User, **changes) -> Company:
         raise forbidden(_("Only the company's members can edit its profile."))
     if "name" in changes:
         _check_name_free(changes["name"], exclude_pk=company.pk)
-    for field, value in changes.items():
-        if field not in PROFILE_FIELDS:
-            message = _("This field cannot be changed.")
-            raise ApplicationError(message, fields={field: [message]})
-        if field in ("technologies", "domains"):
-            value = _clean_tags(value)
-        elif field == "languages":
-            value = sorted(set(value))
-        elif isinstance(value, str):
-            value = value.strip()
-        setattr(company, field, value)
-    company.full_clean()
-    company.save()
+    cleaned = {
+        field: _clean_tags(value)
+        if field in ("technologies", "domains")
+        else sorted(set(value))
+        if field == "languages"
+        else value
+        for field, value in changes.items()
+    }
+    model_update(instance=company, fields=PROFILE_FIELDS, data=cleaned)
     dispatch.company_changed(company.pk)
     return company
 
@@ -132,12 +131,7 @@ def reference_create(
 def reference_update(*, reference: CompanyReference, user: User, **changes) -> CompanyReference:
     if not reference.company.can_be_edited_by(user):
         raise forbidden(_("Only the company's members can edit its profile."))
-    for field in ("title", "description", "year"):
-        if field in changes:
-            value = changes[field]
-            setattr(reference, field, value.strip() if isinstance(value, str) else value)
-    reference.full_clean()
-    reference.save()
+    model_update(instance=reference, fields=REFERENCE_FIELDS, data=changes)
     reference.company.save(update_fields=["updated_at"])
     dispatch.company_changed(reference.company_id)
     return reference

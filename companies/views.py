@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.forms import MultilineField, add_service_errors
+from core.shortcuts import get_or_404
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -32,10 +32,7 @@ def company_list(request):
 
 
 def company_detail(request, slug: str):
-    try:
-        company = selectors.company_get(slug=slug, user=request.user)
-    except Company.DoesNotExist:
-        raise Http404 from None
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
     return render(
         request,
         "companies/company_detail.html",
@@ -75,10 +72,7 @@ class CompanyProfileForm(forms.Form):
 @login_required
 def company_edit(request, slug: str):
     """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
-    try:
-        company = selectors.company_get(slug=slug, user=request.user)
-    except Company.DoesNotExist:
-        raise Http404 from None
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
     if not company.can_be_edited_by(request.user):
         raise PermissionDenied
     initial = {

@@ -1,5 +1,7 @@
 """Form fields and error handling shared by the apps' pages."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import normalize_newlines
@@ -14,8 +16,10 @@ class MultilineField(forms.CharField):
 
     widget = forms.Textarea
 
-    def to_python(self, value):
-        return normalize_newlines(super().to_python(value))
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        # A field whose empty_value is None stays None rather than becoming the text "None".
+        return normalize_newlines(text) if text else text
 
 
 def add_service_errors(form: forms.Form, error: ApplicationError | ValidationError) -> None:

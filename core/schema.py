@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+
+if TYPE_CHECKING:
+    from drf_spectacular.utils import Direction
+    from rest_framework.serializers import Serializer
 
 
 class AutoSchema(BaseAutoSchema):
@@ -8,7 +16,7 @@ class AutoSchema(BaseAutoSchema):
     into one schema component.
     """
 
-    def get_serializer_name(self, serializer, direction):
+    def get_serializer_name(self, serializer: Serializer, direction: Direction) -> str:
         name = super().get_serializer_name(serializer, direction)
         qualname = type(serializer).__qualname__
         if "." in qualname:

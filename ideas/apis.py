@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from core.pagination import StandardPagination
 
-from . import moderation, selectors, services
+from . import selectors, services
 from .filters import IdeaFilter
 from .models import (
     TEXT_MAX_LENGTH,
@@ -99,10 +99,7 @@ class IdeaInputSerializer(serializers.Serializer):
 
 
 def _get_visible_idea(request, idea_id: int) -> Idea:
-    try:
-        return selectors.idea_get(idea_id=idea_id, user=request.user)
-    except Idea.DoesNotExist:
-        raise Http404 from None
+    return selectors.idea_get(idea_id=idea_id, user=request.user)
 
 
 def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Response:
@@ -182,7 +179,7 @@ class IdeaPublishApi(APIView):
     @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
-        moderation.idea_publish(idea=idea, by=request.user)
+        services.idea_publish(idea=idea, by=request.user)
         return _idea_response(request, idea.pk)
 
 
@@ -197,7 +194,7 @@ class IdeaRejectApi(APIView):
         idea = _get_visible_idea(request, idea_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        moderation.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
+        services.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
         return _idea_response(request, idea.pk)
 
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +71,7 @@ TITLE_MAX_LENGTH = 120
 TEXT_MAX_LENGTH = 5000
 
 
-class IdeaQuerySet(models.QuerySet):
+class IdeaQuerySet(models.QuerySet["Idea"]):
     def visible_to(self, user) -> "IdeaQuerySet":
         public = Q(status__in=PUBLIC_STATUSES, is_hidden=False)
         if user is None or not user.is_authenticated:
@@ -169,6 +170,9 @@ class Idea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("idea-detail", args=[self.pk])
 
     @property
     def is_public(self) -> bool:

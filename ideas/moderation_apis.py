@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 
-from . import moderation, selectors
+from . import selectors, services
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
 from .models import Comment, Idea, IdeaStatus, Report
 
@@ -97,7 +97,7 @@ class ReportQueueApi(StaffApi):
 class ReportDismissApi(StaffApi):
     @extend_schema(request=None, responses={200: ReportOutputSerializer}, tags=["moderation"])
     def post(self, request, report_id: int):
-        report = moderation.report_dismiss(report=get_object_or_404(Report, pk=report_id), by=request.user)
+        report = services.report_dismiss(report=get_object_or_404(Report, pk=report_id), by=request.user)
         return Response(ReportOutputSerializer(report).data)
 
 
@@ -109,7 +109,7 @@ class IdeaRequestRevisionApi(StaffApi):
     def post(self, request, idea_id: int):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        idea = moderation.idea_request_revision(
+        idea = services.idea_request_revision(
             idea=self.idea(idea_id), by=request.user, **serializer.validated_data
         )
         return _idea_response(request, idea.pk)
@@ -120,12 +120,12 @@ class IdeaVisibilityApi(StaffApi):
 
     @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):
-        idea = moderation.content_hide(target=self.idea(idea_id), by=request.user)
+        idea = services.content_hide(target=self.idea(idea_id), by=request.user)
         return _idea_response(request, idea.pk)
 
     @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def delete(self, request, idea_id: int):
-        idea = moderation.content_restore(target=self.idea(idea_id), by=request.user)
+        idea = services.content_restore(target=self.idea(idea_id), by=request.user)
         return _idea_response(request, idea.pk)
 
 
@@ -134,14 +134,12 @@ class CommentVisibilityApi(StaffApi):
 
     @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
     def post(self, request, comment_id: int):
-        comment = moderation.content_hide(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
+        comment = services.content_hide(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
         return Response(CommentOutputSerializer(comment, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
     def delete(self, request, comment_id: int):
-        comment = moderation.content_restore(
-            target=get_object_or_404(Comment, pk=comment_id), by=request.user
-        )
+        comment = services.content_restore(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
         return Response(CommentOutputSerializer(comment, context={"request": request}).data)
 
 
@@ -158,12 +156,12 @@ class IdeaMergeApi(StaffApi):
         target = Idea.objects.filter(pk=serializer.validated_data["target"]).first()
         if target is None:
             raise serializers.ValidationError({"target": [_("This idea does not exist.")]})
-        moderation.idea_merge(source=self.idea(idea_id), target=target, by=request.user)
+        services.idea_merge(source=self.idea(idea_id), target=target, by=request.user)
         return _idea_response(request, target.pk)
 
 
 class IdeaUnmergeApi(StaffApi):
     @extend_schema(request=None, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):
-        idea = moderation.idea_unmerge(idea=self.idea(idea_id), by=request.user)
+        idea = services.idea_unmerge(idea=self.idea(idea_id), by=request.user)
         return _idea_response(request, idea.pk)

@@ -1,6 +1,8 @@
 from django.db.models import F, Prefetch, QuerySet
 
-from .models import Comment, Idea
+from accounts.models import User
+
+from .models import Comment, Idea, IdeaStatus, Report
 
 
 def idea_list(*, user) -> QuerySet[Idea]:
@@ -25,3 +27,14 @@ def comment_list(*, idea: Idea, user) -> QuerySet[Comment]:
     return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
         Prefetch("replies", queryset=visible.order_by("created_at", "id"))
     )
+
+
+def moderation_queue(*, user: User, limit: int = 20) -> QuerySet[Idea]:
+    """Submitted ideas waiting for staff, oldest first."""
+    return idea_list(user=user).filter(status=IdeaStatus.SUBMITTED).order_by("created_at", "id")[:limit]
+
+
+def open_reports(*, limit: int = 50) -> QuerySet[Report]:
+    return Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
+        :limit
+    ]

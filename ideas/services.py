@@ -1,9 +1,24 @@
+"""Ideas' writes: submitting and editing, supports, follows, comments, reports, and staff
+moderation (publishing, revision requests, hiding, merging). This module is the one place that
+changes an idea's status; matching and pilots call it for the statuses their work reaches.
+
+Every staff action is written to the audit log with the fields it changed.
+"""
+
+from collections.abc import Iterable, Sequence
+
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-from accounts.audit import snapshot
+from accounts.audit import audit_record, audited, snapshot
+from accounts.models import AuditAction, NotificationKind, User
+from accounts.notifications import notify, notify_each
+from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden
+from core.services import model_update, save_validated
 from matching import dispatch
 
 from .language import detect_language
@@ -18,11 +33,6 @@ from .models import (
 
 EDITABLE_FIELDS = ("title", "problem", "proposal", "category", "district", "beneficiaries")
 TEXT_FIELDS = ("title", "problem", "proposal")
-
-
-def _save_validated(instance, **save_kwargs) -> None:
-    instance.full_clean()
-    instance.save(**save_kwargs)
 
 
 def _normalised_text(text: str) -> str:
@@ -55,7 +65,7 @@ def idea_submit(
         status=IdeaStatus.DRAFT if draft else IdeaStatus.SUBMITTED,
     )
     idea.language = detect_language(idea.embedding_text)
-    _save_validated(idea)
+    save_validated(idea)
     if not draft:
         dispatch.idea_changed(idea.pk)
     return idea
@@ -70,21 +80,14 @@ def idea_update(*, idea: Idea, user, **changes) -> Idea:
         if user.is_city_staff and idea.author_id != user.pk
         else None
     )
-    for field, value in changes.items():
-        if field not in EDITABLE_FIELDS:
-            raise ApplicationError(
-                _("This field cannot be changed."), fields={field: [_("This field cannot be changed.")]}
-            )
-        setattr(idea, field, value.strip() if isinstance(value, str) else value)
+    model_update(instance=idea, fields=EDITABLE_FIELDS, data=changes)
     text_changed = any(field in changes for field in TEXT_FIELDS)
     if text_changed:
         idea.language = detect_language(idea.embedding_text)
-    _save_validated(idea)
+        idea.save(update_fields=["language"])
     if text_changed and idea.status != IdeaStatus.DRAFT:
         dispatch.idea_changed(idea.pk)
     if audited_before is not None:
-        from .moderation import staff_edit_recorded
-
         staff_edit_recorded(idea=idea, by=user, before=audited_before)
     return idea
 
@@ -154,7 +157,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
         if parent.parent_id is not None:
             parent = parent.parent
     comment = Comment(idea=idea, author=author, body=_normalised_text(body), parent=parent)
-    _save_validated(comment)
+    save_validated(comment)
     return comment
 
 
@@ -162,7 +165,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
     if not comment.can_be_edited_by(user):
         raise forbidden(_("This comment can no longer be edited."))
     comment.body = _normalised_text(body)
-    _save_validated(comment)
+    save_validated(comment)
     return comment
 
 
@@ -190,23 +193,260 @@ def report_create(
             report.save()
     except IntegrityError:
         raise conflict(_("You have already reported this."), "duplicate") from None
-    from .moderation import report_received
-
     report_received(report=report)
     return report
 
 
-def idea_notify_followers(*, idea: Idea, exclude=None) -> None:
+def idea_notify_followers(*, idea: Idea, exclude: User | None = None) -> None:
     """Tell the idea's followers (and its author) that its status changed."""
-    from accounts.models import NotificationKind, User
-    from accounts.notifications import notify
+    ideas_notify_followers(ideas=[idea], exclude=exclude)
 
-    followers = list(User.objects.filter(follows__idea=idea)) + [idea.author]
-    notify(
-        users=followers,
+
+def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None) -> None:
+    """Tell each idea's author and followers that its status changed, in a few queries however
+    many ideas: the matcher may match hundreds at once."""
+    audience: dict[int, dict[int, User]] = {idea.pk: {idea.author_id: idea.author} for idea in ideas}
+    for follow in Follow.objects.filter(idea__in=[idea.pk for idea in ideas]).select_related("user"):
+        audience[follow.idea_id][follow.user_id] = follow.user
+    notify_each(
         kind=NotificationKind.IDEA_STATUS,
-        title=_("“%(title)s” is now %(status)s") % {"title": idea.title, "status": idea.get_status_display()},
-        body=idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
-        link=f"/ideas/{idea.pk}/",
-        exclude=exclude,
+        messages=[
+            (
+                user,
+                _("“%(title)s” is now %(status)s")
+                % {"title": idea.title, "status": idea.get_status_display()},
+                idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
+                idea.get_absolute_url(),
+            )
+            for idea in ideas
+            for user in audience[idea.pk].values()
+            if user != exclude
+        ],
     )
+
+
+# --- Statuses that matching and pilots reach ------------------------------------------------
+# `updated_at` marks a change the matcher must act on: an idea shows "matching…" until it is
+# ranked after its `updated_at`. Text edits, publishing, rejecting and merging move it. The
+# statuses below follow from the matcher's and the pilots' own work, so they leave it alone: the
+# idea would otherwise show "matching…" with nothing left to match.
+
+
+def ideas_mark_matched(*, idea_ids: Iterable[int]) -> list[Idea]:
+    """The published ideas among these are matched now that a company is shown for them; their
+    authors and followers are told. Returns the ideas that changed."""
+    newly_matched = list(
+        Idea.objects.filter(pk__in=list(idea_ids), status=IdeaStatus.PUBLISHED).select_related("author")
+    )
+    Idea.objects.filter(pk__in=[idea.pk for idea in newly_matched]).update(status=IdeaStatus.MATCHED)
+    for idea in newly_matched:
+        idea.status = IdeaStatus.MATCHED
+    ideas_notify_followers(ideas=newly_matched)
+    return newly_matched
+
+
+# What a pilot's life may make of the idea it was made from.
+PILOT_IDEA_STATUSES = (IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED, IdeaStatus.MATCHED, IdeaStatus.PUBLISHED)
+
+
+def idea_set_pilot_status(*, idea: Idea, status: IdeaStatus, by: User | None) -> Idea:
+    """A pilot was made from the idea, completed, or its last open pilot was cancelled."""
+    if status not in PILOT_IDEA_STATUSES:
+        raise ValueError(f"A pilot does not make an idea {status}.")
+    Idea.objects.filter(pk=idea.pk).update(status=status)
+    idea.status = status
+    idea_notify_followers(idea=idea, exclude=by)
+    return idea
+
+
+# --- Staff moderation ------------------------------------------------------------------------
+
+# Distinct reporters after which content is hidden until staff decide.
+AUTO_HIDE_REPORTS = 3
+STATUS_FIELDS = ["status", "rejection_reason", "moderation_note", "merged_into_id", "is_hidden"]
+
+
+@transaction.atomic
+def idea_publish(*, idea: Idea, by: User) -> Idea:
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    with audited(actor=by, action=AuditAction.IDEA_PUBLISH, target=idea, fields=STATUS_FIELDS):
+        _transition(idea, "publish")
+        idea.rejection_reason = ""
+        idea.moderation_note = ""
+        idea.published_at = idea.published_at or timezone.now()
+        idea.save(
+            update_fields=["status", "rejection_reason", "moderation_note", "published_at", "updated_at"]
+        )
+    idea_notify_followers(idea=idea, exclude=by)
+    dispatch.idea_changed(idea.pk)
+    return idea
+
+
+@transaction.atomic
+def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if not reason.strip():
+        raise ApplicationError(
+            _("Tell the author why the idea is rejected."), fields={"reason": [_("This field is required.")]}
+        )
+    with audited(actor=by, action=AuditAction.IDEA_REJECT, target=idea, fields=STATUS_FIELDS):
+        _transition(idea, "reject")
+        idea.rejection_reason = reason.strip()
+        idea.save(update_fields=["status", "rejection_reason", "updated_at"])
+    idea_notify_followers(idea=idea, exclude=by)
+    dispatch.idea_visibility_changed(idea.pk)
+    return idea
+
+
+@transaction.atomic
+def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
+    """Send a submitted idea back to its author as a draft, saying what to change."""
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if not note.strip():
+        raise ApplicationError(
+            _("Tell the author what to revise."), fields={"note": [_("This field is required.")]}
+        )
+    if idea.status != IdeaStatus.SUBMITTED:
+        raise conflict(_("Only submitted ideas can be sent back for revision."))
+    with audited(actor=by, action=AuditAction.IDEA_REQUEST_REVISION, target=idea, fields=STATUS_FIELDS):
+        idea.status = IdeaStatus.DRAFT
+        idea.moderation_note = note.strip()
+        idea.save(update_fields=["status", "moderation_note", "updated_at"])
+    notify(
+        users=[idea.author],
+        kind=NotificationKind.IDEA_STATUS,
+        title=_("Please revise “%(title)s”") % {"title": idea.title},
+        body=idea.moderation_note,
+        link=idea.get_absolute_url(),
+    )
+    return idea
+
+
+def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
+    """Called by idea_update when staff correct someone else's idea (a category, a district)."""
+    changed = {k: v for k, v in snapshot(idea, list(before)).items() if before[k] != v}
+    if changed:
+        audit_record(
+            actor=by,
+            action=AuditAction.IDEA_EDIT,
+            target=idea,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+def _target(report: Report):
+    return report.idea if report.idea_id else report.comment
+
+
+def _open_reports(target: Idea | Comment) -> QuerySet[Report]:
+    field = "idea" if isinstance(target, Idea) else "comment"
+    return Report.objects.filter(**{field: target}, resolved_at__isnull=True)
+
+
+def report_received(*, report: Report) -> None:
+    """Hide content reported by enough different people, pending a staff decision."""
+    target = _target(report)
+    reporters = _open_reports(target).values("reporter").distinct().count()
+    if reporters >= AUTO_HIDE_REPORTS and not target.is_hidden:
+        target.is_hidden = True
+        target.save(update_fields=["is_hidden", "updated_at"])
+        if isinstance(target, Idea):
+            dispatch.idea_visibility_changed(target.pk)
+
+
+def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Comment:
+    """Hide content for good or show it again; either way its open reports are settled."""
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    action = AuditAction.CONTENT_HIDE if hidden else AuditAction.CONTENT_RESTORE
+    with audited(actor=by, action=action, target=target, fields=["is_hidden"]):
+        target.is_hidden = hidden
+        target.save(update_fields=["is_hidden", "updated_at"])
+    _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
+    if isinstance(target, Idea):
+        (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
+    return target
+
+
+@transaction.atomic
+def content_hide(*, target: Idea | Comment, by: User) -> Idea | Comment:
+    return _set_hidden(target, by=by, hidden=True)
+
+
+@transaction.atomic
+def content_restore(*, target: Idea | Comment, by: User) -> Idea | Comment:
+    """Show content again: the reports are judged unfounded."""
+    return _set_hidden(target, by=by, hidden=False)
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, by: User) -> Report:
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if report.resolved_at is not None:
+        raise conflict(_("This report has already been handled."))
+    report.resolved_at = timezone.now()
+    report.resolution = "dismissed"
+    report.save(update_fields=["resolved_at", "resolution"])
+    audit_record(
+        actor=by, action=AuditAction.REPORT_DISMISS, target=report, after={"resolution": "dismissed"}
+    )
+    return report
+
+
+# --- Merging ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
+    """Fold `source` into `target`. Nothing is deleted: `source` keeps its text, supports and
+    comments and points at `target`, whose support count includes each of `source`'s
+    supporters once. Undo with idea_unmerge."""
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if source.pk == target.pk:
+        raise ApplicationError(
+            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
+        )
+    if target.status == IdeaStatus.MERGED or not target.is_public:
+        raise ApplicationError(
+            _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
+        )
+    if source.status == IdeaStatus.MERGED:
+        raise conflict(_("This idea is already merged."))
+    # Ideas already merged into the source follow it into the target, so the count stays one level deep.
+    Idea.objects.filter(merged_into=source).update(merged_into=target)
+    with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):
+        source.status_before_merge = source.status
+        source.status = IdeaStatus.MERGED
+        source.merged_into = target
+        source.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
+
+    supporters = User.objects.filter(supports__idea=source)
+    followers = User.objects.filter(follows__idea=source)
+    notify(
+        users=list(supporters) + list(followers) + [source.author],
+        kind=NotificationKind.IDEA_STATUS,
+        title=_("“%(source)s” was merged into “%(target)s”")
+        % {"source": source.title, "target": target.title},
+        body=_("Your support now counts for the merged idea."),
+        link=target.get_absolute_url(),
+        exclude=by,
+    )
+    dispatch.idea_visibility_changed(source.pk)
+    return source
+
+
+@transaction.atomic
+def idea_unmerge(*, idea: Idea, by: User) -> Idea:
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if idea.status != IdeaStatus.MERGED:
+        raise conflict(_("This idea is not merged."))
+    with audited(actor=by, action=AuditAction.IDEA_UNMERGE, target=idea, fields=STATUS_FIELDS):
+        idea.status = idea.status_before_merge or IdeaStatus.PUBLISHED
+        idea.status_before_merge = ""
+        idea.merged_into = None
+        idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
+    dispatch.idea_changed(idea.pk)
+    return idea

@@ -5,25 +5,22 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import add_service_errors, error_text
+from core.shortcuts import get_or_404
 
-from . import moderation, selectors, services
+from . import selectors, services
 from .filters import IdeaFilter
 from .forms import IdeaForm
 from .models import MATCHABLE_STATUSES, Idea
 
 
 def _visible_idea(request, idea_id: int) -> Idea:
-    try:
-        return selectors.idea_get(idea_id=idea_id, user=request.user)
-    except Idea.DoesNotExist:
-        raise Http404 from None
+    return get_or_404(selectors.idea_get, idea_id=idea_id, user=request.user)
 
 
 def home(request):
@@ -112,32 +109,26 @@ def moderation_page(request):
         action = request.POST.get("action")
         try:
             if action == "publish":
-                moderation.idea_publish(idea=idea, by=request.user)
+                services.idea_publish(idea=idea, by=request.user)
                 messages.success(request, _("Published."))
             elif action == "reject":
-                moderation.idea_reject(idea=idea, by=request.user, reason=request.POST.get("reason", ""))
+                services.idea_reject(idea=idea, by=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Rejected; the author sees the reason."))
             elif action == "revise":
-                moderation.idea_request_revision(
-                    idea=idea, by=request.user, note=request.POST.get("note", "")
-                )
+                services.idea_request_revision(idea=idea, by=request.user, note=request.POST.get("note", ""))
                 messages.success(request, _("Sent back to the author for revision."))
             elif action == "merge":
                 target = get_object_or_404(Idea, pk=request.POST.get("target"))
-                moderation.idea_merge(source=idea, target=target, by=request.user)
+                services.idea_merge(source=idea, target=target, by=request.user)
                 messages.success(request, _("Merged. Supporters were told."))
         except ApplicationError as error:
             messages.error(request, error_text(error))
         return redirect("moderation-page")
-    from .models import Report
-
-    queue = list(
-        selectors.idea_list(user=request.user).filter(status="submitted").order_by("created_at", "id")[:20]
+    return render(
+        request,
+        "ideas/moderation.html",
+        {"queue": list(selectors.moderation_queue(user=request.user)), "reports": selectors.open_reports()},
     )
-    reports = Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
-        :50
-    ]
-    return render(request, "ideas/moderation.html", {"queue": queue, "reports": reports})
 
 
 @login_required
@@ -182,11 +173,11 @@ def report_decide(request, report_id: int):
     action = request.POST.get("action")
     try:
         if action == "hide":
-            moderation.content_hide(target=target, by=request.user)
+            services.content_hide(target=target, by=request.user)
         elif action == "restore":
-            moderation.content_restore(target=target, by=request.user)
+            services.content_restore(target=target, by=request.user)
         elif action == "dismiss":
-            moderation.report_dismiss(report=report, by=request.user)
+            services.report_dismiss(report=report, by=request.user)
         messages.success(request, _("Saved."))
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -10,7 +10,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from companies.apis import CompanyBriefSerializer
-from companies.models import Company
 from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import StandardPagination
@@ -86,10 +85,7 @@ class IdeaMatchesApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer}, tags=["matching"])
     def get(self, request, idea_id: int):
-        try:
-            idea = idea_get(idea_id=idea_id, user=request.user)
-        except Idea.DoesNotExist:
-            raise Http404 from None
+        idea = idea_get(idea_id=idea_id, user=request.user)
         matches = selectors.matches_for_idea(idea=idea)
         return Response(
             {
@@ -115,11 +111,8 @@ class CompanyMatchesApi(APIView):
         tags=["matching"],
     )
     def get(self, request, slug: str):
-        try:
-            company = company_get(slug=slug, user=request.user)
-        except Company.DoesNotExist:
-            raise Http404 from None
-        if not (request.user.is_city_staff or company.is_member(request.user)):
+        company = company_get(slug=slug, user=request.user)
+        if not company.is_member_or_staff(request.user):
             raise forbidden(_("Only the company's members can see its matches."))
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -165,7 +158,7 @@ class MatchFeedbackApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: MatchForCompanySerializer}, tags=["matching"])
     def post(self, request, match_id: int):
         match = get_object_or_404(Match.objects.select_related("company", "idea__author"), pk=match_id)
-        if not (match.company.is_member(request.user) or request.user.is_city_staff):
+        if not match.company.is_member_or_staff(request.user):
             raise Http404
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -251,10 +244,7 @@ class IdeaInterestsApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
     def get(self, request, idea_id: int):
-        try:
-            idea = idea_get(idea_id=idea_id, user=request.user)
-        except Idea.DoesNotExist:
-            raise Http404 from None
+        idea = idea_get(idea_id=idea_id, user=request.user)
         paginator = StandardPagination()
         interests = selectors.idea_interest_list(idea=idea, user=request.user)
         page = paginator.paginate_queryset(interests, request, view=self)

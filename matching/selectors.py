@@ -91,15 +91,15 @@ def _rank_candidates(
     similarities = ranking.duplicate_scores(query, query_row, pool.side, [row_of[c.pk] for c in kept])
     results = []
     for idea, similarity in zip(kept, similarities, strict=True):
-        mean, std = stats.get((query_language, idea.language)) or stats.get(("*", "*"), (None, None))
+        typical = stats.get((query_language, idea.language)) or stats.get(("*", "*"))
         # Without statistics yet (a nearly empty site) the raw similarity has to do.
-        score = (similarity - mean) / std if mean is not None else float(similarity)
+        score = (similarity - typical[0]) / typical[1] if typical is not None else float(similarity)
         results.append(
             DuplicateCandidate(
                 idea=idea,
                 score=round(float(score), 3),
                 similarity=round(float(similarity), 4),
-                likely_duplicate=mean is not None and score >= LIKELY_DUPLICATE_Z,
+                likely_duplicate=typical is not None and score >= LIKELY_DUPLICATE_Z,
             )
         )
     results.sort(key=lambda c: -c.score)
@@ -118,16 +118,21 @@ def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [HNSW_EF_SEARCH])
         for vector, exclude_idea_id in searches:
+            nearest = Embedding.objects.filter(
+                idea__in=stored.matchable_ideas(), model_name=encoding.model_name()
+            )
+            if exclude_idea_id is not None:
+                nearest = nearest.exclude(idea_id=exclude_idea_id)
             embeddings = list(
-                Embedding.objects.filter(idea__in=stored.matchable_ideas(), model_name=encoding.model_name())
-                .exclude(idea_id=exclude_idea_id)
-                .annotate(distance=CosineDistance("vector", vector))
+                nearest.annotate(distance=CosineDistance("vector", vector))
                 .order_by("distance")
                 .select_related("idea")[:DUPLICATE_CANDIDATES]
             )
+            ideas = [embedding.idea for embedding in embeddings if embedding.idea is not None]
             for embedding in embeddings:
-                embedding.idea.embedding = embedding
-            found.append([embedding.idea for embedding in embeddings])
+                if embedding.idea is not None:
+                    embedding.idea.embedding = embedding
+            found.append(ideas)
     return found
 
 
@@ -212,3 +217,10 @@ def idea_interest_list(*, idea: Idea, user) -> QuerySet[Match]:
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
     """When the idea was first shown a company, for its timeline."""
     return matches_for_idea(idea=idea).aggregate(first=Min("created_at"))["first"]
+
+
+def interested_company_ids(*, idea: Idea) -> list[int]:
+    """The companies that said they are interested in the idea, for the pilot a staff member makes."""
+    return list(
+        Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True)
+    )

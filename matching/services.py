@@ -21,6 +21,7 @@ from accounts.notifications import notify
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
+from ideas.services import ideas_mark_matched
 
 from . import encoding, vector_store
 from .embeddings import (
@@ -309,7 +310,6 @@ def _write_matches(
     refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
-    now = timezone.now()
     reasons = _reasons(ideas, companies, list(ranks))
     rows = [
         (
@@ -324,7 +324,8 @@ def _write_matches(
     ]
     new_pairs = {(row[0], row[1]) for row in rows}
     with transaction.atomic():
-        to_delete, to_unrank = [], []
+        to_delete: list[int] = []
+        to_unrank: list[int] = []
         existing = set()
         for pk, idea_id, company_id, status in Match.objects.filter(scope).values_list(
             "pk", "idea_id", "company_id", "status"
@@ -338,12 +339,6 @@ def _write_matches(
         Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
         _upsert_matches(rows)
         matched_ids = {row[0] for row in rows if row[3] is not None}
-        newly_matched = list(
-            Idea.objects.filter(pk__in=matched_ids, status=IdeaStatus.PUBLISHED).select_related("author")
-        )
-        Idea.objects.filter(pk__in=[idea.pk for idea in newly_matched]).update(
-            status=IdeaStatus.MATCHED, updated_at=now
-        )
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
         strong = [
             row
@@ -351,33 +346,8 @@ def _write_matches(
             if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]
         ]
         _notify_strong_matches(strong)
-        _notify_matched(newly_matched)
+        ideas_mark_matched(idea_ids=matched_ids)
     return len(rows)
-
-
-def _notify_matched(ideas: list[Idea]) -> None:
-    """Tell each newly matched idea's author and followers, in bulk."""
-    from accounts.models import NotificationKind
-    from accounts.notifications import notify_each
-    from ideas.models import Follow
-
-    if not ideas:
-        return
-    followers: dict[int, dict] = {idea.pk: {idea.author_id: idea.author} for idea in ideas}
-    for follow in Follow.objects.filter(idea__in=ideas).select_related("user"):
-        followers[follow.idea_id][follow.user_id] = follow.user
-    status = IdeaStatus.MATCHED.label
-    messages = [
-        (
-            user,
-            _("“%(title)s” is now %(status)s") % {"title": idea.title, "status": status},
-            "",
-            f"/ideas/{idea.pk}/",
-        )
-        for idea in ideas
-        for user in followers[idea.pk].values()
-    ]
-    notify_each(kind=NotificationKind.IDEA_STATUS, messages=messages)
 
 
 def _notify_strong_matches(rows: list[tuple]) -> None:
@@ -400,7 +370,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             )
             % {"count": len(by_company[company.pk]), "company": company.name},
             body="\n".join(ideas),
-            link=f"/companies/{company.slug}/matches/",
+            link=company.get_matches_url(),
         )
 
 
@@ -503,14 +473,14 @@ def _place_idea(idea_id: int, companies: Loaded) -> None:
     ):
         ranks[(row, int(c))] = {"idea": rank}
     # Place the idea among each company's current top ideas.
-    current = {}
+    current: dict[int, list[tuple[float, int]]] = {}
     for company_id, other_idea, score in (
         Match.objects.filter(rank_for_company__isnull=False, company_id__in=companies.owner_ids)
         .exclude(idea_id=idea_id)
         .values_list("company_id", "idea_id", "score")
     ):
         current.setdefault(company_id, []).append((score, other_idea))
-    company_updates = []
+    company_updates: list[tuple[int, int, int | None]] = []
     for c, company_id in enumerate(companies.owner_ids):
         if blocked[row, c]:
             continue
@@ -526,8 +496,8 @@ def _place_idea(idea_id: int, companies: Loaded) -> None:
             company_updates.append((company_id, other_idea, None))
 
     _write_matches(ideas, companies, scores, ranks, scope=Q(idea_id=idea_id), refreshed_ideas=[idea_id])
-    for company_id, other_idea, rank in company_updates:
-        Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=rank)
+    for company_id, other_idea, new_rank in company_updates:
+        Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=new_rank)
     Match.objects.filter(
         rank_for_idea__isnull=True, rank_for_company__isnull=True, status=MatchStatus.SUGGESTED
     ).filter(company_id__in=companies.owner_ids).delete()
@@ -606,7 +576,7 @@ def _notify_author_of_interest(match: Match) -> None:
             title=_("%(company)s is interested in your idea “%(title)s”")
             % {"company": match.company.name, "title": match.idea.title},
             body=match.message,
-            link=f"/ideas/{match.idea_id}/",
+            link=match.idea.get_absolute_url(),
             exclude=match.feedback_by,
         )
 

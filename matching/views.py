@@ -2,34 +2,45 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from companies.models import Company
 from companies.selectors import company_get
 from core.errors import ApplicationError
 from core.forms import MultilineField
+from core.shortcuts import get_or_404
 from ideas.models import Category, District
 
 from . import selectors, services
-from .models import Match, MatchStatus
+from .models import (
+    PROPOSAL_DATA_MAX_LENGTH,
+    PROPOSAL_MAX_WEEKS,
+    PROPOSAL_PLAN_MAX_LENGTH,
+    Match,
+    MatchStatus,
+)
 from .reasons import reason_text
 
 
 class InterestForm(forms.Form):
+    # The limits are the model's, so the page accepts exactly what the API and the database do.
     proposal_plan = MultilineField(
-        label=gettext_lazy("What you would pilot"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("What you would pilot"),
+        max_length=PROPOSAL_PLAN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     proposal_data_needed = MultilineField(
         label=gettext_lazy("Data you would need"),
-        max_length=2000,
+        max_length=PROPOSAL_DATA_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     proposal_duration_weeks = forms.IntegerField(
-        label=gettext_lazy("Rough duration (weeks)"), min_value=1, max_value=104, required=False
+        label=gettext_lazy("Rough duration (weeks)"),
+        min_value=1,
+        max_value=PROPOSAL_MAX_WEEKS,
+        required=False,
     )
 
 
@@ -48,13 +59,10 @@ class MatchFilterForm(forms.Form):
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    try:
-        company = company_get(slug=slug, user=request.user)
-    except Company.DoesNotExist:
-        raise Http404 from None
-    is_member = company.is_member(request.user)
-    if not (is_member or request.user.is_city_staff):
+    company = get_or_404(company_get, slug=slug, user=request.user)
+    if not company.is_member_or_staff(request.user):
         raise PermissionDenied
+    is_member = company.is_member(request.user)
     interest_forms = {}
     if request.method == "POST" and is_member:
         # The idea's author is told of an interest, so fetched along with the match.

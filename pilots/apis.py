@@ -1,6 +1,5 @@
 """Interest in ideas, pilots and their life, volunteering, data donation consent, my data."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -217,10 +216,7 @@ class PilotDetailApi(APIView):
 
     @extend_schema(responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def get(self, request, pilot_id: int):
-        try:
-            return _pilot_response(request, pilot_id)
-        except Pilot.DoesNotExist:
-            raise Http404 from None
+        return _pilot_response(request, pilot_id)
 
     @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def patch(self, request, pilot_id: int):

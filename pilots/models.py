@@ -2,10 +2,16 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Membership
 from ideas.models import District, Idea
+
+# One limit each, used by the models, the API and the pages.
+PILOT_TITLE_MAX_LENGTH = 150
+PILOT_TEXT_MAX_LENGTH = 5000
+PILOT_VENUE_MAX_LENGTH = 200
 
 
 class PilotStage(models.TextChoices):
@@ -32,7 +38,7 @@ CONSENT_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING)
 CLOSED_STAGES = (PilotStage.COMPLETED, PilotStage.CANCELLED)
 
 
-class PilotQuerySet(models.QuerySet):
+class PilotQuerySet(models.QuerySet["Pilot"]):
     def visible_to(self, user) -> "PilotQuerySet":
         # A pilot in planning is still being negotiated between the city and the companies.
         if user is not None and user.is_authenticated and user.is_city_staff:
@@ -43,11 +49,14 @@ class PilotQuerySet(models.QuerySet):
 class Pilot(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("idea"))
     companies = models.ManyToManyField(Company, related_name="pilots", verbose_name=_("companies"))
-    title = models.CharField(_("title"), max_length=150)
-    description = models.TextField(_("description"), validators=[MaxLengthValidator(5000)])
+    title = models.CharField(_("title"), max_length=PILOT_TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH)])
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     venue = models.CharField(
-        _("venue"), max_length=200, blank=True, help_text=_("Where it happens, such as a park or a library.")
+        _("venue"),
+        max_length=PILOT_VENUE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Where it happens, such as a park or a library."),
     )
     stage = models.CharField(
         _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
@@ -75,6 +84,9 @@ class Pilot(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-detail", args=[self.pk])
 
     @property
     def progress(self) -> int:
@@ -124,7 +136,7 @@ class PilotUpdate(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("update"), validators=[MaxLengthValidator(5000)])
+    body = models.TextField(_("update"), validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH)])
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     class Meta:

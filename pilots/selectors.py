@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea
 
@@ -113,3 +115,17 @@ def pilot_volunteer_get(*, pilot: Pilot, user, active: bool = True) -> PilotVolu
 def pilots_of_idea_by_age(*, idea: Idea) -> QuerySet[Pilot]:
     """Every pilot made from the idea, oldest first, with only what the idea's timeline needs."""
     return Pilot.objects.filter(idea=idea).order_by("created_at").only("created_at", "stage", "updated_at")
+
+
+def pilot_participation_of(
+    *, pilot: Pilot, user: User | AnonymousUser
+) -> tuple[PilotVolunteer | None, set[int]]:
+    """The user's active volunteering in the pilot, if any, and the data requests they consent to."""
+    if not user.is_authenticated:
+        return None, set()
+    volunteer = pilot.volunteers.filter(user=user, left_at__isnull=True).first()
+    if volunteer is None:
+        return None, set()
+    return volunteer, set(
+        volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
+    )

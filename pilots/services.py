@@ -14,10 +14,12 @@ from django.utils.translation import ngettext
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify
+from accounts.rules import require_city_staff
 from companies.models import Company
 from core.errors import ApplicationError, conflict, forbidden, not_found
+from core.services import model_update, save_validated
 from ideas.models import Idea, IdeaStatus
-from ideas.services import idea_notify_followers
+from ideas.services import idea_set_pilot_status
 from matching.models import Match
 
 from .models import (
@@ -37,12 +39,8 @@ from .models import (
 PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
 PILOT_FIELDS = ["title", "description", "district", "venue", "stage", "cancellation_reason"]
 MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
+MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
 EDITABLE_FIELDS = ("title", "description", "district", "venue")
-
-
-def _require_staff(user) -> None:
-    if not (user.is_authenticated and user.is_city_staff):
-        raise forbidden(_("Only city staff can run pilots."))
 
 
 def _require_open(pilot: Pilot) -> None:
@@ -50,11 +48,6 @@ def _require_open(pilot: Pilot) -> None:
         raise conflict(
             _("A pilot that is %(stage)s cannot be changed.") % {"stage": pilot.get_stage_display()}
         )
-
-
-def _save_validated(instance, **save_kwargs) -> None:
-    instance.full_clean()
-    instance.save(**save_kwargs)
 
 
 def _notify_each_in_their_language(
@@ -75,14 +68,6 @@ def _notify_each_in_their_language(
             notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)
 
 
-def _set_idea_status(idea: Idea, status: IdeaStatus, *, by) -> None:
-    # A queryset update leaves `updated_at` alone: the idea's text did not change, so the
-    # matcher must not treat it as pending again.
-    Idea.objects.filter(pk=idea.pk).update(status=status)
-    idea.status = status
-    idea_notify_followers(idea=idea, exclude=by)
-
-
 # --- Staff: curating and running ------------------------------------------------------------
 
 
@@ -98,7 +83,7 @@ def pilot_create(
     venue: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies; the idea is then in pilot."""
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     if idea.status not in PILOTABLE_IDEA_STATUSES or idea.is_hidden:
         message = _("Only a published idea can become a pilot.")
         raise ApplicationError(message, fields={"idea": [message]})
@@ -117,7 +102,7 @@ def pilot_create(
         venue=venue.strip(),
         created_by=by,
     )
-    _save_validated(pilot)
+    save_validated(pilot)
     pilot.companies.set(companies)
     audit_record(
         actor=by,
@@ -130,34 +115,29 @@ def pilot_create(
         },
     )
     if idea.status != IdeaStatus.IN_PILOT:
-        _set_idea_status(idea, IdeaStatus.IN_PILOT, by=by)
+        idea_set_pilot_status(idea=idea, status=IdeaStatus.IN_PILOT, by=by)
     return pilot
 
 
 @transaction.atomic
 def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
     with audited(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, fields=list(EDITABLE_FIELDS)):
-        for field, value in changes.items():
-            if field not in EDITABLE_FIELDS:
-                message = _("This field cannot be changed.")
-                raise ApplicationError(message, fields={field: [message]})
-            setattr(pilot, field, value.strip())
-        _save_validated(pilot)
+        model_update(instance=pilot, fields=EDITABLE_FIELDS, data=changes)
     return pilot
 
 
 @transaction.atomic
 def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pilot:
     """Move a pilot one stage on, or cancel it with a reason; completing it completes the idea."""
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     # Locked so two staff members moving the same pilot cannot both pass the transition check.
     pilot = Pilot.objects.select_for_update(of=("self",)).select_related("idea__author").get(pk=pilot.pk)
     if stage not in PilotStage.values:
         message = _("Choose a stage.")
         raise ApplicationError(message, fields={"stage": [message]})
-    if stage not in PILOT_STAGE_TRANSITIONS[pilot.stage]:
+    if stage not in PILOT_STAGE_TRANSITIONS[PilotStage(pilot.stage)]:
         message = _("A pilot that is %(current)s cannot become %(target)s.") % {
             "current": pilot.get_stage_display(),
             "target": PilotStage(stage).label,
@@ -188,7 +168,7 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
         matched = Match.objects.shown().filter(idea=pilot.idea, rank_for_idea__isnull=False).exists()
         idea_status = IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED
     if idea_status is not None:
-        _set_idea_status(pilot.idea, idea_status, by=by)
+        idea_set_pilot_status(idea=pilot.idea, status=idea_status, by=by)
     # The idea's followers already hear of a change of the idea's status; told of the stage as
     # well, they would get two notifications for one event.
     _notify_stage(pilot=pilot, by=by, include_followers=idea_status is None)
@@ -212,7 +192,7 @@ def _notify_stage(*, pilot: Pilot, by, include_followers: bool) -> None:
             % {"title": pilot.title, "stage": pilot.get_stage_display()}
         ),
         body=pilot.cancellation_reason if pilot.stage == PilotStage.CANCELLED else "",
-        link=f"/pilots/{pilot.pk}/",
+        link=pilot.get_absolute_url(),
         exclude=by,
     )
 
@@ -225,10 +205,10 @@ def _has_open_pilot(idea: Idea) -> bool:
 def pilot_milestone_add(
     *, pilot: Pilot, by, title: str, due_date: datetime.date, is_done: bool = False
 ) -> PilotMilestone:
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
     milestone = PilotMilestone(pilot=pilot, title=title.strip(), due_date=due_date, is_done=is_done)
-    _save_validated(milestone)
+    save_validated(milestone)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_MILESTONE_ADD,
@@ -240,7 +220,7 @@ def pilot_milestone_add(
 
 @transaction.atomic
 def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> PilotMilestone:
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(milestone.pilot)
     with audited(
         actor=by,
@@ -249,15 +229,13 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> Pilot
         fields=MILESTONE_FIELDS,
         of=milestone,
     ):
-        for field, value in changes.items():
-            setattr(milestone, field, value.strip() if isinstance(value, str) else value)
-        _save_validated(milestone)
+        model_update(instance=milestone, fields=MILESTONE_EDITABLE_FIELDS, data=changes)
     return milestone
 
 
 @transaction.atomic
 def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(milestone.pilot)
     audit_record(
         actor=by,
@@ -271,11 +249,11 @@ def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
 @transaction.atomic
 def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
     """Publish news from a pilot and tell the idea's followers and the pilot's volunteers."""
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
         raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
     update = PilotUpdate(pilot=pilot, author=by, body=body.strip())
-    _save_validated(update)
+    save_validated(update)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_UPDATE_POST,
@@ -287,7 +265,7 @@ def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.title},
         body=update.body,
-        link=f"/pilots/{pilot.pk}/",
+        link=pilot.get_absolute_url(),
         exclude=by,
     )
     return update
@@ -327,7 +305,7 @@ def pilot_data_request_add(
     retention_days: int,
 ) -> PilotDataRequest:
     """Ask volunteers for one category of data; the consent text is fixed here, once."""
-    _require_staff(by)
+    require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
     if pilot.data_requests.filter(category_code=category_code).exists():
         message = _("This pilot already asks for this category.")
@@ -348,7 +326,7 @@ def pilot_data_request_add(
             retention_days=retention_days,
         ),
     )
-    _save_validated(data_request)
+    save_validated(data_request)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_DATA_REQUEST_ADD,

@@ -6,7 +6,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,12 +14,21 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from core.errors import ApplicationError
 from core.forms import MultilineField, add_service_errors, error_text
+from core.shortcuts import get_or_404
 from ideas.models import District, Idea
-from matching.models import Match, MatchStatus
+from matching.selectors import interested_company_ids
 
 from . import services as pilot_services
-from .models import Pilot, PilotDataRequest, PilotStage, PilotVolunteer
-from .selectors import pilot_get, pilot_list, pilot_volunteer_get
+from .models import (
+    PILOT_TEXT_MAX_LENGTH,
+    PILOT_TITLE_MAX_LENGTH,
+    PILOT_VENUE_MAX_LENGTH,
+    Pilot,
+    PilotDataRequest,
+    PilotStage,
+    PilotVolunteer,
+)
+from .selectors import pilot_get, pilot_list, pilot_participation_of, pilot_volunteer_get
 
 
 def pilot_list_page(request):
@@ -36,17 +44,8 @@ def pilot_detail_page(request, pilot_id: int):
 
 def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
     """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
-    try:
-        pilot = pilot_get(pilot_id=pilot_id, user=request.user)
-    except Pilot.DoesNotExist:
-        raise Http404 from None
-    volunteer, consented = None, set()
-    if request.user.is_authenticated:
-        volunteer = pilot.volunteers.filter(user=request.user, left_at__isnull=True).first()
-        if volunteer:
-            consented = set(
-                volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
-            )
+    pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
+    volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     return render(
         request,
         "pilots/detail.html",
@@ -101,12 +100,14 @@ def pilot_participation(request, pilot_id: int):
 
 
 class PilotForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=150)
+    title = forms.CharField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
     description = MultilineField(
-        label=gettext_lazy("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("description"),
+        max_length=PILOT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
-    venue = forms.CharField(label=gettext_lazy("venue"), max_length=200, required=False)
+    venue = forms.CharField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
     companies = forms.ModelMultipleChoiceField(
         label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -120,9 +121,7 @@ class PilotForm(forms.Form):
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
-    interested = list(
-        Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True)
-    )
+    interested = interested_company_ids(idea=idea)
     form = PilotForm(
         request.POST or None,
         initial={

@@ -23,10 +23,26 @@ def load_model(path: str) -> SentenceTransformer:
     return SentenceTransformer(path, device="cpu")
 
 
+def _dimension(model: SentenceTransformer) -> int:
+    """The length of the model's vectors."""
+    dim = model.get_embedding_dimension()
+    if dim is None:
+        raise ValueError("The model does not say the length of its vectors.")
+    return dim
+
+
+def _context_length(model: SentenceTransformer) -> int:
+    """The most tokens the model reads of one text; it truncates the rest."""
+    limit = model.max_seq_length
+    if limit is None:
+        raise ValueError("The model does not say how many tokens it reads.")
+    return limit
+
+
 def encode(model: SentenceTransformer, texts: list[str], *, prefix: str, batch_size: int) -> np.ndarray:
     """The plain model call on each text, used by the benchmark as the reference."""
     if not texts:
-        return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+        return np.zeros((0, _dimension(model)), dtype=np.float32)
     return model.encode(
         [prefix + text for text in texts],
         batch_size=batch_size,
@@ -55,7 +71,7 @@ class _Window:
 def windows(model: SentenceTransformer, documents: list[list[str]], prefix: str) -> list[_Window]:
     """Each document as one text when it fits the model's context, else as consecutive runs of
     whole passages that each fit; a passage is never cut between two windows."""
-    limit = model.max_seq_length
+    limit = _context_length(model)
     joined = [prefix + _PASSAGE_JOIN.join(passages) for passages in documents]
     # Not truncated, and not warned about: the length is what decides the split.
     lengths = [
@@ -108,7 +124,7 @@ def encode_documents(
         return []
     if not all(documents):
         raise ValueError("Every document needs at least one passage.")
-    dim = model.get_embedding_dimension()
+    dim = _dimension(model)
     read = windows(model, documents, prefix)
     texts = [window.text for window in read]
     token_vectors = model.encode(
@@ -123,7 +139,7 @@ def encode_documents(
         texts,
         add_special_tokens=True,
         truncation=True,
-        max_length=model.max_seq_length,
+        max_length=_context_length(model),
         return_offsets_mapping=True,
     )["offset_mapping"]
 

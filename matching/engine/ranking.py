@@ -191,26 +191,6 @@ def best_passages_for_company(
     return results
 
 
-def best_passage_pairs(
-    ideas: Side, idea_index: int, companies: Side, company_index: int, limit: int = 3
-) -> list[tuple[int, int, float]]:
-    """The closest (idea passage, company passage) pairs, each company passage cited once."""
-    idea_rows = ideas.passage_range(idea_index)
-    company_rows = companies.passage_range(company_index)
-    similarity = ideas.passages[idea_rows] @ companies.passages[company_rows].T
-    pairs: list[tuple[int, int, float]] = []
-    seen: set[int] = set()
-    for flat in np.argsort(-similarity, axis=None):
-        i, j = np.unravel_index(flat, similarity.shape)
-        if j in seen:
-            continue
-        seen.add(int(j))
-        pairs.append((idea_rows.start + int(i), company_rows.start + int(j), float(similarity[i, j])))
-        if len(pairs) == limit:
-            break
-    return pairs
-
-
 def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = None) -> np.ndarray:
     """Indices of the k highest scores along an axis, best first; blocked cells never chosen."""
     if blocked is not None:

@@ -23,8 +23,12 @@ def register_vector(cursor: psycopg.Cursor) -> None:
     info = types.get("vector")
     if info is None:
         info = TypeInfo.fetch(cursor.connection, "vector")
+        if info is None:
+            raise psycopg.ProgrammingError("vector type not found in the database")
         types.add(info)
-    register_vector_info(cursor, info)
+    # Typed as taking a connection, but it only registers adapters on what it is given: on the
+    # cursor, so the connection's other cursors keep reading vectors as raw bytes.
+    register_vector_info(cursor, info)  # type: ignore[arg-type]
 
 
 def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
