@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from django.db import models
 
@@ -31,7 +32,8 @@ def audit_record(
     return AuditEntry.objects.create(
         actor=actor,
         action=action,
-        target_type=target._meta.model_name,
+        # Every concrete model has a name; only the stubs allow for None.
+        target_type=cast(str, target._meta.model_name),
         target_id=target.pk,
         target_label=str(target)[:200],
         before=before or {},

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from .models import Notification, NotificationKind, NotificationPreference, User
+
+if TYPE_CHECKING:
+    from celery import Task
 
 DEFAULT_IN_APP = True
 DEFAULT_EMAIL = False
@@ -65,13 +70,13 @@ def notify_each(*, kind: NotificationKind, messages: list[tuple[User, str, str, 
     return created
 
 
-def _now():
+def _now() -> datetime.datetime:
     from django.utils import timezone
 
     return timezone.now()
 
 
-def _enqueue(task, ids: list[int]) -> None:
+def _enqueue(task: Task, ids: list[int]) -> None:
     import logging
 
     try:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -86,7 +88,7 @@ def company_create(
 
 
 @transaction.atomic
-def company_update(*, company: Company, user: User, **changes) -> Company:
+def company_update(*, company: Company, user: User, **changes: Any) -> Company:
     if not company.can_be_edited_by(user):
         raise forbidden(_("Only the company's members can edit its profile."))
     if "name" in changes:
@@ -128,7 +130,7 @@ def reference_create(
     return reference
 
 
-def reference_update(*, reference: CompanyReference, user: User, **changes) -> CompanyReference:
+def reference_update(*, reference: CompanyReference, user: User, **changes: Any) -> CompanyReference:
     if not reference.company.can_be_edited_by(user):
         raise forbidden(_("Only the company's members can edit its profile."))
     model_update(instance=reference, fields=REFERENCE_FIELDS, data=changes)

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,7 @@ from matching.services import STRONG_MATCH_SCORE
 from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
 
 
-def _counts(queryset, field: str, choices) -> list[dict]:
+def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, object]]) -> list[dict]:
     found = dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
     return [{"key": value, "label": str(label), "count": found.get(value, 0)} for value, label in choices]
 

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
@@ -5,7 +6,7 @@ from accounts.models import User
 from .models import Comment, Idea, IdeaStatus, Report
 
 
-def idea_list(*, user) -> QuerySet[Idea]:
+def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
     return (
         Idea.objects.visible_to(user)
         .with_counts(user)
@@ -15,12 +16,12 @@ def idea_list(*, user) -> QuerySet[Idea]:
     )
 
 
-def idea_get(*, idea_id: int, user) -> Idea:
+def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     """Raises Idea.DoesNotExist for ideas the user may not see, so their existence is not revealed."""
     return idea_list(user=user).get(pk=idea_id)
 
 
-def comment_list(*, idea: Idea, user) -> QuerySet[Comment]:
+def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
     visible = Comment.objects.select_related("author")
     if not (user.is_authenticated and user.is_city_staff):
         visible = visible.filter(is_hidden=False)

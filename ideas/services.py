@@ -6,6 +6,7 @@ Every staff action is written to the audit log with the fields it changed.
 """
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -44,7 +45,7 @@ def _normalised_text(text: str) -> str:
 @transaction.atomic
 def idea_submit(
     *,
-    author,
+    author: User,
     title: str,
     problem: str,
     proposal: str,
@@ -72,7 +73,7 @@ def idea_submit(
 
 
 @transaction.atomic
-def idea_update(*, idea: Idea, user, **changes) -> Idea:
+def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
     if not idea.can_be_edited_by(user):
         raise forbidden(_("You can no longer edit this idea."))
     audited_before = (
@@ -112,7 +113,7 @@ def _transition(idea: Idea, action: str) -> None:
 
 
 @transaction.atomic
-def idea_submit_draft(*, idea: Idea, user) -> Idea:
+def idea_submit_draft(*, idea: Idea, user: User) -> Idea:
     if idea.author_id != user.pk:
         raise forbidden(_("Only the author can submit this idea."))
     _transition(idea, "submit")
@@ -126,26 +127,26 @@ def _require_public(idea: Idea, message: str) -> None:
         raise conflict(message)
 
 
-def idea_support(*, idea: Idea, user) -> Support:
+def idea_support(*, idea: Idea, user: User) -> Support:
     _require_public(idea, _("Only published ideas can be supported."))
     support, _created = Support.objects.get_or_create(idea=idea, user=user)
     return support
 
 
-def idea_unsupport(*, idea: Idea, user) -> None:
+def idea_unsupport(*, idea: Idea, user: User) -> None:
     Support.objects.filter(idea=idea, user=user).delete()
 
 
-def idea_follow(*, idea: Idea, user) -> Follow:
+def idea_follow(*, idea: Idea, user: User) -> Follow:
     follow, _created = Follow.objects.get_or_create(idea=idea, user=user)
     return follow
 
 
-def idea_unfollow(*, idea: Idea, user) -> None:
+def idea_unfollow(*, idea: Idea, user: User) -> None:
     Follow.objects.filter(idea=idea, user=user).delete()
 
 
-def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = None) -> Comment:
+def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
     _require_public(idea, _("Only published ideas can be commented on."))
     if parent is not None:
         if parent.idea_id != idea.pk:
@@ -161,7 +162,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
     return comment
 
 
-def comment_update(*, comment: Comment, user, body: str) -> Comment:
+def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     if not comment.can_be_edited_by(user):
         raise forbidden(_("This comment can no longer be edited."))
     comment.body = _normalised_text(body)
@@ -169,7 +170,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
     return comment
 
 
-def comment_remove(*, comment: Comment, user) -> Comment:
+def comment_remove(*, comment: Comment, user: User) -> Comment:
     if not comment.can_be_removed_by(user):
         raise forbidden(_("You cannot remove this comment."))
     # Kept, not deleted, so replies keep their thread and moderation keeps its record.
@@ -179,7 +180,12 @@ def comment_remove(*, comment: Comment, user) -> Comment:
 
 
 def report_create(
-    *, reporter, reason: str, details: str = "", idea: Idea | None = None, comment: Comment | None = None
+    *,
+    reporter: User,
+    reason: str,
+    details: str = "",
+    idea: Idea | None = None,
+    comment: Comment | None = None,
 ) -> Report:
     if (idea is None) == (comment is None):
         raise ApplicationError(
@@ -338,8 +344,9 @@ def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
 # --- Reports ------------------------------------------------------------------------------
 
 
-def _target(report: Report):
-    return report.idea if report.idea_id else report.comment
+def _target(report: Report) -> Idea | Comment:
+    # A report names exactly one of the two (Report's check constraint), so neither is None here.
+    return cast("Idea | Comment", report.idea if report.idea_id else report.comment)
 
 
 def _open_reports(target: Idea | Comment) -> QuerySet[Report]:

@@ -70,7 +70,7 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
     return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, [passage_rows[n][2] for n in order])
 
 
-def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
+def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_field: str) -> list[Embedding]:
     return list(
         Embedding.objects.filter(
             **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoding.model_name()
@@ -80,13 +80,13 @@ def _current_embeddings(queryset, owner_field: str) -> list[Embedding]:
     )
 
 
-def load_ideas(queryset=None) -> Loaded:
+def load_ideas(queryset: QuerySet[Idea] | None = None) -> Loaded:
     return load_embeddings(
         _current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id"
     )
 
 
-def load_companies(queryset=None) -> Loaded:
+def load_companies(queryset: QuerySet[Company] | None = None) -> Loaded:
     return load_embeddings(
         _current_embeddings(queryset if queryset is not None else matchable_companies(), "company"),
         "company_id",

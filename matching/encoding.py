@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -14,6 +15,10 @@ from . import vector_store
 from .engine import encoder
 from .engine.encoder import Kind
 from .models import EMBEDDING_DIMENSIONS, CachedVector, EmbeddingScheme
+
+if TYPE_CHECKING:
+    # Loading the library is slow; the model is loaded, with it, only on first use.
+    from sentence_transformers import SentenceTransformer
 
 _load_lock = threading.Lock()
 
@@ -36,7 +41,7 @@ def model_path() -> str:
 
 
 @functools.cache
-def get_model():
+def get_model() -> SentenceTransformer:
     with _load_lock:
         return encoder.load_model(model_path())
 
@@ -86,7 +91,7 @@ def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[t
     known = _cache_lookup([key for document_keys in keys for key in document_keys])
     missing = [n for n, document_keys in enumerate(keys) if any(key not in known for key in document_keys)]
     if missing:
-        fresh = {}
+        fresh: dict[str, np.ndarray] = {}
         for n, (document, passages) in zip(
             missing, encode_documents([documents[n] for n in missing], kind=kind), strict=True
         ):

@@ -6,10 +6,12 @@ import datetime
 from dataclasses import dataclass
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import F, Min, Q, QuerySet
 from pgvector.django import CosineDistance
 
+from accounts.models import User
 from companies.models import Company
 from ideas.language import detect_language
 from ideas.models import Idea
@@ -38,7 +40,7 @@ def matches_for_idea(*, idea: Idea) -> QuerySet[Match]:
 
 
 def matches_for_company(
-    *, company, category: str | None = None, district: str | None = None, status: str | None = None
+    *, company: Company, category: str | None = None, district: str | None = None, status: str | None = None
 ) -> QuerySet[Match]:
     """The company's ranked ideas, plus every idea it answered (interested or not a fit)."""
     matches = (
@@ -80,7 +82,7 @@ def _rank_candidates(
     limit: int,
     stats: dict[tuple[str, str], tuple[float, float]],
     pool: stored.Loaded | None = None,
-):
+) -> list[DuplicateCandidate]:
     """Score candidates against one query idea; `pool` holds their vectors when several queries
     share candidates (the moderation queue), loaded once for all."""
     if not candidates:
@@ -197,13 +199,13 @@ def score_between(*, idea_a: Idea, idea_b: Idea) -> float:
     return _rank_candidates(query.side, 0, idea_a.language, [idea_b], 1, _stats_lookup())[0].score
 
 
-def can_see_interest_proposals(*, idea: Idea, user) -> bool:
+def can_see_interest_proposals(*, idea: Idea, user: User | AnonymousUser) -> bool:
     """The proposals are addressed to the city and the idea's author; other people see only
     which companies are interested."""
     return user.is_authenticated and (user.is_city_staff or idea.author_id == user.pk)
 
 
-def idea_interest_list(*, idea: Idea, user) -> QuerySet[Match]:
+def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Match]:
     # An unverified company stays out of sight of the public until staff vouch for it.
     return (
         Match.objects.filter(

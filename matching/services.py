@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg.types.json import Jsonb
 
-from accounts.models import NotificationKind
+from accounts.models import NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
@@ -32,6 +33,7 @@ from .embeddings import (
 )
 from .engine import ranking
 from .engine.passages import TAG_FIELDS, company_passages, idea_passages
+from .engine.passages import Passage as TextPassage
 from .models import (
     PROPOSAL_MAX_WEEKS,
     DuplicateStats,
@@ -56,18 +58,18 @@ DUPLICATE_STATS_SAMPLE = 150
 # --- Embeddings ---------------------------------------------------------------------------
 
 
-def content_hash(passages) -> str:
+def content_hash(passages: Iterable[TextPassage]) -> str:
     digest = hashlib.sha256(encoding.model_name().encode())
     for passage in passages:
         digest.update(f"\x00{passage.field}\x01{passage.text}".encode())
     return digest.hexdigest()
 
 
-def idea_content(idea: Idea) -> list:
+def idea_content(idea: Idea) -> list[TextPassage]:
     return idea_passages(title=idea.title, problem=idea.problem, proposal=idea.proposal)
 
 
-def company_content(company: Company) -> list:
+def company_content(company: Company) -> list[TextPassage]:
     return company_passages(
         summary=company.summary,
         description=company.description,
@@ -91,7 +93,7 @@ def pooled(vectors: np.ndarray) -> np.ndarray:
     return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
 
 
-def _is_stale(embedding: Embedding | None, owner_field: str, passages) -> bool:
+def _is_stale(embedding: Embedding | None, owner_field: str, passages: list[TextPassage]) -> bool:
     return (
         embedding is None
         or embedding.text_hash != content_hash(passages)
@@ -109,7 +111,7 @@ _PASSAGE_COLUMNS = [
 
 
 def _save_vectors(
-    *, owner_field: str, items: list[tuple[object, list, np.ndarray, np.ndarray]]
+    *, owner_field: str, items: list[tuple[object, list[TextPassage], np.ndarray, np.ndarray]]
 ) -> list[Embedding]:
     """Write the vectors of any number of ideas or companies in three statements: an upsert of
     their embeddings, a delete of their old passages, and a binary COPY of the new ones. Each item
@@ -256,7 +258,9 @@ def _reasons(ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]]) -> 
     return reasons
 
 
-def _feedback(ideas: Loaded, companies: Loaded):
+def _feedback(
+    ideas: Loaded, companies: Loaded
+) -> tuple[dict[int, list[int]], dict[int, list[int]], np.ndarray]:
     """Liked and disliked idea rows per company column, and the pairs to keep out."""
     idea_row, company_row = ideas.row_of(), companies.row_of()
     liked: dict[int, list[int]] = {}
@@ -290,7 +294,9 @@ def _feedback(ideas: Loaded, companies: Loaded):
     return liked, disliked, blocked
 
 
-def score_matrix(ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | None = None):
+def score_matrix(
+    ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | None = None
+) -> tuple[np.ndarray, np.ndarray, ranking.ColumnStats]:
     """Fused scores of every idea × company, feedback applied; the production ranking."""
     v = ranking.views(ideas.side, companies.side, TAG_FIELDS)
     stats = stats or ranking.column_stats(v)
@@ -401,7 +407,9 @@ def _upsert_matches(rows: list[tuple]) -> None:
     )
 
 
-def _ranks(scores: np.ndarray, blocked: np.ndarray, idea_rows=None) -> dict[tuple[int, int], dict]:
+def _ranks(
+    scores: np.ndarray, blocked: np.ndarray, idea_rows: Iterable[int] | None = None
+) -> dict[tuple[int, int], dict]:
     ranks: dict[tuple[int, int], dict] = {}
     per_idea = ranking.top_k(scores, settings.MATCHES_PER_IDEA, axis=1, blocked=blocked)
     for r in range(scores.shape[0]) if idea_rows is None else idea_rows:
@@ -514,7 +522,7 @@ def match_refresh_for_company(*, company_id: int) -> int:
 def match_feedback(
     *,
     match: Match,
-    user,
+    user: User,
     status: str,
     message: str = "",
     proposal_plan: str = "",
@@ -620,7 +628,7 @@ def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateSta
     return saved
 
 
-def matching_sweep(*, progress=None) -> dict:
+def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:
     """Embed every stale idea and company, then refresh all matches. `progress` wraps iterables
     (a progress bar in the management command)."""
     wrap = progress or (lambda items, **kwargs: items)

@@ -23,7 +23,9 @@ from .models import (
 ACTIVE_CONSENTS = Q(consents__withdrawn_at__isnull=True)
 
 
-def pilot_list(*, user, stage: str | None = None, idea_id: int | None = None) -> QuerySet[Pilot]:
+def pilot_list(
+    *, user: User | AnonymousUser, stage: str | None = None, idea_id: int | None = None
+) -> QuerySet[Pilot]:
     pilots = (
         Pilot.objects.visible_to(user)
         .select_related("idea")
@@ -41,7 +43,7 @@ def pilot_list(*, user, stage: str | None = None, idea_id: int | None = None) ->
     return pilots
 
 
-def pilot_titles_for_idea(*, idea_id: int, user) -> QuerySet[Pilot]:
+def pilot_titles_for_idea(*, idea_id: int, user: User | AnonymousUser) -> QuerySet[Pilot]:
     """An idea's pilots as its page lists them: title and stage, nothing prefetched."""
     return (
         Pilot.objects.visible_to(user)
@@ -51,7 +53,7 @@ def pilot_titles_for_idea(*, idea_id: int, user) -> QuerySet[Pilot]:
     )
 
 
-def pilot_get(*, pilot_id: int, user) -> Pilot:
+def pilot_get(*, pilot_id: int, user: User | AnonymousUser) -> Pilot:
     """Raises Pilot.DoesNotExist for pilots the user may not see."""
     return (
         pilot_list(user=user)
@@ -103,7 +105,7 @@ def pilot_volunteer_list(*, pilot: Pilot) -> QuerySet[PilotVolunteer]:
     return _with_consents(PilotVolunteer.objects.filter(pilot=pilot)).order_by("joined_at", "id")
 
 
-def pilot_volunteer_get(*, pilot: Pilot, user, active: bool = True) -> PilotVolunteer:
+def pilot_volunteer_get(*, pilot: Pilot, user: User, active: bool = True) -> PilotVolunteer:
     """Raises PilotVolunteer.DoesNotExist when the user does not (or, with active, no longer)
     take part."""
     volunteers = PilotVolunteer.objects.filter(pilot=pilot, user=user)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -74,7 +75,7 @@ def _notify_each_in_their_language(
 @transaction.atomic
 def pilot_create(
     *,
-    by,
+    by: User,
     idea: Idea,
     companies: list[Company],
     title: str,
@@ -120,7 +121,7 @@ def pilot_create(
 
 
 @transaction.atomic
-def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
+def pilot_edit(*, pilot: Pilot, by: User, **changes: Any) -> Pilot:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
     with audited(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, fields=list(EDITABLE_FIELDS)):
@@ -129,7 +130,7 @@ def pilot_edit(*, pilot: Pilot, by, **changes) -> Pilot:
 
 
 @transaction.atomic
-def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pilot:
+def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") -> Pilot:
     """Move a pilot one stage on, or cancel it with a reason; completing it completes the idea."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
     # Locked so two staff members moving the same pilot cannot both pass the transition check.
@@ -175,7 +176,7 @@ def pilot_change_stage(*, pilot: Pilot, by, stage: str, reason: str = "") -> Pil
     return pilot
 
 
-def _pilot_audience(pilot: Pilot, *, include_followers: bool):
+def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
     """The pilot's active volunteers and, if asked, the followers of its idea, each once."""
     audience = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
     if include_followers:
@@ -183,7 +184,7 @@ def _pilot_audience(pilot: Pilot, *, include_followers: bool):
     return User.objects.filter(audience).distinct()
 
 
-def _notify_stage(*, pilot: Pilot, by, include_followers: bool) -> None:
+def _notify_stage(*, pilot: Pilot, by: User, include_followers: bool) -> None:
     _notify_each_in_their_language(
         users=_pilot_audience(pilot, include_followers=include_followers),
         kind=NotificationKind.PILOT_UPDATE,
@@ -203,7 +204,7 @@ def _has_open_pilot(idea: Idea) -> bool:
 
 @transaction.atomic
 def pilot_milestone_add(
-    *, pilot: Pilot, by, title: str, due_date: datetime.date, is_done: bool = False
+    *, pilot: Pilot, by: User, title: str, due_date: datetime.date, is_done: bool = False
 ) -> PilotMilestone:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
@@ -219,7 +220,7 @@ def pilot_milestone_add(
 
 
 @transaction.atomic
-def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> PilotMilestone:
+def pilot_milestone_change(*, milestone: PilotMilestone, by: User, **changes: Any) -> PilotMilestone:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(milestone.pilot)
     with audited(
@@ -234,7 +235,7 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by, **changes) -> Pilot
 
 
 @transaction.atomic
-def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
+def pilot_milestone_remove(*, milestone: PilotMilestone, by: User) -> None:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(milestone.pilot)
     audit_record(
@@ -247,7 +248,7 @@ def pilot_milestone_remove(*, milestone: PilotMilestone, by) -> None:
 
 
 @transaction.atomic
-def pilot_update_post(*, pilot: Pilot, by, body: str) -> PilotUpdate:
+def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
     """Publish news from a pilot and tell the idea's followers and the pilot's volunteers."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
@@ -297,7 +298,7 @@ def _consent_text(
 def pilot_data_request_add(
     *,
     pilot: Pilot,
-    by,
+    by: User,
     category_code: str,
     category_label: str,
     purpose: str,
@@ -351,7 +352,7 @@ def pilot_data_request_add(
 
 
 @transaction.atomic
-def pilot_volunteer_join(*, pilot: Pilot, user, share_identity: bool = False) -> PilotVolunteer:
+def pilot_volunteer_join(*, pilot: Pilot, user: User, share_identity: bool = False) -> PilotVolunteer:
     if pilot.stage != PilotStage.RECRUITING:
         raise conflict(_("This pilot is not looking for participants."))
     volunteer, created = PilotVolunteer.objects.select_for_update().get_or_create(
