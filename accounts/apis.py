@@ -8,9 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
+from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 
 from .models import AuditEntry, Language, NotificationKind, User
+from .selectors import AUDIT_FILTERS, audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create
 
 
@@ -151,11 +153,9 @@ class NotificationListApi(APIView):
 
     @extend_schema(responses={200: NotificationOutputSerializer(many=True)}, tags=["notifications"])
     def get(self, request):
-        from core.pagination import StandardPagination
-
-        notifications = request.user.notifications.all()
-        if request.query_params.get("unread") in ("1", "true"):
-            notifications = notifications.filter(read_at__isnull=True)
+        notifications = notification_list(
+            user=request.user, unread_only=request.query_params.get("unread") in ("1", "true")
+        )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
@@ -250,12 +250,13 @@ class AuditLogApi(APIView):
 
     @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
     def get(self, request):
-        from core.pagination import StandardPagination
-
-        entries = AuditEntry.objects.select_related("actor")
-        for field in ("target_type", "target_id", "action"):
-            if request.query_params.get(field):
-                entries = entries.filter(**{field: request.query_params[field]})
+        entries = audit_entry_list(
+            **{
+                field: request.query_params[field]
+                for field in AUDIT_FILTERS
+                if request.query_params.get(field)
+            }
+        )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
         return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import translation
 
 from .models import Notification, NotificationKind, NotificationPreference, User
 
@@ -113,3 +114,22 @@ def preferences_update(*, user: User, changes: list[dict]) -> list[dict]:
             defaults={"in_app": change["in_app"], "email": change["email"]},
         )
     return preferences_for(user=user)
+
+
+def notify_in_their_language(
+    *,
+    users: Iterable[User],
+    kind: NotificationKind,
+    title: Callable[[], str],
+    link: str,
+    body: str = "",
+    exclude: User | None = None,
+) -> None:
+    """`notify`, with the title written in each recipient's own language: `title` is called
+    once per language among the recipients, inside that language."""
+    by_language: dict[str, dict[int, User]] = {}
+    for user in users:
+        by_language.setdefault(user.preferred_language, {})[user.pk] = user
+    for language, group in by_language.items():
+        with translation.override(language):
+            notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
-from accounts.notifications import notify
+from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
 from core.errors import ApplicationError, conflict, forbidden, not_found
@@ -49,24 +48,6 @@ def _require_open(pilot: Pilot) -> None:
         raise conflict(
             _("A pilot that is %(stage)s cannot be changed.") % {"stage": pilot.get_stage_display()}
         )
-
-
-def _notify_each_in_their_language(
-    *,
-    users: Iterable[User],
-    kind: NotificationKind,
-    title: Callable[[], str],
-    link: str,
-    body: str = "",
-    exclude: User | None = None,
-) -> None:
-    """`title` is called once per recipients' language, inside that language."""
-    by_language: dict[str, dict[int, User]] = {}
-    for user in users:
-        by_language.setdefault(user.preferred_language, {})[user.pk] = user
-    for language, group in by_language.items():
-        with translation.override(language):
-            notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)
 
 
 # --- Staff: curating and running ------------------------------------------------------------
@@ -185,7 +166,7 @@ def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
 
 
 def _notify_stage(*, pilot: Pilot, by: User, include_followers: bool) -> None:
-    _notify_each_in_their_language(
+    notify_in_their_language(
         users=_pilot_audience(pilot, include_followers=include_followers),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: (
@@ -261,7 +242,7 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
         target=pilot,
         after={"id": update.pk, "body": update.body},
     )
-    _notify_each_in_their_language(
+    notify_in_their_language(
         users=_pilot_audience(pilot, include_followers=True),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.title},
