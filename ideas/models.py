@@ -81,18 +81,19 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         return self.filter(public | Q(author=user))
 
     def with_counts(self, user=None) -> "IdeaQuerySet":
-        # Supporters of ideas merged into this one count too, each person once.
-        supporters = (
-            Support.objects.filter(Q(idea=OuterRef("pk")) | Q(idea__merged_into=OuterRef("pk")))
-            .order_by()
-            .annotate(group=Value(1))
-            .values("group")
-            .annotate(count=Count("user", distinct=True))
-            .values("count")
-        )
+        # Correlated subqueries rather than joins and GROUP BY: a list page then counts for its
+        # own rows only, and the pagination count needs none of them.
+        # Supporters of ideas merged into this one count too, each person once. The ideas are
+        # found first (by primary key and by merged_into), then their supports by index; an OR
+        # across a join of supports and ideas would read every support for every idea.
+        own_and_merged = Idea.objects.filter(
+            Q(pk=OuterRef(OuterRef("pk"))) | Q(merged_into=OuterRef(OuterRef("pk")))
+        ).values("pk")
+        supporters = _count_of(Support.objects.filter(idea__in=own_and_merged), Count("user", distinct=True))
+        comments = _count_of(Comment.objects.filter(idea=OuterRef("pk"), is_removed=False), Count("pk"))
         queryset = self.annotate(
             supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0),
-            comments_count=Count("comments", filter=Q(comments__is_removed=False), distinct=True),
+            comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
         )
         if user is not None and user.is_authenticated:
             queryset = queryset.annotate(
@@ -100,6 +101,11 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
                 is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
             )
         return queryset
+
+
+def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:
+    """`rows` aggregated into one count, for use as a subquery."""
+    return rows.order_by().annotate(group=Value(1)).values("group").annotate(count=count).values("count")
 
 
 class Idea(models.Model):

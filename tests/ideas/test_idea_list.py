@@ -1,6 +1,9 @@
-import pytest
+import re
 
-from ideas.models import IdeaStatus
+import pytest
+from django.db import connection, transaction
+
+from ideas.models import Idea, IdeaStatus
 from tests.accounts.factories import UserFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
 
@@ -97,3 +100,40 @@ def test_list_query_count_does_not_grow_with_ideas(api, bob, django_assert_num_q
         row["supports_count"] == 1 and row["comments_count"] == 1 for row in anonymous.json()["results"]
     )
     assert all(row["is_supported"] for row in signed_in.json()["results"])
+
+
+def test_list_counts_supports_and_comments_only_for_the_ideas_on_the_page(
+    api, bob, django_assert_num_queries
+):
+    for idea in IdeaFactory.create_batch(25):
+        idea.supports.create(user=bob)
+        CommentFactory(idea=idea)
+
+    with django_assert_num_queries(2) as captured:
+        response = api().get("/api/v1/ideas/")
+
+    count_sql, page_sql = (query["sql"] for query in captured.captured_queries)
+    # The total for the pagination counts ideas, not their supports and comments.
+    assert "COUNT(*)" in count_sql
+    assert "ideas_support" not in count_sql and "ideas_comment" not in count_sql
+    # Supports and comments are counted for the page's rows, not for every visible idea grouped
+    # before the page is cut.
+    assert "GROUP BY" not in page_sql
+    body = response.json()
+    assert body["count"] == 25 and len(body["results"]) == 20
+    assert all(row["supports_count"] == 1 and row["comments_count"] == 1 for row in body["results"])
+
+
+def test_the_counts_of_an_idea_read_its_own_rows_by_index_never_a_whole_table():
+    IdeaFactory.create_batch(3)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A few test rows would be read whole whatever the query; the plan for a large table is wanted.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Idea.objects.with_counts(UserFactory()).order_by("-created_at")[:20].explain()
+
+    # Each node of the plan starts with "->"; the tables the per-idea subqueries read carry an
+    # alias (u0, v0). Each must be reached through an index condition on this idea.
+    subquery_scans = [node for node in plan.split("->") if re.search(r" on \w+ [a-z]\d+\b", node)]
+    assert subquery_scans
+    unbounded = [node.splitlines()[0].strip() for node in subquery_scans if "Cond:" not in node]
+    assert unbounded == []
