@@ -3,10 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LINT_INSTALLED := $(VENV)/.lint-installed
+BENCH_INSTALLED := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test browser bench evaluate lint stop messages
+.PHONY: install run test browser bench loadtest evaluate lint stop messages
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,15 @@ evaluate: install
 ## Embedding speed, and time and memory of a full match refresh at 10,000 x 500.
 bench: install
 	$(BIN)/python manage.py bench_matching
+
+$(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $(BENCH_INSTALLED)
+
+## Requests/s and p50/p99 of the main pages and API under gunicorn with production settings, on
+## 127.0.0.1 only and a throwaway database (gwangju_ai_load), and a mixed run that checks every write.
+loadtest: install $(BENCH_INSTALLED)
+	$(BIN)/python -m bench.loadtest
 
 $(LINT_INSTALLED): requirements-lint.txt $(INSTALLED)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-lint.txt

@@ -135,7 +135,7 @@ def redis_stop(base_dir: Path, name: str = "redis") -> None:
 def stop(base_dir: Path) -> None:
     """Stop the embedded servers (used by `make stop`)."""
     var = base_dir / "var"
-    for name in ("redis", "redis-test"):
+    for name in ("redis", "redis-test", "redis-load"):
         redis_stop(base_dir, name)
     pgdata = var / "pgdata"
     if (pgdata / "postmaster.pid").exists():
