@@ -104,6 +104,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends the email copy; a claim older than a task's time limit belongs to a
+    # worker that died, so the next run takes it over.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
