@@ -1,13 +1,16 @@
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.forms import add_service_errors
 
+from .lockout import lockout_message
 from .selectors import audit_entry_list
 from .services import user_sign_up
 
@@ -30,6 +33,20 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The log-in page again, saying why the log-in was refused (django-axes calls this for any
+    log-in form of the site once the client is locked out)."""
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": request.POST.get("next", ""), "lockout_message": lockout_message()},
+        status=429,
+    )
 
 
 @staff_member_required
