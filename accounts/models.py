@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import no_control_characters
+
 
 class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
@@ -18,7 +20,9 @@ class User(AbstractUser):
     """A person using the site. Everyone is a citizen; membership of a company and city staff
     status are added on top, so a company employee can still propose ideas as a citizen."""
 
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=60, blank=True, validators=[no_control_characters]
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
