@@ -1,16 +1,21 @@
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 
+from .lockout import lockout_message
 from .models import AuditEntry, Language, NotificationKind, User
 from .selectors import AUDIT_FILTERS, audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create
@@ -24,9 +29,22 @@ class UserOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "email", "display_name", "preferred_language", "roles"]
 
 
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self) -> None:
+        super().__init__(lockout_message())
+        # DRF's handler turns `wait` into Retry-After; this failure started the cool-off anew.
+        self.wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
 def _authenticate_or_fail(request, username: str, password: str) -> User:
     user = authenticate(request, username=username, password=password)
     if user is None:
+        # django-axes flags a client it has locked out, whether or not the password was right.
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
         raise ApplicationError(
             _("The username or password is not correct."),
             code="authentication_failed",
@@ -34,9 +52,37 @@ def _authenticate_or_fail(request, username: str, password: str) -> User:
     return user
 
 
-class SignUpApi(APIView):
+class SessionSignInApi(APIView):
+    """A view that signs a browser in. It checks CSRF although nobody is signed in yet: otherwise
+    a page elsewhere could post a form that signs its visitor into the poster's account, and
+    what they then type would go to that account. A client without a session reads the token
+    from `GET /api/v1/auth/csrf/` and sends it in the X-CSRFToken header."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        SessionAuthentication().enforce_csrf(request)
+
+
+class CsrfTokenApi(APIView):
+    """The CSRF token (also set as the csrftoken cookie) that session log-in and sign-up need."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class OutputSerializer(serializers.Serializer):
+        csrf_token = serializers.CharField()
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
+    def get(self, request):
+        return Response({"csrf_token": get_token(request)})
+
+
+class SignUpApi(SessionSignInApi):
+    throttle_scope = "signup"
 
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150, label=_("username"))
@@ -58,9 +104,9 @@ class SignUpApi(APIView):
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class LoginApi(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
+class LoginApi(SessionSignInApi):
+    # Log-in and token requests both check a password, so they share one budget per address.
+    throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(label=_("username"))
@@ -87,10 +133,13 @@ class LogoutApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange a username and password for an API token (for scripts and mobile clients)."""
+    """Exchange a username and password for an API token (for scripts and mobile clients). It
+    sets no cookie, so unlike session log-in it needs no CSRF token."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(label=_("username"))

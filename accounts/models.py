@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import no_control_characters
+
 
 class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
@@ -18,7 +20,9 @@ class User(AbstractUser):
     """A person using the site. Everyone is a citizen; membership of a company and city staff
     status are added on top, so a company employee can still propose ideas as a citizen."""
 
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=60, blank=True, validators=[no_control_characters]
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
@@ -104,6 +108,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends the email copy; a claim older than a task's time limit belongs to a
+    # worker that died, so the next run takes it over.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

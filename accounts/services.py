@@ -17,15 +17,13 @@ def user_sign_up(
     display_name: str = "",
     preferred_language: str = Language.KOREAN,
 ) -> User:
+    """Create a citizen's account. Usernames are public and unique, so a taken one is reported.
+    An email address is only where notifications go, not a way to sign in, and is not verified;
+    it is not required to be unique, so sign-up never tells whether an address has an account."""
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(
             _("This username is already taken."),
             fields={"username": [_("This username is already taken.")]},
-        )
-    if email and User.objects.filter(email__iexact=email).exists():
-        raise ApplicationError(
-            _("An account with this email already exists."),
-            fields={"email": [_("An account with this email already exists.")]},
         )
     user = User(
         username=username,

@@ -5,6 +5,7 @@ from . import apis
 app_name = "accounts"
 
 urlpatterns = [
+    path("csrf/", apis.CsrfTokenApi.as_view(), name="csrf"),
     path("signup/", apis.SignUpApi.as_view(), name="signup"),
     path("login/", apis.LoginApi.as_view(), name="login"),
     path("logout/", apis.LogoutApi.as_view(), name="logout"),

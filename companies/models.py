@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 
 
 class MemberRole(models.TextChoices):
@@ -25,20 +26,25 @@ class CompanyQuerySet(models.QuerySet):
 
 
 class Company(models.Model):
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[no_control_characters])
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
-    summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(8000)])
-    website = models.URLField(_("website"), blank=True)
+    summary = models.CharField(_("summary"), max_length=300, validators=[no_control_characters])
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        validators=[MaxLengthValidator(8000), no_control_characters_but_line_breaks],
+    )
+    # URLValidator refuses whitespace but lets other control characters through in the path.
+    website = models.URLField(_("website"), blank=True, validators=[no_control_characters])
     technologies = ArrayField(
-        models.CharField(max_length=60),
+        models.CharField(max_length=60, validators=[no_control_characters]),
         verbose_name=_("technologies"),
         default=list,
         blank=True,
         size=30,
     )
     domains = ArrayField(
-        models.CharField(max_length=60),
+        models.CharField(max_length=60, validators=[no_control_characters]),
         verbose_name=_("domains"),
         default=list,
         blank=True,
@@ -92,14 +98,18 @@ class CompanyReference(models.Model):
     """A past project, the strongest evidence that a company can pilot a similar idea."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="references")
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[no_control_characters])
     year = models.PositiveSmallIntegerField(
         _("year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
-    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(2000)])
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        validators=[MaxLengthValidator(2000), no_control_characters_but_line_breaks],
+    )
 
     class Meta:
         ordering = ["-year", "id"]

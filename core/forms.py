@@ -7,6 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.text import normalize_newlines
 
 from core.errors import ApplicationError
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
+
+
+class SingleLineField(forms.CharField):
+    """Text of one line, refused with the model's own rule before any service is called."""
+
+    default_validators = [no_control_characters]
 
 
 class MultilineField(forms.CharField):
@@ -15,6 +22,7 @@ class MultilineField(forms.CharField):
     accepted is not refused for being too long."""
 
     widget = forms.Textarea
+    default_validators = [no_control_characters_but_line_breaks]
 
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultilineField
+from core.forms import MultilineField, SingleLineField
 
 from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District
 
 
 class IdeaForm(forms.Form):
-    title = forms.CharField(label=_("title"), min_length=5, max_length=TITLE_MAX_LENGTH)
+    title = SingleLineField(label=_("title"), min_length=5, max_length=TITLE_MAX_LENGTH)
     problem = MultilineField(
         label=_("problem"),
         min_length=10,
@@ -24,4 +24,4 @@ class IdeaForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
     district = forms.ChoiceField(label=_("district"), choices=District.choices)
-    beneficiaries = forms.CharField(label=_("who benefits"), max_length=200, required=False)
+    beneficiaries = SingleLineField(label=_("who benefits"), max_length=200, required=False)

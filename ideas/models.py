@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 
 
 class Category(models.TextChoices):
@@ -109,20 +110,32 @@ def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:
 
 
 class Idea(models.Model):
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5)])
+    title = models.CharField(
+        _("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5), no_control_characters]
+    )
     problem = models.TextField(
         _("problem"),
         help_text=_("What you live with today."),
-        validators=[MinLengthValidator(10), MaxLengthValidator(TEXT_MAX_LENGTH)],
+        validators=[
+            MinLengthValidator(10),
+            MaxLengthValidator(TEXT_MAX_LENGTH),
+            no_control_characters_but_line_breaks,
+        ],
     )
     proposal = models.TextField(
         _("proposal"),
         help_text=_("What you wish AI did about it."),
-        validators=[MinLengthValidator(10), MaxLengthValidator(TEXT_MAX_LENGTH)],
+        validators=[
+            MinLengthValidator(10),
+            MaxLengthValidator(TEXT_MAX_LENGTH),
+            no_control_characters_but_line_breaks,
+        ],
     )
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
-    beneficiaries = models.CharField(_("who benefits"), max_length=200, blank=True)
+    beneficiaries = models.CharField(
+        _("who benefits"), max_length=200, blank=True, validators=[no_control_characters]
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
@@ -135,11 +148,14 @@ class Idea(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"), blank=True, validators=[no_control_characters_but_line_breaks]
+    )
     moderation_note = models.TextField(
         _("note from the moderators"),
         blank=True,
         help_text=_("What the author is asked to revise before the idea can be published."),
+        validators=[no_control_characters_but_line_breaks],
     )
     # Restored when a merge is undone.
     status_before_merge = models.CharField(max_length=16, choices=IdeaStatus.choices, blank=True)
@@ -252,7 +268,10 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    body = models.TextField(_("comment"), validators=[MinLengthValidator(1), MaxLengthValidator(2000)])
+    body = models.TextField(
+        _("comment"),
+        validators=[MinLengthValidator(1), MaxLengthValidator(2000), no_control_characters_but_line_breaks],
+    )
     is_removed = models.BooleanField(_("removed"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -293,7 +312,9 @@ class Report(models.Model):
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
-    details = models.TextField(_("details"), blank=True, validators=[MaxLengthValidator(1000)])
+    details = models.TextField(
+        _("details"), blank=True, validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=12, blank=True)  # "hidden" or "dismissed"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pgvector.django import HnswIndex, VectorField
 
 from companies.models import Company
+from core.validators import no_control_characters_but_line_breaks
 from ideas.models import Idea
 
 # multilingual-e5-small; a model of another width needs a migration of these columns.
@@ -156,7 +157,9 @@ class Match(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED
     )
-    message = models.TextField(_("message to the city"), blank=True)
+    message = models.TextField(
+        _("message to the city"), blank=True, validators=[no_control_characters_but_line_breaks]
+    )
     # The pilot a company proposes when it says it is interested. Defaults in the database too:
     # the matcher inserts suggestions with raw SQL that names only the matcher's columns.
     proposal_plan = models.TextField(
@@ -164,14 +167,14 @@ class Match(models.Model):
         blank=True,
         default="",
         db_default="",
-        validators=[MaxLengthValidator(PROPOSAL_PLAN_MAX_LENGTH)],
+        validators=[MaxLengthValidator(PROPOSAL_PLAN_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     proposal_data_needed = models.TextField(
         _("data you would need"),
         blank=True,
         default="",
         db_default="",
-        validators=[MaxLengthValidator(PROPOSAL_DATA_MAX_LENGTH)],
+        validators=[MaxLengthValidator(PROPOSAL_DATA_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     proposal_duration_weeks = models.PositiveSmallIntegerField(
         _("rough duration in weeks"),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Membership
+from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from ideas.models import District, Idea
 
 # One limit each, used by the models, the API and the pages.
@@ -49,19 +50,27 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
 class Pilot(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("idea"))
     companies = models.ManyToManyField(Company, related_name="pilots", verbose_name=_("companies"))
-    title = models.CharField(_("title"), max_length=PILOT_TITLE_MAX_LENGTH)
-    description = models.TextField(_("description"), validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH)])
+    title = models.CharField(
+        _("title"), max_length=PILOT_TITLE_MAX_LENGTH, validators=[no_control_characters]
+    )
+    description = models.TextField(
+        _("description"),
+        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     venue = models.CharField(
         _("venue"),
         max_length=PILOT_VENUE_MAX_LENGTH,
         blank=True,
         help_text=_("Where it happens, such as a park or a library."),
+        validators=[no_control_characters],
     )
     stage = models.CharField(
         _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
     )
-    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    cancellation_reason = models.TextField(
+        _("reason for cancellation"), blank=True, validators=[no_control_characters_but_line_breaks]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,7 +118,7 @@ class Pilot(models.Model):
 
 class PilotMilestone(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[no_control_characters])
     due_date = models.DateField(_("due date"))
     is_done = models.BooleanField(_("done"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,7 +145,10 @@ class PilotUpdate(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("update"), validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH)])
+    body = models.TextField(
+        _("update"),
+        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     class Meta:
@@ -184,9 +196,11 @@ class PilotDataRequest(models.Model):
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="data_requests")
     category_code = models.SlugField(_("category code"), max_length=40)
-    category_label = models.CharField(_("category"), max_length=100)
-    purpose = models.TextField(_("purpose"), validators=[MaxLengthValidator(1000)])
-    recipient = models.CharField(_("recipient"), max_length=200)
+    category_label = models.CharField(_("category"), max_length=100, validators=[no_control_characters])
+    purpose = models.TextField(
+        _("purpose"), validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
+    )
+    recipient = models.CharField(_("recipient"), max_length=200, validators=[no_control_characters])
     retention_days = models.PositiveSmallIntegerField(
         _("kept for (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )

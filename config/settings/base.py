@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "core",
     "accounts",
     "ideas",
@@ -44,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a log-in refused for a lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +95,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -132,7 +141,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "writes": env("API_WRITE_RATE", default="60/minute"),
         "similar": env("API_SIMILAR_RATE", default="120/minute"),
+        "signup": env("API_SIGNUP_RATE", default="20/hour"),
+        "login": env("API_LOGIN_RATE", default="20/minute"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For. With 0 the client address is
+    # the connection's, so a client cannot pick its own address by sending the header.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -156,6 +170,21 @@ SPECTACULAR_SETTINGS = {
         "PilotStageEnum": "pilots.models.PilotStage.choices",
     },
 }
+
+# Failed log-ins (pages, admin and API) are counted in the database, so the lockout holds when
+# Redis is down: a client is locked out after LOGIN_FAILURES_PER_ACCOUNT failures for one
+# username from one address, or LOGIN_FAILURES_PER_ADDRESS for any usernames from one address,
+# until LOGIN_LOCKOUT_MINUTES pass without another failure.
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# The address is taken as the API's throttles take it, proxies included.
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Only failures are needed; a row per successful log-in would keep everyone's addresses forever.
+AXES_DISABLE_ACCESS_LOG = True
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -205,6 +234,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # The embedded database logs every process attaching to it.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    # The embedded database logs every process attaching to it, and django-axes its own start;
+    # axes' warnings of failures and lockouts still show.
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -31,5 +31,10 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"writes": "1000/minute", "similar": "1000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": "1000/minute",
+        "similar": "1000/minute",
+        "signup": "1000/minute",
+        "login": "1000/minute",
+    },
 }

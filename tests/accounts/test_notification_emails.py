@@ -1,0 +1,79 @@
+import datetime
+import smtplib
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Notification, NotificationKind, NotificationPreference
+from accounts.notifications import notify
+from accounts.tasks import send_notification_emails
+
+pytestmark = pytest.mark.django_db
+
+REFUSING = "tests.accounts.email_backends.RefusingEmailBackend"
+
+
+@pytest.fixture
+def emailed_notification(alice):
+    NotificationPreference.objects.create(user=alice, kind="idea_status", in_app=True, email=True)
+    return notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title="아이디어가 게시되었습니다")[0]
+
+
+def test_a_failed_send_leaves_the_notification_for_the_retry(settings, emailed_notification, alice):
+    settings.EMAIL_BACKEND = REFUSING
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_notification_emails([emailed_notification.pk])
+
+    failed = Notification.objects.get(pk=emailed_notification.pk)
+    assert failed.emailed_at is None
+    assert failed.email_claimed_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_notification_emails([emailed_notification.pk]) == 1
+
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+    assert Notification.objects.get(pk=emailed_notification.pk).emailed_at is not None
+
+
+def test_one_failed_address_does_not_hold_back_the_others(settings, alice, bob):
+    settings.EMAIL_BACKEND = "tests.accounts.email_backends.RefusingInvalidDomainEmailBackend"
+    bob.email = "bob@example.invalid"
+    bob.save()
+    for user in (alice, bob):
+        NotificationPreference.objects.create(user=user, kind="idea_status", in_app=True, email=True)
+    created = {
+        n.user_id: n for n in notify(users=[alice, bob], kind=NotificationKind.IDEA_STATUS, title="소식")
+    }
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send_notification_emails([n.pk for n in created.values()])
+
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+    assert Notification.objects.get(pk=created[alice.pk].pk).emailed_at is not None
+    assert Notification.objects.get(pk=created[bob.pk].pk).emailed_at is None
+    # The retry sends only what is left.
+    bob.email = "bob@example.org"
+    bob.save()
+    assert send_notification_emails([n.pk for n in created.values()]) == 1
+    assert [message.to for message in mail.outbox] == [[alice.email], ["bob@example.org"]]
+
+
+def test_a_claim_of_a_worker_that_died_expires(settings, emailed_notification):
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    Notification.objects.filter(pk=emailed_notification.pk).update(email_claimed_at=long_ago)
+
+    assert send_notification_emails([emailed_notification.pk]) == 1
+
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=emailed_notification.pk).emailed_at is not None
+
+
+def test_a_fresh_claim_is_left_to_its_worker(emailed_notification):
+    Notification.objects.filter(pk=emailed_notification.pk).update(email_claimed_at=timezone.now())
+
+    assert send_notification_emails([emailed_notification.pk]) == 0
+
+    assert mail.outbox == []
+    assert Notification.objects.get(pk=emailed_notification.pk).emailed_at is None
