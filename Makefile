@@ -20,13 +20,17 @@ install: $(INSTALLED)
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	@echo "Starting the Celery worker (log: var/worker.log)"
-	$(BIN)/celery -A config worker --beat --concurrency 1 --loglevel INFO --logfile var/worker.log \
-		--schedule var/celerybeat-schedule --detach --pidfile var/worker.pid
+	@echo "Starting the Celery workers (logs: var/worker.log, var/worker-similar.log)"
+	$(BIN)/celery -A config worker --beat --concurrency 1 --queues celery,similar --loglevel INFO \
+		--logfile var/worker.log --schedule var/celerybeat-schedule --detach --pidfile var/worker.pid
+	@# The similar-ideas lookups a citizen waits for get a worker of their own, so they never wait
+	@# behind a sweep; it costs a second copy of the model in memory (about 1 GB).
+	$(BIN)/celery -A config worker --queues similar --concurrency 1 --hostname similar@%h \
+		--loglevel INFO --logfile var/worker-similar.log --detach --pidfile var/worker-similar.pid
 	@echo "Matching the demo data in the background (ideas show 'matching…' until done)"
 	$(BIN)/celery -A config call matching.tasks.matching_sweep > /dev/null
 	@echo "Open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@trap 'kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$(cat var/worker.pid var/worker-similar.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Chromium and Korean fonts for the browser tests, from Debian's packages (needs root, as on CI).
@@ -72,7 +76,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore ".venv/*" --ignore "var/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
-## Stop the embedded PostgreSQL and Redis servers and the background worker.
+## Stop the embedded PostgreSQL and Redis servers and the background workers.
 stop:
-	-kill $$(cat var/worker.pid 2>/dev/null) 2>/dev/null
+	-kill $$(cat var/worker.pid var/worker-similar.pid 2>/dev/null) 2>/dev/null
 	$(BIN)/python -c "from pathlib import Path; from config import embedded; embedded.stop(Path('.').resolve())"

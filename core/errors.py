@@ -15,6 +15,7 @@ class ErrorKind(enum.Enum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"
 
 
 class ApplicationError(Exception):
@@ -50,3 +51,8 @@ def conflict(
 def not_found(message: str, code: str = "not_found") -> ApplicationError:
     """The row does not exist, or the user may not know that it does."""
     return ApplicationError(message, code=code, kind=ErrorKind.NOT_FOUND)
+
+
+def unavailable(message: str, code: str = "unavailable") -> ApplicationError:
+    """The work cannot be done now (a background worker is down or busy); trying later may work."""
+    return ApplicationError(message, code=code, kind=ErrorKind.UNAVAILABLE)

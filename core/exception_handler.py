@@ -25,6 +25,7 @@ HTTP_STATUS = {
     ErrorKind.FORBIDDEN: status.HTTP_403_FORBIDDEN,
     ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
     ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
+    ErrorKind.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 

@@ -1,9 +1,13 @@
+import math
+
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -13,11 +17,12 @@ from companies.apis import CompanyBriefSerializer
 from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import StandardPagination
+from core.semaphore import SlotTaken
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
 
-from . import selectors, services
+from . import lookup, selectors, services
 from .models import (
     PROPOSAL_DATA_MAX_LENGTH,
     PROPOSAL_MAX_WEEKS,
@@ -173,9 +178,23 @@ class DuplicateSerializer(serializers.Serializer):
     likely_duplicate = serializers.BooleanField()
 
 
+class LookupBusy(Throttled):
+    """429 with Retry-After: the client (or everyone together) has as many similar-ideas lookups
+    running as allowed."""
+
+    def __init__(self, *, wait: int):
+        # Not Throttled's own message, which adds an English "Expected available in ..." to ours.
+        APIException.__init__(
+            self, _("Similar ideas are still being looked up for you; try again in a moment."), "throttled"
+        )
+        self.wait = wait
+
+
 class SimilarIdeasApi(APIView):
     """Published ideas resembling a draft, for the submission form to show while the citizen
-    types. Reads only, but POST so a long draft never ends up in logs or URLs."""
+    types. Reads only, but POST so a long draft never ends up in logs or URLs. A worker runs the
+    model (`matching.lookup`): 429 when the client already has a lookup running or the workers
+    are at their limit, 503 when they do not answer in time."""
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -199,8 +218,20 @@ class SimilarIdeasApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        candidates = selectors.ideas_similar_to(**serializer.validated_data)
+        try:
+            candidates = lookup.similar_ideas_for_draft(
+                client=self._client(request), **serializer.validated_data
+            )
+        except SlotTaken:
+            raise LookupBusy(wait=math.ceil(settings.SIMILAR_LOOKUP_WAIT_SECONDS)) from None
         return Response(DuplicateSerializer(candidates, many=True).data)
+
+    def _client(self, request) -> str:
+        """Who asks, for the per-client cap: the user, or the address of someone signed out
+        (read as the throttle reads it, behind the same proxies)."""
+        if request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return f"address:{self.get_throttles()[0].get_ident(request)}"
 
 
 class IdeaDuplicatesApi(APIView):

@@ -15,7 +15,10 @@ logger = logging.getLogger(__name__)
 
 def _send(task_name: str, *args: int) -> None:
     try:
-        current_app.send_task(task_name, args=args)
+        # Sent by name, the task's own ignore_result is unknown here; without this the result
+        # backend (kept for the similar-ideas lookup) would open a subscription, in the request,
+        # to a result that never comes.
+        current_app.send_task(task_name, args=args, ignore_result=True)
     except Exception:  # the broker is down; the sweep will pick the row up
         logger.warning(
             "Could not enqueue %s%s; the periodic sweep will retry.", task_name, args, exc_info=True

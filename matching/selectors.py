@@ -14,7 +14,7 @@ from pgvector.django import CosineDistance
 from accounts.models import User
 from companies.models import Company
 from ideas.language import detect_language
-from ideas.models import Idea
+from ideas.models import TITLE_MAX_LENGTH, Idea
 
 from . import embeddings as stored
 from . import encoding
@@ -28,6 +28,12 @@ DUPLICATE_CANDIDATES = 30
 HNSW_EF_SEARCH = 400
 # A pair this many standard deviations above typical similarity for its languages is flagged.
 LIKELY_DUPLICATE_Z = 2.0
+# The lookup while a citizen types reads the title and only this many characters of the problem
+# and of the proposal: whether someone proposes the same thing shows in the first sentences, and
+# the model's time grows with the text (a full 2 x 5,000-character draft took 2.4 s of CPU). With
+# the 120-character title that is at most about 720 characters, about 400 tokens of Korean
+# (1.9 characters a token) and fewer of English: one pass of the model's 512-token window.
+SIMILAR_TEXT_CHARS = 300
 
 
 def matches_for_idea(*, idea: Idea) -> QuerySet[Match]:
@@ -64,6 +70,16 @@ class DuplicateCandidate:
     score: float  # standard deviations above typical similarity for the two languages
     similarity: float  # passage similarity, 0..1
     likely_duplicate: bool
+
+    def as_dict(self) -> dict:
+        """The candidate as a worker sends it back: JSON, with the idea by id."""
+        return {
+            "idea_id": self.idea.pk,
+            # Plain Python numbers: the ranking computes them as numpy scalars.
+            "score": float(self.score),
+            "similarity": float(self.similarity),
+            "likely_duplicate": bool(self.likely_duplicate),
+        }
 
 
 def _stats_lookup() -> dict[tuple[str, str], tuple[float, float]]:
@@ -138,11 +154,26 @@ def _candidates_for(searches: list[tuple[np.ndarray, int | None]]) -> list[list[
     return found
 
 
+def draft_excerpt(*, title: str = "", problem: str = "", proposal: str = "") -> dict[str, str]:
+    """The part of a draft the similar-ideas lookup reads (`SIMILAR_TEXT_CHARS`)."""
+    return {
+        "title": title[:TITLE_MAX_LENGTH],
+        "problem": problem[:SIMILAR_TEXT_CHARS],
+        "proposal": proposal[:SIMILAR_TEXT_CHARS],
+    }
+
+
+def draft_has_text(*, title: str = "", problem: str = "", proposal: str = "") -> bool:
+    """Whether a draft gives the lookup anything to read (an empty form does not)."""
+    return bool(idea_passages(**draft_excerpt(title=title, problem=problem, proposal=proposal)))
+
+
 def ideas_similar_to(
     *, title: str = "", problem: str = "", proposal: str = "", limit: int = 5
 ) -> list[DuplicateCandidate]:
-    """Published ideas that may already say what a citizen is typing, across languages."""
-    fields = {"title": title, "problem": problem, "proposal": proposal}
+    """Published ideas that may already say what a citizen is typing, across languages. Runs the
+    model: the web process asks a worker for it (`matching.lookup`)."""
+    fields = draft_excerpt(title=title, problem=problem, proposal=proposal)
     passages = idea_passages(**fields)
     if not passages:
         return []
@@ -156,6 +187,22 @@ def ideas_similar_to(
     )
     language = detect_language(idea_document(**fields))
     return _rank_candidates(query, 0, language, _candidates(document, None), limit, _stats_lookup())
+
+
+def similar_candidates(*, found: list[dict]) -> list[DuplicateCandidate]:
+    """The candidates a worker's lookup found (`DuplicateCandidate.as_dict`), in its order, with
+    their ideas loaded; an idea hidden or unpublished since is left out."""
+    ideas = stored.matchable_ideas().in_bulk([row["idea_id"] for row in found])
+    return [
+        DuplicateCandidate(
+            idea=ideas[row["idea_id"]],
+            score=row["score"],
+            similarity=row["similarity"],
+            likely_duplicate=row["likely_duplicate"],
+        )
+        for row in found
+        if row["idea_id"] in ideas
+    ]
 
 
 def duplicates_for_idea(*, idea: Idea, limit: int = 5) -> list[DuplicateCandidate]:

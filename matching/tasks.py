@@ -1,8 +1,10 @@
 """Background matching. Tasks take ids, load rows through services, and are safe to run twice."""
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
+from celery.signals import worker_process_init
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,38 @@ def matching_sweep() -> dict:
     from .services import matching_sweep as sweep
 
     return sweep()
+
+
+# Seconds. A lookup of the bounded draft takes well under one; past these it is stuck, and its
+# citizen has long stopped waiting (the web process waits SIMILAR_LOOKUP_WAIT_SECONDS).
+LOOKUP_SOFT_TIME_LIMIT = 5
+LOOKUP_TIME_LIMIT = 10
+
+
+@shared_task(
+    ignore_result=False,
+    # Acknowledged on receipt and never retried: a lookup lost with its worker is not worth
+    # redoing, since the citizen has typed on and the page asks again.
+    acks_late=False,
+    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
+    time_limit=LOOKUP_TIME_LIMIT,
+)
+def similar_ideas_lookup(title: str, problem: str, proposal: str, limit: int) -> list[dict]:
+    """Published ideas resembling a draft, for the form a citizen is typing in: runs the model
+    here so the web process never does (routed to the "similar" queue by CELERY_TASK_ROUTES)."""
+    from .selectors import ideas_similar_to
+
+    found = ideas_similar_to(title=title, problem=problem, proposal=proposal, limit=limit)
+    return [candidate.as_dict() for candidate in found]
+
+
+@worker_process_init.connect
+def load_model_for_lookups(**_kwargs: Any) -> None:
+    """A worker process serving lookups loads the model as it starts: loaded on the first lookup,
+    it would take longer than the web process waits. CELERY_WORKER_PROC_ALIVE_TIMEOUT gives it
+    the time."""
+    if "similar" in current_app.amqp.queues.consume_from:
+        from .encoding import get_model, model_name
+
+        get_model()
+        logger.info("Model %s loaded for similar-ideas lookups", model_name())

@@ -187,8 +187,17 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = None
+# Results are kept only by the similar-ideas lookup (`ignore_result=False` on that task), which
+# the web process waits for; every other task's result is ignored. Nobody reads a lookup's result
+# after a few seconds, so it expires soon.
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_EXPIRES = 60
 CELERY_TASK_IGNORE_RESULT = True
+# The lookup has a queue of its own, so lookups never wait behind matching work.
+CELERY_TASK_ROUTES = {"matching.tasks.similar_ideas_lookup": {"queue": "similar"}}
+# A worker process consuming "similar" loads the model before it takes work (rebuilding it on
+# first use takes several seconds); Celery's default gives a starting process 4 s.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
@@ -222,6 +231,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("MATCHING_SWEEP_SECONDS", default=600),
     },
 }
+
+# The similar-ideas lookup while a citizen types: how long a request waits for a worker of the
+# "similar" queue before answering 503, and how many lookups run at once in total (one per
+# client). Match the total to the concurrency of the workers consuming "similar".
+SIMILAR_LOOKUP_WAIT_SECONDS = env.float("SIMILAR_LOOKUP_WAIT_SECONDS", default=3.0)
+SIMILAR_LOOKUP_CONCURRENCY = env.int("SIMILAR_LOOKUP_CONCURRENCY", default=2)
 
 # The demo companies, ideas and accounts that `make run` loads and the benchmark reads.
 DEMO_DATA = BASE_DIR / "dashboard" / "demo_data.json"

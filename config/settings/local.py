@@ -17,3 +17,4 @@ if not REDIS_URL:
     REDIS_URL = embedded.redis_url(BASE_DIR)
     CACHES = redis_cache(REDIS_URL)
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+    CELERY_RESULT_BACKEND = REDIS_URL

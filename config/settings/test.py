@@ -11,6 +11,7 @@ if not REDIS_URL:
 
     REDIS_URL = embedded.redis_url(BASE_DIR, name="redis-test")
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
 # The integration tests start real Celery workers; they must use the database pytest created.
 if env("TEST_WORKER_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("TEST_WORKER_DATABASE_NAME")

@@ -4,16 +4,26 @@ from matching import services
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.matching.conftest import IDEAS, make_idea
+from tests.matching.worker import start_lookup_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_similar_ideas_appear_while_a_citizen_types(browser_page):
+@pytest.fixture
+def lookup_worker(tmp_path):
+    worker = start_lookup_worker(tmp_path)
+    yield worker
+    worker.stop()
+
+
+def test_similar_ideas_appear_while_a_citizen_types(browser_page, lookup_worker, settings):
     for key in IDEAS:
         idea = make_idea(key)
         services.embedding_refresh_for_idea(idea_id=idea.pk)
     services.duplicate_stats_refresh()
     UserFactory(username="minji")
+    # The lookup runs on a worker of the "similar" queue (`lookup_worker`), as deployed.
+    settings.SIMILAR_LOOKUP_WAIT_SECONDS = 30  # a slow machine must not turn the test into a 503
     page = browser_page
 
     log_in(page, "minji", PASSWORD)

@@ -17,9 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    def __init__(self, log_dir: Path, *, beat: bool = False, extra_env: dict | None = None):
+    def __init__(
+        self, log_dir: Path, *, beat: bool = False, queues: str | None = None, extra_env: dict | None = None
+    ):
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
         self.beat = beat
+        self.queues = queues  # e.g. "similar"; Celery's default queue when None
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
 
@@ -47,6 +50,8 @@ class Worker:
             "--hostname",
             f"test-{uuid.uuid4().hex[:8]}@%h",
         ]
+        if self.queues:
+            command += ["--queues", self.queues]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -97,3 +102,10 @@ def wait_until(condition, timeout: float, interval: float = 0.5, message: str = 
         if time.monotonic() > deadline:
             raise TimeoutError(f"Timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+def start_lookup_worker(log_dir: Path, timeout: float = 120) -> Worker:
+    """A worker of the "similar" queue, once its process has loaded the model."""
+    worker = Worker(log_dir, queues="similar").start(timeout)
+    worker.wait_for_log("loaded for similar-ideas lookups", timeout)
+    return worker
