@@ -48,6 +48,33 @@ def test_production_settings_pass_the_deploy_check():
     assert "System check identified no issues" in result.stdout
 
 
+def _production_setting(expression: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **PRODUCTION_ENV})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            f"from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_checks_a_reused_database_connection_before_using_it():
+    assert _production_setting("settings.DATABASES['default']['CONN_HEALTH_CHECKS']") == "True"
+    assert _production_setting("settings.DATABASES['default']['CONN_MAX_AGE']") == "60"
+
+
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
 def test_production_refuses_to_start_without_required_variables(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
