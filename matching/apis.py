@@ -6,13 +6,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from companies.apis import CompanyBriefSerializer
 from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import StandardPagination
+from core.throttling import FailOpenScopedRateThrottle
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
@@ -178,7 +178,7 @@ class SimilarIdeasApi(APIView):
     types. Reads only, but POST so a long draft never ends up in logs or URLs."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "similar"
 
     class InputSerializer(serializers.Serializer):

@@ -80,6 +80,9 @@ def redis_cache(redis_url: str) -> dict:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url.replace("redis+socket://", "unix://"),
+            # The cache only holds throttle counters and the worker's heartbeat, and its users
+            # carry on without it; a Redis that stops answering must not hold requests for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
