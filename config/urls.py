@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.urls import notification_urlpatterns
+from core.views import health
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -29,4 +30,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file of its own, not inline.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
 ]

@@ -212,12 +212,24 @@ EMBEDDING_PASSAGE_PREFIX = env("EMBEDDING_PASSAGE_PREFIX", default="passage: ")
 EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 MATCHES_PER_IDEA = env.int("MATCHES_PER_IDEA", default=5)
 MATCHES_PER_COMPANY = env.int("MATCHES_PER_COMPANY", default=20)
+MATCHING_CATCH_UP_SECONDS = env.int("MATCHING_CATCH_UP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "matching-sweep": {
         "task": "matching.tasks.matching_sweep",
         "schedule": env.int("MATCHING_SWEEP_SECONDS", default=600),
     },
+    # Cheap unless something was missed; checks queued behind a long task are dropped, not piled up.
+    "matching-catch-up": {
+        "task": "matching.tasks.matching_catch_up",
+        "schedule": MATCHING_CATCH_UP_SECONDS,
+        "options": {"expires": MATCHING_CATCH_UP_SECONDS},
+    },
 }
+# /health/ calls the worker stale when it has not run the catch-up check for this long: the
+# longest one task may keep it busy (the hard time limit) plus two periods of the check.
+WORKER_HEARTBEAT_MAX_AGE = env.int(
+    "WORKER_HEARTBEAT_MAX_AGE", default=CELERY_TASK_TIME_LIMIT + 2 * MATCHING_CATCH_UP_SECONDS
+)
 
 # The demo companies, ideas and accounts that `make run` loads and the benchmark reads.
 DEMO_DATA = BASE_DIR / "dashboard" / "demo_data.json"
