@@ -12,12 +12,13 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
+from core.forms import MAX_ROW_ID
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
 
 from .lockout import lockout_message
-from .models import AuditEntry, Language, NotificationKind, User
-from .selectors import AUDIT_FILTERS, audit_entry_list, notification_list
+from .models import AuditAction, AuditEntry, Language, NotificationKind, User
+from .selectors import audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create
 
 
@@ -297,15 +298,21 @@ class AuditLogApi(APIView):
 
     permission_classes = [ReadsAuditLog]
 
-    @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
+    class FilterSerializer(serializers.Serializer):
+        target_type = serializers.CharField(max_length=40, required=False)
+        target_id = serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, required=False)
+        action = serializers.ChoiceField(choices=AuditAction.choices, required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: AuditEntrySerializer(many=True)},
+        tags=["moderation"],
+    )
     def get(self, request):
-        entries = audit_entry_list(
-            **{
-                field: request.query_params[field]
-                for field in AUDIT_FILTERS
-                if request.query_params.get(field)
-            }
-        )
+        # An empty parameter (a form's unset filter) means no filter.
+        filters = self.FilterSerializer(data={k: v for k, v in request.query_params.items() if v})
+        filters.is_valid(raise_exception=True)
+        entries = audit_entry_list(**filters.validated_data)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
         return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)

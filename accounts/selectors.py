@@ -8,7 +8,7 @@ from .models import AuditEntry, Notification, User
 AUDIT_FILTERS = ("target_type", "target_id", "action")
 
 
-def audit_entry_list(**filters: str) -> QuerySet[AuditEntry]:
+def audit_entry_list(**filters: str | int) -> QuerySet[AuditEntry]:
     """Staff actions, newest first, optionally only those of one target or one kind of action."""
     entries = AuditEntry.objects.select_related("actor")
     return entries.filter(**{field: value for field, value in filters.items() if field in AUDIT_FILTERS})

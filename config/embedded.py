@@ -9,6 +9,8 @@ are stopped with `make stop`. Production never imports this module.
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import shutil
 import subprocess
@@ -30,15 +32,33 @@ def _var_dir(base_dir: Path) -> Path:
     return path
 
 
+# pgserver lists every process attached to the server in this file, which it rewrites in place
+# (truncate, then write) under a lock in the user's runtime folder. A process that reads the
+# file while another rewrites it fails with a JSONDecodeError, and one that is killed mid-write
+# leaves the file empty, after which every process fails the same way.
+PID_LIST = ".handle_pids.json"
+
+
 def postgres_settings(base_dir: Path) -> dict:
     """Return a Django DATABASES entry for the embedded server, starting it if needed."""
     import pgserver
 
-    # cleanup_mode=None keeps the server up when this process exits: the web server, the worker
-    # and one-off commands come and go independently and must all see the same database.
-    server = pgserver.get_server(_var_dir(base_dir) / "pgdata", cleanup_mode=None)
-    info = server.get_postmaster_info()
-    _ensure_database(server)
+    var = _var_dir(base_dir)
+    pgdata = var / "pgdata"
+    lock_path = var / "pgserver.lock"
+    # One lock of our own, beside pgdata (initdb wants pgdata empty), serialises every process of
+    # this checkout: pgserver's own lock follows XDG_RUNTIME_DIR, which can differ between
+    # processes, and the first CREATE DATABASE must not race another process's.
+    with fasteners.InterProcessLock(str(lock_path)):
+        _repair_pid_list(pgdata / PID_LIST)
+        # cleanup_mode=None keeps the server up when this process exits: the web server, the
+        # worker and one-off commands come and go independently and must all see the same database.
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        info = server.get_postmaster_info()
+        _ensure_database(server)
+    # pgserver removes this process from its list at exit; do it under the same lock.
+    atexit.unregister(server._cleanup)
+    atexit.register(_detach, server, lock_path)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
@@ -46,6 +66,31 @@ def postgres_settings(base_dir: Path) -> dict:
         "HOST": str(info.socket_dir),
         "CONN_MAX_AGE": 0,
     }
+
+
+def _repair_pid_list(path: Path) -> None:
+    """Reset pgserver's list of attached processes if it is empty or not a list of numbers.
+
+    With cleanup_mode=None the list decides nothing (the server is never stopped when the last
+    process leaves), so starting it afresh loses nothing."""
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text())
+        if isinstance(pids, list) and all(isinstance(pid, int) for pid in pids):
+            return
+    except (ValueError, UnicodeDecodeError):
+        pass
+    # Written aside and renamed, so this write can never leave a half-written file itself.
+    scratch = path.with_name(f"{path.name}.{os.getpid()}")
+    scratch.write_text("[]")
+    os.replace(scratch, path)
+
+
+def _detach(server, lock_path: Path) -> None:
+    with fasteners.InterProcessLock(str(lock_path)):
+        _repair_pid_list(server.pgdata / PID_LIST)
+        server._cleanup()
 
 
 def _ensure_database(server) -> None:

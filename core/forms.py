@@ -4,7 +4,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import QueryDict
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
@@ -14,6 +17,11 @@ class SingleLineField(forms.CharField):
     """Text of one line, refused with the model's own rule before any service is called."""
 
     default_validators = [no_control_characters]
+
+
+# The largest id a bigint primary key holds: a larger number is no row's id, and PostgreSQL
+# refuses to compare the column with it.
+MAX_ROW_ID = 2**63 - 1
 
 
 class MultilineField(forms.CharField):
@@ -48,3 +56,28 @@ def error_text(error: ApplicationError | ValidationError) -> str:
         return " ".join(error.messages)
     details = [m for ms in error.fields.values() for m in ms if m != error.message]
     return " ".join([error.message, *details])
+
+
+def posted_id(data: QueryDict, name: str) -> int:
+    """The id a page's form sent for a row (a hidden input, a select). A missing value or one
+    that is no id at all (an altered page, a request typed by hand) is refused on its field
+    instead of failing in the database."""
+    try:
+        number = int(data.get(name) or "")
+    except ValueError:
+        number = 0
+    if not 0 < number <= MAX_ROW_ID:
+        message = _("The form was incomplete or altered. Reload the page and try again.")
+        raise ValidationError({name: [message]})
+    return number
+
+
+def posted_text(data: QueryDict, name: str) -> str:
+    """Text a page sent without a form field to check it. PostgreSQL cannot store a NUL
+    character, which form fields refuse, so it is refused here the same way, on its field."""
+    value = data.get(name, "")
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+    return value

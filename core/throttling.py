@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from typing import TYPE_CHECKING
 
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from redis.exceptions import RedisError
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, SimpleRateThrottle
 
 # Types only: DRF's settings import this module while rest_framework.views is still loading.
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest | Request) -> str:
@@ -25,7 +29,34 @@ def client_address(request: HttpRequest | Request) -> str:
     return address
 
 
-class WriteRateThrottle(SimpleRateThrottle):
+# What the cache raises when its server cannot be reached: redis-py's errors, and socket errors
+# from any other backend.
+CACHE_UNAVAILABLE = (RedisError, OSError)
+
+
+class FailOpenMixin:
+    """Lets a request through when the throttle's counters cannot be read.
+
+    Throttling protects the service; it must not take it down. While the cache (Redis) is
+    unreachable, pages keep working because they never throttle, so the API lets its writes
+    through too: the row is saved, and the periodic sweep matches it once Redis is back.
+    """
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)  # type: ignore[misc]
+        except CACHE_UNAVAILABLE:
+            logger.warning(
+                "Throttle %s let %s %s through: the cache is unreachable.",
+                type(self).__name__,
+                request.method,
+                request.path,
+                exc_info=True,
+            )
+            return True
+
+
+class WriteRateThrottle(FailOpenMixin, SimpleRateThrottle):
     """Limits writes per user (or per address when anonymous); reads are never throttled."""
 
     scope = "writes"
@@ -41,3 +72,7 @@ class WriteRateThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class FailOpenScopedRateThrottle(FailOpenMixin, ScopedRateThrottle):
+    """DRF's per-view `throttle_scope` limit, letting requests through while the cache is down."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.forms import add_service_errors, error_text
+from core.forms import add_service_errors, error_text, posted_id, posted_text
 from core.shortcuts import get_or_404
 
 from . import selectors, services
@@ -105,23 +105,25 @@ def moderation_page(request):
     """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
     merge into a published idea the matcher found similar."""
     if request.method == "POST":
-        idea = get_object_or_404(Idea, pk=request.POST.get("idea"))
         action = request.POST.get("action")
         try:
+            idea = get_object_or_404(Idea, pk=posted_id(request.POST, "idea"))
             if action == "publish":
                 services.idea_publish(idea=idea, by=request.user)
                 messages.success(request, _("Published."))
             elif action == "reject":
-                services.idea_reject(idea=idea, by=request.user, reason=request.POST.get("reason", ""))
+                reason = posted_text(request.POST, "reason")
+                services.idea_reject(idea=idea, by=request.user, reason=reason)
                 messages.success(request, _("Rejected; the author sees the reason."))
             elif action == "revise":
-                services.idea_request_revision(idea=idea, by=request.user, note=request.POST.get("note", ""))
+                note = posted_text(request.POST, "note")
+                services.idea_request_revision(idea=idea, by=request.user, note=note)
                 messages.success(request, _("Sent back to the author for revision."))
             elif action == "merge":
-                target = get_object_or_404(Idea, pk=request.POST.get("target"))
+                target = get_object_or_404(Idea, pk=posted_id(request.POST, "target"))
                 services.idea_merge(source=idea, target=target, by=request.user)
                 messages.success(request, _("Merged. Supporters were told."))
-        except ApplicationError as error:
+        except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
         return redirect("moderation-page")
     return render(
@@ -150,8 +152,12 @@ def idea_comment(request, idea_id: int):
     if not body.strip():
         messages.error(request, _("Write a comment first."))
         return redirect("idea-detail", idea_id=idea.pk)
-    parent = idea.comments.filter(pk=request.POST.get("parent") or 0).first()
     try:
+        posted_text(request.POST, "body")
+        parent = None
+        if request.POST.get("parent"):
+            # A reply to a comment removed meanwhile is kept as a comment of its own.
+            parent = idea.comments.filter(pk=posted_id(request.POST, "parent")).first()
         services.comment_create(idea=idea, author=request.user, body=body, parent=parent)
     except ValidationError as error:
         # The page again with the comment as typed, so a too-long comment can be shortened, not retyped.

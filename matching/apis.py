@@ -10,7 +10,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import APIException, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from companies.apis import CompanyBriefSerializer
@@ -18,6 +17,7 @@ from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import StandardPagination
 from core.semaphore import SlotTaken
+from core.throttling import FailOpenScopedRateThrottle
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
@@ -197,7 +197,7 @@ class SimilarIdeasApi(APIView):
     are at their limit, 503 when they do not answer in time."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "similar"
 
     class InputSerializer(serializers.Serializer):

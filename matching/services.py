@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -640,3 +641,53 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
         embedding_refresh_for_company(company_id=company_id)
     matches = match_refresh_all()
     return {"ideas_embedded": len(ideas), "companies_embedded": len(companies), "matches": matches}
+
+
+# How long a change may wait for its own task before it counts as lost: a task embeds and ranks
+# one idea in seconds, so one still waiting this long was not enqueued (the broker was down when
+# the row was saved) or its task died.
+CATCH_UP_GRACE = datetime.timedelta(seconds=30)
+
+
+def matching_catch_up() -> dict | None:
+    """Sweep now if a change is still waiting for the matcher after CATCH_UP_GRACE; else nothing.
+
+    Cheap when nothing waits (one query for ideas, and for companies a look at the few changed
+    since their last embedding), so the worker runs it every MATCHING_CATCH_UP_SECONDS and rows
+    saved during a broker outage are matched soon after the broker is back rather than at the
+    next full sweep."""
+    before = timezone.now() - CATCH_UP_GRACE
+    if not (_ideas_waiting(before=before) or _companies_waiting(before=before)):
+        return None
+    result = matching_sweep()
+    logger.info("Caught up with changes the matcher had missed: %s", result)
+    return result
+
+
+def _ideas_waiting(*, before: datetime.datetime) -> bool:
+    """Ideas without vectors, and ideas shown as "matching…" (ranked before their last change)."""
+    unranked = Q(embedding__matched_at__isnull=True) | Q(embedding__matched_at__lt=F("updated_at"))
+    return (
+        Idea.objects.exclude(status=IdeaStatus.DRAFT)
+        .filter(updated_at__lt=before)
+        .filter(Q(embedding__isnull=True) | (Q(status__in=MATCHABLE_STATUSES, is_hidden=False) & unranked))
+        .exists()
+    )
+
+
+def _companies_waiting(*, before: datetime.datetime) -> bool:
+    # A company changed since its vectors were written may have changed something else than its
+    # text (verification, members), so only its content decides.
+    changed = (
+        Company.objects.filter(updated_at__lt=before)
+        .filter(Q(embedding__isnull=True) | Q(embedding__updated_at__lt=F("updated_at")))
+        .prefetch_related("references")
+        .select_related("embedding")
+    )
+    for company in changed:
+        passages = company_content(company)
+        embedding = getattr(company, "embedding", None)
+        # A profile with nothing to embed has no vectors, and that is its settled state.
+        if (passages or embedding is not None) and _is_stale(embedding, "company", passages):
+            return True
+    return False

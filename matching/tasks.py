@@ -96,3 +96,15 @@ def load_model_for_lookups(**_kwargs: Any) -> None:
 
         get_model()
         logger.info("Model %s loaded for similar-ideas lookups", model_name())
+
+
+@shared_task
+def matching_catch_up() -> dict | None:
+    """Run often by celery beat: sweep at once if changes were missed (see the service), and tell
+    the health check that a worker is answering."""
+    from core.health import worker_heartbeat_record
+
+    from .services import matching_catch_up as catch_up
+
+    worker_heartbeat_record()
+    return catch_up()

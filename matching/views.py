@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.selectors import company_get
 from core.errors import ApplicationError
-from core.forms import MultilineField
+from core.forms import MultilineField, error_text, posted_id
 from core.shortcuts import get_or_404
 from ideas.models import Category, District
 
@@ -64,14 +64,15 @@ def company_matches_page(request, slug: str):
         raise PermissionDenied
     is_member = company.is_member(request.user)
     interest_forms = {}
+    status = 200
     if request.method == "POST" and is_member:
-        # The idea's author is told of an interest, so fetched along with the match.
-        match = get_object_or_404(
-            Match.objects.select_related("company", "idea__author"),
-            pk=request.POST.get("match"),
-            company=company,
-        )
         try:
+            # The idea's author is told of an interest, so fetched along with the match.
+            match = get_object_or_404(
+                Match.objects.select_related("company", "idea__author"),
+                pk=posted_id(request.POST, "match"),
+                company=company,
+            )
             if request.POST.get("answer") == "dismissed":
                 services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
                 messages.success(request, _("Marked as not a fit. Similar ideas will rank lower for you."))
@@ -84,8 +85,9 @@ def company_matches_page(request, slug: str):
                 messages.success(request, _("Your interest was sent to the city and the idea's author."))
                 return redirect(request.get_full_path())
             interest_forms[match.pk] = form
-        except ApplicationError as error:
-            messages.error(request, error.message)
+        except (ApplicationError, ValidationError) as error:
+            messages.error(request, error_text(error))
+            status = 400
     filters = MatchFilterForm(request.GET or None)
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
     matches = list(selectors.matches_for_company(company=company, **criteria))
@@ -101,4 +103,5 @@ def company_matches_page(request, slug: str):
             "filters": filters,
             "can_answer": is_member,
         },
+        status=status,
     )

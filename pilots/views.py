@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors, error_text
+from core.forms import MultilineField, add_service_errors, error_text, posted_id, posted_text
 from core.shortcuts import get_or_404
 from ideas.models import District, Idea
 from matching.selectors import interested_company_ids
@@ -82,7 +82,7 @@ def pilot_participation(request, pilot_id: int):
                 messages.success(request, _("You left the pilot; your consents were withdrawn."))
             elif action in ("consent", "withdraw"):
                 data_request = get_object_or_404(
-                    PilotDataRequest, pk=request.POST.get("data_request"), pilot=pilot
+                    PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot=pilot
                 )
                 if action == "consent":
                     if request.POST.get("agree") != "on":
@@ -94,8 +94,8 @@ def pilot_participation(request, pilot_id: int):
                     messages.success(request, _("Your consent was withdrawn."))
     except PilotVolunteer.DoesNotExist:
         messages.error(request, _("Volunteer for the pilot first."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
     return redirect("pilot-detail", pilot_id=pilot_id)
 
 
@@ -156,7 +156,7 @@ def pilot_manage(request, pilot_id: int):
                 pilot=pilot,
                 by=request.user,
                 stage=request.POST.get("stage", ""),
-                reason=request.POST.get("reason", ""),
+                reason=posted_text(request.POST, "reason"),
             )
         elif action == "milestone":
             try:
@@ -166,15 +166,16 @@ def pilot_manage(request, pilot_id: int):
                     _("Enter a valid date."), fields={"due_date": [_("Enter a valid date.")]}
                 ) from None
             pilot_services.pilot_milestone_add(
-                pilot=pilot, by=request.user, title=request.POST.get("title", ""), due_date=due
+                pilot=pilot, by=request.user, title=posted_text(request.POST, "title"), due_date=due
             )
         elif action == "milestone_done":
-            milestone = get_object_or_404(pilot.milestones, pk=request.POST.get("milestone"))
+            milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
             pilot_services.pilot_milestone_change(
                 milestone=milestone, by=request.user, is_done=not milestone.is_done
             )
         elif action == "update":
-            pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=request.POST.get("body", ""))
+            body = posted_text(request.POST, "body")
+            pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=body)
         else:
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))

@@ -48,6 +48,31 @@ def test_production_settings_pass_the_deploy_check():
     assert "System check identified no issues" in result.stdout
 
 
+def _in_production(code: str) -> str:
+    """What `code` prints in a process with the production settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **PRODUCTION_ENV})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def _production_setting(expression: str) -> str:
+    return _in_production(f"from django.conf import settings; print({expression})")
+
+
+def test_production_checks_a_reused_database_connection_before_using_it():
+    assert _production_setting("settings.DATABASES['default']['CONN_HEALTH_CHECKS']") == "True"
+    assert _production_setting("settings.DATABASES['default']['CONN_MAX_AGE']") == "60"
+
+
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
 def test_production_refuses_to_start_without_required_variables(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -72,3 +97,14 @@ def test_seed_demo_is_idempotent(db):
     assert Idea.objects.values("district").distinct().count() == 6
     assert User.objects.filter(username="staff", is_staff=True).exists()
     assert "staff" in out.getvalue() and "company1" in out.getvalue() and "citizen1" in out.getvalue()
+
+
+def test_production_answers_the_health_check_over_plain_http():
+    # The load balancer probes behind the TLS-terminating proxy; pages are redirected to HTTPS.
+    statuses = _in_production(
+        "from django.test import Client; client = Client(HTTP_HOST='ideas.gwangju.example'); "
+        "print(client.get('/health/').status_code, client.get('/').status_code)"
+    )
+
+    # The production addresses lead nowhere here, so the check itself reports 503.
+    assert statuses == "503 301"

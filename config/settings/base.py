@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "core",
     "accounts",
     "ideas",
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -49,6 +52,25 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a log-in refused for a lockout into its page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Everything comes from the site itself. The one inline script (the submission form's similar
+# ideas) carries the request's nonce; no page may be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Swagger UI draws its icons as data: images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Pages drawn by packages' templates (the browsable API, its log-in page, Swagger UI) that lay out
+# with inline styles.
+CSP_INLINE_STYLE_PREFIXES = ["/api/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -84,6 +106,9 @@ def redis_cache(redis_url: str) -> dict:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url.replace("redis+socket://", "unix://"),
+            # The cache only holds throttle counters and the worker's heartbeat, and its users
+            # carry on without it; a Redis that stops answering must not hold requests for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
@@ -225,12 +250,24 @@ EMBEDDING_PASSAGE_PREFIX = env("EMBEDDING_PASSAGE_PREFIX", default="passage: ")
 EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 MATCHES_PER_IDEA = env.int("MATCHES_PER_IDEA", default=5)
 MATCHES_PER_COMPANY = env.int("MATCHES_PER_COMPANY", default=20)
+MATCHING_CATCH_UP_SECONDS = env.int("MATCHING_CATCH_UP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "matching-sweep": {
         "task": "matching.tasks.matching_sweep",
         "schedule": env.int("MATCHING_SWEEP_SECONDS", default=600),
     },
+    # Cheap unless something was missed; checks queued behind a long task are dropped, not piled up.
+    "matching-catch-up": {
+        "task": "matching.tasks.matching_catch_up",
+        "schedule": MATCHING_CATCH_UP_SECONDS,
+        "options": {"expires": MATCHING_CATCH_UP_SECONDS},
+    },
 }
+# /health/ calls the worker stale when it has not run the catch-up check for this long: the
+# longest one task may keep it busy (the hard time limit) plus two periods of the check.
+WORKER_HEARTBEAT_MAX_AGE = env.int(
+    "WORKER_HEARTBEAT_MAX_AGE", default=CELERY_TASK_TIME_LIMIT + 2 * MATCHING_CATCH_UP_SECONDS
+)
 
 # The similar-ideas lookup while a citizen types: how long a request waits for a worker of the
 # "similar" queue before answering 503, and how many lookups run at once in total (one per
