@@ -8,13 +8,13 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
 from core.forms import MAX_ROW_ID
 from core.pagination import StandardPagination
 from core.permissions import IsCityStaff
+from core.throttling import FailOpenScopedRateThrottle
 
 from .lockout import lockout_message
 from .models import AuditAction, AuditEntry, Language, NotificationKind, User
@@ -61,7 +61,7 @@ class SessionSignInApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -139,7 +139,7 @@ class TokenApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
