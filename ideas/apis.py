@@ -46,6 +46,8 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     matching_state = serializers.CharField(allow_null=True)
+    rejection_reason = serializers.CharField(source="shown_rejection_reason", read_only=True)
+    moderation_note = serializers.CharField(source="shown_moderation_note", read_only=True)
 
     class Meta:
         model = Idea

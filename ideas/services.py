@@ -405,6 +405,11 @@ def report_dismiss(*, report: Report, by: User) -> Report:
 
 # --- Merging ------------------------------------------------------------------------------
 
+# A merged idea is public, so merging publishes its text: only an idea staff could publish as it
+# stands may be merged. Never a draft (the author has not sent it), a rejected idea (staff judged
+# it unfit) or a hidden one; nor an idea in a pilot or completed, whose pilots would lose it.
+MERGEABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
+
 
 @transaction.atomic
 def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
@@ -422,6 +427,8 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
         )
     if source.status == IdeaStatus.MERGED:
         raise conflict(_("This idea is already merged."))
+    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
+        raise conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):
