@@ -16,6 +16,7 @@ from .models import (
     PilotConsent,
     PilotDataRequest,
     PilotMilestone,
+    PilotStage,
     PilotUpdate,
     PilotVolunteer,
 )
@@ -115,8 +116,14 @@ def pilot_volunteer_get(*, pilot: Pilot, user: User, active: bool = True) -> Pil
 
 
 def pilots_of_idea_by_age(*, idea: Idea) -> QuerySet[Pilot]:
-    """Every pilot made from the idea, oldest first, with only what the idea's timeline needs."""
-    return Pilot.objects.filter(idea=idea).order_by("created_at").only("created_at", "stage", "updated_at")
+    """The pilots that put the idea in pilot (past planning, not cancelled), oldest first, with
+    only what the idea's timeline needs. A pilot in planning is not public yet."""
+    return (
+        Pilot.objects.filter(idea=idea)
+        .exclude(stage__in=[PilotStage.PLANNING, PilotStage.CANCELLED])
+        .order_by("created_at")
+        .only("created_at", "stage", "updated_at")
+    )
 
 
 def pilot_participation_of(
