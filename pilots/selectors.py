@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from companies.models import Company
@@ -30,6 +30,9 @@ def pilot_list(
     pilots = (
         Pilot.objects.visible_to(user)
         .select_related("idea")
+        # A public pilot may come from an idea the reader may not see (hidden, say): then the
+        # pilot is shown without it (Pilot.visible_idea).
+        .annotate(idea_is_visible=Exists(Idea.objects.visible_to(user).filter(pk=OuterRef("idea_id"))))
         .prefetch_related(
             Prefetch("companies", queryset=Company.objects.order_by("name")),
             Prefetch("milestones", queryset=PilotMilestone.objects.order_by("due_date", "id")),
@@ -40,7 +43,7 @@ def pilot_list(
     if stage:
         pilots = pilots.filter(stage=stage)
     if idea_id:
-        pilots = pilots.filter(idea_id=idea_id)
+        pilots = pilots.filter(idea_id=idea_id, idea_is_visible=True)
     return pilots
 
 
