@@ -283,6 +283,10 @@ class Comment(models.Model):
             return False
         return user.is_city_staff or self.author_id == user.pk
 
+    @property
+    def is_public(self) -> bool:
+        return not (self.is_hidden or self.is_removed) and self.idea.is_public
+
 
 class ReportReason(models.TextChoices):
     SPAM = "spam", _("Spam or advertising")

@@ -18,7 +18,7 @@ from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify, notify_each
 from accounts.rules import require_city_staff
-from core.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
 from matching import dispatch
 
@@ -192,6 +192,10 @@ def report_create(
             _("Report either an idea or a comment."),
             fields={"idea": [_("Report either an idea or a comment.")]},
         )
+    # Hidden or removed content is out of the public's sight already; a report of it would tell
+    # the reporter it exists.
+    if not cast("Idea | Comment", idea or comment).is_public:
+        raise not_found(_("This content does not exist."))
     report = Report(reporter=reporter, idea=idea, comment=comment, reason=reason, details=details.strip())
     report.full_clean(validate_constraints=False)
     try:
