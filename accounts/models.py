@@ -98,6 +98,7 @@ class NotificationKind(models.TextChoices):
     NEW_INTEREST = "new_interest", _("A company is interested in my idea")
     PILOT_UPDATE = "pilot_update", _("News from a pilot I follow or volunteer for")
     STRONG_MATCH = "strong_match", _("A new strong match for my company")
+    COMPANY_INVITATION = "company_invitation", _("A company invites me to join it")
 
 
 class Notification(models.Model):

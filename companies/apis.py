@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -12,7 +13,7 @@ from core.pagination import StandardPagination
 
 from . import selectors, services
 from .filters import CompanyFilter
-from .models import Company, CompanyReference, MemberRole, Membership
+from .models import Company, CompanyInvitation, CompanyReference, MemberRole, Membership
 
 
 class CompanyBriefSerializer(serializers.ModelSerializer):
@@ -232,7 +233,20 @@ def _require_member_or_staff(request, company: Company) -> None:
         raise forbidden(_("Only the company's members can see its members."))
 
 
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    company = CompanyBriefSerializer()
+    username = serializers.CharField(source="user.username")
+    display_name = serializers.CharField(source="user.display_name")
+
+    class Meta:
+        model = CompanyInvitation
+        fields = ["id", "company", "username", "display_name", "role", "status", "created_at"]
+
+
 class MemberListCreateApi(APIView):
+    """GET lists the members. POST (owners) changes an existing member's role (200), or invites
+    someone else (201, an invitation): they become a member only once they accept it."""
+
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
@@ -245,13 +259,19 @@ class MemberListCreateApi(APIView):
         _require_member_or_staff(request, company)
         return Response(MemberOutputSerializer(selectors.member_list(company=company), many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: MemberOutputSerializer}, tags=["companies"])
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: MemberOutputSerializer, 201: InvitationOutputSerializer},
+        tags=["companies"],
+    )
     def post(self, request, slug: str):
         company = _get_visible_company(request, slug)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.member_add(company=company, by=request.user, **serializer.validated_data)
-        return Response(MemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+        added = services.member_add(company=company, by=request.user, **serializer.validated_data)
+        if isinstance(added, Membership):
+            return Response(MemberOutputSerializer(added).data)
+        return Response(InvitationOutputSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
 class MemberDetailApi(APIView):
@@ -264,4 +284,70 @@ class MemberDetailApi(APIView):
         if membership is None:
             raise Http404
         services.member_remove(membership=membership, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListApi(APIView):
+    """The company's invitations not answered yet (its members and staff)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: InvitationOutputSerializer(many=True)}, tags=["companies"])
+    def get(self, request, slug: str):
+        company = _get_visible_company(request, slug)
+        _require_member_or_staff(request, company)
+        return Response(
+            InvitationOutputSerializer(selectors.invitation_list(company=company), many=True).data
+        )
+
+
+class InvitationDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["companies"])
+    def delete(self, request, slug: str, invitation_id: int):
+        """An owner withdraws an invitation not answered yet."""
+        company = _get_visible_company(request, slug)
+        _require_member_or_staff(request, company)
+        invitation = get_object_or_404(CompanyInvitation, pk=invitation_id, company=company)
+        services.member_invitation_withdraw(invitation=invitation, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyInvitationListApi(APIView):
+    """Invitations to join a company that I have not answered yet."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: InvitationOutputSerializer(many=True)}, tags=["companies"])
+    def get(self, request):
+        return Response(
+            InvitationOutputSerializer(selectors.my_invitation_list(user=request.user), many=True).data
+        )
+
+
+def _my_invitation(request, invitation_id: int) -> CompanyInvitation:
+    # Someone else's invitation is as missing as one that does not exist.
+    return get_object_or_404(CompanyInvitation, pk=invitation_id, user=request.user)
+
+
+class MyInvitationAcceptApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: MemberOutputSerializer}, tags=["companies"])
+    def post(self, request, invitation_id: int):
+        membership = services.member_invitation_accept(
+            invitation=_my_invitation(request, invitation_id), user=request.user
+        )
+        return Response(MemberOutputSerializer(membership).data)
+
+
+class MyInvitationDeclineApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["companies"])
+    def post(self, request, invitation_id: int):
+        services.member_invitation_decline(
+            invitation=_my_invitation(request, invitation_id), user=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

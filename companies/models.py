@@ -15,13 +15,22 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class CompanyQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CompanyQuerySet":
-        """Verified companies are public; a company's own members and staff see it before that."""
+        """Verified companies are public; a company's own members and staff see it before that,
+        and so does someone it invites, who must see whom they would join."""
         if user is not None and user.is_authenticated:
             if user.is_city_staff:
                 return self
-            return self.filter(Q(is_verified=True) | Q(memberships__user=user)).distinct()
+            invited = Q(invitations__user=user, invitations__status=InvitationStatus.PENDING)
+            return self.filter(Q(is_verified=True) | Q(memberships__user=user) | invited).distinct()
         return self.filter(is_verified=True)
 
 
@@ -136,3 +145,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company}"
+
+
+class CompanyInvitation(models.Model):
+    """An owner's invitation to join the company. Only accepting it makes a Membership: nobody
+    becomes a member, seeing the company's matches and speaking for it, without agreeing to."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_invitations"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user"],
+                condition=Q(status="pending"),
+                name="invitation_pending_once_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.company}"

@@ -6,4 +6,5 @@ urlpatterns = [
     path("companies/", views.company_list, name="company-list"),
     path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
     path("companies/<slug:slug>/edit/", views.company_edit, name="company-edit"),
+    path("companies/<slug:slug>/invitation/", views.company_invitation_answer, name="company-invitation"),
 ]

@@ -3,7 +3,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 
-from .models import Company, CompanyReference, Membership
+from .models import Company, CompanyInvitation, CompanyReference, InvitationStatus, Membership
 
 
 def company_list(*, user: User | AnonymousUser) -> QuerySet[Company]:
@@ -18,3 +18,23 @@ def company_get(*, slug: str, user: User | AnonymousUser) -> Company:
 
 def member_list(*, company: Company) -> QuerySet[Membership]:
     return Membership.objects.filter(company=company).select_related("user")
+
+
+def invitation_list(*, company: Company) -> QuerySet[CompanyInvitation]:
+    """The company's invitations not answered yet."""
+    return CompanyInvitation.objects.filter(company=company, status=InvitationStatus.PENDING).select_related(
+        "user", "company"
+    )
+
+
+def my_invitation_list(*, user: User) -> QuerySet[CompanyInvitation]:
+    """Invitations to join a company that the user has not answered yet."""
+    return CompanyInvitation.objects.filter(user=user, status=InvitationStatus.PENDING).select_related(
+        "user", "company"
+    )
+
+
+def my_invitation_to(*, company: Company, user: User | AnonymousUser) -> CompanyInvitation | None:
+    if not user.is_authenticated:
+        return None
+    return my_invitation_list(user=user).filter(company=company).first()

@@ -1,15 +1,17 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from core.errors import ApplicationError, conflict, forbidden
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify_in_their_language
+from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update
 from matching import dispatch
 
-from .models import Company, CompanyReference, MemberRole, Membership
+from .models import Company, CompanyInvitation, CompanyReference, InvitationStatus, MemberRole, Membership
 
 REFERENCE_FIELDS = ("title", "description", "year")
 PROFILE_FIELDS = (
@@ -149,20 +151,90 @@ def reference_delete(*, reference: CompanyReference, user: User) -> None:
 
 
 @transaction.atomic
-def member_add(*, company: Company, by: User, username: str, role: str = MemberRole.MEMBER) -> Membership:
+def member_add(
+    *, company: Company, by: User, username: str, role: str = MemberRole.MEMBER
+) -> Membership | CompanyInvitation:
+    """Change an existing member's role, or invite someone else: nobody becomes a member without
+    accepting (member_invitation_accept). The invitee is told and sees the invitation on the
+    company's page."""
     if not company.can_manage_members(by):
         raise forbidden(_("Only the company's owners can manage its members."))
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None:
         message = _("No user with this username exists.")
         raise ApplicationError(message, fields={"username": [message]})
-    membership, created = Membership.objects.get_or_create(
-        company=company, user=user, defaults={"role": role}
+    membership = Membership.objects.filter(company=company, user=user).first()
+    if membership is not None:
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        return membership
+    invitation, created = CompanyInvitation.objects.get_or_create(
+        company=company,
+        user=user,
+        status=InvitationStatus.PENDING,
+        defaults={"role": role, "invited_by": by},
     )
-    if not created and membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
+    if not created:
+        if invitation.role != role:
+            invitation.role = role
+            invitation.save(update_fields=["role"])
+        return invitation
+    notify_in_their_language(
+        users=[user],
+        kind=NotificationKind.COMPANY_INVITATION,
+        title=lambda: _("%(company)s invites you to join it") % {"company": company.name},
+        link=company.get_absolute_url(),
+    )
+    return invitation
+
+
+def _pending_invitation_of(invitation: CompanyInvitation, user: User) -> CompanyInvitation:
+    # Someone else's invitation is answered for as missing, so ids cannot be probed.
+    locked = (
+        CompanyInvitation.objects.select_for_update()
+        .select_related("company")
+        .filter(pk=invitation.pk, user=user)
+        .first()
+    )
+    if locked is None:
+        raise not_found(_("You have no such invitation."))
+    if locked.status != InvitationStatus.PENDING:
+        raise conflict(_("This invitation has already been answered or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def member_invitation_accept(*, invitation: CompanyInvitation, user: User) -> Membership:
+    invitation = _pending_invitation_of(invitation, user)
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    membership, _created = Membership.objects.get_or_create(
+        company=invitation.company, user=user, defaults={"role": invitation.role}
+    )
     return membership
+
+
+@transaction.atomic
+def member_invitation_decline(*, invitation: CompanyInvitation, user: User) -> CompanyInvitation:
+    invitation = _pending_invitation_of(invitation, user)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_withdraw(*, invitation: CompanyInvitation, by: User) -> CompanyInvitation:
+    if not invitation.company.can_manage_members(by):
+        raise forbidden(_("Only the company's owners can manage its members."))
+    if invitation.status != InvitationStatus.PENDING:
+        raise conflict(_("This invitation has already been answered or withdrawn."))
+    invitation.status = InvitationStatus.WITHDRAWN
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
 
 
 @transaction.atomic

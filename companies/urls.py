@@ -20,4 +20,21 @@ urlpatterns = [
         apis.MemberDetailApi.as_view(),
         name="member-detail",
     ),
+    path("companies/<slug:slug>/invitations/", apis.InvitationListApi.as_view(), name="invitation-list"),
+    path(
+        "companies/<slug:slug>/invitations/<int:invitation_id>/",
+        apis.InvitationDetailApi.as_view(),
+        name="invitation-detail",
+    ),
+    path("invitations/", apis.MyInvitationListApi.as_view(), name="my-invitation-list"),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        apis.MyInvitationAcceptApi.as_view(),
+        name="my-invitation-accept",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        apis.MyInvitationDeclineApi.as_view(),
+        name="my-invitation-decline",
+    ),
 ]

@@ -3,9 +3,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.forms import MultilineField, add_service_errors
@@ -39,8 +41,29 @@ def company_detail(request, slug: str):
         {
             "company": company,
             "can_edit": company.can_be_edited_by(request.user),
+            "invitation": selectors.my_invitation_to(company=company, user=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def company_invitation_answer(request, slug: str):
+    """The invited user accepts or declines, on the company's page."""
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    invitation = selectors.my_invitation_to(company=company, user=request.user)
+    if invitation is None:
+        raise Http404
+    try:
+        if request.POST.get("action") == "accept":
+            services.member_invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, _("You are now a member of %(company)s.") % {"company": company.name})
+        else:
+            services.member_invitation_decline(invitation=invitation, user=request.user)
+            messages.success(request, _("You declined the invitation."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("company-detail", slug=company.slug)
 
 
 class CompanyProfileForm(forms.Form):

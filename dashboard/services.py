@@ -65,11 +65,24 @@ def dashboard_figures() -> dict:
     return figures
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV Injection"), so a
+# citizen's title such as =HYPERLINK(...) would run in the staff member's spreadsheet.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(cell: object) -> object:
+    """Prefix a text cell that a spreadsheet would evaluate with a single quote, which makes it
+    plain text; numbers are left as they are so that they stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
 def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([_neutralise(cell) for cell in header])
+    writer.writerows([_neutralise(cell) for cell in row] for row in rows)
     # The byte order mark makes Excel read the file as UTF-8, so Korean text shows correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

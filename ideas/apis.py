@@ -46,6 +46,8 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     matching_state = serializers.CharField(allow_null=True)
+    rejection_reason = serializers.CharField(source="shown_rejection_reason", read_only=True)
+    moderation_note = serializers.CharField(source="shown_moderation_note", read_only=True)
 
     class Meta:
         model = Idea
@@ -354,11 +356,9 @@ class ReportCreateApi(APIView):
         data = serializer.validated_data
         idea = comment = None
         if data.get("idea") is not None:
-            idea = _get_visible_idea(request, data["idea"])
+            idea = selectors.reportable_idea_get(idea_id=data["idea"])
         if data.get("comment") is not None:
-            comment = get_object_or_404(Comment.objects.select_related("idea"), pk=data["comment"])
-            if not comment.idea.can_be_viewed_by(request.user):
-                raise Http404
+            comment = selectors.reportable_comment_get(comment_id=data["comment"])
         report = services.report_create(
             reporter=request.user,
             idea=idea,

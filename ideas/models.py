@@ -215,6 +215,18 @@ class Idea(models.Model):
         return self.author_id == user.pk and self.status in AUTHOR_EDITABLE_STATUSES
 
     @property
+    def shown_rejection_reason(self) -> str:
+        # Kept after the idea is published again or merged (an undone merge restores the
+        # status), but it explains a rejection only while the idea is rejected.
+        return self.rejection_reason if self.status == IdeaStatus.REJECTED else ""
+
+    @property
+    def shown_moderation_note(self) -> str:
+        # A request to the author to revise; once the idea is public (merged, say) it is nobody
+        # else's business.
+        return self.moderation_note if self.status in AUTHOR_EDITABLE_STATUSES else ""
+
+    @property
     def embedding_text(self) -> str:
         return "\n".join(part for part in (self.title, self.problem, self.proposal) if part)
 
@@ -295,6 +307,10 @@ class Comment(models.Model):
         if not user.is_authenticated:
             return False
         return user.is_city_staff or self.author_id == user.pk
+
+    @property
+    def is_public(self) -> bool:
+        return not (self.is_hidden or self.is_removed) and self.idea.is_public
 
 
 class ReportReason(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
 
-from .models import Comment, Idea, IdeaStatus, Report
+from .models import PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
 
 
 def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
@@ -27,6 +27,22 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
         visible = visible.filter(is_hidden=False)
     return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
         Prefetch("replies", queryset=visible.order_by("created_at", "id"))
+    )
+
+
+def reportable_idea_get(*, idea_id: int) -> Idea:
+    """Raises Idea.DoesNotExist unless the idea is public: what the public does not see (hidden,
+    unpublished) cannot be reported, and is answered for as if it did not exist."""
+    return Idea.objects.filter(status__in=PUBLIC_STATUSES, is_hidden=False).get(pk=idea_id)
+
+
+def reportable_comment_get(*, comment_id: int) -> Comment:
+    """Raises Comment.DoesNotExist unless the comment and its idea are public (not hidden, not
+    removed)."""
+    return (
+        Comment.objects.select_related("idea")
+        .filter(is_hidden=False, is_removed=False, idea__status__in=PUBLIC_STATUSES, idea__is_hidden=False)
+        .get(pk=comment_id)
     )
 
 

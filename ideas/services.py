@@ -18,7 +18,7 @@ from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify, notify_each
 from accounts.rules import require_city_staff
-from core.errors import ApplicationError, conflict, forbidden
+from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
 from matching import dispatch
 
@@ -192,6 +192,10 @@ def report_create(
             _("Report either an idea or a comment."),
             fields={"idea": [_("Report either an idea or a comment.")]},
         )
+    # Hidden or removed content is out of the public's sight already; a report of it would tell
+    # the reporter it exists.
+    if not cast("Idea | Comment", idea or comment).is_public:
+        raise not_found(_("This content does not exist."))
     report = Report(reporter=reporter, idea=idea, comment=comment, reason=reason, details=details.strip())
     report.full_clean(validate_constraints=False)
     try:
@@ -405,6 +409,11 @@ def report_dismiss(*, report: Report, by: User) -> Report:
 
 # --- Merging ------------------------------------------------------------------------------
 
+# A merged idea is public, so merging publishes its text: only an idea staff could publish as it
+# stands may be merged. Never a draft (the author has not sent it), a rejected idea (staff judged
+# it unfit) or a hidden one; nor an idea in a pilot or completed, whose pilots would lose it.
+MERGEABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
+
 
 @transaction.atomic
 def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
@@ -422,6 +431,8 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
         )
     if source.status == IdeaStatus.MERGED:
         raise conflict(_("This idea is already merged."))
+    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
+        raise conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):

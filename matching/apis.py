@@ -242,9 +242,14 @@ class IdeaDuplicatesApi(APIView):
 
     @extend_schema(responses={200: DuplicateSerializer(many=True)}, tags=["matching"])
     def get(self, request, idea_id: int):
-        idea = get_object_or_404(Idea, pk=idea_id)
-        if not (request.user.is_city_staff or idea.author_id == request.user.pk):
-            raise forbidden(_("Only city staff and the idea's author can see its likely duplicates."))
+        if request.user.is_city_staff:
+            idea = get_object_or_404(Idea, pk=idea_id)
+        else:
+            # The same refusal for someone else's idea and for a missing one, so the answer does
+            # not tell whether an unpublished idea with this id exists.
+            idea = Idea.objects.filter(pk=idea_id, author=request.user).first()
+            if idea is None:
+                raise forbidden(_("Only city staff and the idea's author can see its likely duplicates."))
         return Response(
             DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data
         )

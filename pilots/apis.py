@@ -83,7 +83,9 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):
-    idea = IdeaBriefSerializer()
+    idea = IdeaBriefSerializer(
+        source="visible_idea", allow_null=True, help_text="Null when the reader may not see the idea."
+    )
     companies = CompanyBriefSerializer(many=True)
     stage_display = serializers.CharField(source="get_stage_display")
     district_display = serializers.CharField(source="get_district_display")

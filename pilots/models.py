@@ -98,6 +98,12 @@ class Pilot(models.Model):
         return reverse("pilot-detail", args=[self.pk])
 
     @property
+    def visible_idea(self) -> Idea | None:
+        """The idea, if the reader may see it; reads the `idea_is_visible` of the selectors and
+        shows no idea without it."""
+        return self.idea if getattr(self, "idea_is_visible", False) else None
+
+    @property
     def progress(self) -> int:
         """Percentage of milestones done; reads the prefetched milestones of the selectors."""
         milestones = self.milestones.all()

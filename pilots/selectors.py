@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from companies.models import Company
@@ -16,6 +16,7 @@ from .models import (
     PilotConsent,
     PilotDataRequest,
     PilotMilestone,
+    PilotStage,
     PilotUpdate,
     PilotVolunteer,
 )
@@ -29,6 +30,9 @@ def pilot_list(
     pilots = (
         Pilot.objects.visible_to(user)
         .select_related("idea")
+        # A public pilot may come from an idea the reader may not see (hidden, say): then the
+        # pilot is shown without it (Pilot.visible_idea).
+        .annotate(idea_is_visible=Exists(Idea.objects.visible_to(user).filter(pk=OuterRef("idea_id"))))
         .prefetch_related(
             Prefetch("companies", queryset=Company.objects.order_by("name")),
             Prefetch("milestones", queryset=PilotMilestone.objects.order_by("due_date", "id")),
@@ -39,7 +43,7 @@ def pilot_list(
     if stage:
         pilots = pilots.filter(stage=stage)
     if idea_id:
-        pilots = pilots.filter(idea_id=idea_id)
+        pilots = pilots.filter(idea_id=idea_id, idea_is_visible=True)
     return pilots
 
 
@@ -115,8 +119,14 @@ def pilot_volunteer_get(*, pilot: Pilot, user: User, active: bool = True) -> Pil
 
 
 def pilots_of_idea_by_age(*, idea: Idea) -> QuerySet[Pilot]:
-    """Every pilot made from the idea, oldest first, with only what the idea's timeline needs."""
-    return Pilot.objects.filter(idea=idea).order_by("created_at").only("created_at", "stage", "updated_at")
+    """The pilots that put the idea in pilot (past planning, not cancelled), oldest first, with
+    only what the idea's timeline needs. A pilot in planning is not public yet."""
+    return (
+        Pilot.objects.filter(idea=idea)
+        .exclude(stage__in=[PilotStage.PLANNING, PilotStage.CANCELLED])
+        .order_by("created_at")
+        .only("created_at", "stage", "updated_at")
+    )
 
 
 def pilot_participation_of(

@@ -64,7 +64,8 @@ def pilot_create(
     district: str = "",
     venue: str = "",
 ) -> Pilot:
-    """Make a pilot (in planning) from an idea and verified companies; the idea is then in pilot."""
+    """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
+    until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if idea.status not in PILOTABLE_IDEA_STATUSES or idea.is_hidden:
         message = _("Only a published idea can become a pilot.")
@@ -96,8 +97,6 @@ def pilot_create(
             "companies": sorted(c.slug for c in companies),
         },
     )
-    if idea.status != IdeaStatus.IN_PILOT:
-        idea_set_pilot_status(idea=idea, status=IdeaStatus.IN_PILOT, by=by)
     return pilot
 
 
@@ -129,6 +128,11 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
     if stage == PilotStage.CANCELLED and not reason:
         message = _("Tell the participants why the pilot is cancelled.")
         raise ApplicationError(message, fields={"reason": [message]})
+    going_public = pilot.stage == PilotStage.PLANNING and stage == PilotStage.RECRUITING
+    if going_public and not _idea_can_go_on_pilot(pilot.idea):
+        # While the pilot was planned its idea could still be rejected, hidden or merged.
+        message = _("The idea of this pilot is no longer published; cancel the pilot instead.")
+        raise conflict(message, fields={"stage": [message]})
     with audited(
         actor=by, action=AuditAction.PILOT_STAGE, target=pilot, fields=["stage", "cancellation_reason"]
     ):
@@ -139,14 +143,16 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
     idea_status = None
     if stage == PilotStage.COMPLETED:
         idea_status = IdeaStatus.COMPLETED
+    elif going_public and pilot.idea.status in (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED):
+        idea_status = IdeaStatus.IN_PILOT
     elif (
         stage == PilotStage.CANCELLED
         and pilot.idea.status == IdeaStatus.IN_PILOT
-        and not _has_open_pilot(pilot.idea)
+        and not _has_public_open_pilot(pilot.idea)
     ):
-        # The idea is no longer being piloted: it goes back to where the matcher had it, so it
-        # reads truthfully and staff can pilot it again. An idea another pilot completed stays
-        # completed.
+        # The idea is no longer being piloted in public (pilots still in planning are not): it
+        # goes back to where the matcher had it, so it reads truthfully and staff can pilot it
+        # again. An idea another pilot completed stays completed.
         matched = Match.objects.shown().filter(idea=pilot.idea, rank_for_idea__isnull=False).exists()
         idea_status = IdeaStatus.MATCHED if matched else IdeaStatus.PUBLISHED
     if idea_status is not None:
@@ -179,8 +185,13 @@ def _notify_stage(*, pilot: Pilot, by: User, include_followers: bool) -> None:
     )
 
 
-def _has_open_pilot(idea: Idea) -> bool:
-    return Pilot.objects.filter(idea=idea).exclude(stage__in=CLOSED_STAGES).exists()
+def _has_public_open_pilot(idea: Idea) -> bool:
+    return Pilot.objects.filter(idea=idea).exclude(stage__in=[*CLOSED_STAGES, PilotStage.PLANNING]).exists()
+
+
+def _idea_can_go_on_pilot(idea: Idea) -> bool:
+    # Completed by another pilot of the same idea is fine: the idea stays completed.
+    return not idea.is_hidden and idea.status in (*PILOTABLE_IDEA_STATUSES, IdeaStatus.COMPLETED)
 
 
 @transaction.atomic

@@ -106,17 +106,19 @@ def test_member_edits_profile_and_references(api, carol, company):
 
 
 def test_owner_manages_members_but_never_removes_the_last_owner(api, carol, bob, company):
-    added = api(carol).post(f"/api/v1/companies/{company.slug}/members/", {"username": "bob"})
+    invited = api(carol).post(f"/api/v1/companies/{company.slug}/members/", {"username": "bob"})
     unknown = api(carol).post(f"/api/v1/companies/{company.slug}/members/", {"username": "nobody"})
+    accepted = api(bob).post(f"/api/v1/invitations/{invited.json()['id']}/accept/")
     carol_membership = Membership.objects.get(company=company, user=carol)
     last_owner = api(carol).delete(f"/api/v1/companies/{company.slug}/members/{carol_membership.pk}/")
 
-    assert added.status_code == 201
+    assert (invited.status_code, invited.json()["status"]) == (201, "pending")
     assert list(unknown.json()["error"]["fields"]) == ["username"]
+    assert accepted.status_code == 200
     assert last_owner.status_code == 409
     assert Membership.objects.filter(company=company).count() == 2
 
-    bob_leaves = api(bob).delete(f"/api/v1/companies/{company.slug}/members/{added.json()['id']}/")
+    bob_leaves = api(bob).delete(f"/api/v1/companies/{company.slug}/members/{accepted.json()['id']}/")
     assert bob_leaves.status_code == 204
     assert not Membership.objects.filter(company=company, user=bob).exists()
 

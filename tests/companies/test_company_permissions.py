@@ -2,7 +2,7 @@
 
 import pytest
 
-from companies.models import Membership
+from companies.models import CompanyInvitation, Membership
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import ReferenceFactory
 from tests.conftest import PERSONAS, client_for
@@ -58,11 +58,32 @@ MATRIX = [
     ),
     ("list members", "get", "/api/v1/companies/{slug}/members/", None, row(200, MEMBER_ONLY | {"staff"})),
     (
-        "add a member",
+        "invite a member",
         "post",
         "/api/v1/companies/{slug}/members/",
-        {"username": "erin"},
+        {"username": "frank"},
         row(201, MEMBER_ONLY),
+    ),
+    (
+        "change a member's role",
+        "post",
+        "/api/v1/companies/{slug}/members/",
+        {"username": "erin", "role": "owner"},
+        row(200, MEMBER_ONLY),
+    ),
+    (
+        "list invitations",
+        "get",
+        "/api/v1/companies/{slug}/invitations/",
+        None,
+        row(200, MEMBER_ONLY | {"staff"}),
+    ),
+    (
+        "withdraw an invitation",
+        "delete",
+        "/api/v1/companies/{slug}/invitations/{invitation}/",
+        None,
+        row(204, MEMBER_ONLY),
     ),
     ("remove a member", "delete", "/api/v1/companies/{slug}/members/{member}/", None, row(204, MEMBER_ONLY)),
 ]
@@ -77,7 +98,9 @@ def test_company_permission_matrix(
 ):
     reference = ReferenceFactory(company=company)
     other_member = Membership.objects.create(company=company, user=UserFactory(username="erin"))
-    url = path.format(slug=company.slug, ref=reference.pk, member=other_member.pk)
+    UserFactory(username="frank")
+    invitation = CompanyInvitation.objects.create(company=company, user=UserFactory(username="gina"))
+    url = path.format(slug=company.slug, ref=reference.pk, member=other_member.pk, invitation=invitation.pk)
     if payload is not None:
         payload = {k: v.format(persona=persona) if isinstance(v, str) else v for k, v in payload.items()}
 

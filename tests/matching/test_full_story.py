@@ -90,7 +90,8 @@ def test_from_idea_to_completed_pilot(api, alice, bob, carol, staff_user, tmp_pa
         )
         assert pilot.status_code == 201, pilot.content
         pilot_id = pilot.json()["id"]
-        assert api().get(f"/api/v1/ideas/{idea_id}/").json()["status"] == "in_pilot"
+        # Planned, the pilot is not public yet, and neither is the idea's being piloted.
+        assert api().get(f"/api/v1/ideas/{idea_id}/").json()["status"] != "in_pilot"
         request = (
             api(staff_user)
             .post(
@@ -109,6 +110,7 @@ def test_from_idea_to_completed_pilot(api, alice, bob, carol, staff_user, tmp_pa
             api(staff_user).post(f"/api/v1/pilots/{pilot_id}/stage/", {"stage": "recruiting"}).status_code
             == 200
         )
+        assert api().get(f"/api/v1/ideas/{idea_id}/").json()["status"] == "in_pilot"
 
         # A citizen volunteers and consents.
         assert api(bob).post(

@@ -3,6 +3,7 @@ import pytest
 from ideas.models import IdeaStatus
 from matching.models import Match, MatchStatus
 from tests.conftest import PERSONAS, client_for
+from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,20 @@ def test_only_staff_and_the_author_see_duplicate_candidates(personas, catalogue,
     assert response.status_code == (200 if allowed else 403)
     if allowed:
         assert response.json()[0]["idea"]["title"] == "My father forgets his medicine"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_duplicates_do_not_tell_whether_someone_elses_draft_exists(personas, persona):
+    draft = IdeaFactory(author=personas["author"], status=IdeaStatus.DRAFT)
+    client = client_for(personas[persona])
+
+    existing = client.get(f"/api/v1/ideas/{draft.pk}/duplicates/")
+    missing = client.get("/api/v1/ideas/999999/duplicates/")
+
+    if persona == "staff":
+        assert (existing.status_code, missing.status_code) == (200, 404)
+    elif persona == "author":
+        assert (existing.status_code, existing.json()) == (200, [])
+    else:
+        assert existing.status_code == missing.status_code == 403
+        assert existing.json() == missing.json()

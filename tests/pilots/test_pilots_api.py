@@ -47,25 +47,35 @@ def test_staff_create_a_pilot_from_an_idea_and_its_interested_company(api, staff
     pilot = Pilot.objects.get(pk=body["id"])
     assert (pilot.idea, pilot.created_by, list(pilot.companies.all())) == (idea, staff_user, [company])
     idea.refresh_from_db()
-    assert idea.status == IdeaStatus.IN_PILOT
-    # The text did not change, so the matcher must not see the idea as pending again.
+    # A pilot in planning is not public: the idea stays as it was until the pilot recruits.
+    assert idea.status == IdeaStatus.PUBLISHED
     assert idea.updated_at == idea_updated_at
-    notified = Notification.objects.filter(kind=NotificationKind.IDEA_STATUS)
-    notified = set(notified.values_list("user__username", flat=True))
-    assert notified == {"alice", "bob"}
+    assert not Notification.objects.filter(kind=NotificationKind.IDEA_STATUS).exists()
     audit = AuditEntry.objects.get(action="pilot_create")
     assert (audit.actor, audit.target_type, audit.target_id) == (staff_user, "pilot", pilot.pk)
     assert audit.after["companies"] == ["bitgoeul-care"] and audit.after["stage"] == "planning"
 
 
-def test_a_second_pilot_of_an_idea_in_pilot_does_not_notify_again(api, staff_user, idea, company):
-    api(staff_user).post("/api/v1/pilots/", _payload(idea, company))
-    count = Notification.objects.count()
+def test_the_idea_is_in_pilot_once_its_first_pilot_recruits(api, staff_user, idea, company, bob):
+    Follow.objects.create(idea=idea, user=bob)
+    client = api(staff_user)
+    first = client.post("/api/v1/pilots/", _payload(idea, company)).json()["id"]
+    second = client.post("/api/v1/pilots/", _payload(idea, company, title="두 번째 실증")).json()["id"]
+    idea_updated_at = Idea.objects.get(pk=idea.pk).updated_at
 
-    response = api(staff_user).post("/api/v1/pilots/", _payload(idea, company, title="두 번째 실증"))
+    response = client.post(f"/api/v1/pilots/{first}/stage/", {"stage": "recruiting"})
 
-    assert response.status_code == 201
-    assert Notification.objects.count() == count
+    assert response.status_code == 200
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.IN_PILOT
+    # The text did not change, so the matcher must not see the idea as pending again.
+    assert idea.updated_at == idea_updated_at
+    status_news = Notification.objects.filter(kind=NotificationKind.IDEA_STATUS)
+    assert set(status_news.values_list("user__username", flat=True)) == {"alice", "bob"}
+
+    # The second pilot's recruiting does not tell them again that the idea is in pilot.
+    client.post(f"/api/v1/pilots/{second}/stage/", {"stage": "recruiting"})
+    assert status_news.count() == 2
 
 
 def test_an_unverified_company_is_refused(api, staff_user, idea, company):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pilot(idea, company):
-    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.IN_PILOT)
+    # A pilot in planning leaves its published idea as it was.
     return PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING)
 
 
@@ -155,7 +155,7 @@ def test_cancelling_needs_a_reason(api, staff_user, pilot, idea):
         "stage": "cancelled",
         "cancellation_reason": "참여 기업의 사정으로 중단합니다.",
     }
-    # The idea is no longer in a pilot; without matches it is simply published again.
+    # Cancelled in planning, the pilot never put the idea in pilot: it is still simply published.
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED
 
 
@@ -163,32 +163,37 @@ def test_cancelling_the_last_open_pilot_returns_the_idea_to_its_matches(
     api, staff_user, pilot, idea, company
 ):
     MatchFactory(idea=idea, company=company, rank_for_idea=1)
-    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.RECRUITING)
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.MATCHED)
+    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING)
     client = api(staff_user)
+    _stage(client, pilot, "recruiting")
+    _stage(client, second, "recruiting")
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT
 
     _stage(client, pilot, "cancelled", reason="예산 부족")
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT  # the second pilot still runs
 
     _stage(client, second, "cancelled", reason="예산 부족")
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.MATCHED
-    # Staff can pilot it again.
-    assert (
-        client.post(
-            "/api/v1/pilots/",
-            {
-                "idea": idea.pk,
-                "companies": [company.slug],
-                "title": "다시 하는 실증",
-                "description": "두 번째 시도",
-            },
-        ).status_code
-        == 201
+    # Staff can pilot it again; the idea is in pilot again once the new pilot recruits.
+    created = client.post(
+        "/api/v1/pilots/",
+        {
+            "idea": idea.pk,
+            "companies": [company.slug],
+            "title": "다시 하는 실증",
+            "description": "두 번째 시도",
+        },
     )
+    assert created.status_code == 201
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.MATCHED
+    _stage(client, Pilot.objects.get(pk=created.json()["id"]), "recruiting")
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT
 
 
 def test_cancelling_a_second_pilot_leaves_an_idea_the_first_completed(api, staff_user, pilot, idea, company):
-    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.RECRUITING)
+    second = PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING)
+    _stage(api(staff_user), second, "recruiting")
     client = api(staff_user)
     for stage in ("recruiting", "running", "evaluating", "completed"):
         _stage(client, pilot, stage)
@@ -237,6 +242,7 @@ def test_an_update_notifies_the_ideas_followers_and_the_pilots_volunteers(
 
 def test_a_stage_change_tells_volunteers_and_followers_in_their_language(api, staff_user, pilot, idea, bob):
     Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RECRUITING)
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.IN_PILOT)  # as recruiting made it
     Follow.objects.create(idea=idea, user=bob)
     erin = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin", preferred_language="en")).user
     client = api(staff_user)

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import AuditEntry
-from ideas.models import IdeaStatus
+from ideas.models import Idea, IdeaStatus
 from pilots.models import Pilot, PilotStage
 from tests.conftest import client_for
 from tests.pilots.factories import PILOT_PERSONAS, MilestoneFactory, PilotFactory, pilot_personas
@@ -164,7 +164,11 @@ def test_the_idea_status_moves_only_for_staff(everyone, idea):
             "/api/v1/pilots/",
             {"idea": idea.pk, "companies": ["bitgoeul-care"], "title": "실증", "description": "설명"},
         )
-    idea.refresh_from_db()
-
+    planned = Pilot.objects.get(idea=idea, stage=PilotStage.PLANNING)
     assert Pilot.objects.filter(idea=idea).count() == 2  # the fixture's and staff's
-    assert idea.status == IdeaStatus.IN_PILOT
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED  # planning is not public
+
+    for persona in PILOT_PERSONAS:
+        client_for(everyone[persona]).post(f"/api/v1/pilots/{planned.pk}/stage/", {"stage": "recruiting"})
+
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.IN_PILOT
