@@ -100,7 +100,7 @@ def test_a_merged_idea_pilot_does_not_recruit(api, staff_user, idea, company):
 
 
 def test_the_migration_returns_ideas_whose_pilots_are_all_in_planning(company):
-    migration = importlib.import_module("pilots.migrations.0002_ideas_in_planning_are_not_in_pilot")
+    migration = importlib.import_module("pilots.migrations.0003_ideas_in_planning_are_not_in_pilot")
     matched = PilotFactory(stage=PilotStage.PLANNING).idea
     MatchFactory(idea=matched, company=company, rank_for_idea=1)
     published = PilotFactory(stage=PilotStage.PLANNING).idea

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0001_initial'),
+        ('companies', '0002_no_control_characters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

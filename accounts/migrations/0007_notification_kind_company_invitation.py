@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_audit_action_labels'),
+        ('accounts', '0006_no_control_characters'),
     ]
 
     operations = [

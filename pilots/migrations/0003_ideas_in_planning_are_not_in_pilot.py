@@ -24,7 +24,7 @@ def ideas_in_planning_return(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pilots", "0001_initial"),
+        ("pilots", "0002_no_control_characters"),
         ("ideas", "0003_report_resolution"),
         ("matching", "0004_pilots_move_to_their_app"),
     ]
