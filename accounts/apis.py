@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 
 from .models import AuditEntry, Language, NotificationKind, User
@@ -146,7 +146,7 @@ class NotificationOutputSerializer(serializers.Serializer):
         return notification.read_at is not None
 
 
-class NotificationListApi(APIView):
+class NotificationListApi(PaginatedApiMixin, APIView):
     """My notifications, newest first; `?unread=true` for the unread ones."""
 
     permission_classes = [IsAuthenticated]
@@ -156,9 +156,9 @@ class NotificationListApi(APIView):
         notifications = notification_list(
             user=request.user, unread_only=request.query_params.get("unread") in ("1", "true")
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+        return self.paginated_response(
+            request, notifications, lambda page: NotificationOutputSerializer(page, many=True).data
+        )
 
 
 class NotificationReadApi(APIView):
@@ -243,7 +243,7 @@ class ReadsAuditLog(IsCityStaff):
     message = gettext_lazy("Only city staff can read the audit log.")
 
 
-class AuditLogApi(APIView):
+class AuditLogApi(PaginatedApiMixin, APIView):
     """Every staff action, newest first (staff only). Filter with `?target_type=idea&target_id=1`."""
 
     permission_classes = [ReadsAuditLog]
@@ -257,6 +257,6 @@ class AuditLogApi(APIView):
                 if request.query_params.get(field)
             }
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+        return self.paginated_response(
+            request, entries, lambda page: AuditEntrySerializer(page, many=True).data
+        )

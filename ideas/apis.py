@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 
 from . import selectors, services
 from .filters import IdeaFilter
@@ -107,7 +107,7 @@ def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Res
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
 
 
-class IdeaListCreateApi(APIView):
+class IdeaListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(IdeaInputSerializer):
@@ -121,7 +121,6 @@ class IdeaListCreateApi(APIView):
             OpenApiParameter("status", str),
             OpenApiParameter("mine", bool),
             OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
-            OpenApiParameter("page", int),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],
@@ -131,10 +130,11 @@ class IdeaListCreateApi(APIView):
         filterset = IdeaFilter(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(filterset.qs, request, view=self)
-        data = IdeaOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return self.paginated_response(
+            request,
+            filterset.qs,
+            lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
+        )
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])
     def post(self, request):
@@ -267,7 +267,7 @@ class CommentOutputSerializer(serializers.ModelSerializer):
         return CommentOutputSerializer(comment.replies.all(), many=True, context=self.context).data
 
 
-class IdeaCommentsApi(APIView):
+class IdeaCommentsApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
@@ -277,12 +277,11 @@ class IdeaCommentsApi(APIView):
     @extend_schema(responses={200: CommentOutputSerializer(many=True)}, tags=["comments"])
     def get(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.comment_list(idea=idea, user=request.user), request, view=self
+        return self.paginated_response(
+            request,
+            selectors.comment_list(idea=idea, user=request.user),
+            lambda page: CommentOutputSerializer(page, many=True, context={"request": request}).data,
         )
-        data = CommentOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutputSerializer}, tags=["comments"])
     def post(self, request, idea_id: int):

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from companies.apis import CompanyBriefSerializer
 from companies.selectors import company_get
 from core.errors import forbidden
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
 from ideas.selectors import idea_get
@@ -95,7 +95,7 @@ class IdeaMatchesApi(APIView):
         )
 
 
-class CompanyMatchesApi(APIView):
+class CompanyMatchesApi(PaginatedApiMixin, APIView):
     """Ideas ranked for a company (its members and city staff only)."""
 
     permission_classes = [IsAuthenticated]
@@ -117,9 +117,9 @@ class CompanyMatchesApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         matches = selectors.matches_for_company(company=company, **filters.validated_data)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(matches, request, view=self)
-        return paginator.get_paginated_response(MatchForCompanySerializer(page, many=True).data)
+        return self.paginated_response(
+            request, matches, lambda page: MatchForCompanySerializer(page, many=True).data
+        )
 
 
 class MatchFeedbackApi(APIView):
@@ -225,7 +225,7 @@ class InterestProposalSerializer(serializers.ModelSerializer):
         fields = ["proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message"]
 
 
-class IdeaInterestsApi(APIView):
+class IdeaInterestsApi(PaginatedApiMixin, APIView):
     """The companies interested in an idea. Anyone who can see the idea sees their names; the
     idea's author and city staff also see each company's pilot proposal."""
 
@@ -245,8 +245,8 @@ class IdeaInterestsApi(APIView):
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
     def get(self, request, idea_id: int):
         idea = idea_get(idea_id=idea_id, user=request.user)
-        paginator = StandardPagination()
         interests = selectors.idea_interest_list(idea=idea, user=request.user)
-        page = paginator.paginate_queryset(interests, request, view=self)
         context = {"show_proposals": selectors.can_see_interest_proposals(idea=idea, user=request.user)}
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)
+        return self.paginated_response(
+            request, interests, lambda page: self.OutputSerializer(page, many=True, context=context).data
+        )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.settings import api_settings
 
 from core.throttling import WriteRateThrottle
@@ -71,3 +72,39 @@ def test_account_endpoints_need_a_signed_in_user(api, method, path):
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    """The schema /api/schema/ serves."""
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _component(openapi, reference: dict) -> dict:
+    return openapi["components"]["schemas"][reference["$ref"].rsplit("/", 1)[1]]
+
+
+PAGINATED_LISTS = [
+    "/api/v1/ideas/",
+    "/api/v1/ideas/{idea_id}/comments/",
+    "/api/v1/moderation/ideas/",
+    "/api/v1/moderation/reports/",
+    "/api/v1/companies/",
+    "/api/v1/companies/{slug}/matches/",
+    "/api/v1/ideas/{idea_id}/interests/",
+    "/api/v1/pilots/",
+    "/api/v1/pilots/{pilot_id}/volunteers/",
+    "/api/v1/notifications/",
+    "/api/v1/audit/",
+]
+
+
+@pytest.mark.parametrize("path", PAGINATED_LISTS)
+def test_paginated_lists_are_described_as_pages(openapi, path):
+    operation = openapi["paths"][path]["get"]
+
+    page = _component(openapi, operation["responses"]["200"]["content"]["application/json"]["schema"])
+
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["type"] == "array"
+    assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"] if p["in"] == "query"}
