@@ -108,3 +108,41 @@ def test_paginated_lists_are_described_as_pages(openapi, path):
     assert set(page["properties"]) == {"count", "next", "previous", "results"}
     assert page["properties"]["results"]["type"] == "array"
     assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+
+
+def test_every_error_response_is_documented_in_the_one_error_shape(openapi):
+    error = openapi["components"]["schemas"]["Error"]
+    documented = 0
+
+    for operations in openapi["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status >= "400":
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/Error"
+                    }
+                    documented += 1
+
+    assert error["properties"]["error"]["required"] == ["code", "message", "fields"]
+    assert documented > 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "errors"),
+    [
+        # anyone may read, so only a missing idea
+        ("get", "/api/v1/ideas/{idea_id}/matches/", {"404"}),
+        # filters, a login for "mine", a page past the last
+        ("get", "/api/v1/ideas/", {"400", "403", "404"}),
+        ("get", "/api/v1/auth/me/", {"403"}),
+        # no authentication at all: no login needed, no CSRF, no row to conflict with
+        ("post", "/api/v1/auth/signup/", {"400", "413", "415", "429"}),
+        # a write without a body
+        ("post", "/api/v1/ideas/{idea_id}/support/", {"400", "403", "404", "409", "429"}),
+        ("post", "/api/v1/ideas/", {"400", "403", "409", "413", "415", "429"}),
+    ],
+)
+def test_each_operation_documents_the_errors_it_can_answer(openapi, method, path, errors):
+    responses = openapi["paths"][path][method]["responses"]
+
+    assert {status for status in responses if status >= "400"} == errors
