@@ -1,11 +1,15 @@
 """Cross-cutting API behaviour: error shape, throttling, schema and docs."""
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.settings import api_settings
 
 from core.throttling import WriteRateThrottle
+from ideas.models import Idea
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +25,37 @@ def test_every_error_has_the_same_shape(api, alice):
         assert error["message"]
     assert (not_found.status_code, forbidden.status_code, invalid.status_code) == (404, 403, 400)
     assert invalid.json()["error"]["message"] == "아래 항목을 확인해 주세요."
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # 10 MB, four times Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+        (json.dumps({"title": "x" * 10 * 1024 * 1024}), "application/json"),
+        # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+        (urlencode({f"field{n}": "x" for n in range(1001)}), "application/x-www-form-urlencoded"),
+    ],
+    ids=["10 MB of JSON", "1001 form fields"],
+)
+def test_a_request_over_the_upload_limits_gets_a_json_413(api, alice, body, content_type):
+    response = api(alice).post("/api/v1/ideas/", body, content_type=content_type)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": {"code": "request_too_large", "message": "요청이 너무 큽니다.", "fields": {}}
+    }
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["{not json", b"\xff\xfe", "[1, 2"])
+def test_a_malformed_body_gets_a_json_400(api, alice, body):
+    response = api(alice).post("/api/v1/ideas/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {"code": "parse_error", "message": "요청 본문을 읽을 수 없습니다.", "fields": {}}
+    }
+    assert not Idea.objects.exists()
 
 
 def test_writes_are_throttled_per_user_but_reads_are_not(api, bob, idea, monkeypatch):
