@@ -18,6 +18,7 @@ from .models import (
     Comment,
     District,
     Idea,
+    MatchingState,
     ReportReason,
 )
 
@@ -45,7 +46,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     is_supported = serializers.SerializerMethodField()
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
-    matching_state = serializers.CharField(allow_null=True)
+    matching_state = serializers.ChoiceField(choices=MatchingState.choices, allow_null=True)
 
     class Meta:
         model = Idea

@@ -14,7 +14,7 @@ from companies.selectors import company_get
 from core.errors import forbidden
 from core.pagination import PaginatedApiMixin
 from ideas.apis import IdeaBriefSerializer
-from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
+from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea, MatchingState
 from ideas.selectors import idea_get
 
 from . import selectors, services
@@ -75,12 +75,16 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
 class IdeaMatchesApi(APIView):
     """Companies ranked for an idea, with the reason for each. `state` is "pending" while the
-    matcher is still working on the idea's current text."""
+    matcher is still working on the idea's current text, null for an idea it does not match."""
 
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.Serializer):
-        state = serializers.CharField()
+        state = serializers.ChoiceField(
+            choices=MatchingState.choices,
+            allow_null=True,
+            help_text="Null when the matcher does not match the idea (not published, or hidden).",
+        )
         results = MatchForIdeaSerializer(many=True)
 
     @extend_schema(responses={200: OutputSerializer}, tags=["matching"])

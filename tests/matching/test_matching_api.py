@@ -1,8 +1,10 @@
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from ideas.models import IdeaStatus
 from matching.models import Match, MatchStatus
 from tests.conftest import PERSONAS, client_for
+from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,18 @@ def test_only_staff_and_the_author_see_duplicate_candidates(personas, catalogue,
     assert response.status_code == (200 if allowed else 403)
     if allowed:
         assert response.json()[0]["idea"]["title"] == "My father forgets his medicine"
+
+
+def test_an_idea_the_matcher_does_not_match_has_no_matching_state(api, alice):
+    draft = IdeaFactory(author=alice, status=IdeaStatus.DRAFT)
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    matches = api(alice).get(f"/api/v1/ideas/{draft.pk}/matches/").json()
+    idea = api(alice).get(f"/api/v1/ideas/{draft.pk}/").json()
+
+    assert (matches["state"], idea["matching_state"]) == (None, None)
+    for component, field in (("IdeaMatchesOutput", "state"), ("IdeaOutput", "matching_state")):
+        declared = schemas[component]["properties"][field]
+        assert declared["nullable"] is True
+        assert {"$ref": "#/components/schemas/MatchingStateEnum"} in declared["oneOf"]
+    assert schemas["MatchingStateEnum"]["enum"] == ["pending", "done"]
