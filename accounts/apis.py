@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,8 +11,8 @@ from core.errors import ApplicationError
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 
-from .models import AuditEntry, Language, NotificationKind, User
-from .selectors import AUDIT_FILTERS, audit_entry_list, notification_list
+from .models import AuditAction, AuditEntry, Language, NotificationKind, User
+from .selectors import audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create
 
 
@@ -151,7 +151,11 @@ class NotificationListApi(PaginatedApiMixin, APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: NotificationOutputSerializer(many=True)}, tags=["notifications"])
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only the unread ones.")],
+        responses={200: NotificationOutputSerializer(many=True)},
+        tags=["notifications"],
+    )
     def get(self, request):
         notifications = notification_list(
             user=request.user, unread_only=request.query_params.get("unread") in ("1", "true")
@@ -248,15 +252,22 @@ class AuditLogApi(PaginatedApiMixin, APIView):
 
     permission_classes = [ReadsAuditLog]
 
-    @extend_schema(responses={200: AuditEntrySerializer(many=True)}, tags=["moderation"])
-    def get(self, request):
-        entries = audit_entry_list(
-            **{
-                field: request.query_params[field]
-                for field in AUDIT_FILTERS
-                if request.query_params.get(field)
-            }
+    class FilterSerializer(serializers.Serializer):
+        target_type = serializers.CharField(max_length=40, required=False, label=gettext_lazy("target type"))
+        target_id = serializers.IntegerField(required=False, label=gettext_lazy("target id"))
+        action = serializers.ChoiceField(
+            choices=AuditAction.choices, required=False, label=gettext_lazy("action")
         )
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: AuditEntrySerializer(many=True)},
+        tags=["moderation"],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        entries = audit_entry_list(**filters.validated_data)
         return self.paginated_response(
             request, entries, lambda page: AuditEntrySerializer(page, many=True).data
         )

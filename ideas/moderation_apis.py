@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -84,7 +84,11 @@ class ReportOutputSerializer(serializers.ModelSerializer):
 class ReportQueueApi(PaginatedApiMixin, StaffApi):
     """Open reports of abuse, newest first; `?all=true` includes handled ones."""
 
-    @extend_schema(responses={200: ReportOutputSerializer(many=True)}, tags=["moderation"])
+    @extend_schema(
+        parameters=[OpenApiParameter("all", bool, description="Include the reports already handled.")],
+        responses={200: ReportOutputSerializer(many=True)},
+        tags=["moderation"],
+    )
     def get(self, request):
         reports = Report.objects.select_related("reporter", "idea", "comment").order_by("-created_at", "-id")
         if request.query_params.get("all") not in ("1", "true"):

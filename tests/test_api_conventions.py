@@ -181,3 +181,17 @@ def test_each_operation_documents_the_errors_it_can_answer(openapi, method, path
     responses = openapi["paths"][path][method]["responses"]
 
     assert {status for status in responses if status >= "400"} == errors
+
+
+@pytest.mark.parametrize(
+    ("path", "filters"),
+    [
+        ("/api/v1/notifications/", {"unread"}),
+        ("/api/v1/moderation/reports/", {"all"}),
+        ("/api/v1/audit/", {"target_type", "target_id", "action"}),
+    ],
+)
+def test_the_filters_a_list_reads_are_documented(openapi, path, filters):
+    parameters = openapi["paths"][path]["get"]["parameters"]
+
+    assert filters <= {p["name"] for p in parameters if p["in"] == "query"}
