@@ -53,7 +53,8 @@ class MatchForIdeaSerializer(serializers.ModelSerializer):
 
 class MatchForCompanySerializer(serializers.ModelSerializer):
     idea = IdeaBriefSerializer()
-    rank = serializers.IntegerField(source="rank_for_company")
+    # A dismissed match leaves the ranking but stays in the company's list.
+    rank = serializers.IntegerField(source="rank_for_company", allow_null=True)
     reason = ReasonSerializer()
 
     class Meta:
