@@ -352,13 +352,17 @@ class ReportCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # What is reported is a field of the body: one the caller cannot see is an invalid field
+        # (the same answer as one that does not exist), not a missing /reports/.
         idea = comment = None
         if data.get("idea") is not None:
-            idea = _get_visible_idea(request, data["idea"])
+            idea = selectors.idea_list(user=request.user).filter(pk=data["idea"]).first()
+            if idea is None:
+                raise serializers.ValidationError({"idea": [_("This idea does not exist.")]})
         if data.get("comment") is not None:
-            comment = get_object_or_404(Comment.objects.select_related("idea"), pk=data["comment"])
-            if not comment.idea.can_be_viewed_by(request.user):
-                raise Http404
+            comment = Comment.objects.select_related("idea").filter(pk=data["comment"]).first()
+            if comment is None or not comment.idea.can_be_viewed_by(request.user):
+                raise serializers.ValidationError({"comment": [_("This comment does not exist.")]})
         report = services.report_create(
             reporter=request.user,
             idea=idea,
