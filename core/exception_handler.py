@@ -11,8 +11,9 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -86,3 +87,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         else:
             response.data = _body(getattr(detail, "code", code) or code, str(detail))
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (no URL matches, outside DRF) answers the API's JSON error under /api/."""
+    if request.path.startswith("/api/"):
+        not_found = exceptions.NotFound()
+        return JsonResponse(
+            _body(not_found.default_code, str(not_found.detail)), status=status.HTTP_404_NOT_FOUND
+        )
+    return defaults.page_not_found(request, exception)

@@ -195,3 +195,13 @@ def test_the_filters_a_list_reads_are_documented(openapi, path, filters):
     parameters = openapi["paths"][path]["get"]["parameters"]
 
     assert filters <= {p["name"] for p in parameters if p["in"] == "query"}
+
+
+def test_an_api_address_no_url_matches_gets_the_json_404_and_a_page_address_the_html_one(client):
+    api = client.get("/api/v1/ideas/not-a-number/")
+    page = client.get("/no-such-page/")
+
+    assert api.status_code == 404
+    assert api.json() == {"error": {"code": "not_found", "message": "찾을 수 없습니다.", "fields": {}}}
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
