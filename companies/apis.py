@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Language
 from core.errors import forbidden
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -94,7 +94,7 @@ def _get_visible_company(request, slug: str) -> Company:
     return selectors.company_get(slug=slug, user=request.user)
 
 
-class CompanyListCreateApi(APIView):
+class CompanyListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(CompanyInputSerializer):
@@ -107,7 +107,6 @@ class CompanyListCreateApi(APIView):
             OpenApiParameter("domain", str),
             OpenApiParameter("verified", bool),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("page", int),
         ],
         responses={200: CompanyOutputSerializer(many=True)},
         tags=["companies"],
@@ -118,9 +117,9 @@ class CompanyListCreateApi(APIView):
         )
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(filterset.qs, request, view=self)
-        return paginator.get_paginated_response(_serialize(request, page, many=True))
+        return self.paginated_response(
+            request, filterset.qs, lambda page: _serialize(request, page, many=True)
+        )
 
     @extend_schema(request=InputSerializer, responses={201: CompanyOutputSerializer}, tags=["companies"])
     def post(self, request):

@@ -32,3 +32,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
 ]
+
+handler404 = "core.exception_handler.page_not_found"

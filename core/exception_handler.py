@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -53,6 +54,13 @@ def _body(code: str, message: str, fields: dict | None = None) -> dict:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(_body(exc.code, exc.message, exc.fields), status=HTTP_STATUS[exc.kind])
+    # Django's limits on a body (DATA_UPLOAD_MAX_MEMORY_SIZE, field and file counts) surface when
+    # DRF parses it; left alone they become Django's HTML "Bad Request" page.
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return Response(
+            _body("request_too_large", _("The request is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     # A row looked up by id that does not exist (or that the caller may not see) is a 404,
@@ -69,6 +77,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         response.data = _body("invalid", _("Please correct the fields below."), fields)
+    elif isinstance(exc, exceptions.ParseError):
+        # The parser's own message is English and names the parser's internals.
+        response.data = _body("parse_error", _("The request body could not be read."))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(exc, "default_code", "error")
@@ -77,3 +88,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         else:
             response.data = _body(getattr(detail, "code", code) or code, str(detail))
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (no URL matches, outside DRF) answers the API's JSON error under /api/."""
+    if request.path.startswith("/api/"):
+        not_found = exceptions.NotFound()
+        return JsonResponse(
+            _body(not_found.default_code, str(not_found.detail)), status=status.HTTP_404_NOT_FOUND
+        )
+    return defaults.page_not_found(request, exception)

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 
 from . import selectors, services
 from .filters import IdeaFilter
@@ -18,6 +18,7 @@ from .models import (
     Comment,
     District,
     Idea,
+    MatchingState,
     ReportReason,
 )
 
@@ -45,7 +46,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     is_supported = serializers.SerializerMethodField()
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
-    matching_state = serializers.CharField(allow_null=True)
+    matching_state = serializers.ChoiceField(choices=MatchingState.choices, allow_null=True)
     rejection_reason = serializers.CharField(source="shown_rejection_reason", read_only=True)
     moderation_note = serializers.CharField(source="shown_moderation_note", read_only=True)
 
@@ -109,7 +110,7 @@ def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Res
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
 
 
-class IdeaListCreateApi(APIView):
+class IdeaListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(IdeaInputSerializer):
@@ -123,7 +124,6 @@ class IdeaListCreateApi(APIView):
             OpenApiParameter("status", str),
             OpenApiParameter("mine", bool),
             OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
-            OpenApiParameter("page", int),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],
@@ -133,10 +133,11 @@ class IdeaListCreateApi(APIView):
         filterset = IdeaFilter(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(filterset.qs, request, view=self)
-        data = IdeaOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return self.paginated_response(
+            request,
+            filterset.qs,
+            lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
+        )
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])
     def post(self, request):
@@ -269,7 +270,7 @@ class CommentOutputSerializer(serializers.ModelSerializer):
         return CommentOutputSerializer(comment.replies.all(), many=True, context=self.context).data
 
 
-class IdeaCommentsApi(APIView):
+class IdeaCommentsApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
@@ -279,12 +280,11 @@ class IdeaCommentsApi(APIView):
     @extend_schema(responses={200: CommentOutputSerializer(many=True)}, tags=["comments"])
     def get(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.comment_list(idea=idea, user=request.user), request, view=self
+        return self.paginated_response(
+            request,
+            selectors.comment_list(idea=idea, user=request.user),
+            lambda page: CommentOutputSerializer(page, many=True, context={"request": request}).data,
         )
-        data = CommentOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutputSerializer}, tags=["comments"])
     def post(self, request, idea_id: int):
@@ -354,11 +354,19 @@ class ReportCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # What is reported is a field of the body: one the caller cannot see is an invalid field
+        # (the same answer as one that does not exist), not a missing /reports/.
         idea = comment = None
         if data.get("idea") is not None:
-            idea = selectors.reportable_idea_get(idea_id=data["idea"])
+            try:
+                idea = selectors.reportable_idea_get(idea_id=data["idea"])
+            except Idea.DoesNotExist:
+                raise serializers.ValidationError({"idea": [_("This idea does not exist.")]}) from None
         if data.get("comment") is not None:
-            comment = selectors.reportable_comment_get(comment_id=data["comment"])
+            try:
+                comment = selectors.reportable_comment_get(comment_id=data["comment"])
+            except Comment.DoesNotExist:
+                raise serializers.ValidationError({"comment": [_("This comment does not exist.")]}) from None
         report = services.report_create(
             reporter=request.user,
             idea=idea,

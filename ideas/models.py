@@ -64,6 +64,15 @@ MATCHABLE_STATUSES = (
     IdeaStatus.IN_PILOT,
     IdeaStatus.COMPLETED,
 )
+
+
+class MatchingState(models.TextChoices):
+    """Where the matcher is with a matchable idea; an idea it does not match has none."""
+
+    PENDING = "pending", _("Matching…")
+    DONE = "done", _("Matched")
+
+
 # Before publication the author may still change the text; afterwards supporters have
 # backed a specific wording and only staff may correct it.
 AUTHOR_EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
@@ -231,15 +240,17 @@ class Idea(models.Model):
         return "\n".join(part for part in (self.title, self.problem, self.proposal) if part)
 
     @property
-    def matching_state(self) -> str | None:
-        """ "pending" ("matching…") until the matcher has ranked the idea's latest version.
+    def matching_state(self) -> MatchingState | None:
+        """Pending ("matching…") until the matcher has ranked the idea's latest version.
 
         Needs the `matched_at` annotation of the idea selectors.
         """
         if self.status not in MATCHABLE_STATUSES or self.is_hidden:
             return None
         matched_at = getattr(self, "matched_at", None)
-        return "done" if matched_at is not None and matched_at >= self.updated_at else "pending"
+        if matched_at is not None and matched_at >= self.updated_at:
+            return MatchingState.DONE
+        return MatchingState.PENDING
 
 
 class Support(models.Model):

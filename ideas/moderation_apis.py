@@ -1,11 +1,11 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 
 from . import selectors, services
@@ -24,7 +24,7 @@ class StaffApi(APIView):
         return get_object_or_404(Idea, pk=idea_id)
 
 
-class ModerationQueueApi(StaffApi):
+class ModerationQueueApi(PaginatedApiMixin, StaffApi):
     """Submitted ideas waiting for a decision, oldest first."""
 
     @extend_schema(responses={200: IdeaOutputSerializer(many=True)}, tags=["moderation"])
@@ -34,10 +34,10 @@ class ModerationQueueApi(StaffApi):
             .filter(status=IdeaStatus.SUBMITTED)
             .order_by("created_at", "id")
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(queue, request, view=self)
-        return paginator.get_paginated_response(
-            IdeaOutputSerializer(page, many=True, context={"request": request}).data
+        return self.paginated_response(
+            request,
+            queue,
+            lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
 
 
@@ -81,17 +81,21 @@ class ReportOutputSerializer(serializers.ModelSerializer):
         return self._target(report).is_hidden
 
 
-class ReportQueueApi(StaffApi):
+class ReportQueueApi(PaginatedApiMixin, StaffApi):
     """Open reports of abuse, newest first; `?all=true` includes handled ones."""
 
-    @extend_schema(responses={200: ReportOutputSerializer(many=True)}, tags=["moderation"])
+    @extend_schema(
+        parameters=[OpenApiParameter("all", bool, description="Include the reports already handled.")],
+        responses={200: ReportOutputSerializer(many=True)},
+        tags=["moderation"],
+    )
     def get(self, request):
         reports = Report.objects.select_related("reporter", "idea", "comment").order_by("-created_at", "-id")
         if request.query_params.get("all") not in ("1", "true"):
             reports = reports.filter(resolved_at__isnull=True)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(reports, request, view=self)
-        return paginator.get_paginated_response(ReportOutputSerializer(page, many=True).data)
+        return self.paginated_response(
+            request, reports, lambda page: ReportOutputSerializer(page, many=True).data
+        )
 
 
 class ReportDismissApi(StaffApi):

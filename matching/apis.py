@@ -15,11 +15,11 @@ from rest_framework.views import APIView
 from companies.apis import CompanyBriefSerializer
 from companies.selectors import company_get
 from core.errors import forbidden
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 from core.semaphore import SlotTaken
 from core.throttling import FailOpenScopedRateThrottle
 from ideas.apis import IdeaBriefSerializer
-from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea
+from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea, MatchingState
 from ideas.selectors import idea_get
 
 from . import lookup, selectors, services
@@ -58,7 +58,8 @@ class MatchForIdeaSerializer(serializers.ModelSerializer):
 
 class MatchForCompanySerializer(serializers.ModelSerializer):
     idea = IdeaBriefSerializer()
-    rank = serializers.IntegerField(source="rank_for_company")
+    # A dismissed match leaves the ranking but stays in the company's list.
+    rank = serializers.IntegerField(source="rank_for_company", allow_null=True)
     reason = ReasonSerializer()
 
     class Meta:
@@ -80,12 +81,16 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
 class IdeaMatchesApi(APIView):
     """Companies ranked for an idea, with the reason for each. `state` is "pending" while the
-    matcher is still working on the idea's current text."""
+    matcher is still working on the idea's current text, null for an idea it does not match."""
 
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.Serializer):
-        state = serializers.CharField()
+        state = serializers.ChoiceField(
+            choices=MatchingState.choices,
+            allow_null=True,
+            help_text="Null when the matcher does not match the idea (not published, or hidden).",
+        )
         results = MatchForIdeaSerializer(many=True)
 
     @extend_schema(responses={200: OutputSerializer}, tags=["matching"])
@@ -100,7 +105,7 @@ class IdeaMatchesApi(APIView):
         )
 
 
-class CompanyMatchesApi(APIView):
+class CompanyMatchesApi(PaginatedApiMixin, APIView):
     """Ideas ranked for a company (its members and city staff only)."""
 
     permission_classes = [IsAuthenticated]
@@ -122,9 +127,9 @@ class CompanyMatchesApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         matches = selectors.matches_for_company(company=company, **filters.validated_data)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(matches, request, view=self)
-        return paginator.get_paginated_response(MatchForCompanySerializer(page, many=True).data)
+        return self.paginated_response(
+            request, matches, lambda page: MatchForCompanySerializer(page, many=True).data
+        )
 
 
 class MatchFeedbackApi(APIView):
@@ -261,7 +266,7 @@ class InterestProposalSerializer(serializers.ModelSerializer):
         fields = ["proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message"]
 
 
-class IdeaInterestsApi(APIView):
+class IdeaInterestsApi(PaginatedApiMixin, APIView):
     """The companies interested in an idea. Anyone who can see the idea sees their names; the
     idea's author and city staff also see each company's pilot proposal."""
 
@@ -281,8 +286,8 @@ class IdeaInterestsApi(APIView):
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["matching"])
     def get(self, request, idea_id: int):
         idea = idea_get(idea_id=idea_id, user=request.user)
-        paginator = StandardPagination()
         interests = selectors.idea_interest_list(idea=idea, user=request.user)
-        page = paginator.paginate_queryset(interests, request, view=self)
         context = {"show_proposals": selectors.can_see_interest_proposals(idea=idea, user=request.user)}
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)
+        return self.paginated_response(
+            request, interests, lambda page: self.OutputSerializer(page, many=True, context=context).data
+        )

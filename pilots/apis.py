@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
 from core.errors import forbidden, not_found
-from core.pagination import StandardPagination
+from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import District, Idea
@@ -151,7 +151,7 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
 # --- Pilots ---------------------------------------------------------------------------------
 
 
-class PilotListCreateApi(APIView):
+class PilotListCreateApi(PaginatedApiMixin, APIView):
     """Pilots, newest first. Anyone reads them, except those in planning, which only staff see.
     Staff create a pilot from an idea and one or more verified companies."""
 
@@ -181,7 +181,7 @@ class PilotListCreateApi(APIView):
         venue = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("venue"))
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("page", int)],
+        parameters=[FilterSerializer],
         responses={200: PilotOutputSerializer(many=True)},
         tags=["pilots"],
     )
@@ -193,9 +193,9 @@ class PilotListCreateApi(APIView):
             stage=filters.validated_data.get("stage"),
             idea_id=filters.validated_data.get("idea"),
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(pilots, request, view=self)
-        return paginator.get_paginated_response(PilotOutputSerializer(page, many=True).data)
+        return self.paginated_response(
+            request, pilots, lambda page: PilotOutputSerializer(page, many=True).data
+        )
 
     @extend_schema(request=InputSerializer, responses={201: PilotDetailOutputSerializer}, tags=["pilots"])
     def post(self, request):
@@ -485,7 +485,7 @@ class PilotDonationsApi(APIView):
         return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
 
 
-class PilotVolunteersApi(APIView):
+class PilotVolunteersApi(PaginatedApiMixin, APIView):
     """Every volunteer of a pilot, who they are and every consent they gave and withdrew (staff)."""
 
     permission_classes = [RunsPilots]
@@ -512,6 +512,8 @@ class PilotVolunteersApi(APIView):
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["pilots"])
     def get(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(selectors.pilot_volunteer_list(pilot=pilot), request, view=self)
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        return self.paginated_response(
+            request,
+            selectors.pilot_volunteer_list(pilot=pilot),
+            lambda page: self.OutputSerializer(page, many=True).data,
+        )

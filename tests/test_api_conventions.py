@@ -1,11 +1,16 @@
 """Cross-cutting API behaviour: error shape, throttling, schema and docs."""
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.settings import api_settings
 
 from core.throttling import WriteRateThrottle
+from ideas.models import Idea
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +26,37 @@ def test_every_error_has_the_same_shape(api, alice):
         assert error["message"]
     assert (not_found.status_code, forbidden.status_code, invalid.status_code) == (404, 403, 400)
     assert invalid.json()["error"]["message"] == "아래 항목을 확인해 주세요."
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # 10 MB, four times Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+        (json.dumps({"title": "x" * 10 * 1024 * 1024}), "application/json"),
+        # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+        (urlencode({f"field{n}": "x" for n in range(1001)}), "application/x-www-form-urlencoded"),
+    ],
+    ids=["10 MB of JSON", "1001 form fields"],
+)
+def test_a_request_over_the_upload_limits_gets_a_json_413(api, alice, body, content_type):
+    response = api(alice).post("/api/v1/ideas/", body, content_type=content_type)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": {"code": "request_too_large", "message": "요청이 너무 큽니다.", "fields": {}}
+    }
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["{not json", b"\xff\xfe", "[1, 2"])
+def test_a_malformed_body_gets_a_json_400(api, alice, body):
+    response = api(alice).post("/api/v1/ideas/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {"code": "parse_error", "message": "요청 본문을 읽을 수 없습니다.", "fields": {}}
+    }
+    assert not Idea.objects.exists()
 
 
 def test_writes_are_throttled_per_user_but_reads_are_not(api, bob, idea, monkeypatch):
@@ -108,3 +144,101 @@ def test_the_similar_ideas_throttle_lets_requests_through_while_the_cache_is_dow
         allowed = [throttle.allow_request(request, view) for throttle in view.get_throttles()]
 
     assert allowed == [True]
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    """The schema /api/schema/ serves."""
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _component(openapi, reference: dict) -> dict:
+    return openapi["components"]["schemas"][reference["$ref"].rsplit("/", 1)[1]]
+
+
+PAGINATED_LISTS = [
+    "/api/v1/ideas/",
+    "/api/v1/ideas/{idea_id}/comments/",
+    "/api/v1/moderation/ideas/",
+    "/api/v1/moderation/reports/",
+    "/api/v1/companies/",
+    "/api/v1/companies/{slug}/matches/",
+    "/api/v1/ideas/{idea_id}/interests/",
+    "/api/v1/pilots/",
+    "/api/v1/pilots/{pilot_id}/volunteers/",
+    "/api/v1/notifications/",
+    "/api/v1/audit/",
+]
+
+
+@pytest.mark.parametrize("path", PAGINATED_LISTS)
+def test_paginated_lists_are_described_as_pages(openapi, path):
+    operation = openapi["paths"][path]["get"]
+
+    page = _component(openapi, operation["responses"]["200"]["content"]["application/json"]["schema"])
+
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["type"] == "array"
+    assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+
+
+def test_every_error_response_is_documented_in_the_one_error_shape(openapi):
+    error = openapi["components"]["schemas"]["Error"]
+    documented = 0
+
+    for operations in openapi["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status >= "400":
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/Error"
+                    }
+                    documented += 1
+
+    assert error["properties"]["error"]["required"] == ["code", "message", "fields"]
+    assert documented > 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "errors"),
+    [
+        # anyone may read, so only a missing idea
+        ("get", "/api/v1/ideas/{idea_id}/matches/", {"404"}),
+        # filters, a login for "mine", a page past the last
+        ("get", "/api/v1/ideas/", {"400", "403", "404"}),
+        ("get", "/api/v1/auth/me/", {"403"}),
+        # no authentication at all: no login needed, no CSRF, no row to conflict with
+        ("post", "/api/v1/auth/signup/", {"400", "403", "413", "415", "429"}),
+        # a write without a body
+        ("post", "/api/v1/ideas/{idea_id}/support/", {"400", "403", "404", "409", "429"}),
+        ("post", "/api/v1/ideas/", {"400", "403", "409", "413", "415", "429"}),
+    ],
+)
+def test_each_operation_documents_the_errors_it_can_answer(openapi, method, path, errors):
+    responses = openapi["paths"][path][method]["responses"]
+
+    assert {status for status in responses if status >= "400"} == errors
+
+
+@pytest.mark.parametrize(
+    ("path", "filters"),
+    [
+        ("/api/v1/notifications/", {"unread"}),
+        ("/api/v1/moderation/reports/", {"all"}),
+        ("/api/v1/audit/", {"target_type", "target_id", "action"}),
+    ],
+)
+def test_the_filters_a_list_reads_are_documented(openapi, path, filters):
+    parameters = openapi["paths"][path]["get"]["parameters"]
+
+    assert filters <= {p["name"] for p in parameters if p["in"] == "query"}
+
+
+def test_an_api_address_no_url_matches_gets_the_json_404_and_a_page_address_the_html_one(client):
+    api = client.get("/api/v1/ideas/not-a-number/")
+    page = client.get("/no-such-page/")
+
+    assert api.status_code == 404
+    assert api.json() == {"error": {"code": "not_found", "message": "찾을 수 없습니다.", "fields": {}}}
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")

@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "accounts.models.Language.choices",
         "IdeaStatusEnum": "ideas.models.IdeaStatus.choices",
+        "MatchingStateEnum": "ideas.models.MatchingState.choices",
         "MatchStatusEnum": "matching.models.MatchStatus.choices",
         "MatchAnswerEnum": ["interested", "dismissed"],
         "PilotStageEnum": "pilots.models.PilotStage.choices",

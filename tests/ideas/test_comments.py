@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ideas.models import Comment, Report
-from tests.ideas.factories import CommentFactory
+from ideas.models import Comment, IdeaStatus, Report
+from tests.ideas.factories import CommentFactory, IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,18 @@ def test_report_an_idea_or_a_comment_once(api, bob, idea):
     assert (on_idea.status_code, on_comment.status_code, again.status_code) == (201, 201, 409)
     assert neither.status_code == 400
     assert Report.objects.filter(reporter=bob).count() == 2
+
+
+def test_reporting_an_idea_or_a_comment_the_reporter_cannot_see_is_a_400(api, alice, bob):
+    draft = IdeaFactory(author=alice, status=IdeaStatus.DRAFT)
+    on_draft = CommentFactory(idea=draft)
+
+    idea = api(bob).post("/api/v1/reports/", {"idea": draft.pk, "reason": "spam"})
+    comment = api(bob).post("/api/v1/reports/", {"comment": on_draft.pk, "reason": "spam"})
+    missing = api(bob).post("/api/v1/reports/", {"comment": on_draft.pk + 1000, "reason": "spam"})
+
+    assert (idea.status_code, comment.status_code, missing.status_code) == (400, 400, 400)
+    assert idea.json()["error"]["fields"] == {"idea": ["존재하지 않는 아이디어입니다."]}
+    assert comment.json()["error"]["fields"] == missing.json()["error"]["fields"]
+    assert missing.json()["error"]["fields"] == {"comment": ["존재하지 않는 댓글입니다."]}
+    assert not Report.objects.exists()

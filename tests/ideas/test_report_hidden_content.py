@@ -48,7 +48,7 @@ def test_hidden_or_removed_content_cannot_be_reported(request, api, idea, target
     response = client.post("/api/v1/reports/", {**payload, "reason": "spam"})
     missing = client.post("/api/v1/reports/", {field: 999999, "reason": "spam"})
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response.json() == missing.json()
     assert not Report.objects.exists()
 

@@ -1,9 +1,11 @@
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from ideas.models import IdeaStatus
 from matching.models import Match, MatchStatus
 from tests.conftest import PERSONAS, client_for
 from tests.ideas.factories import IdeaFactory
+from tests.matching.factories import MatchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,34 @@ def test_duplicates_do_not_tell_whether_someone_elses_draft_exists(personas, per
     else:
         assert existing.status_code == missing.status_code == 403
         assert existing.json() == missing.json()
+
+
+def test_an_idea_the_matcher_does_not_match_has_no_matching_state(api, alice):
+    draft = IdeaFactory(author=alice, status=IdeaStatus.DRAFT)
+    schemas = _schemas()
+
+    matches = api(alice).get(f"/api/v1/ideas/{draft.pk}/matches/").json()
+    idea = api(alice).get(f"/api/v1/ideas/{draft.pk}/").json()
+
+    assert (matches["state"], idea["matching_state"]) == (None, None)
+    for component, field in (("IdeaMatchesOutput", "state"), ("IdeaOutput", "matching_state")):
+        declared = schemas[component]["properties"][field]
+        assert declared["nullable"] is True
+        assert {"$ref": "#/components/schemas/MatchingStateEnum"} in declared["oneOf"]
+    assert schemas["MatchingStateEnum"]["enum"] == ["pending", "done"]
+
+
+def test_a_dismissed_match_has_no_rank_and_the_schema_allows_it(api, carol, company):
+    match = MatchFactory(company=company)
+
+    response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "dismissed"})
+    listed = api(carol).get(f"/api/v1/companies/{company.slug}/matches/").json()["results"]
+
+    assert response.json()["rank"] is None
+    assert [row["rank"] for row in listed] == [None]
+    assert _schemas()["MatchForCompany"]["properties"]["rank"]["nullable"] is True
+    assert Match.objects.get(pk=match.pk).rank_for_company is None
+
+
+def _schemas() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
