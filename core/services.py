@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -37,3 +38,20 @@ def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) ->
         setattr(instance, field, value)
     save_validated(instance)
     return changed
+
+
+def validate_fields(
+    instance: models.Model, fields: Iterable[str], *, named: dict[str, str] | None = None
+) -> None:
+    """Check only these fields against their model's validators (lengths, refused characters),
+    for a service that saves a few fields of a row without validating the whole of it. `named`
+    reports a field's errors under the name the caller typed it as (`reason` for
+    `rejection_reason`)."""
+    names = set(fields)
+    try:
+        instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in names])
+    except ValidationError as error:
+        renamed = {
+            (named or {}).get(field, field): messages for field, messages in error.message_dict.items()
+        }
+        raise ValidationError(renamed) from None

@@ -22,6 +22,7 @@ from accounts.models import NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
+from core.services import validate_fields
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 from ideas.services import ideas_mark_matched
 
@@ -570,6 +571,7 @@ def match_feedback(
     if status == MatchStatus.DISMISSED:
         match.rank_for_idea = None
         match.rank_for_company = None
+    validate_fields(match, ["message", "proposal_plan", "proposal_data_needed"])
     match.save()
     if newly_interested:
         _notify_author_of_interest(match)
