@@ -113,6 +113,14 @@ class ExportMembershipSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ExportInvitationSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.slug")
+    role = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
 class ExportVolunteeringSerializer(serializers.ModelSerializer):
     pilot_title = serializers.CharField(source="pilot.title")
 
@@ -151,6 +159,7 @@ class MyDataApi(APIView):
         follows = ExportIdeaLinkSerializer(many=True)
         reports = ExportReportSerializer(many=True)
         company_memberships = ExportMembershipSerializer(many=True)
+        company_invitations = ExportInvitationSerializer(many=True)
         volunteering = ExportVolunteeringSerializer(many=True)
         consents = ConsentOutputSerializer(many=True)
         notifications = ExportNotificationSerializer(many=True)

@@ -35,6 +35,9 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         "follows": Follow.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
         "reports": Report.objects.filter(reporter=user).order_by("created_at", "id"),
         "company_memberships": user.memberships.select_related("company").order_by("created_at", "id"),
+        "company_invitations": user.company_invitations.select_related("company").order_by(
+            "created_at", "id"
+        ),
         "volunteering": PilotVolunteer.objects.filter(user=user)
         .select_related("pilot")
         .order_by("joined_at", "id"),

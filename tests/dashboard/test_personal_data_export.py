@@ -89,7 +89,7 @@ def test_my_data_has_no_password_and_nothing_of_anyone_else(api, bob, alice, bob
 
 def test_my_data_query_count_does_not_grow_with_my_activity(api, bob, bobs_life, django_assert_num_queries):
     # one query per section, related rows joined in
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         api(bob).get("/api/v1/me/data/")
 
 
@@ -104,3 +104,18 @@ def test_everyone_signed_in_downloads_their_own_data_only(personas, pilot, perso
     else:
         assert response.status_code == 200
         assert response.json()["account"]["id"] == everyone[persona].pk
+
+
+def test_my_data_holds_the_company_invitations_i_received(api, bob, carol, company):
+    from companies.models import CompanyInvitation, InvitationStatus
+
+    CompanyInvitation.objects.create(company=company, user=bob, invited_by=carol)
+    CompanyInvitation.objects.create(
+        company=company, user=carol, invited_by=carol, status=InvitationStatus.DECLINED
+    )
+
+    document = api(bob).get("/api/v1/me/data/").json()
+
+    assert [(i["company"], i["status"]) for i in document["company_invitations"]] == [
+        (company.slug, InvitationStatus.PENDING)
+    ]
