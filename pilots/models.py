@@ -41,10 +41,11 @@ CLOSED_STAGES = (PilotStage.COMPLETED, PilotStage.CANCELLED)
 
 class PilotQuerySet(models.QuerySet["Pilot"]):
     def visible_to(self, user) -> "PilotQuerySet":
-        # A pilot in planning is still being negotiated between the city and the companies.
+        # A pilot in planning is still being negotiated between the city and the companies, and
+        # one cancelled before it left planning was never public.
         if user is not None and user.is_authenticated and user.is_city_staff:
             return self
-        return self.exclude(stage=PilotStage.PLANNING)
+        return self.filter(went_public_at__isnull=False)
 
 
 class Pilot(models.Model):
@@ -68,6 +69,8 @@ class Pilot(models.Model):
     stage = models.CharField(
         _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
     )
+    # When the pilot left planning and the public could first see it.
+    went_public_at = models.DateTimeField(_("made public"), null=True, blank=True)
     cancellation_reason = models.TextField(
         _("reason for cancellation"), blank=True, validators=[no_control_characters_but_line_breaks]
     )

@@ -137,10 +137,12 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
         actor=by, action=AuditAction.PILOT_STAGE, target=pilot, fields=["stage", "cancellation_reason"]
     ):
         pilot.stage = stage
+        if going_public:
+            pilot.went_public_at = timezone.now()
         if stage == PilotStage.CANCELLED:
             pilot.cancellation_reason = reason
             validate_fields(pilot, ["cancellation_reason"], named={"cancellation_reason": "reason"})
-        pilot.save(update_fields=["stage", "cancellation_reason", "updated_at"])
+        pilot.save(update_fields=["stage", "went_public_at", "cancellation_reason", "updated_at"])
     idea_status = None
     if stage == PilotStage.COMPLETED:
         idea_status = IdeaStatus.COMPLETED

@@ -7,6 +7,7 @@ in the pilot made from alice's idea with carol's company; dave's company is not 
 import datetime
 
 import factory
+from django.utils import timezone
 
 from pilots import services as pilot_services
 from pilots.models import Pilot, PilotMilestone, PilotStage, PilotVolunteer
@@ -28,6 +29,9 @@ class PilotFactory(factory.django.DjangoModelFactory):
     district = factory.SelfAttribute("idea.district")
     venue = "북구 보건소"
     stage = PilotStage.RECRUITING
+    went_public_at = factory.LazyAttribute(
+        lambda pilot: None if pilot.stage == PilotStage.PLANNING else timezone.now()
+    )
 
     @factory.post_generation
     def companies(self, create, extracted, **kwargs):

@@ -425,6 +425,7 @@ def test_donations_permission_matrix(everyone, pilot, blood_pressure, persona, e
 @pytest.mark.parametrize("persona", PILOT_PERSONAS)
 def test_nothing_of_a_pilot_in_planning_is_reachable_but_for_staff(everyone, pilot, blood_pressure, persona):
     pilot.stage = PilotStage.PLANNING
+    pilot.went_public_at = None
     pilot.save()
     client = client_for(everyone[persona])
 

@@ -117,3 +117,23 @@ def test_the_migration_returns_ideas_whose_pilots_are_all_in_planning(company):
         IdeaStatus.PUBLISHED,
         IdeaStatus.IN_PILOT,
     )
+
+
+def test_a_pilot_cancelled_while_planned_stays_private_and_one_cancelled_later_stays_public(api, staff_user):
+    from pilots.models import Pilot, PilotStage
+    from tests.pilots.factories import PilotFactory
+
+    never_public = PilotFactory(stage=PilotStage.PLANNING, title="기획 중에 취소된 실증")
+    was_public = PilotFactory(stage=PilotStage.PLANNING, title="모집 후 취소된 실증")
+    client = api(staff_user)
+    client.post(f"/api/v1/pilots/{was_public.pk}/stage/", {"stage": PilotStage.RECRUITING})
+    for pilot in (never_public, was_public):
+        client.post(
+            f"/api/v1/pilots/{pilot.pk}/stage/", {"stage": PilotStage.CANCELLED, "reason": "예산 부족"}
+        )
+
+    public = [row["title"] for row in api(None).get("/api/v1/pilots/").json()["results"]]
+
+    assert Pilot.objects.filter(stage=PilotStage.CANCELLED).count() == 2
+    assert public == ["모집 후 취소된 실증"]
+    assert api(None).get(f"/api/v1/pilots/{never_public.pk}/").status_code == 404

@@ -1,6 +1,7 @@
 """A pilot's life: stages, milestones and progress, public updates and who hears of them."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEntry, Notification, NotificationKind
 from ideas.models import Follow, Idea, IdeaStatus
@@ -216,7 +217,7 @@ def test_an_unknown_stage_is_named(api, staff_user, pilot):
 def test_an_update_notifies_the_ideas_followers_and_the_pilots_volunteers(
     api, staff_user, pilot, idea, bob, dave
 ):
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING, went_public_at=timezone.now())
     Follow.objects.create(idea=idea, user=bob)
     erin = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin", preferred_language="en")).user
     gone = VolunteerFactory(pilot=pilot, user=UserFactory(username="frank")).user
@@ -241,7 +242,7 @@ def test_an_update_notifies_the_ideas_followers_and_the_pilots_volunteers(
 
 
 def test_a_stage_change_tells_volunteers_and_followers_in_their_language(api, staff_user, pilot, idea, bob):
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RECRUITING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RECRUITING, went_public_at=timezone.now())
     Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.IN_PILOT)  # as recruiting made it
     Follow.objects.create(idea=idea, user=bob)
     erin = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin", preferred_language="en")).user
@@ -273,7 +274,7 @@ def test_no_public_update_while_planning(api, staff_user, pilot):
 
 
 def test_an_empty_update_is_refused(api, staff_user, pilot):
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING, went_public_at=timezone.now())
 
     response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/updates/", {"body": ""})
 

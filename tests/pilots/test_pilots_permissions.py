@@ -41,7 +41,7 @@ def test_everyone_reads_pilots_out_of_planning(everyone, pilot, persona):
 
 @pytest.mark.parametrize("persona", PILOT_PERSONAS)
 def test_only_staff_see_a_pilot_in_planning(everyone, pilot, persona):
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.PLANNING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.PLANNING, went_public_at=None)
     client = client_for(everyone[persona])
 
     listed = [row["id"] for row in client.get("/api/v1/pilots/").json()["results"]]
@@ -148,7 +148,7 @@ def test_only_staff_run_pilots(everyone, pilot, persona, action):
 @pytest.mark.parametrize("persona", PILOT_PERSONAS)
 def test_staff_actions_on_a_planning_pilot_answer_the_same(everyone, pilot, persona):
     """Refusals come before the lookup, so they do not reveal whether a hidden pilot exists."""
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.PLANNING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.PLANNING, went_public_at=None)
     client = client_for(everyone[persona])
 
     response = client.post(f"/api/v1/pilots/{pilot.pk}/stage/", {"stage": "recruiting"})
