@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
 
+from .decorators import city_staff_required
 from .lockout import lockout_message
 from .selectors import audit_entry_list
 from .services import user_sign_up
@@ -50,7 +50,7 @@ def locked_out(
     )
 
 
-@staff_member_required
+@city_staff_required
 def audit_log_page(request):
     return render(
         request,

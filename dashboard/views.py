@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from accounts.decorators import city_staff_required
 from accounts.models import NotificationKind
 from accounts.notifications import notification_mark_read, preferences_update
 
@@ -31,7 +31,7 @@ def _chart(title: str, rows: list[dict]) -> dict:
     return {"title": title, "rows": bars, "height": max(len(rows), 1) * ROW_HEIGHT}
 
 
-@staff_member_required
+@city_staff_required
 def dashboard_page(request):
     figures = dashboard.dashboard_figures()
     months = [{"label": row["month"], "count": row["count"]} for row in figures["ideas_by_month"]]

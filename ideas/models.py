@@ -209,6 +209,12 @@ class Idea(models.Model):
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES and not self.is_hidden
 
+    @property
+    def takes_support(self) -> bool:
+        """A merged idea's supporters count toward the idea it was merged into, where new support
+        belongs too."""
+        return self.is_public and self.status != IdeaStatus.MERGED
+
     def can_be_viewed_by(self, user) -> bool:
         if self.is_public:
             return True

@@ -1,7 +1,6 @@
 """Pages for people; they call the same selectors and services as the API."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import city_staff_required
 from core.errors import ApplicationError
 from core.forms import add_service_errors, error_text, posted_id, posted_text
 from core.shortcuts import get_or_404
@@ -100,7 +100,7 @@ def idea_support(request, idea_id: int):
     return redirect("idea-detail", idea_id=idea.pk)
 
 
-@staff_member_required
+@city_staff_required
 def moderation_page(request):
     """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
     merge into a published idea the matcher found similar."""
@@ -168,7 +168,7 @@ def idea_comment(request, idea_id: int):
     return redirect("idea-detail", idea_id=idea.pk)
 
 
-@staff_member_required
+@city_staff_required
 @require_POST
 def report_decide(request, report_id: int):
     """Staff settle a report: hide the content for good, show it again, or dismiss the report."""

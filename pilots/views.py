@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import city_staff_required
 from companies.models import Company
 from core.errors import ApplicationError
 from core.forms import MultilineField, add_service_errors, error_text, posted_id, posted_text
@@ -117,7 +117,7 @@ class PilotForm(forms.Form):
         self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
 
 
-@staff_member_required
+@city_staff_required
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
@@ -144,7 +144,7 @@ def pilot_create_page(request, idea_id: int):
     return render(request, "pilots/form.html", {"form": form, "idea": idea})
 
 
-@staff_member_required
+@city_staff_required
 @require_POST
 def pilot_manage(request, pilot_id: int):
     """Staff move a pilot through its stages, add milestones and post public updates."""

@@ -120,7 +120,7 @@ def test_staff_moderate_through_the_page(client, staff_user, alice, bob):
     waiting = IdeaFactory(author=alice, title="검토를 기다리는 아이디어", status=IdeaStatus.SUBMITTED)
     other = IdeaFactory(author=alice, title="반려될 아이디어", status=IdeaStatus.SUBMITTED)
     client.force_login(bob)
-    assert client.get("/staff/moderation/").status_code == 302
+    assert client.get("/staff/moderation/").status_code == 403
 
     client.force_login(staff_user)
     assert "검토를 기다리는 아이디어" in client.get("/staff/moderation/").content.decode()
@@ -252,7 +252,7 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     idea = IdeaFactory(title="어르신 복약 알림")
     idea.follows.create(user=bob)
     client.force_login(bob)
-    assert client.get(f"/staff/ideas/{idea.pk}/pilot/").status_code == 302
+    assert client.get(f"/staff/ideas/{idea.pk}/pilot/").status_code == 403
 
     client.force_login(staff_user)
     assert "어르신 복약 알림" in client.get(f"/staff/ideas/{idea.pk}/pilot/").content.decode()
@@ -306,7 +306,7 @@ def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):
     # The action in the staff member's language, not its code.
     assert "콘텐츠 숨김" in log and "content_hide" not in log and "신고된 아이디어" in log
     client.force_login(bob)
-    assert client.get("/staff/audit/").status_code == 302
+    assert client.get("/staff/audit/").status_code == 403
 
 
 def test_notification_choices_on_my_page(client, alice):

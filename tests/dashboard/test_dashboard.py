@@ -74,7 +74,7 @@ def test_unknown_export_is_not_found(api, staff_user):
 def test_dashboard_page_draws_its_charts_for_staff(client, staff_user, bob):
     IdeaFactory(category="health")
     client.force_login(bob)
-    assert client.get("/staff/dashboard/").status_code == 302  # to the log-in page
+    assert client.get("/staff/dashboard/").status_code == 403  # the site's "no access" page
 
     client.force_login(staff_user)
     page = client.get("/staff/dashboard/")
