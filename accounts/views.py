@@ -21,13 +21,27 @@ class SignUpForm(forms.Form):
     email = forms.EmailField(required=False, label=_("email"))
     display_name = SingleLineField(required=False, max_length=60, label=_("display name"))
     password = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password"))
+    password_again = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password again"))
+    # Korean law (the Personal Information Protection Act) asks for consent to what is collected,
+    # given separately and knowingly; the page shows the notice above this box.
+    privacy_consent = forms.BooleanField(
+        label=_("I have read what is collected and why, and I agree."),
+        error_messages={"required": _("Sign-up needs your agreement to the privacy notice.")},
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password_again") != cleaned.get("password"):
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
 
 
 def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
         try:
-            user = user_sign_up(**form.cleaned_data)
+            user = user_sign_up(**data)
         except (ApplicationError, ValidationError) as error:
             add_service_errors(form, error)
         else:

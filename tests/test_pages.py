@@ -106,7 +106,17 @@ def test_company_and_pilot_pages(client):
 
 
 def test_sign_up_and_log_in_pages(client):
-    response = client.post("/accounts/signup/", {"username": "minji", "password": "빛고을-산책-2026"})
+    form = {"username": "minji", "password": "빛고을-산책-2026", "password_again": "빛고을-산책-2026"}
+    refused = client.post("/accounts/signup/", form)
+    mistyped = client.post(
+        "/accounts/signup/", {**form, "password_again": "빛고을-산책-2025", "privacy_consent": "on"}
+    )
+    response = client.post("/accounts/signup/", {**form, "privacy_consent": "on"})
+    # Without agreeing to the privacy notice, or with two different passwords, nobody is signed up.
+    assert refused.status_code == mistyped.status_code == 200
+    assert (
+        "개인정보" in refused.content.decode() and "두 비밀번호가 같지 않습니다" in mistyped.content.decode()
+    )
     assert response["Location"] == "/"
 
     client.post("/accounts/logout/")

@@ -33,7 +33,13 @@ def test_the_sign_up_page_does_not_reveal_an_email_with_an_account(client):
 
     response = client.post(
         "/accounts/signup/",
-        {"username": "minji2", "email": "minji@example.org", "password": "빛고을-산책-2026"},
+        {
+            "username": "minji2",
+            "email": "minji@example.org",
+            "password": "빛고을-산책-2026",
+            "password_again": "빛고을-산책-2026",
+            "privacy_consent": "on",
+        },
     )
 
     assert response.status_code == 302
