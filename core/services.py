@@ -12,10 +12,26 @@ from core.errors import ApplicationError
 M = TypeVar("M", bound=models.Model)
 
 
-def save_validated(instance: M, **save_kwargs: Any) -> M:
-    """Save a row only if it passes its model's own validation (lengths, choices, validators)."""
-    instance.full_clean()
-    instance.save(**save_kwargs)
+def save_validated(
+    instance: M, *, update_fields: list[str] | None = None, named: dict[str, str] | None = None
+) -> M:
+    """Save a row only if it passes its model's own validation (lengths, choices, refused
+    characters). With `update_fields`, only those fields are validated and written: a service that
+    changes a few fields of a row neither re-checks nor rewrites the rest. `named` reports a
+    field's errors under the name the caller typed it as (`reason` for `rejection_reason`)."""
+    try:
+        if update_fields is None:
+            instance.full_clean()
+        else:
+            written = set(update_fields)
+            instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in written])
+    except ValidationError as error:
+        if not named:
+            raise
+        raise ValidationError(
+            {named.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from None
+    instance.save(update_fields=update_fields)
     return instance
 
 
@@ -38,20 +54,3 @@ def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) ->
         setattr(instance, field, value)
     save_validated(instance)
     return changed
-
-
-def validate_fields(
-    instance: models.Model, fields: Iterable[str], *, named: dict[str, str] | None = None
-) -> None:
-    """Check only these fields against their model's validators (lengths, refused characters),
-    for a service that saves a few fields of a row without validating the whole of it. `named`
-    reports a field's errors under the name the caller typed it as (`reason` for
-    `rejection_reason`)."""
-    names = set(fields)
-    try:
-        instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in names])
-    except ValidationError as error:
-        renamed = {
-            (named or {}).get(field, field): messages for field, messages in error.message_dict.items()
-        }
-        raise ValidationError(renamed) from None

@@ -19,7 +19,7 @@ from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify, notify_each
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
-from core.services import model_update, save_validated, validate_fields
+from core.services import model_update, save_validated
 from matching import dispatch
 
 from .language import detect_language
@@ -302,8 +302,11 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
     with audited(actor=by, action=AuditAction.IDEA_REJECT, target=idea, fields=STATUS_FIELDS):
         _transition(idea, "reject")
         idea.rejection_reason = reason.strip()
-        validate_fields(idea, ["rejection_reason"], named={"rejection_reason": "reason"})
-        idea.save(update_fields=["status", "rejection_reason", "updated_at"])
+        save_validated(
+            idea,
+            update_fields=["status", "rejection_reason", "updated_at"],
+            named={"rejection_reason": "reason"},
+        )
     idea_notify_followers(idea=idea, exclude=by)
     dispatch.idea_visibility_changed(idea.pk)
     return idea
@@ -322,8 +325,9 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
     with audited(actor=by, action=AuditAction.IDEA_REQUEST_REVISION, target=idea, fields=STATUS_FIELDS):
         idea.status = IdeaStatus.DRAFT
         idea.moderation_note = note.strip()
-        validate_fields(idea, ["moderation_note"], named={"moderation_note": "note"})
-        idea.save(update_fields=["status", "moderation_note", "updated_at"])
+        save_validated(
+            idea, update_fields=["status", "moderation_note", "updated_at"], named={"moderation_note": "note"}
+        )
     notify(
         users=[idea.author],
         kind=NotificationKind.IDEA_STATUS,

@@ -22,7 +22,7 @@ from accounts.models import NotificationKind, User
 from accounts.notifications import notify
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
-from core.services import validate_fields
+from core.services import save_validated
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 from ideas.services import ideas_mark_matched
 
@@ -571,8 +571,23 @@ def match_feedback(
     if status == MatchStatus.DISMISSED:
         match.rank_for_idea = None
         match.rank_for_company = None
-    validate_fields(match, ["message", "proposal_plan", "proposal_data_needed"])
-    match.save()
+    # The company's answer only: the matcher's own columns stay as the last refresh wrote them.
+    save_validated(
+        match,
+        update_fields=[
+            "status",
+            "message",
+            "proposal_plan",
+            "proposal_data_needed",
+            "proposal_duration_weeks",
+            "feedback_by",
+            "feedback_at",
+            "feedback_texts_hash",
+            "rank_for_idea",
+            "rank_for_company",
+            "updated_at",
+        ],
+    )
     if newly_interested:
         _notify_author_of_interest(match)
     return match

@@ -17,7 +17,7 @@ from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
 from core.errors import ApplicationError, conflict, forbidden, not_found
-from core.services import model_update, save_validated, validate_fields
+from core.services import model_update, save_validated
 from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_set_pilot_status
 from matching.models import Match
@@ -141,8 +141,11 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
             pilot.went_public_at = timezone.now()
         if stage == PilotStage.CANCELLED:
             pilot.cancellation_reason = reason
-            validate_fields(pilot, ["cancellation_reason"], named={"cancellation_reason": "reason"})
-        pilot.save(update_fields=["stage", "went_public_at", "cancellation_reason", "updated_at"])
+        save_validated(
+            pilot,
+            update_fields=["stage", "went_public_at", "cancellation_reason", "updated_at"],
+            named={"cancellation_reason": "reason"},
+        )
     idea_status = None
     if stage == PilotStage.COMPLETED:
         idea_status = IdeaStatus.COMPLETED
