@@ -1,6 +1,6 @@
 """Writing helpers every app's services share."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -35,12 +35,19 @@ def save_validated(
     return instance
 
 
-def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) -> list[str]:
+def model_update(
+    *,
+    instance: M,
+    fields: Iterable[str],
+    data: dict[str, Any],
+    derive: Callable[[M], None] | None = None,
+) -> list[str]:
     """Set `data` on `instance`, stripping text, then validate and save it.
 
     Only `fields` may change: any other key is refused with an error on that field, before
-    anything is set. Returns the fields whose value changed (the row is saved either way, so a
-    model's `auto_now` moves only through here)."""
+    anything is set. `derive` sets the fields that follow from the new values (an idea's detected
+    language), so the row is written once. Returns the fields whose value changed (the row is
+    saved either way, so a model's `auto_now` moves only through here)."""
     allowed = set(fields)
     for field in data:
         if field not in allowed:
@@ -52,5 +59,7 @@ def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) ->
         if getattr(instance, field) != value:
             changed.append(field)
         setattr(instance, field, value)
+    if derive is not None:
+        derive(instance)
     save_validated(instance)
     return changed

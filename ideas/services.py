@@ -42,6 +42,10 @@ def _normalised_text(text: str) -> str:
     return normalize_newlines(text).strip()
 
 
+def _detect_language(idea: Idea) -> None:
+    idea.language = detect_language(idea.embedding_text)
+
+
 @transaction.atomic
 def idea_submit(
     *,
@@ -65,7 +69,7 @@ def idea_submit(
         beneficiaries=beneficiaries.strip(),
         status=IdeaStatus.DRAFT if draft else IdeaStatus.SUBMITTED,
     )
-    idea.language = detect_language(idea.embedding_text)
+    _detect_language(idea)
     save_validated(idea)
     if not draft:
         dispatch.idea_changed(idea.pk)
@@ -81,11 +85,10 @@ def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
         if user.is_city_staff and idea.author_id != user.pk
         else None
     )
-    model_update(instance=idea, fields=EDITABLE_FIELDS, data=changes)
     text_changed = any(field in changes for field in TEXT_FIELDS)
-    if text_changed:
-        idea.language = detect_language(idea.embedding_text)
-        idea.save(update_fields=["language"])
+    model_update(
+        instance=idea, fields=EDITABLE_FIELDS, data=changes, derive=_detect_language if text_changed else None
+    )
     if text_changed and idea.status != IdeaStatus.DRAFT:
         dispatch.idea_changed(idea.pk)
     if audited_before is not None:
