@@ -210,9 +210,9 @@ class Idea(models.Model):
         return self.status in PUBLIC_STATUSES and not self.is_hidden
 
     @property
-    def takes_support(self) -> bool:
-        """A merged idea's supporters count toward the idea it was merged into, where new support
-        belongs too."""
+    def is_open_to_citizens(self) -> bool:
+        """Whether citizens may support and comment on it: public, and not merged (a merged idea's
+        supporters and conversation continue on the idea it was merged into)."""
         return self.is_public and self.status != IdeaStatus.MERGED
 
     def can_be_viewed_by(self, user) -> bool:

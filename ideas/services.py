@@ -126,7 +126,7 @@ def idea_submit_draft(*, idea: Idea, user: User) -> Idea:
 
 
 def _require_public(idea: Idea, message: str) -> None:
-    if not idea.is_public or idea.status == IdeaStatus.MERGED:
+    if not idea.is_open_to_citizens:
         raise conflict(message)
 
 
