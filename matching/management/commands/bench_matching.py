@@ -233,8 +233,11 @@ class Command(BaseCommand):
             topic = topics[rng.integers(len(topics))]
             vectors = topic + 0.8 * rng.normal(size=(len(fields), EMBEDDING_DIMENSIONS)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            whole = vectors.mean(axis=0)
             embeddings.append(
-                Embedding(**owner, model_name=model, text_hash="synthetic", vector=services.pooled(vectors))
+                Embedding(
+                    **owner, model_name=model, text_hash="synthetic", vector=whole / np.linalg.norm(whole)
+                )
             )
             passages.append(vectors)
         Embedding.objects.bulk_create(embeddings, batch_size=2000)
