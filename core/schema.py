@@ -103,8 +103,13 @@ class AutoSchema(BaseAutoSchema):
         if authenticators and authenticators[0].authenticate_header(None):  # type: ignore[arg-type]
             statuses.append(401)
         # Session-authenticated writes are checked for CSRF even where anyone may call, and so
-        # are the views that sign a browser in (`checks_csrf`).
-        if getattr(view, "checks_csrf", False) or not (open_to_all and (not writes or not authenticators)):
+        # are the views that sign a browser in (`checks_csrf`); a view open to all may still keep
+        # some of what it offers to some callers (`refuses_some_callers`).
+        if (
+            getattr(view, "checks_csrf", False)
+            or getattr(view, "refuses_some_callers", False)
+            or not (open_to_all and (not writes or not authenticators))
+        ):
             statuses.append(403)
         if any(p["in"] == "path" for p in parameters) or paginated:
             statuses.append(404)

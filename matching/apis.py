@@ -50,10 +50,11 @@ class MatchForIdeaSerializer(serializers.ModelSerializer):
     company = CompanyBriefSerializer()
     rank = serializers.IntegerField(source="rank_for_idea")
     reason = ReasonSerializer()
+    strength_label = serializers.CharField(source="get_strength_display", read_only=True)
 
     class Meta:
         model = Match
-        fields = ["id", "company", "rank", "score", "reason", "status"]
+        fields = ["id", "company", "rank", "strength", "strength_label", "score", "reason", "status"]
 
 
 class MatchForCompanySerializer(serializers.ModelSerializer):
@@ -61,6 +62,7 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
     # A dismissed match leaves the ranking but stays in the company's list.
     rank = serializers.IntegerField(source="rank_for_company", allow_null=True)
     reason = ReasonSerializer()
+    strength_label = serializers.CharField(source="get_strength_display", read_only=True)
 
     class Meta:
         model = Match
@@ -68,6 +70,8 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
             "id",
             "idea",
             "rank",
+            "strength",
+            "strength_label",
             "score",
             "reason",
             "status",
@@ -80,10 +84,17 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
 
 class IdeaMatchesApi(APIView):
-    """Companies ranked for an idea, with the reason for each. `state` is "pending" while the
-    matcher is still working on the idea's current text, null for an idea it does not match."""
+    """Companies ranked for an idea, with the strength of and the reason for each: strong and
+    possible matches, and with `include_weak` (city staff and company members only) the weaker
+    possibilities too. No results for a matched idea means no company fits it yet. `state` is
+    "pending" while the matcher is still working on the idea's current text, null for an idea it
+    does not match."""
 
     permission_classes = [AllowAny]
+    refuses_some_callers = True
+
+    class FilterSerializer(serializers.Serializer):
+        include_weak = serializers.BooleanField(required=False, default=False)
 
     class OutputSerializer(serializers.Serializer):
         state = serializers.ChoiceField(
@@ -93,10 +104,15 @@ class IdeaMatchesApi(APIView):
         )
         results = MatchForIdeaSerializer(many=True)
 
-    @extend_schema(responses={200: OutputSerializer}, tags=["matching"])
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer}, tags=["matching"])
     def get(self, request, idea_id: int):
         idea = idea_get(idea_id=idea_id, user=request.user)
-        matches = selectors.matches_for_idea(idea=idea)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        include_weak = filters.validated_data["include_weak"]
+        if include_weak and not selectors.can_see_weak_matches(user=request.user):
+            raise forbidden(_("Only city staff and company members can see weaker possibilities."))
+        matches = selectors.matches_for_idea(idea=idea, include_weak=include_weak)
         return Response(
             {
                 "state": idea.matching_state,
@@ -106,7 +122,9 @@ class IdeaMatchesApi(APIView):
 
 
 class CompanyMatchesApi(PaginatedApiMixin, APIView):
-    """Ideas ranked for a company (its members and city staff only)."""
+    """Ideas ranked for a company (its members and city staff only), with the strength of and the
+    reason for each: strong and possible matches and the ideas it answered, and with
+    `include_weak` the weaker possibilities too."""
 
     permission_classes = [IsAuthenticated]
 
@@ -114,6 +132,7 @@ class CompanyMatchesApi(PaginatedApiMixin, APIView):
         category = serializers.ChoiceField(choices=Category.choices, required=False)
         district = serializers.ChoiceField(choices=District.choices, required=False)
         status = serializers.ChoiceField(choices=MatchStatus.choices, required=False)
+        include_weak = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -178,9 +197,10 @@ class MatchFeedbackApi(APIView):
 
 class DuplicateSerializer(serializers.Serializer):
     idea = IdeaBriefSerializer()
-    score = serializers.FloatField()
-    similarity = serializers.FloatField()
-    likely_duplicate = serializers.BooleanField()
+    similarity = serializers.FloatField(help_text="Passage similarity of the two ideas, 0 to 1.")
+    likely_duplicate = serializers.BooleanField(help_text="Very likely the same idea.")
+    likelihood = serializers.ChoiceField(choices=["same", "related"])
+    likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
 
 
 class LookupBusy(Throttled):

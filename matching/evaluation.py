@@ -9,6 +9,8 @@ selectors the pages use. Nothing is kept.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +48,20 @@ def evaluate(dataset: dict) -> dict:
     except _Rollback:
         pass
     return result
+
+
+@contextmanager
+def matched_dataset(dataset: dict) -> Iterator[dict[str, Idea]]:
+    """The dataset's ideas by key, embedded and matched, for as long as the block runs; then
+    everything is rolled back."""
+    try:
+        with transaction.atomic():
+            loaded = _load(dataset)
+            services.match_refresh_all()
+            yield loaded.ideas
+            raise _Rollback
+    except _Rollback:
+        pass
 
 
 def with_tags_translated(dataset: dict, translations: dict[str, str], *, language: str) -> dict:

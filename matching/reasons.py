@@ -1,4 +1,6 @@
-"""A match's reason in words: which phrase of the idea met which phrase of the profile."""
+"""A match's reason in words: the short phrase of the idea and of the profile that met."""
+
+import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,16 +16,32 @@ FIELD_LABELS = {
     "reference": gettext_lazy("reference"),
 }
 
+# A reason quotes a clause, not a paragraph: about a line of text on a phone.
+PHRASE_CHARACTERS = 60
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+")
+
+
+def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:
+    """The first clause of a passage, or its first words, that fit within `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    clause = _CLAUSE_BREAK.split(text)[0].rstrip(",;:")
+    if len(clause) <= limit and len(clause) >= limit // 3:
+        return f"{clause}…"
+    cut = text[:limit]
+    # Cut at a word boundary where there is one (Korean has spaces between words too).
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return f"{cut.rstrip(',;: ')}…"
+
 
 def reason_text(reason: dict) -> str:
-    """The match reason as one sentence in the reader's language."""
+    """The match reason as one line in the reader's language."""
     if not reason:
         return ""
-    return _(
-        "The idea's %(idea_field)s “%(idea_text)s” meets the company's %(company_field)s “%(company_text)s”."
-    ) % {
-        "idea_field": FIELD_LABELS.get(reason["idea_field"], reason["idea_field"]),
-        "idea_text": reason["idea_text"],
+    return _("“%(idea_text)s” meets their %(company_field)s “%(company_text)s”") % {
+        "idea_text": short_phrase(reason["idea_text"]),
         "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-        "company_text": reason["company_text"],
+        "company_text": short_phrase(reason["company_text"]),
     }

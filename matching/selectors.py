@@ -20,7 +20,7 @@ from . import embeddings as stored
 from . import encoding
 from .engine import ranking
 from .engine.passages import idea_passages
-from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus
+from .models import Embedding, Match, MatchStatus
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
@@ -52,13 +52,9 @@ def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Matc
     return matches if include_weak else matches.confident()
 
 
-def weak_match_count_for_idea(*, idea: Idea) -> int:
-    """How many more possibilities `include_weak` would add."""
-    return (
-        Match.objects.filter(idea=idea, rank_for_idea__isnull=False, status=MatchStatus.SUGGESTED)
-        .exclude(strength__in=SHOWN_STRENGTHS)
-        .count()
-    )
+def can_see_weak_matches(*, user: User | AnonymousUser) -> bool:
+    """Weaker possibilities are for the people who judge them: city staff and companies."""
+    return user.is_authenticated and (user.is_city_staff or user.memberships.exists())
 
 
 def matches_for_company(

@@ -238,27 +238,43 @@ _LEVELS = {
 _STRENGTHS = {level: strength for strength, level in _LEVELS.items()}
 
 
-def _reasons(ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
-    """Why each pair matched: the idea passage and company passage that met best, and the
-    company's next closest passages."""
+# A company passage this close to the best one is as good a reason; among such, the one the
+# company's list has cited least is shown, so its ideas do not all quote one sentence.
+REASON_TIE = 0.05
+
+
+def _reasons(
+    ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]], scores: np.ndarray
+) -> dict[tuple[int, int], dict]:
+    """Why each pair matched: the idea passage and company passage that met, and the company's
+    next closest passages."""
     by_company: dict[int, list[int]] = {}
     for r, c in pairs:
         by_company.setdefault(c, []).append(r)
     reasons = {}
     for c, rows in by_company.items():
-        for r, (idea_passage, cited_passages, similarity) in zip(
+        # Best-scored ideas choose their evidence first.
+        rows = sorted(rows, key=lambda r: -scores[r, c])
+        cited: dict[int, int] = {}
+        for r, evidence in zip(
             rows, ranking.best_passages_for_company(ideas.side, rows, companies.side, c), strict=True
         ):
-            best = cited_passages[0]
+            close = [e for e in evidence if e.similarity >= evidence[0].similarity - REASON_TIE]
+            chosen = min(close, key=lambda e: cited.get(e.company_passage, 0))
+            cited[chosen.company_passage] = cited.get(chosen.company_passage, 0) + 1
             reasons[(r, c)] = {
-                "idea_field": ideas.side.fields[idea_passage],
-                "idea_text": ideas.texts[idea_passage],
-                "company_field": companies.side.fields[best],
-                "company_text": companies.texts[best],
-                "similarity": round(similarity, 4),
+                "idea_field": ideas.side.fields[chosen.idea_passage],
+                "idea_text": ideas.texts[chosen.idea_passage],
+                "company_field": companies.side.fields[chosen.company_passage],
+                "company_text": companies.texts[chosen.company_passage],
+                "similarity": round(chosen.similarity, 4),
                 "also": [
-                    {"field": companies.side.fields[p], "text": companies.texts[p]}
-                    for p in cited_passages[1:]
+                    {
+                        "field": companies.side.fields[e.company_passage],
+                        "text": companies.texts[e.company_passage],
+                    }
+                    for e in evidence
+                    if e is not chosen
                 ],
             }
     return reasons
@@ -325,7 +341,7 @@ def _write_matches(
     refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
-    reasons = _reasons(ideas, companies, list(ranks))
+    reasons = _reasons(ideas, companies, list(ranks), scores)
     rows = [
         (
             ideas.owner_ids[r],

@@ -54,6 +54,7 @@ class MatchFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("status"), required=False, choices=[("", "—")] + list(MatchStatus.choices)
     )
+    include_weak = forms.BooleanField(label=gettext_lazy("Show weaker possibilities too"), required=False)
 
 
 @login_required
@@ -91,6 +92,12 @@ def company_matches_page(request, slug: str):
     filters = MatchFilterForm(request.GET or None)
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
     matches = list(selectors.matches_for_company(company=company, **criteria))
+    hidden_weaker = (
+        0
+        if criteria.get("include_weak")
+        else selectors.matches_for_company(company=company, **criteria, include_weak=True).count()
+        - len(matches)
+    )
     for match in matches:
         match.reason_text = reason_text(match.reason)
         match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
@@ -101,6 +108,7 @@ def company_matches_page(request, slug: str):
             "company": company,
             "matches": matches,
             "filters": filters,
+            "hidden_weaker": hidden_weaker,
             "can_answer": is_member,
         },
         status=status,

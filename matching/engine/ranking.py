@@ -163,11 +163,20 @@ def feedback_adjustment(
     return adjustment
 
 
+@dataclass
+class Evidence:
+    """A company passage an idea met, the idea passage that met it best, and how closely."""
+
+    company_passage: int
+    idea_passage: int
+    similarity: float
+
+
 def best_passages_for_company(
     ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
-) -> list[tuple[int, list[int], float]]:
-    """For each idea: its passage closest to the company, the company passages it met (best
-    first, each cited once) and the best similarity. Indices are into the sides' passages."""
+) -> list[list[Evidence]]:
+    """For each idea: the company passages it met best (best first, each cited once) with the
+    idea passage that met each. Indices are into the sides' passages."""
     company_rows = companies.passage_range(company_index)
     stacked, counts = _gather(ideas, idea_rows)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
@@ -176,16 +185,17 @@ def best_passages_for_company(
     order = np.argsort(-best_per_company_passage, axis=1)[:, :limit]
     results = []
     for n, row in enumerate(idea_rows):
-        best_column = int(order[n, 0])
-        block = similarity[starts[n] : starts[n] + counts[n], best_column]
-        idea_passage = int(ideas.offsets[row]) + int(block.argmax())
-        results.append(
-            (
-                idea_passage,
-                [company_rows.start + int(column) for column in order[n]],
-                float(block.max()),
+        evidence = []
+        for column in order[n]:
+            block = similarity[starts[n] : starts[n] + counts[n], int(column)]
+            evidence.append(
+                Evidence(
+                    company_passage=company_rows.start + int(column),
+                    idea_passage=int(ideas.offsets[row]) + int(block.argmax()),
+                    similarity=float(block.max()),
+                )
             )
-        )
+        results.append(evidence)
     return results
 
 

@@ -15,11 +15,17 @@ register = template.Library()
 def idea_matches_panel(context, idea):
     user = context["request"].user
     matches = list(selectors.matches_for_idea(idea=idea))
-    for match in matches:
+    weaker = (
+        [m for m in selectors.matches_for_idea(idea=idea, include_weak=True) if m not in matches]
+        if selectors.can_see_weak_matches(user=user)
+        else []
+    )
+    for match in matches + weaker:
         match.reason_text = reason_text(match.reason)
     return {
         "idea": idea,
         "matches": matches,
+        "weaker": weaker,
         "interests": selectors.idea_interest_list(idea=idea, user=user),
     }
 

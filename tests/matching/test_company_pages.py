@@ -5,14 +5,23 @@ from matching.models import Match, MatchStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_members_see_their_matches_ranked_with_reasons(client, catalogue, carol):
+def test_members_see_their_strong_and_possible_matches_with_reasons_and_can_open_weaker_ones(
+    client, catalogue, carol
+):
     client.force_login(carol)
 
     html = client.get("/companies/gyeote-care/matches/").content.decode()
 
-    assert html.index("어머니가 약 드시는 걸 자꾸 잊으세요") < html.index("Stray dogs on hiking trails")
-    assert "맞닿아 있습니다" in html
-    assert "Matches for" in html or "매칭" in html
+    assert html.index("My father forgets his medicine") < html.index("어머니가 약 드시는 걸 자꾸 잊으세요")
+    assert "강한 매칭" in html and "가능성 있음" in html
+    assert "“pill dispensing”" in html and "이(가)" not in html
+    # Unrelated ideas are not shown by default, but one click away.
+    assert "Stray dogs on hiking trails" not in html
+    assert "가능성 더 보기" in html
+
+    more = client.get("/companies/gyeote-care/matches/?include_weak=on").content.decode()
+    assert "Stray dogs on hiking trails" in more
+    assert "약한 매칭" in more
 
 
 def test_other_people_cannot_open_a_company_matches_page(client, catalogue, bob, dave, staff_user):
@@ -61,7 +70,7 @@ def test_interest_and_not_a_fit_through_the_page(client, catalogue, carol):
 def test_matches_page_filters_by_category(client, catalogue, carol):
     client.force_login(carol)
 
-    html = client.get("/companies/gyeote-care/matches/?category=animals").content.decode()
+    html = client.get("/companies/gyeote-care/matches/?category=animals&include_weak=on").content.decode()
 
     assert "Stray dogs on hiking trails" in html
     assert "어머니가 약 드시는 걸 자꾸 잊으세요" not in html

@@ -18,7 +18,29 @@ def test_anyone_reads_the_ranked_companies_of_a_public_idea(api, catalogue):
     assert body["state"] == "done"
     assert [row["rank"] for row in body["results"]] == list(range(1, len(body["results"]) + 1))
     assert body["results"][0]["company"]["slug"] == "sinhosup"
-    assert body["results"][0]["reason"]["text"].endswith("맞닿아 있습니다.")
+    assert (body["results"][0]["strength"], body["results"][0]["strength_label"]) == (
+        "possible",
+        "가능성 있음",
+    )
+    assert body["results"][0]["reason"]["text"].endswith("맞닿아 있습니다")
+    # Only the companies that fit are listed; weaker ones are for companies and staff to open.
+    assert {row["strength"] for row in body["results"]} <= {"strong", "possible"}
+
+
+def test_only_staff_and_companies_open_weaker_possibilities(api, catalogue, carol, staff_user, alice):
+    idea = catalogue["ideas"]["crossing"]
+    url = f"/api/v1/ideas/{idea.pk}/matches/?include_weak=true"
+
+    shown = api().get(f"/api/v1/ideas/{idea.pk}/matches/").json()["results"]
+    for_staff = api(staff_user).get(url).json()["results"]
+
+    assert len(for_staff) > len(shown)
+    assert "weak" in {row["strength"] for row in for_staff}
+    assert [row["id"] for row in api(carol).get(url).json()["results"]] == [row["id"] for row in for_staff]
+    assert api().get(url).status_code == 403
+    refused = api(alice).get(url)
+    assert refused.status_code == 403
+    assert "약한 매칭" in refused.json()["error"]["message"]
 
 
 def test_matches_of_an_unpublished_idea_are_hidden(api, catalogue, bob):
@@ -66,7 +88,7 @@ def test_company_matches_query_count_is_flat(api, catalogue, carol, django_asser
 
     # company and its references, membership check, count, page with ideas
     with django_assert_num_queries(5):
-        response = api(carol).get(f"/api/v1/companies/{care.slug}/matches/")
+        response = api(carol).get(f"/api/v1/companies/{care.slug}/matches/?include_weak=true")
 
     assert response.json()["count"] >= 5
 

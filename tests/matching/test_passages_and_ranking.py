@@ -49,26 +49,56 @@ def _side(docs: list[list[list[float]]], fields=None) -> ranking.Side:
     )
 
 
-def test_standardising_per_company_demotes_a_hub_profile():
-    # Company 0 leans towards idea 0 and away from the rest; company 1 is equally close to all.
-    ideas = _side([[[1, 0, 0]], [[0, 1, 0]], [[0, 0, 1]]] * 3)
-    companies = _side([[[0.5, 0.0, -0.866]], [[1, 1, 1]]])
-    views = ranking.views(ideas, companies, tag_fields=("technology",))
-
-    raw_best = views.doc[0].argmax()
-    fused_best = ranking.fuse(views, ranking.column_stats(views))[0].argmax()
-
-    assert raw_best == 1  # the hub wins on plain cosine
-    assert fused_best == 0  # the specialist wins once each company is judged against its spread
+def _levels(scores: np.ndarray) -> np.ndarray:
+    return ranking.strength_levels(scores, ranking.column_stats(scores))
 
 
-def test_passage_view_takes_each_idea_sentence_best_profile_passage():
+def test_a_company_that_stands_out_for_an_idea_is_a_match_and_the_nearest_of_many_equals_is_not():
+    rng = np.random.default_rng(0)
+    # 12 ideas x 12 companies of unrelated texts (similarity about 0.1), but idea 0 meets company
+    # 0 clearly (0.45) and idea 1 meets company 1 a little more than the rest (0.14).
+    scores = 0.1 + 0.01 * rng.standard_normal((12, 12))
+    scores[0, 0] = 0.45
+    scores[1, 1] = 0.16
+
+    levels = _levels(scores)
+
+    assert levels[0, 0] == ranking.STRONG
+    assert levels[1, 1] == ranking.POSSIBLE
+    # Every other idea's nearest company is only the least far of equals.
+    others = np.ones_like(levels, dtype=bool)
+    others[0, 0] = others[1, 1] = False
+    assert (levels[others] == ranking.WEAK).all()
+
+
+def test_a_hub_profile_close_to_every_idea_stands_out_for_none():
+    rng = np.random.default_rng(1)
+    scores = 0.1 + 0.01 * rng.standard_normal((12, 12))
+    scores[:, 5] = 0.35  # generic wording: close to everything, so no idea stands out for it
+
+    assert (_levels(scores)[:, 5] == ranking.WEAK).all()
+
+
+def test_with_few_companies_strength_falls_back_to_the_similarity_alone():
+    scores = np.array([[0.35, 0.25, 0.1]] * 3)
+
+    assert _levels(scores)[0].tolist() == [ranking.STRONG, ranking.POSSIBLE, ranking.WEAK]
+
+
+def test_lists_put_a_stronger_match_before_a_higher_but_weaker_score():
+    keys = ranking.ranking_key(np.array([[0.3, 0.2]]), np.array([[ranking.WEAK, ranking.POSSIBLE]]))
+
+    assert keys[0, 1] > keys[0, 0]
+
+
+def test_similarity_averages_whole_text_and_each_idea_sentence_best_profile_passage():
     ideas = _side([[[1, 0, 0], [0, 1, 0]]])
     companies = _side([[[1, 0, 0], [0, 1, 0], [0, 0, 1]]])
 
-    views = ranking.views(ideas, companies, tag_fields=())
+    similarity = ranking.similarity(ideas, companies)
 
-    assert np.isclose(views.passages[0, 0], 1.0)
+    # Both idea sentences find their own passage (max-sim 1.0); whole texts meet at 2/sqrt(6).
+    assert np.isclose(similarity[0, 0], (1.0 + 2 / np.sqrt(6)) / 2, atol=1e-5)
 
 
 def test_top_k_skips_blocked_cells_and_orders_best_first():

@@ -30,14 +30,6 @@ class _Rollback(Exception):
 SPEED_ROUNDS = 5
 
 
-def _tokens(texts: list[str], kind: str) -> int:
-    """Tokens the model reads for these texts, prefix and special tokens included."""
-    prefix = encoding.prefix_for(kind)
-    return sum(
-        len(ids) for ids in encoding.get_model().tokenizer([prefix + text for text in texts])["input_ids"]
-    )
-
-
 def _paired_share(reference_seconds: list[float], seconds: list[float]) -> float:
     return statistics.median(r / s for r, s in zip(reference_seconds, seconds, strict=True))
 
@@ -170,7 +162,6 @@ class Command(BaseCommand):
                 key: round(_paired_share(timings["plain_encode_whole_text"], seconds), 3)
                 for key, seconds in timings.items()
             },
-            "passage_tokens_over_whole_text": round(_tokens(passages, "query") / _tokens(whole, "query"), 3),
             "pipeline_task_per_idea": round(len(one_by_one) / tasks_seconds, 1),
         }
 
@@ -253,11 +244,9 @@ class Command(BaseCommand):
     def _print(self, results: dict) -> None:
         e, r = results["encode"], results["refresh"]
         shares = e["share_of_plain_whole_text"]
-        extra_tokens = 100 * (e["passage_tokens_over_whole_text"] - 1)
         self.stdout.write(
             f"Embedding speed on the same {e['texts']} idea texts, {e['passages_per_text']} passages each.\n"
-            "The pipeline reads each idea once and pools its passages from that pass; encoded one by one, "
-            f"the passages would carry {extra_tokens:.0f}% more tokens.\n"
+            "The pipeline reads each idea's whole text and each of its passages.\n"
             f"Ideas/s, fastest of {e['rounds']} rounds; share of plain whole-text encode, "
             "median of the rounds' paired ratios:"
         )
