@@ -18,6 +18,7 @@ FIELD_LABELS = {
 
 # A reason quotes a clause, not a paragraph: about a line of text on a phone.
 PHRASE_CHARACTERS = 60
+MIN_CLAUSE_CHARACTERS = 10
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+")
 
 
@@ -27,7 +28,8 @@ def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:
     if len(text) <= limit:
         return text
     clause = _CLAUSE_BREAK.split(text)[0].rstrip(",;:")
-    if len(clause) <= limit and len(clause) >= limit // 3:
+    # A clause too short to say anything ("However,") is passed over for the first words.
+    if MIN_CLAUSE_CHARACTERS <= len(clause) <= limit:
         return f"{clause}…"
     cut = text[:limit]
     # Cut at a word boundary where there is one (Korean has spaces between words too).

@@ -34,9 +34,22 @@ def test_a_match_says_which_sentence_met_which_part_of_the_profile(catalogue):
     assert match.reason["idea_text"] in f"{idea.title} {idea.problem} {idea.proposal}"
     assert match.reason["company_field"] in {"summary", "description", "technology", "domain", "reference"}
     with translation.override("ko"):
-        assert "기업의" in reason_text(match.reason)
+        assert "기업의" in reason_text(match.reason) and "이(가)" not in reason_text(match.reason)
     with translation.override("en"):
-        assert reason_text(match.reason).startswith("The idea's")
+        assert " meets their " in reason_text(match.reason)
+
+
+def test_a_reason_quotes_a_clause_not_a_paragraph():
+    from matching.reasons import PHRASE_CHARACTERS, short_phrase
+
+    long_sentence = (
+        "정해진 시간에 약을 내어주고, 복용하지 않으면 보호자 앱으로 알림을 보내며, "
+        "한 달 동안의 복약 기록을 병원과 보건소에 보고서로 정리해 보내 드립니다."
+    )
+
+    assert short_phrase(long_sentence) == "정해진 시간에 약을 내어주고…"
+    assert len(short_phrase("word " * 40)) <= PHRASE_CHARACTERS + 1
+    assert short_phrase("pill dispensing") == "pill dispensing"
 
 
 def test_companies_see_their_ideas_ranked(catalogue):
@@ -97,14 +110,14 @@ def test_a_batched_sweep_stores_what_embedding_one_by_one_stores(db):
         assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
         assert np.dot(np.array(embedding.vector), document) > 0.9999
         assert embedding.text_hash == services.content_hash(expected)
-        assert embedding.scheme == EmbeddingScheme.LATE_CHUNKS
+        assert embedding.scheme == EmbeddingScheme.SENTENCES
     assert services.embedding_refresh_for_ideas(idea_ids=[idea.pk for idea in ideas]) == 0
 
 
 def test_a_model_change_makes_every_vector_stale(catalogue, settings):
     assert services.stale_idea_ids() == []
 
-    settings.EMBEDDING_MODEL = encoding.model_path()  # same weights, named by path: another model
+    settings.EMBEDDING_MODEL = "another-model"
     encoding.model_name.cache_clear()
     try:
         stale = services.stale_idea_ids()
@@ -127,7 +140,7 @@ def test_ideas_embedded_passage_by_passage_are_re_embedded_and_keep_their_feedba
     services.matching_sweep()
 
     embedding.refresh_from_db()
-    assert (embedding.scheme, embedding.text_hash) == (EmbeddingScheme.LATE_CHUNKS, text_hash)
+    assert (embedding.scheme, embedding.text_hash) == (EmbeddingScheme.SENTENCES, text_hash)
     assert services.stale_idea_ids() == []
     # Same texts, so the company's "not a fit" still stands.
     assert Match.objects.get(pk=match.pk).status == MatchStatus.DISMISSED
@@ -208,7 +221,12 @@ def test_duplicates_are_found_across_languages(catalogue):
         "어머니가 약 드시는 걸 자꾸 잊으세요",
         "My father forgets his medicine",
     }
-    assert found[0].score > found[-1].score
+    assert found[0].similarity >= found[-1].similarity
+    assert found[0].likely_duplicate
+
+
+def test_nothing_is_offered_as_similar_when_nothing_is_close(catalogue):
+    assert selectors.ideas_similar_to(title="공공 수영장을 저녁까지 열어 주세요", problem="주말 저녁에 수영하고 싶어요.") == []
 
 
 def test_staff_duplicate_candidates_for_an_idea(catalogue):
@@ -231,7 +249,7 @@ def test_a_queue_of_ideas_gets_the_same_duplicates_with_one_more_query_per_idea(
         together = selectors.duplicates_for_ideas(ideas=queue)
 
     def key(found):
-        return [(c.idea.pk, c.score) for c in found]
+        return [(c.idea.pk, c.similarity) for c in found]
 
     assert {pk: key(found) for pk, found in together.items()} == {
         pk: key(found) for pk, found in alone.items()
@@ -260,7 +278,7 @@ def test_company_members_are_told_of_new_strong_matches(catalogue, carol):
 
     assert told.count() == 1
     assert "곁에케어" in told.get().title
-    assert "어머니가 약 드시는 걸 자꾸 잊으세요" in told.get().body
+    assert "My father forgets his medicine" in told.get().body
 
     services.match_refresh_all()
     assert told.count() == 1  # the same matches again are not news

@@ -42,19 +42,22 @@ def lookup_worker(tmp_path):
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_of_the_similar_queue_finds_the_similar_ideas(api, catalogue, lookup_worker, settings):
+def test_a_worker_of_the_similar_queue_finds_the_similar_ideas(
+    api, catalogue, lookup_worker, settings, monkeypatch
+):
     settings.SIMILAR_LOOKUP_WAIT_SECONDS = 30
-    model_calls = encoding.get_model.cache_info()
+    model_calls = []
+    load = encoding.get_model
+    monkeypatch.setattr(encoding, "get_model", lambda: model_calls.append(1) or load())
 
     response = api().post(URL, CROSSING_DRAFT)
 
     assert response.status_code == 200, response.content
     assert response.json()[0]["idea"]["title"] == "할머니들이 횡단보도를 다 못 건너세요"
-    assert set(response.json()[0]) == {"idea", "score", "similarity", "likely_duplicate"}
+    assert set(response.json()[0]) == {"idea", "similarity", "likely_duplicate", "likelihood", "likelihood_label"}
     # The worker ran the model; the web process never asked for it.
     assert "matching.tasks.similar_ideas_lookup" in lookup_worker.log()
-    after = encoding.get_model.cache_info()
-    assert (after.hits, after.misses) == (model_calls.hits, model_calls.misses)
+    assert model_calls == []
     assert _held("all") == 0 and _held("address:127.0.0.1") == 0
 
 
@@ -165,7 +168,7 @@ def test_an_empty_draft_asks_no_worker(api):
 
 
 def test_the_lookup_reads_the_start_of_a_long_draft_only(catalogue):
-    start = "Old people cannot finish crossing before the light turns red. " * 5
+    start = "Grandmothers cannot finish crossing the street before the walk signal turns red. " * 4
     tail = "My pepper leaves have brown spots every summer and I want a photo diagnosis. " * 60
     assert selectors.SIMILAR_TEXT_CHARS <= len(start) < len(start + tail) <= 5000
 
@@ -173,5 +176,5 @@ def test_the_lookup_reads_the_start_of_a_long_draft_only(catalogue):
     start_only = selectors.ideas_similar_to(title="Crossing lights", problem=start)
 
     # The pepper tail, past the characters the lookup reads, changes nothing.
-    assert [(c.idea.pk, c.score) for c in long] == [(c.idea.pk, c.score) for c in start_only]
+    assert [(c.idea.pk, c.similarity) for c in long] == [(c.idea.pk, c.similarity) for c in start_only]
     assert long[0].idea.title == "할머니들이 횡단보도를 다 못 건너세요"
