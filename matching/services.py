@@ -38,6 +38,7 @@ from .engine.passages import Passage as TextPassage
 from .engine.passages import company_passages, idea_passages
 from .models import (
     PROPOSAL_MAX_WEEKS,
+    SHOWN_STRENGTHS,
     Embedding,
     EmbeddingScheme,
     Match,
@@ -370,7 +371,8 @@ def _write_matches(
         Match.objects.filter(pk__in=to_delete).delete()
         Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
         _upsert_matches(rows)
-        matched_ids = {row[0] for row in rows if row[3] is not None}
+        # An idea is matched once a company that fits is shown for it, not for weak possibilities.
+        matched_ids = {row[0] for row in rows if row[3] is not None and row[6] in SHOWN_STRENGTHS}
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
         strong = [
             row

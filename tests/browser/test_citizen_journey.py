@@ -20,7 +20,6 @@ def test_similar_ideas_appear_while_a_citizen_types(browser_page, lookup_worker,
     for key in IDEAS:
         idea = make_idea(key)
         services.embedding_refresh_for_idea(idea_id=idea.pk)
-    services.duplicate_stats_refresh()
     UserFactory(username="minji")
     # The lookup runs on a worker of the "similar" queue (`lookup_worker`), as deployed.
     settings.SIMILAR_LOOKUP_WAIT_SECONDS = 30  # a slow machine must not turn the test into a 503
@@ -34,7 +33,21 @@ def test_similar_ideas_appear_while_a_citizen_types(browser_page, lookup_worker,
     first = page.locator("#similar-ideas li a").first
     first.wait_for()
     assert first.inner_text() == "할머니들이 횡단보도를 다 못 건너세요"
+    # Related, not the same idea: no invitation to support it instead.
+    assert page.locator("#similar-ideas a.button").count() == 0
     screenshot(page, "citizen-similar-ideas")
+
+    page.fill("#id_title", "My mother keeps forgetting her pills")
+    page.fill(
+        "#id_problem", "She lives alone and cannot remember whether she took her blood pressure medicine."
+    )
+    support = page.locator("#similar-ideas a.button").first
+    support.wait_for()
+    assert page.locator("#similar-ideas li").first.locator("a").first.inner_text() in {
+        "어머니가 약 드시는 걸 자꾸 잊으세요",
+        "My father forgets his medicine",
+    }
+    screenshot(page, "citizen-similar-ideas-near-duplicate")
 
 
 def test_language_switch_on_every_page(browser_page):

@@ -32,8 +32,12 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     log_in(page, "carol", PASSWORD)
     page.click("text=곁에케어")  # the member's menu link to the company's matches
     first = page.locator("ol.cards > li").first
-    assert "약" in first.locator("h2").inner_text()
-    assert "맞닿아 있습니다" in first.inner_text()
+    assert first.locator("h2").inner_text() == "My father forgets his medicine"
+    assert "강한 매칭" in first.inner_text() and "맞닿아 있습니다" in first.inner_text()
+    # Only the ideas that fit: the care company's list holds no bus stops or pepper leaves.
+    assert page.locator("ol.cards > li").count() == 2
+    assert "Stray dogs" not in page.content() and "가능성 더 보기" in page.content()
+    screenshot(page, "company-matches-without-unrelated-ideas")
     first.locator("summary").click()
     first.locator("textarea[name=proposal_plan]").fill("서구 어르신 20가구에 복약 디스펜서를 설치합니다.")
     first.locator("input[name=proposal_duration_weeks]").fill("8")
@@ -49,7 +53,6 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
     published = make_idea("pills")
     services.embedding_refresh_for_idea(idea_id=published.pk)
     make_idea("crossing")
-    services.duplicate_stats_refresh()
     waiting = make_idea("pills_en", status=IdeaStatus.SUBMITTED)
     services.embedding_refresh_for_idea(idea_id=waiting.pk)
     other = make_idea("leaves", status=IdeaStatus.SUBMITTED)

@@ -3,8 +3,12 @@ template tags, in Korean and English, on a phone and a desktop."""
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from ideas.models import IdeaStatus
+from matching import services
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_company_and_staff_journeys import _catalogue
+from tests.ideas.factories import IdeaFactory
 from tests.pilots.factories import MilestoneFactory, PilotFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +29,45 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
 
     aside = page.locator("aside").inner_text()
     assert companies["care"].name in aside
+    assert ("가능성 있음" if language == "ko" else "Possible match") in aside
     assert pilot.title in aside
     timeline = page.locator("ol.timeline").inner_text()
     assert ("매칭" if language == "ko" else "Matched") in timeline
     assert page.locator("ol.timeline li.done").count() >= 3  # submitted, published, matched, in pilot
     screenshot(page, f"idea-page-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 390), ("en", 1280)])
+def test_an_idea_no_company_fits_says_so_and_staff_can_open_the_weaker_possibilities(
+    browser_page, live_server, language, width
+):
+    _catalogue()
+    pool = IdeaFactory(
+        title="주말에 공공 수영장을 저녁까지 열어 주세요",
+        problem="주말에는 수영장이 오후 5시에 문을 닫아서 직장인은 이용하기 어렵습니다.",
+        proposal="주말에도 저녁 9시까지 운영해 주세요.",
+        language="ko",
+        status=IdeaStatus.PUBLISHED,
+    )
+    services.embedding_refresh_for_idea(idea_id=pool.pk)
+    services.match_refresh_for_idea(idea_id=pool.pk)
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+
+    page.goto(f"/ideas/{pool.pk}/")
+
+    aside = page.locator("aside").inner_text()
+    no_fit = (
+        "아직 이 아이디어에 맞는 기업이 없습니다" if language == "ko" else "No company fits this idea yet"
+    )
+    assert no_fit in aside
+    assert page.locator("details.weaker").count() == 0  # weaker possibilities are not for citizens
+    screenshot(page, f"idea-page-no-fit-{language}-{width}")
+
+    UserFactory(username="staff", is_staff=True)
+    log_in(page, "staff", PASSWORD)
+    page.goto(f"/ideas/{pool.pk}/")
+    page.locator("details.weaker summary").click()
+    assert page.locator("details.weaker .strength-weak").count() >= 1
+    screenshot(page, f"idea-page-no-fit-staff-{language}-{width}")

@@ -226,7 +226,12 @@ def test_duplicates_are_found_across_languages(catalogue):
 
 
 def test_nothing_is_offered_as_similar_when_nothing_is_close(catalogue):
-    assert selectors.ideas_similar_to(title="공공 수영장을 저녁까지 열어 주세요", problem="주말 저녁에 수영하고 싶어요.") == []
+    assert (
+        selectors.ideas_similar_to(
+            title="공공 수영장을 저녁까지 열어 주세요", problem="주말 저녁에 수영하고 싶어요."
+        )
+        == []
+    )
 
 
 def test_staff_duplicate_candidates_for_an_idea(catalogue):

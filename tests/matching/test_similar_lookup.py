@@ -54,7 +54,13 @@ def test_a_worker_of_the_similar_queue_finds_the_similar_ideas(
 
     assert response.status_code == 200, response.content
     assert response.json()[0]["idea"]["title"] == "할머니들이 횡단보도를 다 못 건너세요"
-    assert set(response.json()[0]) == {"idea", "similarity", "likely_duplicate", "likelihood", "likelihood_label"}
+    assert set(response.json()[0]) == {
+        "idea",
+        "similarity",
+        "likely_duplicate",
+        "likelihood",
+        "likelihood_label",
+    }
     # The worker ran the model; the web process never asked for it.
     assert "matching.tasks.similar_ideas_lookup" in lookup_worker.log()
     assert model_calls == []
