@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from celery import current_app, shared_task
+from celery import shared_task
 from celery.signals import worker_process_init
 
 logger = logging.getLogger(__name__)
@@ -87,15 +87,14 @@ def similar_ideas_lookup(title: str, problem: str, proposal: str, limit: int) ->
 
 
 @worker_process_init.connect
-def load_model_for_lookups(**_kwargs: Any) -> None:
-    """A worker process serving lookups loads the model as it starts: loaded on the first lookup,
-    it would take longer than the web process waits. CELERY_WORKER_PROC_ALIVE_TIMEOUT gives it
-    the time."""
-    if "similar" in current_app.amqp.queues.consume_from:
-        from .encoding import get_model, model_name
+def load_model_as_the_worker_starts(**_kwargs: Any) -> None:
+    """Every worker process loads the model once as it starts, before its first task needs it: a
+    similar-ideas lookup loading it first would take longer than the web process waits.
+    CELERY_WORKER_PROC_ALIVE_TIMEOUT gives it the time."""
+    from .encoding import get_model, model_name
 
-        get_model()
-        logger.info("Model %s loaded for similar-ideas lookups", model_name())
+    get_model()
+    logger.info("Model %s loaded", model_name())
 
 
 @shared_task

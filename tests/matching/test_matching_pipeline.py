@@ -165,6 +165,22 @@ def test_dismissed_match_stays_away_until_a_text_changes(catalogue, carol):
     assert Match.objects.get(pk=match.pk).status == MatchStatus.SUGGESTED
 
 
+def test_not_a_fit_holds_when_the_company_edits_its_profile(catalogue, carol):
+    idea = catalogue["ideas"]["pills"]
+    care = catalogue["companies"]["care"]
+    match = Match.objects.get(idea=idea, company=care)
+    services.match_feedback(match=match, user=carol, status=MatchStatus.DISMISSED)
+
+    care.description = "약 드실 시간을 알려 드리고, 드시지 않으면 보호자에게 바로 알려 드립니다."
+    care.technologies = ["복약 디스펜서", "음성 알림"]
+    care.save()
+    services.embedding_refresh_for_company(company_id=care.pk)
+    services.match_refresh_for_company(company_id=care.pk)
+
+    assert Match.objects.get(pk=match.pk).status == MatchStatus.DISMISSED
+    assert "gyeote-care" not in _ranked(idea)
+
+
 def test_interest_is_kept_with_its_message_and_lifts_similar_ideas(catalogue, carol):
     care = catalogue["companies"]["care"]
     match = Match.objects.get(idea=catalogue["ideas"]["pills"], company=care)
