@@ -107,5 +107,5 @@ def wait_until(condition, timeout: float, interval: float = 0.5, message: str = 
 def start_lookup_worker(log_dir: Path, timeout: float = 120) -> Worker:
     """A worker of the "similar" queue, once its process has loaded the model."""
     worker = Worker(log_dir, queues="similar").start(timeout)
-    worker.wait_for_log("loaded for similar-ideas lookups", timeout)
+    worker.wait_for_log("loaded as the worker started", timeout)
     return worker
