@@ -51,9 +51,7 @@ def test_only_top_level_comments_offer_a_reply(bob, idea):
 def test_a_refused_reply_comes_back_open_under_its_comment_with_the_text(bob, idea):
     top = CommentFactory(idea=idea)
 
-    response = _signed_in(bob).post(
-        f"/ideas/{idea.pk}/comment/", {"body": "가" * 2001, "parent": top.pk}
-    )
+    response = _signed_in(bob).post(f"/ideas/{idea.pk}/comment/", {"body": "가" * 2001, "parent": top.pk})
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -100,7 +98,10 @@ def test_after_the_window_the_author_is_told_and_nothing_changes(alice, idea, se
 
 def test_only_the_author_edits_a_comment(bob, staff_user, idea):
     comment = CommentFactory(idea=idea, body="남의 댓글")
-    assert f'href="/comments/{comment.pk}/edit/"' not in _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    assert (
+        f'href="/comments/{comment.pk}/edit/"'
+        not in _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    )
 
     for user in (bob, staff_user):
         assert _signed_in(user).get(f"/comments/{comment.pk}/edit/").status_code == 403
@@ -137,7 +138,8 @@ def test_every_comment_shows_its_time(idea):
 
     assert time_of(fresh) == "방금"
     assert time_of(hours) == "3시간 전"
-    assert time_of(old) == f"{timezone.localtime(old.created_at).year}년 {timezone.localtime(old.created_at).month}월 {timezone.localtime(old.created_at).day}일"
+    day = timezone.localtime(old.created_at)
+    assert time_of(old) == f"{day.year}년 {day.month}월 {day.day}일"
 
 
 def test_the_api_says_when_a_comment_was_edited(api, alice, idea):

@@ -33,7 +33,9 @@ def test_a_citizen_reports_an_idea_and_it_joins_the_staff_queue(bob, staff_user,
     assert 'name="reason"' in form and 'name="details"' in form
 
     response = client.post(
-        f"/ideas/{idea.pk}/report/", {"reason": "personal_data", "details": "전화번호가 적혀 있어요"}, follow=True
+        f"/ideas/{idea.pk}/report/",
+        {"reason": "personal_data", "details": "전화번호가 적혀 있어요"},
+        follow=True,
     )
 
     assert response.redirect_chain == [(f"/ideas/{idea.pk}/", 302)]
@@ -95,7 +97,9 @@ def test_what_the_public_does_not_see_cannot_be_reported(alice, bob, hidden):
     if hidden == "hidden_idea":
         Idea.objects.filter(pk=idea.pk).update(is_hidden=True)
     if hidden.endswith("comment"):
-        comment = CommentFactory(idea=idea, is_hidden=hidden == "hidden_comment", is_removed=hidden == "removed_comment")
+        comment = CommentFactory(
+            idea=idea, is_hidden=hidden == "hidden_comment", is_removed=hidden == "removed_comment"
+        )
         path = f"/comments/{comment.pk}/report/"
     else:
         path = f"/ideas/{idea.pk}/report/"

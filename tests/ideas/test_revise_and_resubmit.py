@@ -52,7 +52,11 @@ def test_the_author_revises_and_resubmits_and_staff_see_it_in_the_queue_again(al
 
     response = client.post(
         f"/ideas/{sent_back.pk}/edit/",
-        _form(sent_back, problem="북구 용봉동 정류장에서 버스가 언제 올지 몰라 오래 기다립니다.", action="resubmit"),
+        _form(
+            sent_back,
+            problem="북구 용봉동 정류장에서 버스가 언제 올지 몰라 오래 기다립니다.",
+            action="resubmit",
+        ),
     )
 
     assert response.status_code == 302
