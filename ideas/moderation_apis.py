@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
+from core.serializer_fields import TypedCharField
 
 from . import selectors, services
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
@@ -107,7 +108,7 @@ class ReportDismissApi(StaffApi):
 
 class IdeaRequestRevisionApi(StaffApi):
     class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=2000, label=_("what to revise"))
+        note = TypedCharField(max_length=2000, label=_("what to revise"))
 
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -21,6 +25,19 @@ def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     return idea_list(user=user).get(pk=idea_id)
 
 
+def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
+    """The author's idea with exactly this text created in the last IDEA_REPEAT_WINDOW_MINUTES,
+    if any: most likely the same form sent twice (a double click, the back button)."""
+    since = timezone.now() - timedelta(minutes=settings.IDEA_REPEAT_WINDOW_MINUTES)
+    return (
+        Idea.objects.filter(
+            author=author, title=title, problem=problem, proposal=proposal, created_at__gte=since
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
     visible = Comment.objects.select_related("author")
     if not (user.is_authenticated and user.is_city_staff):
@@ -28,6 +45,12 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
     return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
         Prefetch("replies", queryset=visible.order_by("created_at", "id"))
     )
+
+
+def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
+    if idea is not None:
+        return Report.objects.filter(reporter=reporter, idea=idea).exists()
+    return Report.objects.filter(reporter=reporter, comment=comment).exists()
 
 
 def reportable_idea_get(*, idea_id: int) -> Idea:
