@@ -5,35 +5,35 @@ import secrets
 
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 ADJECTIVES = [
-    N_("Brave"),
-    N_("Cheerful"),
-    N_("Curious"),
-    N_("Gentle"),
-    N_("Kind"),
-    N_("Lively"),
-    N_("Patient"),
-    N_("Quiet"),
-    N_("Sunny"),
-    N_("Thoughtful"),
-    N_("Warm"),
-    N_("Wise"),
+    gettext_noop("Brave"),
+    gettext_noop("Cheerful"),
+    gettext_noop("Curious"),
+    gettext_noop("Gentle"),
+    gettext_noop("Kind"),
+    gettext_noop("Lively"),
+    gettext_noop("Patient"),
+    gettext_noop("Quiet"),
+    gettext_noop("Sunny"),
+    gettext_noop("Thoughtful"),
+    gettext_noop("Warm"),
+    gettext_noop("Wise"),
 ]
 NOUNS = [
-    N_("Squirrel"),
-    N_("Magpie"),
-    N_("Otter"),
-    N_("Heron"),
-    N_("Deer"),
-    N_("Rabbit"),
-    N_("Crane"),
-    N_("Sparrow"),
-    N_("Hedgehog"),
-    N_("Dolphin"),
-    N_("Owl"),
-    N_("Tiger"),
+    gettext_noop("Squirrel"),
+    gettext_noop("Magpie"),
+    gettext_noop("Otter"),
+    gettext_noop("Heron"),
+    gettext_noop("Deer"),
+    gettext_noop("Rabbit"),
+    gettext_noop("Crane"),
+    gettext_noop("Sparrow"),
+    gettext_noop("Hedgehog"),
+    gettext_noop("Dolphin"),
+    gettext_noop("Owl"),
+    gettext_noop("Tiger"),
 ]
 # 12 × 12 × 9,000 names: a clash is rare, and is retried.
 ATTEMPTS = 10
