@@ -4,8 +4,7 @@ display name of their own, so nobody's username or real name is public by defaul
 import secrets
 
 from django.utils import translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 ADJECTIVES = [
     gettext_noop("Brave"),
