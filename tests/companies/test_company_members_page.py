@@ -117,7 +117,7 @@ def test_the_last_owner_cannot_step_down_or_leave(client, company, carol):
 
     mine.refresh_from_db()
     assert mine.role == MemberRole.OWNER
-    assert "소유자" in demoted.content.decode()
+    assert "대표 관리자가 한 명 이상" in demoted.content.decode()
 
 
 def test_a_member_cannot_manage_others(client, company, carol, member, bob):
