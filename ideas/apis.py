@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis import PersonSerializer
 from core.pagination import PaginatedApiMixin
 from core.serializer_fields import TypedCharField
 
@@ -27,11 +28,6 @@ from .models import (
 )
 
 
-class AuthorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
-
-
 class IdeaBriefSerializer(serializers.ModelSerializer):
     """An idea as other apps' responses name it."""
 
@@ -41,7 +37,7 @@ class IdeaBriefSerializer(serializers.ModelSerializer):
 
 
 class IdeaOutputSerializer(serializers.ModelSerializer):
-    author = AuthorSerializer()
+    author = PersonSerializer()
     status_display = serializers.CharField(source="get_status_display")
     category_display = serializers.CharField(source="get_category_display")
     district_display = serializers.CharField(source="get_district_display")
@@ -250,7 +246,7 @@ class IdeaFollowApi(APIView):
 
 
 class CommentOutputSerializer(serializers.ModelSerializer):
-    author = AuthorSerializer()
+    author = PersonSerializer()
     body = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()

@@ -13,11 +13,12 @@ from ideas.models import Idea, IdeaStatus
 DEMO_DATA = settings.DEMO_DATA
 DEMO_PASSWORD = "gwangju-demo-2026"
 
+# Username, the display name the public sees, and the real name only city staff see.
 CITIZENS = [
-    ("citizen1", "김민지"),
-    ("citizen2", "박준호"),
-    ("citizen3", "Emily Carter"),
-    ("citizen4", "이순자"),
+    ("citizen1", "햇살 다람쥐", "김민지"),
+    ("citizen2", "무등산 부엉이", "박준호"),
+    ("citizen3", "Curious Heron", "Emily Carter"),
+    ("citizen4", "다정한 두루미", "이순자"),
 ]
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
-        users = {username: self._user(username, name) for username, name in CITIZENS}
+        users = {
+            username: self._user(username, display_name, real_name=real_name)
+            for username, display_name, real_name in CITIZENS
+        }
         staff = self._user("staff", "광주시 AI정책과", is_staff=True)
 
         companies = [self._company(entry) for entry in data["companies"]]
@@ -55,10 +59,15 @@ class Command(BaseCommand):
         for username in users:
             self.stdout.write(f"  citizen         {username}")
 
-    def _user(self, username: str, display_name: str, *, is_staff: bool = False) -> User:
+    def _user(self, username: str, display_name: str, *, real_name: str = "", is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"display_name": display_name, "is_staff": is_staff, "email": f"{username}@example.org"},
+            defaults={
+                "display_name": display_name,
+                "real_name": real_name,
+                "is_staff": is_staff,
+                "email": f"{username}@example.org",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
