@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.pagination import PaginatedApiMixin
 
 from . import selectors, services
-from .filters import IdeaFilter
+from .filters import ORDERINGS, IdeaFilter
 from .models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -121,9 +121,11 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             OpenApiParameter("q", str, description="Text search"),
             OpenApiParameter("category", str, enum=Category.values),
             OpenApiParameter("district", str, enum=District.values),
-            OpenApiParameter("status", str),
+            OpenApiParameter(
+                "status", str, description="Citizens may filter by public statuses; staff by any."
+            ),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
+            OpenApiParameter("ordering", str, enum=[value for value, _label in ORDERINGS]),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],
