@@ -166,10 +166,11 @@ def audit_target_kind(entry: AuditEntry) -> str:
 def audit_target_url(entry: AuditEntry) -> str:
     """The target's page, for the kinds of rows that have one."""
     model = _model_named(entry.target_type)
-    if model is None or not hasattr(model, "get_absolute_url"):
+    page_of = getattr(model, "get_absolute_url", None)
+    if model is None or page_of is None:
         return ""
     # The pages are addressed by primary key alone, so the row need not be loaded.
     try:
-        return model(pk=entry.target_id).get_absolute_url()
+        return str(page_of(model(pk=entry.target_id)))
     except (AttributeError, NoReverseMatch):
         return ""

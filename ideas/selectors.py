@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.lookups import GreaterThan
 
 from accounts.models import User
 
@@ -28,16 +29,12 @@ def home_ideas(*, user: User | AnonymousUser, language: str, limit: int = 6) -> 
             )
         )
     )
-    most_supported = list(
-        ideas.filter(supports_count__gt=0).order_by("other_language", "-supports_count", "-created_at", "-id")[
-            :limit
-        ]
+    supported = ideas.filter(GreaterThan(F("supports_count"), 0)).order_by(
+        "other_language", F("supports_count").desc(), "-id"
     )
-    newest = list(
-        ideas.exclude(pk__in=[idea.pk for idea in most_supported]).order_by(
-            "other_language", "-created_at", "-id"
-        )[:limit]
-    )
+    most_supported: list[Idea] = list(supported[:limit])
+    rest = ideas.exclude(pk__in=[idea.pk for idea in most_supported])
+    newest: list[Idea] = list(rest.order_by("other_language", "-created_at", "-id")[:limit])
     return {"newest": newest, "most_supported": most_supported}
 
 

@@ -39,8 +39,8 @@ def test_every_choice_filter_starts_with_all_in_the_visitors_language(client):
     assert _options(korean, "district")[0] == ("", "모든 자치구")
     assert _options(korean, "status")[0] == ("", "모든 상태")
     assert _options(english, "category")[0] == ("", "All categories")
-    assert [label for _value, label in _options(english, "ordering")] == ["Newest", "Most supported", "Oldest"]
-    assert [label for _value, label in _options(korean, "ordering")] == ["최신순", "공감 많은 순", "오래된 순"]
+    assert [label for _v, label in _options(english, "ordering")] == ["Newest", "Most supported", "Oldest"]
+    assert [label for _v, label in _options(korean, "ordering")] == ["최신순", "공감 많은 순", "오래된 순"]
 
 
 def test_an_anonymous_visitor_is_not_offered_only_my_ideas(client):

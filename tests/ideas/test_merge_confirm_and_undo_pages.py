@@ -17,7 +17,10 @@ NOT_STAFF = ["author", "other_citizen", "company_member", "other_company_member"
 @pytest.fixture
 def pair(alice):
     source = IdeaFactory(
-        title="정류장 버스 안내판", problem="정류장 안내판이 자주 꺼져 있어요.", status=IdeaStatus.SUBMITTED, author=alice
+        title="정류장 버스 안내판",
+        problem="정류장 안내판이 자주 꺼져 있어요.",
+        status=IdeaStatus.SUBMITTED,
+        author=alice,
     )
     target = IdeaFactory(title="버스 도착 알림", problem="버스가 언제 올지 몰라요.")
     for user in UserFactory.create_batch(2):
