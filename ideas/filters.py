@@ -20,7 +20,7 @@ class IdeaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         label=_("Search"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or text")}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     category = django_filters.ChoiceFilter(
         choices=Category.choices, label=_("Category"), empty_label=_("All categories")

@@ -73,7 +73,9 @@ class Command(BaseCommand):
         people = {**users, **supporters, staff.username: staff}
         titles = [entry["title"] for entry in data["ideas"]]
         ideas = {idea.title: idea for idea in Idea.objects.filter(title__in=titles)}
-        self._supports(list(ideas.values()), [*users.values(), *supporters.values()])
+        # Ideas that companies answered or that became pilots drew people to them first.
+        noticed = {ideas[entry["idea"]].pk for entry in [*data["pilots"], *data["interests"]]}
+        self._supports(list(ideas.values()), [*users.values(), *supporters.values()], noticed)
         for entry in data["comments"]:
             self._comment(entry, ideas[entry["idea"]], people)
         for entry in data["idea_reports"]:
@@ -148,12 +150,14 @@ class Command(BaseCommand):
         )
         return int(created)
 
-    def _supports(self, ideas: list[Idea], citizens: list[User]) -> None:
+    def _supports(self, ideas: list[Idea], citizens: list[User], noticed: set[int]) -> None:
         """Supports and follows spread unevenly, as on a real site; the same every run (a fixed
         seed), and get_or_create leaves those already given alone."""
         chance = random.Random(2026)
         for idea in sorted(ideas, key=lambda i: i.pk):
             share = chance.choice([0.0, 0.1, 0.2, 0.3, 0.5, 0.8])
+            if idea.pk in noticed:
+                share = max(share, 0.6)
             for citizen in citizens:
                 if citizen.pk == idea.author_id or chance.random() >= share:
                     continue
