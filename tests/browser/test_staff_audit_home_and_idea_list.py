@@ -75,7 +75,8 @@ def test_staff_read_the_audit_log_filtered(browser_page, live_server, demo, lang
     rows = page.locator("table.records tbody tr")
     assert rows.count() == AuditEntry.objects.filter(action="pilot_stage").count() > 0
     text = page.inner_text("table.records")
-    assert ("단계: 기획 → 참여자 모집" if language == "ko" else "Stage: Planning → Recruiting participants") in text
+    went_public = {"ko": "단계: 기획 → 참여자 모집", "en": "Stage: Planning → Recruiting participants"}
+    assert went_public[language] in text
     assert "pilot_stage" not in text and "{" not in text
     _fits(page)
     screenshot(page, f"audit-log-filtered-{language}-{width}")
