@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
 
+from .audit import audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
 from .lockout import lockout_message
-from .models import Language
-from .selectors import audit_entry_list
+from .models import AuditAction, Language
+from .selectors import audit_actors, audit_entry_list
 from .services import user_sign_up, user_tokens_revoke, user_update_profile
 
 # Each request mails whatever address is typed in, so one address may send only a few an hour.
@@ -121,12 +122,66 @@ def locked_out(
     )
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        # The browser's date picker sends ISO dates whatever the page's language.
+        super().__init__(format="%Y-%m-%d")
+
+
+class AuditLogFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        queryset=audit_actors(), required=False, label=_("Who"), empty_label=_("All staff")
+    )
+    action = forms.ChoiceField(
+        choices=[("", _("All actions")), *AuditAction.choices], required=False, label=_("What")
+    )
+    since = forms.DateField(required=False, label=_("From"), widget=DateInput())
+    until = forms.DateField(required=False, label=_("Until"), widget=DateInput())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
+
+
+AUDIT_ENTRIES_PER_PAGE = 25
+
+
 @city_staff_required
 def audit_log_page(request):
+    """The staff audit log, newest first, narrowed by who, what and when."""
+    form = AuditLogFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        entries = audit_entry_list().none()
+    else:
+        criteria = form.cleaned_data if form.is_bound else {}
+        entries = audit_entry_list(**{k: v or None for k, v in criteria.items()})
+    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "kind": audit_target_kind(entry),
+            "url": audit_target_url(entry),
+            "changes": audit_changes(entry),
+        }
+        for entry in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accounts/audit_log.html",
-        {"page": Paginator(audit_entry_list(), 50).get_page(request.GET.get("page"))},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
     )
 
 

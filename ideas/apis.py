@@ -12,7 +12,7 @@ from core.pagination import PaginatedApiMixin
 from core.serializer_fields import TypedCharField
 
 from . import selectors, services
-from .filters import IdeaFilter
+from .filters import ORDERINGS, IdeaFilter
 from .models import (
     BENEFICIARIES_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
@@ -129,9 +129,11 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             OpenApiParameter("q", str, description="Text search"),
             OpenApiParameter("category", str, enum=Category.values),
             OpenApiParameter("district", str, enum=District.values),
-            OpenApiParameter("status", str),
+            OpenApiParameter(
+                "status", str, description="Citizens may filter by public statuses; staff by any."
+            ),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
+            OpenApiParameter("ordering", str, enum=[value for value, _label in ORDERINGS]),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],

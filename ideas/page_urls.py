@@ -15,5 +15,7 @@ urlpatterns = [
     path("ideas/<int:idea_id>/follow/", views.idea_follow, name="idea-follow-page"),
     path("ideas/<int:idea_id>/comment/", views.idea_comment, name="idea-comment-page"),
     path("staff/moderation/", views.moderation_page, name="moderation-page"),
+    path("staff/ideas/<int:idea_id>/merge/", views.idea_merge_page, name="idea-merge-page"),
+    path("staff/ideas/<int:idea_id>/unmerge/", views.idea_unmerge_page, name="idea-unmerge-page"),
     path("staff/reports/<int:report_id>/", views.report_decide, name="report-decide"),
 ]

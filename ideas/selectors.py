@@ -2,12 +2,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
+from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
 
 
 def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
@@ -18,6 +19,27 @@ def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
         .annotate(matched_at=F("embedding__matched_at"))
         .order_by("-created_at", "-id")
     )
+
+
+def home_ideas(*, user: User | AnonymousUser, language: str, limit: int = 6) -> dict[str, list[Idea]]:
+    """The home page's two lists: the most supported ideas, and the newest of the rest, so that
+    an idea is not shown twice. Ideas in the visitor's language come first in each."""
+    ideas = (
+        idea_list(user=user)
+        .filter(status__in=MATCHABLE_STATUSES, is_hidden=False)
+        .annotate(
+            other_language=Case(
+                When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+    )
+    supported = ideas.filter(GreaterThan(F("supports_count"), 0)).order_by(
+        "other_language", F("supports_count").desc(), "-id"
+    )
+    most_supported: list[Idea] = list(supported[:limit])
+    rest = ideas.exclude(pk__in=[idea.pk for idea in most_supported])
+    newest: list[Idea] = list(rest.order_by("other_language", "-created_at", "-id")[:limit])
+    return {"newest": newest, "most_supported": most_supported}
 
 
 def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:

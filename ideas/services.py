@@ -464,24 +464,33 @@ def report_dismiss(*, report: Report, by: User) -> Report:
 MERGEABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
 
 
+def idea_merge_refusal(*, source: Idea, target: Idea) -> ApplicationError | None:
+    """Why `source` cannot be merged into `target`, or None if it can: the confirmation page
+    says so before staff decide, and idea_merge refuses the same way."""
+    if source.pk == target.pk:
+        return ApplicationError(
+            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
+        )
+    if target.status == IdeaStatus.MERGED or not target.is_public:
+        return ApplicationError(
+            _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
+        )
+    if source.status == IdeaStatus.MERGED:
+        return conflict(_("This idea is already merged."))
+    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
+        return conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
+    return None
+
+
 @transaction.atomic
 def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     """Fold `source` into `target`. Nothing is deleted: `source` keeps its text, supports and
     comments and points at `target`, whose support count includes each of `source`'s
     supporters once. Undo with idea_unmerge."""
     require_city_staff(by, message=_("Only city staff can moderate."))
-    if source.pk == target.pk:
-        raise ApplicationError(
-            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
-        )
-    if target.status == IdeaStatus.MERGED or not target.is_public:
-        raise ApplicationError(
-            _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
-        )
-    if source.status == IdeaStatus.MERGED:
-        raise conflict(_("This idea is already merged."))
-    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
-        raise conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
+    refusal = idea_merge_refusal(source=source, target=target)
+    if refusal is not None:
+        raise refusal
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):
@@ -507,6 +516,8 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
 
 @transaction.atomic
 def idea_unmerge(*, idea: Idea, by: User) -> Idea:
+    """Undo a merge: the idea gets back the status it had (a submitted idea is private again)
+    and, since the merge moved no support, its supporters count for it again at once."""
     require_city_staff(by, message=_("Only city staff can moderate."))
     if idea.status != IdeaStatus.MERGED:
         raise conflict(_("This idea is not merged."))

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from core.shortcuts import get_or_404
 from . import selectors, services
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReportForm
-from .models import COMMENT_MAX_LENGTH, MATCHABLE_STATUSES, Comment, Idea, IdeaStatus, Report
+from .models import COMMENT_MAX_LENGTH, Comment, Idea, IdeaStatus, Report
 
 
 def _visible_idea(request, idea_id: int) -> Idea:
@@ -28,14 +29,10 @@ def _visible_idea(request, idea_id: int) -> Idea:
 
 
 def home(request):
-    ideas = selectors.idea_list(user=request.user).filter(status__in=MATCHABLE_STATUSES)
     return render(
         request,
         "ideas/home.html",
-        {
-            "newest": ideas[:6],
-            "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
-        },
+        selectors.home_ideas(user=request.user, language=(get_language() or settings.LANGUAGE_CODE)[:2]),
     )
 
 
@@ -49,6 +46,7 @@ def idea_list(request):
         "ideas/idea_list.html",
         {
             "filter": filterset,
+            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
             "page": page.get_page(request.GET.get("page")),
         },
     )
@@ -186,9 +184,9 @@ def moderation_page(request):
                 services.idea_request_revision(idea=idea, by=request.user, note=note)
                 messages.success(request, _("Sent back to the author for revision."))
             elif action == "merge":
+                # Merging is decided on a page that shows both ideas side by side.
                 target = get_object_or_404(Idea, pk=posted_id(request.POST, "target"))
-                services.idea_merge(source=idea, target=target, by=request.user)
-                messages.success(request, _("Merged. Supporters were told."))
+                return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
         return redirect("moderation-page")
@@ -197,6 +195,55 @@ def moderation_page(request):
         "ideas/moderation.html",
         {"queue": list(selectors.moderation_queue(user=request.user)), "reports": selectors.open_reports()},
     )
+
+
+@city_staff_required
+def idea_merge_page(request, idea_id: int):
+    """Staff confirm a merge after seeing both ideas: GET shows them, POST merges."""
+    source = _visible_idea(request, idea_id)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        target_id = posted_id(data, "into")
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("moderation-page")
+    target = _visible_idea(request, target_id)
+    refusal = services.idea_merge_refusal(source=source, target=target)
+    if request.method == "POST" and refusal is None:
+        try:
+            services.idea_merge(source=source, target=target, by=request.user)
+        except ApplicationError as error:
+            refusal = error
+        else:
+            messages.success(
+                request,
+                _("Merged into “%(title)s”. Supporters were told. You can undo the merge on this page.")
+                % {"title": target.title},
+            )
+            return redirect("idea-detail", idea_id=source.pk)
+    return render(
+        request,
+        "ideas/merge_confirm.html",
+        {"source": source, "target": target, "refusal": error_text(refusal) if refusal else ""},
+        status=409 if refusal is not None and request.method == "POST" else 200,
+    )
+
+
+@city_staff_required
+@require_POST
+def idea_unmerge_page(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    try:
+        services.idea_unmerge(idea=idea, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The merge was undone: the idea is %(status)s again and its supporters count for it.")
+            % {"status": idea.get_status_display()},
+        )
+    return redirect("idea-detail", idea_id=idea.pk)
 
 
 @login_required
