@@ -24,6 +24,7 @@ from . import embeddings, encoding, selectors, services
 from .engine import ranking
 from .engine.evaluation import ndcg_at, ranking_measures, roc_auc
 from .engine.passages import split_sentences
+from .models import Match
 
 
 class _Rollback(Exception):
@@ -79,8 +80,17 @@ def with_tags_translated(dataset: dict, translations: dict[str, str], *, languag
     return {**dataset, "companies": companies}
 
 
+def _set_aside_existing_data() -> None:
+    """Inside the rolled-back transaction, the site's own ideas and companies leave the matcher's
+    view, so the dataset is matched against itself alone."""
+    Match.objects.all().delete()
+    Idea.objects.update(is_hidden=True)
+    Company.objects.update(is_verified=False)
+
+
 def _load(dataset: dict) -> _Loaded:
     started = time.perf_counter()
+    _set_aside_existing_data()
     author = User.objects.create(username="__evaluation__")
     companies = {
         entry["key"]: Company.objects.create(

@@ -135,3 +135,15 @@ def test_bench_matching_prints_a_table(db):
     assert "pipeline: sweep, batched (DB + cache)" in printed
     assert "Refresh all matches, 30 ideas x 3 companies" in printed
     assert not Idea.objects.exists()
+
+
+def test_evaluate_matching_leaves_the_sites_own_data_out_and_untouched(dataset, catalogue):
+    before = Match.objects.count()
+    out = StringIO()
+
+    call_command("evaluate_matching", str(dataset), "--json", stdout=out)
+
+    result = json.loads(out.getvalue())
+    assert result["recall_at_5"] == 1.0
+    assert Match.objects.count() == before
+    assert not Idea.objects.filter(is_hidden=True).exists()
