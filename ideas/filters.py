@@ -1,7 +1,9 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.throttling import client_address
+
+from . import selectors
 from .models import Category, District, Idea, IdeaStatus
 
 
@@ -20,13 +22,21 @@ class IdeaFilter(django_filters.FilterSet):
         model = Idea
         fields = ["q", "category", "district", "status", "mine"]
 
+    # What the text search did, once the results are read: `selectors.IdeaSearch`.
+    search: selectors.IdeaSearch | None = None
+
     def filter_text(self, queryset, name, value):
-        # Substring match rather than PostgreSQL full text: its parsers do not segment Korean.
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=term) | Q(problem__icontains=term) | Q(proposal__icontains=term)
-            )
-        return queryset
+        self.search = selectors.idea_search(ideas=queryset, text=value, client=self._client())
+        return self.search.ideas
+
+    def _client(self) -> str:
+        """Who searches, for the matcher's cap per client: the user, or the address of someone
+        signed out (as the API's throttles read it)."""
+        if self.request is None:
+            return "unknown"
+        if self.request.user.is_authenticated:
+            return f"user:{self.request.user.pk}"
+        return f"address:{client_address(self.request)}"
 
     def filter_mine(self, queryset, name, value):
         user = self.request.user if self.request else None

@@ -46,6 +46,8 @@ def idea_list(request):
         {
             "filter": filterset,
             "page": page.get_page(request.GET.get("page")),
+            # Set once the text search ran (reading `qs` above): how it searched.
+            "search": filterset.search,
         },
     )
 
