@@ -8,6 +8,6 @@ from .models import User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Profile"), {"fields": ("display_name", "preferred_language")}),
+        (_("Profile"), {"fields": ("display_name", "real_name", "preferred_language")}),
     )
-    list_display = ("username", "email", "display_name", "is_staff", "is_active")
+    list_display = ("username", "email", "display_name", "real_name", "is_staff", "is_active")

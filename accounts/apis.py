@@ -19,15 +19,31 @@ from core.throttling import FailOpenScopedRateThrottle
 from .lockout import lockout_message
 from .models import AuditAction, AuditEntry, Language, NotificationKind, User
 from .selectors import audit_entry_list, notification_list
-from .services import user_change_password, user_sign_up, user_token_get_or_create
+from .services import user_change_password, user_sign_up, user_token_get_or_create, user_update_profile
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
+    """The signed-in user's own account."""
+
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "display_name", "preferred_language", "roles"]
+        fields = ["id", "username", "email", "display_name", "real_name", "preferred_language", "roles"]
+
+
+class PersonSerializer(serializers.Serializer):
+    """Someone as the public sees them: the display name only."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+class StaffPersonSerializer(PersonSerializer):
+    """Someone as city staff see them, in staff-only responses: with the username and real name."""
+
+    username = serializers.CharField()
+    real_name = serializers.CharField()
 
 
 class LockedOut(exceptions.APIException):
@@ -161,11 +177,33 @@ class TokenApi(APIView):
 
 
 class MeApi(APIView):
+    """My account: GET it, PATCH my display name (shown publicly), real name (seen by city staff
+    only), email or preferred language."""
+
     permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        display_name = serializers.CharField(
+            max_length=60, required=False, label=gettext_lazy("display name")
+        )
+        real_name = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, label=gettext_lazy("real name")
+        )
+        email = serializers.EmailField(required=False, allow_blank=True, label=gettext_lazy("email"))
+        preferred_language = serializers.ChoiceField(
+            choices=Language.choices, required=False, label=gettext_lazy("preferred language")
+        )
 
     @extend_schema(responses={200: UserOutputSerializer}, tags=["auth"])
     def get(self, request):
         return Response(UserOutputSerializer(request.user).data)
+
+    @extend_schema(request=InputSerializer, responses={200: UserOutputSerializer}, tags=["auth"])
+    def patch(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(UserOutputSerializer(user).data)
 
 
 class PasswordChangeApi(APIView):

@@ -2,9 +2,19 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import cast
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Field
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext
 
 from .models import AuditAction, AuditEntry, User
 
@@ -56,3 +66,111 @@ def audited(
     before = snapshot(row, fields)
     yield
     audit_record(actor=actor, action=action, target=target, before=before, after=snapshot(row, fields))
+
+
+# --- Reading the log ------------------------------------------------------------------------
+
+_EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    """One field of an entry as staff read it: its label and its values in their language."""
+
+    label: str
+    before: str | None
+    after: str | None
+
+
+def _model_named(model_name: str) -> type[models.Model] | None:
+    # The log names its target by model name only (the app that wrote it is not recorded), and
+    # accounts imports no app above it: the registry finds the model.
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return model
+    return None
+
+
+def _field_named(model: type[models.Model] | None, name: str) -> Field | None:
+    """The field `name` of the target's model, or else of any model: a milestone's fields are
+    recorded on its pilot's entry."""
+    candidates = [model] if model is not None else []
+    candidates += [m for m in apps.get_models() if m is not model]
+    for candidate in candidates:
+        try:
+            field = candidate._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, Field):
+            return field
+    return None
+
+
+def _field_label(field: Field | None, name: str) -> str:
+    if name == "id":
+        return gettext("ID")
+    if field is None:
+        return name.replace("_", " ")
+    return capfirst(str(field.verbose_name))
+
+
+def _readable(field: Field | None, value: object) -> str:
+    if value is None or value == "" or value == []:
+        return _EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, (models.ForeignKey, models.OneToOneField)):
+        return f"#{value}"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return Truncator(str(value)).chars(200)
+
+
+def audit_changes(entry: AuditEntry) -> list[AuditChange]:
+    """What the entry changed, field by field, in the active language. A field recorded with
+    the same value before and after (the log records a fixed set of fields per action) is left
+    out; a row created has no "before", a row removed no "after"."""
+    model = _model_named(entry.target_type)
+    changes = []
+    for name in list(entry.before) + [name for name in entry.after if name not in entry.before]:
+        in_before, in_after = name in entry.before, name in entry.after
+        if in_before and in_after and entry.before[name] == entry.after[name]:
+            continue
+        field = _field_named(model, name)
+        changes.append(
+            AuditChange(
+                label=_field_label(field, name),
+                before=_readable(field, entry.before[name]) if in_before else None,
+                after=_readable(field, entry.after[name]) if in_after else None,
+            )
+        )
+    return changes
+
+
+def audit_target_kind(entry: AuditEntry) -> str:
+    """The kind of row the entry is about, as staff call it (idea, pilot, comment, …)."""
+    model = _model_named(entry.target_type)
+    return capfirst(str(model._meta.verbose_name)) if model is not None else entry.target_type
+
+
+def audit_target_url(entry: AuditEntry) -> str:
+    """The target's page, for the kinds of rows that have one."""
+    model = _model_named(entry.target_type)
+    page_of = getattr(model, "get_absolute_url", None)
+    if model is None or page_of is None:
+        return ""
+    # The pages are addressed by primary key alone, so the row need not be loaded.
+    try:
+        return str(page_of(model(pk=entry.target_id)))
+    except (AttributeError, NoReverseMatch):
+        return ""

@@ -20,8 +20,14 @@ class User(AbstractUser):
     """A person using the site. Everyone is a citizen; membership of a company and city staff
     status are added on top, so a company employee can still propose ideas as a citizen."""
 
+    # The only name the public sees (on ideas, comments and in the public API): a generated
+    # nickname until the citizen chooses another. Usernames and real names stay private.
     display_name = models.CharField(
         _("display name"), max_length=60, blank=True, validators=[no_control_characters]
+    )
+    # Optional, seen by city staff only (for instance to reach a pilot's volunteer).
+    real_name = models.CharField(
+        _("real name"), max_length=100, blank=True, validators=[no_control_characters]
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KOREAN
@@ -32,7 +38,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # Never the username: it is half of what signs in, and often a real name.
+        return self.display_name or _("Citizen %(number)s") % {"number": self.pk}
+
+    @property
+    def staff_label(self) -> str:
+        """Who this is, for city staff only: the real name if given, and the username."""
+        return f"{self.real_name} ({self.username})" if self.real_name else self.username
 
     @property
     def is_city_staff(self) -> bool:

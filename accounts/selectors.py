@@ -1,18 +1,38 @@
 """Accounts' reads."""
 
+from datetime import date
+
 from django.db.models import QuerySet
 
 from .models import AuditEntry, Notification, User
 
 
-# What the audit log can be narrowed to.
 def audit_entry_list(
-    *, target_type: str | None = None, target_id: int | None = None, action: str | None = None
+    *,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    action: str | None = None,
+    actor: User | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Staff actions, newest first, optionally only those of one target or one kind of action."""
-    filters = {"target_type": target_type, "target_id": target_id, "action": action}
+    """Staff actions, newest first, optionally only those of one target, one kind of action, one
+    staff member, or days from `since` to `until` (both included, in the site's time zone)."""
+    filters = {
+        "target_type": target_type,
+        "target_id": target_id,
+        "action": action,
+        "actor": actor,
+        "created_at__date__gte": since,
+        "created_at__date__lte": until,
+    }
     entries = AuditEntry.objects.select_related("actor")
     return entries.filter(**{field: value for field, value in filters.items() if value is not None})
+
+
+def audit_actors() -> QuerySet[User]:
+    """The people who appear in the audit log: staff now, and people who were staff once."""
+    return User.objects.filter(audit_entries__isnull=False).distinct().order_by("display_name", "username")
 
 
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:

@@ -4,8 +4,12 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core.errors import ApplicationError
+from core.services import model_update
 
 from .models import Language, User
+from .nicknames import unused_nickname
+
+PROFILE_FIELDS = ("display_name", "real_name", "email", "preferred_language")
 
 
 @transaction.atomic
@@ -19,22 +23,53 @@ def user_sign_up(
 ) -> User:
     """Create a citizen's account. Usernames are public and unique, so a taken one is reported.
     An email address is only where notifications go, not a way to sign in, and is not verified;
-    it is not required to be unique, so sign-up never tells whether an address has an account."""
+    it is not required to be unique, so sign-up never tells whether an address has an account.
+    Without a display name of their own the citizen is shown by a generated nickname."""
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(
             _("This username is already taken."),
             fields={"username": [_("This username is already taken.")]},
         )
+    display_name = " ".join(display_name.split())
+    if display_name:
+        _check_display_name_free(display_name)
     user = User(
         username=username,
         email=email,
-        display_name=display_name,
+        display_name=display_name or unused_nickname(language=preferred_language),
         preferred_language=preferred_language,
     )
     _validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    return user
+
+
+def _check_display_name_free(display_name: str, exclude: User | None = None) -> None:
+    # Two people of one name could pass for each other in a discussion.
+    others = User.objects.filter(display_name__iexact=display_name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        message = _("Someone already uses this display name. Choose another.")
+        raise ApplicationError(message, fields={"display_name": [message]})
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, **changes: str) -> User:
+    """Change the citizen's own display name, real name, email or language. The display name
+    cannot be emptied: the public would then need another name to show."""
+    if "display_name" in changes:
+        display_name = " ".join(changes["display_name"].split())
+        if not display_name:
+            message = _("Choose a display name: it is shown on your ideas and comments.")
+            raise ApplicationError(message, fields={"display_name": [message]})
+        _check_display_name_free(display_name, exclude=user)
+        changes["display_name"] = display_name
+    if "real_name" in changes:
+        changes["real_name"] = " ".join(changes["real_name"].split())
+    model_update(instance=user, fields=PROFILE_FIELDS, data=changes)
     return user
 
 
@@ -48,8 +83,14 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     user.set_password(new_password)
     user.save(update_fields=["password"])
     # A changed password must end sessions elsewhere, including API tokens.
-    Token.objects.filter(user=user).delete()
+    user_tokens_revoke(user=user)
     return user
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """End the user's API tokens, after their password changed."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return deleted
 
 
 def user_token_get_or_create(*, user: User) -> Token:

@@ -1,5 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,16 +14,26 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
 
+from .audit import audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
 from .lockout import lockout_message
-from .selectors import audit_entry_list
-from .services import user_sign_up
+from .models import AuditAction, Language
+from .selectors import audit_actors, audit_entry_list
+from .services import user_sign_up, user_tokens_revoke, user_update_profile
+
+# Each request mails whatever address is typed in, so one address may send only a few an hour.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
 
 
 class SignUpForm(forms.Form):
     username = forms.RegexField(r"^[\w.@+-]+$", max_length=150, label=_("username"))
     email = forms.EmailField(required=False, label=_("email"))
-    display_name = SingleLineField(required=False, max_length=60, label=_("display name"))
+    display_name = SingleLineField(
+        required=False,
+        max_length=60,
+        label=_("display name"),
+        help_text=_("Shown on your ideas and comments. Leave it empty and we make up a nickname."),
+    )
     password = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password"))
     password_again = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password again"))
     # Korean law (the Personal Information Protection Act) asks for consent to what is collected,
@@ -50,6 +64,50 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+class ProfileForm(forms.Form):
+    display_name = SingleLineField(
+        max_length=60,
+        label=_("display name"),
+        help_text=_("Shown on your ideas and comments, to everyone."),
+    )
+    real_name = SingleLineField(
+        required=False,
+        max_length=100,
+        label=_("real name"),
+        help_text=_(
+            "Optional. Only city staff see it, for instance to reach you about a pilot you volunteer for."
+        ),
+    )
+    email = forms.EmailField(
+        required=False,
+        label=_("email"),
+        help_text=_(
+            "Only for the notifications you choose to receive by email, and to reset a forgotten password."
+        ),
+    )
+    preferred_language = forms.ChoiceField(
+        choices=Language.choices,
+        label=_("language of notifications and emails"),
+    )
+
+
+@login_required
+def profile_page(request):
+    """The citizen's own name and contact settings, reached from My page."""
+    user = request.user
+    initial = {field: getattr(user, field) for field in ProfileForm.base_fields}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update_profile(user=user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
 def locked_out(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
@@ -64,10 +122,109 @@ def locked_out(
     )
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        # The browser's date picker sends ISO dates whatever the page's language.
+        super().__init__(format="%Y-%m-%d")
+
+
+class AuditLogFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        queryset=audit_actors(), required=False, label=_("Who"), empty_label=_("All staff")
+    )
+    action = forms.ChoiceField(
+        choices=[("", _("All actions")), *AuditAction.choices], required=False, label=_("What")
+    )
+    since = forms.DateField(required=False, label=_("From"), widget=DateInput())
+    until = forms.DateField(required=False, label=_("Until"), widget=DateInput())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
+
+
+AUDIT_ENTRIES_PER_PAGE = 25
+
+
 @city_staff_required
 def audit_log_page(request):
+    """The staff audit log, newest first, narrowed by who, what and when."""
+    form = AuditLogFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        entries = audit_entry_list().none()
+    else:
+        criteria = form.cleaned_data if form.is_bound else {}
+        entries = audit_entry_list(**{k: v or None for k, v in criteria.items()})
+    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "kind": audit_target_kind(entry),
+            "url": audit_target_url(entry),
+            "changes": audit_changes(entry),
+        }
+        for entry in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accounts/audit_log.html",
-        {"page": Paginator(audit_entry_list(), 50).get_page(request.GET.get("page"))},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Mails a link to set a new password to the accounts with the address typed in; the page
+    after it says the same whether or not an account has that address."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not _password_reset_allowed(self.request):
+            form.add_error(None, _("Too many password reset requests from here. Try again in an hour."))
+            return self.form_invalid(form)
+        # Links point at the public address, not at whatever Host the request came with.
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+def _password_reset_allowed(request: HttpRequest) -> bool:
+    from django.core.cache import cache
+
+    from core.throttling import CACHE_UNAVAILABLE, client_address
+
+    key = f"password-reset:{client_address(request)}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) <= PASSWORD_RESETS_PER_ADDRESS_PER_HOUR
+    except (*CACHE_UNAVAILABLE, ValueError):
+        # Like the API's throttles, a cache outage must not lock people out of their accounts.
+        return True
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever knew the old password may hold an API token; a new password must end that.
+        user_tokens_revoke(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_tokens_revoke(user=form.user)
+        return response

@@ -85,6 +85,10 @@ class Company(models.Model):
     def get_matches_url(self) -> str:
         return reverse("company-matches-page", args=[self.slug])
 
+    @property
+    def language_labels(self) -> list[str]:
+        return [str(Language(code).label) for code in self.languages if code in Language.values]
+
     def is_member(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user).exists()
 

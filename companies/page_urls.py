@@ -6,5 +6,6 @@ urlpatterns = [
     path("companies/", views.company_list, name="company-list"),
     path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
     path("companies/<slug:slug>/edit/", views.company_edit, name="company-edit"),
+    path("companies/<slug:slug>/members/", views.company_members, name="company-members"),
     path("companies/<slug:slug>/invitation/", views.company_invitation_answer, name="company-invitation"),
 ]

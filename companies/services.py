@@ -108,6 +108,46 @@ def company_update(*, company: Company, user: User, **changes: Any) -> Company:
     return company
 
 
+@transaction.atomic
+def company_profile_save(
+    *, company: Company, user: User, profile: dict[str, Any], references: list[dict[str, Any]] | None
+) -> Company:
+    """The profile page's save: the profile's fields and, when the page sent them, its past
+    projects (see company_references_save), all or nothing."""
+    company_update(company=company, user=user, **profile)
+    if references is not None:
+        company_references_save(company=company, user=user, references=references)
+    return company
+
+
+@transaction.atomic
+def company_references_save(*, company: Company, user: User, references: list[dict[str, Any]]) -> Company:
+    """Add, change and remove a company's past projects in one go, as its profile page sends
+    them: each entry has `title`, `description` and `year`, an `id` to change an existing one, and
+    `delete` to remove it. The matcher reads the result once."""
+    if not company.can_be_edited_by(user):
+        raise forbidden(_("Only the company's members can edit its profile."))
+    existing = {reference.pk: reference for reference in company.references.select_for_update()}
+    for entry in references:
+        reference_id = entry.get("id")
+        if reference_id is not None and reference_id not in existing:
+            # A page from another company, or one removed meanwhile: nothing of it is touched.
+            raise conflict(_("One of the past projects no longer exists. Reload the page and try again."))
+        reference = existing.get(reference_id) if reference_id is not None else None
+        if entry.get("delete"):
+            if reference is not None:
+                reference.delete()
+            continue
+        data = {field: entry.get(field) for field in REFERENCE_FIELDS}
+        data["description"] = data["description"] or ""
+        if reference is None:
+            reference = CompanyReference(company=company)
+        model_update(instance=reference, fields=REFERENCE_FIELDS, data=data)
+    company.save(update_fields=["updated_at"])
+    dispatch.company_changed(company.pk)
+    return company
+
+
 def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:
     if not by.is_city_staff:
         raise forbidden(_("Only city staff can verify companies."))
@@ -165,10 +205,7 @@ def member_add(
         raise ApplicationError(message, fields={"username": [message]})
     membership = Membership.objects.filter(company=company, user=user).first()
     if membership is not None:
-        if membership.role != role:
-            membership.role = role
-            membership.save(update_fields=["role"])
-        return membership
+        return member_change_role(membership=membership, by=by, role=role)
     invitation, created = CompanyInvitation.objects.get_or_create(
         company=company,
         user=user,
@@ -187,6 +224,36 @@ def member_add(
         link=company.get_absolute_url(),
     )
     return invitation
+
+
+def _lock_owners(company: Company) -> list[int]:
+    # Locked so two owners demoting or removing each other at once cannot leave no owner.
+    return list(
+        Membership.objects.select_for_update()
+        .filter(company=company, role=MemberRole.OWNER)
+        .values_list("pk", flat=True)
+    )
+
+
+def _last_owner_error() -> ApplicationError:
+    return conflict(_("A company needs at least one owner. Make someone else an owner first."), "last_owner")
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, by: User, role: str) -> Membership:
+    company = membership.company
+    if not company.can_manage_members(by):
+        raise forbidden(_("Only the company's owners can manage its members."))
+    if role not in MemberRole.values:
+        message = _("Choose a role.")
+        raise ApplicationError(message, fields={"role": [message]})
+    if membership.role == role:
+        return membership
+    if role != MemberRole.OWNER and _lock_owners(company) == [membership.pk]:
+        raise _last_owner_error()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
 
 
 def _pending_invitation_of(invitation: CompanyInvitation, user: User) -> CompanyInvitation:
@@ -243,14 +310,6 @@ def member_remove(*, membership: Membership, by: User) -> None:
     leaving_themselves = membership.user_id == by.pk
     if not (company.can_manage_members(by) or leaving_themselves):
         raise forbidden(_("Only the company's owners can manage its members."))
-    # Lock the owners so two owners removing each other at once cannot leave the company ownerless.
-    owners = list(
-        Membership.objects.select_for_update()
-        .filter(company=company, role=MemberRole.OWNER)
-        .values_list("pk", flat=True)
-    )
-    if owners == [membership.pk]:
-        raise conflict(
-            _("A company needs at least one owner. Make someone else an owner first."), "last_owner"
-        )
+    if _lock_owners(company) == [membership.pk]:
+        raise _last_owner_error()
     membership.delete()

@@ -4,18 +4,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.models import Language
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors
+from core.forms import MultilineField, add_service_errors, error_text, posted_id
 from core.shortcuts import get_or_404
 
 from . import selectors, services
 from .filters import CompanyFilter
-from .models import Company
+from .models import Company, CompanyInvitation, MemberRole
 
 
 def company_list(request):
@@ -41,6 +42,7 @@ def company_detail(request, slug: str):
         {
             "company": company,
             "can_edit": company.can_be_edited_by(request.user),
+            "can_see_members": company.is_member_or_staff(request.user),
             "invitation": selectors.my_invitation_to(company=company, user=request.user),
         },
     )
@@ -84,6 +86,13 @@ class CompanyProfileForm(forms.Form):
     website = forms.URLField(
         label=gettext_lazy("website"), max_length=200, required=False, assume_scheme="https"
     )
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("The languages your team can run a pilot in."),
+    )
 
     def clean_technologies(self):
         return [tag.strip() for tag in self.cleaned_data["technologies"].split(",") if tag.strip()]
@@ -92,9 +101,58 @@ class CompanyProfileForm(forms.Form):
         return [tag.strip() for tag in self.cleaned_data["domains"].split(",") if tag.strip()]
 
 
+class ReferenceForm(forms.Form):
+    """One past project on the profile page."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=gettext_lazy("title"), max_length=150)
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=1990, max_value=2100, required=False)
+    description = MultilineField(
+        label=gettext_lazy("description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+ReferenceFormSet = forms.formset_factory(
+    ReferenceForm, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+REFERENCES_PREFIX = "references"
+
+
+def _reference_formset(request, company: Company):
+    initial = [
+        {"id": r.pk, "title": r.title, "year": r.year, "description": r.description}
+        for r in company.references.all()
+    ]
+    if request.method != "POST" or f"{REFERENCES_PREFIX}-TOTAL_FORMS" not in request.POST:
+        # A profile form sent without its past projects (an older page) leaves them as they are.
+        return ReferenceFormSet(initial=initial, prefix=REFERENCES_PREFIX), False
+    data = request.POST
+    if request.POST.get("action") == "more_references":
+        data = data.copy()
+        data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] = str(int(data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] or 0) + 1)
+    return ReferenceFormSet(data, initial=initial, prefix=REFERENCES_PREFIX), True
+
+
+def _reference_changes(formset) -> list[dict]:
+    changes = []
+    for form in formset.forms:
+        if form.cleaned_data.get("id") is None and not form.has_changed():
+            continue  # an empty row for a new project, left empty
+        entry = {**form.cleaned_data, "delete": form.cleaned_data.get("DELETE", False)}
+        entry.pop("DELETE", None)
+        if entry.get("id") is None and entry["delete"]:
+            continue
+        changes.append(entry)
+    return changes
+
+
 @login_required
 def company_edit(request, slug: str):
-    """Members keep their profile; "Preview" shows the passages the matcher will read, unsaved."""
+    """Members keep their profile and past projects; "Preview" shows the passages the matcher
+    will read, unsaved."""
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
     if not company.can_be_edited_by(request.user):
         raise PermissionDenied
@@ -105,20 +163,118 @@ def company_edit(request, slug: str):
         "technologies": ", ".join(company.technologies),
         "domains": ", ".join(company.domains),
         "website": company.website,
+        "languages": company.languages,
     }
-    form = CompanyProfileForm(request.POST or None, initial=initial)
+    posted = request.method == "POST"
+    form = CompanyProfileForm(request.POST if posted else None, initial=initial)
+    references, references_sent = _reference_formset(request, company)
+    action = request.POST.get("action")
     preview_of = None
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "preview":
+    references_valid = references.is_valid() if references_sent else True
+    if posted and action != "more_references" and form.is_valid() and references_valid:
+        reference_changes = _reference_changes(references) if references_sent else None
+        if action == "preview":
             preview_of = form.cleaned_data
+            if reference_changes is not None:
+                preview_of["references"] = [
+                    (r["title"], r["description"]) for r in reference_changes if not r["delete"]
+                ]
         else:
             try:
-                services.company_update(company=company, user=request.user, **form.cleaned_data)
+                services.company_profile_save(
+                    company=company,
+                    user=request.user,
+                    profile=form.cleaned_data,
+                    references=reference_changes,
+                )
             except (ApplicationError, ValidationError) as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))
                 return redirect("company-detail", slug=company.slug)
     return render(
-        request, "companies/company_form.html", {"company": company, "form": form, "preview_of": preview_of}
+        request,
+        "companies/company_form.html",
+        {"company": company, "form": form, "references": references, "preview_of": preview_of},
     )
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(
+        label=gettext_lazy("username"),
+        max_length=150,
+        help_text=gettext_lazy("Ask the person for the username they log in with."),
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("role"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+
+
+@login_required
+def company_members(request, slug: str):
+    """The company's members and pending invitations, for its members and staff; owners invite,
+    change roles, remove members and withdraw invitations here. A member may leave."""
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    if not company.is_member_or_staff(request.user):
+        raise PermissionDenied
+    invite_form = InviteForm(request.POST if request.POST.get("action") == "invite" else None)
+    if request.method == "POST":
+        next_page = _members_action(request, company, invite_form)
+        if next_page:
+            return redirect(next_page, slug=company.slug)
+    return render(
+        request,
+        "companies/company_members.html",
+        {
+            "company": company,
+            "members": selectors.member_list(company=company).order_by("created_at", "id"),
+            "invitations": selectors.invitation_list(company=company),
+            "can_manage": company.can_manage_members(request.user),
+            "invite_form": invite_form,
+            "roles": MemberRole.choices,
+        },
+        status=200 if request.method == "GET" or not invite_form.errors else 400,
+    )
+
+
+def _members_action(request, company: Company, invite_form: InviteForm) -> str | None:
+    """Carry out one posted action. Returns the page to go on to, or None to show the form's
+    errors; someone who left the company goes to its public page."""
+    action = request.POST.get("action")
+    try:
+        if action == "invite":
+            if not invite_form.is_valid():
+                return None
+            added = services.member_add(company=company, by=request.user, **invite_form.cleaned_data)
+            if isinstance(added, CompanyInvitation):
+                messages.success(request, _("Invitation sent. They become a member once they accept it."))
+            else:
+                messages.success(request, _("The member's role was changed."))
+        elif action in ("role", "remove"):
+            membership = get_object_or_404(company.memberships, pk=posted_id(request.POST, "membership"))
+            if action == "role":
+                services.member_change_role(
+                    membership=membership, by=request.user, role=request.POST.get("role", "")
+                )
+                messages.success(request, _("The member's role was changed."))
+            else:
+                leaving = membership.user_id == request.user.pk
+                services.member_remove(membership=membership, by=request.user)
+                if leaving:
+                    messages.success(request, _("You left %(company)s.") % {"company": company.name})
+                    return "company-detail"
+                messages.success(request, _("The member was removed."))
+        elif action == "withdraw":
+            invitation = get_object_or_404(
+                CompanyInvitation, pk=posted_id(request.POST, "invitation"), company=company
+            )
+            services.member_invitation_withdraw(invitation=invitation, by=request.user)
+            messages.success(request, _("The invitation was withdrawn."))
+        else:
+            raise ApplicationError(_("Choose what to do."))
+    except (ApplicationError, ValidationError) as error:
+        if action == "invite":
+            add_service_errors(invite_form, error)
+            return None
+        messages.error(request, error_text(error))
+    return "company-members"

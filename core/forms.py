@@ -10,10 +10,44 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from core.validators import no_control_characters, no_control_characters_but_line_breaks
+from core.validators import no_control_characters, no_control_characters_but_line_breaks, strip_invisible
 
 
-class SingleLineField(forms.CharField):
+class TypedTextField(forms.CharField):
+    """Text people type.
+
+    Zero-width characters at either end are stripped as spaces are, so text of nothing else is
+    empty and a required field refuses it as one left blank. The browser is given no maxlength,
+    which would cut pasted text without a word: the page shows a counter of the limit
+    (`data-max-chars`, static/js/site.js), and text over it comes back with an error naming the
+    field, as typed, to be shortened."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        if text and self.strip:
+            text = strip_invisible(text) or self.empty_value
+        return text
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None) is not None:
+            attrs["data-max-chars"] = str(self.max_length)
+        return attrs
+
+    def run_validators(self, value: Any) -> None:
+        if self.max_length is not None and value and len(value) > self.max_length:
+            raise ValidationError(
+                _(
+                    "“%(field)s” has %(count)d characters, more than the %(limit)d that fit. "
+                    "Your text is kept: shorten it and send it again."
+                )
+                % {"field": self.label or _("This field"), "count": len(value), "limit": self.max_length},
+                code="max_length",
+            )
+        super().run_validators(value)
+
+
+class SingleLineField(TypedTextField):
     """Text of one line, refused with the model's own rule before any service is called."""
 
     default_validators = [no_control_characters]
@@ -24,7 +58,7 @@ class SingleLineField(forms.CharField):
 MAX_ROW_ID = 2**63 - 1
 
 
-class MultilineField(forms.CharField):
+class MultilineField(TypedTextField):
     """Text typed in a textarea. Browsers send its line breaks as CRLF but count each as one
     character against the textarea's maxlength; normalised before the length check, text the page
     accepted is not refused for being too long."""

@@ -34,3 +34,21 @@ def no_control_characters_but_line_breaks(value: str) -> None:
             _("Remove the invisible control characters from this text; line breaks and tabs are fine."),
             code="control_characters",
         )
+
+
+# Characters that show nothing: the zero-width space, non-joiner and joiner, the word joiner and
+# the byte order mark (Python's str.strip() keeps them all). Text made of these and whitespace
+# looks empty to everyone who reads it, so it is refused as an empty field is.
+INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_EDGES = re.compile(f"^[\\s{INVISIBLE_CHARACTERS}]+|[\\s{INVISIBLE_CHARACTERS}]+$")
+
+
+def strip_invisible(value: str) -> str:
+    """The text without whitespace or invisible characters at either end."""
+    return _INVISIBLE_EDGES.sub("", value)
+
+
+def visible_text_required(value: str) -> None:
+    """For a required text: something a reader can see, not only spaces or zero-width characters."""
+    if value and not strip_invisible(value):
+        raise ValidationError(_("This field is required."), code="required")

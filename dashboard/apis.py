@@ -62,6 +62,7 @@ class ExportAccountSerializer(serializers.ModelSerializer):
             "first_name",
             "last_name",
             "display_name",
+            "real_name",
             "preferred_language",
             "is_staff",
             "date_joined",
@@ -129,6 +130,12 @@ class ExportVolunteeringSerializer(serializers.ModelSerializer):
         fields = ["pilot", "pilot_title", "share_identity", "joined_at", "left_at"]
 
 
+class ExportPilotFollowSerializer(serializers.Serializer):
+    pilot = serializers.IntegerField(source="pilot_id")
+    pilot_title = serializers.CharField(source="pilot.title")
+    created_at = serializers.DateTimeField()
+
+
 class ExportNotificationSerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -161,6 +168,7 @@ class MyDataApi(APIView):
         company_memberships = ExportMembershipSerializer(many=True)
         company_invitations = ExportInvitationSerializer(many=True)
         volunteering = ExportVolunteeringSerializer(many=True)
+        pilot_follows = ExportPilotFollowSerializer(many=True)
         consents = ConsentOutputSerializer(many=True)
         notifications = ExportNotificationSerializer(many=True)
         notification_preferences = ExportPreferenceSerializer(many=True)

@@ -8,17 +8,19 @@ from accounts.models import User
 from accounts.notifications import preferences_for
 from ideas.models import Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list
-from pilots.models import PilotConsent, PilotVolunteer
+from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
+from pilots.selectors import pilots_followed_by
 
 
 def my_page_contents(*, user: User) -> dict[str, Any]:
-    """A citizen's own things: ideas, supports, notifications, pilots and consents."""
+    """A citizen's own things: ideas, supports, notifications, followed pilots, pilots and consents."""
     ideas = idea_list(user=user)
     return {
         "my_ideas": ideas.filter(author=user),
         "supported": ideas.filter(supports__user=user),
         "notifications": user.notifications.all()[:20],
         "preferences": preferences_for(user=user),
+        "followed_pilots": pilots_followed_by(user=user),
         "volunteering": PilotVolunteer.objects.filter(user=user)
         .select_related("pilot")
         .prefetch_related("consents__data_request"),
@@ -41,6 +43,9 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         "volunteering": PilotVolunteer.objects.filter(user=user)
         .select_related("pilot")
         .order_by("joined_at", "id"),
+        "pilot_follows": PilotFollow.objects.filter(user=user)
+        .select_related("pilot")
+        .order_by("created_at", "id"),
         "consents": PilotConsent.objects.filter(volunteer__user=user)
         .select_related("data_request__pilot")
         .order_by("given_at", "id"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -77,6 +79,17 @@ def _neutralise(cell: object) -> object:
     return cell
 
 
+# Staff read the exports in Gwangju whatever the server's clock: times are Korea time, with the
+# offset written out so that a spreadsheet or a script does not take them for UTC.
+EXPORT_TIME_ZONE = ZoneInfo("Asia/Seoul")
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(EXPORT_TIME_ZONE).isoformat(timespec="seconds")
+
+
 def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -94,8 +107,10 @@ def export_ideas() -> bytes:
     )
     return _csv(
         [
-            "id",
+            _("ID"),
             _("title"),
+            _("problem"),
+            _("proposal"),
             _("category"),
             _("district"),
             _("status"),
@@ -109,14 +124,16 @@ def export_ideas() -> bytes:
             [
                 i.pk,
                 i.title,
+                i.problem,
+                i.proposal,
                 i.get_category_display(),
                 i.get_district_display(),
                 i.get_status_display(),
-                i.language,
+                i.get_language_display(),
                 i.supporters,
                 str(i.author),
-                i.created_at.isoformat(),
-                i.published_at.isoformat() if i.published_at else "",
+                _when(i.created_at),
+                _when(i.published_at),
             ]
             for i in ideas
         ),
@@ -127,9 +144,9 @@ def export_matches() -> bytes:
     matches = Match.objects.select_related("idea", "company").order_by("idea_id", "rank_for_idea")
     return _csv(
         [
-            "idea_id",
+            _("idea ID"),
             _("idea"),
-            "company",
+            _("company ID"),
             _("company"),
             _("rank for the idea"),
             _("rank for the company"),
@@ -161,7 +178,7 @@ def export_interests() -> bytes:
         .order_by("-feedback_at")
     )
     return _csv(
-        ["idea_id", _("idea"), _("company"), _("message to the city"), _("by"), _("date")],
+        [_("idea ID"), _("idea"), _("company"), _("message to the city"), _("by"), _("date")],
         (
             [
                 m.idea_id,
@@ -169,7 +186,7 @@ def export_interests() -> bytes:
                 m.company.name,
                 m.message,
                 str(m.feedback_by or ""),
-                m.feedback_at.isoformat() if m.feedback_at else "",
+                _when(m.feedback_at),
             ]
             for m in interests
         ),
@@ -187,9 +204,9 @@ def export_pilots() -> bytes:
     )
     return _csv(
         [
-            "id",
+            _("ID"),
             _("title"),
-            "idea_id",
+            _("idea ID"),
             _("idea"),
             _("companies"),
             _("stage"),
@@ -211,7 +228,7 @@ def export_pilots() -> bytes:
                 p.venue,
                 f"{p.progress}%",
                 p.active_volunteers,
-                p.created_at.isoformat(),
+                _when(p.created_at),
             ]
             for p in pilots
         ),

@@ -7,11 +7,16 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis import PersonSerializer
 from core.pagination import PaginatedApiMixin, StandardPagination
+from core.serializer_fields import TypedCharField
 
 from . import selectors, services
-from .filters import IdeaFilter
+from .filters import ORDERINGS, IdeaFilter
 from .models import (
+    BENEFICIARIES_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    REPORT_DETAILS_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -23,11 +28,6 @@ from .models import (
 )
 
 
-class AuthorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
-
-
 class IdeaBriefSerializer(serializers.ModelSerializer):
     """An idea as other apps' responses name it."""
 
@@ -37,7 +37,7 @@ class IdeaBriefSerializer(serializers.ModelSerializer):
 
 
 class IdeaOutputSerializer(serializers.ModelSerializer):
-    author = AuthorSerializer()
+    author = PersonSerializer()
     status_display = serializers.CharField(source="get_status_display")
     category_display = serializers.CharField(source="get_category_display")
     district_display = serializers.CharField(source="get_district_display")
@@ -91,13 +91,13 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
 
 
 class IdeaInputSerializer(serializers.Serializer):
-    title = serializers.CharField(min_length=5, max_length=TITLE_MAX_LENGTH, label=_("title"))
-    problem = serializers.CharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("problem"))
-    proposal = serializers.CharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("proposal"))
+    title = TypedCharField(min_length=5, max_length=TITLE_MAX_LENGTH, label=_("title"))
+    problem = TypedCharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("problem"))
+    proposal = TypedCharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("proposal"))
     category = serializers.ChoiceField(choices=Category.choices, label=_("category"))
     district = serializers.ChoiceField(choices=District.choices, label=_("district"))
-    beneficiaries = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, label=_("who benefits")
+    beneficiaries = TypedCharField(
+        max_length=BENEFICIARIES_MAX_LENGTH, required=False, allow_blank=True, label=_("who benefits")
     )
 
 
@@ -137,6 +137,14 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
 
     class InputSerializer(IdeaInputSerializer):
         draft = serializers.BooleanField(default=False, label=_("save as draft"))
+        repeat = serializers.BooleanField(
+            default=False,
+            label=_("submit again"),
+            help_text=_(
+                "Without it, the same title, problem and proposal sent again by the same author "
+                "within IDEA_REPEAT_WINDOW_MINUTES is refused with 409 `repeated_submission`."
+            ),
+        )
 
     @extend_schema(
         parameters=[
@@ -148,9 +156,16 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             ),
             OpenApiParameter("category", str, enum=Category.values),
             OpenApiParameter("district", str, enum=District.values),
-            OpenApiParameter("status", str),
+            OpenApiParameter(
+                "status", str, description="Citizens may filter by public statuses; staff by any."
+            ),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("ordering", str, enum=["newest", "-newest", "supports", "-supports"]),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=[value for value, _label in ORDERINGS],
+                description="Without it: the newest first, or with q the best matches first.",
+            ),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],
@@ -220,7 +235,7 @@ class IdeaRejectApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=1000, label=_("reason"))
+        reason = TypedCharField(max_length=1000, label=_("reason"))
 
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):
@@ -268,7 +283,7 @@ class IdeaFollowApi(APIView):
 
 
 class CommentOutputSerializer(serializers.ModelSerializer):
-    author = AuthorSerializer()
+    author = PersonSerializer()
     body = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
@@ -286,6 +301,7 @@ class CommentOutputSerializer(serializers.ModelSerializer):
             "replies",
             "created_at",
             "updated_at",
+            "edited_at",
         ]
 
     def get_body(self, comment) -> str:
@@ -304,7 +320,7 @@ class IdeaCommentsApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(max_length=2000, label=_("comment"))
+        body = TypedCharField(max_length=COMMENT_MAX_LENGTH, label=_("comment"))
         parent = serializers.IntegerField(required=False, allow_null=True, label=_("reply to"))
 
     @extend_schema(responses={200: CommentOutputSerializer(many=True)}, tags=["comments"])
@@ -340,7 +356,7 @@ class CommentDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(max_length=2000, label=_("comment"))
+        body = TypedCharField(max_length=COMMENT_MAX_LENGTH, label=_("comment"))
 
     def _get_comment(self, request, comment_id: int) -> Comment:
         comment = get_object_or_404(Comment.objects.select_related("idea", "author"), pk=comment_id)
@@ -370,7 +386,9 @@ class ReportCreateApi(APIView):
         idea = serializers.IntegerField(required=False, allow_null=True, label=_("idea"))
         comment = serializers.IntegerField(required=False, allow_null=True, label=_("comment"))
         reason = serializers.ChoiceField(choices=ReportReason.choices, label=_("reason"))
-        details = serializers.CharField(required=False, allow_blank=True, max_length=1000, label=_("details"))
+        details = TypedCharField(
+            required=False, allow_blank=True, max_length=REPORT_DETAILS_MAX_LENGTH, label=_("details")
+        )
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultilineField, SingleLineField
 
-from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District
+from .models import (
+    BENEFICIARIES_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    REPORT_DETAILS_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Category,
+    District,
+    ReportReason,
+)
 
 
 class IdeaForm(forms.Form):
@@ -24,4 +33,23 @@ class IdeaForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
     district = forms.ChoiceField(label=_("district"), choices=District.choices)
-    beneficiaries = SingleLineField(label=_("who benefits"), max_length=200, required=False)
+    beneficiaries = SingleLineField(
+        label=_("who benefits"), max_length=BENEFICIARIES_MAX_LENGTH, required=False
+    )
+
+
+class CommentForm(forms.Form):
+    body = MultilineField(
+        label=_("comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=ReportReason.choices, widget=forms.RadioSelect)
+    details = MultilineField(
+        label=_("details"),
+        max_length=REPORT_DETAILS_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what is wrong, for the moderators."),
+    )

@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from core.validators import no_control_characters, no_control_characters_but_line_breaks
+from core.validators import (
+    no_control_characters,
+    no_control_characters_but_line_breaks,
+    visible_text_required,
+)
 
 
 class Category(models.TextChoices):
@@ -79,6 +83,9 @@ AUTHOR_EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
 
 TITLE_MAX_LENGTH = 120
 TEXT_MAX_LENGTH = 5000
+BENEFICIARIES_MAX_LENGTH = 200
+COMMENT_MAX_LENGTH = 2000
+REPORT_DETAILS_MAX_LENGTH = 1000
 
 
 class IdeaQuerySet(models.QuerySet["Idea"]):
@@ -120,7 +127,9 @@ def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:
 
 class Idea(models.Model):
     title = models.CharField(
-        _("title"), max_length=TITLE_MAX_LENGTH, validators=[MinLengthValidator(5), no_control_characters]
+        _("title"),
+        max_length=TITLE_MAX_LENGTH,
+        validators=[MinLengthValidator(5), no_control_characters, visible_text_required],
     )
     problem = models.TextField(
         _("problem"),
@@ -129,6 +138,7 @@ class Idea(models.Model):
             MinLengthValidator(10),
             MaxLengthValidator(TEXT_MAX_LENGTH),
             no_control_characters_but_line_breaks,
+            visible_text_required,
         ],
     )
     proposal = models.TextField(
@@ -138,12 +148,13 @@ class Idea(models.Model):
             MinLengthValidator(10),
             MaxLengthValidator(TEXT_MAX_LENGTH),
             no_control_characters_but_line_breaks,
+            visible_text_required,
         ],
     )
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     beneficiaries = models.CharField(
-        _("who benefits"), max_length=200, blank=True, validators=[no_control_characters]
+        _("who benefits"), max_length=BENEFICIARIES_MAX_LENGTH, blank=True, validators=[no_control_characters]
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.KOREAN
@@ -299,12 +310,19 @@ class Comment(models.Model):
     )
     body = models.TextField(
         _("comment"),
-        validators=[MinLengthValidator(1), MaxLengthValidator(2000), no_control_characters_but_line_breaks],
+        validators=[
+            MinLengthValidator(1),
+            MaxLengthValidator(COMMENT_MAX_LENGTH),
+            no_control_characters_but_line_breaks,
+            visible_text_required,
+        ],
     )
     is_removed = models.BooleanField(_("removed"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its author last changed the text; `updated_at` also moves when staff hide it.
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -346,7 +364,9 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
     details = models.TextField(
-        _("details"), blank=True, validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
+        _("details"),
+        blank=True,
+        validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

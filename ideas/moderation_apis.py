@@ -5,12 +5,20 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis import StaffPersonSerializer
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
+from core.serializer_fields import TypedCharField
 
 from . import selectors, services
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
 from .models import Comment, Idea, IdeaStatus, Report
+
+
+class StaffIdeaOutputSerializer(IdeaOutputSerializer):
+    """An idea as the moderation queue shows it to staff: who wrote it, not only their nickname."""
+
+    author = StaffPersonSerializer()
 
 
 class Moderates(IsCityStaff):
@@ -27,7 +35,7 @@ class StaffApi(APIView):
 class ModerationQueueApi(PaginatedApiMixin, StaffApi):
     """Submitted ideas waiting for a decision, oldest first."""
 
-    @extend_schema(responses={200: IdeaOutputSerializer(many=True)}, tags=["moderation"])
+    @extend_schema(responses={200: StaffIdeaOutputSerializer(many=True)}, tags=["moderation"])
     def get(self, request):
         queue = (
             selectors.idea_list(user=request.user)
@@ -37,12 +45,14 @@ class ModerationQueueApi(PaginatedApiMixin, StaffApi):
         return self.paginated_response(
             request,
             queue,
-            lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
+            lambda page: StaffIdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
 
 
 class ReportOutputSerializer(serializers.ModelSerializer):
     reporter = serializers.CharField(source="reporter.__str__")
+    # Staff only: who reported, beyond the nickname the public sees.
+    reporter_account = serializers.CharField(source="reporter.staff_label")
     target_type = serializers.SerializerMethodField()
     target_id = serializers.SerializerMethodField()
     target_text = serializers.SerializerMethodField()
@@ -55,6 +65,7 @@ class ReportOutputSerializer(serializers.ModelSerializer):
             "reason",
             "details",
             "reporter",
+            "reporter_account",
             "target_type",
             "target_id",
             "target_text",
@@ -107,7 +118,7 @@ class ReportDismissApi(StaffApi):
 
 class IdeaRequestRevisionApi(StaffApi):
     class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=2000, label=_("what to revise"))
+        note = TypedCharField(max_length=2000, label=_("what to revise"))
 
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):

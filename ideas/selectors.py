@@ -1,13 +1,17 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
 
-from .models import PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
+from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
 from .search import MeaningSearchUnavailable, meaning_search
 
 
@@ -87,9 +91,43 @@ def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float
     ).order_by("-search_words", "-search_similarity", "-created_at", "-id")
 
 
+def home_ideas(*, user: User | AnonymousUser, language: str, limit: int = 6) -> dict[str, list[Idea]]:
+    """The home page's two lists: the most supported ideas, and the newest of the rest, so that
+    an idea is not shown twice. Ideas in the visitor's language come first in each."""
+    ideas = (
+        idea_list(user=user)
+        .filter(status__in=MATCHABLE_STATUSES, is_hidden=False)
+        .annotate(
+            other_language=Case(
+                When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+    )
+    supported = ideas.filter(GreaterThan(F("supports_count"), 0)).order_by(
+        "other_language", F("supports_count").desc(), "-id"
+    )
+    most_supported: list[Idea] = list(supported[:limit])
+    rest = ideas.exclude(pk__in=[idea.pk for idea in most_supported])
+    newest: list[Idea] = list(rest.order_by("other_language", "-created_at", "-id")[:limit])
+    return {"newest": newest, "most_supported": most_supported}
+
+
 def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     """Raises Idea.DoesNotExist for ideas the user may not see, so their existence is not revealed."""
     return idea_list(user=user).get(pk=idea_id)
+
+
+def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
+    """The author's idea with exactly this text created in the last IDEA_REPEAT_WINDOW_MINUTES,
+    if any: most likely the same form sent twice (a double click, the back button)."""
+    since = timezone.now() - timedelta(minutes=settings.IDEA_REPEAT_WINDOW_MINUTES)
+    return (
+        Idea.objects.filter(
+            author=author, title=title, problem=problem, proposal=proposal, created_at__gte=since
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
@@ -99,6 +137,12 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
     return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
         Prefetch("replies", queryset=visible.order_by("created_at", "id"))
     )
+
+
+def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
+    if idea is not None:
+        return Report.objects.filter(reporter=reporter, idea=idea).exists()
+    return Report.objects.filter(reporter=reporter, comment=comment).exists()
 
 
 def reportable_idea_get(*, idea_id: int) -> Idea:

@@ -20,8 +20,10 @@ from accounts.notifications import notify, notify_each
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
+from core.validators import strip_invisible
 from matching import dispatch
 
+from . import selectors
 from .language import detect_language
 from .models import (
     Comment,
@@ -38,8 +40,9 @@ TEXT_FIELDS = ("title", "problem", "proposal")
 
 def _normalised_text(text: str) -> str:
     # Browsers send a textarea's line breaks as CRLF but count each as one character against its
-    # maxlength: stored as sent, a comment the form accepted could exceed the limit.
-    return normalize_newlines(text).strip()
+    # maxlength: stored as sent, a comment the form accepted could exceed the limit. Zero-width
+    # characters at the ends show nothing; text of nothing else is then empty and refused.
+    return strip_invisible(normalize_newlines(text))
 
 
 def _detect_language(idea: Idea) -> None:
@@ -57,18 +60,33 @@ def idea_submit(
     district: str,
     beneficiaries: str = "",
     draft: bool = False,
+    repeat: bool = False,
 ) -> Idea:
-    """Create an idea; it goes to the moderation queue unless saved as a draft."""
+    """Create an idea; it goes to the moderation queue unless saved as a draft.
+
+    The same author sending the same title, problem and proposal again within
+    IDEA_REPEAT_WINDOW_MINUTES is most likely a form sent twice (a double click, the back
+    button): refused as a repeat unless `repeat` says it is meant."""
     idea = Idea(
         author=author,
-        title=title.strip(),
-        problem=problem.strip(),
-        proposal=proposal.strip(),
+        title=strip_invisible(title),
+        problem=_normalised_text(problem),
+        proposal=_normalised_text(proposal),
         category=category,
         district=district,
-        beneficiaries=beneficiaries.strip(),
+        beneficiaries=strip_invisible(beneficiaries),
         status=IdeaStatus.DRAFT if draft else IdeaStatus.SUBMITTED,
     )
+    if not repeat:
+        # Two sends of one form arrive together: the second waits for the first to commit, so
+        # it finds the first idea instead of both finding none.
+        User.objects.select_for_update().filter(pk=author.pk).first()
+        if selectors.idea_repeat_of(
+            author=author, title=idea.title, problem=idea.problem, proposal=idea.proposal
+        ):
+            raise conflict(
+                _("You already submitted this idea a few minutes ago."), code="repeated_submission"
+            )
     _detect_language(idea)
     save_validated(idea)
     if not draft:
@@ -85,6 +103,10 @@ def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
         if user.is_city_staff and idea.author_id != user.pk
         else None
     )
+    changes = {
+        field: _normalised_text(value) if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
     text_changed = any(field in changes for field in TEXT_FIELDS)
     model_update(
         instance=idea, fields=EDITABLE_FIELDS, data=changes, derive=_detect_language if text_changed else None
@@ -123,6 +145,19 @@ def idea_submit_draft(*, idea: Idea, user: User) -> Idea:
     idea.save(update_fields=["status", "updated_at"])
     dispatch.idea_changed(idea.pk)
     return idea
+
+
+@transaction.atomic
+def idea_resubmit(*, idea: Idea, user: User, **changes: Any) -> Idea:
+    """The author sends a draft (one staff sent back for revision, say) to the moderation queue
+    again, with the changes made to it. The moderators' note stays until staff decide, so they
+    see what was asked next to the revised text."""
+    if idea.author_id != user.pk:
+        raise forbidden(_("Only the author can submit this idea."))
+    if idea.status != IdeaStatus.DRAFT:
+        raise conflict(_("This idea was already submitted."))
+    idea_update(idea=idea, user=user, **changes)
+    return idea_submit_draft(idea=idea, user=user)
 
 
 def _require_public(idea: Idea, message: str) -> None:
@@ -168,8 +203,11 @@ def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | Non
 def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     if not comment.can_be_edited_by(user):
         raise forbidden(_("This comment can no longer be edited."))
-    comment.body = _normalised_text(body)
-    save_validated(comment)
+    body = _normalised_text(body)
+    if body != comment.body:
+        comment.body = body
+        comment.edited_at = timezone.now()
+        save_validated(comment)
     return comment
 
 
@@ -199,7 +237,9 @@ def report_create(
     # the reporter it exists.
     if not cast("Idea | Comment", idea or comment).is_public:
         raise not_found(_("This content does not exist."))
-    report = Report(reporter=reporter, idea=idea, comment=comment, reason=reason, details=details.strip())
+    report = Report(
+        reporter=reporter, idea=idea, comment=comment, reason=reason, details=_normalised_text(details)
+    )
     report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -424,24 +464,33 @@ def report_dismiss(*, report: Report, by: User) -> Report:
 MERGEABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
 
 
+def idea_merge_refusal(*, source: Idea, target: Idea) -> ApplicationError | None:
+    """Why `source` cannot be merged into `target`, or None if it can: the confirmation page
+    says so before staff decide, and idea_merge refuses the same way."""
+    if source.pk == target.pk:
+        return ApplicationError(
+            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
+        )
+    if target.status == IdeaStatus.MERGED or not target.is_public:
+        return ApplicationError(
+            _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
+        )
+    if source.status == IdeaStatus.MERGED:
+        return conflict(_("This idea is already merged."))
+    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
+        return conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
+    return None
+
+
 @transaction.atomic
 def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     """Fold `source` into `target`. Nothing is deleted: `source` keeps its text, supports and
     comments and points at `target`, whose support count includes each of `source`'s
     supporters once. Undo with idea_unmerge."""
     require_city_staff(by, message=_("Only city staff can moderate."))
-    if source.pk == target.pk:
-        raise ApplicationError(
-            _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
-        )
-    if target.status == IdeaStatus.MERGED or not target.is_public:
-        raise ApplicationError(
-            _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
-        )
-    if source.status == IdeaStatus.MERGED:
-        raise conflict(_("This idea is already merged."))
-    if source.status not in MERGEABLE_STATUSES or source.is_hidden:
-        raise conflict(_("Only submitted, published or matched ideas that are not hidden can be merged."))
+    refusal = idea_merge_refusal(source=source, target=target)
+    if refusal is not None:
+        raise refusal
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):
@@ -467,6 +516,8 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
 
 @transaction.atomic
 def idea_unmerge(*, idea: Idea, by: User) -> Idea:
+    """Undo a merge: the idea gets back the status it had (a submitted idea is private again)
+    and, since the merge moved no support, its supporters count for it again at once."""
     require_city_staff(by, message=_("Only city staff can moderate."))
     if idea.status != IdeaStatus.MERGED:
         raise conflict(_("This idea is not merged."))

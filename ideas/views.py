@@ -1,10 +1,15 @@
 """Pages for people; they call the same selectors and services as the API."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +20,8 @@ from core.shortcuts import get_or_404
 
 from . import selectors, services
 from .filters import IdeaFilter
-from .forms import IdeaForm
-from .models import MATCHABLE_STATUSES, Idea
+from .forms import CommentForm, IdeaForm, ReportForm
+from .models import COMMENT_MAX_LENGTH, Comment, Idea, IdeaStatus, Report
 
 
 def _visible_idea(request, idea_id: int) -> Idea:
@@ -24,14 +29,10 @@ def _visible_idea(request, idea_id: int) -> Idea:
 
 
 def home(request):
-    ideas = selectors.idea_list(user=request.user).filter(status__in=MATCHABLE_STATUSES)
     return render(
         request,
         "ideas/home.html",
-        {
-            "newest": ideas[:6],
-            "most_supported": ideas.order_by("-supports_count", "-created_at")[:6],
-        },
+        selectors.home_ideas(user=request.user, language=(get_language() or settings.LANGUAGE_CODE)[:2]),
     )
 
 
@@ -45,6 +46,7 @@ def idea_list(request):
         "ideas/idea_list.html",
         {
             "filter": filterset,
+            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
             "page": page.get_page(request.GET.get("page")),
             # Set once the text search ran (reading `qs` above): how it searched.
             "search": filterset.search,
@@ -56,7 +58,17 @@ def idea_detail(request, idea_id: int):
     return _render_detail(request, _visible_idea(request, idea_id))
 
 
-def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_errors=(), status: int = 200):
+def _render_detail(
+    request,
+    idea: Idea,
+    *,
+    comment_body: str = "",
+    comment_errors=(),
+    reply_to: int | None = None,
+    status: int = 200,
+):
+    """The idea page; after a refused comment (or reply to `reply_to`), with its text as typed
+    and the errors next to it."""
     # The matches, interested companies, pilots and timeline panels are template tags of the
     # matching and pilots apps, which ideas does not import.
     return render(
@@ -65,8 +77,14 @@ def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_error
         {
             "idea": idea,
             "comments": selectors.comment_list(idea=idea, user=request.user),
-            "comment_body": comment_body,
-            "comment_errors": comment_errors,
+            "comment_body": comment_body if reply_to is None else "",
+            "comment_errors": comment_errors if reply_to is None else (),
+            "reply_to": reply_to,
+            "reply_body": comment_body if reply_to is not None else "",
+            "reply_errors": comment_errors if reply_to is not None else (),
+            "login_url": f"{reverse('login')}?{urlencode({'next': idea.get_absolute_url()})}",
+            "can_edit": idea.can_be_edited_by(request.user),
+            "comment_max_length": COMMENT_MAX_LENGTH,
         },
         status=status,
     )
@@ -75,17 +93,63 @@ def _render_detail(request, idea: Idea, *, comment_body: str = "", comment_error
 @login_required
 def idea_submit(request):
     form = IdeaForm(request.POST or None)
+    repeat_of = None
     if request.method == "POST" and form.is_valid():
         try:
-            idea = services.idea_submit(author=request.user, **form.cleaned_data)
+            idea = services.idea_submit(
+                author=request.user, repeat=request.POST.get("repeat") == "1", **form.cleaned_data
+            )
         except ApplicationError as error:
+            if error.code == "repeated_submission":
+                # Asked, not refused: the page links the idea already sent and offers to send
+                # this one anyway.
+                repeat_of = selectors.idea_repeat_of(
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    problem=form.cleaned_data["problem"],
+                    proposal=form.cleaned_data["proposal"],
+                )
+            if repeat_of is None:
+                add_service_errors(form, error)
+        except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you. Your idea was submitted and will be published after review.")
             )
             return redirect("idea-detail", idea_id=idea.pk)
-    return render(request, "ideas/idea_form.html", {"form": form})
+    return render(request, "ideas/idea_form.html", {"form": form, "repeat_of": repeat_of})
+
+
+@login_required
+def idea_edit(request, idea_id: int):
+    """The author edits an idea not yet published: a draft (one staff sent back for revision,
+    say) is saved or sent to the moderators again. Staff may correct any idea here."""
+    idea = _visible_idea(request, idea_id)
+    if not idea.can_be_edited_by(request.user):
+        if idea.author_id != request.user.pk:
+            raise PermissionDenied
+        messages.error(request, _("This idea is published: only the moderators can change it now."))
+        return redirect("idea-detail", idea_id=idea.pk)
+    may_resubmit = idea.status == IdeaStatus.DRAFT and idea.author_id == request.user.pk
+    initial = {field: getattr(idea, field) for field in IdeaForm.base_fields}
+    form = IdeaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        resubmit = may_resubmit and request.POST.get("action") == "resubmit"
+        try:
+            if resubmit:
+                services.idea_resubmit(idea=idea, user=request.user, **form.cleaned_data)
+            else:
+                services.idea_update(idea=idea, user=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            if resubmit:
+                messages.success(request, _("Thank you. Your revised idea was sent to the moderators."))
+            else:
+                messages.success(request, _("Your changes were saved."))
+            return redirect("idea-detail", idea_id=idea.pk)
+    return render(request, "ideas/idea_form.html", {"form": form, "idea": idea, "may_resubmit": may_resubmit})
 
 
 @login_required
@@ -122,9 +186,9 @@ def moderation_page(request):
                 services.idea_request_revision(idea=idea, by=request.user, note=note)
                 messages.success(request, _("Sent back to the author for revision."))
             elif action == "merge":
+                # Merging is decided on a page that shows both ideas side by side.
                 target = get_object_or_404(Idea, pk=posted_id(request.POST, "target"))
-                services.idea_merge(source=idea, target=target, by=request.user)
-                messages.success(request, _("Merged. Supporters were told."))
+                return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
         return redirect("moderation-page")
@@ -133,6 +197,55 @@ def moderation_page(request):
         "ideas/moderation.html",
         {"queue": list(selectors.moderation_queue(user=request.user)), "reports": selectors.open_reports()},
     )
+
+
+@city_staff_required
+def idea_merge_page(request, idea_id: int):
+    """Staff confirm a merge after seeing both ideas: GET shows them, POST merges."""
+    source = _visible_idea(request, idea_id)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        target_id = posted_id(data, "into")
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("moderation-page")
+    target = _visible_idea(request, target_id)
+    refusal = services.idea_merge_refusal(source=source, target=target)
+    if request.method == "POST" and refusal is None:
+        try:
+            services.idea_merge(source=source, target=target, by=request.user)
+        except ApplicationError as error:
+            refusal = error
+        else:
+            messages.success(
+                request,
+                _("Merged into “%(title)s”. Supporters were told. You can undo the merge on this page.")
+                % {"title": target.title},
+            )
+            return redirect("idea-detail", idea_id=source.pk)
+    return render(
+        request,
+        "ideas/merge_confirm.html",
+        {"source": source, "target": target, "refusal": error_text(refusal) if refusal else ""},
+        status=409 if refusal is not None and request.method == "POST" else 200,
+    )
+
+
+@city_staff_required
+@require_POST
+def idea_unmerge_page(request, idea_id: int):
+    idea = _visible_idea(request, idea_id)
+    try:
+        services.idea_unmerge(idea=idea, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The merge was undone: the idea is %(status)s again and its supporters count for it.")
+            % {"status": idea.get_status_display()},
+        )
+    return redirect("idea-detail", idea_id=idea.pk)
 
 
 @login_required
@@ -149,33 +262,114 @@ def idea_follow(request, idea_id: int):
 @login_required
 @require_POST
 def idea_comment(request, idea_id: int):
+    """A comment, or a reply to a top-level comment (`parent`)."""
     idea = _visible_idea(request, idea_id)
     body = request.POST.get("body", "")
-    if not body.strip():
-        messages.error(request, _("Write a comment first."))
-        return redirect("idea-detail", idea_id=idea.pk)
+    form = CommentForm(request.POST)
+    reply_to = None
     try:
-        posted_text(request.POST, "body")
         parent = None
         if request.POST.get("parent"):
             # A reply to a comment removed meanwhile is kept as a comment of its own.
             parent = idea.comments.filter(pk=posted_id(request.POST, "parent")).first()
-        services.comment_create(idea=idea, author=request.user, body=body, parent=parent)
+            reply_to = parent.pk if parent is not None and parent.parent_id is None else None
+        if not form.is_valid():
+            raise ValidationError(form.errors["body"])
+        comment = services.comment_create(
+            idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
+        )
     except ValidationError as error:
         # The page again with the comment as typed, so a too-long comment can be shortened, not retyped.
-        return _render_detail(request, idea, comment_body=body, comment_errors=error.messages, status=400)
+        return _render_detail(
+            request, idea, comment_body=body, comment_errors=error.messages, reply_to=reply_to, status=400
+        )
     except ApplicationError as error:
         # Not about the text (the idea is no longer open to comments): the form may not even show.
         messages.error(request, error.message)
-    return redirect("idea-detail", idea_id=idea.pk)
+        return redirect("idea-detail", idea_id=idea.pk)
+    return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+
+
+def _own_comment(request, comment_id: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=comment_id)
+    if not comment.idea.can_be_viewed_by(request.user) or comment.is_removed:
+        raise Http404
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    return comment
+
+
+@login_required
+def comment_edit(request, comment_id: int):
+    """Authors correct their own comment for COMMENT_EDIT_WINDOW_MINUTES after posting it."""
+    comment = _own_comment(request, comment_id)
+    back = f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
+    if not comment.can_be_edited_by(request.user):
+        messages.error(request, _("This comment can no longer be edited."))
+        return redirect(back)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        else:
+            messages.success(request, _("Your comment was saved."))
+            return redirect(back)
+    return render(
+        request,
+        "ideas/comment_form.html",
+        {"form": form, "comment": comment, "back": back, "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def report_idea(request, idea_id: int):
+    idea = get_or_404(selectors.reportable_idea_get, idea_id=idea_id)
+    return _report_page(request, idea=idea, back=idea.get_absolute_url())
+
+
+@login_required
+def report_comment(request, comment_id: int):
+    comment = get_or_404(selectors.reportable_comment_get, comment_id=comment_id)
+    return _report_page(
+        request, comment=comment, back=f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
+    )
+
+
+def _report_page(request, *, back: str, idea: Idea | None = None, comment: Comment | None = None):
+    """Citizens report an idea or a comment to the moderators' queue, once each."""
+    already = selectors.report_exists(reporter=request.user, idea=idea, comment=comment)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and not already and form.is_valid():
+        try:
+            services.report_create(reporter=request.user, idea=idea, comment=comment, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ApplicationError as error:
+            if error.code != "duplicate":
+                messages.error(request, error.message)
+                return redirect(back)
+            already = True  # sent twice at once: the first one counts
+        else:
+            messages.success(request, _("Thank you. The moderators will look at your report."))
+            return redirect(back)
+    return render(
+        request,
+        "ideas/report_form.html",
+        {"form": form, "idea": idea, "comment": comment, "back": back, "already_reported": already},
+        status=400 if form.errors else 200,
+    )
 
 
 @city_staff_required
 @require_POST
 def report_decide(request, report_id: int):
     """Staff settle a report: hide the content for good, show it again, or dismiss the report."""
-    from .models import Report
-
     report = get_object_or_404(Report.objects.select_related("idea", "comment"), pk=report_id)
     target = report.idea or report.comment
     action = request.POST.get("action")

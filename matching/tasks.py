@@ -110,7 +110,7 @@ def load_model_as_the_worker_starts(**_kwargs: Any) -> None:
     from .encoding import get_model, model_name
 
     get_model()
-    logger.info("Model %s loaded", model_name())
+    logger.info("Model %s loaded as the worker started", model_name())
 
 
 @shared_task

@@ -8,6 +8,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis import PersonSerializer, StaffPersonSerializer
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
 from core.errors import forbidden, not_found
@@ -49,11 +50,6 @@ def _pilot_response(request, pilot_id: int, status_code=status.HTTP_200_OK) -> R
 # --- Serializers shared by several views ----------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
-
-
 class MilestoneOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PilotMilestone
@@ -91,6 +87,7 @@ class PilotOutputSerializer(serializers.ModelSerializer):
     district_display = serializers.CharField(source="get_district_display")
     progress = serializers.IntegerField(help_text="Percentage of milestones done, 0 without milestones.")
     volunteers_count = serializers.IntegerField()
+    is_following = serializers.BooleanField(help_text="Whether the reader follows the pilot's news.")
 
     class Meta:
         model = Pilot
@@ -106,6 +103,7 @@ class PilotOutputSerializer(serializers.ModelSerializer):
             "stage_display",
             "progress",
             "volunteers_count",
+            "is_following",
             "created_at",
             "updated_at",
         ]
@@ -367,6 +365,23 @@ def _volunteering_response(pilot: Pilot, user, status_code=status.HTTP_200_OK) -
     return Response(MyVolunteeringSerializer(volunteer).data, status=status_code)
 
 
+class PilotFollowApi(APIView):
+    """POST to follow the pilot's news (its stage changes and public updates, as notifications),
+    DELETE to stop. Signed-in users, for a pilot they can see; both answer the pilot."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def post(self, request, pilot_id: int):
+        services.pilot_follow(pilot=_visible_pilot(request, pilot_id), user=request.user)
+        return _pilot_response(request, pilot_id)
+
+    @extend_schema(request=None, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
+    def delete(self, request, pilot_id: int):
+        services.pilot_unfollow(pilot=_visible_pilot(request, pilot_id), user=request.user)
+        return _pilot_response(request, pilot_id)
+
+
 class PilotVolunteerApi(APIView):
     """My part in a pilot: GET it with my consents, POST to volunteer (while the pilot
     recruits), PATCH whether the companies may know who I am, DELETE to leave, which withdraws
@@ -491,7 +506,7 @@ class PilotVolunteersApi(PaginatedApiMixin, APIView):
     permission_classes = [RunsPilots]
 
     class OutputSerializer(serializers.ModelSerializer):
-        user = PersonSerializer()
+        user = StaffPersonSerializer()
         email = serializers.EmailField(source="user.email")
         consents = ConsentOutputSerializer(many=True)
         is_active = serializers.BooleanField()

@@ -170,6 +170,25 @@ class PilotUpdate(models.Model):
         return self.body[:40]
 
 
+class PilotFollow(models.Model):
+    """A citizen who wants the pilot's news (stage changes, public updates) without taking part."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pilot_follows")
+    created_at = models.DateTimeField(_("followed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pilot follow")
+        verbose_name_plural = _("pilot follows")
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "user"], name="pilot_follow_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user #{self.user_id} follows pilot #{self.pilot_id}"
+
+
 class PilotVolunteer(models.Model):
     """A citizen taking part in a pilot. Kept after they leave: their consents point here."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from accounts.models import User
 from companies.models import Company
@@ -15,6 +15,7 @@ from .models import (
     Pilot,
     PilotConsent,
     PilotDataRequest,
+    PilotFollow,
     PilotMilestone,
     PilotStage,
     PilotUpdate,
@@ -38,6 +39,7 @@ def pilot_list(
             Prefetch("milestones", queryset=PilotMilestone.objects.order_by("due_date", "id")),
         )
         .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
+        .annotate(is_following=_follows(user))
         .order_by("-created_at", "-id")
     )
     if stage:
@@ -45,6 +47,22 @@ def pilot_list(
     if idea_id:
         pilots = pilots.filter(idea_id=idea_id, idea_is_visible=True)
     return pilots
+
+
+def _follows(user: User | AnonymousUser) -> Exists | Value:
+    if not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(PilotFollow.objects.filter(pilot=OuterRef("pk"), user=user))
+
+
+def pilots_followed_by(*, user: User) -> QuerySet[Pilot]:
+    """The pilots the user follows and may still see, most recently followed first."""
+    return (
+        Pilot.objects.visible_to(user)
+        .filter(follows__user=user)
+        .order_by("-follows__created_at", "-id")
+        .only("id", "title", "stage")
+    )
 
 
 def pilot_titles_for_idea(*, idea_id: int, user: User | AnonymousUser) -> QuerySet[Pilot]:

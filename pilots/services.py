@@ -29,6 +29,7 @@ from .models import (
     Pilot,
     PilotConsent,
     PilotDataRequest,
+    PilotFollow,
     PilotMilestone,
     PilotStage,
     PilotUpdate,
@@ -170,10 +171,16 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
 
 
 def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
-    """The pilot's active volunteers and, if asked, the followers of its idea, each once."""
-    audience = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
+    """The pilot's active volunteers and followers and, if asked, the followers of its idea,
+    each once. Without the idea's followers, a pilot follower who also follows the idea is left
+    out: the idea's own notification already told them."""
+    volunteers = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
+    pilot_followers = Q(pilot_follows__pilot=pilot)
+    idea_followers = Q(follows__idea_id=pilot.idea_id)
     if include_followers:
-        audience |= Q(follows__idea_id=pilot.idea_id)
+        audience = volunteers | pilot_followers | idea_followers
+    else:
+        audience = volunteers | (pilot_followers & ~idea_followers)
     return User.objects.filter(audience).distinct()
 
 
@@ -247,7 +254,8 @@ def pilot_milestone_remove(*, milestone: PilotMilestone, by: User) -> None:
 
 @transaction.atomic
 def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
-    """Publish news from a pilot and tell the idea's followers and the pilot's volunteers."""
+    """Publish news from a pilot and tell the pilot's followers and volunteers and the idea's
+    followers."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
         raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
@@ -268,6 +276,23 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
         exclude=by,
     )
     return update
+
+
+# --- Citizens: following ----------------------------------------------------------------------
+
+
+def pilot_follow(*, pilot: Pilot, user: User) -> PilotFollow:
+    """Follow a pilot the user can see; following twice is following once."""
+    if not user.is_authenticated:
+        raise forbidden(_("Log in to follow a pilot."))
+    if not Pilot.objects.visible_to(user).filter(pk=pilot.pk).exists():
+        raise not_found(_("No such pilot."))
+    follow, _created = PilotFollow.objects.get_or_create(pilot=pilot, user=user)
+    return follow
+
+
+def pilot_unfollow(*, pilot: Pilot, user: User) -> None:
+    PilotFollow.objects.filter(pilot=pilot, user=user).delete()
 
 
 def _consent_text(

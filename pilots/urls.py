@@ -25,6 +25,7 @@ urlpatterns = [
         apis.PilotConsentApi.as_view(),
         name="pilot-consent",
     ),
+    path("pilots/<int:pilot_id>/follow/", apis.PilotFollowApi.as_view(), name="pilot-follow"),
     path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="pilot-volunteer"),
     path("pilots/<int:pilot_id>/volunteers/", apis.PilotVolunteersApi.as_view(), name="pilot-volunteers"),
     path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),

@@ -99,6 +99,22 @@ def pilot_participation(request, pilot_id: int):
     return redirect("pilot-detail", pilot_id=pilot_id)
 
 
+@login_required
+@require_POST
+def pilot_follow_page(request, pilot_id: int):
+    """Follow or stop following a pilot's news, from its page."""
+    pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
+    if request.POST.get("action") == "unfollow":
+        pilot_services.pilot_unfollow(pilot=pilot, user=request.user)
+        messages.success(request, _("You no longer follow this pilot."))
+    else:
+        pilot_services.pilot_follow(pilot=pilot, user=request.user)
+        messages.success(
+            request, _("You follow this pilot: its news comes to your notifications and My page.")
+        )
+    return redirect("pilot-detail", pilot_id=pilot.pk)
+
+
 class PilotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
     description = MultilineField(

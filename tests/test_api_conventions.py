@@ -203,7 +203,7 @@ def test_every_error_response_is_documented_in_the_one_error_shape(openapi):
     ("method", "path", "errors"),
     [
         # anyone may read, so only a missing idea
-        ("get", "/api/v1/ideas/{idea_id}/matches/", {"404"}),
+        ("get", "/api/v1/ideas/{idea_id}/matches/", {"400", "403", "404"}),
         # filters, a login for "mine", a page past the last
         ("get", "/api/v1/ideas/", {"400", "403", "404"}),
         ("get", "/api/v1/auth/me/", {"403"}),

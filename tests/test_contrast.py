@@ -48,6 +48,9 @@ def test_contrast_formula_matches_known_values():
         ("errors", _rule(".errorlist", "color"), WHITE),
         ("status badges", _rule(".status", "color"), _rule(".status", "background")),
         ("messages", _variable("ink"), _rule(".messages li", "background")),
+        ("notices", _variable("ink"), _rule(".notice", "background")),
+        ("links in notices", _variable("link"), _rule(".notice", "background")),
+        ("a counter over its limit", _rule(".char-counter.over", "color"), WHITE),
     ],
 )
 def test_text_contrast(name, foreground, background):

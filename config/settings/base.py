@@ -291,6 +291,7 @@ DEMO_DATA = BASE_DIR / "dashboard" / "demo_data.json"
 
 # How long a comment stays editable by its author, in minutes.
 COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
+IDEA_REPEAT_WINDOW_MINUTES = env.int("IDEA_REPEAT_WINDOW_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -49,6 +49,9 @@ def profile_preview(profile: dict, company):
         description=profile["description"],
         technologies=profile["technologies"],
         domains=profile["domains"],
-        references=[(ref.title, ref.description) for ref in company.references.all()],
+        # The past projects as typed, when the page sent them; else the saved ones.
+        references=profile["references"]
+        if "references" in profile
+        else [(ref.title, ref.description) for ref in company.references.all()],
     )
     return {"preview": [{"field": FIELD_LABELS.get(p.field, p.field), "text": p.text} for p in passages]}

@@ -2,6 +2,7 @@
 Registered here so that ideas show them without importing pilots."""
 
 from django import template
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from matching.selectors import idea_first_matched_at
@@ -9,6 +10,8 @@ from pilots.models import PilotStage
 from pilots.selectors import pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
 
 register = template.Library()
+
+FEATURED_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING, PilotStage.EVALUATING, PilotStage.COMPLETED)
 
 
 @register.inclusion_tag("pilots/_idea_pilots.html", takes_context=True)
@@ -33,9 +36,18 @@ def idea_timeline(idea):
 
 
 @register.inclusion_tag("pilots/_current_pilots.html", takes_context=True)
-def current_pilots(context, limit: int = 3):
-    """Pilots citizens can follow now: past planning and not cancelled."""
-    pilots = pilot_list(user=context["request"].user).exclude(
-        stage__in=[PilotStage.PLANNING, PilotStage.CANCELLED]
-    )[:limit]
+def current_pilots(context, limit: int = 4):
+    """Pilots citizens can follow now: past planning and not cancelled, those recruiting
+    participants first (a visitor can still join them), then by how far they have come."""
+    stage_order = Case(
+        *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(FEATURED_STAGES)),
+        default=Value(len(FEATURED_STAGES)),
+        output_field=IntegerField(),
+    )
+    pilots = (
+        pilot_list(user=context["request"].user)
+        .filter(stage__in=FEATURED_STAGES)
+        .annotate(stage_order=stage_order)
+        .order_by("stage_order", "-created_at", "-id")[:limit]
+    )
     return {"pilots": pilots}

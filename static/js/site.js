@@ -3,3 +3,37 @@
 document.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
+
+// A counter under each text field that has a limit (`data-max-chars`, set by core.forms). The
+// browser is given no maxlength, which would cut pasted text without a word; the counter says how
+// much fits, and the server refuses longer text with the field named and the text kept.
+document.querySelectorAll("[data-max-chars]").forEach((field) => {
+  const limit = Number(field.dataset.maxChars);
+  let counter = document.getElementById(field.id + "-counter");
+  if (!counter) {
+    counter = document.createElement("p");
+    counter.className = "meta char-counter";
+    counter.id = field.id + "-counter";
+    field.insertAdjacentElement("afterend", counter);
+  }
+  const countText = counter.dataset.countText || "{count} / {limit}";
+  const overText = counter.dataset.overText || "";
+  const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!described.includes(counter.id)) {
+    field.setAttribute("aria-describedby", described.concat(counter.id).join(" "));
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+  }
+  function update() {
+    // The server counts characters, with each line break as one: so does this (an emoji is
+    // one character here, two in String.length).
+    const count = Array.from(field.value.replace(/\r\n/g, "\n")).length;
+    const values = {count: count.toLocaleString(), limit: limit.toLocaleString(), over: (count - limit).toLocaleString()};
+    const over = count > limit;
+    counter.classList.toggle("over", over);
+    counter.textContent = fill(countText, values) + (over && overText ? " " + fill(overText, values) : "");
+  }
+  field.addEventListener("input", update);
+  update();
+});

@@ -12,7 +12,9 @@ from tests.browser.conftest import log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(("username", "language", "width"), [("company1", "ko", 390), ("company2", "en", 1280)])
+@pytest.mark.parametrize(
+    ("username", "language", "width"), [("company1", "ko", 390), ("company2", "en", 1280)]
+)
 def test_a_demo_companys_list_shows_what_fits_it(browser_page, live_server, username, language, width):
     call_command("seed_demo", stdout=None)
     services.matching_sweep()

@@ -64,7 +64,7 @@ def test_csv_export_opens_in_excel_with_korean_text(api, staff_user):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][1] == "제목"
     assert rows[1][1] == "어르신 복약 알림"
-    assert rows[1][2] == "돌봄·어르신"
+    assert rows[1][4] == "돌봄·어르신"
 
 
 def test_unknown_export_is_not_found(api, staff_user):

@@ -27,14 +27,21 @@ def _cells(rows):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_ideas_export_quotes_a_title_and_author_that_start_a_formula(api, staff_user, payload):
-    idea = IdeaFactory(title=payload + " 복약 알림", author__display_name="=1+2")
+def test_ideas_export_quotes_a_title_text_and_author_that_start_a_formula(api, staff_user, payload):
+    idea = IdeaFactory(
+        title=payload + " 복약 알림",
+        problem=payload + " 약 먹는 시간을 자꾸 잊어요.",
+        proposal=payload + " 시간 맞춰 알려 주면 좋겠어요.",
+        author__display_name="=1+2",
+    )
 
     rows = _rows(api, staff_user, "ideas")
 
     assert rows[1][0] == str(idea.pk)  # the id stays a number
     assert rows[1][1] == "'" + payload + " 복약 알림"
-    assert rows[1][7].startswith("'=")
+    assert rows[1][2] == "'" + payload + " 약 먹는 시간을 자꾸 잊어요."
+    assert rows[1][3] == "'" + payload + " 시간 맞춰 알려 주면 좋겠어요."
+    assert rows[1][9].startswith("'=")
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in _cells(rows))
 
 

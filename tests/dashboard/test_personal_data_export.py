@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
 from ideas.models import Follow, Report, Support
+from pilots.models import PilotFollow
 from tests.conftest import client_for
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.pilots.factories import (
@@ -40,6 +41,8 @@ def bobs_life(api, bob, alice, idea, pilot):
     Notification.objects.create(user=alice, kind=NotificationKind.NEW_INTEREST, title="앨리스에게 온 소식")
     VolunteerFactory(pilot=pilot, user=bob, share_identity=True)
     VolunteerFactory(pilot=pilot, user=alice)
+    PilotFollow.objects.create(pilot=pilot, user=bob)
+    PilotFollow.objects.create(pilot=pilot, user=alice)
     client = api(bob)
     client.post(f"/api/v1/pilots/{pilot.pk}/data-requests/{blood_pressure.pk}/consent/", {"agree": True})
     client.post(f"/api/v1/pilots/{pilot.pk}/data-requests/{heart_rate.pk}/consent/", {"agree": True})
@@ -61,6 +64,7 @@ def test_my_data_holds_my_account_activity_and_consents(api, bob, idea, pilot, b
     assert [f["idea"] for f in data["follows"]] == [idea.pk]
     assert [r["details"] for r in data["reports"]] == ["제 아이디어 중복"]
     assert [(v["pilot"], v["share_identity"]) for v in data["volunteering"]] == [(pilot.pk, True)]
+    assert [(f["pilot"], f["pilot_title"]) for f in data["pilot_follows"]] == [(pilot.pk, pilot.title)]
     assert [n["title"] for n in data["notifications"]] == ["밥에게 온 소식"]
     assert data["notification_preferences"] == [{"kind": "pilot_update", "in_app": True, "email": True}]
     given, withdrawn = data["consents"]
@@ -89,7 +93,7 @@ def test_my_data_has_no_password_and_nothing_of_anyone_else(api, bob, alice, bob
 
 def test_my_data_query_count_does_not_grow_with_my_activity(api, bob, bobs_life, django_assert_num_queries):
     # one query per section, related rows joined in
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         api(bob).get("/api/v1/me/data/")
 
 

@@ -2,6 +2,7 @@
 matcher finds them; by words alone, with a notice, when no worker answers. Ideas a reader may not
 see stay out whatever the matcher names."""
 
+import re
 import time
 
 import pytest
@@ -123,3 +124,32 @@ def test_a_list_without_a_search_says_nothing_about_searching(api, client):
 
     assert "search" not in body
     assert WORDS_ONLY_KO not in page
+
+
+def _ordering_options(html: str) -> list[tuple[str, str]]:
+    select = re.search(r'<select name="ordering"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "no sort box"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+@pytest.mark.integration
+def test_a_search_lists_the_best_matches_first_unless_another_order_is_chosen(api, client, no_search_worker):
+    older = IdeaFactory(title="혈압약 알림")
+    newer = IdeaFactory(title="어머니 걱정", problem="혈압약을 자꾸 잊으세요.")
+
+    unsearched = client.get("/ideas/").content.decode()
+    # The list's sort box sends the default order as none, so a search typed there is not
+    # turned into the newest matches.
+    assert _ordering_options(unsearched)[0] == ("", "최신순")
+    searched = client.get("/ideas/", {"q": "혈압약", "ordering": ""}).content.decode()
+    assert _ordering_options(searched)[:2] == [("", "정확도순"), ("-newest", "최신순")]
+    assert searched.index(older.title) < searched.index(newer.title)
+
+    def titles(params):
+        response = api().get("/api/v1/ideas/", params)
+        assert response.status_code == 200, response.content
+        return [row["title"] for row in response.json()["results"]]
+
+    assert titles({"q": "혈압약"}) == [older.title, newer.title]
+    assert titles({"q": "혈압약", "ordering": "-newest"}) == [newer.title, older.title]
+    assert titles({"ordering": "-newest"}) == [newer.title, older.title]

@@ -106,9 +106,6 @@ def wait_until(condition, timeout: float, interval: float = 0.5, message: str = 
 
 def start_lookup_worker(log_dir: Path, timeout: float = 120) -> Worker:
     """A worker of the "similar" queue, once its process has loaded the model."""
-    from matching.encoding import model_name
-
     worker = Worker(log_dir, queues="similar").start(timeout)
-    # Logged by the pool's process once it holds the model (`tasks.load_model_as_the_worker_starts`).
-    worker.wait_for_log(f"Model {model_name()} loaded", timeout)
+    worker.wait_for_log("loaded as the worker started", timeout)
     return worker

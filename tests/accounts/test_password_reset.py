@@ -1,0 +1,124 @@
+"""Forgot password: the site's own pages, a mail through the configured backend, a link that
+works once, and a new password that signs in (and ends the old API tokens)."""
+
+import re
+
+import pytest
+from django.core import mail
+from rest_framework.authtoken.models import Token
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-brand-new-pass-2026"
+
+
+@pytest.fixture
+def minji():
+    return UserFactory(username="minji", email="minji@example.org", preferred_language="ko")
+
+
+def _link(message) -> str:
+    return re.search(r"https?://\S+(/accounts/reset/\S+/)", message.body).group(1)
+
+
+def test_the_log_in_page_offers_the_reset(client):
+    html = client.get("/accounts/login/").content.decode()
+
+    assert 'href="/accounts/password_reset/"' in html
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_pages_are_the_sites_own_in_its_language(client, language):
+    client.cookies["django_language"] = language
+
+    html = client.get("/accounts/password_reset/").content.decode()
+
+    assert "Django" not in html and 'class="site-header"' in html
+    assert ("비밀번호를 잊으셨나요?" if language == "ko" else "Forgot your password?") in html
+
+
+def test_a_citizen_resets_a_forgotten_password_and_logs_in_with_it(client, minji, settings):
+    settings.SITE_URL = "https://ideas.example.kr"
+    Token.objects.create(user=minji)
+
+    response = client.post("/accounts/password_reset/", {"email": "MINJI@example.org"})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["minji@example.org"]
+    assert "새 비밀번호" in message.subject and "minji" in message.body
+    assert "https://ideas.example.kr/accounts/reset/" in message.body
+    form_page = client.get(_link(message), follow=True)
+    assert form_page.status_code == 200 and "id_new_password2" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+
+    mismatch = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": "something-else-99"})
+    assert mismatch.status_code == 200 and 'class="errorlist"' in mismatch.content.decode()
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
+    minji.refresh_from_db()
+    assert minji.check_password(NEW_PASSWORD)
+    assert not Token.objects.filter(user=minji).exists()
+    client.logout()
+    logged_in = client.post("/accounts/login/", {"username": "minji", "password": NEW_PASSWORD})
+    assert logged_in.status_code == 302 and client.get("/me/").status_code == 200
+    # The link works once.
+    client.logout()
+    again = client.get(_link(message), follow=True).content.decode()
+    assert "id_new_password2" not in again and 'href="/accounts/password_reset/"' in again
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, minji):
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    assert mail.outbox == []
+
+
+def test_every_account_with_the_address_gets_its_own_link(client, minji):
+    UserFactory(username="minji-work", email="minji@example.org")
+
+    client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+
+    assert sorted(re.search(r": (\S+)\n", m.body).group(1) for m in mail.outbox) == ["minji", "minji-work"]
+
+
+def test_a_bad_address_is_an_error_on_its_field(client):
+    html = client.post("/accounts/password_reset/", {"email": "not an address"}).content.decode()
+
+    assert html.index('class="errorlist"') > html.index('for="id_email"')
+    assert mail.outbox == []
+
+
+def test_one_address_cannot_flood_a_mailbox(client, minji):
+    for _ in range(5):
+        client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+
+    refused = client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+
+    assert refused.status_code == 200 and 'class="errorlist nonfield"' in refused.content.decode()
+    assert len(mail.outbox) == 5
+
+
+def test_the_password_change_page_is_the_sites_own_and_ends_api_tokens(client, minji):
+    from tests.accounts.factories import PASSWORD
+
+    Token.objects.create(user=minji)
+    client.force_login(minji)
+    html = client.get("/accounts/password_change/").content.decode()
+    assert "Django" not in html and 'class="site-header"' in html
+
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    minji.refresh_from_db()
+    assert minji.check_password(NEW_PASSWORD)
+    assert not Token.objects.filter(user=minji).exists()
+    assert "Django" not in client.get(response["Location"]).content.decode()

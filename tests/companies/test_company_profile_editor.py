@@ -1,0 +1,160 @@
+"""The profile page edits past projects (the matcher reads them) and languages, for members only."""
+
+import pytest
+
+from companies.models import Company, CompanyReference
+from tests.companies.factories import ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(company, references=(), **changes):
+    data = {
+        "name": company.name,
+        "summary": company.summary,
+        "description": company.description,
+        "technologies": ", ".join(company.technologies),
+        "domains": ", ".join(company.domains),
+        "website": company.website,
+        "languages": company.languages,
+        "action": "save",
+        "references-TOTAL_FORMS": str(len(references)),
+        "references-INITIAL_FORMS": str(sum(1 for r in references if r.get("id"))),
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "30",
+    }
+    for n, reference in enumerate(references):
+        for key, value in reference.items():
+            data[f"references-{n}-{key}"] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+def test_the_page_lists_the_projects_and_ticks_the_languages(client, company, carol):
+    ReferenceFactory(company=company, title="북구 복약 관리 시범사업")
+    client.force_login(carol)
+
+    html = client.get(f"/companies/{company.slug}/edit/").content.decode()
+
+    assert 'value="북구 복약 관리 시범사업"' in html
+    assert 'name="languages" value="ko"' in html and 'type="checkbox"' in html
+    assert html.count('name="references-') > 4
+
+
+def test_members_add_change_and_remove_past_projects(client, company, carol):
+    kept = ReferenceFactory(company=company, title="옛 제목", year=2022)
+    removed = ReferenceFactory(company=company, title="지울 실적", year=2021)
+    client.force_login(carol)
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(
+            company,
+            [
+                {"id": kept.pk, "title": "새 제목", "year": 2023, "description": "복약률 20% 향상"},
+                {"id": removed.pk, "title": removed.title, "year": 2021, "description": "", "DELETE": "on"},
+                {"id": "", "title": "동구 치매 예방 로봇", "year": "", "description": "어르신 15명"},
+                {"id": "", "title": "", "year": "", "description": ""},
+            ],
+            languages=["ko", "en"],
+        ),
+    )
+
+    assert response.status_code == 302
+    rows = list(CompanyReference.objects.filter(company=company).values_list("title", "year", "description"))
+    assert sorted(rows, key=str) == sorted(
+        [("새 제목", 2023, "복약률 20% 향상"), ("동구 치매 예방 로봇", None, "어르신 15명")], key=str
+    )
+    company.refresh_from_db()
+    assert company.languages == ["en", "ko"]
+    assert "동구 치매 예방 로봇" in client.get(f"/companies/{company.slug}/").content.decode()
+
+
+def test_unticking_every_language_clears_them(client, company, carol):
+    client.force_login(carol)
+    data = _form(company)
+    del data["languages"]
+
+    client.post(f"/companies/{company.slug}/edit/", data)
+
+    company.refresh_from_db()
+    assert company.languages == []
+
+
+def test_a_bad_year_is_an_error_on_its_field_and_nothing_is_saved(client, company, carol):
+    client.force_login(carol)
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(company, [{"id": "", "title": "실적", "year": "1800", "description": ""}], summary="바뀐 요약"),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index('class="errorlist"') > html.index('for="id_references-0-year"')
+    assert not CompanyReference.objects.exists()
+    assert Company.objects.get(pk=company.pk).summary != "바뀐 요약"
+
+
+def test_a_project_of_another_company_cannot_be_changed_through_this_page(
+    client, company, other_company, carol
+):
+    theirs = ReferenceFactory(company=other_company, title="그쪽 실적")
+    client.force_login(carol)
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(
+            company,
+            [{"id": theirs.pk, "title": "가로챈 실적", "year": 2020, "description": "", "DELETE": "on"}],
+        ),
+    )
+
+    assert response.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.title == "그쪽 실적"
+    assert CompanyReference.objects.filter(company=other_company).count() == 1
+
+
+def test_add_another_project_shows_one_more_empty_row_and_saves_nothing(client, company, carol):
+    client.force_login(carol)
+    data = _form(company, [{"id": "", "title": "첫 실적", "year": "", "description": ""}])
+    data["action"] = "more_references"
+
+    html = client.post(f"/companies/{company.slug}/edit/", data).content.decode()
+
+    assert 'name="references-1-title"' in html and 'value="첫 실적"' in html
+    assert not CompanyReference.objects.exists()
+
+
+def test_the_preview_reads_the_projects_as_typed(client, company, carol):
+    ReferenceFactory(company=company, title="저장된 실적")
+    client.force_login(carol)
+    data = _form(company, [{"id": "", "title": "입력 중인 실적", "year": "", "description": ""}])
+    data["action"] = "preview"
+
+    html = client.post(f"/companies/{company.slug}/edit/", data).content.decode()
+    aside = html[html.index("<aside") :]
+
+    assert "입력 중인 실적" in aside and "저장된 실적" not in aside
+    assert CompanyReference.objects.filter(company=company).count() == 1
+
+
+@pytest.mark.parametrize("who", ["dave", "bob", "staff_user"])
+def test_only_the_companys_members_edit_its_projects(client, company, request, who):
+    ReferenceFactory(company=company, title="원래 실적")
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(company, [{"id": "", "title": "끼워 넣은 실적", "year": "", "description": ""}]),
+    )
+
+    assert response.status_code == 403
+    assert list(CompanyReference.objects.values_list("title", flat=True)) == ["원래 실적"]
+
+
+def test_anonymous_is_sent_to_log_in(client, company):
+    response = client.post(f"/companies/{company.slug}/edit/", _form(company))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

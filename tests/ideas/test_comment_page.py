@@ -1,0 +1,152 @@
+"""The idea page keeps the README's promise about comments: replies one level deep, the author's
+edits within COMMENT_EDIT_WINDOW_MINUTES, and every comment's time ("edited" once edited)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ideas.models import Comment
+from tests.ideas.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _age(comment: Comment, **delta) -> None:
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(**delta))
+
+
+def test_a_citizen_replies_to_a_comment_from_the_page(bob, idea):
+    top = CommentFactory(idea=idea)
+
+    response = _signed_in(bob).post(f"/ideas/{idea.pk}/comment/", {"body": "저도 그래요", "parent": top.pk})
+
+    reply = Comment.objects.get(author=bob)
+    assert reply.parent == top
+    assert response["Location"] == f"/ideas/{idea.pk}/#comment-{reply.pk}"
+    html = Client().get(f"/ideas/{idea.pk}/").content.decode()
+    thread = html[html.index(f'id="comment-{top.pk}"') :]
+    assert thread.index('class="replies"') < thread.index(f'id="comment-{reply.pk}"')
+
+
+def test_only_top_level_comments_offer_a_reply(bob, idea):
+    top = CommentFactory(idea=idea)
+    reply = CommentFactory(idea=idea, parent=top)
+
+    html = _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+
+    parents = re.findall(r'name="parent" value="(\d+)"', html)
+    assert parents == [str(top.pk)]
+    assert str(reply.pk) not in parents
+
+
+def test_a_refused_reply_comes_back_open_under_its_comment_with_the_text(bob, idea):
+    top = CommentFactory(idea=idea)
+
+    response = _signed_in(bob).post(f"/ideas/{idea.pk}/comment/", {"body": "가" * 2001, "parent": top.pk})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'<details class="reply" open>', html)
+    assert f'id="reply-errors-{top.pk}"' in html
+    assert f">{'가' * 2001}</textarea>" in html
+    assert not Comment.objects.filter(author=bob).exists()
+
+
+def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edited(alice, idea):
+    comment = CommentFactory(idea=idea, author=alice, body="처음 쓴 댓글")
+    client = _signed_in(alice)
+    assert f'href="/comments/{comment.pk}/edit/"' in client.get(f"/ideas/{idea.pk}/").content.decode()
+
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "고친 댓글"})
+
+    assert response["Location"] == f"/ideas/{idea.pk}/#comment-{comment.pk}"
+    comment.refresh_from_db()
+    assert comment.body == "고친 댓글" and comment.edited_at is not None
+    html = Client().get(f"/ideas/{idea.pk}/").content.decode()
+    assert "고친 댓글" in html and "수정됨" in html
+
+
+def test_posting_the_same_text_again_does_not_mark_it_edited(alice, idea):
+    comment = CommentFactory(idea=idea, author=alice, body="그대로")
+
+    _signed_in(alice).post(f"/comments/{comment.pk}/edit/", {"body": "그대로"})
+
+    assert Comment.objects.get(pk=comment.pk).edited_at is None
+
+
+def test_after_the_window_the_author_is_told_and_nothing_changes(alice, idea, settings):
+    settings.COMMENT_EDIT_WINDOW_MINUTES = 15
+    comment = CommentFactory(idea=idea, author=alice, body="오래된 댓글")
+    _age(comment, minutes=16)
+    client = _signed_in(alice)
+    assert f'href="/comments/{comment.pk}/edit/"' not in client.get(f"/ideas/{idea.pk}/").content.decode()
+
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "늦게 고침"}, follow=True)
+
+    assert "이 댓글은 더 이상 수정할 수 없습니다" in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "오래된 댓글"
+
+
+def test_only_the_author_edits_a_comment(bob, staff_user, idea):
+    comment = CommentFactory(idea=idea, body="남의 댓글")
+    assert (
+        f'href="/comments/{comment.pk}/edit/"'
+        not in _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    )
+
+    for user in (bob, staff_user):
+        assert _signed_in(user).get(f"/comments/{comment.pk}/edit/").status_code == 403
+        assert _signed_in(user).post(f"/comments/{comment.pk}/edit/", {"body": "바꿈"}).status_code == 403
+    anonymous = Client().post(f"/comments/{comment.pk}/edit/", {"body": "바꿈"})
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert Comment.objects.get(pk=comment.pk).body == "남의 댓글"
+
+
+def test_an_edit_too_long_comes_back_with_the_field_named_and_the_text(alice, idea):
+    comment = CommentFactory(idea=idea, author=alice)
+
+    response = _signed_in(alice).post(f"/comments/{comment.pk}/edit/", {"body": "나" * 2001})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“댓글”은(는) 2000자까지 쓸 수 있는데 지금 2001자입니다." in html
+    assert "나" * 2001 in html
+
+
+def test_every_comment_shows_its_time(idea):
+    fresh = CommentFactory(idea=idea)
+    hours = CommentFactory(idea=idea)
+    _age(hours, hours=3)
+    old = CommentFactory(idea=idea)
+    _age(old, days=40)
+    old.refresh_from_db()
+
+    html = Client().get(f"/ideas/{idea.pk}/").content.decode()
+
+    def time_of(comment):
+        block = html[html.index(f'id="comment-{comment.pk}"') :]
+        return re.search(r"<time datetime=\"[^\"]+\" title=\"[^\"]+\">([^<]+)</time>", block).group(1)
+
+    assert time_of(fresh) == "방금"
+    assert time_of(hours) == "3시간 전"
+    day = timezone.localtime(old.created_at)
+    assert time_of(old) == f"{day.year}년 {day.month}월 {day.day}일"
+
+
+def test_the_api_says_when_a_comment_was_edited(api, alice, idea):
+    comment = CommentFactory(idea=idea, author=alice)
+
+    edited = api(alice).patch(f"/api/v1/comments/{comment.pk}/", {"body": "고쳤어요"}).json()
+
+    assert edited["edited_at"] is not None
+    listing = api().get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"]
+    assert listing[0]["edited_at"] == edited["edited_at"]
