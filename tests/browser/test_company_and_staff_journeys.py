@@ -66,9 +66,13 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
     card = page.locator(f"#idea-{waiting.pk}")
     assert published.title in card.inner_text()
     with page.expect_navigation():
-        card.locator("button[value=merge]").first.click()
+        card.locator("a[href*='/merge/']").first.click()
+    # Nothing is merged until staff confirm on the page that shows both ideas.
+    assert Idea.objects.get(pk=waiting.pk).merged_into_id is None
+    with page.expect_navigation():
+        page.click("form.actions button[type=submit]")
 
-    screenshot(page, "staff-moderation")
+    screenshot(page, "staff-merge-confirmed")
     assert Idea.objects.get(pk=other.pk).status == IdeaStatus.PUBLISHED
     assert Idea.objects.get(pk=waiting.pk).merged_into_id == published.pk
 

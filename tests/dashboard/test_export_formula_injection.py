@@ -58,8 +58,8 @@ def test_matches_export_quotes_an_idea_title_company_name_and_reason(api, staff_
 
     assert rows[1][1] == "'" + payload + " 아이디어"
     assert rows[1][3] == "'" + payload + " 회사"
-    assert rows[1][6] == "-0.25"  # a number stays a number, sign included
-    assert rows[1][8].startswith("'" + payload)
+    assert rows[1][7] == "-0.25"  # a number stays a number, sign included
+    assert rows[1][9].startswith("'" + payload)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
