@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import PersonSerializer
-from core.pagination import PaginatedApiMixin
+from core.pagination import PaginatedApiMixin, StandardPagination
 from core.serializer_fields import TypedCharField
 
 from . import selectors, services
@@ -110,8 +110,30 @@ def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Res
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
 
 
+class IdeaSearchSerializer(serializers.Serializer):
+    by_meaning = serializers.BooleanField()
+    notice = serializers.CharField()
+
+
+class IdeaListPagination(StandardPagination):
+    """A page of ideas; with `q`, also how the text was searched (`IdeaSearchSerializer`)."""
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["search"] = {
+            "type": "object",
+            "description": "Only with q. by_meaning is false when only ideas containing the words "
+            "were searched for, because the matcher did not answer; notice then says so in the "
+            "reader's language.",
+            "properties": {"by_meaning": {"type": "boolean"}, "notice": {"type": "string"}},
+            "required": ["by_meaning", "notice"],
+        }
+        return paginated
+
+
 class IdeaListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = IdeaListPagination
 
     class InputSerializer(IdeaInputSerializer):
         draft = serializers.BooleanField(default=False, label=_("save as draft"))
@@ -126,14 +148,24 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Text search"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Text search: ideas containing every word first, then ideas close in "
+                "meaning in any language (when the matcher answers; see `search` in the response).",
+            ),
             OpenApiParameter("category", str, enum=Category.values),
             OpenApiParameter("district", str, enum=District.values),
             OpenApiParameter(
                 "status", str, description="Citizens may filter by public statuses; staff by any."
             ),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("ordering", str, enum=[value for value, _label in ORDERINGS]),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=[value for value, _label in ORDERINGS],
+                description="Without it: the newest first, or with q the best matches first.",
+            ),
         ],
         responses={200: IdeaOutputSerializer(many=True)},
         tags=["ideas"],
@@ -143,11 +175,14 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
         filterset = IdeaFilter(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        return self.paginated_response(
+        response = self.paginated_response(
             request,
             filterset.qs,
             lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
+        if filterset.search is not None:
+            response.data["search"] = IdeaSearchSerializer(filterset.search).data
+        return response
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])
     def post(self, request):

@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.throttling import client_address
+
+from . import selectors
 from .models import PUBLIC_STATUSES, Category, District, Idea, IdeaStatus
 
 # The ways a person sorts the list, first the default; the API accepts the same values.
@@ -12,6 +14,8 @@ ORDERINGS = [
     ("-supports", pgettext_lazy("sort order", "Most supported")),
     ("newest", pgettext_lazy("sort order", "Oldest")),
 ]
+
+DEFAULT_ORDERING = "-newest"
 
 PUBLIC_STATUS_CHOICES = [(status.value, status.label) for status in IdeaStatus if status in PUBLIC_STATUSES]
 
@@ -51,10 +55,26 @@ class IdeaFilter(django_filters.FilterSet):
         model = Idea
         fields = ["q", "category", "district", "status", "mine"]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    # What the text search did, once the results are read: `selectors.IdeaSearch`.
+    search: selectors.IdeaSearch | None = None
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        searching = data is not None and bool((data.get("q") or "").strip())
+        if data is not None and not searching and data.get("ordering") == DEFAULT_ORDERING:
+            # Without a search, the default order asked for by name: the same list as asking for none.
+            data = data.copy()
+            data.pop("ordering")
+        super().__init__(data, *args, **kwargs)
         if self._user_is_staff:
             self.filters["status"].extra["choices"] = IdeaStatus.choices
+        # The default order is sent as no order at all: the newest first, or with a search the best
+        # matches first. A page's form always sends its sort box, so a default sent as "-newest"
+        # would turn the first search typed on the list into a list of the newest matches.
+        self.filters["ordering"].extra["choices"] = (
+            [("", pgettext_lazy("sort order", "Best match")), *ORDERINGS]
+            if searching
+            else [("" if value == DEFAULT_ORDERING else value, label) for value, label in ORDERINGS]
+        )
 
     @property
     def _user(self):
@@ -74,12 +94,17 @@ class IdeaFilter(django_filters.FilterSet):
         return [field for field in self.form if signed_in or field.name != "mine"]
 
     def filter_text(self, queryset, name, value):
-        # Substring match rather than PostgreSQL full text: its parsers do not segment Korean.
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=term) | Q(problem__icontains=term) | Q(proposal__icontains=term)
-            )
-        return queryset
+        self.search = selectors.idea_search(ideas=queryset, text=value, client=self._client())
+        return self.search.ideas
+
+    def _client(self) -> str:
+        """Who searches, for the matcher's cap per client: the user, or the address of someone
+        signed out (as the API's throttles read it)."""
+        if self.request is None:
+            return "unknown"
+        if self.request.user.is_authenticated:
+            return f"user:{self.request.user.pk}"
+        return f"address:{client_address(self.request)}"
 
     def filter_mine(self, queryset, name, value):
         user = self._user

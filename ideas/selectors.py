@@ -1,14 +1,18 @@
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
+from .search import MeaningSearchUnavailable, meaning_search
 
 
 def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
@@ -19,6 +23,72 @@ def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
         .annotate(matched_at=F("embedding__matched_at"))
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass
+class IdeaSearch:
+    ideas: QuerySet[Idea]
+    # False when only the words were searched for: the matcher did not answer in time.
+    by_meaning: bool
+
+    @property
+    def notice(self) -> str:
+        """What the reader should know about the results, in their language; empty when nothing."""
+        if self.by_meaning:
+            return ""
+        return gettext(
+            "Search by meaning is unavailable right now: only ideas containing your words are shown."
+        )
+
+
+def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
+    """The ideas among `ideas` that contain every word of `text` (anywhere in title, problem or
+    proposal), then those close to it in meaning, in any language, as the matcher finds them
+    (`ideas.search`). When it does not answer, the words alone. `client` names who searches."""
+    search = meaning_search()
+    similar: Mapping[int, float] | None = None
+    if search is not None and text.split():
+        try:
+            similar = search(text=text, client=client)
+        except MeaningSearchUnavailable:
+            similar = None
+    return IdeaSearch(
+        ideas=ideas_found(ideas=ideas, text=text, similar=similar or {}), by_meaning=similar is not None
+    )
+
+
+def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float]) -> QuerySet[Idea]:
+    """`ideas` narrowed to a search, most relevant first: every word in the title, then every
+    word somewhere in the text, then close in meaning only (`similar`: idea id → similarity);
+    within each, closer in meaning first, then newest. `similar` may name ideas outside `ideas`
+    (not public, or not the reader's): they stay out."""
+    terms = text.split()
+    if not terms:
+        return ideas
+    # Substrings rather than PostgreSQL's full text: its parsers do not segment Korean, whose
+    # words carry their particles ("약을", "혈압약"), and pg_trgm is not in every PostgreSQL.
+    has_words = Q()
+    in_title = Q()
+    for term in terms:
+        has_words &= Q(title__icontains=term) | Q(problem__icontains=term) | Q(proposal__icontains=term)
+        in_title &= Q(title__icontains=term)
+    found = ideas.filter(has_words | Q(pk__in=list(similar))).annotate(
+        search_words=Case(
+            When(in_title, then=Value(2)),
+            When(has_words, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    if not similar:
+        return found.order_by("-search_words", "-created_at", "-id")
+    return found.annotate(
+        search_similarity=Case(
+            *[When(pk=idea_id, then=Value(float(score))) for idea_id, score in similar.items()],
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    ).order_by("-search_words", "-search_similarity", "-created_at", "-id")
 
 
 def home_ideas(*, user: User | AnonymousUser, language: str, limit: int = 6) -> dict[str, list[Idea]]:

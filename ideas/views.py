@@ -48,6 +48,8 @@ def idea_list(request):
             "filter": filterset,
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
             "page": page.get_page(request.GET.get("page")),
+            # Set once the text search ran (reading `qs` above): how it searched.
+            "search": filterset.search,
         },
     )
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        # The idea list searches by meaning through the matcher, which ideas cannot import.
+        from ideas.search import register_meaning_search
+
+        from .lookup import ideas_by_meaning
+
+        register_meaning_search(ideas_by_meaning)

@@ -86,6 +86,22 @@ def similar_ideas_lookup(title: str, problem: str, proposal: str, limit: int) ->
     return [candidate.as_dict() for candidate in found]
 
 
+@shared_task(
+    ignore_result=False,
+    # As the similar-ideas lookup: nobody waits for a search's answer after a few seconds.
+    acks_late=False,
+    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
+    time_limit=LOOKUP_TIME_LIMIT,
+)
+def idea_search_lookup(text: str) -> list[dict]:
+    """Published ideas close in meaning to what someone typed in the idea list's search box, for
+    the web process, which never runs the model (routed to the "similar" queue by
+    CELERY_TASK_ROUTES)."""
+    from .search import ideas_by_meaning
+
+    return [hit.as_dict() for hit in ideas_by_meaning(text=text)]
+
+
 @worker_process_init.connect
 def load_model_as_the_worker_starts(**_kwargs: Any) -> None:
     """Every worker process loads the model once as it starts, before its first task needs it: a

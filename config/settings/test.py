@@ -19,6 +19,10 @@ if env("TEST_WORKER_DATABASE_NAME", default=""):
 # A task whose worker was killed is redelivered this soon, so the tests that kill one finish.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20)}
 
+# Most tests search the idea list with no worker running, so each first search waits this long
+# before going by words alone; the tests that start a worker wait longer.
+SEARCH_BY_MEANING_WAIT_SECONDS = 0.5
+
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
