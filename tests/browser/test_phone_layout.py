@@ -153,9 +153,9 @@ def test_a_phone_gets_a_compact_header_and_targets_a_finger_can_hit(browser_page
     # On a desktop the links are in the header from the start, and "Menu" is not there.
     _as(page, live_server, "en", DESKTOP)
     page.goto("/staff/moderation/")
+    _first_screen(page, "desktop-first-screen-staff-en-1280")
     assert not page.locator(".site-menu summary").is_visible()
     links = page.locator(".site-header nav a, .site-header nav button")
     assert links.count() >= 8
     assert all(links.nth(i).is_visible() for i in range(links.count()))
-    assert page.locator(".site-header").bounding_box()["height"] <= 120
-    _first_screen(page, "desktop-first-screen-staff-en-1280")
+    assert page.locator(".site-header").bounding_box()["height"] <= 140  # two rows at most
