@@ -1,7 +1,8 @@
 """Every main page, as each kind of person sees it, checked by axe-core (the npm package the
 Makefile installs from package-lock.json): in Korean on a phone and in English on a desktop. A
-"serious" or "critical" violation fails; every violation, whatever its impact, is counted by rule
-in test-artifacts/axe-summary.json."""
+"serious" or "critical" violation fails, and so does an ARIA or label reference to an id that is
+not on the page; every violation, whatever its impact, is counted by rule in
+test-artifacts/axe-summary.json."""
 
 import json
 from collections import Counter
@@ -26,6 +27,17 @@ FAILING_IMPACTS = {"serious", "critical"}
 VIEWS = [("ko", 390), ("en", 1280)]
 
 Step = Callable | None  # what to do on the page before checking it (None: check it as loaded)
+
+
+# axe passes an aria-describedby naming several ids when one of them exists; a help text or an error
+# message whose id is misspelt is then never read out with its field. Every id named must exist.
+DANGLING_REFERENCES = """() => {
+  const attributes = ["aria-describedby", "aria-labelledby", "aria-controls", "for"];
+  return [...document.querySelectorAll(attributes.map((a) => `[${a}]`).join(", "))].flatMap((el) =>
+    attributes.flatMap((a) => (el.getAttribute(a) || "").split(/\\s+/).filter(Boolean)
+      .filter((id) => !document.getElementById(id))
+      .map((id) => `${el.tagName.toLowerCase()}#${el.id} ${a}="${id}"`)));
+}"""
 
 
 def _submit_empty(page) -> None:
@@ -112,6 +124,11 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
                             f"({violation['help']}) at {node['target']}: {node['summary']}"
                             for node in violation["nodes"]
                         ]
+                dangling = page.evaluate(DANGLING_REFERENCES)
+                if dangling:
+                    counts[("dangling-id-reference", "serious")] += len(dangling)
+                    by_page[key]["dangling-id-reference"] = len(dangling)
+                    failures += [f"{key} {url}: serious dangling-id-reference at {d}" for d in dangling]
                 screenshot(page, f"axe-{key}")
 
     summary = {
