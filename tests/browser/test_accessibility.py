@@ -158,8 +158,8 @@ def test_the_check_finds_what_a_person_could_not_use(browser_page):
     page.goto("/accounts/login/")
     page.evaluate(
         """() => {
-            const main = document.querySelector("main");
-            main.insertAdjacentHTML("beforeend", '<img src="/static/none.png"><button type="button"></button>');
+            const html = '<img src="/static/none.png"><button type="button"></button>';
+            document.querySelector("main").insertAdjacentHTML("beforeend", html);
         }"""
     )
     found = {v["id"]: v["impact"] for v in axe_violations(page)}
