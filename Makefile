@@ -7,7 +7,7 @@ BENCH_INSTALLED := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test browser bench loadtest evaluate lint stop messages
+.PHONY: install run test browser node bench loadtest evaluate lint stop messages
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,15 @@ browser:
 		echo "Installing Debian's chromium and Noto CJK fonts for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
 
+## axe-core for the accessibility test, from the npm registry at the version package-lock.json pins.
+## Installed again when it is missing or the lock file changed (npm writes its own copy of the lock
+## into node_modules on every install).
+node:
+	@{ test -f node_modules/axe-core/axe.min.js && test node_modules/.package-lock.json -nt package-lock.json; } || \
+		npm ci --no-audit --no-fund
+
 ## Create the environment and run the whole test suite.
-test: install browser
+test: install browser node
 	$(BIN)/python -m pytest
 
 ## Matching quality on the development set.
@@ -73,7 +80,7 @@ lint: install $(LINT_INSTALLED)
 
 ## Rebuild the translation catalogues after changing user-facing strings.
 messages: install
-	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 ## Stop the embedded PostgreSQL and Redis servers and the background workers.

@@ -63,7 +63,7 @@ def test_form_errors_sit_next_to_their_field_in_korean(client, alice):
 
     html = client.post("/ideas/new/", {**VALID, "title": "짧음", "category": "space"}).content.decode()
 
-    assert 'id="id_title-errors"' in html and 'id="id_category-errors"' in html
+    assert 'id="id_title_error"' in html and 'id="id_category_error"' in html
     assert "올바르게 선택해 주세요" in html
     assert not Idea.objects.exists()
 

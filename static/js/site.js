@@ -37,3 +37,18 @@ document.querySelectorAll("[data-max-chars]").forEach((field) => {
   field.addEventListener("input", update);
   update();
 });
+
+// The site menu on a phone is a <details>: it also closes on Escape (focus back on "Menu") and
+// when the person taps elsewhere on the page, as a drop-down menu does.
+document.querySelectorAll("details.site-menu").forEach((menu) => {
+  const toggle = menu.querySelector("summary");
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+});

@@ -34,6 +34,16 @@ def browser_page(live_server):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.fixture
+def lookup_worker(tmp_path):
+    """A worker of the "similar" queue, as deployed: the submission form's lookups run on it."""
+    from tests.matching.worker import start_lookup_worker
+
+    worker = start_lookup_worker(tmp_path)
+    yield worker
+    worker.stop()
+
+
 def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -46,3 +56,28 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("form button[type=submit] >> nth=-1")
     page.wait_for_url("**/")
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    """What axe-core finds wrong on the page as it stands: each rule with its impact and the
+    elements that break it. WCAG 2.2's target size (24 px, off by default in axe) is checked too."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: `make test` installs it (npm ci from package-lock.json).")
+    # Evaluated through the browser's debugging protocol, which the site's Content-Security-Policy
+    # (no inline script) does not govern, so the page is checked exactly as it is served.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                resultTypes: ["violations"], rules: {"target-size": {enabled: true}},
+            });
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }"""
+    )

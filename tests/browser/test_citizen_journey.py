@@ -4,16 +4,8 @@ from matching import services
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.matching.conftest import IDEAS, make_idea
-from tests.matching.worker import start_lookup_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
 
 
 def test_similar_ideas_appear_while_a_citizen_types(browser_page, lookup_worker, settings):

@@ -30,6 +30,7 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     page = browser_page
 
     log_in(page, "carol", PASSWORD)
+    page.click(".site-menu summary")  # on a phone the links wait behind "Menu"
     page.click("text=곁에케어")  # the member's menu link to the company's matches
     first = page.locator("ol.cards > li").first
     assert first.locator("h2").inner_text() == "My father forgets his medicine"

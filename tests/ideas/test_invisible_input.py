@@ -39,7 +39,7 @@ def test_the_idea_form_refuses_invisible_text_as_empty(alice, field, value):
 
     assert response.status_code == 200
     html = response.content.decode()
-    errors = html[html.index(f'id="id_{field}-errors"') :]
+    errors = html[html.index(f'id="id_{field}_error"') :]
     assert errors.index(REQUIRED) < errors.index("</ul>")
     assert not Idea.objects.exists()
 

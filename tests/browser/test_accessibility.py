@@ -1,0 +1,167 @@
+"""Every main page, as each kind of person sees it, checked by axe-core (the npm package the
+Makefile installs from package-lock.json): in Korean on a phone and in English on a desktop. A
+"serious" or "critical" violation fails, and so does an ARIA or label reference to an id that is
+not on the page; every violation, whatever its impact, is counted by rule in
+test-artifacts/axe-summary.json."""
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from companies.models import Company
+from dashboard.management.commands.seed_demo import DEMO_PASSWORD
+from ideas.models import Idea, IdeaStatus
+from matching import services
+from pilots.models import Pilot, PilotStage
+from tests.browser.conftest import axe_violations, log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SUMMARY = Path(__file__).resolve().parents[2] / "test-artifacts" / "axe-summary.json"
+FAILING_IMPACTS = {"serious", "critical"}
+VIEWS = [("ko", 390), ("en", 1280)]
+
+Step = Callable | None  # what to do on the page before checking it (None: check it as loaded)
+
+
+# axe passes an aria-describedby naming several ids when one of them exists; a help text or an error
+# message whose id is misspelt is then never read out with its field. Every id named must exist.
+DANGLING_REFERENCES = """() => {
+  const attributes = ["aria-describedby", "aria-labelledby", "aria-controls", "for"];
+  return [...document.querySelectorAll(attributes.map((a) => `[${a}]`).join(", "))].flatMap((el) =>
+    attributes.flatMap((a) => (el.getAttribute(a) || "").split(/\\s+/).filter(Boolean)
+      .filter((id) => !document.getElementById(id))
+      .map((id) => `${el.tagName.toLowerCase()}#${el.id} ${a}="${id}"`)));
+}"""
+
+
+def _submit_empty(page) -> None:
+    # The forms set novalidate, so the server's errors (with the fields named) are what shows.
+    with page.expect_navigation():
+        page.click("main form button[type=submit] >> nth=-1")
+
+
+def _wrong_password(page) -> None:
+    page.fill("#id_username", "nobody-by-this-name")
+    page.fill("#id_password", "not-the-password")
+    _submit_empty(page)
+
+
+def _pages(idea: Idea, pilot: Pilot, company: Company) -> dict[str | None, list[tuple[str, str, Step]]]:
+    """Who looks (None: nobody signed in) and what they open: a name, the address, and a step."""
+    return {
+        None: [
+            ("home", "/", None),
+            ("idea-list", "/ideas/", None),
+            ("idea", f"/ideas/{idea.pk}/", None),
+            ("pilot-list", "/pilots/", None),
+            ("pilot", f"/pilots/{pilot.pk}/", None),
+            ("log-in", "/accounts/login/", None),
+            ("log-in-refused", "/accounts/login/", _wrong_password),
+            ("sign-up", "/accounts/signup/", None),
+            ("sign-up-errors", "/accounts/signup/", _submit_empty),
+        ],
+        # The idea and the pilot again, with the forms a signed-in citizen gets (support, comment,
+        # volunteer with consent).
+        "citizen1": [
+            ("idea-form", "/ideas/new/", None),
+            ("idea-form-errors", "/ideas/new/", _submit_empty),
+            ("my-page", "/me/", None),
+            ("idea-signed-in", f"/ideas/{idea.pk}/", None),
+            ("pilot-signed-in", f"/pilots/{pilot.pk}/", None),
+        ],
+        "company1": [
+            ("company-matches", f"/companies/{company.slug}/matches/", None),
+            ("company-profile-editor", f"/companies/{company.slug}/edit/", None),
+        ],
+        "staff": [
+            ("moderation", "/staff/moderation/", None),
+            ("dashboard", "/staff/dashboard/", None),
+            ("audit-log", "/staff/audit/", None),
+        ],
+    }
+
+
+def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_server):
+    call_command("seed_demo", stdout=StringIO())
+    services.matching_sweep()  # the company's matches page then lists ideas, as in the demo
+    idea = Idea.objects.filter(status=IdeaStatus.PUBLISHED).order_by("-pk").first()
+    # A pilot recruiting participants: its page has the most to read and, signed in, to fill in.
+    pilot = Pilot.objects.filter(went_public_at__isnull=False, stage=PilotStage.RECRUITING).first()
+    company = Company.objects.get(memberships__user__username="company1")
+    pages = _pages(idea, pilot, company)
+    page = browser_page
+
+    counts: Counter[tuple[str, str]] = Counter()
+    by_page: dict[str, dict[str, int]] = {}
+    failures: list[str] = []
+    for language, width in VIEWS:
+        page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+        for username, visits in pages.items():
+            page.context.clear_cookies()
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            if username:
+                log_in(page, username, DEMO_PASSWORD)
+            for name, url, step in visits:
+                response = page.goto(url)
+                assert response.status == 200, f"{url} answered {response.status}"
+                if step:
+                    step(page)
+                assert page.locator("html").get_attribute("lang") == language
+                key = f"{name}-{language}-{width}"
+                violations = axe_violations(page)
+                by_page[key] = {v["id"]: len(v["nodes"]) for v in violations}
+                for violation in violations:
+                    counts[(violation["id"], violation["impact"] or "none")] += len(violation["nodes"])
+                    if violation["impact"] in FAILING_IMPACTS:
+                        failures += [
+                            f"{key} {url}: {violation['impact']} {violation['id']} "
+                            f"({violation['help']}) at {node['target']}: {node['summary']}"
+                            for node in violation["nodes"]
+                        ]
+                dangling = page.evaluate(DANGLING_REFERENCES)
+                if dangling:
+                    counts[("dangling-id-reference", "serious")] += len(dangling)
+                    by_page[key]["dangling-id-reference"] = len(dangling)
+                    failures += [f"{key} {url}: serious dangling-id-reference at {d}" for d in dangling]
+                screenshot(page, f"axe-{key}")
+
+    summary = {
+        "pages_checked": len(by_page),
+        "by_rule": [
+            {"rule": rule, "impact": impact, "count": count}
+            for (rule, impact), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "by_impact": dict(Counter(impact for (_rule, impact) in counts.elements())),
+        "by_page": by_page,
+    }
+    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+    SUMMARY.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    print("\naxe violations (rule, impact: elements):")
+    for row in summary["by_rule"]:
+        print(f"  {row['rule']}, {row['impact']}: {row['count']}")
+    print(f"  on {len(by_page)} pages; by impact: {summary['by_impact']}")
+
+    assert len(by_page) == len(VIEWS) * sum(len(visits) for visits in pages.values())
+    assert not failures, "\n".join(failures)
+
+
+def test_the_check_finds_what_a_person_could_not_use(browser_page):
+    # The same check on a page given an image without a text alternative and a button without a
+    # name: both are critical for someone using a screen reader, and must be reported as such.
+    page = browser_page
+    page.goto("/accounts/login/")
+    page.evaluate(
+        """() => {
+            const html = '<img src="/static/none.png"><button type="button"></button>';
+            document.querySelector("main").insertAdjacentHTML("beforeend", html);
+        }"""
+    )
+    found = {v["id"]: v["impact"] for v in axe_violations(page)}
+    assert found.get("image-alt") == "critical"
+    assert found.get("button-name") == "critical"
