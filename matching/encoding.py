@@ -81,20 +81,6 @@ def text_hash(text: str, *, kind: Kind) -> str:
     return hashlib.sha256(f"{prefix_for(kind)}{text}".encode()).hexdigest()
 
 
-def encode_cached(texts: list[str], *, kind: Kind) -> np.ndarray:
-    """Encode texts, reusing any vector already computed for the same text and model."""
-    if not texts:
-        return encode([], kind=kind)
-    hashes = [text_hash(text, kind=kind) for text in texts]
-    known = _cache_lookup(hashes)
-    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
-    if missing:
-        fresh = dict(zip(missing, encode(list(missing.values()), kind=kind), strict=True))
-        _cache_store(fresh)
-        known.update(fresh)
-    return np.stack([known[h] for h in hashes])
-
-
 def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
     """`encode_documents`, reusing the vectors of any document already encoded with the same
     passages and model."""

@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
 
 from accounts.models import User
 from companies.models import Company
+from core.transactions import rolled_back
 from ideas.models import Idea, IdeaStatus
 
 from . import embeddings, encoding, selectors, services
@@ -25,10 +25,6 @@ from .engine import ranking
 from .engine.evaluation import ndcg_at, ranking_measures, roc_auc
 from .engine.passages import split_sentences
 from .models import Match
-
-
-class _Rollback(Exception):
-    pass
 
 
 @dataclass
@@ -41,28 +37,18 @@ class _Loaded:
 
 def evaluate(dataset: dict) -> dict:
     """Every measure of `evaluate_matching --json`, for one dataset."""
-    result: dict = {}
-    try:
-        with transaction.atomic():
-            result = _evaluate(dataset)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return result
+    with rolled_back():
+        return _evaluate(dataset)
 
 
 @contextmanager
 def matched_dataset(dataset: dict) -> Iterator[dict[str, Idea]]:
     """The dataset's ideas by key, embedded and matched, for as long as the block runs; then
     everything is rolled back."""
-    try:
-        with transaction.atomic():
-            loaded = _load(dataset)
-            services.match_refresh_all()
-            yield loaded.ideas
-            raise _Rollback
-    except _Rollback:
-        pass
+    with rolled_back():
+        loaded = _load(dataset)
+        services.match_refresh_all()
+        yield loaded.ideas
 
 
 def with_tags_translated(dataset: dict, translations: dict[str, str], *, language: str) -> dict:

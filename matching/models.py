@@ -205,3 +205,8 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea} ↔ {self.company}"
+
+    @property
+    def is_confident(self) -> bool:
+        """Shown by default (`MatchQuerySet.confident`)."""
+        return self.strength in SHOWN_STRENGTHS or self.status != MatchStatus.SUGGESTED

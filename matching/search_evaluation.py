@@ -14,10 +14,10 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.transactions import rolled_back
 from ideas import selectors as idea_selectors
 from ideas.models import Idea, IdeaStatus
 
@@ -26,10 +26,6 @@ from .search import ideas_by_meaning
 
 # The first page of results the API gives is 20, the page's 12; 10 is what people look at.
 K = 10
-
-
-class _Rollback(Exception):
-    pass
 
 
 class InvalidQuerySet(ValueError):
@@ -42,14 +38,8 @@ def evaluate_search(queries: list[dict], *, demo_data: dict | None = None) -> di
     {"query", "language", "relevant": [demo idea titles]}."""
     demo = demo_data if demo_data is not None else json.loads(settings.DEMO_DATA.read_text(encoding="utf-8"))
     _check(queries, demo)
-    result: dict = {}
-    try:
-        with transaction.atomic():
-            result = _evaluate(queries, demo)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return result
+    with rolled_back():
+        return _evaluate(queries, demo)
 
 
 def _check(queries: list[dict], demo: dict) -> None:

@@ -522,7 +522,7 @@ def _place_idea(idea_id: int, companies: Loaded, stats: ranking.ColumnStats) -> 
         .exclude(idea_id=idea_id)
         .values_list("company_id", "idea_id", "score", "strength")
     ):
-        key = float(ranking.ranking_key(np.array(score), np.array(_LEVELS[MatchStrength(strength)])))
+        key = float(ranking.ranking_key(score, _LEVELS[MatchStrength(strength)]))
         current.setdefault(company_id, []).append((key, other_idea))
     company_updates: list[tuple[int, int, int | None]] = []
     for c, company_id in enumerate(companies.owner_ids):

@@ -140,10 +140,10 @@ def strength_levels(scores: np.ndarray, stats: ColumnStats) -> np.ndarray:
     return levels
 
 
-def ranking_key(scores: np.ndarray, levels: np.ndarray) -> np.ndarray:
+def ranking_key(scores: np.ndarray | float, levels: np.ndarray | int) -> np.ndarray:
     """Lists are ordered by strength, then by score: a possible match never sits below a weak
     one that happens to score higher (an idea close to every company)."""
-    return levels.astype(np.float64) * 10.0 + scores
+    return np.asarray(levels, dtype=np.float64) * 10.0 + scores
 
 
 def feedback_adjustment(

@@ -14,14 +14,13 @@ register = template.Library()
 @register.inclusion_tag("matching/_idea_matches.html", takes_context=True)
 def idea_matches_panel(context, idea):
     user = context["request"].user
-    matches = list(selectors.matches_for_idea(idea=idea))
-    weaker = (
-        [m for m in selectors.matches_for_idea(idea=idea, include_weak=True) if m not in matches]
-        if selectors.can_see_weak_matches(user=user)
-        else []
+    ranked = list(
+        selectors.matches_for_idea(idea=idea, include_weak=selectors.can_see_weak_matches(user=user))
     )
-    for match in matches + weaker:
+    for match in ranked:
         match.reason_text = reason_text(match.reason)
+    matches = [m for m in ranked if m.is_confident]
+    weaker = [m for m in ranked if not m.is_confident]
     return {
         "idea": idea,
         "matches": matches,

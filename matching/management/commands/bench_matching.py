@@ -7,20 +7,16 @@ import tracemalloc
 import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from accounts.models import User
 from companies.models import Company
+from core.transactions import rolled_back
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services
 from matching.engine.passages import idea_passages, split_sentences
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
 
 DEMO_DATA = settings.DEMO_DATA
-
-
-class _Rollback(Exception):
-    pass
 
 
 # Rounds of each speed run. A 2-core virtual machine's timings wander by a quarter from one run
@@ -44,12 +40,8 @@ def _rolled_back(run):
     """Run inside a savepoint that is undone, so the next round starts from the same state."""
 
     def wrapped():
-        try:
-            with transaction.atomic():
-                run()
-                raise _Rollback
-        except _Rollback:
-            pass
+        with rolled_back():
+            run()
 
     return wrapped
 
@@ -69,13 +61,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, texts: int, ideas: int, companies: int, json: bool = False, **options):
         results = {}
-        try:
-            with transaction.atomic():
-                results["encode"] = self._encode_speed(texts)
-                results["refresh"] = self._refresh_at_scale(ideas, companies)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with rolled_back():
+            results["encode"] = self._encode_speed(texts)
+            results["refresh"] = self._refresh_at_scale(ideas, companies)
         if json:
             import json as json_module
 

@@ -1,9 +1,9 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.evaluation import evaluate, with_tags_translated
+from matching.management.reports import as_json, figure, read_json
 
 DEFAULT_TAG_TRANSLATIONS = Path(__file__).resolve().parents[3] / "bench" / "data" / "tags_ko.json"
 
@@ -26,12 +26,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, json: bool = False, tag_translations: Path, **options):
-        dataset = _read(path)
+        dataset = read_json(path)
         for key in ("companies", "ideas"):
             if key not in dataset:
                 raise CommandError(f"{path} has no '{key}' list.")
         result = evaluate(dataset)
-        translations = _read(tag_translations)
+        translations = read_json(tag_translations)
         korean_tags = evaluate(with_tags_translated(dataset, translations, language="ko"))
         result["korean_tags"] = {
             "ndcg_at_5": korean_tags["ndcg_at_5"],
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "ndcg_at_5_difference": round(abs(korean_tags["ndcg_at_5"] - result["ndcg_at_5"]), 4),
         }
         if json:
-            self.stdout.write(_json_dumps(result))
+            self.stdout.write(as_json(result))
         else:
             self._print_table(result)
 
@@ -69,28 +69,13 @@ class Command(BaseCommand):
         for name, key in (("idea pages", "idea_pages"), ("company pages", "company_pages")):
             m = result["shown"][key]
             write(
-                f"{name:<18}{_figure(m['precision']):>11}{_figure(m['strong_recall']):>15}"
-                f"{_figure(m['no_fit_shown']):>14}{m['shown_pairs']:>7}"
+                f"{name:<18}{figure(m['precision']):>11}{figure(m['strong_recall']):>15}"
+                f"{figure(m['no_fit_shown']):>14}{m['shown_pairs']:>7}"
             )
         typing = result["similar_while_typing"]
         write(f"duplicate ROC AUC {result['duplicate_auc']}")
         write(
-            f"'likely the same idea' label: precision {_figure(typing['precision'])}, "
-            f"recall {_figure(typing['recall'])}"
+            f"'likely the same idea' label: precision {figure(typing['precision'])}, "
+            f"recall {figure(typing['recall'])}"
         )
         write(f"seconds {result['seconds']}, texts/s while embedding {result['texts_per_second']}")
-
-
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def _read(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CommandError(f"Cannot read {path}: {error}") from error
-
-
-def _json_dumps(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False)

@@ -1,8 +1,8 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.management.reports import as_json, figure, read_json
 from matching.search_evaluation import InvalidQuerySet, evaluate_search
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, json: bool = False, verbose_queries: bool = False, **options):
         try:
-            queries = _read(path)["queries"]
+            queries = read_json(path)["queries"]
         except (KeyError, TypeError) as error:
             raise CommandError(f"{path} has no 'queries' list.") from error
         try:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         except InvalidQuerySet as error:
             raise CommandError(str(error)) from error
         if json:
-            self.stdout.write(_json_dumps(result))
+            self.stdout.write(as_json(result))
             return
         write = self.stdout.write
         write(f"model    {result['model']}")
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             write(
                 f"{name:<26}{measures['recall_at_10']:>10.4f}"
                 + "".join(f"{measures['by_language'][lang]['recall_at_10']:>8.4f}" for lang in languages)
-                + f"{_figure(measures['precision_at_10']):>14}{measures['results_per_query']:>9}"
+                + f"{figure(measures['precision_at_10']):>14}{measures['results_per_query']:>9}"
                 f"{measures['nothing_found']:>12}"
             )
         if verbose_queries:
@@ -58,18 +58,3 @@ class Command(BaseCommand):
                     f"{row['query']}  before {before['recall']:.2f}  after {after['recall']:.2f}"
                     f"  ({after['found']} found): {' | '.join(after['top'][:5])}"
                 )
-
-
-def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def _read(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CommandError(f"Cannot read {path}: {error}") from error
-
-
-def _json_dumps(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False)
