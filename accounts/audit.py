@@ -1,5 +1,6 @@
 """The staff audit log: every curation service records what it changed."""
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ class AuditChange:
     after: str | None
 
 
+# The registry is fixed once Django has started, so each name is looked up once per process.
+@functools.cache
 def _model_named(model_name: str) -> type[models.Model] | None:
     # The log names its target by model name only (the app that wrote it is not recorded), and
     # accounts imports no app above it: the registry finds the model.
@@ -91,6 +94,7 @@ def _model_named(model_name: str) -> type[models.Model] | None:
     return None
 
 
+@functools.cache
 def _field_named(model: type[models.Model] | None, name: str) -> Field | None:
     """The field `name` of the target's model, or else of any model: a milestone's fields are
     recorded on its pilot's entry."""

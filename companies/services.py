@@ -116,7 +116,8 @@ def company_profile_save(
     projects (see company_references_save), all or nothing."""
     company_update(company=company, user=user, **profile)
     if references is not None:
-        company_references_save(company=company, user=user, references=references)
+        # company_update has told the matcher already; it reads the references with the profile.
+        _references_apply(company=company, references=references)
     return company
 
 
@@ -127,6 +128,12 @@ def company_references_save(*, company: Company, user: User, references: list[di
     `delete` to remove it. The matcher reads the result once."""
     if not company.can_be_edited_by(user):
         raise forbidden(_("Only the company's members can edit its profile."))
+    _references_apply(company=company, references=references)
+    dispatch.company_changed(company.pk)
+    return company
+
+
+def _references_apply(*, company: Company, references: list[dict[str, Any]]) -> None:
     existing = {reference.pk: reference for reference in company.references.select_for_update()}
     for entry in references:
         reference_id = entry.get("id")
@@ -144,8 +151,6 @@ def company_references_save(*, company: Company, user: User, references: list[di
             reference = CompanyReference(company=company)
         model_update(instance=reference, fields=REFERENCE_FIELDS, data=data)
     company.save(update_fields=["updated_at"])
-    dispatch.company_changed(company.pk)
-    return company
 
 
 def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Language
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors, error_text, posted_id
+from core.forms import MultilineField, SingleLineField, add_service_errors, error_text, posted_id
 from core.shortcuts import get_or_404
 
 from . import selectors, services
@@ -63,8 +63,8 @@ def company_invitation_answer(request, slug: str):
         else:
             services.member_invitation_decline(invitation=invitation, user=request.user)
             messages.success(request, _("You declined the invitation."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
     return redirect("company-detail", slug=company.slug)
 
 
@@ -105,7 +105,7 @@ class ReferenceForm(forms.Form):
     """One past project on the profile page."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=gettext_lazy("title"), max_length=150)
+    title = SingleLineField(label=gettext_lazy("title"), max_length=150)
     year = forms.IntegerField(label=gettext_lazy("year"), min_value=1990, max_value=2100, required=False)
     description = MultilineField(
         label=gettext_lazy("description"),
