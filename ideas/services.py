@@ -338,13 +338,14 @@ def idea_publish(*, idea: Idea, by: User) -> Idea:
 @transaction.atomic
 def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
     require_city_staff(by, message=_("Only city staff can moderate."))
-    if not reason.strip():
+    reason = _normalised_text(reason)
+    if not reason:
         raise ApplicationError(
             _("Tell the author why the idea is rejected."), fields={"reason": [_("This field is required.")]}
         )
     with audited(actor=by, action=AuditAction.IDEA_REJECT, target=idea, fields=STATUS_FIELDS):
         _transition(idea, "reject")
-        idea.rejection_reason = reason.strip()
+        idea.rejection_reason = reason
         save_validated(
             idea,
             update_fields=["status", "rejection_reason", "updated_at"],
@@ -359,7 +360,8 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
 def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
     """Send a submitted idea back to its author as a draft, saying what to change."""
     require_city_staff(by, message=_("Only city staff can moderate."))
-    if not note.strip():
+    note = _normalised_text(note)
+    if not note:
         raise ApplicationError(
             _("Tell the author what to revise."), fields={"note": [_("This field is required.")]}
         )
@@ -367,7 +369,7 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
         raise conflict(_("Only submitted ideas can be sent back for revision."))
     with audited(actor=by, action=AuditAction.IDEA_REQUEST_REVISION, target=idea, fields=STATUS_FIELDS):
         idea.status = IdeaStatus.DRAFT
-        idea.moderation_note = note.strip()
+        idea.moderation_note = note
         save_validated(
             idea, update_fields=["status", "moderation_note", "updated_at"], named={"moderation_note": "note"}
         )
@@ -471,7 +473,7 @@ def idea_merge_refusal(*, source: Idea, target: Idea) -> ApplicationError | None
         return ApplicationError(
             _("An idea cannot be merged into itself."), fields={"target": [_("Choose another idea.")]}
         )
-    if target.status == IdeaStatus.MERGED or not target.is_public:
+    if not target.is_open_to_citizens:
         return ApplicationError(
             _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
         )

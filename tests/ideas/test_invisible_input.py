@@ -96,3 +96,21 @@ def test_the_model_refuses_invisible_text_whatever_the_caller():
     with pytest.raises(ValidationError):
         visible_text_required("\u200b\u2060")
     visible_text_required("a\u200b")
+
+
+def test_a_rejection_reason_or_revision_note_of_invisible_characters_is_refused(staff_user):
+    from core.errors import ApplicationError
+    from ideas import services
+    from ideas.models import IdeaStatus
+    from tests.ideas.factories import IdeaFactory
+
+    idea = IdeaFactory(status=IdeaStatus.SUBMITTED)
+
+    with pytest.raises(ApplicationError) as rejected:
+        services.idea_reject(idea=idea, by=staff_user, reason="\u200b \u2060")
+    with pytest.raises(ApplicationError) as revised:
+        services.idea_request_revision(idea=idea, by=staff_user, note="\ufeff")
+
+    assert list(rejected.value.fields) == ["reason"] and list(revised.value.fields) == ["note"]
+    idea.refresh_from_db()
+    assert (idea.status, idea.rejection_reason) == (IdeaStatus.SUBMITTED, "")
