@@ -22,6 +22,7 @@ embedding model) is left out on purpose.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import io
 import os
@@ -106,6 +107,7 @@ def prepare_servers() -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DONATION_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": HOST,
         # The embedded server listens on a Unix socket only; libpq takes its folder as `host`.
         "DATABASE_URL": f"postgres://{postgres['USER']}@/{DATABASE}?host={urllib.parse.quote(socket_dir)}",

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("companies.urls")),
     path("", include("matching.urls")),
     path("", include("pilots.urls")),
+    path("", include("donations.urls")),
     path("", include("dashboard.urls")),
 ]
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("companies.page_urls")),
     path("", include("matching.page_urls")),
     path("", include("pilots.page_urls")),
+    path("", include("donations.page_urls")),
     path("", include("dashboard.page_urls")),
     path("", include("accounts.page_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.apis import PersonSerializer, StaffPersonSerializer
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
-from core.errors import forbidden, not_found
+from core.errors import forbidden
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 from ideas.apis import IdeaBriefSerializer
@@ -315,54 +315,7 @@ class PilotUpdatesApi(APIView):
         return Response(PilotUpdateOutputSerializer(update).data, status=status.HTTP_201_CREATED)
 
 
-class PilotDataRequestsApi(APIView):
-    """Ask the pilot's volunteers for one category of personal data (staff). The consent text
-    volunteers agree to is generated from these fields and kept as it is."""
-
-    permission_classes = [RunsPilots]
-
-    class InputSerializer(serializers.Serializer):
-        category_code = serializers.SlugField(
-            max_length=40, label=_("category code"), help_text="Short code, e.g. blood_pressure."
-        )
-        category_label = serializers.CharField(max_length=100, label=_("category"))
-        purpose = serializers.CharField(max_length=1000, label=_("purpose"))
-        recipient = serializers.CharField(max_length=200, label=_("recipient"))
-        retention_days = serializers.IntegerField(min_value=1, max_value=3650, label=_("kept for (days)"))
-
-    @extend_schema(request=InputSerializer, responses={201: DataRequestOutputSerializer}, tags=["pilots"])
-    def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data_request = services.pilot_data_request_add(
-            pilot=pilot, by=request.user, **serializer.validated_data
-        )
-        return Response(DataRequestOutputSerializer(data_request).data, status=status.HTTP_201_CREATED)
-
-
 # --- Volunteering and consent ---------------------------------------------------------------
-
-
-class MyVolunteeringSerializer(serializers.ModelSerializer):
-    consents = ConsentOutputSerializer(many=True)
-    is_active = serializers.BooleanField()
-
-    class Meta:
-        model = PilotVolunteer
-        fields = ["pilot", "share_identity", "joined_at", "left_at", "is_active", "consents"]
-
-
-def _my_volunteering(pilot: Pilot, user, *, active: bool = True) -> PilotVolunteer:
-    try:
-        return selectors.pilot_volunteer_get(pilot=pilot, user=user, active=active)
-    except PilotVolunteer.DoesNotExist:
-        raise not_found(_("You do not take part in this pilot.")) from None
-
-
-def _volunteering_response(pilot: Pilot, user, status_code=status.HTTP_200_OK) -> Response:
-    volunteer = _my_volunteering(pilot, user, active=False)
-    return Response(MyVolunteeringSerializer(volunteer).data, status=status_code)
 
 
 class PilotFollowApi(APIView):
@@ -380,87 +333,6 @@ class PilotFollowApi(APIView):
     def delete(self, request, pilot_id: int):
         services.pilot_unfollow(pilot=_visible_pilot(request, pilot_id), user=request.user)
         return _pilot_response(request, pilot_id)
-
-
-class PilotVolunteerApi(APIView):
-    """My part in a pilot: GET it with my consents, POST to volunteer (while the pilot
-    recruits), PATCH whether the companies may know who I am, DELETE to leave, which withdraws
-    my consents."""
-
-    permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        share_identity = serializers.BooleanField(
-            default=False, label=_("share my name and email with the pilot's companies")
-        )
-
-    class ChangeSerializer(serializers.Serializer):
-        share_identity = serializers.BooleanField(
-            label=_("share my name and email with the pilot's companies")
-        )
-
-    @extend_schema(responses={200: MyVolunteeringSerializer}, tags=["pilots"])
-    def get(self, request, pilot_id: int):
-        return _volunteering_response(_visible_pilot(request, pilot_id), request.user)
-
-    @extend_schema(request=InputSerializer, responses={201: MyVolunteeringSerializer}, tags=["pilots"])
-    def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.pilot_volunteer_join(pilot=pilot, user=request.user, **serializer.validated_data)
-        return _volunteering_response(pilot, request.user, status.HTTP_201_CREATED)
-
-    @extend_schema(request=ChangeSerializer, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
-    def patch(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
-        serializer = self.ChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        volunteer = _my_volunteering(pilot, request.user)
-        services.pilot_volunteer_change(volunteer=volunteer, **serializer.validated_data)
-        return _volunteering_response(pilot, request.user)
-
-    @extend_schema(request=None, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
-    def delete(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
-        services.pilot_volunteer_leave(volunteer=_my_volunteering(pilot, request.user))
-        return _volunteering_response(pilot, request.user)
-
-
-class PilotConsentApi(APIView):
-    """POST to consent to donate one category of data (a volunteer, explicitly), DELETE to
-    withdraw. Every consent is kept with the exact text agreed to; a withdrawal is recorded."""
-
-    permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        agree = serializers.BooleanField(
-            label=_("I agree"), help_text="Must be true: consent is never implied."
-        )
-
-        def validate_agree(self, value: bool) -> bool:
-            if not value:
-                raise serializers.ValidationError(_("Consent must be given explicitly."))
-            return value
-
-    def _resolve(self, request, pilot_id: int, request_id: int) -> tuple[PilotVolunteer, PilotDataRequest]:
-        pilot = _visible_pilot(request, pilot_id)
-        data_request = get_object_or_404(PilotDataRequest, pilot=pilot, pk=request_id)
-        return _my_volunteering(pilot, request.user), data_request
-
-    @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer}, tags=["pilots"])
-    def post(self, request, pilot_id: int, request_id: int):
-        volunteer, data_request = self._resolve(request, pilot_id, request_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        consent = services.pilot_consent_give(volunteer=volunteer, data_request=data_request)
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={200: ConsentOutputSerializer}, tags=["pilots"])
-    def delete(self, request, pilot_id: int, request_id: int):
-        volunteer, data_request = self._resolve(request, pilot_id, request_id)
-        consent = services.pilot_consent_withdraw(volunteer=volunteer, data_request=data_request)
-        return Response(ConsentOutputSerializer(consent).data)
 
 
 class DonationCategorySerializer(serializers.ModelSerializer):

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -189,11 +191,20 @@ class PilotFollow(models.Model):
         return f"user #{self.user_id} follows pilot #{self.pilot_id}"
 
 
+def new_donor_id() -> str:
+    # Random, not derived from the user: a company that reads two pilots cannot link a donor.
+    return "D-" + secrets.token_hex(6).upper()
+
+
 class PilotVolunteer(models.Model):
     """A citizen taking part in a pilot. Kept after they leave: their consents point here."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="volunteers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteering")
+    # What the pilot's companies call this donor when they read donated data.
+    donor_id = models.CharField(
+        _("donor id"), max_length=16, unique=True, default=new_donor_id, editable=False
+    )
     share_identity = models.BooleanField(
         _("share my name and email with the pilot's companies"),
         default=False,
@@ -219,16 +230,32 @@ class PilotVolunteer(models.Model):
         return self.left_at is None
 
 
+class PilotDataRequestQuerySet(models.QuerySet["PilotDataRequest"]):
+    def current(self) -> "PilotDataRequestQuerySet":
+        return self.filter(replaced_at__isnull=True)
+
+
 class PilotDataRequest(models.Model):
-    """One category of personal data a pilot asks its volunteers to donate."""
+    """One category of personal data a pilot asks its volunteers to donate.
+
+    Fixed once anyone consented to it: a change is a new request, which replaces this one and
+    needs consent of its own.
+    """
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="data_requests")
     category_code = models.SlugField(_("category code"), max_length=40)
     category_label = models.CharField(_("category"), max_length=100, validators=[no_control_characters])
+    # What one reading holds: [{"code", "label", "unit", "min", "max"}], checked by
+    # donations.fields; a reading outside the ranges is refused.
+    fields = models.JSONField(_("fields"), default=list, blank=True)
     purpose = models.TextField(
         _("purpose"), validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
     )
     recipient = models.CharField(_("recipient"), max_length=200, validators=[no_control_characters])
+    # The companies of the pilot that may read what is donated under this request.
+    recipient_companies = models.ManyToManyField(
+        Company, blank=True, related_name="data_requests", verbose_name=_("recipient companies")
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("kept for (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
@@ -236,6 +263,12 @@ class PilotDataRequest(models.Model):
     # what volunteers read and agree to.
     consent_text = models.TextField(_("consent text"))
     created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    objects = PilotDataRequestQuerySet.as_manager()
 
     class Meta:
         db_table = "matching_pilotdatarequest"
@@ -243,7 +276,11 @@ class PilotDataRequest(models.Model):
         verbose_name = _("data request")
         verbose_name_plural = _("data requests")
         constraints = [
-            models.UniqueConstraint(fields=["pilot", "category_code"], name="data_request_category_once"),
+            models.UniqueConstraint(
+                fields=["pilot", "category_code"],
+                condition=Q(replaced_at__isnull=True),
+                name="data_request_category_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +299,9 @@ class PilotConsent(models.Model):
     consent_text = models.TextField(_("text agreed to"))
     given_at = models.DateTimeField(_("given"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Chosen at withdrawal: keep what was already donated for the stated purpose until its
+    # retention ends, instead of deleting it at once. No one reads it either way.
+    keeps_donations = models.BooleanField(_("past donations kept"), default=False)
 
     class Meta:
         db_table = "matching_pilotconsent"

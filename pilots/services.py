@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
@@ -24,11 +23,8 @@ from matching.models import Match
 
 from .models import (
     CLOSED_STAGES,
-    CONSENT_STAGES,
     PILOT_STAGE_TRANSITIONS,
     Pilot,
-    PilotConsent,
-    PilotDataRequest,
     PilotFollow,
     PilotMilestone,
     PilotStage,
@@ -295,82 +291,6 @@ def pilot_unfollow(*, pilot: Pilot, user: User) -> None:
     PilotFollow.objects.filter(pilot=pilot, user=user).delete()
 
 
-def _consent_text(
-    *, pilot: Pilot, category_label: str, purpose: str, recipient: str, retention_days: int
-) -> str:
-    # Written in the active language, the one staff use for the purpose and recipient they type.
-    return ngettext(
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
-        "Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
-        "I can withdraw this consent at any time.",
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
-        "Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
-        "I can withdraw this consent at any time.",
-        retention_days,
-    ) % {
-        "category": category_label,
-        "pilot": pilot.title,
-        # The sentence supplies its own full stop.
-        "purpose": purpose.strip().rstrip("."),
-        "recipient": recipient,
-        "days": retention_days,
-    }
-
-
-@transaction.atomic
-def pilot_data_request_add(
-    *,
-    pilot: Pilot,
-    by: User,
-    category_code: str,
-    category_label: str,
-    purpose: str,
-    recipient: str,
-    retention_days: int,
-) -> PilotDataRequest:
-    """Ask volunteers for one category of data; the consent text is fixed here, once."""
-    require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(pilot)
-    if pilot.data_requests.filter(category_code=category_code).exists():
-        message = _("This pilot already asks for this category.")
-        raise ApplicationError(message, fields={"category_code": [message]})
-    category_label, purpose, recipient = category_label.strip(), purpose.strip(), recipient.strip()
-    data_request = PilotDataRequest(
-        pilot=pilot,
-        category_code=category_code,
-        category_label=category_label,
-        purpose=purpose,
-        recipient=recipient,
-        retention_days=retention_days,
-        consent_text=_consent_text(
-            pilot=pilot,
-            category_label=category_label,
-            purpose=purpose,
-            recipient=recipient,
-            retention_days=retention_days,
-        ),
-    )
-    save_validated(data_request)
-    audit_record(
-        actor=by,
-        action=AuditAction.PILOT_DATA_REQUEST_ADD,
-        target=pilot,
-        after=snapshot(
-            data_request,
-            [
-                "id",
-                "category_code",
-                "category_label",
-                "purpose",
-                "recipient",
-                "retention_days",
-                "consent_text",
-            ],
-        ),
-    )
-    return data_request
-
-
 # --- Citizens: volunteering and consent -----------------------------------------------------
 
 
@@ -396,39 +316,3 @@ def pilot_volunteer_change(*, volunteer: PilotVolunteer, share_identity: bool) -
     volunteer.share_identity = share_identity
     volunteer.save(update_fields=["share_identity"])
     return volunteer
-
-
-@transaction.atomic
-def pilot_volunteer_leave(*, volunteer: PilotVolunteer) -> PilotVolunteer:
-    """Leaving withdraws every consent still given: no data is collected from someone who left."""
-    now = timezone.now()
-    volunteer.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    volunteer.left_at = now
-    volunteer.save(update_fields=["left_at"])
-    return volunteer
-
-
-def pilot_consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
-    if data_request.pilot_id != volunteer.pilot_id or not volunteer.is_active:
-        raise forbidden(_("Only the pilot's volunteers can consent to its data requests."))
-    if volunteer.pilot.stage not in CONSENT_STAGES:
-        raise conflict(_("This pilot is not collecting data."))
-    consent = PilotConsent(
-        volunteer=volunteer, data_request=data_request, consent_text=data_request.consent_text
-    )
-    try:
-        with transaction.atomic():
-            consent.save()
-    except IntegrityError:
-        raise conflict(_("You have already given this consent."), code="duplicate") from None
-    return consent
-
-
-def pilot_consent_withdraw(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
-    # Withdrawal is recorded, never a deletion: the record of what was agreed, and when, stays.
-    consent = volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).first()
-    if consent is None:
-        raise not_found(_("You have not given this consent."))
-    consent.withdrawn_at = timezone.now()
-    consent.save(update_fields=["withdrawn_at"])
-    return consent

@@ -15,18 +15,7 @@ urlpatterns = [
         name="pilot-milestone-detail",
     ),
     path("pilots/<int:pilot_id>/updates/", apis.PilotUpdatesApi.as_view(), name="pilot-updates"),
-    path(
-        "pilots/<int:pilot_id>/data-requests/",
-        apis.PilotDataRequestsApi.as_view(),
-        name="pilot-data-requests",
-    ),
-    path(
-        "pilots/<int:pilot_id>/data-requests/<int:request_id>/consent/",
-        apis.PilotConsentApi.as_view(),
-        name="pilot-consent",
-    ),
     path("pilots/<int:pilot_id>/follow/", apis.PilotFollowApi.as_view(), name="pilot-follow"),
-    path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="pilot-volunteer"),
     path("pilots/<int:pilot_id>/volunteers/", apis.PilotVolunteersApi.as_view(), name="pilot-volunteers"),
     path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),
 ]

@@ -24,11 +24,9 @@ from .models import (
     PILOT_TITLE_MAX_LENGTH,
     PILOT_VENUE_MAX_LENGTH,
     Pilot,
-    PilotDataRequest,
     PilotStage,
-    PilotVolunteer,
 )
-from .selectors import pilot_get, pilot_list, pilot_participation_of, pilot_volunteer_get
+from .selectors import pilot_get, pilot_list, pilot_participation_of
 
 
 def pilot_list_page(request):
@@ -59,44 +57,6 @@ def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
         },
         status=status,
     )
-
-
-@login_required
-def pilot_participation(request, pilot_id: int):
-    """A citizen volunteers, leaves, or gives and withdraws consent per data category."""
-    if request.method != "POST":
-        return redirect("pilot-detail", pilot_id=pilot_id)
-    # The services load what they need; the page's prefetches would be thrown away.
-    pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
-    action = request.POST.get("action")
-    try:
-        if action == "join":
-            pilot_services.pilot_volunteer_join(
-                pilot=pilot, user=request.user, share_identity=request.POST.get("share_identity") == "on"
-            )
-            messages.success(request, _("Thank you for volunteering."))
-        else:
-            volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
-            if action == "leave":
-                pilot_services.pilot_volunteer_leave(volunteer=volunteer)
-                messages.success(request, _("You left the pilot; your consents were withdrawn."))
-            elif action in ("consent", "withdraw"):
-                data_request = get_object_or_404(
-                    PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot=pilot
-                )
-                if action == "consent":
-                    if request.POST.get("agree") != "on":
-                        raise ApplicationError(_("Tick the box to agree to the text above."))
-                    pilot_services.pilot_consent_give(volunteer=volunteer, data_request=data_request)
-                    messages.success(request, _("Your consent was recorded."))
-                else:
-                    pilot_services.pilot_consent_withdraw(volunteer=volunteer, data_request=data_request)
-                    messages.success(request, _("Your consent was withdrawn."))
-    except PilotVolunteer.DoesNotExist:
-        messages.error(request, _("Volunteer for the pilot first."))
-    except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_text(error))
-    return redirect("pilot-detail", pilot_id=pilot_id)
 
 
 @login_required

@@ -56,6 +56,7 @@ def production_server():
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "DATABASE_URL": f"postgres://{database['USER']}@/{database['NAME']}?host={database['HOST']}",
         "REDIS_URL": settings.REDIS_URL,
+        "DONATION_ENCRYPTION_KEYS": settings.DONATION_ENCRYPTION_KEYS[0],
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],

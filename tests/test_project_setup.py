@@ -38,6 +38,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "ideas.gwangju.example",
     "DATABASE_URL": "postgres://app@127.0.0.1:5432/app",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DONATION_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1vbmx5LW5vdC1zZWNyZXQ=",
 }
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "companies",
     "matching",
     "pilots",
+    "donations",
     "dashboard",
 ]
 
@@ -168,6 +169,8 @@ REST_FRAMEWORK = {
         "similar": env("API_SIMILAR_RATE", default="120/minute"),
         "signup": env("API_SIGNUP_RATE", default="20/hour"),
         "login": env("API_LOGIN_RATE", default="20/minute"),
+        # Per station key: a measuring device posts a reading every few seconds at most.
+        "station": env("API_STATION_RATE", default="120/minute"),
     },
     # How many proxies in front of the app append to X-Forwarded-For. With 0 the client address is
     # the connection's, so a client cannot pick its own address by sending the header.
@@ -265,12 +268,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": MATCHING_CATCH_UP_SECONDS,
         "options": {"expires": MATCHING_CATCH_UP_SECONDS},
     },
+    "donations-retention": {
+        "task": "donations.tasks.donations_delete_expired",
+        "schedule": env.int("DONATION_RETENTION_SWEEP_SECONDS", default=3600),
+    },
 }
 # /health/ calls the worker stale when it has not run the catch-up check for this long: the
 # longest one task may keep it busy (the hard time limit) plus two periods of the check.
 WORKER_HEARTBEAT_MAX_AGE = env.int(
     "WORKER_HEARTBEAT_MAX_AGE", default=CELERY_TASK_TIME_LIMIT + 2 * MATCHING_CATCH_UP_SECONDS
 )
+
+# Data donation. Donated values are encrypted with the first of these Fernet keys (44 characters
+# of url-safe base64; `python -c "from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())"`); the others still decrypt, for key rotation.
+DONATION_ENCRYPTION_KEYS = env.list("DONATION_ENCRYPTION_KEYS", default=[])
+# A donor's one-time code works once, within this many minutes; a station visit it opens takes
+# readings for this long.
+DONOR_CODE_MINUTES = env.int("DONOR_CODE_MINUTES", default=5)
+STATION_VISIT_MINUTES = env.int("STATION_VISIT_MINUTES", default=10)
 
 # The similar-ideas lookup while a citizen types: how long a request waits for a worker of the
 # "similar" queue before answering 503, and how many lookups run at once in total (one per

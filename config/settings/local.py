@@ -4,6 +4,10 @@ from .base import BASE_DIR, DATABASES, REDIS_URL, env, redis_cache
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-only-not-secret")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# A fixed development key, so the demo's donations stay readable between runs.
+DONATION_ENCRYPTION_KEYS = env.list(
+    "DONATION_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2Vjci4="]
+)
 
 # `make run` needs no system service: without DATABASE_URL / REDIS_URL, embedded PostgreSQL with
 # pgvector and Redis start here, with their data under var/.

@@ -3,7 +3,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 # Checked before base settings load: without DATABASE_URL / REDIS_URL base would start the
 # embedded development servers, which production must never do.
-for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+for required in (
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DONATION_ENCRYPTION_KEYS",
+):
     if not environ.Env().str(required, default=""):
         raise ImproperlyConfigured(f"Set the {required} environment variable.")
 

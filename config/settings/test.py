@@ -24,6 +24,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 SEARCH_BY_MEANING_WAIT_SECONDS = 0.5
 
 SECRET_KEY = "test-only-not-secret"
+DONATION_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtdGVzdC1vbmx5LS4="]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -41,5 +42,6 @@ REST_FRAMEWORK = {
         "similar": "1000/minute",
         "signup": "1000/minute",
         "login": "1000/minute",
+        "station": "1000/minute",
     },
 }

@@ -9,7 +9,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from pilots import services as pilot_services
+from donations import services as donation_services
 from pilots.models import Pilot, PilotMilestone, PilotStage, PilotVolunteer
 from tests.accounts.factories import UserFactory
 from tests.conftest import PERSONAS
@@ -60,12 +60,13 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
 
 def data_request(pilot: Pilot, *, code: str = "blood_pressure", label: str = "혈압", by=None):
     """Made through the service, so the consent text is the one the product writes."""
-    return pilot_services.pilot_data_request_add(
+    return donation_services.data_request_add(
         pilot=pilot,
         by=by or UserFactory(username="data-steward", is_staff=True),
         category_code=code,
         category_label=label,
         purpose="복약 후 혈압 변화를 보기 위해",
+        fields=[{"code": "systolic", "label": "수축기", "unit": "mmHg", "min": 50, "max": 250}],
         recipient="빛고을케어",
         retention_days=90,
     )

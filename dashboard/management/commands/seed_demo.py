@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from companies.models import Company, CompanyReference, MemberRole, Membership
+from donations import services as donation_services
 from ideas import services as idea_services
 from ideas.language import detect_language
 from ideas.models import Comment, Follow, Idea, IdeaStatus, Report
@@ -269,7 +270,7 @@ class Command(BaseCommand):
 
     def _volunteers(self, pilot: Pilot, entry: dict, staff: User, people: dict[str, User]) -> None:
         requests = {
-            request["category_code"]: pilot_services.pilot_data_request_add(pilot=pilot, by=staff, **request)
+            request["category_code"]: donation_services.data_request_add(pilot=pilot, by=staff, **request)
             for request in entry["data_requests"]
         }
         for volunteer_entry in entry["volunteers"]:
@@ -279,4 +280,4 @@ class Command(BaseCommand):
                 share_identity=volunteer_entry["share_identity"],
             )
             for code in volunteer_entry["consents"]:
-                pilot_services.pilot_consent_give(volunteer=volunteer, data_request=requests[code])
+                donation_services.consent_give(volunteer=volunteer, data_request=requests[code])

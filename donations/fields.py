@@ -1,0 +1,128 @@
+"""The fields one reading of a data category holds, with units and valid ranges.
+
+A data request keeps them as a list of dicts in `PilotDataRequest.fields`; a reading is a dict
+of field code to number. Both are checked here, with errors a donor or staff member can act on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+FIELD_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_FIELDS = 12
+# Beyond this, a number is a typing slip, not a measurement of anything a pilot asks for.
+LIMIT = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class DataField:
+    code: str
+    label: str
+    unit: str
+    min: float
+    max: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label} ({_number(self.min)}–{_number(self.max)}{unit})"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def parse_fields(raw: Any) -> list[DataField]:
+    """Checks a data request's field list; raises ValueError with a message for staff."""
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(_("Add at least one field the readings hold."))
+    if len(raw) > MAX_FIELDS:
+        raise ValueError(_("A data request holds at most %(count)d fields.") % {"count": MAX_FIELDS})
+    fields: list[DataField] = []
+    for position, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise ValueError(_("Field %(number)d is not a field.") % {"number": position})
+        code = str(item.get("code", "")).strip()
+        label = str(item.get("label", "")).strip()
+        unit = str(item.get("unit", "")).strip()
+        if not FIELD_CODE.match(code):
+            raise ValueError(
+                _(
+                    "Field %(number)d: the code must start with a letter and hold only small "
+                    "letters, digits and _, such as systolic."
+                )
+                % {"number": position}
+            )
+        if not label or len(label) > 60:
+            raise ValueError(_("Field %(number)d: give a name of 1 to 60 characters.") % {"number": position})
+        if len(unit) > 20:
+            raise ValueError(_("Field %(number)d: the unit is at most 20 characters.") % {"number": position})
+        low, high = _finite(item.get("min")), _finite(item.get("max"))
+        if low is None or high is None:
+            raise ValueError(
+                _("Field %(number)d: give the lowest and highest valid value.") % {"number": position}
+            )
+        if low >= high:
+            raise ValueError(
+                _("Field %(number)d: the lowest valid value must be below the highest.")
+                % {"number": position}
+            )
+        if any(field.code == code for field in fields):
+            raise ValueError(
+                _("Field %(number)d: the code %(code)s is used twice.") % {"number": position, "code": code}
+            )
+        fields.append(DataField(code=code, label=label, unit=unit, min=low, max=high))
+    return fields
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or abs(number) > LIMIT:
+        return None
+    return number
+
+
+def check_reading(fields: list[DataField], values: Any) -> dict[str, float]:
+    """A reading's values, every field present and in range; raises ValueError naming the field.
+
+    Unknown keys are refused rather than dropped: a device sending something else than the
+    request asks for must not have it silently half-stored.
+    """
+    if not isinstance(values, dict) or not values:
+        raise ValueError(_("A reading holds a value for each field."))
+    known = {field.code for field in fields}
+    unknown = sorted(str(key) for key in values if key not in known)
+    if unknown:
+        raise ValueError(_("This data request has no field %(fields)s.") % {"fields": ", ".join(unknown)})
+    checked: dict[str, float] = {}
+    for field in fields:
+        if field.code not in values:
+            raise ValueError(_("%(field)s is missing.") % {"field": field.label})
+        number = _finite(values[field.code])
+        if number is None:
+            raise ValueError(_("%(field)s must be a number.") % {"field": field.label})
+        if not field.min <= number <= field.max:
+            raise ValueError(
+                _("%(field)s must be between %(min)s and %(max)s %(unit)s; it was %(value)s.")
+                % {
+                    "field": field.label,
+                    "min": _number(field.min),
+                    "max": _number(field.max),
+                    "unit": field.unit,
+                    "value": _number(number),
+                }
+            )
+        checked[field.code] = int(number) if number.is_integer() else number
+    return checked

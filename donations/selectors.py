@@ -1,0 +1,3 @@
+"""Data donation's reads."""
+
+from __future__ import annotations

@@ -1,0 +1,260 @@
+"""Data donation's writes: staff ask for data, volunteers consent and donate, companies answer.
+
+Consent lives here rather than in pilots because withdrawing it deletes what was donated.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.audit import audit_record, snapshot
+from accounts.models import AuditAction, User
+from accounts.rules import require_city_staff
+from companies.models import Company
+from core.errors import ApplicationError, conflict, forbidden, not_found
+from core.services import save_validated
+from pilots.models import CLOSED_STAGES, CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+
+from .fields import parse_fields
+from .models import DeletionReason, Donation, DonationDeletion, Reading
+
+DATA_REQUEST_AUDIT_FIELDS = [
+    "id",
+    "category_code",
+    "category_label",
+    "fields",
+    "purpose",
+    "recipient",
+    "retention_days",
+    "consent_text",
+]
+
+
+# --- Staff: data requests -------------------------------------------------------------------
+
+
+def _require_open(pilot: Pilot) -> None:
+    if pilot.stage in CLOSED_STAGES:
+        raise conflict(_("This pilot is closed; it can no longer be changed."))
+
+
+def consent_text_for(
+    *, pilot: Pilot, category_label: str, purpose: str, recipient: str, retention_days: int
+) -> str:
+    """The consent text staff start from; written in the active language, the one staff use
+    for the purpose and recipient they type."""
+    return ngettext(
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
+        "Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
+        "I can withdraw this consent at any time.",
+        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
+        "Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
+        "I can withdraw this consent at any time.",
+        retention_days,
+    ) % {
+        "category": category_label,
+        "pilot": pilot.title,
+        # The sentence supplies its own full stop.
+        "purpose": purpose.strip().rstrip("."),
+        "recipient": recipient,
+        "days": retention_days,
+    }
+
+
+def _recipients(pilot: Pilot, companies: list[Company] | None) -> tuple[list[Company], str]:
+    pilot_companies = list(pilot.companies.all())
+    if companies is None:
+        chosen = pilot_companies
+    else:
+        chosen = [company for company in pilot_companies if company in companies]
+        if len(chosen) != len(set(companies)):
+            message = _("Only the pilot's own companies can receive its data.")
+            raise ApplicationError(message, fields={"recipient_companies": [message]})
+    return chosen, ", ".join(company.name for company in chosen)
+
+
+@transaction.atomic
+def data_request_add(
+    *,
+    pilot: Pilot,
+    by: User,
+    category_code: str,
+    category_label: str,
+    purpose: str,
+    retention_days: int,
+    fields: list[dict[str, Any]] | None = None,
+    recipient: str = "",
+    recipient_companies: list[Company] | None = None,
+    consent_text: str = "",
+    replacing: PilotDataRequest | None = None,
+) -> PilotDataRequest:
+    """Ask volunteers for one category of data; the consent text is fixed here, once.
+
+    Without `recipient_companies` every company of the pilot receives the data; `recipient`
+    names them for the consent text unless staff write it themselves.
+    """
+    require_city_staff(by, message=_("Only city staff can run pilots."))
+    _require_open(pilot)
+    if pilot.data_requests.current().filter(category_code=category_code).exists():
+        message = _("This pilot already asks for this category.")
+        raise ApplicationError(message, fields={"category_code": [message]})
+    try:
+        checked_fields = [field.as_dict() for field in parse_fields(fields)] if fields is not None else []
+    except ValueError as error:
+        raise ApplicationError(str(error), fields={"fields": [str(error)]}) from None
+    companies, names = _recipients(pilot, recipient_companies)
+    category_label, purpose = category_label.strip(), purpose.strip()
+    recipient = recipient.strip() or names
+    if not recipient:
+        message = _("Name who receives the data, or make the pilot's companies its recipients.")
+        raise ApplicationError(message, fields={"recipient": [message]})
+    data_request = PilotDataRequest(
+        pilot=pilot,
+        category_code=category_code,
+        category_label=category_label,
+        fields=checked_fields,
+        purpose=purpose,
+        recipient=recipient,
+        retention_days=retention_days,
+        consent_text=consent_text.strip()
+        or consent_text_for(
+            pilot=pilot,
+            category_label=category_label,
+            purpose=purpose,
+            recipient=recipient,
+            retention_days=retention_days,
+        ),
+    )
+    save_validated(data_request)
+    data_request.recipient_companies.set(companies)
+    audit_record(
+        actor=by,
+        action=AuditAction.PILOT_DATA_REQUEST_ADD,
+        target=pilot,
+        before=snapshot(replacing, DATA_REQUEST_AUDIT_FIELDS) if replacing else None,
+        after=snapshot(data_request, DATA_REQUEST_AUDIT_FIELDS),
+    )
+    return data_request
+
+
+@transaction.atomic
+def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: Any) -> PilotDataRequest:
+    """Changes a data request no one has consented to yet, in place; once anyone has, the change
+    is a new request that replaces it, and its volunteers are asked to consent again."""
+    data_request = PilotDataRequest.objects.select_for_update().get(pk=data_request.pk)
+    if data_request.replaced_at is not None:
+        raise conflict(_("This data request was replaced; change the one that replaced it."))
+    values = {
+        "category_code": data_request.category_code,
+        "category_label": data_request.category_label,
+        "purpose": data_request.purpose,
+        "retention_days": data_request.retention_days,
+        "fields": data_request.fields,
+        "recipient": "",
+        "recipient_companies": list(data_request.recipient_companies.all()),
+        **changes,
+    }
+    # Out of the way first: only one current request per category.
+    data_request.replaced_at = timezone.now()
+    data_request.save(update_fields=["replaced_at"])
+    replacement = data_request_add(pilot=data_request.pilot, by=by, replacing=data_request, **values)
+    if not data_request.consents.exists():
+        # No one agreed to the old text: nothing to keep.
+        data_request.delete()
+        return replacement
+    data_request.replaced_by = replacement
+    data_request.save(update_fields=["replaced_by"])
+    return replacement
+
+
+# --- Citizens: consent and leaving ----------------------------------------------------------
+
+
+def consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+    if data_request.pilot_id != volunteer.pilot_id or not volunteer.is_active:
+        raise forbidden(_("Only the pilot's volunteers can consent to its data requests."))
+    if data_request.replaced_at is not None:
+        raise conflict(_("This data request was replaced; consent to the new one."))
+    if volunteer.pilot.stage not in CONSENT_STAGES:
+        raise conflict(_("This pilot is not collecting data."))
+    consent = PilotConsent(
+        volunteer=volunteer, data_request=data_request, consent_text=data_request.consent_text
+    )
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:
+        raise conflict(_("You have already given this consent."), code="duplicate") from None
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, volunteer: PilotVolunteer, data_request: PilotDataRequest, keep_donations: bool = False
+) -> PilotConsent:
+    """Stops every further read at once; what was donated is deleted unless the donor keeps it
+    for the stated purpose until its retention ends.
+
+    Withdrawal is recorded, never a deletion of the consent: the record of what was agreed,
+    and when, stays.
+    """
+    consent = (
+        volunteer.consents.select_for_update()
+        .filter(data_request=data_request, withdrawn_at__isnull=True)
+        .first()
+    )
+    if consent is None:
+        raise not_found(_("You have not given this consent."))
+    consent.withdrawn_at = timezone.now()
+    consent.keeps_donations = keep_donations
+    consent.save(update_fields=["withdrawn_at", "keeps_donations"])
+    if not keep_donations:
+        donations_delete(volunteer=volunteer, data_request=data_request, reason=DeletionReason.WITHDRAWAL)
+    return consent
+
+
+@transaction.atomic
+def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) -> PilotVolunteer:
+    """Leaving withdraws every consent still given: no data is collected from someone who left."""
+    for consent in volunteer.consents.filter(withdrawn_at__isnull=True).select_related("data_request"):
+        consent_withdraw(
+            volunteer=volunteer, data_request=consent.data_request, keep_donations=keep_donations
+        )
+    volunteer.left_at = timezone.now()
+    volunteer.save(update_fields=["left_at"])
+    return volunteer
+
+
+# --- Deletion -------------------------------------------------------------------------------
+
+
+def donations_delete(
+    *,
+    volunteer: PilotVolunteer,
+    data_request: PilotDataRequest,
+    reason: DeletionReason,
+    before: datetime.datetime | None = None,
+) -> DonationDeletion | None:
+    """Deletes a donor's donations in one category (those due before `before`, if given) and
+    records that it happened: how many, when and why, never the values."""
+    donations = Donation.objects.filter(volunteer=volunteer, data_request=data_request)
+    if before is not None:
+        donations = donations.filter(delete_after__lte=before)
+    donation_ids = list(donations.values_list("id", flat=True))
+    if not donation_ids:
+        return None
+    readings, _by_model = Reading.objects.filter(donation_id__in=donation_ids).delete()
+    Donation.objects.filter(id__in=donation_ids).delete()
+    return DonationDeletion.objects.create(
+        volunteer=volunteer,
+        data_request=data_request,
+        reason=reason,
+        donations=len(donation_ids),
+        readings=readings,
+    )
