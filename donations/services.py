@@ -6,6 +6,9 @@ Consent lives here rather than in pilots because withdrawing it deletes what was
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,8 +24,21 @@ from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import save_validated
 from pilots.models import CLOSED_STAGES, CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
-from .fields import parse_fields
-from .models import DeletionReason, Donation, DonationDeletion, Reading
+from .crypto import encrypt_values
+from .fields import check_reading, parse_fields
+from .models import (
+    DeletionReason,
+    Donation,
+    DonationDeletion,
+    DonationSource,
+    Reading,
+    Station,
+    StationVisit,
+)
+
+STATION_KEY_PREFIX_LENGTH = 12
+# A station posts one visit's readings at once; a file upload is reviewed row by row.
+MAX_READINGS_PER_DONATION = 5000
 
 DATA_REQUEST_AUDIT_FIELDS = [
     "id",
@@ -229,6 +245,150 @@ def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) 
     volunteer.left_at = timezone.now()
     volunteer.save(update_fields=["left_at"])
     return volunteer
+
+
+# --- Stations -------------------------------------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RegisteredStation:
+    station: Station
+    # Shown once, to the staff member who registered the station; only its hash is kept.
+    key: str
+
+
+@transaction.atomic
+def station_register(*, pilot: Pilot, by: User, name: str) -> RegisteredStation:
+    require_city_staff(by, message=_("Only city staff can run pilots."))
+    _require_open(pilot)
+    key = "st_" + secrets.token_urlsafe(32)
+    station = Station(
+        pilot=pilot,
+        name=name.strip(),
+        key_prefix=key[:STATION_KEY_PREFIX_LENGTH],
+        key_hash=_key_hash(key),
+        created_by=by,
+    )
+    save_validated(station)
+    return RegisteredStation(station=station, key=key)
+
+
+def station_revoke(*, station: Station, by: User) -> Station:
+    require_city_staff(by, message=_("Only city staff can run pilots."))
+    if station.revoked_at is None:
+        station.revoked_at = timezone.now()
+        station.save(update_fields=["revoked_at"])
+    return station
+
+
+def station_authenticate(*, key: str) -> Station | None:
+    """The active station holding `key`, or None; compares hashes in constant time."""
+    station = (
+        Station.objects.select_related("pilot")
+        .filter(key_prefix=key[:STATION_KEY_PREFIX_LENGTH], revoked_at__isnull=True)
+        .first()
+    )
+    if station is None or not secrets.compare_digest(station.key_hash, _key_hash(key)):
+        return None
+    return station
+
+
+# --- Donating -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadingInput:
+    values: Any
+    measured_at: datetime.datetime | None = None
+
+
+def _active_consent(volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+    consent = (
+        PilotConsent.objects.select_for_update()
+        .filter(volunteer=volunteer, data_request=data_request, withdrawn_at__isnull=True)
+        .first()
+    )
+    if consent is None or not volunteer.is_active:
+        raise forbidden(
+            _("There is no consent to donate %(category)s to this pilot: nothing was stored.")
+            % {"category": data_request.category_label}
+        )
+    return consent
+
+
+@transaction.atomic
+def donation_store(
+    *,
+    volunteer: PilotVolunteer,
+    data_request: PilotDataRequest,
+    readings: list[ReadingInput],
+    source: DonationSource,
+    station: Station | None = None,
+    visit: StationVisit | None = None,
+) -> Donation:
+    """Stores one donation, all its readings or none: only under an active consent to the
+    category, while the pilot collects data, and only readings within the request's ranges.
+
+    An error names the first reading that failed (counted from 1) so a device or a donor
+    reviewing a file can correct it.
+    """
+    if data_request.pilot_id != volunteer.pilot_id:
+        raise forbidden(_("This data request belongs to another pilot: nothing was stored."))
+    if volunteer.pilot.stage not in CONSENT_STAGES:
+        raise conflict(_("This pilot is not collecting data: nothing was stored."))
+    if data_request.replaced_at is not None:
+        raise conflict(_("This data request was replaced; consent to the new one first. Nothing was stored."))
+    if not readings:
+        raise ApplicationError(
+            _("There is no reading to donate."), fields={"readings": [_("Add a reading.")]}
+        )
+    if len(readings) > MAX_READINGS_PER_DONATION:
+        message = _("At most %(count)d readings can be donated at once.") % {
+            "count": MAX_READINGS_PER_DONATION
+        }
+        raise ApplicationError(message, fields={"readings": [message]})
+    fields = parse_fields(data_request.fields)
+    now = timezone.now()
+    checked: list[tuple[dict[str, float], datetime.datetime]] = []
+    for number, reading in enumerate(readings, start=1):
+        try:
+            values = check_reading(fields, reading.values)
+        except ValueError as error:
+            message = _("Reading %(number)d: %(error)s Nothing was stored.") % {
+                "number": number,
+                "error": error,
+            }
+            raise ApplicationError(message, fields={"readings": [message]}) from None
+        measured_at = reading.measured_at or now
+        if measured_at > now + datetime.timedelta(minutes=5):
+            message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
+            raise ApplicationError(message, fields={"readings": [message]})
+        checked.append((values, measured_at))
+    consent = _active_consent(volunteer, data_request)
+    donation = Donation.objects.create(
+        volunteer=volunteer,
+        data_request=data_request,
+        consent=consent,
+        source=source,
+        station=station,
+        visit=visit,
+        delete_after=now + datetime.timedelta(days=data_request.retention_days),
+    )
+    Reading.objects.bulk_create(
+        Reading(
+            donation=donation,
+            data_request=data_request,
+            volunteer=volunteer,
+            measured_at=measured_at,
+            values_encrypted=encrypt_values(values),
+        )
+        for values, measured_at in checked
+    )
+    return donation
 
 
 # --- Deletion -------------------------------------------------------------------------------
