@@ -365,6 +365,8 @@ class DonationResultsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
     def get(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
         company = self.reader_company(request, pilot)
+        # Refuses a company of the pilot that receives none of its data, as a read would.
+        selectors.data_requests_to_read(pilot=pilot, company=company)
         return self.paginated_response(
             request,
             selectors.donation_result_list(pilot=pilot, company=company),
