@@ -111,6 +111,7 @@ class NotificationKind(models.TextChoices):
     PILOT_UPDATE = "pilot_update", _("News from a pilot I follow or volunteer for")
     STRONG_MATCH = "strong_match", _("A new strong match for my company")
     COMPANY_INVITATION = "company_invitation", _("A company invites me to join it")
+    DONATION_RESULT = "donation_result", _("A result for data I donated")
 
 
 class Notification(models.Model):

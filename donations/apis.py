@@ -1,5 +1,6 @@
 """Data donation's API: data requests, volunteering and consent, stations, reads and results."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,12 +11,15 @@ from rest_framework.views import APIView
 
 from companies.models import Company
 from core.errors import ApplicationError, not_found
+from core.forms import MAX_ROW_ID
+from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
 from pilots.apis import ConsentOutputSerializer, DataRequestOutputSerializer, RunsPilots
 from pilots.models import Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
 
-from . import services
+from . import selectors, services
+from .models import RESULT_TEXT_MAX_LENGTH, DonationResult, ResultLevel
 
 
 def _visible_pilot(request, pilot_id: int) -> Pilot:
@@ -220,3 +224,176 @@ class PilotConsentApi(APIView):
             volunteer=volunteer, data_request=data_request, keep_donations=_keeps_donations(request)
         )
         return Response(ConsentOutputSerializer(consent).data)
+
+
+# --- Companies: reading donations and sending results ---------------------------------------
+
+
+class ReadsDonationsMixin:
+    """A view for the pilot's companies that receive its data; `?company=` names the one acted
+    for by someone in several of them."""
+
+    company_parameter = OpenApiParameter(
+        "company",
+        str,
+        description="Slug of the company you act for; needed only if you are a member of several "
+        "of the pilot's companies.",
+    )
+
+    def reader_company(self, request, pilot: Pilot) -> Company:
+        slug = request.query_params.get("company", "")
+        return selectors.data_reader_company(pilot=pilot, user=request.user, company_slug=slug)
+
+
+class DonorSerializer(serializers.Serializer):
+    donor_id = serializers.CharField(help_text="The donor's pseudonym in this pilot; never reused.")
+    name = serializers.CharField(
+        allow_null=True, help_text="Only if the donor chose to share their identity with the companies."
+    )
+    email = serializers.EmailField(
+        allow_null=True, help_text="Only if the donor chose to share their identity with the companies."
+    )
+    language = serializers.CharField(help_text="The language the donor reads the site in (ko or en).")
+
+    def to_representation(self, volunteer: PilotVolunteer) -> dict:
+        user = volunteer.user
+        return {
+            "donor_id": volunteer.donor_id,
+            "name": str(user) if volunteer.share_identity else None,
+            "email": user.email if volunteer.share_identity else None,
+            "language": user.preferred_language,
+        }
+
+
+class DonatedReadingsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
+    """Donated readings a company of the pilot receives, oldest first, values decrypted: only
+    under a consent still given and within retention. Poll with `?since_id=` the last id seen.
+    Every read is recorded (who, when, how many rows of which donor) and shown to the donors."""
+
+    permission_classes = [IsAuthenticated]
+
+    class FilterSerializer(serializers.Serializer):
+        category = serializers.SlugField(max_length=40, required=False, label=_("category"))
+        since_id = serializers.IntegerField(
+            min_value=0, max_value=MAX_ROW_ID, required=False, label=_("after reading id")
+        )
+        donor = serializers.CharField(max_length=16, required=False, label=_("donor id"))
+        company = serializers.SlugField(max_length=50, required=False, label=_("company"))
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        donation = serializers.IntegerField(source="donation_id")
+        donor = DonorSerializer(source="volunteer")
+        category = serializers.CharField(source="data_request.category_code")
+        measured_at = serializers.DateTimeField()
+        donated_at = serializers.DateTimeField(source="donation.created_at")
+        values = serializers.DictField(child=serializers.FloatField())
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True)},
+        tags=["donations"],
+    )
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        filters = self.FilterSerializer(data={k: v for k, v in request.query_params.items() if v})
+        filters.is_valid(raise_exception=True)
+        query = filters.validated_data
+        company = self.reader_company(request, pilot)
+        data_requests = selectors.data_requests_to_read(
+            pilot=pilot, company=company, category=query.get("category", "")
+        )
+        readings = selectors.readings_readable(
+            data_requests=data_requests, since_id=query.get("since_id"), donor_id=query.get("donor", "")
+        )
+        paginator = self.pagination_class()
+        # The rows and their record are one transaction: no read leaves unrecorded.
+        with transaction.atomic():
+            page = paginator.paginate_queryset(readings, request, view=self) or []
+            data = self.OutputSerializer(page, many=True).data
+            services.data_read_record(
+                pilot=pilot,
+                company=company,
+                user=request.user,
+                readings=page,
+                query={
+                    **{key: value for key, value in query.items() if key != "company"},
+                    "page": paginator.page.number,
+                    "page_size": paginator.get_page_size(request),
+                },
+            )
+        return paginator.get_paginated_response(data)
+
+
+class DonationResultOutputSerializer(serializers.ModelSerializer):
+    donor = serializers.CharField(source="volunteer.donor_id")
+
+    class Meta:
+        model = DonationResult
+        fields = ["id", "donor", "donation", "text", "value", "unit", "level", "created_at"]
+
+
+class DonationResultsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
+    """POST a result to a donor (a company of the pilot that receives their data, while they
+    consent): a short text, optionally about one donation, with a value and a level. The donor
+    is notified and sees it on My page and at the station. GET lists the results the company
+    sent, newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        donor = serializers.CharField(max_length=16, label=_("donor id"))
+        donation = serializers.IntegerField(
+            min_value=1, max_value=MAX_ROW_ID, required=False, allow_null=True, label=_("donation")
+        )
+        text = serializers.CharField(max_length=RESULT_TEXT_MAX_LENGTH, label=_("result"))
+        value = serializers.DecimalField(
+            max_digits=12, decimal_places=3, required=False, allow_null=True, label=_("value")
+        )
+        unit = serializers.CharField(
+            max_length=20, required=False, allow_blank=True, default="", label=_("unit")
+        )
+        level = serializers.ChoiceField(
+            choices=ResultLevel.choices, required=False, allow_blank=True, default="", label=_("level")
+        )
+
+    @extend_schema(
+        parameters=[ReadsDonationsMixin.company_parameter],
+        responses={200: DonationResultOutputSerializer(many=True)},
+        tags=["donations"],
+    )
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        company = self.reader_company(request, pilot)
+        # Refuses a company of the pilot that receives none of its data, as a read would.
+        selectors.data_requests_to_read(pilot=pilot, company=company)
+        return self.paginated_response(
+            request,
+            selectors.donation_result_list(pilot=pilot, company=company),
+            lambda page: DonationResultOutputSerializer(page, many=True).data,
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[ReadsDonationsMixin.company_parameter],
+        responses={201: DonationResultOutputSerializer},
+        tags=["donations"],
+    )
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        company = self.reader_company(request, pilot)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.donation_result_post(
+            pilot=pilot,
+            company=company,
+            by=request.user,
+            donor_id=data["donor"],
+            donation_id=data.get("donation"),
+            text=data["text"],
+            value=data.get("value"),
+            unit=data["unit"],
+            level=data["level"],
+        )
+        return Response(DonationResultOutputSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -8,28 +8,36 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.audit import audit_record, snapshot
-from accounts.models import AuditAction, User
+from accounts.models import AuditAction, NotificationKind, User
+from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
-from core.errors import ApplicationError, conflict, forbidden, not_found
+from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found
 from core.services import save_validated
 from pilots.models import CLOSED_STAGES, CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
+from . import selectors
 from .crypto import encrypt_values
 from .fields import check_reading, parse_fields
 from .models import (
+    DataRead,
+    DataReadDonor,
     DeletionReason,
     Donation,
     DonationDeletion,
+    DonationResult,
     DonationSource,
     Reading,
     Station,
@@ -418,3 +426,95 @@ def donations_delete(
         donations=len(donation_ids),
         readings=readings,
     )
+
+
+# --- Companies: reads and results -----------------------------------------------------------
+
+
+def data_read_record(
+    *, pilot: Pilot, company: Company, user: User, readings: list[Reading], query: dict[str, Any]
+) -> DataRead:
+    """Records what one read returned: by whom, when, and how many rows of each donor in each
+    category, so every donor can see who read their data. A read that found nothing is
+    recorded too: the question was asked.
+
+    Called inside the transaction that selected `readings`, so no read leaves without its record.
+    """
+    read = DataRead.objects.create(pilot=pilot, company=company, user=user, rows=len(readings), query=query)
+    counts = Counter((reading.volunteer_id, reading.data_request_id) for reading in readings)
+    DataReadDonor.objects.bulk_create(
+        DataReadDonor(read=read, volunteer_id=volunteer_id, data_request_id=data_request_id, rows=rows)
+        for (volunteer_id, data_request_id), rows in counts.items()
+    )
+    return read
+
+
+def _answerable_donor(*, pilot: Pilot, readable: list[PilotDataRequest], donor_id: str) -> PilotVolunteer:
+    volunteer = PilotVolunteer.objects.select_related("user").filter(pilot=pilot, donor_id=donor_id).first()
+    if volunteer is None:
+        message = _("No donor of this pilot has this id.")
+        raise ApplicationError(message, fields={"donor": [message]})
+    # A company has no business writing to a donor who no longer lets it read their data.
+    consents = PilotConsent.objects.filter(
+        volunteer=volunteer, withdrawn_at__isnull=True, data_request__in=readable
+    )
+    if not volunteer.is_active or not consents.exists():
+        message = _("This donor has no consent to a category your company receives: no result was sent.")
+        raise ApplicationError(message, fields={"donor": [message]}, kind=ErrorKind.FORBIDDEN)
+    return volunteer
+
+
+@transaction.atomic
+def donation_result_post(
+    *,
+    pilot: Pilot,
+    company: Company,
+    by: User,
+    donor_id: str,
+    text: str,
+    donation_id: int | None = None,
+    value: Decimal | None = None,
+    unit: str = "",
+    level: str = "",
+) -> DonationResult:
+    """Sends a donor a result about their data, and tells them it arrived.
+
+    Only to a donor who still consents to a category the company receives; about a donation
+    only if it is theirs and the company may read it now.
+    """
+    readable = selectors.data_requests_readable_by(pilot=pilot, company=company)
+    volunteer = _answerable_donor(pilot=pilot, readable=readable, donor_id=donor_id)
+    donation = None
+    if donation_id is not None:
+        donation = (
+            selectors.donations_readable(data_requests=readable)
+            .filter(pk=donation_id, volunteer=volunteer)
+            .first()
+        )
+        if donation is None:
+            message = _("This is not a donation of this donor that your company may read.")
+            raise ApplicationError(message, fields={"donation": [message]})
+    result = DonationResult(
+        pilot=pilot,
+        company=company,
+        author=by,
+        volunteer=volunteer,
+        donation=donation,
+        text=text.strip(),
+        value=value,
+        unit=unit.strip(),
+        level=level,
+    )
+    save_validated(result)
+    # The title only: the result itself may be health advice, and a notification can be
+    # copied to email. The donor reads it on My page.
+    notify_in_their_language(
+        users=[volunteer.user],
+        kind=NotificationKind.DONATION_RESULT,
+        title=lambda: (
+            _("%(company)s sent you a result about the data you donated to “%(pilot)s”.")
+            % {"company": company.name, "pilot": pilot.title}
+        ),
+        link=reverse("my-page"),
+    )
+    return result

@@ -16,4 +16,14 @@ urlpatterns = [
         name="consent",
     ),
     path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="volunteer"),
+    path(
+        "pilots/<int:pilot_id>/donations/readings/",
+        apis.DonatedReadingsApi.as_view(),
+        name="donated-readings",
+    ),
+    path(
+        "pilots/<int:pilot_id>/donations/results/",
+        apis.DonationResultsApi.as_view(),
+        name="donation-results",
+    ),
 ]
