@@ -985,10 +985,15 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
     placement does not reconcile exactly happened since the last full refresh. Cheap when
     nothing waits: a few indexed queries."""
     state = matching_state()
-    if (
-        not state.needs_full_refresh
-        and not _ideas_waiting(before=None)
-        and not _companies_waiting(before=None)
+    # Vectors of another model or scheme are re-embedded (`stale_idea_ids`).
+    outdated = Embedding.objects.exclude(model_name=encoding.model_name()) | Embedding.objects.exclude(
+        scheme=EmbeddingScheme.SENTENCES
+    )
+    if not (
+        state.needs_full_refresh
+        or outdated.exists()
+        or _ideas_waiting(before=None)
+        or _companies_waiting(before=None)
     ):
         return {"ideas_embedded": 0, "companies_embedded": 0, "matches": 0}
     return matching_sweep_full(progress=progress)
@@ -1058,6 +1063,8 @@ def match_feedback(
             "updated_at",
         ],
     )
+    # The answer moves the company's feedback term for every idea: the sweep refreshes in full.
+    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
     if newly_interested:
         _notify_author_of_interest(match)
     return match
