@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -210,3 +211,55 @@ class Match(models.Model):
     def is_confident(self) -> bool:
         """Shown by default (`MatchQuerySet.confident`)."""
         return self.strength in SHOWN_STRENGTHS or self.status != MatchStatus.SUGGESTED
+
+
+# --- Incremental placement state --------------------------------------------------------------
+
+
+class MatchingState(models.Model):
+    """The one row that lets a new idea be placed without rescoring the others: each company's
+    running similarity sums over the counted ideas, the key an idea must beat to enter each
+    company's list, and a version that tells every worker process when its cached company
+    vectors are out of date. Written only under the matching lock."""
+
+    # Bumped whenever a company's vectors or the set of matchable companies change.
+    companies_version = models.PositiveBigIntegerField(default=0)
+    company_ids = ArrayField(models.BigIntegerField(), default=list)
+    idea_count = models.PositiveIntegerField(default=0)
+    similarity_sums = ArrayField(models.FloatField(), default=list)
+    similarity_squares = ArrayField(models.FloatField(), default=list)
+    # The ranking key of each company's last listed idea (-inf while its list is not full): a
+    # new idea below it cannot enter the list.
+    list_cutoffs = ArrayField(models.FloatField(), default=list)
+    # Below this similarity a pair that is not a candidate cannot enter its company's list.
+    reserve_floors = ArrayField(models.FloatField(), default=list)
+    # Something changed that placement does not reconcile exactly (an edited or removed idea,
+    # a company's feedback); the sweep refreshes in full.
+    needs_full_refresh = models.BooleanField(default=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="matching_state_single_row")]
+
+    def __str__(self) -> str:
+        return f"matching state v{self.companies_version}"
+
+
+class MatchCandidate(models.Model):
+    """A pair that may be listed, kept with its score so that a move of its company's statistics
+    finds the pairs whose strength changes without rescoring anything: every pair whose row
+    criteria allow more than weak, and each company's best pairs by score."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    row_level = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "company"], name="match_candidate_once_per_pair"),
+        ]
+        indexes = [models.Index(fields=["company", "score"], name="match_candidate_company_score")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} ↔ {self.company_id}"

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from . import encoding, vector_store
 from .embeddings import (
     Loaded,
     load_companies,
+    load_embeddings,
     load_ideas,
     matchable_ideas,
 )
@@ -42,6 +44,8 @@ from .models import (
     Embedding,
     EmbeddingScheme,
     Match,
+    MatchCandidate,
+    MatchingState,
     MatchStatus,
     MatchStrength,
     Passage,
@@ -176,10 +180,14 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
     if not _is_stale(current, "company", passages):
         return current, False
     if not passages:
-        Embedding.objects.filter(company=company).delete()
+        with transaction.atomic():
+            Embedding.objects.filter(company=company).delete()
+            _companies_changed()
         return None, True
     [(document, vectors)] = encoding.encode_documents_cached([[p.text for p in passages]], kind="passage")
-    [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
+    with transaction.atomic():
+        [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
+        _companies_changed()
     return embedding, True
 
 
@@ -318,11 +326,15 @@ def _feedback(
 
 
 def score_matrix(
-    ideas: Loaded, companies: Loaded, stats: ranking.ColumnStats | None = None
+    ideas: Loaded,
+    companies: Loaded,
+    stats: ranking.ColumnStats | None = None,
+    similarity: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, ranking.ColumnStats, np.ndarray]:
     """Scores of every idea × company with feedback applied, the pairs kept out, each company's
     statistics and each pair's strength level: the production ranking."""
-    similarity = ranking.similarity(ideas.side, companies.side)
+    if similarity is None:
+        similarity = ranking.similarity(ideas.side, companies.side)
     stats = stats or ranking.column_stats(similarity)
     scores = similarity
     liked, disliked, blocked = _feedback(ideas, companies)
@@ -359,18 +371,25 @@ def _write_matches(
     with transaction.atomic():
         to_delete: list[int] = []
         to_unrank: list[int] = []
-        existing = set()
-        for pk, idea_id, company_id, status in Match.objects.filter(scope).values_list(
-            "pk", "idea_id", "company_id", "status"
+        existing: dict[tuple[int, int], tuple] = {}
+        for pk, idea_id, company_id, status, *written in Match.objects.filter(scope).values_list(
+            "pk", "idea_id", "company_id", "status", "score", "rank_for_idea", "rank_for_company", "strength"
         ):
-            existing.add((idea_id, company_id))
+            existing[(idea_id, company_id)] = tuple(written)
             if (idea_id, company_id) in new_pairs:
                 continue
-            # A pair that fell out of the rankings is forgotten unless the company answered it.
-            (to_delete if status == MatchStatus.SUGGESTED else to_unrank).append(pk)
+            # A pair that fell out of the rankings is forgotten unless the company answered it, and
+            # an answered pair out of the rankings is unranked (once).
+            if status == MatchStatus.SUGGESTED:
+                to_delete.append(pk)
+            elif written[1] is not None or written[2] is not None:
+                to_unrank.append(pk)
         Match.objects.filter(pk__in=to_delete).delete()
         Match.objects.filter(pk__in=to_unrank).update(rank_for_idea=None, rank_for_company=None)
-        _upsert_matches(rows)
+        # Only the rows whose ranking changed are written: a refresh that changes little writes
+        # little. A score that moved less than SCORE_TOLERANCE (the float32 dot products summed
+        # in another order) is the same score.
+        _upsert_matches([row for row in rows if _changed(existing.get((row[0], row[1])), row)])
         # An idea is matched once a company that fits is shown for it, not for weak possibilities.
         matched_ids = {row[0] for row in rows if row[3] is not None and row[6] in SHOWN_STRENGTHS}
         Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
@@ -382,6 +401,21 @@ def _write_matches(
         _notify_strong_matches(strong)
         ideas_mark_matched(idea_ids=matched_ids)
     return len(rows)
+
+
+# Scores of one pair computed in batches of another shape differ in the last float32 bits.
+SCORE_TOLERANCE = 1e-6
+
+
+def _changed(written: tuple | None, row: tuple) -> bool:
+    if written is None:
+        return True
+    score, rank_for_idea, rank_for_company, strength = written
+    return abs(score - row[2]) > SCORE_TOLERANCE or (rank_for_idea, rank_for_company, strength) != (
+        row[3],
+        row[4],
+        row[6],
+    )
 
 
 def _notify_strong_matches(rows: list[tuple]) -> None:
@@ -453,107 +487,516 @@ def _ranks(
     return ranks
 
 
+# --- Matches at city scale ------------------------------------------------------------------
+# A full refresh scores every idea against every company. Between full refreshes a new idea is
+# placed at a cost that does not grow with the number of ideas, and makes the decisions a full
+# refresh on the same data would make:
+#
+# - each company's similarity statistics are kept as exact running sums (MatchingState), so the
+#   new idea is judged on the scale a full refresh would compute with it included;
+# - the new idea moves those statistics a little, which can move another pair across a column
+#   threshold. Only pairs whose row criteria allow more than weak can cross (MatchCandidate keeps
+#   them with their scores); the ones between each company's old and new cutoff are found with
+#   one indexed query, and their ideas and companies are re-ranked;
+# - a company's list is re-ranked from its candidates, which also hold its best pairs by score,
+#   so a pair that is not a candidate can never be missed.
+#
+# What placement does not reconcile exactly marks the state for a full refresh by the sweep:
+# companies' feedback (normalised over all ideas), an idea edited or withdrawn after it was
+# counted. A change to the companies (a profile, a verification) refreshes in full at once.
+
+
+@dataclass
+class _CompanyCache:
+    version: int
+    model: str
+    companies: Loaded
+
+
+# One per worker process: company vectors are read from the database once per change of any
+# company, not once per idea.
+_company_cache: _CompanyCache | None = None
+
+
+def _cached_companies(state: MatchingState) -> Loaded:
+    global _company_cache
+    model = encoding.model_name()
+    cached = _company_cache
+    if (
+        cached is None
+        or cached.version != state.companies_version
+        or cached.model != model
+        # A database restored or recreated (tests) may count versions again from where this
+        # process has been.
+        or (state.company_ids and state.company_ids != cached.companies.owner_ids)
+    ):
+        cached = _CompanyCache(state.companies_version, model, load_companies())
+        _company_cache = cached
+    return cached.companies
+
+
+def matching_state() -> MatchingState:
+    state, _created = MatchingState.objects.get_or_create(pk=1)
+    return state
+
+
+def _companies_changed() -> None:
+    """Every worker reloads its company vectors at its next task; the next placement refreshes
+    in full (the companies' statistics no longer describe their vectors)."""
+    MatchingState.objects.get_or_create(pk=1)
+    MatchingState.objects.filter(pk=1).update(
+        companies_version=F("companies_version") + 1, company_ids=[], needs_full_refresh=True
+    )
+
+
+def _counted_key(embedding: Embedding) -> str:
+    return f"{embedding.text_hash}:{embedding.scheme}"
+
+
 def match_refresh_all() -> int:
-    """Rescore every published idea against every verified company and rewrite the rankings."""
+    """Rescore every published idea against every verified company, write the rankings that
+    changed, and start the incremental state afresh."""
     with _matching_lock():
+        state = matching_state()
         ideas, companies = load_ideas(), load_companies()
-        scores, blocked, stats, levels = score_matrix(ideas, companies)
+        similarity = ranking.similarity(ideas.side, companies.side)
+        scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
+        ranks = _ranks(scores, levels, blocked)
         written = _write_matches(
-            ideas,
-            companies,
-            scores,
-            levels,
-            _ranks(scores, levels, blocked),
-            scope=Q(),
-            refreshed_ideas=ideas.owner_ids,
+            ideas, companies, scores, levels, ranks, scope=Q(), refreshed_ideas=ideas.owner_ids
         )
         for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
             embedding.score_stats = row
         Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
+        if state.company_ids != companies.owner_ids:
+            state.companies_version += 1
+        _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
     return written
 
 
-def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
-    """Rank companies for one idea, and place the idea in each company's ranking.
+def _rebuild_state(
+    state: MatchingState,
+    ideas: Loaded,
+    companies: Loaded,
+    similarity: np.ndarray,
+    scores: np.ndarray,
+    levels: np.ndarray,
+    blocked: np.ndarray,
+) -> None:
+    sums = ranking.ColumnSums.of(similarity)
+    keys = np.where(blocked, -np.inf, ranking.ranking_key(scores, levels))
+    per_company = settings.MATCHES_PER_COMPANY
+    n_ideas = scores.shape[0]
+    if n_ideas > per_company:
+        cutoffs = -np.partition(-keys, per_company - 1, axis=0)[per_company - 1]
+        floors = -np.partition(-np.where(blocked, -np.inf, scores), per_company - 1, axis=0)[per_company - 1]
+    else:
+        cutoffs = floors = np.full(scores.shape[1], -np.inf)
+    row_level = ranking.row_levels(scores)
+    rows, columns = np.nonzero(((row_level > ranking.WEAK) | (scores >= floors[None, :])) & ~blocked)
+    table = MatchCandidate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+    idea_ids, company_ids = np.array(ideas.owner_ids), np.array(companies.owner_ids)
+    vector_store.copy_rows(
+        table=table,
+        columns=[
+            ("idea_id", "bigint"),
+            ("company_id", "bigint"),
+            ("score", "double precision"),
+            ("row_level", "smallint"),
+        ],
+        rows=zip(
+            idea_ids[rows].tolist() if rows.size else [],
+            company_ids[columns].tolist() if rows.size else [],
+            scores[rows, columns].tolist(),
+            row_level[rows, columns].tolist(),
+            strict=True,
+        ),
+    )
+    # Which ideas the sums count, and with which vectors: an idea embedded again after it was
+    # counted cannot be taken out of the sums exactly.
+    embedding_table = Embedding._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {embedding_table} "
+            "SET score_stats = jsonb_build_object('counted', text_hash || ':' || scheme) "
+            "WHERE idea_id = ANY(%s) AND score_stats->>'counted' IS DISTINCT FROM text_hash || ':' || scheme",
+            [ideas.owner_ids],
+        )
+        cursor.execute(
+            f"UPDATE {embedding_table} SET score_stats = '{{}}'::jsonb "
+            "WHERE idea_id IS NOT NULL AND NOT (idea_id = ANY(%s)) AND score_stats ? 'counted'",
+            [ideas.owner_ids],
+        )
+    state.company_ids = companies.owner_ids
+    state.idea_count = sums.count
+    state.similarity_sums = sums.total.tolist()
+    state.similarity_squares = sums.squares.tolist()
+    state.list_cutoffs = cutoffs.tolist()
+    state.reserve_floors = floors.tolist()
+    state.needs_full_refresh = False
+    state.refreshed_at = timezone.now()
+    state.save()
 
-    Scores use each company's spread from the last full refresh, so the idea lands on the same
-    scale as the others without rescoring them. Without such statistics it falls back to a full
-    refresh.
-    """
+
+def _state_sums(state: MatchingState) -> ranking.ColumnSums:
+    return ranking.ColumnSums(
+        count=state.idea_count,
+        total=np.array(state.similarity_sums, dtype=np.float64),
+        squares=np.array(state.similarity_squares, dtype=np.float64),
+    )
+
+
+def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
+    """Rank companies for one idea, and place the idea in each company's ranking (see the
+    section's comment). Safe to run twice: an idea already counted is not counted again."""
     idea = Idea.objects.filter(pk=idea_id).first()
     if idea is None:
         return []
     if idea.status not in MATCHABLE_STATUSES or idea.is_hidden:
-        Match.objects.filter(idea=idea, status=MatchStatus.SUGGESTED).delete()
+        _withdraw_idea(idea_id)
         return []
     with _matching_lock():
-        companies = load_companies()
-        stats = ranking.ColumnStats.from_rows([e.score_stats for e in companies.embeddings])
-        if stats is not None:
-            _place_idea(idea_id, companies, stats)
-            return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
-    match_refresh_all()
+        placed = _place_idea(idea_id)
+    if not placed:
+        match_refresh_all()
     return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
 
 
-def _place_idea(idea_id: int, companies: Loaded, stats: ranking.ColumnStats) -> None:
-    # The idea's own row plus the ideas the companies gave feedback on, for the feedback term.
+def _withdraw_idea(idea_id: int) -> None:
+    with _matching_lock():
+        Match.objects.filter(idea_id=idea_id, status=MatchStatus.SUGGESTED).delete()
+        embedding = Embedding.objects.filter(idea_id=idea_id).first()
+        if embedding is None or "counted" not in embedding.score_stats:
+            return
+        # Its pairs leave the companies' lists and its row the statistics; other pairs' strengths
+        # and the lists it leaves are reconciled by the sweep.
+        MatchCandidate.objects.filter(idea_id=idea_id).delete()
+        Embedding.objects.filter(pk=embedding.pk).update(score_stats={})
+        state = matching_state()
+        companies = _cached_companies(state)
+        if state.company_ids == companies.owner_ids and state.company_ids:
+            row = ranking.similarity(load_embeddings([embedding], "idea_id").side, companies.side)
+            sums = _state_sums(state).add(row, sign=-1)
+            state.idea_count = sums.count
+            state.similarity_sums = sums.total.tolist()
+            state.similarity_squares = sums.squares.tolist()
+        state.needs_full_refresh = True
+        state.save()
+
+
+def _place_idea(idea_id: int) -> bool:
+    """Place one idea under the matching lock; False when only a full refresh can (no state yet,
+    the companies changed, pools too small to standardise, the idea re-embedded after it was
+    counted)."""
+    state = matching_state()
+    companies = _cached_companies(state)
+    embedding = Embedding.objects.filter(idea_id=idea_id, model_name=encoding.model_name()).first()
+    if embedding is None:
+        return True  # no vectors yet: its embedding task places it
+    counted = embedding.score_stats.get("counted")
+    if (
+        not state.company_ids
+        or state.company_ids != companies.owner_ids
+        or (counted is not None and counted != _counted_key(embedding))
+    ):
+        return False
+    alone = load_embeddings([embedding], "idea_id")
+    if not alone.owner_ids:
+        return True
+    sums_before = _state_sums(state)
+    sums = sums_before if counted else sums_before.add(ranking.similarity(alone.side, companies.side))
+    if ranking.is_small_pool(len(companies.owner_ids), sums.count):
+        return False
+    stats_before, stats = sums_before.stats(), sums.stats()
+    company_ids = companies.owner_ids
+    column_of = companies.row_of()
+
+    flipped = [] if counted else _flipped_pairs(company_ids, stats_before, stats, exclude=idea_id)
+
+    # The idea, the ideas whose strength with some company changed, and the ideas companies
+    # answered (for the feedback term), scored on the new scale.
     feedback_idea_ids = set(
-        Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).values_list(
-            "idea_id", flat=True
-        )
+        Match.objects.filter(
+            status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED], company_id__in=company_ids
+        ).values_list("idea_id", flat=True)
     )
-    ideas = load_ideas(matchable_ideas().filter(Q(pk=idea_id) | Q(pk__in=feedback_idea_ids)))
+    reranked_ideas = {idea_id} | {i for i, _c in flipped}
+    ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
     if idea_id not in ideas.owner_ids:
-        return
-    row = ideas.owner_ids.index(idea_id)
+        return True
     scores, blocked, _stats, levels = score_matrix(ideas, companies, stats)
     keys = ranking.ranking_key(scores, levels)
+    row_of = ideas.row_of()
+    row = row_of[idea_id]
 
-    ranks: dict[tuple[int, int], dict] = {}
-    for rank, c in enumerate(
-        ranking.top_k(keys[row : row + 1], settings.MATCHES_PER_IDEA, 1, blocked[row : row + 1])[0], 1
-    ):
-        ranks[(row, int(c))] = {"idea": rank}
-    # Place the idea among each company's current top ideas.
-    current: dict[int, list[tuple[float, int]]] = {}
-    for company_id, other_idea, score, strength in (
-        Match.objects.filter(rank_for_company__isnull=False, company_id__in=companies.owner_ids)
-        .exclude(idea_id=idea_id)
-        .values_list("company_id", "idea_id", "score", "strength")
-    ):
-        key = float(ranking.ranking_key(score, _LEVELS[MatchStrength(strength)]))
-        current.setdefault(company_id, []).append((key, other_idea))
-    company_updates: list[tuple[int, int, int | None]] = []
-    for c, company_id in enumerate(companies.owner_ids):
-        if blocked[row, c]:
-            continue
-        ladder = sorted(current.get(company_id, []) + [(float(keys[row, c]), idea_id)], reverse=True)
-        ladder = ladder[: settings.MATCHES_PER_COMPANY]
-        for rank, (_score, other_idea) in enumerate(ladder, start=1):
-            if other_idea == idea_id:
-                ranks.setdefault((row, c), {})["company"] = rank
-            else:
-                company_updates.append((company_id, other_idea, rank))
-        pushed_out = {i for _s, i in current.get(company_id, [])} - {i for _s, i in ladder}
-        for other_idea in pushed_out:
-            company_updates.append((company_id, other_idea, None))
-
-    _write_matches(
-        ideas, companies, scores, levels, ranks, scope=Q(idea_id=idea_id), refreshed_ideas=[idea_id]
+    # The idea's own candidates: pairs its row allows above weak, and pairs good enough by score
+    # to enter a company's list however the others move.
+    floors = np.array(state.reserve_floors)
+    own_row_levels = ranking.row_levels(scores[row : row + 1])[0]
+    own = np.nonzero(((own_row_levels > ranking.WEAK) | (scores[row] >= floors)) & ~blocked[row])[0]
+    MatchCandidate.objects.bulk_create(
+        [
+            MatchCandidate(
+                idea_id=idea_id,
+                company_id=company_ids[c],
+                score=float(scores[row, c]),
+                row_level=int(own_row_levels[c]),
+            )
+            for c in own
+        ],
+        update_conflicts=True,
+        unique_fields=["idea", "company"],
+        update_fields=["score", "row_level"],
     )
-    for company_id, other_idea, new_rank in company_updates:
-        Match.objects.filter(company_id=company_id, idea_id=other_idea).update(rank_for_company=new_rank)
-    Match.objects.filter(
-        rank_for_idea__isnull=True, rank_for_company__isnull=True, status=MatchStatus.SUGGESTED
-    ).filter(company_id__in=companies.owner_ids).delete()
+
+    # Companies whose list may change: the idea beats its last listed idea, a pair of it
+    # changed strength, or it lists the idea now.
+    cutoffs = np.array(state.list_cutoffs)
+    own_keys = np.where(blocked[row], -np.inf, keys[row])
+    affected = set(np.nonzero(own_keys > cutoffs)[0].tolist())
+    affected |= {column_of[c] for _i, c in flipped}
+    affected |= {
+        column_of[c]
+        for c in Match.objects.filter(idea_id=idea_id, rank_for_company__isnull=False).values_list(
+            "company_id", flat=True
+        )
+        if c in column_of
+    }
+    company_lists, candidate_info = _company_lists([company_ids[c] for c in affected], stats, column_of)
+    for c in affected:
+        listed = company_lists[company_ids[c]]
+        cutoffs[c] = listed[-1][0] if len(listed) >= settings.MATCHES_PER_COMPANY else -np.inf
+
+    # Each re-ranked idea's own list, from its whole row.
+    idea_lists: dict[int, list[int]] = {}
+    for other in reranked_ideas:
+        if other in row_of:
+            r = row_of[other]
+            top = ranking.top_k(keys[r : r + 1], settings.MATCHES_PER_IDEA, 1, blocked[r : r + 1])[0]
+            idea_lists[other] = [company_ids[int(c)] for c in top]
+
+    _write_placement(
+        ideas=ideas,
+        companies=companies,
+        scores=scores,
+        levels=levels,
+        idea_lists=idea_lists,
+        company_lists={company_ids[c]: company_lists[company_ids[c]] for c in affected},
+        candidate_info=candidate_info,
+        stats=stats,
+        placed_idea=idea_id,
+    )
+    Embedding.objects.filter(pk=embedding.pk).update(score_stats={"counted": _counted_key(embedding)})
+    state.idea_count = sums.count
+    state.similarity_sums = sums.total.tolist()
+    state.similarity_squares = sums.squares.tolist()
+    state.list_cutoffs = cutoffs.tolist()
+    if feedback_idea_ids:
+        # The feedback term is normalised over all ideas; the sweep renormalises.
+        state.needs_full_refresh = True
+    state.save()
+    return True
+
+
+def _flipped_pairs(
+    company_ids: list[int], before: ranking.ColumnStats, after: ranking.ColumnStats, exclude: int
+) -> list[tuple[int, int]]:
+    """Candidate pairs whose strength changes when the companies' statistics move from
+    `before` to `after`: those between each company's old and new cutoff, re-judged exactly."""
+    low, high = [], []
+    old_cut, new_cut = ranking.column_cutoffs(before), ranking.column_cutoffs(after)
+    for level in (ranking.POSSIBLE, ranking.STRONG):
+        low.append(np.minimum(old_cut[level], new_cut[level]))
+        high.append(np.maximum(old_cut[level], new_cut[level]))
+    # Widened by a hair so the exact re-judging below, not the query, decides at the boundary.
+    margin = 1e-9
+    rows = vector_store.fetch(
+        f"SELECT c.idea_id, c.company_id, c.score, c.row_level FROM {MatchCandidate._meta.db_table} c "
+        "JOIN unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(company_id, low, high) "
+        "ON c.company_id = band.company_id AND c.score BETWEEN band.low AND band.high "
+        "WHERE c.row_level > 0 AND c.idea_id <> %s",
+        [
+            company_ids * 2,
+            (np.concatenate(low) - margin).tolist(),
+            (np.concatenate(high) + margin).tolist(),
+            exclude,
+        ],
+    )
+    if not rows:
+        return []
+    column_of = {company: column for column, company in enumerate(company_ids)}
+    columns = np.array([column_of[r[1]] for r in rows])
+    score = np.array([r[2] for r in rows])
+    row_level = np.array([r[3] for r in rows])
+    old = ranking.levels_from_parts(score, row_level, before.mean[columns], before.std[columns])
+    new = ranking.levels_from_parts(score, row_level, after.mean[columns], after.std[columns])
+    return sorted({(rows[n][0], rows[n][1]) for n in np.nonzero(old != new)[0]})
+
+
+def _company_lists(
+    company_ids: list[int], stats: ranking.ColumnStats, column_of: dict[int, int]
+) -> tuple[dict[int, list[tuple[float, int]]], dict[tuple[int, int], tuple[float, int]]]:
+    """Each company's list, best first, as (ranking key, idea id), from its candidates; and the
+    score and level of each candidate read."""
+    lists: dict[int, list[tuple[float, int]]] = {company: [] for company in company_ids}
+    info: dict[tuple[int, int], tuple[float, int]] = {}
+    if not company_ids:
+        return lists, info
+    blocked = set(
+        Match.objects.filter(company_id__in=company_ids, status=MatchStatus.DISMISSED).values_list(
+            "idea_id", "company_id"
+        )
+    )
+    rows = [
+        row
+        for row in MatchCandidate.objects.filter(
+            company_id__in=company_ids, idea__in=matchable_ideas()
+        ).values_list("idea_id", "company_id", "score", "row_level")
+        if (row[0], row[1]) not in blocked
+    ]
+    if not rows:
+        return lists, info
+    columns = np.array([column_of[r[1]] for r in rows])
+    score = np.array([r[2] for r in rows])
+    level = ranking.levels_from_parts(
+        score, np.array([r[3] for r in rows]), stats.mean[columns], stats.std[columns]
+    )
+    key = ranking.ranking_key(score, level)
+    for n, (idea, company, _score, _row_level) in enumerate(rows):
+        lists[company].append((float(key[n]), idea))
+        info[(idea, company)] = (float(score[n]), int(level[n]))
+    for listed in lists.values():
+        listed.sort(reverse=True)
+        del listed[settings.MATCHES_PER_COMPANY :]
+    return lists, info
+
+
+def _write_placement(
+    *,
+    ideas: Loaded,
+    companies: Loaded,
+    scores: np.ndarray,
+    levels: np.ndarray,
+    idea_lists: dict[int, list[int]],
+    company_lists: dict[int, list[tuple[float, int]]],
+    candidate_info: dict[tuple[int, int], tuple[float, int]],
+    stats: ranking.ColumnStats,
+    placed_idea: int,
+) -> None:
+    """Write what changed: the re-ranked ideas' lists, the re-ranked companies' lists, and the
+    strength of every pair re-judged."""
+    row_of, column_of = ideas.row_of(), companies.row_of()
+    idea_rank = {(i, c): n for i, listed in idea_lists.items() for n, c in enumerate(listed, 1)}
+    company_rank = {(i, c): n for c, listed in company_lists.items() for n, (_k, i) in enumerate(listed, 1)}
+    scope = Q(idea_id__in=list(idea_lists)) | Q(
+        company_id__in=list(company_lists), rank_for_company__isnull=False
+    )
+    existing = {
+        (row[1], row[2]): row
+        for row in Match.objects.filter(scope).values_list(
+            "pk", "idea_id", "company_id", "status", "score", "rank_for_idea", "rank_for_company", "strength"
+        )
+    }
+    pairs = set(existing) | set(idea_rank) | set(company_rank)
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    to_delete: list[int] = []
+    new_pairs: list[tuple[int, int]] = []
+    for pair in pairs:
+        idea_id, company_id = pair
+        written = existing.get(pair)
+        rank_for_idea = idea_rank.get(pair) if idea_id in idea_lists else (written[5] if written else None)
+        rank_for_company = (
+            company_rank.get(pair) if company_id in company_lists else (written[6] if written else None)
+        )
+        if idea_id in row_of and company_id in column_of:
+            r, c = row_of[idea_id], column_of[company_id]
+            score, strength = float(scores[r, c]), _STRENGTHS[int(levels[r, c])].value
+        elif pair in candidate_info:
+            score, level = candidate_info[pair]
+            strength = _STRENGTHS[level].value
+        elif written is not None:
+            score, strength = written[4], written[7]
+        else:
+            continue  # neither loaded nor a candidate, so listed nowhere
+        if written is None:
+            if rank_for_idea is None and rank_for_company is None:
+                continue
+            new_pairs.append(pair)
+            inserts.append((idea_id, company_id, score, rank_for_idea, rank_for_company, None, strength))
+            continue
+        if rank_for_idea is None and rank_for_company is None and written[3] == MatchStatus.SUGGESTED:
+            to_delete.append(written[0])
+        elif _changed(
+            written[4:], (idea_id, company_id, score, rank_for_idea, rank_for_company, None, strength)
+        ):
+            updates.append((written[0], score, rank_for_idea, rank_for_company, strength))
+
+    if new_pairs:
+        # Reasons need the ideas' passages; an idea entering a company's list from below may not
+        # have been loaded.
+        missing = {i for i, _c in new_pairs if i not in row_of}
+        reason_ideas, reason_scores = ideas, scores
+        if missing:
+            reason_ideas = load_ideas(matchable_ideas().filter(pk__in=set(row_of) | missing))
+            reason_scores, _b, _s, _l = score_matrix(reason_ideas, companies, stats)
+        reason_row = reason_ideas.row_of()
+        reasons = _reasons(
+            reason_ideas,
+            companies,
+            [(reason_row[i], column_of[c]) for i, c in new_pairs],
+            reason_scores,
+        )
+        inserts = [
+            (*row[:5], Jsonb(reasons[(reason_row[row[0]], column_of[row[1]])]), row[6]) for row in inserts
+        ]
+    Match.objects.filter(pk__in=to_delete).delete()
+    if updates:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Match._meta.db_table} AS m SET score = u.score, rank_for_idea = u.rank_for_idea, "
+                "rank_for_company = u.rank_for_company, strength = u.strength, updated_at = now() "
+                "FROM unnest(%s::bigint[], %s::float8[], %s::smallint[], %s::smallint[], %s::varchar[]) "
+                "AS u(id, score, rank_for_idea, rank_for_company, strength) WHERE m.id = u.id",
+                [list(column) for column in zip(*updates, strict=True)],
+            )
+    _upsert_matches(inserts)
+    _notify_strong_matches([row for row in inserts if row[6] == MatchStrength.STRONG and row[4]])
+    shown = {
+        i
+        for (i, _c), rank in idea_rank.items()
+        if rank is not None
+        and (_STRENGTHS[int(levels[row_of[i], column_of[_c]])] in SHOWN_STRENGTHS if i in row_of else False)
+    }
+    Embedding.objects.filter(idea_id=placed_idea).update(matched_at=timezone.now())
+    ideas_mark_matched(idea_ids=shown)
 
 
 def match_refresh_for_company(*, company_id: int) -> int:
-    """A profile change can move the company up or down every idea's list: rescore everything.
-
-    Profiles change rarely and the full refresh is vectorised (see `make bench`)."""
+    """A profile change moves the company in every idea's list and every idea's spread among
+    companies: refresh in full, writing only the rows that changed."""
     return match_refresh_all()
+
+
+def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:
+    """Embed whatever is missing or stale and place it; refresh in full only when something
+    placement does not reconcile exactly happened since the last full refresh. Cheap when
+    nothing waits: a few indexed queries."""
+    state = matching_state()
+    # Vectors of another model or scheme are re-embedded (`stale_idea_ids`).
+    outdated = Embedding.objects.exclude(model_name=encoding.model_name()) | Embedding.objects.exclude(
+        scheme=EmbeddingScheme.SENTENCES
+    )
+    if not (
+        state.needs_full_refresh
+        or outdated.exists()
+        or _ideas_waiting(before=None)
+        or _companies_waiting(before=None)
+    ):
+        return {"ideas_embedded": 0, "companies_embedded": 0, "matches": 0}
+    return matching_sweep_full(progress=progress)
 
 
 @transaction.atomic
@@ -620,6 +1063,8 @@ def match_feedback(
             "updated_at",
         ],
     )
+    # The answer moves the company's feedback term for every idea: the sweep refreshes in full.
+    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
     if newly_interested:
         _notify_author_of_interest(match)
     return match
@@ -639,7 +1084,7 @@ def _notify_author_of_interest(match: Match) -> None:
         )
 
 
-def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:
+def matching_sweep_full(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:
     """Embed every stale idea and company, then refresh all matches. `progress` wraps iterables
     (a progress bar in the management command)."""
     wrap = progress or (lambda items, **kwargs: items)
@@ -649,7 +1094,16 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
         embedding_refresh_for_ideas(idea_ids=batch)
     for company_id in wrap(companies, desc="companies"):
         embedding_refresh_for_company(company_id=company_id)
-    matches = match_refresh_all()
+    if matching_state().needs_full_refresh or companies:
+        matches = match_refresh_all()
+    else:
+        # Each waiting idea placed as its own task would place it.
+        waiting = set(ideas) | set(
+            matchable_ideas()
+            .filter(Q(embedding__matched_at__isnull=True) | Q(embedding__matched_at__lt=F("updated_at")))
+            .values_list("pk", flat=True)
+        )
+        matches = sum(len(match_refresh_for_idea(idea_id=idea_id)) for idea_id in sorted(waiting))
     return {"ideas_embedded": len(ideas), "companies_embedded": len(companies), "matches": matches}
 
 
@@ -674,22 +1128,22 @@ def matching_catch_up() -> dict | None:
     return result
 
 
-def _ideas_waiting(*, before: datetime.datetime) -> bool:
+def _ideas_waiting(*, before: datetime.datetime | None) -> bool:
     """Ideas without vectors, and ideas shown as "matching…" (ranked before their last change)."""
     unranked = Q(embedding__matched_at__isnull=True) | Q(embedding__matched_at__lt=F("updated_at"))
     return (
         Idea.objects.exclude(status=IdeaStatus.DRAFT)
-        .filter(updated_at__lt=before)
+        .filter(Q() if before is None else Q(updated_at__lt=before))
         .filter(Q(embedding__isnull=True) | (Q(status__in=MATCHABLE_STATUSES, is_hidden=False) & unranked))
         .exists()
     )
 
 
-def _companies_waiting(*, before: datetime.datetime) -> bool:
+def _companies_waiting(*, before: datetime.datetime | None) -> bool:
     # A company changed since its vectors were written may have changed something else than its
     # text (verification, members), so only its content decides.
     changed = (
-        Company.objects.filter(updated_at__lt=before)
+        Company.objects.filter(Q() if before is None else Q(updated_at__lt=before))
         .filter(Q(embedding__isnull=True) | Q(embedding__updated_at__lt=F("updated_at")))
         .prefetch_related("references")
         .select_related("embedding")

@@ -249,3 +249,80 @@ def pairwise_duplicate_scores(a: Side, rows_a: list[int], b: Side, rows_b: list[
 def duplicate_scores(query: Side, query_index: int, pool: Side, pool_rows: list[int]) -> np.ndarray:
     """Symmetric passage max-sim between one idea and some ideas of the pool."""
     return pairwise_duplicate_scores(query, [query_index], pool, pool_rows)[0]
+
+
+# --- Incremental placement ------------------------------------------------------------------
+# The same decisions as `column_stats` and `strength_levels`, taken apart so that one new idea
+# can be placed without the full matrix: column statistics kept as running sums, and each pair's
+# row criteria (which never change when other ideas come) kept apart from its column criterion
+# (which moves a little with every idea).
+
+
+@dataclass
+class ColumnSums:
+    """Count, sum and sum of squares of each company's similarity over the ideas counted so far:
+    adding or removing an idea's row keeps them exact, and `stats` gives what `column_stats`
+    gives on the full matrix (to about 1e-15)."""
+
+    count: int
+    total: np.ndarray  # (companies,) float64
+    squares: np.ndarray
+
+    @classmethod
+    def of(cls, similarity: np.ndarray) -> ColumnSums:
+        return cls(
+            count=similarity.shape[0],
+            total=similarity.sum(axis=0, dtype=np.float64),
+            squares=np.square(similarity, dtype=np.float64).sum(axis=0),
+        )
+
+    def add(self, rows: np.ndarray, sign: int = 1) -> ColumnSums:
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, self.total.shape[0])
+        return ColumnSums(
+            count=self.count + sign * rows.shape[0],
+            total=self.total + sign * rows.sum(axis=0),
+            squares=self.squares + sign * np.square(rows).sum(axis=0),
+        )
+
+    def stats(self) -> ColumnStats:
+        if self.count == 0:
+            return ColumnStats(np.zeros_like(self.total), np.ones_like(self.total), 0)
+        mean = self.total / self.count
+        std = np.sqrt(np.maximum(self.squares / self.count - mean * mean, 0.0))
+        return ColumnStats(mean=mean, std=np.where(std > 1e-6, std, 1.0), ideas=self.count)
+
+
+def is_small_pool(n_companies: int, n_ideas: int) -> bool:
+    return n_companies < MIN_POOL_FOR_STANDARDISING or n_ideas < MIN_POOL_FOR_STANDARDISING
+
+
+def row_levels(scores: np.ndarray) -> np.ndarray:
+    """The highest level each pair's row criterion and similarity floor allow, the column
+    criterion aside: what `strength_levels` requires of a pair among the idea's companies."""
+    levels = np.full(scores.shape, WEAK, dtype=np.int8)
+    if scores.size == 0:
+        return levels
+    spread = scores.std(axis=1, keepdims=True)
+    among_companies = (scores - scores.mean(axis=1, keepdims=True)) / np.where(spread > 1e-6, spread, 1.0)
+    for level in (POSSIBLE, STRONG):
+        row_z, _column_z, floor = LEVEL_THRESHOLDS[level]
+        levels[(among_companies >= row_z) & (scores >= floor)] = level
+    return levels
+
+
+def levels_from_parts(
+    scores: np.ndarray, row_level: np.ndarray, mean: np.ndarray, std: np.ndarray
+) -> np.ndarray:
+    """`strength_levels` for pairs whose row criteria are known (`row_levels`), given their
+    companies' mean and spread; element-wise, in the same arithmetic."""
+    levels = np.full(np.shape(scores), WEAK, dtype=np.int8)
+    among_ideas = (scores - mean) / std
+    for level in (POSSIBLE, STRONG):
+        _row_z, column_z, _floor = LEVEL_THRESHOLDS[level]
+        levels[(row_level >= level) & (among_ideas >= column_z)] = level
+    return levels
+
+
+def column_cutoffs(stats: ColumnStats) -> dict[int, np.ndarray]:
+    """Per level, the similarity at which a company's column criterion is met."""
+    return {level: stats.mean + LEVEL_THRESHOLDS[level][1] * stats.std for level in (POSSIBLE, STRONG)}

@@ -114,7 +114,11 @@ def test_refresh_matching_embeds_what_is_missing(catalogue):
 def test_bench_matching_prints_its_figures_and_keeps_nothing(db):
     out = StringIO()
 
-    call_command("bench_matching", "--texts", "4", "--ideas", "60", "--companies", "6", "--json", stdout=out)
+    call_command(
+        "bench_matching",
+        *("--texts", "4", "--ideas", "60", "--companies", "10", "--new-ideas", "3", "--no-large", "--json"),
+        stdout=out,
+    )
 
     result = json.loads(out.getvalue())
     assert result["encode"]["plain_encode_whole_text"] > 0
@@ -122,13 +126,20 @@ def test_bench_matching_prints_its_figures_and_keeps_nothing(db):
     assert result["refresh"]["matches_written"] >= 60
     assert 0 < result["encode"]["share_of_plain_whole_text"]["pipeline_sweep_batched"]
     assert result["encode"]["share_of_plain_whole_text"]["plain_encode_whole_text"] == 1.0
+    for key in ("new_idea_p50_s", "new_idea_p95_s", "profile_edit_s", "sweep_noop_s", "full_refresh_s"):
+        assert result[key] >= 0
+    assert result["full_refresh_peak_mb"] > 0 and result["cores"] >= 1
     assert not Idea.objects.exists()
 
 
 def test_bench_matching_prints_a_table(db):
     out = StringIO()
 
-    call_command("bench_matching", "--texts", "4", "--ideas", "30", "--companies", "3", stdout=out)
+    call_command(
+        "bench_matching",
+        *("--texts", "4", "--ideas", "30", "--companies", "3", "--new-ideas", "2", "--no-large"),
+        stdout=out,
+    )
 
     printed = out.getvalue()
     assert "share of plain whole-text encode" in printed

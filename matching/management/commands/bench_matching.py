@@ -1,4 +1,5 @@
 import json
+import os
 import resource
 import statistics
 import time
@@ -14,7 +15,7 @@ from core.transactions import rolled_back
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services
 from matching.engine.passages import idea_passages, split_sentences
-from matching.models import EMBEDDING_DIMENSIONS, Embedding, Passage
+from matching.models import Embedding
 
 DEMO_DATA = settings.DEMO_DATA
 
@@ -58,12 +59,30 @@ class Command(BaseCommand):
         parser.add_argument("--ideas", type=int, default=10_000, help="synthetic ideas for the refresh")
         parser.add_argument("--companies", type=int, default=500, help="synthetic companies for the refresh")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--new-ideas", type=int, default=100, help="ideas placed one by one")
+        parser.add_argument("--large-ideas", type=int, default=100_000)
+        parser.add_argument("--large-companies", type=int, default=2_000)
+        parser.add_argument("--no-large", action="store_true", help="skip the 100,000 x 2,000 run")
 
     def handle(self, *args, texts: int, ideas: int, companies: int, json: bool = False, **options):
-        results = {}
+        results: dict = {"cores": os.cpu_count()}
         with rolled_back():
             results["encode"] = self._encode_speed(texts)
             results["refresh"] = self._refresh_at_scale(ideas, companies)
+            results.update(self._incremental(options["new_ideas"]))
+        if not options["no_large"]:
+            with rolled_back():
+                large = self._at_scale_only(options["large_ideas"], options["large_companies"])
+            results["large"] = large
+        results.update(
+            new_idea_p50_s=results["incremental"]["new_idea_p50_s"],
+            new_idea_p95_s=results["incremental"]["new_idea_p95_s"],
+            profile_edit_s=results["incremental"]["profile_edit_s"],
+            sweep_noop_s=results["incremental"]["sweep_noop_s"],
+            full_refresh_s=results["refresh"]["refresh_seconds"],
+            full_refresh_peak_mb=results["refresh"]["refresh_peak_python_mb"],
+            burst_share_of_plain=results["encode"]["share_of_plain_whole_text"]["pipeline_sweep_batched"],
+        )
         if json:
             import json as json_module
 
@@ -160,31 +179,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         Idea.objects.all().update(status=IdeaStatus.SUBMITTED)  # only the synthetic ideas count
         Company.objects.all().update(is_verified=False)
-        author = User.objects.get(username="__bench__")
-        ideas = Idea.objects.bulk_create(
-            Idea(
-                author=author,
-                title=f"synthetic idea {n}",
-                problem="p" * 10,
-                proposal="q" * 10,
-                category="other",
-                district="citywide",
-                language="ko" if n % 3 else "en",
-                status=IdeaStatus.PUBLISHED,
-            )
-            for n in range(n_ideas)
-        )
-        companies = Company.objects.bulk_create(
-            Company(name=f"synthetic company {n}", slug=f"synthetic-{n}", summary="s", is_verified=True)
-            for n in range(n_companies)
-        )
-        self._synthetic_vectors(
-            [{"idea": i} for i in ideas],
-            rng,
-            ["title", "problem", "problem", "problem", "proposal", "proposal"],
-        )
-        company_fields = ["summary"] + ["description"] * 5 + ["technology"] * 4 + ["domain"] * 2
-        self._synthetic_vectors([{"company": c} for c in companies], rng, company_fields)
+        author, _created = User.objects.get_or_create(username="__bench__")
+        from bench import synthetic_matching as synthetic
+
+        centres = synthetic.topics(rng)
+        synthetic.write_vectors(synthetic.make_ideas(author, n_ideas), rng, centres)
+        synthetic.write_vectors(synthetic.make_companies(n_companies), rng, centres)
         setup_seconds = time.perf_counter() - started
 
         tracemalloc.start()
@@ -203,31 +203,57 @@ class Command(BaseCommand):
             "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
 
-    def _synthetic_vectors(self, owners: list[dict], rng, fields: list[str]) -> None:
-        model = encoding.model_name()
-        # Clustered vectors, like real texts about a few dozen topics, rather than pure noise.
-        topics = rng.normal(size=(40, EMBEDDING_DIMENSIONS)).astype(np.float32)
-        embeddings, passages = [], []
-        for owner in owners:
-            topic = topics[rng.integers(len(topics))]
-            vectors = topic + 0.8 * rng.normal(size=(len(fields), EMBEDDING_DIMENSIONS)).astype(np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            whole = vectors.mean(axis=0)
-            embeddings.append(
-                Embedding(
-                    **owner, model_name=model, text_hash="synthetic", vector=whole / np.linalg.norm(whole)
-                )
-            )
-            passages.append(vectors)
-        Embedding.objects.bulk_create(embeddings, batch_size=2000)
-        Passage.objects.bulk_create(
-            (
-                Passage(embedding=e, position=n, field=f, text=f"{f} {n}", vector=v[n])
-                for e, v in zip(embeddings, passages, strict=True)
-                for n, f in enumerate(fields)
-            ),
-            batch_size=5000,
-        )
+    def _incremental(self, count: int) -> dict:
+        """On the synthetic city of `_refresh_at_scale`: ideas placed one by one (vectors written
+        beforehand, so no model time), a profile edit, and a sweep with nothing stale."""
+        from bench import synthetic_matching as synthetic
+
+        rng = np.random.default_rng(11)
+        centres = synthetic.topics(rng)
+        author = User.objects.get(username="__bench__")
+        newcomers = synthetic.make_ideas(author, count, start=10_000_000)
+        synthetic.write_vectors(newcomers, rng, centres)
+        seconds = []
+        for idea in newcomers:
+            started = time.perf_counter()
+            services.match_refresh_for_idea(idea_id=idea.pk)
+            seconds.append(time.perf_counter() - started)
+        sweep_seconds = _seconds(services.matching_sweep)
+        company = Company.objects.filter(is_verified=True).first()
+        Embedding.objects.filter(company=company).delete()
+        synthetic.write_vectors([company], rng, centres)
+        services._companies_changed()
+        edit_seconds = _seconds(lambda: services.match_refresh_for_company(company_id=company.pk))
+        return {
+            "incremental": {
+                "new_ideas": count,
+                "new_idea_p50_s": round(float(np.percentile(seconds, 50)), 4),
+                "new_idea_p95_s": round(float(np.percentile(seconds, 95)), 4),
+                "profile_edit_s": round(edit_seconds, 2),
+                "sweep_noop_s": round(sweep_seconds, 4),
+            }
+        }
+
+    def _at_scale_only(self, n_ideas: int, n_companies: int) -> dict:
+        from bench import synthetic_matching as synthetic
+
+        User.objects.get_or_create(username="__bench__")
+        refresh = self._refresh_at_scale(n_ideas, n_companies)
+        rng = np.random.default_rng(12)
+        centres = synthetic.topics(rng)
+        author = User.objects.get(username="__bench__")
+        newcomers = synthetic.make_ideas(author, 20, start=20_000_000)
+        synthetic.write_vectors(newcomers, rng, centres)
+        seconds = [
+            _seconds(lambda idea=idea: services.match_refresh_for_idea(idea_id=idea.pk)) for idea in newcomers
+        ]
+        return {
+            "ideas": n_ideas,
+            "companies": n_companies,
+            "full_refresh_s": refresh["refresh_seconds"],
+            "full_refresh_peak_mb": refresh["refresh_peak_python_mb"],
+            "new_idea_p95_s": round(float(np.percentile(seconds, 95)), 4),
+        }
 
     def _print(self, results: dict) -> None:
         e, r = results["encode"], results["refresh"]
@@ -252,3 +278,20 @@ class Command(BaseCommand):
             f"peak {r['refresh_peak_python_mb']} MB in Python objects and arrays, "
             f"process peak RSS {r['process_peak_rss_mb']} MB"
         )
+        i = results["incremental"]
+        self.stdout.write(
+            f"On {results['cores']} cores, at {r['ideas']} ideas x {r['companies']} companies:\n"
+            f"  one new idea placed (model time excluded), p50 / p95 over {i['new_ideas']}: "
+            f"{i['new_idea_p50_s']} s / {i['new_idea_p95_s']} s\n"
+            f"  one profile edit: {i['profile_edit_s']} s\n"
+            f"  sweep with nothing stale: {i['sweep_noop_s']} s\n"
+            f"  full refresh: {r['refresh_seconds']} s, peak {r['refresh_peak_python_mb']} MB\n"
+            f"  batched embedding as a share of plain encode: {100 * results['burst_share_of_plain']:.0f}%"
+        )
+        if "large" in results:
+            large = results["large"]
+            self.stdout.write(
+                f"At {large['ideas']} ideas x {large['companies']} companies: full refresh "
+                f"{large['full_refresh_s']} s (peak {large['full_refresh_peak_mb']} MB), "
+                f"one new idea p95 {large['new_idea_p95_s']} s"
+            )

@@ -1,0 +1,131 @@
+"""Placing ideas one at a time decides what a full refresh on the same data decides: the same
+lists for every idea and company, the same strengths, the same scores."""
+
+import numpy as np
+import pytest
+from django.conf import settings
+
+from bench import synthetic_matching as synthetic
+from ideas.models import Idea
+from matching import services
+from matching.engine import ranking
+from matching.models import Match, MatchCandidate, MatchingState
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _decisions() -> dict[tuple[int, int], tuple]:
+    return {
+        (idea, company): (rank_for_idea, rank_for_company, strength)
+        for idea, company, rank_for_idea, rank_for_company, strength in Match.objects.values_list(
+            "idea_id", "company_id", "rank_for_idea", "rank_for_company", "strength"
+        )
+    }
+
+
+def _scores() -> dict[tuple[int, int], float]:
+    return {(i, c): s for i, c, s in Match.objects.values_list("idea_id", "company_id", "score")}
+
+
+def _from_scratch() -> tuple[dict, dict]:
+    """What a full refresh decides with nothing written before it."""
+    Match.objects.all().delete()
+    MatchCandidate.objects.all().delete()
+    MatchingState.objects.all().delete()
+    services.match_refresh_all()
+    return _decisions(), _scores()
+
+
+@pytest.fixture
+def city(db):
+    rng = np.random.default_rng(3)
+    # Few topics for many companies, so that each idea has companies standing out for it and
+    # strengths other than weak are common enough to move.
+    centres = synthetic.topics(rng, 20)
+    companies = synthetic.make_companies(30)
+    synthetic.write_vectors(companies, rng, centres)
+    author = UserFactory()
+    ideas = synthetic.make_ideas(author, 120)
+    synthetic.write_vectors(ideas, rng, centres)
+    return {"rng": rng, "centres": centres, "author": author}
+
+
+def _moved_strengths(stats_before, stats_after, idea_ids) -> int:
+    """How many candidate pairs of these ideas change strength between the two statistics."""
+    state = MatchingState.objects.get()
+    column_of = {company: n for n, company in enumerate(state.company_ids)}
+    rows = list(
+        MatchCandidate.objects.filter(idea_id__in=idea_ids).values_list("company_id", "score", "row_level")
+    )
+    columns = np.array([column_of[c] for c, _s, _l in rows])
+    score, row_level = np.array([s for _c, s, _l in rows]), np.array([level for _c, _s, level in rows])
+    before = ranking.levels_from_parts(
+        score, row_level, stats_before.mean[columns], stats_before.std[columns]
+    )
+    after = ranking.levels_from_parts(score, row_level, stats_after.mean[columns], stats_after.std[columns])
+    return int((before != after).sum())
+
+
+def test_ideas_placed_one_by_one_are_ranked_as_a_full_refresh_ranks_them(city):
+    services.match_refresh_all()
+    old_ideas = list(Idea.objects.values_list("pk", flat=True))
+    stats_first = services._state_sums(MatchingState.objects.get()).stats()
+    newcomers = synthetic.make_ideas(city["author"], 60, start=1000)
+    synthetic.write_vectors(newcomers, city["rng"], city["centres"])
+
+    for idea in newcomers:
+        services.match_refresh_for_idea(idea_id=idea.pk)
+    placed, placed_scores = _decisions(), _scores()
+    stats_placed = services._state_sums(MatchingState.objects.get()).stats()
+    # The newcomers moved the companies' statistics enough to change the strength of pairs of
+    # ideas placed before them: without re-judging those, placement would differ.
+    assert _moved_strengths(stats_first, stats_placed, old_ideas) > 0
+    refreshed, refreshed_scores = _from_scratch()
+
+    assert placed == refreshed
+    assert placed_scores.keys() == refreshed_scores.keys()
+    assert max(abs(placed_scores[p] - refreshed_scores[p]) for p in placed_scores) < 1e-6
+    refreshed_stats = services._state_sums(MatchingState.objects.get()).stats()
+    assert np.allclose(stats_placed.mean, refreshed_stats.mean, rtol=0, atol=1e-7)
+    assert np.allclose(stats_placed.std, refreshed_stats.std, rtol=0, atol=1e-7)
+    assert sum(decision[2] in {"strong", "possible"} for decision in placed.values()) > 20
+
+
+def test_placing_an_idea_twice_changes_nothing(city):
+    services.match_refresh_all()
+    [idea] = synthetic.make_ideas(city["author"], 1, start=2000)
+    synthetic.write_vectors([idea], city["rng"], city["centres"])
+    services.match_refresh_for_idea(idea_id=idea.pk)
+    state = MatchingState.objects.get()
+    once = (_decisions(), state.idea_count, state.similarity_sums)
+
+    services.match_refresh_for_idea(idea_id=idea.pk)
+
+    state.refresh_from_db()
+    assert (_decisions(), state.idea_count, state.similarity_sums) == once
+
+
+def test_placement_writes_only_what_changed(city, django_assert_max_num_queries):
+    services.match_refresh_all()
+    before = dict(Match.objects.values_list("pk", "updated_at"))
+    [idea] = synthetic.make_ideas(city["author"], 1, start=3000)
+    synthetic.write_vectors([idea], city["rng"], city["centres"])
+
+    services.match_refresh_for_idea(idea_id=idea.pk)
+
+    after = dict(Match.objects.values_list("pk", "updated_at"))
+    rewritten = [pk for pk in before if pk in after and after[pk] != before[pk]]
+    assert len(rewritten) < settings.MATCHES_PER_COMPANY * 3
+    assert Match.objects.filter(idea=idea, rank_for_idea=1).exists()
+
+
+def test_a_sweep_with_nothing_stale_does_nothing(city, django_assert_max_num_queries):
+    services.match_refresh_all()
+    updated = dict(Match.objects.values_list("pk", "updated_at"))
+
+    with django_assert_max_num_queries(5):
+        result = services.matching_sweep()
+
+    assert result == {"ideas_embedded": 0, "companies_embedded": 0, "matches": 0}
+    assert dict(Match.objects.values_list("pk", "updated_at")) == updated
