@@ -17,3 +17,8 @@ urlpatterns = [
     ),
     path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="volunteer"),
 ]
+
+# A donor's own data.
+urlpatterns += [
+    path("me/donations/<int:pilot_id>/receipt/", apis.MyConsentReceiptApi.as_view(), name="consent-receipt"),
+]
