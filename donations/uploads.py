@@ -266,13 +266,21 @@ def upload_check(*, rows: list[UploadRow], fields: list[DataField]) -> list[Chec
     now = timezone.now()
     checked: list[CheckedRow] = []
     for row in rows:
+        errors: list[str] = []
+        values: dict[str, float] | None = None
+        measured_at: datetime.datetime | None = None
         try:
             values = check_reading(fields, row.cells)
+        except ValueError as error:
+            errors.append(str(error))
+        try:
             measured_at = _measured_at(row.measured_at, now)
         except ValueError as error:
-            checked.append(CheckedRow(row=row, values=None, measured_at=None, error=str(error)))
-        else:
-            checked.append(CheckedRow(row=row, values=values, measured_at=measured_at))
+            errors.append(str(error))
+        reason = " ".join(errors)
+        checked.append(
+            CheckedRow(row=row, values=None if reason else values, measured_at=measured_at, error=reason)
+        )
     return checked
 
 
