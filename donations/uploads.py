@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from .fields import DataField, check_reading
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-MAX_UPLOAD_ROWS = 2000
+# The review form sends one field per row removed, and Django refuses a form of more than 1000
+# fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): below that, a donor can remove every row.
+MAX_UPLOAD_ROWS = 990
 MEASURED_AT = "measured_at"
 # The donor reads the page, then confirms; an hour is ample, and an old page cannot be replayed.
 REVIEW_MAX_AGE_SECONDS = 60 * 60

@@ -223,7 +223,17 @@ def test_a_file_over_the_row_limit_is_refused(donor, setup):
     response = upload(donor, setup, content)
 
     assert response.status_code == 400
-    assert "한 번에 2000건까지 올릴 수 있으니 파일을 나눠 주세요." in response.content.decode()
+    assert f"한 번에 {uploads.MAX_UPLOAD_ROWS}건까지 올릴 수 있으니 파일을 나눠 주세요." in response.content.decode()
+
+
+def test_a_donor_may_remove_every_row_of_the_largest_file(donor, setup):
+    content = "systolic,diastolic,pulse\n" + "120,80,70\n" * uploads.MAX_UPLOAD_ROWS
+    token = review_token(upload(donor, setup, content))
+
+    response = confirm(donor, setup, token, remove=range(1, uploads.MAX_UPLOAD_ROWS + 1))
+
+    assert response.status_code == 400 and "기부할 행이 남지 않았습니다." in response.content.decode()
+    assert not Donation.objects.exists()
 
 
 def test_no_upload_without_an_active_consent(donor, setup):
