@@ -223,7 +223,8 @@ def test_a_file_over_the_row_limit_is_refused(donor, setup):
     response = upload(donor, setup, content)
 
     assert response.status_code == 400
-    assert f"한 번에 {uploads.MAX_UPLOAD_ROWS}건까지 올릴 수 있으니 파일을 나눠 주세요." in response.content.decode()
+    limit = uploads.MAX_UPLOAD_ROWS
+    assert f"한 번에 {limit}건까지 올릴 수 있으니 파일을 나눠 주세요." in response.content.decode()
 
 
 def test_a_donor_may_remove_every_row_of_the_largest_file(donor, setup):
