@@ -151,6 +151,52 @@ class ExportPreferenceSerializer(serializers.Serializer):
     email = serializers.BooleanField()
 
 
+class ExportReadingSerializer(serializers.Serializer):
+    measured_at = serializers.DateTimeField()
+    values = serializers.DictField(child=serializers.FloatField())
+
+
+class ExportDonationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pilot = serializers.IntegerField(source="data_request.pilot_id")
+    category_code = serializers.CharField(source="data_request.category_code")
+    category_label = serializers.CharField(source="data_request.category_label")
+    source = serializers.CharField()
+    station = serializers.CharField(source="station.name", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    delete_after = serializers.DateTimeField()
+    readings = ExportReadingSerializer(many=True)
+
+
+class ExportDonationReadSerializer(serializers.Serializer):
+    pilot = serializers.IntegerField(source="read.pilot_id")
+    company = serializers.CharField(source="read.company.name")
+    category_code = serializers.CharField(source="data_request.category_code")
+    read_at = serializers.DateTimeField(source="read.read_at")
+    rows = serializers.IntegerField()
+
+
+class ExportDonationResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pilot = serializers.IntegerField(source="pilot_id")
+    company = serializers.CharField(source="company.name")
+    donation = serializers.IntegerField(source="donation_id", allow_null=True)
+    text = serializers.CharField()
+    value = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    unit = serializers.CharField()
+    level = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ExportDonationDeletionSerializer(serializers.Serializer):
+    pilot = serializers.IntegerField(source="data_request.pilot_id")
+    category_code = serializers.CharField(source="data_request.category_code")
+    reason = serializers.CharField()
+    donations = serializers.IntegerField()
+    readings = serializers.IntegerField()
+    deleted_at = serializers.DateTimeField()
+
+
 class MyDataApi(APIView):
     """Everything the product holds about me, as one JSON download."""
 
@@ -172,6 +218,10 @@ class MyDataApi(APIView):
         consents = ConsentOutputSerializer(many=True)
         notifications = ExportNotificationSerializer(many=True)
         notification_preferences = ExportPreferenceSerializer(many=True)
+        donations = ExportDonationSerializer(many=True)
+        donation_reads = ExportDonationReadSerializer(many=True)
+        donation_results = ExportDonationResultSerializer(many=True)
+        donation_deletions = ExportDonationDeletionSerializer(many=True)
 
     @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
     def get(self, request):

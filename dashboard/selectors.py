@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+
 from accounts.models import User
 from accounts.notifications import preferences_for
+from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
 from ideas.models import Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list
 from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
@@ -51,4 +54,25 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         .order_by("given_at", "id"),
         "notifications": user.notifications.order_by("created_at", "id"),
         "notification_preferences": user.notification_preferences.order_by("kind"),
+        **donations_export(user=user),
+    }
+
+
+def donations_export(*, user: User) -> dict[str, Any]:
+    """What a person donated, with its values (it is their own data), who read it, the results
+    they got back, and the deletions (counts only: the values are gone)."""
+    return {
+        "donations": Donation.objects.filter(volunteer__user=user)
+        .select_related("data_request", "station")
+        .prefetch_related(Prefetch("readings", queryset=Reading.objects.order_by("measured_at", "id")))
+        .order_by("created_at", "id"),
+        "donation_reads": DataReadDonor.objects.filter(volunteer__user=user)
+        .select_related("read__company", "data_request")
+        .order_by("read__read_at", "id"),
+        "donation_results": DonationResult.objects.filter(volunteer__user=user)
+        .select_related("company")
+        .order_by("created_at", "id"),
+        "donation_deletions": DonationDeletion.objects.filter(volunteer__user=user)
+        .select_related("data_request")
+        .order_by("deleted_at", "id"),
     }

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -397,3 +398,125 @@ class DonationResultsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
             level=data["level"],
         )
         return Response(DonationResultOutputSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+# --- A donor's own data: the consent receipt ------------------------------------------------
+
+
+class ReceiptPurposeSerializer(serializers.Serializer):
+    purpose = serializers.CharField()
+    consentType = serializers.CharField(help_text="Always EXPLICIT: consent is never implied.")
+    piiCategory = serializers.ListField(child=serializers.CharField(), help_text="What one reading holds.")
+    primaryPurpose = serializers.BooleanField()
+    termination = serializers.CharField(help_text="The retention, as an ISO 8601 duration such as P30D.")
+    thirdPartyDisclosure = serializers.BooleanField()
+    thirdPartyName = serializers.CharField()
+
+
+class ReceiptRecipientSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ReceiptConsentSerializer(serializers.Serializer):
+    consent_id = serializers.IntegerField()
+    consent_text = serializers.CharField(help_text="Exactly the text agreed to.")
+    given_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    keeps_donations = serializers.BooleanField()
+    is_active = serializers.BooleanField()
+
+
+class ReceiptEventSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=["granted", "withdrawn", "deleted"])
+    at = serializers.DateTimeField()
+    consent_id = serializers.IntegerField(required=False)
+    keeps_donations = serializers.BooleanField(required=False)
+    reason = serializers.CharField(required=False)
+    donations = serializers.IntegerField(required=False)
+    readings = serializers.IntegerField(required=False)
+
+
+class ReceiptDeletionSerializer(serializers.Serializer):
+    deleted_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    donations = serializers.IntegerField()
+    readings = serializers.IntegerField()
+
+
+class ReceiptServiceSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="The data category.")
+    category_code = serializers.CharField()
+    data_request_id = serializers.IntegerField()
+    replaced = serializers.BooleanField()
+    purposes = ReceiptPurposeSerializer(many=True)
+    recipients = ReceiptRecipientSerializer(many=True)
+    retention_days = serializers.IntegerField()
+    consent_text = serializers.CharField(help_text="Exactly the text last agreed to.")
+    consents = ReceiptConsentSerializer(many=True)
+    events = ReceiptEventSerializer(many=True)
+    deletions = ReceiptDeletionSerializer(many=True)
+
+
+class ReceiptPrincipalSerializer(serializers.Serializer):
+    donor_id = serializers.CharField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+    share_identity = serializers.BooleanField()
+    joined_at = serializers.DateTimeField()
+    left_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReceiptControllerSerializer(serializers.Serializer):
+    piiController = serializers.CharField()
+    email = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ReceiptPilotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
+class MyConsentReceiptApi(APIView):
+    """My consent receipt for one pilot, in the spirit of the Kantara Initiative's consent
+    receipt (v1.1): who I am to the pilot, the controller, and per data category the purpose,
+    recipients, retention, the exact text I agreed to, and every grant, withdrawal and deletion.
+    Only for the volunteer themselves."""
+
+    permission_classes = [IsAuthenticated]
+    # A download, not a page: the browsable API would wrap it in HTML.
+    renderer_classes = [JSONRenderer]
+
+    class OutputSerializer(serializers.Serializer):
+        version = serializers.CharField()
+        jurisdiction = serializers.CharField()
+        consentTimestamp = serializers.DateTimeField(allow_null=True, help_text="When I first consented.")
+        collectionMethod = serializers.CharField()
+        consentReceiptID = serializers.UUIDField()
+        timestamp = serializers.DateTimeField(help_text="When this receipt was issued.")
+        language = serializers.CharField()
+        piiPrincipalId = serializers.CharField(help_text="My pseudonymous donor id in this pilot.")
+        principal = ReceiptPrincipalSerializer()
+        piiControllers = ReceiptControllerSerializer(many=True)
+        policyUrl = serializers.CharField()
+        pilot = ReceiptPilotSerializer()
+        services = ReceiptServiceSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["donations"])
+    def get(self, request, pilot_id: int):
+        try:
+            volunteer = PilotVolunteer.objects.select_related("pilot", "user").get(
+                pilot_id=pilot_id, user=request.user
+            )
+        except PilotVolunteer.DoesNotExist:
+            raise not_found(_("You do not take part in this pilot.")) from None
+        receipt = selectors.consent_receipt(volunteer=volunteer)
+        return Response(
+            self.OutputSerializer(receipt).data,
+            headers={
+                "Content-Disposition": f'attachment; filename="consent-receipt-pilot-{pilot_id}.json"',
+                "Cache-Control": "no-store",
+            },
+        )

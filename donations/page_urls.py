@@ -5,3 +5,19 @@ from . import views
 urlpatterns = [
     path("pilots/<int:pilot_id>/participation/", views.pilot_participation, name="pilot-participation"),
 ]
+
+# A donor's own data.
+urlpatterns += [
+    path("me/donations/", views.my_donations_page, name="my-donations"),
+    path("me/donations/<int:pilot_id>/withdraw/", views.my_donations_withdraw, name="my-donations-withdraw"),
+    path(
+        "me/donations/<int:pilot_id>/<int:request_id>/upload/",
+        views.my_donation_upload,
+        name="my-donation-upload",
+    ),
+    path(
+        "me/donations/<int:pilot_id>/<int:request_id>/upload/confirm/",
+        views.my_donation_upload_confirm,
+        name="my-donation-upload-confirm",
+    ),
+]

@@ -518,3 +518,61 @@ def donation_result_post(
         link=reverse("my-page"),
     )
     return result
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+# Donors handled per run; the next run (hourly) takes the rest, so one run stays well within
+# the task's time limit however much expired at once.
+RETENTION_DONORS_PER_RUN = 500
+
+
+@dataclass(frozen=True)
+class RetentionSweep:
+    donors: int
+    donations: int
+    readings: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"donors": self.donors, "donations": self.donations, "readings": self.readings}
+
+
+def donations_delete_expired(*, now: datetime.datetime | None = None) -> RetentionSweep:
+    """Deletes every donation past its retention (`Donation.delete_after`), kept after a
+    withdrawal or not, recording one deletion per donor and category.
+
+    Each donor's category is deleted in its own transaction with its rows locked first: a
+    second run at the same time waits, then finds nothing left and records nothing, so running
+    twice deletes and records the same as running once.
+    """
+    now = now or timezone.now()
+    due = (
+        Donation.objects.filter(delete_after__lte=now)
+        .values_list("volunteer_id", "data_request_id")
+        .order_by("volunteer_id", "data_request_id")
+        .distinct()[:RETENTION_DONORS_PER_RUN]
+    )
+    pairs = list(due)
+    volunteers = PilotVolunteer.objects.in_bulk({volunteer_id for volunteer_id, _id in pairs})
+    data_requests = PilotDataRequest.objects.in_bulk({request_id for _id, request_id in pairs})
+    donors = donations = readings = 0
+    for volunteer_id, data_request_id in pairs:
+        with transaction.atomic():
+            locked = list(
+                Donation.objects.select_for_update()
+                .filter(volunteer_id=volunteer_id, data_request_id=data_request_id, delete_after__lte=now)
+                .values_list("id", flat=True)
+            )
+            if not locked:
+                continue
+            deletion = donations_delete(
+                volunteer=volunteers[volunteer_id],
+                data_request=data_requests[data_request_id],
+                reason=DeletionReason.RETENTION,
+                before=now,
+            )
+        if deletion is not None:
+            donors += 1
+            donations += deletion.donations
+            readings += deletion.readings
+    return RetentionSweep(donors=donors, donations=donations, readings=readings)

@@ -27,3 +27,8 @@ urlpatterns = [
         name="donation-results",
     ),
 ]
+
+# A donor's own data.
+urlpatterns += [
+    path("me/donations/<int:pilot_id>/receipt/", apis.MyConsentReceiptApi.as_view(), name="consent-receipt"),
+]

@@ -287,6 +287,9 @@ DONATION_ENCRYPTION_KEYS = env.list("DONATION_ENCRYPTION_KEYS", default=[])
 # readings for this long.
 DONOR_CODE_MINUTES = env.int("DONOR_CODE_MINUTES", default=5)
 STATION_VISIT_MINUTES = env.int("STATION_VISIT_MINUTES", default=10)
+# Who the consent receipt names as the controller of donated data: the city runs the pilots.
+DATA_CONTROLLER_NAME = env("DATA_CONTROLLER_NAME", default="광주광역시 (Gwangju Metropolitan City)")
+DATA_CONTROLLER_EMAIL = env("DATA_CONTROLLER_EMAIL", default="privacy@ai-ideas.gwangju.kr")
 
 # The similar-ideas lookup while a citizen types: how long a request waits for a worker of the
 # "similar" queue before answering 503, and how many lookups run at once in total (one per

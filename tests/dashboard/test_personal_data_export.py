@@ -92,8 +92,8 @@ def test_my_data_has_no_password_and_nothing_of_anyone_else(api, bob, alice, bob
 
 
 def test_my_data_query_count_does_not_grow_with_my_activity(api, bob, bobs_life, django_assert_num_queries):
-    # one query per section, related rows joined in
-    with django_assert_num_queries(12):
+    # one query per section, related rows joined in (the donation sections included)
+    with django_assert_num_queries(16):
         api(bob).get("/api/v1/me/data/")
 
 
@@ -123,3 +123,114 @@ def test_my_data_holds_the_company_invitations_i_received(api, bob, carol, compa
     assert [(i["company"], i["status"]) for i in document["company_invitations"]] == [
         (company.slug, InvitationStatus.PENDING)
     ]
+
+
+# --- Donations: what I gave, with its values, who read it, my results, deletions ------------
+
+
+@pytest.fixture
+def bobs_donations(bob, alice, company, carol, pilot, bobs_life):
+    from donations import services as donation_services
+    from donations.models import (
+        DataRead,
+        DataReadDonor,
+        DeletionReason,
+        DonationDeletion,
+        DonationResult,
+        DonationSource,
+        ResultLevel,
+    )
+
+    blood_pressure = bobs_life["blood_pressure"]
+    bob_volunteer = bob.volunteering.get()
+    alice_volunteer = alice.volunteering.get()
+
+    def give(volunteer, *values):
+        return donation_services.donation_store(
+            volunteer=volunteer,
+            data_request=blood_pressure,
+            readings=[donation_services.ReadingInput(values={"systolic": v}) for v in values],
+            source=DonationSource.UPLOAD,
+        )
+
+    donation = give(bob_volunteer, 131, 142)
+    give(alice_volunteer, 199)
+    read = DataRead.objects.create(pilot=pilot, company=company, user=carol, rows=3)
+    DataReadDonor.objects.create(read=read, volunteer=bob_volunteer, data_request=blood_pressure, rows=2)
+    DataReadDonor.objects.create(read=read, volunteer=alice_volunteer, data_request=blood_pressure, rows=1)
+    DonationResult.objects.create(
+        pilot=pilot,
+        company=company,
+        volunteer=bob_volunteer,
+        donation=donation,
+        text="밥의 혈압은 조금 높습니다.",
+        value=142,
+        unit="mmHg",
+        level=ResultLevel.WATCH,
+    )
+    DonationResult.objects.create(
+        pilot=pilot,
+        company=company,
+        volunteer=alice_volunteer,
+        text="앨리스의 결과",
+        level=ResultLevel.NORMAL,
+    )
+    DonationDeletion.objects.create(
+        volunteer=bob_volunteer,
+        data_request=bobs_life["heart_rate"],
+        reason=DeletionReason.WITHDRAWAL,
+        donations=1,
+        readings=4,
+    )
+    return donation
+
+
+def test_my_data_holds_my_donations_with_values_reads_results_and_deletions(
+    api, bob, company, pilot, bobs_donations
+):
+    data = api(bob).get("/api/v1/me/data/").json()
+
+    (donation,) = data["donations"]
+    assert (donation["id"], donation["pilot"], donation["category_code"], donation["source"]) == (
+        bobs_donations.pk,
+        pilot.pk,
+        "blood_pressure",
+        "upload",
+    )
+    assert [r["values"] for r in donation["readings"]] == [{"systolic": 131.0}, {"systolic": 142.0}]
+    assert donation["delete_after"]
+    assert [(r["company"], r["rows"], r["category_code"]) for r in data["donation_reads"]] == [
+        (company.name, 2, "blood_pressure")
+    ]
+    (result,) = data["donation_results"]
+    assert (result["text"], result["level"], result["unit"], result["donation"]) == (
+        "밥의 혈압은 조금 높습니다.",
+        "watch",
+        "mmHg",
+        bobs_donations.pk,
+    )
+    assert float(result["value"]) == 142
+    assert data["donation_deletions"] == [
+        {
+            "pilot": pilot.pk,
+            "category_code": "heart_rate",
+            "reason": "withdrawal",
+            "donations": 1,
+            "readings": 4,
+            "deleted_at": data["donation_deletions"][0]["deleted_at"],
+        }
+    ]
+
+
+def test_my_data_holds_nothing_of_anyone_elses_donations(api, bob, bobs_donations):
+    raw = api(bob).get("/api/v1/me/data/").content.decode()
+
+    assert "199" not in raw and "앨리스의 결과" not in raw
+
+
+def test_my_data_query_count_does_not_grow_with_my_donations(
+    api, bob, bobs_donations, django_assert_num_queries
+):
+    # the sections above, and the readings of my donations
+    with django_assert_num_queries(17):
+        api(bob).get("/api/v1/me/data/")

@@ -1,0 +1,118 @@
+"""A donor on My donations: uploads a wearable's CSV, removes one row in the review, confirms,
+sees the donation with its values, a company's read and result; then withdraws consent and has
+what they gave deleted. In Korean and English, each at phone and desktop width."""
+
+import pytest
+
+from donations.models import DataRead, DataReadDonor, DonationDeletion, DonationResult, Reading, ResultLevel
+from tests.accounts.factories import PASSWORD
+from tests.browser.conftest import log_in, screenshot
+from tests.donations.factories import HIGH_READING, donate, donation_pilot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WEARABLE_EXPORT = (
+    "measured_at,systolic,diastolic,pulse\n"
+    "2025-05-01 07:58,121,79,66\n"
+    "2025-05-01 12:10,300,90,70\n"
+    "2025-05-01 19:02,138,91,74\n"
+    "2025-05-02 07:55,119,77,65\n"
+)
+TEXT = {
+    "ko": {
+        "read": "파일 읽고 검토하기",
+        "review": "기부하기 전에 검토하기",
+        "refused": "수축기 혈압 값은 50~250 mmHg 사이여야 하는데 300였습니다.",
+        "remove": "3행 빼기",
+        "confirm": "남긴 행 기부하기",
+        "thanks": "측정값 2건을 기부했습니다.",
+        "withdrawn": "동의를 철회했습니다.",
+        "deleted": "기부한 데이터를 삭제했습니다.",
+    },
+    "en": {
+        "read": "Read the file and review it",
+        "review": "Review before you donate",
+        "refused": "수축기 혈압 must be between 50 and 250 mmHg; it was 300.",
+        "remove": "Remove row 3",
+        "confirm": "Donate the rows I kept",
+        "thanks": "2 readings of 혈압과 맥박 were donated.",
+        "withdrawn": "Your consent was withdrawn.",
+        "deleted": "What you donated was deleted",
+    },
+}
+
+
+def _both_widths(page, name: str) -> None:
+    """The page as it stands, at desktop and phone width; the phone width is left on."""
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-phone")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
+    browser_page, live_server, company, carol, tmp_path, language
+):
+    text = TEXT[language]
+    setup = donation_pilot(company=company)
+    earlier = donate(setup, HIGH_READING)
+    read = DataRead.objects.create(pilot=setup.pilot, company=company, user=carol, rows=1)
+    DataReadDonor.objects.create(
+        read=read, volunteer=setup.volunteer, data_request=setup.data_request, rows=1
+    )
+    DonationResult.objects.create(
+        pilot=setup.pilot,
+        company=company,
+        volunteer=setup.volunteer,
+        donation=earlier,
+        text="혈압이 높게 나왔어요. 쉬었다가 다시 재 보세요.",
+        value=162,
+        unit="mmHg",
+        level=ResultLevel.SEE_DOCTOR,
+    )
+    export = tmp_path / "watch-export.csv"
+    export.write_text(WEARABLE_EXPORT, encoding="utf-8")
+    page = browser_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, "erin", PASSWORD)
+    category = f"#category-{setup.data_request.pk}"
+
+    page.goto("/me/donations/")
+    _both_widths(page, f"my-donations-{language}")
+
+    page.set_input_files(f"{category} input[type=file]", str(export))
+    page.click(f"{category} button:has-text('{text['read']}')")
+    page.wait_for_selector(f"h1:has-text('{text['review']}')")
+    assert text["refused"] in page.inner_text("main")
+    assert Reading.objects.count() == 1  # nothing stored while reviewing
+    page.check(f"label:has-text('{text['remove']}') input")
+    _both_widths(page, f"my-donations-review-{language}")
+
+    page.click(f"button:has-text('{text['confirm']}')")
+    page.wait_for_url("**/me/donations/**")
+    assert text["thanks"] in page.inner_text(".messages")
+    assert sorted(r.values["systolic"] for r in Reading.objects.exclude(donation=earlier)) == [119, 121]
+    main = page.inner_text("main")
+    assert "121" in main and "119" in main and "138" not in main
+    _both_widths(page, f"my-donations-after-upload-{language}")
+
+    # The pilot page offers the same choice when withdrawing there.
+    page.goto(f"/pilots/{setup.pilot.pk}/#take-part")
+    assert page.is_checked("#take-part ~ .card input[name=keep_donations][value=off]")
+    _both_widths(page, f"pilot-page-withdraw-choice-{language}")
+    page.goto("/me/donations/")
+
+    withdraw = f"{category} form.withdraw"
+    assert page.is_checked(f"{withdraw} input[name=keep_donations][value=off]")
+    page.click(f"{withdraw} button[value=withdraw]")
+    page.wait_for_selector(".messages")
+    messages = page.inner_text(".messages")
+    assert text["withdrawn"] in messages and text["deleted"] in messages
+    assert not Reading.objects.exists()
+    deletion = DonationDeletion.objects.get()
+    assert (deletion.donations, deletion.readings) == (2, 3)
+    assert not page.query_selector(f"{category} form.upload")
+    _both_widths(page, f"my-donations-withdrawn-{language}")

@@ -1,0 +1,275 @@
+"""/me/donations/: a donor sees what they gave, who read it, their results and deletions, and
+withdraws or leaves choosing to delete or keep what was donated. No one else sees any of it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from donations import services
+from donations.models import (
+    DataRead,
+    DataReadDonor,
+    DeletionReason,
+    Donation,
+    DonationDeletion,
+    DonationResult,
+    Reading,
+    ResultLevel,
+)
+from pilots.models import PilotConsent
+from tests.accounts.factories import UserFactory
+
+from .factories import HIGH_READING, NORMAL_READING, blood_pressure_request, donate, donation_pilot
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/me/donations/"
+
+
+@pytest.fixture
+def setup(company):
+    return donation_pilot(company=company)
+
+
+@pytest.fixture
+def erin(setup):
+    return setup.volunteer.user
+
+
+def company_reads(setup, company, reader, rows=2):
+    read = DataRead.objects.create(pilot=setup.pilot, company=company, user=reader, rows=rows)
+    DataReadDonor.objects.create(
+        read=read, volunteer=setup.volunteer, data_request=setup.data_request, rows=rows
+    )
+    return read
+
+
+def company_answers(setup, company, donation=None, **fields):
+    return DonationResult.objects.create(
+        pilot=setup.pilot,
+        company=company,
+        volunteer=setup.volunteer,
+        donation=donation,
+        **{"text": "혈압이 높은 편입니다. 다시 재 보세요.", "level": ResultLevel.WATCH, **fields},
+    )
+
+
+def test_anonymous_is_sent_to_log_in(client, setup):
+    response = client.get(PAGE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/me/donations/")
+
+
+def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletions(
+    client, setup, erin, company, carol
+):
+    donation = donate(setup, NORMAL_READING, HIGH_READING)
+    company_reads(setup, company, carol, rows=2)
+    company_answers(setup, company, donation, value=162, unit="mmHg")
+    DonationDeletion.objects.create(
+        volunteer=setup.volunteer,
+        data_request=setup.data_request,
+        reason=DeletionReason.RETENTION,
+        donations=1,
+        readings=3,
+    )
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert setup.pilot.title in html and "혈압과 맥박" in html
+    assert "동의함" in html  # consent given
+    assert setup.consent.consent_text in html
+    # the donor's own values, in the request's fields
+    assert "수축기 혈압 (mmHg)" in html
+    for value in ("118", "76", "68", "162", "101", "88"):
+        assert f">{value}</td>" in html
+    assert "파일 업로드" in html  # where it came from
+    assert "빛고을케어" in html and "2행" in html  # who read how many rows
+    assert "혈압이 높은 편입니다." in html and "지켜보세요" in html and "162 mmHg" in html
+    assert "보관 기간 종료" in html and "3건" in html  # deletion, counts only
+    assert setup.volunteer.donor_id in html
+    assert f"/api/v1/me/donations/{setup.pilot.pk}/receipt/" in html
+
+
+def test_the_page_is_in_english_when_the_donor_reads_english(client, setup, erin):
+    donate(setup)
+    client.force_login(erin)
+    client.post("/i18n/setlang/", {"language": "en", "next": PAGE})
+
+    html = client.get(PAGE).content.decode()
+
+    assert "My donations" in html and "Who read it" in html and "Withdraw my consent" in html
+
+
+def test_another_citizen_sees_nothing_of_the_donor(client, setup, bob):
+    donate(setup, HIGH_READING)
+    client.force_login(bob)
+
+    html = client.get(PAGE).content.decode()
+
+    assert setup.pilot.title not in html and "162" not in html
+    assert "참여 중인 실증 사업이 없습니다" in html
+
+
+def test_a_company_member_of_the_pilot_sees_nothing_of_the_donor_here(client, setup, carol, company):
+    donate(setup, HIGH_READING)
+    company_reads(setup, company, carol)
+    client.force_login(carol)
+
+    html = client.get(PAGE).content.decode()
+
+    assert setup.volunteer.donor_id not in html and "162" not in html
+
+
+def test_another_citizen_cannot_withdraw_the_donors_consent(client, setup, bob):
+    donate(setup)
+    client.force_login(bob)
+
+    response = client.post(
+        f"/me/donations/{setup.pilot.pk}/withdraw/",
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "off"},
+    )
+
+    assert response.status_code == 404
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is None and Reading.objects.count() == 1
+
+
+def test_the_query_count_does_not_grow_with_donations_reads_or_results(
+    client, setup, erin, company, carol, django_assert_num_queries
+):
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PAGE).status_code == 200
+        return len(queries)
+
+    client.force_login(erin)
+    donation = donate(setup)
+    company_reads(setup, company, carol)
+    company_answers(setup, company, donation)
+    few = page_queries()
+    for _ in range(4):
+        donation = donate(setup, NORMAL_READING, HIGH_READING)
+        company_reads(setup, company, carol)
+        company_answers(setup, company, donation)
+        company_answers(setup, company)
+    second = blood_pressure_request(setup.pilot, code="blood_pressure_evening")
+    services.consent_give(volunteer=setup.volunteer, data_request=second)
+
+    assert page_queries() == few
+    # session, user, then: volunteers, consents, totals, donations, readings, reads, results,
+    # deletions, and the base template's memberships
+    with django_assert_num_queries(11):
+        client.get(PAGE)
+
+
+def test_only_the_latest_readings_of_a_donation_are_shown(client, setup, erin):
+    from donations.selectors import READINGS_SHOWN
+
+    donate(setup, *[{**NORMAL_READING, "pulse": 40 + n} for n in range(READINGS_SHOWN + 3)])
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert "3건 더" in html  # the rest are in the download
+
+
+def test_withdrawing_from_my_donations_deletes_by_default(client, setup, erin):
+    donate(setup, NORMAL_READING, HIGH_READING)
+    client.force_login(erin)
+
+    response = client.post(
+        f"/me/donations/{setup.pilot.pk}/withdraw/",
+        {"action": "withdraw", "data_request": setup.data_request.pk},
+        follow=True,
+    )
+
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is not None and not setup.consent.keeps_donations
+    assert not Donation.objects.exists() and not Reading.objects.exists()
+    deletion = DonationDeletion.objects.get()
+    assert (deletion.reason, deletion.donations, deletion.readings) == (DeletionReason.WITHDRAWAL, 1, 2)
+    html = response.content.decode()
+    assert "동의를 철회했습니다." in html
+    assert "기부한 데이터를 삭제했습니다" in html
+    assert "동의 철회" in html and "삭제되었습니다" in html
+
+
+def test_withdrawing_and_keeping_past_donations(client, setup, erin):
+    donation = donate(setup)
+    client.force_login(erin)
+
+    client.post(
+        f"/me/donations/{setup.pilot.pk}/withdraw/",
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "on"},
+    )
+
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is not None and setup.consent.keeps_donations
+    assert Donation.objects.get() == donation and Reading.objects.count() == 1
+    assert not DonationDeletion.objects.exists()
+    html = client.get(PAGE).content.decode()
+    assert "보관 기간이 끝날 때까지 보관" in html
+    # no upload and no second withdrawal without a consent
+    assert "/upload/" not in html
+
+
+def test_leaving_from_my_donations_withdraws_every_consent_and_deletes(client, setup, erin):
+    second = blood_pressure_request(setup.pilot, code="blood_pressure_evening")
+    services.consent_give(volunteer=setup.volunteer, data_request=second)
+    donate(setup)
+    client.force_login(erin)
+
+    client.post(f"/me/donations/{setup.pilot.pk}/withdraw/", {"action": "leave", "keep_donations": "off"})
+
+    setup.volunteer.refresh_from_db()
+    assert setup.volunteer.left_at is not None
+    assert not PilotConsent.objects.filter(withdrawn_at__isnull=True).exists()
+    assert not Reading.objects.exists()
+    assert DonationDeletion.objects.get().reason == DeletionReason.WITHDRAWAL
+
+
+def test_the_pilot_pages_withdrawal_offers_the_same_choice(client, setup, erin):
+    donate(setup)
+    client.force_login(erin)
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    assert 'name="keep_donations" value="off" checked' in page and 'value="on"' in page
+    assert "회사의 접근은 곧바로 멈춥니다" in page
+
+    client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "on"},
+    )
+
+    setup.consent.refresh_from_db()
+    assert setup.consent.keeps_donations and Reading.objects.count() == 1
+
+
+def test_the_pilot_pages_withdrawal_deletes_by_default(client, setup, erin):
+    donate(setup)
+    client.force_login(erin)
+
+    client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "off"},
+    )
+
+    assert not Reading.objects.exists() and DonationDeletion.objects.count() == 1
+
+
+def test_my_page_links_to_my_donations(client, setup, erin):
+    client.force_login(erin)
+
+    html = client.get("/me/").content.decode()
+
+    assert 'href="/me/donations/"' in html
+
+
+def test_a_citizen_without_volunteering_gets_no_link_and_an_empty_page(client):
+    citizen = UserFactory(username="frank")
+    client.force_login(citizen)
+
+    assert 'href="/me/donations/"' not in client.get("/me/").content.decode()
+    assert client.get(PAGE).status_code == 200
