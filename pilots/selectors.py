@@ -101,7 +101,10 @@ def pilot_donation_summary(*, pilot: Pilot) -> DonationSummary:
     active = PilotVolunteer.objects.filter(pilot=pilot, left_at__isnull=True)
     return DonationSummary(
         volunteers_count=active.count(),
-        categories=pilot.data_requests.annotate(consents_count=Count("consents", filter=ACTIVE_CONSENTS)),
+        # An aggregate drops the model's ordering, so the order is asked for again.
+        categories=pilot.data_requests.annotate(
+            consents_count=Count("consents", filter=ACTIVE_CONSENTS)
+        ).order_by("id"),
         identified_volunteers=active.filter(share_identity=True)
         .select_related("user")
         .prefetch_related(
