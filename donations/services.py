@@ -508,18 +508,20 @@ def station_visit_open(*, station: Station, code: str) -> StationVisit:
     )
     # The hash holds the pilot: another pilot's code is as unknown here as a mistyped one.
     if donor_code is None:
-        message = _("This code is not known for this pilot. Check it, or show a new one from My page.")
-        raise not_found(message, code="unknown_code")
+        raise not_found(
+            _("This code is not known for this pilot. Check it, or ask for a new one on the pilot's page."),
+            code="unknown_code",
+        )
     if donor_code.used_at is not None:
         raise conflict(
-            _("This code was already used. Ask for a new one on My page."),
+            _("This code was already used. Ask for a new one on the pilot's page."),
             code="code_used",
             fields={"code": [_("Already used.")]},
         )
     now = timezone.now()
     if donor_code.expires_at <= now:
         raise conflict(
-            _("This code has expired or a newer one replaced it. Ask for a new one on My page."),
+            _("This code has expired or a newer one replaced it. Ask for a new one on the pilot's page."),
             code="code_expired",
             fields={"code": [_("Expired.")]},
         )

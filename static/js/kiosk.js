@@ -24,7 +24,8 @@
 
   function show(name) {
     Object.entries(steps).forEach(([key, section]) => { section.hidden = key !== name; });
-    $("kiosk-forget").hidden = name === "setup";
+    // Only between donors: a donor at the screen has no use for it.
+    $("kiosk-forget").hidden = name !== "welcome";
     const focus = {setup: "kiosk-key", welcome: "kiosk-code", visit: "kiosk-visit-title"}[name];
     if (focus) {
       const element = $(focus);
@@ -146,6 +147,7 @@
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = visit.categories.length ? strings.measuring : strings.noConsent;
+    $("kiosk-status").classList.toggle("kiosk-busy", visit.categories.length > 0);
     show("visit");
     poll();
   }
@@ -186,6 +188,7 @@
     if (visit.results.length) {
       $("kiosk-visit-title").textContent = strings.resultTitle;
       $("kiosk-status").textContent = "";
+      $("kiosk-status").classList.remove("kiosk-busy");
       startCountdown();
     } else if (visit.readings.length) {
       $("kiosk-status").textContent = strings.waitingResult;
