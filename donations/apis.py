@@ -367,7 +367,8 @@ class StationVisitsApi(StationApiMixin, PaginatedApiMixin, APIView):
 
         @extend_schema_field(serializers.ListField(child=serializers.CharField()))
         def get_categories(self, visit: StationVisit) -> list[str]:
-            return [data_request.category_code for data_request in _categories(visit)]
+            consents = visit.volunteer.active_consents  # type: ignore[attr-defined]
+            return sorted({consent.data_request.category_code for consent in consents})
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

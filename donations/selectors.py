@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from pilots.models import PilotDataRequest, PilotVolunteer
+from pilots.models import PilotConsent, PilotDataRequest, PilotVolunteer
 
 from .models import DonationResult, Reading, Station, StationVisit
 
@@ -28,13 +28,26 @@ def donor_consented_requests(*, volunteer: PilotVolunteer) -> QuerySet[PilotData
 
 
 def station_visits(*, station: Station, open_only: bool = False) -> QuerySet[StationVisit]:
-    """The station's visits, newest first, each with how many readings it took."""
+    """The station's visits, newest first, each with how many readings it took and, as
+    `volunteer.active_consents`, the donor's active consents to current data requests."""
     visits = StationVisit.objects.filter(station=station).annotate(
         readings_count=Count("donations__readings")
     )
     if open_only:
         visits = visits.filter(closes_at__gt=timezone.now())
-    return visits.select_related("volunteer").order_by("-started_at", "-id")
+    return (
+        visits.select_related("volunteer")
+        .prefetch_related(
+            Prefetch(
+                "volunteer__consents",
+                queryset=PilotConsent.objects.filter(
+                    withdrawn_at__isnull=True, data_request__replaced_at__isnull=True
+                ).select_related("data_request"),
+                to_attr="active_consents",
+            )
+        )
+        .order_by("-started_at", "-id")
+    )
 
 
 def station_visit_get(*, station: Station, visit_id: int) -> StationVisit | None:

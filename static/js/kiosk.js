@@ -133,6 +133,12 @@
       input.value = "";
       beginVisit(visit);
     } catch (error) {
+      if (error.status === 401) {
+        // The key was revoked since: staff must set the tablet up again.
+        $("kiosk-setup-error").textContent = error.message;
+        show("setup");
+        return;
+      }
       $("kiosk-code-error").textContent = error.message;
       input.setAttribute("aria-invalid", "true");
       input.focus();

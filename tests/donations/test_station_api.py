@@ -480,6 +480,16 @@ def test_a_closed_visit_shows_nothing_of_the_donor(station, setup):
     assert Reading.objects.count() == 1
 
 
+def test_the_visit_list_reads_in_a_fixed_number_of_queries(station, setup, django_assert_max_num_queries):
+    for _ in range(4):
+        _open_visit(setup, station)
+
+    with django_assert_max_num_queries(7):
+        response = station.get("/api/v1/station/visits/")
+
+    assert [v["categories"] for v in response.json()["results"]] == [["blood_pressure"]] * 4
+
+
 def test_the_screen_reads_in_a_fixed_number_of_queries(station, setup, django_assert_max_num_queries):
     visit = _open_visit(setup, station)
     for _ in range(3):
