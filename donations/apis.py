@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -16,11 +16,13 @@ from core.forms import MAX_ROW_ID
 from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
 from pilots.apis import ConsentOutputSerializer, DataRequestOutputSerializer, RunsPilots
-from pilots.models import Pilot, PilotDataRequest, PilotVolunteer
+from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
 
 from . import selectors, services
-from .models import RESULT_TEXT_MAX_LENGTH, DonationResult, ResultLevel
+from .authentication import IsStation, StationAuthentication, StationRateThrottle
+from .fields import parse_fields
+from .models import RESULT_TEXT_MAX_LENGTH, DonationResult, Reading, ResultLevel, Station, StationVisit
 
 
 def _visible_pilot(request, pilot_id: int) -> Pilot:
@@ -520,3 +522,233 @@ class MyConsentReceiptApi(APIView):
                 "Cache-Control": "no-store",
             },
         )
+
+
+# --- Donation points: the station API -------------------------------------------------------
+
+
+class StationApiMixin:
+    """Called by a donation station with its key, never by a person's token or session."""
+
+    authentication_classes = [StationAuthentication]
+    permission_classes = [IsStation]
+    throttle_classes = [StationRateThrottle]
+
+
+class StationDataRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(source="category_code")
+    label = serializers.CharField(source="category_label")
+    fields = DataFieldSerializer(many=True)
+
+
+class CategorySerializer(serializers.Serializer):
+    code = serializers.CharField(source="category_code")
+    label = serializers.CharField(source="category_label")
+
+
+class ReadingValueSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    value = serializers.FloatField()
+
+
+class StationReadingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    donation_id = serializers.IntegerField()
+    category = serializers.CharField(source="data_request.category_code")
+    category_label = serializers.CharField(source="data_request.category_label")
+    measured_at = serializers.DateTimeField()
+    values = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReadingValueSerializer(many=True))
+    def get_values(self, reading: Reading) -> list[dict]:
+        values = reading.values
+        return [
+            {"code": field.code, "label": field.label, "unit": field.unit, "value": values[field.code]}
+            for field in parse_fields(reading.data_request.fields)
+            if field.code in values
+        ]
+
+
+class StationResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    donation_id = serializers.IntegerField()
+    company = serializers.CharField(source="company.name")
+    text = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField()
+    level = serializers.ChoiceField(choices=ResultLevel.choices, allow_blank=True)
+    level_label = serializers.CharField(source="get_level_display", help_text="The level in words.")
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+class ReadingValuesField(serializers.DictField):
+    """Field code to number; the numbers are checked against the data request's ranges."""
+
+
+def _categories(visit: StationVisit) -> list[PilotDataRequest]:
+    return list(selectors.donor_consented_requests(volunteer=visit.volunteer))
+
+
+def _station_visit(station: Station, visit_id: int) -> StationVisit:
+    visit = selectors.station_visit_get(station=station, visit_id=visit_id)
+    if visit is None:
+        raise not_found(_("This station has no such visit."))
+    return visit
+
+
+def _visit_screen(visit: StationVisit) -> dict:
+    is_open = visit.is_open
+    return {
+        "id": visit.pk,
+        "is_open": is_open,
+        "started_at": visit.started_at,
+        "closes_at": visit.closes_at,
+        "categories": _categories(visit) if is_open else [],
+        "readings": selectors.visit_readings(visit=visit) if is_open else [],
+        "results": selectors.visit_results(visit=visit) if is_open else [],
+    }
+
+
+class StationApi(StationApiMixin, APIView):
+    """The calling station: its place, its pilot, and the data it may take now, field by field
+    with units and valid ranges."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        pilot_id = serializers.IntegerField()
+        pilot_title = serializers.CharField(source="pilot.title")
+        is_collecting = serializers.BooleanField(help_text="Whether the pilot takes donations now.")
+        data_requests = StationDataRequestSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["stations"])
+    def get(self, request):
+        station: Station = request.auth
+        return Response(
+            self.OutputSerializer(
+                {
+                    "id": station.pk,
+                    "name": station.name,
+                    "pilot_id": station.pilot_id,
+                    "pilot": station.pilot,
+                    "is_collecting": station.pilot.stage in CONSENT_STAGES,
+                    "data_requests": selectors.station_data_requests(station=station),
+                }
+            ).data
+        )
+
+
+class StationVisitsApi(StationApiMixin, PaginatedApiMixin, APIView):
+    """GET the station's visits (`open=true`: the one taking readings now, for the measuring
+    device); POST a donor's one-time code to open a visit. The code works once; opening a visit
+    closes the station's previous one. The answer names the donor only by their pseudonymous
+    donor id, with the categories they consented to."""
+
+    class FilterSerializer(serializers.Serializer):
+        open = serializers.BooleanField(
+            required=False, default=False, help_text="Only the visit taking readings now."
+        )
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=20, label=_("donor code"))
+
+    class ListOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        started_at = serializers.DateTimeField()
+        closes_at = serializers.DateTimeField()
+        is_open = serializers.BooleanField()
+        readings_count = serializers.IntegerField()
+        categories = serializers.SerializerMethodField()
+
+        @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+        def get_categories(self, visit: StationVisit) -> list[str]:
+            consents = visit.volunteer.active_consents  # type: ignore[attr-defined]
+            return sorted({consent.data_request.category_code for consent in consents})
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        donor_id = serializers.CharField(source="volunteer.donor_id")
+        started_at = serializers.DateTimeField()
+        closes_at = serializers.DateTimeField()
+        categories = serializers.SerializerMethodField(
+            help_text="The categories the donor has an active consent for."
+        )
+
+        @extend_schema_field(CategorySerializer(many=True))
+        def get_categories(self, visit: StationVisit) -> list[dict]:
+            return CategorySerializer(_categories(visit), many=True).data
+
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: ListOutputSerializer(many=True)}, tags=["stations"]
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        visits = selectors.station_visits(station=request.auth, open_only=filters.validated_data["open"])
+        return self.paginated_response(
+            request, visits, lambda page: self.ListOutputSerializer(page, many=True).data
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["stations"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = services.station_visit_open(station=request.auth, code=serializer.validated_data["code"])
+        return Response(self.OutputSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+class StationVisitDetailApi(StationApiMixin, APIView):
+    """What the station's screen shows the donor standing there: the readings taken in the visit
+    and the results the pilot's companies posted for them. Once the visit closed it shows none:
+    the donor has left the screen."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        is_open = serializers.BooleanField()
+        started_at = serializers.DateTimeField()
+        closes_at = serializers.DateTimeField()
+        categories = CategorySerializer(many=True)
+        readings = StationReadingSerializer(many=True)
+        results = StationResultSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["stations"])
+    def get(self, request, visit_id: int):
+        return Response(self.OutputSerializer(_visit_screen(_station_visit(request.auth, visit_id))).data)
+
+
+class StationVisitCloseApi(StationApiMixin, APIView):
+    """The donor is done (the kiosk's "next person"): the visit takes no more readings."""
+
+    @extend_schema(request=None, responses={200: StationVisitDetailApi.OutputSerializer}, tags=["stations"])
+    def post(self, request, visit_id: int):
+        visit = services.station_visit_close(
+            station=request.auth, visit=_station_visit(request.auth, visit_id)
+        )
+        return Response(StationVisitDetailApi.OutputSerializer(_visit_screen(visit)).data)
+
+
+class StationVisitReadingsApi(StationApiMixin, APIView):
+    """A reading the station took of the visit's donor, stored as a donation of its own, only
+    under the donor's active consent to the category and within the data request's ranges;
+    anything else is refused with the reason and nothing is stored."""
+
+    class InputSerializer(serializers.Serializer):
+        category = serializers.CharField(max_length=40, label=_("category"))
+        values = ReadingValuesField(label=_("values"), help_text='Field code to number, e.g. {"pulse": 68}.')
+        measured_at = serializers.DateTimeField(
+            required=False, allow_null=True, label=_("measured"), help_text="Defaults to now."
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: StationReadingSerializer}, tags=["stations"])
+    def post(self, request, visit_id: int):
+        visit = _station_visit(request.auth, visit_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        donation = services.station_reading_add(
+            station=request.auth, visit=visit, **serializer.validated_data
+        )
+        reading = donation.readings.select_related("data_request").get()
+        return Response(StationReadingSerializer(reading).data, status=status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ urlpatterns = [
     path("pilots/<int:pilot_id>/participation/", views.pilot_participation, name="pilot-participation"),
 ]
 
-# A donor's own data.
+# A donor's own data, and giving it at a station.
 urlpatterns += [
     path("me/donations/", views.my_donations_page, name="my-donations"),
     path("me/donations/<int:pilot_id>/withdraw/", views.my_donations_withdraw, name="my-donations-withdraw"),
@@ -20,4 +20,6 @@ urlpatterns += [
         views.my_donation_upload_confirm,
         name="my-donation-upload-confirm",
     ),
+    path("me/donations/code/<int:pilot_id>/", views.donor_code_page, name="donor-code"),
+    path("kiosk/", views.kiosk_page, name="kiosk"),
 ]

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
-from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found
+from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found, unavailable
 from core.services import save_validated
 from pilots.models import CLOSED_STAGES, CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
@@ -39,10 +41,12 @@ from .models import (
     DonationDeletion,
     DonationResult,
     DonationSource,
+    DonorCode,
     Reading,
     Station,
     StationVisit,
 )
+from .selectors import donor_consented_requests
 
 STATION_KEY_PREFIX_LENGTH = 12
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
@@ -576,3 +580,196 @@ def donations_delete_expired(*, now: datetime.datetime | None = None) -> Retenti
             donations += deletion.donations
             readings += deletion.readings
     return RetentionSweep(donors=donors, donations=donations, readings=readings)
+
+
+# --- Donation points: one-time donor codes and station visits -------------------------------
+
+# No 0/O, 1/I/L: a code is read off a phone and typed on a tablet by people of every age.
+DONOR_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+DONOR_CODE_LENGTH = 6
+# Seconds between two writes of a station's last_seen_at: the kiosk polls every few seconds.
+STATION_SEEN_EVERY = datetime.timedelta(minutes=1)
+# A device's clock may lag the server's a little; a reading older than its visit is not of it.
+VISIT_CLOCK_TOLERANCE = datetime.timedelta(minutes=1)
+
+
+def donor_code_normalise(code: str) -> str:
+    """The code as stored, whatever a donor typed around it: spaces, dashes, small letters."""
+    return "".join(character for character in code.upper() if character not in " -\t")
+
+
+def donor_code_hash(*, pilot_id: int, code: str) -> str:
+    return hashlib.sha256(f"{pilot_id}:{donor_code_normalise(code)}".encode()).hexdigest()
+
+
+@transaction.atomic
+def donor_code_issue(*, volunteer: PilotVolunteer) -> tuple[DonorCode, str]:
+    """A new one-time code for the donor to show a station; any older unused code stops working.
+
+    Only the code's hash is kept, so the code itself is returned once, to be shown.
+    """
+    # Locks the volunteer so two codes asked for at once do not both stay valid.
+    volunteer = PilotVolunteer.objects.select_for_update().select_related("pilot").get(pk=volunteer.pk)
+    if not volunteer.is_active:
+        raise forbidden(_("Only the pilot's volunteers can donate to it."))
+    if volunteer.pilot.stage not in CONSENT_STAGES:
+        raise conflict(_("This pilot is not collecting data."))
+    if not donor_consented_requests(volunteer=volunteer).exists():
+        raise conflict(_("Give your consent to at least one kind of data first; then a station can take it."))
+    now = timezone.now()
+    DonorCode.objects.filter(volunteer=volunteer, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    expires_at = now + datetime.timedelta(minutes=settings.DONOR_CODE_MINUTES)
+    for _attempt in range(10):
+        code = "".join(secrets.choice(DONOR_CODE_ALPHABET) for _position in range(DONOR_CODE_LENGTH))
+        try:
+            # A savepoint: a hash already taken (by a code long used) must not abort the rest.
+            with transaction.atomic():
+                donor_code = DonorCode.objects.create(
+                    volunteer=volunteer,
+                    code_hash=donor_code_hash(pilot_id=volunteer.pilot_id, code=code),
+                    expires_at=expires_at,
+                )
+        except IntegrityError:
+            continue
+        return donor_code, code
+    raise unavailable(_("No code could be made just now. Please try again."))
+
+
+def _require_station_collecting(station: Station) -> None:
+    if not station.is_active:
+        raise forbidden(_("This station's key was revoked. Nothing was stored."))
+    if station.pilot.stage not in CONSENT_STAGES:
+        raise conflict(_("This station's pilot is not collecting data. Nothing was stored."))
+
+
+@transaction.atomic
+def station_visit_open(*, station: Station, code: str) -> StationVisit:
+    """Opens a visit of the donor whose one-time code the station was shown; the code is used up.
+
+    A station measures one donor at a time, so opening a visit closes the station's open one:
+    a reading must never land on the donor who just walked away.
+    """
+    _require_station_collecting(station)
+    normalised = donor_code_normalise(code)
+    if len(normalised) != DONOR_CODE_LENGTH or any(c not in DONOR_CODE_ALPHABET for c in normalised):
+        message = _("A donor code is %(length)d letters and digits, such as K7P 3QX.") % {
+            "length": DONOR_CODE_LENGTH
+        }
+        raise ApplicationError(message, fields={"code": [message]})
+    donor_code = (
+        DonorCode.objects.select_for_update()
+        .select_related("volunteer")
+        .filter(code_hash=donor_code_hash(pilot_id=station.pilot_id, code=normalised))
+        .first()
+    )
+    # The hash holds the pilot: another pilot's code is as unknown here as a mistyped one.
+    if donor_code is None:
+        raise not_found(
+            _("This code is not known for this pilot. Check it, or ask for a new one on the pilot's page."),
+            code="unknown_code",
+        )
+    if donor_code.used_at is not None:
+        raise conflict(
+            _("This code was already used. Ask for a new one on the pilot's page."),
+            code="code_used",
+            fields={"code": [_("Already used.")]},
+        )
+    now = timezone.now()
+    if donor_code.expires_at <= now:
+        raise conflict(
+            _("This code has expired or a newer one replaced it. Ask for a new one on the pilot's page."),
+            code="code_expired",
+            fields={"code": [_("Expired.")]},
+        )
+    volunteer = donor_code.volunteer
+    if not volunteer.is_active:
+        raise forbidden(_("This donor no longer takes part in the pilot. Nothing was stored."))
+    if not donor_consented_requests(volunteer=volunteer).exists():
+        raise forbidden(_("This donor has no consent to donate data to this pilot now. Nothing was stored."))
+    donor_code.used_at = now
+    donor_code.save(update_fields=["used_at"])
+    StationVisit.objects.filter(station=station, closes_at__gt=now).update(closes_at=now)
+    return StationVisit.objects.create(
+        station=station,
+        volunteer=volunteer,
+        code=donor_code,
+        closes_at=now + datetime.timedelta(minutes=settings.STATION_VISIT_MINUTES),
+    )
+
+
+def station_visit_close(*, station: Station, visit: StationVisit) -> StationVisit:
+    """The donor is done: the station takes no more readings for them and shows them no more."""
+    if visit.station_id != station.pk:
+        raise not_found(_("This station has no such visit."))
+    now = timezone.now()
+    if visit.closes_at > now:
+        visit.closes_at = now
+        visit.save(update_fields=["closes_at"])
+    return visit
+
+
+def station_reading_add(
+    *,
+    station: Station,
+    visit: StationVisit,
+    category: str,
+    values: Any,
+    measured_at: datetime.datetime | None = None,
+) -> Donation:
+    """Stores one reading a station took during a visit, as a donation of its own.
+
+    One donation per reading, not per visit: donation_store keeps a donation whole or not at all,
+    and a company answers each measurement with its own result, which the screen shows at once.
+    """
+    if visit.station_id != station.pk:
+        raise not_found(_("This station has no such visit."))
+    _require_station_collecting(station)
+    if not visit.is_open:
+        raise conflict(
+            _("This visit has closed: ask the donor for a new code. Nothing was stored."),
+            code="visit_closed",
+        )
+    data_request = station.pilot.data_requests.current().filter(category_code=category).first()
+    if data_request is None:
+        message = _("This pilot asks for no data of the category “%(category)s”. Nothing was stored.") % {
+            "category": category
+        }
+        raise ApplicationError(message, fields={"category": [message]})
+    try:
+        check_reading(parse_fields(data_request.fields), values)
+    except ValueError as error:
+        raise ApplicationError(
+            _("%(error)s Nothing was stored.") % {"error": error}, fields={"values": [str(error)]}
+        ) from None
+    if measured_at is not None and measured_at < visit.started_at - VISIT_CLOCK_TOLERANCE:
+        message = _("The reading was measured before this visit started. Nothing was stored.")
+        raise ApplicationError(message, fields={"measured_at": [message]})
+    return donation_store(
+        volunteer=visit.volunteer,
+        data_request=data_request,
+        readings=[ReadingInput(values=values, measured_at=measured_at)],
+        source=DonationSource.STATION,
+        station=station,
+        visit=visit,
+    )
+
+
+def station_key_revoked(*, key: str) -> bool:
+    """Whether `key` is a station's key that staff revoked, to tell the station so."""
+    station = Station.objects.filter(
+        key_prefix=key[:STATION_KEY_PREFIX_LENGTH], revoked_at__isnull=False
+    ).first()
+    return station is not None and secrets.compare_digest(station.key_hash, _key_hash(key))
+
+
+def station_seen(*, station: Station) -> None:
+    """Records that the station called, at most once a minute: the kiosk polls every 2 seconds."""
+    now = timezone.now()
+    if station.last_seen_at is not None and station.last_seen_at > now - STATION_SEEN_EVERY:
+        return
+    Station.objects.filter(pk=station.pk).filter(
+        Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=now - STATION_SEEN_EVERY)
+    ).update(last_seen_at=now)
+    station.last_seen_at = now

@@ -32,3 +32,20 @@ urlpatterns = [
 urlpatterns += [
     path("me/donations/<int:pilot_id>/receipt/", apis.MyConsentReceiptApi.as_view(), name="consent-receipt"),
 ]
+
+# The station API: called with `Authorization: Station <key>`, never with a person's token.
+urlpatterns += [
+    path("station/", apis.StationApi.as_view(), name="station"),
+    path("station/visits/", apis.StationVisitsApi.as_view(), name="station-visits"),
+    path("station/visits/<int:visit_id>/", apis.StationVisitDetailApi.as_view(), name="station-visit"),
+    path(
+        "station/visits/<int:visit_id>/readings/",
+        apis.StationVisitReadingsApi.as_view(),
+        name="station-visit-readings",
+    ),
+    path(
+        "station/visits/<int:visit_id>/close/",
+        apis.StationVisitCloseApi.as_view(),
+        name="station-visit-close",
+    ),
+]

@@ -1,11 +1,14 @@
 """Data donation's pages: a volunteer's consent, donating, and what became of their data."""
 
+import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -262,3 +265,72 @@ def my_donation_upload_confirm(request, pilot_id: int, request_id: int):
         % {"count": len(kept), "category": data_request.category_label},
     )
     return redirect(f"{reverse('my-donations')}#donation-{donation.pk}")
+
+
+# --- Donation points: the donor's one-time code and the station's kiosk ---------------------
+
+
+def _code_grouped(code: str) -> str:
+    # Three and three: read aloud and typed in two breaths.
+    return f"{code[:3]} {code[3:]}"
+
+
+def _code_qr(code: str) -> str:
+    """The code as a QR code, inline SVG markup (no script, no inline style: the CSP allows it)."""
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=6, dark="#000", light="#fff", svgclass="qr-code", omitsize=True
+    )
+
+
+@login_required
+def donor_code_page(request, pilot_id: int):
+    """A volunteer asks for a one-time code to show a donation station of the pilot."""
+    pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
+    try:
+        volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
+    except PilotVolunteer.DoesNotExist:
+        messages.error(request, _("Volunteer for the pilot first."))
+        return redirect("pilot-detail", pilot_id=pilot_id)
+    context: dict = {
+        "pilot": pilot,
+        "categories": selectors.donor_consented_requests(volunteer=volunteer),
+        "minutes": settings.DONOR_CODE_MINUTES,
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            donor_code, code = services.donor_code_issue(volunteer=volunteer)
+        except ApplicationError as error:
+            context["error"] = error.message
+            status = 409
+        else:
+            context.update(
+                code=_code_grouped(code),
+                qr=mark_safe(_code_qr(code)),  # noqa: S308 - segno's markup of a code of [2-9A-Z]
+                expires_at=donor_code.expires_at,
+            )
+    return render(request, "donations/donor_code.html", context, status=status)
+
+
+def kiosk_page(request):
+    """A donation station's screen, in a tablet's browser with no account: the station's key is
+    pasted once and kept in the tablet's storage; everything else goes through the station API."""
+    return render(
+        request,
+        "donations/kiosk.html",
+        {
+            "strings": {
+                "measuring": _("Measuring…"),
+                "waitingResult": _("Your reading is stored. Waiting for the result…"),
+                "resultTitle": _("Your result"),
+                "noConsent": _("You have not consented to donate any data this station measures."),
+                "resetIn": _("This screen starts over in {seconds} s."),
+                "offline": _("The connection failed; trying again…"),
+                "forgetConfirm": _("Forget this station's key on this tablet?"),
+                "takes": _("This station takes: {categories}"),
+                "measuredAt": _("measured at {time}"),
+                "by": _("from {company}"),
+            },
+            "donor_code_minutes": settings.DONOR_CODE_MINUTES,
+        },
+    )

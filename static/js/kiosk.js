@@ -1,0 +1,271 @@
+// A donation station's screen. The tablet holds the station's key in localStorage (pasted once by
+// staff); every call goes to the station API with it. One donor at a time: code → visit → the
+// readings as the device posts them → the company's result → back to the start.
+(function () {
+  const root = document.getElementById("kiosk");
+  if (!root) return;
+  const STORAGE_KEY = "donationStationKey";
+  const api = root.dataset.api;
+  const pollMs = Number(root.dataset.pollMs) || 2000;
+  const resetSeconds = Number(root.dataset.resetSeconds) || 45;
+  const strings = JSON.parse(document.getElementById("kiosk-strings").textContent);
+  const language = document.documentElement.lang || "ko";
+  const $ = (id) => document.getElementById(id);
+  const steps = {setup: $("kiosk-setup"), welcome: $("kiosk-welcome"), visit: $("kiosk-visit")};
+
+  let visitId = null;
+  let pollTimer = null;
+  let resetTimer = null;
+  let resetAt = null;
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+  }
+
+  function show(name) {
+    Object.entries(steps).forEach(([key, section]) => { section.hidden = key !== name; });
+    // Only between donors: a donor at the screen has no use for it.
+    $("kiosk-forget").hidden = name !== "welcome";
+    const focus = {setup: "kiosk-key", welcome: "kiosk-code", visit: "kiosk-visit-title"}[name];
+    if (focus) {
+      const element = $(focus);
+      if (name === "visit") element.setAttribute("tabindex", "-1");
+      element.focus();
+    }
+  }
+
+  // The station API in the screen's language; errors come back as {error: {message}}.
+  async function call(method, path, body, key) {
+    const headers = {
+      "Authorization": "Station " + (key || localStorage.getItem(STORAGE_KEY) || ""),
+      "Accept": "application/json",
+      "Accept-Language": language,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(api + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit",
+    });
+    let data = null;
+    try { data = await response.json(); } catch (error) { data = null; }
+    if (!response.ok) {
+      const message = data && data.error ? data.error.message : strings.offline;
+      const failure = new Error(message);
+      failure.status = response.status;
+      throw failure;
+    }
+    return data;
+  }
+
+  function text(tag, className, content) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (content !== undefined && content !== null) element.textContent = content;
+    return element;
+  }
+
+  function formatNumber(value) {
+    return Number(value).toLocaleString(language, {maximumFractionDigits: 2});
+  }
+
+  function formatTime(iso) {
+    return new Date(iso).toLocaleTimeString(language, {hour: "2-digit", minute: "2-digit"});
+  }
+
+  async function loadStation(key) {
+    const station = await call("GET", "", undefined, key);
+    $("kiosk-station-name").textContent = station.name;
+    $("kiosk-pilot-title").textContent = station.pilot_title;
+    const labels = station.data_requests.map((request) => request.label).join(", ");
+    $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
+    return station;
+  }
+
+  async function start() {
+    if (!localStorage.getItem(STORAGE_KEY)) {
+      show("setup");
+      return;
+    }
+    try {
+      await loadStation();
+      show("welcome");
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) {
+        $("kiosk-setup-error").textContent = error.message;
+        show("setup");
+      } else {
+        $("kiosk-code-error").textContent = error.message;
+        show("welcome");
+      }
+    }
+  }
+
+  $("kiosk-setup-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const key = $("kiosk-key").value.trim();
+    $("kiosk-setup-error").textContent = "";
+    try {
+      await loadStation(key);
+    } catch (error) {
+      $("kiosk-setup-error").textContent = error.message;
+      return;
+    }
+    localStorage.setItem(STORAGE_KEY, key);
+    $("kiosk-key").value = "";
+    show("welcome");
+  });
+
+  $("kiosk-forget").addEventListener("click", () => {
+    if (!window.confirm(strings.forgetConfirm)) return;
+    stopVisit();
+    localStorage.removeItem(STORAGE_KEY);
+    $("kiosk-station-name").textContent = "";
+    $("kiosk-pilot-title").textContent = "";
+    show("setup");
+  });
+
+  $("kiosk-code-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("kiosk-code");
+    $("kiosk-code-error").textContent = "";
+    input.removeAttribute("aria-invalid");
+    try {
+      const visit = await call("POST", "visits/", {code: input.value});
+      input.value = "";
+      beginVisit(visit);
+    } catch (error) {
+      if (error.status === 401) {
+        // The key was revoked since: staff must set the tablet up again.
+        $("kiosk-setup-error").textContent = error.message;
+        show("setup");
+        return;
+      }
+      $("kiosk-code-error").textContent = error.message;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    }
+  });
+
+  function beginVisit(visit) {
+    visitId = visit.id;
+    $("kiosk-readings").replaceChildren();
+    $("kiosk-results").replaceChildren();
+    $("kiosk-visit-error").textContent = "";
+    $("kiosk-countdown").textContent = "";
+    $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
+    $("kiosk-status").textContent = visit.categories.length ? strings.measuring : strings.noConsent;
+    $("kiosk-status").classList.toggle("kiosk-busy", visit.categories.length > 0);
+    show("visit");
+    poll();
+  }
+
+  async function poll() {
+    clearTimeout(pollTimer);
+    if (visitId === null) return;
+    const polled = visitId;
+    try {
+      const visit = await call("GET", "visits/" + polled + "/");
+      if (polled !== visitId) return;
+      $("kiosk-visit-error").textContent = "";
+      if (!visit.is_open) {
+        finish(false);
+        return;
+      }
+      render(visit);
+    } catch (error) {
+      if (polled !== visitId) return;
+      if (error.status === 404 || error.status === 401) {
+        finish(false);
+        return;
+      }
+      $("kiosk-visit-error").textContent = error.message;
+    }
+    pollTimer = setTimeout(poll, pollMs);
+  }
+
+  function render(visit) {
+    const readings = $("kiosk-readings");
+    if (readings.children.length !== visit.readings.length) {
+      readings.replaceChildren(...visit.readings.map(renderReading));
+    }
+    const results = $("kiosk-results");
+    if (results.children.length !== visit.results.length) {
+      results.replaceChildren(...visit.results.map(renderResult));
+    }
+    if (visit.results.length) {
+      $("kiosk-visit-title").textContent = strings.resultTitle;
+      $("kiosk-status").textContent = "";
+      $("kiosk-status").classList.remove("kiosk-busy");
+      startCountdown();
+    } else if (visit.readings.length) {
+      $("kiosk-status").textContent = strings.waitingResult;
+    }
+  }
+
+  function renderReading(reading) {
+    const card = text("section", "kiosk-reading");
+    card.append(text("h2", null, reading.category_label));
+    const list = text("dl", "kiosk-values");
+    reading.values.forEach((item) => {
+      const row = text("div", "kiosk-value");
+      row.append(text("dt", null, item.label));
+      const value = text("dd");
+      value.append(text("span", "kiosk-number", formatNumber(item.value)), text("span", "kiosk-unit", " " + item.unit));
+      row.append(value);
+      list.append(row);
+    });
+    card.append(list, text("p", "meta", fill(strings.measuredAt, {time: formatTime(reading.measured_at)})));
+    return card;
+  }
+
+  // A level is told in words and a sign as well as a colour: colour alone reaches not everyone.
+  const LEVEL_SIGNS = {normal: "✓", watch: "!", see_doctor: "⚠"};
+
+  function renderResult(result) {
+    const card = text("section", "kiosk-result" + (result.level ? " level-" + result.level : ""));
+    if (result.level) {
+      const level = text("p", "kiosk-level");
+      level.append(text("span", "kiosk-level-sign", LEVEL_SIGNS[result.level] || ""), text("span", null, result.level_label));
+      level.firstChild.setAttribute("aria-hidden", "true");
+      card.append(level);
+    }
+    card.append(text("p", "kiosk-result-text", result.text));
+    if (result.value !== null) {
+      card.append(text("p", "kiosk-result-value", formatNumber(result.value) + (result.unit ? " " + result.unit : "")));
+    }
+    card.append(text("p", "meta", fill(strings.by, {company: result.company})));
+    return card;
+  }
+
+  function startCountdown() {
+    if (resetTimer !== null) return;
+    resetAt = Date.now() + resetSeconds * 1000;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
+      $("kiosk-countdown").textContent = fill(strings.resetIn, {seconds: left});
+      if (left === 0) finish(true);
+    };
+    resetTimer = setInterval(tick, 1000);
+    tick();
+  }
+
+  function stopVisit() {
+    clearTimeout(pollTimer);
+    clearInterval(resetTimer);
+    resetTimer = null;
+    visitId = null;
+  }
+
+  // Back to the start; the visit is closed so the device posts nothing more for this donor.
+  function finish(close) {
+    const closing = visitId;
+    stopVisit();
+    $("kiosk-readings").replaceChildren();
+    $("kiosk-results").replaceChildren();
+    if (close && closing !== null) call("POST", "visits/" + closing + "/close/").catch(() => {});
+    show("welcome");
+  }
+
+  $("kiosk-done").addEventListener("click", () => finish(true));
+
+  start();
+})();

@@ -1,0 +1,205 @@
+"""A donation at a station, end to end in the browser: the donor's code on their phone, the kiosk
+on a tablet (no account), the device posting a reading, and the company's result on the screen."""
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+
+from donations.models import Donation, DonationResult, ResultLevel, StationVisit
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.donations.factories import donation_pilot
+from tests.donations.stations import register_station
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TABLET = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
+
+
+def _device_measures(live_server, key: str) -> threading.Thread:
+    """The measuring device, as in the demo: the management command, over HTTP."""
+
+    def run():
+        try:
+            call_command(
+                "play_station_device",
+                key=key,
+                url=live_server.url,
+                interval=0.3,
+                measure_seconds=1,
+                once=True,
+                seed=11,
+                stdout=StringIO(),
+            )
+        finally:
+            # A thread's own database connection would keep the test database from being dropped.
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _donor_code(page, pilot_id: int) -> str:
+    page.goto(f"/pilots/{pilot_id}/")
+    page.click(f"a[href='/me/donations/code/{pilot_id}/']")
+    page.click("main form button[type=submit]")
+    code = page.locator(".donor-code-value")
+    code.wait_for()
+    return code.inner_text()
+
+
+def _post_result(setup, company, level: str, text: str, value: float) -> DonationResult:
+    """What the company's analyser posts back for the visit's donation."""
+    return DonationResult.objects.create(
+        pilot=setup.pilot,
+        company=company,
+        volunteer=setup.volunteer,
+        donation=Donation.objects.latest("id"),
+        text=text,
+        value=value,
+        unit="mmHg",
+        level=level,
+    )
+
+
+def _shots(kiosk, name: str) -> None:
+    for size, label in ((TABLET, "tablet"), (TABLET_PORTRAIT, "tablet-portrait"), (PHONE, "phone")):
+        kiosk.set_viewport_size(size)
+        screenshot(kiosk, f"{name}-{label}")
+    kiosk.set_viewport_size(TABLET)
+
+
+def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_page, live_server, company):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    # The tablet is a browser of its own: no account, no cookie of the donor's.
+    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
+    kiosk = tablet.new_page()
+    kiosk.set_default_timeout(30_000)
+
+    # The donor asks for a code on their phone.
+    log_in(phone, "erin", PASSWORD)
+    code = _donor_code(phone, setup.pilot.pk)
+    assert len(code.replace(" ", "")) == 6
+    assert phone.locator(".donor-code-qr svg").is_visible()
+    screenshot(phone, "donor-code-phone-ko")
+    phone.set_viewport_size(TABLET)
+    screenshot(phone, "donor-code-tablet-ko")
+    phone.set_viewport_size(PHONE)
+
+    # Staff set up the tablet once with the station's key.
+    kiosk.goto("/kiosk/")
+    kiosk.locator("#kiosk-setup-title").wait_for()
+    kiosk.fill("#kiosk-key", "st_wrong-key")
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-setup-error", has_text="알 수 없는 측정소 키입니다.").wait_for()
+    screenshot(kiosk, "kiosk-setup-wrong-key-tablet-ko")
+    kiosk.fill("#kiosk-key", registered.key)
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
+    assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
+    _shots(kiosk, "kiosk-welcome-ko")
+
+    # The donor types the code; the device measures; the reading shows.
+    kiosk.fill("#kiosk-code", code.lower())
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    _shots(kiosk, "kiosk-measuring-ko")
+    device = _device_measures(live_server, registered.key)
+    kiosk.locator(".kiosk-reading").wait_for()
+    device.join(timeout=30)
+    assert kiosk.locator("#kiosk-status").inner_text() == "측정값을 저장했습니다. 결과를 기다리는 중…"
+    assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
+    _shots(kiosk, "kiosk-reading-ko")
+
+    # The company posts its result; the screen shows it within a poll or two.
+    _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다. 지금처럼 지내세요.", 118)
+    level = kiosk.locator(".kiosk-result.level-normal .kiosk-level")
+    level.wait_for(timeout=10_000)
+    assert level.inner_text().endswith("정상")
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
+    assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
+    _shots(kiosk, "kiosk-result-ko")
+
+    # Done: the next person starts on a fresh screen, and the visit takes no more readings.
+    kiosk.click("#kiosk-done")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    assert kiosk.locator(".kiosk-reading").count() == 0
+    kiosk.wait_for_function("() => true")
+    for _ in range(20):
+        if not StationVisit.objects.get().is_open:
+            break
+        kiosk.wait_for_timeout(100)
+    assert not StationVisit.objects.get().is_open
+
+    # The same code again: refused, with the reason.
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-code-error", has_text="이미 사용한 코드입니다").wait_for()
+    _shots(kiosk, "kiosk-code-used-ko")
+    tablet.close()
+
+
+def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_server, company):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
+    kiosk = tablet.new_page()
+    kiosk.set_default_timeout(30_000)
+
+    log_in(phone, "erin", PASSWORD)
+    phone.goto(f"/pilots/{setup.pilot.pk}/")
+    with phone.expect_navigation():
+        phone.select_option("#language-select", "en")
+    code = _donor_code(phone, setup.pilot.pk)
+    assert phone.locator("h1").inner_text() == "My donation code"
+    screenshot(phone, "donor-code-phone-en")
+
+    kiosk.goto("/kiosk/")
+    kiosk.fill("#kiosk-key", registered.key)
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    with kiosk.expect_navigation():
+        kiosk.click(".kiosk-language button[value=en]")
+    # The key stays on the tablet across the language switch.
+    kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    _shots(kiosk, "kiosk-welcome-en")
+
+    kiosk.fill("#kiosk-code", "ZZZ ZZZ")
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-code-error", has_text="This code is not known for this pilot").wait_for()
+    screenshot(kiosk, "kiosk-unknown-code-tablet-en")
+
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title", has_text="Put your arm in the cuff").wait_for()
+    _shots(kiosk, "kiosk-measuring-en")
+    _device_measures(live_server, registered.key).join(timeout=30)
+    kiosk.locator(".kiosk-reading").wait_for()
+    _post_result(
+        setup, company, ResultLevel.SEE_DOCTOR, "Your blood pressure is high. Please see a doctor soon.", 162
+    )
+    level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
+    level.wait_for(timeout=10_000)
+    assert level.inner_text().endswith("See a doctor")
+    _shots(kiosk, "kiosk-result-en")
+
+    # Between donors, staff can take the key off the tablet; a donor at the screen never sees it.
+    assert not kiosk.locator("#kiosk-forget").is_visible()
+    kiosk.click("#kiosk-done")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    kiosk.once("dialog", lambda dialog: dialog.accept())
+    kiosk.click("#kiosk-forget")
+    kiosk.locator("#kiosk-setup-title").wait_for()
+    assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
+    screenshot(kiosk, "kiosk-setup-phone-en")
+    tablet.close()

@@ -1,0 +1,20 @@
+"""A registered station for the donation pilot, and the clients a station holds."""
+
+from rest_framework.test import APIClient
+
+from donations import services as donation_services
+from pilots.models import Pilot
+from tests.accounts.factories import UserFactory
+
+
+def register_station(pilot: Pilot, *, name: str = "운천저수지 공원 2번 출입구"):
+    staff = UserFactory(username=f"station-staff-{pilot.pk}-{name[:6]}", is_staff=True)
+    return donation_services.station_register(pilot=pilot, by=staff, name=name)
+
+
+def station_client(key: str, language: str = "ko") -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Station {key}")
+    # A default, not a credential: credentials override what a single call passes.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    return client

@@ -1,0 +1,188 @@
+import datetime
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from core.errors import ApplicationError
+from donations import services
+from donations.models import DonorCode, StationVisit
+from pilots.models import Pilot, PilotStage
+from tests.accounts.factories import UserFactory
+
+from .factories import donation_pilot
+from .stations import register_station
+
+
+@pytest.fixture
+def setup(company):
+    return donation_pilot(company=company)
+
+
+@pytest.fixture
+def station(setup):
+    return register_station(setup.pilot).station
+
+
+def test_a_code_is_short_unambiguous_and_only_its_hash_is_kept(setup):
+    donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+
+    assert len(code) == 6 and set(code) <= set(services.DONOR_CODE_ALPHABET)
+    assert not set(code) & set("01OIL")
+    assert donor_code.code_hash == hashlib.sha256(f"{setup.pilot.pk}:{code}".encode()).hexdigest()
+    assert code not in donor_code.code_hash
+    expected = timezone.now() + datetime.timedelta(minutes=5)
+    assert abs((donor_code.expires_at - expected).total_seconds()) < 5
+
+
+def test_a_code_opens_a_visit_once(setup, station):
+    _donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+
+    visit = services.station_visit_open(station=station, code=f"{code[:3].lower()} {code[3:]}")
+    with pytest.raises(ApplicationError) as again:
+        services.station_visit_open(station=station, code=code)
+
+    assert visit.volunteer == setup.volunteer and visit.is_open
+    assert again.value.code == "code_used"
+    assert StationVisit.objects.count() == 1
+    assert DonorCode.objects.get().used_at is not None
+
+
+def test_a_new_code_stops_the_older_unused_one(setup, station):
+    _first, old_code = services.donor_code_issue(volunteer=setup.volunteer)
+    _second, new_code = services.donor_code_issue(volunteer=setup.volunteer)
+
+    with pytest.raises(ApplicationError) as refused:
+        services.station_visit_open(station=station, code=old_code)
+    visit = services.station_visit_open(station=station, code=new_code)
+
+    assert refused.value.code == "code_expired"
+    assert StationVisit.objects.get() == visit
+
+
+def test_an_expired_code_opens_nothing(setup, station):
+    donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+    DonorCode.objects.filter(pk=donor_code.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    with pytest.raises(ApplicationError) as refused:
+        services.station_visit_open(station=station, code=code)
+
+    assert refused.value.code == "code_expired"
+    assert not StationVisit.objects.exists()
+    assert DonorCode.objects.get().used_at is None
+
+
+def test_another_pilots_station_does_not_know_the_code(setup, station, company):
+    other = donation_pilot(company=company, volunteer_user=UserFactory(username="frank"))
+    other_station = register_station(other.pilot, name="광주천 산책로").station
+    _donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+
+    with pytest.raises(ApplicationError) as refused:
+        services.station_visit_open(station=other_station, code=code)
+
+    assert refused.value.code == "unknown_code"
+    assert not StationVisit.objects.exists()
+
+
+def test_opening_a_visit_closes_the_stations_previous_one(setup, station):
+    first = services.station_visit_open(
+        station=station, code=services.donor_code_issue(volunteer=setup.volunteer)[1]
+    )
+    second = services.station_visit_open(
+        station=station, code=services.donor_code_issue(volunteer=setup.volunteer)[1]
+    )
+
+    first.refresh_from_db()
+    assert not first.is_open and second.is_open
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "ABCDEFG", "0OIL1A", "가나다라마바"])
+def test_a_malformed_code_is_refused_naming_the_field(setup, station, code):
+    with pytest.raises(ApplicationError) as refused:
+        services.station_visit_open(station=station, code=code)
+
+    assert "code" in refused.value.fields
+    assert not StationVisit.objects.exists()
+
+
+def test_only_an_active_volunteer_with_a_consent_gets_a_code(setup):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    with pytest.raises(ApplicationError):
+        services.donor_code_issue(volunteer=setup.volunteer)
+
+    services.volunteer_leave(volunteer=setup.volunteer)
+    with pytest.raises(ApplicationError):
+        services.donor_code_issue(volunteer=setup.volunteer)
+    assert not DonorCode.objects.exists()
+
+
+def test_a_code_of_a_donor_who_left_since_opens_nothing(setup, station):
+    _donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+    services.volunteer_leave(volunteer=setup.volunteer)
+
+    with pytest.raises(ApplicationError):
+        services.station_visit_open(station=station, code=code)
+
+    assert not StationVisit.objects.exists()
+
+
+def test_a_closed_pilot_issues_no_code(setup):
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.COMPLETED)
+    setup.volunteer.pilot.refresh_from_db()
+
+    with pytest.raises(ApplicationError):
+        services.donor_code_issue(volunteer=setup.volunteer)
+
+
+def test_consent_to_a_replaced_request_is_not_enough_for_a_code(setup, staff_user):
+    services.data_request_change(data_request=setup.data_request, by=staff_user, purpose="새 목적")
+
+    with pytest.raises(ApplicationError):
+        services.donor_code_issue(volunteer=setup.volunteer)
+    assert not DonorCode.objects.exists()
+
+
+# --- The donor's page -----------------------------------------------------------------------
+
+
+def test_the_code_page_shows_a_code_grouped_with_its_qr_and_expiry(client, setup):
+    client.force_login(setup.volunteer.user)
+
+    page = client.get(f"/me/donations/code/{setup.pilot.pk}/")
+    shown = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    assert page.status_code == 200 and "혈압과 맥박" in page.content.decode()
+    html = shown.content.decode()
+    assert shown.status_code == 200
+    assert "<svg" in html and 'class="qr-code"' in html and "style=" not in html.split("<svg", 1)[1][:2000]
+    assert "donor-code-value" in html and "data-expires-at" in html
+    assert DonorCode.objects.count() == 1
+
+
+def test_the_code_page_refuses_who_does_not_volunteer(client, bob, setup):
+    client.force_login(bob)
+
+    response = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    assert response.status_code == 302 and response.url == f"/pilots/{setup.pilot.pk}/"
+    assert not DonorCode.objects.exists()
+
+
+def test_the_code_page_asks_an_anonymous_visitor_to_log_in(client, setup):
+    response = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert not DonorCode.objects.exists()
+
+
+def test_the_code_page_says_why_without_consent(client, setup):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    client.force_login(setup.volunteer.user)
+
+    response = client.post(f"/me/donations/code/{setup.pilot.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert "Give your consent to at least one kind of data first" in response.content.decode()
+    assert not DonorCode.objects.exists()
