@@ -128,7 +128,7 @@ def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, s
     html = response.content.decode()
     assert response.status_code == 200
     assert "1행을 기부할 수 있습니다." in html and "4행은 보낼 수 없습니다." in html
-    assert "맥박 값은 30~220 bpm 사이여야 하는데 400였습니다." in html
+    assert "맥박 값은 30~220 bpm 사이여야 합니다. 받은 값은 400입니다." in html
     assert "수축기 혈압 값은 숫자여야 합니다." in html
     assert "이완기 혈압 값이 없습니다." in html
     assert "측정 시각 “어제”를 날짜와 시각으로 읽을 수 없습니다" in html
@@ -243,7 +243,7 @@ def test_no_upload_without_an_active_consent(donor, setup):
     response = upload(donor, setup, GOOD_CSV)
 
     assert response.status_code == 400
-    assert "이 실증 사업에 혈압과 맥박 기부 동의가 없습니다." in response.content.decode()
+    assert "이 실증에 혈압과 맥박 기부 동의가 없어 아무것도 저장하지 않았습니다." in response.content.decode()
     assert not Reading.objects.exists()
 
 
@@ -264,7 +264,7 @@ def test_consent_withdrawn_during_the_review_stores_nothing(donor, setup):
 
     assert response.status_code == 403
     html = response.content.decode()
-    assert "기부 동의가 없습니다. 아무것도 저장하지 않았습니다." in html
+    assert "기부 동의가 없어 아무것도 저장하지 않았습니다." in html
     assert "남긴 행 기부하기" not in html  # no button to try again
     assert not Donation.objects.exists() and not Reading.objects.exists()
 
