@@ -243,7 +243,7 @@ def test_no_upload_without_an_active_consent(donor, setup):
     response = upload(donor, setup, GOOD_CSV)
 
     assert response.status_code == 400
-    assert "이 실증에 혈압과 맥박 기부 동의가 없어 아무것도 저장하지 않았습니다." in response.content.decode()
+    assert "이 실증 사업에 혈압과 맥박 기부 동의가 없습니다." in response.content.decode()
     assert not Reading.objects.exists()
 
 
