@@ -34,7 +34,12 @@ def _visible_pilot(request, pilot_id: int) -> Pilot:
 
 class DataFieldSerializer(serializers.Serializer):
     code = serializers.RegexField(
-        r"^[a-z][a-z0-9_]{0,39}$", label=_("code"), help_text="Short code, e.g. systolic."
+        r"^[a-z][a-z0-9_]{0,39}$",
+        label=_("code"),
+        help_text="Short code, e.g. systolic.",
+        error_messages={
+            "invalid": _("Start with a small letter; then small letters, digits and _, such as systolic.")
+        },
     )
     label = serializers.CharField(max_length=60, label=_("name"))
     unit = serializers.CharField(max_length=20, allow_blank=True, default="", label=_("unit"))
