@@ -79,7 +79,7 @@ class DataRequestForm(forms.Form):
         ),
     )
     category_label = SingleLineField(
-        label=_("category"),
+        label=_("data category"),
         max_length=100,
         help_text=_("As volunteers read it, such as “Blood pressure and pulse”."),
     )
@@ -128,8 +128,9 @@ class FieldRowForm(forms.Form):
     )
     label = SingleLineField(label=_("name"), max_length=60)
     unit = SingleLineField(label=_("unit"), max_length=20, required=False)
-    min = forms.FloatField(label=_("lowest valid value"), widget=forms.NumberInput(attrs={"step": "any"}))
-    max = forms.FloatField(label=_("highest valid value"), widget=forms.NumberInput(attrs={"step": "any"}))
+    # Short labels, so a row's boxes line up on one line; the fieldset says what the range does.
+    min = forms.FloatField(label=_("lowest"), widget=forms.NumberInput(attrs={"step": "any"}))
+    max = forms.FloatField(label=_("highest"), widget=forms.NumberInput(attrs={"step": "any"}))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
