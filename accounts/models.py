@@ -79,6 +79,9 @@ class AuditAction(models.TextChoices):
     PILOT_MILESTONE_REMOVE = "pilot_milestone_remove", _("Removed a milestone")
     PILOT_UPDATE_POST = "pilot_update_post", _("Posted a pilot update")
     PILOT_DATA_REQUEST_ADD = "pilot_data_request_add", _("Added a data request")
+    PILOT_DATA_REQUEST_CHANGE = "pilot_data_request_change", _("Changed a data request")
+    STATION_REGISTER = "station_register", _("Registered a donation station")
+    STATION_REVOKE = "station_revoke", _("Revoked a donation station")
 
 
 class AuditEntry(models.Model):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -15,7 +16,7 @@ from core.errors import ApplicationError, not_found
 from core.forms import MAX_ROW_ID
 from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
-from pilots.apis import ConsentOutputSerializer, DataRequestOutputSerializer, RunsPilots
+from pilots.apis import ConsentOutputSerializer, DataRequestOutputSerializer, RunsPilots, RunsPilotsOrReadOnly
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
 
@@ -34,7 +35,12 @@ def _visible_pilot(request, pilot_id: int) -> Pilot:
 
 class DataFieldSerializer(serializers.Serializer):
     code = serializers.RegexField(
-        r"^[a-z][a-z0-9_]{0,39}$", label=_("code"), help_text="Short code, e.g. systolic."
+        r"^[a-z][a-z0-9_]{0,39}$",
+        label=_("code"),
+        help_text="Short code, e.g. systolic.",
+        error_messages={
+            "invalid": _("Start with a small letter; then small letters, digits and _, such as systolic.")
+        },
     )
     label = serializers.CharField(max_length=60, label=_("name"))
     unit = serializers.CharField(max_length=20, allow_blank=True, default="", label=_("unit"))
@@ -43,12 +49,14 @@ class DataFieldSerializer(serializers.Serializer):
 
 
 class PilotDataRequestsApi(APIView):
-    """Ask the pilot's volunteers for one category of personal data (staff): what one reading
-    holds (fields with units and valid ranges), why, for which of the pilot's companies, and for
-    how long. The consent text volunteers agree to is written from these unless given, and is
-    then kept as it is."""
+    """GET: every data request of the pilot, the current ones first, then those replaced, kept
+    with the consents given to them (anyone who can see the pilot). POST: ask the pilot's
+    volunteers for one category of personal data (staff): what one reading holds (fields with
+    units and valid ranges), why, for which of the pilot's companies, and for how long. The
+    consent text volunteers agree to is written from these unless given, and is then kept as it
+    is."""
 
-    permission_classes = [RunsPilots]
+    permission_classes = [RunsPilotsOrReadOnly]
 
     class InputSerializer(serializers.Serializer):
         category_code = serializers.SlugField(
@@ -81,6 +89,11 @@ class PilotDataRequestsApi(APIView):
             help_text="Written from the other fields if left out.",
         )
 
+    @extend_schema(responses={200: DataRequestOutputSerializer(many=True)}, tags=["donations"])
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        return Response(DataRequestOutputSerializer(selectors.data_request_list(pilot=pilot), many=True).data)
+
     @extend_schema(request=InputSerializer, responses={201: DataRequestOutputSerializer}, tags=["donations"])
     def post(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
@@ -88,6 +101,40 @@ class PilotDataRequestsApi(APIView):
         serializer.is_valid(raise_exception=True)
         data_request = services.data_request_add(pilot=pilot, by=request.user, **serializer.validated_data)
         return Response(DataRequestOutputSerializer(data_request).data, status=status.HTTP_201_CREATED)
+
+
+class PilotDataRequestDetailApi(APIView):
+    """GET: one data request, current or replaced (anyone who can see the pilot). PATCH: change
+    it (staff). Until anyone has consented it is changed as it is; once anyone has, the change
+    is a new request that replaces it, answered here with its new id: the volunteers who
+    consented must consent again, and the old request keeps its consents and the text agreed to
+    but takes no new consent nor donation. A consent text or recipient left out is written again
+    from the changed request."""
+
+    permission_classes = [RunsPilotsOrReadOnly]
+
+    def _data_request(self, request, pilot_id: int, request_id: int) -> PilotDataRequest:
+        pilot = _visible_pilot(request, pilot_id)
+        return get_object_or_404(selectors.data_request_list(pilot=pilot), pk=request_id)
+
+    @extend_schema(responses={200: DataRequestOutputSerializer}, tags=["donations"])
+    def get(self, request, pilot_id: int, request_id: int):
+        data_request = self._data_request(request, pilot_id, request_id)
+        return Response(DataRequestOutputSerializer(data_request).data)
+
+    @extend_schema(
+        request=PilotDataRequestsApi.InputSerializer(partial=True),
+        responses={200: DataRequestOutputSerializer},
+        tags=["donations"],
+    )
+    def patch(self, request, pilot_id: int, request_id: int):
+        data_request = self._data_request(request, pilot_id, request_id)
+        serializer = PilotDataRequestsApi.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changed = services.data_request_change(
+            data_request=data_request, by=request.user, **serializer.validated_data
+        )
+        return Response(DataRequestOutputSerializer(changed).data)
 
 
 # --- Volunteering and consent ---------------------------------------------------------------
@@ -752,3 +799,74 @@ class StationVisitReadingsApi(StationApiMixin, APIView):
         )
         reading = donation.readings.select_related("data_request").get()
         return Response(StationReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+
+
+# --- Staff: stations ------------------------------------------------------------------------
+
+
+class StationOutputSerializer(serializers.ModelSerializer):
+    is_active = serializers.BooleanField(help_text="False once revoked: its key no longer works.")
+
+    class Meta:
+        model = Station
+        fields = ["id", "pilot", "name", "created_at", "last_seen_at", "revoked_at", "is_active"]
+
+
+class RegisteredStationOutputSerializer(StationOutputSerializer):
+    key = serializers.CharField(
+        help_text="The station's key, in this answer only: only its hash is kept, so it can never "
+        "be shown again. A lost key means revoking the station and registering it again."
+    )
+
+    class Meta(StationOutputSerializer.Meta):
+        fields = [*StationOutputSerializer.Meta.fields, "key"]
+
+
+class PilotStationsApi(APIView):
+    """The pilot's donation stations, such as a health-check kiosk in a park (staff): GET lists
+    them, those still working first; POST registers one and answers its key, once."""
+
+    permission_classes = [RunsPilots]
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(
+            max_length=150,
+            label=_("place"),
+            help_text="Where donors find it, e.g. Unchon reservoir park, gate 2.",
+        )
+
+    @extend_schema(responses={200: StationOutputSerializer(many=True)}, tags=["donations"])
+    def get(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        return Response(StationOutputSerializer(selectors.station_list(pilot=pilot), many=True).data)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: RegisteredStationOutputSerializer}, tags=["donations"]
+    )
+    def post(self, request, pilot_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registered = services.station_register(pilot=pilot, by=request.user, **serializer.validated_data)
+        response = Response(
+            {**StationOutputSerializer(registered.station).data, "key": registered.key},
+            status=status.HTTP_201_CREATED,
+        )
+        # The key must not outlive this answer in any cache along the way.
+        add_never_cache_headers(response)
+        return response
+
+
+class PilotStationRevokeApi(APIView):
+    """Revoke a station (staff): its key stops working at once and for good. Revoking a revoked
+    station changes nothing."""
+
+    permission_classes = [RunsPilots]
+
+    @extend_schema(request=None, responses={200: StationOutputSerializer}, tags=["donations"])
+    def post(self, request, pilot_id: int, station_id: int):
+        pilot = _visible_pilot(request, pilot_id)
+        station = get_object_or_404(Station, pilot=pilot, pk=station_id)
+        return Response(
+            StationOutputSerializer(services.station_revoke(station=station, by=request.user)).data
+        )

@@ -107,6 +107,61 @@ def _recipients(pilot: Pilot, companies: list[Company] | None) -> tuple[list[Com
     return chosen, ", ".join(company.name for company in chosen)
 
 
+@dataclass(frozen=True)
+class _CheckedRequest:
+    values: dict[str, Any]
+    companies: list[Company]
+
+
+def _checked_request(
+    *,
+    pilot: Pilot,
+    category_code: str,
+    category_label: str,
+    purpose: str,
+    retention_days: int,
+    fields: list[dict[str, Any]] | None,
+    recipient: str,
+    recipient_companies: list[Company] | None,
+    consent_text: str,
+    changing: PilotDataRequest | None = None,
+) -> _CheckedRequest:
+    """A data request's values as they will be kept, or an error on the field at fault."""
+    others = pilot.data_requests.current().filter(category_code=category_code)
+    if changing is not None:
+        others = others.exclude(pk=changing.pk)
+    if others.exists():
+        message = _("This pilot already asks for this category.")
+        raise ApplicationError(message, fields={"category_code": [message]})
+    try:
+        checked_fields = [field.as_dict() for field in parse_fields(fields)] if fields is not None else []
+    except ValueError as error:
+        raise ApplicationError(str(error), fields={"fields": [str(error)]}) from None
+    companies, names = _recipients(pilot, recipient_companies)
+    category_label, purpose = category_label.strip(), purpose.strip()
+    recipient = recipient.strip() or names
+    if not recipient:
+        message = _("Name who receives the data, or make the pilot's companies its recipients.")
+        raise ApplicationError(message, fields={"recipient": [message]})
+    values = {
+        "category_code": category_code,
+        "category_label": category_label,
+        "fields": checked_fields,
+        "purpose": purpose,
+        "recipient": recipient,
+        "retention_days": retention_days,
+        "consent_text": consent_text.strip()
+        or consent_text_for(
+            pilot=pilot,
+            category_label=category_label,
+            purpose=purpose,
+            recipient=recipient,
+            retention_days=retention_days,
+        ),
+    }
+    return _CheckedRequest(values=values, companies=companies)
+
+
 @transaction.atomic
 def data_request_add(
     *,
@@ -120,7 +175,6 @@ def data_request_add(
     recipient: str = "",
     recipient_companies: list[Company] | None = None,
     consent_text: str = "",
-    replacing: PilotDataRequest | None = None,
 ) -> PilotDataRequest:
     """Ask volunteers for one category of data; the consent text is fixed here, once.
 
@@ -129,82 +183,120 @@ def data_request_add(
     """
     require_city_staff(by, message=_("Only city staff can run pilots."))
     _require_open(pilot)
-    if pilot.data_requests.current().filter(category_code=category_code).exists():
-        message = _("This pilot already asks for this category.")
-        raise ApplicationError(message, fields={"category_code": [message]})
-    try:
-        checked_fields = [field.as_dict() for field in parse_fields(fields)] if fields is not None else []
-    except ValueError as error:
-        raise ApplicationError(str(error), fields={"fields": [str(error)]}) from None
-    companies, names = _recipients(pilot, recipient_companies)
-    category_label, purpose = category_label.strip(), purpose.strip()
-    recipient = recipient.strip() or names
-    if not recipient:
-        message = _("Name who receives the data, or make the pilot's companies its recipients.")
-        raise ApplicationError(message, fields={"recipient": [message]})
-    data_request = PilotDataRequest(
+    checked = _checked_request(
         pilot=pilot,
         category_code=category_code,
         category_label=category_label,
-        fields=checked_fields,
         purpose=purpose,
-        recipient=recipient,
         retention_days=retention_days,
-        consent_text=consent_text.strip()
-        or consent_text_for(
-            pilot=pilot,
-            category_label=category_label,
-            purpose=purpose,
-            recipient=recipient,
-            retention_days=retention_days,
-        ),
+        fields=fields,
+        recipient=recipient,
+        recipient_companies=recipient_companies,
+        consent_text=consent_text,
     )
+    data_request = PilotDataRequest(pilot=pilot, **checked.values)
     save_validated(data_request)
-    data_request.recipient_companies.set(companies)
+    data_request.recipient_companies.set(checked.companies)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_DATA_REQUEST_ADD,
         target=pilot,
-        before=snapshot(replacing, DATA_REQUEST_AUDIT_FIELDS) if replacing else None,
         after=snapshot(data_request, DATA_REQUEST_AUDIT_FIELDS),
     )
     return data_request
 
 
+DATA_REQUEST_CHANGEABLE = {
+    "category_code",
+    "category_label",
+    "purpose",
+    "retention_days",
+    "fields",
+    "recipient",
+    "recipient_companies",
+    "consent_text",
+}
+
+
 @transaction.atomic
 def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: Any) -> PilotDataRequest:
-    """Changes a data request no one has consented to yet, in place; once anyone has, the change
-    is a new request that replaces it, and its volunteers are asked to consent again."""
-    data_request = PilotDataRequest.objects.select_for_update().get(pk=data_request.pk)
+    """Changes a data request no one has consented to yet in place, under its own id; once
+    anyone has, the change is a new request that replaces it: the old one keeps its consents and
+    the text they agreed to, takes no new consent nor donation, and its volunteers are asked to
+    consent again.
+
+    A consent text or recipient left out is written again from the changed request (a recipient
+    staff wrote themselves stays while the companies stay), so the text agreed to never names an
+    old purpose or retention.
+    """
+    require_city_staff(by, message=_("Only city staff can run pilots."))
+    unknown = set(changes) - DATA_REQUEST_CHANGEABLE
+    if unknown:
+        raise TypeError(f"data_request_change() cannot change {', '.join(sorted(unknown))}")
+    # Locked, so a consent given meanwhile waits and then finds the request as it ends up.
+    data_request = (
+        PilotDataRequest.objects.select_for_update().select_related("pilot").get(pk=data_request.pk)
+    )
+    pilot = data_request.pilot
+    _require_open(pilot)
     if data_request.replaced_at is not None:
         raise conflict(_("This data request was replaced; change the one that replaced it."))
+    old_companies = list(data_request.recipient_companies.all())
+    new_companies = changes.get("recipient_companies", old_companies)
+    if new_companies is None:
+        new_companies = list(pilot.companies.all())
+    written_by_staff = data_request.recipient != ", ".join(company.name for company in old_companies)
     values = {
         "category_code": data_request.category_code,
         "category_label": data_request.category_label,
         "purpose": data_request.purpose,
         "retention_days": data_request.retention_days,
         "fields": data_request.fields,
-        "recipient": "",
-        "recipient_companies": list(data_request.recipient_companies.all()),
+        "recipient": data_request.recipient
+        if written_by_staff and set(new_companies) == set(old_companies)
+        else "",
+        "recipient_companies": old_companies,
+        "consent_text": "",
         **changes,
     }
-    # Out of the way first: only one current request per category.
-    data_request.replaced_at = timezone.now()
-    data_request.save(update_fields=["replaced_at"])
-    replacement = data_request_add(pilot=data_request.pilot, by=by, replacing=data_request, **values)
+    checked = _checked_request(pilot=pilot, changing=data_request, **values)
+    unchanged = all(getattr(data_request, name) == value for name, value in checked.values.items())
+    if unchanged and set(checked.companies) == set(old_companies):
+        # A "change" to the same request would only make its volunteers consent again.
+        raise ApplicationError(_("Nothing was changed."), code="unchanged")
+    before = snapshot(data_request, DATA_REQUEST_AUDIT_FIELDS)
     if not data_request.consents.exists():
-        # No one agreed to the old text: nothing to keep.
-        data_request.delete()
-        return replacement
-    data_request.replaced_by = replacement
-    data_request.save(update_fields=["replaced_by"])
-    return replacement
+        for name, value in checked.values.items():
+            setattr(data_request, name, value)
+        save_validated(data_request)
+        changed = data_request
+    else:
+        # Out of the way first: only one current request per category.
+        data_request.replaced_at = timezone.now()
+        data_request.save(update_fields=["replaced_at"])
+        changed = PilotDataRequest(pilot=pilot, **checked.values)
+        save_validated(changed)
+        data_request.replaced_by = changed
+        data_request.save(update_fields=["replaced_by"])
+    changed.recipient_companies.set(checked.companies)
+    audit_record(
+        actor=by,
+        action=AuditAction.PILOT_DATA_REQUEST_CHANGE,
+        target=pilot,
+        before=before,
+        after=snapshot(changed, DATA_REQUEST_AUDIT_FIELDS),
+    )
+    return changed
 
 
 # --- Citizens: consent and leaving ----------------------------------------------------------
 
 
+@transaction.atomic
 def consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+    # Read again under lock: staff may have just changed or replaced the request, and a consent
+    # must hold the text of the request it points to.
+    data_request = PilotDataRequest.objects.select_for_update().get(pk=data_request.pk)
     if data_request.pilot_id != volunteer.pilot_id or not volunteer.is_active:
         raise forbidden(_("Only the pilot's volunteers can consent to its data requests."))
     if data_request.replaced_at is not None:
@@ -262,6 +354,10 @@ def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) 
 # --- Stations -------------------------------------------------------------------------------
 
 
+# Never the key nor any part of it: the log is read more widely than the stations are kept.
+STATION_AUDIT_FIELDS = ["id", "pilot_id", "name", "revoked_at"]
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -286,14 +382,31 @@ def station_register(*, pilot: Pilot, by: User, name: str) -> RegisteredStation:
         created_by=by,
     )
     save_validated(station)
+    audit_record(
+        actor=by,
+        action=AuditAction.STATION_REGISTER,
+        target=station,
+        after=snapshot(station, STATION_AUDIT_FIELDS),
+    )
     return RegisteredStation(station=station, key=key)
 
 
+@transaction.atomic
 def station_revoke(*, station: Station, by: User) -> Station:
+    """The station's key stops working at once, for good; revoking twice changes nothing."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
+    station = Station.objects.select_for_update().get(pk=station.pk)
     if station.revoked_at is None:
+        before = snapshot(station, STATION_AUDIT_FIELDS)
         station.revoked_at = timezone.now()
         station.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.STATION_REVOKE,
+            target=station,
+            before=before,
+            after=snapshot(station, STATION_AUDIT_FIELDS),
+        )
     return station
 
 

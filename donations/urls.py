@@ -49,3 +49,18 @@ urlpatterns += [
         name="station-visit-close",
     ),
 ]
+
+# Staff: data requests and stations.
+urlpatterns += [
+    path(
+        "pilots/<int:pilot_id>/data-requests/<int:request_id>/",
+        apis.PilotDataRequestDetailApi.as_view(),
+        name="data-request-detail",
+    ),
+    path("pilots/<int:pilot_id>/stations/", apis.PilotStationsApi.as_view(), name="stations"),
+    path(
+        "pilots/<int:pilot_id>/stations/<int:station_id>/revoke/",
+        apis.PilotStationRevokeApi.as_view(),
+        name="station-revoke",
+    ),
+]

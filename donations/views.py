@@ -1,4 +1,7 @@
-"""Data donation's pages: a volunteer's consent, donating, and what became of their data."""
+"""Data donation's pages: a volunteer's consent, donating, and what became of their data; staff's
+data requests and stations."""
+
+from typing import Any
 
 import segno
 from django import forms
@@ -6,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -14,9 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import city_staff_required
 from core.errors import ApplicationError
 from core.exception_handler import HTTP_STATUS
-from core.forms import error_text, posted_id
+from core.forms import add_service_errors, error_text, posted_id
 from core.shortcuts import get_or_404
 from pilots import services as pilot_services
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
@@ -24,6 +29,17 @@ from pilots.selectors import pilot_volunteer_get
 
 from . import selectors, services, uploads
 from .fields import parse_fields
+from .forms import (
+    FIELD_PRESETS,
+    FIELD_ROWS_PREFIX,
+    PRESETS_BY_KEY,
+    DataRequestForm,
+    FieldPreset,
+    FieldRowFormSet,
+    StationForm,
+    field_rows_to_show,
+    posted_field_rows,
+)
 from .models import DonationSource
 
 
@@ -333,4 +349,216 @@ def kiosk_page(request):
             },
             "donor_code_minutes": settings.DONOR_CODE_MINUTES,
         },
+    )
+
+
+# --- Staff: data requests and stations ------------------------------------------------------
+
+
+def _managed_pilot(pilot_id: int) -> Pilot:
+    return get_object_or_404(Pilot.objects.prefetch_related("companies"), pk=pilot_id)
+
+
+@city_staff_required
+def data_request_add_page(request, pilot_id: int):
+    """Staff ask the pilot's volunteers for one category of data."""
+    return _data_request_page(request, _managed_pilot(pilot_id), data_request=None)
+
+
+@city_staff_required
+def data_request_change_page(request, pilot_id: int, request_id: int):
+    """Staff change a data request; once anyone consented, saving makes a new one."""
+    pilot = _managed_pilot(pilot_id)
+    try:
+        data_request = selectors.data_request_get(pilot=pilot, data_request_id=request_id)
+    except PilotDataRequest.DoesNotExist:
+        raise Http404 from None
+    if data_request.replaced_at is not None:
+        current = selectors.data_request_current_version(data_request=data_request)
+        messages.info(request, _("This data request was replaced; this is the one asked for now."))
+        if current is None:
+            return redirect("pilot-detail", pilot_id=pilot.pk)
+        return redirect("data-request-change", pilot_id=pilot.pk, request_id=current.pk)
+    return _data_request_page(request, pilot, data_request=data_request)
+
+
+def _data_request_page(request, pilot: Pilot, *, data_request: PilotDataRequest | None):
+    """One page for adding and changing. Besides saving, its buttons (a preset, another field
+    row, the consent text preview) show the form again as typed, saving nothing."""
+    status = 200
+    if request.method != "POST":
+        initial, rows = _data_request_initial(pilot, data_request)
+        form = DataRequestForm(pilot=pilot, initial=initial)
+        field_rows = field_rows_to_show(rows)
+    elif "preset" in request.POST or request.POST.get("action") in ("more_fields", "preview"):
+        initial, rows = _typed(request.POST), posted_field_rows(request.POST)
+        spare = 1 if request.POST.get("action") == "more_fields" else 0
+        preset = PRESETS_BY_KEY.get(request.POST.get("preset", ""))
+        if preset is not None:
+            initial, rows, spare = _with_preset(initial, preset), preset.rows(), 1
+        form = DataRequestForm(pilot=pilot, initial=initial)
+        field_rows = field_rows_to_show(rows, spare=spare)
+    else:
+        form = DataRequestForm(request.POST, pilot=pilot)
+        field_rows = FieldRowFormSet(request.POST, prefix=FIELD_ROWS_PREFIX)
+        # Both checked, so every error shows at once.
+        valid = [form.is_valid(), field_rows.is_valid()]
+        if all(valid):
+            saved = _data_request_save(request, pilot, data_request, form, field_rows)
+            if saved is not None:
+                return redirect(f"{pilot.get_absolute_url()}#data-request-{saved.pk}")
+        status = 400
+    return render(
+        request,
+        "donations/data_request_form.html",
+        {
+            "pilot": pilot,
+            "data_request": data_request,
+            "form": form,
+            "field_rows": field_rows,
+            "presets": FIELD_PRESETS,
+            "consent_preview": _consent_preview(pilot, form),
+        },
+        status=status,
+    )
+
+
+def _data_request_save(request, pilot, data_request, form, field_rows) -> PilotDataRequest | None:
+    values = {
+        **form.cleaned_data,
+        "recipient_companies": list(form.cleaned_data["recipient_companies"]),
+        "fields": field_rows.rows(),
+    }
+    try:
+        if data_request is None:
+            saved = services.data_request_add(pilot=pilot, by=request.user, **values)
+            messages.success(request, _("The data request was added. Volunteers can consent to it now."))
+        else:
+            saved = services.data_request_change(data_request=data_request, by=request.user, **values)
+            if saved.pk == data_request.pk:
+                messages.success(request, _("The data request was changed."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The change was saved as a new data request. Its volunteers are asked to "
+                        "consent again."
+                    ),
+                )
+    except (ApplicationError, ValidationError) as error:
+        add_service_errors(form, error)
+        return None
+    return saved
+
+
+def _data_request_initial(
+    pilot: Pilot, data_request: PilotDataRequest | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if data_request is None:
+        return {"recipient_companies": [c.pk for c in pilot.companies.all()], "retention_days": 30}, []
+    written = services.consent_text_for(
+        pilot=pilot,
+        category_label=data_request.category_label,
+        purpose=data_request.purpose,
+        recipient=data_request.recipient,
+        retention_days=data_request.retention_days,
+    )
+    initial = {
+        "category_code": data_request.category_code,
+        "category_label": data_request.category_label,
+        "purpose": data_request.purpose,
+        "recipient_companies": [c.pk for c in data_request.recipient_companies.all()],
+        "retention_days": data_request.retention_days,
+        # Empty when the text was written from the fields: left so, it follows the change.
+        "consent_text": "" if data_request.consent_text == written else data_request.consent_text,
+    }
+    return initial, list(data_request.fields)
+
+
+def _typed(data) -> dict[str, Any]:
+    typed: dict[str, Any] = {
+        name: data.get(name, "")
+        for name in ("category_code", "category_label", "purpose", "retention_days", "consent_text")
+    }
+    typed["recipient_companies"] = data.getlist("recipient_companies")
+    return typed
+
+
+def _with_preset(typed: dict[str, Any], preset: FieldPreset) -> dict[str, Any]:
+    # A category typed by hand is kept; one a preset filled in follows the next preset.
+    codes = {""} | {p.category_code for p in FIELD_PRESETS}
+    labels = {""} | {str(p.category_label) for p in FIELD_PRESETS}
+    typed = dict(typed)
+    if typed["category_code"].strip() in codes:
+        typed["category_code"] = preset.category_code
+    if typed["category_label"].strip() in labels:
+        typed["category_label"] = str(preset.category_label)
+    return typed
+
+
+def _consent_preview(pilot: Pilot, form: DataRequestForm) -> str:
+    """The consent text written from what the form holds now, or "" while a part is missing."""
+    values = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else form.initial
+    label = str(values.get("category_label") or "").strip()
+    purpose = str(values.get("purpose") or "").strip()
+    try:
+        days = int(values.get("retention_days") or 0)
+    except (TypeError, ValueError):
+        days = 0
+    chosen = {str(getattr(c, "pk", c)) for c in values.get("recipient_companies") or []}
+    names = ", ".join(c.name for c in pilot.companies.all() if str(c.pk) in chosen)
+    if not (label and purpose and names and 0 < days <= 3650):
+        return ""
+    return services.consent_text_for(
+        pilot=pilot, category_label=label, purpose=purpose, recipient=names, retention_days=days
+    )
+
+
+@never_cache
+@city_staff_required
+def pilot_stations_page(request, pilot_id: int):
+    """Staff register a pilot's donation stations and revoke them. A new station's key is
+    shown in the answer to the registration itself, once: never stored, never shown again."""
+    pilot = _managed_pilot(pilot_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "revoke":
+        try:
+            station = get_object_or_404(pilot.stations, pk=posted_id(request.POST, "station"))
+            services.station_revoke(station=station, by=request.user)
+        except (ApplicationError, ValidationError) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("The station “%(name)s” was revoked; its key no longer works.") % {"name": station.name},
+            )
+        return redirect("pilot-stations", pilot_id=pilot.pk)
+    form = StationForm(request.POST if action == "register" else None)
+    registered = None
+    status = 200
+    if request.method == "POST":
+        if action != "register":
+            messages.error(request, _("Choose what to do."))
+            return redirect("pilot-stations", pilot_id=pilot.pk)
+        if form.is_valid():
+            try:
+                registered = services.station_register(
+                    pilot=pilot, by=request.user, name=form.cleaned_data["name"]
+                )
+            except (ApplicationError, ValidationError) as error:
+                add_service_errors(form, error)
+            else:
+                form = StationForm()
+        if registered is None:
+            status = 400
+    return render(
+        request,
+        "donations/stations.html",
+        {
+            "pilot": pilot,
+            "stations": selectors.station_list(pilot=pilot),
+            "form": form,
+            "registered": registered,
+        },
+        status=status,
     )

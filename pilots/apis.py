@@ -64,18 +64,43 @@ class PilotUpdateOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "body", "author", "created_at"]
 
 
+class DataFieldOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The key of this value in a reading, e.g. systolic.")
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    min = serializers.FloatField(help_text="Lowest valid value; a reading below it is refused.")
+    max = serializers.FloatField(help_text="Highest valid value; a reading above it is refused.")
+
+
 class DataRequestOutputSerializer(serializers.ModelSerializer):
+    fields = DataFieldOutputSerializer(many=True, help_text="What one reading holds.")
+    recipient_companies = CompanyBriefSerializer(
+        many=True, help_text="The pilot's companies that may read what is donated."
+    )
+    is_current = serializers.SerializerMethodField(
+        help_text="False once the request was replaced: it then takes no new consent nor donation."
+    )
+
     class Meta:
         model = PilotDataRequest
         fields = [
             "id",
             "category_code",
             "category_label",
+            "fields",
             "purpose",
             "recipient",
+            "recipient_companies",
             "retention_days",
             "consent_text",
+            "created_at",
+            "is_current",
+            "replaced_at",
+            "replaced_by",
         ]
+
+    def get_is_current(self, data_request: PilotDataRequest) -> bool:
+        return data_request.replaced_at is None
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):

@@ -81,7 +81,13 @@ def pilot_get(*, pilot_id: int, user: User | AnonymousUser) -> Pilot:
         pilot_list(user=user)
         .prefetch_related(
             Prefetch("updates", queryset=PilotUpdate.objects.select_related("author")),
-            "data_requests",
+            # Only what volunteers can consent to now; a replaced request stays in the history.
+            Prefetch(
+                "data_requests",
+                queryset=PilotDataRequest.objects.current().prefetch_related(
+                    Prefetch("recipient_companies", queryset=Company.objects.order_by("name"))
+                ),
+            ),
         )
         .get(pk=pilot_id)
     )
@@ -162,3 +168,36 @@ def pilot_participation_of(
     return volunteer, set(
         volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
     )
+
+
+@dataclass
+class ConsentToRenew:
+    """A consent still given to a data request that was since replaced: no new donation is taken
+    under it until the volunteer consents to the request that replaced it (`current`)."""
+
+    consent: PilotConsent
+    current: PilotDataRequest | None
+
+
+def pilot_consents_to_renew(*, volunteer: PilotVolunteer) -> list[ConsentToRenew]:
+    """The volunteer's consents to replaced requests whose current version they have not
+    consented to yet, each with that current version."""
+    consents = list(
+        volunteer.consents.filter(withdrawn_at__isnull=True, data_request__replaced_at__isnull=False)
+        .select_related("data_request__replaced_by")
+        .order_by("given_at", "id")
+    )
+    if not consents:
+        return []
+    consented_ids = set(
+        volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
+    )
+    renewals = []
+    for consent in consents:
+        current = consent.data_request.replaced_by
+        # A request changed again after it replaced this one: follow to the one asked for now.
+        while current is not None and current.replaced_at is not None:
+            current = current.replaced_by
+        if current is None or current.pk not in consented_ids:
+            renewals.append(ConsentToRenew(consent=consent, current=current))
+    return renewals

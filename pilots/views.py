@@ -26,7 +26,7 @@ from .models import (
     Pilot,
     PilotStage,
 )
-from .selectors import pilot_get, pilot_list, pilot_participation_of
+from .selectors import pilot_consents_to_renew, pilot_get, pilot_list, pilot_participation_of
 
 
 def pilot_list_page(request):
@@ -44,6 +44,7 @@ def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
     """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
+    renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
     return render(
         request,
         "pilots/detail.html",
@@ -51,6 +52,7 @@ def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
             "pilot": pilot,
             "volunteer": volunteer,
             "consented": consented,
+            "renewals": renewals,
             "stages": PilotStage.choices,
             "posted": posted or {},
             "chosen_stage": (posted or {}).get("stage") or pilot.stage,

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from donations.services import station_register
 from ideas.models import Report, ReportReason
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory, ReferenceFactory
@@ -94,6 +95,9 @@ def world(db):
             "pilot_id": pilot.pk,
             "milestone_id": MilestoneFactory(pilot=pilot).pk,
             "request_id": data_request(pilot, by=staff).pk,
+            "station_id": station_register(
+                pilot=pilot, by=staff, name="운천저수지 공원 2번 출입구"
+            ).station.pk,
         },
     }
 
