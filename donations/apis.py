@@ -804,7 +804,7 @@ class StationVisitReadingsApi(StationApiMixin, APIView):
 # --- Staff: stations ------------------------------------------------------------------------
 
 
-class StationOutputSerializer(serializers.ModelSerializer):
+class PilotStationOutputSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(help_text="False once revoked: its key no longer works.")
 
     class Meta:
@@ -812,14 +812,14 @@ class StationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "pilot", "name", "created_at", "last_seen_at", "revoked_at", "is_active"]
 
 
-class RegisteredStationOutputSerializer(StationOutputSerializer):
+class RegisteredPilotStationOutputSerializer(PilotStationOutputSerializer):
     key = serializers.CharField(
         help_text="The station's key, in this answer only: only its hash is kept, so it can never "
         "be shown again. A lost key means revoking the station and registering it again."
     )
 
-    class Meta(StationOutputSerializer.Meta):
-        fields = [*StationOutputSerializer.Meta.fields, "key"]
+    class Meta(PilotStationOutputSerializer.Meta):
+        fields = [*PilotStationOutputSerializer.Meta.fields, "key"]
 
 
 class PilotStationsApi(APIView):
@@ -835,13 +835,13 @@ class PilotStationsApi(APIView):
             help_text="Where donors find it, e.g. Unchon reservoir park, gate 2.",
         )
 
-    @extend_schema(responses={200: StationOutputSerializer(many=True)}, tags=["donations"])
+    @extend_schema(responses={200: PilotStationOutputSerializer(many=True)}, tags=["donations"])
     def get(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
-        return Response(StationOutputSerializer(selectors.station_list(pilot=pilot), many=True).data)
+        return Response(PilotStationOutputSerializer(selectors.station_list(pilot=pilot), many=True).data)
 
     @extend_schema(
-        request=InputSerializer, responses={201: RegisteredStationOutputSerializer}, tags=["donations"]
+        request=InputSerializer, responses={201: RegisteredPilotStationOutputSerializer}, tags=["donations"]
     )
     def post(self, request, pilot_id: int):
         pilot = _visible_pilot(request, pilot_id)
@@ -849,7 +849,7 @@ class PilotStationsApi(APIView):
         serializer.is_valid(raise_exception=True)
         registered = services.station_register(pilot=pilot, by=request.user, **serializer.validated_data)
         response = Response(
-            {**StationOutputSerializer(registered.station).data, "key": registered.key},
+            {**PilotStationOutputSerializer(registered.station).data, "key": registered.key},
             status=status.HTTP_201_CREATED,
         )
         # The key must not outlive this answer in any cache along the way.
@@ -863,10 +863,10 @@ class PilotStationRevokeApi(APIView):
 
     permission_classes = [RunsPilots]
 
-    @extend_schema(request=None, responses={200: StationOutputSerializer}, tags=["donations"])
+    @extend_schema(request=None, responses={200: PilotStationOutputSerializer}, tags=["donations"])
     def post(self, request, pilot_id: int, station_id: int):
         pilot = _visible_pilot(request, pilot_id)
         station = get_object_or_404(Station, pilot=pilot, pk=station_id)
         return Response(
-            StationOutputSerializer(services.station_revoke(station=station, by=request.user)).data
+            PilotStationOutputSerializer(services.station_revoke(station=station, by=request.user)).data
         )
