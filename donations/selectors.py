@@ -193,6 +193,10 @@ class MyPilotDonations:
     # Results about the donor as a whole, or about a donation since deleted.
     results: list[DonationResult] = field(default_factory=list)
 
+    @property
+    def can_donate_at_a_station(self) -> bool:
+        return any(category.can_upload for category in self.categories)
+
 
 def _latest(queryset, *, partition: list[str], order: list[Any], limit: int):
     """The first `limit` rows of each partition, in one query."""

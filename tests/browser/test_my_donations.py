@@ -101,9 +101,7 @@ def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
 
     # The pilot page offers the same choice when withdrawing there.
     page.goto(f"/pilots/{setup.pilot.pk}/#data-requests")
-    assert page.is_checked(
-        f"#data-request-{setup.data_request.pk} input[name=keep_donations][value=off]"
-    )
+    assert page.is_checked(f"#data-request-{setup.data_request.pk} input[name=keep_donations][value=off]")
     _both_widths(page, f"pilot-page-withdraw-choice-{language}")
     page.goto("/me/donations/")
 

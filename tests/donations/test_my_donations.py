@@ -91,6 +91,17 @@ def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletion
     assert "보관 기간 종료" in html and "3건" in html  # deletion, counts only
     assert setup.volunteer.donor_id in html
     assert f"/api/v1/me/donations/{setup.pilot.pk}/receipt/" in html
+    assert f"/me/donations/code/{setup.pilot.pk}/" in html  # donating at a station starts here
+
+
+def test_no_station_code_is_offered_once_consent_is_withdrawn(client, setup, erin):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert setup.pilot.title in html
+    assert f"/me/donations/code/{setup.pilot.pk}/" not in html
 
 
 def test_the_page_is_in_english_when_the_donor_reads_english(client, setup, erin):
