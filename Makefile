@@ -42,7 +42,7 @@ run: install
 	@PYTHONUNBUFFERED=1 $(BIN)/python manage.py run_demo_analyser --config $(DEMO_DONATIONS) \
 		--url http://$(HOST):$(PORT) --wait 300 > var/demo-analyser.log 2>&1 & echo $$! > var/demo-analyser.pid
 	@echo "Open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@$(BIN)/python -c 'import json; c = json.load(open("$(DEMO_DONATIONS)")); print("Watch a donation (README): log in as %s (same password) and show your code at http://$(HOST):$(PORT)/me/donations/code/%d/ ; type it on the kiosk at http://$(HOST):$(PORT)/kiosk/#key=%s" % (c["donor"], c["pilot_id"], c["station_key"]))'
+	@test ! -f $(DEMO_DONATIONS) || $(BIN)/python -c 'import json; c = json.load(open("$(DEMO_DONATIONS)")); print("Watch a donation (README): log in as %s (password above) and show your code at http://$(HOST):$(PORT)/me/donations/code/%d/ ; type it on the kiosk at http://$(HOST):$(PORT)/kiosk/#key=%s" % (c["donor"], c["pilot_id"], c["station_key"]))'
 	@trap 'kill $$(cat $(DEMO_PIDS) 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
