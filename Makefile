@@ -16,7 +16,12 @@ $(INSTALLED): requirements.txt
 
 install: $(INSTALLED)
 
-## Serve the app with demo data at http://$(HOST):$(PORT), with a Celery worker alongside.
+DEMO_PIDS := var/worker.pid var/worker-similar.pid var/station-device.pid var/demo-analyser.pid
+# What the demo's station device and analyser read: the station key and API token seed_demo wrote.
+DEMO_DONATIONS := var/demo-donations.json
+
+## Serve the app with demo data at http://$(HOST):$(PORT), with Celery workers, the demo donation
+## station's device and the stand-in company analyser alongside.
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
@@ -29,8 +34,16 @@ run: install
 		--loglevel INFO --logfile var/worker-similar.log --detach --pidfile var/worker-similar.pid
 	@echo "Matching the demo data in the background (ideas show 'matching…' until done)"
 	$(BIN)/celery -A config call matching.tasks.matching_sweep > /dev/null
+	@# Both talk HTTP to the server started below, as a real device and a company would, and wait
+	@# for it to answer.
+	@echo "Starting the donation station's device and the company analyser (logs: var/station-device.log, var/demo-analyser.log)"
+	@PYTHONUNBUFFERED=1 $(BIN)/python manage.py play_station_device --config $(DEMO_DONATIONS) \
+		--url http://$(HOST):$(PORT) --wait 300 > var/station-device.log 2>&1 & echo $$! > var/station-device.pid
+	@PYTHONUNBUFFERED=1 $(BIN)/python manage.py run_demo_analyser --config $(DEMO_DONATIONS) \
+		--url http://$(HOST):$(PORT) --wait 300 > var/demo-analyser.log 2>&1 & echo $$! > var/demo-analyser.pid
 	@echo "Open http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@trap 'kill $$(cat var/worker.pid var/worker-similar.pid 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
+	@test ! -f $(DEMO_DONATIONS) || $(BIN)/python -c 'import json; c = json.load(open("$(DEMO_DONATIONS)")); print("Watch a donation (README): log in as %s (password above) and show your code at http://$(HOST):$(PORT)/me/donations/code/%d/ ; type it on the kiosk at http://$(HOST):$(PORT)/kiosk/#key=%s" % (c["donor"], c["pilot_id"], c["station_key"]))'
+	@trap 'kill $$(cat $(DEMO_PIDS) 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Chromium and Korean fonts for the browser tests, from Debian's packages (needs root, as on CI).
@@ -83,7 +96,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
-## Stop the embedded PostgreSQL and Redis servers and the background workers.
+## Stop the embedded PostgreSQL and Redis servers, the background workers and the demo's clients.
 stop:
-	-kill $$(cat var/worker.pid var/worker-similar.pid 2>/dev/null) 2>/dev/null
+	-kill $$(cat $(DEMO_PIDS) 2>/dev/null) 2>/dev/null
 	$(BIN)/python -c "from pathlib import Path; from config import embedded; embedded.stop(Path('.').resolve())"

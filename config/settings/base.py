@@ -307,6 +307,9 @@ SEARCH_BY_MEANING_PAUSE_SECONDS = env.int("SEARCH_BY_MEANING_PAUSE_SECONDS", def
 
 # The demo companies, ideas and accounts that `make run` loads and the benchmark reads.
 DEMO_DATA = BASE_DIR / "dashboard" / "demo_data.json"
+# What the demo's station device and company analyser need and the database keeps only as a
+# hash (the station's key) or per user (the API token); `seed_demo` writes it, owner-only.
+DEMO_DONATIONS_FILE = BASE_DIR / "var" / "demo-donations.json"
 
 # How long a comment stays editable by its author, in minutes.
 COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)

@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, REDIS_URL, REST_FRAMEWORK, env
 
@@ -22,6 +26,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # Most tests search the idea list with no worker running, so each first search waits this long
 # before going by words alone; the tests that start a worker wait longer.
 SEARCH_BY_MEANING_WAIT_SECONDS = 0.5
+
+# Never `make run`'s file: a key written from a test database would not open the demo station.
+DEMO_DONATIONS_FILE = Path(tempfile.gettempdir()) / f"gwangju-demo-donations-{os.getpid()}.json"
 
 SECRET_KEY = "test-only-not-secret"
 DONATION_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtdGVzdC1vbmx5LS4="]

@@ -80,7 +80,36 @@
     return station;
   }
 
+  // Checked with the station API before it is kept, so a wrong key never replaces a working one.
+  async function saveKey(key) {
+    $("kiosk-setup-error").textContent = "";
+    try {
+      await loadStation(key);
+    } catch (error) {
+      $("kiosk-setup-error").textContent = error.message;
+      return false;
+    }
+    localStorage.setItem(STORAGE_KEY, key);
+    show("welcome");
+    return true;
+  }
+
+  // A link from staff's station page (or `make run`) may carry the key in the fragment, which
+  // browsers never send to the server; it leaves the address bar at once.
+  async function takeLinkedKey() {
+    const linkedKey = new URLSearchParams(window.location.hash.slice(1)).get("key");
+    if (!linkedKey) return false;
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+    stopVisit();
+    if (!(await saveKey(linkedKey.trim()))) show("setup");
+    return true;
+  }
+
+  // Followed while the kiosk is already open, such a link changes only the fragment.
+  window.addEventListener("hashchange", takeLinkedKey);
+
   async function start() {
+    if (await takeLinkedKey()) return;
     if (!localStorage.getItem(STORAGE_KEY)) {
       show("setup");
       return;
@@ -101,17 +130,7 @@
 
   $("kiosk-setup-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const key = $("kiosk-key").value.trim();
-    $("kiosk-setup-error").textContent = "";
-    try {
-      await loadStation(key);
-    } catch (error) {
-      $("kiosk-setup-error").textContent = error.message;
-      return;
-    }
-    localStorage.setItem(STORAGE_KEY, key);
-    $("kiosk-key").value = "";
-    show("welcome");
+    if (await saveKey($("kiosk-key").value.trim())) $("kiosk-key").value = "";
   });
 
   $("kiosk-forget").addEventListener("click", () => {

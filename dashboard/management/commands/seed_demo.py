@@ -1,6 +1,10 @@
 import datetime
 import json
+import os
 import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -8,15 +12,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_token_get_or_create
 from companies.models import Company, CompanyReference, MemberRole, Membership
+from donations import selectors as donation_selectors
 from donations import services as donation_services
+from donations.management.commands.run_demo_analyser import blood_pressure_verdict
+from donations.models import Donation, DonationDeletion, DonationSource, Station
 from ideas import services as idea_services
 from ideas.language import detect_language
 from ideas.models import Comment, Follow, Idea, IdeaStatus, Report
 from matching.models import Match, MatchStatus
 from matching.services import match_feedback
 from pilots import services as pilot_services
-from pilots.models import Pilot, PilotStage
+from pilots.models import CONSENT_STAGES, Pilot, PilotStage, PilotVolunteer
 
 DEMO_DATA = settings.DEMO_DATA
 DEMO_PASSWORD = "gwangju-demo-2026"
@@ -51,6 +59,15 @@ class Command(BaseCommand):
         "Load fictional demo companies, ideas, accounts, supports, comments, reports, company "
         "interest and pilots in every stage (safe to run again: what exists is left as it is)."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--donations-file",
+            type=Path,
+            default=None,
+            help="Where to write the demo station's key and the analyser's token "
+            "(default: settings.DEMO_DONATIONS_FILE, var/demo-donations.json).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -90,6 +107,12 @@ class Command(BaseCommand):
         pilots_created = sum(
             self._pilot(entry, ideas[entry["idea"]], staff, people) for entry in data["pilots"]
         )
+        donations_file = options["donations_file"] or settings.DEMO_DONATIONS_FILE
+        stations = [
+            self._donation_station(entry, staff, people, donations_file)
+            for entry in data["pilots"]
+            if "donation_station" in entry
+        ]
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -104,6 +127,13 @@ class Command(BaseCommand):
         for username in users:
             self.stdout.write(f"  citizen         {username}")
         self.stdout.write(f"  more citizens   {', '.join(supporters)}")
+        for station in stations:
+            if station is not None:
+                self.stdout.write(
+                    f"Donation station “{station.station.name}” of pilot {station.station.pilot_id}: "
+                    f"{station.donations_added} donations added; its key and the analyser's token "
+                    f"are in {donations_file}."
+                )
 
     def _user(self, username: str, display_name: str, *, real_name: str = "", is_staff: bool = False) -> User:
         user, created = User.objects.get_or_create(
@@ -281,3 +311,151 @@ class Command(BaseCommand):
             )
             for code in volunteer_entry["consents"]:
                 donation_services.consent_give(volunteer=volunteer, data_request=requests[code])
+
+    # --- Data donation: a station, past donations, a company's read and its results ------------
+
+    def _donation_station(
+        self, entry: dict, staff: User, people: dict[str, User], path: Path
+    ) -> "DemoStation | None":
+        """A registered station for a pilot that collects data, a few donations made at it, read
+        once by the pilot's company and partly answered, all through the product's own services,
+        so My donations and the pilot's figures have something to show. What the station device
+        and the analyser need is written to `path`.
+
+        The database keeps only the station key's hash, so the key lives in that file alone.
+        A file that is missing, or whose key does not open this station (another database, a
+        reset), means the key is lost: the station is revoked and registered again, as staff are
+        told to do with a lost key, so the old key can never work again and nothing else changes.
+        """
+        station_entry = entry["donation_station"]
+        pilot = Pilot.objects.get(title=entry["title"])
+        if pilot.stage not in CONSENT_STAGES:
+            return None
+        member = people.get(station_entry["company_member"]) or User.objects.get(
+            username=station_entry["company_member"]
+        )
+        saved = _read_donations_file(path)
+        station = Station.objects.filter(
+            pilot=pilot, name=station_entry["name"], revoked_at__isnull=True
+        ).first()
+        key = saved.get("station_key") if saved.get("station_id") == getattr(station, "pk", None) else None
+        if station is not None and not (
+            isinstance(key, str) and donation_services.station_authenticate(key=key) == station
+        ):
+            donation_services.station_revoke(station=station, by=staff)
+            station = None
+        if station is None:
+            registered = donation_services.station_register(pilot=pilot, by=staff, name=station_entry["name"])
+            station, key = registered.station, registered.key
+
+        added = self._station_donations(pilot, station, station_entry, people, member)
+        company = donation_selectors.data_reader_company(pilot=pilot, user=member)
+        contents = {
+            "pilot_id": pilot.pk,
+            "pilot": pilot.title,
+            "station_id": station.pk,
+            "station": station.name,
+            "station_key": key,
+            "company": company.slug,
+            "company_member": member.username,
+            "company_token": user_token_get_or_create(user=member).key,
+            "donor": station_entry["donor"],
+        }
+        if contents != saved:
+            _write_owner_only(path, contents)
+        return DemoStation(station=station, donations_added=added)
+
+    def _station_donations(
+        self, pilot: Pilot, station: Station, station_entry: dict, people: dict[str, User], member: User
+    ) -> int:
+        """Donations of volunteers who never donated in that category (nor had it deleted), so a
+        second run, or one after a donor withdrew, adds nothing."""
+        requests = {request.category_code: request for request in pilot.data_requests.current()}
+        untouched: dict[tuple[int, int], bool] = {}
+        made: list[tuple[Donation, dict]] = []
+        for donation_entry in station_entry["donations"]:
+            data_request = requests[donation_entry["category"]]
+            volunteer = PilotVolunteer.objects.filter(
+                pilot=pilot, user=people[donation_entry["user"]], left_at__isnull=True
+            ).first()
+            if volunteer is None:
+                continue
+            pair = (volunteer.pk, data_request.pk)
+            if pair not in untouched:
+                untouched[pair] = (
+                    donation_selectors.consent_active_exists(volunteer=volunteer, data_request=data_request)
+                    and not Donation.objects.filter(volunteer=volunteer, data_request=data_request).exists()
+                    and not DonationDeletion.objects.filter(
+                        volunteer=volunteer, data_request=data_request
+                    ).exists()
+                )
+            if not untouched[pair]:
+                continue
+            donation = donation_services.donation_store(
+                volunteer=volunteer,
+                data_request=data_request,
+                readings=[donation_services.ReadingInput(values=donation_entry["values"])],
+                source=DonationSource.STATION,
+                station=station,
+            )
+            made.append((donation, donation_entry))
+        if not made:
+            return 0
+
+        # The company reads as its API client would, so each donor sees who read their rows.
+        company = donation_selectors.data_reader_company(pilot=pilot, user=member)
+        categories = sorted({donation_entry["category"] for _donation, donation_entry in made})
+        for category in categories:
+            data_requests = donation_selectors.data_requests_to_read(
+                pilot=pilot, company=company, category=category
+            )
+            readings = list(donation_selectors.readings_readable(data_requests=data_requests))
+            donation_services.data_read_record(
+                pilot=pilot, company=company, user=member, readings=readings, query={"category": category}
+            )
+        for donation, donation_entry in made:
+            if not donation_entry["answered"]:
+                continue
+            verdict = blood_pressure_verdict(
+                [{"values": donation_entry["values"]}], language=donation.volunteer.user.preferred_language
+            )
+            donation_services.donation_result_post(
+                pilot=pilot,
+                company=company,
+                by=member,
+                donor_id=donation.volunteer.donor_id,
+                donation_id=donation.pk,
+                text=verdict.text,
+                value=Decimal(verdict.systolic),
+                unit="mmHg",
+                level=verdict.level,
+            )
+        return len(made)
+
+
+@dataclass(frozen=True)
+class DemoStation:
+    station: Station
+    donations_added: int
+
+
+def _read_donations_file(path: Path) -> dict:
+    try:
+        contents = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return contents if isinstance(contents, dict) else {}
+
+
+def _write_owner_only(path: Path, contents: dict) -> None:
+    """Writes the file readable by its owner alone, whole or not at all: it holds a station key
+    and an API token."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(contents, file, ensure_ascii=False, indent=2)
+        file.write("\n")
+    # The mode given to open() is masked by the umask and kept by an existing file.
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)

@@ -13,10 +13,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from donations.management.demo_config import read_demo_config
 
 # Typical adult readings, and how often the device plays a high one so the demo shows every level.
 TYPICAL = {"systolic": (121, 11), "diastolic": (78, 7), "pulse": (72, 9)}
@@ -78,7 +81,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--key", required=True, help="The station's key (shown once at registration).")
+        parser.add_argument("--key", help="The station's key (shown once at registration).")
+        parser.add_argument(
+            "--config",
+            type=Path,
+            help="A JSON file with the key as `station_key`, such as var/demo-donations.json that "
+            "seed_demo writes; --key wins over it.",
+        )
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the site runs.")
         parser.add_argument("--interval", type=float, default=3.0, help="Seconds between looks for a visit.")
         parser.add_argument(
@@ -87,16 +96,32 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Stop after one reading.")
         parser.add_argument("--language", default=settings.LANGUAGE_CODE, help="Language of the messages.")
         parser.add_argument("--seed", type=int, default=None, help="Repeatable readings.")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=0.0,
+            help="Seconds to wait for the site to answer at start, when both start together.",
+        )
 
     def handle(self, *args, **options):
         if urllib.parse.urlsplit(options["url"]).scheme not in ("http", "https"):
             raise CommandError("--url must start with http:// or https://.")
-        client = StationClient(url=options["url"], key=options["key"], language=options["language"])
+        key = options["key"] or read_demo_config(options["config"]).get("station_key")
+        if not key:
+            raise CommandError("Give the station's key with --key, or a --config file that holds it.")
+        client = StationClient(url=options["url"], key=key, language=options["language"])
         rng = random.Random(options["seed"])
-        try:
-            station = client.call("GET")
-        except DeviceError as error:
-            raise CommandError(f"The station API refused the device: {error}") from None
+        waiting_until = time.monotonic() + options["wait"]
+        while True:
+            try:
+                station = client.call("GET")
+                break
+            except DeviceError as error:
+                # Status 0: nothing answered, the site may still be starting.
+                if error.status == 0 and time.monotonic() < waiting_until:
+                    time.sleep(1)
+                    continue
+                raise CommandError(f"The station API refused the device: {error}") from None
         fields_by_category = {request["code"]: request["fields"] for request in station["data_requests"]}
         self.stdout.write(
             f"Device of “{station['name']}” ({station['pilot_title']}) ready; it measures: "

@@ -1,7 +1,8 @@
 """A stand-in for a pilot's company: reads donated blood pressure through the API, answers it.
 
 It is a client like any company's, talking HTTP with an API token and nothing else: no database,
-no import of the product's code, so what it can do is exactly what a company can. Its rules are
+nothing of the product's code but the reader of the demo's settings file, so what it can do is
+exactly what a company can. Its rules are
 the usual home blood-pressure thresholds, enough for a demo and nothing a doctor would sign.
 """
 
@@ -14,11 +15,14 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from donations.management.demo_config import read_demo_config
 
 PAGE_SIZE = 100
 REQUEST_TIMEOUT_SECONDS = 10
@@ -151,23 +155,48 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--token", required=True, help="API token of a member of the pilot's company.")
-        parser.add_argument("--pilot", type=int, required=True, help="The pilot's id.")
+        parser.add_argument("--token", help="API token of a member of the pilot's company.")
+        parser.add_argument("--pilot", type=int, help="The pilot's id.")
+        parser.add_argument(
+            "--config",
+            type=Path,
+            help="A JSON file with `company_token` and `pilot_id`, such as var/demo-donations.json "
+            "that seed_demo writes; --token and --pilot win over it.",
+        )
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the product runs.")
         parser.add_argument("--interval", type=float, default=2.0, help="Seconds between polls.")
         parser.add_argument("--category", default="blood_pressure", help="The category code to read.")
         parser.add_argument("--once", action="store_true", help="Poll once and stop.")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=0.0,
+            help="Seconds to wait for the site to answer at start, when both start together.",
+        )
 
     def handle(self, *args, **options):
-        client = CompanyClient(base_url=options["url"], token=options["token"], pilot_id=options["pilot"])
-        try:
-            # Started again, it does not answer a donation twice.
-            answered = client.answered_donations()
-        except (ApiError, urllib.error.URLError) as error:
-            raise CommandError(f"Cannot read this pilot's results: {error}") from None
+        config = read_demo_config(options["config"])
+        token = options["token"] or config.get("company_token")
+        pilot_id = options["pilot"] or config.get("pilot_id")
+        if not token or not isinstance(pilot_id, int):
+            raise CommandError("Give --token and --pilot, or a --config file that holds them.")
+        client = CompanyClient(base_url=options["url"], token=token, pilot_id=pilot_id)
+        waiting_until = time.monotonic() + options["wait"]
+        while True:
+            try:
+                # Started again, it does not answer a donation twice.
+                answered = client.answered_donations()
+                break
+            except ApiError as error:
+                raise CommandError(f"Cannot read this pilot's results: {error}") from None
+            except OSError as error:
+                # Nothing answered: the site may still be starting.
+                if time.monotonic() < waiting_until:
+                    time.sleep(1)
+                    continue
+                raise CommandError(f"Cannot read this pilot's results: {error}") from None
         self.stdout.write(
-            f"Analysing pilot {options['pilot']} at {options['url']} "
-            f"({len(answered)} donations answered before)."
+            f"Analysing pilot {pilot_id} at {options['url']} ({len(answered)} donations answered before)."
         )
         last_seen = 0
         try:
@@ -178,10 +207,13 @@ class Command(BaseCommand):
                     if error.status in (400, 401, 403, 404):
                         raise CommandError(f"The API refused to read: {error}") from None
                     self.stderr.write(f"The API failed ({error}); trying again.")
-                except urllib.error.URLError as error:
+                # OSError as well as URLError: a development server restarting drops the
+                # connection mid-answer.
+                except OSError as error:
+                    reason = getattr(error, "reason", error)
                     if options["once"]:
-                        raise CommandError(f"Cannot reach {options['url']}: {error.reason}") from None
-                    self.stderr.write(f"Cannot reach {options['url']} ({error.reason}); trying again.")
+                        raise CommandError(f"Cannot reach {options['url']}: {reason}") from None
+                    self.stderr.write(f"Cannot reach {options['url']} ({reason}); trying again.")
                 if options["once"]:
                     return
                 time.sleep(options["interval"])

@@ -1,0 +1,244 @@
+"""The demo's donation station: seed_demo gives the running pilot a station, donations, a
+company's read and results, and writes what the device and the analyser need to a file only its
+owner reads; the two commands start from that file against a live server, as `make run` does."""
+
+import json
+import stat
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Notification
+from donations import services
+from donations.models import (
+    DataRead,
+    DataReadDonor,
+    Donation,
+    DonationDeletion,
+    DonationResult,
+    DonationSource,
+    Reading,
+    ResultLevel,
+    Station,
+)
+from pilots.models import Pilot, PilotVolunteer
+
+RUNNING_PILOT = "남구 독거 어르신 낙상 감지 실증"
+STATION_NAME = "푸른길공원 2번 출입구 건강측정소"
+DONATION_MODELS = (Station, Donation, Reading, DataRead, DataReadDonor, DonationResult, DonationDeletion)
+
+
+def _seed(path) -> str:
+    out = StringIO()
+    call_command("seed_demo", donations_file=path, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in DONATION_MODELS}
+
+
+@pytest.fixture
+def demo_file(tmp_path):
+    return tmp_path / "var" / "demo-donations.json"
+
+
+@pytest.mark.django_db
+def test_the_running_pilot_gets_a_station_donations_a_read_and_results(demo_file):
+    output = _seed(demo_file)
+
+    pilot = Pilot.objects.get(title=RUNNING_PILOT)
+    station = Station.objects.get(pilot=pilot, revoked_at__isnull=True)
+    assert station.name == STATION_NAME
+    saved = json.loads(demo_file.read_text(encoding="utf-8"))
+    # Owner-only: it holds a station key and an API token.
+    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
+    assert services.station_authenticate(key=saved["station_key"]) == station
+    assert saved["station_id"] == station.pk and saved["pilot_id"] == pilot.pk
+    assert (
+        Token.objects.get(key=saved["company_token"]).user.username == saved["company_member"] == "company1"
+    )
+    assert saved["company"] == "bitgyeol-medical-ai" and saved["donor"] == "citizen4"
+    # Only its hash is in the database, and the command's output does not show it either.
+    assert saved["station_key"] not in output and station.key_hash != saved["station_key"]
+
+    donations = Donation.objects.filter(volunteer__pilot=pilot)
+    assert donations.count() == 5
+    assert set(donations.values_list("source", "station")) == {(DonationSource.STATION, station.pk)}
+    donors = {
+        username: PilotVolunteer.objects.get(pilot=pilot, user__username=username)
+        for username in ("citizen4", "citizen6", "citizen10")
+    }
+    assert {name: donations.filter(volunteer=v).count() for name, v in donors.items()} == {
+        "citizen4": 2,
+        "citizen6": 1,
+        "citizen10": 2,
+    }
+    assert sorted(tuple(r.values.values()) for r in Reading.objects.filter(volunteer=donors["citizen6"])) == [
+        (118.0, 76.0, 68.0)
+    ]
+
+    read = DataRead.objects.get(pilot=pilot)
+    assert (read.company.slug, read.user.username, read.rows) == ("bitgyeol-medical-ai", "company1", 5)
+    assert {(row.volunteer_id, row.rows) for row in read.donors.all()} == {
+        (donors["citizen4"].pk, 2),
+        (donors["citizen6"].pk, 1),
+        (donors["citizen10"].pk, 2),
+    }
+
+    results = DonationResult.objects.filter(pilot=pilot).order_by("volunteer__user__username")
+    assert [(r.volunteer.user.username, r.level, r.value, r.unit) for r in results] == [
+        ("citizen4", ResultLevel.SEE_DOCTOR, 146, "mmHg"),
+        ("citizen6", ResultLevel.NORMAL, 118, "mmHg"),
+    ]
+    assert results[0].text.startswith("혈압이 높습니다(146/88 mmHg).")
+    assert all(result.donation.volunteer == result.volunteer for result in results)
+    assert Notification.objects.filter(user__username="citizen4", title__contains="빛결메디칼AI").exists()
+
+
+@pytest.mark.django_db
+def test_the_donor_sees_the_station_the_read_and_the_result_on_my_donations(demo_file, client):
+    from accounts.models import User
+
+    _seed(demo_file)
+    client.force_login(User.objects.get(username="citizen4"))
+    client.cookies["django_language"] = "ko"
+
+    html = client.get("/me/donations/").content.decode()
+
+    assert STATION_NAME in html
+    assert "빛결메디칼AI: " in html and "2행 열람" in html
+    assert "혈압이 높습니다(146/88 mmHg)." in html
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing_and_keeps_the_key(demo_file):
+    _seed(demo_file)
+    counts, contents, modified = _counts(), demo_file.read_bytes(), demo_file.stat().st_mtime_ns
+
+    _seed(demo_file)
+
+    assert _counts() == counts
+    assert demo_file.read_bytes() == contents and demo_file.stat().st_mtime_ns == modified
+    assert not Station.objects.filter(revoked_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("damage", ["missing", "key of another database", "not json"])
+def test_a_lost_key_revokes_the_station_and_registers_it_again(demo_file, damage):
+    _seed(demo_file)
+    old_key = json.loads(demo_file.read_text())["station_key"]
+    old_station = Station.objects.get()
+    donations = Donation.objects.count()
+    if damage == "missing":
+        demo_file.unlink()
+    elif damage == "key of another database":
+        saved = json.loads(demo_file.read_text())
+        demo_file.write_text(json.dumps({**saved, "station_key": "st_" + "x" * 43}))
+    else:
+        demo_file.write_text("{not json")
+
+    _seed(demo_file)
+
+    old_station.refresh_from_db()
+    new_station = Station.objects.get(revoked_at__isnull=True)
+    saved = json.loads(demo_file.read_text())
+    assert old_station.revoked_at is not None and new_station.name == STATION_NAME
+    assert services.station_authenticate(key=saved["station_key"]) == new_station
+    assert services.station_authenticate(key=old_key) is None
+    assert saved["station_id"] == new_station.pk
+    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
+    # The donors' data is theirs, not the station's: nothing is added or lost.
+    assert Donation.objects.count() == donations
+
+
+@pytest.mark.django_db
+def test_a_donor_who_withdrew_is_not_donated_for_again(demo_file):
+    _seed(demo_file)
+    volunteer = PilotVolunteer.objects.get(pilot__title=RUNNING_PILOT, user__username="citizen4")
+    data_request = volunteer.pilot.data_requests.current().get()
+    services.consent_withdraw(volunteer=volunteer, data_request=data_request)
+    services.consent_give(volunteer=volunteer, data_request=data_request)
+    counts = _counts()
+
+    _seed(demo_file)
+
+    assert _counts() == counts
+    assert not Donation.objects.filter(volunteer=volunteer).exists()
+
+
+# --- The device and the analyser start from the file, against a live server -----------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analyser_and_the_device_run_from_the_file(demo_file, live_server):
+    _seed(demo_file)
+    saved = json.loads(demo_file.read_text())
+    pilot = Pilot.objects.get(pk=saved["pilot_id"])
+    answered = DonationResult.objects.count()
+    analyser_out = StringIO()
+
+    call_command("run_demo_analyser", config=demo_file, url=live_server.url, once=True, stdout=analyser_out)
+
+    # The three donations seed_demo left unanswered are answered now, by the file's company.
+    assert DonationResult.objects.count() == answered + 3
+    assert not Donation.objects.filter(volunteer__pilot=pilot, results__isnull=True).exists()
+    assert set(DonationResult.objects.values_list("company__slug", flat=True)) == {saved["company"]}
+    assert f"Analysing pilot {pilot.pk}" in analyser_out.getvalue()
+
+    volunteer = PilotVolunteer.objects.get(pilot=pilot, user__username=saved["donor"])
+    _donor_code, code = services.donor_code_issue(volunteer=volunteer)
+    station = Station.objects.get(pk=saved["station_id"])
+    visit = services.station_visit_open(station=station, code=code)
+    device_out = StringIO()
+
+    call_command(
+        "play_station_device",
+        config=demo_file,
+        url=live_server.url,
+        interval=0.2,
+        measure_seconds=0,
+        once=True,
+        stdout=device_out,
+    )
+
+    donation = Donation.objects.get(visit=visit)
+    assert donation.station == station and donation.volunteer == volunteer
+    assert f"Device of “{STATION_NAME}”" in device_out.getvalue()
+
+
+@pytest.mark.parametrize("command", ["play_station_device", "run_demo_analyser"])
+def test_a_file_without_what_the_command_needs_stops_it(tmp_path, command):
+    config = tmp_path / "demo-donations.json"
+    config.write_text(json.dumps({"station": STATION_NAME}))
+
+    with pytest.raises(CommandError, match="--config"):
+        call_command(command, config=config, url="http://127.0.0.1:9", once=True, stdout=StringIO())
+
+
+@pytest.mark.parametrize("command", ["play_station_device", "run_demo_analyser"])
+def test_a_missing_file_stops_the_command_with_its_path(tmp_path, command):
+    with pytest.raises(CommandError, match="Cannot read .*nowhere.json"):
+        call_command(command, config=tmp_path / "nowhere.json", once=True, stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("command", "secrets"),
+    [
+        ("play_station_device", {"station_key": "st_" + "x" * 43}),
+        ("run_demo_analyser", {"company_token": "x" * 40, "pilot_id": 1}),
+    ],
+)
+def test_started_before_the_site_each_waits_for_it_then_gives_up(tmp_path, command, secrets):
+    config = tmp_path / "demo-donations.json"
+    config.write_text(json.dumps(secrets))
+    started = time.monotonic()
+
+    # Port 9 (discard) has no listener here: nothing ever answers.
+    with pytest.raises(CommandError):
+        call_command(command, config=config, url="http://127.0.0.1:9", wait=1.5, once=True, stdout=StringIO())
+
+    assert time.monotonic() - started >= 1.5
