@@ -7,7 +7,7 @@ BENCH_INSTALLED := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test browser node bench loadtest evaluate lint stop messages
+.PHONY: install run test browser node bench loadtest bench-donations evaluate lint stop messages
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ $(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
 ## 127.0.0.1 only and a throwaway database (gwangju_ai_load), and a mixed run that checks every write.
 loadtest: install $(BENCH_INSTALLED)
 	$(BIN)/python -m bench.loadtest
+
+## Readings/s a donation station can post (1 and 4 stations, each accepted reading checked in the
+## database) and the time from a company's result to the kiosk and My donations, under gunicorn
+## with production settings on 127.0.0.1 and a throwaway database (gwangju_ai_donations_bench).
+bench-donations: install
+	$(BIN)/python -m bench.donations
 
 $(LINT_INSTALLED): requirements-lint.txt $(INSTALLED)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-lint.txt

@@ -22,23 +22,15 @@ embedding model) is left out on purpose.
 from __future__ import annotations
 
 import argparse
-import base64
 import collections
 import io
 import os
 import random
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 # locust patches the standard library with gevent when imported; Django is imported only inside
 # the functions below, once the environment for the production settings is in place.
@@ -46,10 +38,10 @@ import gevent
 from locust import FastHttpUser, User, between, constant, task
 from locust.env import Environment
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench.servers import BASE_DIR, http_status, prepare_servers, start_gunicorn, stop_gunicorn, stop_redis
+
 DATABASE = "gwangju_ai_load"
 REDIS_NAME = "redis-load"
-HOST = "127.0.0.1"
 # Every write of one run carries this in its title, so the check finds exactly this run's writes.
 RUN_MARKER = f"LOAD-{secrets.token_hex(4)}"
 # Users start at this rate (locust warns above 100 a second) and run for WARM_UP_SECONDS after the
@@ -88,42 +80,6 @@ class Result:
 
 
 # --- servers and data ----------------------------------------------------------------------
-
-
-def prepare_servers() -> dict[str, str]:
-    """Recreate the load database and empty the load Redis; return the production environment."""
-    import psycopg
-    import redis
-
-    from config import embedded
-
-    postgres = embedded.postgres_settings(BASE_DIR)
-    socket_dir = postgres["HOST"]
-    with psycopg.connect(host=socket_dir, user=postgres["USER"], dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    redis_url = embedded.redis_url(BASE_DIR, REDIS_NAME)
-    redis.Redis(unix_socket_path=redis_url.removeprefix("redis+socket://")).flushall()
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DONATION_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        # The embedded server listens on a Unix socket only; libpq takes its folder as `host`.
-        "DATABASE_URL": f"postgres://{postgres['USER']}@/{DATABASE}?host={urllib.parse.quote(socket_dir)}",
-        "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": redis_url,
-        # Plain HTTP on loopback: no TLS proxy in front to redirect to.
-        "DJANGO_SECURE_SSL_REDIRECT": "False",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def stop_redis() -> None:
-    from config import embedded
-
-    embedded.redis_stop(BASE_DIR, REDIS_NAME)
 
 
 def load_data(*, extra_ideas: int, citizens: int, writers: int) -> Fixture:
@@ -275,69 +231,6 @@ def check_writes(accepted: list[tuple[str, int]]) -> tuple[int, int, int, int]:
     duplicated = sum(1 for count in stored.values() if count > 1)
     unreplied = sum(1 for marker in stored if marker not in accepted_markers)
     return len(accepted), exactly_once, duplicated, unreplied
-
-
-# --- gunicorn --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(*, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    # The child keeps its own copy of the log file descriptor.
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"{HOST}:{port}",
-                "--timeout",
-                "60",
-            ],
-            cwd=BASE_DIR,
-            env=os.environ.copy(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 60
-    while http_status(base_url + CHEAPEST_CANDIDATES[-1]) is None:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"gunicorn did not answer within 60 s; see {log_path}")
-        time.sleep(0.2)
-    return process, base_url
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def http_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
 
 
 # --- simulated users -----------------------------------------------------------------------
@@ -492,12 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     load_before = os.getloadavg()
-    os.environ.update(prepare_servers())
+    os.environ.update(prepare_servers(database=DATABASE, redis_name=REDIS_NAME))
     gunicorn = None
     try:
         fixture = load_data(extra_ideas=options.extra_ideas, citizens=300, writers=options.writers)
         log_path = BASE_DIR / "var" / "loadtest-gunicorn.log"
-        gunicorn, base_url = start_gunicorn(workers=options.workers, log_path=log_path)
+        gunicorn, base_url = start_gunicorn(
+            workers=options.workers, log_path=log_path, ready_path=CHEAPEST_CANDIDATES[-1]
+        )
         cheapest_path = next(p for p in CHEAPEST_CANDIDATES if http_status(base_url + p) == 200)
         rng = random.Random(11)
         member = {"Cookie": fixture.member_cookie}
@@ -551,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if gunicorn is not None:
             stop_gunicorn(gunicorn)
-        stop_redis()
+        stop_redis(redis_name=REDIS_NAME)
 
     count, stored, duplicated, unreplied = check_writes(accepted)
     cheapest = results[0].rps
