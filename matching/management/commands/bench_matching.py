@@ -15,7 +15,6 @@ from core.transactions import rolled_back
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services
 from matching.engine.passages import idea_passages, split_sentences
-from matching.models import Embedding
 
 DEMO_DATA = settings.DEMO_DATA
 
@@ -220,10 +219,14 @@ class Command(BaseCommand):
             seconds.append(time.perf_counter() - started)
         sweep_seconds = _seconds(services.matching_sweep)
         company = Company.objects.filter(is_verified=True).first()
-        Embedding.objects.filter(company=company).delete()
-        synthetic.write_vectors([company], rng, centres)
-        services._companies_changed()
-        edit_seconds = _seconds(lambda: services.match_refresh_for_company(company_id=company.pk))
+        # From storing the new vectors (as the embedding task does after the model) to every
+        # ranking written.
+        edit_seconds = _seconds(
+            lambda: (
+                synthetic.edit_company(company, rng, centres),
+                services.match_refresh_for_company(company_id=company.pk),
+            )
+        )
         return {
             "incremental": {
                 "new_ideas": count,
