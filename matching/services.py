@@ -144,6 +144,10 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
     """Embed many ideas with one model call and one write: batching across ideas keeps the
     model busy with full batches instead of one idea's few sentences. Returns how many were
     (re)computed."""
+    return len(_embed_ideas(idea_ids))
+
+
+def _embed_ideas(idea_ids: list[int]) -> set[int]:
     ideas = list(Idea.objects.filter(pk__in=idea_ids).select_related("embedding"))
     pending = []
     for idea in ideas:
@@ -151,7 +155,7 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
         if passages and _is_stale(getattr(idea, "embedding", None), "idea", passages):
             pending.append((idea, passages))
     if not pending:
-        return 0
+        return set()
     encoded = encoding.encode_documents_cached(
         [[p.text for p in passages] for _idea, passages in pending], kind="query"
     )
@@ -162,12 +166,49 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
             for (idea, passages), (document, vectors) in zip(pending, encoded, strict=True)
         ],
     )
-    return len(pending)
+    return {idea.pk for idea, _passages in pending}
+
+
+# Ideas one task embeds with its own when a burst waits: the model is several times faster per
+# text in a full batch than one idea at a time.
+BURST_BATCH = SWEEP_BATCH
+# Any 32-bit number unique to the claims on ideas' embedding work; the idea's id is the other half.
+_EMBEDDING_CLAIM_CLASS = 72_420_311
 
 
 def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]:
-    computed = embedding_refresh_for_ideas(idea_ids=[idea_id]) > 0
+    """Embed one idea, and with it new ideas waiting for their vectors (up to BURST_BATCH), in
+    one model call. Each idea keeps its own task: the others' tasks find their vectors current
+    and only place their ideas, and an idea whose batch failed is embedded by its own task's
+    retry. Claims are transaction-scoped advisory locks, so two workers never embed the same
+    idea at once and a claim dies with its worker."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Wait for a worker that claimed this idea for its batch: its vectors are then current.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, idea_id])
+        computed = idea_id in _embed_ideas([idea_id, *_claim_waiting_ideas(besides=idea_id)])
     return Embedding.objects.filter(idea_id=idea_id).first(), computed
+
+
+def _claim_waiting_ideas(*, besides: int) -> list[int]:
+    """New ideas still without vectors, oldest first, that no other worker has claimed. (An
+    edited idea's vectors may still be current, if only its status changed: its own task judges.)"""
+    waiting = (
+        Idea.objects.exclude(status=IdeaStatus.DRAFT)
+        .exclude(pk=besides)
+        .filter(embedding__isnull=True)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[: BURST_BATCH * 2]
+    )
+    claimed: list[int] = []
+    with connection.cursor() as cursor:
+        for other in waiting:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, other])
+            if cursor.fetchone()[0]:
+                claimed.append(other)
+                if len(claimed) == BURST_BATCH - 1:
+                    break
+    return claimed
 
 
 def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
