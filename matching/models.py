@@ -202,6 +202,13 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["company", "rank_for_company"]),
             models.Index(fields=["idea", "rank_for_idea"]),
+            # The few pairs companies answered, read by every placement (the feedback term and
+            # the pairs kept out) among tens of thousands of suggestions.
+            models.Index(
+                fields=["company", "idea"],
+                condition=Q(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]),
+                name="match_answered",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -358,13 +358,14 @@ def _feedback(
     liked: dict[int, list[int]] = {}
     disliked: dict[int, list[int]] = {}
     blocked = np.zeros((ideas.side.size, companies.side.size), dtype=bool)
-    feedback = Match.objects.filter(
-        status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED],
-        company_id__in=companies.owner_ids,
-    ).values_list("idea_id", "company_id", "status", "feedback_texts_hash")
+    # Every answer, the other companies' left out here: answers are few (an index of their own),
+    # and naming hundreds of companies in the query costs more than reading them.
+    feedback = Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).values_list(
+        "idea_id", "company_id", "status", "feedback_texts_hash"
+    )
     reopened = []
     for idea_id, company_id, status, texts_hash in feedback:
-        if idea_id not in idea_row:
+        if idea_id not in idea_row or company_id not in company_row:
             continue
         r, c = idea_row[idea_id], company_row[company_id]
         if status == MatchStatus.INTERESTED:
@@ -730,6 +731,9 @@ def _rebuild_state(
             _idea_list_cutoffs(keys),
         ],
     )
+    with connection.cursor() as cursor:
+        # The tables were rewritten whole: the planner's picture of them too.
+        cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
     # Which ideas the sums count, and with which vectors: an idea embedded again after it was
     # counted cannot be taken out of the sums exactly.
     embedding_table = Embedding._meta.db_table
@@ -865,11 +869,13 @@ def _place_idea(idea_id: int) -> bool:
 
     # The idea, the ideas whose strength with some company changed, and the ideas companies
     # answered (for the feedback term), scored on the new scale.
-    feedback_idea_ids = set(
-        Match.objects.filter(
-            status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED], company_id__in=company_ids
-        ).values_list("idea_id", flat=True)
-    )
+    feedback_idea_ids = {
+        idea
+        for idea, company in Match.objects.filter(
+            status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]
+        ).values_list("idea_id", "company_id")
+        if company in column_of
+    }
     reranked_ideas = {idea_id} | {i for i, _c in flipped}
     ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
     if idea_id not in ideas.owner_ids:
@@ -976,9 +982,12 @@ def _flipped_pairs(
     # Widened by a hair so the exact re-judging below, not the query, decides at the boundary.
     margin = 1e-9
     rows = vector_store.fetch(
-        f"SELECT c.idea_id, c.company_id, c.score, c.row_level FROM {MatchCandidate._meta.db_table} c "
-        "JOIN unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(company_id, low, high) "
-        "ON c.company_id = band.company_id AND c.score BETWEEN band.low AND band.high "
+        # One range scan of the (company, score) index per band, whatever the planner guesses.
+        "SELECT c.idea_id, c.company_id, c.score, c.row_level "
+        "FROM unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(company_id, low, high) "
+        f"CROSS JOIN LATERAL (SELECT * FROM {MatchCandidate._meta.db_table} m "
+        # OFFSET 0 keeps the planner from flattening the scans into a hash join over the table.
+        "WHERE m.company_id = band.company_id AND m.score BETWEEN band.low AND band.high OFFSET 0) c "
         "WHERE c.row_level > 0 AND c.idea_id <> %s",
         [
             company_ids * 2,
