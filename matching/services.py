@@ -1546,7 +1546,8 @@ def matching_sweep_full(*, progress: Callable[..., Iterable[Any]] | None = None)
         embedding_refresh_for_ideas(idea_ids=batch)
     for company_id in wrap(companies, desc="companies"):
         embedding_refresh_for_company(company_id=company_id)
-    if matching_state().needs_full_refresh or companies:
+    # A profile embedded above rescored its column as its vectors were stored, or marked the state.
+    if matching_state().needs_full_refresh:
         matches = match_refresh_all()
     else:
         # Each waiting idea placed as its own task would place it.
