@@ -38,6 +38,10 @@ BEFORE = {
 }
 
 
+# Synthetic ideas and companies already matched when a burst's tasks place theirs.
+SPEED_CITY = (1_000, 100)
+
+
 def _paired_share(reference_seconds: list[float], seconds: list[float]) -> float:
     return statistics.median(r / s for r, s in zip(reference_seconds, seconds, strict=True))
 
@@ -170,7 +174,14 @@ class Command(BaseCommand):
             [p.text for p in idea_passages(title=r["title"], problem=r["problem"], proposal=r["proposal"])]
             for r in rows
         ]
-        # A current matching state, so each task places its idea without a full refresh.
+        # A city with companies and a current matching state, so each task places its idea as
+        # in production (with no companies every placement falls back to a full refresh).
+        from bench import synthetic_matching as synthetic
+
+        rng = np.random.default_rng(5)
+        centres = synthetic.topics(rng)
+        synthetic.write_vectors(synthetic.make_companies(SPEED_CITY[1], start=30_000), rng, centres)
+        synthetic.write_vectors(synthetic.make_ideas(author, SPEED_CITY[0], start=30_000_000), rng, centres)
         services.match_refresh_all()
         runs = {
             "plain_encode_whole_text": lambda: encoding.encode(whole, kind="query"),
