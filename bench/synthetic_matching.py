@@ -9,6 +9,7 @@ import numpy as np
 from companies.models import Company
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services, vector_store
+from matching.engine.passages import Passage as TextPassage
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, EmbeddingScheme, Passage
 
 IDEA_FIELDS = ["title", "problem", "problem", "problem", "proposal", "proposal"]
@@ -49,6 +50,27 @@ def make_companies(count: int, start: int = 0) -> list[Company]:
     )
 
 
+def _vectors(rng: np.random.Generator, centres: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Passage vectors and the whole text's vector of one owner."""
+    # Between two topics, as most texts are: how strongly a pair stands out then varies
+    # continuously, as with real texts, rather than all or nothing.
+    first, second = rng.choice(len(centres), size=2, replace=False)
+    weight = rng.random()
+    centre = weight * centres[first] + (1 - weight) * centres[second]
+    passages = centre + NOISE * rng.normal(size=(count, EMBEDDING_DIMENSIONS)).astype(np.float32)
+    passages /= np.linalg.norm(passages, axis=1, keepdims=True)
+    whole = passages.mean(axis=0)
+    return passages, whole / np.linalg.norm(whole)
+
+
+def edit_company(company: Company, rng: np.random.Generator, centres: np.ndarray) -> None:
+    """A profile rewritten about other topics, stored as the embedding task stores it (the
+    model's work aside)."""
+    passages, whole = _vectors(rng, centres, len(COMPANY_FIELDS))
+    texts = [TextPassage(field, f"{field} {n} edited") for n, field in enumerate(COMPANY_FIELDS)]
+    services.company_vectors_store(company=company, passages=texts, document=whole, vectors=passages)
+
+
 def write_vectors(owners: list[Idea] | list[Company], rng: np.random.Generator, centres: np.ndarray) -> None:
     """Vectors near a mix of two random topics for each owner, stored as the product stores them, with the
     content hash of the owner's text so nothing counts as stale."""
@@ -60,14 +82,7 @@ def write_vectors(owners: list[Idea] | list[Company], rng: np.random.Generator, 
     model = encoding.model_name()
     embeddings, vectors = [], []
     for owner in owners:
-        # Between two topics, as most texts are: how strongly a pair stands out then varies
-        # continuously, as with real texts, rather than all or nothing.
-        first, second = rng.choice(len(centres), size=2, replace=False)
-        weight = rng.random()
-        centre = weight * centres[first] + (1 - weight) * centres[second]
-        passages = centre + NOISE * rng.normal(size=(len(fields), EMBEDDING_DIMENSIONS)).astype(np.float32)
-        passages /= np.linalg.norm(passages, axis=1, keepdims=True)
-        whole = passages.mean(axis=0)
+        passages, whole = _vectors(rng, centres, len(fields))
         content = services.idea_content(owner) if is_idea else services.company_content(owner)
         embeddings.append(
             Embedding(
@@ -75,7 +90,7 @@ def write_vectors(owners: list[Idea] | list[Company], rng: np.random.Generator, 
                 model_name=model,
                 text_hash=services.content_hash(content),
                 scheme=EmbeddingScheme.SENTENCES,
-                vector=whole / np.linalg.norm(whole),
+                vector=whole,
             )
         )
         vectors.append(passages)

@@ -35,15 +35,18 @@ class Loaded:
         return {owner: row for row, owner in enumerate(self.owner_ids)}
 
 
-def load_embeddings(embeddings: list[Embedding], owner_attr: str) -> Loaded:
-    """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring."""
+def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool = True) -> Loaded:
+    """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring.
+    Without `texts` the passages' fields and texts are left empty: scoring alone does not need
+    them, and they are most of what a whole city's passages weigh."""
     dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
+    passage_columns = "field, text" if texts else "'', ''"
     doc_vectors = vector_store.fetch_vectors(
         f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
     )
     passage_rows = vector_store.fetch(
-        f"SELECT embedding_id, field, text, vector FROM {Passage._meta.db_table} "
+        f"SELECT embedding_id, {passage_columns}, vector FROM {Passage._meta.db_table} "
         "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
         [ids],
     )
@@ -80,9 +83,11 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     )
 
 
-def load_ideas(queryset: QuerySet[Idea] | None = None) -> Loaded:
+def load_ideas(queryset: QuerySet[Idea] | None = None, *, texts: bool = True) -> Loaded:
     return load_embeddings(
-        _current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"), "idea_id"
+        _current_embeddings(queryset if queryset is not None else matchable_ideas(), "idea"),
+        "idea_id",
+        texts=texts,
     )
 
 

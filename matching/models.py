@@ -202,6 +202,13 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["company", "rank_for_company"]),
             models.Index(fields=["idea", "rank_for_idea"]),
+            # The few pairs companies answered, read by every placement (the feedback term and
+            # the pairs kept out) among tens of thousands of suggestions.
+            models.Index(
+                fields=["company", "idea"],
+                condition=Q(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]),
+                name="match_answered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,3 +270,20 @@ class MatchCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id} ↔ {self.company_id}"
+
+
+class MatchingRow(models.Model):
+    """One counted idea's side of the state: its sums over all companies' scores (so a profile
+    edit re-judges the idea's standing among companies without scoring it against every company),
+    the highest score of its pairs that are not candidates (a profile edit that lowers the idea's
+    cutoffs to it rescores the idea's whole row), and the ranking key of its last listed company
+    (a pair below it cannot enter the idea's list)."""
+
+    idea = models.OneToOneField(Idea, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    total = models.FloatField()
+    squares = models.FloatField()
+    reserve = models.FloatField()
+    list_cutoff = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"row of idea #{self.idea_id}"

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from psycopg.types.json import Jsonb
 
 from accounts.models import NotificationKind, User
-from accounts.notifications import notify
+from accounts.notifications import notify, notify_each
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
 from core.services import save_validated
@@ -45,6 +45,7 @@ from .models import (
     EmbeddingScheme,
     Match,
     MatchCandidate,
+    MatchingRow,
     MatchingState,
     MatchStatus,
     MatchStrength,
@@ -143,6 +144,10 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
     """Embed many ideas with one model call and one write: batching across ideas keeps the
     model busy with full batches instead of one idea's few sentences. Returns how many were
     (re)computed."""
+    return len(_embed_ideas(idea_ids))
+
+
+def _embed_ideas(idea_ids: list[int]) -> set[int]:
     ideas = list(Idea.objects.filter(pk__in=idea_ids).select_related("embedding"))
     pending = []
     for idea in ideas:
@@ -150,7 +155,7 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
         if passages and _is_stale(getattr(idea, "embedding", None), "idea", passages):
             pending.append((idea, passages))
     if not pending:
-        return 0
+        return set()
     encoded = encoding.encode_documents_cached(
         [[p.text for p in passages] for _idea, passages in pending], kind="query"
     )
@@ -161,12 +166,49 @@ def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
             for (idea, passages), (document, vectors) in zip(pending, encoded, strict=True)
         ],
     )
-    return len(pending)
+    return {idea.pk for idea, _passages in pending}
+
+
+# Ideas one task embeds with its own when a burst waits: the model is several times faster per
+# text in a full batch than one idea at a time.
+BURST_BATCH = SWEEP_BATCH
+# Any 32-bit number unique to the claims on ideas' embedding work; the idea's id is the other half.
+_EMBEDDING_CLAIM_CLASS = 72_420_311
 
 
 def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]:
-    computed = embedding_refresh_for_ideas(idea_ids=[idea_id]) > 0
+    """Embed one idea, and with it new ideas waiting for their vectors (up to BURST_BATCH), in
+    one model call. Each idea keeps its own task: the others' tasks find their vectors current
+    and only place their ideas, and an idea whose batch failed is embedded by its own task's
+    retry. Claims are transaction-scoped advisory locks, so two workers never embed the same
+    idea at once and a claim dies with its worker."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Wait for a worker that claimed this idea for its batch: its vectors are then current.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, idea_id])
+        computed = idea_id in _embed_ideas([idea_id, *_claim_waiting_ideas(besides=idea_id)])
     return Embedding.objects.filter(idea_id=idea_id).first(), computed
+
+
+def _claim_waiting_ideas(*, besides: int) -> list[int]:
+    """New ideas still without vectors, oldest first, that no other worker has claimed. (An
+    edited idea's vectors may still be current, if only its status changed: its own task judges.)"""
+    waiting = (
+        Idea.objects.exclude(status=IdeaStatus.DRAFT)
+        .exclude(pk=besides)
+        .filter(embedding__isnull=True)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[: BURST_BATCH * 2]
+    )
+    claimed: list[int] = []
+    with connection.cursor() as cursor:
+        for other in waiting:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, other])
+            if cursor.fetchone()[0]:
+                claimed.append(other)
+                if len(claimed) == BURST_BATCH - 1:
+                    break
+    return claimed
 
 
 def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
@@ -185,10 +227,23 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
             _companies_changed()
         return None, True
     [(document, vectors)] = encoding.encode_documents_cached([[p.text for p in passages]], kind="passage")
-    with transaction.atomic():
-        [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
-        _companies_changed()
+    embedding = company_vectors_store(company=company, passages=passages, document=document, vectors=vectors)
     return embedding, True
+
+
+def company_vectors_store(
+    *, company: Company, passages: list[TextPassage], document: np.ndarray, vectors: np.ndarray
+) -> Embedding:
+    """Store a profile's new vectors and, in the same transaction, rescore its column against
+    every idea (`_rescore_company`); when that cannot be done exactly the state is marked for a
+    full refresh (`match_refresh_for_company`)."""
+    with _matching_lock():
+        state = matching_state()
+        before = _counted_company_vectors(state, company.pk)
+        [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
+        if before is None or not _rescore_company(state=state, company_id=company.pk, before=before):
+            _companies_changed()
+    return embedding
 
 
 def stale_idea_ids() -> list[int]:
@@ -260,30 +315,36 @@ def _reasons(
     by_company: dict[int, list[int]] = {}
     for r, c in pairs:
         by_company.setdefault(c, []).append(r)
+    idea_fields, idea_texts = ideas.side.fields, ideas.texts
+    company_fields, company_texts = companies.side.fields, companies.texts
     reasons = {}
     for c, rows in by_company.items():
         # Best-scored ideas choose their evidence first.
         rows = sorted(rows, key=lambda r: -scores[r, c])
+        company_passage, idea_passage, similarity = ranking.best_passage_arrays(
+            ideas.side, rows, companies.side, c
+        )
+        company_passage, idea_passage = company_passage.tolist(), idea_passage.tolist()
+        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).tolist()
+        similarity = similarity.tolist()
         cited: dict[int, int] = {}
-        for r, evidence in zip(
-            rows, ranking.best_passages_for_company(ideas.side, rows, companies.side, c), strict=True
-        ):
-            close = [e for e in evidence if e.similarity >= evidence[0].similarity - REASON_TIE]
-            chosen = min(close, key=lambda e: cited.get(e.company_passage, 0))
-            cited[chosen.company_passage] = cited.get(chosen.company_passage, 0) + 1
+        for n, r in enumerate(rows):
+            passages = company_passage[n]
+            chosen = min(
+                (k for k, close in enumerate(close_enough[n]) if close),
+                key=lambda k: cited.get(passages[k], 0),
+            )
+            cited[passages[chosen]] = cited.get(passages[chosen], 0) + 1
             reasons[(r, c)] = {
-                "idea_field": ideas.side.fields[chosen.idea_passage],
-                "idea_text": ideas.texts[chosen.idea_passage],
-                "company_field": companies.side.fields[chosen.company_passage],
-                "company_text": companies.texts[chosen.company_passage],
-                "similarity": round(chosen.similarity, 4),
+                "idea_field": idea_fields[idea_passage[n][chosen]],
+                "idea_text": idea_texts[idea_passage[n][chosen]],
+                "company_field": company_fields[passages[chosen]],
+                "company_text": company_texts[passages[chosen]],
+                "similarity": round(similarity[n][chosen], 4),
                 "also": [
-                    {
-                        "field": companies.side.fields[e.company_passage],
-                        "text": companies.texts[e.company_passage],
-                    }
-                    for e in evidence
-                    if e is not chosen
+                    {"field": company_fields[passage], "text": company_texts[passage]}
+                    for k, passage in enumerate(passages)
+                    if k != chosen
                 ],
             }
     return reasons
@@ -297,13 +358,14 @@ def _feedback(
     liked: dict[int, list[int]] = {}
     disliked: dict[int, list[int]] = {}
     blocked = np.zeros((ideas.side.size, companies.side.size), dtype=bool)
-    feedback = Match.objects.filter(
-        status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED],
-        company_id__in=companies.owner_ids,
-    ).values_list("idea_id", "company_id", "status", "feedback_texts_hash")
+    # Every answer, the other companies' left out here: answers are few (an index of their own),
+    # and naming hundreds of companies in the query costs more than reading them.
+    feedback = Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).values_list(
+        "idea_id", "company_id", "status", "feedback_texts_hash"
+    )
     reopened = []
     for idea_id, company_id, status, texts_hash in feedback:
-        if idea_id not in idea_row:
+        if idea_id not in idea_row or company_id not in company_row:
             continue
         r, c = idea_row[idea_id], company_row[company_id]
         if status == MatchStatus.INTERESTED:
@@ -354,7 +416,7 @@ def _write_matches(
     refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
-    reasons = _reasons(ideas, companies, list(ranks), scores)
+    # The reason is filled in below, for the rows written only.
     rows = [
         (
             ideas.owner_ids[r],
@@ -362,11 +424,12 @@ def _write_matches(
             float(scores[r, c]),
             rank.get("idea"),
             rank.get("company"),
-            Jsonb(reasons[(r, c)]),
+            None,
             _STRENGTHS[int(levels[r, c])].value,
         )
         for (r, c), rank in ranks.items()
     ]
+    cells = list(ranks)
     new_pairs = {(row[0], row[1]) for row in rows}
     with transaction.atomic():
         to_delete: list[int] = []
@@ -389,10 +452,18 @@ def _write_matches(
         # Only the rows whose ranking changed are written: a refresh that changes little writes
         # little. A score that moved less than SCORE_TOLERANCE (the float32 dot products summed
         # in another order) is the same score.
-        _upsert_matches([row for row in rows if _changed(existing.get((row[0], row[1])), row)])
+        changed = [n for n, row in enumerate(rows) if _changed(existing.get((row[0], row[1])), row)]
+        # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
+        # reason, and a refresh that changes little costs little.
+        reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
+        _upsert_matches([(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed])
         # An idea is matched once a company that fits is shown for it, not for weak possibilities.
         matched_ids = {row[0] for row in rows if row[3] is not None and row[6] in SHOWN_STRENGTHS}
-        Embedding.objects.filter(idea_id__in=refreshed_ideas).update(matched_at=timezone.now())
+        # Ideas already ranked since their last change stay so: rewriting every idea's row each
+        # refresh would cost as much as the ranking.
+        Embedding.objects.filter(idea_id__in=refreshed_ideas).filter(
+            Q(matched_at__isnull=True) | Q(matched_at__lt=F("idea__updated_at"))
+        ).update(matched_at=timezone.now())
         strong = [
             row
             for row in rows
@@ -419,27 +490,39 @@ def _changed(written: tuple | None, row: tuple) -> bool:
 
 
 def _notify_strong_matches(rows: list[tuple]) -> None:
-    """Tell each company's members about ideas that newly and strongly match it."""
-    from accounts.models import NotificationKind, User
-    from accounts.notifications import notify
-
+    """Tell each company's members about ideas that newly and strongly match it, all companies
+    in a few queries: the first refresh of a city tells hundreds of companies at once."""
     by_company: dict[int, list[int]] = {}
     for idea_id, company_id, *_rest in rows:
         by_company.setdefault(company_id, []).append(idea_id)
-    for company in Company.objects.filter(pk__in=by_company):
-        ideas = list(Idea.objects.filter(pk__in=by_company[company.pk]).values_list("title", flat=True)[:3])
-        notify(
-            users=User.objects.filter(memberships__company=company),
-            kind=NotificationKind.STRONG_MATCH,
-            title=ngettext(
-                "%(count)d new strong match for %(company)s",
-                "%(count)d new strong matches for %(company)s",
-                len(by_company[company.pk]),
-            )
-            % {"count": len(by_company[company.pk]), "company": company.name},
-            body="\n".join(ideas),
-            link=company.get_matches_url(),
+    if not by_company:
+        return
+    # In the ideas' own order, as a query per company would list them.
+    titles = list(
+        Idea.objects.filter(pk__in={i for ideas in by_company.values() for i in ideas}).values_list(
+            "pk", "title"
         )
+    )
+    members: dict[int, list[User]] = {}
+    for user in User.objects.filter(memberships__company__in=list(by_company)).annotate(
+        member_of=F("memberships__company")
+    ):
+        members.setdefault(user.member_of, []).append(user)
+    messages = []
+    for company in Company.objects.filter(pk__in=by_company):
+        count = len(by_company[company.pk])
+        title = ngettext(
+            "%(count)d new strong match for %(company)s",
+            "%(count)d new strong matches for %(company)s",
+            count,
+        ) % {"count": count, "company": company.name}
+        listed = set(by_company[company.pk])
+        body = "\n".join([title for idea, title in titles if idea in listed][:3])
+        link = company.get_matches_url()
+        messages += [
+            (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
+        ]
+    notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
 
 
 def _upsert_matches(rows: list[tuple]) -> None:
@@ -574,6 +657,32 @@ def match_refresh_all() -> int:
     return written
 
 
+_ROW_COLUMNS = [
+    ("idea_id", "bigint"),
+    ("total", "double precision"),
+    ("squares", "double precision"),
+    ("reserve", "double precision"),
+    ("list_cutoff", "double precision"),
+]
+
+
+def _idea_list_cutoffs(keys: np.ndarray) -> np.ndarray:
+    """The key of each idea's last listed company (-inf while its list is not full); kept-out
+    pairs count -inf in `keys`."""
+    per_idea = settings.MATCHES_PER_IDEA
+    if keys.shape[1] < per_idea or keys.shape[0] == 0:
+        return np.full(keys.shape[0], -np.inf)
+    return -np.partition(-keys, per_idea - 1, axis=1)[:, per_idea - 1]
+
+
+_CANDIDATE_COLUMNS = [
+    ("idea_id", "bigint"),
+    ("company_id", "bigint"),
+    ("score", "double precision"),
+    ("row_level", "smallint"),
+]
+
+
 def _rebuild_state(
     state: MatchingState,
     ideas: Loaded,
@@ -597,23 +706,34 @@ def _rebuild_state(
     table = MatchCandidate._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
-    idea_ids, company_ids = np.array(ideas.owner_ids), np.array(companies.owner_ids)
-    vector_store.copy_rows(
+    idea_ids = np.array(ideas.owner_ids, dtype=np.int64)
+    company_ids = np.array(companies.owner_ids, dtype=np.int64)
+    vector_store.copy_arrays(
         table=table,
-        columns=[
-            ("idea_id", "bigint"),
-            ("company_id", "bigint"),
-            ("score", "double precision"),
-            ("row_level", "smallint"),
-        ],
-        rows=zip(
-            idea_ids[rows].tolist() if rows.size else [],
-            company_ids[columns].tolist() if rows.size else [],
-            scores[rows, columns].tolist(),
-            row_level[rows, columns].tolist(),
-            strict=True,
-        ),
+        columns=_CANDIDATE_COLUMNS,
+        arrays=[idea_ids[rows], company_ids[columns], scores[rows, columns], row_level[rows, columns]],
     )
+    # Each idea's side: its sums among companies, its best pair that is not a candidate, and the
+    # key of its last listed company.
+    candidate = np.zeros(scores.shape, dtype=bool)
+    candidate[rows, columns] = True
+    reserve = np.where(candidate | blocked, -np.inf, scores).max(axis=1, initial=-np.inf)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {MatchingRow._meta.db_table}")
+    vector_store.copy_arrays(
+        table=MatchingRow._meta.db_table,
+        columns=_ROW_COLUMNS,
+        arrays=[
+            idea_ids,
+            scores.sum(axis=1, dtype=np.float64),
+            np.square(scores, dtype=np.float64).sum(axis=1),
+            reserve,
+            _idea_list_cutoffs(keys),
+        ],
+    )
+    with connection.cursor() as cursor:
+        # The tables were rewritten whole: the planner's picture of them too.
+        cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
     # Which ideas the sums count, and with which vectors: an idea embedded again after it was
     # counted cannot be taken out of the sums exactly.
     embedding_table = Embedding._meta.db_table
@@ -638,6 +758,37 @@ def _rebuild_state(
     state.needs_full_refresh = False
     state.refreshed_at = timezone.now()
     state.save()
+
+
+def _write_rows(
+    *, idea_ids: list[int], total: list[float], squares: list[float], reserve: list[float]
+) -> None:
+    """Insert or update ideas' sums and reserves (`MatchingRow`); a new row's list cutoff starts
+    at -inf until `_write_list_cutoffs`."""
+    vector_store.execute(
+        f"INSERT INTO {MatchingRow._meta.db_table} AS r (idea_id, total, squares, reserve, list_cutoff) "
+        "SELECT u.idea_id, u.total, u.squares, u.reserve, '-Infinity' FROM "
+        "unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) "
+        "AS u(idea_id, total, squares, reserve) "
+        "ON CONFLICT (idea_id) DO UPDATE SET total = EXCLUDED.total, squares = EXCLUDED.squares, "
+        "reserve = EXCLUDED.reserve",
+        [
+            list(map(int, idea_ids)),
+            list(map(float, total)),
+            list(map(float, squares)),
+            list(map(float, reserve)),
+        ],
+    )
+
+
+def _write_list_cutoffs(cutoffs: dict[int, float]) -> None:
+    if not cutoffs:
+        return
+    vector_store.execute(
+        f"UPDATE {MatchingRow._meta.db_table} AS r SET list_cutoff = u.list_cutoff "
+        "FROM unnest(%s::bigint[], %s::float8[]) AS u(idea_id, list_cutoff) WHERE r.idea_id = u.idea_id",
+        [list(cutoffs), [float(v) for v in cutoffs.values()]],
+    )
 
 
 def _state_sums(state: MatchingState) -> ranking.ColumnSums:
@@ -673,6 +824,7 @@ def _withdraw_idea(idea_id: int) -> None:
         # Its pairs leave the companies' lists and its row the statistics; other pairs' strengths
         # and the lists it leaves are reconciled by the sweep.
         MatchCandidate.objects.filter(idea_id=idea_id).delete()
+        MatchingRow.objects.filter(idea_id=idea_id).delete()
         Embedding.objects.filter(pk=embedding.pk).update(score_stats={})
         state = matching_state()
         companies = _cached_companies(state)
@@ -717,11 +869,13 @@ def _place_idea(idea_id: int) -> bool:
 
     # The idea, the ideas whose strength with some company changed, and the ideas companies
     # answered (for the feedback term), scored on the new scale.
-    feedback_idea_ids = set(
-        Match.objects.filter(
-            status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED], company_id__in=company_ids
-        ).values_list("idea_id", flat=True)
-    )
+    feedback_idea_ids = {
+        idea
+        for idea, company in Match.objects.filter(
+            status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]
+        ).values_list("idea_id", "company_id")
+        if company in column_of
+    }
     reranked_ideas = {idea_id} | {i for i, _c in flipped}
     ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
     if idea_id not in ideas.owner_ids:
@@ -735,7 +889,8 @@ def _place_idea(idea_id: int) -> bool:
     # to enter a company's list however the others move.
     floors = np.array(state.reserve_floors)
     own_row_levels = ranking.row_levels(scores[row : row + 1])[0]
-    own = np.nonzero(((own_row_levels > ranking.WEAK) | (scores[row] >= floors)) & ~blocked[row])[0]
+    own_candidates = ((own_row_levels > ranking.WEAK) | (scores[row] >= floors)) & ~blocked[row]
+    own = np.nonzero(own_candidates)[0]
     MatchCandidate.objects.bulk_create(
         [
             MatchCandidate(
@@ -788,6 +943,20 @@ def _place_idea(idea_id: int) -> bool:
         stats=stats,
         placed_idea=idea_id,
     )
+    _write_rows(
+        idea_ids=[idea_id],
+        total=[float(scores[row].sum(dtype=np.float64))],
+        squares=[float(np.square(scores[row], dtype=np.float64).sum())],
+        reserve=[float(np.where(own_candidates | blocked[row], -np.inf, scores[row]).max(initial=-np.inf))],
+    )
+    _write_list_cutoffs(
+        {
+            other: float(
+                _idea_list_cutoffs(np.where(blocked, -np.inf, keys)[row_of[other] : row_of[other] + 1])[0]
+            )
+            for other in idea_lists
+        }
+    )
     Embedding.objects.filter(pk=embedding.pk).update(score_stats={"counted": _counted_key(embedding)})
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()
@@ -813,9 +982,12 @@ def _flipped_pairs(
     # Widened by a hair so the exact re-judging below, not the query, decides at the boundary.
     margin = 1e-9
     rows = vector_store.fetch(
-        f"SELECT c.idea_id, c.company_id, c.score, c.row_level FROM {MatchCandidate._meta.db_table} c "
-        "JOIN unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(company_id, low, high) "
-        "ON c.company_id = band.company_id AND c.score BETWEEN band.low AND band.high "
+        # One range scan of the (company, score) index per band, whatever the planner guesses.
+        "SELECT c.idea_id, c.company_id, c.score, c.row_level "
+        "FROM unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(company_id, low, high) "
+        f"CROSS JOIN LATERAL (SELECT * FROM {MatchCandidate._meta.db_table} m "
+        # OFFSET 0 keeps the planner from flattening the scans into a hash join over the table.
+        "WHERE m.company_id = band.company_id AND m.score BETWEEN band.low AND band.high OFFSET 0) c "
         "WHERE c.row_level > 0 AND c.idea_id <> %s",
         [
             company_ids * 2,
@@ -883,10 +1055,12 @@ def _write_placement(
     company_lists: dict[int, list[tuple[float, int]]],
     candidate_info: dict[tuple[int, int], tuple[float, int]],
     stats: ranking.ColumnStats,
-    placed_idea: int,
+    placed_idea: int | None,
+    edited_company: int | None = None,
 ) -> None:
     """Write what changed: the re-ranked ideas' lists, the re-ranked companies' lists, and the
-    strength of every pair re-judged."""
+    strength of every pair re-judged. The edited company's rows kept are written again with
+    their reasons, which quote its profile."""
     row_of, column_of = ideas.row_of(), companies.row_of()
     idea_rank = {(i, c): n for i, listed in idea_lists.items() for n, c in enumerate(listed, 1)}
     company_rank = {(i, c): n for c, listed in company_lists.items() for n, (_k, i) in enumerate(listed, 1)}
@@ -904,6 +1078,7 @@ def _write_placement(
     updates: list[tuple] = []
     to_delete: list[int] = []
     new_pairs: list[tuple[int, int]] = []
+    rewrites: list[tuple] = []
     for pair in pairs:
         idea_id, company_id = pair
         written = existing.get(pair)
@@ -929,6 +1104,9 @@ def _write_placement(
             continue
         if rank_for_idea is None and rank_for_company is None and written[3] == MatchStatus.SUGGESTED:
             to_delete.append(written[0])
+        elif company_id == edited_company:
+            new_pairs.append(pair)
+            rewrites.append((idea_id, company_id, score, rank_for_idea, rank_for_company, None, strength))
         elif _changed(
             written[4:], (idea_id, company_id, score, rank_for_idea, rank_for_company, None, strength)
         ):
@@ -949,9 +1127,13 @@ def _write_placement(
             [(reason_row[i], column_of[c]) for i, c in new_pairs],
             reason_scores,
         )
-        inserts = [
-            (*row[:5], Jsonb(reasons[(reason_row[row[0]], column_of[row[1]])]), row[6]) for row in inserts
-        ]
+        inserts, rewrites = (
+            [
+                (*row[:5], Jsonb(reasons[(reason_row[row[0]], column_of[row[1]])]), row[6])
+                for row in written_rows
+            ]
+            for written_rows in (inserts, rewrites)
+        )
     Match.objects.filter(pk__in=to_delete).delete()
     if updates:
         with connection.cursor() as cursor:
@@ -962,7 +1144,7 @@ def _write_placement(
                 "AS u(id, score, rank_for_idea, rank_for_company, strength) WHERE m.id = u.id",
                 [list(column) for column in zip(*updates, strict=True)],
             )
-    _upsert_matches(inserts)
+    _upsert_matches(inserts + rewrites)
     _notify_strong_matches([row for row in inserts if row[6] == MatchStrength.STRONG and row[4]])
     shown = {
         i
@@ -970,14 +1152,284 @@ def _write_placement(
         if rank is not None
         and (_STRENGTHS[int(levels[row_of[i], column_of[_c]])] in SHOWN_STRENGTHS if i in row_of else False)
     }
-    Embedding.objects.filter(idea_id=placed_idea).update(matched_at=timezone.now())
+    if placed_idea is not None:
+        Embedding.objects.filter(idea_id=placed_idea).update(matched_at=timezone.now())
     ideas_mark_matched(idea_ids=shown)
 
 
 def match_refresh_for_company(*, company_id: int) -> int:
-    """A profile change moves the company in every idea's list and every idea's spread among
-    companies: refresh in full, writing only the rows that changed."""
-    return match_refresh_all()
+    """After a profile's vectors are stored: its column was rescored with them
+    (`company_vectors_store`) unless only a full refresh could, which runs here."""
+    if matching_state().needs_full_refresh:
+        return match_refresh_all()
+    return 0
+
+
+# --- A profile edit -------------------------------------------------------------------------
+# The edited company's column is rescored against every counted idea; everything else a full
+# refresh would change follows from that column:
+#
+# - its column sums are recomputed, so its pairs are judged on its new scale;
+# - every idea's sums among companies (`MatchingRow`) move by the difference between the old and
+#   new column, which moves each idea's row cutoffs a little. Candidate pairs between an idea's
+#   old and new cutoff are found with one query and re-judged; a pair that is not a candidate can
+#   only cross when the idea's cutoff falls to its reserve, and such an idea's whole row is
+#   rescored;
+# - an idea whose list may change (it listed the company, the company's new pair beats its last
+#   listed one, or a pair above that changed strength) is rescored whole and re-ranked, and each
+#   company whose list may change is re-ranked from its candidates.
+#
+# Company feedback scales with each company's spread over all ideas; with feedback given, a
+# profile edit refreshes in full.
+
+
+def _counted_company_vectors(state: MatchingState, company_id: int) -> Loaded | None:
+    """The company's vectors the state counts, read before they are replaced; None when the edit
+    cannot be reconciled column by column."""
+    if state.needs_full_refresh or company_id not in state.company_ids:
+        return None
+    current = Embedding.objects.filter(company_id=company_id, model_name=encoding.model_name()).first()
+    if current is None:
+        return None
+    return load_embeddings([current], "company_id")
+
+
+def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -> bool:
+    """Under the matching lock, with the company's new vectors stored: bring every ranking to what
+    a full refresh would write. False (nothing written) when only a full refresh can."""
+    if Match.objects.filter(status__in=[MatchStatus.INTERESTED, MatchStatus.DISMISSED]).exists():
+        return False
+    # Every worker reloads its company vectors; this one at once.
+    state.companies_version += 1
+    companies = _cached_companies(state)
+    if companies.owner_ids != state.company_ids or company_id not in companies.owner_ids:
+        return False
+    counted = list(
+        MatchingRow.objects.order_by("idea_id").values_list(
+            "idea_id", "total", "squares", "reserve", "list_cutoff"
+        )
+    )
+    if len(counted) != state.idea_count or ranking.is_small_pool(len(companies.owner_ids), state.idea_count):
+        return False
+    embedding_table = Embedding._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {embedding_table} WHERE idea_id IS NOT NULL "
+            "AND score_stats ? 'counted' AND score_stats->>'counted' <> text_hash || ':' || scheme)"
+        )
+        if cursor.fetchone()[0]:
+            return False  # an idea was embedded again after it was counted
+    idea_ids = [row[0] for row in counted]
+    ideas = load_ideas(Idea.objects.filter(pk__in=idea_ids), texts=False)
+    if ideas.owner_ids != idea_ids:
+        return False
+    company_ids, column_of = companies.owner_ids, companies.row_of()
+    c = column_of[company_id]
+    n_companies = len(company_ids)
+    per_company = settings.MATCHES_PER_COMPANY
+    margin = 1e-9
+
+    old_column = ranking.similarity(ideas.side, before.side)[:, 0]
+    new_column = ranking.similarity(ideas.side, _one_company(companies, c))[:, 0]
+    sums = _state_sums(state)
+    sums.total[c] = new_column.sum(dtype=np.float64)
+    sums.squares[c] = np.square(new_column, dtype=np.float64).sum()
+    stats = sums.stats()
+
+    rows = np.array([row[1:] for row in counted], dtype=np.float64)
+    old_total, old_squares, reserve, idea_cutoffs = rows.T
+    total = old_total + new_column - old_column
+    squares = old_squares + np.square(new_column) - np.square(old_column)
+    old_mean, old_spread = ranking.row_stats(old_total, old_squares, n_companies)
+    mean, spread = ranking.row_stats(total, squares, n_companies)
+
+    # The company's column, judged on its new scale among the ideas' new cutoffs.
+    column_row_level = ranking.row_levels_on(new_column, mean, spread)
+    column_level = ranking.levels_from_parts(new_column, column_row_level, stats.mean[c], stats.std[c])
+    column_key = ranking.ranking_key(new_column, column_level)
+    floors = np.array(state.reserve_floors)
+    floors[c] = (
+        -np.partition(-new_column, per_company - 1)[per_company - 1]
+        if len(idea_ids) > per_company
+        else -np.inf
+    )
+    # A pair at a floor is a candidate however its score is summed (one column or a whole row).
+    column_candidate = (column_row_level > ranking.WEAK) | (new_column >= floors[c] - SCORE_TOLERANCE)
+    row_of = ideas.row_of()
+
+    # Candidates of other companies between an idea's old and new row cutoffs, re-judged.
+    low, high = [], []
+    old_cut, new_cut = ranking.row_cutoffs(old_mean, old_spread), ranking.row_cutoffs(mean, spread)
+    for level in (ranking.POSSIBLE, ranking.STRONG):
+        low.append(np.minimum(old_cut[level], new_cut[level]) - margin)
+        high.append(np.maximum(old_cut[level], new_cut[level]) + margin)
+    banded = vector_store.fetch(
+        "SELECT DISTINCT m.idea_id, m.company_id, m.score, m.row_level "
+        f"FROM {MatchCandidate._meta.db_table} m "
+        "JOIN unnest(%s::bigint[], %s::float8[], %s::float8[]) AS band(idea_id, low, high) "
+        "ON m.idea_id = band.idea_id AND m.score BETWEEN band.low AND band.high WHERE m.company_id <> %s",
+        [idea_ids * 2, np.concatenate(low).tolist(), np.concatenate(high).tolist(), company_id],
+    )
+    flips: list[tuple[int, int, int, float, float]] = []  # idea, company, new row level, old key, new key
+    if banded:
+        r = np.array([row_of[row[0]] for row in banded])
+        columns = np.array([column_of[row[1]] for row in banded])
+        score = np.array([row[2] for row in banded])
+        old_row_level = np.array([row[3] for row in banded])
+        new_row_level = ranking.row_levels_on(score, mean[r], spread[r])
+        old_key = ranking.ranking_key(
+            score, ranking.levels_from_parts(score, old_row_level, stats.mean[columns], stats.std[columns])
+        )
+        new_key = ranking.ranking_key(
+            score, ranking.levels_from_parts(score, new_row_level, stats.mean[columns], stats.std[columns])
+        )
+        flips = [
+            (banded[n][0], banded[n][1], int(new_row_level[n]), float(old_key[n]), float(new_key[n]))
+            for n in np.nonzero(new_row_level != old_row_level)[0]
+        ]
+
+    # Ideas rescored whole: a pair that is not a candidate may cross, or the list may change.
+    possible_floor = ranking.LEVEL_THRESHOLDS[ranking.POSSIBLE][2]
+    whole = set(
+        np.nonzero((reserve >= new_cut[ranking.POSSIBLE] - margin) & (reserve >= possible_floor - margin))[
+            0
+        ].tolist()
+    )
+    whole |= set(np.nonzero(column_key >= idea_cutoffs - margin)[0].tolist())
+    whole |= {
+        row_of[i]
+        for i in Match.objects.filter(company_id=company_id, rank_for_idea__isnull=False).values_list(
+            "idea_id", flat=True
+        )
+        if i in row_of
+    }
+    whole |= {row_of[i] for i, _c, _l, old, new in flips if max(old, new) >= idea_cutoffs[row_of[i]] - margin}
+    whole_ids = [idea_ids[r] for r in sorted(whole)]
+    rescored = load_ideas(Idea.objects.filter(pk__in=whole_ids))
+    rescored_scores = ranking.similarity(rescored.side, companies.side)
+    rescored_row_levels = ranking.row_levels(rescored_scores)
+    rescored_levels = ranking.levels_from_parts(rescored_scores, rescored_row_levels, stats.mean, stats.std)
+    rescored_keys = ranking.ranking_key(rescored_scores, rescored_levels)
+    rescored_candidates = (rescored_row_levels > ranking.WEAK) | (
+        rescored_scores >= floors[None, :] - SCORE_TOLERANCE
+    )
+
+    # Companies whose list may change.
+    list_cutoffs = np.array(state.list_cutoffs)
+    affected = {c}
+    affected |= {
+        column_of[company]
+        for i, company, _l, old, new in flips
+        if row_of[i] not in whole and max(old, new) >= list_cutoffs[column_of[company]] - margin
+    }
+    before_levels = np.zeros(rescored_scores.shape, dtype=np.int8)
+    rescored_row = rescored.row_of()
+    previous = list(
+        MatchCandidate.objects.filter(idea_id__in=whole_ids).values_list(
+            "idea_id", "company_id", "score", "row_level"
+        )
+    )
+    if previous:
+        at_rows = np.array([rescored_row[row[0]] for row in previous])
+        at_columns = np.array([column_of[row[1]] for row in previous])
+        before_levels[at_rows, at_columns] = ranking.levels_from_parts(
+            np.array([row[2] for row in previous]),
+            np.array([row[3] for row in previous]),
+            stats.mean[at_columns],
+            stats.std[at_columns],
+        )
+    moved_rows, moved_columns = np.nonzero(before_levels != rescored_levels)
+    moved_keys = np.maximum(ranking.ranking_key(rescored_scores, before_levels), rescored_keys)[
+        moved_rows, moved_columns
+    ]
+    affected |= set(moved_columns[moved_keys >= list_cutoffs[moved_columns] - margin].tolist())
+
+    # Write the candidates, the ideas' rows, then re-rank.
+    candidate_table = MatchCandidate._meta.db_table
+    vector_store.execute(
+        f"DELETE FROM {candidate_table} WHERE company_id = %s OR idea_id = ANY(%s)", [company_id, whole_ids]
+    )
+    kept = column_candidate.copy()
+    kept[sorted(whole)] = False
+    kept_rows = np.nonzero(kept)[0]
+    new_rows, new_columns = np.nonzero(rescored_candidates)
+    ids_of_ideas = np.array(idea_ids, dtype=np.int64)
+    ids_of_companies = np.array(company_ids, dtype=np.int64)
+    rescored_ids = np.array(rescored.owner_ids, dtype=np.int64)
+    vector_store.copy_arrays(
+        table=candidate_table,
+        columns=_CANDIDATE_COLUMNS,
+        arrays=[
+            np.concatenate([ids_of_ideas[kept_rows], rescored_ids[new_rows]]),
+            np.concatenate(
+                [np.full(len(kept_rows), company_id, dtype=np.int64), ids_of_companies[new_columns]]
+            ),
+            np.concatenate([new_column[kept_rows], rescored_scores[new_rows, new_columns]]),
+            np.concatenate([column_row_level[kept_rows], rescored_row_levels[new_rows, new_columns]]),
+        ],
+    )
+    updated = [(i, company, level) for i, company, level, _o, _n in flips if row_of[i] not in whole]
+    if updated:
+        vector_store.execute(
+            f"UPDATE {candidate_table} AS m SET row_level = u.row_level "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::smallint[]) AS u(idea_id, company_id, row_level) "
+            "WHERE m.idea_id = u.idea_id AND m.company_id = u.company_id",
+            [list(column) for column in zip(*updated, strict=True)],
+        )
+    reserve = np.maximum(reserve, np.where(column_candidate, -np.inf, new_column))
+    whole_rows = np.array(sorted(whole), dtype=int)
+    if len(whole_rows):
+        total[whole_rows] = rescored_scores.sum(axis=1, dtype=np.float64)
+        squares[whole_rows] = np.square(rescored_scores, dtype=np.float64).sum(axis=1)
+        reserve[whole_rows] = np.where(rescored_candidates, -np.inf, rescored_scores).max(
+            axis=1, initial=-np.inf
+        )
+        idea_cutoffs = idea_cutoffs.copy()
+        idea_cutoffs[whole_rows] = _idea_list_cutoffs(rescored_keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {MatchingRow._meta.db_table}")
+    vector_store.copy_arrays(
+        table=MatchingRow._meta.db_table,
+        columns=_ROW_COLUMNS,
+        arrays=[ids_of_ideas, total, squares, reserve, idea_cutoffs],
+    )
+
+    company_lists, candidate_info = _company_lists([company_ids[k] for k in affected], stats, column_of)
+    for k in affected:
+        listed = company_lists[company_ids[k]]
+        list_cutoffs[k] = listed[-1][0] if len(listed) >= per_company else -np.inf
+    idea_lists = {
+        rescored.owner_ids[r]: [company_ids[int(k)] for k in top]
+        for r, top in enumerate(ranking.top_k(rescored_keys, settings.MATCHES_PER_IDEA, axis=1))
+    }
+    _write_placement(
+        ideas=rescored,
+        companies=companies,
+        scores=rescored_scores,
+        levels=rescored_levels,
+        idea_lists=idea_lists,
+        company_lists={company_ids[k]: company_lists[company_ids[k]] for k in affected},
+        candidate_info=candidate_info,
+        stats=stats,
+        placed_idea=None,
+        edited_company=company_id,
+    )
+    state.similarity_sums = sums.total.tolist()
+    state.similarity_squares = sums.squares.tolist()
+    state.reserve_floors = floors.tolist()
+    state.list_cutoffs = list_cutoffs.tolist()
+    state.needs_full_refresh = False
+    state.save()
+    return True
+
+
+def _one_company(companies: Loaded, column: int) -> ranking.Side:
+    span = companies.side.passage_range(column)
+    return ranking.Side(
+        doc=companies.side.doc[column : column + 1],
+        passages=companies.side.passages[span],
+        offsets=np.array([0, span.stop - span.start]),
+    )
 
 
 def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> dict:
@@ -1094,7 +1546,8 @@ def matching_sweep_full(*, progress: Callable[..., Iterable[Any]] | None = None)
         embedding_refresh_for_ideas(idea_ids=batch)
     for company_id in wrap(companies, desc="companies"):
         embedding_refresh_for_company(company_id=company_id)
-    if matching_state().needs_full_refresh or companies:
+    # A profile embedded above rescored its column as its vectors were stored, or marked the state.
+    if matching_state().needs_full_refresh:
         matches = match_refresh_all()
     else:
         # Each waiting idea placed as its own task would place it.

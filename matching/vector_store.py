@@ -10,7 +10,15 @@ from django.db import connection, transaction
 from .engine import vector_io
 from .engine.vector_io import vectors_from_binary
 
-__all__ = ["copy_rows", "copy_then", "fetch", "fetch_vectors", "vectors_from_binary"]
+__all__ = [
+    "copy_arrays",
+    "copy_rows",
+    "copy_then",
+    "execute",
+    "fetch",
+    "fetch_vectors",
+    "vectors_from_binary",
+]
 
 
 def _cursor() -> psycopg.Cursor:
@@ -26,6 +34,12 @@ def fetch(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
+def execute(sql: str, params: Sequence) -> None:
+    """A statement with parameters sent in binary: long lists of numbers travel as arrays."""
+    with _cursor() as cursor:
+        cursor.execute(sql, params, binary=True)
+
+
 def fetch_vectors(sql: str, params: Sequence, dim: int) -> dict:
     """{key: vector} from a query selecting (key, vector) rows."""
     rows = fetch(sql, params)
@@ -37,6 +51,11 @@ def fetch_vectors(sql: str, params: Sequence, dim: int) -> dict:
 def copy_rows(*, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> None:
     with _cursor() as cursor:
         vector_io.copy_rows(cursor, table=table, columns=columns, rows=rows)
+
+
+def copy_arrays(*, table: str, columns: Sequence[tuple[str, str]], arrays: Sequence) -> None:
+    with _cursor() as cursor:
+        vector_io.copy_arrays(cursor, table=table, columns=columns, arrays=arrays)
 
 
 def copy_then(

@@ -177,26 +177,40 @@ def best_passages_for_company(
 ) -> list[list[Evidence]]:
     """For each idea: the company passages it met best (best first, each cited once) with the
     idea passage that met each. Indices are into the sides' passages."""
+    company_passage, idea_passage, best = best_passage_arrays(
+        ideas, idea_rows, companies, company_index, limit
+    )
+    return [
+        [
+            Evidence(company_passage=int(cp), idea_passage=int(ip), similarity=float(s))
+            for cp, ip, s in zip(company_passage[n], idea_passage[n], best[n], strict=True)
+        ]
+        for n in range(len(idea_rows))
+    ]
+
+
+def best_passage_arrays(
+    ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`best_passages_for_company` as three (ideas, limit) arrays: company passage, idea passage
+    and similarity, without a Python step per idea. Each idea's passages are laid out in a padded
+    block so the best idea passage per company passage is one max over an axis."""
     company_rows = companies.passage_range(company_index)
     stacked, counts = _gather(ideas, idea_rows)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    similarity = stacked @ companies.passages[company_rows].T
-    best_per_company_passage = np.maximum.reduceat(similarity, starts, axis=0)  # (ideas, company passages)
+    similarity = stacked @ companies.passages[company_rows].T  # (stacked passages, company passages)
+    width = int(counts.max())
+    present = np.arange(width)[None, :] < counts[:, None]  # (ideas, width)
+    padded = np.full((len(idea_rows), width, similarity.shape[1]), -np.inf, dtype=similarity.dtype)
+    padded[present] = similarity
+    best_per_company_passage = padded.max(axis=1)  # (ideas, company passages)
+    best_idea_passage = padded.argmax(axis=1)
     order = np.argsort(-best_per_company_passage, axis=1)[:, :limit]
-    results = []
-    for n, row in enumerate(idea_rows):
-        evidence = []
-        for column in order[n]:
-            block = similarity[starts[n] : starts[n] + counts[n], int(column)]
-            evidence.append(
-                Evidence(
-                    company_passage=company_rows.start + int(column),
-                    idea_passage=int(ideas.offsets[row]) + int(block.argmax()),
-                    similarity=float(block.max()),
-                )
-            )
-        results.append(evidence)
-    return results
+    starts = ideas.offsets[np.asarray(idea_rows, dtype=int)]
+    return (
+        company_rows.start + order,
+        starts[:, None] + np.take_along_axis(best_idea_passage, order, axis=1),
+        np.take_along_axis(best_per_company_passage, order, axis=1).astype(np.float64),
+    )
 
 
 def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = None) -> np.ndarray:
@@ -299,15 +313,34 @@ def is_small_pool(n_companies: int, n_ideas: int) -> bool:
 def row_levels(scores: np.ndarray) -> np.ndarray:
     """The highest level each pair's row criterion and similarity floor allow, the column
     criterion aside: what `strength_levels` requires of a pair among the idea's companies."""
-    levels = np.full(scores.shape, WEAK, dtype=np.int8)
     if scores.size == 0:
-        return levels
+        return np.full(scores.shape, WEAK, dtype=np.int8)
     spread = scores.std(axis=1, keepdims=True)
-    among_companies = (scores - scores.mean(axis=1, keepdims=True)) / np.where(spread > 1e-6, spread, 1.0)
+    return row_levels_on(scores, scores.mean(axis=1, keepdims=True), np.where(spread > 1e-6, spread, 1.0))
+
+
+def row_levels_on(scores: np.ndarray, mean: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """`row_levels` for pairs whose ideas' mean and spread among companies are known (spread
+    already kept off zero as `row_spread` keeps it); element-wise, in the same arithmetic."""
+    levels = np.full(np.shape(scores), WEAK, dtype=np.int8)
+    among_companies = (scores - mean) / spread
     for level in (POSSIBLE, STRONG):
         row_z, _column_z, floor = LEVEL_THRESHOLDS[level]
         levels[(among_companies >= row_z) & (scores >= floor)] = level
     return levels
+
+
+def row_stats(total: np.ndarray, squares: np.ndarray, companies: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each idea's mean and spread among companies from its running sums, as `row_levels` takes
+    them from the full row (to about 1e-15)."""
+    mean = total / companies
+    std = np.sqrt(np.maximum(squares / companies - mean * mean, 0.0))
+    return mean, np.where(std > 1e-6, std, 1.0)
+
+
+def row_cutoffs(mean: np.ndarray, spread: np.ndarray) -> dict[int, np.ndarray]:
+    """Per level, the score at which each idea's row criterion is met (its floor aside)."""
+    return {level: mean + LEVEL_THRESHOLDS[level][0] * spread for level in (POSSIBLE, STRONG)}
 
 
 def levels_from_parts(

@@ -49,3 +49,30 @@ def copy_rows(
         copy.set_types([sql_type for _name, sql_type in columns])
         for row in rows:
             copy.write_row(row)
+
+
+# PostgreSQL's binary COPY layout of each column type copy_arrays writes.
+_BINARY_TYPES = {"bigint": ">i8", "double precision": ">f8", "smallint": ">i2"}
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+_COPY_TRAILER = b"\xff\xff"
+
+
+def copy_arrays(
+    cursor: psycopg.Cursor, *, table: str, columns: Sequence[tuple[str, str]], arrays: Sequence[np.ndarray]
+) -> None:
+    """COPY equally long numpy columns (no NULLs) into a table in one binary buffer built by numpy:
+    a few hundred thousand rows in a fraction of the time of writing them row by row."""
+    count = len(arrays[0]) if arrays else 0
+    if count == 0:
+        return
+    layout = [("fields", ">i2")]
+    for n, (_name, sql_type) in enumerate(columns):
+        layout += [(f"length{n}", ">i4"), (f"value{n}", _BINARY_TYPES[sql_type])]
+    rows = np.empty(count, dtype=np.dtype(layout))
+    rows["fields"] = len(columns)
+    for n, ((_name, sql_type), values) in enumerate(zip(columns, arrays, strict=True)):
+        rows[f"length{n}"] = np.dtype(_BINARY_TYPES[sql_type]).itemsize
+        rows[f"value{n}"] = values
+    names = ", ".join(name for name, _sql_type in columns)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+        copy.write(_COPY_HEADER + rows.tobytes() + _COPY_TRAILER)

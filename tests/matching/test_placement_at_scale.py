@@ -6,10 +6,11 @@ import pytest
 from django.conf import settings
 
 from bench import synthetic_matching as synthetic
+from companies.models import Company
 from ideas.models import Idea
 from matching import services
 from matching.engine import ranking
-from matching.models import Match, MatchCandidate, MatchingState
+from matching.models import Match, MatchCandidate, MatchingRow, MatchingState
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ def _from_scratch() -> tuple[dict, dict]:
     Match.objects.all().delete()
     MatchCandidate.objects.all().delete()
     MatchingState.objects.all().delete()
+    MatchingRow.objects.all().delete()
     services.match_refresh_all()
     return _decisions(), _scores()
 
@@ -129,3 +131,63 @@ def test_a_sweep_with_nothing_stale_does_nothing(city, django_assert_max_num_que
 
     assert result == {"ideas_embedded": 0, "companies_embedded": 0, "matches": 0}
     assert dict(Match.objects.values_list("pk", "updated_at")) == updated
+
+
+def _rows() -> dict[int, tuple[float, float, float]]:
+    return {
+        idea: (total, squares, list_cutoff)
+        for idea, total, squares, list_cutoff in MatchingRow.objects.values_list(
+            "idea_id", "total", "squares", "list_cutoff"
+        )
+    }
+
+
+def test_profile_edits_rescore_one_column_as_a_full_refresh_would(city):
+    services.match_refresh_all()
+    newcomers = synthetic.make_ideas(city["author"], 10, start=4000)
+    synthetic.write_vectors(newcomers, city["rng"], city["centres"])
+    for idea in newcomers:
+        services.match_refresh_for_idea(idea_id=idea.pk)
+    companies = list(Company.objects.order_by("pk")[:4])
+    before = _decisions()
+
+    for company in companies:
+        synthetic.edit_company(company, city["rng"], city["centres"])
+        assert services.match_refresh_for_company(company_id=company.pk) == 0  # rescored, not refreshed
+    state = MatchingState.objects.get()
+    assert not state.needs_full_refresh
+    edited, edited_scores, edited_rows = _decisions(), _scores(), _rows()
+    edited_stats = services._state_sums(state).stats()
+    # The edits moved lists beyond the edited companies' own pairs.
+    assert {
+        pair
+        for pair in edited
+        if pair[1] not in {c.pk for c in companies} and edited[pair] != before.get(pair)
+    }
+    refreshed, refreshed_scores = _from_scratch()
+
+    assert edited == refreshed
+    assert edited_scores.keys() == refreshed_scores.keys()
+    assert max(abs(edited_scores[p] - refreshed_scores[p]) for p in edited_scores) < 1e-6
+    refreshed_stats = services._state_sums(MatchingState.objects.get()).stats()
+    assert np.allclose(edited_stats.mean, refreshed_stats.mean, rtol=0, atol=1e-7)
+    assert np.allclose(edited_stats.std, refreshed_stats.std, rtol=0, atol=1e-7)
+    refreshed_rows = _rows()
+    assert edited_rows.keys() == refreshed_rows.keys()
+    for idea, (total, squares, list_cutoff) in edited_rows.items():
+        assert np.allclose((total, squares, list_cutoff), refreshed_rows[idea], rtol=0, atol=1e-6)
+
+
+def test_a_profile_edit_writes_only_what_it_touches(city):
+    services.match_refresh_all()
+    company = Company.objects.order_by("pk").first()
+    before = dict(Match.objects.exclude(company=company).values_list("pk", "updated_at"))
+
+    synthetic.edit_company(company, city["rng"], city["centres"])
+
+    after = dict(Match.objects.exclude(company=company).values_list("pk", "updated_at"))
+    rewritten = [pk for pk in before if pk in after and after[pk] != before[pk]]
+    assert len(rewritten) < len(before) / 4
+    assert not MatchingState.objects.get().needs_full_refresh
+    reasons = Match.objects.filter(company=company).values_list("reason", flat=True)
+    assert reasons and all(reason["company_text"].endswith("edited") for reason in reasons)
