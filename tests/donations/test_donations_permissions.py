@@ -244,7 +244,7 @@ def _pilot(world: World, path: str = "") -> str:
     return f"/api/v1/pilots/{world.pilot.pk}/{path}"
 
 
-def _station(world: World, path: str = "") -> str:
+def _station(path: str = "") -> str:
     return f"/api/v1/station/{path}"
 
 
@@ -352,31 +352,31 @@ API_MATRIX = [
     # The station API: a station of this pilot, and nothing of this pilot for another's.
     Row(
         "the station itself",
-        lambda w: ("get", _station(w), None),
+        lambda w: ("get", _station(), None),
         station_api(station=200, other_pilot_station=200),
     ),
     Row(
         "the station's visits",
-        lambda w: ("get", _station(w, "visits/"), None),
+        lambda w: ("get", _station("visits/"), None),
         station_api(station=200, other_pilot_station=200),
     ),
     Row(
         "open a visit with the donor's code",
-        lambda w: ("post", _station(w, "visits/"), {"code": _fresh_code(w)}),
+        lambda w: ("post", _station("visits/"), {"code": _fresh_code(w)}),
         station_api(station=201, other_pilot_station=404),
         # The visit before it closes: a station measures one donor at a time.
         {"station": {"visits", "used donor codes"}},
     ),
     Row(
         "the donor's screen",
-        lambda w: ("get", _station(w, f"visits/{w.visit.pk}/"), None),
+        lambda w: ("get", _station(f"visits/{w.visit.pk}/"), None),
         station_api(station=200, other_pilot_station=404),
     ),
     Row(
         "post a reading",
         lambda w: (
             "post",
-            _station(w, f"visits/{w.visit.pk}/readings/"),
+            _station(f"visits/{w.visit.pk}/readings/"),
             {"category": "blood_pressure", "values": NORMAL_READING},
         ),
         station_api(station=201, other_pilot_station=404),
@@ -384,7 +384,7 @@ API_MATRIX = [
     ),
     Row(
         "close the visit",
-        lambda w: ("post", _station(w, f"visits/{w.visit.pk}/close/"), None),
+        lambda w: ("post", _station(f"visits/{w.visit.pk}/close/"), None),
         station_api(station=200, other_pilot_station=404),
         {"station": {"open visits"}},
     ),
@@ -642,12 +642,14 @@ def test_each_volunteer_gets_only_their_own_receipt_and_part(world):
 
 
 @pytest.mark.parametrize("persona", [p for p in PEOPLE if p not in ("anonymous", "donor")])
-def test_no_one_but_the_donor_sees_the_donors_values_on_my_donations(world, persona):
+def test_no_one_but_the_donor_sees_the_donors_values_and_result_on_my_donations(world, persona):
     page = page_client(world, persona).get("/me/donations/").content.decode()
     mine = page_client(world, "donor").get("/me/donations/").content.decode()
 
-    assert str(HIGH_READING["systolic"]) in mine and "병원 진료를 권합니다" in mine
-    assert str(HIGH_READING["systolic"]) not in page and "병원 진료를 권합니다" not in page
+    # A donated value is shown in a cell of its own.
+    assert 'class="value"' in mine and "병원 진료를 권합니다" in mine
+    assert 'class="value"' not in page and "병원 진료를 권합니다" not in page
+    assert world.donor_id not in page
 
 
 # --- The tables cover every endpoint --------------------------------------------------------
