@@ -19,6 +19,18 @@ def receipt_url(setup):
     return f"/api/v1/me/donations/{setup.pilot.pk}/receipt/"
 
 
+def numbers_but_ids(node, key: str = ""):
+    """Every number in a JSON answer but row ids, which may equal a donated value by chance."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            yield from numbers_but_ids(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            yield from numbers_but_ids(item, key)
+    elif isinstance(node, int | float) and not isinstance(node, bool) and not key.endswith("id"):
+        yield node
+
+
 def test_the_receipt_names_who_what_why_for_whom_how_long_and_every_event(api, setup, company):
     donate(setup, NORMAL_READING, HIGH_READING)
     services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
@@ -70,7 +82,7 @@ def test_the_receipt_names_who_what_why_for_whom_how_long_and_every_event(api, s
         }
     ]
     # counts, never values
-    assert "162" not in response.content.decode()
+    assert set(numbers_but_ids(receipt)).isdisjoint({*NORMAL_READING.values(), *HIGH_READING.values()})
 
 
 def test_the_receipt_lists_each_category_the_donor_consented_to(api, setup):
