@@ -120,7 +120,7 @@ def test_another_citizen_sees_nothing_of_the_donor(client, setup, bob):
 
     html = client.get(PAGE).content.decode()
 
-    assert setup.pilot.title not in html and "162" not in html
+    assert setup.pilot.title not in html and ">162</td>" not in html
     assert "참여 중인 실증 사업이 없습니다" in html
 
 
@@ -131,7 +131,7 @@ def test_a_company_member_of_the_pilot_sees_nothing_of_the_donor_here(client, se
 
     html = client.get(PAGE).content.decode()
 
-    assert setup.volunteer.donor_id not in html and "162" not in html
+    assert setup.volunteer.donor_id not in html and ">162</td>" not in html
 
 
 def test_another_citizen_cannot_withdraw_the_donors_consent(client, setup, bob):
