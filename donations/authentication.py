@@ -16,7 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from core.throttling import FailOpenMixin
 
-from . import services
+from . import selectors, services
 from .models import Station
 
 KEYWORD = "Station"
@@ -35,13 +35,13 @@ class StationAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This station key is not known.")) from None
-        station = services.station_authenticate(key=key)
+        station = selectors.station_holding_key(key=key)
         if station is None:
-            if services.station_key_revoked(key=key):
-                raise exceptions.AuthenticationFailed(
-                    _("This station's key was revoked. Ask city staff to register the station again.")
-                )
             raise exceptions.AuthenticationFailed(_("This station key is not known."))
+        if not station.is_active:
+            raise exceptions.AuthenticationFailed(
+                _("This station's key was revoked. Ask city staff to register the station again.")
+            )
         services.station_seen(station=station)
         return AnonymousUser(), station
 

@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +13,8 @@ from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 from .crypto import decrypt_values
 
 STATION_NAME_MAX_LENGTH = 150
+# The first characters of a station key, stored as they are, find its row.
+STATION_KEY_PREFIX_LENGTH = 12
 RESULT_TEXT_MAX_LENGTH = 500
 
 
@@ -30,7 +35,7 @@ class Station(models.Model):
     )
     # The key's first characters find the row; the SHA-256 of the whole key checks it. Keys are
     # long random tokens, so a fast hash is enough (no dictionary to guess from).
-    key_prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_prefix = models.CharField(max_length=STATION_KEY_PREFIX_LENGTH, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -50,6 +55,13 @@ class Station(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def holds_key(self, key: str) -> bool:
+        return secrets.compare_digest(self.key_hash, self.hash_key(key))
 
 
 class DonorCode(models.Model):

@@ -20,7 +20,16 @@ from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
 from .fields import DataField, parse_fields
-from .models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading, Station, StationVisit
+from .models import (
+    STATION_KEY_PREFIX_LENGTH,
+    DataReadDonor,
+    Donation,
+    DonationDeletion,
+    DonationResult,
+    Reading,
+    Station,
+    StationVisit,
+)
 
 # --- Companies: reading donated data ---------------------------------------------------------
 
@@ -455,6 +464,20 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
 
 
 # --- Donation points ------------------------------------------------------------------------
+
+
+def station_holding_key(*, key: str) -> Station | None:
+    """The station, active or revoked, whose key is `key`; hashes compared in constant time."""
+    station = (
+        Station.objects.select_related("pilot").filter(key_prefix=key[:STATION_KEY_PREFIX_LENGTH]).first()
+    )
+    return station if station is not None and station.holds_key(key) else None
+
+
+def station_authenticate(*, key: str) -> Station | None:
+    """The active station holding `key`, or None."""
+    station = station_holding_key(key=key)
+    return station if station is not None and station.is_active else None
 
 
 def station_data_requests(*, station: Station) -> QuerySet[PilotDataRequest]:

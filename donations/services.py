@@ -34,6 +34,7 @@ from . import selectors
 from .crypto import encrypt_values
 from .fields import check_reading, parse_fields
 from .models import (
+    STATION_KEY_PREFIX_LENGTH,
     DataRead,
     DataReadDonor,
     DeletionReason,
@@ -48,7 +49,6 @@ from .models import (
 )
 from .selectors import donor_consented_requests
 
-STATION_KEY_PREFIX_LENGTH = 12
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
 MAX_READINGS_PER_DONATION = 5000
 
@@ -358,10 +358,6 @@ def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) 
 STATION_AUDIT_FIELDS = ["id", "pilot_id", "name", "revoked_at"]
 
 
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class RegisteredStation:
     station: Station
@@ -378,7 +374,7 @@ def station_register(*, pilot: Pilot, by: User, name: str) -> RegisteredStation:
         pilot=pilot,
         name=name.strip(),
         key_prefix=key[:STATION_KEY_PREFIX_LENGTH],
-        key_hash=_key_hash(key),
+        key_hash=Station.hash_key(key),
         created_by=by,
     )
     save_validated(station)
@@ -407,18 +403,6 @@ def station_revoke(*, station: Station, by: User) -> Station:
             before=before,
             after=snapshot(station, STATION_AUDIT_FIELDS),
         )
-    return station
-
-
-def station_authenticate(*, key: str) -> Station | None:
-    """The active station holding `key`, or None; compares hashes in constant time."""
-    station = (
-        Station.objects.select_related("pilot")
-        .filter(key_prefix=key[:STATION_KEY_PREFIX_LENGTH], revoked_at__isnull=True)
-        .first()
-    )
-    if station is None or not secrets.compare_digest(station.key_hash, _key_hash(key)):
-        return None
     return station
 
 
@@ -867,14 +851,6 @@ def station_reading_add(
         station=station,
         visit=visit,
     )
-
-
-def station_key_revoked(*, key: str) -> bool:
-    """Whether `key` is a station's key that staff revoked, to tell the station so."""
-    station = Station.objects.filter(
-        key_prefix=key[:STATION_KEY_PREFIX_LENGTH], revoked_at__isnull=False
-    ).first()
-    return station is not None and secrets.compare_digest(station.key_hash, _key_hash(key))
 
 
 def station_seen(*, station: Station) -> None:

@@ -6,7 +6,8 @@ English, on a phone and a desktop."""
 import pytest
 
 from donations.models import Station
-from donations.services import consent_give, station_authenticate
+from donations.selectors import station_authenticate
+from donations.services import consent_give
 from pilots.models import PilotDataRequest, PilotStage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import SCREENSHOTS, axe_violations, log_in, screenshot

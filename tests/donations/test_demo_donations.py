@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Notification
-from donations import services
+from donations import selectors, services
 from donations.models import (
     DataRead,
     DataReadDonor,
@@ -56,7 +56,7 @@ def test_the_running_pilot_gets_a_station_donations_a_read_and_results(demo_file
     saved = json.loads(demo_file.read_text(encoding="utf-8"))
     # Owner-only: it holds a station key and an API token.
     assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
-    assert services.station_authenticate(key=saved["station_key"]) == station
+    assert selectors.station_authenticate(key=saved["station_key"]) == station
     assert saved["station_id"] == station.pk and saved["pilot_id"] == pilot.pk
     assert (
         Token.objects.get(key=saved["company_token"]).user.username == saved["company_member"] == "company1"
@@ -147,8 +147,8 @@ def test_a_lost_key_revokes_the_station_and_registers_it_again(demo_file, damage
     new_station = Station.objects.get(revoked_at__isnull=True)
     saved = json.loads(demo_file.read_text())
     assert old_station.revoked_at is not None and new_station.name == STATION_NAME
-    assert services.station_authenticate(key=saved["station_key"]) == new_station
-    assert services.station_authenticate(key=old_key) is None
+    assert selectors.station_authenticate(key=saved["station_key"]) == new_station
+    assert selectors.station_authenticate(key=old_key) is None
     assert saved["station_id"] == new_station.pk
     assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
     # The donors' data is theirs, not the station's: nothing is added or lost.

@@ -27,7 +27,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, Notification
-from donations import page_urls, services, uploads, urls
+from donations import page_urls, selectors, services, uploads, urls
 from donations.models import (
     DataRead,
     Donation,
@@ -698,4 +698,4 @@ def test_every_persona_is_who_the_matrix_says(world):
     assert members["other_company_member"] == set()
     assert world.users["other_company_member"].memberships.get().company in world.other_pilot.companies.all()
     assert Station.objects.get(pk=world.stations["revoked_station"].pk).revoked_at is not None
-    assert services.station_authenticate(key=world.keys["other_pilot_station"]).pilot == world.other_pilot
+    assert selectors.station_authenticate(key=world.keys["other_pilot_station"]).pilot == world.other_pilot

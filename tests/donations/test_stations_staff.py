@@ -13,7 +13,8 @@ from django.test import Client
 
 from accounts.models import AuditAction, AuditEntry
 from donations.models import Station
-from donations.services import station_authenticate, station_register
+from donations.selectors import station_authenticate
+from donations.services import station_register
 from pilots.models import Pilot, PilotStage
 from tests.conftest import client_for
 from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas

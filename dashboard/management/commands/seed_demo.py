@@ -340,7 +340,7 @@ class Command(BaseCommand):
         ).first()
         key = saved.get("station_key") if saved.get("station_id") == getattr(station, "pk", None) else None
         if station is not None and not (
-            isinstance(key, str) and donation_services.station_authenticate(key=key) == station
+            isinstance(key, str) and donation_selectors.station_authenticate(key=key) == station
         ):
             donation_services.station_revoke(station=station, by=staff)
             station = None
