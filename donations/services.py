@@ -442,8 +442,8 @@ def donation_store(
     """Stores one donation, all its readings or none: only under an active consent to the
     category, while the pilot collects data, and only readings within the request's ranges.
 
-    An error names the first reading that failed (counted from 1) so a device or a donor
-    reviewing a file can correct it.
+    An error names the first reading that failed (counted from 1, when there are several) so a
+    device or a donor reviewing a file can correct it.
     """
     if data_request.pilot_id != volunteer.pilot_id:
         raise forbidden(_("This data request belongs to another pilot: nothing was stored."))
@@ -467,6 +467,11 @@ def donation_store(
         try:
             values = check_reading(fields, reading.values)
         except ValueError as error:
+            if len(readings) == 1:
+                # One reading, as a station sends: the field it names is all there is to say.
+                raise ApplicationError(
+                    _("%(error)s Nothing was stored.") % {"error": error}, fields={"values": [str(error)]}
+                ) from None
             message = _("Reading %(number)d: %(error)s Nothing was stored.") % {
                 "number": number,
                 "error": error,
@@ -834,12 +839,6 @@ def station_reading_add(
             "category": category
         }
         raise ApplicationError(message, fields={"category": [message]})
-    try:
-        check_reading(parse_fields(data_request.fields), values)
-    except ValueError as error:
-        raise ApplicationError(
-            _("%(error)s Nothing was stored.") % {"error": error}, fields={"values": [str(error)]}
-        ) from None
     if measured_at is not None and measured_at < visit.started_at - VISIT_CLOCK_TOLERANCE:
         message = _("The reading was measured before this visit started. Nothing was stored.")
         raise ApplicationError(message, fields={"measured_at": [message]})
