@@ -7,56 +7,21 @@ plausible reading. It logs what it did, never who the donor is nor what was meas
 
 from __future__ import annotations
 
-import json
 import random
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from donations.management.api_client import ApiClient, ApiError
 from donations.management.demo_config import read_demo_config
 
 # Typical adult readings, and how often the device plays a high one so the demo shows every level.
 TYPICAL = {"systolic": (121, 11), "diastolic": (78, 7), "pulse": (72, 9)}
 HIGH = {"systolic": (162, 8), "diastolic": (99, 5), "pulse": (92, 8)}
 HIGH_SHARE = 0.25
-
-
-class DeviceError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-class StationClient:
-    def __init__(self, *, url: str, key: str, language: str):
-        self.base = url.rstrip("/") + "/api/v1/station/"
-        self.headers = {
-            "Authorization": f"Station {key}",
-            "Accept": "application/json",
-            "Accept-Language": language,
-        }
-
-    def call(self, method: str, path: str = "", body: dict | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {**self.headers, **({"Content-Type": "application/json"} if data else {})}
-        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - http(s) only, checked
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            try:
-                message = json.loads(error.read())["error"]["message"]
-            except (ValueError, KeyError, TypeError):
-                message = error.reason
-            raise DeviceError(error.code, str(message)) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise DeviceError(0, str(getattr(error, "reason", error))) from None
+STATION_API = "/api/v1/station/"
 
 
 def plausible_reading(fields: list[dict], rng: random.Random) -> dict[str, float]:
@@ -104,24 +69,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if urllib.parse.urlsplit(options["url"]).scheme not in ("http", "https"):
-            raise CommandError("--url must start with http:// or https://.")
         key = options["key"] or read_demo_config(options["config"]).get("station_key")
         if not key:
             raise CommandError("Give the station's key with --key, or a --config file that holds it.")
-        client = StationClient(url=options["url"], key=key, language=options["language"])
+        try:
+            client = ApiClient(
+                base_url=options["url"], authorization=f"Station {key}", language=options["language"]
+            )
+        except ValueError:
+            raise CommandError("--url must start with http:// or https://.") from None
         rng = random.Random(options["seed"])
-        waiting_until = time.monotonic() + options["wait"]
-        while True:
-            try:
-                station = client.call("GET")
-                break
-            except DeviceError as error:
-                # Status 0: nothing answered, the site may still be starting.
-                if error.status == 0 and time.monotonic() < waiting_until:
-                    time.sleep(1)
-                    continue
-                raise CommandError(f"The station API refused the device: {error}") from None
+        try:
+            station = client.call_once_up("GET", STATION_API, wait_seconds=options["wait"])
+        except ApiError as error:
+            raise CommandError(f"The station API refused the device: {error}") from None
         fields_by_category = {request["code"]: request["fields"] for request in station["data_requests"]}
         self.stdout.write(
             f"Device of “{station['name']}” ({station['pilot_title']}) ready; it measures: "
@@ -130,8 +91,8 @@ class Command(BaseCommand):
         seen: set[int] = set()
         while True:
             try:
-                visits = client.call("GET", "visits/?open=true")["results"]
-            except DeviceError as error:
+                visits = client.call("GET", f"{STATION_API}visits/", query={"open": "true"})["results"]
+            except ApiError as error:
                 self.stderr.write(f"Could not look for a visit: {error}")
                 time.sleep(options["interval"])
                 continue
@@ -148,7 +109,7 @@ class Command(BaseCommand):
 
     def _measure(
         self,
-        client: StationClient,
+        client: ApiClient,
         visit: dict,
         fields_by_category: dict[str, list[dict]],
         rng: random.Random,
@@ -163,11 +124,11 @@ class Command(BaseCommand):
         try:
             reading = client.call(
                 "POST",
-                f"visits/{visit['id']}/readings/",
+                f"{STATION_API}visits/{visit['id']}/readings/",
                 {"category": category, "values": plausible_reading(fields_by_category[category], rng)},
             )
-        except DeviceError as error:
-            self.stderr.write(f"Visit {visit['id']}: the reading was refused ({error.status}): {error}")
+        except ApiError as error:
+            self.stderr.write(f"Visit {visit['id']}: the reading was refused: {error}")
             return False
         self.stdout.write(
             f"Visit {visit['id']}: posted a reading of {category} "

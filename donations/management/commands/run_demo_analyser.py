@@ -8,11 +8,7 @@ the usual home blood-pressure thresholds, enough for a demo and nothing a doctor
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +18,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from donations.management.api_client import ApiClient, ApiError
 from donations.management.demo_config import read_demo_config
 
 PAGE_SIZE = 100
-REQUEST_TIMEOUT_SECONDS = 10
-# A throttled post is tried again after the server's Retry-After, but never waits longer.
-MAX_RETRY_WAIT_SECONDS = 60
 USUAL_PULSE = (50, 110)
 
 
@@ -81,71 +75,32 @@ def blood_pressure_verdict(rows: list[dict[str, Any]], *, language: str) -> Verd
     return Verdict(level=level, text=" ".join(sentences), systolic=systolic)
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, body: dict[str, Any]):
-        error = body.get("error", {}) if isinstance(body, dict) else {}
-        super().__init__(f"HTTP {status}: {error.get('message', '')}")
-        self.status = status
-        self.code = error.get("code", "")
-
-
 class CompanyClient:
     """The product's API as a company sees it, through a token."""
 
     def __init__(self, *, base_url: str, token: str, pilot_id: int):
-        self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.pilot_id = pilot_id
+        self.api = ApiClient(base_url=base_url, authorization=f"Token {token}")
+        self.path = f"/api/v1/pilots/{pilot_id}/donations/"
 
-    def _url(self, path: str, query: dict[str, Any] | None = None) -> str:
-        url = f"{self.base_url}/api/v1/pilots/{self.pilot_id}/donations/{path}/"
-        return f"{url}?{urllib.parse.urlencode(query)}" if query else url
-
-    def _call(self, method: str, url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode() if body is not None else None,
-            method=method,
-            headers={
-                "Authorization": f"Token {self.token}",
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-            },
-        )
-        for _attempt in range(3):
-            try:
-                with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-                    return json.load(response)
-            except urllib.error.HTTPError as error:
-                if error.code == 429:
-                    time.sleep(min(int(error.headers.get("Retry-After") or 5), MAX_RETRY_WAIT_SECONDS))
-                    continue
-                try:
-                    answer = json.load(error)
-                except ValueError:
-                    answer = {}
-                raise ApiError(error.code, answer) from None
-        raise ApiError(429, {})
-
-    def _all_pages(self, url: str | None) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        while url:
-            page = self._call("GET", url)
+    def _with_next_pages(self, page: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = list(page["results"])
+        while page["next"]:
+            page = self.api.call("GET", page["next"])
             rows += page["results"]
-            url = page["next"]
         return rows
 
     def readings(self, *, category: str, since_id: int) -> list[dict[str, Any]]:
-        return self._all_pages(
-            self._url("readings", {"category": category, "since_id": since_id, "page_size": PAGE_SIZE})
-        )
+        query = {"category": category, "since_id": since_id, "page_size": PAGE_SIZE}
+        return self._with_next_pages(self.api.call("GET", self.path + "readings/", query=query))
 
-    def answered_donations(self) -> set[int]:
-        rows = self._all_pages(self._url("results", {"page_size": PAGE_SIZE}))
-        return {row["donation"] for row in rows if row["donation"]}
+    def answered_donations(self, *, wait_seconds: float = 0) -> set[int]:
+        first = self.api.call_once_up(
+            "GET", self.path + "results/", wait_seconds=wait_seconds, query={"page_size": PAGE_SIZE}
+        )
+        return {row["donation"] for row in self._with_next_pages(first) if row["donation"]}
 
     def post_result(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", self._url("results"), body)
+        return self.api.call("POST", self.path + "results/", body)
 
 
 class Command(BaseCommand):
@@ -180,21 +135,15 @@ class Command(BaseCommand):
         pilot_id = options["pilot"] or config.get("pilot_id")
         if not token or not isinstance(pilot_id, int):
             raise CommandError("Give --token and --pilot, or a --config file that holds them.")
-        client = CompanyClient(base_url=options["url"], token=token, pilot_id=pilot_id)
-        waiting_until = time.monotonic() + options["wait"]
-        while True:
-            try:
-                # Started again, it does not answer a donation twice.
-                answered = client.answered_donations()
-                break
-            except ApiError as error:
-                raise CommandError(f"Cannot read this pilot's results: {error}") from None
-            except OSError as error:
-                # Nothing answered: the site may still be starting.
-                if time.monotonic() < waiting_until:
-                    time.sleep(1)
-                    continue
-                raise CommandError(f"Cannot read this pilot's results: {error}") from None
+        try:
+            client = CompanyClient(base_url=options["url"], token=token, pilot_id=pilot_id)
+        except ValueError:
+            raise CommandError("--url must start with http:// or https://.") from None
+        try:
+            # Started again, it does not answer a donation twice.
+            answered = client.answered_donations(wait_seconds=options["wait"])
+        except ApiError as error:
+            raise CommandError(f"Cannot read this pilot's results: {error}") from None
         self.stdout.write(
             f"Analysing pilot {pilot_id} at {options['url']} ({len(answered)} donations answered before)."
         )
@@ -204,16 +153,14 @@ class Command(BaseCommand):
                 try:
                     last_seen = self._poll(client, options["category"], last_seen, answered)
                 except ApiError as error:
-                    if error.status in (400, 401, 403, 404):
+                    if error.unreachable:
+                        if options["once"]:
+                            raise CommandError(f"Cannot reach {options['url']}: {error}") from None
+                        self.stderr.write(f"Cannot reach {options['url']} ({error}); trying again.")
+                    elif error.status in (400, 401, 403, 404):
                         raise CommandError(f"The API refused to read: {error}") from None
-                    self.stderr.write(f"The API failed ({error}); trying again.")
-                # OSError as well as URLError: a development server restarting drops the
-                # connection mid-answer.
-                except OSError as error:
-                    reason = getattr(error, "reason", error)
-                    if options["once"]:
-                        raise CommandError(f"Cannot reach {options['url']}: {reason}") from None
-                    self.stderr.write(f"Cannot reach {options['url']} ({reason}); trying again.")
+                    else:
+                        self.stderr.write(f"The API failed ({error}); trying again.")
                 if options["once"]:
                     return
                 time.sleep(options["interval"])
