@@ -16,7 +16,13 @@ from core.errors import ApplicationError, not_found
 from core.forms import MAX_ROW_ID
 from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
-from pilots.apis import ConsentOutputSerializer, DataRequestOutputSerializer, RunsPilots, RunsPilotsOrReadOnly
+from pilots.apis import (
+    ConsentOutputSerializer,
+    DataRequestOutputSerializer,
+    RunsPilots,
+    RunsPilotsOrReadOnly,
+    visible_pilot,
+)
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
 
@@ -24,11 +30,6 @@ from . import selectors, services
 from .authentication import IsStation, StationAuthentication, StationRateThrottle
 from .fields import parse_fields
 from .models import RESULT_TEXT_MAX_LENGTH, DonationResult, Reading, ResultLevel, Station, StationVisit
-
-
-def _visible_pilot(request, pilot_id: int) -> Pilot:
-    return get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
-
 
 # --- Staff: data requests -------------------------------------------------------------------
 
@@ -91,12 +92,12 @@ class PilotDataRequestsApi(APIView):
 
     @extend_schema(responses={200: DataRequestOutputSerializer(many=True)}, tags=["donations"])
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         return Response(DataRequestOutputSerializer(selectors.data_request_list(pilot=pilot), many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: DataRequestOutputSerializer}, tags=["donations"])
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data_request = services.data_request_add(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -114,7 +115,7 @@ class PilotDataRequestDetailApi(APIView):
     permission_classes = [RunsPilotsOrReadOnly]
 
     def _data_request(self, request, pilot_id: int, request_id: int) -> PilotDataRequest:
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         return get_object_or_404(selectors.data_request_list(pilot=pilot), pk=request_id)
 
     @extend_schema(responses={200: DataRequestOutputSerializer}, tags=["donations"])
@@ -198,11 +199,11 @@ class PilotVolunteerApi(APIView):
 
     @extend_schema(responses={200: MyVolunteeringSerializer}, tags=["pilots"])
     def get(self, request, pilot_id: int):
-        return _volunteering_response(_visible_pilot(request, pilot_id), request.user)
+        return _volunteering_response(visible_pilot(request, pilot_id), request.user)
 
     @extend_schema(request=InputSerializer, responses={201: MyVolunteeringSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pilot_services.pilot_volunteer_join(pilot=pilot, user=request.user, **serializer.validated_data)
@@ -210,7 +211,7 @@ class PilotVolunteerApi(APIView):
 
     @extend_schema(request=ChangeSerializer, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
     def patch(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.ChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         volunteer = _my_volunteering(pilot, request.user)
@@ -224,7 +225,7 @@ class PilotVolunteerApi(APIView):
         tags=["pilots"],
     )
     def delete(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         services.volunteer_leave(
             volunteer=_my_volunteering(pilot, request.user), keep_donations=_keeps_donations(request)
         )
@@ -250,7 +251,7 @@ class PilotConsentApi(APIView):
             return value
 
     def _resolve(self, request, pilot_id: int, request_id: int) -> tuple[PilotVolunteer, PilotDataRequest]:
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         data_request = get_object_or_404(PilotDataRequest, pilot=pilot, pk=request_id)
         return _my_volunteering(pilot, request.user), data_request
 
@@ -345,7 +346,7 @@ class DonatedReadingsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
         tags=["donations"],
     )
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         filters = self.FilterSerializer(data={k: v for k, v in request.query_params.items() if v})
         filters.is_valid(raise_exception=True)
         query = filters.validated_data
@@ -413,7 +414,7 @@ class DonationResultsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
         tags=["donations"],
     )
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         company = self.reader_company(request, pilot)
         # Refuses a company of the pilot that receives none of its data, as a read would.
         selectors.data_requests_to_read(pilot=pilot, company=company)
@@ -430,7 +431,7 @@ class DonationResultsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
         tags=["donations"],
     )
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         company = self.reader_company(request, pilot)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -837,14 +838,14 @@ class PilotStationsApi(APIView):
 
     @extend_schema(responses={200: PilotStationOutputSerializer(many=True)}, tags=["donations"])
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         return Response(PilotStationOutputSerializer(selectors.station_list(pilot=pilot), many=True).data)
 
     @extend_schema(
         request=InputSerializer, responses={201: RegisteredPilotStationOutputSerializer}, tags=["donations"]
     )
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         registered = services.station_register(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -865,7 +866,7 @@ class PilotStationRevokeApi(APIView):
 
     @extend_schema(request=None, responses={200: PilotStationOutputSerializer}, tags=["donations"])
     def post(self, request, pilot_id: int, station_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         station = get_object_or_404(Station, pilot=pilot, pk=station_id)
         return Response(
             PilotStationOutputSerializer(services.station_revoke(station=station, by=request.user)).data

@@ -28,7 +28,8 @@ from accounts.rules import require_city_staff
 from companies.models import Company
 from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found, unavailable
 from core.services import save_validated
-from pilots.models import CLOSED_STAGES, CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+from pilots.services import pilot_require_open
 
 from . import selectors
 from .crypto import encrypt_values
@@ -65,11 +66,6 @@ DATA_REQUEST_AUDIT_FIELDS = [
 
 
 # --- Staff: data requests -------------------------------------------------------------------
-
-
-def _require_open(pilot: Pilot) -> None:
-    if pilot.stage in CLOSED_STAGES:
-        raise conflict(_("This pilot is closed; it can no longer be changed."))
 
 
 def consent_text_for(
@@ -182,7 +178,7 @@ def data_request_add(
     names them for the consent text unless staff write it themselves.
     """
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(pilot)
+    pilot_require_open(pilot)
     checked = _checked_request(
         pilot=pilot,
         category_code=category_code,
@@ -238,7 +234,7 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
         PilotDataRequest.objects.select_for_update().select_related("pilot").get(pk=data_request.pk)
     )
     pilot = data_request.pilot
-    _require_open(pilot)
+    pilot_require_open(pilot)
     if data_request.replaced_at is not None:
         raise conflict(_("This data request was replaced; change the one that replaced it."))
     old_companies = list(data_request.recipient_companies.all())
@@ -368,7 +364,7 @@ class RegisteredStation:
 @transaction.atomic
 def station_register(*, pilot: Pilot, by: User, name: str) -> RegisteredStation:
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(pilot)
+    pilot_require_open(pilot)
     key = "st_" + secrets.token_urlsafe(32)
     station = Station(
         pilot=pilot,

@@ -38,7 +38,8 @@ class RunsPilotsOrReadOnly(RunsPilots):
         return request.method in SAFE_METHODS or super().has_permission(request, view)
 
 
-def _visible_pilot(request, pilot_id: int) -> Pilot:
+def visible_pilot(request, pilot_id: int) -> Pilot:
+    """The pilot, if the caller may see it; 404 otherwise, as for a pilot that does not exist."""
     return get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
 
 
@@ -245,7 +246,7 @@ class PilotDetailApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def patch(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.pilot_edit(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -265,7 +266,7 @@ class PilotStageApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.pilot_change_stage(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -288,7 +289,7 @@ class PilotMilestonesApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: PilotDetailOutputSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.pilot_milestone_add(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -304,7 +305,7 @@ class PilotMilestoneDetailApi(APIView):
         pass
 
     def _milestone(self, request, pilot_id: int, milestone_id: int) -> PilotMilestone:
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         return get_object_or_404(PilotMilestone.objects.select_related("pilot"), pilot=pilot, pk=milestone_id)
 
     @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
@@ -333,7 +334,7 @@ class PilotUpdatesApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: PilotUpdateOutputSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         update = services.pilot_update_post(pilot=pilot, by=request.user, **serializer.validated_data)
@@ -351,12 +352,12 @@ class PilotFollowApi(APIView):
 
     @extend_schema(request=None, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):
-        services.pilot_follow(pilot=_visible_pilot(request, pilot_id), user=request.user)
+        services.pilot_follow(pilot=visible_pilot(request, pilot_id), user=request.user)
         return _pilot_response(request, pilot_id)
 
     @extend_schema(request=None, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def delete(self, request, pilot_id: int):
-        services.pilot_unfollow(pilot=_visible_pilot(request, pilot_id), user=request.user)
+        services.pilot_unfollow(pilot=visible_pilot(request, pilot_id), user=request.user)
         return _pilot_response(request, pilot_id)
 
 
@@ -391,7 +392,7 @@ class PilotDonationsApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer}, tags=["pilots"])
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         if not pilot.can_see_donations_by(request.user):
             raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
         return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
@@ -423,7 +424,7 @@ class PilotVolunteersApi(PaginatedApiMixin, APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)}, tags=["pilots"])
     def get(self, request, pilot_id: int):
-        pilot = _visible_pilot(request, pilot_id)
+        pilot = visible_pilot(request, pilot_id)
         return self.paginated_response(
             request,
             selectors.pilot_volunteer_list(pilot=pilot),

@@ -40,7 +40,8 @@ MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
 EDITABLE_FIELDS = ("title", "description", "district", "venue")
 
 
-def _require_open(pilot: Pilot) -> None:
+def pilot_require_open(pilot: Pilot) -> None:
+    """Refuses any change to a completed or cancelled pilot, with its stage named."""
     if pilot.stage in CLOSED_STAGES:
         raise conflict(
             _("A pilot that is %(stage)s cannot be changed.") % {"stage": pilot.get_stage_display()}
@@ -100,7 +101,7 @@ def pilot_create(
 @transaction.atomic
 def pilot_edit(*, pilot: Pilot, by: User, **changes: Any) -> Pilot:
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(pilot)
+    pilot_require_open(pilot)
     with audited(actor=by, action=AuditAction.PILOT_EDIT, target=pilot, fields=list(EDITABLE_FIELDS)):
         model_update(instance=pilot, fields=EDITABLE_FIELDS, data=changes)
     return pilot
@@ -208,7 +209,7 @@ def pilot_milestone_add(
     *, pilot: Pilot, by: User, title: str, due_date: datetime.date, is_done: bool = False
 ) -> PilotMilestone:
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(pilot)
+    pilot_require_open(pilot)
     milestone = PilotMilestone(pilot=pilot, title=title.strip(), due_date=due_date, is_done=is_done)
     save_validated(milestone)
     audit_record(
@@ -223,7 +224,7 @@ def pilot_milestone_add(
 @transaction.atomic
 def pilot_milestone_change(*, milestone: PilotMilestone, by: User, **changes: Any) -> PilotMilestone:
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(milestone.pilot)
+    pilot_require_open(milestone.pilot)
     with audited(
         actor=by,
         action=AuditAction.PILOT_MILESTONE_CHANGE,
@@ -238,7 +239,7 @@ def pilot_milestone_change(*, milestone: PilotMilestone, by: User, **changes: An
 @transaction.atomic
 def pilot_milestone_remove(*, milestone: PilotMilestone, by: User) -> None:
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    _require_open(milestone.pilot)
+    pilot_require_open(milestone.pilot)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_MILESTONE_REMOVE,
