@@ -338,6 +338,8 @@ def consent_withdraw(
 @transaction.atomic
 def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) -> PilotVolunteer:
     """Leaving withdraws every consent still given: no data is collected from someone who left."""
+    if not volunteer.is_active:
+        raise conflict(_("You already left this pilot."))
     for consent in volunteer.consents.filter(withdrawn_at__isnull=True).select_related("data_request"):
         consent_withdraw(
             volunteer=volunteer, data_request=consent.data_request, keep_donations=keep_donations

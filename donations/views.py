@@ -59,24 +59,16 @@ def pilot_participation(request, pilot_id: int):
             messages.success(request, _("Thank you for volunteering."))
         else:
             volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
-            keeps = request.POST.get("keep_donations") == "on"
-            if action == "leave":
-                services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
-                messages.success(request, _("You left the pilot; your consents were withdrawn."))
-            elif action in ("consent", "withdraw"):
+            if action == "consent":
                 data_request = get_object_or_404(
                     PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot=pilot
                 )
-                if action == "consent":
-                    if request.POST.get("agree") != "on":
-                        raise ApplicationError(_("Tick the box to agree to the text above."))
-                    services.consent_give(volunteer=volunteer, data_request=data_request)
-                    messages.success(request, _("Your consent was recorded."))
-                else:
-                    services.consent_withdraw(
-                        volunteer=volunteer, data_request=data_request, keep_donations=keeps
-                    )
-                    messages.success(request, _("Your consent was withdrawn."))
+                if request.POST.get("agree") != "on":
+                    raise ApplicationError(_("Tick the box to agree to the text above."))
+                services.consent_give(volunteer=volunteer, data_request=data_request)
+                messages.success(request, _("Your consent was recorded."))
+            elif action in ("leave", "withdraw"):
+                _withdraw(request, volunteer, leave=action == "leave")
     except PilotVolunteer.DoesNotExist:
         messages.error(request, _("Volunteer for the pilot first."))
     except (ApplicationError, ValidationError) as error:
@@ -84,15 +76,36 @@ def pilot_participation(request, pilot_id: int):
     return redirect("pilot-detail", pilot_id=pilot_id)
 
 
+# The withdrawal forms' choice: deleting what was donated is the default.
+KEEP_DONATIONS = "on"
+
+
+def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool) -> None:
+    """Leaves the pilot or withdraws one consent, from the pilot page or My donations alike, and
+    says what became of what was donated."""
+    keeps = request.POST.get("keep_donations") == KEEP_DONATIONS
+    if leave:
+        services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
+        messages.success(request, _("You left the pilot; your consents were withdrawn."))
+    else:
+        data_request = get_object_or_404(
+            PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot_id=volunteer.pilot_id
+        )
+        services.consent_withdraw(volunteer=volunteer, data_request=data_request, keep_donations=keeps)
+        messages.success(request, _("Your consent was withdrawn."))
+    if keeps:
+        messages.info(
+            request, _("No one can read what you donated any more; it is deleted when its retention ends.")
+        )
+    else:
+        messages.info(request, _("What you donated was deleted; the deletion is recorded, not the values."))
+
+
 # --- A donor's own data: My donations, withdrawing, uploading a file ------------------------
 
 
 class DonationUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (CSV or JSON)"))
-
-
-# The withdrawal forms' choice, as the pilot page's form sends it too: deleting is the default.
-KEEP_DONATIONS = "on"
 
 
 def _render_my_donations(request, *, upload_form=None, upload_request_id=None, status: int = 200):
@@ -139,28 +152,8 @@ def my_donations_withdraw(request, pilot_id: int):
     volunteer = get_object_or_404(
         PilotVolunteer.objects.select_related("pilot"), pilot_id=pilot_id, user=request.user
     )
-    keeps = request.POST.get("keep_donations") == KEEP_DONATIONS
     try:
-        if request.POST.get("action") == "leave":
-            if not volunteer.is_active:
-                raise ApplicationError(_("You already left this pilot."))
-            services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
-            messages.success(request, _("You left the pilot; your consents were withdrawn."))
-        else:
-            data_request = get_object_or_404(
-                PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot_id=pilot_id
-            )
-            services.consent_withdraw(volunteer=volunteer, data_request=data_request, keep_donations=keeps)
-            messages.success(request, _("Your consent was withdrawn."))
-        if keeps:
-            messages.info(
-                request,
-                _("No one can read what you donated any more; it is deleted when its retention ends."),
-            )
-        else:
-            messages.info(
-                request, _("What you donated was deleted; the deletion is recorded, not the values.")
-            )
+        _withdraw(request, volunteer, leave=request.POST.get("action") == "leave")
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text(error))
     return redirect("my-donations")
