@@ -170,6 +170,9 @@ def idea_support(request, idea_id: int):
 def moderation_page(request):
     """Staff decide on submitted ideas: publish, reject with a reason, ask for a revision, or
     merge into a published idea the matcher found similar."""
+    # A refused reason or revision note is shown again beside its own field with what was typed,
+    # rather than lost to a redirect.
+    refused: dict = {}
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -190,12 +193,27 @@ def moderation_page(request):
                 target = get_object_or_404(Idea, pk=posted_id(request.POST, "target"))
                 return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
-            messages.error(request, error_text(error))
-        return redirect("moderation-page")
+            field = {"reject": "reason", "revise": "note"}.get(action or "")
+            if field is None:
+                messages.error(request, error_text(error))
+                return redirect("moderation-page")
+            refused = {
+                "idea": request.POST.get("idea"),
+                "field": field,
+                "value": request.POST.get(field, "").replace("\x00", ""),
+                "error": error_text(error),
+            }
+        else:
+            return redirect("moderation-page")
     return render(
         request,
         "ideas/moderation.html",
-        {"queue": list(selectors.moderation_queue(user=request.user)), "reports": selectors.open_reports()},
+        {
+            "queue": list(selectors.moderation_queue(user=request.user)),
+            "reports": selectors.open_reports(),
+            "refused": refused,
+        },
+        status=400 if refused else 200,
     )
 
 
