@@ -20,3 +20,10 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
     }
   });
 });
+
+// The key is shown in the answer to the registration itself. Reloading that answer would send the
+// registration again and make a second station, so the page's history entry becomes the plain
+// station list: a reload shows the list, and the key is gone as promised.
+if (document.querySelector(".key-once") && window.history.replaceState) {
+  window.history.replaceState(null, "", window.location.pathname);
+}

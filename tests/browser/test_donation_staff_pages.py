@@ -89,8 +89,10 @@ def test_staff_ask_for_blood_pressure_and_register_a_station(browser_page, live_
     assert page.locator("button[data-copy]").is_visible()
     screenshot(page, f"station-key-once-{name}")
     assert _serious(axe_violations(page)) == []
-    page.goto(f"/pilots/{pilot.pk}/stations/")
+    # Reloading the page that showed the key asks for the station list, not a second station.
+    page.reload()
     assert key not in page.content()
+    assert Station.objects.filter(pilot=pilot).count() == 1
 
     page.click("details.confirm summary")
     screenshot(page, f"station-revoke-confirm-{name}")
