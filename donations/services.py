@@ -274,6 +274,7 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
         save_validated(changed)
         data_request.replaced_by = changed
         data_request.save(update_fields=["replaced_by"])
+        _notify_consent_needed_again(replaced=data_request)
     changed.recipient_companies.set(checked.companies)
     audit_record(
         actor=by,
@@ -283,6 +284,27 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
         after=snapshot(changed, DATA_REQUEST_AUDIT_FIELDS),
     )
     return changed
+
+
+def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
+    """Nothing new is collected from a volunteer until they consent to the request that replaced
+    the one they agreed to, so each is told rather than left to find out at the next station."""
+    pilot = replaced.pilot
+    donors = [
+        consent.volunteer.user
+        for consent in replaced.consents.filter(withdrawn_at__isnull=True, volunteer__left_at__isnull=True)
+        .select_related("volunteer__user")
+        .order_by("pk")
+    ]
+    notify_in_their_language(
+        users=donors,
+        kind=NotificationKind.PILOT_UPDATE,
+        title=lambda: (
+            _("“%(pilot)s” changed what it asks for in “%(category)s”: consent again to go on donating.")
+            % {"pilot": pilot.title, "category": replaced.category_label}
+        ),
+        link=reverse("pilot-detail", args=[pilot.pk]) + "#take-part",
+    )
 
 
 # --- Citizens: consent and leaving ----------------------------------------------------------

@@ -183,3 +183,30 @@ def test_a_recipient_staff_wrote_stays_until_the_companies_change(company, stewa
     changed = services.data_request_change(data_request=data_request, by=steward, retention_days=45)
 
     assert changed.recipient == "빛고을케어 연구팀" and "빛고을케어 연구팀" in changed.consent_text
+
+
+def test_volunteers_whose_consent_a_change_replaces_are_told_to_consent_again(setup, steward):
+    from accounts.models import Notification, NotificationKind
+
+    withdrawn = VolunteerFactory(pilot=setup.pilot)
+    services.consent_give(volunteer=withdrawn, data_request=setup.data_request)
+    services.consent_withdraw(volunteer=withdrawn, data_request=setup.data_request)
+
+    services.data_request_change(data_request=setup.data_request, by=steward, retention_days=90)
+
+    told = Notification.objects.filter(kind=NotificationKind.PILOT_UPDATE)
+    # Only the volunteer whose consent stood; one who had withdrawn loses nothing by the change.
+    assert [n.user for n in told] == [setup.volunteer.user]
+    assert setup.pilot.title in told[0].title and "다시 동의" in told[0].title
+    assert told[0].link == f"/pilots/{setup.pilot.pk}/#take-part"
+
+
+def test_a_change_made_in_place_tells_no_one(setup, steward):
+    from accounts.models import Notification
+
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    PilotConsent.objects.all().delete()
+
+    services.data_request_change(data_request=setup.data_request, by=steward, retention_days=90)
+
+    assert not Notification.objects.exists()
