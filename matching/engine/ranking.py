@@ -9,8 +9,10 @@ A pair's similarity is the mean of two cosines, each between 0 and 1 in practice
 
 How strong a match is comes from where the pair stands, not from the similarity alone: a company
 that stands out among all companies for the idea, for an idea that stands out among all ideas for
-the company, is a match; the company an idea is merely least far from is not (a swimming pool's
-opening hours are closest to *some* company). See `strength_levels`.
+the company, is a match; the company an idea is merely least far from is not. See
+`strength_levels`. A request no company can pilot (a swimming pool's opening hours) may still have
+one company standing out for it; its pilot margin, a per-idea offset added to its similarities
+(`engine.pilotability`), is what sinks it.
 """
 
 from __future__ import annotations
