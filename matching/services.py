@@ -163,6 +163,9 @@ def _embed_ideas(idea_ids: list[int]) -> set[int]:
             pending.append((idea, passages))
     if not pending:
         return set()
+    if any(getattr(idea, "embedding", None) and idea.embedding.pilot_margin is None for idea, _p in pending):
+        # Ideas counted before they had a margin now score differently: the sweep reconciles them.
+        MatchingState.objects.update(needs_full_refresh=True)
     encoded = encoding.encode_documents_cached(
         [[p.text for p in passages] for _idea, passages in pending], kind="query"
     )
