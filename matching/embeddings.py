@@ -69,7 +69,7 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
         passages=passage_vectors[order] if kept else np.zeros((0, dim), dtype=np.float32),
         offsets=offsets,
         fields=[passage_rows[n][1] for n in order],
-        offset=pilotability.score_offsets([e.pilot_margin or 0.0 for e in kept])
+        offset=pilotability.score_offsets(np.array([e.pilot_margin or 0.0 for e in kept]))
         if owner_attr == "idea_id"
         else None,
     )
