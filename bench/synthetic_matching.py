@@ -71,6 +71,13 @@ def edit_company(company: Company, rng: np.random.Generator, centres: np.ndarray
     services.company_vectors_store(company=company, passages=texts, document=whole, vectors=passages)
 
 
+def _pilot_margin(idea_id: int) -> float:
+    """A margin as ideas' texts give them (`engine.pilotability`): most read as technology work,
+    about one in six as a plain request. Drawn from the idea's id, so the vectors' random stream
+    is the same with or without it."""
+    return float(np.random.default_rng(idea_id).normal(0.02, 0.07))
+
+
 def write_vectors(owners: list[Idea] | list[Company], rng: np.random.Generator, centres: np.ndarray) -> None:
     """Vectors near a mix of two random topics for each owner, stored as the product stores them, with the
     content hash of the owner's text so nothing counts as stale."""
@@ -91,6 +98,7 @@ def write_vectors(owners: list[Idea] | list[Company], rng: np.random.Generator, 
                 text_hash=services.content_hash(content),
                 scheme=EmbeddingScheme.SENTENCES,
                 vector=whole,
+                pilot_margin=_pilot_margin(owner.pk) if is_idea else None,
             )
         )
         vectors.append(passages)

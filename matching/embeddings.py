@@ -12,7 +12,7 @@ from companies.models import Company
 from ideas.models import MATCHABLE_STATUSES, Idea
 
 from . import encoding, vector_store
-from .engine import ranking
+from .engine import pilotability, ranking
 from .models import EMBEDDING_DIMENSIONS, Embedding, Passage
 
 
@@ -69,6 +69,9 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
         passages=passage_vectors[order] if kept else np.zeros((0, dim), dtype=np.float32),
         offsets=offsets,
         fields=[passage_rows[n][1] for n in order],
+        offset=pilotability.score_offsets(np.array([e.pilot_margin or 0.0 for e in kept]))
+        if owner_attr == "idea_id"
+        else None,
     )
     return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, [passage_rows[n][2] for n in order])
 

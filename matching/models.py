@@ -56,6 +56,10 @@ class Embedding(models.Model):
         max_length=16, default=EmbeddingScheme.PASSAGES, choices=EmbeddingScheme.choices
     )
     vector = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    # For an idea: how much more it reads as technology work than as a plain request for hours,
+    # space, repairs, money or rules (`engine.pilotability`); a property of its text alone. Null
+    # until computed (the idea then counts as stale and is embedded again).
+    pilot_margin = models.FloatField(null=True, blank=True)
     # For a company: mean and spread of its scores over all ideas at the last full refresh, so
     # one new idea can be scored on the same scale without rescoring every other idea.
     score_stats = models.JSONField(default=dict, blank=True)

@@ -27,7 +27,7 @@ from core.services import save_validated
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 from ideas.services import ideas_mark_matched
 
-from . import encoding, vector_store
+from . import encoding, pilotability, vector_store
 from .embeddings import (
     Loaded,
     load_companies,
@@ -92,6 +92,7 @@ def _is_stale(embedding: Embedding | None, owner_field: str, passages: list[Text
         embedding is None
         or embedding.text_hash != content_hash(passages)
         or embedding.scheme != SCHEMES[owner_field]
+        or (owner_field == "idea" and embedding.pilot_margin is None)
     )
 
 
@@ -111,6 +112,11 @@ def _save_vectors(
     their embeddings, a delete of their old passages, and a binary COPY of the new ones. Each item
     is (owner, passages, whole-text vector, passage vectors)."""
     model = encoding.model_name()
+    margins = (
+        pilotability.margins([(document, vectors) for _owner, _passages, document, vectors in items])
+        if owner_field == "idea"
+        else [None] * len(items)
+    )
     with transaction.atomic():
         embeddings = Embedding.objects.bulk_create(
             [
@@ -120,12 +126,13 @@ def _save_vectors(
                     text_hash=content_hash(passages),
                     scheme=SCHEMES[owner_field],
                     vector=document_vector,
+                    pilot_margin=margin,
                 )
-                for owner, passages, document_vector, _vectors in items
+                for (owner, passages, document_vector, _vectors), margin in zip(items, margins, strict=True)
             ],
             update_conflicts=True,
             unique_fields=[owner_field],
-            update_fields=["model_name", "text_hash", "scheme", "vector", "updated_at"],
+            update_fields=["model_name", "text_hash", "scheme", "vector", "pilot_margin", "updated_at"],
         )
         Passage.objects.filter(embedding__in=[e.pk for e in embeddings]).delete()
         vector_store.copy_rows(
@@ -156,6 +163,9 @@ def _embed_ideas(idea_ids: list[int]) -> set[int]:
             pending.append((idea, passages))
     if not pending:
         return set()
+    if any(getattr(idea, "embedding", None) and idea.embedding.pilot_margin is None for idea, _p in pending):
+        # Ideas counted before they had a margin now score differently: the sweep reconciles them.
+        MatchingState.objects.update(needs_full_refresh=True)
     encoded = encoding.encode_documents_cached(
         [[p.text for p in passages] for _idea, passages in pending], kind="query"
     )
@@ -1437,9 +1447,12 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
     placement does not reconcile exactly happened since the last full refresh. Cheap when
     nothing waits: a few indexed queries."""
     state = matching_state()
-    # Vectors of another model or scheme are re-embedded (`stale_idea_ids`).
-    outdated = Embedding.objects.exclude(model_name=encoding.model_name()) | Embedding.objects.exclude(
-        scheme=EmbeddingScheme.SENTENCES
+    # Vectors of another model or scheme, and ideas without a pilot margin, are re-embedded
+    # (`stale_idea_ids`).
+    outdated = (
+        Embedding.objects.exclude(model_name=encoding.model_name())
+        | Embedding.objects.exclude(scheme=EmbeddingScheme.SENTENCES)
+        | Embedding.objects.filter(idea__isnull=False, pilot_margin__isnull=True)
     )
     if not (
         state.needs_full_refresh

@@ -9,8 +9,10 @@ A pair's similarity is the mean of two cosines, each between 0 and 1 in practice
 
 How strong a match is comes from where the pair stands, not from the similarity alone: a company
 that stands out among all companies for the idea, for an idea that stands out among all ideas for
-the company, is a match; the company an idea is merely least far from is not (a swimming pool's
-opening hours are closest to *some* company). See `strength_levels`.
+the company, is a match; the company an idea is merely least far from is not. See
+`strength_levels`. A request no company can pilot (a swimming pool's opening hours) may still have
+one company standing out for it; its pilot margin, a per-idea offset added to its similarities
+(`engine.pilotability`), is what sinks it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Side:
     passages: np.ndarray  # (p, dim)
     offsets: np.ndarray  # (n + 1,) start of each document's passages
     fields: list[str] = field(default_factory=list)  # one per passage
+    # Added to every similarity of each document (`engine.pilotability`); None for none.
+    offset: np.ndarray | None = None  # (n,)
 
     @property
     def size(self) -> int:
@@ -83,11 +87,23 @@ class ColumnStats:
 
 
 def similarity(ideas: Side, companies: Side) -> np.ndarray:
-    """Mean of whole-text cosine and passage max-sim for every idea × company pair."""
+    """Mean of whole-text cosine and passage max-sim for every idea × company pair, plus each
+    document's offset: one number per idea, so it moves the idea among a company's ideas but
+    neither its order of companies nor how far a company stands out for it."""
     n_ideas, n_companies = ideas.size, companies.size
     doc = ideas.doc @ companies.doc.T
     if n_ideas == 0 or n_companies == 0:
         return doc.astype(np.float64)
+    scores = _raw_similarity(ideas, companies, doc)
+    if ideas.offset is not None:
+        scores += ideas.offset[:, None]
+    if companies.offset is not None:
+        scores += companies.offset[None, :]
+    return scores
+
+
+def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray:
+    n_ideas, n_companies = ideas.size, companies.size
     company_starts = companies.offsets[:-1]
     idea_lengths = np.diff(ideas.offsets)
     sums = np.zeros((n_ideas, n_companies), dtype=np.float64)
