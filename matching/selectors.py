@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
@@ -267,9 +267,19 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
     )
 
 
+def idea_ranked_matches(*, idea: Idea) -> list[Match]:
+    """All the idea's ranked matches, weaker ones too, read once per idea object: the idea page's
+    timeline and its matches panel both need them, in separate template tags."""
+    ranked = getattr(idea, "_ranked_matches", None)
+    if ranked is None:
+        ranked = list(matches_for_idea(idea=idea, include_weak=True))
+        idea._ranked_matches = ranked  # type: ignore[attr-defined]
+    return ranked
+
+
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
-    """When the idea was first shown a company, for its timeline."""
-    return matches_for_idea(idea=idea).aggregate(first=Min("created_at"))["first"]
+    """When the idea was first shown a company (a strong or possible match), for its timeline."""
+    return min((m.created_at for m in idea_ranked_matches(idea=idea) if m.is_confident), default=None)
 
 
 def interested_company_ids(*, idea: Idea) -> list[int]:

@@ -60,10 +60,11 @@ class MatchFilterForm(forms.Form):
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    company = get_or_404(company_get, slug=slug, user=request.user)
-    if not company.is_member_or_staff(request.user):
-        raise PermissionDenied
+    company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
+    # Company.is_member_or_staff, with the membership looked up once for both questions.
     is_member = company.is_member(request.user)
+    if not (is_member or request.user.is_city_staff):
+        raise PermissionDenied
     interest_forms = {}
     status = 200
     if request.method == "POST" and is_member:
@@ -91,13 +92,10 @@ def company_matches_page(request, slug: str):
             status = 400
     filters = MatchFilterForm(request.GET or None)
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
-    matches = list(selectors.matches_for_company(company=company, **criteria))
-    hidden_weaker = (
-        0
-        if criteria.get("include_weak")
-        else selectors.matches_for_company(company=company, **criteria, include_weak=True).count()
-        - len(matches)
-    )
+    # One query for what is shown and how many weaker ones are not.
+    ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
+    matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
+    hidden_weaker = len(ranked) - len(matches)
     for match in matches:
         match.reason_text = reason_text(match.reason)
         match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
