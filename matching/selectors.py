@@ -267,14 +267,39 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
     )
 
 
+def _idea_page_matches(idea: Idea) -> list[Match]:
+    """The idea's ranked matches (weaker ones too) and the companies' answers of interest, read
+    once per idea object: the idea page's timeline, matches panel and interested companies all
+    come from them, in separate template tags."""
+    found = getattr(idea, "_page_matches", None)
+    if found is None:
+        found = list(
+            Match.objects.filter(idea=idea)
+            .filter(Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED))
+            .select_related("company")
+        )
+        idea._page_matches = found  # type: ignore[attr-defined]
+    return found
+
+
 def idea_ranked_matches(*, idea: Idea) -> list[Match]:
-    """All the idea's ranked matches, weaker ones too, read once per idea object: the idea page's
-    timeline and its matches panel both need them, in separate template tags."""
-    ranked = getattr(idea, "_ranked_matches", None)
-    if ranked is None:
-        ranked = list(matches_for_idea(idea=idea, include_weak=True))
-        idea._ranked_matches = ranked  # type: ignore[attr-defined]
-    return ranked
+    """`matches_for_idea(include_weak=True)`, from the idea page's one read."""
+    return sorted(
+        (
+            m
+            for m in _idea_page_matches(idea)
+            if m.rank_for_idea is not None and m.status != MatchStatus.DISMISSED
+        ),
+        key=lambda m: m.rank_for_idea or 0,
+    )
+
+
+def idea_page_interests(*, idea: Idea, user: User | AnonymousUser) -> list[Match]:
+    """`idea_interest_list` for the idea page: asked only when some company answered with
+    interest, so an idea without any costs no query."""
+    if not any(m.status == MatchStatus.INTERESTED for m in _idea_page_matches(idea)):
+        return []
+    return list(idea_interest_list(idea=idea, user=user))
 
 
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:

@@ -1,10 +1,14 @@
+import functools
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from companies.selectors import company_get
 from core.errors import ApplicationError
@@ -57,6 +61,13 @@ class MatchFilterForm(forms.Form):
     include_weak = forms.BooleanField(label=gettext_lazy("Show weaker possibilities too"), required=False)
 
 
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_filters_html(language: str) -> str:
+    """The filter form as a page without filters shows it: the same for everyone in a language,
+    so rendered once per process and language (its selects draw an option template each)."""
+    return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
+
+
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
@@ -91,6 +102,7 @@ def company_matches_page(request, slug: str):
             messages.error(request, error_text(error))
             status = 400
     filters = MatchFilterForm(request.GET or None)
+    blank_filters = "" if request.GET else _blank_filters_html(get_language())
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
     # One query for what is shown and how many weaker ones are not.
     ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
@@ -106,6 +118,7 @@ def company_matches_page(request, slug: str):
             "company": company,
             "matches": matches,
             "filters": filters,
+            "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
             "can_answer": is_member,
         },

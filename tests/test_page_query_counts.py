@@ -36,9 +36,9 @@ def _busy_idea(comments: int, companies: int):
 def test_an_idea_page_for_a_visitor(comments, companies, django_assert_max_num_queries):
     idea = _busy_idea(comments, companies)
 
-    # The idea with its counts, its pilots for the timeline, its ranked matches (timeline and
-    # panel), comments, replies, interested companies, pilots for the panel.
-    with django_assert_max_num_queries(7):
+    # The idea with its counts, its pilots (timeline and panel), its matches (timeline, panel and
+    # the interested companies), comments, replies, and the interested companies the reader may see.
+    with django_assert_max_num_queries(6):
         response = Client().get(f"/ideas/{idea.pk}/")
 
     assert response.status_code == 200

@@ -26,7 +26,7 @@ def idea_matches_panel(context, idea):
         "idea": idea,
         "matches": matches,
         "weaker": weaker,
-        "interests": selectors.idea_interest_list(idea=idea, user=user),
+        "interests": selectors.idea_page_interests(idea=idea, user=user),
     }
 
 
