@@ -37,8 +37,9 @@ def test_an_idea_page_for_a_visitor(comments, companies, django_assert_max_num_q
     idea = _busy_idea(comments, companies)
 
     # The idea with its counts, its pilots (timeline and panel), its matches (timeline, panel and
-    # the interested companies), comments, replies, and the interested companies the reader may see.
-    with django_assert_max_num_queries(6):
+    # the interested companies), its comments with their replies, and the interested companies
+    # the reader may see.
+    with django_assert_max_num_queries(5):
         response = Client().get(f"/ideas/{idea.pk}/")
 
     assert response.status_code == 200
