@@ -38,6 +38,7 @@ from django.utils.translation import get_language
 from core.throttling import CACHE_UNAVAILABLE
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import Model
     from django.http import HttpRequest, HttpResponseBase
 
@@ -101,9 +102,7 @@ def changed() -> None:
     _bump()
     for alias in connections:
         connection = connections[alias]
-        if connection.in_atomic_block and not any(
-            func is _bump for _sids, func, _robust in connection.run_on_commit
-        ):
+        if connection.in_atomic_block and not any(entry[1] is _bump for entry in connection.run_on_commit):
             connection.on_commit(_bump)
 
 
@@ -122,7 +121,9 @@ def _bump() -> None:
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 
 
-def _watch_writes(execute, sql, params, many, context):
+def _watch_writes(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
     # Every write goes through here, whether a model's save, a queryset's update or delete or a
     # bulk operation: signals would miss the last three, which the matcher and moderation use.
     result = execute(sql, params, many, context)
@@ -137,7 +138,7 @@ def _watch_writes(execute, sql, params, many, context):
     return result
 
 
-def _install(sender, connection, **kwargs) -> None:
+def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 

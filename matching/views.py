@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from accounts.selectors import user_memberships
 from companies.selectors import company_get
 from core.errors import ApplicationError
 from core.forms import MultilineField, error_text, posted_id
@@ -72,8 +73,8 @@ def _blank_filters_html(language: str) -> str:
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
     company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
-    # Company.is_member_or_staff, with the membership looked up once for both questions.
-    is_member = company.is_member(request.user)
+    # Company.is_member_or_staff, from the memberships the page's menu lists anyway.
+    is_member = any(m.company_id == company.pk for m in user_memberships(user=request.user))
     if not (is_member or request.user.is_city_staff):
         raise PermissionDenied
     interest_forms = {}

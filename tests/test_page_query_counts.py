@@ -72,8 +72,8 @@ def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_qu
     client = Client()
     client.force_login(member)
 
-    # Session, user, company, membership, matches, and the menu's memberships.
-    with django_assert_max_num_queries(6):
+    # Session, user, company, matches, and the memberships (the menu and the membership check).
+    with django_assert_max_num_queries(5):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
