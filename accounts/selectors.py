@@ -1,6 +1,7 @@
 """Accounts' reads."""
 
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -38,3 +39,14 @@ def audit_actors() -> QuerySet[User]:
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     notifications = user.notifications.all()
     return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
+def user_memberships(*, user: User) -> list[Any]:
+    """The user's company memberships with their companies, read once per user object (that is,
+    per request): the menu on every page lists them, and a company's pages ask whether the
+    reader is one of its members."""
+    found = getattr(user, "_memberships", None)
+    if found is None:
+        found = list(user.memberships.select_related("company"))
+        user._memberships = found  # type: ignore[attr-defined]
+    return found

@@ -12,8 +12,10 @@ def company_list(*, user: User | AnonymousUser) -> QuerySet[Company]:
     )
 
 
-def company_get(*, slug: str, user: User | AnonymousUser) -> Company:
-    return company_list(user=user).get(slug=slug)
+def company_get(*, slug: str, user: User | AnonymousUser, with_references: bool = True) -> Company:
+    """`with_references=False` for pages that do not show the past projects: one query less."""
+    companies = company_list(user=user) if with_references else Company.objects.visible_to(user)
+    return companies.get(slug=slug)
 
 
 def member_list(*, company: Company) -> QuerySet[Membership]:

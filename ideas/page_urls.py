@@ -1,12 +1,14 @@
 from django.urls import path
 
+from core.page_cache import cache_public_page
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("ideas/", views.idea_list, name="idea-list"),
+    path("ideas/", cache_public_page(views.idea_list), name="idea-list"),
     path("ideas/new/", views.idea_submit, name="idea-submit"),
-    path("ideas/<int:idea_id>/", views.idea_detail, name="idea-detail"),
+    path("ideas/<int:idea_id>/", cache_public_page(views.idea_detail), name="idea-detail"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:idea_id>/report/", views.report_idea, name="idea-report"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),

@@ -139,6 +139,23 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
     )
 
 
+def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
+    """`comment_list` for the idea page, in one query: the top-level comments, each with its
+    replies in `shown_replies`."""
+    visible = Comment.objects.select_related("author").filter(idea=idea).order_by("created_at", "id")
+    if not (user.is_authenticated and user.is_city_staff):
+        visible = visible.filter(is_hidden=False)
+    comments = list(visible)
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    top = [comment for comment in comments if comment.parent_id is None]
+    for comment in top:
+        comment.shown_replies = replies.get(comment.pk, [])  # type: ignore[attr-defined]
+    return top
+
+
 def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
     if idea is not None:
         return Report.objects.filter(reporter=reporter, idea=idea).exists()

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from core.page_cache import cache_public_page
+
 from . import apis, moderation_apis
 
 app_name = "ideas"
 
 urlpatterns = [
-    path("ideas/", apis.IdeaListCreateApi.as_view(), name="idea-list"),
-    path("ideas/<int:idea_id>/", apis.IdeaDetailApi.as_view(), name="idea-detail"),
+    path("ideas/", cache_public_page(apis.IdeaListCreateApi.as_view()), name="idea-list"),
+    path("ideas/<int:idea_id>/", cache_public_page(apis.IdeaDetailApi.as_view()), name="idea-detail"),
     path("ideas/<int:idea_id>/submit/", apis.IdeaSubmitApi.as_view(), name="idea-submit"),
     path("ideas/<int:idea_id>/publish/", apis.IdeaPublishApi.as_view(), name="idea-publish"),
     path("ideas/<int:idea_id>/reject/", apis.IdeaRejectApi.as_view(), name="idea-reject"),

@@ -76,7 +76,7 @@ def _render_detail(
         "ideas/idea_detail.html",
         {
             "idea": idea,
-            "comments": selectors.comment_list(idea=idea, user=request.user),
+            "comments": selectors.comment_tree(idea=idea, user=request.user),
             "comment_body": comment_body if reply_to is None else "",
             "comment_errors": comment_errors if reply_to is None else (),
             "reply_to": reply_to,

@@ -13,3 +13,11 @@ class MatchingConfig(AppConfig):
         from .lookup import ideas_by_meaning
 
         register_meaning_search(ideas_by_meaning)
+
+        from core import page_cache
+
+        from .models import Embedding, Match
+
+        # Cached idea pages show the matches; the API's matching state reads the embedding's
+        # matched_at.
+        page_cache.watch(Match, Embedding)

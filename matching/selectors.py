@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
@@ -267,9 +267,44 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
     )
 
 
+def _idea_page_matches(idea: Idea) -> list[Match]:
+    """The idea's ranked matches (weaker ones too) and the companies' answers of interest, read
+    once per idea object: the idea page's timeline, matches panel and interested companies all
+    come from them, in separate template tags."""
+    found = getattr(idea, "_page_matches", None)
+    if found is None:
+        found = list(
+            Match.objects.filter(idea=idea)
+            .filter(Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED))
+            .select_related("company")
+        )
+        idea._page_matches = found  # type: ignore[attr-defined]
+    return found
+
+
+def idea_ranked_matches(*, idea: Idea) -> list[Match]:
+    """`matches_for_idea(include_weak=True)`, from the idea page's one read."""
+    return sorted(
+        (
+            m
+            for m in _idea_page_matches(idea)
+            if m.rank_for_idea is not None and m.status != MatchStatus.DISMISSED
+        ),
+        key=lambda m: m.rank_for_idea or 0,
+    )
+
+
+def idea_page_interests(*, idea: Idea, user: User | AnonymousUser) -> list[Match]:
+    """`idea_interest_list` for the idea page: asked only when some company answered with
+    interest, so an idea without any costs no query."""
+    if not any(m.status == MatchStatus.INTERESTED for m in _idea_page_matches(idea)):
+        return []
+    return list(idea_interest_list(idea=idea, user=user))
+
+
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
-    """When the idea was first shown a company, for its timeline."""
-    return matches_for_idea(idea=idea).aggregate(first=Min("created_at"))["first"]
+    """When the idea was first shown a company (a strong or possible match), for its timeline."""
+    return min((m.created_at for m in idea_ranked_matches(idea=idea) if m.is_confident), default=None)
 
 
 def interested_company_ids(*, idea: Idea) -> list[int]:

@@ -1,11 +1,16 @@
+import functools
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts.selectors import user_memberships
 from companies.selectors import company_get
 from core.errors import ApplicationError
 from core.forms import MultilineField, error_text, posted_id
@@ -57,13 +62,21 @@ class MatchFilterForm(forms.Form):
     include_weak = forms.BooleanField(label=gettext_lazy("Show weaker possibilities too"), required=False)
 
 
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_filters_html(language: str) -> str:
+    """The filter form as a page without filters shows it: the same for everyone in a language,
+    so rendered once per process and language (its selects draw an option template each)."""
+    return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
+
+
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    company = get_or_404(company_get, slug=slug, user=request.user)
-    if not company.is_member_or_staff(request.user):
+    company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
+    # Company.is_member_or_staff, from the memberships the page's menu lists anyway.
+    is_member = any(m.company_id == company.pk for m in user_memberships(user=request.user))
+    if not (is_member or request.user.is_city_staff):
         raise PermissionDenied
-    is_member = company.is_member(request.user)
     interest_forms = {}
     status = 200
     if request.method == "POST" and is_member:
@@ -90,14 +103,12 @@ def company_matches_page(request, slug: str):
             messages.error(request, error_text(error))
             status = 400
     filters = MatchFilterForm(request.GET or None)
+    blank_filters = "" if request.GET else _blank_filters_html(get_language())
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
-    matches = list(selectors.matches_for_company(company=company, **criteria))
-    hidden_weaker = (
-        0
-        if criteria.get("include_weak")
-        else selectors.matches_for_company(company=company, **criteria, include_weak=True).count()
-        - len(matches)
-    )
+    # One query for what is shown and how many weaker ones are not.
+    ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
+    matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
+    hidden_weaker = len(ranked) - len(matches)
     for match in matches:
         match.reason_text = reason_text(match.reason)
         match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
@@ -108,6 +119,7 @@ def company_matches_page(request, slug: str):
             "company": company,
             "matches": matches,
             "filters": filters,
+            "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
             "can_answer": is_member,
         },

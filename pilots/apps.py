@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PilotsConfig(AppConfig):
     name = "pilots"
     verbose_name = _("Pilots")
+
+    def ready(self) -> None:
+        from core import page_cache
+
+        from .models import Pilot
+
+        # Cached idea pages show the idea's pilots and when it went into one.
+        page_cache.watch(Pilot)

@@ -145,15 +145,32 @@ def pilot_volunteer_get(*, pilot: Pilot, user: User, active: bool = True) -> Pil
     return _with_consents(volunteers).select_related("pilot").get()
 
 
-def pilots_of_idea_by_age(*, idea: Idea) -> QuerySet[Pilot]:
+def _all_pilots_of_idea(idea: Idea) -> list[Pilot]:
+    """Every pilot of the idea, whoever may see it, with what the idea page's timeline and pilots
+    panel read; read once per idea object, for both. Most ideas have none."""
+    pilots = getattr(idea, "_all_pilots", None)
+    if pilots is None:
+        pilots = list(
+            Pilot.objects.filter(idea=idea).only(
+                "title", "stage", "created_at", "updated_at", "went_public_at"
+            )
+        )
+        idea._all_pilots = pilots  # type: ignore[attr-defined]
+    return pilots
+
+
+def pilots_of_idea_by_age(*, idea: Idea) -> list[Pilot]:
     """The pilots that put the idea in pilot (past planning, not cancelled), oldest first, with
     only what the idea's timeline needs. A pilot in planning is not public yet."""
-    return (
-        Pilot.objects.filter(idea=idea)
-        .exclude(stage__in=[PilotStage.PLANNING, PilotStage.CANCELLED])
-        .order_by("created_at")
-        .only("created_at", "stage", "updated_at")
+    return sorted(
+        (p for p in _all_pilots_of_idea(idea) if p.stage not in (PilotStage.PLANNING, PilotStage.CANCELLED)),
+        key=lambda p: p.created_at,
     )
+
+
+def idea_has_pilots(*, idea: Idea) -> bool:
+    """Whether the idea has a pilot at all, seen or not: without one, its page asks nothing more."""
+    return bool(_all_pilots_of_idea(idea))
 
 
 def pilot_participation_of(

@@ -114,6 +114,12 @@ def redis_cache(redis_url: str) -> dict:
     }
 
 
+# Anonymous reads of the idea list, idea pages and their API (core.page_cache): how long an
+# entry may be served at most (every change that shows on them replaces it at once), and how long
+# a process renders uncached after Redis did not answer.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
+PAGE_CACHE_RETRY_SECONDS = env.int("PAGE_CACHE_RETRY_SECONDS", default=10)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

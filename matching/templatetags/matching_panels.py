@@ -14,18 +14,19 @@ register = template.Library()
 @register.inclusion_tag("matching/_idea_matches.html", takes_context=True)
 def idea_matches_panel(context, idea):
     user = context["request"].user
-    ranked = list(
-        selectors.matches_for_idea(idea=idea, include_weak=selectors.can_see_weak_matches(user=user))
-    )
-    for match in ranked:
-        match.reason_text = reason_text(match.reason)
+    ranked = selectors.idea_ranked_matches(idea=idea)
     matches = [m for m in ranked if m.is_confident]
     weaker = [m for m in ranked if not m.is_confident]
+    # Who may see weaker ones is asked only when there are some.
+    if weaker and not selectors.can_see_weak_matches(user=user):
+        weaker = []
+    for match in matches + weaker:
+        match.reason_text = reason_text(match.reason)
     return {
         "idea": idea,
         "matches": matches,
         "weaker": weaker,
-        "interests": selectors.idea_interest_list(idea=idea, user=user),
+        "interests": selectors.idea_page_interests(idea=idea, user=user),
     }
 
 

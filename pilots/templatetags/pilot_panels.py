@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from matching.selectors import idea_first_matched_at
 from pilots.models import PilotStage
-from pilots.selectors import pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
+from pilots.selectors import idea_has_pilots, pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
 
 register = template.Library()
 
@@ -17,13 +17,15 @@ FEATURED_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING, PilotStage.EVALUAT
 @register.inclusion_tag("pilots/_idea_pilots.html", takes_context=True)
 def idea_pilots_panel(context, idea):
     user = context["request"].user
-    return {"idea": idea, "user": user, "pilots": pilot_titles_for_idea(idea_id=idea.pk, user=user)}
+    # Who may see which pilot is the selector's rule: asked only when there is one to see.
+    pilots = pilot_titles_for_idea(idea_id=idea.pk, user=user) if idea_has_pilots(idea=idea) else []
+    return {"idea": idea, "user": user, "pilots": pilots}
 
 
 @register.inclusion_tag("pilots/_idea_timeline.html")
 def idea_timeline(idea):
     """The steps from proposal to pilot, with the date each was reached."""
-    pilots = list(pilots_of_idea_by_age(idea=idea))
+    pilots = pilots_of_idea_by_age(idea=idea)
     completed = next((p.updated_at for p in pilots if p.stage == PilotStage.COMPLETED), None)
     steps = [
         (_("Submitted"), idea.created_at),

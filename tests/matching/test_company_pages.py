@@ -74,3 +74,27 @@ def test_matches_page_filters_by_category(client, catalogue, carol):
 
     assert "Stray dogs on hiking trails" in html
     assert "어머니가 약 드시는 걸 자꾸 잊으세요" not in html
+
+
+def test_the_filter_form_drawn_once_speaks_each_readers_language(client, carol):
+    from tests.companies.factories import CompanyFactory, MembershipFactory
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=carol)
+    client.force_login(carol)
+    url = f"/companies/{company.slug}/matches/"
+
+    korean = [client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode() for _ in range(2)]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    filtered = client.get(f"{url}?category=health", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert korean[0] == korean[1] or _without_tokens(korean[0]) == _without_tokens(korean[1])
+    assert 'for="id_include_weak"' in korean[0] and "Show weaker possibilities too" not in korean[0]
+    assert "Show weaker possibilities too" in english and 'id="id_category"' in english
+    assert '<option value="health" selected>' in filtered
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)

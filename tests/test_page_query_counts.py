@@ -1,0 +1,81 @@
+"""The pages the load benchmark measures (`make loadtest`) ask the database a fixed number of
+questions, however many ideas, comments, matches or companies they show: a query per row would
+make them slow exactly where the site is busy. Rendered uncached (PAGE_CACHE_SECONDS=0): the
+cache in front of anonymous reads is tested in tests/core/test_page_cache.py."""
+
+import pytest
+from django.test import Client, override_settings
+
+from matching.models import MatchStrength
+from tests.accounts.factories import UserFactory
+from tests.companies.factories import CompanyFactory, MembershipFactory
+from tests.ideas.factories import CommentFactory, IdeaFactory
+from tests.matching.factories import InterestFactory, MatchFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_uncached")]
+
+
+@pytest.fixture
+def _uncached():
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        yield
+
+
+def _busy_idea(comments: int, companies: int):
+    idea = IdeaFactory()
+    for _ in range(comments):
+        parent = CommentFactory(idea=idea)
+        CommentFactory(idea=idea, parent=parent)
+    for rank in range(1, companies + 1):
+        MatchFactory(idea=idea, rank_for_idea=rank, strength=MatchStrength.STRONG)
+    InterestFactory(idea=idea, rank_for_idea=None, rank_for_company=None)
+    return idea
+
+
+@pytest.mark.parametrize("comments, companies", [(1, 1), (6, 5)])
+def test_an_idea_page_for_a_visitor(comments, companies, django_assert_max_num_queries):
+    idea = _busy_idea(comments, companies)
+
+    # The idea with its counts, its pilots (timeline and panel), its matches (timeline, panel and
+    # the interested companies), its comments with their replies, and the interested companies
+    # the reader may see.
+    with django_assert_max_num_queries(5):
+        response = Client().get(f"/ideas/{idea.pk}/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment"') == 2 * comments
+
+
+@pytest.mark.parametrize("ideas", [2, 12])
+def test_the_idea_list_and_its_api(ideas, django_assert_max_num_queries):
+    for _ in range(ideas):
+        CommentFactory(idea=IdeaFactory())
+
+    # The count and one page.
+    with django_assert_max_num_queries(2):
+        page = Client().get("/ideas/")
+    with django_assert_max_num_queries(2):
+        api = Client().get("/api/v1/ideas/")
+
+    assert page.status_code == api.status_code == 200
+    assert api.json()["count"] == ideas
+
+
+@pytest.mark.parametrize("matched", [1, 15])
+def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_queries):
+    company = CompanyFactory()
+    member = UserFactory()
+    MembershipFactory(company=company, user=member)
+    for rank in range(1, matched + 1):
+        MatchFactory(company=company, rank_for_company=rank, strength=MatchStrength.STRONG)
+    MatchFactory(company=company, rank_for_company=matched + 1, strength=MatchStrength.WEAK)
+    client = Client()
+    client.force_login(member)
+
+    # Session, user, company, matches, and the memberships (the menu and the membership check).
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/companies/{company.slug}/matches/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card"') == matched
+    assert response.context["hidden_weaker"] == 1
