@@ -325,14 +325,16 @@ def _reasons(
             ideas.side, rows, companies.side, c
         )
         company_passage, idea_passage = company_passage.tolist(), idea_passage.tolist()
-        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).tolist()
+        # Best first, so the passages close enough to the best are a prefix of each row.
+        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).sum(axis=1).tolist()
         similarity = similarity.tolist()
         cited: dict[int, int] = {}
         for n, r in enumerate(rows):
             passages = company_passage[n]
-            chosen = min(
-                (k for k, close in enumerate(close_enough[n]) if close),
-                key=lambda k: cited.get(passages[k], 0),
+            chosen = (
+                0
+                if close_enough[n] == 1
+                else min(range(close_enough[n]), key=lambda k: cited.get(passages[k], 0))
             )
             cited[passages[chosen]] = cited.get(passages[chosen], 0) + 1
             reasons[(r, c)] = {
@@ -413,7 +415,6 @@ def _write_matches(
     levels: np.ndarray,
     ranks: dict[tuple[int, int], dict],
     scope: Q,
-    refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
     # The reason is filled in below, for the rows written only.
@@ -456,14 +457,12 @@ def _write_matches(
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
         reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
-        _upsert_matches([(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed])
+        written_rows = [(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed]
+        # New pairs go straight into the table; only the pairs already there need an upsert.
+        _insert_matches([row for row in written_rows if (row[0], row[1]) not in existing])
+        _upsert_matches([row for row in written_rows if (row[0], row[1]) in existing])
         # An idea is matched once a company that fits is shown for it, not for weak possibilities.
         matched_ids = {row[0] for row in rows if row[3] is not None and row[6] in SHOWN_STRENGTHS}
-        # Ideas already ranked since their last change stay so: rewriting every idea's row each
-        # refresh would cost as much as the ranking.
-        Embedding.objects.filter(idea_id__in=refreshed_ideas).filter(
-            Q(matched_at__isnull=True) | Q(matched_at__lt=F("idea__updated_at"))
-        ).update(matched_at=timezone.now())
         strong = [
             row
             for row in rows
@@ -503,6 +502,16 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             "pk", "title"
         )
     )
+    # Each company's first three titles, in one pass over the ideas rather than one per company.
+    first_titles: dict[int, list[str]] = {company: [] for company in by_company}
+    companies_of: dict[int, list[int]] = {}
+    for company, ideas in by_company.items():
+        for idea in ideas:
+            companies_of.setdefault(idea, []).append(company)
+    for idea, idea_title in titles:
+        for company in companies_of.get(idea, ()):
+            if len(first_titles[company]) < 3:
+                first_titles[company].append(idea_title)
     members: dict[int, list[User]] = {}
     for user in User.objects.filter(memberships__company__in=list(by_company)).annotate(
         member_of=F("memberships__company")
@@ -516,8 +525,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             "%(count)d new strong matches for %(company)s",
             count,
         ) % {"count": count, "company": company.name}
-        listed = set(by_company[company.pk])
-        body = "\n".join([title for idea, title in titles if idea in listed][:3])
+        body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
         messages += [
             (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
@@ -525,22 +533,48 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
 
 
+_MATCH_COLUMNS = [
+    ("idea_id", "bigint"),
+    ("company_id", "bigint"),
+    ("score", "double precision"),
+    ("rank_for_idea", "smallint"),
+    ("rank_for_company", "smallint"),
+    ("reason", "jsonb"),
+    ("strength", "varchar"),
+]
+
+
+def _insert_matches(rows: list[tuple]) -> None:
+    """COPY suggestions for pairs that have no row yet straight into the table: a first refresh
+    of a city writes tens of thousands, and a staging table and an upsert would write them twice."""
+    if not rows:
+        return
+    now = timezone.now()
+    extra = (MatchStatus.SUGGESTED.value, "", "", now, now)
+    vector_store.copy_rows(
+        table=Match._meta.db_table,
+        columns=[
+            *_MATCH_COLUMNS,
+            ("status", "varchar"),
+            ("message", "text"),
+            ("feedback_texts_hash", "varchar"),
+            ("created_at", "timestamptz"),
+            ("updated_at", "timestamptz"),
+        ],
+        rows=((*row, *extra) for row in rows),
+    )
+
+
 def _upsert_matches(rows: list[tuple]) -> None:
     """Insert or update suggestions in bulk through COPY: tens of thousands of rows with JSON
     reasons take seconds through the ORM, a fraction of one this way. Company answers (status,
     message) are never overwritten."""
+    if not rows:
+        return
     table = Match._meta.db_table
     vector_store.copy_then(
         table=table,
-        columns=[
-            ("idea_id", "bigint"),
-            ("company_id", "bigint"),
-            ("score", "double precision"),
-            ("rank_for_idea", "smallint"),
-            ("rank_for_company", "smallint"),
-            ("reason", "jsonb"),
-            ("strength", "varchar"),
-        ],
+        columns=_MATCH_COLUMNS,
         rows=rows,
         then=f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
         "strength, status, message, feedback_texts_hash, created_at, updated_at) "
@@ -645,12 +679,15 @@ def match_refresh_all() -> int:
         similarity = ranking.similarity(ideas.side, companies.side)
         scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
-        written = _write_matches(
-            ideas, companies, scores, levels, ranks, scope=Q(), refreshed_ideas=ideas.owner_ids
-        )
+        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q())
+        # Only the companies whose statistics moved: rewriting a row whose vector is indexed
+        # for search costs an index entry each time.
+        moved = []
         for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-            embedding.score_stats = row
-        Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
+            if embedding.score_stats != row:
+                embedding.score_stats = row
+                moved.append(embedding)
+        Embedding.objects.bulk_update(moved, ["score_stats"])
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
         _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
@@ -705,7 +742,8 @@ def _rebuild_state(
     rows, columns = np.nonzero(((row_level > ranking.WEAK) | (scores >= floors[None, :])) & ~blocked)
     table = MatchCandidate._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
+        # Rewritten whole: a fresh table takes the rows faster than one full of deleted ones.
+        cursor.execute(f"TRUNCATE {table}, {MatchingRow._meta.db_table}")
     idea_ids = np.array(ideas.owner_ids, dtype=np.int64)
     company_ids = np.array(companies.owner_ids, dtype=np.int64)
     vector_store.copy_arrays(
@@ -718,8 +756,6 @@ def _rebuild_state(
     candidate = np.zeros(scores.shape, dtype=bool)
     candidate[rows, columns] = True
     reserve = np.where(candidate | blocked, -np.inf, scores).max(axis=1, initial=-np.inf)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {MatchingRow._meta.db_table}")
     vector_store.copy_arrays(
         table=MatchingRow._meta.db_table,
         columns=_ROW_COLUMNS,
@@ -734,15 +770,23 @@ def _rebuild_state(
     with connection.cursor() as cursor:
         # The tables were rewritten whole: the planner's picture of them too.
         cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
-    # Which ideas the sums count, and with which vectors: an idea embedded again after it was
-    # counted cannot be taken out of the sums exactly.
+    # Which ideas the sums count, and with which vectors (an idea embedded again after it was
+    # counted cannot be taken out of the sums exactly), and which are ranked since their last
+    # change. One statement, and only the rows that change: each rewritten row costs an entry in
+    # the vector index too.
     embedding_table = Embedding._meta.db_table
+    counted = "e.text_hash || ':' || e.scheme"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {embedding_table} "
-            "SET score_stats = jsonb_build_object('counted', text_hash || ':' || scheme) "
-            "WHERE idea_id = ANY(%s) AND score_stats->>'counted' IS DISTINCT FROM text_hash || ':' || scheme",
-            [ideas.owner_ids],
+            f"UPDATE {embedding_table} AS e SET "
+            f"score_stats = CASE WHEN e.score_stats->>'counted' IS DISTINCT FROM {counted} "
+            f"THEN jsonb_build_object('counted', {counted}) ELSE e.score_stats END, "
+            "matched_at = CASE WHEN e.matched_at IS NULL OR e.matched_at < i.updated_at "
+            "THEN %s ELSE e.matched_at END "
+            f"FROM {Idea._meta.db_table} AS i WHERE i.id = e.idea_id AND e.idea_id = ANY(%s) "
+            f"AND (e.score_stats->>'counted' IS DISTINCT FROM {counted} "
+            "OR e.matched_at IS NULL OR e.matched_at < i.updated_at)",
+            [timezone.now(), ideas.owner_ids],
         )
         cursor.execute(
             f"UPDATE {embedding_table} SET score_stats = '{{}}'::jsonb "
