@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -565,6 +566,11 @@ def _insert_matches(rows: list[tuple]) -> None:
     )
 
 
+# Below this many rows an upsert is one statement with the rows as arrays; above, COPY through a
+# staging table (four statements, but far faster for tens of thousands of rows).
+UPSERT_AS_ARRAYS = 500
+
+
 def _upsert_matches(rows: list[tuple]) -> None:
     """Insert or update suggestions in bulk through COPY: tens of thousands of rows with JSON
     reasons take seconds through the ORM, a fraction of one this way. Company answers (status,
@@ -572,6 +578,30 @@ def _upsert_matches(rows: list[tuple]) -> None:
     if not rows:
         return
     table = Match._meta.db_table
+    if len(rows) < UPSERT_AS_ARRAYS:
+        columns = list(zip(*rows, strict=True))
+        vector_store.execute(
+            f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
+            "strength, status, message, feedback_texts_hash, created_at, updated_at) "
+            "SELECT u.idea_id, u.company_id, u.score, u.rank_for_idea, u.rank_for_company, u.reason::jsonb, "
+            "u.strength, %s, '', '', now(), now() FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], "
+            "%s::smallint[], %s::smallint[], %s::text[], %s::text[]) "
+            "AS u(idea_id, company_id, score, rank_for_idea, rank_for_company, reason, strength) "
+            "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
+            "rank_for_idea = EXCLUDED.rank_for_idea, rank_for_company = EXCLUDED.rank_for_company, "
+            "reason = EXCLUDED.reason, strength = EXCLUDED.strength, updated_at = EXCLUDED.updated_at",
+            [
+                MatchStatus.SUGGESTED.value,
+                list(columns[0]),
+                list(columns[1]),
+                list(columns[2]),
+                list(columns[3]),
+                list(columns[4]),
+                [json.dumps(reason.obj) for reason in columns[5]],
+                [str(strength) for strength in columns[6]],
+            ],
+        )
+        return
     vector_store.copy_then(
         table=table,
         columns=_MATCH_COLUMNS,
@@ -652,6 +682,77 @@ def _cached_companies(state: MatchingState) -> Loaded:
     return cached.companies
 
 
+@dataclass
+class _IdeaCache:
+    model: str
+    # Each idea's embedding and when its vectors were written: a rewrite moves `updated_at`.
+    stamps: dict[int, tuple[int, datetime.datetime]]
+    ideas: Loaded  # without texts, in idea id order
+
+
+# One per worker process: a profile edit scores the edited company against every counted idea,
+# and reading their 60,000 passage vectors from the database took longer than the scoring. Each
+# use reads every idea's stamp (one light query) and the vectors of only the ideas written since.
+_idea_cache: _IdeaCache | None = None
+
+
+def _cached_ideas(idea_ids: list[int]) -> Loaded:
+    """The vectors of these ideas (ids ascending) without texts; an idea without current vectors
+    is left out, as `load_ideas` leaves it out."""
+    global _idea_cache
+    model = encoding.model_name()
+    stamps = {
+        idea: (embedding, written)
+        for idea, embedding, written in Embedding.objects.filter(
+            idea_id__in=idea_ids, model_name=model
+        ).values_list("idea_id", "pk", "updated_at")
+    }
+    cached = _idea_cache if _idea_cache is not None and _idea_cache.model == model else None
+    cached_row = cached.ideas.row_of() if cached is not None else {}
+    current = {
+        idea for idea in cached_row if cached is not None and cached.stamps.get(idea) == stamps.get(idea)
+    }
+    kept = [idea for idea in idea_ids if idea in current]
+    missing = [
+        Embedding(pk=stamps[idea][0], idea_id=idea)
+        for idea in idea_ids
+        if idea in stamps and idea not in current
+    ]
+    if cached is not None and not missing and kept == cached.ideas.owner_ids:
+        return cached.ideas
+    parts: list[ranking.Side] = []
+    owners: list[int] = []
+    if cached is not None and kept:
+        parts.append(ranking.take(cached.ideas.side, [cached_row[idea] for idea in kept]))
+        owners += kept
+    if missing or not parts:
+        fresh = load_embeddings(missing, "idea_id", texts=False)
+        parts.append(fresh.side)
+        owners += fresh.owner_ids
+    side = ranking.concatenate(parts)
+    order = np.argsort(owners, kind="stable")
+    if np.any(np.diff(order) != 1):
+        side, owners = ranking.take(side, order), [owners[n] for n in order]
+    n_passages = int(side.offsets[-1])
+    side.fields = [""] * n_passages
+    ideas = Loaded(side, owners, [], [""] * n_passages)
+    _idea_cache = _IdeaCache(model, {idea: stamps[idea] for idea in owners}, ideas)
+    return ideas
+
+
+def _keep_idea_vectors(ideas: Loaded) -> None:
+    """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
+    process's next profile edit."""
+    global _idea_cache
+    stamps = {
+        idea: (embedding, written)
+        for idea, embedding, written in Embedding.objects.filter(
+            pk__in=[e.pk for e in ideas.embeddings]
+        ).values_list("idea_id", "pk", "updated_at")
+    }
+    _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
+
+
 def matching_state() -> MatchingState:
     state, _created = MatchingState.objects.get_or_create(pk=1)
     return state
@@ -691,6 +792,7 @@ def match_refresh_all() -> int:
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
         _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
+        _keep_idea_vectors(ideas)
     return written
 
 
@@ -805,22 +907,25 @@ def _rebuild_state(
 
 
 def _write_rows(
-    *, idea_ids: list[int], total: list[float], squares: list[float], reserve: list[float]
+    *,
+    idea_ids: list[int],
+    total: list[float],
+    squares: list[float],
+    reserve: list[float],
+    list_cutoff: list[float],
 ) -> None:
-    """Insert or update ideas' sums and reserves (`MatchingRow`); a new row's list cutoff starts
-    at -inf until `_write_list_cutoffs`."""
+    """Insert or update ideas' sums, reserves and list cutoffs (`MatchingRow`)."""
     vector_store.execute(
         f"INSERT INTO {MatchingRow._meta.db_table} AS r (idea_id, total, squares, reserve, list_cutoff) "
-        "SELECT u.idea_id, u.total, u.squares, u.reserve, '-Infinity' FROM "
-        "unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) "
-        "AS u(idea_id, total, squares, reserve) "
+        "SELECT * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]) "
         "ON CONFLICT (idea_id) DO UPDATE SET total = EXCLUDED.total, squares = EXCLUDED.squares, "
-        "reserve = EXCLUDED.reserve",
+        "reserve = EXCLUDED.reserve, list_cutoff = EXCLUDED.list_cutoff",
         [
             list(map(int, idea_ids)),
             list(map(float, total)),
             list(map(float, squares)),
             list(map(float, reserve)),
+            list(map(float, list_cutoff)),
         ],
     )
 
@@ -921,7 +1026,13 @@ def _place_idea(idea_id: int) -> bool:
         if company in column_of
     }
     reranked_ideas = {idea_id} | {i for i, _c in flipped}
-    ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
+    # Most ideas move no other pair across a threshold: then the vectors read above are all the
+    # scoring needs (the idea was found matchable as its task began).
+    ideas = (
+        alone
+        if reranked_ideas == {idea_id} and not feedback_idea_ids
+        else load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
+    )
     if idea_id not in ideas.owner_ids:
         return True
     scores, blocked, _stats, levels = score_matrix(ideas, companies, stats)
@@ -985,23 +1096,23 @@ def _place_idea(idea_id: int) -> bool:
         company_lists={company_ids[c]: company_lists[company_ids[c]] for c in affected},
         candidate_info=candidate_info,
         stats=stats,
-        placed_idea=idea_id,
     )
+    kept_keys = np.where(blocked, -np.inf, keys)
+    list_cutoffs = {
+        other: float(_idea_list_cutoffs(kept_keys[row_of[other] : row_of[other] + 1])[0])
+        for other in idea_lists
+    }
     _write_rows(
         idea_ids=[idea_id],
         total=[float(scores[row].sum(dtype=np.float64))],
         squares=[float(np.square(scores[row], dtype=np.float64).sum())],
         reserve=[float(np.where(own_candidates | blocked[row], -np.inf, scores[row]).max(initial=-np.inf))],
+        list_cutoff=[list_cutoffs.pop(idea_id)],
     )
-    _write_list_cutoffs(
-        {
-            other: float(
-                _idea_list_cutoffs(np.where(blocked, -np.inf, keys)[row_of[other] : row_of[other] + 1])[0]
-            )
-            for other in idea_lists
-        }
+    _write_list_cutoffs(list_cutoffs)
+    Embedding.objects.filter(pk=embedding.pk).update(
+        score_stats={"counted": _counted_key(embedding)}, matched_at=timezone.now()
     )
-    Embedding.objects.filter(pk=embedding.pk).update(score_stats={"counted": _counted_key(embedding)})
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()
     state.similarity_squares = sums.squares.tolist()
@@ -1099,7 +1210,6 @@ def _write_placement(
     company_lists: dict[int, list[tuple[float, int]]],
     candidate_info: dict[tuple[int, int], tuple[float, int]],
     stats: ranking.ColumnStats,
-    placed_idea: int | None,
     edited_company: int | None = None,
 ) -> None:
     """Write what changed: the re-ranked ideas' lists, the re-ranked companies' lists, and the
@@ -1196,8 +1306,6 @@ def _write_placement(
         if rank is not None
         and (_STRENGTHS[int(levels[row_of[i], column_of[_c]])] in SHOWN_STRENGTHS if i in row_of else False)
     }
-    if placed_idea is not None:
-        Embedding.objects.filter(idea_id=placed_idea).update(matched_at=timezone.now())
     ideas_mark_matched(idea_ids=shown)
 
 
@@ -1264,7 +1372,7 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
         if cursor.fetchone()[0]:
             return False  # an idea was embedded again after it was counted
     idea_ids = [row[0] for row in counted]
-    ideas = load_ideas(Idea.objects.filter(pk__in=idea_ids), texts=False)
+    ideas = _cached_ideas(idea_ids)
     if ideas.owner_ids != idea_ids:
         return False
     company_ids, column_of = companies.owner_ids, companies.row_of()
@@ -1455,7 +1563,6 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
         company_lists={company_ids[k]: company_lists[company_ids[k]] for k in affected},
         candidate_info=candidate_info,
         stats=stats,
-        placed_idea=None,
         edited_company=company_id,
     )
     state.similarity_sums = sums.total.tolist()

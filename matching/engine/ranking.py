@@ -233,7 +233,30 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
     return np.take_along_axis(part, order, axis=axis)
 
 
-def _gather(side: Side, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def take(side: Side, rows: list[int] | np.ndarray) -> Side:
+    """Some documents of a side, in the order given, passages contiguous per document."""
+    stacked, counts = _gather(side, rows)
+    return Side(
+        doc=side.doc[np.asarray(rows, dtype=int)],
+        passages=stacked,
+        offsets=np.concatenate([[0], np.cumsum(counts)]).astype(int),
+    )
+
+
+def concatenate(sides: list[Side]) -> Side:
+    """The documents of several sides, one side after the other."""
+    offsets, base = [np.zeros(1, dtype=int)], 0
+    for side in sides:
+        offsets.append(side.offsets[1:].astype(int) + base)
+        base += int(side.offsets[-1])
+    return Side(
+        doc=np.concatenate([side.doc for side in sides]),
+        passages=np.concatenate([side.passages for side in sides]),
+        offsets=np.concatenate(offsets),
+    )
+
+
+def _gather(side: Side, rows: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The passages of some documents, stacked, with each document's start and count."""
     at = np.asarray(rows, dtype=int)
     starts = side.offsets[at].astype(int)
