@@ -8,8 +8,9 @@ Every staff action is written to the audit log with the fields it changed.
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
@@ -257,25 +258,39 @@ def idea_notify_followers(*, idea: Idea, exclude: User | None = None) -> None:
 
 def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None) -> None:
     """Tell each idea's author and followers that its status changed, in a few queries however
-    many ideas: the matcher may match hundreds at once."""
+    many ideas: the matcher may match ten thousand at once."""
     audience: dict[int, dict[int, User]] = {idea.pk: {idea.author_id: idea.author} for idea in ideas}
     for follow in Follow.objects.filter(idea__in=[idea.pk for idea in ideas]).select_related("user"):
         audience[follow.idea_id][follow.user_id] = follow.user
+    # The title's wording and each status's name are translated once, not once per idea: a
+    # first refresh of a city tells thousands of authors in one go.
+    template = _("“%(title)s” is now %(status)s")
+    status_names = {status: str(IdeaStatus(status).label) for status in {idea.status for idea in ideas}}
+    links = _idea_links([idea.pk for idea in ideas])
     notify_each(
         kind=NotificationKind.IDEA_STATUS,
         messages=[
             (
                 user,
-                _("“%(title)s” is now %(status)s")
-                % {"title": idea.title, "status": idea.get_status_display()},
+                template % {"title": idea.title, "status": status_names[idea.status]},
                 idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
-                idea.get_absolute_url(),
+                links[idea.pk],
             )
             for idea in ideas
             for user in audience[idea.pk].values()
             if user != exclude
         ],
     )
+
+
+def _idea_links(idea_ids: list[int]) -> dict[int, str]:
+    """Each idea's page, as `Idea.get_absolute_url` gives it, with the URL resolved once."""
+    if len(idea_ids) < 2:
+        return {pk: reverse("idea-detail", args=[pk]) for pk in idea_ids}
+    marker = 987_654_321_012
+    pattern = reverse("idea-detail", args=[marker])
+    head, tail = pattern.split(str(marker))
+    return {pk: f"{head}{pk}{tail}" for pk in idea_ids}
 
 
 # --- Statuses that matching and pilots reach ------------------------------------------------
@@ -287,13 +302,24 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
 
 def ideas_mark_matched(*, idea_ids: Iterable[int]) -> list[Idea]:
     """The published ideas among these are matched now that a company is shown for them; their
-    authors and followers are told. Returns the ideas that changed."""
+    authors and followers are told. Returns the ideas that changed. One UPDATE whatever the
+    number of ideas (a first refresh of a city matches thousands at once)."""
+    idea_ids = list(idea_ids)
+    if not idea_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Idea._meta.db_table} SET status = %s WHERE id = ANY(%s) AND status = %s RETURNING id",
+            [IdeaStatus.MATCHED.value, idea_ids, IdeaStatus.PUBLISHED.value],
+        )
+        changed = [row[0] for row in cursor.fetchall()]
+    if not changed:
+        return []
     newly_matched = list(
-        Idea.objects.filter(pk__in=list(idea_ids), status=IdeaStatus.PUBLISHED).select_related("author")
+        Idea.objects.filter(pk__in=changed)
+        .only("pk", "title", "status", "rejection_reason", "author")
+        .select_related("author")
     )
-    Idea.objects.filter(pk__in=[idea.pk for idea in newly_matched]).update(status=IdeaStatus.MATCHED)
-    for idea in newly_matched:
-        idea.status = IdeaStatus.MATCHED
     ideas_notify_followers(ideas=newly_matched)
     return newly_matched
 

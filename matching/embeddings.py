@@ -77,11 +77,14 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
 
 
 def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_field: str) -> list[Embedding]:
+    # The owners first, then their embeddings by a list of ids: as one query with a subquery the
+    # planner may join ten thousand rows written moments ago (and not yet analysed) in a nested
+    # loop, which once took a minute. Scoring reads the vectors apart (`load_embeddings`) and
+    # nothing else of the rows.
+    owner_ids = list(queryset.values_list("pk", flat=True))
     return list(
-        Embedding.objects.filter(
-            **{f"{owner_field}__in": queryset.values("pk")}, model_name=encoding.model_name()
-        )
-        .defer("vector")
+        Embedding.objects.filter(**{f"{owner_field}_id__in": owner_ids}, model_name=encoding.model_name())
+        .only("id", f"{owner_field}_id", "score_stats")
         .order_by(f"{owner_field}_id")
     )
 

@@ -261,8 +261,11 @@ class MatchCandidate(models.Model):
     finds the pairs whose strength changes without rescoring anything: every pair whose row
     criteria allow more than weak, and each company's best pairs by score."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    # Derived rows, rewritten whole by each full refresh (a few hundred thousand at city scale):
+    # without database constraints each row written would queue two checks for the commit.
+    # Deleting an idea or a company still deletes its rows (Django cascades).
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     score = models.FloatField()
     row_level = models.SmallIntegerField()
 
@@ -283,7 +286,10 @@ class MatchingRow(models.Model):
     cutoffs to it rescores the idea's whole row), and the ranking key of its last listed company
     (a pair below it cannot enter the idea's list)."""
 
-    idea = models.OneToOneField(Idea, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    # Rewritten whole by each full refresh, as `MatchCandidate`.
+    idea = models.OneToOneField(
+        Idea, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     total = models.FloatField()
     squares = models.FloatField()
     reserve = models.FloatField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -335,14 +336,16 @@ def _reasons(
             ideas.side, rows, companies.side, c
         )
         company_passage, idea_passage = company_passage.tolist(), idea_passage.tolist()
-        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).tolist()
+        # Best first, so the passages close enough to the best are a prefix of each row.
+        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).sum(axis=1).tolist()
         similarity = similarity.tolist()
         cited: dict[int, int] = {}
         for n, r in enumerate(rows):
             passages = company_passage[n]
-            chosen = min(
-                (k for k, close in enumerate(close_enough[n]) if close),
-                key=lambda k: cited.get(passages[k], 0),
+            chosen = (
+                0
+                if close_enough[n] == 1
+                else min(range(close_enough[n]), key=lambda k: cited.get(passages[k], 0))
             )
             cited[passages[chosen]] = cited.get(passages[chosen], 0) + 1
             reasons[(r, c)] = {
@@ -423,7 +426,6 @@ def _write_matches(
     levels: np.ndarray,
     ranks: dict[tuple[int, int], dict],
     scope: Q,
-    refreshed_ideas: list[int],
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
     # The reason is filled in below, for the rows written only.
@@ -466,14 +468,12 @@ def _write_matches(
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
         reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
-        _upsert_matches([(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed])
+        written_rows = [(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed]
+        # New pairs go straight into the table; only the pairs already there need an upsert.
+        _insert_matches([row for row in written_rows if (row[0], row[1]) not in existing])
+        _upsert_matches([row for row in written_rows if (row[0], row[1]) in existing])
         # An idea is matched once a company that fits is shown for it, not for weak possibilities.
         matched_ids = {row[0] for row in rows if row[3] is not None and row[6] in SHOWN_STRENGTHS}
-        # Ideas already ranked since their last change stay so: rewriting every idea's row each
-        # refresh would cost as much as the ranking.
-        Embedding.objects.filter(idea_id__in=refreshed_ideas).filter(
-            Q(matched_at__isnull=True) | Q(matched_at__lt=F("idea__updated_at"))
-        ).update(matched_at=timezone.now())
         strong = [
             row
             for row in rows
@@ -513,6 +513,16 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             "pk", "title"
         )
     )
+    # Each company's first three titles, in one pass over the ideas rather than one per company.
+    first_titles: dict[int, list[str]] = {company: [] for company in by_company}
+    companies_of: dict[int, list[int]] = {}
+    for company, ideas in by_company.items():
+        for idea in ideas:
+            companies_of.setdefault(idea, []).append(company)
+    for idea, idea_title in titles:
+        for company in companies_of.get(idea, ()):
+            if len(first_titles[company]) < 3:
+                first_titles[company].append(idea_title)
     members: dict[int, list[User]] = {}
     for user in User.objects.filter(memberships__company__in=list(by_company)).annotate(
         member_of=F("memberships__company")
@@ -526,8 +536,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             "%(count)d new strong matches for %(company)s",
             count,
         ) % {"count": count, "company": company.name}
-        listed = set(by_company[company.pk])
-        body = "\n".join([title for idea, title in titles if idea in listed][:3])
+        body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
         messages += [
             (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
@@ -535,22 +544,77 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
 
 
+_MATCH_COLUMNS = [
+    ("idea_id", "bigint"),
+    ("company_id", "bigint"),
+    ("score", "double precision"),
+    ("rank_for_idea", "smallint"),
+    ("rank_for_company", "smallint"),
+    ("reason", "jsonb"),
+    ("strength", "varchar"),
+]
+
+
+def _insert_matches(rows: list[tuple]) -> None:
+    """COPY suggestions for pairs that have no row yet straight into the table: a first refresh
+    of a city writes tens of thousands, and a staging table and an upsert would write them twice."""
+    if not rows:
+        return
+    now = timezone.now()
+    extra = (MatchStatus.SUGGESTED.value, "", "", now, now)
+    vector_store.copy_rows(
+        table=Match._meta.db_table,
+        columns=[
+            *_MATCH_COLUMNS,
+            ("status", "varchar"),
+            ("message", "text"),
+            ("feedback_texts_hash", "varchar"),
+            ("created_at", "timestamptz"),
+            ("updated_at", "timestamptz"),
+        ],
+        rows=((*row, *extra) for row in rows),
+    )
+
+
+# Below this many rows an upsert is one statement with the rows as arrays; above, COPY through a
+# staging table (four statements, but far faster for tens of thousands of rows).
+UPSERT_AS_ARRAYS = 500
+
+
 def _upsert_matches(rows: list[tuple]) -> None:
     """Insert or update suggestions in bulk through COPY: tens of thousands of rows with JSON
     reasons take seconds through the ORM, a fraction of one this way. Company answers (status,
     message) are never overwritten."""
+    if not rows:
+        return
     table = Match._meta.db_table
+    if len(rows) < UPSERT_AS_ARRAYS:
+        columns = list(zip(*rows, strict=True))
+        vector_store.execute(
+            f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
+            "strength, status, message, feedback_texts_hash, created_at, updated_at) "
+            "SELECT u.idea_id, u.company_id, u.score, u.rank_for_idea, u.rank_for_company, u.reason::jsonb, "
+            "u.strength, %s, '', '', now(), now() FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], "
+            "%s::smallint[], %s::smallint[], %s::text[], %s::text[]) "
+            "AS u(idea_id, company_id, score, rank_for_idea, rank_for_company, reason, strength) "
+            "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
+            "rank_for_idea = EXCLUDED.rank_for_idea, rank_for_company = EXCLUDED.rank_for_company, "
+            "reason = EXCLUDED.reason, strength = EXCLUDED.strength, updated_at = EXCLUDED.updated_at",
+            [
+                MatchStatus.SUGGESTED.value,
+                list(columns[0]),
+                list(columns[1]),
+                list(columns[2]),
+                list(columns[3]),
+                list(columns[4]),
+                [json.dumps(reason.obj) for reason in columns[5]],
+                [str(strength) for strength in columns[6]],
+            ],
+        )
+        return
     vector_store.copy_then(
         table=table,
-        columns=[
-            ("idea_id", "bigint"),
-            ("company_id", "bigint"),
-            ("score", "double precision"),
-            ("rank_for_idea", "smallint"),
-            ("rank_for_company", "smallint"),
-            ("reason", "jsonb"),
-            ("strength", "varchar"),
-        ],
+        columns=_MATCH_COLUMNS,
         rows=rows,
         then=f"INSERT INTO {table} (idea_id, company_id, score, rank_for_idea, rank_for_company, reason, "
         "strength, status, message, feedback_texts_hash, created_at, updated_at) "
@@ -628,6 +692,77 @@ def _cached_companies(state: MatchingState) -> Loaded:
     return cached.companies
 
 
+@dataclass
+class _IdeaCache:
+    model: str
+    # Each idea's embedding and when its vectors were written: a rewrite moves `updated_at`.
+    stamps: dict[int, tuple[int, datetime.datetime]]
+    ideas: Loaded  # without texts, in idea id order
+
+
+# One per worker process: a profile edit scores the edited company against every counted idea,
+# and reading their 60,000 passage vectors from the database took longer than the scoring. Each
+# use reads every idea's stamp (one light query) and the vectors of only the ideas written since.
+_idea_cache: _IdeaCache | None = None
+
+
+def _cached_ideas(idea_ids: list[int]) -> Loaded:
+    """The vectors of these ideas (ids ascending) without texts; an idea without current vectors
+    is left out, as `load_ideas` leaves it out."""
+    global _idea_cache
+    model = encoding.model_name()
+    stamps = {
+        idea: (embedding, written)
+        for idea, embedding, written in Embedding.objects.filter(
+            idea_id__in=idea_ids, model_name=model
+        ).values_list("idea_id", "pk", "updated_at")
+    }
+    cached = _idea_cache if _idea_cache is not None and _idea_cache.model == model else None
+    cached_row = cached.ideas.row_of() if cached is not None else {}
+    current = {
+        idea for idea in cached_row if cached is not None and cached.stamps.get(idea) == stamps.get(idea)
+    }
+    kept = [idea for idea in idea_ids if idea in current]
+    missing = [
+        Embedding(pk=stamps[idea][0], idea_id=idea)
+        for idea in idea_ids
+        if idea in stamps and idea not in current
+    ]
+    if cached is not None and not missing and kept == cached.ideas.owner_ids:
+        return cached.ideas
+    parts: list[ranking.Side] = []
+    owners: list[int] = []
+    if cached is not None and kept:
+        parts.append(ranking.take(cached.ideas.side, [cached_row[idea] for idea in kept]))
+        owners += kept
+    if missing or not parts:
+        fresh = load_embeddings(missing, "idea_id", texts=False)
+        parts.append(fresh.side)
+        owners += fresh.owner_ids
+    side = ranking.concatenate(parts)
+    order = np.argsort(owners, kind="stable")
+    if np.any(np.diff(order) != 1):
+        side, owners = ranking.take(side, order), [owners[n] for n in order]
+    n_passages = int(side.offsets[-1])
+    side.fields = [""] * n_passages
+    ideas = Loaded(side, owners, [], [""] * n_passages)
+    _idea_cache = _IdeaCache(model, {idea: stamps[idea] for idea in owners}, ideas)
+    return ideas
+
+
+def _keep_idea_vectors(ideas: Loaded) -> None:
+    """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
+    process's next profile edit."""
+    global _idea_cache
+    stamps = {
+        idea: (embedding, written)
+        for idea, embedding, written in Embedding.objects.filter(
+            pk__in=[e.pk for e in ideas.embeddings]
+        ).values_list("idea_id", "pk", "updated_at")
+    }
+    _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
+
+
 def matching_state() -> MatchingState:
     state, _created = MatchingState.objects.get_or_create(pk=1)
     return state
@@ -655,15 +790,19 @@ def match_refresh_all() -> int:
         similarity = ranking.similarity(ideas.side, companies.side)
         scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
-        written = _write_matches(
-            ideas, companies, scores, levels, ranks, scope=Q(), refreshed_ideas=ideas.owner_ids
-        )
+        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q())
+        # Only the companies whose statistics moved: rewriting a row whose vector is indexed
+        # for search costs an index entry each time.
+        moved = []
         for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-            embedding.score_stats = row
-        Embedding.objects.bulk_update(companies.embeddings, ["score_stats"])
+            if embedding.score_stats != row:
+                embedding.score_stats = row
+                moved.append(embedding)
+        Embedding.objects.bulk_update(moved, ["score_stats"])
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
         _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
+        _keep_idea_vectors(ideas)
     return written
 
 
@@ -715,7 +854,8 @@ def _rebuild_state(
     rows, columns = np.nonzero(((row_level > ranking.WEAK) | (scores >= floors[None, :])) & ~blocked)
     table = MatchCandidate._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
+        # Rewritten whole: a fresh table takes the rows faster than one full of deleted ones.
+        cursor.execute(f"TRUNCATE {table}, {MatchingRow._meta.db_table}")
     idea_ids = np.array(ideas.owner_ids, dtype=np.int64)
     company_ids = np.array(companies.owner_ids, dtype=np.int64)
     vector_store.copy_arrays(
@@ -728,8 +868,6 @@ def _rebuild_state(
     candidate = np.zeros(scores.shape, dtype=bool)
     candidate[rows, columns] = True
     reserve = np.where(candidate | blocked, -np.inf, scores).max(axis=1, initial=-np.inf)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {MatchingRow._meta.db_table}")
     vector_store.copy_arrays(
         table=MatchingRow._meta.db_table,
         columns=_ROW_COLUMNS,
@@ -744,15 +882,23 @@ def _rebuild_state(
     with connection.cursor() as cursor:
         # The tables were rewritten whole: the planner's picture of them too.
         cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
-    # Which ideas the sums count, and with which vectors: an idea embedded again after it was
-    # counted cannot be taken out of the sums exactly.
+    # Which ideas the sums count, and with which vectors (an idea embedded again after it was
+    # counted cannot be taken out of the sums exactly), and which are ranked since their last
+    # change. One statement, and only the rows that change: each rewritten row costs an entry in
+    # the vector index too.
     embedding_table = Embedding._meta.db_table
+    counted = "e.text_hash || ':' || e.scheme"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {embedding_table} "
-            "SET score_stats = jsonb_build_object('counted', text_hash || ':' || scheme) "
-            "WHERE idea_id = ANY(%s) AND score_stats->>'counted' IS DISTINCT FROM text_hash || ':' || scheme",
-            [ideas.owner_ids],
+            f"UPDATE {embedding_table} AS e SET "
+            f"score_stats = CASE WHEN e.score_stats->>'counted' IS DISTINCT FROM {counted} "
+            f"THEN jsonb_build_object('counted', {counted}) ELSE e.score_stats END, "
+            "matched_at = CASE WHEN e.matched_at IS NULL OR e.matched_at < i.updated_at "
+            "THEN %s ELSE e.matched_at END "
+            f"FROM {Idea._meta.db_table} AS i WHERE i.id = e.idea_id AND e.idea_id = ANY(%s) "
+            f"AND (e.score_stats->>'counted' IS DISTINCT FROM {counted} "
+            "OR e.matched_at IS NULL OR e.matched_at < i.updated_at)",
+            [timezone.now(), ideas.owner_ids],
         )
         cursor.execute(
             f"UPDATE {embedding_table} SET score_stats = '{{}}'::jsonb "
@@ -771,22 +917,25 @@ def _rebuild_state(
 
 
 def _write_rows(
-    *, idea_ids: list[int], total: list[float], squares: list[float], reserve: list[float]
+    *,
+    idea_ids: list[int],
+    total: list[float],
+    squares: list[float],
+    reserve: list[float],
+    list_cutoff: list[float],
 ) -> None:
-    """Insert or update ideas' sums and reserves (`MatchingRow`); a new row's list cutoff starts
-    at -inf until `_write_list_cutoffs`."""
+    """Insert or update ideas' sums, reserves and list cutoffs (`MatchingRow`)."""
     vector_store.execute(
         f"INSERT INTO {MatchingRow._meta.db_table} AS r (idea_id, total, squares, reserve, list_cutoff) "
-        "SELECT u.idea_id, u.total, u.squares, u.reserve, '-Infinity' FROM "
-        "unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) "
-        "AS u(idea_id, total, squares, reserve) "
+        "SELECT * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]) "
         "ON CONFLICT (idea_id) DO UPDATE SET total = EXCLUDED.total, squares = EXCLUDED.squares, "
-        "reserve = EXCLUDED.reserve",
+        "reserve = EXCLUDED.reserve, list_cutoff = EXCLUDED.list_cutoff",
         [
             list(map(int, idea_ids)),
             list(map(float, total)),
             list(map(float, squares)),
             list(map(float, reserve)),
+            list(map(float, list_cutoff)),
         ],
     )
 
@@ -887,7 +1036,13 @@ def _place_idea(idea_id: int) -> bool:
         if company in column_of
     }
     reranked_ideas = {idea_id} | {i for i, _c in flipped}
-    ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
+    # Most ideas move no other pair across a threshold: then the vectors read above are all the
+    # scoring needs (the idea was found matchable as its task began).
+    ideas = (
+        alone
+        if reranked_ideas == {idea_id} and not feedback_idea_ids
+        else load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
+    )
     if idea_id not in ideas.owner_ids:
         return True
     scores, blocked, _stats, levels = score_matrix(ideas, companies, stats)
@@ -951,23 +1106,23 @@ def _place_idea(idea_id: int) -> bool:
         company_lists={company_ids[c]: company_lists[company_ids[c]] for c in affected},
         candidate_info=candidate_info,
         stats=stats,
-        placed_idea=idea_id,
     )
+    kept_keys = np.where(blocked, -np.inf, keys)
+    list_cutoffs = {
+        other: float(_idea_list_cutoffs(kept_keys[row_of[other] : row_of[other] + 1])[0])
+        for other in idea_lists
+    }
     _write_rows(
         idea_ids=[idea_id],
         total=[float(scores[row].sum(dtype=np.float64))],
         squares=[float(np.square(scores[row], dtype=np.float64).sum())],
         reserve=[float(np.where(own_candidates | blocked[row], -np.inf, scores[row]).max(initial=-np.inf))],
+        list_cutoff=[list_cutoffs.pop(idea_id)],
     )
-    _write_list_cutoffs(
-        {
-            other: float(
-                _idea_list_cutoffs(np.where(blocked, -np.inf, keys)[row_of[other] : row_of[other] + 1])[0]
-            )
-            for other in idea_lists
-        }
+    _write_list_cutoffs(list_cutoffs)
+    Embedding.objects.filter(pk=embedding.pk).update(
+        score_stats={"counted": _counted_key(embedding)}, matched_at=timezone.now()
     )
-    Embedding.objects.filter(pk=embedding.pk).update(score_stats={"counted": _counted_key(embedding)})
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()
     state.similarity_squares = sums.squares.tolist()
@@ -1065,7 +1220,6 @@ def _write_placement(
     company_lists: dict[int, list[tuple[float, int]]],
     candidate_info: dict[tuple[int, int], tuple[float, int]],
     stats: ranking.ColumnStats,
-    placed_idea: int | None,
     edited_company: int | None = None,
 ) -> None:
     """Write what changed: the re-ranked ideas' lists, the re-ranked companies' lists, and the
@@ -1162,8 +1316,6 @@ def _write_placement(
         if rank is not None
         and (_STRENGTHS[int(levels[row_of[i], column_of[_c]])] in SHOWN_STRENGTHS if i in row_of else False)
     }
-    if placed_idea is not None:
-        Embedding.objects.filter(idea_id=placed_idea).update(matched_at=timezone.now())
     ideas_mark_matched(idea_ids=shown)
 
 
@@ -1230,7 +1382,7 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
         if cursor.fetchone()[0]:
             return False  # an idea was embedded again after it was counted
     idea_ids = [row[0] for row in counted]
-    ideas = load_ideas(Idea.objects.filter(pk__in=idea_ids), texts=False)
+    ideas = _cached_ideas(idea_ids)
     if ideas.owner_ids != idea_ids:
         return False
     company_ids, column_of = companies.owner_ids, companies.row_of()
@@ -1421,7 +1573,6 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
         company_lists={company_ids[k]: company_lists[company_ids[k]] for k in affected},
         candidate_info=candidate_info,
         stats=stats,
-        placed_idea=None,
         edited_company=company_id,
     )
     state.similarity_sums = sums.total.tolist()

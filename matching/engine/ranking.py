@@ -209,17 +209,20 @@ def best_passage_arrays(
     ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`best_passages_for_company` as three (ideas, limit) arrays: company passage, idea passage
-    and similarity, without a Python step per idea. Each idea's passages are laid out in a padded
-    block so the best idea passage per company passage is one max over an axis."""
+    and similarity, without a Python step per idea: each idea's passages are contiguous, so the
+    best idea passage per company passage is one reduction over the stacked passages."""
     company_rows = companies.passage_range(company_index)
     stacked, counts = _gather(ideas, idea_rows)
     similarity = stacked @ companies.passages[company_rows].T  # (stacked passages, company passages)
-    width = int(counts.max())
-    present = np.arange(width)[None, :] < counts[:, None]  # (ideas, width)
-    padded = np.full((len(idea_rows), width, similarity.shape[1]), -np.inf, dtype=similarity.dtype)
-    padded[present] = similarity
-    best_per_company_passage = padded.max(axis=1)  # (ideas, company passages)
-    best_idea_passage = padded.argmax(axis=1)
+    firsts = np.cumsum(counts) - counts
+    best_per_company_passage = np.maximum.reduceat(similarity, firsts, axis=0)  # (ideas, company passages)
+    # The first of each idea's passages that reaches its best, as an argmax over each idea's
+    # passages would pick it, without laying the ideas out in a padded block.
+    local = np.arange(len(stacked)) - np.repeat(firsts, counts)
+    reaches = similarity == np.repeat(best_per_company_passage, counts, axis=0)
+    best_idea_passage = np.minimum.reduceat(
+        np.where(reaches, local[:, None], np.iinfo(np.int64).max), firsts, axis=0
+    )
     order = np.argsort(-best_per_company_passage, axis=1)[:, :limit]
     starts = ideas.offsets[np.asarray(idea_rows, dtype=int)]
     return (
@@ -246,12 +249,37 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
     return np.take_along_axis(part, order, axis=axis)
 
 
-def _gather(side: Side, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def take(side: Side, rows: list[int] | np.ndarray) -> Side:
+    """Some documents of a side, in the order given, passages contiguous per document."""
+    stacked, counts = _gather(side, rows)
+    return Side(
+        doc=side.doc[np.asarray(rows, dtype=int)],
+        passages=stacked,
+        offsets=np.concatenate([[0], np.cumsum(counts)]).astype(int),
+    )
+
+
+def concatenate(sides: list[Side]) -> Side:
+    """The documents of several sides, one side after the other."""
+    offsets, base = [np.zeros(1, dtype=int)], 0
+    for side in sides:
+        offsets.append(side.offsets[1:].astype(int) + base)
+        base += int(side.offsets[-1])
+    return Side(
+        doc=np.concatenate([side.doc for side in sides]),
+        passages=np.concatenate([side.passages for side in sides]),
+        offsets=np.concatenate(offsets),
+    )
+
+
+def _gather(side: Side, rows: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The passages of some documents, stacked, with each document's start and count."""
-    ranges = [side.passage_range(row) for row in rows]
-    stacked = np.concatenate([side.passages[r] for r in ranges])
-    counts = np.array([r.stop - r.start for r in ranges])
-    return stacked, counts
+    at = np.asarray(rows, dtype=int)
+    starts = side.offsets[at].astype(int)
+    counts = side.offsets[at + 1].astype(int) - starts
+    # One gather instead of a slice per document: a refresh's reasons gather tens of thousands.
+    index = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return side.passages[index], counts
 
 
 def pairwise_duplicate_scores(a: Side, rows_a: list[int], b: Side, rows_b: list[int]) -> np.ndarray:

@@ -9,8 +9,10 @@ from bench import synthetic_matching as synthetic
 from companies.models import Company
 from ideas.models import Idea
 from matching import services
+from matching.embeddings import load_ideas
 from matching.engine import ranking
-from matching.models import Match, MatchCandidate, MatchingRow, MatchingState
+from matching.engine.passages import Passage as TextPassage
+from matching.models import EMBEDDING_DIMENSIONS, Match, MatchCandidate, MatchingRow, MatchingState
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +193,27 @@ def test_a_profile_edit_writes_only_what_it_touches(city):
     assert not MatchingState.objects.get().needs_full_refresh
     reasons = Match.objects.filter(company=company).values_list("reason", flat=True)
     assert reasons and all(reason["company_text"].endswith("edited") for reason in reasons)
+
+
+def test_a_worker_keeps_idea_vectors_and_rereads_only_ideas_written_since(city):
+    services.match_refresh_all()
+    counted = sorted(MatchingRow.objects.values_list("idea_id", flat=True))
+    kept = services._cached_ideas(counted)
+    assert services._cached_ideas(counted) is kept  # nothing written since: nothing read again
+    rewritten = Idea.objects.get(pk=counted[3])
+    passages = [TextPassage(field, f"{field} {n} rewritten") for n, field in enumerate(synthetic.IDEA_FIELDS)]
+    vectors = city["rng"].normal(size=(len(passages), EMBEDDING_DIMENSIONS)).astype(np.float32)
+    services._save_vectors(owner_field="idea", items=[(rewritten, passages, vectors[0], vectors)])
+    [newcomer] = synthetic.make_ideas(city["author"], 1, start=6000)
+    synthetic.write_vectors([newcomer], city["rng"], city["centres"])
+
+    wanted = [*counted[1:], newcomer.pk]
+    fresh = services._cached_ideas(wanted)
+
+    stored = load_ideas(Idea.objects.filter(pk__in=wanted), texts=False)
+    assert fresh.owner_ids == stored.owner_ids == wanted
+    assert np.array_equal(fresh.side.offsets, stored.side.offsets)
+    assert np.array_equal(fresh.side.doc, stored.side.doc)
+    assert np.array_equal(fresh.side.passages, stored.side.passages)
+    row = fresh.owner_ids.index(rewritten.pk)
+    assert np.array_equal(fresh.side.passages[fresh.side.passage_range(row)], vectors)
