@@ -711,12 +711,13 @@ def _cached_ideas(idea_ids: list[int]) -> Loaded:
     is left out, as `load_ideas` leaves it out."""
     global _idea_cache
     model = encoding.model_name()
-    stamps = {
-        idea: (embedding, written)
-        for idea, embedding, written in Embedding.objects.filter(
-            idea_id__in=idea_ids, model_name=model
-        ).values_list("idea_id", "pk", "updated_at")
-    }
+    rows = Embedding.objects.filter(idea_id__in=idea_ids, model_name=model).values_list(
+        "idea_id", "pk", "updated_at", "pilot_margin"
+    )
+    stamps = {idea: (embedding, written) for idea, embedding, written, _margin in rows}
+    # An idea's pilot margin moves all its scores; it is written with its vectors, so the stamp
+    # covers it, and the ideas read again need it as `load_embeddings` reads it.
+    margins = {idea: margin for idea, _embedding, _written, margin in rows}
     cached = _idea_cache if _idea_cache is not None and _idea_cache.model == model else None
     cached_row = cached.ideas.row_of() if cached is not None else {}
     current = {
@@ -724,7 +725,7 @@ def _cached_ideas(idea_ids: list[int]) -> Loaded:
     }
     kept = [idea for idea in idea_ids if idea in current]
     missing = [
-        Embedding(pk=stamps[idea][0], idea_id=idea)
+        Embedding(pk=stamps[idea][0], idea_id=idea, pilot_margin=margins[idea])
         for idea in idea_ids
         if idea in stamps and idea not in current
     ]

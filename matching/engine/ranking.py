@@ -252,10 +252,12 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
 def take(side: Side, rows: list[int] | np.ndarray) -> Side:
     """Some documents of a side, in the order given, passages contiguous per document."""
     stacked, counts = _gather(side, rows)
+    at = np.asarray(rows, dtype=int)
     return Side(
-        doc=side.doc[np.asarray(rows, dtype=int)],
+        doc=side.doc[at],
         passages=stacked,
         offsets=np.concatenate([[0], np.cumsum(counts)]).astype(int),
+        offset=None if side.offset is None else side.offset[at],
     )
 
 
@@ -265,10 +267,15 @@ def concatenate(sides: list[Side]) -> Side:
     for side in sides:
         offsets.append(side.offsets[1:].astype(int) + base)
         base += int(side.offsets[-1])
+    # A side without offsets is one whose documents' scores are not moved: zeros.
+    with_offset = any(side.offset is not None for side in sides)
     return Side(
         doc=np.concatenate([side.doc for side in sides]),
         passages=np.concatenate([side.passages for side in sides]),
         offsets=np.concatenate(offsets),
+        offset=np.concatenate([np.zeros(side.size) if side.offset is None else side.offset for side in sides])
+        if with_offset
+        else None,
     )
 
 
