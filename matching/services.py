@@ -514,15 +514,15 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         )
     )
     # Each company's first three titles, in one pass over the ideas rather than one per company.
-    first_titles: dict[int, list[str]] = {company: [] for company in by_company}
+    first_titles: dict[int, list[str]] = {company_id: [] for company_id in by_company}
     companies_of: dict[int, list[int]] = {}
-    for company, ideas in by_company.items():
-        for idea in ideas:
-            companies_of.setdefault(idea, []).append(company)
-    for idea, idea_title in titles:
-        for company in companies_of.get(idea, ()):
-            if len(first_titles[company]) < 3:
-                first_titles[company].append(idea_title)
+    for company_id, idea_ids in by_company.items():
+        for idea_id in idea_ids:
+            companies_of.setdefault(idea_id, []).append(company_id)
+    for idea_id, idea_title in titles:
+        for company_id in companies_of.get(idea_id, ()):
+            if len(first_titles[company_id]) < 3:
+                first_titles[company_id].append(idea_title)
     members: dict[int, list[User]] = {}
     for user in User.objects.filter(memberships__company__in=list(by_company)).annotate(
         member_of=F("memberships__company")
