@@ -23,6 +23,7 @@ from psycopg.types.json import Jsonb
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each
 from companies.models import Company
+from core import page_cache
 from core.errors import ApplicationError, forbidden
 from core.services import save_validated
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
@@ -574,6 +575,8 @@ def _insert_matches(rows: list[tuple]) -> None:
         ],
         rows=((*row, *extra) for row in rows),
     )
+    # A COPY is not a statement the page cache sees: the public pages showing matches are told here.
+    page_cache.changed()
 
 
 # Below this many rows an upsert is one statement with the rows as arrays; above, COPY through a
