@@ -221,7 +221,8 @@ def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
 WITHDRAWAL = {"active consents", "donations", "readings", "deletions"}
 DATA_REQUEST_ADDED = {"data requests", "current data requests", "audit entries"}
 # The donor consented: a change is a new request replacing the old one, not one more.
-DATA_REQUEST_REPLACED = {"data requests", "audit entries"}
+# The donor consented to the request, so replacing it tells them to consent again.
+DATA_REQUEST_REPLACED = {"data requests", "audit entries", "notifications"}
 STATION_REGISTERED = {"stations", "active stations", "audit entries"}
 STATION_REVOKED = {"active stations", "audit entries"}
 
