@@ -23,6 +23,17 @@ def _clear_throttle_cache():
 
 
 @pytest.fixture
+def unreachable_redis_cache(tmp_path) -> dict:
+    """CACHES for a Redis outage: a socket nothing listens on, so every cache call fails."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{tmp_path / 'no-redis.sock'}",
+        }
+    }
+
+
+@pytest.fixture
 def alice(db):
     return UserFactory(username="alice", display_name="앨리스")
 

@@ -110,21 +110,11 @@ def test_account_endpoints_need_a_signed_in_user(api, method, path):
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def _unreachable_redis_cache(tmp_path) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            # A socket nothing listens on: every cache call fails as in a Redis outage.
-            "LOCATION": f"unix://{tmp_path / 'no-redis.sock'}",
-        }
-    }
-
-
-def test_api_writes_are_saved_while_the_cache_is_down(api, alice, tmp_path, caplog):
+def test_api_writes_are_saved_while_the_cache_is_down(api, alice, unreachable_redis_cache, caplog):
     from ideas.models import Idea
     from tests.ideas.test_idea_submit import VALID
 
-    with override_settings(CACHES=_unreachable_redis_cache(tmp_path)):
+    with override_settings(CACHES=unreachable_redis_cache):
         response = api(alice).post("/api/v1/ideas/", VALID)
 
     assert response.status_code == 201, response.content
@@ -132,7 +122,7 @@ def test_api_writes_are_saved_while_the_cache_is_down(api, alice, tmp_path, capl
     assert "the cache is unreachable" in caplog.text
 
 
-def test_the_similar_ideas_throttle_lets_requests_through_while_the_cache_is_down(tmp_path):
+def test_the_similar_ideas_throttle_lets_requests_through_while_the_cache_is_down(unreachable_redis_cache):
     from rest_framework.test import APIRequestFactory
 
     from matching.apis import SimilarIdeasApi
@@ -140,7 +130,7 @@ def test_the_similar_ideas_throttle_lets_requests_through_while_the_cache_is_dow
     view = SimilarIdeasApi()
     request = view.initialize_request(APIRequestFactory().post("/api/v1/ideas/similar/", {"title": "버스"}))
 
-    with override_settings(CACHES=_unreachable_redis_cache(tmp_path)):
+    with override_settings(CACHES=unreachable_redis_cache):
         allowed = [throttle.allow_request(request, view) for throttle in view.get_throttles()]
 
     assert allowed == [True]

@@ -43,16 +43,10 @@ def test_a_worker_that_stopped_answering_is_stale(client):
     assert response.json()["worker"] == "stale"
 
 
-def test_unhealthy_while_redis_is_down(client, tmp_path):
+def test_unhealthy_while_redis_is_down(client, unreachable_redis_cache):
     matching_catch_up.apply()
-    dead_redis = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"unix://{tmp_path / 'no-redis.sock'}",
-        }
-    }
 
-    with override_settings(CACHES=dead_redis):
+    with override_settings(CACHES=unreachable_redis_cache):
         response = client.get("/health/")
 
     assert response.status_code == 503
