@@ -292,7 +292,8 @@ def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
     pilot = replaced.pilot
     donors = [
         consent.volunteer.user
-        for consent in replaced.consents.filter(withdrawn_at__isnull=True, volunteer__left_at__isnull=True)
+        # Leaving withdraws every consent, so an active consent is a volunteer still in the pilot.
+        for consent in replaced.consents.filter(withdrawn_at__isnull=True)
         .select_related("volunteer__user")
         .order_by("pk")
     ]
