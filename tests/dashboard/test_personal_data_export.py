@@ -223,9 +223,15 @@ def test_my_data_holds_my_donations_with_values_reads_results_and_deletions(
 
 
 def test_my_data_holds_nothing_of_anyone_elses_donations(api, bob, bobs_donations):
-    raw = api(bob).get("/api/v1/me/data/").content.decode()
+    data = api(bob).get("/api/v1/me/data/").json()
 
-    assert "199" not in raw and "앨리스의 결과" not in raw
+    # Alice gave 199 to the same request and has her own result; timestamps may hold "199" too,
+    # so the values are compared where they live rather than searched for in the raw text
+    readings = [r["values"] for d in data["donations"] for r in d["readings"]]
+    assert {"systolic": 199.0} not in readings
+    assert [d["id"] for d in data["donations"]] == [bobs_donations.pk]
+    assert [r["text"] for r in data["donation_results"]] == ["밥의 혈압은 조금 높습니다."]
+    assert [r["rows"] for r in data["donation_reads"]] == [2]
 
 
 def test_my_data_query_count_does_not_grow_with_my_donations(
