@@ -128,13 +128,23 @@ class Notification(models.Model):
     # Set while a worker sends the email copy; a claim older than a task's time limit belongs to a
     # worker that died, so the next run takes it over.
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # The user asked for an email copy; one still unsent (the broker was down when it was queued,
+    # or every retry failed) is sent by the periodic catch-up.
+    email_wanted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending",
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → user #{self.user_id}: {self.title}"

@@ -59,6 +59,7 @@ def notify_each(*, kind: NotificationKind, messages: list[tuple[User, str, str, 
                 link=link,
                 # Email-only notifications are kept for the record but never shown unread.
                 read_at=None if in_app else _now(),
+                email_wanted=email,
             )
         )
         wants_email.append(email)
@@ -82,7 +83,7 @@ def _enqueue(task: Task, ids: list[int]) -> None:
 
     try:
         task.delay(ids)
-    except Exception:  # broker down: the email is lost, the in-app notification is not
+    except Exception:  # broker down: the periodic catch-up sends them once it is back
         logging.getLogger(__name__).warning("Could not enqueue notification emails %s", ids, exc_info=True)
 
 

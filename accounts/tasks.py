@@ -51,3 +51,45 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     if failure is not None:
         raise failure
     return sent
+
+
+# Younger notifications are left to the task queued when they were made.
+PENDING_EMAIL_GRACE = 60
+# An email copy this old is news no longer; it stays in the app.
+PENDING_EMAIL_MAX_AGE_DAYS = 7
+PENDING_EMAIL_BATCH = 500
+
+
+@shared_task(ignore_result=True)
+def send_pending_notification_emails() -> int:
+    """Send the email copies still unsent: queued while the broker was down, or given up after
+    every retry. Claims keep this from doubling a send another worker is making."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Notification
+
+    now = timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            email_wanted=True,
+            emailed_at__isnull=True,
+            created_at__lte=now - datetime.timedelta(seconds=PENDING_EMAIL_GRACE),
+            created_at__gte=now - datetime.timedelta(days=PENDING_EMAIL_MAX_AGE_DAYS),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for start in range(0, len(pending), PENDING_EMAIL_BATCH):
+        sent += send_notification_emails(pending[start : start + PENDING_EMAIL_BATCH])
+    return sent
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
+def send_email(subject: str, body: str, to: list[str]) -> None:
+    """A message rendered in the request (in the reader's language), sent off the request."""
+    from django.core.mail import send_mail
+
+    send_mail(subject, body, None, to)

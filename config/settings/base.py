@@ -263,6 +263,8 @@ EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 MATCHES_PER_IDEA = env.int("MATCHES_PER_IDEA", default=5)
 MATCHES_PER_COMPANY = env.int("MATCHES_PER_COMPANY", default=20)
 MATCHING_CATCH_UP_SECONDS = env.int("MATCHING_CATCH_UP_SECONDS", default=30)
+# Email copies of notifications that could not be queued or sent are tried again this often.
+NOTIFICATION_EMAIL_SWEEP_SECONDS = env.int("NOTIFICATION_EMAIL_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "matching-sweep": {
         "task": "matching.tasks.matching_sweep",
@@ -273,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.matching_catch_up",
         "schedule": MATCHING_CATCH_UP_SECONDS,
         "options": {"expires": MATCHING_CATCH_UP_SECONDS},
+    },
+    "notification-emails": {
+        "task": "accounts.tasks.send_pending_notification_emails",
+        "schedule": NOTIFICATION_EMAIL_SWEEP_SECONDS,
+        "options": {"expires": NOTIFICATION_EMAIL_SWEEP_SECONDS},
     },
     "donations-retention": {
         "task": "donations.tasks.donations_delete_expired",

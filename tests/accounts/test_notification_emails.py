@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
 from accounts.notifications import notify
-from accounts.tasks import send_notification_emails
+from accounts.tasks import send_notification_emails, send_pending_notification_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,44 @@ def test_a_fresh_claim_is_left_to_its_worker(emailed_notification):
 
     assert mail.outbox == []
     assert Notification.objects.get(pk=emailed_notification.pk).emailed_at is None
+
+
+def _age(notification, seconds: float) -> None:
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=seconds)
+    )
+
+
+def test_a_copy_never_queued_is_sent_by_the_catch_up(emailed_notification, alice):
+    # As when the broker was down at commit: the row is there, no task ever ran for it.
+    assert Notification.objects.get(pk=emailed_notification.pk).email_wanted
+    _age(emailed_notification, 120)
+
+    assert send_pending_notification_emails() == 1
+    assert send_pending_notification_emails() == 0
+
+    assert [message.to for message in mail.outbox] == [[alice.email]]
+
+
+def test_the_catch_up_leaves_young_copies_to_their_own_task_and_old_news_alone(emailed_notification):
+    assert send_pending_notification_emails() == 0
+
+    _age(emailed_notification, 8 * 24 * 3600)
+    assert send_pending_notification_emails() == 0
+    assert mail.outbox == []
+
+
+def test_the_catch_up_sends_nothing_no_one_asked_to_receive_by_email(alice):
+    (in_app_only,) = notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title="소식")
+    _age(in_app_only, 120)
+
+    assert not Notification.objects.get(pk=in_app_only.pk).email_wanted
+    assert send_pending_notification_emails() == 0
+    assert mail.outbox == []
+
+
+def test_the_catch_up_is_scheduled(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["notification-emails"]
+
+    assert entry["task"] == "accounts.tasks.send_pending_notification_emails"
+    assert entry["schedule"] <= 600

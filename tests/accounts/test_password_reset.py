@@ -4,14 +4,58 @@ works once, and a new password that signs in (and ends the old API tokens)."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from rest_framework.authtoken.models import Token
 
+from accounts.tasks import send_email
+from config import celery_app, embedded
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-brand-new-pass-2026"
+REFUSING = "tests.accounts.email_backends.RefusingEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_the_test(request):
+    """The mail is sent by a task; most tests here read it as if a worker had run it at once."""
+    if "tasks_go_to_the_broker" in request.fixturenames:
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def tasks_go_to_the_broker():
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+
+
+@pytest.fixture
+def queued_tasks(tasks_go_to_the_broker):
+    """Tasks the page sent to the test broker, taken off its queue as a worker would."""
+
+    def take() -> list:
+        messages = []
+        with celery_app.connection_for_read() as connection:
+            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
+            try:
+                while True:
+                    message = queue.get(timeout=1)
+                    messages.append((message.headers["task"], message.payload[0]))
+                    message.ack()
+            except queue.Empty:
+                pass
+            finally:
+                queue.close()
+        return messages
+
+    return take
 
 
 @pytest.fixture
@@ -92,6 +136,36 @@ def test_a_bad_address_is_an_error_on_its_field(client):
 
     assert html.index('class="errorlist"') > html.index('for="id_email"')
     assert mail.outbox == []
+
+
+def test_the_page_leaves_the_mail_to_a_worker_and_answers_while_the_mail_server_is_down(
+    client, minji, settings, queued_tasks
+):
+    settings.EMAIL_BACKEND = REFUSING
+
+    response = client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    ((task, args),) = queued_tasks()
+    assert task == "accounts.tasks.send_email"
+    # The worker sends what the page rendered, in Minji's language, once the server answers.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_email.apply(args=args, throw=True)
+    (message,) = mail.outbox
+    assert message.to == ["minji@example.org"] and "새 비밀번호" in message.subject
+    assert client.get(_link(message), follow=True).status_code == 200
+
+
+def test_with_the_broker_down_the_page_sends_the_mail_itself(client, minji, caplog, tasks_go_to_the_broker):
+    embedded.redis_stop(settings.BASE_DIR, "redis-test")
+    try:
+        response = client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+    finally:
+        embedded.redis_url(settings.BASE_DIR, "redis-test")
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["minji@example.org"]]
+    assert "Could not queue a password reset mail" in caplog.text
 
 
 def test_one_address_cannot_flood_a_mailbox(client, minji):
