@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -503,27 +503,42 @@ def donation_store(
             message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
             raise ApplicationError(message, fields={"readings": [message]})
         checked.append((values, measured_at))
-    consent = _active_consent(volunteer, data_request)
-    donation = Donation.objects.create(
-        volunteer=volunteer,
-        data_request=data_request,
-        consent=consent,
-        source=source,
-        station=station,
-        visit=visit,
-        delete_after=now + datetime.timedelta(days=data_request.retention_days),
-    )
-    Reading.objects.bulk_create(
-        Reading(
-            donation=donation,
-            data_request=data_request,
+    with transaction.atomic():
+        _take_pilot_readings_turn(volunteer.pilot_id)
+        consent = _active_consent(volunteer, data_request)
+        donation = Donation.objects.create(
             volunteer=volunteer,
-            measured_at=measured_at,
-            values_encrypted=encrypt_values(values),
+            data_request=data_request,
+            consent=consent,
+            source=source,
+            station=station,
+            visit=visit,
+            delete_after=now + datetime.timedelta(days=data_request.retention_days),
         )
-        for values, measured_at in checked
-    )
+        Reading.objects.bulk_create(
+            Reading(
+                donation=donation,
+                data_request=data_request,
+                volunteer=volunteer,
+                measured_at=measured_at,
+                values_encrypted=encrypt_values(values),
+            )
+            for values, measured_at in checked
+        )
     return donation
+
+
+# Advisory lock class of a pilot's reading writes; the matcher's locks use other numbers.
+_PILOT_READINGS_LOCK_CLASS = 72_420_377
+
+
+def _take_pilot_readings_turn(pilot_id: int) -> None:
+    """Companies poll a pilot's readings in id order (`since_id`). Ids are drawn at insert but
+    rows appear at commit, so two donations committing in the other order would show the later
+    id first, and a reader that moved past it would never see the earlier one. Writing a pilot's
+    readings one transaction at a time (until commit) makes its ids appear in order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PILOT_READINGS_LOCK_CLASS, pilot_id])
 
 
 # --- Deletion -------------------------------------------------------------------------------

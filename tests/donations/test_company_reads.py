@@ -292,3 +292,51 @@ def test_a_read_takes_the_same_queries_for_one_donor_or_many(carol, setup, djang
         donate(_second_donor(setup, name, share_identity=True), NORMAL_READING, HIGH_READING)
     with django_assert_num_queries(9):
         assert client.get(_url(setup)).json()["count"] == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poller_never_skips_a_donation_that_commits_after_a_later_one(carol, company):
+    """Two donations to one pilot at once: the first draws the lower reading id but is slower to
+    commit. Polling in between and going on from the last id seen must still find both."""
+    import threading
+
+    from django.db import connection, transaction
+
+    setup = donation_pilot(company=company)
+    other = _second_donor(setup)
+    first_stored, first_may_commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def in_thread(run):
+        def target():
+            try:
+                run()
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=target)
+
+    def slow_first():
+        with transaction.atomic():
+            donate(setup, NORMAL_READING)
+            first_stored.set()
+            first_may_commit.wait(timeout=10)
+
+    first = in_thread(slow_first)
+    first.start()
+    assert first_stored.wait(timeout=10)
+    second = in_thread(lambda: donate(other, HIGH_READING))
+    second.start()
+    second.join(timeout=1)
+
+    seen = _read(carol, setup)["results"]
+    since = max((r["id"] for r in seen), default=0)
+    first_may_commit.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+
+    assert not errors, errors
+    after = _read(carol, setup, since_id=since)["results"]
+    assert sorted(r["values"]["systolic"] for r in seen + after) == [118, 162]
