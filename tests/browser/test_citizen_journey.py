@@ -42,6 +42,34 @@ def test_similar_ideas_appear_while_a_citizen_types(browser_page, lookup_worker,
     screenshot(page, "citizen-similar-ideas-near-duplicate")
 
 
+def test_a_lookup_that_ran_out_of_time_is_asked_again(browser_page, lookup_worker, settings):
+    import os
+    import signal
+
+    idea = make_idea("crossing")
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+    UserFactory(username="minji")
+    settings.SIMILAR_LOOKUP_WAIT_SECONDS = 2
+    page = browser_page
+    log_in(page, "minji", PASSWORD)
+    page.goto("/ideas/new/")
+
+    # A worker that does not answer in time, as on a machine too busy for it: the page gets a 503.
+    os.killpg(lookup_worker.process.pid, signal.SIGSTOP)
+    try:
+        with page.expect_response(lambda r: "/api/v1/ideas/similar/" in r.url) as first_answer:
+            page.fill("#id_title", "Traffic lights are too short for slow walkers")
+            page.fill("#id_problem", "Old people cannot finish crossing before the light turns red.")
+        assert first_answer.value.status == 503
+    finally:
+        os.killpg(lookup_worker.process.pid, signal.SIGCONT)
+
+    # Nothing more is typed: the page asks again by itself and shows what the worker finds.
+    settings.SIMILAR_LOOKUP_WAIT_SECONDS = 30
+    page.locator("#similar-ideas li a").first.wait_for()
+    assert page.locator("#similar-ideas li a").first.inner_text() == IDEAS["crossing"][0]
+
+
 def test_language_switch_on_every_page(browser_page):
     make_idea("bus")
     page = browser_page
