@@ -59,7 +59,10 @@ class MatchFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("status"), required=False, choices=[("", "—")] + list(MatchStatus.choices)
     )
-    include_weak = forms.BooleanField(label=gettext_lazy("Show weaker possibilities too"), required=False)
+    # Drawn after its box (site.css), a label ending in a colon would point at nothing.
+    include_weak = forms.BooleanField(
+        label=gettext_lazy("Show weaker possibilities too"), required=False, label_suffix=""
+    )
 
 
 @functools.lru_cache(maxsize=len(settings.LANGUAGES))
