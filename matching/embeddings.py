@@ -80,13 +80,17 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     # The owners first, then their embeddings by a list of ids: as one query with a subquery the
     # planner may join ten thousand rows written moments ago (and not yet analysed) in a nested
     # loop, which once took a minute. Scoring reads the vectors apart (`load_embeddings`) and
-    # nothing else of the rows.
+    # of the rows only what `EMBEDDING_ROW_FIELDS` names: any other field read later would cost
+    # a query per row.
     owner_ids = list(queryset.values_list("pk", flat=True))
     return list(
         Embedding.objects.filter(**{f"{owner_field}_id__in": owner_ids}, model_name=encoding.model_name())
-        .only("id", f"{owner_field}_id", "score_stats")
+        .only(*EMBEDDING_ROW_FIELDS, f"{owner_field}_id")
         .order_by(f"{owner_field}_id")
     )
+
+
+EMBEDDING_ROW_FIELDS = ("id", "score_stats", "pilot_margin")
 
 
 def load_ideas(queryset: QuerySet[Idea] | None = None, *, texts: bool = True) -> Loaded:

@@ -217,3 +217,14 @@ def test_a_worker_keeps_idea_vectors_and_rereads_only_ideas_written_since(city):
     assert np.array_equal(fresh.side.passages, stored.side.passages)
     row = fresh.owner_ids.index(rewritten.pk)
     assert np.array_equal(fresh.side.passages[fresh.side.passage_range(row)], vectors)
+
+
+def test_loading_a_city_for_scoring_costs_the_same_queries_for_any_number_of_ideas(
+    city, django_assert_max_num_queries
+):
+    # Each idea's pilot margin is part of its scores; read row by row it was one query an idea.
+    with django_assert_max_num_queries(4):
+        loaded = load_ideas()
+
+    assert len(loaded.owner_ids) == 120
+    assert loaded.side.offset is not None and np.isfinite(loaded.side.offset).all()
