@@ -130,7 +130,7 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     # The user asked for an email copy; one still unsent (the broker was down when it was queued,
     # or every retry failed) is sent by the periodic catch-up.
-    email_wanted = models.BooleanField(default=False)
+    email_wanted = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
@@ -43,6 +44,8 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             Notification.objects.filter(pk=notification.pk, email_claimed_at=claimed_at).update(
                 email_claimed_at=None
             )
+            if isinstance(error, SoftTimeLimitExceeded):
+                raise  # out of time: what is left goes to the retry, not on sending past the limit
             # The others are still sent; the retry then finds only the ones that failed.
             failure = failure or error
             continue
@@ -57,13 +60,15 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 PENDING_EMAIL_GRACE = 60
 # An email copy this old is news no longer; it stays in the app.
 PENDING_EMAIL_MAX_AGE_DAYS = 7
-PENDING_EMAIL_BATCH = 500
+# Each batch is a task of its own, with its own time limit and retries.
+PENDING_EMAIL_BATCH = 100
 
 
 @shared_task(ignore_result=True)
 def send_pending_notification_emails() -> int:
-    """Send the email copies still unsent: queued while the broker was down, or given up after
-    every retry. Claims keep this from doubling a send another worker is making."""
+    """Queue the email copies still unsent: queued while the broker was down, or given up after
+    every retry. Returns how many were queued. The claims in `send_notification_emails` keep a
+    copy from being sent twice when its first task is still running."""
     import datetime
 
     from django.utils import timezone
@@ -75,21 +80,41 @@ def send_pending_notification_emails() -> int:
         Notification.objects.filter(
             email_wanted=True,
             emailed_at__isnull=True,
+            user__is_active=True,
             created_at__lte=now - datetime.timedelta(seconds=PENDING_EMAIL_GRACE),
             created_at__gte=now - datetime.timedelta(days=PENDING_EMAIL_MAX_AGE_DAYS),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
-    sent = 0
     for start in range(0, len(pending), PENDING_EMAIL_BATCH):
-        sent += send_notification_emails(pending[start : start + PENDING_EMAIL_BATCH])
-    return sent
+        send_notification_emails.delay(pending[start : start + PENDING_EMAIL_BATCH])
+    return len(pending)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
-def send_email(subject: str, body: str, to: list[str]) -> None:
-    """A message rendered in the request (in the reader's language), sent off the request."""
-    from django.core.mail import send_mail
+def send_password_reset_email(*, user_id: int, language: str, context: dict) -> None:
+    """The reset mail, rendered and given its one-time link here rather than in the request: a
+    slow or failing mail server neither holds the page nor loses the mail, and the link never
+    waits in the broker. `context` holds the page's part (address, site), nothing secret."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils import translation
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
 
-    send_mail(subject, body, None, to)
+    from .forms import send_password_reset
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    with translation.override(language):
+        send_password_reset(
+            user=user,
+            context={
+                **context,
+                "user": user,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )

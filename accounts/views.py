@@ -1,19 +1,14 @@
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -21,12 +16,11 @@ from core.forms import SingleLineField, add_service_errors
 
 from .audit import audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
+from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, PasswordResetForm
 from .lockout import lockout_message
 from .models import AuditAction, Language
 from .selectors import audit_actors, audit_entry_list
 from .services import user_sign_up, user_tokens_revoke, user_update_profile
-
-logger = logging.getLogger(__name__)
 
 # Each request mails whatever address is typed in, so one address may send only a few an hour.
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
@@ -192,42 +186,13 @@ def audit_log_page(request):
     )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        """Rendered here, in the reader's language, and sent by a worker: a slow or failing mail
-        server neither holds the page nor loses the link (the task retries). With the broker
-        down the mail is sent from the request, as it would be without a worker."""
-        from .tasks import send_email
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        try:
-            send_email.delay(subject, body, [to_email])
-            return
-        except Exception:
-            logger.warning("Could not queue a password reset mail; sending it now.", exc_info=True)
-        try:
-            send_mail(subject, body, from_email, [to_email])
-        except Exception:
-            # The page says the same whether or not a mail went out, so it cannot say this either.
-            logger.exception("Failed to send a password reset mail to user #%s", context["user"].pk)
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """Mails a link to set a new password to the accounts with the address typed in; the page
     after it says the same whether or not an account has that address."""
 
     form_class = PasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = EMAIL_TEMPLATE
+    subject_template_name = SUBJECT_TEMPLATE
 
     def form_valid(self, form):
         if not _password_reset_allowed(self.request):

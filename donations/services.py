@@ -483,7 +483,8 @@ def donation_store(
         raise ApplicationError(message, fields={"readings": [message]})
     fields = parse_fields(data_request.fields)
     now = timezone.now()
-    checked: list[tuple[dict[str, float], datetime.datetime]] = []
+    # Encrypted before the pilot's turn is taken, which other donations to the pilot wait for.
+    checked: list[tuple[str, datetime.datetime]] = []
     for number, reading in enumerate(readings, start=1):
         try:
             values = check_reading(fields, reading.values)
@@ -502,7 +503,7 @@ def donation_store(
         if measured_at > now + datetime.timedelta(minutes=5):
             message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
             raise ApplicationError(message, fields={"readings": [message]})
-        checked.append((values, measured_at))
+        checked.append((encrypt_values(values), measured_at))
     with transaction.atomic():
         _take_pilot_readings_turn(volunteer.pilot_id)
         consent = _active_consent(volunteer, data_request)
@@ -521,9 +522,9 @@ def donation_store(
                 data_request=data_request,
                 volunteer=volunteer,
                 measured_at=measured_at,
-                values_encrypted=encrypt_values(values),
+                values_encrypted=encrypted,
             )
-            for values, measured_at in checked
+            for encrypted, measured_at in checked
         )
     return donation
 

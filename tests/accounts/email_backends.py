@@ -23,3 +23,12 @@ class RefusingInvalidDomainEmailBackend(LocmemEmailBackend):
             if refused:
                 raise smtplib.SMTPRecipientsRefused({to: (550, b"No such user") for to in refused})
         return super().send_messages(email_messages)
+
+
+class OutOfTimeEmailBackend(BaseEmailBackend):
+    """A send still waiting on the mail server when the task's soft time limit strikes."""
+
+    def send_messages(self, email_messages):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        raise SoftTimeLimitExceeded()

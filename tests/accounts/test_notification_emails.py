@@ -2,12 +2,14 @@ import datetime
 import smtplib
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
 from accounts.notifications import notify
 from accounts.tasks import send_notification_emails, send_pending_notification_emails
+from config import celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -85,18 +87,38 @@ def _age(notification, seconds: float) -> None:
     )
 
 
-def test_a_copy_never_queued_is_sent_by_the_catch_up(emailed_notification, alice):
+@pytest.fixture
+def eager_tasks():
+    """The catch-up queues a task per batch; here each runs as a worker would, at once."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_a_copy_never_queued_is_sent_by_the_catch_up(emailed_notification, alice, eager_tasks):
     # As when the broker was down at commit: the row is there, no task ever ran for it.
     assert Notification.objects.get(pk=emailed_notification.pk).email_wanted
     _age(emailed_notification, 120)
 
     assert send_pending_notification_emails() == 1
-    assert send_pending_notification_emails() == 0
-
     assert [message.to for message in mail.outbox] == [[alice.email]]
+    # Sent and marked: the next catch-up finds nothing.
+    assert send_pending_notification_emails() == 0
+    assert len(mail.outbox) == 1
 
 
-def test_the_catch_up_leaves_young_copies_to_their_own_task_and_old_news_alone(emailed_notification):
+def test_a_copy_its_first_task_is_sending_is_not_sent_again(emailed_notification, eager_tasks):
+    _age(emailed_notification, 120)
+    Notification.objects.filter(pk=emailed_notification.pk).update(email_claimed_at=timezone.now())
+
+    send_pending_notification_emails()
+
+    assert mail.outbox == []
+
+
+def test_the_catch_up_leaves_young_copies_to_their_own_task_and_old_news_alone(
+    emailed_notification, eager_tasks
+):
     assert send_pending_notification_emails() == 0
 
     _age(emailed_notification, 8 * 24 * 3600)
@@ -104,7 +126,7 @@ def test_the_catch_up_leaves_young_copies_to_their_own_task_and_old_news_alone(e
     assert mail.outbox == []
 
 
-def test_the_catch_up_sends_nothing_no_one_asked_to_receive_by_email(alice):
+def test_the_catch_up_sends_nothing_no_one_asked_to_receive_by_email(alice, eager_tasks):
     (in_app_only,) = notify(users=[alice], kind=NotificationKind.IDEA_STATUS, title="소식")
     _age(in_app_only, 120)
 
@@ -113,8 +135,11 @@ def test_the_catch_up_sends_nothing_no_one_asked_to_receive_by_email(alice):
     assert mail.outbox == []
 
 
-def test_the_catch_up_is_scheduled(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["notification-emails"]
+def test_a_send_out_of_time_stops_and_leaves_the_copy_for_the_retry(settings, emailed_notification):
+    settings.EMAIL_BACKEND = "tests.accounts.email_backends.OutOfTimeEmailBackend"
 
-    assert entry["task"] == "accounts.tasks.send_pending_notification_emails"
-    assert entry["schedule"] <= 600
+    with pytest.raises(SoftTimeLimitExceeded):
+        send_notification_emails([emailed_notification.pk])
+
+    left = Notification.objects.get(pk=emailed_notification.pk)
+    assert left.emailed_at is None and left.email_claimed_at is None

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from rest_framework.authtoken.models import Token
 
-from accounts.tasks import send_email
+from accounts.tasks import send_password_reset_email
 from config import celery_app, embedded
 from tests.accounts.factories import UserFactory
 
@@ -47,7 +47,8 @@ def queued_tasks(tasks_go_to_the_broker):
             try:
                 while True:
                     message = queue.get(timeout=1)
-                    messages.append((message.headers["task"], message.payload[0]))
+                    args, kwargs, _options = message.payload
+                    messages.append((message.headers["task"], args, kwargs))
                     message.ack()
             except queue.Empty:
                 pass
@@ -142,17 +143,20 @@ def test_the_page_leaves_the_mail_to_a_worker_and_answers_while_the_mail_server_
     client, minji, settings, queued_tasks
 ):
     settings.EMAIL_BACKEND = REFUSING
+    client.cookies["django_language"] = "en"
 
     response = client.post("/accounts/password_reset/", {"email": "minji@example.org"})
 
     assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
-    ((task, args),) = queued_tasks()
-    assert task == "accounts.tasks.send_email"
-    # The worker sends what the page rendered, in Minji's language, once the server answers.
+    ((task, _args, kwargs),) = queued_tasks()
+    assert task == "accounts.tasks.send_password_reset_email"
+    # The one-time link is made by the worker: it never waits in the broker.
+    assert "/accounts/reset/" not in str(kwargs) and "token" not in kwargs["context"]
+    # Once the mail server answers, the worker sends the mail in the page's language.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    send_email.apply(args=args, throw=True)
+    send_password_reset_email.apply(kwargs=kwargs, throw=True)
     (message,) = mail.outbox
-    assert message.to == ["minji@example.org"] and "새 비밀번호" in message.subject
+    assert message.to == ["minji@example.org"] and "new password" in message.subject.lower()
     assert client.get(_link(message), follow=True).status_code == 200
 
 

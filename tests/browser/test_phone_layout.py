@@ -160,3 +160,7 @@ def test_a_phone_gets_a_compact_header_and_targets_a_finger_can_hit(browser_page
     assert all(links.nth(i).is_visible() for i in range(links.count()))
     # One row: the tallest item is the language select or "Log out" (44 px) with the padding.
     assert page.locator(".site-header").bounding_box()["height"] <= 90
+    _as(page, live_server, "ko", DESKTOP)
+    page.goto("/staff/moderation/")
+    assert page.locator(".site-header").bounding_box()["height"] <= 90
+    _first_screen(page, "desktop-first-screen-staff-ko-1280")

@@ -223,8 +223,10 @@ def test_my_data_holds_my_donations_with_values_reads_results_and_deletions(
 
 
 def test_my_data_holds_nothing_of_anyone_elses_donations(api, bob, bobs_donations):
-    data = api(bob).get("/api/v1/me/data/").json()
+    response = api(bob).get("/api/v1/me/data/")
+    data = response.json()
 
+    assert "앨리스의 결과" not in response.content.decode()
     # Alice gave 199 to the same request and has her own result; timestamps may hold "199" too,
     # so the values are compared where they live rather than searched for in the raw text
     readings = [r["values"] for d in data["donations"] for r in d["readings"]]

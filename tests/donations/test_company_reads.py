@@ -299,6 +299,7 @@ def test_a_poller_never_skips_a_donation_that_commits_after_a_later_one(carol, c
     """Two donations to one pilot at once: the first draws the lower reading id but is slower to
     commit. Polling in between and going on from the last id seen must still find both."""
     import threading
+    import time
 
     from django.db import connection, transaction
 
@@ -329,7 +330,10 @@ def test_a_poller_never_skips_a_donation_that_commits_after_a_later_one(carol, c
     assert first_stored.wait(timeout=10)
     second = in_thread(lambda: donate(other, HIGH_READING))
     second.start()
-    second.join(timeout=1)
+    # Read once the second donation has either committed or is seen waiting for the first.
+    deadline = time.monotonic() + 10
+    while second.is_alive() and not _waiting_for_an_advisory_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
     seen = _read(carol, setup)["results"]
     since = max((r["id"] for r in seen), default=0)
@@ -340,3 +344,11 @@ def test_a_poller_never_skips_a_donation_that_commits_after_a_later_one(carol, c
     assert not errors, errors
     after = _read(carol, setup, since_id=since)["results"]
     assert sorted(r["values"]["systolic"] for r in seen + after) == [118, 162]
+
+
+def _waiting_for_an_advisory_lock() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)")
+        return cursor.fetchone()[0]

@@ -1,0 +1,53 @@
+"""The password reset mail: queued from the page, rendered and sent by a worker."""
+
+import logging
+
+from django.contrib.auth import forms as auth_forms
+from django.core.mail import send_mail
+from django.template import loader
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
+EMAIL_TEMPLATE = "registration/password_reset_email.txt"
+# What of Django's mail context the worker receives: the link's user id and token it makes itself.
+PAGE_CONTEXT = ("email", "domain", "site_name", "protocol", "site_url")
+
+
+def send_password_reset(*, user, context: dict) -> None:
+    """Render the reset mail in the active language and send it to the account's address."""
+    subject = "".join(loader.render_to_string(SUBJECT_TEMPLATE, context).splitlines())
+    body = loader.render_to_string(EMAIL_TEMPLATE, context)
+    send_mail(subject, body, None, [user.email])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queued for a worker in the language of the page it was asked from; with the broker
+        down the mail is sent from the request, as it would be without a worker."""
+        from .tasks import send_password_reset_email
+
+        user = context["user"]
+        try:
+            send_password_reset_email.delay(
+                user_id=user.pk,
+                language=get_language(),
+                context={key: context[key] for key in PAGE_CONTEXT if key in context},
+            )
+            return
+        except Exception:
+            logger.warning("Could not queue a password reset mail; sending it now.", exc_info=True)
+        try:
+            send_password_reset(user=user, context=context)
+        except Exception:
+            # The page says the same whether or not a mail went out, so it cannot say this either.
+            logger.exception("Failed to send a password reset mail to user #%s", user.pk)
