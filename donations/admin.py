@@ -38,7 +38,7 @@ class DonationAdmin(admin.ModelAdmin):
 
 @admin.register(DataRead)
 class DataReadAdmin(admin.ModelAdmin):
-    list_display = ["read_at", "company", "user", "pilot", "rows"]
+    list_display = ["read_at", "company", "user", "pilot", "rows", "repeats", "last_read_at"]
     list_filter = ["company", "pilot"]
 
     def has_add_permission(self, request) -> bool:

@@ -179,11 +179,16 @@ class DataRead(models.Model):
     rows = models.PositiveIntegerField(_("rows"))
     # The query as asked (category, since, donor), for an auditor to replay what was seen.
     query = models.JSONField(default=dict, blank=True)
+    # A client polling for new readings asks the same empty question every few seconds: such a
+    # run is one record, asked `repeats` times from `read_at` to `last_read_at`.
+    repeats = models.PositiveIntegerField(_("times asked"), default=1, db_default=1)
+    last_read_at = models.DateTimeField(_("last asked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-read_at", "-id"]
         verbose_name = _("data read")
         verbose_name_plural = _("data reads")
+        indexes = [models.Index(fields=["pilot", "company", "user", "-id"], name="data_read_latest")]
 
     def __str__(self) -> str:
         return f"{self.company} read {self.rows} rows"

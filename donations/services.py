@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -579,10 +579,17 @@ def data_read_record(
 ) -> DataRead:
     """Records what one read returned: by whom, when, and how many rows of each donor in each
     category, so every donor can see who read their data. A read that found nothing is
-    recorded too: the question was asked.
+    recorded too: the question was asked. The same empty question asked again by the same
+    person, with nothing read in between, counts as a repeat of the last record.
 
     Called inside the transaction that selected `readings`, so no read leaves without its record.
     """
+    if not readings:
+        last = DataRead.objects.filter(pilot=pilot, company=company, user=user).order_by("-id").first()
+        if last is not None and last.rows == 0 and last.query == query:
+            DataRead.objects.filter(pk=last.pk).update(repeats=F("repeats") + 1, last_read_at=timezone.now())
+            last.refresh_from_db(fields=["repeats", "last_read_at"])
+            return last
     read = DataRead.objects.create(pilot=pilot, company=company, user=user, rows=len(readings), query=query)
     counts = Counter((reading.volunteer_id, reading.data_request_id) for reading in readings)
     DataReadDonor.objects.bulk_create(

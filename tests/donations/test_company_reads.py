@@ -271,6 +271,24 @@ def test_a_read_of_nothing_is_recorded_too(carol, setup):
     assert not DataReadDonor.objects.exists()
 
 
+def test_a_poller_asking_the_same_empty_question_leaves_one_record_of_how_often(carol, setup):
+    donate(setup)
+    last = Reading.objects.get()
+    for _ in range(3):
+        assert _read(carol, setup, since_id=last.pk)["results"] == []
+
+    read = DataRead.objects.get()
+    assert (read.rows, read.repeats) == (0, 3)
+    assert read.last_read_at >= read.read_at
+
+    # Something new to read ends the run; the next empty question starts another.
+    donate(setup, HIGH_READING)
+    assert len(_read(carol, setup, since_id=last.pk)["results"]) == 1
+    newest = Reading.objects.latest("id")
+    assert _read(carol, setup, since_id=newest.pk)["results"] == []
+    assert [(r.rows, r.repeats) for r in DataRead.objects.order_by("id")] == [(0, 3), (1, 1), (0, 1)]
+
+
 def test_a_page_records_only_the_rows_it_returned(carol, setup):
     donate(setup, NORMAL_READING, HIGH_READING, NORMAL_READING)
 
