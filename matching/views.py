@@ -72,11 +72,17 @@ def _blank_filters_html(language: str) -> str:
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
-    # Company.is_member_or_staff, from the memberships the page's menu lists anyway.
-    is_member = any(m.company_id == company.pk for m in user_memberships(user=request.user))
-    if not (is_member or request.user.is_city_staff):
-        raise PermissionDenied
+    # Company.is_member_or_staff, from the memberships the page's menu lists anyway; a member's
+    # company comes with them (members see their company, verified or not), so only staff
+    # looking at another company's page read it again.
+    membership = next((m for m in user_memberships(user=request.user) if m.company.slug == slug), None)
+    is_member = membership is not None
+    if membership is not None:
+        company = membership.company
+    else:
+        company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
+        if not request.user.is_city_staff:
+            raise PermissionDenied
     interest_forms = {}
     status = 200
     if request.method == "POST" and is_member:

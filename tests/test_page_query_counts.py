@@ -72,10 +72,25 @@ def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_qu
     client = Client()
     client.force_login(member)
 
-    # Session, user, company, matches, and the memberships (the menu and the membership check).
-    with django_assert_max_num_queries(5):
+    # Session, user, the memberships with their companies (the menu, the membership check and
+    # the company itself), and the matches.
+    with django_assert_max_num_queries(4):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') == matched
     assert response.context["hidden_weaker"] == 1
+
+
+def test_a_company_matches_page_for_city_staff(django_assert_max_num_queries):
+    company = CompanyFactory()
+    MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+
+    # Session, user, their memberships (none), the company, and the matches.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/companies/{company.slug}/matches/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card"') == 1
