@@ -69,6 +69,21 @@ def _blank_filters_html(language: str) -> str:
     return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
 
 
+# Stands for a match's id in the blank interest form drawn once (`_blank_interest_fields`).
+_MATCH_ID = "__match_id__"
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_interest_fields(language: str) -> str:
+    """The fields of a blank interest form, the same under every suggested match but for the
+    match's id in their element ids: drawn once per process and language (each field draws a
+    widget template and a label, sixty of each for a page of twenty matches)."""
+    return "".join(
+        f"<div>{field.label_tag()}{field}{field.errors}</div>"
+        for field in InterestForm(auto_id=f"id_%s_{_MATCH_ID}")
+    )
+
+
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
@@ -115,9 +130,13 @@ def company_matches_page(request, slug: str):
     ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
     hidden_weaker = len(ranked) - len(matches)
+    blank_interest = _blank_interest_fields(get_language())
     for match in matches:
         match.reason_text = reason_text(match.reason)
-        match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
+        if match.pk in interest_forms:  # sent with errors: drawn with them and the text as typed
+            match.interest_form = interest_forms[match.pk]
+        else:
+            match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
     return render(
         request,
         "matching/company_matches.html",
