@@ -99,7 +99,7 @@ def load_data(*, extra_ideas: int, citizens: int, writers: int) -> Fixture:
     from accounts.models import User as Account
     from companies.models import Company, Membership
     from ideas.models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Support
-    from matching.models import Match
+    from matching.models import Match, MatchStrength
 
     quiet = io.StringIO()
     call_command("migrate", "--no-input", verbosity=0, stdout=quiet)
@@ -174,6 +174,13 @@ def load_data(*, extra_ideas: int, citizens: int, writers: int) -> Fixture:
                     idea=idea,
                     company=company,
                     score=round(1.0 - rank / 100, 3),
+                    # The page shows the strong and possible ones (with a form each), as the
+                    # matcher would rank a busy company's best ideas; the rest are behind a link.
+                    strength=MatchStrength.STRONG
+                    if rank <= 5
+                    else MatchStrength.POSSIBLE
+                    if rank <= settings.MATCHES_PER_COMPANY
+                    else MatchStrength.WEAK,
                     rank_for_company=rank if rank <= settings.MATCHES_PER_COMPANY else None,
                     rank_for_idea=per_idea[idea.pk]
                     if per_idea[idea.pk] <= settings.MATCHES_PER_IDEA

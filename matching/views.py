@@ -133,9 +133,10 @@ def company_matches_page(request, slug: str):
     blank_interest = _blank_interest_fields(get_language())
     for match in matches:
         match.reason_text = reason_text(match.reason)
-        if match.pk in interest_forms:  # sent with errors: drawn with them and the text as typed
-            match.interest_form = interest_forms[match.pk]
-        else:
+        # A form sent with errors is drawn with them and the text as typed; None rather than no
+        # attribute, which the template would look for among all of the match's (dir()).
+        match.interest_form = interest_forms.get(match.pk)
+        if match.interest_form is None:
             match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
     return render(
         request,
