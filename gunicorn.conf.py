@@ -7,8 +7,8 @@ Redis (an idea's page asks four queries and two cache reads, a company's matches
 queries), and while one thread waits another of the same process runs, so the cores stay busy
 with as few processes as cores allow. They also keep connections open between requests and let a
 slow client hold a thread, not a whole process. Under `make loadtest` on 2 cores, 4 workers of 4
-threads served an idea's page 2.7 times and a company's matches page 1.6 times as fast as 4 sync
-workers, and the mixed run's p99 went from 1.3 s to 0.43 s (README).
+threads served an uncached idea's page and a company's matches page 1.6 times, and the log-in
+page twice, as fast as 4 sync workers (README).
 
 Each thread keeps its own database connection (CONN_MAX_AGE): a machine opens up to workers ×
 threads of them, plus its Celery workers'; PostgreSQL's max_connections must allow that.

@@ -77,7 +77,8 @@ def start_gunicorn(
     port = free_port()
     options = [] if workers is None else ["--workers", str(workers)]
     if threads == 1:
-        options += ["--worker-class", "sync"]
+        # gunicorn.conf.py's threads would make gunicorn run gthread workers under the name sync.
+        options += ["--worker-class", "sync", "--threads", "1"]
     elif threads is not None:
         options += ["--worker-class", "gthread", "--threads", str(threads)]
     # The child keeps its own copy of the log file descriptor.
