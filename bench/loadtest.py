@@ -7,8 +7,9 @@ with the production settings, measured with locust on 127.0.0.1 only.
    Redis of its own (var/redis-load), so the data and task queue of `make run` are untouched;
 2. migrates, loads the demo data and adds a few thousand ideas with supports, comments and
    company matches, so lists and pages hold what a busy site shows;
-3. starts gunicorn (config.settings.production: DEBUG off, static files from whitenoise) on a
-   free loopback port;
+3. starts gunicorn (config.settings.production: DEBUG off, static files from whitenoise; workers
+   as gunicorn.conf.py sets them unless --workers / --threads say otherwise) on a free loopback
+   port;
 4. measures each view alone for a fixed time with a fixed number of users sending requests back
    to back, then a mixed run of readers and citizens submitting ideas through the API;
 5. checks that every idea the server accepted (201) is stored exactly once;
@@ -24,8 +25,10 @@ from __future__ import annotations
 import argparse
 import collections
 import io
+import itertools
 import os
 import random
+import runpy
 import secrets
 import sys
 import time
@@ -96,7 +99,7 @@ def load_data(*, extra_ideas: int, citizens: int, writers: int) -> Fixture:
     from accounts.models import User as Account
     from companies.models import Company, Membership
     from ideas.models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Support
-    from matching.models import Match
+    from matching.models import Match, MatchStrength
 
     quiet = io.StringIO()
     call_command("migrate", "--no-input", verbosity=0, stdout=quiet)
@@ -171,6 +174,13 @@ def load_data(*, extra_ideas: int, citizens: int, writers: int) -> Fixture:
                     idea=idea,
                     company=company,
                     score=round(1.0 - rank / 100, 3),
+                    # The page shows the strong and possible ones (with a form each), as the
+                    # matcher would rank a busy company's best ideas; the rest are behind a link.
+                    strength=MatchStrength.STRONG
+                    if rank <= 5
+                    else MatchStrength.POSSIBLE
+                    if rank <= settings.MATCHES_PER_COMPANY
+                    else MatchStrength.WEAK,
                     rank_for_company=rank if rank <= settings.MATCHES_PER_COMPANY else None,
                     rank_for_idea=per_idea[idea.pk]
                     if per_idea[idea.pk] <= settings.MATCHES_PER_IDEA
@@ -357,6 +367,15 @@ def measure(
     return total, parts
 
 
+def gunicorn_label(*, workers: int | None, threads: int | None) -> str:
+    """What gunicorn runs, from the options given and gunicorn.conf.py for the others."""
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    workers = config["workers"] if workers is None else workers
+    if threads is None:
+        threads = config["threads"] if config["worker_class"] == "gthread" else 1
+    return f"{workers} gthread workers of {threads} threads" if threads > 1 else f"{workers} sync workers"
+
+
 # --- report --------------------------------------------------------------------------------
 
 
@@ -381,7 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=200)
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--extra-ideas", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads per worker: 1 for sync workers, more for gthread ones (default: gunicorn.conf.py's)",
+    )
     options = parser.parse_args(argv)
 
     load_before = os.getloadavg()
@@ -391,16 +415,28 @@ def main(argv: list[str] | None = None) -> int:
         fixture = load_data(extra_ideas=options.extra_ideas, citizens=300, writers=options.writers)
         log_path = BASE_DIR / "var" / "loadtest-gunicorn.log"
         gunicorn, base_url = start_gunicorn(
-            workers=options.workers, log_path=log_path, ready_path=CHEAPEST_CANDIDATES[-1]
+            workers=options.workers,
+            threads=options.threads,
+            log_path=log_path,
+            ready_path=CHEAPEST_CANDIDATES[-1],
         )
+        workers_label = gunicorn_label(workers=options.workers, threads=options.threads)
         cheapest_path = next(p for p in CHEAPEST_CANDIDATES if http_status(base_url + p) == 200)
         rng = random.Random(11)
         member = {"Cookie": fixture.member_cookie}
+        misses = itertools.count()
         views: list[tuple[str, str | Callable[[], str], dict[str, str] | None]] = [
             (f"GET {cheapest_path} (cheapest)", cheapest_path, None),
             ("GET /ideas/", "/ideas/", None),
             ("GET /api/v1/ideas/", "/api/v1/ideas/", None),
             ("GET /ideas/<id>/", lambda: f"/ideas/{rng.choice(fixture.idea_ids)}/", None),
+            # The same, each request a miss of the page cache (its key holds the query string): what
+            # rendering the page costs, however many of the random ideas the run above repeated.
+            (
+                "GET /ideas/<id>/?miss=<n> (uncached)",
+                lambda: f"/ideas/{rng.choice(fixture.idea_ids)}/?miss={next(misses)}",
+                None,
+            ),
             (
                 "GET /companies/<slug>/matches/ (member)",
                 f"/companies/{fixture.company_slug}/matches/",
@@ -408,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
         print(
-            f"gunicorn {options.workers} sync workers at {base_url}, config.settings.production; "
+            f"gunicorn {workers_label} at {base_url}, config.settings.production; "
             f"{os.cpu_count()} CPUs, load average before {load_before[0]:.2f}.\n"
             f"Each view: {options.users} users back to back, {WARM_UP_SECONDS:.0f} s warm-up, "
             f"{options.seconds:.0f} s measured."

@@ -70,9 +70,17 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    *, workers: int, log_path: Path, ready_path: str = READY_PATH
+    *, workers: int | None, log_path: Path, ready_path: str = READY_PATH, threads: int | None = 1
 ) -> tuple[subprocess.Popen, str]:
+    """gunicorn with `workers` processes: sync workers with `threads` 1, gthread workers of that
+    many threads each above 1. None leaves the choice to gunicorn.conf.py, as in production."""
     port = free_port()
+    options = [] if workers is None else ["--workers", str(workers)]
+    if threads == 1:
+        # gunicorn.conf.py's threads would make gunicorn run gthread workers under the name sync.
+        options += ["--worker-class", "sync", "--threads", "1"]
+    elif threads is not None:
+        options += ["--worker-class", "gthread", "--threads", str(threads)]
     # The child keeps its own copy of the log file descriptor.
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -81,8 +89,7 @@ def start_gunicorn(
                 "-m",
                 "gunicorn",
                 "config.wsgi",
-                "--workers",
-                str(workers),
+                *options,
                 "--bind",
                 f"{HOST}:{port}",
                 "--timeout",

@@ -2,8 +2,10 @@
 (the idea list, an idea's page and their API twins).
 
 Only anonymous GETs are cached: a signed-in reader (session or API token) sees their own drafts,
-supports and forms, so their pages are always rendered. An entry is keyed by the content
-version, the language and the full path with its query string. The version changes on every
+supports and forms, so their pages are always rendered. An entry is keyed by the language, the
+`Accept` header and the full path with its query string, and holds the content version it was
+rendered under; it is served only while that version is current, and the version and the entry
+are read in one round trip to Redis. The version changes on every
 write to a table whose rows a cached page shows (each app names its tables with `watch`), at the
 moment of the write and again once it commits, so a new comment, support, match or a hidden
 idea is visible on the next request, never after a delay. Entries also expire after
@@ -161,10 +163,10 @@ def _cacheable_request(request: HttpRequest) -> bool:
     return not (session is not None and session.session_key and session.get("_messages"))
 
 
-def _key(request: HttpRequest, version: int) -> str:
+def _key(request: HttpRequest) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     accept = hashlib.sha256(request.META.get("HTTP_ACCEPT", "").encode()).hexdigest()[:16]
-    return f"page-cache:{version}:{get_language()}:{accept}:{path}"
+    return f"page-cache:{get_language()}:{accept}:{path}"
 
 
 def _serve(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
@@ -203,18 +205,23 @@ def cache_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
+        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request) or not _redis_answers():
             return view(request, *args, **kwargs)
-        version = current_version()
-        if version is None:
-            return view(request, *args, **kwargs)
-        key = _key(request, version)
+        key = _key(request)
         try:
-            stored = cache.get(key)
+            # The version and the entry in one round trip: an entry is served only if it was
+            # stored under the version current now.
+            found = cache.get_many([VERSION_KEY, key])
         except CACHE_UNAVAILABLE:
             _redis_failed("read a page")
             return view(request, *args, **kwargs)
-        if stored is not None:
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = current_version()
+            if version is None:
+                return view(request, *args, **kwargs)
+        stored = found.get(key)
+        if stored is not None and stored["version"] == version:
             return _serve(request, stored)
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
@@ -223,6 +230,7 @@ def cache_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
             render()
         entry = _storable(request, response)
         if entry is not None:
+            entry["version"] = version
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except CACHE_UNAVAILABLE:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from core.models import ChoiceLabelsModel
 from core.validators import (
     no_control_characters,
     no_control_characters_but_line_breaks,
@@ -125,7 +126,7 @@ def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:
     return rows.order_by().annotate(group=Value(1)).values("group").annotate(count=count).values("count")
 
 
-class Idea(models.Model):
+class Idea(ChoiceLabelsModel):
     title = models.CharField(
         _("title"),
         max_length=TITLE_MAX_LENGTH,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pgvector.django import HnswIndex, VectorField
 
 from companies.models import Company
+from core.models import ChoiceLabelsModel
 from core.validators import no_control_characters_but_line_breaks
 from ideas.models import Idea
 
@@ -142,7 +143,7 @@ class MatchQuerySet(models.QuerySet):
         return self.filter(Q(strength__in=SHOWN_STRENGTHS) | ~Q(status=MatchStatus.SUGGESTED))
 
 
-class Match(models.Model):
+class Match(ChoiceLabelsModel):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="matches")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches")
     score = models.FloatField(_("score"))

@@ -72,14 +72,35 @@ def _blank_filters_html(language: str) -> str:
     return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
 
 
+# Stands for a match's id in the blank interest form drawn once (`_blank_interest_fields`).
+_MATCH_ID = "__match_id__"
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_interest_fields(language: str) -> str:
+    """The fields of a blank interest form, the same under every suggested match but for the
+    match's id in their element ids: drawn once per process and language (each field draws a
+    widget template and a label, sixty of each for a page of twenty matches)."""
+    return "".join(
+        f"<div>{field.label_tag()}{field}{field.errors}</div>"
+        for field in InterestForm(auto_id=f"id_%s_{_MATCH_ID}")
+    )
+
+
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
-    company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
-    # Company.is_member_or_staff, from the memberships the page's menu lists anyway.
-    is_member = any(m.company_id == company.pk for m in user_memberships(user=request.user))
-    if not (is_member or request.user.is_city_staff):
-        raise PermissionDenied
+    # Company.is_member_or_staff, from the memberships the page's menu lists anyway; a member's
+    # company comes with them (members see their company, verified or not), so only staff
+    # looking at another company's page read it again.
+    membership = next((m for m in user_memberships(user=request.user) if m.company.slug == slug), None)
+    is_member = membership is not None
+    if membership is not None:
+        company = membership.company
+    else:
+        company = get_or_404(company_get, slug=slug, user=request.user, with_references=False)
+        if not request.user.is_city_staff:
+            raise PermissionDenied
     interest_forms = {}
     status = 200
     if request.method == "POST" and is_member:
@@ -112,9 +133,14 @@ def company_matches_page(request, slug: str):
     ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
     hidden_weaker = len(ranked) - len(matches)
+    blank_interest = _blank_interest_fields(get_language())
     for match in matches:
         match.reason_text = reason_text(match.reason)
-        match.interest_form = interest_forms.get(match.pk) or InterestForm(auto_id=f"id_%s_{match.pk}")
+        # A form sent with errors is drawn with them and the text as typed; None rather than no
+        # attribute, which the template would look for among all of the match's (dir()).
+        match.interest_form = interest_forms.get(match.pk)
+        if match.interest_form is None:
+            match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
     return render(
         request,
         "matching/company_matches.html",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Membership
+from core.models import ChoiceLabelsModel
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from ideas.models import District, Idea
 
@@ -50,7 +51,7 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
         return self.filter(went_public_at__isnull=False)
 
 
-class Pilot(models.Model):
+class Pilot(ChoiceLabelsModel):
     idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("idea"))
     companies = models.ManyToManyField(Company, related_name="pilots", verbose_name=_("companies"))
     title = models.CharField(

@@ -5,8 +5,10 @@ cache in front of anonymous reads is tested in tests/core/test_page_cache.py."""
 
 import pytest
 from django.test import Client, override_settings
+from django.test.signals import template_rendered
 
 from matching.models import MatchStrength
+from matching.views import InterestForm
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
@@ -72,10 +74,55 @@ def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_qu
     client = Client()
     client.force_login(member)
 
-    # Session, user, company, matches, and the memberships (the menu and the membership check).
-    with django_assert_max_num_queries(5):
+    # Session, user, the memberships with their companies (the menu, the membership check and
+    # the company itself), and the matches.
+    with django_assert_max_num_queries(4):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') == matched
     assert response.context["hidden_weaker"] == 1
+
+
+def test_a_company_matches_page_for_city_staff(django_assert_max_num_queries):
+    company = CompanyFactory()
+    MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+
+    # Session, user, their memberships (none), the company, and the matches.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/companies/{company.slug}/matches/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card"') == 1
+
+
+def test_a_company_matches_page_draws_the_interest_form_once_for_all_its_matches():
+    company = CompanyFactory()
+    member = UserFactory()
+    MembershipFactory(company=company, user=member)
+    matches = [
+        MatchFactory(company=company, rank_for_company=rank, strength=MatchStrength.STRONG)
+        for rank in (1, 2, 3)
+    ]
+    client = Client()
+    client.force_login(member)
+    drawn: list[str] = []
+
+    def note(sender, template, **kwargs):
+        drawn.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        html = client.get(f"/companies/{company.slug}/matches/").content.decode()
+    finally:
+        template_rendered.disconnect(note)
+
+    # Each of its three fields' widgets at most once per process and language, not per match.
+    assert drawn.count("django/forms/widgets/textarea.html") <= 2
+    for match in matches:
+        # Ids and labels carry the match's id, as a form of its own draws them.
+        own = InterestForm(auto_id=f"id_%s_{match.pk}")
+        for field in own:
+            assert f"{field.label_tag()}{field}" in html

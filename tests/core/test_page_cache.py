@@ -5,6 +5,7 @@ signed-in reader, and rendered as usual while Redis is down."""
 import re
 
 import pytest
+from django.core.cache import caches
 from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
@@ -35,6 +36,40 @@ def test_a_repeated_anonymous_read_does_not_touch_the_database(client, idea, pat
     assert first.status_code == again.status_code == 200
     # The same page, but for the form token each visitor gets their own of.
     assert _without_token(again.content) == _without_token(first.content)
+
+
+@pytest.mark.parametrize("path", ["/ideas/", "/ideas/{pk}/"])
+def test_a_read_asks_redis_once_and_a_render_once_more(client, idea, path, monkeypatch):
+    # Each question to Redis is a round trip, which every anonymous read of these pages pays:
+    # the version and the entry come in one, and a page rendered is stored in one more.
+    asked: list[str] = []
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "incr", "delete"):
+        monkeypatch.setattr(backend, name, _recorded(asked, name, getattr(backend, name)))
+
+    first = client.get(path.format(pk=idea.pk))
+    rendered, asked[:] = list(asked), []
+    again = client.get(path.format(pk=idea.pk))
+
+    assert first.status_code == again.status_code == 200
+    assert rendered == ["get_many", "set"]
+    assert asked == ["get_many"]
+
+
+def _recorded(asked: list[str], name: str, method):
+    """`method`, noting its calls in `asked` unless it is called by another one noted (the
+    local memory cache of the tests reads many keys one by one)."""
+
+    def call(*args, **kwargs):
+        if asked and asked[-1] == "…":
+            return method(*args, **kwargs)
+        asked.append("…")
+        try:
+            return method(*args, **kwargs)
+        finally:
+            asked[-1] = name
+
+    return call
 
 
 def _without_token(content: bytes) -> bytes:

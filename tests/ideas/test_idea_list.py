@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 
+from ideas import selectors
 from ideas.models import Idea, IdeaStatus
 from tests.accounts.factories import UserFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
@@ -141,3 +143,16 @@ def test_the_counts_of_an_idea_read_its_own_rows_by_index_never_a_whole_table():
     assert subquery_scans
     unbounded = [node.splitlines()[0].strip() for node in subquery_scans if "Cond:" not in node]
     assert unbounded == []
+
+
+def test_the_public_ideas_query_built_once_never_serves_earlier_rows(alice):
+    # Anonymous readers share one built query of the public ideas (ideas.selectors): each read
+    # must still ask the database, and see what changed since the last one.
+    first = IdeaFactory(author=alice)
+    assert [idea.pk for idea in selectors.idea_list(user=AnonymousUser())] == [first.pk]
+
+    second = IdeaFactory(author=alice)
+    Idea.objects.filter(pk=first.pk).update(is_hidden=True)
+
+    assert [idea.pk for idea in selectors.idea_list(user=AnonymousUser())] == [second.pk]
+    assert selectors.idea_get(idea_id=second.pk, user=AnonymousUser()).supports_count == 0
