@@ -32,6 +32,7 @@ from ideas.services import ideas_mark_matched
 from . import encoding, pilotability, vector_store
 from .embeddings import (
     Loaded,
+    joined,
     load_companies,
     load_embeddings,
     load_ideas,
@@ -1118,17 +1119,15 @@ def _place_ideas(idea_ids: list[int]) -> set[int] | None:
         if company in column_of
     }
     reranked_ideas = set(placing) | {i for i, _c in flipped}
-    # Most placements move no other pair across a threshold: then the vectors read above are
-    # all the scoring needs (the ideas were found matchable as they were read).
-    if reranked_ideas == set(placing) and not feedback_idea_ids:
-        ideas, similarity = batch, batch_similarity
-    else:
-        ideas = load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
-        similarity = None
+    # The ideas placed were read above (and found matchable as they were); most placements move
+    # no other pair across a threshold, and then they are all the scoring needs.
+    ideas, similarity = batch, batch_similarity
+    others = (reranked_ideas | feedback_idea_ids) - set(placing)
+    if others:
+        more = load_ideas(matchable_ideas().filter(pk__in=others))
+        ideas = joined(batch, more)
+        similarity = np.concatenate([batch_similarity, ranking.similarity(more.side, companies.side)])
     row_of = ideas.row_of()
-    placing = [idea for idea in placing if idea in row_of]
-    if not placing:
-        return done
     scores, blocked, _stats, levels = score_matrix(ideas, companies, stats, similarity=similarity)
     keys = ranking.ranking_key(scores, levels)
     rows = np.array([row_of[idea] for idea in placing])
