@@ -1088,10 +1088,13 @@ def _place_ideas(idea_ids: list[int]) -> set[int] | None:
     counted = {e.idea_id: e.score_stats.get("counted") for e in embeddings}
     if any(counted[e.idea_id] not in (None, _counted_key(e)) for e in embeddings):
         return None
-    done = {
+    done: set[int] = {
         e.idea_id
         for e in embeddings
-        if counted[e.idea_id] and e.matched_at is not None and e.matched_at >= e.idea_updated_at
+        if e.idea_id is not None
+        and counted[e.idea_id]
+        and e.matched_at is not None
+        and e.matched_at >= e.idea_updated_at
     }
     batch = load_embeddings([e for e in embeddings if e.idea_id not in done], "idea_id")
     if not batch.owner_ids:
