@@ -76,6 +76,18 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
     return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, [passage_rows[n][2] for n in order])
 
 
+def joined(first: Loaded, second: Loaded) -> Loaded:
+    """The rows of two loads, one after the other (neither re-read nor re-sorted)."""
+    side = ranking.concatenate([first.side, second.side])
+    side.fields = [*first.side.fields, *second.side.fields]
+    return Loaded(
+        side,
+        [*first.owner_ids, *second.owner_ids],
+        [*first.embeddings, *second.embeddings],
+        [*first.texts, *second.texts],
+    )
+
+
 def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_field: str) -> list[Embedding]:
     # The owners first, then their embeddings by a list of ids: as one query with a subquery the
     # planner may join ten thousand rows written moments ago (and not yet analysed) in a nested

@@ -32,6 +32,7 @@ from ideas.services import ideas_mark_matched
 from . import encoding, pilotability, vector_store
 from .embeddings import (
     Loaded,
+    joined,
     load_companies,
     load_embeddings,
     load_ideas,
@@ -190,21 +191,28 @@ _EMBEDDING_CLAIM_CLASS = 72_420_311
 
 def embedding_refresh_for_idea(*, idea_id: int) -> tuple[Embedding | None, bool]:
     """Embed one idea, and with it new ideas waiting for their vectors (up to BURST_BATCH), in
-    one model call. Each idea keeps its own task: the others' tasks find their vectors current
-    and only place their ideas, and an idea whose batch failed is embedded by its own task's
-    retry. Claims are transaction-scoped advisory locks, so two workers never embed the same
-    idea at once and a claim dies with its worker."""
+    one model call (`_embed_with_waiting`). Returns the idea's embedding and whether it was
+    (re)computed."""
+    computed = idea_id in _embed_with_waiting(idea_id)
+    return Embedding.objects.filter(idea_id=idea_id).first(), computed
+
+
+def _embed_with_waiting(idea_id: int) -> set[int]:
+    """Embed one idea and new ideas waiting for their vectors (up to BURST_BATCH) in one model
+    call; returns the ideas (re)computed. Each idea keeps its own task: an idea whose batch failed
+    is embedded by its own task's retry. Claims are transaction-scoped advisory locks, so two
+    workers never embed the same idea at once and a claim dies with its worker."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Wait for a worker that claimed this idea for its batch: its vectors are then current.
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, idea_id])
-        computed = idea_id in _embed_ideas([idea_id, *_claim_waiting_ideas(besides=idea_id)])
-    return Embedding.objects.filter(idea_id=idea_id).first(), computed
+        return _embed_ideas([idea_id, *_claim_waiting_ideas(besides=idea_id)])
 
 
 def _claim_waiting_ideas(*, besides: int) -> list[int]:
-    """New ideas still without vectors, oldest first, that no other worker has claimed. (An
-    edited idea's vectors may still be current, if only its status changed: its own task judges.)"""
+    """New ideas still without vectors, oldest first, that no other worker has claimed, claimed
+    in one statement. (An edited idea's vectors may still be current, if only its status changed:
+    its own task judges.)"""
     waiting = (
         Idea.objects.exclude(status=IdeaStatus.DRAFT)
         .exclude(pk=besides)
@@ -212,15 +220,16 @@ def _claim_waiting_ideas(*, besides: int) -> list[int]:
         .order_by("updated_at")
         .values_list("pk", flat=True)[: BURST_BATCH * 2]
     )
-    claimed: list[int] = []
+    sql, params = waiting.query.sql_with_params()
     with connection.cursor() as cursor:
-        for other in waiting:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_EMBEDDING_CLAIM_CLASS, other])
-            if cursor.fetchone()[0]:
-                claimed.append(other)
-                if len(claimed) == BURST_BATCH - 1:
-                    break
-    return claimed
+        # The outer LIMIT stops the scan, so no idea past the batch is claimed (and kept waiting
+        # for this transaction); the subquery's LIMIT keeps the planner from pushing the claim into
+        # it.
+        cursor.execute(
+            f"SELECT w.id FROM ({sql}) AS w(id) WHERE pg_try_advisory_xact_lock(%s, w.id::int) LIMIT %s",
+            [*params, _EMBEDDING_CLAIM_CLASS, BURST_BATCH - 1],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None, bool]:
@@ -965,17 +974,69 @@ def _state_sums(state: MatchingState) -> ranking.ColumnSums:
 def match_refresh_for_idea(*, idea_id: int) -> list[Match]:
     """Rank companies for one idea, and place the idea in each company's ranking (see the
     section's comment). Safe to run twice: an idea already counted is not counted again."""
-    idea = Idea.objects.filter(pk=idea_id).first()
+    _refresh_idea(idea_id)
+    return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+
+
+def _refresh_idea(idea_id: int) -> None:
+    idea = Idea.objects.filter(pk=idea_id).only("status", "is_hidden").first()
     if idea is None:
-        return []
+        return
     if idea.status not in MATCHABLE_STATUSES or idea.is_hidden:
         _withdraw_idea(idea_id)
-        return []
+        return
+    match_refresh_for_ideas(idea_ids=[idea_id])
+
+
+def match_refresh_for_ideas(*, idea_ids: list[int]) -> set[int]:
+    """Place several ideas in one pass under the matching lock: one read of the state, one
+    scoring of their vectors against the companies, one write of the rows that change. Decides
+    what placing them one by one (or a full refresh) decides. Ideas not matchable or without
+    vectors are left to their own tasks. Returns the ideas placed (or placed already)."""
     with _matching_lock():
-        placed = _place_idea(idea_id)
-    if not placed:
+        placed = _place_ideas(idea_ids)
+    if placed is None:
         match_refresh_all()
-    return list(Match.objects.filter(idea_id=idea_id).shown().select_related("company"))
+        return set(idea_ids) & set(matchable_ideas().filter(pk__in=idea_ids).values_list("pk", flat=True))
+    return placed
+
+
+def idea_embed_and_place(*, idea_id: int) -> None:
+    """An idea's own task: embed it (with the new ideas waiting, `_embed_with_waiting`), then
+    place it. A task that embedded a batch places the batch in one pass, and the batch's own
+    tasks then find their ideas placed and write nothing (as a redelivered task does). If the
+    batch's placement fails, each idea's own task still places it."""
+    if _idea_placed(idea_id):
+        return
+    embedded = _embed_with_waiting(idea_id)
+    if embedded - {idea_id} and idea_id in match_refresh_for_ideas(idea_ids=sorted(embedded | {idea_id})):
+        return
+    _refresh_idea(idea_id)
+
+
+def _idea_placed(idea_id: int) -> bool:
+    """Whether the idea is matchable, counted with vectors of its current text, model and scheme,
+    and ranked since its last change: then its task has nothing to do. One query."""
+    found = (
+        Idea.objects.filter(
+            pk=idea_id,
+            status__in=MATCHABLE_STATUSES,
+            is_hidden=False,
+            embedding__model_name=encoding.model_name(),
+            embedding__scheme=SCHEMES["idea"],
+            embedding__pilot_margin__isnull=False,
+            embedding__matched_at__gte=F("updated_at"),
+        )
+        .values_list("title", "problem", "proposal", "embedding__text_hash", "embedding__score_stats")
+        .first()
+    )
+    if found is None:
+        return False
+    title, problem, proposal, text_hash, score_stats = found
+    return (
+        text_hash == content_hash(idea_passages(title=title, problem=problem, proposal=proposal))
+        and score_stats.get("counted") == f"{text_hash}:{SCHEMES['idea']}"
+    )
 
 
 def _withdraw_idea(idea_id: int) -> None:
@@ -1001,37 +1062,58 @@ def _withdraw_idea(idea_id: int) -> None:
         state.save()
 
 
-def _place_idea(idea_id: int) -> bool:
-    """Place one idea under the matching lock; False when only a full refresh can (no state yet,
-    the companies changed, pools too small to standardise, the idea re-embedded after it was
-    counted)."""
+def _place_ideas(idea_ids: list[int]) -> set[int] | None:
+    """Place some ideas under the matching lock, together; None when only a full refresh can (no
+    state yet, the companies changed, pools too small to standardise, an idea re-embedded after
+    it was counted). Returns the ideas placed, with those found counted and ranked since their
+    last change (placed by another task), which are left as they are."""
     state = matching_state()
     companies = _cached_companies(state)
-    embedding = Embedding.objects.filter(idea_id=idea_id, model_name=encoding.model_name()).first()
-    if embedding is None:
-        return True  # no vectors yet: its embedding task places it
-    counted = embedding.score_stats.get("counted")
-    if (
-        not state.company_ids
-        or state.company_ids != companies.owner_ids
-        or (counted is not None and counted != _counted_key(embedding))
-    ):
-        return False
-    alone = load_embeddings([embedding], "idea_id")
-    if not alone.owner_ids:
-        return True
+    embeddings = list(
+        Embedding.objects.filter(
+            idea_id__in=idea_ids,
+            model_name=encoding.model_name(),
+            idea__status__in=MATCHABLE_STATUSES,
+            idea__is_hidden=False,
+        )
+        .only("id", "idea_id", "text_hash", "scheme", "score_stats", "matched_at", "pilot_margin")
+        .annotate(idea_updated_at=F("idea__updated_at"))
+        .order_by("idea_id")
+    )
+    # No vectors yet: the idea's embedding task places it.
+    if not embeddings:
+        return set()
+    if not state.company_ids or state.company_ids != companies.owner_ids:
+        return None
+    counted = {e.idea_id: e.score_stats.get("counted") for e in embeddings}
+    if any(counted[e.idea_id] not in (None, _counted_key(e)) for e in embeddings):
+        return None
+    done: set[int] = {
+        e.idea_id
+        for e in embeddings
+        if e.idea_id is not None
+        and counted[e.idea_id]
+        and e.matched_at is not None
+        and e.matched_at >= e.idea_updated_at
+    }
+    batch = load_embeddings([e for e in embeddings if e.idea_id not in done], "idea_id")
+    if not batch.owner_ids:
+        return done
+    placing = batch.owner_ids
+    batch_similarity = ranking.similarity(batch.side, companies.side)
     sums_before = _state_sums(state)
-    sums = sums_before if counted else sums_before.add(ranking.similarity(alone.side, companies.side))
+    new_rows = [r for r, e in enumerate(batch.embeddings) if not counted[e.idea_id]]
+    sums = sums_before.add(batch_similarity[new_rows]) if new_rows else sums_before
     if ranking.is_small_pool(len(companies.owner_ids), sums.count):
-        return False
+        return None
     stats_before, stats = sums_before.stats(), sums.stats()
     company_ids = companies.owner_ids
     column_of = companies.row_of()
 
-    flipped = [] if counted else _flipped_pairs(company_ids, stats_before, stats, exclude=idea_id)
+    flipped = _flipped_pairs(company_ids, stats_before, stats, exclude=placing) if new_rows else []
 
-    # The idea, the ideas whose strength with some company changed, and the ideas companies
-    # answered (for the feedback term), scored on the new scale.
+    # The ideas placed, the ideas whose strength with some company changed, and the ideas
+    # companies answered (for the feedback term), scored on the new scale.
     feedback_idea_ids = {
         idea
         for idea, company in Match.objects.filter(
@@ -1039,51 +1121,48 @@ def _place_idea(idea_id: int) -> bool:
         ).values_list("idea_id", "company_id")
         if company in column_of
     }
-    reranked_ideas = {idea_id} | {i for i, _c in flipped}
-    # Most ideas move no other pair across a threshold: then the vectors read above are all the
-    # scoring needs (the idea was found matchable as its task began).
-    ideas = (
-        alone
-        if reranked_ideas == {idea_id} and not feedback_idea_ids
-        else load_ideas(matchable_ideas().filter(pk__in=reranked_ideas | feedback_idea_ids))
-    )
-    if idea_id not in ideas.owner_ids:
-        return True
-    scores, blocked, _stats, levels = score_matrix(ideas, companies, stats)
-    keys = ranking.ranking_key(scores, levels)
+    reranked_ideas = set(placing) | {i for i, _c in flipped}
+    # The ideas placed were read above (and found matchable as they were); most placements move
+    # no other pair across a threshold, and then they are all the scoring needs.
+    ideas, similarity = batch, batch_similarity
+    others = (reranked_ideas | feedback_idea_ids) - set(placing)
+    if others:
+        more = load_ideas(matchable_ideas().filter(pk__in=others))
+        ideas = joined(batch, more)
+        similarity = np.concatenate([batch_similarity, ranking.similarity(more.side, companies.side)])
     row_of = ideas.row_of()
-    row = row_of[idea_id]
+    scores, blocked, _stats, levels = score_matrix(ideas, companies, stats, similarity=similarity)
+    keys = ranking.ranking_key(scores, levels)
+    rows = np.array([row_of[idea] for idea in placing])
 
-    # The idea's own candidates: pairs its row allows above weak, and pairs good enough by score
-    # to enter a company's list however the others move.
+    # The ideas' own candidates: pairs their rows allow above weak, and pairs good enough by
+    # score to enter a company's list however the others move.
     floors = np.array(state.reserve_floors)
-    own_row_levels = ranking.row_levels(scores[row : row + 1])[0]
-    own_candidates = ((own_row_levels > ranking.WEAK) | (scores[row] >= floors)) & ~blocked[row]
-    own = np.nonzero(own_candidates)[0]
-    MatchCandidate.objects.bulk_create(
+    own_row_levels = ranking.row_levels(scores[rows])
+    own_candidates = ((own_row_levels > ranking.WEAK) | (scores[rows] >= floors[None, :])) & ~blocked[rows]
+    at, columns = np.nonzero(own_candidates)
+    vector_store.execute(
+        f"INSERT INTO {MatchCandidate._meta.db_table} (idea_id, company_id, score, row_level) "
+        "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::smallint[]) "
+        "ON CONFLICT (idea_id, company_id) DO UPDATE SET score = EXCLUDED.score, "
+        "row_level = EXCLUDED.row_level",
         [
-            MatchCandidate(
-                idea_id=idea_id,
-                company_id=company_ids[c],
-                score=float(scores[row, c]),
-                row_level=int(own_row_levels[c]),
-            )
-            for c in own
+            np.array(placing, dtype=np.int64)[at].tolist(),
+            np.array(company_ids, dtype=np.int64)[columns].tolist(),
+            scores[rows[at], columns].astype(np.float64).tolist(),
+            own_row_levels[at, columns].astype(int).tolist(),
         ],
-        update_conflicts=True,
-        unique_fields=["idea", "company"],
-        update_fields=["score", "row_level"],
     )
 
-    # Companies whose list may change: the idea beats its last listed idea, a pair of it
-    # changed strength, or it lists the idea now.
+    # Companies whose list may change: one of the ideas beats its last listed idea, a pair of
+    # another idea changed strength, or it lists one of the ideas now.
     cutoffs = np.array(state.list_cutoffs)
-    own_keys = np.where(blocked[row], -np.inf, keys[row])
-    affected = set(np.nonzero(own_keys > cutoffs)[0].tolist())
+    own_keys = np.where(blocked[rows], -np.inf, keys[rows])
+    affected = set(np.nonzero((own_keys > cutoffs[None, :]).any(axis=0))[0].tolist())
     affected |= {column_of[c] for _i, c in flipped}
     affected |= {
         column_of[c]
-        for c in Match.objects.filter(idea_id=idea_id, rank_for_company__isnull=False).values_list(
+        for c in Match.objects.filter(idea_id__in=placing, rank_for_company__isnull=False).values_list(
             "company_id", flat=True
         )
         if c in column_of
@@ -1094,12 +1173,13 @@ def _place_idea(idea_id: int) -> bool:
         cutoffs[c] = listed[-1][0] if len(listed) >= settings.MATCHES_PER_COMPANY else -np.inf
 
     # Each re-ranked idea's own list, from its whole row.
+    reranked_rows = [row_of[other] for other in sorted(reranked_ideas) if other in row_of]
     idea_lists: dict[int, list[int]] = {}
-    for other in reranked_ideas:
-        if other in row_of:
-            r = row_of[other]
-            top = ranking.top_k(keys[r : r + 1], settings.MATCHES_PER_IDEA, 1, blocked[r : r + 1])[0]
-            idea_lists[other] = [company_ids[int(c)] for c in top]
+    if reranked_rows:
+        at_rows = np.array(reranked_rows)
+        tops = ranking.top_k(keys[at_rows], settings.MATCHES_PER_IDEA, 1, blocked[at_rows])
+        for r, top in zip(reranked_rows, tops, strict=True):
+            idea_lists[ideas.owner_ids[r]] = [company_ids[int(c)] for c in top]
 
     _write_placement(
         ideas=ideas,
@@ -1112,20 +1192,33 @@ def _place_idea(idea_id: int) -> bool:
         stats=stats,
     )
     kept_keys = np.where(blocked, -np.inf, keys)
-    list_cutoffs = {
-        other: float(_idea_list_cutoffs(kept_keys[row_of[other] : row_of[other] + 1])[0])
-        for other in idea_lists
-    }
+    list_cutoffs = dict(
+        zip(
+            [ideas.owner_ids[r] for r in reranked_rows],
+            _idea_list_cutoffs(kept_keys[reranked_rows]).tolist(),
+            strict=True,
+        )
+    )
     _write_rows(
-        idea_ids=[idea_id],
-        total=[float(scores[row].sum(dtype=np.float64))],
-        squares=[float(np.square(scores[row], dtype=np.float64).sum())],
-        reserve=[float(np.where(own_candidates | blocked[row], -np.inf, scores[row]).max(initial=-np.inf))],
-        list_cutoff=[list_cutoffs.pop(idea_id)],
+        idea_ids=placing,
+        total=scores[rows].sum(axis=1, dtype=np.float64).tolist(),
+        squares=np.square(scores[rows], dtype=np.float64).sum(axis=1).tolist(),
+        reserve=np.where(own_candidates | blocked[rows], -np.inf, scores[rows])
+        .max(axis=1, initial=-np.inf)
+        .tolist(),
+        list_cutoff=[list_cutoffs.pop(idea) for idea in placing],
     )
     _write_list_cutoffs(list_cutoffs)
-    Embedding.objects.filter(pk=embedding.pk).update(
-        score_stats={"counted": _counted_key(embedding)}, matched_at=timezone.now()
+    embedding_of = {e.idea_id: e for e in batch.embeddings}
+    vector_store.execute(
+        f"UPDATE {Embedding._meta.db_table} SET score_stats = jsonb_build_object('counted', u.counted), "
+        "matched_at = %s FROM unnest(%s::bigint[], %s::text[]) AS u(id, counted) "
+        f"WHERE {Embedding._meta.db_table}.id = u.id",
+        [
+            timezone.now(),
+            [embedding_of[idea].pk for idea in placing],
+            [_counted_key(embedding_of[idea]) for idea in placing],
+        ],
     )
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()
@@ -1135,11 +1228,11 @@ def _place_idea(idea_id: int) -> bool:
         # The feedback term is normalised over all ideas; the sweep renormalises.
         state.needs_full_refresh = True
     state.save()
-    return True
+    return done | set(placing)
 
 
 def _flipped_pairs(
-    company_ids: list[int], before: ranking.ColumnStats, after: ranking.ColumnStats, exclude: int
+    company_ids: list[int], before: ranking.ColumnStats, after: ranking.ColumnStats, exclude: list[int]
 ) -> list[tuple[int, int]]:
     """Candidate pairs whose strength changes when the companies' statistics move from
     `before` to `after`: those between each company's old and new cutoff, re-judged exactly."""
@@ -1157,7 +1250,7 @@ def _flipped_pairs(
         f"CROSS JOIN LATERAL (SELECT * FROM {MatchCandidate._meta.db_table} m "
         # OFFSET 0 keeps the planner from flattening the scans into a hash join over the table.
         "WHERE m.company_id = band.company_id AND m.score BETWEEN band.low AND band.high OFFSET 0) c "
-        "WHERE c.row_level > 0 AND c.idea_id <> %s",
+        "WHERE c.row_level > 0 AND NOT (c.idea_id = ANY(%s))",
         [
             company_ids * 2,
             (np.concatenate(low) - margin).tolist(),

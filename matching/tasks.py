@@ -20,10 +20,9 @@ RETRY = {
 
 @shared_task(**RETRY)
 def embed_idea(idea_id: int) -> None:
-    from .services import embedding_refresh_for_idea, match_refresh_for_idea
+    from .services import idea_embed_and_place
 
-    embedding_refresh_for_idea(idea_id=idea_id)
-    match_refresh_for_idea(idea_id=idea_id)
+    idea_embed_and_place(idea_id=idea_id)
 
 
 @shared_task(**RETRY)

@@ -12,8 +12,17 @@ from matching import services
 from matching.embeddings import load_ideas
 from matching.engine import ranking
 from matching.engine.passages import Passage as TextPassage
-from matching.models import EMBEDDING_DIMENSIONS, Match, MatchCandidate, MatchingRow, MatchingState
+from matching.models import (
+    EMBEDDING_DIMENSIONS,
+    Embedding,
+    Match,
+    MatchCandidate,
+    MatchingRow,
+    MatchingState,
+)
+from matching.tasks import embed_idea
 from tests.accounts.factories import UserFactory
+from tests.matching.conftest import IDEAS, make_idea
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +103,109 @@ def test_ideas_placed_one_by_one_are_ranked_as_a_full_refresh_ranks_them(city):
     assert np.allclose(stats_placed.mean, refreshed_stats.mean, rtol=0, atol=1e-7)
     assert np.allclose(stats_placed.std, refreshed_stats.std, rtol=0, atol=1e-7)
     assert sum(decision[2] in {"strong", "possible"} for decision in placed.values()) > 20
+
+
+def _assert_as_a_full_refresh(placed, placed_scores, stats_placed) -> None:
+    refreshed, refreshed_scores = _from_scratch()
+    assert placed == refreshed
+    assert placed_scores.keys() == refreshed_scores.keys()
+    assert max(abs(placed_scores[p] - refreshed_scores[p]) for p in placed_scores) < 1e-6
+    refreshed_stats = services._state_sums(MatchingState.objects.get()).stats()
+    assert np.allclose(stats_placed.mean, refreshed_stats.mean, rtol=0, atol=1e-7)
+    assert np.allclose(stats_placed.std, refreshed_stats.std, rtol=0, atol=1e-7)
+
+
+def test_ideas_placed_in_batches_are_ranked_as_a_full_refresh_ranks_them(city):
+    services.match_refresh_all()
+    old_ideas = list(Idea.objects.values_list("pk", flat=True))
+    stats_first = services._state_sums(MatchingState.objects.get()).stats()
+    newcomers = [idea.pk for idea in synthetic.make_ideas(city["author"], 60, start=1000)]
+    synthetic.write_vectors(Idea.objects.filter(pk__in=newcomers), city["rng"], city["centres"])
+
+    # As tasks that each claimed a batch place it: batches of a few ideas (each moving the
+    # statistics under pairs of ideas placed before it, in other batches), and one idea alone.
+    batches = [newcomers[n : n + 7] for n in range(0, 56, 7)] + [newcomers[56:59], newcomers[59:]]
+    for batch in batches:
+        assert services.match_refresh_for_ideas(idea_ids=batch) == set(batch)
+    placed, placed_scores = _decisions(), _scores()
+    state = MatchingState.objects.get()
+    stats_placed = services._state_sums(state).stats()
+    assert _moved_strengths(stats_first, stats_placed, old_ideas) > 0
+    assert state.idea_count == 180 == MatchingRow.objects.count()
+    assert not state.needs_full_refresh
+    assert sum(decision[2] in {"strong", "possible"} for decision in placed.values()) > 20
+
+    _assert_as_a_full_refresh(placed, placed_scores, stats_placed)
+
+
+def _written() -> tuple:
+    """Every row the matcher writes, with when it was written."""
+    state = MatchingState.objects.values().get()
+    return (
+        sorted(Match.objects.values_list()),
+        sorted(MatchCandidate.objects.values_list()),
+        sorted(MatchingRow.objects.values_list()),
+        sorted(Embedding.objects.values_list("pk", "updated_at", "matched_at", "score_stats")),
+        state,
+        sorted(Idea.objects.values_list("pk", "status", "updated_at")),
+    )
+
+
+def test_a_task_places_the_batch_it_claimed_in_one_pass_and_their_tasks_write_nothing(city, monkeypatch):
+    services.match_refresh_all()
+    stats_first = services._state_sums(MatchingState.objects.get()).stats()
+    newcomers = [make_idea(key, author=city["author"]).pk for key in IDEAS]
+    passes = []
+    place_ideas = services._place_ideas
+    monkeypatch.setattr(
+        services, "_place_ideas", lambda idea_ids: passes.append(sorted(idea_ids)) or place_ideas(idea_ids)
+    )
+
+    embed_idea.apply(args=[newcomers[0]], throw=True)
+
+    # One task embedded every new idea and placed them together.
+    assert passes == [sorted(newcomers)]
+    assert Embedding.objects.filter(idea_id__in=newcomers, matched_at__isnull=False).count() == len(IDEAS)
+    state = MatchingState.objects.get()
+    assert state.idea_count == 120 + len(IDEAS) == MatchingRow.objects.count()
+    written = _written()
+
+    for idea_id in [*newcomers[1:], newcomers[0]]:  # the others' tasks, then one redelivered
+        embed_idea.apply(args=[idea_id], throw=True)
+
+    assert passes == [sorted(newcomers)]
+    assert _written() == written
+    placed, placed_scores = _decisions(), _scores()
+    stats_placed = services._state_sums(state).stats()
+    assert not np.allclose(stats_first.mean, stats_placed.mean, rtol=0, atol=1e-7)
+    _assert_as_a_full_refresh(placed, placed_scores, stats_placed)
+
+
+def test_when_a_batch_cannot_be_placed_each_task_places_its_own_idea(city, monkeypatch):
+    services.match_refresh_all()
+    newcomers = [make_idea(key, author=city["author"]).pk for key in IDEAS]
+    place_ideas = services._place_ideas
+
+    def failing_for_batches(idea_ids):
+        if len(idea_ids) > 1:
+            raise RuntimeError("the database went away")
+        return place_ideas(idea_ids)
+
+    monkeypatch.setattr(services, "_place_ideas", failing_for_batches)
+
+    with pytest.raises(RuntimeError):
+        services.idea_embed_and_place(idea_id=newcomers[0])
+
+    # The batch's vectors were kept; nothing of it was counted.
+    assert Embedding.objects.filter(idea_id__in=newcomers).count() == len(IDEAS)
+    assert MatchingRow.objects.count() == MatchingState.objects.get().idea_count == 120
+    for idea_id in newcomers:  # each task's retry, or its own task
+        services.idea_embed_and_place(idea_id=idea_id)
+    assert MatchingRow.objects.count() == MatchingState.objects.get().idea_count == 120 + len(IDEAS)
+    placed, placed_scores = _decisions(), _scores()
+    _assert_as_a_full_refresh(
+        placed, placed_scores, services._state_sums(MatchingState.objects.get()).stats()
+    )
 
 
 def test_placing_an_idea_twice_changes_nothing(city):
