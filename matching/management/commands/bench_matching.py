@@ -231,6 +231,9 @@ class Command(BaseCommand):
         # Only the synthetic ideas count, and none of the others waits for the sweep.
         Idea.objects.all().update(status=IdeaStatus.DRAFT)
         Company.objects.all().update(is_verified=False)
+        # Nor any of their matches: a company's answer on one (as `make run`'s demo data has)
+        # sends every profile edit to a full refresh (README), which is not what is measured.
+        Match.objects.all().delete()
         author, _created = User.objects.get_or_create(username="__bench__")
         from bench import synthetic_matching as synthetic
 
