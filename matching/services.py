@@ -1811,13 +1811,23 @@ def matching_sweep_full(*, progress: Callable[..., Iterable[Any]] | None = None)
     if matching_state().needs_full_refresh:
         matches = match_refresh_all()
     else:
-        # Each waiting idea placed as its own task would place it.
-        waiting = set(ideas) | set(
-            matchable_ideas()
-            .filter(Q(embedding__matched_at__isnull=True) | Q(embedding__matched_at__lt=F("updated_at")))
-            .values_list("pk", flat=True)
+        waiting = sorted(
+            set(ideas)
+            | set(
+                matchable_ideas()
+                .filter(Q(embedding__matched_at__isnull=True) | Q(embedding__matched_at__lt=F("updated_at")))
+                .values_list("pk", flat=True)
+            )
         )
-        matches = sum(len(match_refresh_for_idea(idea_id=idea_id)) for idea_id in sorted(waiting))
+        # Placed in batches, as a task places the burst it claimed (after an outage many wait);
+        # whatever a batch leaves (an idea withdrawn meanwhile) goes as its own task would take it.
+        placed: set[int] = set()
+        for start in range(0, len(waiting), SWEEP_BATCH):
+            placed |= match_refresh_for_ideas(idea_ids=waiting[start : start + SWEEP_BATCH])
+        for idea_id in waiting:
+            if idea_id not in placed:
+                _refresh_idea(idea_id)
+        matches = Match.objects.filter(idea_id__in=waiting).shown().count()
     return {"ideas_embedded": len(ideas), "companies_embedded": len(companies), "matches": matches}
 
 

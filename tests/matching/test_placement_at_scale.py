@@ -340,3 +340,23 @@ def test_loading_a_city_for_scoring_costs_the_same_queries_for_any_number_of_ide
 
     assert len(loaded.owner_ids) == 120
     assert loaded.side.offset is not None and np.isfinite(loaded.side.offset).all()
+
+
+def test_a_sweep_places_the_ideas_it_finds_waiting_in_one_pass(city, monkeypatch):
+    services.match_refresh_all()
+    # Vectors stored but never placed: their tasks were lost (the broker was down).
+    newcomers = [idea.pk for idea in synthetic.make_ideas(city["author"], 30, start=5000)]
+    synthetic.write_vectors(Idea.objects.filter(pk__in=newcomers), city["rng"], city["centres"])
+    passes = []
+    place_ideas = services._place_ideas
+    monkeypatch.setattr(
+        services, "_place_ideas", lambda idea_ids: passes.append(sorted(idea_ids)) or place_ideas(idea_ids)
+    )
+
+    result = services.matching_sweep()
+
+    assert passes == [sorted(newcomers)]
+    assert result["matches"] == Match.objects.filter(idea_id__in=newcomers).shown().count() > 0
+    state = MatchingState.objects.get()
+    assert state.idea_count == 150 == MatchingRow.objects.count()
+    _assert_as_a_full_refresh(_decisions(), _scores(), services._state_sums(state).stats())
