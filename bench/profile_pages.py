@@ -13,38 +13,18 @@ own time, over as many requests again.
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
 import os
 import pstats
 import random
-import secrets
 import time
-import urllib.parse
 
-from bench.servers import BASE_DIR, HOST
+from bench.servers import HOST, production_environment
 
 # bench.loadtest's, not imported from it: locust would patch the standard library with gevent,
 # and the queries would wait in gevent's poll instead of psycopg's.
 DATABASE = "gwangju_ai_load"
 REDIS_NAME = "redis-load"
-
-
-def production_environment() -> dict[str, str]:
-    from config import embedded
-
-    postgres = embedded.postgres_settings(BASE_DIR)
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DONATION_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": f"postgres://{postgres['USER']}@/{DATABASE}?host={urllib.parse.quote(postgres['HOST'])}",
-        "REDIS_URL": embedded.redis_url(BASE_DIR, REDIS_NAME),
-        "DJANGO_SECURE_SSL_REDIRECT": "False",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
 
 
 class Timer:
@@ -109,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200, help="per page, each way")
     parser.add_argument("--top", type=int, default=25)
     options = parser.parse_args(argv)
-    os.environ.update(production_environment())
+    os.environ.update(production_environment(database=DATABASE, redis_name=REDIS_NAME))
 
     import django
 

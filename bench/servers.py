@@ -35,19 +35,30 @@ def prepare_servers(*, database: str, redis_name: str) -> dict[str, str]:
     from config import embedded
 
     postgres = embedded.postgres_settings(BASE_DIR)
-    socket_dir = postgres["HOST"]
-    with psycopg.connect(host=socket_dir, user=postgres["USER"], dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=postgres["HOST"], user=postgres["USER"], dbname="postgres", autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{database}"')
+    environment = production_environment(database=database, redis_name=redis_name)
+    redis.Redis(unix_socket_path=environment["REDIS_URL"].removeprefix("redis+socket://")).flushall()
+    return environment
+
+
+def production_environment(*, database: str, redis_name: str) -> dict[str, str]:
+    """The production settings' environment for `database` on the embedded PostgreSQL and the
+    Redis under var/<redis_name>, as they are."""
+    from config import embedded
+
+    postgres = embedded.postgres_settings(BASE_DIR)
     redis_url = embedded.redis_url(BASE_DIR, redis_name)
-    redis.Redis(unix_socket_path=redis_url.removeprefix("redis+socket://")).flushall()
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DONATION_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": HOST,
         # The embedded server listens on a Unix socket only; libpq takes its folder as `host`.
-        "DATABASE_URL": f"postgres://{postgres['USER']}@/{database}?host={urllib.parse.quote(socket_dir)}",
+        "DATABASE_URL": f"postgres://{postgres['USER']}@/{database}?host={urllib.parse.quote(postgres['HOST'])}",
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
         # Plain HTTP on loopback: no TLS proxy in front to redirect to.
