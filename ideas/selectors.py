@@ -146,10 +146,16 @@ def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> 
     )
 
 
-def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
+def _visible_comments(user: User | AnonymousUser) -> QuerySet[Comment]:
+    """Comments with their authors; hidden ones only for city staff."""
     visible = Comment.objects.select_related("author")
     if not (user.is_authenticated and user.is_city_staff):
         visible = visible.filter(is_hidden=False)
+    return visible
+
+
+def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
+    visible = _visible_comments(user)
     return visible.filter(idea=idea, parent__isnull=True).prefetch_related(
         Prefetch("replies", queryset=visible.order_by("created_at", "id"))
     )
@@ -158,10 +164,7 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     """`comment_list` for the idea page, in one query: the top-level comments, each with its
     replies in `shown_replies`."""
-    visible = Comment.objects.select_related("author").filter(idea=idea).order_by("created_at", "id")
-    if not (user.is_authenticated and user.is_city_staff):
-        visible = visible.filter(is_hidden=False)
-    comments = list(visible)
+    comments = list(_visible_comments(user).filter(idea=idea).order_by("created_at", "id"))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None:
