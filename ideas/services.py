@@ -285,8 +285,6 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
 
 def _idea_links(idea_ids: list[int]) -> dict[int, str]:
     """Each idea's page, as `Idea.get_absolute_url` gives it, with the URL resolved once."""
-    if len(idea_ids) < 2:
-        return {pk: reverse("idea-detail", args=[pk]) for pk in idea_ids}
     marker = 987_654_321_012
     pattern = reverse("idea-detail", args=[marker])
     head, tail = pattern.split(str(marker))
