@@ -587,8 +587,11 @@ def data_read_record(
     if not readings:
         last = DataRead.objects.filter(pilot=pilot, company=company, user=user).order_by("-id").first()
         if last is not None and last.rows == 0 and last.query == query:
-            DataRead.objects.filter(pk=last.pk).update(repeats=F("repeats") + 1, last_read_at=timezone.now())
-            last.refresh_from_db(fields=["repeats", "last_read_at"])
+            last.last_read_at = timezone.now()
+            DataRead.objects.filter(pk=last.pk).update(
+                repeats=F("repeats") + 1, last_read_at=last.last_read_at
+            )
+            last.repeats += 1
             return last
     read = DataRead.objects.create(pilot=pilot, company=company, user=user, rows=len(readings), query=query)
     counts = Counter((reading.volunteer_id, reading.data_request_id) for reading in readings)
