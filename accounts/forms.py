@@ -46,8 +46,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             return
         except Exception:
             logger.warning("Could not queue a password reset mail; sending it now.", exc_info=True)
-        try:
-            send_password_reset(user=user, context=context)
-        except Exception:
-            # The page says the same whether or not a mail went out, so it cannot say this either.
-            logger.exception("Failed to send a password reset mail to user #%s", user.pk)
+        # Django's own sending, which logs a failure: the page says the same whether or not a
+        # mail went out, so it cannot say this either.
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name,
+        )
