@@ -20,13 +20,20 @@ FIELD_LABELS = {
 PHRASE_CHARACTERS = 60
 MIN_CLAUSE_CHARACTERS = 10
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+")
+# A reference is stored as "its title. its text": the title, or any first sentence that fits,
+# says it in full where a clause cut from the middle would not.
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
 
 def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:
-    """The first clause of a passage, or its first words, that fit within `limit` characters."""
+    """The first sentence of a passage, its first clause, or its first words: the first of these
+    that fits within `limit` characters."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
+    sentence = _SENTENCE_END.split(text)[0]
+    if MIN_CLAUSE_CHARACTERS <= len(sentence) <= limit:
+        return sentence.rstrip(".。")
     clause = _CLAUSE_BREAK.split(text)[0].rstrip(",;:")
     # A clause too short to say anything ("However,") is passed over for the first words.
     if MIN_CLAUSE_CHARACTERS <= len(clause) <= limit:

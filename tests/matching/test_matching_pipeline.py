@@ -54,6 +54,20 @@ def test_a_reason_quotes_a_clause_not_a_paragraph():
     assert short_phrase("pill dispensing") == "pill dispensing"
 
 
+def test_a_reason_quotes_a_references_title_rather_than_the_start_of_its_text():
+    from matching.reasons import short_phrase
+
+    reference = (
+        "독거 어르신 야간 생체신호 모니터링 실증. 독거 어르신 150명에게 스마트 링을 보급해 "
+        "야간 심박 이상과 낙상을 보호자와 119에 알렸습니다."
+    )
+
+    assert short_phrase(reference) == "독거 어르신 야간 생체신호 모니터링 실증"
+    assert short_phrase("Mid-career re-employment matching pilot. " + "Matched 540 job seekers. " * 4) == (
+        "Mid-career re-employment matching pilot"
+    )
+
+
 def test_companies_see_their_ideas_ranked(catalogue):
     care = catalogue["companies"]["care"]
 
