@@ -21,6 +21,9 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
     pilot = PilotFactory(idea=idea, stage="running", title="서구 복약 알림 실증")
     pilot.companies.add(companies["care"])
     MilestoneFactory(pilot=pilot, is_done=True)
+    # As the pilot service leaves an idea whose pilot went public (the factory does not).
+    idea.status = IdeaStatus.IN_PILOT
+    idea.save(update_fields=["status"])
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
