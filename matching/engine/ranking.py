@@ -17,9 +17,12 @@ one company standing out for it; its pilot margin, a per-idea offset added to it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 # Below this many ideas (or companies) the spread is too noisy to say what stands out; strength
 # then falls back to the similarity alone.
@@ -206,7 +209,7 @@ def best_passages_for_company(
 
 
 def best_passage_arrays(
-    ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
+    ideas: Side, idea_rows: list[int] | np.ndarray, companies: Side, company_index: int, limit: int = 3
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`best_passages_for_company` as three (ideas, limit) arrays: company passage, idea passage
     and similarity, without a Python step per idea: each idea's passages are contiguous, so the
@@ -230,6 +233,45 @@ def best_passage_arrays(
         starts[:, None] + np.take_along_axis(best_idea_passage, order, axis=1),
         np.take_along_axis(best_per_company_passage, order, axis=1).astype(np.float64),
     )
+
+
+def best_passages_for_pairs(
+    ideas: Side, idea_rows: np.ndarray, companies: Side, company_columns: np.ndarray, limit: int = 3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`best_passage_arrays` for many idea-company pairs at once, each company's pairs next to one
+    another, as three (pairs, limit) arrays. A company with fewer than `limit` passages has its
+    rows padded with passage -1 and similarity -inf."""
+    n_pairs = len(idea_rows)
+    company_passage = np.full((n_pairs, limit), -1, dtype=np.int64)
+    idea_passage = np.full((n_pairs, limit), -1, dtype=np.int64)
+    best = np.full((n_pairs, limit), -np.inf)
+    if n_pairs == 0:
+        return company_passage, idea_passage, best
+    bounds = [0, *(np.flatnonzero(np.diff(company_columns)) + 1).tolist(), n_pairs]
+    with _one_blas_thread():
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            found = best_passage_arrays(
+                ideas, idea_rows[start:stop], companies, int(company_columns[start]), limit
+            )
+            width = found[0].shape[1]
+            for out, values in zip((company_passage, idea_passage, best), found, strict=True):
+                out[start:stop, :width] = values
+    return company_passage, idea_passage, best
+
+
+_blas: ThreadpoolController | None = None
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Products of a company's few passages with a few thousand idea passages, one company after
+    another: on each, OpenBLAS's threads cost more than they save. A city's 55,000 reasons took
+    5 s so on a busy 2-core machine, 0.3 s on one thread."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    with _blas.limit(limits=1, user_api="blas"):
+        yield
 
 
 def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = None) -> np.ndarray:
