@@ -129,8 +129,15 @@ def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray
             np.maximum.reduceat(products[block], company_starts, axis=1, out=best[block])
         local_starts = ideas.offsets[first_idea:last_idea] - ideas.offsets[first_idea]
         sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
+        # Let go of this chunk's products before the next chunk's are made, not after.
+        del products, best
         first_idea = last_idea
-    return (doc + sums / idea_lengths[:, None]) / 2
+    # In place, in the same arithmetic as `(doc + sums / lengths) / 2`: three fewer matrices of
+    # every pair alive at once.
+    sums /= idea_lengths[:, None]
+    sums += doc
+    sums /= 2
+    return sums
 
 
 def column_stats(scores: np.ndarray) -> ColumnStats:
@@ -284,8 +291,6 @@ def _one_blas_thread() -> Iterator[None]:
 
 def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = None) -> np.ndarray:
     """Indices of the k highest scores along an axis, best first; blocked cells never chosen."""
-    if blocked is not None:
-        scores = np.where(blocked, -np.inf, scores)
     size = scores.shape[axis]
     k = min(k, size)
     if k == 0:
@@ -294,8 +299,13 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
             if axis == 1
             else np.zeros((0, scores.shape[1]), dtype=int)
         )
-    part = np.argpartition(-scores, k - 1, axis=axis).take(range(k), axis=axis)
-    order = np.argsort(-np.take_along_axis(scores, part, axis=axis), axis=axis)
+    # Highest first as lowest first of the negated scores, blocked cells last: one copy of the
+    # matrix rather than two.
+    negated = np.negative(scores)
+    if blocked is not None:
+        negated[blocked] = np.inf
+    part = np.argpartition(negated, k - 1, axis=axis).take(range(k), axis=axis)
+    order = np.argsort(np.take_along_axis(negated, part, axis=axis), axis=axis)
     return np.take_along_axis(part, order, axis=axis)
 
 
