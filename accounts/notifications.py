@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from .models import Notification, NotificationKind, NotificationPreference, User
@@ -63,13 +63,45 @@ def notify_each(*, kind: NotificationKind, messages: list[tuple[User, str, str, 
             )
         )
         wants_email.append(email)
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    created = _insert(rows)
     email_ids = [n.pk for n, email in zip(created, wants_email, strict=True) if email]
     if email_ids:
         from .tasks import send_notification_emails
 
         transaction.on_commit(lambda: _enqueue(send_notification_emails, email_ids))
     return created
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """Write the notifications in one INSERT of arrays: a first matching of a city tells ten
+    thousand authors at once, and `bulk_create` took longer to build its statements than the
+    database took to run them."""
+    if not rows:
+        return rows
+    now = _now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notification._meta.db_table} "
+            "(user_id, kind, title, body, link, read_at, email_wanted, created_at) "
+            "SELECT u.*, %s FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::text[], "
+            "%s::varchar[], %s::timestamptz[], %s::boolean[]) AS u RETURNING id",
+            [
+                now,
+                [n.user_id for n in rows],
+                [n.kind for n in rows],
+                [n.title for n in rows],
+                [n.body for n in rows],
+                [n.link for n in rows],
+                [n.read_at for n in rows],
+                [n.email_wanted for n in rows],
+            ],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for notification, pk in zip(rows, ids, strict=True):
+        notification.pk = pk
+        notification.created_at = now
+        notification._state.adding = False
+    return rows
 
 
 def _now() -> datetime.datetime:

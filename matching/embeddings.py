@@ -35,6 +35,10 @@ class Loaded:
         return {owner: row for row, owner in enumerate(self.owner_ids)}
 
 
+# Passage rows decoded at a time when loading.
+PASSAGE_BATCH = 4096
+
+
 def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool = True) -> Loaded:
     """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring.
     Without `texts` the passages' fields and texts are left empty: scoring alone does not need
@@ -45,17 +49,29 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
     doc_vectors = vector_store.fetch_vectors(
         f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
     )
-    passage_rows = vector_store.fetch(
+    embedding_of: list[int] = []
+    passage_fields: list[str] = []
+    passage_texts: list[str] = []
+    blocks: list[np.ndarray] = []
+    # Decoded a block of rows at a time: a city's passages held at once as rows of Python objects
+    # weighed as much again as their vectors.
+    for rows in vector_store.fetch_batches(
         f"SELECT embedding_id, {passage_columns}, vector FROM {Passage._meta.db_table} "
         "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
         [ids],
-    )
-    passage_vectors = vector_store.vectors_from_binary([row[3] for row in passage_rows], dim)
+        size=PASSAGE_BATCH,
+    ):
+        embedding_of += [row[0] for row in rows]
+        passage_fields += [row[1] for row in rows]
+        passage_texts += [row[2] for row in rows]
+        blocks.append(vector_store.vectors_from_binary([row[3] for row in rows], dim))
+    passage_vectors = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
+    del blocks
     first_row: dict[int, int] = {}
     counts: dict[int, int] = {}
-    for n, row in enumerate(passage_rows):
-        first_row.setdefault(row[0], n)
-        counts[row[0]] = counts.get(row[0], 0) + 1
+    for n, embedding_id in enumerate(embedding_of):
+        first_row.setdefault(embedding_id, n)
+        counts[embedding_id] = counts.get(embedding_id, 0) + 1
 
     kept = [e for e in embeddings if counts.get(e.pk)]
     order = (
@@ -63,17 +79,25 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
         if kept
         else np.zeros(0, dtype=int)
     )
+    # The passages usually come in the owners' order already (ids grow with the owners'), and
+    # are then kept as read rather than copied.
+    in_order = len(order) == len(passage_vectors) and bool(np.all(order == np.arange(len(order))))
     offsets = np.concatenate([[0], np.cumsum([counts[e.pk] for e in kept])]).astype(int)
     side = ranking.Side(
         doc=np.stack([doc_vectors[e.pk] for e in kept]) if kept else np.zeros((0, dim), dtype=np.float32),
-        passages=passage_vectors[order] if kept else np.zeros((0, dim), dtype=np.float32),
+        passages=passage_vectors if in_order else passage_vectors[order],
         offsets=offsets,
-        fields=[passage_rows[n][1] for n in order],
+        fields=passage_fields if in_order else [passage_fields[n] for n in order],
         offset=pilotability.score_offsets(np.array([e.pilot_margin or 0.0 for e in kept]))
         if owner_attr == "idea_id"
         else None,
     )
-    return Loaded(side, [getattr(e, owner_attr) for e in kept], kept, [passage_rows[n][2] for n in order])
+    return Loaded(
+        side,
+        [getattr(e, owner_attr) for e in kept],
+        kept,
+        passage_texts if in_order else [passage_texts[n] for n in order],
+    )
 
 
 def joined(first: Loaded, second: Loaded) -> Loaded:
@@ -94,11 +118,15 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     # loop, which once took a minute. Scoring reads the vectors apart (`load_embeddings`) and
     # of the rows only what `EMBEDDING_ROW_FIELDS` names: any other field read later would cost
     # a query per row.
+    # The ids travel as one array: Django took longer to build a query naming ten thousand of
+    # them than the database took to answer it.
     owner_ids = list(queryset.values_list("pk", flat=True))
     return list(
-        Embedding.objects.filter(**{f"{owner_field}_id__in": owner_ids}, model_name=encoding.model_name())
-        .only(*EMBEDDING_ROW_FIELDS, f"{owner_field}_id")
-        .order_by(f"{owner_field}_id")
+        Embedding.objects.raw(
+            f"SELECT {', '.join(EMBEDDING_ROW_FIELDS)}, {owner_field}_id FROM {Embedding._meta.db_table} "
+            f"WHERE {owner_field}_id = ANY(%s) AND model_name = %s ORDER BY {owner_field}_id",
+            [owner_ids, encoding.model_name()],
+        )
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -333,43 +334,50 @@ def _reasons(
 ) -> dict[tuple[int, int], dict]:
     """Why each pair matched: the idea passage and company passage that met, and the company's
     next closest passages."""
-    by_company: dict[int, list[int]] = {}
-    for r, c in pairs:
-        by_company.setdefault(c, []).append(r)
+    if not pairs:
+        return {}
+    at = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    # Each company's pairs together, best-scored first (in the given order among equal scores):
+    # the best-scored ideas choose their evidence first.
+    order = np.lexsort((-scores[at[:, 0], at[:, 1]], at[:, 1]))
+    rows, columns = at[order, 0], at[order, 1]
+    company_passage, idea_passage, similarity = ranking.best_passages_for_pairs(
+        ideas.side, rows, companies.side, columns
+    )
+    # Best first, so the passages close enough to the best are a prefix of each row (padding,
+    # at -inf, never is).
+    close_enough = (similarity >= similarity[:, :1] - REASON_TIE).sum(axis=1).tolist()
+    company_passage, idea_passage, similarity = (
+        company_passage.tolist(),
+        idea_passage.tolist(),
+        similarity.tolist(),
+    )
     idea_fields, idea_texts = ideas.side.fields, ideas.texts
     company_fields, company_texts = companies.side.fields, companies.texts
+    # A passage belongs to one company, so one count serves every company's list.
+    cited: dict[int, int] = {}
     reasons = {}
-    for c, rows in by_company.items():
-        # Best-scored ideas choose their evidence first.
-        rows = sorted(rows, key=lambda r: -scores[r, c])
-        company_passage, idea_passage, similarity = ranking.best_passage_arrays(
-            ideas.side, rows, companies.side, c
-        )
-        company_passage, idea_passage = company_passage.tolist(), idea_passage.tolist()
-        # Best first, so the passages close enough to the best are a prefix of each row.
-        close_enough = (similarity >= similarity[:, :1] - REASON_TIE).sum(axis=1).tolist()
-        similarity = similarity.tolist()
-        cited: dict[int, int] = {}
-        for n, r in enumerate(rows):
-            passages = company_passage[n]
-            chosen = (
-                0
-                if close_enough[n] == 1
-                else min(range(close_enough[n]), key=lambda k: cited.get(passages[k], 0))
-            )
-            cited[passages[chosen]] = cited.get(passages[chosen], 0) + 1
-            reasons[(r, c)] = {
-                "idea_field": idea_fields[idea_passage[n][chosen]],
-                "idea_text": idea_texts[idea_passage[n][chosen]],
-                "company_field": company_fields[passages[chosen]],
-                "company_text": company_texts[passages[chosen]],
-                "similarity": round(similarity[n][chosen], 4),
-                "also": [
-                    {"field": company_fields[passage], "text": company_texts[passage]}
-                    for k, passage in enumerate(passages)
-                    if k != chosen
-                ],
-            }
+    for n, pair in enumerate(zip(rows.tolist(), columns.tolist(), strict=True)):
+        passages = company_passage[n]
+        # The least cited of the close enough passages, the best among those cited as little.
+        chosen, fewest = 0, cited.get(passages[0], 0)
+        for k in range(1, close_enough[n]):
+            count = cited.get(passages[k], 0)
+            if count < fewest:
+                chosen, fewest = k, count
+        cited[passages[chosen]] = fewest + 1
+        reasons[pair] = {
+            "idea_field": idea_fields[idea_passage[n][chosen]],
+            "idea_text": idea_texts[idea_passage[n][chosen]],
+            "company_field": company_fields[passages[chosen]],
+            "company_text": company_texts[passages[chosen]],
+            "similarity": round(similarity[n][chosen], 4),
+            "also": [
+                {"field": company_fields[passage], "text": company_texts[passage]}
+                for k, passage in enumerate(passages)
+                if k != chosen and passage >= 0
+            ],
+        }
     return reasons
 
 
@@ -538,6 +546,9 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         member_of=F("memberships__company")
     ):
         members.setdefault(user.member_of, []).append(user)
+    # The page's URL resolved once, not once per company: a first refresh tells hundreds.
+    marker = "company-slug-7242031"
+    head, tail = reverse("company-matches-page", args=[marker]).split(marker)
     messages = []
     for company in Company.objects.filter(pk__in=by_company):
         count = len(by_company[company.pk])
@@ -547,7 +558,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             count,
         ) % {"count": count, "company": company.name}
         body = "\n".join(first_titles[company.pk])
-        link = company.get_matches_url()
+        link = f"{head}{company.slug}{tail}"
         messages += [
             (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
         ]
@@ -767,12 +778,13 @@ def _keep_idea_vectors(ideas: Loaded) -> None:
     """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
     process's next profile edit."""
     global _idea_cache
-    stamps = {
-        idea: (embedding, written)
-        for idea, embedding, written in Embedding.objects.filter(
-            pk__in=[e.pk for e in ideas.embeddings]
-        ).values_list("idea_id", "pk", "updated_at")
-    }
+    with connection.cursor() as cursor:
+        # The ids as one array, not ten thousand placeholders (`embeddings._current_embeddings`).
+        cursor.execute(
+            f"SELECT idea_id, id, updated_at FROM {Embedding._meta.db_table} WHERE id = ANY(%s)",
+            [[e.pk for e in ideas.embeddings]],
+        )
+        stamps = {idea: (embedding, written) for idea, embedding, written in cursor.fetchall()}
     _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
 
 

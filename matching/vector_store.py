@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import psycopg
 from django.db import connection, transaction
@@ -16,6 +16,7 @@ __all__ = [
     "copy_then",
     "execute",
     "fetch",
+    "fetch_batches",
     "fetch_vectors",
     "vectors_from_binary",
 ]
@@ -32,6 +33,15 @@ def fetch(sql: str, params: Sequence) -> list[tuple]:
     with _cursor() as cursor:
         cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
+
+
+def fetch_batches(sql: str, params: Sequence, *, size: int) -> Iterator[list[tuple]]:
+    """`fetch` a batch of rows at a time: each batch's rows are made Python objects only when
+    asked for."""
+    with _cursor() as cursor:
+        cursor.execute(sql, params, binary=True)
+        while rows := cursor.fetchmany(size):
+            yield rows
 
 
 def execute(sql: str, params: Sequence) -> None:

@@ -17,9 +17,12 @@ one company standing out for it; its pilot margin, a per-idea offset added to it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 # Below this many ideas (or companies) the spread is too noisy to say what stands out; strength
 # then falls back to the similarity alone.
@@ -28,6 +31,8 @@ MIN_POOL_FOR_STANDARDISING = 8
 FEEDBACK_WEIGHT = 0.5
 # Rows of idea passages scored against all company passages at once; bounds memory.
 CHUNK_PASSAGES = 4096
+# Rows of a chunk's products reduced to each company's best passage at once.
+REDUCE_ROWS = 64
 
 WEAK, POSSIBLE, STRONG = 0, 1, 2
 # (standard deviations above the idea's average company, standard deviations above the
@@ -115,11 +120,24 @@ def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray
         )
         last_idea = min(max(last_idea, first_idea + 1), n_ideas)
         rows = slice(int(ideas.offsets[first_idea]), int(ideas.offsets[last_idea]))
-        best = np.maximum.reduceat(ideas.passages[rows] @ companies.passages.T, company_starts, axis=1)
+        products = ideas.passages[rows] @ companies.passages.T
+        best = np.empty((products.shape[0], n_companies), dtype=products.dtype)
+        # A few rows at a time, so each row is reduced company after company while it is still
+        # in the cache: a third faster than one pass over the whole chunk.
+        for start in range(0, products.shape[0], REDUCE_ROWS):
+            block = slice(start, start + REDUCE_ROWS)
+            np.maximum.reduceat(products[block], company_starts, axis=1, out=best[block])
         local_starts = ideas.offsets[first_idea:last_idea] - ideas.offsets[first_idea]
         sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
+        # Let go of this chunk's products before the next chunk's are made, not after.
+        del products, best
         first_idea = last_idea
-    return (doc + sums / idea_lengths[:, None]) / 2
+    # In place, in the same arithmetic as `(doc + sums / lengths) / 2`: three fewer matrices of
+    # every pair alive at once.
+    sums /= idea_lengths[:, None]
+    sums += doc
+    sums /= 2
+    return sums
 
 
 def column_stats(scores: np.ndarray) -> ColumnStats:
@@ -206,7 +224,7 @@ def best_passages_for_company(
 
 
 def best_passage_arrays(
-    ideas: Side, idea_rows: list[int], companies: Side, company_index: int, limit: int = 3
+    ideas: Side, idea_rows: list[int] | np.ndarray, companies: Side, company_index: int, limit: int = 3
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`best_passages_for_company` as three (ideas, limit) arrays: company passage, idea passage
     and similarity, without a Python step per idea: each idea's passages are contiguous, so the
@@ -232,10 +250,47 @@ def best_passage_arrays(
     )
 
 
+def best_passages_for_pairs(
+    ideas: Side, idea_rows: np.ndarray, companies: Side, company_columns: np.ndarray, limit: int = 3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`best_passage_arrays` for many idea-company pairs at once, each company's pairs next to one
+    another, as three (pairs, limit) arrays. A company with fewer than `limit` passages has its
+    rows padded with passage -1 and similarity -inf."""
+    n_pairs = len(idea_rows)
+    company_passage = np.full((n_pairs, limit), -1, dtype=np.int64)
+    idea_passage = np.full((n_pairs, limit), -1, dtype=np.int64)
+    best = np.full((n_pairs, limit), -np.inf)
+    if n_pairs == 0:
+        return company_passage, idea_passage, best
+    bounds = [0, *(np.flatnonzero(np.diff(company_columns)) + 1).tolist(), n_pairs]
+    with _one_blas_thread():
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            found = best_passage_arrays(
+                ideas, idea_rows[start:stop], companies, int(company_columns[start]), limit
+            )
+            width = found[0].shape[1]
+            for out, values in zip((company_passage, idea_passage, best), found, strict=True):
+                out[start:stop, :width] = values
+    return company_passage, idea_passage, best
+
+
+_blas: ThreadpoolController | None = None
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Products of a company's few passages with a few thousand idea passages, one company after
+    another: on each, OpenBLAS's threads cost more than they save. A city's 55,000 reasons took
+    5 s so on a busy 2-core machine, 0.3 s on one thread."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    with _blas.limit(limits=1, user_api="blas"):
+        yield
+
+
 def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = None) -> np.ndarray:
     """Indices of the k highest scores along an axis, best first; blocked cells never chosen."""
-    if blocked is not None:
-        scores = np.where(blocked, -np.inf, scores)
     size = scores.shape[axis]
     k = min(k, size)
     if k == 0:
@@ -244,8 +299,13 @@ def top_k(scores: np.ndarray, k: int, axis: int, blocked: np.ndarray | None = No
             if axis == 1
             else np.zeros((0, scores.shape[1]), dtype=int)
         )
-    part = np.argpartition(-scores, k - 1, axis=axis).take(range(k), axis=axis)
-    order = np.argsort(-np.take_along_axis(scores, part, axis=axis), axis=axis)
+    # Highest first as lowest first of the negated scores, blocked cells last: one copy of the
+    # matrix rather than two.
+    negated = np.negative(scores)
+    if blocked is not None:
+        negated[blocked] = np.inf
+    part = np.argpartition(negated, k - 1, axis=axis).take(range(k), axis=axis)
+    order = np.argsort(np.take_along_axis(negated, part, axis=axis), axis=axis)
     return np.take_along_axis(part, order, axis=axis)
 
 

@@ -34,9 +34,13 @@ def register_vector(cursor: psycopg.Cursor) -> None:
 def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
     if not blobs:
         return np.zeros((0, dim), dtype=np.float32)
-    # pgvector's binary layout: int16 dimensions, int16 unused, then big-endian float32 values.
-    raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 4 + 4 * dim)
-    return raw[:, 4:].copy().view(">f4").astype(np.float32)
+    # pgvector's binary layout: int16 dimensions, int16 unused, then big-endian float32 values,
+    # read in place past each header and byte-swapped in one copy (a city's passages weigh
+    # over a hundred megabytes, and every extra copy of them shows in a full refresh).
+    big_endian = np.ndarray(
+        (len(blobs), dim), dtype=">f4", buffer=b"".join(blobs), offset=4, strides=(4 + 4 * dim, 4)
+    )
+    return big_endian.astype(np.float32)
 
 
 def copy_rows(
