@@ -15,7 +15,6 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -546,9 +545,6 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         member_of=F("memberships__company")
     ):
         members.setdefault(user.member_of, []).append(user)
-    # The page's URL resolved once, not once per company: a first refresh tells hundreds.
-    marker = "company-slug-7242031"
-    head, tail = reverse("company-matches-page", args=[marker]).split(marker)
     messages = []
     for company in Company.objects.filter(pk__in=by_company):
         count = len(by_company[company.pk])
@@ -558,7 +554,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
             count,
         ) % {"count": count, "company": company.name}
         body = "\n".join(first_titles[company.pk])
-        link = f"{head}{company.slug}{tail}"
+        link = company.get_matches_url()
         messages += [
             (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
         ]
