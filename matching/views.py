@@ -5,13 +5,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_memberships
+from companies.models import Company
 from companies.selectors import company_get
+from core import page_cache
 from core.errors import ApplicationError
 from core.forms import MultilineField, error_text, posted_id
 from core.shortcuts import get_or_404
@@ -129,10 +134,43 @@ def company_matches_page(request, slug: str):
     filters = MatchFilterForm(request.GET or None)
     blank_filters = "" if request.GET else _blank_filters_html(get_language())
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
+
+    def draw_cards() -> tuple[str, int]:
+        return _match_cards(
+            company=company, criteria=criteria, can_answer=is_member, interest_forms=interest_forms
+        )
+
+    if interest_forms:  # a form sent back with its errors is this reader's alone
+        cards, hidden_weaker = draw_cards()
+        cards = mark_safe(cards.replace(page_cache.PART_CSRF_PLACEHOLDER, get_token(request)))
+    else:
+        # Every member sees the same cards, and a member comes back to them after each answer:
+        # drawing twenty cards with their forms took most of the page's time.
+        shown = urlencode(sorted(criteria.items()))
+        key = f"company-matches:{company.pk}:{get_language()}:{int(is_member)}:{shown}"
+        cards, hidden_weaker = page_cache.cached_part(request, key, draw_cards)
+    return render(
+        request,
+        "matching/company_matches.html",
+        {
+            "company": company,
+            "cards": cards,
+            "filters": filters,
+            "blank_filters": blank_filters,
+            "hidden_weaker": hidden_weaker,
+        },
+        status=status,
+    )
+
+
+def _match_cards(
+    *, company: Company, criteria: dict, can_answer: bool, interest_forms: dict[int, InterestForm]
+) -> tuple[str, int]:
+    """The company's match cards with their forms (their token left for each reader's), and how
+    many weaker matches they leave out."""
     # One query for what is shown and how many weaker ones are not.
     ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
-    hidden_weaker = len(ranked) - len(matches)
     blank_interest = _blank_interest_fields(get_language())
     for match in matches:
         match.reason_text = reason_text(match.reason)
@@ -141,16 +179,7 @@ def company_matches_page(request, slug: str):
         match.interest_form = interest_forms.get(match.pk)
         if match.interest_form is None:
             match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
-    return render(
-        request,
-        "matching/company_matches.html",
-        {
-            "company": company,
-            "matches": matches,
-            "filters": filters,
-            "blank_filters": blank_filters,
-            "hidden_weaker": hidden_weaker,
-            "can_answer": is_member,
-        },
-        status=status,
+    html = get_template("matching/_company_match_cards.html").render(
+        {"matches": matches, "can_answer": can_answer, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
     )
+    return html, len(ranked) - len(matches)
