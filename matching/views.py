@@ -131,9 +131,11 @@ def company_matches_page(request, slug: str):
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
             status = 400
-    filters = MatchFilterForm(request.GET or None)
-    blank_filters = "" if request.GET else _blank_filters_html(get_language())
-    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
+    # Without a filter the page draws its form from a copy made once (a form of its own costs the
+    # deep copy of its fields, with their choices).
+    filters = MatchFilterForm(request.GET) if request.GET else None
+    blank_filters = "" if filters else _blank_filters_html(get_language())
+    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters and filters.is_valid() else {}
 
     def draw_cards() -> tuple[str, int]:
         return _match_cards(
