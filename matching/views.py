@@ -165,13 +165,31 @@ def company_matches_page(request, slug: str):
     )
 
 
+CARD_FIELDS = (
+    "strength",
+    "status",
+    "rank_for_company",
+    "reason",
+    "proposal_plan",
+    "idea__title",
+    "idea__language",
+    "idea__category",
+    "idea__district",
+)
+
+
 def _match_cards(
     *, company: Company, criteria: dict, can_answer: bool, interest_forms: dict[int, InterestForm]
 ) -> tuple[str, int]:
     """The company's match cards with their forms (their token left for each reader's), and how
     many weaker matches they leave out."""
     # One query for what is shown and how many weaker ones are not.
-    ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
+    # Only what a card shows: an idea's texts are long, and read for every match, weak ones too.
+    ranked = list(
+        selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}).only(
+            *CARD_FIELDS
+        )
+    )
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
     blank_interest = _blank_interest_fields(get_language())
     for match in matches:
