@@ -77,19 +77,25 @@ def _blank_filters_html(language: str) -> str:
     return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
 
 
-# Stands for a match's id in the blank interest form drawn once (`_blank_interest_fields`).
+# Stands for a match's id in the blank answer forms drawn once (`_blank_answer_forms`).
 _MATCH_ID = "__match_id__"
 
 
-@functools.lru_cache(maxsize=len(settings.LANGUAGES))
-def _blank_interest_fields(language: str) -> str:
-    """The fields of a blank interest form, the same under every suggested match but for the
-    match's id in their element ids: drawn once per process and language (each field draws a
-    widget template and a label, sixty of each for a page of twenty matches)."""
-    return "".join(
-        f"<div>{field.label_tag()}{field}{field.errors}</div>"
-        for field in InterestForm(auto_id=f"id_%s_{_MATCH_ID}")
+def _answer_forms(*, match_id: int | str, form: InterestForm) -> str:
+    """A suggested match's forms: interest (with what `form` holds) and not a fit, their token left
+    for each reader's."""
+    return get_template("matching/_answer_forms.html").render(
+        {"match_id": match_id, "form": form, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
     )
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_answer_forms(language: str) -> str:
+    """The answer forms of a match not answered yet, the same under every suggested match but for
+    the match's id (in its element ids too): drawn once per process and language (each of the
+    interest form's fields draws a widget template and a label, sixty of each for a page of twenty
+    matches)."""
+    return _answer_forms(match_id=_MATCH_ID, form=InterestForm(auto_id=f"id_%s_{_MATCH_ID}"))
 
 
 @login_required
@@ -183,23 +189,27 @@ def _match_cards(
 ) -> tuple[str, int]:
     """The company's match cards with their forms (their token left for each reader's), and how
     many weaker matches they leave out."""
-    # One query for what is shown and how many weaker ones are not.
-    # Only what a card shows: an idea's texts are long, and read for every match, weak ones too.
+    # One query for what is shown and how many weaker ones are not, and only what a card shows:
+    # an idea's texts are long, and read for every match, weak ones too.
     ranked = list(
         selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}).only(
             *CARD_FIELDS
         )
     )
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
-    blank_interest = _blank_interest_fields(get_language())
+    blank_answer = _blank_answer_forms(get_language())
     for match in matches:
         match.reason_text = reason_text(match.reason)
-        # A form sent with errors is drawn with them and the text as typed; None rather than no
-        # attribute, which the template would look for among all of the match's (dir()).
-        match.interest_form = interest_forms.get(match.pk)
-        if match.interest_form is None:
-            match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
-    html = get_template("matching/_company_match_cards.html").render(
-        {"matches": matches, "can_answer": can_answer, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
-    )
+        # None rather than no attribute, which the template would look for among all of the
+        # match's (dir()).
+        match.answer_forms = None
+        if can_answer and match.status == MatchStatus.SUGGESTED:
+            # A form sent with errors is drawn with them and the text as typed.
+            sent = interest_forms.get(match.pk)
+            match.answer_forms = mark_safe(
+                blank_answer.replace(_MATCH_ID, str(match.pk))
+                if sent is None
+                else _answer_forms(match_id=match.pk, form=sent)
+            )
+    html = get_template("matching/_company_match_cards.html").render({"matches": matches})
     return html, len(ranked) - len(matches)
