@@ -1,6 +1,7 @@
 """Where one request of the load benchmark's slowest pages spends its time, in one process with
 the production settings: an idea's page for an anonymous visitor (a random public idea, so
-almost always a cache miss) and a company's matches page for its member.
+almost always a cache miss) and a company's matches page for its member, with its cards from the
+cache as on a repeat visit, and drawn afresh as after any write.
 
 Run after `python -m bench.loadtest`, whose database `gwangju_ai_load` it reads (it writes
 nothing there but the sessions of its member): `python -m bench.profile_pages [--requests N]`.
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.test import Client
 
     from companies.models import Membership
+    from core import page_cache
     from ideas.models import PUBLIC_STATUSES, Idea
 
     ids = list(Idea.objects.filter(status__in=PUBLIC_STATUSES, is_hidden=False).values_list("pk", flat=True))
@@ -109,10 +111,17 @@ def main(argv: list[str] | None = None) -> None:
     visitor = Client(HTTP_HOST=HOST)
     member = Client(HTTP_HOST=HOST)
     member.force_login(membership.user)
+
+    def matches_after_a_write() -> str:
+        # As after any write to what cached pages show: the cards are read and drawn again.
+        page_cache.changed()
+        return f"/companies/{slug}/matches/"
+
     pages = [
         ("/accounts/login/ (the cheapest page, for scale)", visitor, lambda: "/accounts/login/"),
         ("/ideas/<id>/ (anonymous, cache miss)", visitor, lambda: f"/ideas/{next(unseen)}/"),
         (f"/companies/{slug}/matches/ (member)", member, lambda: f"/companies/{slug}/matches/"),
+        (f"/companies/{slug}/matches/ (member, cards drawn afresh)", member, matches_after_a_write),
     ]
     timer = Timer()
     timer.wrap_render()

@@ -15,6 +15,9 @@ The cache fails open: while Redis does not answer, pages are rendered as if ther
 and this process stops asking Redis for PAGE_CACHE_RETRY_SECONDS instead of waiting out the
 socket timeout on every request. A version bump lost to an outage is covered by the expiry: no
 entry outlives PAGE_CACHE_SECONDS after it was stored.
+
+A signed-in reader's page may still take a part the same for many readers from the cache
+(`cached_part`), under the same version: a company's ranked matches, for each of its members.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core.throttling import CACHE_UNAVAILABLE
@@ -197,6 +201,46 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any
     if has_csrf:
         content = CSRF_MARKUP.sub(CSRF_PLACEHOLDER, content)
     return {"content": content, "csrf": bool(has_csrf), "headers": list(response.items())}
+
+
+# Stands for the reader's form token in a stored part of a page (`cached_part`): rendered with
+# this in its forms, the part is the same for every reader, and each gets their own token when it
+# is served.
+PART_CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def cached_part(
+    request: HttpRequest, key: str, render: Callable[[], tuple[str, Any]]
+) -> tuple[SafeString, Any]:
+    """Part of a page that is the same for many signed-in readers but for their form tokens,
+    with what the view learned drawing it: `render()` returns its HTML (forms carrying
+    PART_CSRF_PLACEHOLDER as their token) and a value the view needs (JSON-like). Kept under
+    `key` for the current content version, so any write to a watched table (`watch`) renders it
+    again on the next request, like a cached page; rendered each time while Redis does not answer.
+    """
+    found: dict[str, Any] = {}
+    version = None
+    if settings.PAGE_CACHE_SECONDS and _redis_answers():
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+        except CACHE_UNAVAILABLE:
+            _redis_failed("read a part of a page")
+        else:
+            if version is None:
+                version = current_version()
+    stored = found.get(key)
+    if version is not None and stored is not None and stored["version"] == version:
+        html, value = stored["html"], stored["value"]
+    else:
+        html, value = render()
+        if version is not None:
+            try:
+                entry = {"version": version, "html": html, "value": value}
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except CACHE_UNAVAILABLE:
+                _redis_failed("store a part of a page")
+    return mark_safe(html.replace(PART_CSRF_PLACEHOLDER, get_token(request))), value
 
 
 def cache_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

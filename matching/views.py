@@ -5,13 +5,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_memberships
+from companies.models import Company
 from companies.selectors import company_get
+from core import page_cache
 from core.errors import ApplicationError
 from core.forms import MultilineField, error_text, posted_id
 from core.shortcuts import get_or_404
@@ -72,19 +77,25 @@ def _blank_filters_html(language: str) -> str:
     return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
 
 
-# Stands for a match's id in the blank interest form drawn once (`_blank_interest_fields`).
+# Stands for a match's id in the blank answer forms drawn once (`_blank_answer_forms`).
 _MATCH_ID = "__match_id__"
 
 
-@functools.lru_cache(maxsize=len(settings.LANGUAGES))
-def _blank_interest_fields(language: str) -> str:
-    """The fields of a blank interest form, the same under every suggested match but for the
-    match's id in their element ids: drawn once per process and language (each field draws a
-    widget template and a label, sixty of each for a page of twenty matches)."""
-    return "".join(
-        f"<div>{field.label_tag()}{field}{field.errors}</div>"
-        for field in InterestForm(auto_id=f"id_%s_{_MATCH_ID}")
+def _answer_forms(*, match_id: int | str, form: InterestForm) -> str:
+    """A suggested match's forms: interest (with what `form` holds) and not a fit, their token left
+    for each reader's."""
+    return get_template("matching/_answer_forms.html").render(
+        {"match_id": match_id, "form": form, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
     )
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def _blank_answer_forms(language: str) -> str:
+    """The answer forms of a match not answered yet, the same under every suggested match but for
+    the match's id (in its element ids too): drawn once per process and language (each of the
+    interest form's fields draws a widget template and a label, sixty of each for a page of twenty
+    matches)."""
+    return _answer_forms(match_id=_MATCH_ID, form=InterestForm(auto_id=f"id_%s_{_MATCH_ID}"))
 
 
 @login_required
@@ -126,31 +137,79 @@ def company_matches_page(request, slug: str):
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
             status = 400
-    filters = MatchFilterForm(request.GET or None)
-    blank_filters = "" if request.GET else _blank_filters_html(get_language())
-    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
-    # One query for what is shown and how many weaker ones are not.
-    ranked = list(selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}))
-    matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
-    hidden_weaker = len(ranked) - len(matches)
-    blank_interest = _blank_interest_fields(get_language())
-    for match in matches:
-        match.reason_text = reason_text(match.reason)
-        # A form sent with errors is drawn with them and the text as typed; None rather than no
-        # attribute, which the template would look for among all of the match's (dir()).
-        match.interest_form = interest_forms.get(match.pk)
-        if match.interest_form is None:
-            match.interest_fields = mark_safe(blank_interest.replace(_MATCH_ID, str(match.pk)))
+    # Without a filter the page draws its form from a copy made once (a form of its own costs the
+    # deep copy of its fields, with their choices).
+    filters = MatchFilterForm(request.GET) if request.GET else None
+    blank_filters = "" if filters else _blank_filters_html(get_language())
+    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters and filters.is_valid() else {}
+
+    def draw_cards() -> tuple[str, int]:
+        return _match_cards(
+            company=company, criteria=criteria, can_answer=is_member, interest_forms=interest_forms
+        )
+
+    if interest_forms:  # a form sent back with its errors is this reader's alone
+        cards, hidden_weaker = draw_cards()
+        cards = mark_safe(cards.replace(page_cache.PART_CSRF_PLACEHOLDER, get_token(request)))
+    else:
+        # Every member sees the same cards, and a member comes back to them after each answer:
+        # drawing twenty cards with their forms took most of the page's time.
+        shown = urlencode(sorted(criteria.items()))
+        key = f"company-matches:{company.pk}:{get_language()}:{int(is_member)}:{shown}"
+        cards, hidden_weaker = page_cache.cached_part(request, key, draw_cards)
     return render(
         request,
         "matching/company_matches.html",
         {
             "company": company,
-            "matches": matches,
+            "cards": cards,
             "filters": filters,
             "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
-            "can_answer": is_member,
         },
         status=status,
     )
+
+
+CARD_FIELDS = (
+    "strength",
+    "status",
+    "rank_for_company",
+    "reason",
+    "proposal_plan",
+    "idea__title",
+    "idea__language",
+    "idea__category",
+    "idea__district",
+)
+
+
+def _match_cards(
+    *, company: Company, criteria: dict, can_answer: bool, interest_forms: dict[int, InterestForm]
+) -> tuple[str, int]:
+    """The company's match cards with their forms (their token left for each reader's), and how
+    many weaker matches they leave out."""
+    # One query for what is shown and how many weaker ones are not, and only what a card shows:
+    # an idea's texts are long, and read for every match, weak ones too.
+    ranked = list(
+        selectors.matches_for_company(company=company, **{**criteria, "include_weak": True}).only(
+            *CARD_FIELDS
+        )
+    )
+    matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
+    blank_answer = _blank_answer_forms(get_language())
+    for match in matches:
+        match.reason_text = reason_text(match.reason)
+        # None rather than no attribute, which the template would look for among all of the
+        # match's (dir()).
+        match.answer_forms = None
+        if can_answer and match.status == MatchStatus.SUGGESTED:
+            # A form sent with errors is drawn with them and the text as typed.
+            sent = interest_forms.get(match.pk)
+            match.answer_forms = mark_safe(
+                blank_answer.replace(_MATCH_ID, str(match.pk))
+                if sent is None
+                else _answer_forms(match_id=match.pk, form=sent)
+            )
+    html = get_template("matching/_company_match_cards.html").render({"matches": matches})
+    return html, len(ranked) - len(matches)
