@@ -326,6 +326,11 @@ _STRENGTHS = {level: strength for strength, level in _LEVELS.items()}
 # A company passage this close to the best one is as good a reason; among such, the one the
 # company's list has cited least is shown, so its ideas do not all quote one sentence.
 REASON_TIE = 0.05
+# A sentence of the profile that names the company introduces it ("X moved its head office to
+# Cheomdan in 2022"): it may meet an idea through a place or a word of the trade, and as a reason
+# it tells a reader least. Another of the pair's closest passages within this much of it is
+# quoted instead.
+INTRODUCTION_HANDICAP = 0.15
 
 
 def _reasons(
@@ -343,9 +348,15 @@ def _reasons(
     company_passage, idea_passage, similarity = ranking.best_passages_for_pairs(
         ideas.side, rows, companies.side, columns
     )
-    # Best first, so the passages close enough to the best are a prefix of each row (padding,
-    # at -inf, never is).
-    close_enough = (similarity >= similarity[:, :1] - REASON_TIE).sum(axis=1).tolist()
+    # Introductions step back, then each row is best first again, so the passages close enough
+    # to the best are a prefix of it (padding, at -inf, never is).
+    handicapped = similarity - INTRODUCTION_HANDICAP * _introductions(companies, columns)[company_passage]
+    by_handicap = np.argsort(-handicapped, axis=1, kind="stable")
+    company_passage, idea_passage, similarity, handicapped = (
+        np.take_along_axis(values, by_handicap, axis=1)
+        for values in (company_passage, idea_passage, similarity, handicapped)
+    )
+    close_enough = (handicapped >= handicapped[:, :1] - REASON_TIE).sum(axis=1).tolist()
     company_passage, idea_passage, similarity = (
         company_passage.tolist(),
         idea_passage.tolist(),
@@ -378,6 +389,25 @@ def _reasons(
             ],
         }
     return reasons
+
+
+def _introductions(companies: Loaded, columns: np.ndarray) -> np.ndarray:
+    """1 for each passage of the given companies' summaries and descriptions that names the
+    company, else 0; one more entry, 0, for the padding passage -1."""
+    flags = np.zeros(len(companies.texts) + 1)
+    used = np.unique(columns).tolist()
+    names = dict(
+        Company.objects.filter(pk__in=[companies.owner_ids[c] for c in used]).values_list("pk", "name")
+    )
+    fields, texts = companies.side.fields, companies.texts
+    for column in used:
+        name = names.get(companies.owner_ids[column], "").casefold()
+        if not name:
+            continue
+        for passage in range(*companies.side.offsets[column : column + 2].tolist()):
+            if fields[passage] in ("summary", "description") and name in texts[passage].casefold():
+                flags[passage] = 1.0
+    return flags
 
 
 def _feedback(
@@ -443,8 +473,11 @@ def _write_matches(
     levels: np.ndarray,
     ranks: dict[tuple[int, int], dict],
     scope: Q,
+    *,
+    rewrite: bool = False,
 ) -> int:
-    """Replace the suggestions within `scope`; rows carrying company feedback are kept."""
+    """Replace the suggestions within `scope`; rows carrying company feedback are kept. With
+    `rewrite`, every ranked row is written with its reason worked out again, changed or not."""
     # The reason is filled in below, for the rows written only.
     rows = [
         (
@@ -481,7 +514,9 @@ def _write_matches(
         # Only the rows whose ranking changed are written: a refresh that changes little writes
         # little. A score that moved less than SCORE_TOLERANCE (the float32 dot products summed
         # in another order) is the same score.
-        changed = [n for n, row in enumerate(rows) if _changed(existing.get((row[0], row[1])), row)]
+        changed = [
+            n for n, row in enumerate(rows) if rewrite or _changed(existing.get((row[0], row[1])), row)
+        ]
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
         reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
@@ -802,16 +837,17 @@ def _counted_key(embedding: Embedding) -> str:
     return f"{embedding.text_hash}:{embedding.scheme}"
 
 
-def match_refresh_all() -> int:
+def match_refresh_all(*, rewrite: bool = False) -> int:
     """Rescore every published idea against every verified company, write the rankings that
-    changed, and start the incremental state afresh."""
+    changed (with `rewrite`, every ranked row and its reason: after the way reasons are chosen
+    changed), and start the incremental state afresh."""
     with _matching_lock():
         state = matching_state()
         ideas, companies = load_ideas(), load_companies()
         similarity = ranking.similarity(ideas.side, companies.side)
         scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
-        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q())
+        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q(), rewrite=rewrite)
         # Only the companies whose statistics moved: rewriting a row whose vector is indexed
         # for search costs an index entry each time.
         moved = []

@@ -381,3 +381,58 @@ def test_a_burst_is_embedded_in_one_model_call_skipping_ideas_another_worker_cla
     assert Embedding.objects.filter(idea=claimed).exists()
     assert services.embedding_refresh_for_idea(idea_id=claimed.pk)[1] is False
     assert calls == [2, 1]
+
+
+def test_a_reason_quotes_what_a_company_did_rather_than_the_sentence_introducing_it(catalogue):
+    from tests.companies.factories import CompanyFactory
+
+    radiology = CompanyFactory(
+        name="빛결메디칼AI",
+        slug="bitgyeol",
+        summary="흉부 X-ray에서 폐결절과 결핵 의심 소견을 자동 검출하는 판독 보조 소프트웨어",
+        description=(
+            "빛결메디칼AI는 2022년 서울에서 광주 북구 첨단지구로 본사를 이전한 의료영상 AI 기업입니다. "
+            "직원은 40명입니다."
+        ),
+        technologies=["medical imaging"],
+        domains=["healthcare"],
+    )
+    radiology.references.create(
+        title="동네 의원 원격 판독 연계 실증",
+        description="지역 의원 12곳의 엑스레이를 클라우드에서 판독 보조했습니다.",
+    )
+    idea = make_idea("pills")
+    idea.title = "동네 병원 엑스레이 결과를 큰 병원 가기 전에 빨리 알고 싶어요"
+    idea.problem = "북구 동네 의원에서 엑스레이를 찍어도 결과를 들으려면 큰 병원에 다시 가야 해요."
+    idea.proposal = "동네 의원에서 찍은 사진을 AI가 먼저 봐 주고 결과를 바로 설명해 주면 좋겠어요."
+    idea.save()
+    services.embedding_refresh_for_company(company_id=radiology.pk)
+    services.embedding_refresh_for_idea(idea_id=idea.pk)
+    services.match_refresh_all(rewrite=True)
+
+    reason = Match.objects.get(idea=idea, company=radiology).reason
+
+    assert "본사를 이전한" not in reason["company_text"]
+    assert reason["company_field"] in {"reference", "summary", "technology"}
+    # The introduction stays among the other passages the pair met.
+    assert any("본사를 이전한" in passage["text"] for passage in reason["also"])
+
+
+def test_refresh_matching_with_rewrite_writes_every_ranked_reason_again(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ranked = Match.objects.filter(rank_for_idea__isnull=False)
+    reasons = dict(ranked.values_list("pk", "reason"))
+    ranked.update(reason={})
+
+    # Without it a refresh writes only the rankings that changed: here none.
+    call_command("refresh_matching", stdout=StringIO())
+    assert not any(Match.objects.filter(pk__in=reasons).values_list("reason", flat=True))
+
+    out = StringIO()
+    call_command("refresh_matching", "--rewrite", stdout=out)
+
+    assert dict(Match.objects.filter(pk__in=reasons).values_list("pk", "reason")) == reasons
+    assert "rewritten" in out.getvalue()
