@@ -160,6 +160,16 @@ def _redis_answers(redis_module, socket_path: Path) -> bool:
 
 
 def redis_stop(base_dir: Path, name: str = "redis") -> None:
+    import redis
+
+    socket_path = base_dir / "var" / name / "redis.sock"
+    # The server answering on the socket is asked first: the pid file may name an earlier server,
+    # and signalling that one left this one running.
+    if socket_path.exists():
+        try:
+            redis.Redis(unix_socket_path=str(socket_path), socket_timeout=10).shutdown()
+        except redis.exceptions.RedisError:
+            pass  # not answering, or gone as it was asked: the pid file below settles it
     pid_file = base_dir / "var" / name / "redis.pid"
     if not pid_file.exists():
         return

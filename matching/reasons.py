@@ -22,7 +22,12 @@ MIN_CLAUSE_CHARACTERS = 10
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+[-–—]\s+")
 # A reference is stored as "its title. its text": the title, or any first sentence that fits,
 # says it in full where a clause cut from the middle would not.
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+# Not after an abbreviation such as "Dr.", "Co.", "Ltd." or "Univ." (a capital and at most three
+# letters), where a sentence seldom ends.
+_SENTENCE_END = re.compile(
+    r"(?<![.\s][A-Z]\.)(?<![.\s][A-Z][a-z]\.)(?<![.\s][A-Z][a-z]{2}\.)(?<![.\s][A-Z][a-z]{3}\.)"
+    r"(?<=[.!?。])\s+"
+)
 
 
 def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:

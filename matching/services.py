@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -401,11 +402,14 @@ def _introductions(companies: Loaded, columns: np.ndarray) -> np.ndarray:
     )
     fields, texts = companies.side.fields, companies.texts
     for column in used:
-        name = names.get(companies.owner_ids[column], "").casefold()
+        name = names.get(companies.owner_ids[column], "").strip()
         if not name:
             continue
+        # The name as a word of its own at its start ("Care" is not in "healthcare"); a Korean
+        # name runs on into its particle ("빛결메디칼AI는"), so its end is left open.
+        naming = re.compile(rf"(?<!\w){re.escape(name)}", re.IGNORECASE)
         for passage in range(*companies.side.offsets[column : column + 2].tolist()):
-            if fields[passage] in ("summary", "description") and name in texts[passage].casefold():
+            if fields[passage] in ("summary", "description") and naming.search(texts[passage]):
                 flags[passage] = 1.0
     return flags
 
@@ -641,6 +645,8 @@ def _upsert_matches(rows: list[tuple]) -> None:
     message) are never overwritten."""
     if not rows:
         return
+    # Written through the matcher's own cursor, which the page cache does not watch.
+    page_cache.changed()
     table = Match._meta.db_table
     if len(rows) < UPSERT_AS_ARRAYS:
         columns = list(zip(*rows, strict=True))

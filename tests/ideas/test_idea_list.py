@@ -152,7 +152,8 @@ def _tables_of_a_city(ideas: int, readers: list) -> None:
             "FROM ideas_idea i, ideas_comment c WHERE c.idea_id = %s AND i.id <> %s",
             [template.pk, template.pk],
         )
-        # Statistics are written in the test's transaction and rolled back with it.
+        # The statistics rows are rolled back with the test's transaction; the tables' size
+        # estimates (pg_class) are not, and only have later tests' plans expect larger tables.
         cursor.execute("ANALYZE ideas_idea, ideas_support, ideas_follow, ideas_comment")
 
 

@@ -163,3 +163,28 @@ def test_the_cards_are_drawn_while_redis_is_down(carol, company, matches, unreac
         html = client.get(_url(company)).content.decode()
 
     assert _card(html, matches[0]) and "\x00" not in html
+
+
+def test_an_idea_placed_only_among_weaker_possibilities_shows_on_the_kept_cards_at_once(catalogue, carol):
+    from matching import services
+    from tests.matching.conftest import make_idea
+
+    care = catalogue["companies"]["care"]
+    # Fits no company: placing it writes weak pairs only, through the matcher's bulk writes,
+    # which the page cache does not see as statements.
+    idea = make_idea("pills")
+    idea.title = "주말에 공공 수영장을 저녁까지 열어 주세요"
+    idea.problem = "주말에는 수영장이 오후 5시에 문을 닫아서 직장인은 이용하기 어렵습니다."
+    idea.proposal = "주말에도 저녁 9시까지 운영해 주세요."
+    idea.save()
+    services.embedding_refresh_for_ideas(idea_ids=[idea.pk])
+    client = Client()
+    client.force_login(carol)
+    url = f"{_url(care)}?include_weak=on"
+    assert idea.title not in client.get(url).content.decode()  # the cards are kept
+
+    services.match_refresh_for_idea(idea_id=idea.pk)
+    assert not Match.objects.filter(idea=idea).confident().exists()
+    assert Match.objects.filter(idea=idea, company=care, rank_for_company__isnull=False).exists()
+
+    assert idea.title in client.get(url).content.decode()

@@ -436,3 +436,34 @@ def test_refresh_matching_with_rewrite_writes_every_ranked_reason_again(catalogu
 
     assert dict(Match.objects.filter(pk__in=reasons).values_list("pk", "reason")) == reasons
     assert "rewritten" in out.getvalue()
+
+
+def test_a_reason_does_not_end_a_sentence_at_an_abbreviation():
+    from matching.reasons import short_phrase
+
+    assert short_phrase(
+        "Founded in 2019 with Dr. Park of the university hospital, it reads chest X-rays for clinics."
+    ) == ("Founded in 2019 with Dr. Park of the university hospital…")
+
+
+def test_a_passage_introduces_a_company_only_where_its_name_stands_as_a_word(db):
+    from matching.embeddings import Loaded
+    from matching.engine import ranking
+    from tests.companies.factories import CompanyFactory
+
+    care = CompanyFactory(name="Care", slug="care")
+    texts = ["Care moved to Cheomdan in 2022.", "Pill dispensers for home healthcare.", "Care robots"]
+    companies = Loaded(
+        side=ranking.Side(
+            doc=np.zeros((1, 2), dtype=np.float32),
+            passages=np.zeros((3, 2), dtype=np.float32),
+            offsets=np.array([0, 3]),
+            fields=["description", "summary", "technology"],
+        ),
+        owner_ids=[care.pk],
+        embeddings=[],
+        texts=texts,
+    )
+
+    # The third names it too, but a technology tag says what it does, not who it is.
+    assert services._introductions(companies, np.array([0])).tolist() == [1.0, 0.0, 0.0, 0.0]
