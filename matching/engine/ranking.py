@@ -281,7 +281,9 @@ _blas: ThreadpoolController | None = None
 def _one_blas_thread() -> Iterator[None]:
     """Products of a company's few passages with a few thousand idea passages, one company after
     another: on each, OpenBLAS's threads cost more than they save. A city's 55,000 reasons took
-    5 s so on a busy 2-core machine, 0.3 s on one thread."""
+    5 s so on a busy 2-core machine, 0.3 s on one thread. The limit holds for the whole process
+    while it lasts: the matcher runs one task per process (Celery's prefork pool), so nothing else
+    computes beside it."""
     global _blas
     if _blas is None:
         _blas = ThreadpoolController()
