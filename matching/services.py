@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
 import logging
@@ -837,11 +838,26 @@ def _counted_key(embedding: Embedding) -> str:
     return f"{embedding.text_hash}:{embedding.scheme}"
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A full refresh makes hundreds of thousands of small objects (ranks, rows, reasons,
+    notifications) that all live until it ends; each allocation-triggered pass of the cyclic
+    collector walked them again, and none was garbage: about 2 s of an 8.7 s refresh at 10,000
+    ideas. Whatever cycles the refresh leaves are collected by the first pass after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def match_refresh_all(*, rewrite: bool = False) -> int:
     """Rescore every published idea against every verified company, write the rankings that
     changed (with `rewrite`, every ranked row and its reason: after the way reasons are chosen
     changed), and start the incremental state afresh."""
-    with _matching_lock():
+    with _without_cycle_collection(), _matching_lock():
         state = matching_state()
         ideas, companies = load_ideas(), load_companies()
         similarity = ranking.similarity(ideas.side, companies.side)
