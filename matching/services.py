@@ -993,6 +993,10 @@ def _rebuild_state(
         "WHERE idea_id IS NOT NULL AND NOT (idea_id = ANY(%s)) AND score_stats ? 'counted'",
         [ideas.owner_ids],
     )
+    # Statements on this cursor are not ones the page cache sees, and an idea's page shows
+    # "matching…" until the idea is ranked: the cached pages are told here, as Django's cursor
+    # told them of these writes.
+    page_cache.changed()
     state.company_ids = companies.owner_ids
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()
