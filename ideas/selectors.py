@@ -1,18 +1,30 @@
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
 
-from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
+from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
 from .search import MeaningSearchUnavailable, meaning_search
 
 
@@ -133,6 +145,56 @@ def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     return idea_list(user=user).get(pk=idea_id)
 
 
+# Other apps' parts of the idea page, each with what tells, in the idea's own query, whether it
+# has rows to show (`register_idea_page_flag`).
+_page_flags: dict[str, Callable[[], Exists]] = {}
+
+
+def register_idea_page_flag(name: str, rows_exist: Callable[[], Exists]) -> None:
+    """A part of the idea page that another app draws (a template tag: ideas cannot import it)
+    and that most ideas have nothing for: `rows_exist()`, an Exists over the idea as
+    OuterRef("pk"), is read with the idea as `name`, so that the part asks nothing more when it
+    is False. Registered as the app starts."""
+    _page_flags[name] = rows_exist
+    _idea_page.cache_clear()
+    _public_idea_page.cache_clear()
+
+
+def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
+    """`idea_get` for the idea's page, with only what it shows and, in the same query, whether it
+    has comments the user may see (`has_shown_comments`, for `comment_tree`) and the flags of
+    `register_idea_page_flag`: most ideas have no pilot, no match and often no comment, and
+    their page then sends this one query."""
+    if not user.is_authenticated:
+        return _public_idea_page().get(pk=idea_id)
+    return _idea_page(staff=user.is_city_staff).visible_to(user).with_reader_state(user).get(pk=idea_id)
+
+
+@functools.cache
+def _idea_page(*, staff: bool) -> IdeaQuerySet:
+    """`idea_page_get`'s query but for whom it is for (who may see the idea, whether they
+    support and follow it), built once per process: resolving its subqueries took longer than
+    running it."""
+    # Those `_visible_comments` shows.
+    comments = Comment.objects.filter(idea=OuterRef("pk"))
+    if not staff:
+        comments = comments.filter(is_hidden=False)
+    return (
+        Idea.objects.with_supports_count()
+        .select_related("author")
+        .annotate(
+            matched_at=F("embedding__matched_at"),
+            has_shown_comments=Exists(comments),
+            **{name: rows_exist() for name, rows_exist in _page_flags.items()},
+        )
+    )
+
+
+@functools.cache
+def _public_idea_page() -> QuerySet[Idea]:
+    return _idea_page(staff=False).visible_to(AnonymousUser())
+
+
 def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
     """The author's idea with exactly this text created in the last IDEA_REPEAT_WINDOW_MINUTES,
     if any: most likely the same form sent twice (a double click, the back button)."""
@@ -163,7 +225,10 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
 
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     """`comment_list` for the idea page, in one query: the top-level comments, each with its
-    replies in `shown_replies`."""
+    replies in `shown_replies`. Without a query when `idea_page_get`
+    found none to show."""
+    if getattr(idea, "has_shown_comments", True) is False:
+        return []
     comments = list(_visible_comments(user).filter(idea=idea).order_by("created_at", "id"))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:

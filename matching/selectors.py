@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
@@ -267,17 +267,24 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
     )
 
 
+_ON_IDEA_PAGE = Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED)
+
+
+def idea_page_has_matches() -> Exists:
+    """Whether the idea (OuterRef("pk")) has matches for its page: read with the idea
+    (`ideas.selectors.register_idea_page_flag`) as `has_page_matches`, most have none."""
+    return Exists(Match.objects.filter(_ON_IDEA_PAGE, idea=OuterRef("pk")))
+
+
 def _idea_page_matches(idea: Idea) -> list[Match]:
     """The idea's ranked matches (weaker ones too) and the companies' answers of interest, read
     once per idea object: the idea page's timeline, matches panel and interested companies all
     come from them, in separate template tags."""
     found = getattr(idea, "_page_matches", None)
-    if found is None:
-        found = list(
-            Match.objects.filter(idea=idea)
-            .filter(Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED))
-            .select_related("company")
-        )
+    if found is None and getattr(idea, "has_page_matches", True) is False:
+        found = []
+    elif found is None:
+        found = list(Match.objects.filter(idea=idea).filter(_ON_IDEA_PAGE).select_related("company"))
         idea._page_matches = found  # type: ignore[attr-defined]
     return found
 
