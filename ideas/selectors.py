@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from core.sql import compiled_annotations
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
 from .search import MeaningSearchUnavailable, meaning_search
@@ -173,19 +174,20 @@ def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
 @functools.cache
 def _idea_page(*, staff: bool) -> IdeaQuerySet:
     """`idea_page_get`'s query but for whom it is for (who may see the idea, whether they
-    support and follow it), built once per process: resolving its subqueries took longer than
-    running it."""
-    # Those `_visible_comments` shows.
-    comments = Comment.objects.filter(idea=OuterRef("pk"))
-    if not staff:
-        comments = comments.filter(is_hidden=False)
+    support and follow it), built once per process, with its subqueries compiled once: building
+    and compiling them took longer than running the query."""
+    flags = {
+        "has_shown_comments": Exists(_comments_shown(staff=staff).filter(idea=OuterRef("pk"))),
+        **{name: rows_exist() for name, rows_exist in _page_flags.items()},
+    }
+    subqueries = Idea.objects.with_supports_count().annotate(**flags)
     return (
-        Idea.objects.with_supports_count()
-        .select_related("author")
+        Idea.objects.select_related("author")
+        # Of the author, only the name the page shows.
+        .only(*(field.name for field in Idea._meta.concrete_fields), "author__display_name")
         .annotate(
             matched_at=F("embedding__matched_at"),
-            has_shown_comments=Exists(comments),
-            **{name: rows_exist() for name, rows_exist in _page_flags.items()},
+            **compiled_annotations(subqueries, "supports_count", *flags),
         )
     )
 
@@ -210,10 +212,12 @@ def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> 
 
 def _visible_comments(user: User | AnonymousUser) -> QuerySet[Comment]:
     """Comments with their authors; hidden ones only for city staff."""
-    visible = Comment.objects.select_related("author")
-    if not (user.is_authenticated and user.is_city_staff):
-        visible = visible.filter(is_hidden=False)
-    return visible
+    return _comments_shown(staff=user.is_authenticated and user.is_city_staff).select_related("author")
+
+
+def _comments_shown(*, staff: bool) -> QuerySet[Comment]:
+    comments = Comment.objects.all()
+    return comments if staff else comments.filter(is_hidden=False)
 
 
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
@@ -225,11 +229,11 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
 
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     """`comment_list` for the idea page, in one query: the top-level comments, each with its
-    replies in `shown_replies`. Without a query when `idea_page_get`
-    found none to show."""
+    replies in `shown_replies`. Without a query when `idea_page_get` found none to show."""
     if getattr(idea, "has_shown_comments", True) is False:
         return []
-    comments = list(_visible_comments(user).filter(idea=idea).order_by("created_at", "id"))
+    staff = user.is_authenticated and user.is_city_staff
+    comments = list(_page_comments(staff=staff).filter(idea=idea))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None:
@@ -238,6 +242,17 @@ def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     for comment in top:
         comment.shown_replies = replies.get(comment.pk, [])  # type: ignore[attr-defined]
     return top
+
+
+@functools.cache
+def _page_comments(*, staff: bool) -> QuerySet[Comment]:
+    """`comment_tree`'s query, with only what the page shows, built once per process."""
+    return (
+        _comments_shown(staff=staff)
+        .select_related("author")
+        .only("author__display_name", "parent", "body", "is_removed", "is_hidden", "created_at", "edited_at")
+        .order_by("created_at", "id")
+    )
 
 
 def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
