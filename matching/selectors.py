@@ -268,6 +268,16 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
 
 
 _ON_IDEA_PAGE = Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED)
+_ON_IDEA_PAGE_FIELDS = (
+    "idea",
+    "company",
+    "score",
+    "rank_for_idea",
+    "reason",
+    "strength",
+    "status",
+    "created_at",
+)
 
 
 def idea_page_has_matches() -> Exists:
@@ -284,7 +294,13 @@ def _idea_page_matches(idea: Idea) -> list[Match]:
     if found is None and getattr(idea, "has_page_matches", True) is False:
         found = []
     elif found is None:
-        found = list(Match.objects.filter(idea=idea).filter(_ON_IDEA_PAGE).select_related("company"))
+        found = list(
+            Match.objects.filter(idea=idea)
+            .filter(_ON_IDEA_PAGE)
+            .select_related("company")
+            # What the page's panels and timeline read, not the proposals and profiles.
+            .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug")
+        )
         idea._page_matches = found  # type: ignore[attr-defined]
     return found
 
@@ -306,7 +322,7 @@ def idea_page_interests(*, idea: Idea, user: User | AnonymousUser) -> list[Match
     interest, so an idea without any costs no query."""
     if not any(m.status == MatchStatus.INTERESTED for m in _idea_page_matches(idea)):
         return []
-    return list(idea_interest_list(idea=idea, user=user))
+    return list(idea_interest_list(idea=idea, user=user).only(*_ON_IDEA_PAGE_FIELDS, "company__name"))
 
 
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
