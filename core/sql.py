@@ -23,3 +23,11 @@ def compiled_annotations(queryset: QuerySet, *names: str, using: str = DEFAULT_D
         sql, params = annotation.select_format(compiler, *compiler.compile(annotation))
         compiled[name] = RawSQL(sql, params, output_field=annotation.output_field)
     return compiled
+
+
+def with_parameter(compiled: RawSQL, placeholder: object, value: object) -> RawSQL:
+    """`compiled` (from `compiled_annotations`) reading `value` wherever it was compiled with
+    `placeholder`: a subquery that names its reader, compiled once for a stand-in one."""
+    params = [value if param == placeholder else param for param in compiled.params]
+    assert params != list(compiled.params), "the placeholder is not among the parameters"
+    return RawSQL(compiled.sql, params, output_field=compiled.output_field)

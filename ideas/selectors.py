@@ -18,12 +18,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from core.sql import compiled_annotations
+from core.sql import compiled_annotations, with_parameter
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
 from .search import MeaningSearchUnavailable, meaning_search
@@ -168,7 +169,19 @@ def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     their page then sends this one query."""
     if not user.is_authenticated:
         return _public_idea_page().get(pk=idea_id)
-    return _idea_page(staff=user.is_city_staff).visible_to(user).with_reader_state(user).get(pk=idea_id)
+    reader_state = {name: with_parameter(sql, _ANY_READER, user.pk) for name, sql in _reader_state().items()}
+    return _idea_page(staff=user.is_city_staff).visible_to(user).annotate(**reader_state).get(pk=idea_id)
+
+
+# The id of no account: `_reader_state` is compiled for it, then read with the reader's own.
+_ANY_READER = -1
+
+
+@functools.cache
+def _reader_state() -> dict[str, RawSQL]:
+    """`IdeaQuerySet.with_reader_state`'s subqueries compiled once, for `_ANY_READER`."""
+    reader = User(pk=_ANY_READER, is_active=True)
+    return compiled_annotations(Idea.objects.with_reader_state(reader), "is_supported", "is_following")
 
 
 @functools.cache
