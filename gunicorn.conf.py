@@ -3,7 +3,7 @@
 options on its command line win over it.
 
 Threaded workers rather than sync ones: a page spends much of its time waiting for PostgreSQL and
-Redis (an idea's page asks four queries and two cache reads, a company's matches page four
+Redis (an idea's page asks one to four queries and two cache reads, a company's matches page four
 queries), and while one thread waits another of the same process runs, so the cores stay busy
 with as few processes as cores allow. They also keep connections open between requests and let a
 slow client hold a thread, not a whole process. Under `make loadtest` on 2 cores, 4 workers of 4

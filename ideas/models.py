@@ -101,6 +101,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_counts(self, user=None) -> "IdeaQuerySet":
         # Correlated subqueries rather than joins and GROUP BY: a list page then counts for its
         # own rows only, and the pagination count needs none of them.
+        comments = _count_of(Comment.objects.filter(idea=OuterRef("pk"), is_removed=False), Count("pk"))
+        return (
+            self.with_supports_count()
+            .annotate(comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0))
+            .with_reader_state(user)
+        )
+
+    def with_supports_count(self) -> "IdeaQuerySet":
         # Supporters of ideas merged into this one count too, each person once. The ideas are
         # found first (by primary key and by merged_into), then their supports by index; an OR
         # across a join of supports and ideas would read every support for every idea.
@@ -108,17 +116,17 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
             Q(pk=OuterRef(OuterRef("pk"))) | Q(merged_into=OuterRef(OuterRef("pk")))
         ).values("pk")
         supporters = _count_of(Support.objects.filter(idea__in=own_and_merged), Count("user", distinct=True))
-        comments = _count_of(Comment.objects.filter(idea=OuterRef("pk"), is_removed=False), Count("pk"))
-        queryset = self.annotate(
-            supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0),
-            comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
+        return self.annotate(supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0))
+
+    def with_reader_state(self, user) -> "IdeaQuerySet":
+        """Whether a signed-in `user` supports and follows each idea (`is_supported`,
+        `is_following`); nothing for anyone else."""
+        if user is None or not user.is_authenticated:
+            return self
+        return self.annotate(
+            is_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+            is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
         )
-        if user is not None and user.is_authenticated:
-            queryset = queryset.annotate(
-                is_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
-                is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
-            )
-        return queryset
 
 
 def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:

@@ -1,18 +1,32 @@
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from core.sql import compiled_annotations, with_parameter
 
-from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaStatus, Report
+from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
 from .search import MeaningSearchUnavailable, meaning_search
 
 
@@ -133,6 +147,69 @@ def idea_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     return idea_list(user=user).get(pk=idea_id)
 
 
+# Other apps' parts of the idea page, each with what tells, in the idea's own query, whether it
+# has rows to show (`register_idea_page_flag`).
+_page_flags: dict[str, Callable[[], Exists]] = {}
+
+
+def register_idea_page_flag(name: str, rows_exist: Callable[[], Exists]) -> None:
+    """A part of the idea page that another app draws (a template tag: ideas cannot import it)
+    and that most ideas have nothing for: `rows_exist()`, an Exists over the idea as
+    OuterRef("pk"), is read with the idea as `name`, so that the part asks nothing more when it
+    is False. Registered as the app starts."""
+    _page_flags[name] = rows_exist
+    _idea_page.cache_clear()
+    _public_idea_page.cache_clear()
+
+
+def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
+    """`idea_get` for the idea's page, with only what it shows and, in the same query, whether it
+    has comments the user may see (`has_shown_comments`, for `comment_tree`) and the flags of
+    `register_idea_page_flag`: most ideas have no pilot, no match and often no comment, and
+    their page then sends this one query."""
+    if not user.is_authenticated:
+        return _public_idea_page().get(pk=idea_id)
+    reader_state = {name: with_parameter(sql, _ANY_READER, user.pk) for name, sql in _reader_state().items()}
+    return _idea_page(staff=user.is_city_staff).visible_to(user).annotate(**reader_state).get(pk=idea_id)
+
+
+# The id of no account: `_reader_state` is compiled for it, then read with the reader's own.
+_ANY_READER = -1
+
+
+@functools.cache
+def _reader_state() -> dict[str, RawSQL]:
+    """`IdeaQuerySet.with_reader_state`'s subqueries compiled once, for `_ANY_READER`."""
+    reader = User(pk=_ANY_READER, is_active=True)
+    return compiled_annotations(Idea.objects.with_reader_state(reader), "is_supported", "is_following")
+
+
+@functools.cache
+def _idea_page(*, staff: bool) -> IdeaQuerySet:
+    """`idea_page_get`'s query but for whom it is for (who may see the idea, whether they
+    support and follow it), built once per process, with its subqueries compiled once: building
+    and compiling them took longer than running the query."""
+    flags = {
+        "has_shown_comments": Exists(_comments_shown(staff=staff).filter(idea=OuterRef("pk"))),
+        **{name: rows_exist() for name, rows_exist in _page_flags.items()},
+    }
+    subqueries = Idea.objects.with_supports_count().annotate(**flags)
+    return (
+        Idea.objects.select_related("author")
+        # Of the author, only the name the page shows.
+        .only(*(field.name for field in Idea._meta.concrete_fields), "author__display_name")
+        .annotate(
+            matched_at=F("embedding__matched_at"),
+            **compiled_annotations(subqueries, "supports_count", *flags),
+        )
+    )
+
+
+@functools.cache
+def _public_idea_page() -> QuerySet[Idea]:
+    return _idea_page(staff=False).visible_to(AnonymousUser())
+
+
 def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
     """The author's idea with exactly this text created in the last IDEA_REPEAT_WINDOW_MINUTES,
     if any: most likely the same form sent twice (a double click, the back button)."""
@@ -148,10 +225,12 @@ def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> 
 
 def _visible_comments(user: User | AnonymousUser) -> QuerySet[Comment]:
     """Comments with their authors; hidden ones only for city staff."""
-    visible = Comment.objects.select_related("author")
-    if not (user.is_authenticated and user.is_city_staff):
-        visible = visible.filter(is_hidden=False)
-    return visible
+    return _comments_shown(staff=user.is_authenticated and user.is_city_staff).select_related("author")
+
+
+def _comments_shown(*, staff: bool) -> QuerySet[Comment]:
+    comments = Comment.objects.all()
+    return comments if staff else comments.filter(is_hidden=False)
 
 
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
@@ -163,8 +242,11 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
 
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     """`comment_list` for the idea page, in one query: the top-level comments, each with its
-    replies in `shown_replies`."""
-    comments = list(_visible_comments(user).filter(idea=idea).order_by("created_at", "id"))
+    replies in `shown_replies`. Without a query when `idea_page_get` found none to show."""
+    if getattr(idea, "has_shown_comments", True) is False:
+        return []
+    staff = user.is_authenticated and user.is_city_staff
+    comments = list(_page_comments(staff=staff).filter(idea=idea))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None:
@@ -173,6 +255,17 @@ def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     for comment in top:
         comment.shown_replies = replies.get(comment.pk, [])  # type: ignore[attr-defined]
     return top
+
+
+@functools.cache
+def _page_comments(*, staff: bool) -> QuerySet[Comment]:
+    """`comment_tree`'s query, with only what the page shows, built once per process."""
+    return (
+        _comments_shown(staff=staff)
+        .select_related("author")
+        .only("author__display_name", "parent", "body", "is_removed", "is_hidden", "created_at", "edited_at")
+        .order_by("created_at", "id")
+    )
 
 
 def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:

@@ -55,7 +55,7 @@ def idea_list(request):
 
 
 def idea_detail(request, idea_id: int):
-    return _render_detail(request, _visible_idea(request, idea_id))
+    return _render_detail(request, get_or_404(selectors.idea_page_get, idea_id=idea_id, user=request.user))
 
 
 def _render_detail(

@@ -14,6 +14,12 @@ class MatchingConfig(AppConfig):
 
         register_meaning_search(ideas_by_meaning)
 
+        from ideas.selectors import register_idea_page_flag
+
+        from .selectors import idea_page_has_matches
+
+        register_idea_page_flag("has_page_matches", idea_page_has_matches)
+
         from core import page_cache
 
         from .models import Embedding, Match

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
@@ -267,16 +267,39 @@ def idea_interest_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Ma
     )
 
 
+_ON_IDEA_PAGE = Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED)
+_ON_IDEA_PAGE_FIELDS = (
+    "idea",
+    "company",
+    "score",
+    "rank_for_idea",
+    "reason",
+    "strength",
+    "status",
+    "created_at",
+)
+
+
+def idea_page_has_matches() -> Exists:
+    """Whether the idea (OuterRef("pk")) has matches for its page: read with the idea
+    (`ideas.selectors.register_idea_page_flag`) as `has_page_matches`, most have none."""
+    return Exists(Match.objects.filter(_ON_IDEA_PAGE, idea=OuterRef("pk")))
+
+
 def _idea_page_matches(idea: Idea) -> list[Match]:
     """The idea's ranked matches (weaker ones too) and the companies' answers of interest, read
     once per idea object: the idea page's timeline, matches panel and interested companies all
     come from them, in separate template tags."""
     found = getattr(idea, "_page_matches", None)
-    if found is None:
+    if found is None and getattr(idea, "has_page_matches", True) is False:
+        found = []
+    elif found is None:
         found = list(
             Match.objects.filter(idea=idea)
-            .filter(Q(rank_for_idea__isnull=False) | Q(status=MatchStatus.INTERESTED))
+            .filter(_ON_IDEA_PAGE)
             .select_related("company")
+            # What the page's panels and timeline read, not the proposals and profiles.
+            .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug")
         )
         idea._page_matches = found  # type: ignore[attr-defined]
     return found
@@ -299,7 +322,7 @@ def idea_page_interests(*, idea: Idea, user: User | AnonymousUser) -> list[Match
     interest, so an idea without any costs no query."""
     if not any(m.status == MatchStatus.INTERESTED for m in _idea_page_matches(idea)):
         return []
-    return list(idea_interest_list(idea=idea, user=user))
+    return list(idea_interest_list(idea=idea, user=user).only(*_ON_IDEA_PAGE_FIELDS, "company__name"))
 
 
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:

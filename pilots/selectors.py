@@ -145,11 +145,19 @@ def pilot_volunteer_get(*, pilot: Pilot, user: User, active: bool = True) -> Pil
     return _with_consents(volunteers).select_related("pilot").get()
 
 
+def idea_page_has_pilots() -> Exists:
+    """Whether the idea (OuterRef("pk")) has a pilot, seen or not: read with the idea for its page
+    (`ideas.selectors.register_idea_page_flag`) as `has_pilots`."""
+    return Exists(Pilot.objects.filter(idea=OuterRef("pk")))
+
+
 def _all_pilots_of_idea(idea: Idea) -> list[Pilot]:
     """Every pilot of the idea, whoever may see it, with what the idea page's timeline and pilots
     panel read; read once per idea object, for both. Most ideas have none."""
     pilots = getattr(idea, "_all_pilots", None)
-    if pilots is None:
+    if pilots is None and getattr(idea, "has_pilots", True) is False:
+        pilots = []
+    elif pilots is None:
         pilots = list(
             Pilot.objects.filter(idea=idea).only(
                 "title", "stage", "created_at", "updated_at", "went_public_at"

@@ -48,6 +48,16 @@ def test_an_idea_page_for_a_visitor(comments, companies, django_assert_max_num_q
     assert response.content.decode().count('class="comment"') == 2 * comments
 
 
+def test_an_idea_page_without_comments_matches_or_pilots_is_one_query(django_assert_num_queries):
+    idea = IdeaFactory()
+
+    # What the idea has besides itself is asked with it: with nothing, nothing more is asked.
+    with django_assert_num_queries(1):
+        response = Client().get(f"/ideas/{idea.pk}/")
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("ideas", [2, 12])
 def test_the_idea_list_and_its_api(ideas, django_assert_max_num_queries):
     for _ in range(ideas):
