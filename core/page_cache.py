@@ -133,15 +133,29 @@ def _watch_writes(
     # Every write goes through here, whether a model's save, a queryset's update or delete or a
     # bulk operation: signals would miss the last three, which the matcher and moderation use.
     result = execute(sql, params, many, context)
-    if not sql.startswith("SELECT"):
-        write = _WRITE.match(sql)
-        if write is not None:
-            table = write.group(2)
-            if table in _watched_inserts or (
-                table in _watched_tables and not write.group(1).upper().startswith("INSERT")
-            ):
-                changed()
+    written(sql)
     return result
+
+
+def written(sql: str) -> None:
+    """`sql` was run: if it writes to a watched table, the version changes. Django's cursors call
+    this for every statement; code writing through a cursor of its own (the matcher's binary
+    one) calls it too."""
+    if sql.startswith("SELECT"):
+        return
+    write = _WRITE.match(sql)
+    if write is not None:
+        table = write.group(2)
+        if table in _watched_inserts or (
+            table in _watched_tables and not write.group(1).upper().startswith("INSERT")
+        ):
+            changed()
+
+
+def copied(table: str) -> None:
+    """Rows were copied (COPY) into `table`: as `written` for an INSERT."""
+    if table in _watched_inserts:
+        changed()
 
 
 def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:

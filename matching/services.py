@@ -25,7 +25,6 @@ from psycopg.types.json import Jsonb
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each
 from companies.models import Company
-from core import page_cache
 from core.errors import ApplicationError, forbidden
 from core.services import save_validated
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
@@ -631,8 +630,6 @@ def _insert_matches(rows: list[tuple]) -> None:
         ],
         rows=((*row, *extra) for row in rows),
     )
-    # A COPY is not a statement the page cache sees: the public pages showing matches are told here.
-    page_cache.changed()
 
 
 # Below this many rows an upsert is one statement with the rows as arrays; above, COPY through a
@@ -646,8 +643,6 @@ def _upsert_matches(rows: list[tuple]) -> None:
     message) are never overwritten."""
     if not rows:
         return
-    # Written through the matcher's own cursor, which the page cache does not watch.
-    page_cache.changed()
     table = Match._meta.db_table
     if len(rows) < UPSERT_AS_ARRAYS:
         columns = list(zip(*rows, strict=True))
@@ -999,10 +994,6 @@ def _rebuild_state(
         "WHERE idea_id IS NOT NULL AND NOT (idea_id = ANY(%s)) AND score_stats ? 'counted'",
         [ideas.owner_ids],
     )
-    # Statements on this cursor are not ones the page cache sees, and an idea's page shows
-    # "matching…" until the idea is ranked: the cached pages are told here, as Django's cursor
-    # told them of these writes.
-    page_cache.changed()
     state.company_ids = companies.owner_ids
     state.idea_count = sums.count
     state.similarity_sums = sums.total.tolist()

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import psycopg
 from django.db import connection, transaction
 
+from core import page_cache
+
 from .engine import vector_io
 from .engine.vector_io import vectors_from_binary
 
@@ -23,7 +25,8 @@ __all__ = [
 
 
 def _cursor() -> psycopg.Cursor:
-    # Django's own cursors bind parameters client-side, which rules out binary transfer.
+    # Django's own cursors bind parameters client-side, which rules out binary transfer. Nor do
+    # they see what this one writes: the writes below tell the page cache themselves.
     connection.ensure_connection()
     return psycopg.Cursor(connection.connection)
 
@@ -48,6 +51,7 @@ def execute(sql: str, params: Sequence) -> None:
     """A statement with parameters sent in binary: long lists of numbers travel as arrays."""
     with _cursor() as cursor:
         cursor.execute(sql, params, binary=True)
+    page_cache.written(sql)
 
 
 def fetch_vectors(sql: str, params: Sequence, dim: int) -> dict:
@@ -61,11 +65,13 @@ def fetch_vectors(sql: str, params: Sequence, dim: int) -> dict:
 def copy_rows(*, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> None:
     with _cursor() as cursor:
         vector_io.copy_rows(cursor, table=table, columns=columns, rows=rows)
+    page_cache.copied(table)
 
 
 def copy_arrays(*, table: str, columns: Sequence[tuple[str, str]], arrays: Sequence) -> None:
     with _cursor() as cursor:
         vector_io.copy_arrays(cursor, table=table, columns=columns, arrays=arrays)
+    page_cache.copied(table)
 
 
 def copy_then(
@@ -90,3 +96,4 @@ def copy_then(
         copy_rows(table=staging, columns=columns, rows=rows)
         with _cursor() as cursor:
             cursor.execute(then.format(staging=staging), params)
+        page_cache.written(then)

@@ -188,3 +188,15 @@ def test_an_idea_placed_only_among_weaker_possibilities_shows_on_the_kept_cards_
     assert Match.objects.filter(idea=idea, company=care, rank_for_company__isnull=False).exists()
 
     assert idea.title in client.get(url).content.decode()
+
+
+def test_the_matchers_own_binary_writes_change_the_version_only_for_watched_tables(matches):
+    from matching import vector_store
+    from matching.models import MatchCandidate
+
+    before = page_cache.current_version()
+    vector_store.execute(f"UPDATE {MatchCandidate._meta.db_table} SET score = score WHERE false", [])
+    assert page_cache.current_version() == before
+
+    vector_store.execute(f"UPDATE {Match._meta.db_table} SET score = score WHERE id = %s", [matches[0].pk])
+    assert page_cache.current_version() != before
