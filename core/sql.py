@@ -31,3 +31,9 @@ def with_parameter(compiled: RawSQL, placeholder: object, value: object) -> RawS
     params = [value if param == placeholder else param for param in compiled.params]
     assert params != list(compiled.params), "the placeholder is not among the parameters"
     return RawSQL(compiled.sql, params, output_field=compiled.output_field)
+
+
+def id_array(ids: list[int]) -> RawSQL:
+    """Ids for an `__in` filter as one array parameter: Django took longer to build and bind a
+    statement naming ten thousand of them one by one than the database took to answer it."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])

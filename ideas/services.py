@@ -10,7 +10,6 @@ from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -22,6 +21,7 @@ from accounts.notifications import notify, notify_each
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
+from core.sql import id_array
 from core.validators import strip_invisible
 from matching import dispatch
 
@@ -261,7 +261,7 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
     """Tell each idea's author and followers that its status changed, in a few queries however
     many ideas: the matcher may match ten thousand at once."""
     audience: dict[int, dict[int, User]] = {idea.pk: {idea.author_id: idea.author} for idea in ideas}
-    for follow in Follow.objects.filter(idea__in=_id_array([idea.pk for idea in ideas])).select_related(
+    for follow in Follow.objects.filter(idea__in=id_array([idea.pk for idea in ideas])).select_related(
         "user"
     ):
         audience[follow.idea_id][follow.user_id] = follow.user
@@ -284,12 +284,6 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
             if user != exclude
         ],
     )
-
-
-def _id_array(ids: list[int]) -> RawSQL:
-    """Ids for an `__in` filter as one array parameter: Django took longer to build and bind a
-    statement naming ten thousand of them one by one than the database took to answer it."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [ids])
 
 
 def _idea_links(idea_ids: list[int]) -> dict[int, str]:
@@ -323,13 +317,13 @@ def ideas_mark_matched(*, idea_ids: Iterable[int]) -> list[Idea]:
     if not changed:
         return []
     newly_matched = list(
-        Idea.objects.filter(pk__in=_id_array(changed)).only(
+        Idea.objects.filter(pk__in=id_array(changed)).only(
             "pk", "title", "status", "rejection_reason", "author"
         )
     )
     # Each author read once, not once per idea: one author of many ideas is one object.
     author_ids = list({idea.author_id for idea in newly_matched})
-    authors = {user.pk: user for user in User.objects.filter(pk__in=_id_array(author_ids))}
+    authors = {user.pk: user for user in User.objects.filter(pk__in=id_array(author_ids))}
     for idea in newly_matched:
         idea.author = authors[idea.author_id]
     ideas_notify_followers(ideas=newly_matched)

@@ -9,6 +9,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from companies.models import Company
+from core.sql import id_array
 from ideas.models import MATCHABLE_STATUSES, Idea
 
 from . import encoding, vector_store
@@ -122,11 +123,11 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     # them than the database took to answer it.
     owner_ids = list(queryset.values_list("pk", flat=True))
     return list(
-        Embedding.objects.raw(
-            f"SELECT {', '.join(EMBEDDING_ROW_FIELDS)}, {owner_field}_id FROM {Embedding._meta.db_table} "
-            f"WHERE {owner_field}_id = ANY(%s) AND model_name = %s ORDER BY {owner_field}_id",
-            [owner_ids, encoding.model_name()],
+        Embedding.objects.filter(
+            **{f"{owner_field}_id__in": id_array(owner_ids)}, model_name=encoding.model_name()
         )
+        .only(*EMBEDDING_ROW_FIELDS, f"{owner_field}_id")
+        .order_by(f"{owner_field}_id")
     )
 
 

@@ -27,6 +27,7 @@ from accounts.notifications import notify, notify_each
 from companies.models import Company
 from core.errors import ApplicationError, forbidden
 from core.services import save_validated
+from core.sql import id_array
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 from ideas.services import ideas_mark_matched
 
@@ -811,13 +812,12 @@ def _keep_idea_vectors(ideas: Loaded) -> None:
     """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
     process's next profile edit."""
     global _idea_cache
-    with connection.cursor() as cursor:
-        # The ids as one array, not ten thousand placeholders (`embeddings._current_embeddings`).
-        cursor.execute(
-            f"SELECT idea_id, id, updated_at FROM {Embedding._meta.db_table} WHERE id = ANY(%s)",
-            [[e.pk for e in ideas.embeddings]],
-        )
-        stamps = {idea: (embedding, written) for idea, embedding, written in cursor.fetchall()}
+    stamps = {
+        idea: (embedding, written)
+        for idea, embedding, written in Embedding.objects.filter(
+            pk__in=id_array([e.pk for e in ideas.embeddings])
+        ).values_list("idea_id", "pk", "updated_at")
+    }
     _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
 
 
