@@ -1094,10 +1094,9 @@ def _idea_placed(idea_id: int) -> bool:
     """Whether the idea is matchable, counted with vectors of its current text, model and scheme,
     and ranked since its last change: then its task has nothing to do. One query."""
     found = (
-        Idea.objects.filter(
+        matchable_ideas()
+        .filter(
             pk=idea_id,
-            status__in=MATCHABLE_STATUSES,
-            is_hidden=False,
             embedding__model_name=encoding.model_name(),
             embedding__scheme=SCHEMES["idea"],
             embedding__pilot_margin__isnull=False,
