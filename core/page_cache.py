@@ -55,7 +55,10 @@ VERSION_KEY = "page-cache:version"
 # stored, and by the reader's own token when it is served. Page text never holds it: what users
 # write is escaped, so it has no bare quotes.
 CSRF_MARKUP = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
+# Stands for the reader's form token in whatever is kept: whole pages (in place of the token of
+# the request that rendered them) and parts of pages (`cached_part`, rendered with it).
+PART_CSRF_PLACEHOLDER = "\x00csrf\x00"
+CSRF_PLACEHOLDER = f'name="csrfmiddlewaretoken" value="{PART_CSRF_PLACEHOLDER}"'.encode()
 
 _watched_tables: set[str] = set()
 _watched_inserts: set[str] = set()
@@ -217,12 +220,6 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any
     return {"content": content, "csrf": bool(has_csrf), "headers": list(response.items())}
 
 
-# Stands for the reader's form token in a stored part of a page (`cached_part`): rendered with
-# this in its forms, the part is the same for every reader, and each gets their own token when it
-# is served.
-PART_CSRF_PLACEHOLDER = "\x00csrf\x00"
-
-
 def cached_part(
     request: HttpRequest, key: str, render: Callable[[], tuple[str, Any]]
 ) -> tuple[SafeString, Any]:
@@ -254,7 +251,12 @@ def cached_part(
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except CACHE_UNAVAILABLE:
                 _redis_failed("store a part of a page")
-    return mark_safe(html.replace(PART_CSRF_PLACEHOLDER, get_token(request))), value
+    return with_reader_token(request, html), value
+
+
+def with_reader_token(request: HttpRequest, html: str) -> SafeString:
+    """A part drawn with PART_CSRF_PLACEHOLDER for its forms' token, with the reader's own."""
+    return mark_safe(html.replace(PART_CSRF_PLACEHOLDER, get_token(request)))
 
 
 def cache_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

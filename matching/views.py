@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.utils.http import urlencode
@@ -150,7 +149,7 @@ def company_matches_page(request, slug: str):
 
     if interest_forms:  # a form sent back with its errors is this reader's alone
         cards, hidden_weaker = draw_cards()
-        cards = mark_safe(cards.replace(page_cache.PART_CSRF_PLACEHOLDER, get_token(request)))
+        cards = page_cache.with_reader_token(request, cards)
     else:
         # Every member sees the same cards, and a member comes back to them after each answer:
         # drawing twenty cards with their forms took most of the page's time.
