@@ -27,7 +27,7 @@ def unreachable_redis_cache(tmp_path) -> dict:
     """CACHES for a Redis outage: a socket nothing listens on, so every cache call fails."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"unix://{tmp_path / 'no-redis.sock'}",
         }
     }

@@ -105,7 +105,7 @@ REDIS_URL = env("REDIS_URL", default="")
 def redis_cache(redis_url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": redis_url.replace("redis+socket://", "unix://"),
             # The cache only holds throttle counters and the worker's heartbeat, and its users
             # carry on without it; a Redis that stops answering must not hold requests for long.
