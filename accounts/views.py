@@ -27,7 +27,13 @@ PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
 
 
 class SignUpForm(forms.Form):
-    username = forms.RegexField(r"^[\w.@+-]+$", max_length=150, label=_("username"))
+    username = forms.RegexField(
+        r"^[\w.@+-]+$",
+        max_length=150,
+        label=_("username"),
+        help_text=_("Letters, digits and @ . + - _ only, no spaces."),
+        error_messages={"invalid": _("Use only letters, digits and @ . + - _ in a username, no spaces.")},
+    )
     email = forms.EmailField(required=False, label=_("email"))
     display_name = SingleLineField(
         required=False,
@@ -55,8 +61,11 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
+        # The page's language is the only hint of the language the citizen reads: their nickname
+        # and notifications follow it, as the API's sign-up does when asked.
+        language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in Language.values else Language.KOREAN
         try:
-            user = user_sign_up(**data)
+            user = user_sign_up(**data, preferred_language=language)
         except (ApplicationError, ValidationError) as error:
             add_service_errors(form, error)
         else:

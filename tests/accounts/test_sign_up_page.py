@@ -1,0 +1,47 @@
+"""The sign-up page as a citizen meets it: in the language they read it in, and saying what is
+wrong with what they typed."""
+
+import re
+
+import pytest
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "빛고을-산책-2026"
+
+
+def _sign_up(client, language: str, username: str):
+    client.cookies["django_language"] = language
+    return client.post(
+        "/accounts/signup/",
+        {"username": username, "password": PASSWORD, "password_again": PASSWORD, "privacy_consent": "on"},
+    )
+
+
+def test_a_citizen_signing_up_in_english_gets_english_notifications_and_nickname(client):
+    response = _sign_up(client, "en", "jiwoo")
+
+    assert response.status_code == 302
+    user = User.objects.get(username="jiwoo")
+    assert user.preferred_language == "en"
+    assert re.match(r"^[A-Z][a-z]+ [A-Z][a-z]+ \d{4}$", user.display_name)
+
+
+def test_a_citizen_signing_up_in_korean_keeps_korean(client):
+    _sign_up(client, "ko", "minji")
+
+    user = User.objects.get(username="minji")
+    assert user.preferred_language == "ko"
+    assert re.search("[가-힣]", user.display_name)
+
+
+def test_a_username_with_a_space_says_which_characters_are_allowed(client):
+    response = _sign_up(client, "en", "kim minji")
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="kim minji").exists()
+    page = response.content.decode()
+    assert "Use only letters, digits and @ . + - _ in a username, no spaces." in page
+    assert "Enter a valid value." not in page
