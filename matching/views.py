@@ -165,6 +165,7 @@ def company_matches_page(request, slug: str):
             "filters": filters,
             "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
+            "include_weak": bool(criteria.get("include_weak")),
         },
         status=status,
     )

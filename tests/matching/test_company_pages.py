@@ -98,3 +98,16 @@ def _without_tokens(html: str) -> str:
     import re
 
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_note_above_the_cards_says_weaker_ones_are_shown_once_they_are(client, catalogue, carol):
+    client.force_login(carol)
+    client.cookies["django_language"] = "en"
+    shown_by_default = "Strong and possible matches are shown"
+    weaker_too = "then the weaker possibilities"
+
+    default = client.get("/companies/gyeote-care/matches/").content.decode()
+    more = client.get("/companies/gyeote-care/matches/?include_weak=on").content.decode()
+
+    assert shown_by_default in default and weaker_too not in default
+    assert weaker_too in more and shown_by_default not in more
