@@ -69,8 +69,10 @@ def company_invitation_answer(request, slug: str):
 
 
 class CompanyProfileForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
-    summary = forms.CharField(label=gettext_lazy("summary"), max_length=300)
+    # Typed fields, as the rest of the profile: a browser maxlength would cut a pasted summary
+    # without a word; over the limit the text comes back with its counter and an error.
+    name = SingleLineField(label=gettext_lazy("name"), max_length=120)
+    summary = SingleLineField(label=gettext_lazy("summary"), max_length=300)
     description = MultilineField(
         label=gettext_lazy("description"),
         max_length=8000,

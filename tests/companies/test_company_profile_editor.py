@@ -158,3 +158,24 @@ def test_anonymous_is_sent_to_log_in(client, company):
     response = client.post(f"/companies/{company.slug}/edit/", _form(company))
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_summary_is_not_cut_by_the_browser_but_counted_and_refused_when_too_long(client, company, carol):
+    client.force_login(carol)
+    client.cookies["django_language"] = "en"
+    url = f"/companies/{company.slug}/edit/"
+
+    page = client.get(url).content.decode()
+    summary_input = page[page.index('name="summary"') :]
+    summary_input = summary_input[: summary_input.index(">")]
+    assert "maxlength" not in summary_input and 'data-max-chars="300"' in summary_input
+
+    too_long = "가" * 301
+    response = client.post(url, _form(company, summary=too_long))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "has 301 characters, more than the 300 that fit" in html
+    assert too_long in html
+    company.refresh_from_db()
+    assert company.summary != too_long
