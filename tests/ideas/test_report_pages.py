@@ -148,3 +148,19 @@ def test_citizens_cannot_decide_on_reports(bob, idea):
     idea.refresh_from_db()
     report.refresh_from_db()
     assert (idea.is_hidden, report.resolved_at) == (False, None)
+
+
+def test_restore_is_offered_only_for_reported_content_that_is_hidden(bob, staff_user, idea):
+    shown = CommentFactory(idea=idea)
+    hidden = CommentFactory(idea=idea, is_hidden=True)
+    on_shown = Report.objects.create(reporter=bob, comment=shown, reason="spam")
+    on_hidden = Report.objects.create(reporter=bob, comment=hidden, reason="spam")
+
+    html = _signed_in(staff_user).get("/staff/moderation/").content.decode()
+
+    def buttons(report):
+        item = html[html.index(f'id="report-{report.pk}"') :]
+        return item[: item.index("</li>")]
+
+    assert 'value="hide"' in buttons(on_shown) and 'value="restore"' not in buttons(on_shown)
+    assert 'value="restore"' in buttons(on_hidden)
