@@ -6,6 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.mail import send_mail
 from django.template import loader
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +57,14 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             to_email,
             html_email_template_name,
         )
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    # Django's Korean for this refusal reads "아이디와/과 비밀번호", a bracketed particle the
+    # site's Korean avoids: the site says it in its own words.
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or the password is not right. Both are case-sensitive: check them and try again."
+        ),
+    }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/profile/", views.profile_page, name="profile"),
     # The same addresses and names as django.contrib.auth's, which config/urls.py includes after
     # these, so the site's own versions answer.
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",

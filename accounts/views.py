@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from core.forms import SingleLineField, add_service_errors
 
 from .audit import audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
-from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, PasswordResetForm
+from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, LoginForm, PasswordResetForm
 from .lockout import lockout_message
 from .models import AuditAction, Language
 from .selectors import audit_actors, audit_entry_list
@@ -123,7 +122,7 @@ def locked_out(
 ) -> HttpResponse:
     """The log-in page again, saying why the log-in was refused (django-axes calls this for any
     log-in form of the site once the client is locked out)."""
-    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
     return render(
         request,
         "registration/login.html",
@@ -193,6 +192,10 @@ def audit_log_page(request):
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):
