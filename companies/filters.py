@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import CharField, F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,19 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("search"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("technology"))
     domain = django_filters.CharFilter(method="filter_domain", label=_("domain"))
-    verified = django_filters.BooleanFilter(field_name="is_verified", label=_("verified"))
+    # Named choices, not a nullable boolean's "unknown / yes / no"; the page offers it to staff
+    # only, as everyone else sees verified companies alone (and their own).
+    verified = django_filters.BooleanFilter(
+        field_name="is_verified",
+        label=_("verified"),
+        widget=forms.Select(
+            choices=[
+                ("", _("All companies")),
+                ("true", _("Verified by the city")),
+                ("false", _("Not verified yet")),
+            ]
+        ),
+    )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my companies"))
 
     class Meta:

@@ -72,3 +72,22 @@ def test_the_profile_form_speaks_the_users_language(client, company, carol):
 
     assert "Separate with commas." in english
     assert "Separate with commas." not in korean
+
+
+def test_the_verified_filter_is_offered_to_staff_only_with_named_choices(client, company, staff_user):
+    from tests.companies.factories import CompanyFactory
+
+    CompanyFactory(name="새싹AI", slug="saessak-ai", is_verified=False)
+    client.cookies["django_language"] = "en"
+
+    # Visitors see verified companies only: a filter on it could only empty their list.
+    public = client.get("/companies/").content.decode()
+    assert 'name="verified"' not in public and "새싹AI" not in public
+
+    client.force_login(staff_user)
+    client.cookies["django_language"] = "en"
+    staff = client.get("/companies/").content.decode()
+    assert 'name="verified"' in staff
+    assert '<option value="" selected>All companies</option>' in staff and "Unknown" not in staff
+    unverified = client.get("/companies/?verified=false").content.decode()
+    assert "새싹AI" in unverified and "빛고을케어" not in unverified
