@@ -55,13 +55,19 @@ class InterestForm(forms.Form):
 
 class MatchFilterForm(forms.Form):
     category = forms.ChoiceField(
-        label=gettext_lazy("category"), required=False, choices=[("", "—")] + list(Category.choices)
+        label=gettext_lazy("category"),
+        required=False,
+        choices=[("", gettext_lazy("All categories")), *Category.choices],
     )
     district = forms.ChoiceField(
-        label=gettext_lazy("district"), required=False, choices=[("", "—")] + list(District.choices)
+        label=gettext_lazy("district"),
+        required=False,
+        choices=[("", gettext_lazy("All districts")), *District.choices],
     )
     status = forms.ChoiceField(
-        label=gettext_lazy("status"), required=False, choices=[("", "—")] + list(MatchStatus.choices)
+        label=gettext_lazy("status"),
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *MatchStatus.choices],
     )
     # Drawn after its box (site.css), a label ending in a colon would point at nothing.
     include_weak = forms.BooleanField(

@@ -111,3 +111,13 @@ def test_the_note_above_the_cards_says_weaker_ones_are_shown_once_they_are(clien
 
     assert shown_by_default in default and weaker_too not in default
     assert weaker_too in more and shown_by_default not in more
+
+
+def test_the_filters_name_their_empty_choice_as_the_idea_list_does(client, catalogue, carol):
+    client.force_login(carol)
+
+    for url in ("/companies/gyeote-care/matches/", "/companies/gyeote-care/matches/?category=animals"):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        assert ">모든 분야</option>" in html
+        assert "모든 자치구" in html and "모든 상태" in html
+        assert ">—</option>" not in html
