@@ -48,6 +48,8 @@ def test_contrast_formula_matches_known_values():
         ("errors", _rule(".errorlist", "color"), WHITE),
         ("status badges", _rule(".status", "color"), _rule(".status", "background")),
         ("messages", _variable("ink"), _rule(".messages li", "background")),
+        ("error messages", _rule(".messages li.error", "color"), _rule(".messages li.error", "background")),
+        ("links in error messages", _variable("link"), _rule(".messages li.error", "background")),
         ("notices", _variable("ink"), _rule(".notice", "background")),
         ("links in notices", _variable("link"), _rule(".notice", "background")),
         ("a counter over its limit", _rule(".char-counter.over", "color"), WHITE),
