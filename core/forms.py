@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
@@ -38,10 +39,15 @@ class TypedTextField(forms.CharField):
         if self.max_length is not None and value and len(value) > self.max_length:
             raise ValidationError(
                 _(
-                    "“%(field)s” has %(count)d characters, more than the %(limit)d that fit. "
+                    "“%(field)s” has %(count)s characters, more than the %(limit)s that fit. "
                     "Your text is kept: shorten it and send it again."
                 )
-                % {"field": self.label or _("This field"), "count": len(value), "limit": self.max_length},
+                # Grouped as the character counter beside the field shows them (9,000 / 5,000).
+                % {
+                    "field": self.label or _("This field"),
+                    "count": number_format(len(value), force_grouping=True),
+                    "limit": number_format(self.max_length, force_grouping=True),
+                },
                 code="max_length",
             )
         super().run_validators(value)

@@ -118,7 +118,7 @@ def test_an_edit_too_long_comes_back_with_the_field_named_and_the_text(alice, id
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "“댓글” 항목은 2000자까지 쓸 수 있는데 지금 2001자입니다." in html
+    assert "“댓글” 항목은 2,000자까지 쓸 수 있는데 지금 2,001자입니다." in html
     assert "나" * 2001 in html
 
 

@@ -68,7 +68,7 @@ def test_an_idea_too_long_names_the_field_and_keeps_the_text(alice, field, label
     assert response.status_code == 200
     html = response.content.decode()
     errors = html[html.index(f'id="id_{field}_error"') :]
-    assert errors.startswith(f'id="id_{field}_error"><li>“{label}” 항목은 {IDEA_LIMITS[field]}자까지')
+    assert errors.startswith(f'id="id_{field}_error"><li>“{label}” 항목은 {IDEA_LIMITS[field]:,}자까지')
     assert too_long in html
     assert not Idea.objects.exists()
 
@@ -79,7 +79,7 @@ def test_the_limit_message_in_english(alice):
 
     html = client.post("/ideas/new/", {**VALID, "problem": "x" * 5003}).content.decode()
 
-    assert "“problem” has 5003 characters, more than the 5000 that fit." in html
+    assert "“problem” has 5,003 characters, more than the 5,000 that fit." in html
 
 
 def test_the_api_names_the_field_too_long(api, alice):
