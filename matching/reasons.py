@@ -50,11 +50,16 @@ def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:
     return f"{cut.rstrip(',;: ')}…"
 
 
-def reason_text(reason: dict) -> str:
-    """The match reason as one line in the reader's language."""
+def reason_text(reason: dict, *, to_company: bool = False) -> str:
+    """The match reason as one line in the reader's language; `to_company` when the company's
+    own members read it, of their own profile."""
     if not reason:
         return ""
-    return _("“%(idea_text)s” meets their %(company_field)s “%(company_text)s”") % {
+    if to_company:
+        line = _("“%(idea_text)s” meets your %(company_field)s “%(company_text)s”")
+    else:
+        line = _("“%(idea_text)s” meets their %(company_field)s “%(company_text)s”")
+    return line % {
         "idea_text": short_phrase(reason["idea_text"]),
         "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
         "company_text": short_phrase(reason["company_text"]),

@@ -205,7 +205,7 @@ def _match_cards(
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
     blank_answer = _blank_answer_forms(get_language())
     for match in matches:
-        match.reason_text = reason_text(match.reason)
+        match.reason_text = reason_text(match.reason, to_company=can_answer)
         # None rather than no attribute, which the template would look for among all of the
         # match's (dir()).
         match.answer_forms = None

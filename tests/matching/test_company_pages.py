@@ -121,3 +121,18 @@ def test_the_filters_name_their_empty_choice_as_the_idea_list_does(client, catal
         assert ">모든 분야</option>" in html
         assert "모든 자치구" in html and "모든 상태" in html
         assert ">—</option>" not in html
+
+
+def test_a_reason_speaks_to_the_members_of_their_own_profile_and_of_the_company_to_staff(
+    client, catalogue, carol, staff_user
+):
+    url = "/companies/gyeote-care/matches/"
+    client.force_login(carol)
+    member_en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    member_ko = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    client.force_login(staff_user)
+    staff_en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert " meets your " in member_en and " meets their " not in member_en
+    assert "귀사의 " in member_ko and "— 기업의 " not in member_ko
+    assert " meets their " in staff_en and " meets your " not in staff_en
