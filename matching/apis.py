@@ -199,7 +199,10 @@ class DuplicateSerializer(serializers.Serializer):
     idea = IdeaBriefSerializer()
     similarity = serializers.FloatField(help_text="Passage similarity of the two ideas, 0 to 1.")
     likely_duplicate = serializers.BooleanField(help_text="Very likely the same idea.")
-    likelihood = serializers.ChoiceField(choices=["same", "related"])
+    likelihood = serializers.ChoiceField(
+        choices=["same", "possible", "related"],
+        help_text="Very likely the same idea, possibly the same, or on a related topic.",
+    )
     likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
 
 

@@ -32,6 +32,11 @@ HNSW_EF_SEARCH = 400
 # of all pairs of ideas score below 0.27.
 LIKELY_SAME = 0.40
 RELATED = 0.30
+# Between the two, where a pair is as often the same idea as a different one on one topic (of the
+# development set's labelled pairs from here to LIKELY_SAME, one of each); about 1.6% of all pairs
+# of ideas reach it, against 4.7% for RELATED. The moderation queue offers a merge from here up:
+# in a city's thousands of ideas, every idea has dozens of merely related ones.
+POSSIBLY_SAME = 0.35
 # The lookup while a citizen types reads the title and only this many characters of the problem
 # and of the proposal: whether someone proposes the same thing shows in the first sentences, and
 # the model's time grows with the text (a full 2 x 5,000-character draft took 2.4 s of CPU). With
@@ -95,7 +100,9 @@ class DuplicateCandidate:
 
     @property
     def likelihood(self) -> str:
-        return "same" if self.likely_duplicate else "related"
+        if self.likely_duplicate:
+            return "same"
+        return "possible" if self.similarity >= POSSIBLY_SAME else "related"
 
     @property
     def likelihood_label(self) -> str:
@@ -109,6 +116,7 @@ class DuplicateCandidate:
 
 LIKELIHOOD_LABELS = {
     "same": gettext_lazy("Very likely the same idea"),
+    "possible": gettext_lazy("Possibly the same idea"),
     "related": gettext_lazy("Related idea"),
 }
 
@@ -119,6 +127,7 @@ def _rank_candidates(
     candidates: list[Idea],
     limit: int,
     pool: stored.Loaded | None = None,
+    floor: float = RELATED,
 ) -> list[DuplicateCandidate]:
     """Score candidates against one query idea; `pool` holds their vectors when several queries
     share candidates (the moderation queue), loaded once for all."""
@@ -131,7 +140,7 @@ def _rank_candidates(
     results = [
         DuplicateCandidate(idea=idea, similarity=round(float(similarity), 4))
         for idea, similarity in zip(kept, similarities, strict=True)
-        if similarity >= RELATED
+        if similarity >= floor
     ]
     results.sort(key=lambda c: -c.similarity)
     return results[:limit]
@@ -216,10 +225,12 @@ def duplicates_for_idea(*, idea: Idea, limit: int = 5) -> list[DuplicateCandidat
     return duplicates_for_ideas(ideas=[idea], limit=limit)[idea.pk]
 
 
-def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list[DuplicateCandidate]]:
-    """Likely duplicates of several ideas (the moderation queue). Their vectors, the index
-    searches, the candidates' vectors and the duplicate statistics are each fetched once for the
-    whole queue rather than once per idea."""
+def duplicates_for_ideas(
+    *, ideas: list[Idea], limit: int = 5, floor: float = RELATED
+) -> dict[int, list[DuplicateCandidate]]:
+    """Likely duplicates of several ideas (the moderation queue), down to the similarity `floor`.
+    Their vectors, the index searches, the candidates' vectors and the duplicate statistics are
+    each fetched once for the whole queue rather than once per idea."""
     embeddings = list(
         Embedding.objects.filter(idea__in=ideas, model_name=encoding.model_name()).defer("vector")
     )
@@ -236,7 +247,7 @@ def duplicates_for_ideas(*, ideas: list[Idea], limit: int = 5) -> dict[int, list
     pool_embeddings = {c.embedding.pk: c.embedding for found in candidates.values() for c in found}
     pool = stored.load_embeddings(list(pool_embeddings.values()), "idea_id")
     return {
-        idea.pk: _rank_candidates(queries.side, row_of[idea.pk], candidates[idea.pk], limit, pool)
+        idea.pk: _rank_candidates(queries.side, row_of[idea.pk], candidates[idea.pk], limit, pool, floor)
         if idea.pk in candidates
         else []
         for idea in ideas

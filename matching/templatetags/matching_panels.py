@@ -32,8 +32,9 @@ def idea_matches_panel(context, idea):
 
 @register.simple_tag
 def likely_duplicates(ideas, limit: int = 3) -> dict:
-    """{idea id: its duplicate candidates}, for a whole list of ideas at once."""
-    return selectors.duplicates_for_ideas(ideas=list(ideas), limit=limit)
+    """{idea id: the ideas it may be the same as}, for a whole list of ideas at once: staff
+    merge from these, so an idea merely on the same topic is not offered."""
+    return selectors.duplicates_for_ideas(ideas=list(ideas), limit=limit, floor=selectors.POSSIBLY_SAME)
 
 
 @register.filter
