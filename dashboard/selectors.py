@@ -6,13 +6,21 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
 from accounts.notifications import preferences_for
+from accounts.selectors import user_memberships
 from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
 from ideas.models import Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list
 from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
+
+
+def preferences_shown_to(*, user: User) -> list[dict]:
+    """The notification settings My page offers: news of a company's matches only to a member of
+    one (a setting a citizen can never receive would only puzzle them)."""
+    member = bool(user_memberships(user=user))
+    return [p for p in preferences_for(user=user) if member or p["kind"] != NotificationKind.STRONG_MATCH]
 
 
 def my_page_contents(*, user: User) -> dict[str, Any]:
@@ -22,7 +30,7 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
         "my_ideas": ideas.filter(author=user),
         "supported": ideas.filter(supports__user=user),
         "notifications": user.notifications.all()[:20],
-        "preferences": preferences_for(user=user),
+        "preferences": preferences_shown_to(user=user),
         "followed_pilots": pilots_followed_by(user=user),
         "volunteering": PilotVolunteer.objects.filter(user=user)
         .select_related("pilot")

@@ -5,7 +5,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.decorators import city_staff_required
-from accounts.models import NotificationKind
 from accounts.notifications import notification_mark_read, preferences_update
 
 from . import selectors
@@ -62,7 +61,8 @@ def my_page(request):
                         "in_app": f"{kind}-in_app" in request.POST,
                         "email": f"{kind}-email" in request.POST,
                     }
-                    for kind in NotificationKind.values
+                    # Only the settings the page showed: one it left out keeps its value.
+                    for kind in [shown["kind"] for shown in selectors.preferences_shown_to(user=request.user)]
                 ],
             )
             messages.success(request, gettext("Your notification settings were saved."))

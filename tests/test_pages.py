@@ -236,7 +236,7 @@ def test_a_comment_that_is_too_long_comes_back_with_its_text_and_the_limit(clien
     html = response.content.decode()
     assert f">{too_long}</textarea>" in html
     errors = html[html.index('id="comment-errors"') : html.index("</ul>", html.index('id="comment-errors"'))]
-    assert "2000" in errors
+    assert "2,000" in errors
     assert not Comment.objects.exists()
 
 
@@ -334,6 +334,32 @@ def test_notification_choices_on_my_page(client, alice):
     assert saved["pilot_update"] == (True, True)
     assert saved["idea_status"] == (False, False)
     assert "알림 설정을 저장했습니다." in page
+
+
+def test_my_page_offers_news_of_a_companys_matches_only_to_its_members(client, alice, carol):
+    from django.utils import translation
+
+    from accounts.models import NotificationKind, NotificationPreference
+    from tests.companies.factories import MembershipFactory
+
+    MembershipFactory(user=carol)
+    NotificationPreference.objects.create(
+        user=alice, kind=NotificationKind.STRONG_MATCH, in_app=True, email=True
+    )
+    with translation.override("en"):
+        label = str(NotificationKind.STRONG_MATCH.label)
+
+    client.force_login(alice)
+    citizen = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post("/me/", {"action": "preferences", "pilot_update-in_app": "on"})
+    client.force_login(carol)
+    member = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert label not in citizen and 'name="strong_match-in_app"' not in citizen
+    assert label in member and 'name="strong_match-in_app"' in member
+    # Saving the settings the page showed leaves the one it did not show as it was.
+    kept = NotificationPreference.objects.get(user=alice, kind=NotificationKind.STRONG_MATCH)
+    assert (kept.in_app, kept.email) == (True, True)
 
 
 def test_idea_page_shows_the_steps_reached(client):
