@@ -42,7 +42,7 @@ def _idea_list(user: User | AnonymousUser) -> QuerySet[Idea]:
         Idea.objects.visible_to(user)
         .with_counts(user)
         .select_related("author")
-        .annotate(matched_at=F("embedding__matched_at"))
+        .annotate(matched_at=F("matching_stamp__matched_at"))
         .order_by("-created_at", "-id")
     )
 
@@ -199,7 +199,7 @@ def _idea_page(*, staff: bool) -> IdeaQuerySet:
         # Of the author, only the name the page shows.
         .only(*(field.name for field in Idea._meta.concrete_fields), "author__display_name")
         .annotate(
-            matched_at=F("embedding__matched_at"),
+            matched_at=F("matching_stamp__matched_at"),
             **compiled_annotations(subqueries, "supports_count", *flags),
         )
     )

@@ -22,8 +22,8 @@ class MatchingConfig(AppConfig):
 
         from core import page_cache
 
-        from .models import Embedding, Match
+        from .models import Embedding, Match, MatchingStamp
 
-        # Cached idea pages show the matches; the API's matching state reads the embedding's
+        # Cached idea pages show the matches; the API's matching state reads the stamp's
         # matched_at.
-        page_cache.watch(Match, Embedding)
+        page_cache.watch(Match, Embedding, MatchingStamp)

@@ -64,9 +64,6 @@ class Embedding(models.Model):
     # For a company: mean and spread of its scores over all ideas at the last full refresh, so
     # one new idea can be scored on the same scale without rescoring every other idea.
     score_stats = models.JSONField(default=dict, blank=True)
-    # When this idea's rankings were last written; older than the idea's last change means
-    # "matching…" is still under way.
-    matched_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -298,3 +295,24 @@ class MatchingRow(models.Model):
 
     def __str__(self) -> str:
         return f"row of idea #{self.idea_id}"
+
+
+class MatchingStamp(models.Model):
+    """What the matcher last did with one idea: the vectors the companies' sums count it with
+    (its embedding's text hash and scheme; empty when it is not counted: an idea embedded again
+    after it was counted cannot be taken out of the sums exactly), and when its rankings were last
+    written (older than the idea's last change means "matching…" is still under way).
+
+    Kept apart from the embedding, whose row is wide and indexed by its vector: a full refresh of
+    a city stamps ten thousand ideas, and rewriting their embedding rows cost it more than a
+    second, most of it in entries added to the vector index."""
+
+    # Without a database constraint, as `MatchingRow`; deleting an idea still deletes its stamp.
+    idea = models.OneToOneField(
+        Idea, primary_key=True, on_delete=models.CASCADE, related_name="matching_stamp", db_constraint=False
+    )
+    counted = models.CharField(max_length=100, blank=True, default="")
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"stamp of idea #{self.idea_id}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from companies.models import Company
 from ideas.models import Idea
 from matching import services
-from matching.models import Embedding, Match
+from matching.models import Embedding, Match, MatchingStamp
 from tests.matching.conftest import make_company, make_idea
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +45,10 @@ def test_the_check_runs_often_enough_to_catch_up_within_a_minute():
 
 def test_nothing_missed_means_no_sweep(matched):
     company, idea = matched
-    ranked_at = Embedding.objects.get(idea=idea).matched_at
+    ranked_at = MatchingStamp.objects.get(idea=idea).matched_at
 
     assert services.matching_catch_up() is None
-    assert Embedding.objects.get(idea=idea).matched_at == ranked_at
+    assert MatchingStamp.objects.get(idea=idea).matched_at == ranked_at
 
     # A change of something else than the profile's text leaves the vectors as they are.
     Company.objects.filter(pk=company.pk).update(is_verified=False)
@@ -67,9 +67,9 @@ def test_an_idea_saved_while_the_broker_was_down_is_matched(matched):
     result = services.matching_catch_up()
 
     assert result is not None and result["ideas_embedded"] == 1
-    embedding = Embedding.objects.get(idea=missed)
+    stamp = MatchingStamp.objects.get(idea=missed)
     missed.refresh_from_db()
-    assert embedding.matched_at >= missed.updated_at
+    assert stamp.matched_at >= missed.updated_at
     assert Match.objects.filter(idea=missed, company__slug="gyeote-care").exists()
     assert services.matching_catch_up() is None
 
@@ -79,7 +79,7 @@ def test_an_idea_published_while_the_broker_was_down_is_ranked(matched):
     Idea.objects.filter(pk=idea.pk).update(updated_at=timezone.now())  # e.g. restored by staff
     Match.objects.filter(idea=idea).delete()
     _age(Idea, idea.pk)
-    Embedding.objects.filter(idea=idea).update(matched_at=timezone.now() - datetime.timedelta(hours=1))
+    MatchingStamp.objects.filter(idea=idea).update(matched_at=timezone.now() - datetime.timedelta(hours=1))
 
     assert services.matching_catch_up() is not None
     assert Match.objects.filter(idea=idea).exists()

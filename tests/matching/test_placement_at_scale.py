@@ -18,6 +18,7 @@ from matching.models import (
     Match,
     MatchCandidate,
     MatchingRow,
+    MatchingStamp,
     MatchingState,
 )
 from matching.tasks import embed_idea
@@ -139,7 +140,8 @@ def _written() -> tuple:
         sorted(Match.objects.values_list()),
         sorted(MatchCandidate.objects.values_list()),
         sorted(MatchingRow.objects.values_list()),
-        sorted(Embedding.objects.values_list("pk", "updated_at", "matched_at", "score_stats")),
+        sorted(Embedding.objects.values_list("pk", "updated_at", "score_stats")),
+        sorted(MatchingStamp.objects.values_list()),
         state,
         sorted(Idea.objects.values_list("pk", "status", "updated_at")),
     )
@@ -159,7 +161,7 @@ def test_a_task_places_the_batch_it_claimed_in_one_pass_and_their_tasks_write_no
 
     # One task embedded every new idea and placed them together.
     assert passes == [sorted(newcomers)]
-    assert Embedding.objects.filter(idea_id__in=newcomers, matched_at__isnull=False).count() == len(IDEAS)
+    assert MatchingStamp.objects.filter(idea_id__in=newcomers, matched_at__isnull=False).count() == len(IDEAS)
     state = MatchingState.objects.get()
     assert state.idea_count == 120 + len(IDEAS) == MatchingRow.objects.count()
     written = _written()

@@ -7,7 +7,7 @@ import pytest
 from bench import synthetic_matching as synthetic
 from config import celery_app
 from matching import services
-from matching.models import Embedding, Match, MatchingRow, MatchingState
+from matching.models import Match, MatchingRow, MatchingStamp, MatchingState
 from tests.accounts.factories import UserFactory
 from tests.matching.test_placement_at_scale import _decisions, _from_scratch, _scores
 from tests.matching.worker import Worker, wait_until
@@ -38,7 +38,7 @@ def test_two_workers_placing_ideas_at_once_write_what_a_full_refresh_writes(tmp_
             celery_app.send_task("matching.tasks.embed_idea", args=[idea_id])
         wait_until(
             lambda: (
-                Embedding.objects.filter(idea_id__in=newcomer_ids, matched_at__isnull=False).count()
+                MatchingStamp.objects.filter(idea_id__in=newcomer_ids, matched_at__isnull=False).count()
                 == len(newcomer_ids)
             ),
             PLACED_TIMEOUT,
