@@ -1,9 +1,9 @@
 """Django's Redis cache, with one Redis client per connection pool instead of one per call.
 
 Django builds a new `redis.Redis` for every cache operation, and each one copies the library's
-table of some eighty response callbacks: a page the page cache serves asks Redis four times, and
-the copies cost it about as much as the answers. A client is safe to share between threads (each
-command takes its own connection from the pool), so each process keeps one per pool.
+table of some eighty response callbacks; a page the page cache serves asks Redis up to four
+times. Django gives each thread its own cache object,
+so this keeps one client per pool for each of them, for as long as the thread lives.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            # Two threads may both build one here; the second simply replaces the first.
             client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 

@@ -307,7 +307,10 @@ class MatchingStamp(models.Model):
     a city stamps ten thousand ideas, and rewriting their embedding rows cost it more than a
     second, most of it in entries added to the vector index."""
 
-    # Without a database constraint, as `MatchingRow`; deleting an idea still deletes its stamp.
+    # No foreign key in the database, as `MatchingRow`: checking one for each of ten thousand
+    # stamps written by a refresh is work for nothing. Deleting an idea through Django deletes its
+    # stamp; a stamp left by an idea deleted while it was being placed is harmless (its rows are
+    # read joined to the embeddings, and the next refresh stamps only the ideas it loads).
     idea = models.OneToOneField(
         Idea, primary_key=True, on_delete=models.CASCADE, related_name="matching_stamp", db_constraint=False
     )

@@ -4,17 +4,19 @@ console)."""
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_first_page_a_browser_opens_asks_for_nothing_missing(browser_page):
-    errors = []
+    errors, asked = [], []
     browser_page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
+    browser_page.on("request", lambda request: asked.append(request.url))
 
     browser_page.goto("/")
     browser_page.goto("/ideas/")
     browser_page.wait_for_timeout(500)
 
     assert errors == []
+    assert not [url for url in asked if url.endswith("/favicon.ico")]

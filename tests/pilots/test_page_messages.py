@@ -23,7 +23,8 @@ def test_a_refused_stage_change_is_shown_as_an_error(client, staff_user, idea, c
     )
 
     box = _messages_box(response.content.decode())
-    assert '<li class="error" role="alert">' in box
+    # The alert inside the item: an item of the list may not be an alert itself.
+    assert '<li class="error"><span role="alert">' in box
 
 
 def test_a_change_made_is_shown_as_done(client, staff_user, idea, company):
