@@ -43,7 +43,8 @@ class ReasonSerializer(serializers.Serializer):
     also = serializers.ListField(child=serializers.DictField())
 
     def get_text(self, reason) -> str:
-        return reason_text(reason)
+        # A company's members read of their own profile ("… meets your technology …").
+        return reason_text(reason, to_company=self.context.get("to_company", False))
 
 
 class MatchForIdeaSerializer(serializers.ModelSerializer):
@@ -141,13 +142,15 @@ class CompanyMatchesApi(PaginatedApiMixin, APIView):
     )
     def get(self, request, slug: str):
         company = company_get(slug=slug, user=request.user)
-        if not company.is_member_or_staff(request.user):
+        is_member = company.is_member(request.user)
+        if not (is_member or request.user.is_city_staff):
             raise forbidden(_("Only the company's members can see its matches."))
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         matches = selectors.matches_for_company(company=company, **filters.validated_data)
+        context = {"to_company": is_member}
         return self.paginated_response(
-            request, matches, lambda page: MatchForCompanySerializer(page, many=True).data
+            request, matches, lambda page: MatchForCompanySerializer(page, many=True, context=context).data
         )
 
 
@@ -187,12 +190,14 @@ class MatchFeedbackApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: MatchForCompanySerializer}, tags=["matching"])
     def post(self, request, match_id: int):
         match = get_object_or_404(Match.objects.select_related("company", "idea__author"), pk=match_id)
-        if not match.company.is_member_or_staff(request.user):
+        is_member = match.company.is_member(request.user)
+        if not (is_member or request.user.is_city_staff):
             raise Http404
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         match = services.match_feedback(match=match, user=request.user, **serializer.validated_data)
-        return Response(MatchForCompanySerializer(match).data)
+        context = {"to_company": is_member}
+        return Response(MatchForCompanySerializer(match, context=context).data)
 
 
 class DuplicateSerializer(serializers.Serializer):

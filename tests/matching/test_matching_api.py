@@ -220,3 +220,14 @@ def test_a_dismissed_match_has_no_rank_and_the_schema_allows_it(api, carol, comp
 
 def _schemas() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+
+def test_a_reason_speaks_to_the_companys_members_of_their_own_profile(api, catalogue, carol, staff_user):
+    care = catalogue["companies"]["care"]
+    url = f"/api/v1/companies/{care.slug}/matches/"
+
+    for_member = api(carol).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    for_staff = api(staff_user).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+
+    assert for_member and all(" meets your " in row["reason"]["text"] for row in for_member)
+    assert for_staff and all(" meets their " in row["reason"]["text"] for row in for_staff)
