@@ -1128,14 +1128,14 @@ def _withdraw_idea(idea_id: int) -> None:
     with _matching_lock():
         Match.objects.filter(idea_id=idea_id, status=MatchStatus.SUGGESTED).delete()
         embedding = Embedding.objects.filter(idea_id=idea_id).first()
-        counted = MatchingStamp.objects.filter(idea_id=idea_id).exclude(counted="")
-        if embedding is None or not counted.exists():
+        counted_stamp = MatchingStamp.objects.filter(idea_id=idea_id).exclude(counted="")
+        # Uncounted by the same statement that says whether it was counted.
+        if embedding is None or not counted_stamp.update(counted=""):
             return
         # Its pairs leave the companies' lists and its row the statistics; other pairs' strengths
         # and the lists it leaves are reconciled by the sweep.
         MatchCandidate.objects.filter(idea_id=idea_id).delete()
         MatchingRow.objects.filter(idea_id=idea_id).delete()
-        MatchingStamp.objects.filter(idea_id=idea_id).update(counted="")
         state = matching_state()
         companies = _cached_companies(state)
         if state.company_ids == companies.owner_ids and state.company_ids:
@@ -1897,17 +1897,7 @@ def matching_sweep_full(*, progress: Callable[..., Iterable[Any]] | None = None)
     if matching_state().needs_full_refresh:
         matches = match_refresh_all()
     else:
-        waiting = sorted(
-            set(ideas)
-            | set(
-                matchable_ideas()
-                .filter(
-                    Q(matching_stamp__matched_at__isnull=True)
-                    | Q(matching_stamp__matched_at__lt=F("updated_at"))
-                )
-                .values_list("pk", flat=True)
-            )
-        )
+        waiting = sorted(set(ideas) | set(matchable_ideas().filter(_unranked()).values_list("pk", flat=True)))
         # Placed in batches, as a task places the burst it claimed (after an outage many wait);
         # whatever a batch leaves (an idea withdrawn meanwhile) goes as its own task would take it.
         placed: set[int] = set()
@@ -1941,9 +1931,14 @@ def matching_catch_up() -> dict | None:
     return result
 
 
+def _unranked() -> Q:
+    """Ideas never ranked, or ranked before their last change (shown as "matching…")."""
+    return Q(matching_stamp__matched_at__isnull=True) | Q(matching_stamp__matched_at__lt=F("updated_at"))
+
+
 def _ideas_waiting(*, before: datetime.datetime | None) -> bool:
     """Ideas without vectors, and ideas shown as "matching…" (ranked before their last change)."""
-    unranked = Q(matching_stamp__matched_at__isnull=True) | Q(matching_stamp__matched_at__lt=F("updated_at"))
+    unranked = _unranked()
     return (
         Idea.objects.exclude(status=IdeaStatus.DRAFT)
         .filter(Q() if before is None else Q(updated_at__lt=before))
