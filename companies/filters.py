@@ -6,6 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import Company
 
 
+class VerifiedSelect(forms.NullBooleanSelect):
+    """Django's select for a yes/no/either filter, reading the same values (the API's too), with
+    choices named for what they keep."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("", _("All companies")),
+            ("true", _("Verified by the city")),
+            ("false", _("Not verified yet")),
+        ]
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("search"))
     technology = django_filters.CharFilter(method="filter_technology", label=_("technology"))
@@ -13,15 +26,7 @@ class CompanyFilter(django_filters.FilterSet):
     # Named choices, not a nullable boolean's "unknown / yes / no"; the page offers it to staff
     # only, as everyone else sees verified companies alone (and their own).
     verified = django_filters.BooleanFilter(
-        field_name="is_verified",
-        label=_("verified"),
-        widget=forms.Select(
-            choices=[
-                ("", _("All companies")),
-                ("true", _("Verified by the city")),
-                ("false", _("Not verified yet")),
-            ]
-        ),
+        field_name="is_verified", label=_("verified"), widget=VerifiedSelect
     )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my companies"))
 
