@@ -16,11 +16,16 @@ from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
 
 
-def preferences_shown_to(*, user: User) -> list[dict]:
+def notification_kinds_shown_to(*, user: User) -> list[str]:
     """The notification settings My page offers: news of a company's matches only to a member of
     one (a setting a citizen can never receive would only puzzle them)."""
     member = bool(user_memberships(user=user))
-    return [p for p in preferences_for(user=user) if member or p["kind"] != NotificationKind.STRONG_MATCH]
+    return [kind for kind in NotificationKind.values if member or kind != NotificationKind.STRONG_MATCH]
+
+
+def preferences_shown_to(*, user: User) -> list[dict]:
+    shown = notification_kinds_shown_to(user=user)
+    return [p for p in preferences_for(user=user) if p["kind"] in shown]
 
 
 def my_page_contents(*, user: User) -> dict[str, Any]:

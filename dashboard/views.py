@@ -62,7 +62,7 @@ def my_page(request):
                         "email": f"{kind}-email" in request.POST,
                     }
                     # Only the settings the page showed: one it left out keeps its value.
-                    for kind in [shown["kind"] for shown in selectors.preferences_shown_to(user=request.user)]
+                    for kind in selectors.notification_kinds_shown_to(user=request.user)
                 ],
             )
             messages.success(request, gettext("Your notification settings were saved."))
