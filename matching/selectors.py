@@ -302,15 +302,18 @@ def _idea_page_matches(idea: Idea) -> list[Match]:
     once per idea object: the idea page's timeline, matches panel and interested companies all
     come from them, in separate template tags."""
     found = getattr(idea, "_page_matches", None)
-    if found is None and getattr(idea, "has_page_matches", True) is False:
-        found = []
-    elif found is None:
-        found = list(
-            Match.objects.filter(idea=idea)
-            .filter(_ON_IDEA_PAGE)
-            .select_related("company")
-            # What the page's panels and timeline read, not the proposals and profiles.
-            .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug")
+    if found is None:
+        # Read with the idea where it came from `ideas.selectors` (`has_page_matches`).
+        found = (
+            []
+            if getattr(idea, "has_page_matches", True) is False
+            else list(
+                Match.objects.filter(idea=idea)
+                .filter(_ON_IDEA_PAGE)
+                .select_related("company")
+                # What the page's panels and timeline read, not the proposals and profiles.
+                .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug")
+            )
         )
         idea._page_matches = found  # type: ignore[attr-defined]
     return found
