@@ -162,6 +162,12 @@ def register_idea_page_flag(name: str, rows_exist: Callable[[], Exists]) -> None
     _public_idea_page.cache_clear()
 
 
+def idea_page_flag_is_off(idea: Idea, name: str) -> bool:
+    """Whether the idea's query said it has no rows for the part `name` of its page (the idea came
+    from `idea_page_get`), so that part asks nothing; False when it was not asked."""
+    return getattr(idea, name, True) is False
+
+
 def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     """`idea_get` for the idea's page, with only what it shows and, in the same query, whether it
     has comments the user may see (`has_shown_comments`, for `comment_tree`) and the flags of
@@ -243,7 +249,7 @@ def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     """`comment_list` for the idea page, in one query: the top-level comments, each with its
     replies in `shown_replies`. Without a query when `idea_page_get` found none to show."""
-    if getattr(idea, "has_shown_comments", True) is False:
+    if idea_page_flag_is_off(idea, "has_shown_comments"):
         return []
     staff = user.is_authenticated and user.is_city_staff
     comments = list(_page_comments(staff=staff).filter(idea=idea))

@@ -15,6 +15,7 @@ from pgvector.django import CosineDistance
 from accounts.models import User
 from companies.models import Company
 from ideas.models import TITLE_MAX_LENGTH, Idea
+from ideas.selectors import idea_page_flag_is_off
 
 from . import embeddings as stored
 from . import encoding
@@ -303,10 +304,9 @@ def _idea_page_matches(idea: Idea) -> list[Match]:
     come from them, in separate template tags."""
     found = getattr(idea, "_page_matches", None)
     if found is None:
-        # Read with the idea where it came from `ideas.selectors` (`has_page_matches`).
         found = (
             []
-            if getattr(idea, "has_page_matches", True) is False
+            if idea_page_flag_is_off(idea, "has_page_matches")
             else list(
                 Match.objects.filter(idea=idea)
                 .filter(_ON_IDEA_PAGE)

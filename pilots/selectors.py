@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q,
 from accounts.models import User
 from companies.models import Company
 from ideas.models import Idea
+from ideas.selectors import idea_page_flag_is_off
 
 from .models import (
     Pilot,
@@ -155,12 +156,14 @@ def _all_pilots_of_idea(idea: Idea) -> list[Pilot]:
     """Every pilot of the idea, whoever may see it, with what the idea page's timeline and pilots
     panel read; read once per idea object, for both. Most ideas have none."""
     pilots = getattr(idea, "_all_pilots", None)
-    if pilots is None and getattr(idea, "has_pilots", True) is False:
-        pilots = []
-    elif pilots is None:
-        pilots = list(
-            Pilot.objects.filter(idea=idea).only(
-                "title", "stage", "created_at", "updated_at", "went_public_at"
+    if pilots is None:
+        pilots = (
+            []
+            if idea_page_flag_is_off(idea, "has_pilots")
+            else list(
+                Pilot.objects.filter(idea=idea).only(
+                    "title", "stage", "created_at", "updated_at", "went_public_at"
+                )
             )
         )
         idea._all_pilots = pilots  # type: ignore[attr-defined]
