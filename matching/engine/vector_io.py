@@ -39,7 +39,7 @@ def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
     # over a hundred megabytes, and every extra copy of them shows in a full refresh).
     joined = b"".join(blobs)
     # Read in place, a vector of another length would shift every one after it, not fail.
-    if len(joined) != len(blobs) * (4 + 4 * dim) or any(len(blob) != 4 + 4 * dim for blob in blobs):
+    if any(len(blob) != 4 + 4 * dim for blob in blobs):
         raise ValueError(f"stored vectors are not all {dim}-long")
     big_endian = np.ndarray((len(blobs), dim), dtype=">f4", buffer=joined, offset=4, strides=(4 + 4 * dim, 4))
     return big_endian.astype(np.float32)
