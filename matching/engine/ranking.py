@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -31,8 +32,6 @@ MIN_POOL_FOR_STANDARDISING = 8
 FEEDBACK_WEIGHT = 0.5
 # Rows of idea passages scored against all company passages at once; bounds memory.
 CHUNK_PASSAGES = 4096
-# Rows of a chunk's products reduced to each company's best passage at once.
-REDUCE_ROWS = 64
 
 WEAK, POSSIBLE, STRONG = 0, 1, 2
 # (standard deviations above the idea's average company, standard deviations above the
@@ -62,6 +61,51 @@ class Side:
 
     def passage_range(self, index: int) -> slice:
         return slice(int(self.offsets[index]), int(self.offsets[index + 1]))
+
+    @cached_property
+    def passage_layers(self) -> PassageLayers:
+        return PassageLayers.of(self)
+
+
+@dataclass
+class PassageLayers:
+    """A side's passages regrouped so that each document's best passage is an elementwise
+    maximum of whole matrices: documents ordered by passage count, most first, and layer k
+    holding the k-th passage of every document that has more than k. Layer k's documents are
+    then the first rows of the order, and each layer's products fall on the first columns of
+    the best so far. Reducing the products document by document instead (`np.maximum.reduceat`
+    over a row's few passages per company) took half of a city's full refresh."""
+
+    order: np.ndarray | None  # (n,) documents, most passages first; None when they come so
+    layers: list[np.ndarray]  # layer k: (documents with more than k passages, dim)
+
+    @classmethod
+    def of(cls, side: Side) -> PassageLayers:
+        counts = np.diff(side.offsets)
+        order = np.argsort(-counts, kind="stable")
+        starts = side.offsets[:-1][order]
+        counts = counts[order]
+        depth = int(counts.max(initial=0))
+        layers = [
+            np.ascontiguousarray(side.passages[starts[: np.count_nonzero(counts > k)] + k])
+            for k in range(depth)
+        ]
+        in_order = bool(np.array_equal(order, np.arange(len(order))))
+        return cls(order=None if in_order else order, layers=layers)
+
+    def best(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's cosine with its best passage of every document, (rows, documents) in
+        the side's order of documents."""
+        if not self.layers:
+            return np.zeros((rows.shape[0], 0), dtype=rows.dtype)
+        best = rows @ self.layers[0].T
+        for layer in self.layers[1:]:
+            np.maximum(best[:, : len(layer)], rows @ layer.T, out=best[:, : len(layer)])
+        if self.order is None:
+            return best
+        in_order = np.empty_like(best)
+        in_order[:, self.order] = best
+        return in_order
 
 
 @dataclass
@@ -109,7 +153,7 @@ def similarity(ideas: Side, companies: Side) -> np.ndarray:
 
 def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray:
     n_ideas, n_companies = ideas.size, companies.size
-    company_starts = companies.offsets[:-1]
+    layers = companies.passage_layers
     idea_lengths = np.diff(ideas.offsets)
     sums = np.zeros((n_ideas, n_companies), dtype=np.float64)
     first_idea = 0
@@ -120,17 +164,11 @@ def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray
         )
         last_idea = min(max(last_idea, first_idea + 1), n_ideas)
         rows = slice(int(ideas.offsets[first_idea]), int(ideas.offsets[last_idea]))
-        products = ideas.passages[rows] @ companies.passages.T
-        best = np.empty((products.shape[0], n_companies), dtype=products.dtype)
-        # A few rows at a time, so each row is reduced company after company while it is still
-        # in the cache: a third faster than one pass over the whole chunk.
-        for start in range(0, products.shape[0], REDUCE_ROWS):
-            block = slice(start, start + REDUCE_ROWS)
-            np.maximum.reduceat(products[block], company_starts, axis=1, out=best[block])
+        best = layers.best(ideas.passages[rows])
         local_starts = ideas.offsets[first_idea:last_idea] - ideas.offsets[first_idea]
         sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
         # Let go of this chunk's products before the next chunk's are made, not after.
-        del products, best
+        del best
         first_idea = last_idea
     # In place, in the same arithmetic as `(doc + sums / lengths) / 2`: three fewer matrices of
     # every pair alive at once.
