@@ -2,7 +2,7 @@
 
 import pytest
 
-from ideas.models import IdeaStatus
+from ideas.models import Follow, IdeaStatus, Support
 from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +28,18 @@ def test_a_merged_idea_does_not_name_a_target_the_public_no_longer_sees(client):
     page = client.get(f"/ideas/{merged.pk}/").content.decode()
 
     assert "숨겨진 아이디어 제목" not in page
+
+
+def test_a_merged_idea_offers_no_count_nor_following_but_lets_a_follower_stop(client, bob):
+    target = IdeaFactory()
+    merged = IdeaFactory(status=IdeaStatus.MERGED, merged_into=target)
+    Support.objects.create(idea=merged, user=bob)
+    client.force_login(bob)
+
+    page = client.get(f"/ideas/{merged.pk}/").content.decode()
+    assert 'id="follow"' not in page
+    assert 'class="figure"' not in page
+
+    Follow.objects.create(idea=merged, user=bob)
+    page = client.get(f"/ideas/{merged.pk}/").content.decode()
+    assert 'id="follow"' in page and "구독 취소" in page
