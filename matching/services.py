@@ -1483,14 +1483,15 @@ def _write_placement(
         )
     Match.objects.filter(pk__in=to_delete).delete()
     if updates:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Match._meta.db_table} AS m SET score = u.score, rank_for_idea = u.rank_for_idea, "
-                "rank_for_company = u.rank_for_company, strength = u.strength, updated_at = now() "
-                "FROM unnest(%s::bigint[], %s::float8[], %s::smallint[], %s::smallint[], %s::varchar[]) "
-                "AS u(id, score, rank_for_idea, rank_for_company, strength) WHERE m.id = u.id",
-                [list(column) for column in zip(*updates, strict=True)],
-            )
+        # The columns as binary arrays: printed into the statement, a profile edit's thousands of
+        # moved ranks were each quoted and parsed back.
+        vector_store.execute(
+            f"UPDATE {Match._meta.db_table} AS m SET score = u.score, rank_for_idea = u.rank_for_idea, "
+            "rank_for_company = u.rank_for_company, strength = u.strength, updated_at = now() "
+            "FROM unnest(%s::bigint[], %s::float8[], %s::smallint[], %s::smallint[], %s::varchar[]) "
+            "AS u(id, score, rank_for_idea, rank_for_company, strength) WHERE m.id = u.id",
+            [list(column) for column in zip(*updates, strict=True)],
+        )
     _upsert_matches(inserts + rewrites)
     _notify_strong_matches([row for row in inserts if row[6] == MatchStrength.STRONG and row[4]])
     shown = {
@@ -1650,7 +1651,8 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
     }
     whole |= {row_of[i] for i, _c, _l, old, new in flips if max(old, new) >= idea_cutoffs[row_of[i]] - margin}
     whole_ids = [idea_ids[r] for r in sorted(whole)]
-    rescored = load_ideas(Idea.objects.filter(pk__in=whole_ids))
+    # As one array: a profile edit rescores thousands of ideas whole.
+    rescored = load_ideas(Idea.objects.filter(pk__in=id_array(whole_ids)))
     rescored_scores = ranking.similarity(rescored.side, companies.side)
     rescored_row_levels = ranking.row_levels(rescored_scores)
     rescored_levels = ranking.levels_from_parts(rescored_scores, rescored_row_levels, stats.mean, stats.std)
@@ -1670,7 +1672,7 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
     before_levels = np.zeros(rescored_scores.shape, dtype=np.int8)
     rescored_row = rescored.row_of()
     previous = list(
-        MatchCandidate.objects.filter(idea_id__in=whole_ids).values_list(
+        MatchCandidate.objects.filter(idea_id__in=id_array(whole_ids)).values_list(
             "idea_id", "company_id", "score", "row_level"
         )
     )
