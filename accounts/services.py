@@ -25,21 +25,37 @@ def user_sign_up(
     An email address is only where notifications go, not a way to sign in, and is not verified;
     it is not required to be unique, so sign-up never tells whether an address has an account.
     Without a display name of their own the citizen is shown by a generated nickname."""
+    # Every problem at once: told only of the taken username, a citizen would send the form
+    # again to hear next that the password is too weak.
+    problems: list[ApplicationError] = []
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(
-            _("This username is already taken."),
-            fields={"username": [_("This username is already taken.")]},
+        problems.append(
+            ApplicationError(
+                _("This username is already taken."),
+                fields={"username": [_("This username is already taken.")]},
+            )
         )
     display_name = " ".join(display_name.split())
     if display_name:
-        _check_display_name_free(display_name)
+        try:
+            _check_display_name_free(display_name)
+        except ApplicationError as error:
+            problems.append(error)
     user = User(
         username=username,
         email=email,
         display_name=display_name or unused_nickname(language=preferred_language),
         preferred_language=preferred_language,
     )
-    _validate_password(password, user)
+    try:
+        _validate_password(password, user)
+    except ApplicationError as error:
+        problems.append(error)
+    if problems:
+        raise ApplicationError(
+            problems[0].message,
+            fields={field: messages for error in problems for field, messages in error.fields.items()},
+        )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

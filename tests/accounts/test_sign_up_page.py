@@ -45,3 +45,18 @@ def test_a_username_with_a_space_says_which_characters_are_allowed(client):
     page = response.content.decode()
     assert "Use only letters, digits and @ . + - _ in a username, no spaces." in page
     assert "Enter a valid value." not in page
+
+
+def test_a_taken_username_and_a_weak_password_are_both_told_at_once(client):
+    User.objects.create_user(username="minji", password=PASSWORD)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "minji", "password": "1234", "password_again": "1234", "privacy_consent": "on"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This username is already taken." in page
+    assert "This password is too short." in page
