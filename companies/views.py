@@ -132,9 +132,11 @@ def _reference_formset(request, company: Company):
         # A profile form sent without its past projects (an older page) leaves them as they are.
         return ReferenceFormSet(initial=initial, prefix=REFERENCES_PREFIX), False
     data = request.POST
-    if request.POST.get("action") == "more_references":
+    total = data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] or "0"
+    # An altered count that is no number is left for the formset to refuse as a broken form.
+    if request.POST.get("action") == "more_references" and total.isdecimal():
         data = data.copy()
-        data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] = str(int(data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] or 0) + 1)
+        data[f"{REFERENCES_PREFIX}-TOTAL_FORMS"] = str(int(total) + 1)
     return ReferenceFormSet(data, initial=initial, prefix=REFERENCES_PREFIX), True
 
 

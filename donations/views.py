@@ -241,7 +241,8 @@ def my_donation_upload_confirm(request, pilot_id: int, request_id: int):
     except uploads.UploadError as error:
         messages.error(request, str(error))
         return redirect("my-donations")
-    removed = {int(number) for number in request.POST.getlist("remove") if number.isdigit()}
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    removed = {int(number) for number in request.POST.getlist("remove") if number.isdecimal()}
     checked = uploads.upload_check(rows=rows, fields=parse_fields(data_request.fields))
     kept = [row for row in checked if row.can_be_sent and row.number not in removed]
     review = {

@@ -179,3 +179,16 @@ def test_the_summary_is_not_cut_by_the_browser_but_counted_and_refused_when_too_
     assert too_long in html
     company.refresh_from_db()
     assert company.summary != too_long
+
+
+@pytest.mark.parametrize("count", ["abc", "²", "-1"])
+def test_an_altered_count_of_projects_is_refused_not_a_server_error(client, company, carol, count):
+    client.force_login(carol)
+    data = _form(company, [{"id": "", "title": "첫 실적", "year": "", "description": ""}])
+    data["action"] = "more_references"
+    data["references-TOTAL_FORMS"] = count
+
+    response = client.post(f"/companies/{company.slug}/edit/", data)
+
+    assert response.status_code in (200, 400)
+    assert not CompanyReference.objects.exists()

@@ -356,3 +356,12 @@ def test_reading_a_file_checks_rows_as_the_store_does():
         {"systolic": 117, "diastolic": 75, "pulse": 64},
     ]
     assert all(row.can_be_sent for row in checked)
+
+
+def test_a_removed_row_number_that_is_no_number_is_ignored(donor, setup):
+    token = review_token(upload(donor, setup, GOOD_CSV))
+
+    response = donor.post(upload_url(setup) + "confirm/", {"rows": token, "remove": ["²", "abc", "2"]})
+
+    assert response.status_code == 302
+    assert Donation.objects.get().readings.count() == 2
