@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -9,9 +11,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
+from core.throttling import page_throttle_wait
 
 from .audit import audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
@@ -58,6 +62,18 @@ class SignUpForm(forms.Form):
 
 def signup(request):
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and (wait := page_throttle_wait(request, scope="signup")) is not None:
+        minutes = max(1, math.ceil(wait / 60))
+        form.add_error(
+            None,
+            ngettext(
+                "Too many sign-ups from your address. Try again in %(minutes)d minute.",
+                "Too many sign-ups from your address. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
         # The page's language is the only hint of the language the citizen reads: their nickname

@@ -76,3 +76,20 @@ class WriteRateThrottle(FailOpenMixin, SimpleRateThrottle):
 
 class FailOpenScopedRateThrottle(FailOpenMixin, ScopedRateThrottle):
     """DRF's per-view `throttle_scope` limit, letting requests through while the cache is down."""
+
+
+class _PageForm:
+    """What DRF's scoped throttle reads of a view, for a page's form."""
+
+    def __init__(self, scope: str):
+        self.throttle_scope = scope
+
+
+def page_throttle_wait(request: HttpRequest, *, scope: str) -> float | None:
+    """For a page's form sent: None if the request fits the API's `scope` budget (and counts
+    it), else the seconds until it would. The page and the API share the counters, so the same
+    client has one budget whichever it uses."""
+    throttle = FailOpenScopedRateThrottle()
+    if throttle.allow_request(request, _PageForm(scope)):  # type: ignore[arg-type]
+        return None
+    return throttle.wait() or 1.0

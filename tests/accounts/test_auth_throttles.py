@@ -1,10 +1,12 @@
 """Sign-up, and log-in with token requests, have throttle budgets of their own per address."""
 
 import pytest
+from django.test import Client
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.models import User
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,27 @@ def test_the_budget_is_per_address_and_a_forged_header_does_not_reset_it(tight_r
 
     assert forged == [200, 200, 200, 429]
     assert _log_in(REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def _sign_up_on_the_page(username):
+    return Client().post(
+        "/accounts/signup/",
+        {
+            "username": username,
+            "password": "빛고을-산책-2026",
+            "password_again": "빛고을-산책-2026",
+            "privacy_consent": "on",
+        },
+    )
+
+
+def test_the_sign_up_page_shares_the_api_budget_and_says_when_to_try_again(tight_rates):
+    statuses = [_sign_up(f"api{n}").status_code for n in range(1)] + [
+        _sign_up_on_the_page(f"page{n}").status_code for n in range(2)
+    ]
+
+    assert statuses == [201, 302, 429]
+    refused = _sign_up_on_the_page("page9")
+    assert refused.status_code == 429
+    assert "가입 시도가 너무 많습니다" in refused.content.decode()
+    assert not User.objects.filter(username__startswith="page").exclude(username="page0").exists()
