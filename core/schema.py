@@ -43,6 +43,7 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "The request body's media type is not JSON, a form or multipart.",
     429: "Too many requests; retry after the `Retry-After` header's seconds.",
+    503: "What the answer needs (a worker, Redis) did not answer in time; try again later.",
 }
 
 
@@ -122,4 +123,7 @@ class AutoSchema(BaseAutoSchema):
             not (isinstance(throttle, WriteRateThrottle) and not writes) for throttle in view.get_throttles()
         ):
             statuses.append(429)
+        # Views whose answer comes from a worker say so (`waits_for_worker`).
+        if getattr(view, "waits_for_worker", False):
+            statuses.append(503)
         return statuses

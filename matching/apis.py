@@ -232,6 +232,7 @@ class SimilarIdeasApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "similar"
+    waits_for_worker = True
 
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(
