@@ -509,6 +509,11 @@ def idea_merge_refusal(*, source: Idea, target: Idea) -> ApplicationError | None
         return ApplicationError(
             _("Merge into a published idea."), fields={"target": [_("Merge into a published idea.")]}
         )
+    return idea_merge_source_refusal(source=source)
+
+
+def idea_merge_source_refusal(*, source: Idea) -> ApplicationError | None:
+    """Why `source` cannot be merged into any idea, or None if it can be merged into some."""
     if source.status == IdeaStatus.MERGED:
         return conflict(_("This idea is already merged."))
     if source.status not in MERGEABLE_STATUSES or source.is_hidden:

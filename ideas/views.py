@@ -84,6 +84,11 @@ def _render_detail(
             "reply_errors": comment_errors if reply_to is not None else (),
             "login_url": f"{reverse('login')}?{urlencode({'next': idea.get_absolute_url()})}",
             "can_edit": idea.can_be_edited_by(request.user),
+            # A duplicate the similarity search did not pair (a citizen's report, a staff
+            # member's memory) is merged from its own page.
+            "can_merge": request.user.is_authenticated
+            and request.user.is_city_staff
+            and services.idea_merge_source_refusal(source=idea) is None,
             "comment_max_length": COMMENT_MAX_LENGTH,
         },
         status=status,

@@ -154,3 +154,25 @@ def test_only_staff_undo_a_merge_or_see_the_button(client, personas, persona, st
 
 def supporters(idea: Idea) -> int:
     return Idea.objects.with_counts().get(pk=idea.pk).supports_count
+
+
+def test_staff_start_a_merge_from_an_ideas_own_page_and_no_one_else_sees_it(client, staff_user, alice, pair):
+    source, target = pair
+    client.force_login(staff_user)
+
+    page = _korean(client).get(f"/ideas/{source.pk}/").content.decode()
+
+    assert 'id="merge-into"' in page and f'action="/staff/ideas/{source.pk}/merge/"' in page
+    confirm = client.get(f"/staff/ideas/{source.pk}/merge/", {"into": target.pk})
+    assert confirm.status_code == 200 and "버스 도착 알림" in confirm.content.decode()
+    assert Idea.objects.get(pk=source.pk).status == IdeaStatus.SUBMITTED
+    client.force_login(alice)
+    assert 'id="merge-into"' not in client.get(f"/ideas/{source.pk}/").content.decode()
+
+
+def test_a_merged_idea_offers_no_second_merge(client, staff_user, pair):
+    source, target = pair
+    services.idea_merge(source=source, target=target, by=staff_user)
+    client.force_login(staff_user)
+
+    assert 'id="merge-into"' not in client.get(f"/ideas/{source.pk}/").content.decode()
