@@ -115,6 +115,7 @@ class NotificationKind(models.TextChoices):
     STRONG_MATCH = "strong_match", _("A new strong match for my company")
     COMPANY_INVITATION = "company_invitation", _("A company invites me to join it")
     DONATION_RESULT = "donation_result", _("A result for data I donated")
+    NEW_COMMENT = "new_comment", _("A comment on my idea or a reply to my comment")
 
 
 class Notification(models.Model):

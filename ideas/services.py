@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
@@ -199,7 +199,42 @@ def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | Non
             parent = parent.parent
     comment = Comment(idea=idea, author=author, body=_normalised_text(body), parent=parent)
     save_validated(comment)
+    _notify_of_comment(comment)
     return comment
+
+
+# How much of a comment a notification quotes.
+COMMENT_QUOTE_CHARS = 200
+
+
+def _notify_of_comment(comment: Comment) -> None:
+    """The idea's author hears of every comment on it, and a comment's author of each reply to
+    it; nobody of their own, and nobody twice."""
+    idea = comment.idea
+    link = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+    quote = (
+        comment.body if len(comment.body) <= COMMENT_QUOTE_CHARS else comment.body[:COMMENT_QUOTE_CHARS] + "…"
+    )
+    told = {comment.author_id}
+    recipients = []
+    if comment.parent is not None and comment.parent.author_id not in told:
+        recipients.append((comment.parent.author, True))
+        told.add(comment.parent.author_id)
+    if idea.author_id not in told:
+        recipients.append((idea.author, False))
+    for user, is_reply in recipients:
+        with translation.override(user.preferred_language):
+            if is_reply:
+                title = _("%(name)s replied to your comment on “%(title)s”")
+            else:
+                title = _("%(name)s commented on your idea “%(title)s”")
+            notify(
+                users=[user],
+                kind=NotificationKind.NEW_COMMENT,
+                title=title % {"name": comment.author, "title": idea.title},
+                body=quote,
+                link=link,
+            )
 
 
 def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
