@@ -118,6 +118,9 @@ def company_matches_page(request, slug: str):
         if not request.user.is_city_staff:
             raise PermissionDenied
     interest_forms = {}
+    # An interest sent back with errors: named at the top of the page, as its card may be far
+    # below the fold.
+    refused: dict | None = None
     status = 200
     if request.method == "POST" and is_member:
         try:
@@ -131,7 +134,8 @@ def company_matches_page(request, slug: str):
                 services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
                 messages.success(request, _("Marked as not a fit. Similar ideas will rank lower for you."))
                 return redirect(request.get_full_path())
-            form = InterestForm(request.POST)
+            # Its element ids are the card's, as the blank form's are, so the summary links to them.
+            form = InterestForm(request.POST, auto_id=f"id_%s_{match.pk}")
             if form.is_valid():
                 services.match_feedback(
                     match=match, user=request.user, status=MatchStatus.INTERESTED, **form.cleaned_data
@@ -139,6 +143,7 @@ def company_matches_page(request, slug: str):
                 messages.success(request, _("Your interest was sent to the city and the idea's author."))
                 return redirect(request.get_full_path())
             interest_forms[match.pk] = form
+            refused = {"match": match, "form": form}
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
             status = 400
@@ -172,6 +177,7 @@ def company_matches_page(request, slug: str):
             "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
             "include_weak": bool(criteria.get("include_weak")),
+            "refused": refused,
         },
         status=status,
     )
