@@ -132,7 +132,23 @@ def company_matches_page(request, slug: str):
             )
             if request.POST.get("answer") == "dismissed":
                 services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
-                messages.success(request, _("Marked as not a fit. Similar ideas will rank lower for you."))
+                messages.success(
+                    request,
+                    _(
+                        "Marked as not a fit. Similar ideas will rank lower for you. Changed your mind? "
+                        "Choose “Not a fit” in the status filter and put it back among your suggestions."
+                    ),
+                )
+                return redirect(request.get_full_path())
+            if request.POST.get("answer") == "suggested":
+                services.match_feedback(match=match, user=request.user, status=MatchStatus.SUGGESTED)
+                messages.success(
+                    request,
+                    _(
+                        "Put back among your suggestions. It takes its place in your ranking again "
+                        "when the matches are next refreshed."
+                    ),
+                )
                 return redirect(request.get_full_path())
             # Its element ids are the card's, as the blank form's are, so the summary links to them.
             form = InterestForm(request.POST, auto_id=f"id_%s_{match.pk}")
@@ -223,5 +239,7 @@ def _match_cards(
                 if sent is None
                 else _answer_forms(match_id=match.pk, form=sent)
             )
-    html = get_template("matching/_company_match_cards.html").render({"matches": matches})
+    html = get_template("matching/_company_match_cards.html").render(
+        {"matches": matches, "can_answer": can_answer, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
+    )
     return html, len(ranked) - len(matches)
