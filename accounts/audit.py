@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
@@ -118,13 +120,54 @@ def _field_label(field: Field | None, name: str) -> str:
     return capfirst(str(field.verbose_name))
 
 
+# Keys that name a recorded item come first (a data request's field reads "code, label, unit,
+# min, max"); PostgreSQL keeps a JSON object's keys shortest first, which reads as noise.
+_LEADING_KEYS = ("code", "key", "name", "label", "title", "unit", "min", "max")
+
+
+def _ordered_keys(value: dict) -> list:
+    leading = [key for key in _LEADING_KEYS if key in value]
+    return leading + sorted((key for key in value if key not in leading), key=str)
+
+
+def _scalar(value: object) -> str:
+    if value is None or value == "":
+        return _EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict):
+        # A nested object in parentheses, so that its pairs do not read as its parent's.
+        return ", ".join(
+            f"{key}: ({_scalar(value[key])})"
+            if isinstance(value[key], dict)
+            else f"{key}: {_scalar(value[key])}"
+            for key in _ordered_keys(value)
+        )
+    if isinstance(value, list):
+        return ", ".join(_scalar(item) for item in value)
+    return Truncator(str(value)).chars(200)
+
+
+def _structured(value: list) -> SafeString:
+    """A recorded list of objects, each on its line as key: value pairs: staff read what a data
+    request's fields were, not Python's spelling of them."""
+    return format_html(
+        '<ul class="structured">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((_scalar(item),) for item in value)),
+    )
+
+
 def _readable(field: Field | None, value: object) -> str:
     if value is None or value == "" or value == []:
         return _EMPTY
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        return _structured(value)
+    if isinstance(value, (dict, list)):
+        return _scalar(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, (models.ForeignKey, models.OneToOneField)):

@@ -180,13 +180,28 @@ def export_interests() -> bytes:
         .order_by("-feedback_at")
     )
     return _csv(
-        [_("idea ID"), _("idea"), _("company"), _("message to the city"), _("by"), _("date")],
+        [
+            _("idea ID"),
+            _("idea"),
+            _("company"),
+            _("what you would pilot"),
+            _("data you would need"),
+            _("rough duration in weeks"),
+            _("message to the city"),
+            _("by"),
+            _("date"),
+        ],
         (
             [
                 m.idea_id,
                 m.idea.title,
                 m.company.name,
-                m.message,
+                m.proposal_plan,
+                m.proposal_data_needed,
+                m.proposal_duration_weeks or "",
+                # An interest sent from the page stores its plan as the message too: repeated,
+                # it would read as a second text the company wrote.
+                "" if m.message == m.proposal_plan else m.message,
                 str(m.feedback_by or ""),
                 _when(m.feedback_at),
             ]

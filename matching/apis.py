@@ -156,13 +156,15 @@ class CompanyMatchesApi(PaginatedApiMixin, APIView):
 
 class MatchFeedbackApi(APIView):
     """A company member marks a match "interested", with a short pilot proposal (what they would
-    do, the data they need, rough duration) and a message to the city, or "not a fit"."""
+    do, the data they need, rough duration) and a message to the city, or "not a fit"; "suggested"
+    takes back a "not a fit"."""
 
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(
-            choices=[MatchStatus.INTERESTED, MatchStatus.DISMISSED], label=gettext_lazy("status")
+            choices=[MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED],
+            label=gettext_lazy("status"),
         )
         message = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, label=gettext_lazy("message to the city")

@@ -1812,13 +1812,16 @@ def match_feedback(
     proposal_duration_weeks: int | None = None,
 ) -> Match:
     """Record a company's answer to a match; "interested" carries a short pilot proposal and
-    tells the idea's author."""
+    tells the idea's author. "suggested" takes back a "not a fit": the answer is cleared, so the
+    matcher no longer holds the idea down for the company, and the next refresh ranks it again."""
     if not match.company.is_member(user):
         raise forbidden(_("Only the company's members can answer its matches."))
-    if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED):
+    if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED):
         raise ApplicationError(
             _("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]}
         )
+    if status == MatchStatus.SUGGESTED:
+        return _match_feedback_take_back(match)
     message, proposal_plan = message.strip(), proposal_plan.strip()
     proposal_data_needed = proposal_data_needed.strip()
     if status == MatchStatus.INTERESTED:
@@ -1868,6 +1871,39 @@ def match_feedback(
     MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
     if newly_interested:
         _notify_author_of_interest(match)
+    return match
+
+
+def _match_feedback_take_back(match: Match) -> Match:
+    if match.status == MatchStatus.SUGGESTED:
+        return match  # taken back already (a second click, another member)
+    if match.status != MatchStatus.DISMISSED:
+        # The idea's author was told of the interest: it is withdrawn with the city, not undone.
+        refused = _("Only a match marked not a fit can be put back among the suggestions.")
+        raise ApplicationError(refused, fields={"status": [refused]})
+    match.status = MatchStatus.SUGGESTED
+    match.message = match.proposal_plan = match.proposal_data_needed = ""
+    match.proposal_duration_weeks = None
+    match.feedback_by = None
+    match.feedback_at = None
+    match.feedback_texts_hash = ""
+    # Its ranks stay empty until the refresh places it again: until then it is listed nowhere.
+    save_validated(
+        match,
+        update_fields=[
+            "status",
+            "message",
+            "proposal_plan",
+            "proposal_data_needed",
+            "proposal_duration_weeks",
+            "feedback_by",
+            "feedback_at",
+            "feedback_texts_hash",
+            "updated_at",
+        ],
+    )
+    # Without the dismissal the company's feedback term changes for every idea.
+    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
     return match
 
 

@@ -118,6 +118,9 @@ def company_matches_page(request, slug: str):
         if not request.user.is_city_staff:
             raise PermissionDenied
     interest_forms = {}
+    # An interest sent back with errors: named at the top of the page, as its card may be far
+    # below the fold.
+    refused: dict | None = None
     status = 200
     if request.method == "POST" and is_member:
         try:
@@ -129,9 +132,26 @@ def company_matches_page(request, slug: str):
             )
             if request.POST.get("answer") == "dismissed":
                 services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
-                messages.success(request, _("Marked as not a fit. Similar ideas will rank lower for you."))
+                messages.success(
+                    request,
+                    _(
+                        "Marked as not a fit. Similar ideas will rank lower for you. Changed your mind? "
+                        "Choose “Not a fit” in the status filter and put it back among your suggestions."
+                    ),
+                )
                 return redirect(request.get_full_path())
-            form = InterestForm(request.POST)
+            if request.POST.get("answer") == "suggested":
+                services.match_feedback(match=match, user=request.user, status=MatchStatus.SUGGESTED)
+                messages.success(
+                    request,
+                    _(
+                        "Put back among your suggestions. It takes its place in your ranking again "
+                        "when the matches are next refreshed."
+                    ),
+                )
+                return redirect(request.get_full_path())
+            # Its element ids are the card's, as the blank form's are, so the summary links to them.
+            form = InterestForm(request.POST, auto_id=f"id_%s_{match.pk}")
             if form.is_valid():
                 services.match_feedback(
                     match=match, user=request.user, status=MatchStatus.INTERESTED, **form.cleaned_data
@@ -139,6 +159,7 @@ def company_matches_page(request, slug: str):
                 messages.success(request, _("Your interest was sent to the city and the idea's author."))
                 return redirect(request.get_full_path())
             interest_forms[match.pk] = form
+            refused = {"match": match, "form": form}
         except (ApplicationError, ValidationError) as error:
             messages.error(request, error_text(error))
             status = 400
@@ -172,6 +193,7 @@ def company_matches_page(request, slug: str):
             "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
             "include_weak": bool(criteria.get("include_weak")),
+            "refused": refused,
         },
         status=status,
     )
@@ -217,5 +239,7 @@ def _match_cards(
                 if sent is None
                 else _answer_forms(match_id=match.pk, form=sent)
             )
-    html = get_template("matching/_company_match_cards.html").render({"matches": matches})
+    html = get_template("matching/_company_match_cards.html").render(
+        {"matches": matches, "can_answer": can_answer, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
+    )
     return html, len(ranked) - len(matches)

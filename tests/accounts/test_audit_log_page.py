@@ -136,3 +136,41 @@ def test_pages_keep_the_filters(staff_client, staff_user):
     assert "?action=idea_publish&amp;page=2" in first
     assert "30쪽" not in first and "2쪽 중 1쪽" in first
     assert "?action=idea_publish&amp;page=1" in second
+
+
+def test_a_data_requests_fields_read_as_key_value_pairs_escaped(staff_client, staff_user):
+    pilot = MilestoneFactory().pilot
+    fields = [
+        # As PostgreSQL hands back a JSON object: its keys shortest first.
+        {"max": 120.0, "min": -60.0, "code": "minutes_late", "unit": "분", "label": "<b>지각</b> 시간"},
+        {"max": 1.0, "min": 0.0, "code": "came", "unit": "", "label": "출석"},
+    ]
+    audit_record(
+        actor=staff_user,
+        action=AuditAction.PILOT_DATA_REQUEST_ADD,
+        target=pilot,
+        after={"category_code": "attendance", "fields": fields, "recipient": {"company": 3, "all": False}},
+    )
+
+    html = _log(staff_client)
+
+    minutes_late = "code: minutes_late, label: &lt;b&gt;지각&lt;/b&gt; 시간, unit: 분, min: -60, max: 120"
+    assert f"<li>{minutes_late}</li>" in html
+    assert "<li>code: came, label: 출석, unit: —, min: 0, max: 1</li>" in html
+    assert "all: 아니요, company: 3" in html
+    assert "{" not in html and "'max'" not in html and "<b>지각" not in html
+
+
+def test_the_api_keeps_the_recorded_fields_as_they_are(api, staff_user):
+    fields = [{"max": 120.0, "min": -60.0, "code": "minutes_late", "unit": "분", "label": "지각 시간"}]
+    audit_record(
+        actor=staff_user,
+        action=AuditAction.PILOT_DATA_REQUEST_ADD,
+        target=MilestoneFactory().pilot,
+        after={"fields": fields},
+    )
+
+    response = api(staff_user).get("/api/v1/audit/")
+
+    assert response.status_code == 200
+    assert response.json()["results"][0]["after"] == {"fields": fields}

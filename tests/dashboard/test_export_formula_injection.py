@@ -63,10 +63,12 @@ def test_matches_export_quotes_an_idea_title_company_name_and_reason(api, staff_
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_interests_export_quotes_a_message_and_company_name(api, staff_user, payload):
+def test_interests_export_quotes_a_proposal_message_and_company_name(api, staff_user, payload):
     InterestFactory(
         idea=IdeaFactory(title="복약 알림"),
         company=CompanyFactory(name=payload + " 회사", slug="evil-co"),
+        proposal_plan=payload + " 계획",
+        proposal_data_needed=payload + " 데이터",
         message=payload,
     )
 
@@ -74,7 +76,10 @@ def test_interests_export_quotes_a_message_and_company_name(api, staff_user, pay
 
     assert rows[1][1] == "복약 알림"  # ordinary text is untouched
     assert rows[1][2] == "'" + payload + " 회사"
-    assert rows[1][3] == "'" + payload
+    assert rows[1][3] == "'" + payload + " 계획"
+    assert rows[1][4] == "'" + payload + " 데이터"
+    assert rows[1][6] == "'" + payload
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in _cells(rows))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
