@@ -37,7 +37,7 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     assert "강한 매칭" in first.inner_text() and "맞닿아 있습니다" in first.inner_text()
     # Only the ideas that fit: the care company's list holds no bus stops or pepper leaves.
     assert page.locator("ol.cards > li").count() == 2
-    assert "Stray dogs" not in page.content() and "가능성 더 보기" in page.content()
+    assert "Stray dogs" not in page.content() and "약한 매칭도 보기" in page.content()
     screenshot(page, "company-matches-without-unrelated-ideas")
     first.locator("summary").click()
     first.locator("textarea[name=proposal_plan]").fill("서구 어르신 20가구에 복약 디스펜서를 설치합니다.")

@@ -17,7 +17,7 @@ def test_members_see_their_strong_and_possible_matches_with_reasons_and_can_open
     assert "“pill dispensing”" in html and "이(가)" not in html
     # Unrelated ideas are not shown by default, but one click away.
     assert "Stray dogs on hiking trails" not in html
-    assert "가능성 더 보기" in html
+    assert "약한 매칭도 보기" in html
 
     more = client.get("/companies/gyeote-care/matches/?include_weak=on").content.decode()
     assert "Stray dogs on hiking trails" in more
