@@ -104,7 +104,7 @@ def test_the_note_above_the_cards_says_weaker_ones_are_shown_once_they_are(clien
     client.force_login(carol)
     client.cookies["django_language"] = "en"
     shown_by_default = "Strong and possible matches are shown"
-    weaker_too = "then the weaker possibilities"
+    weaker_too = "then the weaker matches"
 
     default = client.get("/companies/gyeote-care/matches/").content.decode()
     more = client.get("/companies/gyeote-care/matches/?include_weak=on").content.decode()
