@@ -31,8 +31,18 @@ class IdeaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you wish AI did about it."),
     )
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
-    district = forms.ChoiceField(label=_("district"), choices=District.choices)
+    # Both start on an empty choice: a citizen who skips them is asked, rather than filing the
+    # first category and district of the list without knowing.
+    category = forms.ChoiceField(
+        label=_("category"),
+        choices=[("", _("Choose…")), *Category.choices],
+        error_messages={"required": _("Choose a category.")},
+    )
+    district = forms.ChoiceField(
+        label=_("district"),
+        choices=[("", _("Choose…")), *District.choices],
+        error_messages={"required": _("Choose a district.")},
+    )
     beneficiaries = SingleLineField(
         label=_("who benefits"), max_length=BENEFICIARIES_MAX_LENGTH, required=False
     )

@@ -169,6 +169,10 @@ def _require_public(idea: Idea, message: str) -> None:
 
 def idea_support(*, idea: Idea, user: User) -> Support:
     _require_public(idea, _("Only published ideas can be supported."))
+    # A support counts another citizen who lives with the problem too; the author is already
+    # counted by having written it.
+    if idea.author_id == user.pk:
+        raise forbidden(_("You cannot support your own idea."))
     support, _created = Support.objects.get_or_create(idea=idea, user=user)
     return support
 

@@ -211,6 +211,11 @@ class DuplicateSerializer(serializers.Serializer):
         help_text="Very likely the same idea, possibly the same, or on a related topic.",
     )
     likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
+    is_own = serializers.SerializerMethodField(help_text="The reader posted this idea.")
+
+    def get_is_own(self, candidate) -> bool:
+        user = self.context["request"].user
+        return user.is_authenticated and candidate.idea.author_id == user.pk
 
 
 class LookupBusy(Throttled):
@@ -260,7 +265,7 @@ class SimilarIdeasApi(APIView):
             )
         except SlotTaken:
             raise LookupBusy(wait=math.ceil(settings.SIMILAR_LOOKUP_WAIT_SECONDS)) from None
-        return Response(DuplicateSerializer(candidates, many=True).data)
+        return Response(DuplicateSerializer(candidates, many=True, context={"request": request}).data)
 
     def _client(self, request) -> str:
         """Who asks, for the per-client cap: the user, or the address of someone signed out
@@ -287,7 +292,9 @@ class IdeaDuplicatesApi(APIView):
             if idea is None:
                 raise forbidden(_("Only city staff and the idea's author can see its likely duplicates."))
         return Response(
-            DuplicateSerializer(selectors.duplicates_for_idea(idea=idea, limit=10), many=True).data
+            DuplicateSerializer(
+                selectors.duplicates_for_idea(idea=idea, limit=10), many=True, context={"request": request}
+            ).data
         )
 
 

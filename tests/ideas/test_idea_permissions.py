@@ -73,7 +73,15 @@ MATRIX = [
         {"reason": "중복"},
         expected({ST}, 200),
     ),
-    ("support", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/support/", None, expected(SIGNED_IN, 200)),
+    # Not the author: a support counts another citizen.
+    (
+        "support",
+        IdeaStatus.PUBLISHED,
+        "post",
+        "/api/v1/ideas/{id}/support/",
+        None,
+        expected(SIGNED_IN - {AU}, 200),
+    ),
     ("follow", IdeaStatus.PUBLISHED, "post", "/api/v1/ideas/{id}/follow/", None, expected(SIGNED_IN, 200)),
     (
         "comment",
