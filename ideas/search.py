@@ -26,11 +26,19 @@ class MeaningSearch(Protocol):
 
 
 _registered: list[MeaningSearch] = []
+# From this similarity an idea found by meaning alone is called close; below, loosely related.
+# Set by the registering search, whose scale it is.
+_close_from: list[float] = [0.0]
 
 
-def register_meaning_search(search: MeaningSearch) -> None:
+def register_meaning_search(search: MeaningSearch, *, close_from: float) -> None:
     _registered[:] = [search]
+    _close_from[:] = [close_from]
 
 
 def meaning_search() -> MeaningSearch | None:
     return _registered[0] if _registered else None
+
+
+def close_in_meaning_from() -> float:
+    return _close_from[0]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     F,
@@ -27,7 +28,7 @@ from accounts.models import User
 from core.sql import compiled_annotations, with_parameter
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
-from .search import MeaningSearchUnavailable, meaning_search
+from .search import MeaningSearchUnavailable, close_in_meaning_from, meaning_search
 
 
 def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
@@ -112,12 +113,19 @@ def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float
     )
     if not similar:
         return found.order_by("-search_words", "-created_at", "-id")
+    close_from = close_in_meaning_from()
     return found.annotate(
         search_similarity=Case(
             *[When(pk=idea_id, then=Value(float(score))) for idea_id, score in similar.items()],
             default=Value(0.0),
             output_field=FloatField(),
-        )
+        ),
+        # Found by meaning alone and loosely at that: the card says so (`search_loosely`).
+        search_loosely=Case(
+            *[When(pk=idea_id, then=Value(True)) for idea_id, score in similar.items() if score < close_from],
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     ).order_by("-search_words", "-search_similarity", "-created_at", "-id")
 
 

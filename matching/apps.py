@@ -11,8 +11,9 @@ class MatchingConfig(AppConfig):
         from ideas.search import register_meaning_search
 
         from .lookup import ideas_by_meaning
+        from .search import CLOSE_IN_MEANING
 
-        register_meaning_search(ideas_by_meaning)
+        register_meaning_search(ideas_by_meaning, close_from=CLOSE_IN_MEANING)
 
         from ideas.selectors import register_idea_page_flag
 
