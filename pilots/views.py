@@ -70,10 +70,14 @@ def pilot_follow_page(request, pilot_id: int):
         pilot_services.pilot_unfollow(pilot=pilot, user=request.user)
         messages.success(request, _("You no longer follow this pilot."))
     else:
-        pilot_services.pilot_follow(pilot=pilot, user=request.user)
-        messages.success(
-            request, _("You follow this pilot: its news comes to your notifications and My page.")
-        )
+        try:
+            pilot_services.pilot_follow(pilot=pilot, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request, _("You follow this pilot: its news comes to your notifications and My page.")
+            )
     return redirect("pilot-detail", pilot_id=pilot.pk)
 
 
