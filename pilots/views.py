@@ -1,19 +1,26 @@
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors, error_text, posted_id, posted_text
+from core.forms import (
+    MultilineField,
+    SingleLineField,
+    add_service_errors,
+    error_text,
+    error_text_naming_fields,
+    posted_id,
+    posted_text,
+)
 from core.shortcuts import get_or_404
 from ideas.models import District, Idea
 from matching.selectors import interested_company_ids
@@ -24,6 +31,7 @@ from .models import (
     PILOT_TITLE_MAX_LENGTH,
     PILOT_VENUE_MAX_LENGTH,
     Pilot,
+    PilotMilestone,
     PilotStage,
 )
 from .selectors import pilot_consents_to_renew, pilot_get, pilot_list, pilot_participation_of
@@ -126,11 +134,32 @@ def pilot_create_page(request, idea_id: int):
     return render(request, "pilots/form.html", {"form": form, "idea": idea})
 
 
+# The labels the pilot page gives the fields of its staff forms, to name them in a refusal.
+MANAGE_FIELD_LABELS = {
+    "stage": gettext_lazy("Stage"),
+    "reason": gettext_lazy("Reason (when cancelling)"),
+    "title": gettext_lazy("New milestone"),
+    "due_date": gettext_lazy("Due date"),
+    "body": gettext_lazy("Public update"),
+}
+
+
+class MilestoneForm(forms.Form):
+    title = SingleLineField(
+        label=MANAGE_FIELD_LABELS["title"], max_length=PilotMilestone._meta.get_field("title").max_length
+    )
+    due_date = forms.DateField(label=MANAGE_FIELD_LABELS["due_date"])
+
+
 @city_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pilot_manage(request, pilot_id: int):
     """Staff move a pilot through its stages, add milestones and post public updates."""
     pilot = get_object_or_404(Pilot, pk=pilot_id)
+    if request.method == "GET":
+        # The address a refused form leaves in the browser: reloaded or bookmarked, it leads to
+        # the forms themselves.
+        return redirect(f"{reverse('pilot-detail', args=[pilot.pk])}#manage")
     action = request.POST.get("action")
     try:
         if action == "stage":
@@ -141,15 +170,11 @@ def pilot_manage(request, pilot_id: int):
                 reason=posted_text(request.POST, "reason"),
             )
         elif action == "milestone":
-            try:
-                due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
-            except ValueError:
-                raise ApplicationError(
-                    _("Enter a valid date."), fields={"due_date": [_("Enter a valid date.")]}
-                ) from None
-            pilot_services.pilot_milestone_add(
-                pilot=pilot, by=request.user, title=posted_text(request.POST, "title"), due_date=due
-            )
+            # Read whole, so a refusal names every field left wrong, not the first one found.
+            milestone_form = MilestoneForm(request.POST)
+            if not milestone_form.is_valid():
+                raise ValidationError(milestone_form.errors.as_data())
+            pilot_services.pilot_milestone_add(pilot=pilot, by=request.user, **milestone_form.cleaned_data)
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
             pilot_services.pilot_milestone_change(
@@ -162,7 +187,7 @@ def pilot_manage(request, pilot_id: int):
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))
     except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_text_naming_fields(error, MANAGE_FIELD_LABELS))
     else:
         messages.success(request, _("Saved."))
         return redirect("pilot-detail", pilot_id=pilot.pk)
