@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +26,8 @@ from core.forms import (
 )
 from core.shortcuts import get_or_404
 from ideas.models import District, Idea
-from matching.selectors import interested_company_ids
+from matching.models import Match, MatchStatus
+from matching.selectors import matches_for_pilot
 
 from . import services as pilot_services
 from .models import (
@@ -102,22 +106,47 @@ class PilotForm(forms.Form):
         label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, matches: Sequence[Match] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
+        companies = self.fields["companies"]
+        companies.queryset = Company.objects.filter(is_verified=True).order_by("name")
+        if matches:
+            # The matched companies first, each with what the matcher and the company said;
+            # every other verified company stays selectable below them.
+            matched = {match.company_id for match in matches}
+            companies.choices = [
+                (_("Matched with this idea"), [(m.company_id, _matched_company_label(m)) for m in matches]),
+                (
+                    _("Other companies"),
+                    [(c.pk, c.name) for c in companies.queryset if c.pk not in matched],
+                ),
+            ]
+
+
+def _matched_company_label(match: Match) -> str:
+    label = format_html(
+        '{} <span class="strength strength-{}">{}</span>',
+        match.company.name,
+        match.strength,
+        match.get_strength_display(),
+    )
+    if match.status == MatchStatus.INTERESTED:
+        label = format_html('{} <span class="status">{}</span>', label, match.get_status_display())
+    return label
 
 
 @city_staff_required
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
-    interested = interested_company_ids(idea=idea)
+    matches = matches_for_pilot(idea=idea)
     form = PilotForm(
         request.POST or None,
+        matches=matches,
         initial={
             "title": idea.title,
             "district": idea.district,
-            "companies": interested,
+            "companies": [m.company_id for m in matches if m.status == MatchStatus.INTERESTED],
         },
     )
     if request.method == "POST" and form.is_valid():
