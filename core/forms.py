@@ -1,5 +1,6 @@
 """Form fields and error handling shared by the apps' pages."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -96,6 +97,27 @@ def error_text(error: ApplicationError | ValidationError) -> str:
         return " ".join(error.messages)
     details = [m for ms in error.fields.values() for m in ms if m != error.message]
     return " ".join([error.message, *details])
+
+
+def error_text_naming_fields(error: ApplicationError | ValidationError, labels: Mapping[str, str]) -> str:
+    """A refusal as one message for a page whose forms post elsewhere and come back without
+    their errors beside the fields: every field's messages, each after the field's label as the
+    page shows it, so whoever reads it knows what to fix."""
+    if isinstance(error, ValidationError):
+        by_field = error.message_dict if hasattr(error, "error_dict") else {}
+        general = [] if by_field else error.messages
+    else:
+        by_field = error.fields or {}
+        repeated = error.message in {m for ms in by_field.values() for m in ms}
+        general = [] if repeated else [error.message]
+    named = [
+        _("%(field)s: %(message)s") % {"field": labels[field], "message": message}
+        if field in labels
+        else message
+        for field, messages in by_field.items()
+        for message in messages
+    ]
+    return " ".join([*general, *named])
 
 
 def posted_id(data: QueryDict, name: str) -> int:

@@ -21,7 +21,7 @@ from . import embeddings as stored
 from . import encoding
 from .engine import ranking
 from .engine.passages import idea_passages
-from .models import Embedding, Match, MatchStatus
+from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
@@ -344,8 +344,15 @@ def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
     return min((m.created_at for m in idea_ranked_matches(idea=idea) if m.is_confident), default=None)
 
 
-def interested_company_ids(*, idea: Idea) -> list[int]:
-    """The companies that said they are interested in the idea, for the pilot a staff member makes."""
+def matches_for_pilot(*, idea: Idea) -> list[Match]:
+    """The verified companies matched with the idea, as staff choose a pilot's: those its page
+    shows (strong and possible), best first, and any that said it is interested, ranked or not."""
     return list(
-        Match.objects.filter(idea=idea, status=MatchStatus.INTERESTED).values_list("company_id", flat=True)
+        Match.objects.filter(idea=idea, company__is_verified=True)
+        .exclude(status=MatchStatus.DISMISSED)
+        .filter(
+            Q(rank_for_idea__isnull=False, strength__in=SHOWN_STRENGTHS) | Q(status=MatchStatus.INTERESTED)
+        )
+        .select_related("company")
+        .order_by(F("rank_for_idea").asc(nulls_last=True), "company__name")
     )

@@ -110,6 +110,19 @@ class Pilot(ChoiceLabelsModel):
         return self.idea if getattr(self, "idea_is_visible", False) else None
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.stage == PilotStage.CANCELLED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in CLOSED_STAGES
+
+    @property
+    def is_collecting(self) -> bool:
+        """Whether volunteers may consent and donate now (the donation services refuse otherwise)."""
+        return self.stage in CONSENT_STAGES
+
+    @property
     def progress(self) -> int:
         """Percentage of milestones done; reads the prefetched milestones of the selectors."""
         milestones = self.milestones.all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import User
 from companies.models import Company
@@ -41,7 +41,10 @@ def pilot_list(
         )
         .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
         .annotate(is_following=_follows(user))
-        .order_by("-created_at", "-id")
+        # A cancelled pilot will not go ahead: it goes after every pilot that still may.
+        .order_by(
+            Case(When(stage=PilotStage.CANCELLED, then=Value(1)), default=Value(0)), "-created_at", "-id"
+        )
     )
     if stage:
         pilots = pilots.filter(stage=stage)

@@ -284,6 +284,8 @@ def pilot_follow(*, pilot: Pilot, user: User) -> PilotFollow:
         raise forbidden(_("Log in to follow a pilot."))
     if not Pilot.objects.visible_to(user).filter(pk=pilot.pk).exists():
         raise not_found(_("No such pilot."))
+    if pilot.stage == PilotStage.CANCELLED:
+        raise conflict(_("This pilot was cancelled: it has no news to follow."))
     follow, _created = PilotFollow.objects.get_or_create(pilot=pilot, user=user)
     return follow
 

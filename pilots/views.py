@@ -1,4 +1,4 @@
-import datetime
+from collections.abc import Sequence
 
 from django import forms
 from django.contrib import messages
@@ -6,17 +6,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
 from core.errors import ApplicationError
-from core.forms import MultilineField, add_service_errors, error_text, posted_id, posted_text
+from core.forms import (
+    MultilineField,
+    SingleLineField,
+    add_service_errors,
+    error_text,
+    error_text_naming_fields,
+    posted_id,
+    posted_text,
+)
 from core.shortcuts import get_or_404
 from ideas.models import District, Idea
-from matching.selectors import interested_company_ids
+from matching.models import Match, MatchStatus
+from matching.selectors import matches_for_pilot
 
 from . import services as pilot_services
 from .models import (
@@ -24,6 +35,7 @@ from .models import (
     PILOT_TITLE_MAX_LENGTH,
     PILOT_VENUE_MAX_LENGTH,
     Pilot,
+    PilotMilestone,
     PilotStage,
 )
 from .selectors import pilot_consents_to_renew, pilot_get, pilot_list, pilot_participation_of
@@ -70,10 +82,14 @@ def pilot_follow_page(request, pilot_id: int):
         pilot_services.pilot_unfollow(pilot=pilot, user=request.user)
         messages.success(request, _("You no longer follow this pilot."))
     else:
-        pilot_services.pilot_follow(pilot=pilot, user=request.user)
-        messages.success(
-            request, _("You follow this pilot: its news comes to your notifications and My page.")
-        )
+        try:
+            pilot_services.pilot_follow(pilot=pilot, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request, _("You follow this pilot: its news comes to your notifications and My page.")
+            )
     return redirect("pilot-detail", pilot_id=pilot.pk)
 
 
@@ -90,22 +106,47 @@ class PilotForm(forms.Form):
         label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, matches: Sequence[Match] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["companies"].queryset = Company.objects.filter(is_verified=True)
+        companies = self.fields["companies"]
+        companies.queryset = Company.objects.filter(is_verified=True).order_by("name")
+        if matches:
+            # The matched companies first, each with what the matcher and the company said;
+            # every other verified company stays selectable below them.
+            matched = {match.company_id for match in matches}
+            companies.choices = [
+                (_("Matched with this idea"), [(m.company_id, _matched_company_label(m)) for m in matches]),
+                (
+                    _("Other companies"),
+                    [(c.pk, c.name) for c in companies.queryset if c.pk not in matched],
+                ),
+            ]
+
+
+def _matched_company_label(match: Match) -> str:
+    label = format_html(
+        '{} <span class="strength strength-{}">{}</span>',
+        match.company.name,
+        match.strength,
+        match.get_strength_display(),
+    )
+    if match.status == MatchStatus.INTERESTED:
+        label = format_html('{} <span class="status">{}</span>', label, match.get_status_display())
+    return label
 
 
 @city_staff_required
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
-    interested = interested_company_ids(idea=idea)
+    matches = matches_for_pilot(idea=idea)
     form = PilotForm(
         request.POST or None,
+        matches=matches,
         initial={
             "title": idea.title,
             "district": idea.district,
-            "companies": interested,
+            "companies": [m.company_id for m in matches if m.status == MatchStatus.INTERESTED],
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -122,11 +163,32 @@ def pilot_create_page(request, idea_id: int):
     return render(request, "pilots/form.html", {"form": form, "idea": idea})
 
 
+# The labels the pilot page gives the fields of its staff forms, to name them in a refusal.
+MANAGE_FIELD_LABELS = {
+    "stage": gettext_lazy("Stage"),
+    "reason": gettext_lazy("Reason (when cancelling)"),
+    "title": gettext_lazy("New milestone"),
+    "due_date": gettext_lazy("Due date"),
+    "body": gettext_lazy("Public update"),
+}
+
+
+class MilestoneForm(forms.Form):
+    title = SingleLineField(
+        label=MANAGE_FIELD_LABELS["title"], max_length=PilotMilestone._meta.get_field("title").max_length
+    )
+    due_date = forms.DateField(label=MANAGE_FIELD_LABELS["due_date"])
+
+
 @city_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pilot_manage(request, pilot_id: int):
     """Staff move a pilot through its stages, add milestones and post public updates."""
     pilot = get_object_or_404(Pilot, pk=pilot_id)
+    if request.method == "GET":
+        # The address a refused form leaves in the browser: reloaded or bookmarked, it leads to
+        # the forms themselves.
+        return redirect(f"{reverse('pilot-detail', args=[pilot.pk])}#manage")
     action = request.POST.get("action")
     try:
         if action == "stage":
@@ -137,15 +199,11 @@ def pilot_manage(request, pilot_id: int):
                 reason=posted_text(request.POST, "reason"),
             )
         elif action == "milestone":
-            try:
-                due = datetime.date.fromisoformat(request.POST.get("due_date", ""))
-            except ValueError:
-                raise ApplicationError(
-                    _("Enter a valid date."), fields={"due_date": [_("Enter a valid date.")]}
-                ) from None
-            pilot_services.pilot_milestone_add(
-                pilot=pilot, by=request.user, title=posted_text(request.POST, "title"), due_date=due
-            )
+            # Read whole, so a refusal names every field left wrong, not the first one found.
+            milestone_form = MilestoneForm(request.POST)
+            if not milestone_form.is_valid():
+                raise ValidationError(milestone_form.errors.as_data())
+            pilot_services.pilot_milestone_add(pilot=pilot, by=request.user, **milestone_form.cleaned_data)
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
             pilot_services.pilot_milestone_change(
@@ -158,7 +216,7 @@ def pilot_manage(request, pilot_id: int):
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))
     except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_text_naming_fields(error, MANAGE_FIELD_LABELS))
     else:
         messages.success(request, _("Saved."))
         return redirect("pilot-detail", pilot_id=pilot.pk)

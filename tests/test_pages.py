@@ -298,7 +298,8 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     assert "단계를 선택해 주세요." in unknown_stage.content.decode()
     nothing = client.post(manage, {}, follow=True).content.decode()
     assert "할 일을 선택해 주세요." in nothing and "저장했습니다." not in nothing
-    assert client.get(manage).status_code == 405
+    reloaded = client.get(manage)
+    assert (reloaded.status_code, reloaded["Location"]) == (302, f"/pilots/{pilot.pk}/#manage")
 
 
 def test_staff_settle_reports_and_read_the_audit_log(client, staff_user, bob):

@@ -91,3 +91,17 @@ def test_the_verified_filter_is_offered_to_staff_only_with_named_choices(client,
     assert '<option value="" selected>All companies</option>' in staff and "Unknown" not in staff
     unverified = client.get("/companies/?verified=false").content.decode()
     assert "새싹AI" in unverified and "빛고을케어" not in unverified
+
+
+def test_the_company_list_links_its_next_page_keeping_the_filters(client):
+    from tests.companies.factories import CompanyFactory
+
+    names = [CompanyFactory(name=f"광주AI {n:02}").name for n in range(14)]
+
+    first = client.get("/companies/?technology=iot").content.decode()
+    assert "?technology=iot&amp;page=2" in first
+    assert all(name in first for name in names[:12]) and names[12] not in first
+
+    second = client.get("/companies/?technology=iot&page=2").content.decode()
+    assert names[12] in second and names[13] in second and names[0] not in second
+    assert "?technology=iot&amp;page=1" in second
