@@ -96,3 +96,15 @@ def test_a_volunteer_of_a_cancelled_pilot_may_withdraw_but_not_consent_or_donate
     assert "Donate at a station" not in html
     assert "Data this pilot asked for" in html
     assert 'value="leave"' in html
+
+
+def test_staff_are_offered_only_what_a_closed_pilot_still_takes(client, staff_user, cancelled, idea, company):
+    client.force_login(staff_user)
+
+    closed = _page(client, f"/pilots/{cancelled.pk}/")
+    live = _page(client, f"/pilots/{PilotFactory(idea=idea, companies=[company]).pk}/")
+
+    assert "can no longer be changed" in closed and 'value="update"' in closed
+    assert 'value="stage"' not in closed and 'value="milestone"' not in closed
+    assert f"/pilots/{cancelled.pk}/data-requests/new/" not in closed
+    assert 'value="stage"' in live and 'value="milestone"' in live and "can no longer be changed" not in live
