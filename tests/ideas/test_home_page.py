@@ -71,3 +71,14 @@ def test_pilots_are_featured_with_their_stage_recruiting_first(client, language)
     assert "계획 중인 실증" not in html and "취소된 실증" not in html
     assert ("참여자 모집" if language == "ko" else "Recruiting participants") in html
     assert 'href="/pilots/"' in html
+
+
+def test_most_supported_says_the_readers_language_comes_first_and_links_the_whole_ranking(client):
+    popular = IdeaFactory(title="Bus arrival alerts at every stop", language="en")
+    popular.supports.create(user=UserFactory())
+
+    html = _home(client, "en").content.decode()
+
+    assert "Ideas written in the language you read come first." in html
+    assert 'href="/ideas/?ordering=-supports"' in html
+    assert client.get("/ideas/?ordering=-supports").status_code == 200
