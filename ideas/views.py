@@ -317,6 +317,9 @@ def _own_comment(request, comment_id: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=comment_id)
     if not comment.idea.can_be_viewed_by(request.user) or comment.is_removed:
         raise Http404
+    # Someone else's hidden comment is not shown to them anywhere: its address says no more.
+    if comment.is_hidden and comment.author_id != request.user.pk and not request.user.is_city_staff:
+        raise Http404
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     return comment

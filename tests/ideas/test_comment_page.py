@@ -150,3 +150,14 @@ def test_the_api_says_when_a_comment_was_edited(api, alice, idea):
     assert edited["edited_at"] is not None
     listing = api().get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"]
     assert listing[0]["edited_at"] == edited["edited_at"]
+
+
+def test_someone_elses_hidden_comment_answers_as_a_missing_one_would(bob, idea):
+    hidden = CommentFactory(idea=idea, is_hidden=True)
+    shown = CommentFactory(idea=idea)
+    client = Client()
+    client.force_login(bob)
+
+    assert client.get(f"/comments/{hidden.pk}/edit/").status_code == 404
+    assert client.get("/comments/987654/edit/").status_code == 404
+    assert client.get(f"/comments/{shown.pk}/edit/").status_code == 403
