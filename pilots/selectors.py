@@ -26,6 +26,16 @@ from .models import (
 ACTIVE_CONSENTS = Q(consents__withdrawn_at__isnull=True)
 
 
+LIST_STAGE_ORDER = (
+    PilotStage.RECRUITING,
+    PilotStage.RUNNING,
+    PilotStage.EVALUATING,
+    PilotStage.PLANNING,
+    PilotStage.COMPLETED,
+    PilotStage.CANCELLED,
+)
+
+
 def pilot_list(
     *, user: User | AnonymousUser, stage: str | None = None, idea_id: int | None = None
 ) -> QuerySet[Pilot]:
@@ -41,9 +51,15 @@ def pilot_list(
         )
         .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
         .annotate(is_following=_follows(user))
-        # A cancelled pilot will not go ahead: it goes after every pilot that still may.
+        # Those a citizen can still join first, then those under way, then those over, and a
+        # cancelled pilot, which will not go ahead, last.
         .order_by(
-            Case(When(stage=PilotStage.CANCELLED, then=Value(1)), default=Value(0)), "-created_at", "-id"
+            Case(
+                *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(LIST_STAGE_ORDER)),
+                default=Value(len(LIST_STAGE_ORDER)),
+            ),
+            "-created_at",
+            "-id",
         )
     )
     if stage:

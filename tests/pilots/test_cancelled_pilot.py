@@ -108,3 +108,13 @@ def test_staff_are_offered_only_what_a_closed_pilot_still_takes(client, staff_us
     assert 'value="stage"' not in closed and 'value="milestone"' not in closed
     assert f"/pilots/{cancelled.pk}/data-requests/new/" not in closed
     assert 'value="stage"' in live and 'value="milestone"' in live and "can no longer be changed" not in live
+
+
+def test_the_list_leads_with_what_a_citizen_can_still_join_and_ends_with_what_is_over(client, idea):
+    recruiting = PilotFactory(idea=idea, title="모집 중인 실증", stage=PilotStage.RECRUITING)
+    running = PilotFactory(idea=idea, title="진행 중인 실증", stage=PilotStage.RUNNING)
+    completed = PilotFactory(idea=idea, title="끝난 실증", stage=PilotStage.COMPLETED)
+
+    html = _page(client, "/pilots/")
+
+    assert html.index(recruiting.title) < html.index(running.title) < html.index(completed.title)
