@@ -5,12 +5,14 @@ from django import template
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
+from ideas.models import IdeaStatus
 from matching.selectors import idea_first_matched_at
 from pilots.models import PilotStage
 from pilots.selectors import idea_has_pilots, pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
 
 register = template.Library()
 
+ENDED_STATUSES = (IdeaStatus.MERGED, IdeaStatus.REJECTED)
 FEATURED_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING, PilotStage.EVALUATING, PilotStage.COMPLETED)
 
 
@@ -34,7 +36,13 @@ def idea_timeline(idea):
         (_("In pilot"), pilots[0].created_at if pilots else None),
         (_("Completed"), completed),
     ]
-    return {"timeline": [{"label": label, "date": date} for label, date in steps]}
+    timeline = [{"label": label, "date": date, "done": date is not None} for label, date in steps]
+    if idea.status in ENDED_STATUSES:
+        # A merged or rejected idea goes no further: the steps it will not reach are left out,
+        # and where it ended is its last step.
+        timeline = [step for step in timeline if step["done"]]
+        timeline.append({"label": idea.get_status_display(), "date": None, "done": True})
+    return {"timeline": timeline}
 
 
 @register.inclusion_tag("pilots/_current_pilots.html", takes_context=True)

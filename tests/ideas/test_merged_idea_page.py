@@ -43,3 +43,14 @@ def test_a_merged_idea_offers_no_count_nor_following_but_lets_a_follower_stop(cl
     Follow.objects.create(idea=merged, user=bob)
     page = client.get(f"/ideas/{merged.pk}/").content.decode()
     assert 'id="follow"' in page and "구독 취소" in page
+
+
+def test_a_merged_ideas_timeline_ends_where_it_was_merged(client):
+    merged = IdeaFactory(status=IdeaStatus.MERGED, merged_into=IdeaFactory())
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/ideas/{merged.pk}/").content.decode()
+
+    timeline = page[page.index('<ol class="timeline"') :].split("</ol>")[0]
+    assert "Merged" in timeline
+    assert "In pilot" not in timeline and "Completed" not in timeline
