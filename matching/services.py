@@ -1850,25 +1850,7 @@ def match_feedback(
     if status == MatchStatus.DISMISSED:
         match.rank_for_idea = None
         match.rank_for_company = None
-    # The company's answer only: the matcher's own columns stay as the last refresh wrote them.
-    save_validated(
-        match,
-        update_fields=[
-            "status",
-            "message",
-            "proposal_plan",
-            "proposal_data_needed",
-            "proposal_duration_weeks",
-            "feedback_by",
-            "feedback_at",
-            "feedback_texts_hash",
-            "rank_for_idea",
-            "rank_for_company",
-            "updated_at",
-        ],
-    )
-    # The answer moves the company's feedback term for every idea: the sweep refreshes in full.
-    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
+    _save_answer(match, ranks_too=status == MatchStatus.DISMISSED)
     if newly_interested:
         _notify_author_of_interest(match)
     return match
@@ -1888,23 +1870,31 @@ def _match_feedback_take_back(match: Match) -> Match:
     match.feedback_at = None
     match.feedback_texts_hash = ""
     # Its ranks stay empty until the refresh places it again: until then it is listed nowhere.
-    save_validated(
-        match,
-        update_fields=[
-            "status",
-            "message",
-            "proposal_plan",
-            "proposal_data_needed",
-            "proposal_duration_weeks",
-            "feedback_by",
-            "feedback_at",
-            "feedback_texts_hash",
-            "updated_at",
-        ],
-    )
-    # Without the dismissal the company's feedback term changes for every idea.
-    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
+    _save_answer(match, ranks_too=False)
     return match
+
+
+# What a company's answer sets on a match; the matcher's own columns stay as the last refresh
+# wrote them, but for a dismissal's emptied ranks.
+_ANSWER_FIELDS = [
+    "status",
+    "message",
+    "proposal_plan",
+    "proposal_data_needed",
+    "proposal_duration_weeks",
+    "feedback_by",
+    "feedback_at",
+    "feedback_texts_hash",
+    "updated_at",
+]
+
+
+def _save_answer(match: Match, *, ranks_too: bool) -> None:
+    fields = [*_ANSWER_FIELDS, "rank_for_idea", "rank_for_company"] if ranks_too else _ANSWER_FIELDS
+    save_validated(match, update_fields=fields)
+    # An answer, given or taken back, moves the company's feedback term for every idea: the
+    # sweep refreshes in full.
+    MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
 
 
 def _notify_author_of_interest(match: Match) -> None:
