@@ -103,6 +103,19 @@ def _blank_answer_forms(language: str) -> str:
     return _answer_forms(match_id=_MATCH_ID, form=InterestForm(auto_id=f"id_%s_{_MATCH_ID}"))
 
 
+# The answers sent by a button alone, with what the page then says.
+_ONE_CLICK_ANSWERS = {
+    MatchStatus.DISMISSED.value: gettext_lazy(
+        "Marked as not a fit. Similar ideas will rank lower for you. Changed your mind? "
+        "Choose “Not a fit” in the status filter and put it back among your suggestions."
+    ),
+    MatchStatus.SUGGESTED.value: gettext_lazy(
+        "Put back among your suggestions. It takes its place in your ranking again "
+        "when the matches are next refreshed."
+    ),
+}
+
+
 @login_required
 def company_matches_page(request, slug: str):
     """The ideas matched to a company, ranked with their reasons; members answer them here."""
@@ -130,25 +143,10 @@ def company_matches_page(request, slug: str):
                 pk=posted_id(request.POST, "match"),
                 company=company,
             )
-            if request.POST.get("answer") == "dismissed":
-                services.match_feedback(match=match, user=request.user, status=MatchStatus.DISMISSED)
-                messages.success(
-                    request,
-                    _(
-                        "Marked as not a fit. Similar ideas will rank lower for you. Changed your mind? "
-                        "Choose “Not a fit” in the status filter and put it back among your suggestions."
-                    ),
-                )
-                return redirect(request.get_full_path())
-            if request.POST.get("answer") == "suggested":
-                services.match_feedback(match=match, user=request.user, status=MatchStatus.SUGGESTED)
-                messages.success(
-                    request,
-                    _(
-                        "Put back among your suggestions. It takes its place in your ranking again "
-                        "when the matches are next refreshed."
-                    ),
-                )
+            answer = request.POST.get("answer")
+            if answer in _ONE_CLICK_ANSWERS:
+                services.match_feedback(match=match, user=request.user, status=answer)
+                messages.success(request, _ONE_CLICK_ANSWERS[answer])
                 return redirect(request.get_full_path())
             # Its element ids are the card's, as the blank form's are, so the summary links to them.
             form = InterestForm(request.POST, auto_id=f"id_%s_{match.pk}")
