@@ -9,6 +9,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -114,19 +115,22 @@ def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float
     if not similar:
         return found.order_by("-search_words", "-created_at", "-id")
     close_from = close_in_meaning_from()
-    return found.annotate(
-        search_similarity=Case(
-            *[When(pk=idea_id, then=Value(float(score))) for idea_id, score in similar.items()],
-            default=Value(0.0),
-            output_field=FloatField(),
-        ),
-        # Found by meaning alone and loosely at that: the card says so (`search_loosely`).
-        search_loosely=Case(
-            *[When(pk=idea_id, then=Value(True)) for idea_id, score in similar.items() if score < close_from],
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    ).order_by("-search_words", "-search_similarity", "-created_at", "-id")
+    return (
+        found.annotate(
+            search_similarity=Case(
+                *[When(pk=idea_id, then=Value(float(score))) for idea_id, score in similar.items()],
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+        )
+        .annotate(
+            # Found by meaning, and loosely at that: the card says so.
+            search_loosely=ExpressionWrapper(
+                Q(search_similarity__gt=0, search_similarity__lt=close_from), output_field=BooleanField()
+            )
+        )
+        .order_by("-search_words", "-search_similarity", "-created_at", "-id")
+    )
 
 
 def home_ideas(*, user: User | AnonymousUser, language: str, limit: int = 6) -> dict[str, list[Idea]]:
