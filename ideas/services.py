@@ -226,19 +226,16 @@ def _notify_of_comment(comment: Comment) -> None:
         told.add(comment.parent.author_id)
     if idea.author_id not in told:
         recipients.append((idea.author, False))
+    messages = []
     for user, is_reply in recipients:
+        # Each in the recipient's language, then sent together.
         with translation.override(user.preferred_language):
             if is_reply:
                 title = _("%(name)s replied to your comment on “%(title)s”")
             else:
                 title = _("%(name)s commented on your idea “%(title)s”")
-            notify(
-                users=[user],
-                kind=NotificationKind.NEW_COMMENT,
-                title=title % {"name": comment.author, "title": idea.title},
-                body=quote,
-                link=link,
-            )
+            messages.append((user, title % {"name": comment.author, "title": idea.title}, quote, link))
+    notify_each(kind=NotificationKind.NEW_COMMENT, messages=messages)
 
 
 def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
