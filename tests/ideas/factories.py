@@ -28,3 +28,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
     idea = factory.SubFactory(IdeaFactory)
     author = factory.SubFactory(UserFactory)
     body = "좋은 생각이에요. 저도 같은 불편을 겪어요."
+
+
+# What the submission form takes for a valid idea, for the tests of its page.
+IDEA_FORM = {
+    "title": "어머니가 약 드시는 걸 자꾸 잊으세요",
+    "problem": "혼자 사시는 어머니가 혈압약을 드셨는지 기억을 못 하세요.",
+    "proposal": "약 먹을 시간을 알려주고 안 드시면 가족에게 알려주면 좋겠어요.",
+    "category": "elderly_care",
+    "district": "seo_gu",
+}

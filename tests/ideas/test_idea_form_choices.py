@@ -8,17 +8,11 @@ import pytest
 from django.test import Client
 
 from ideas.models import Idea, IdeaStatus
-from tests.ideas.factories import IdeaFactory
+from tests.ideas.factories import IDEA_FORM, IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
-    "title": "어머니가 약 드시는 걸 자꾸 잊으세요",
-    "problem": "혼자 사시는 어머니가 혈압약을 드셨는지 기억을 못 하세요.",
-    "proposal": "약 먹을 시간을 알려주고 안 드시면 가족에게 알려주면 좋겠어요.",
-    "category": "elderly_care",
-    "district": "seo_gu",
-}
+VALID = IDEA_FORM
 
 
 def _signed_in(user) -> Client:

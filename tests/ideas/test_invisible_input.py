@@ -6,19 +6,13 @@ from django.test import Client
 
 from core.validators import strip_invisible
 from ideas.models import Comment, Idea
-from tests.ideas.factories import CommentFactory
+from tests.ideas.factories import IDEA_FORM, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
 INVISIBLE = [" \u200b ", "\u200c\u200d", "\u2060\ufeff\u200b\u200b\u200b", "\ufeff \t\u200b\n"]
 REQUIRED = "필수 항목입니다."
-VALID = {
-    "title": "어머니가 약 드시는 걸 자꾸 잊으세요",
-    "problem": "혼자 사시는 어머니가 혈압약을 드셨는지 기억을 못 하세요.",
-    "proposal": "약 먹을 시간을 알려주고 안 드시면 가족에게 알려주면 좋겠어요.",
-    "category": "elderly_care",
-    "district": "seo_gu",
-}
+VALID = IDEA_FORM
 
 
 def _signed_in(user) -> Client:

@@ -7,17 +7,11 @@ import pytest
 from django.test import Client
 
 from ideas.models import Idea
-from tests.ideas.factories import CommentFactory
+from tests.ideas.factories import IDEA_FORM, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
-    "title": "어머니가 약 드시는 걸 자꾸 잊으세요",
-    "problem": "혼자 사시는 어머니가 혈압약을 드셨는지 기억을 못 하세요.",
-    "proposal": "약 먹을 시간을 알려주고 안 드시면 가족에게 알려주면 좋겠어요.",
-    "category": "elderly_care",
-    "district": "seo_gu",
-}
+VALID = IDEA_FORM
 IDEA_LIMITS = {"title": 120, "problem": 5000, "proposal": 5000, "beneficiaries": 200}
 
 
