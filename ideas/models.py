@@ -342,7 +342,8 @@ class Comment(models.Model):
         return self.body[:40]
 
     def can_be_edited_by(self, user) -> bool:
-        if not user.is_authenticated or self.author_id != user.pk or self.is_removed:
+        # Once staff hid it, what they judged must stay what a later un-hiding would show.
+        if not user.is_authenticated or self.author_id != user.pk or self.is_removed or self.is_hidden:
             return False
         window = timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
         return timezone.now() - self.created_at <= window

@@ -96,6 +96,18 @@ def test_after_the_window_the_author_is_told_and_nothing_changes(alice, idea, se
     assert Comment.objects.get(pk=comment.pk).body == "오래된 댓글"
 
 
+def test_a_comment_staff_hid_can_no_longer_be_edited_by_its_author(api, alice, idea):
+    comment = CommentFactory(idea=idea, author=alice, body="숨겨진 댓글", is_hidden=True)
+    client = _signed_in(alice)
+
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "몰래 고침"}, follow=True)
+    refused_by_api = api(alice).patch(f"/api/v1/comments/{comment.pk}/", {"body": "몰래 고침"})
+
+    assert "이 댓글은 더 이상 수정할 수 없습니다" in response.content.decode()
+    assert refused_by_api.status_code in (403, 404)
+    assert Comment.objects.get(pk=comment.pk).body == "숨겨진 댓글"
+
+
 def test_only_the_author_edits_a_comment(bob, staff_user, idea):
     comment = CommentFactory(idea=idea, body="남의 댓글")
     assert (
