@@ -26,6 +26,7 @@ from core.shortcuts import get_or_404
 from pilots import services as pilot_services
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
+from pilots.views import render_pilot_page
 
 from . import selectors, services, uploads
 from .fields import parse_fields
@@ -70,10 +71,14 @@ def pilot_participation(request, pilot_id: int):
             elif action in ("leave", "withdraw"):
                 _withdraw(request, volunteer, leave=action == "leave")
     except PilotVolunteer.DoesNotExist:
-        messages.error(request, _("Volunteer for the pilot first."))
+        refusal = _("Volunteer for the pilot first.")
     except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_text(error))
-    return redirect("pilot-detail", pilot_id=pilot_id)
+        refusal = error_text(error)
+    else:
+        return redirect("pilot-detail", pilot_id=pilot_id)
+    # Refused on the page it came from, not after a redirect that would answer 200.
+    messages.error(request, refusal)
+    return render_pilot_page(request, pilot.pk, status=400)
 
 
 # The withdrawal forms' choice: deleting what was donated is the default.
@@ -156,6 +161,7 @@ def my_donations_withdraw(request, pilot_id: int):
         _withdraw(request, volunteer, leave=request.POST.get("action") == "leave")
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text(error))
+        return _render_my_donations(request, status=400)
     return redirect("my-donations")
 
 

@@ -201,13 +201,14 @@ def moderation_page(request):
             field = {"reject": "reason", "revise": "note"}.get(action or "")
             if field is None:
                 messages.error(request, error_text(error))
-                return redirect("moderation-page")
-            refused = {
-                "idea": request.POST.get("idea"),
-                "field": field,
-                "value": request.POST.get(field, "").replace("\x00", ""),
-                "error": error_text(error),
-            }
+                refused = {"error": error_text(error)}
+            else:
+                refused = {
+                    "idea": request.POST.get("idea"),
+                    "field": field,
+                    "value": request.POST.get(field, "").replace("\x00", ""),
+                    "error": error_text(error),
+                }
         else:
             return redirect("moderation-page")
     return render(

@@ -49,10 +49,10 @@ def pilot_list_page(request):
 
 
 def pilot_detail_page(request, pilot_id: int):
-    return _render_pilot(request, pilot_id)
+    return render_pilot_page(request, pilot_id)
 
 
-def _render_pilot(request, pilot_id: int, *, posted=None, status: int = 200):
+def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200):
     """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
@@ -220,4 +220,4 @@ def pilot_manage(request, pilot_id: int):
     else:
         messages.success(request, _("Saved."))
         return redirect("pilot-detail", pilot_id=pilot.pk)
-    return _render_pilot(request, pilot.pk, posted=request.POST, status=400)
+    return render_pilot_page(request, pilot.pk, posted=request.POST, status=400)

@@ -430,8 +430,8 @@ def _my_donations(w: World, path: str = "") -> str:
     return f"/me/donations/{w.pilot.pk}/{path}"
 
 
-# Pages: anyone signed out goes to log in. A page redirects after acting, and after refusing
-# with a message on the page it goes back to: what changed tells the two apart.
+# Pages: anyone signed out goes to log in. A page redirects after acting; a refusal answers 400
+# with the page and its message, or goes back to the page with it: what changed tells who acted.
 PAGE_MATRIX = [
     Row(
         "participation, opened",
@@ -441,25 +441,25 @@ PAGE_MATRIX = [
     Row(
         "participation: volunteer",
         _participation("join"),
-        expect(302, signed_out=LOG_IN),
+        expect(302, signed_out=LOG_IN, donor=400, other_volunteer=400),
         {persona: {"volunteers"} for persona in NOT_YET_VOLUNTEERS},
     ),
     Row(
         "participation: consent",
         _participation("consent", agree="on"),
-        expect(302, signed_out=LOG_IN),
+        expect(400, signed_out=LOG_IN, other_volunteer=302),
         {"other_volunteer": {"consents", "active consents"}},
     ),
     Row(
         "participation: withdraw",
         _participation("withdraw"),
-        expect(302, signed_out=LOG_IN),
+        expect(400, signed_out=LOG_IN, donor=302),
         {"donor": WITHDRAWAL},
     ),
     Row(
         "participation: leave",
         _participation("leave"),
-        expect(302, signed_out=LOG_IN),
+        expect(400, signed_out=LOG_IN, donor=302, other_volunteer=302),
         {"donor": WITHDRAWAL | {"volunteers"}, "other_volunteer": {"volunteers"}},
     ),
     Row(
@@ -526,7 +526,7 @@ PAGE_MATRIX = [
     Row(
         "my donations: withdraw",
         lambda w: ("post", _my_donations(w, "withdraw/"), {"data_request": w.data_request.pk}),
-        expect(404, signed_out=LOG_IN, donor=302, other_volunteer=302),
+        expect(404, signed_out=LOG_IN, donor=302, other_volunteer=400),
         {"donor": WITHDRAWAL},
     ),
     Row(
