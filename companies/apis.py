@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Language
 from core.errors import forbidden
-from core.pagination import PaginatedApiMixin
+from core.pagination import PaginatedApiMixin, SearchedPagination
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -96,13 +96,20 @@ def _get_visible_company(request, slug: str) -> Company:
 
 class CompanyListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = SearchedPagination
 
     class InputSerializer(CompanyInputSerializer):
         slug = serializers.SlugField(max_length=70, required=False, allow_blank=True, label=_("slug"))
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Text search: companies whose name, summary or description contain every "
+                "word first, then verified companies whose profile is close in meaning in any language "
+                "(when the matcher answers; see `search` in the response).",
+            ),
             OpenApiParameter("technology", str),
             OpenApiParameter("domain", str),
             OpenApiParameter("verified", bool),
@@ -117,9 +124,12 @@ class CompanyListCreateApi(PaginatedApiMixin, APIView):
         )
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        return self.paginated_response(
+        response = self.paginated_response(
             request, filterset.qs, lambda page: _serialize(request, page, many=True)
         )
+        if filterset.search is not None:
+            response.data["search"] = filterset.search
+        return response
 
     @extend_schema(request=InputSerializer, responses={201: CompanyOutputSerializer}, tags=["companies"])
     def post(self, request):

@@ -1,9 +1,14 @@
 import django_filters
 from django import forms
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import CharField, F, Func, Value
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.meaning_search import words_then_meaning
+from core.throttling import client_of
+
 from .models import Company
+from .search import companies_by_meaning
 
 
 class VerifiedSelect(forms.NullBooleanSelect):
@@ -34,12 +39,35 @@ class CompanyFilter(django_filters.FilterSet):
         model = Company
         fields = ["q", "technology", "domain", "verified", "mine"]
 
-    def filter_text(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=term) | Q(summary__icontains=term) | Q(description__icontains=term)
+    # Whether the text search reached the matcher, once the results are read: None without a
+    # search, False when it went by words alone.
+    by_meaning: bool | None = None
+
+    @property
+    def search(self) -> dict | None:
+        """How the text was searched, once the results are read; None without a search."""
+        if self.by_meaning is None:
+            return None
+        notice = (
+            ""
+            if self.by_meaning
+            else gettext(
+                "Search by meaning is unavailable right now: only companies containing your words are shown."
             )
-        return queryset
+        )
+        return {"by_meaning": self.by_meaning, "notice": notice}
+
+    def filter_text(self, queryset, name, value):
+        similar = companies_by_meaning.ask(text=value, client=client_of(self.request))
+        self.by_meaning = similar is not None
+        return words_then_meaning(
+            queryset,
+            text=value,
+            fields=("name", "summary", "description"),
+            similar=similar or {},
+            close_from=companies_by_meaning.close_from(),
+            then_by=("name", "id"),
+        )
 
     def filter_technology(self, queryset, name, value):
         return _filter_tags(queryset, "technologies", value)

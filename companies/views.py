@@ -30,6 +30,8 @@ def company_list(request):
         {
             "filter": filterset,
             "page": Paginator(companies, 12).get_page(request.GET.get("page")),
+            # Set once the text search ran (reading `qs` above): how it searched.
+            "search": filterset.search,
         },
     )
 

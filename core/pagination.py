@@ -18,6 +18,23 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100
 
 
+class SearchedPagination(StandardPagination):
+    """A page of a list its `q` searches by words and by meaning (`core.meaning_search`); with
+    `q`, the response also says how the text was searched (`search`)."""
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["search"] = {
+            "type": "object",
+            "description": "Only with q. by_meaning is false when only entries containing the words "
+            "were searched for, because the matcher did not answer; notice then says so in the "
+            "reader's language.",
+            "properties": {"by_meaning": {"type": "boolean"}, "notice": {"type": "string"}},
+            "required": ["by_meaning", "notice"],
+        }
+        return paginated
+
+
 class PaginatedApiMixin:
     """For an APIView whose GET answers one page of a list: `{count, next, previous, results}`.
 

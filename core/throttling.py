@@ -29,6 +29,16 @@ def client_address(request: HttpRequest | Request) -> str:
     return address
 
 
+def client_of(request: HttpRequest | Request | None) -> str:
+    """Who asks, for a cap per client (the matcher's lookups): the user, or the address of someone
+    signed out (as the API's throttles read it)."""
+    if request is None:
+        return "unknown"
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"address:{client_address(request)}"
+
+
 # What the cache raises when its server cannot be reached: redis-py's errors, and socket errors
 # from any other backend.
 CACHE_UNAVAILABLE = (RedisError, OSError)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import PersonSerializer
-from core.pagination import PaginatedApiMixin, StandardPagination
+from core.pagination import PaginatedApiMixin, SearchedPagination
 from core.serializer_fields import TypedCharField
 
 from . import selectors, services
@@ -110,30 +110,9 @@ def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Res
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
 
 
-class IdeaSearchSerializer(serializers.Serializer):
-    by_meaning = serializers.BooleanField()
-    notice = serializers.CharField()
-
-
-class IdeaListPagination(StandardPagination):
-    """A page of ideas; with `q`, also how the text was searched (`IdeaSearchSerializer`)."""
-
-    def get_paginated_response_schema(self, schema):
-        paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["search"] = {
-            "type": "object",
-            "description": "Only with q. by_meaning is false when only ideas containing the words "
-            "were searched for, because the matcher did not answer; notice then says so in the "
-            "reader's language.",
-            "properties": {"by_meaning": {"type": "boolean"}, "notice": {"type": "string"}},
-            "required": ["by_meaning", "notice"],
-        }
-        return paginated
-
-
 class IdeaListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    pagination_class = IdeaListPagination
+    pagination_class = SearchedPagination
 
     class InputSerializer(IdeaInputSerializer):
         draft = serializers.BooleanField(default=False, label=_("save as draft"))
@@ -181,7 +160,10 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
         if filterset.search is not None:
-            response.data["search"] = IdeaSearchSerializer(filterset.search).data
+            response.data["search"] = {
+                "by_meaning": filterset.search.by_meaning,
+                "notice": filterset.search.notice,
+            }
         return response
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])

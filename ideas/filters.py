@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.throttling import client_address
+from core.throttling import client_of
 
 from . import selectors
 from .models import PUBLIC_STATUSES, Category, District, Idea, IdeaStatus
@@ -94,17 +94,8 @@ class IdeaFilter(django_filters.FilterSet):
         return [field for field in self.form if signed_in or field.name != "mine"]
 
     def filter_text(self, queryset, name, value):
-        self.search = selectors.idea_search(ideas=queryset, text=value, client=self._client())
+        self.search = selectors.idea_search(ideas=queryset, text=value, client=client_of(self.request))
         return self.search.ideas
-
-    def _client(self) -> str:
-        """Who searches, for the matcher's cap per client: the user, or the address of someone
-        signed out (as the API's throttles read it)."""
-        if self.request is None:
-            return "unknown"
-        if self.request.user.is_authenticated:
-            return f"user:{self.request.user.pk}"
-        return f"address:{client_address(self.request)}"
 
     def filter_mine(self, queryset, name, value):
         user = self._user

@@ -6,16 +6,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
@@ -26,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from core.meaning_search import words_then_meaning
 from core.sql import compiled_annotations, with_parameter
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
-from .search import MeaningSearchUnavailable, close_in_meaning_from, meaning_search
+from .search import ideas_by_meaning
 
 
 def idea_list(*, user: User | AnonymousUser) -> QuerySet[Idea]:
@@ -72,64 +69,31 @@ class IdeaSearch:
             "Search by meaning is unavailable right now: only ideas containing your words are shown."
         )
 
+    def described(self) -> dict:
+        """For the API's `search` (`core.pagination.SearchedPagination`)."""
+        return {"by_meaning": self.by_meaning, "notice": self.notice}
+
 
 def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
     """The ideas among `ideas` that contain every word of `text` (anywhere in title, problem or
     proposal), then those close to it in meaning, in any language, as the matcher finds them
     (`ideas.search`). When it does not answer, the words alone. `client` names who searches."""
-    search = meaning_search()
-    similar: Mapping[int, float] | None = None
-    if search is not None and text.split():
-        try:
-            similar = search(text=text, client=client)
-        except MeaningSearchUnavailable:
-            similar = None
+    similar = ideas_by_meaning.ask(text=text, client=client)
     return IdeaSearch(
         ideas=ideas_found(ideas=ideas, text=text, similar=similar or {}), by_meaning=similar is not None
     )
 
 
 def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float]) -> QuerySet[Idea]:
-    """`ideas` narrowed to a search, most relevant first: every word in the title, then every
-    word somewhere in the text, then close in meaning only (`similar`: idea id → similarity);
-    within each, closer in meaning first, then newest. `similar` may name ideas outside `ideas`
-    (not public, or not the reader's): they stay out."""
-    terms = text.split()
-    if not terms:
-        return ideas
-    # Substrings rather than PostgreSQL's full text: its parsers do not segment Korean, whose
-    # words carry their particles ("약을", "혈압약"), and pg_trgm is not in every PostgreSQL.
-    has_words = Q()
-    in_title = Q()
-    for term in terms:
-        has_words &= Q(title__icontains=term) | Q(problem__icontains=term) | Q(proposal__icontains=term)
-        in_title &= Q(title__icontains=term)
-    found = ideas.filter(has_words | Q(pk__in=list(similar))).annotate(
-        search_words=Case(
-            When(in_title, then=Value(2)),
-            When(has_words, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-    if not similar:
-        return found.order_by("-search_words", "-created_at", "-id")
-    close_from = close_in_meaning_from()
-    return (
-        found.annotate(
-            search_similarity=Case(
-                *[When(pk=idea_id, then=Value(float(score))) for idea_id, score in similar.items()],
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-        )
-        .annotate(
-            # Found by meaning, and loosely at that: the card says so.
-            search_loosely=ExpressionWrapper(
-                Q(search_similarity__gt=0, search_similarity__lt=close_from), output_field=BooleanField()
-            )
-        )
-        .order_by("-search_words", "-search_similarity", "-created_at", "-id")
+    """`ideas` narrowed to a search, most relevant first (`core.meaning_search.words_then_meaning`):
+    words in the title, then in the text, then meaning alone; then newest."""
+    return words_then_meaning(
+        ideas,
+        text=text,
+        fields=("title", "problem", "proposal"),
+        similar=similar,
+        close_from=ideas_by_meaning.close_from(),
+        then_by=("-created_at", "-id"),
     )
 
 

@@ -7,13 +7,16 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        # The idea list searches by meaning through the matcher, which ideas cannot import.
-        from ideas.search import register_meaning_search
+        # The idea and company lists search by meaning through the matcher, which they cannot
+        # import.
+        from companies.search import companies_by_meaning
+        from ideas.search import ideas_by_meaning
 
-        from .lookup import ideas_by_meaning
-        from .search import CLOSE_IN_MEANING
+        from . import lookup
+        from .search import CLOSE_IN_MEANING, COMPANY_CLOSE_STANDING
 
-        register_meaning_search(ideas_by_meaning, close_from=CLOSE_IN_MEANING)
+        ideas_by_meaning.register(lookup.ideas_by_meaning, close_from=CLOSE_IN_MEANING)
+        companies_by_meaning.register(lookup.companies_by_meaning, close_from=COMPANY_CLOSE_STANDING)
 
         from ideas.selectors import register_idea_page_flag
 

@@ -2,9 +2,9 @@
 
 Embedding a draft or a search costs the model's time and a web process holding the model costs
 its memory, so the web process hands the text to a worker consuming the "similar" queue
-(`tasks.similar_ideas_lookup`, `tasks.idea_search_lookup`) and waits a short while for the
-answer. Lookups are capped per client and in total, so one client typing in several tabs cannot
-queue up the workers' time.
+(`tasks.similar_ideas_lookup`, `tasks.idea_search_lookup`, `tasks.company_search_lookup`) and
+waits a short while for the answer. Lookups are capped per client and in total, so one client
+typing in several tabs cannot queue up the workers' time.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, unavailable
+from core.meaning_search import MeaningSearchUnavailable
 from core.semaphore import SemaphoreUnavailable, SlotTaken, concurrency_slots
 from core.throttling import CACHE_UNAVAILABLE
-from ideas.search import MeaningSearchUnavailable
 
 from . import selectors
 from .search import search_text
@@ -30,7 +30,8 @@ from .selectors import DuplicateCandidate
 logger = logging.getLogger(__name__)
 
 LOOKUP_TASK = "matching.tasks.similar_ideas_lookup"
-SEARCH_TASK = "matching.tasks.idea_search_lookup"
+IDEA_SEARCH_TASK = "matching.tasks.idea_search_lookup"
+COMPANY_SEARCH_TASK = "matching.tasks.company_search_lookup"
 # One lookup at a time per client: the page asks again when the citizen types on, so a second
 # lookup while the first runs would only be thrown away.
 LOOKUPS_PER_CLIENT = 1
@@ -72,20 +73,33 @@ def similar_ideas_for_draft(
 def ideas_by_meaning(*, text: str, client: str) -> dict[int, float]:
     """{idea id: similarity} of the published ideas close in meaning to a search, best first,
     found by a worker (`search.ideas_by_meaning`); the idea list's search asks for it through
-    `ideas.search`. Raises MeaningSearchUnavailable when Redis or the workers do not answer in
-    time or the client or everyone already has as many lookups running as allowed; once a search
-    went unanswered, at once for SEARCH_BY_MEANING_PAUSE_SECONDS."""
+    `ideas.search`. Raises MeaningSearchUnavailable as `_by_meaning` says."""
+    return _by_meaning(IDEA_SEARCH_TASK, text=text, client=client, score="similarity")
+
+
+def companies_by_meaning(*, text: str, client: str) -> dict[int, float]:
+    """{company id: standing} of the verified companies that stand out in meaning for a search
+    (`search.companies_by_meaning`, whose scale `search.COMPANY_CLOSE_STANDING` is), found by a
+    worker, for the company list's search (`companies.search`)."""
+    return _by_meaning(COMPANY_SEARCH_TASK, text=text, client=client, score="standing")
+
+
+def _by_meaning(task: str, *, text: str, client: str, score: str) -> dict[int, float]:
+    """Raises MeaningSearchUnavailable when Redis or the workers do not answer in time or the
+    client or everyone already has as many lookups running as allowed; once a search went
+    unanswered, at once for SEARCH_BY_MEANING_PAUSE_SECONDS."""
     text = search_text(text)
     if not text:
         return {}
     if _search_paused():
         raise MeaningSearchUnavailable("paused after a search went unanswered")
     wait = settings.SEARCH_BY_MEANING_WAIT_SECONDS
-    # The total is shared with the similar-ideas lookups: both take the same workers' time.
+    # The total is shared with the similar-ideas lookups: both take the same workers' time. The
+    # per-client cap counts both lists' searches together.
     limits = {f"search:{client}": SEARCHES_PER_CLIENT, "similar:all": settings.SIMILAR_LOOKUP_CONCURRENCY}
     try:
         with concurrency_slots(limits, lease_seconds=wait + LEASE_MARGIN_SECONDS):
-            found = _ask_worker(SEARCH_TASK, {"text": text}, wait=wait)
+            found = _ask_worker(task, {"text": text}, wait=wait)
     except SlotTaken as error:
         raise MeaningSearchUnavailable("as many lookups running as allowed") from error
     except SemaphoreUnavailable as error:
@@ -94,7 +108,7 @@ def ideas_by_meaning(*, text: str, client: str) -> dict[int, float]:
     except ApplicationError as error:
         _pause_search()
         raise MeaningSearchUnavailable("no worker answered") from error
-    return {row["idea_id"]: row["similarity"] for row in found}
+    return {row["id"]: row[score] for row in found}
 
 
 def _search_paused() -> bool:

@@ -81,7 +81,7 @@ def _evaluate(queries: list[dict], demo: dict) -> dict:
     per_query = []
     for entry in queries:
         hits = ideas_by_meaning(text=entry["query"], ideas=searchable)
-        similar = {hit.idea_id: hit.similarity for hit in hits}
+        similar = {hit.row_id: hit.similarity for hit in hits}
         per_query.append(
             {
                 "query": entry["query"],

@@ -101,6 +101,20 @@ def idea_search_lookup(text: str) -> list[dict]:
     return [hit.as_dict() for hit in ideas_by_meaning(text=text)]
 
 
+@shared_task(
+    ignore_result=False,
+    acks_late=False,  # as the idea list's search
+    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
+    time_limit=LOOKUP_TIME_LIMIT,
+)
+def company_search_lookup(text: str) -> list[dict]:
+    """Verified companies whose profiles are close in meaning to what someone typed in the
+    company list's search box; as `idea_search_lookup`, on the "similar" queue."""
+    from .search import companies_by_meaning
+
+    return [hit.as_dict() for hit in companies_by_meaning(text=text)]
+
+
 @worker_process_init.connect
 def load_model_as_the_worker_starts(**_kwargs: Any) -> None:
     """Every worker process loads the model once as it starts, before its first task needs it: a

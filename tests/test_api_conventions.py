@@ -161,9 +161,9 @@ PAGINATED_LISTS = [
 ]
 
 
-# What a page says besides its ideas: how the idea list's text search was run (by meaning, or by
-# words alone because the matcher did not answer).
-PAGE_EXTRAS = {"/api/v1/ideas/": {"search"}}
+# What a page says besides its rows: how the idea or company list's text search was run (by
+# meaning, or by words alone because the matcher did not answer).
+PAGE_EXTRAS = {"/api/v1/ideas/": {"search"}, "/api/v1/companies/": {"search"}}
 
 
 @pytest.mark.parametrize("path", PAGINATED_LISTS)

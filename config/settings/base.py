@@ -228,11 +228,12 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 60
 CELERY_TASK_IGNORE_RESULT = True
-# The lookups people wait for (similar ideas while typing, the idea list's search by meaning)
-# have a queue of their own, so they never wait behind matching work.
+# The lookups people wait for (similar ideas while typing, the idea and company lists' search by
+# meaning) have a queue of their own, so they never wait behind matching work.
 CELERY_TASK_ROUTES = {
     "matching.tasks.similar_ideas_lookup": {"queue": "similar"},
     "matching.tasks.idea_search_lookup": {"queue": "similar"},
+    "matching.tasks.company_search_lookup": {"queue": "similar"},
 }
 # A worker process consuming "similar" loads the model before it takes work (rebuilding it on
 # first use takes several seconds); Celery's default gives a starting process 4 s.

@@ -24,7 +24,7 @@ CLOSE_IN_MEANING_KO = "뜻이 비슷한 아이디어"
 
 def _found(text: str) -> list[str]:
     titles = dict(Idea.objects.values_list("pk", "title"))
-    return [titles[hit.idea_id] for hit in ideas_by_meaning(text=text)]
+    return [titles[hit.row_id] for hit in ideas_by_meaning(text=text)]
 
 
 @pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_only_published_ideas_are_searched_by_meaning(catalogue):
         services.embedding_refresh_for_idea(idea_id=idea.pk)
     Idea.objects.filter(pk=hidden.pk).update(is_hidden=True)
 
-    found = {hit.idea_id for hit in ideas_by_meaning(text="stray dogs")}
+    found = {hit.row_id for hit in ideas_by_meaning(text="stray dogs")}
 
     assert catalogue["ideas"]["dogs"].pk in found
     assert hidden.pk not in found and unpublished.pk not in found

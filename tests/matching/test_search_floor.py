@@ -26,7 +26,7 @@ def demo_ideas():
 def _hits(text: str, ideas) -> list[tuple[str, float]]:
     titles = dict(Idea.objects.values_list("pk", "title"))
     searchable = embeddings.matchable_ideas().filter(pk__in=ideas)
-    return [(titles[hit.idea_id], hit.similarity) for hit in ideas_by_meaning(text=text, ideas=searchable)]
+    return [(titles[hit.row_id], hit.similarity) for hit in ideas_by_meaning(text=text, ideas=searchable)]
 
 
 @pytest.mark.parametrize("query", ["zzzzqqq", "우주 로켓 발사"])
@@ -44,7 +44,7 @@ def test_a_related_search_finds_its_ideas_and_calls_them_close(demo_ideas):
 def test_the_list_marks_a_loose_hit_apart_from_a_close_one(demo_ideas, monkeypatch):
     close, loose = Idea.objects.filter(pk__in=demo_ideas).order_by("pk")[:2]
     found = {close.pk: CLOSE_IN_MEANING + 0.1, loose.pk: CLOSE_IN_MEANING - 0.05}
-    monkeypatch.setattr(idea_search, "_registered", [lambda *, text, client: found])
+    monkeypatch.setattr(idea_search.ideas_by_meaning, "_search", lambda *, text, client: found)
 
     html = Client().get("/ideas/", {"q": "zzzzqqq"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
 
