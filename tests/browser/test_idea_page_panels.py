@@ -37,6 +37,11 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
     timeline = page.locator("ol.timeline").inner_text()
     assert ("매칭" if language == "ko" else "Matched") in timeline
     assert page.locator("ol.timeline li.done").count() >= 3  # submitted, published, matched, in pilot
+    # The pilot is running: "Completed" is marked as a step still ahead, not as where it stands.
+    ahead = page.locator("ol.timeline li:not(.done)")
+    assert ahead.count() == 1
+    assert ahead.evaluate("step => getComputedStyle(step, '::before').content") == '"○ "'
+    assert ("아직 이르지 않음" if language == "ko" else "not reached yet") in ahead.text_content()
     screenshot(page, f"idea-page-{language}-{width}")
 
 
