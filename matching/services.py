@@ -43,6 +43,7 @@ from .embeddings import (
 from .engine import ranking
 from .engine.passages import Passage as TextPassage
 from .engine.passages import company_passages, idea_passages
+from .engine.vector_io import JsonText
 from .models import (
     PROPOSAL_MAX_WEEKS,
     SHOWN_STRENGTHS,
@@ -338,9 +339,9 @@ INTRODUCTION_HANDICAP = 0.15
 
 def _reasons(
     ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]], scores: np.ndarray
-) -> dict[tuple[int, int], dict]:
-    """Why each pair matched: the idea passage and company passage that met, and the company's
-    next closest passages."""
+) -> dict[tuple[int, int], JsonText]:
+    """Why each pair matched, as JSON: the idea passage and company passage that met, and the
+    company's next closest passages."""
     if not pairs:
         return {}
     at = np.array(pairs, dtype=np.int64).reshape(-1, 2)
@@ -367,6 +368,22 @@ def _reasons(
     )
     idea_fields, idea_texts = ideas.side.fields, ideas.texts
     company_fields, company_texts = companies.side.fields, companies.texts
+    # Each passage's field and text are serialised once, however many reasons quote them (a
+    # company's passages are quoted by hundreds), and each reason is put together from them.
+    field_json: dict[str, str] = {}
+    idea_json: dict[int, tuple[str, str]] = {}
+    company_json: dict[int, tuple[str, str]] = {}
+
+    def serialised(passage: int, fields: list[str], texts: list[str], cache: dict) -> tuple[str, str]:
+        found = cache.get(passage)
+        if found is None:
+            field = fields[passage]
+            encoded_field = field_json.get(field)
+            if encoded_field is None:
+                encoded_field = field_json[field] = _json_string(field)
+            found = cache[passage] = (encoded_field, _json_string(texts[passage]))
+        return found
+
     # A passage belongs to one company, so one count serves every company's list.
     cited: dict[int, int] = {}
     reasons = {}
@@ -379,19 +396,28 @@ def _reasons(
             if count < fewest:
                 chosen, fewest = k, count
         cited[passages[chosen]] = fewest + 1
-        reasons[pair] = {
-            "idea_field": idea_fields[idea_passage[n][chosen]],
-            "idea_text": idea_texts[idea_passage[n][chosen]],
-            "company_field": company_fields[passages[chosen]],
-            "company_text": company_texts[passages[chosen]],
-            "similarity": round(similarity[n][chosen], 4),
-            "also": [
-                {"field": company_fields[passage], "text": company_texts[passage]}
-                for k, passage in enumerate(passages)
-                if k != chosen and passage >= 0
-            ],
-        }
+        idea_field, idea_text = serialised(idea_passage[n][chosen], idea_fields, idea_texts, idea_json)
+        company_field, company_text = serialised(
+            passages[chosen], company_fields, company_texts, company_json
+        )
+        also = ", ".join(
+            '{{"field": {}, "text": {}}}'.format(
+                *serialised(passage, company_fields, company_texts, company_json)
+            )
+            for k, passage in enumerate(passages)
+            if k != chosen and passage >= 0
+        )
+        reasons[pair] = JsonText(
+            f'{{"idea_field": {idea_field}, "idea_text": {idea_text}, "company_field": {company_field}, '
+            f'"company_text": {company_text}, "similarity": {round(similarity[n][chosen], 4)!r}, '
+            f'"also": [{also}]}}'
+        )
     return reasons
+
+
+# A string as JSON, non-ASCII characters kept as they are (the database stores the same value
+# either way); `json.dumps` builds an encoder on every call it is given an option.
+_json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _introductions(companies: Loaded, columns: np.ndarray) -> np.ndarray:
@@ -528,7 +554,7 @@ def _write_matches(
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
         reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
-        written_rows = [(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed]
+        written_rows = [(*rows[n][:5], reasons[cells[n]], rows[n][6]) for n in changed]
         # New pairs go straight into the table; only the pairs already there need an upsert.
         _insert_matches([row for row in written_rows if (row[0], row[1]) not in existing])
         _upsert_matches([row for row in written_rows if (row[0], row[1]) in existing])
@@ -667,7 +693,7 @@ def _upsert_matches(rows: list[tuple]) -> None:
                 list(columns[2]),
                 list(columns[3]),
                 list(columns[4]),
-                [json.dumps(reason.obj) for reason in columns[5]],
+                [str(reason) for reason in columns[5]],
                 [str(strength) for strength in columns[6]],
             ],
         )
@@ -1475,10 +1501,7 @@ def _write_placement(
             reason_scores,
         )
         inserts, rewrites = (
-            [
-                (*row[:5], Jsonb(reasons[(reason_row[row[0]], column_of[row[1]])]), row[6])
-                for row in written_rows
-            ]
+            [(*row[:5], reasons[(reason_row[row[0]], column_of[row[1]])], row[6]) for row in written_rows]
             for written_rows in (inserts, rewrites)
         )
     Match.objects.filter(pk__in=to_delete).delete()
