@@ -338,10 +338,15 @@ INTRODUCTION_HANDICAP = 0.15
 
 
 def _reasons(
-    ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]], scores: np.ndarray
+    ideas: Loaded,
+    companies: Loaded,
+    pairs: list[tuple[int, int]],
+    scores: np.ndarray,
+    introductions: np.ndarray | None = None,
 ) -> dict[tuple[int, int], JsonText]:
     """Why each pair matched, as JSON: the idea passage and company passage that met, and the
-    company's next closest passages."""
+    company's next closest passages. `introductions` are `_introductions` of the pairs'
+    companies, when read already."""
     if not pairs:
         return {}
     at = np.array(pairs, dtype=np.int64).reshape(-1, 2)
@@ -354,7 +359,9 @@ def _reasons(
     )
     # Introductions step back, then each row is best first again, so the passages close enough
     # to the best are a prefix of it (padding, at -inf, never is).
-    handicapped = similarity - INTRODUCTION_HANDICAP * _introductions(companies, columns)[company_passage]
+    if introductions is None:
+        introductions = _introductions(companies, columns)
+    handicapped = similarity - INTRODUCTION_HANDICAP * introductions[company_passage]
     by_handicap = np.argsort(-handicapped, axis=1, kind="stable")
     company_passage, idea_passage, similarity, handicapped = (
         np.take_along_axis(values, by_handicap, axis=1)
@@ -507,9 +514,12 @@ def _write_matches(
     scope: Q,
     *,
     rewrite: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept. With
-    `rewrite`, every ranked row is written with its reason worked out again, changed or not."""
+    `rewrite`, every ranked row is written with its reason worked out again, changed or not.
+    `meanwhile` is called once what the reasons need is read from the database: writes it
+    hands to the database in the background then run while the reasons are chosen."""
     cells = list(ranks)
     # Every cell's score and strength read at once: one numpy scalar at a time, the tens of
     # thousands of a first refresh took a tenth of a second.
@@ -553,7 +563,13 @@ def _write_matches(
         ]
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
-        reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
+        pairs = [cells[n] for n in changed]
+        introductions = _introductions(
+            companies, np.array([column for _row, column in pairs], dtype=np.int64)
+        )
+        if meanwhile is not None:
+            meanwhile()
+        reasons = _reasons(ideas, companies, pairs, scores, introductions)
         written_rows = [(*rows[n][:5], reasons[cells[n]], rows[n][6]) for n in changed]
         # New pairs go straight into the table; only the pairs already there need an upsert.
         _insert_matches([row for row in written_rows if (row[0], row[1]) not in existing])
@@ -893,25 +909,35 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
         similarity = ranking.similarity(ideas.side, companies.side)
         scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
-        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q(), rewrite=rewrite)
-        # Only the companies whose statistics moved: rewriting a row whose vector is indexed
-        # for search costs an index entry each time.
-        moved = []
-        for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-            if embedding.score_stats != row:
-                embedding.score_stats = row
-                moved.append(embedding)
-        if moved:
-            # One statement with the rows as arrays: `bulk_update` spent a quarter of a second
-            # building its CASE of five hundred branches.
-            vector_store.execute(
-                f"UPDATE {Embedding._meta.db_table} AS e SET score_stats = u.score_stats "
-                "FROM unnest(%s::bigint[], %s::jsonb[]) AS u(id, score_stats) WHERE e.id = u.id",
-                [[e.pk for e in moved], [Jsonb(e.score_stats) for e in moved]],
-            )
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
-        _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
+        # The incremental state and the companies' statistics are written by the database while
+        # the matches' reasons are chosen: each is about a second, one of the database's work,
+        # the other of Python's, and they touch different tables.
+        with vector_store.alongside() as background:
+
+            def write_state() -> None:
+                _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked, background)
+                # Only the companies whose statistics moved: rewriting a row whose vector is
+                # indexed for search costs an index entry each time.
+                moved = []
+                for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
+                    if embedding.score_stats != row:
+                        embedding.score_stats = row
+                        moved.append(embedding)
+                if moved:
+                    # One statement with the rows as arrays: `bulk_update` spent a quarter of a
+                    # second building its CASE of five hundred branches.
+                    background.execute(
+                        f"UPDATE {Embedding._meta.db_table} AS e SET score_stats = u.score_stats "
+                        "FROM unnest(%s::bigint[], %s::jsonb[]) AS u(id, score_stats) WHERE e.id = u.id",
+                        [[e.pk for e in moved], [Jsonb(e.score_stats) for e in moved]],
+                    )
+
+            written = _write_matches(
+                ideas, companies, scores, levels, ranks, scope=Q(), rewrite=rewrite, meanwhile=write_state
+            )
+        state.save()
         _keep_idea_vectors(ideas)
     return written
 
@@ -950,7 +976,10 @@ def _rebuild_state(
     scores: np.ndarray,
     levels: np.ndarray,
     blocked: np.ndarray,
+    background: vector_store.Alongside,
 ) -> None:
+    """Rewrite the candidates, the ideas' rows and their stamps (through `background`), and set
+    the state's fields; the caller saves the state."""
     sums = ranking.ColumnSums.of(similarity)
     keys = np.where(blocked, -np.inf, ranking.ranking_key(scores, levels))
     per_company = settings.MATCHES_PER_COMPANY
@@ -979,20 +1008,19 @@ def _rebuild_state(
             cursor.execute(f"DROP INDEX {name}")
     idea_ids = np.array(ideas.owner_ids, dtype=np.int64)
     company_ids = np.array(companies.owner_ids, dtype=np.int64)
-    vector_store.copy_arrays(
+    background.copy_arrays(
         table=table,
         columns=_CANDIDATE_COLUMNS,
         arrays=[idea_ids[rows], company_ids[columns], scores[rows, columns], row_level[rows, columns]],
     )
-    with connection.cursor() as cursor:
-        for _name, definition in secondary:
-            cursor.execute(definition)
+    for _name, definition in secondary:
+        background.execute(definition)
     # Each idea's side: its sums among companies, its best pair that is not a candidate, and the
     # key of its last listed company.
     candidate = np.zeros(scores.shape, dtype=bool)
     candidate[rows, columns] = True
     reserve = np.where(candidate | blocked, -np.inf, scores).max(axis=1, initial=-np.inf)
-    vector_store.copy_arrays(
+    background.copy_arrays(
         table=MatchingRow._meta.db_table,
         columns=_ROW_COLUMNS,
         arrays=[
@@ -1003,9 +1031,8 @@ def _rebuild_state(
             _idea_list_cutoffs(keys),
         ],
     )
-    with connection.cursor() as cursor:
-        # The tables were rewritten whole: the planner's picture of them too.
-        cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
+    # The tables were rewritten whole: the planner's picture of them too.
+    background.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
     # Which ideas the sums count, and with which vectors (an idea embedded again after it was
     # counted cannot be taken out of the sums exactly), and which are ranked since their last
     # change (`MatchingStamp`). One statement, and only the rows that change.
@@ -1013,7 +1040,7 @@ def _rebuild_state(
     counted = "e.text_hash || ':' || e.scheme"
     # The ten thousand ids travel as one binary array: bound client-side, as Django's cursors
     # bind, they were printed into the statement twice and parsed back.
-    vector_store.execute(
+    background.execute(
         f"INSERT INTO {stamp_table} AS s (idea_id, counted, matched_at) "
         f"SELECT e.idea_id, {counted}, CASE WHEN o.matched_at IS NULL OR o.matched_at < i.updated_at "
         "THEN %s ELSE o.matched_at END "
@@ -1025,7 +1052,7 @@ def _rebuild_state(
     )
     # NOT IN a subquery is looked up in a hash; NOT = ANY(array) compared every stamp with every
     # id, a fifth of a second at ten thousand ideas.
-    vector_store.execute(
+    background.execute(
         f"UPDATE {stamp_table} SET counted = '' "
         "WHERE counted <> '' AND idea_id NOT IN (SELECT unnest(%s::bigint[]))",
         [ideas.owner_ids],
@@ -1038,7 +1065,6 @@ def _rebuild_state(
     state.reserve_floors = floors.tolist()
     state.needs_full_refresh = False
     state.refreshed_at = timezone.now()
-    state.save()
 
 
 def _write_rows(
