@@ -132,7 +132,7 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     )
 
 
-EMBEDDING_ROW_FIELDS = ("id", "score_stats", "pilot_margin")
+EMBEDDING_ROW_FIELDS = ("id", "pilot_margin")
 
 
 def load_ideas(queryset: QuerySet[Idea] | None = None, *, texts: bool = True) -> Loaded:

@@ -61,9 +61,6 @@ class Embedding(models.Model):
     # space, repairs, money or rules (`engine.pilotability`); a property of its text alone. Null
     # until computed (the idea then counts as stale and is embedded again).
     pilot_margin = models.FloatField(null=True, blank=True)
-    # For a company: mean and spread of its scores over all ideas at the last full refresh, so
-    # one new idea can be scored on the same scale without rescoring every other idea.
-    score_stats = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

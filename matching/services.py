@@ -20,7 +20,6 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from psycopg.types.json import Jsonb
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each
@@ -912,35 +911,25 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
         state = matching_state()
         ideas, companies = load_ideas(), load_companies()
         similarity = ranking.similarity(ideas.side, companies.side)
-        scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
+        scores, blocked, _stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
-        # The incremental state and the companies' statistics are written by the database while
-        # the matches' reasons are chosen: each is about a second, one of the database's work,
-        # the other of Python's, and they touch different tables.
+        # The incremental state is written by the database while the matches' reasons are
+        # chosen: each is about a second, one of the database's work, the other of Python's, and
+        # they touch different tables.
         with vector_store.alongside() as background:
-
-            def write_state() -> None:
-                _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked, background)
-                # Only the companies whose statistics moved: rewriting a row whose vector is
-                # indexed for search costs an index entry each time.
-                moved = []
-                for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-                    if embedding.score_stats != row:
-                        embedding.score_stats = row
-                        moved.append(embedding)
-                if moved:
-                    # One statement with the rows as arrays: `bulk_update` spent a quarter of a
-                    # second building its CASE of five hundred branches.
-                    background.execute(
-                        f"UPDATE {Embedding._meta.db_table} AS e SET score_stats = u.score_stats "
-                        "FROM unnest(%s::bigint[], %s::jsonb[]) AS u(id, score_stats) WHERE e.id = u.id",
-                        [[e.pk for e in moved], [Jsonb(e.score_stats) for e in moved]],
-                    )
-
             written = _write_matches(
-                ideas, companies, scores, levels, ranks, scope=Q(), rewrite=rewrite, meanwhile=write_state
+                ideas,
+                companies,
+                scores,
+                levels,
+                ranks,
+                scope=Q(),
+                rewrite=rewrite,
+                meanwhile=lambda: _rebuild_state(
+                    state, ideas, companies, similarity, scores, levels, blocked, background
+                ),
             )
         state.save()
         _keep_idea_vectors(ideas)
