@@ -917,8 +917,10 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
             state.companies_version += 1
         # The incremental state is written by the database while the matches' reasons are
         # chosen: each is about a second, one of the database's work, the other of Python's, and
-        # they touch different tables.
+        # they touch different tables. Its writes are queued first, so that the matrices they are
+        # made of are let go before the matches' rows are made.
         with vector_store.alongside() as background:
+            _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked, background)
             written = _write_matches(
                 ideas,
                 companies,
@@ -927,9 +929,7 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
                 ranks,
                 scope=Q(),
                 rewrite=rewrite,
-                meanwhile=lambda: _rebuild_state(
-                    state, ideas, companies, similarity, scores, levels, blocked, background
-                ),
+                meanwhile=background.start,
             )
         state.save()
         _keep_idea_vectors(ideas)
@@ -960,7 +960,9 @@ def _kth_highest_per_column(values: np.ndarray, k: int) -> np.ndarray:
     at 10,000 ideas."""
     negated = np.ascontiguousarray(values.T)
     np.negative(negated, out=negated)
-    return -np.partition(negated, k - 1, axis=1)[:, k - 1]
+    # In place: a copy more of the matrix would be the refresh's peak.
+    negated.partition(k - 1, axis=1)
+    return -negated[:, k - 1]
 
 
 _CANDIDATE_COLUMNS = [
@@ -981,7 +983,7 @@ def _rebuild_state(
     blocked: np.ndarray,
     background: vector_store.Alongside,
 ) -> None:
-    """Rewrite the candidates, the ideas' rows and their stamps (through `background`), and set
+    """Rewrite the candidates, the ideas' rows and their stamps (queued on `background`), and set
     the state's fields; the caller saves the state."""
     sums = ranking.ColumnSums.of(similarity)
     keys = np.where(blocked, -np.inf, ranking.ranking_key(scores, levels))
