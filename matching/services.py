@@ -20,7 +20,6 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from psycopg.types.json import Jsonb
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each
@@ -43,6 +42,7 @@ from .embeddings import (
 from .engine import ranking
 from .engine.passages import Passage as TextPassage
 from .engine.passages import company_passages, idea_passages
+from .engine.vector_io import JsonText
 from .models import (
     PROPOSAL_MAX_WEEKS,
     SHOWN_STRENGTHS,
@@ -337,10 +337,15 @@ INTRODUCTION_HANDICAP = 0.15
 
 
 def _reasons(
-    ideas: Loaded, companies: Loaded, pairs: list[tuple[int, int]], scores: np.ndarray
-) -> dict[tuple[int, int], dict]:
-    """Why each pair matched: the idea passage and company passage that met, and the company's
-    next closest passages."""
+    ideas: Loaded,
+    companies: Loaded,
+    pairs: list[tuple[int, int]],
+    scores: np.ndarray,
+    introductions: np.ndarray | None = None,
+) -> dict[tuple[int, int], JsonText]:
+    """Why each pair matched, as JSON: the idea passage and company passage that met, and the
+    company's next closest passages. `introductions` are `_introductions` of the pairs'
+    companies, when read already."""
     if not pairs:
         return {}
     at = np.array(pairs, dtype=np.int64).reshape(-1, 2)
@@ -353,7 +358,9 @@ def _reasons(
     )
     # Introductions step back, then each row is best first again, so the passages close enough
     # to the best are a prefix of it (padding, at -inf, never is).
-    handicapped = similarity - INTRODUCTION_HANDICAP * _introductions(companies, columns)[company_passage]
+    if introductions is None:
+        introductions = _introductions(companies, columns)
+    handicapped = similarity - INTRODUCTION_HANDICAP * introductions[company_passage]
     by_handicap = np.argsort(-handicapped, axis=1, kind="stable")
     company_passage, idea_passage, similarity, handicapped = (
         np.take_along_axis(values, by_handicap, axis=1)
@@ -367,6 +374,31 @@ def _reasons(
     )
     idea_fields, idea_texts = ideas.side.fields, ideas.texts
     company_fields, company_texts = companies.side.fields, companies.texts
+    # Each passage's field and text are serialised once, however many reasons quote them (a
+    # company's passages are quoted by hundreds), and each reason is put together from them.
+    field_json: dict[str, str] = {}
+    idea_json: dict[int, tuple[str, str]] = {}
+    company_json: dict[int, tuple[str, str]] = {}
+
+    def serialised(passage: int, fields: list[str], texts: list[str], cache: dict) -> tuple[str, str]:
+        found = cache.get(passage)
+        if found is None:
+            field = fields[passage]
+            encoded_field = field_json.get(field)
+            if encoded_field is None:
+                encoded_field = field_json[field] = _json_string(field)
+            found = cache[passage] = (encoded_field, _json_string(texts[passage]))
+        return found
+
+    also_entries: dict[int, str] = {}
+
+    def also_entry(passage: int) -> str:
+        found = also_entries.get(passage)
+        if found is None:
+            field, text = serialised(passage, company_fields, company_texts, company_json)
+            found = also_entries[passage] = f'{{"field": {field}, "text": {text}}}'
+        return found
+
     # A passage belongs to one company, so one count serves every company's list.
     cited: dict[int, int] = {}
     reasons = {}
@@ -379,19 +411,24 @@ def _reasons(
             if count < fewest:
                 chosen, fewest = k, count
         cited[passages[chosen]] = fewest + 1
-        reasons[pair] = {
-            "idea_field": idea_fields[idea_passage[n][chosen]],
-            "idea_text": idea_texts[idea_passage[n][chosen]],
-            "company_field": company_fields[passages[chosen]],
-            "company_text": company_texts[passages[chosen]],
-            "similarity": round(similarity[n][chosen], 4),
-            "also": [
-                {"field": company_fields[passage], "text": company_texts[passage]}
-                for k, passage in enumerate(passages)
-                if k != chosen and passage >= 0
-            ],
-        }
+        idea_field, idea_text = serialised(idea_passage[n][chosen], idea_fields, idea_texts, idea_json)
+        company_field, company_text = serialised(
+            passages[chosen], company_fields, company_texts, company_json
+        )
+        also = ", ".join(
+            [also_entry(passage) for k, passage in enumerate(passages) if k != chosen and passage >= 0]
+        )
+        reasons[pair] = JsonText(
+            f'{{"idea_field": {idea_field}, "idea_text": {idea_text}, "company_field": {company_field}, '
+            f'"company_text": {company_text}, "similarity": {round(similarity[n][chosen], 4)!r}, '
+            f'"also": [{also}]}}'
+        )
     return reasons
+
+
+# A string as JSON, non-ASCII characters kept as they are (the database stores the same value
+# either way); `json.dumps` builds an encoder on every call it is given an option.
+_json_string = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _introductions(companies: Loaded, columns: np.ndarray) -> np.ndarray:
@@ -481,9 +518,12 @@ def _write_matches(
     scope: Q,
     *,
     rewrite: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Replace the suggestions within `scope`; rows carrying company feedback are kept. With
-    `rewrite`, every ranked row is written with its reason worked out again, changed or not."""
+    `rewrite`, every ranked row is written with its reason worked out again, changed or not.
+    `meanwhile` is called once what the reasons need is read from the database: writes it
+    hands to the database in the background then run while the reasons are chosen."""
     cells = list(ranks)
     # Every cell's score and strength read at once: one numpy scalar at a time, the tens of
     # thousands of a first refresh took a tenth of a second.
@@ -527,8 +567,14 @@ def _write_matches(
         ]
         # Why a pair matched is worked out only for the rows written: an unchanged row keeps its
         # reason, and a refresh that changes little costs little.
-        reasons = _reasons(ideas, companies, [cells[n] for n in changed], scores)
-        written_rows = [(*rows[n][:5], Jsonb(reasons[cells[n]]), rows[n][6]) for n in changed]
+        pairs = [cells[n] for n in changed]
+        introductions = _introductions(
+            companies, np.array([column for _row, column in pairs], dtype=np.int64)
+        )
+        if meanwhile is not None:
+            meanwhile()
+        reasons = _reasons(ideas, companies, pairs, scores, introductions)
+        written_rows = [(*rows[n][:5], reasons[cells[n]], rows[n][6]) for n in changed]
         # New pairs go straight into the table; only the pairs already there need an upsert.
         _insert_matches([row for row in written_rows if (row[0], row[1]) not in existing])
         _upsert_matches([row for row in written_rows if (row[0], row[1]) in existing])
@@ -667,7 +713,7 @@ def _upsert_matches(rows: list[tuple]) -> None:
                 list(columns[2]),
                 list(columns[3]),
                 list(columns[4]),
-                [json.dumps(reason.obj) for reason in columns[5]],
+                [str(reason) for reason in columns[5]],
                 [str(strength) for strength in columns[6]],
             ],
         )
@@ -865,27 +911,27 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
         state = matching_state()
         ideas, companies = load_ideas(), load_companies()
         similarity = ranking.similarity(ideas.side, companies.side)
-        scores, blocked, stats, levels = score_matrix(ideas, companies, similarity=similarity)
+        scores, blocked, _stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
-        written = _write_matches(ideas, companies, scores, levels, ranks, scope=Q(), rewrite=rewrite)
-        # Only the companies whose statistics moved: rewriting a row whose vector is indexed
-        # for search costs an index entry each time.
-        moved = []
-        for embedding, row in zip(companies.embeddings, stats.as_rows(), strict=True):
-            if embedding.score_stats != row:
-                embedding.score_stats = row
-                moved.append(embedding)
-        if moved:
-            # One statement with the rows as arrays: `bulk_update` spent a quarter of a second
-            # building its CASE of five hundred branches.
-            vector_store.execute(
-                f"UPDATE {Embedding._meta.db_table} AS e SET score_stats = u.score_stats "
-                "FROM unnest(%s::bigint[], %s::jsonb[]) AS u(id, score_stats) WHERE e.id = u.id",
-                [[e.pk for e in moved], [Jsonb(e.score_stats) for e in moved]],
-            )
         if state.company_ids != companies.owner_ids:
             state.companies_version += 1
-        _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked)
+        # The incremental state is written by the database while the matches' reasons are
+        # chosen: each is about a second, one of the database's work, the other of Python's, and
+        # they touch different tables. Its writes are queued first, so that the matrices they are
+        # made of are let go before the matches' rows are made.
+        with vector_store.alongside() as background:
+            _rebuild_state(state, ideas, companies, similarity, scores, levels, blocked, background)
+            written = _write_matches(
+                ideas,
+                companies,
+                scores,
+                levels,
+                ranks,
+                scope=Q(),
+                rewrite=rewrite,
+                meanwhile=background.start,
+            )
+        state.save()
         _keep_idea_vectors(ideas)
     return written
 
@@ -908,6 +954,17 @@ def _idea_list_cutoffs(keys: np.ndarray) -> np.ndarray:
     return -np.partition(-keys, per_idea - 1, axis=1)[:, per_idea - 1]
 
 
+def _kth_highest_per_column(values: np.ndarray, k: int) -> np.ndarray:
+    """Each column's k-th highest value. Partitioned along rows of the transpose: along the
+    columns of a row-major matrix each step strides across memory, which took three times as long
+    at 10,000 ideas."""
+    negated = np.ascontiguousarray(values.T)
+    np.negative(negated, out=negated)
+    # In place: a copy more of the matrix would be the refresh's peak.
+    negated.partition(k - 1, axis=1)
+    return -negated[:, k - 1]
+
+
 _CANDIDATE_COLUMNS = [
     ("idea_id", "bigint"),
     ("company_id", "bigint"),
@@ -924,14 +981,17 @@ def _rebuild_state(
     scores: np.ndarray,
     levels: np.ndarray,
     blocked: np.ndarray,
+    background: vector_store.Alongside,
 ) -> None:
+    """Rewrite the candidates, the ideas' rows and their stamps (queued on `background`), and set
+    the state's fields; the caller saves the state."""
     sums = ranking.ColumnSums.of(similarity)
     keys = np.where(blocked, -np.inf, ranking.ranking_key(scores, levels))
     per_company = settings.MATCHES_PER_COMPANY
     n_ideas = scores.shape[0]
     if n_ideas > per_company:
-        cutoffs = -np.partition(-keys, per_company - 1, axis=0)[per_company - 1]
-        floors = -np.partition(-np.where(blocked, -np.inf, scores), per_company - 1, axis=0)[per_company - 1]
+        cutoffs = _kth_highest_per_column(keys, per_company)
+        floors = _kth_highest_per_column(np.where(blocked, -np.inf, scores), per_company)
     else:
         cutoffs = floors = np.full(scores.shape[1], -np.inf)
     row_level = ranking.row_levels(scores)
@@ -953,20 +1013,19 @@ def _rebuild_state(
             cursor.execute(f"DROP INDEX {name}")
     idea_ids = np.array(ideas.owner_ids, dtype=np.int64)
     company_ids = np.array(companies.owner_ids, dtype=np.int64)
-    vector_store.copy_arrays(
+    background.copy_arrays(
         table=table,
         columns=_CANDIDATE_COLUMNS,
         arrays=[idea_ids[rows], company_ids[columns], scores[rows, columns], row_level[rows, columns]],
     )
-    with connection.cursor() as cursor:
-        for _name, definition in secondary:
-            cursor.execute(definition)
+    for _name, definition in secondary:
+        background.execute(definition)
     # Each idea's side: its sums among companies, its best pair that is not a candidate, and the
     # key of its last listed company.
     candidate = np.zeros(scores.shape, dtype=bool)
     candidate[rows, columns] = True
     reserve = np.where(candidate | blocked, -np.inf, scores).max(axis=1, initial=-np.inf)
-    vector_store.copy_arrays(
+    background.copy_arrays(
         table=MatchingRow._meta.db_table,
         columns=_ROW_COLUMNS,
         arrays=[
@@ -977,9 +1036,8 @@ def _rebuild_state(
             _idea_list_cutoffs(keys),
         ],
     )
-    with connection.cursor() as cursor:
-        # The tables were rewritten whole: the planner's picture of them too.
-        cursor.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
+    # The tables were rewritten whole: the planner's picture of them too.
+    background.execute(f"ANALYZE {table}, {MatchingRow._meta.db_table}")
     # Which ideas the sums count, and with which vectors (an idea embedded again after it was
     # counted cannot be taken out of the sums exactly), and which are ranked since their last
     # change (`MatchingStamp`). One statement, and only the rows that change.
@@ -987,7 +1045,7 @@ def _rebuild_state(
     counted = "e.text_hash || ':' || e.scheme"
     # The ten thousand ids travel as one binary array: bound client-side, as Django's cursors
     # bind, they were printed into the statement twice and parsed back.
-    vector_store.execute(
+    background.execute(
         f"INSERT INTO {stamp_table} AS s (idea_id, counted, matched_at) "
         f"SELECT e.idea_id, {counted}, CASE WHEN o.matched_at IS NULL OR o.matched_at < i.updated_at "
         "THEN %s ELSE o.matched_at END "
@@ -999,7 +1057,7 @@ def _rebuild_state(
     )
     # NOT IN a subquery is looked up in a hash; NOT = ANY(array) compared every stamp with every
     # id, a fifth of a second at ten thousand ideas.
-    vector_store.execute(
+    background.execute(
         f"UPDATE {stamp_table} SET counted = '' "
         "WHERE counted <> '' AND idea_id NOT IN (SELECT unnest(%s::bigint[]))",
         [ideas.owner_ids],
@@ -1012,7 +1070,6 @@ def _rebuild_state(
     state.reserve_floors = floors.tolist()
     state.needs_full_refresh = False
     state.refreshed_at = timezone.now()
-    state.save()
 
 
 def _write_rows(
@@ -1475,10 +1532,7 @@ def _write_placement(
             reason_scores,
         )
         inserts, rewrites = (
-            [
-                (*row[:5], Jsonb(reasons[(reason_row[row[0]], column_of[row[1]])]), row[6])
-                for row in written_rows
-            ]
+            [(*row[:5], reasons[(reason_row[row[0]], column_of[row[1]])], row[6]) for row in written_rows]
             for written_rows in (inserts, rewrites)
         )
     Match.objects.filter(pk__in=to_delete).delete()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import psycopg
 from django.db import connection, transaction
@@ -13,6 +16,8 @@ from .engine import vector_io
 from .engine.vector_io import vectors_from_binary
 
 __all__ = [
+    "Alongside",
+    "alongside",
     "copy_arrays",
     "copy_rows",
     "copy_then",
@@ -97,3 +102,85 @@ def copy_then(
         with _cursor() as cursor:
             cursor.execute(then.format(staging=staging), params)
         page_cache.written(then)
+
+
+class Alongside:
+    """Writes run by a thread of their own on this thread's connection, in the order given, once
+    `start` is called, while the caller goes on: the database's work on the writes and the
+    caller's Python work overlap on two cores. Each statement runs whole (psycopg locks the
+    connection for it, the caller's own statements wait their turn) and in the caller's
+    transaction."""
+
+    def __init__(self, raw: psycopg.Connection) -> None:
+        self._raw = raw
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._failure: BaseException | None = None
+        self._abandoned = False
+        self._done: list[tuple[str, str]] = []
+        self._thread = threading.Thread(target=self._run, name="matching-writes", daemon=True)
+        self._started = False
+
+    def execute(self, sql: str, params: Sequence = ()) -> None:
+        """`execute`, in the background."""
+        self._jobs.put(("execute", sql, params))
+
+    def copy_arrays(self, *, table: str, columns: Sequence[tuple[str, str]], arrays: Sequence) -> None:
+        """`copy_arrays`, in the background."""
+        self._jobs.put(("copy", table, (columns, arrays)))
+
+    def start(self) -> None:
+        """Run the writes queued so far, and those queued after. Until then they wait: the caller
+        may queue them while what they are made of is at hand and still have the connection to
+        itself for the reads it needs first."""
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def _run(self) -> None:
+        # Only plain psycopg cursors on the caller's connection here: Django's connection object
+        # belongs to the thread that opened it, and would open another one (another transaction).
+        while (job := self._jobs.get()) is not None:
+            if self._failure is not None or self._abandoned:
+                continue
+            kind, target, arguments = job
+            try:
+                with psycopg.Cursor(self._raw) as cursor:
+                    if kind == "execute":
+                        cursor.execute(target, arguments, binary=True)
+                    else:
+                        columns, arrays = arguments
+                        vector_io.copy_arrays(cursor, table=target, columns=columns, arrays=arrays)
+                self._done.append((kind, target))
+            except BaseException as error:  # raised in the caller's thread by `finish`
+                self._failure = error
+
+    def finish(self, *, abandon: bool = False) -> None:
+        """Wait for every write (with `abandon`, for the one running, if any: the caller failed
+        and its transaction will be rolled back); raise what one raised. The page cache is told of
+        the writes here, in the caller's thread, whose transaction it watches."""
+        self._abandoned = abandon
+        self.start()
+        self._jobs.put(None)
+        self._thread.join()
+        for kind, target in self._done:
+            if kind == "execute":
+                page_cache.written(target)
+            else:
+                page_cache.copied(target)
+        if self._failure is not None:
+            raise self._failure
+
+
+@contextmanager
+def alongside() -> Iterator[Alongside]:
+    """An `Alongside` whose writes are all done when the block ends (started then if they were
+    not), whether it ends well or not: none may run after its transaction ends. A failed write
+    aborts the transaction, and every statement after it fails; its own error is the one raised."""
+    connection.ensure_connection()
+    writes = Alongside(connection.connection)
+    try:
+        yield writes
+    except BaseException:
+        writes.finish(abandon=True)
+        raise
+    writes.finish()

@@ -110,29 +110,13 @@ class PassageLayers:
 
 @dataclass
 class ColumnStats:
-    """Each company's mean and spread of similarity over all ideas, from the last full refresh,
-    so one new idea is judged on the same scale without rescoring the others."""
+    """Each company's mean and spread of similarity over all ideas (kept between full refreshes
+    as exact sums, `ColumnSums`), so one new idea is judged on the same scale without rescoring
+    the others."""
 
     mean: np.ndarray  # (companies,)
     std: np.ndarray
     ideas: int
-
-    def as_rows(self) -> list[dict]:
-        return [
-            {"similarity_mean": float(m), "similarity_std": float(s), "ideas": self.ideas}
-            for m, s in zip(self.mean, self.std, strict=True)
-        ]
-
-    @classmethod
-    def from_rows(cls, rows: list[dict]) -> ColumnStats | None:
-        """None when any row is missing or was written by an older scoring."""
-        if not rows or not all(row and "similarity_mean" in row for row in rows):
-            return None
-        return cls(
-            mean=np.array([row["similarity_mean"] for row in rows], dtype=np.float64),
-            std=np.array([row["similarity_std"] for row in rows], dtype=np.float64),
-            ideas=min(int(row.get("ideas", 0)) for row in rows),
-        )
 
 
 def similarity(ideas: Side, companies: Side) -> np.ndarray:

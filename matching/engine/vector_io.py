@@ -13,7 +13,24 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import psycopg
 from pgvector.psycopg.vector import register_vector_info
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from psycopg.types import TypeInfo
+
+
+class JsonText(str):
+    """A JSON document already serialised, written to a jsonb column as it is. The matcher
+    writes tens of thousands of reasons at once, each put together from its passages' texts
+    serialised once; `Jsonb` would serialise every document again with `json.dumps`."""
+
+
+class _JsonTextDumper(Dumper):
+    format = Format.BINARY
+    oid = psycopg.adapters.types["jsonb"].oid
+
+    def dump(self, obj: JsonText) -> bytes:
+        # jsonb's binary form: a version byte, then the document's text.
+        return b"\x01" + obj.encode()
 
 
 def register_vector(cursor: psycopg.Cursor) -> None:
@@ -48,8 +65,10 @@ def vectors_from_binary(blobs: list[bytes], dim: int) -> np.ndarray:
 def copy_rows(
     cursor: psycopg.Cursor, *, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]
 ) -> None:
-    """COPY rows straight into a table; `columns` are (name, SQL type), vectors numpy arrays."""
+    """COPY rows straight into a table; `columns` are (name, SQL type), vectors numpy arrays and
+    jsonb values `JsonText`."""
     register_vector(cursor)
+    cursor.adapters.register_dumper(JsonText, _JsonTextDumper)
     names = ", ".join(name for name, _sql_type in columns)
     with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT BINARY)") as copy:
         copy.set_types([sql_type for _name, sql_type in columns])

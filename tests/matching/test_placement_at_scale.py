@@ -140,7 +140,7 @@ def _written() -> tuple:
         sorted(Match.objects.values_list()),
         sorted(MatchCandidate.objects.values_list()),
         sorted(MatchingRow.objects.values_list()),
-        sorted(Embedding.objects.values_list("pk", "updated_at", "score_stats")),
+        sorted(Embedding.objects.values_list("pk", "updated_at")),
         sorted(MatchingStamp.objects.values_list()),
         state,
         sorted(Idea.objects.values_list("pk", "status", "updated_at")),
