@@ -43,3 +43,10 @@ def company_changed(company_id: int) -> None:
 
 def company_visibility_changed() -> None:
     _send_on_commit("matching.tasks.refresh_all_matches")
+
+
+def feedback_taken_back() -> None:
+    """A company put a "not a fit" back among its suggestions: a full refresh ranks the pair again
+    (its answer moved the company's feedback term for every idea), soon rather than at the next
+    sweep. Rare enough (an answer undone) for a refresh each."""
+    _send_on_commit("matching.tasks.refresh_all_matches")

@@ -30,7 +30,7 @@ from core.sql import id_array
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
 from ideas.services import ideas_mark_matched
 
-from . import encoding, pilotability, vector_store
+from . import dispatch, encoding, pilotability, vector_store
 from .embeddings import (
     Loaded,
     joined,
@@ -1867,7 +1867,8 @@ def match_feedback(
 ) -> Match:
     """Record a company's answer to a match; "interested" carries a short pilot proposal and
     tells the idea's author. "suggested" takes back a "not a fit": the answer is cleared, so the
-    matcher no longer holds the idea down for the company, and the next refresh ranks it again."""
+    matcher no longer holds the idea down for the company, and a full refresh is asked for at
+    once to rank it again (the sweep's, if the broker cannot be reached)."""
     if not match.company.is_member(user):
         raise forbidden(_("Only the company's members can answer its matches."))
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED):
@@ -1925,6 +1926,7 @@ def _match_feedback_take_back(match: Match) -> Match:
     match.feedback_texts_hash = ""
     # Its ranks stay empty until the refresh places it again: until then it is listed nowhere.
     _save_answer(match, ranks_too=False)
+    dispatch.feedback_taken_back()
     return match
 
 

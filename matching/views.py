@@ -110,8 +110,8 @@ _ONE_CLICK_ANSWERS = {
         "Choose “Not a fit” in the status filter and put it back among your suggestions."
     ),
     MatchStatus.SUGGESTED.value: gettext_lazy(
-        "Put back among your suggestions. It takes its place in your ranking again "
-        "when the matches are next refreshed."
+        "Put back among your suggestions. It takes its place in your ranking again once the "
+        "matches are refreshed, usually within a minute."
     ),
 }
 

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from config import celery_app, embedded
 from ideas.models import Idea
-from matching.models import Embedding
+from matching.models import Embedding, Match
 from tests.companies.factories import CompanyFactory
 from tests.matching.conftest import COMPANIES, IDEAS
 from tests.matching.worker import Worker, wait_until
@@ -112,6 +112,30 @@ def test_a_profile_edit_changes_the_company_matches(api, alice, carol, staff_use
         MATCH_TIMEOUT,
         message="the farm's matches to follow its new profile",
     )
+
+
+def test_a_not_a_fit_taken_back_is_ranked_again_without_waiting_for_the_sweep(
+    api, alice, carol, staff_user, live_catalogue, workers
+):
+    workers()
+    celery_app.send_task("matching.tasks.matching_sweep")
+    idea_id = _submit_and_publish(api, alice, staff_user, "leaves")
+    wait_until(lambda: _matches(api, idea_id), MATCH_TIMEOUT, message="matches")
+    match = Match.objects.get(idea_id=idea_id, company=live_catalogue["farm"])
+    assert match.rank_for_company is not None
+
+    for answer in ("dismissed", "suggested"):
+        response = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": answer})
+        assert response.status_code == 200, response.content
+    assert Match.objects.get(pk=match.pk).rank_for_company is None
+
+    # No sweep runs here (no beat): the answer's own refresh ranks it again.
+    wait_until(
+        lambda: Match.objects.get(pk=match.pk).rank_for_company is not None,
+        MATCH_TIMEOUT,
+        message="the pair ranked again",
+    )
+    assert Match.objects.get(pk=match.pk).status == "suggested"
 
 
 def test_killing_the_worker_mid_task_loses_nothing(api, alice, staff_user, live_catalogue, workers, tmp_path):
