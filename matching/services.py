@@ -37,6 +37,7 @@ from .embeddings import (
     load_companies,
     load_embeddings,
     load_ideas,
+    load_ideas_scored,
     matchable_ideas,
 )
 from .engine import ranking
@@ -861,12 +862,8 @@ def _keep_idea_vectors(ideas: Loaded) -> None:
     """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
     process's next profile edit."""
     global _idea_cache
-    stamps = {
-        idea: (embedding, written)
-        for idea, embedding, written in Embedding.objects.filter(
-            pk__in=id_array([e.pk for e in ideas.embeddings])
-        ).values_list("idea_id", "pk", "updated_at")
-    }
+    # The stamps read with the rows (`EMBEDDING_ROW_FIELDS`), not again: those of the vectors kept.
+    stamps = {idea: (e.pk, e.updated_at) for idea, e in zip(ideas.owner_ids, ideas.embeddings, strict=True)}
     _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
 
 
@@ -909,8 +906,8 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
     changed), and start the incremental state afresh."""
     with _without_cycle_collection(), _matching_lock():
         state = matching_state()
-        ideas, companies = load_ideas(), load_companies()
-        similarity = ranking.similarity(ideas.side, companies.side)
+        companies = load_companies()
+        ideas, similarity = load_ideas_scored(companies)
         scores, blocked, _stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
         if state.company_ids != companies.owner_ids:
