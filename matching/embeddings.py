@@ -44,129 +44,62 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
     """Stack the vectors of some embeddings (passages contiguous per embedding) for scoring.
     Without `texts` the passages' fields and texts are left empty: scoring alone does not need
     them, and they are most of what a whole city's passages weigh."""
+    dim = EMBEDDING_DIMENSIONS
     ids = [e.pk for e in embeddings]
-    doc_vectors = _doc_vectors(ids)
-    passages = _Passages()
+    passage_columns = "field, text" if texts else "'', ''"
+    doc_vectors = vector_store.fetch_vectors(
+        f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], dim
+    )
+    embedding_of: list[int] = []
+    passage_fields: list[str] = []
+    passage_texts: list[str] = []
+    blocks: list[np.ndarray] = []
     # Decoded a block of rows at a time: a city's passages held at once as rows of Python objects
     # weighed as much again as their vectors.
-    for rows in vector_store.fetch_batches(_passages_query(texts), [ids], size=PASSAGE_BATCH):
-        passages.add(*_decoded(rows))
-    return passages.loaded(embeddings, owner_attr, doc_vectors)
-
-
-def _doc_vectors(ids: list[int]) -> dict:
-    return vector_store.fetch_vectors(
-        f"SELECT id, vector FROM {Embedding._meta.db_table} WHERE id = ANY(%s)", [ids], EMBEDDING_DIMENSIONS
-    )
-
-
-def _passages_query(texts: bool) -> str:
-    passage_columns = "field, text" if texts else "'', ''"
-    return (
+    for rows in vector_store.fetch_batches(
         f"SELECT embedding_id, {passage_columns}, vector FROM {Passage._meta.db_table} "
-        "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position"
+        "WHERE embedding_id = ANY(%s) ORDER BY embedding_id, position",
+        [ids],
+        size=PASSAGE_BATCH,
+    ):
+        embedding_of += [row[0] for row in rows]
+        passage_fields += [row[1] for row in rows]
+        passage_texts += [row[2] for row in rows]
+        blocks.append(vector_store.vectors_from_binary([row[3] for row in rows], dim))
+    passage_vectors = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
+    del blocks
+    # Each embedding's first passage row and count, found for all of them at once: the query
+    # orders the rows by embedding, and a city's sixty thousand took a Python step each.
+    present, first_rows, counts = np.unique(
+        np.array(embedding_of, dtype=np.int64), return_index=True, return_counts=True
     )
-
-
-def _decoded(rows: list[tuple]) -> tuple[list[int], list[str], list[str], np.ndarray]:
-    return (
-        [row[0] for row in rows],
-        [row[1] for row in rows],
-        [row[2] for row in rows],
-        vector_store.vectors_from_binary([row[3] for row in rows], EMBEDDING_DIMENSIONS),
+    wanted = np.array(ids, dtype=np.int64)
+    at = np.minimum(np.searchsorted(present, wanted), max(len(present) - 1, 0))
+    found = present[at] == wanted if len(present) else np.zeros(len(wanted), dtype=bool)
+    kept = [e for e, has in zip(embeddings, found.tolist(), strict=True) if has]
+    kept_first, kept_counts = first_rows[at[found]], counts[at[found]]
+    order = np.repeat(kept_first - (np.cumsum(kept_counts) - kept_counts), kept_counts) + np.arange(
+        int(kept_counts.sum())
     )
-
-
-class _Passages:
-    """Passage rows as read, a block at a time, stacked for scoring."""
-
-    def __init__(self) -> None:
-        self.embedding_of: list[int] = []
-        self.fields: list[str] = []
-        self.texts: list[str] = []
-        self.blocks: list[np.ndarray] = []
-
-    def add(self, embedding_of: list[int], fields: list[str], texts: list[str], vectors: np.ndarray) -> None:
-        self.embedding_of += embedding_of
-        self.fields += fields
-        self.texts += texts
-        self.blocks.append(vectors)
-
-    def loaded(self, embeddings: list[Embedding], owner_attr: str, doc_vectors: dict) -> Loaded:
-        dim = EMBEDDING_DIMENSIONS
-        blocks, self.blocks = self.blocks, []
-        passage_vectors = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
-        del blocks
-        passage_fields, passage_texts = self.fields, self.texts
-        # Each embedding's first passage row and count, found for all of them at once: the query
-        # orders the rows by embedding, and a city's sixty thousand took a Python step each.
-        present, first_rows, counts = np.unique(
-            np.array(self.embedding_of, dtype=np.int64), return_index=True, return_counts=True
-        )
-        wanted = np.array([e.pk for e in embeddings], dtype=np.int64)
-        at = np.minimum(np.searchsorted(present, wanted), max(len(present) - 1, 0))
-        found = present[at] == wanted if len(present) else np.zeros(len(wanted), dtype=bool)
-        kept = [e for e, has in zip(embeddings, found.tolist(), strict=True) if has]
-        kept_first, kept_counts = first_rows[at[found]], counts[at[found]]
-        order = np.repeat(kept_first - (np.cumsum(kept_counts) - kept_counts), kept_counts) + np.arange(
-            int(kept_counts.sum())
-        )
-        # The passages usually come in the owners' order already (ids grow with the owners'), and
-        # are then kept as read rather than copied.
-        in_order = len(order) == len(passage_vectors) and bool(np.all(order == np.arange(len(order))))
-        offsets = np.concatenate([[0], np.cumsum(kept_counts)]).astype(int)
-        side = ranking.Side(
-            doc=np.stack([doc_vectors[e.pk] for e in kept]) if kept else np.zeros((0, dim), dtype=np.float32),
-            passages=passage_vectors if in_order else passage_vectors[order],
-            offsets=offsets,
-            fields=passage_fields if in_order else [passage_fields[n] for n in order],
-            offset=pilotability.score_offsets(np.array([e.pilot_margin or 0.0 for e in kept]))
-            if owner_attr == "idea_id"
-            else None,
-        )
-        return Loaded(
-            side,
-            [getattr(e, owner_attr) for e in kept],
-            kept,
-            passage_texts if in_order else [passage_texts[n] for n in order],
-        )
-
-
-# Ideas whose passages are read by one query of a full refresh: the first are scored while the
-# database reads the next.
-IDEAS_PER_READ = 2000
-
-
-def load_ideas_scored(companies: Loaded) -> tuple[Loaded, np.ndarray]:
-    """`load_ideas()` and the similarity of its ideas with `companies` (`ranking.similarity`), the
-    ideas read by a thread of their own a few thousand at a time and scored as they come: reading
-    and decoding a city's passages took a second, and the products another two."""
-    embeddings = _current_embeddings(matchable_ideas(), "idea")
-    ids = [e.pk for e in embeddings]
-    max_sim = ranking.MaxSimSums(companies.side, len(ids))
-    passages = _Passages()
-    # In the ideas' order, which is the embeddings' only while no idea has been embedded again:
-    # the passages are scored as they come.
-    query = (
-        f"SELECT p.embedding_id, p.field, p.text, p.vector FROM {Passage._meta.db_table} AS p "
-        "JOIN unnest(%s::bigint[]) WITH ORDINALITY AS w (id, n) ON p.embedding_id = w.id "
-        "ORDER BY w.n, p.position"
+    # The passages usually come in the owners' order already (ids grow with the owners'), and
+    # are then kept as read rather than copied.
+    in_order = len(order) == len(passage_vectors) and bool(np.all(order == np.arange(len(order))))
+    offsets = np.concatenate([[0], np.cumsum(kept_counts)]).astype(int)
+    side = ranking.Side(
+        doc=np.stack([doc_vectors[e.pk] for e in kept]) if kept else np.zeros((0, dim), dtype=np.float32),
+        passages=passage_vectors if in_order else passage_vectors[order],
+        offsets=offsets,
+        fields=passage_fields if in_order else [passage_fields[n] for n in order],
+        offset=pilotability.score_offsets(np.array([e.pilot_margin or 0.0 for e in kept]))
+        if owner_attr == "idea_id"
+        else None,
     )
-    reads = [(query, [ids[n : n + IDEAS_PER_READ]]) for n in range(0, len(ids), IDEAS_PER_READ)]
-    previous = None
-    with vector_store.fetch_alongside(
-        reads, size=PASSAGE_BATCH, decode=lambda _n, rows: _decoded(rows)
-    ) as batches:
-        for _index, (embedding_of, fields, texts, vectors) in batches:
-            owners = np.array(embedding_of, dtype=np.int64)
-            begins = np.empty(len(owners), dtype=bool)
-            begins[0] = owners[0] != previous
-            np.not_equal(owners[1:], owners[:-1], out=begins[1:])
-            max_sim.add(vectors, np.flatnonzero(begins) + len(passages.embedding_of))
-            previous = embedding_of[-1]
-            passages.add(embedding_of, fields, texts, vectors)
-    ideas = passages.loaded(embeddings, "idea_id", _doc_vectors(ids))
-    return ideas, ranking.similarity(ideas.side, companies.side, max_sim)
+    return Loaded(
+        side,
+        [getattr(e, owner_attr) for e in kept],
+        kept,
+        passage_texts if in_order else [passage_texts[n] for n in order],
+    )
 
 
 def joined(first: Loaded, second: Loaded) -> Loaded:

@@ -37,7 +37,6 @@ from .embeddings import (
     load_companies,
     load_embeddings,
     load_ideas,
-    load_ideas_scored,
     matchable_ideas,
 )
 from .engine import ranking
@@ -906,8 +905,8 @@ def match_refresh_all(*, rewrite: bool = False) -> int:
     changed), and start the incremental state afresh."""
     with _without_cycle_collection(), _matching_lock():
         state = matching_state()
-        companies = load_companies()
-        ideas, similarity = load_ideas_scored(companies)
+        ideas, companies = load_ideas(), load_companies()
+        similarity = ranking.similarity(ideas.side, companies.side)
         scores, blocked, _stats, levels = score_matrix(ideas, companies, similarity=similarity)
         ranks = _ranks(scores, levels, blocked)
         if state.company_ids != companies.owner_ids:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 import psycopg
 from django.db import connection, transaction
@@ -24,7 +23,6 @@ __all__ = [
     "copy_then",
     "execute",
     "fetch",
-    "fetch_alongside",
     "fetch_batches",
     "fetch_vectors",
     "vectors_from_binary",
@@ -186,47 +184,3 @@ def alongside() -> Iterator[Alongside]:
         writes.finish(abandon=True)
         raise
     writes.finish()
-
-
-_END = object()
-
-
-@contextmanager
-def fetch_alongside(
-    queries: Sequence[tuple[str, Sequence]], *, size: int, decode: Callable[[int, list[tuple]], Any]
-) -> Iterator[Iterator[Any]]:
-    """The rows of `queries`, run one after another by a thread of their own on this thread's
-    connection, `size` rows at a time made into `decode(query's index, rows)` there; the caller
-    takes each batch as it comes, and may work meanwhile (on what does not hold the GIL, numpy's
-    products, or while the thread waits on the database) but not use the connection. The thread
-    is done when the block ends, whether it ends well or not."""
-    connection.ensure_connection()
-    raw = connection.connection
-    batches: queue.SimpleQueue = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def run() -> None:
-        # Only plain psycopg cursors on the caller's connection here, as in `Alongside`.
-        try:
-            for index, (sql, params) in enumerate(queries):
-                with psycopg.Cursor(raw) as cursor:
-                    cursor.execute(sql, params, binary=True)
-                    while not stop.is_set() and (rows := cursor.fetchmany(size)):
-                        batches.put((index, decode(index, rows)))
-        except BaseException as error:  # raised in the caller's thread
-            batches.put(error)
-        batches.put(_END)
-
-    def taken() -> Iterator[Any]:
-        while (item := batches.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    thread = threading.Thread(target=run, name="matching-reads", daemon=True)
-    thread.start()
-    try:
-        yield taken()
-    finally:
-        stop.set()
-        thread.join()

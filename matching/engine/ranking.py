@@ -119,16 +119,15 @@ class ColumnStats:
     ideas: int
 
 
-def similarity(ideas: Side, companies: Side, max_sim: MaxSimSums | None = None) -> np.ndarray:
+def similarity(ideas: Side, companies: Side) -> np.ndarray:
     """Mean of whole-text cosine and passage max-sim for every idea × company pair, plus each
     document's offset: one number per idea, so it moves the idea among a company's ideas but
-    neither its order of companies nor how far a company stands out for it. `max_sim`, when
-    given, has been given every passage of `ideas` already."""
+    neither its order of companies nor how far a company stands out for it."""
     n_ideas, n_companies = ideas.size, companies.size
     doc = ideas.doc @ companies.doc.T
     if n_ideas == 0 or n_companies == 0:
         return doc.astype(np.float64)
-    scores = _raw_similarity(ideas, companies, doc) if max_sim is None else max_sim.similarity(doc)
+    scores = _raw_similarity(ideas, companies, doc)
     if ideas.offset is not None:
         scores += ideas.offset[:, None]
     if companies.offset is not None:
@@ -137,78 +136,30 @@ def similarity(ideas: Side, companies: Side, max_sim: MaxSimSums | None = None) 
 
 
 def _raw_similarity(ideas: Side, companies: Side, doc: np.ndarray) -> np.ndarray:
-    max_sim = MaxSimSums(companies, ideas.size)
-    max_sim.add(ideas.passages, ideas.offsets[:-1])
-    return max_sim.similarity(doc)
-
-
-class MaxSimSums:
-    """Each idea's passage max-sim with every company, summed over the idea's passages, scored a
-    chunk of whole ideas at a time as the ideas' passages are given (in order, a part at a time:
-    a full refresh scores the first ideas read while the database sends the others). Chunks end
-    where they would if every passage were given at once, so the sums are the same to the bit."""
-
-    def __init__(self, companies: Side, ideas: int) -> None:
-        self._layers = companies.passage_layers
-        self._sums = np.zeros((ideas, companies.size), dtype=np.float64)
-        self._starts = np.zeros(0, dtype=np.int64)  # each idea's first passage, of all given
-        self._pending: list[np.ndarray] = []  # passages given and not scored yet, in order
-        self._pending_from = 0  # the first pending passage's row
-        self._given = 0
-        self._scored = 0  # ideas
-
-    def add(self, passages: np.ndarray, starts: np.ndarray) -> None:
-        """More passages, following those given before; `starts` are the rows (counted over
-        every passage given) where an idea begins among them."""
-        self._starts = np.concatenate([self._starts, np.asarray(starts, dtype=np.int64)])
-        self._pending.append(passages)
-        self._given += len(passages)
-        self._score(complete=False)
-
-    def similarity(self, doc: np.ndarray) -> np.ndarray:
-        """With every passage given: the mean of the whole-text cosines `doc` and the passage
-        max-sim, for every idea × company pair."""
-        self._score(complete=True)
-        sums = self._sums[: len(self._starts)]
-        # In place, in the same arithmetic as `(doc + sums / lengths) / 2`: three fewer matrices
-        # of every pair alive at once.
-        sums /= np.diff(np.append(self._starts, self._given))[:, None]
-        sums += doc
-        sums /= 2
-        return sums
-
-    def _score(self, *, complete: bool) -> None:
-        # Until every passage is given, the ideas starting after a chunk's end must be known to
-        # know where the chunk ends.
-        offsets = np.append(self._starts, self._given) if complete else self._starts
-        n_ideas = len(self._starts)
-        while self._scored < n_ideas:
-            first_idea = self._scored
-            end = int(offsets[first_idea]) + CHUNK_PASSAGES
-            if not complete and int(offsets[-1]) <= end:
-                return
-            # Whole ideas per chunk so every idea's passages are reduced together.
-            last_idea = int(np.searchsorted(offsets, end, "right")) - 1
-            last_idea = min(max(last_idea, first_idea + 1), n_ideas)
-            best = self._layers.best(self._take(int(offsets[last_idea])))
-            local_starts = offsets[first_idea:last_idea] - offsets[first_idea]
-            self._sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
-            # Let go of this chunk's products before the next chunk's are made, not after.
-            del best
-            self._scored = last_idea
-
-    def _take(self, until: int) -> np.ndarray:
-        """The pending passages up to row `until`, taken out of those pending."""
-        count = until - self._pending_from
-        first = self._pending[0]
-        if len(first) >= count:
-            taken = first[:count]
-            self._pending[0] = first[count:]
-        else:
-            joined = np.concatenate(self._pending)
-            taken, self._pending = joined[:count], [joined[count:]]
-        self._pending_from = until
-        return taken
+    n_ideas, n_companies = ideas.size, companies.size
+    layers = companies.passage_layers
+    idea_lengths = np.diff(ideas.offsets)
+    sums = np.zeros((n_ideas, n_companies), dtype=np.float64)
+    first_idea = 0
+    while first_idea < n_ideas:
+        # Whole ideas per chunk so every idea's passages are reduced together.
+        last_idea = (
+            int(np.searchsorted(ideas.offsets, ideas.offsets[first_idea] + CHUNK_PASSAGES, "right")) - 1
+        )
+        last_idea = min(max(last_idea, first_idea + 1), n_ideas)
+        rows = slice(int(ideas.offsets[first_idea]), int(ideas.offsets[last_idea]))
+        best = layers.best(ideas.passages[rows])
+        local_starts = ideas.offsets[first_idea:last_idea] - ideas.offsets[first_idea]
+        sums[first_idea:last_idea] = np.add.reduceat(best, local_starts, axis=0)
+        # Let go of this chunk's products before the next chunk's are made, not after.
+        del best
+        first_idea = last_idea
+    # In place, in the same arithmetic as `(doc + sums / lengths) / 2`: three fewer matrices of
+    # every pair alive at once.
+    sums /= idea_lengths[:, None]
+    sums += doc
+    sums /= 2
+    return sums
 
 
 def column_stats(scores: np.ndarray) -> ColumnStats:
