@@ -132,7 +132,8 @@ def _current_embeddings(queryset: QuerySet[Idea] | QuerySet[Company], owner_fiel
     )
 
 
-EMBEDDING_ROW_FIELDS = ("id", "pilot_margin")
+# `updated_at` stamps the vectors a worker keeps for its next profile edit (`_keep_idea_vectors`).
+EMBEDDING_ROW_FIELDS = ("id", "pilot_margin", "updated_at")
 
 
 def load_ideas(queryset: QuerySet[Idea] | None = None, *, texts: bool = True) -> Loaded:

@@ -865,12 +865,8 @@ def _keep_idea_vectors(ideas: Loaded) -> None:
     """Keep the vectors a full refresh read (every counted idea, in idea id order) for this
     process's next profile edit."""
     global _idea_cache
-    stamps = {
-        idea: (embedding, written)
-        for idea, embedding, written in Embedding.objects.filter(
-            pk__in=id_array([e.pk for e in ideas.embeddings])
-        ).values_list("idea_id", "pk", "updated_at")
-    }
+    # The stamps read with the rows (`EMBEDDING_ROW_FIELDS`), not again: those of the vectors kept.
+    stamps = {idea: (e.pk, e.updated_at) for idea, e in zip(ideas.owner_ids, ideas.embeddings, strict=True)}
     _idea_cache = _IdeaCache(encoding.model_name(), stamps, ideas)
 
 
