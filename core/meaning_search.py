@@ -51,9 +51,6 @@ class MeaningSearchPoint:
         self._search = search
         self._close_from = close_from
 
-    def search(self) -> MeaningSearch | None:
-        return self._search
-
     def close_from(self) -> float:
         return self._close_from
 
