@@ -160,10 +160,7 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
         if filterset.search is not None:
-            response.data["search"] = {
-                "by_meaning": filterset.search.by_meaning,
-                "notice": filterset.search.notice,
-            }
+            response.data["search"] = filterset.search.described()
         return response
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])

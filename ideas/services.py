@@ -245,7 +245,8 @@ def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     if body != comment.body:
         comment.body = body
         comment.edited_at = timezone.now()
-        save_validated(comment)
+        # Only what an edit changes: staff may hide the comment between its read and this save.
+        save_validated(comment, update_fields=["body", "edited_at", "updated_at"])
     return comment
 
 

@@ -199,7 +199,8 @@ def moderation_page(request):
                 return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
             field = {"reject": "reason", "revise": "note"}.get(action or "")
-            if field is None:
+            # An altered idea id names no card to show the error beside: it goes on top.
+            if field is None or "idea" in getattr(error, "error_dict", {}):
                 messages.error(request, error_text(error))
                 refused = {"error": error_text(error)}
             else:

@@ -8,7 +8,10 @@ and the periodic sweep embeds and matches it once the broker is back.
 import logging
 
 from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
+
+from core.throttling import CACHE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +48,20 @@ def company_visibility_changed() -> None:
     _send_on_commit("matching.tasks.refresh_all_matches")
 
 
+# Set while a full refresh asked for by a taken-back answer waits in the queue; the task clears
+# it as it starts, so an answer taken back during a refresh asks for the next one.
+REFRESH_QUEUED_KEY = "matching:refresh-all-queued"
+REFRESH_QUEUED_SECONDS = 300
+
+
 def feedback_taken_back() -> None:
     """A company put a "not a fit" back among its suggestions: a full refresh ranks the pair again
     (its answer moved the company's feedback term for every idea), soon rather than at the next
-    sweep. Rare enough (an answer undone) for a refresh each."""
-    _send_on_commit("matching.tasks.refresh_all_matches")
+    sweep. One waiting refresh serves every answer taken back before it starts: a member clicking
+    back and forth queues one, not one per click."""
+    try:
+        first = cache.add(REFRESH_QUEUED_KEY, True, timeout=REFRESH_QUEUED_SECONDS)
+    except CACHE_UNAVAILABLE:
+        first = True  # without Redis no task is sent either; the sweep ranks it
+    if first:
+        _send_on_commit("matching.tasks.refresh_all_matches")

@@ -108,7 +108,11 @@ def _by_meaning(task: str, *, text: str, client: str, score: str) -> dict[int, f
     except ApplicationError as error:
         _pause_search()
         raise MeaningSearchUnavailable("no worker answered") from error
-    return {row["id"]: row[score] for row in found}
+    try:
+        return {row["id"]: row[score] for row in found}
+    except (KeyError, TypeError) as error:
+        # A worker of another release answered in another shape (during a rolling deploy).
+        raise MeaningSearchUnavailable("the worker's answer had another shape") from error
 
 
 def _search_paused() -> bool:

@@ -958,7 +958,9 @@ def _kth_highest_per_column(values: np.ndarray, k: int) -> np.ndarray:
     """Each column's k-th highest value. Partitioned along rows of the transpose: along the
     columns of a row-major matrix each step strides across memory, which took three times as long
     at 10,000 ideas."""
-    negated = np.ascontiguousarray(values.T)
+    # A copy in any case (`ascontiguousarray` of a Fortran-ordered matrix's transpose would be
+    # a view, and the caller's matrix would be negated and partitioned below).
+    negated = np.array(values.T, order="C", copy=True)
     np.negative(negated, out=negated)
     # In place: a copy more of the matrix would be the refresh's peak.
     negated.partition(k - 1, axis=1)

@@ -1,10 +1,14 @@
 """Background matching. Tasks take ids, load rows through services, and are safe to run twice."""
 
+import contextlib
 import logging
 from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.core.cache import cache
+
+from core.throttling import CACHE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +48,15 @@ def refresh_idea_matches(idea_id: int) -> None:
 
 @shared_task(**RETRY)
 def refresh_all_matches() -> int:
-    """A company's visibility changed (verified or not) but not its text."""
+    """A company's visibility changed (verified or not) but not its text, or a company took back
+    an answer (`dispatch.feedback_taken_back`)."""
+    from .dispatch import REFRESH_QUEUED_KEY
     from .services import match_refresh_all
 
+    # Cleared before the refresh reads the answers: one taken back from now on may be read too
+    # late for this refresh, so it asks for another.
+    with contextlib.suppress(*CACHE_UNAVAILABLE):
+        cache.delete(REFRESH_QUEUED_KEY)
     return match_refresh_all()
 
 

@@ -120,7 +120,7 @@ class Alongside:
         self._thread = threading.Thread(target=self._run, name="matching-writes", daemon=True)
         self._started = False
 
-    def execute(self, sql: str, params: Sequence = ()) -> None:
+    def execute(self, sql: str, params: Sequence | None = None) -> None:
         """`execute`, in the background."""
         self._jobs.put(("execute", sql, params))
 
@@ -175,12 +175,17 @@ class Alongside:
 def alongside() -> Iterator[Alongside]:
     """An `Alongside` whose writes are all done when the block ends (started then if they were
     not), whether it ends well or not: none may run after its transaction ends. A failed write
-    aborts the transaction, and every statement after it fails; its own error is the one raised."""
+    aborts the transaction, and every statement after it fails; the first failure is the one
+    raised, the caller's or a write's."""
     connection.ensure_connection()
     writes = Alongside(connection.connection)
     try:
         yield writes
-    except BaseException:
-        writes.finish(abandon=True)
+    except BaseException as failure:
+        try:
+            writes.finish(abandon=True)
+        except psycopg.errors.InFailedSqlTransaction:
+            # Refused only because the caller's own statement had failed: that is the cause.
+            raise failure from None
         raise
     writes.finish()

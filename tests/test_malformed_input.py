@@ -102,6 +102,16 @@ def test_a_moderation_decision_on_an_idea_that_is_no_id(staff_user, field, value
     assert submitted.status == IdeaStatus.SUBMITTED
 
 
+@pytest.mark.parametrize("action", ["reject", "revise"])
+def test_a_reason_for_an_idea_that_is_no_id_is_refused_on_top(staff_user, action):
+    data = {"idea": "abc", "action": action, "reason": "중복입니다", "note": "더 써 주세요"}
+
+    response = _signed_in(staff_user).post("/staff/moderation/", data)
+
+    assert response.status_code == 400
+    assert ALTERED in _page(response)
+
+
 @pytest.mark.parametrize("value", NOT_IDS)
 def test_a_milestone_that_is_no_id(staff_user, value):
     milestone = MilestoneFactory()

@@ -121,3 +121,26 @@ def test_a_member_of_another_company_cannot_take_it_back_on_the_page(client, car
 
     assert response.status_code == 403
     assert Match.objects.get(pk=pills.pk).status == MatchStatus.DISMISSED
+
+
+def test_answers_taken_back_before_the_refresh_starts_ask_for_one_refresh(
+    carol, pills, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from matching.dispatch import REFRESH_QUEUED_KEY
+    from matching.tasks import refresh_all_matches
+
+    cache.delete(REFRESH_QUEUED_KEY)
+    with django_capture_on_commit_callbacks() as asked:
+        for _round in range(3):
+            _feedback(carol, pills, "dismissed")
+            _feedback(carol, pills, "suggested")
+    assert len(asked) == 1
+
+    refresh_all_matches.apply(throw=True)  # as it starts, it lets the next answer ask again
+    with django_capture_on_commit_callbacks() as asked_again:
+        _feedback(carol, pills, "dismissed")
+        _feedback(carol, pills, "suggested")
+    assert len(asked_again) == 1
+    cache.delete(REFRESH_QUEUED_KEY)
