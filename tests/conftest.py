@@ -100,3 +100,18 @@ def personas(alice, bob, carol, dave, staff_user, company, other_company):
         "other_company_member": dave,
         "staff": staff_user,
     }
+
+
+@pytest.fixture
+def lookup_worker(tmp_path):
+    """A worker of the "similar" queue, as deployed, once it has loaded the model: the similar-ideas
+    lookups and the idea and company lists' searches by meaning run on it. Whatever an earlier test
+    left queued is dropped before and after."""
+    from config import celery_app
+    from tests.matching.worker import start_lookup_worker
+
+    celery_app.control.purge()
+    worker = start_lookup_worker(tmp_path)
+    yield worker
+    worker.stop()
+    celery_app.control.purge()

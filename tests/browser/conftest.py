@@ -34,16 +34,6 @@ def browser_page(live_server):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def lookup_worker(tmp_path):
-    """A worker of the "similar" queue, as deployed: the submission form's lookups run on it."""
-    from tests.matching.worker import start_lookup_worker
-
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
-
-
 def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

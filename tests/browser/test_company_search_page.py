@@ -1,19 +1,9 @@
 import pytest
 
-from config import celery_app
 from tests.browser.conftest import screenshot
 from tests.matching.test_company_search import _demo_companies
-from tests.matching.worker import start_lookup_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    celery_app.control.purge()
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
 
 
 def _search(page, text: str) -> None:

@@ -4,7 +4,6 @@ from config import celery_app
 from matching import services
 from tests.browser.conftest import screenshot
 from tests.matching.conftest import IDEAS, make_idea
-from tests.matching.worker import start_lookup_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,14 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def ideas():
     for key in IDEAS:
         services.embedding_refresh_for_idea(idea_id=make_idea(key).pk)
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    celery_app.control.purge()
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
 
 
 def _search(page, text: str) -> None:

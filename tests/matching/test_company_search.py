@@ -10,12 +10,10 @@ from django.test import Client
 
 from companies import search as company_search
 from companies.models import Company, CompanyReference
-from config import celery_app
 from core.meaning_search import MeaningSearchUnavailable
 from matching import encoding, services
 from matching.search import COMPANY_CLOSE_STANDING, companies_by_meaning
 from tests.companies.factories import CompanyFactory
-from tests.matching.worker import start_lookup_worker
 
 PROFILE_CLOSE_KO = "소개 내용의 뜻이 비슷한 기업"
 LOOSELY_KO = "관련성 낮음"
@@ -105,15 +103,6 @@ def test_without_the_matcher_the_list_goes_by_words_and_says_so(api, monkeypatch
     assert body["search"]["by_meaning"] is False
     assert body["search"]["notice"].startswith("Search by meaning is unavailable right now")
     assert [row["name"] for row in body["results"]] == ["고양이 돌봄 연구소"]
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    celery_app.control.purge()
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
-    celery_app.control.purge()
 
 
 @pytest.mark.integration

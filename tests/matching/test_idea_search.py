@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from config import celery_app
 from ideas.models import Idea, IdeaStatus
 from matching import encoding, services
 from matching.search import ideas_by_meaning
 from tests.ideas.factories import IdeaFactory
 from tests.matching.conftest import IDEAS, make_idea
-from tests.matching.worker import start_lookup_worker
 
 QUERIES = Path(__file__).resolve().parents[1] / "ideas" / "data" / "search_queries.json"
 STRAY_DOGS = IDEAS["dogs"][0]
@@ -73,15 +71,6 @@ def test_the_command_refuses_a_search_labelled_with_an_idea_the_demo_does_not_ha
 
     with pytest.raises(Exception, match="없는 아이디어"):
         call_command("evaluate_search", str(path))
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    celery_app.control.purge()
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
-    celery_app.control.purge()
 
 
 @pytest.mark.integration

@@ -9,7 +9,6 @@ import pytest
 from config import celery_app, embedded
 from core.semaphore import _redis, concurrency_slots
 from matching import encoding, selectors
-from tests.matching.worker import start_lookup_worker
 
 URL = "/api/v1/ideas/similar/"
 CROSSING_DRAFT = {
@@ -29,15 +28,6 @@ def _no_slots_held():
 
 def _held(name: str) -> int:
     return _redis().zcard(f"semaphore:similar:{name}")
-
-
-@pytest.fixture
-def lookup_worker(tmp_path):
-    celery_app.control.purge()
-    worker = start_lookup_worker(tmp_path)
-    yield worker
-    worker.stop()
-    celery_app.control.purge()
 
 
 @pytest.mark.integration
