@@ -128,7 +128,7 @@ class CompanyListCreateApi(PaginatedApiMixin, APIView):
             request, filterset.qs, lambda page: _serialize(request, page, many=True)
         )
         if filterset.search is not None:
-            response.data["search"] = filterset.search
+            response.data["search"] = filterset.search.described()
         return response
 
     @extend_schema(request=InputSerializer, responses={201: CompanyOutputSerializer}, tags=["companies"])

@@ -4,7 +4,7 @@ from django.db.models import CharField, F, Func, Value
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.meaning_search import words_then_meaning
+from core.meaning_search import HowSearched, words_then_meaning
 from core.throttling import client_of
 
 from .models import Company
@@ -39,27 +39,17 @@ class CompanyFilter(django_filters.FilterSet):
         model = Company
         fields = ["q", "technology", "domain", "verified", "mine"]
 
-    # Whether the text search reached the matcher, once the results are read: None without a
-    # search, False when it went by words alone.
-    by_meaning: bool | None = None
-
-    @property
-    def search(self) -> dict | None:
-        """How the text was searched, once the results are read; None without a search."""
-        if self.by_meaning is None:
-            return None
-        notice = (
-            ""
-            if self.by_meaning
-            else gettext(
-                "Search by meaning is unavailable right now: only companies containing your words are shown."
-            )
-        )
-        return {"by_meaning": self.by_meaning, "notice": notice}
+    # How the text search ran, once the results are read; None without a search.
+    search: HowSearched | None = None
 
     def filter_text(self, queryset, name, value):
         similar = companies_by_meaning.ask(text=value, client=client_of(self.request))
-        self.by_meaning = similar is not None
+        self.search = HowSearched(
+            by_meaning=similar is not None,
+            words_only_notice=gettext(
+                "Search by meaning is unavailable right now: only companies containing your words are shown."
+            ),
+        )
         return words_then_meaning(
             queryset,
             text=value,

@@ -9,6 +9,7 @@ searched by its words alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from django.db.models import (
@@ -38,6 +39,25 @@ class MeaningSearch(Protocol):
         search's own scale (higher is closer). `client` names who asks (a user or an address),
         for a cap per client. Raises MeaningSearchUnavailable."""
         ...
+
+
+@dataclass(frozen=True)
+class HowSearched:
+    """How a list's text search ran, for the page's notice and the API's `search`
+    (`core.pagination.SearchedPagination`)."""
+
+    # False when only the words were searched for: the matcher did not answer in time.
+    by_meaning: bool
+    # What the reader is told then, in their language.
+    words_only_notice: str
+
+    @property
+    def notice(self) -> str:
+        """What the reader should know about the results; empty when nothing."""
+        return "" if self.by_meaning else self.words_only_notice
+
+    def described(self) -> dict:
+        return {"by_meaning": self.by_meaning, "notice": self.notice}
 
 
 class MeaningSearchPoint:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from core.meaning_search import words_then_meaning
+from core.meaning_search import HowSearched, words_then_meaning
 from core.sql import compiled_annotations, with_parameter
 
 from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
@@ -54,24 +54,9 @@ def _public_idea_list() -> QuerySet[Idea]:
     return _idea_list(AnonymousUser())
 
 
-@dataclass
-class IdeaSearch:
+@dataclass(frozen=True)
+class IdeaSearch(HowSearched):
     ideas: QuerySet[Idea]
-    # False when only the words were searched for: the matcher did not answer in time.
-    by_meaning: bool
-
-    @property
-    def notice(self) -> str:
-        """What the reader should know about the results, in their language; empty when nothing."""
-        if self.by_meaning:
-            return ""
-        return gettext(
-            "Search by meaning is unavailable right now: only ideas containing your words are shown."
-        )
-
-    def described(self) -> dict:
-        """For the API's `search` (`core.pagination.SearchedPagination`)."""
-        return {"by_meaning": self.by_meaning, "notice": self.notice}
 
 
 def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
@@ -80,7 +65,11 @@ def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
     (`ideas.search`). When it does not answer, the words alone. `client` names who searches."""
     similar = ideas_by_meaning.ask(text=text, client=client)
     return IdeaSearch(
-        ideas=ideas_found(ideas=ideas, text=text, similar=similar or {}), by_meaning=similar is not None
+        ideas=ideas_found(ideas=ideas, text=text, similar=similar or {}),
+        by_meaning=similar is not None,
+        words_only_notice=gettext(
+            "Search by meaning is unavailable right now: only ideas containing your words are shown."
+        ),
     )
 
 
