@@ -76,16 +76,18 @@ def matching_sweep() -> dict:
 # citizen has long stopped waiting (the web process waits SIMILAR_LOOKUP_WAIT_SECONDS).
 LOOKUP_SOFT_TIME_LIMIT = 5
 LOOKUP_TIME_LIMIT = 10
+# The lookups people wait for (routed to the "similar" queue by CELERY_TASK_ROUTES): their answer
+# is kept for the web process; acknowledged on receipt and never retried, since a lookup lost with
+# its worker is not worth redoing: the citizen has typed on and the page asks again.
+LOOKUP = {
+    "ignore_result": False,
+    "acks_late": False,
+    "soft_time_limit": LOOKUP_SOFT_TIME_LIMIT,
+    "time_limit": LOOKUP_TIME_LIMIT,
+}
 
 
-@shared_task(
-    ignore_result=False,
-    # Acknowledged on receipt and never retried: a lookup lost with its worker is not worth
-    # redoing, since the citizen has typed on and the page asks again.
-    acks_late=False,
-    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
-    time_limit=LOOKUP_TIME_LIMIT,
-)
+@shared_task(**LOOKUP)
 def similar_ideas_lookup(title: str, problem: str, proposal: str, limit: int) -> list[dict]:
     """Published ideas resembling a draft, for the form a citizen is typing in: runs the model
     here so the web process never does (routed to the "similar" queue by CELERY_TASK_ROUTES)."""
@@ -95,13 +97,7 @@ def similar_ideas_lookup(title: str, problem: str, proposal: str, limit: int) ->
     return [candidate.as_dict() for candidate in found]
 
 
-@shared_task(
-    ignore_result=False,
-    # As the similar-ideas lookup: nobody waits for a search's answer after a few seconds.
-    acks_late=False,
-    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
-    time_limit=LOOKUP_TIME_LIMIT,
-)
+@shared_task(**LOOKUP)
 def idea_search_lookup(text: str) -> list[dict]:
     """Published ideas close in meaning to what someone typed in the idea list's search box, for
     the web process, which never runs the model (routed to the "similar" queue by
@@ -111,12 +107,7 @@ def idea_search_lookup(text: str) -> list[dict]:
     return [hit.as_dict() for hit in ideas_by_meaning(text=text)]
 
 
-@shared_task(
-    ignore_result=False,
-    acks_late=False,  # as the idea list's search
-    soft_time_limit=LOOKUP_SOFT_TIME_LIMIT,
-    time_limit=LOOKUP_TIME_LIMIT,
-)
+@shared_task(**LOOKUP)
 def company_search_lookup(text: str) -> list[dict]:
     """Verified companies whose profiles are close in meaning to what someone typed in the
     company list's search box; as `idea_search_lookup`, on the "similar" queue."""
