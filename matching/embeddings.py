@@ -14,6 +14,7 @@ from ideas.models import MATCHABLE_STATUSES, Idea
 
 from . import encoding, vector_store
 from .engine import pilotability, ranking
+from .engine.passages import UNQUOTED_FIELDS, UNSCORED_FIELDS
 from .models import EMBEDDING_DIMENSIONS, Embedding, Passage
 
 
@@ -31,9 +32,16 @@ class Loaded:
     owner_ids: list[int]
     embeddings: list[Embedding]
     texts: list[str]
+    # The same documents with the passages a match's reason may quote, where these are not the
+    # passages scored (a profile's tags: `engine.passages.UNSCORED_FIELDS`).
+    quoted: Loaded | None = None
 
     def row_of(self) -> dict[int, int]:
         return {owner: row for row, owner in enumerate(self.owner_ids)}
+
+    @property
+    def for_reasons(self) -> Loaded:
+        return self.quoted or self
 
 
 # Passage rows decoded at a time when loading.
@@ -94,12 +102,34 @@ def load_embeddings(embeddings: list[Embedding], owner_attr: str, *, texts: bool
         if owner_attr == "idea_id"
         else None,
     )
-    return Loaded(
+    loaded = Loaded(
         side,
         [getattr(e, owner_attr) for e in kept],
         kept,
         passage_texts if in_order else [passage_texts[n] for n in order],
     )
+    # Only a profile has passages scored and not quoted, or quoted and not scored.
+    return _scored_and_quoted(loaded) if owner_attr == "company_id" else loaded
+
+
+def _scored_and_quoted(loaded: Loaded) -> Loaded:
+    """Split a load whose passages are not all both scored and quoted into the passages scored,
+    with the passages quoted beside them (`Loaded.quoted`)."""
+    fields = np.array(loaded.side.fields, dtype=object)
+    unscored = np.isin(fields, list(UNSCORED_FIELDS))
+    unquoted = np.isin(fields, list(UNQUOTED_FIELDS))
+    if not (unscored.any() or unquoted.any()):
+        return loaded
+
+    def only(keep: np.ndarray) -> Loaded:
+        rows = loaded.side.rows_kept(keep)
+        return Loaded(
+            loaded.side.only(rows), loaded.owner_ids, loaded.embeddings, [loaded.texts[n] for n in rows.tolist()]
+        )
+
+    scored = only(~unscored)
+    scored.quoted = only(~unquoted)
+    return scored
 
 
 def joined(first: Loaded, second: Loaded) -> Loaded:
@@ -111,6 +141,9 @@ def joined(first: Loaded, second: Loaded) -> Loaded:
         [*first.owner_ids, *second.owner_ids],
         [*first.embeddings, *second.embeddings],
         [*first.texts, *second.texts],
+        quoted=joined(first.for_reasons, second.for_reasons)
+        if first.quoted is not None or second.quoted is not None
+        else None,
     )
 
 

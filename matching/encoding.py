@@ -69,11 +69,17 @@ def encode(texts: list[str], *, kind: Kind) -> np.ndarray:
     )
 
 
-def encode_documents(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+def encode_documents(
+    documents: list[list[str]], *, kind: Kind, wholes: list[str] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each document's whole-text vector and its passages' vectors
     (`engine.encoder.encode_documents`)."""
     return encoder.encode_documents(
-        get_model(), documents, prefix=prefix_for(kind), batch_size=settings.EMBEDDING_BATCH_SIZE
+        get_model(),
+        documents,
+        prefix=prefix_for(kind),
+        batch_size=settings.EMBEDDING_BATCH_SIZE,
+        wholes=wholes,
     )
 
 
@@ -81,16 +87,27 @@ def text_hash(text: str, *, kind: Kind) -> str:
     return hashlib.sha256(f"{prefix_for(kind)}{text}".encode()).hexdigest()
 
 
-def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[tuple[np.ndarray, np.ndarray]]:
+def encode_documents_cached(
+    documents: list[list[str]], *, kind: Kind, wholes: list[str] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """`encode_documents`, reusing the vectors of any document already encoded with the same
-    passages and model."""
-    keys = [_document_keys(passages, kind=kind) for passages in documents]
+    passages, whole text and model."""
+    keys = [
+        _document_keys(passages, kind=kind, whole=None if wholes is None else wholes[n])
+        for n, passages in enumerate(documents)
+    ]
     known = _cache_lookup([key for document_keys in keys for key in document_keys])
     missing = [n for n, document_keys in enumerate(keys) if any(key not in known for key in document_keys)]
     if missing:
         fresh: dict[str, np.ndarray] = {}
         for n, (document, passages) in zip(
-            missing, encode_documents([documents[n] for n in missing], kind=kind), strict=True
+            missing,
+            encode_documents(
+                [documents[n] for n in missing],
+                kind=kind,
+                wholes=None if wholes is None else [wholes[n] for n in missing],
+            ),
+            strict=True,
         ):
             fresh.update(zip(keys[n], [document, *passages], strict=True))
         _cache_store(fresh)
@@ -101,13 +118,15 @@ def encode_documents_cached(documents: list[list[str]], *, kind: Kind) -> list[t
     ]
 
 
-def _document_keys(passages: list[str], *, kind: Kind) -> list[str]:
+def _document_keys(passages: list[str], *, kind: Kind, whole: str | None = None) -> list[str]:
     """Cache keys of a document's whole-text vector and of each of its passages' vectors."""
     # Keyed on the scheme too: changing how passages are pooled means a new scheme value, which
     # re-embeds every idea and must not be served the vectors pooled the old way.
     digest = hashlib.sha256(f"{EmbeddingScheme.SENTENCES.value}\x00{prefix_for(kind)}".encode())
     for passage in passages:
         digest.update(f"\x1e{passage}".encode())
+    if whole is not None:
+        digest.update(f"\x1d{whole}".encode())
     document = digest.hexdigest()
     return [
         hashlib.sha256(f"{document}:{part}".encode()).hexdigest() for part in ["all", *range(len(passages))]

@@ -5,6 +5,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .engine.passages import TAG_LIST_FIELD
+
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
     "problem": gettext_lazy("problem"),
@@ -13,6 +15,7 @@ FIELD_LABELS = {
     "description": gettext_lazy("description"),
     "technology": gettext_lazy("technology"),
     "domain": gettext_lazy("domain"),
+    TAG_LIST_FIELD: gettext_lazy("technologies and fields"),
     "reference": gettext_lazy("reference"),
 }
 

@@ -42,7 +42,7 @@ from .embeddings import (
 )
 from .engine import ranking
 from .engine.passages import Passage as TextPassage
-from .engine.passages import company_passages, idea_passages
+from .engine.passages import company_document, company_passages, idea_passages
 from .engine.vector_io import JsonText
 from .models import (
     PROPOSAL_MAX_WEEKS,
@@ -79,14 +79,24 @@ def idea_content(idea: Idea) -> list[TextPassage]:
     return idea_passages(title=idea.title, problem=idea.problem, proposal=idea.proposal)
 
 
+def _profile_fields(company: Company) -> dict:
+    return {
+        "summary": company.summary,
+        "description": company.description,
+        "technologies": list(company.technologies),
+        "domains": list(company.domains),
+        "references": [(ref.title, ref.description) for ref in company.references.all()],
+    }
+
+
 def company_content(company: Company) -> list[TextPassage]:
-    return company_passages(
-        summary=company.summary,
-        description=company.description,
-        technologies=list(company.technologies),
-        domains=list(company.domains),
-        references=[(ref.title, ref.description) for ref in company.references.all()],
-    )
+    return company_passages(**_profile_fields(company))
+
+
+def company_whole_text(company: Company) -> str:
+    """What the profile's whole-text vector reads; a function of the same fields as its passages,
+    so their content hash covers it too."""
+    return company_document(**_profile_fields(company))
 
 
 # The whole text and each passage are read alone, for ideas and profiles alike
@@ -254,7 +264,9 @@ def embedding_refresh_for_company(*, company_id: int) -> tuple[Embedding | None,
             Embedding.objects.filter(company=company).delete()
             _companies_changed()
         return None, True
-    [(document, vectors)] = encoding.encode_documents_cached([[p.text for p in passages]], kind="passage")
+    [(document, vectors)] = encoding.encode_documents_cached(
+        [[p.text for p in passages]], kind="passage", wholes=[company_whole_text(company)]
+    )
     embedding = company_vectors_store(company=company, passages=passages, document=document, vectors=vectors)
     return embedding, True
 
@@ -352,6 +364,7 @@ def _reasons(
     companies, when read already."""
     if not pairs:
         return {}
+    companies = companies.for_reasons
     at = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     # Each company's pairs together, best-scored first (in the given order among equal scores):
     # the best-scored ideas choose their evidence first.
@@ -438,6 +451,7 @@ _json_string = json.JSONEncoder(ensure_ascii=False).encode
 def _introductions(companies: Loaded, columns: np.ndarray) -> np.ndarray:
     """1 for each passage of the given companies' summaries and descriptions that names the
     company, else 0; one more entry, 0, for the padding passage -1."""
+    companies = companies.for_reasons
     flags = np.zeros(len(companies.texts) + 1)
     used = np.unique(columns).tolist()
     names = dict(

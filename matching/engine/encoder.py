@@ -47,19 +47,27 @@ def encode(model: SentenceTransformer, texts: list[str], *, prefix: str, batch_s
 
 
 def encode_documents(
-    model: SentenceTransformer, documents: list[list[str]], *, prefix: str, batch_size: int
+    model: SentenceTransformer,
+    documents: list[list[str]],
+    *,
+    prefix: str,
+    batch_size: int,
+    wholes: list[str] | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each document's whole-text vector and one vector per passage, all L2-normalised.
 
     The whole text and every passage are read alone, in one batch for all documents: the whole
     text says what the document is about, and a passage ("OCR", one sentence of a long profile)
-    is what a match reason cites and what a short idea meets best.
+    is what a match reason cites and what a short idea meets best. The whole text is the passages
+    one per line unless `wholes` gives it.
     """
     if not documents:
         return []
     if not all(documents):
         raise ValueError("Every document needs at least one passage.")
-    texts = [PASSAGE_JOIN.join(passages) for passages in documents]
+    texts = list(wholes) if wholes is not None else [PASSAGE_JOIN.join(passages) for passages in documents]
+    if len(texts) != len(documents):
+        raise ValueError("One whole text is needed per document.")
     for passages in documents:
         texts.extend(passages)
     vectors = encode(model, texts, prefix=prefix, batch_size=batch_size)

@@ -66,6 +66,25 @@ class Side:
     def passage_layers(self) -> PassageLayers:
         return PassageLayers.of(self)
 
+    def rows_kept(self, keep: np.ndarray) -> np.ndarray:
+        """The passages `keep` marks, plus every passage of a document none of whose passages
+        is marked: every document needs one."""
+        owner = np.repeat(np.arange(self.size), np.diff(self.offsets))
+        marked_per_document = np.bincount(owner[keep], minlength=self.size)
+        return np.flatnonzero(keep | (marked_per_document == 0)[owner])
+
+    def only(self, rows: np.ndarray) -> Side:
+        """The same documents with only the given passages (`rows_kept`), in their order."""
+        owner = np.repeat(np.arange(self.size), np.diff(self.offsets))
+        counts = np.bincount(owner[rows], minlength=self.size)
+        return Side(
+            doc=self.doc,
+            passages=self.passages[rows],
+            offsets=np.concatenate([[0], np.cumsum(counts)]).astype(int),
+            fields=[self.fields[n] for n in rows.tolist()] if self.fields else [],
+            offset=self.offset,
+        )
+
 
 @dataclass
 class PassageLayers:

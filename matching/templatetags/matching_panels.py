@@ -5,7 +5,7 @@ that ideas and companies show them without importing the matcher."""
 from django import template
 
 from matching import selectors
-from matching.engine.passages import company_passages
+from matching.engine.passages import UNSCORED_FIELDS, company_passages
 from matching.reasons import FIELD_LABELS, reason_text
 
 register = template.Library()
@@ -55,4 +55,11 @@ def profile_preview(profile: dict, company):
         if "references" in profile
         else [(ref.title, ref.description) for ref in company.references.all()],
     )
-    return {"preview": [{"field": FIELD_LABELS.get(p.field, p.field), "text": p.text} for p in passages]}
+    # As scored: the tags once, as their list.
+    return {
+        "preview": [
+            {"field": FIELD_LABELS.get(p.field, p.field), "text": p.text}
+            for p in passages
+            if p.field not in UNSCORED_FIELDS
+        ]
+    }

@@ -20,7 +20,8 @@ def test_members_preview_and_save_their_profile(client, company, carol):
     preview = client.post(url, {**form, "action": "preview"}).content.decode()
     assert "보호자에게 알립니다." in preview and "pill dispensing" in preview
     # Each passage is named by its field in the user's language, not by the matcher's key.
-    assert '<span class="status">기술</span> pill dispensing' in preview
+    # The tags as the matcher scores them: one list.
+    assert '<span class="status">기술·적용 분야</span> pill dispensing, iot sensors, elderly care' in preview
     assert '<span class="status">technology</span>' not in preview
     assert Company.objects.get(pk=company.pk).summary != "복약 디스펜서"  # a preview saves nothing
 

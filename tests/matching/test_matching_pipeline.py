@@ -467,3 +467,63 @@ def test_a_passage_introduces_a_company_only_where_its_name_stands_as_a_word(db)
 
     # The third names it too, but a technology tag says what it does, not who it is.
     assert services._introductions(companies, np.array([0])).tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_a_profile_is_scored_on_its_tag_list_and_a_reason_quotes_single_tags(catalogue):
+    from matching.embeddings import load_companies
+
+    care = catalogue["companies"]["care"]
+    stored = [p.field for p in Embedding.objects.get(company=care).passages.order_by("position")]
+    assert "tags" in stored and "technology" in stored
+
+    companies = load_companies()
+    column = companies.owner_ids.index(care.pk)
+    scored = companies.side.fields[companies.side.passage_range(column)]
+    quoted = companies.for_reasons.side.fields[companies.for_reasons.side.passage_range(column)]
+    assert "tags" in scored and not {"technology", "domain"} & set(scored)
+    assert "tags" not in quoted and "technology" in quoted
+    assert len(companies.for_reasons.texts) == len(companies.for_reasons.side.fields)
+
+    # The whole text is what it was: every tag on its own line, not the list as well.
+    embedding = Embedding.objects.get(company=care)
+    [(document, _vectors)] = encoding.encode_documents(
+        [["-"]], kind="passage", wholes=[services.company_whole_text(care)]
+    )
+    assert np.dot(np.array(embedding.vector), document) > 0.9999
+    assert ", " not in services.company_whole_text(care).split("\n")[-1]
+
+    reasons = Match.objects.exclude(rank_for_idea=None).values_list("reason", flat=True)
+    assert reasons and not any(reason["company_field"] == "tags" for reason in reasons)
+    assert not any(also["field"] == "tags" for reason in reasons for also in reason["also"])
+
+
+def test_scoring_a_profile_reads_its_tag_list_not_each_tag(catalogue):
+    """The similarities move with the list's vector."""
+    from dataclasses import replace
+
+    from matching.embeddings import load_companies, load_ideas
+    from matching.engine import ranking
+
+    ideas, companies = load_ideas(), load_companies()
+    before = ranking.similarity(ideas.side, companies.side)
+    tag_lists = [n for n, field in enumerate(companies.side.fields) if field == "tags"]
+    assert tag_lists
+    without_lists = companies.side.passages.copy()
+    without_lists[tag_lists] = 0.0
+    changed = ranking.similarity(ideas.side, replace(companies.side, passages=without_lists))
+    assert not np.allclose(before, changed)
+
+
+def test_the_vector_cache_tells_apart_documents_whose_whole_texts_differ(db):
+    passages = [["Flood sensors for underpasses", "rainfall nowcasting, hydrology"]]
+
+    [(plain, _)] = encoding.encode_documents_cached(passages, kind="passage")
+    [(given, _)] = encoding.encode_documents_cached(
+        passages, kind="passage", wholes=["Flood sensors for underpasses\nrainfall nowcasting\nhydrology"]
+    )
+    [(again, _)] = encoding.encode_documents_cached(
+        passages, kind="passage", wholes=["Flood sensors for underpasses\nrainfall nowcasting\nhydrology"]
+    )
+
+    assert np.dot(plain, given) < 0.9999
+    assert np.array_equal(given, again)

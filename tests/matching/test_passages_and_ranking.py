@@ -25,9 +25,50 @@ def test_profile_passages_name_their_field():
         "description",
         "technology",
         "domain",
+        "tags",
         "reference",
     ]
+    assert passages[-2].text == "pill dispensing, elderly care"
     assert passages[-1].text == "북구 실증. 30가구"
+
+
+def test_a_profile_is_scored_on_its_tag_list_and_quoted_by_its_single_tags():
+    from matching.engine.passages import UNQUOTED_FIELDS, UNSCORED_FIELDS, company_document
+
+    profile = {
+        "summary": "복약 디스펜서",
+        "description": "약을 내어줍니다.",
+        "technologies": ["pill dispensing", " robotics "],
+        "domains": ["elderly care"],
+        "references": [],
+    }
+    fields = [p.field for p in company_passages(**profile)]
+
+    scored = [f for f in fields if f not in UNSCORED_FIELDS]
+    quoted = [f for f in fields if f not in UNQUOTED_FIELDS]
+    assert scored == ["summary", "description", "tags"]
+    assert quoted == ["summary", "description", "technology", "technology", "domain"]
+    # The whole text reads each tag once, on its own line, as it did before the list was scored.
+    assert company_document(**profile) == "복약 디스펜서\n약을 내어줍니다.\npill dispensing\nrobotics\nelderly care"
+
+
+def test_a_side_keeps_the_passages_asked_for_and_all_of_a_document_left_with_none():
+    side = ranking.Side(
+        doc=np.zeros((3, 2), dtype=np.float32),
+        passages=np.arange(12, dtype=np.float32).reshape(6, 2),
+        offsets=np.array([0, 2, 3, 6]),
+        fields=["summary", "technology", "technology", "summary", "tags", "domain"],
+    )
+    keep = np.array([f != "technology" for f in side.fields])
+
+    rows = side.rows_kept(keep)
+    kept = side.only(rows)
+
+    # The second document has only a technology passage: it keeps it.
+    assert rows.tolist() == [0, 2, 3, 4, 5]
+    assert kept.offsets.tolist() == [0, 1, 2, 5]
+    assert kept.fields == ["summary", "technology", "summary", "tags", "domain"]
+    assert kept.passages[:, 0].tolist() == [0.0, 4.0, 6.0, 8.0, 10.0]
 
 
 def test_idea_passages_keep_title_problem_and_proposal():

@@ -83,8 +83,8 @@ def test_an_offset_moves_an_idea_among_a_companys_ideas_but_not_its_order_of_com
 def test_a_plain_request_near_a_company_is_shown_none_and_a_real_fit_still_is(catalogue):
     flood = catalogue["companies"]["flood"]
     request = IdeaFactory(
-        title="굴다리 배수로를 넓혀 주세요",
-        problem="장마철마다 굴다리 아래에 물이 찹니다. 배수로가 너무 좁아요.",
+        title="침수되는 지하차도 배수로를 넓혀 주세요",
+        problem="장마철마다 지하차도와 반지하 주택가가 침수됩니다. 배수로가 너무 좁아요.",
         proposal="공사 예산을 늘려서 배수로를 넓히고 낡은 배수관을 새것으로 바꿔 주세요.",
         category="safety_disaster",
         language="ko",
