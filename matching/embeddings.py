@@ -123,9 +123,8 @@ def _scored_and_quoted(loaded: Loaded) -> Loaded:
 
     def only(keep: np.ndarray) -> Loaded:
         rows = loaded.side.rows_kept(keep)
-        return Loaded(
-            loaded.side.only(rows), loaded.owner_ids, loaded.embeddings, [loaded.texts[n] for n in rows.tolist()]
-        )
+        texts = [loaded.texts[n] for n in rows.tolist()]
+        return Loaded(loaded.side.only(rows), loaded.owner_ids, loaded.embeddings, texts)
 
     scored = only(~unscored)
     scored.quoted = only(~unquoted)
