@@ -527,3 +527,29 @@ def test_the_vector_cache_tells_apart_documents_whose_whole_texts_differ(db):
 
     assert np.dot(plain, given) < 0.9999
     assert np.array_equal(given, again)
+
+
+def test_after_the_upgrade_to_tag_lists_the_sweep_embeds_profiles_again_and_refreshes(catalogue):
+    import importlib
+
+    from django.apps import apps
+
+    from matching.models import MatchingState, Passage
+
+    care = catalogue["companies"]["care"]
+    embedding = Embedding.objects.get(company=care)
+    # A profile embedded before: its tags one by one, no list, and its content hash of then.
+    Passage.objects.filter(embedding=embedding, field="tags").delete()
+    Embedding.objects.filter(pk=embedding.pk).update(text_hash="embedded-before-the-tag-list")
+    MatchingState.objects.update(needs_full_refresh=False)
+
+    # Its text did not change, so nothing tells the sweep without the migration's flag...
+    assert services.matching_sweep()["companies_embedded"] == 0
+    importlib.import_module("matching.migrations.0016_profiles_scored_on_their_tag_list").refresh_in_full(
+        apps, None
+    )
+    swept = services.matching_sweep()
+
+    assert swept["companies_embedded"] == 1
+    assert Passage.objects.filter(embedding__company=care, field="tags").exists()
+    assert not MatchingState.objects.get().needs_full_refresh
