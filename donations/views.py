@@ -342,7 +342,6 @@ def kiosk_page(request):
                 "noConsent": _("You have not consented to donate any data this station measures."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
-                "forgetConfirm": _("Forget this station's key on this tablet?"),
                 "takes": _("This station takes: {categories}"),
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),

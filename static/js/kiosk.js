@@ -24,8 +24,9 @@
 
   function show(name) {
     Object.entries(steps).forEach(([key, section]) => { section.hidden = key !== name; });
-    // Only between donors: a donor at the screen has no use for it.
-    $("kiosk-forget").hidden = name !== "welcome";
+    // Only between donors, and closed again at every step: a donor never finds it left open.
+    $("kiosk-staff").hidden = name !== "welcome";
+    closeStaff();
     const focus = {setup: "kiosk-key", welcome: "kiosk-code", visit: "kiosk-visit-title"}[name];
     if (focus) {
       const element = $(focus);
@@ -133,8 +134,25 @@
     if (await saveKey($("kiosk-key").value.trim())) $("kiosk-key").value = "";
   });
 
-  $("kiosk-forget").addEventListener("click", () => {
-    if (!window.confirm(strings.forgetConfirm)) return;
+  function askToForget(asking) {
+    $("kiosk-forget-ask").hidden = asking;
+    $("kiosk-forget-confirm").hidden = !asking;
+    $(asking ? "kiosk-forget-no" : "kiosk-forget").focus();
+  }
+
+  function closeStaff() {
+    $("kiosk-staff").open = false;
+    $("kiosk-forget-ask").hidden = false;
+    $("kiosk-forget-confirm").hidden = true;
+  }
+
+  $("kiosk-staff").addEventListener("toggle", () => {
+    if (!$("kiosk-staff").open) closeStaff();
+  });
+  $("kiosk-forget").addEventListener("click", () => askToForget(true));
+  $("kiosk-forget-no").addEventListener("click", () => askToForget(false));
+
+  $("kiosk-forget-yes").addEventListener("click", () => {
     stopVisit();
     localStorage.removeItem(STORAGE_KEY);
     $("kiosk-station-name").textContent = "";
