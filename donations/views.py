@@ -339,6 +339,7 @@ def kiosk_page(request):
                 "measuring": _("Measuring…"),
                 "waitingResult": _("Your reading is stored. Waiting for the result…"),
                 "resultTitle": _("Your result"),
+                "resultAbout": _("About: {category}, measured at {time}"),
                 "noConsent": _("You have not consented to donate any data this station measures."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),

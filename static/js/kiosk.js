@@ -226,7 +226,7 @@
     }
     const results = $("kiosk-results");
     if (results.children.length !== visit.results.length) {
-      results.replaceChildren(...visit.results.map(renderResult));
+      results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
     }
     if (visit.results.length) {
       $("kiosk-visit-title").textContent = strings.resultTitle;
@@ -257,8 +257,21 @@
   // A level is told in words and a sign as well as a colour: colour alone reaches not everyone.
   const LEVEL_SIGNS = {normal: "✓", watch: "!", see_doctor: "⚠"};
 
-  function renderResult(result) {
+  // A result whose words already give its number is not told the number twice.
+  function statesNumber(sentence, value) {
+    const numbers = sentence.match(/\d+(?:[.,]\d+)*/g) || [];
+    return numbers.some((number) => Number(number.replace(/,/g, "")) === Number(value));
+  }
+
+  function renderResult(result, readings) {
     const card = text("section", "kiosk-result" + (result.level ? " level-" + result.level : ""));
+    // Which reading the verdict is about: with several on the screen, the donor could not tell.
+    const about = readings.filter((reading) => reading.donation_id === result.donation_id).pop();
+    if (about) {
+      card.append(text("p", "kiosk-result-about", fill(strings.resultAbout, {
+        category: about.category_label, time: formatTime(about.measured_at),
+      })));
+    }
     if (result.level) {
       const level = text("p", "kiosk-level");
       level.append(text("span", "kiosk-level-sign", LEVEL_SIGNS[result.level] || ""), text("span", null, result.level_label));
@@ -266,7 +279,7 @@
       card.append(level);
     }
     card.append(text("p", "kiosk-result-text", result.text));
-    if (result.value !== null) {
+    if (result.value !== null && !statesNumber(result.text, result.value)) {
       card.append(text("p", "kiosk-result-value", formatNumber(result.value) + (result.unit ? " " + result.unit : "")));
     }
     card.append(text("p", "meta", fill(strings.by, {company: result.company})));

@@ -131,6 +131,11 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     level = kiosk.locator(".kiosk-result.level-normal .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("정상")
+    # The result names the reading it is about; its number, not in its words, is shown after them.
+    about = kiosk.locator(".kiosk-result .kiosk-result-about").inner_text()
+    assert about.startswith(kiosk.locator(".kiosk-reading .meta").inner_text().removesuffix(" 측정"))
+    assert about.endswith("측정한 혈압과 맥박에 대한 결과")
+    assert kiosk.locator(".kiosk-result-value").inner_text() == "118 mmHg"
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
     assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
     _shots(kiosk, "kiosk-result-ko")
@@ -192,11 +197,14 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
     _post_result(
-        setup, company, ResultLevel.SEE_DOCTOR, "Your blood pressure is high. Please see a doctor soon.", 162
+        setup, company, ResultLevel.SEE_DOCTOR, "Your blood pressure is high (162/101 mmHg). Please see a doctor.", 162
     )
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
+    assert kiosk.locator(".kiosk-result-about").inner_text().startswith("About: 혈압과 맥박, measured at ")
+    # The number is in the result's words already: it is not told a second time.
+    assert kiosk.locator(".kiosk-result-value").count() == 0
     _shots(kiosk, "kiosk-result-en")
 
     # Between donors, staff can take the key off the tablet; a donor at the screen never sees it.

@@ -94,6 +94,18 @@ def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletion
     assert f"/me/donations/code/{setup.pilot.pk}/" in html  # donating at a station starts here
 
 
+def test_a_result_whose_text_gives_its_number_does_not_repeat_it(client, setup, erin, company):
+    donation = donate(setup, HIGH_READING)
+    company_answers(setup, company, donation, text="혈압이 높습니다(162/101 mmHg).", value=162, unit="mmHg")
+    company_answers(setup, company, donation, text="맥박을 다시 재 보세요.", value=88, unit="bpm")
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert "혈압이 높습니다(162/101 mmHg)." in html and "162 mmHg</strong>" not in html
+    assert '<strong class="result-value">88 bpm</strong>' in html
+
+
 def test_no_station_code_is_offered_once_consent_is_withdrawn(client, setup, erin):
     services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
     client.force_login(erin)
