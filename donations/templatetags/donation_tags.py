@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from donations.fields import DataField
 
@@ -37,3 +39,12 @@ def states_value(result) -> bool:
         except InvalidOperation:
             continue
     return False
+
+
+@register.simple_tag
+def donations_held(donations: int, readings: int) -> str:
+    """“2 donations with 1 reading held.”: each count takes its own plural."""
+    return _("%(donations)s with %(readings)s held.") % {
+        "donations": ngettext("%(count)s donation", "%(count)s donations", donations) % {"count": donations},
+        "readings": ngettext("%(count)s reading", "%(count)s readings", readings) % {"count": readings},
+    }

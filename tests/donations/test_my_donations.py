@@ -86,7 +86,8 @@ def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletion
     for value in ("118", "76", "68", "162", "101", "88"):
         assert f">{value}</td>" in html
     assert "파일 업로드" in html  # where it came from
-    assert "빛고을케어" in html and "2행" in html  # who read how many rows
+    assert "빛고을케어" in html and "내 기록 2건을 열람했습니다" in html  # who read how many readings
+    assert "기부 1건, 측정값 2건을 보관하고 있습니다." in html
     assert "혈압이 높은 편입니다." in html and "지켜보세요" in html and "162 mmHg" in html
     assert "보관 기간 종료" in html and "3건" in html  # deletion, counts only
     assert setup.volunteer.donor_id in html
@@ -124,6 +125,23 @@ def test_the_page_is_in_english_when_the_donor_reads_english(client, setup, erin
     html = client.get(PAGE).content.decode()
 
     assert "My donations" in html and "Who read it" in html and "Withdraw my consent" in html
+
+
+def test_the_english_page_counts_each_thing_in_its_own_plural_and_plain_words(
+    client, setup, erin, company, carol
+):
+    donate(setup)
+    company_reads(setup, company, carol, rows=1)
+    client.force_login(erin)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(PAGE).content.decode()
+
+    assert "1 donation with 1 reading held." in html
+    assert "빛고을케어 read 1 of your readings on " in html and "1 row" not in html
+
+    donate(setup, NORMAL_READING, HIGH_READING)
+    assert "2 donations with 3 readings held." in client.get(PAGE).content.decode()
 
 
 def test_another_citizen_sees_nothing_of_the_donor(client, setup, bob):
