@@ -238,6 +238,42 @@ def test_withdrawing_from_my_donations_deletes_by_default(client, setup, erin):
     assert "동의 철회" in html and "삭제되었습니다" in html
 
 
+def test_after_withdrawing_with_deletion_the_page_does_not_contradict_itself(client, setup, erin, company):
+    donation = donate(setup, HIGH_READING)
+    company_answers(setup, company, donation, text="혈압이 높습니다.")
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    # The result is listed under "Other results for me"; the category points there.
+    assert "그 밖에 받은 결과" in html and "혈압이 높습니다." in html
+    assert "아직 받은 결과가 없습니다." not in html
+    assert "삭제된 데이터에 대한 결과는 아래 ‘그 밖에 받은 결과’에 있습니다." in html
+    # Leaving has nothing left to delete or keep: it does not ask.
+    assert 'name="keep_donations"' not in html
+    assert "보관 중인 기부 데이터가 없어 삭제하거나 보관할 것이 없습니다." in html
+    assert "어느 쪽을 고르든" not in html
+
+
+def test_withdrawing_asks_about_past_donations_only_where_some_are_held(client, setup, erin):
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+
+    assert 'name="keep_donations"' not in html and 'name="keep_donations"' not in page
+    assert "어느 쪽을 고르든" not in html and "어느 쪽을 고르든" not in page
+
+    donate(setup)
+
+    html = client.get(PAGE).content.decode()
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    # The category's withdrawal and leaving, on both pages.
+    assert html.count('name="keep_donations" value="off" checked') == 2
+    assert page.count('name="keep_donations" value="off" checked') == 2
+
+
 def test_withdrawing_and_keeping_past_donations(client, setup, erin):
     donation = donate(setup)
     client.force_login(erin)
