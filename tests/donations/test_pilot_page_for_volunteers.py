@@ -4,6 +4,7 @@ offering a station code only while a consent takes new data."""
 import pytest
 
 from donations import services
+from pilots.models import PilotStage
 from tests.accounts.factories import UserFactory
 
 from .factories import blood_pressure_request, donation_pilot
@@ -74,3 +75,24 @@ def test_no_code_is_offered_while_a_replaced_request_waits_for_consent_again(cli
 
     services.consent_give(volunteer=setup.volunteer, data_request=new)
     assert _code_link(setup) in _take_part(client, setup)
+
+
+def test_the_section_speaks_plainly(client, setup):
+    section = _take_part(client, setup)
+
+    assert "You are a volunteer in this pilot." in section
+    assert "Download everything held about me as a file (JSON)" in section
+
+
+def test_the_volunteering_choice_says_what_the_companies_would_see(client, company):
+    setup = donation_pilot(company=company, stage=PilotStage.RECRUITING)
+    newcomer = UserFactory(username="frank")
+    client.force_login(newcomer)
+
+    for language, label in (
+        ("en", "Let the pilot's companies see my display name and email with the data I donate"),
+        ("ko", "실증 기업이 내가 기부한 데이터와 함께 내 표시 이름과 이메일을 볼 수 있게 합니다"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+        assert f'<input type="checkbox" name="share_identity"> {label}</label>' in page.replace("&#x27;", "'")
