@@ -196,9 +196,8 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     _shots(kiosk, "kiosk-measuring-en")
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
-    _post_result(
-        setup, company, ResultLevel.SEE_DOCTOR, "Your blood pressure is high (162/101 mmHg). Please see a doctor.", 162
-    )
+    high = "Your blood pressure is high (162/101 mmHg). Please see a doctor."
+    _post_result(setup, company, ResultLevel.SEE_DOCTOR, high, 162)
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
