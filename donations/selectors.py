@@ -206,6 +206,11 @@ class MyPilotDonations:
     def can_donate_at_a_station(self) -> bool:
         return any(category.can_upload for category in self.categories)
 
+    @property
+    def leaving_holds_donations(self) -> bool:
+        """Whether leaving has donations to delete or keep: those under a consent still given."""
+        return any(category.active_consent and category.donations_count for category in self.categories)
+
 
 def _latest(queryset, *, partition: list[str], order: list[Any], limit: int):
     """The first `limit` rows of each partition, in one query."""
@@ -331,6 +336,19 @@ def my_category_get(
 
 def consent_active_exists(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> bool:
     return volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).exists()
+
+
+def withdrawal_holds_donations(
+    *, volunteer: PilotVolunteer, data_request: PilotDataRequest | None = None
+) -> bool:
+    """Whether withdrawing the consent to `data_request` (or, leaving, every consent still given)
+    has donations to delete or keep: without any, the choice is not asked."""
+    donations = Donation.objects.filter(volunteer=volunteer)
+    if data_request is not None:
+        return donations.filter(data_request=data_request).exists()
+    return donations.filter(
+        data_request__consents__volunteer=volunteer, data_request__consents__withdrawn_at__isnull=True
+    ).exists()
 
 
 # --- The consent receipt --------------------------------------------------------------------

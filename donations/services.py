@@ -74,11 +74,11 @@ def consent_text_for(
     """The consent text staff start from; written in the active language, the one staff use
     for the purpose and recipient they type."""
     return ngettext(
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
-        "Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
+        "I agree to donate the following data to the pilot “%(pilot)s”: %(category)s. "
+        "Purpose: %(purpose)s. Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
         "I can withdraw this consent at any time.",
-        "I agree to donate my %(category)s to the pilot “%(pilot)s”. Purpose: %(purpose)s. "
-        "Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
+        "I agree to donate the following data to the pilot “%(pilot)s”: %(category)s. "
+        "Purpose: %(purpose)s. Recipient: %(recipient)s. It is kept for %(days)d days and then deleted. "
         "I can withdraw this consent at any time.",
         retention_days,
     ) % {

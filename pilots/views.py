@@ -57,6 +57,9 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
+    # A consent to a replaced request takes nothing new: only the ones asked for now count here.
+    asked = {data_request.pk for data_request in pilot.data_requests.all()}
+    consented_now = consented & asked
     return render(
         request,
         "pilots/detail.html",
@@ -64,6 +67,8 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "pilot": pilot,
             "volunteer": volunteer,
             "consented": consented,
+            "consented_now": consented_now,
+            "consents_to_all": bool(asked) and consented_now == asked,
             "renewals": renewals,
             "stages": PilotStage.choices,
             "posted": posted or {},

@@ -1,10 +1,15 @@
 """Data donation on pages of other apps, such as a data request's fields on the pilot page."""
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from donations.fields import DataField
+from donations.selectors import withdrawal_holds_donations
 
 register = template.Library()
 
@@ -17,3 +22,36 @@ def reading_field(field: dict[str, Any]) -> str:
     except TypeError:
         # A field stored before the ranges existed has a name only.
         return str(field.get("label", ""))
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@register.filter
+def states_value(result) -> bool:
+    """Whether a result's words already give its number (“high (155/96 mmHg)” with 155): it is
+    then not told a second time after them."""
+    if result.value is None:
+        return False
+    for number in NUMBER.findall(result.text):
+        try:
+            if Decimal(number.replace(",", "")) == result.value:
+                return True
+        except InvalidOperation:
+            continue
+    return False
+
+
+@register.simple_tag
+def donations_held(donations: int, readings: int) -> str:
+    """“2 donations with 1 reading held.”: each count takes its own plural."""
+    return _("%(donations)s with %(readings)s held.") % {
+        "donations": ngettext("%(count)s donation", "%(count)s donations", donations) % {"count": donations},
+        "readings": ngettext("%(count)s reading", "%(count)s readings", readings) % {"count": readings},
+    }
+
+
+@register.simple_tag
+def holds_donations(volunteer, data_request=None) -> bool:
+    """Whether withdrawing from `data_request`, or leaving, has donations to delete or keep."""
+    return withdrawal_holds_donations(volunteer=volunteer, data_request=data_request)

@@ -24,8 +24,9 @@
 
   function show(name) {
     Object.entries(steps).forEach(([key, section]) => { section.hidden = key !== name; });
-    // Only between donors: a donor at the screen has no use for it.
-    $("kiosk-forget").hidden = name !== "welcome";
+    // Only between donors, and closed again at every step: a donor never finds it left open.
+    $("kiosk-staff").hidden = name !== "welcome";
+    closeStaff();
     const focus = {setup: "kiosk-key", welcome: "kiosk-code", visit: "kiosk-visit-title"}[name];
     if (focus) {
       const element = $(focus);
@@ -133,8 +134,25 @@
     if (await saveKey($("kiosk-key").value.trim())) $("kiosk-key").value = "";
   });
 
-  $("kiosk-forget").addEventListener("click", () => {
-    if (!window.confirm(strings.forgetConfirm)) return;
+  function askToForget(asking) {
+    $("kiosk-forget-ask").hidden = asking;
+    $("kiosk-forget-confirm").hidden = !asking;
+    $(asking ? "kiosk-forget-no" : "kiosk-forget").focus();
+  }
+
+  function closeStaff() {
+    $("kiosk-staff").open = false;
+    $("kiosk-forget-ask").hidden = false;
+    $("kiosk-forget-confirm").hidden = true;
+  }
+
+  $("kiosk-staff").addEventListener("toggle", () => {
+    if (!$("kiosk-staff").open) closeStaff();
+  });
+  $("kiosk-forget").addEventListener("click", () => askToForget(true));
+  $("kiosk-forget-no").addEventListener("click", () => askToForget(false));
+
+  $("kiosk-forget-yes").addEventListener("click", () => {
     stopVisit();
     localStorage.removeItem(STORAGE_KEY);
     $("kiosk-station-name").textContent = "";
@@ -208,7 +226,7 @@
     }
     const results = $("kiosk-results");
     if (results.children.length !== visit.results.length) {
-      results.replaceChildren(...visit.results.map(renderResult));
+      results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
     }
     if (visit.results.length) {
       $("kiosk-visit-title").textContent = strings.resultTitle;
@@ -239,8 +257,21 @@
   // A level is told in words and a sign as well as a colour: colour alone reaches not everyone.
   const LEVEL_SIGNS = {normal: "✓", watch: "!", see_doctor: "⚠"};
 
-  function renderResult(result) {
+  // A result whose words already give its number is not told the number twice.
+  function statesNumber(sentence, value) {
+    const numbers = sentence.match(/\d+(?:[.,]\d+)*/g) || [];
+    return numbers.some((number) => Number(number.replace(/,/g, "")) === Number(value));
+  }
+
+  function renderResult(result, readings) {
     const card = text("section", "kiosk-result" + (result.level ? " level-" + result.level : ""));
+    // Which reading the verdict is about: with several on the screen, the donor could not tell.
+    const about = readings.filter((reading) => reading.donation_id === result.donation_id).pop();
+    if (about) {
+      card.append(text("p", "kiosk-result-about", fill(strings.resultAbout, {
+        category: about.category_label, time: formatTime(about.measured_at),
+      })));
+    }
     if (result.level) {
       const level = text("p", "kiosk-level");
       level.append(text("span", "kiosk-level-sign", LEVEL_SIGNS[result.level] || ""), text("span", null, result.level_label));
@@ -248,7 +279,7 @@
       card.append(level);
     }
     card.append(text("p", "kiosk-result-text", result.text));
-    if (result.value !== null) {
+    if (result.value !== null && !statesNumber(result.text, result.value)) {
       card.append(text("p", "kiosk-result-value", formatNumber(result.value) + (result.unit ? " " + result.unit : "")));
     }
     card.append(text("p", "meta", fill(strings.by, {company: result.company})));

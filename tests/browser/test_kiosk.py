@@ -106,6 +106,12 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
     assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
+    # The example code is told beside the box: nothing in the box looks like a code typed in.
+    assert kiosk.locator("#kiosk-code").get_attribute("placeholder") is None
+    assert kiosk.locator("#kiosk-code-hint").inner_text() == "영문·숫자 6자리, 예: K7P 3QX"
+    # Taking the key off the tablet is for staff, folded away from the donors.
+    assert kiosk.locator("#kiosk-staff summary").inner_text() == "담당자용"
+    assert not kiosk.locator("#kiosk-forget").is_visible()
     _shots(kiosk, "kiosk-welcome-ko")
 
     # The donor types the code; the device measures; the reading shows.
@@ -125,6 +131,11 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     level = kiosk.locator(".kiosk-result.level-normal .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("정상")
+    # The result names the reading it is about; its number, not in its words, is shown after them.
+    about = kiosk.locator(".kiosk-result .kiosk-result-about").inner_text()
+    assert about.startswith(kiosk.locator(".kiosk-reading .meta").inner_text().removesuffix(" 측정"))
+    assert about.endswith("측정한 혈압과 맥박에 대한 결과")
+    assert kiosk.locator(".kiosk-result-value").inner_text() == "118 mmHg"
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
     assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
     _shots(kiosk, "kiosk-result-ko")
@@ -185,21 +196,38 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     _shots(kiosk, "kiosk-measuring-en")
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
-    _post_result(
-        setup, company, ResultLevel.SEE_DOCTOR, "Your blood pressure is high. Please see a doctor soon.", 162
-    )
+    high = "Your blood pressure is high (162/101 mmHg). Please see a doctor."
+    _post_result(setup, company, ResultLevel.SEE_DOCTOR, high, 162)
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
+    assert kiosk.locator(".kiosk-result-about").inner_text().startswith("About: 혈압과 맥박, measured at ")
+    # The number is in the result's words already: it is not told a second time.
+    assert kiosk.locator(".kiosk-result-value").count() == 0
     _shots(kiosk, "kiosk-result-en")
 
     # Between donors, staff can take the key off the tablet; a donor at the screen never sees it.
-    assert not kiosk.locator("#kiosk-forget").is_visible()
+    assert not kiosk.locator("#kiosk-staff").is_visible()
     kiosk.click("#kiosk-done")
     kiosk.locator("#kiosk-welcome-title").wait_for()
-    kiosk.once("dialog", lambda dialog: dialog.accept())
+    assert kiosk.locator("#kiosk-code-hint").inner_text() == "6 letters and digits, for example K7P 3QX"
+    assert not kiosk.locator("#kiosk-forget").is_visible()
+    kiosk.click("#kiosk-staff summary")
+    screenshot(kiosk, "kiosk-staff-open-tablet-en")
+    # A tap on "forget" only asks, saying what it does; "Cancel" keeps the station working.
     kiosk.click("#kiosk-forget")
+    question = kiosk.locator("#kiosk-forget-confirm")
+    assert "stops working until the key is entered again" in question.inner_text()
+    kiosk.set_viewport_size(PHONE)
+    screenshot(kiosk, "kiosk-staff-confirm-phone-en")
+    kiosk.set_viewport_size(TABLET)
+    kiosk.click("#kiosk-forget-no")
+    assert not question.is_visible()
+    assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") == registered.key
+    kiosk.click("#kiosk-forget")
+    kiosk.click("#kiosk-forget-yes")
     kiosk.locator("#kiosk-setup-title").wait_for()
+    assert not kiosk.locator("#kiosk-staff").is_visible()
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
     screenshot(kiosk, "kiosk-setup-phone-en")
     tablet.close()

@@ -5,7 +5,8 @@ what they gave deleted. In Korean and English, each at phone and desktop width."
 import pytest
 
 from donations.models import DataRead, DataReadDonor, DonationDeletion, DonationResult, Reading, ResultLevel
-from tests.accounts.factories import PASSWORD
+from pilots.models import PilotStage
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.donations.factories import HIGH_READING, donate, donation_pilot
 
@@ -116,3 +117,18 @@ def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
     assert (deletion.donations, deletion.readings) == (2, 3)
     assert not page.query_selector(f"{category} form.upload")
     _both_widths(page, f"my-donations-withdrawn-{language}")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_citizen_sees_what_volunteering_would_share(browser_page, live_server, company, language):
+    setup = donation_pilot(company=company, stage=PilotStage.RECRUITING)
+    UserFactory(username="frank")
+    page = browser_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, "frank", PASSWORD)
+    page.goto(f"/pilots/{setup.pilot.pk}/")
+
+    label = page.locator("label", has=page.locator("input[name=share_identity]"))
+    assert ("표시 이름과 이메일" if language == "ko" else "my display name and email") in label.inner_text()
+    page.locator("#take-part").scroll_into_view_if_needed()
+    _both_widths(page, f"pilot-page-volunteer-{language}")

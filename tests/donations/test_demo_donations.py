@@ -110,7 +110,7 @@ def test_the_donor_sees_the_station_the_read_and_the_result_on_my_donations(demo
     html = client.get("/me/donations/").content.decode()
 
     assert STATION_NAME in html
-    assert "빛결메디칼AI: " in html and "2행 열람" in html
+    assert "빛결메디칼AI: " in html and "내 기록 2건을 열람했습니다" in html
     assert "혈압이 높습니다(146/88 mmHg)." in html
 
 

@@ -86,12 +86,25 @@ def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletion
     for value in ("118", "76", "68", "162", "101", "88"):
         assert f">{value}</td>" in html
     assert "파일 업로드" in html  # where it came from
-    assert "빛고을케어" in html and "2행" in html  # who read how many rows
+    assert "빛고을케어" in html and "내 기록 2건을 열람했습니다" in html  # who read how many readings
+    assert "기부 1건, 측정값 2건을 보관하고 있습니다." in html
     assert "혈압이 높은 편입니다." in html and "지켜보세요" in html and "162 mmHg" in html
     assert "보관 기간 종료" in html and "3건" in html  # deletion, counts only
     assert setup.volunteer.donor_id in html
     assert f"/api/v1/me/donations/{setup.pilot.pk}/receipt/" in html
     assert f"/me/donations/code/{setup.pilot.pk}/" in html  # donating at a station starts here
+
+
+def test_a_result_whose_text_gives_its_number_does_not_repeat_it(client, setup, erin, company):
+    donation = donate(setup, HIGH_READING)
+    company_answers(setup, company, donation, text="혈압이 높습니다(162/101 mmHg).", value=162, unit="mmHg")
+    company_answers(setup, company, donation, text="맥박을 다시 재 보세요.", value=88, unit="bpm")
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert "혈압이 높습니다(162/101 mmHg)." in html and "162 mmHg</strong>" not in html
+    assert '<strong class="result-value">88 bpm</strong>' in html
 
 
 def test_no_station_code_is_offered_once_consent_is_withdrawn(client, setup, erin):
@@ -112,6 +125,23 @@ def test_the_page_is_in_english_when_the_donor_reads_english(client, setup, erin
     html = client.get(PAGE).content.decode()
 
     assert "My donations" in html and "Who read it" in html and "Withdraw my consent" in html
+
+
+def test_the_english_page_counts_each_thing_in_its_own_plural_and_plain_words(
+    client, setup, erin, company, carol
+):
+    donate(setup)
+    company_reads(setup, company, carol, rows=1)
+    client.force_login(erin)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(PAGE).content.decode()
+
+    assert "1 donation with 1 reading held." in html
+    assert "빛고을케어 read 1 of your readings on " in html and "1 row" not in html
+
+    donate(setup, NORMAL_READING, HIGH_READING)
+    assert "2 donations with 3 readings held." in client.get(PAGE).content.decode()
 
 
 def test_another_citizen_sees_nothing_of_the_donor(client, setup, bob):
@@ -206,6 +236,42 @@ def test_withdrawing_from_my_donations_deletes_by_default(client, setup, erin):
     assert "동의를 철회했습니다." in html
     assert "기부한 데이터를 삭제했습니다" in html
     assert "동의 철회" in html and "삭제되었습니다" in html
+
+
+def test_after_withdrawing_with_deletion_the_page_does_not_contradict_itself(client, setup, erin, company):
+    donation = donate(setup, HIGH_READING)
+    company_answers(setup, company, donation, text="혈압이 높습니다.")
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    # The result is listed under "Other results for me"; the category points there.
+    assert "그 밖에 받은 결과" in html and "혈압이 높습니다." in html
+    assert "아직 받은 결과가 없습니다." not in html
+    assert "삭제된 데이터에 대한 결과는 아래 ‘그 밖에 받은 결과’에 있습니다." in html
+    # Leaving has nothing left to delete or keep: it does not ask.
+    assert 'name="keep_donations"' not in html
+    assert "보관 중인 기부 데이터가 없어 삭제하거나 보관할 것이 없습니다." in html
+    assert "어느 쪽을 고르든" not in html
+
+
+def test_withdrawing_asks_about_past_donations_only_where_some_are_held(client, setup, erin):
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+
+    assert 'name="keep_donations"' not in html and 'name="keep_donations"' not in page
+    assert "어느 쪽을 고르든" not in html and "어느 쪽을 고르든" not in page
+
+    donate(setup)
+
+    html = client.get(PAGE).content.decode()
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    # The category's withdrawal and leaving, on both pages.
+    assert html.count('name="keep_donations" value="off" checked') == 2
+    assert page.count('name="keep_donations" value="off" checked') == 2
 
 
 def test_withdrawing_and_keeping_past_donations(client, setup, erin):

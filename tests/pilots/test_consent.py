@@ -60,7 +60,8 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
     assert response.status_code == 201
     text = response.json()["consent_text"]
     assert text == (
-        "I agree to donate my 가정 전력 사용량 to the pilot “북구 복약 알림 실증”. Purpose: Find where "
+        "I agree to donate the following data to the pilot “북구 복약 알림 실증”: 가정 전력 사용량. "
+        "Purpose: Find where "
         "electricity is wasted. Recipient: 광주에너지랩. It is kept for 180 days and then deleted. "
         "I can withdraw this consent at any time."
     )

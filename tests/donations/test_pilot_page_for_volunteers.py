@@ -1,0 +1,98 @@
+"""The pilot page's "Take part" section for a volunteer: worded for what they consented to, and
+offering a station code only while a consent takes new data."""
+
+import pytest
+
+from donations import services
+from pilots.models import PilotStage
+from tests.accounts.factories import UserFactory
+
+from .factories import blood_pressure_request, donation_pilot
+
+pytestmark = pytest.mark.django_db
+
+ASK = "Consent to the data this pilot asks for, below."
+ALL = "You consent to all the data this pilot asks for"
+PART = "You consent to part of the data this pilot asks for"
+
+
+@pytest.fixture
+def setup(company):
+    return donation_pilot(company=company)
+
+
+def _take_part(client, setup, language="en") -> str:
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = language
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    return page[page.index('id="take-part"') : page.index('id="data-requests"')]
+
+
+def _code_link(setup) -> str:
+    return f'href="/me/donations/code/{setup.pilot.pk}/"'
+
+
+def test_a_volunteer_who_consented_to_everything_is_not_asked_to_consent(client, setup):
+    section = _take_part(client, setup)
+
+    assert ALL in section and ASK not in section and PART not in section
+    assert _code_link(setup) in section
+
+
+def test_the_korean_page_says_the_same(client, setup):
+    section = _take_part(client, setup, language="ko")
+
+    assert "요청하는 데이터에 모두 동의했습니다" in section
+    assert "아래에서 이 실증 사업이 요청하는 데이터에 동의할 수 있습니다." not in section
+
+
+def test_a_volunteer_who_consented_to_part_is_told_so(client, setup):
+    blood_pressure_request(setup.pilot, code="blood_pressure_evening")
+
+    section = _take_part(client, setup)
+
+    assert PART in section and ASK not in section and ALL not in section
+    assert _code_link(setup) in section
+
+
+def test_a_volunteer_without_a_consent_is_asked_and_given_no_code(client, setup):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+
+    section = _take_part(client, setup)
+
+    assert ASK in section and _code_link(setup) not in section
+
+
+def test_no_code_is_offered_while_a_replaced_request_waits_for_consent_again(client, setup):
+    steward = UserFactory(username="steward", is_staff=True)
+    new = services.data_request_change(data_request=setup.data_request, by=steward, retention_days=60)
+
+    section = _take_part(client, setup)
+
+    # "Until then nothing new is collected": a code would open a station visit that takes nothing.
+    assert f'href="#data-request-{new.pk}"' in section
+    assert ASK in section and _code_link(setup) not in section
+
+    services.consent_give(volunteer=setup.volunteer, data_request=new)
+    assert _code_link(setup) in _take_part(client, setup)
+
+
+def test_the_section_speaks_plainly(client, setup):
+    section = _take_part(client, setup)
+
+    assert "You are a volunteer in this pilot." in section
+    assert "Download everything held about me as a file (JSON)" in section
+
+
+def test_the_volunteering_choice_says_what_the_companies_would_see(client, company):
+    setup = donation_pilot(company=company, stage=PilotStage.RECRUITING)
+    newcomer = UserFactory(username="frank")
+    client.force_login(newcomer)
+
+    for language, label in (
+        ("en", "Let the pilot's companies see my display name and email with the data I donate"),
+        ("ko", "실증 기업이 내가 기부한 데이터와 함께 내 표시 이름과 이메일을 볼 수 있게 합니다"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+        assert f'<input type="checkbox" name="share_identity"> {label}</label>' in page.replace("&#x27;", "'")
