@@ -15,7 +15,7 @@ from matching.engine.passages import Passage as TextPassage
 from matching.models import EMBEDDING_DIMENSIONS, Embedding, EmbeddingScheme, Passage
 
 IDEA_FIELDS = ["title", "problem", "problem", "problem", "proposal", "proposal"]
-COMPANY_FIELDS = ["summary"] + ["description"] * 5 + ["technology"] * 4 + ["domain"] * 2
+COMPANY_FIELDS = ["summary"] + ["description"] * 5 + ["technology"] * 4 + ["domain"] * 2 + ["tags"]
 TOPICS = 40
 NOISE = 1.0
 

@@ -1499,14 +1499,21 @@ def _write_placement(
     row_of, column_of = ideas.row_of(), companies.row_of()
     idea_rank = {(i, c): n for i, listed in idea_lists.items() for n, c in enumerate(listed, 1)}
     company_rank = {(i, c): n for c, listed in company_lists.items() for n, (_k, i) in enumerate(listed, 1)}
-    scope = Q(idea_id__in=list(idea_lists)) | Q(
-        company_id__in=list(company_lists), rank_for_company__isnull=False
+    # A pair entering a company's list may have its row already, ranked by its idea alone: that
+    # row is read too, or the idea's rank would be taken for empty and written over.
+    listed_ideas = sorted({i for listed in company_lists.values() for _k, i in listed})
+    scope = (
+        Q(idea_id__in=list(idea_lists))
+        | Q(company_id__in=list(company_lists), rank_for_company__isnull=False)
+        | Q(company_id__in=list(company_lists), idea_id__in=id_array(listed_ideas))
     )
     existing = {
         (row[1], row[2]): row
         for row in Match.objects.filter(scope).values_list(
             "pk", "idea_id", "company_id", "status", "score", "rank_for_idea", "rank_for_company", "strength"
         )
+        # The last term reads the cross of companies and ideas: only the pairs decided here.
+        if row[1] in idea_lists or row[6] is not None or (row[1], row[2]) in company_rank
     }
     pairs = set(existing) | set(idea_rank) | set(company_rank)
     inserts: list[tuple] = []
@@ -1658,7 +1665,10 @@ def _rescore_company(*, state: MatchingState, company_id: int, before: Loaded) -
     c = column_of[company_id]
     n_companies = len(company_ids)
     per_company = settings.MATCHES_PER_COMPANY
-    margin = 1e-9
+    # Scores worked out here are compared with cutoffs and keys written from scores of other
+    # batches, which differ in the last float32 bits: a pair at its own list's cutoff could
+    # otherwise fall a hair below it, and its list would not be re-ranked.
+    margin = SCORE_TOLERANCE
 
     old_column = ranking.similarity(ideas.side, before.side)[:, 0]
     new_column = ranking.similarity(ideas.side, _one_company(companies, c))[:, 0]

@@ -253,12 +253,28 @@ def _rows() -> dict[int, tuple[float, float, float]]:
 
 
 def test_profile_edits_rescore_one_column_as_a_full_refresh_would(city):
+    _assert_profile_edits_as_a_full_refresh(city, edits=4)
+
+
+def test_a_profile_edit_re_ranks_a_list_whose_last_pair_changed_strength(db):
+    # Here the first edit moves the row cutoffs of an idea listed last by a company so that its
+    # pair drops from strong to possible: the pair's key rescored differs from the list's
+    # cutoff, written from another batch's scores, in the last float32 bits.
+    rng = np.random.default_rng(20)
+    centres = synthetic.topics(rng, 10)
+    synthetic.write_vectors(synthetic.make_companies(50), rng, centres)
+    author = UserFactory()
+    synthetic.write_vectors(synthetic.make_ideas(author, 200), rng, centres)
+    _assert_profile_edits_as_a_full_refresh({"rng": rng, "centres": centres, "author": author}, edits=1)
+
+
+def _assert_profile_edits_as_a_full_refresh(city, *, edits: int) -> None:
     services.match_refresh_all()
     newcomers = synthetic.make_ideas(city["author"], 10, start=4000)
     synthetic.write_vectors(newcomers, city["rng"], city["centres"])
     for idea in newcomers:
         services.match_refresh_for_idea(idea_id=idea.pk)
-    companies = list(Company.objects.order_by("pk")[:4])
+    companies = list(Company.objects.order_by("pk")[:edits])
     before = _decisions()
 
     for company in companies:
