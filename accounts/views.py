@@ -37,7 +37,11 @@ class SignUpForm(forms.Form):
         help_text=_("Letters, digits and @ . + - _ only, no spaces."),
         error_messages={"invalid": _("Use only letters, digits and @ . + - _ in a username, no spaces.")},
     )
-    email = forms.EmailField(required=False, label=_("email"))
+    email = forms.EmailField(
+        required=False,
+        label=_("email"),
+        help_text=_("Optional. Without an email, a forgotten password cannot be reset."),
+    )
     display_name = SingleLineField(
         required=False,
         max_length=60,
@@ -107,7 +111,8 @@ class ProfileForm(forms.Form):
         required=False,
         label=_("email"),
         help_text=_(
-            "Only for the notifications you choose to receive by email, and to reset a forgotten password."
+            "For the notifications you choose to receive by email, and to reset a forgotten password. "
+            "Without an email, a forgotten password cannot be reset."
         ),
     )
     preferred_language = forms.ChoiceField(
