@@ -178,3 +178,22 @@ def test_the_profile_page_says_a_password_cannot_be_reset_without_an_email(clien
     page = client.get("/me/profile/").content.decode()
 
     assert warning in page
+
+
+@pytest.mark.parametrize(
+    ("language", "who_sees_it"),
+    [
+        ("en", "City staff see it, and so do the members of the companies you belong to"),
+        ("ko", "시 담당자와 내가 속한 기업의 구성원은 아이디를 볼 수 있고"),
+    ],
+)
+def test_the_profile_says_who_sees_the_username(client, minji, language, who_sees_it):
+    # Company members see each other's usernames and an owner invites by username: the profile
+    # must not promise it is private.
+    client.force_login(minji)
+    client.cookies["django_language"] = language
+
+    page = client.get("/me/profile/").content.decode()
+
+    assert who_sees_it in page
+    assert "stays private" not in page and "공개되지 않으며" not in page
