@@ -85,7 +85,7 @@ def test_a_milestone_added_to_a_pilot_shows_its_own_fields(staff_client, staff_u
     english = _log(staff_client, language="en")
 
     assert "Title</strong>: 참여자 30명 모집" in english
-    assert "Due date</strong>: June 1, 2026" in english
+    assert "Due date</strong>: June\u00a01,\u00a02026" in english
     assert "Done</strong>: Yes" in english
 
 
