@@ -124,7 +124,10 @@ def _scored_and_quoted(loaded: Loaded) -> Loaded:
     def only(keep: np.ndarray) -> Loaded:
         rows = loaded.side.rows_kept(keep)
         return Loaded(
-            loaded.side.only(rows), loaded.owner_ids, loaded.embeddings, [loaded.texts[n] for n in rows.tolist()]
+            loaded.side.only(rows),
+            loaded.owner_ids,
+            loaded.embeddings,
+            [loaded.texts[n] for n in rows.tolist()],
         )
 
     scored = only(~unscored)

@@ -13,7 +13,9 @@ def test_mark_all_as_read_is_offered_only_while_something_is_unread(client, alic
     client.cookies["django_language"] = "en"
 
     empty = client.get("/me/").content.decode()
-    notification = Notification.objects.create(user=alice, kind="new_comment", title="A reply to your comment")
+    notification = Notification.objects.create(
+        user=alice, kind="new_comment", title="A reply to your comment"
+    )
     unread = client.get("/me/").content.decode()
     notification.read_at = notification.created_at
     notification.save()
@@ -26,7 +28,10 @@ def test_mark_all_as_read_is_offered_only_while_something_is_unread(client, alic
 
 @pytest.mark.parametrize(
     ("language", "none_yet"),
-    [("en", "No company takes part in this pilot yet."), ("ko", "아직 이 실증 사업에 참여하는 기업이 없습니다.")],
+    [
+        ("en", "No company takes part in this pilot yet."),
+        ("ko", "아직 이 실증 사업에 참여하는 기업이 없습니다."),
+    ],
 )
 def test_a_pilot_without_companies_says_so_under_its_heading(client, language, none_yet):
     pilot = PilotFactory()

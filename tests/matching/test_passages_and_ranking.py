@@ -49,7 +49,10 @@ def test_a_profile_is_scored_on_its_tag_list_and_quoted_by_its_single_tags():
     assert scored == ["summary", "description", "tags"]
     assert quoted == ["summary", "description", "technology", "technology", "domain"]
     # The whole text reads each tag once, on its own line, as it did before the list was scored.
-    assert company_document(**profile) == "복약 디스펜서\n약을 내어줍니다.\npill dispensing\nrobotics\nelderly care"
+    assert (
+        company_document(**profile)
+        == "복약 디스펜서\n약을 내어줍니다.\npill dispensing\nrobotics\nelderly care"
+    )
 
 
 def test_a_side_keeps_the_passages_asked_for_and_all_of_a_document_left_with_none():
