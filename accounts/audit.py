@@ -188,7 +188,7 @@ def _structured(value: list) -> SafeString:
 
 def _related_model(field: Field | None) -> type[models.Model] | None:
     if isinstance(field, (models.ForeignKey, models.OneToOneField, models.ManyToManyField)):
-        return cast(type[models.Model], field.related_model)
+        return field.related_model
     return None
 
 
@@ -223,7 +223,8 @@ class AuditNames:
                 self._rows[(related, lookup, getattr(row, lookup))] = row
 
     def name(self, model: type[models.Model], value: object) -> SafeString:
-        row = self._rows.get((model, _lookup(model, value), int(value) if str(value).isdigit() else value))
+        key = int(str(value)) if str(value).isdigit() else value
+        row = self._rows.get((model, _lookup(model, value), key))
         if row is None:
             # Deleted since: what was recorded is all there is.
             return format_html("{}", f"#{value}" if isinstance(value, int) else value)

@@ -13,6 +13,7 @@ from accounts.notifications import notification_mark_read, preferences_update
 from . import selectors
 from . import services as dashboard
 
+
 def _chart(title: str, rows: list[dict]) -> dict:
     """Horizontal bars drawn by the server: no chart library, nothing from a CDN. Each bar's
     length is its share of the longest."""
@@ -21,14 +22,16 @@ def _chart(title: str, rows: list[dict]) -> dict:
 
 
 def _month_label(month: str) -> str:
-    """"2026-12" as the reader says it: "2026년 12월", "December 2026"."""
+    """A month recorded as "2026-12", as the reader says it: "2026년 12월", "December 2026"."""
     return date_format(datetime.date.fromisoformat(f"{month}-01"), "YEAR_MONTH_FORMAT")
 
 
 @city_staff_required
 def dashboard_page(request):
     figures = dashboard.dashboard_figures()
-    months = [{"label": _month_label(row["month"]), "count": row["count"]} for row in figures["ideas_by_month"]]
+    months = [
+        {"label": _month_label(row["month"]), "count": row["count"]} for row in figures["ideas_by_month"]
+    ]
     charts = [
         _chart(_("Ideas by category"), figures["ideas_by_category"]),
         _chart(_("Ideas by district"), figures["ideas_by_district"]),

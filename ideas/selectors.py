@@ -303,7 +303,7 @@ class ReportGroup:
 
 def open_report_groups(*, limit: int = 50) -> list[ReportGroup]:
     """Open reports grouped by what they report, the item reported longest ago first."""
-    groups: dict[tuple[str, int], ReportGroup] = {}
+    groups: dict[tuple[str, int | None], ReportGroup] = {}
     reports = (
         Report.objects.filter(resolved_at__isnull=True)
         .select_related("idea", "comment", "reporter")
@@ -315,5 +315,5 @@ def open_report_groups(*, limit: int = 50) -> list[ReportGroup]:
             if len(groups) == limit:
                 continue
             groups[key] = ReportGroup(reports=[])
-        groups[key].reports.append(report)  # type: ignore[index]
+        groups[key].reports.append(report)
     return list(groups.values())

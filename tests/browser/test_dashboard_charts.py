@@ -12,7 +12,8 @@ from tests.browser.conftest import log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = """() => ({
-  labels: [...document.querySelectorAll(".chart th, .chart td.count")].map((el) => parseFloat(getComputedStyle(el).fontSize)),
+  labels: [...document.querySelectorAll(".chart th, .chart td.count")]
+    .map((el) => parseFloat(getComputedStyle(el).fontSize)),
   heading: parseFloat(getComputedStyle(document.querySelector(".chart h2")).fontSize),
   overflow: document.documentElement.scrollWidth > window.innerWidth,
 })"""

@@ -22,7 +22,8 @@ SPLIT_WORDS = """() => {
   const nodes = [];
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (node.textContent.trim() && !node.parentElement.closest("script, style, option, textarea, .visually-hidden")) {
+    const skipped = node.parentElement.closest("script, style, option, textarea, .visually-hidden");
+    if (node.textContent.trim() && !skipped) {
       nodes.push(node);
     }
   }
@@ -39,7 +40,8 @@ SPLIT_WORDS = """() => {
     node.replaceWith(fragment);
   }
   return spans.filter((span) => {
-    const lines = new Set([...span.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    const boxes = [...span.getClientRects()].filter((r) => r.width > 0);
+    const lines = new Set(boxes.map((r) => Math.round(r.top)));
     return lines.size > 1 && span.textContent.length < 25;
   }).map((span) => span.textContent);
 }"""
