@@ -1,7 +1,8 @@
 """The staff audit log: every curation service records what it changed."""
 
 import functools
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
@@ -17,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import AuditAction, AuditEntry, User
 
@@ -120,9 +121,28 @@ def _field_label(field: Field | None, name: str) -> str:
     return capfirst(str(field.verbose_name))
 
 
-# Keys that name a recorded item come first (a data request's field reads "code, label, unit,
-# min, max"); PostgreSQL keeps a JSON object's keys shortest first, which reads as noise.
-_LEADING_KEYS = ("code", "key", "name", "label", "title", "unit", "min", "max")
+# Keys that name a recorded item come first; PostgreSQL keeps a JSON object's keys shortest
+# first, which reads as noise.
+_LEADING_KEYS = ("label", "title", "name", "unit", "min", "max", "code", "key")
+
+# The keys of the objects the log records (a data request's fields), in the reader's language.
+_KEY_LABELS = {
+    "label": gettext_lazy("name"),
+    "title": gettext_lazy("title"),
+    "name": gettext_lazy("name"),
+    "unit": gettext_lazy("unit"),
+    "min": gettext_lazy("minimum"),
+    "max": gettext_lazy("maximum"),
+    "code": gettext_lazy("code"),
+    "key": gettext_lazy("key"),
+    "all": gettext_lazy("all"),
+    "company": gettext_lazy("company"),
+}
+
+
+def _key_label(key: object) -> str:
+    label = _KEY_LABELS.get(str(key))
+    return str(label) if label is not None else str(key).replace("_", " ")
 
 
 def _ordered_keys(value: dict) -> list:
@@ -138,13 +158,20 @@ def _scalar(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict):
-        # A nested object in parentheses, so that its pairs do not read as its parent's.
-        return ", ".join(
-            f"{key}: ({_scalar(value[key])})"
+        # An item with a name reads by it, its unit beside it ("Minutes late (min) — minimum:
+        # -60, …"); a nested object is in parentheses, so its pairs do not read as its parent's.
+        name_key = next((key for key in ("label", "title", "name") if value.get(key)), None)
+        head = ""
+        if name_key is not None:
+            head = str(value[name_key]) + (f" ({value['unit']})" if value.get("unit") else "")
+        rest = ", ".join(
+            f"{_key_label(key)}: ({_scalar(value[key])})"
             if isinstance(value[key], dict)
-            else f"{key}: {_scalar(value[key])}"
+            else f"{_key_label(key)}: {_scalar(value[key])}"
             for key in _ordered_keys(value)
+            if name_key is None or key not in (name_key, "unit")
         )
+        return f"{head} — {rest}" if head and rest else head or rest
     if isinstance(value, list):
         return ", ".join(_scalar(item) for item in value)
     return Truncator(str(value)).chars(200)
@@ -159,11 +186,64 @@ def _structured(value: list) -> SafeString:
     )
 
 
-def _readable(field: Field | None, value: object) -> str:
+def _related_model(field: Field | None) -> type[models.Model] | None:
+    if isinstance(field, (models.ForeignKey, models.OneToOneField, models.ManyToManyField)):
+        return field.related_model
+    return None
+
+
+def _lookup(model: type[models.Model], value: object) -> str:
+    """How a recorded reference names its row: a company by its slug, anything else by id."""
+    if isinstance(value, str) and any(f.name == "slug" for f in model._meta.get_fields()):
+        return "slug"
+    return "pk"
+
+
+class AuditNames:
+    """The rows the entries' fields point to (an idea, a pilot, companies), loaded at once for a
+    page of entries: the log names them and links to their pages instead of showing ids and slugs."""
+
+    def __init__(self, entries: Iterable[AuditEntry]) -> None:
+        wanted: dict[tuple[type[models.Model], str], set] = defaultdict(set)
+        for entry in entries:
+            model = _model_named(entry.target_type)
+            for record in (entry.before, entry.after):
+                for name, value in record.items():
+                    related = _related_model(_field_named(model, name))
+                    if related is None:
+                        continue
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, (int, str)) and item != "":
+                            wanted[(related, _lookup(related, item))].add(item)
+        self._rows: dict[tuple[type[models.Model], str, object], models.Model] = {}
+        for (related, lookup), values in wanted.items():
+            if lookup == "pk":
+                values = {value for value in values if str(value).isdigit()}
+            for row in related._base_manager.filter(**{f"{lookup}__in": values}):
+                self._rows[(related, lookup, getattr(row, lookup))] = row
+
+    def name(self, model: type[models.Model], value: object) -> SafeString:
+        key = int(str(value)) if str(value).isdigit() else value
+        row = self._rows.get((model, _lookup(model, value), key))
+        if row is None:
+            # Deleted since: what was recorded is all there is.
+            return format_html("{}", f"#{value}" if isinstance(value, int) else value)
+        url = getattr(row, "get_absolute_url", None)
+        if url is None:
+            return format_html("{}", str(row))
+        return format_html('<a href="{}">{}</a>', url(), str(row))
+
+
+def _readable(field: Field | None, value: object, names: AuditNames | None = None) -> str:
     if value is None or value == "" or value == []:
         return _EMPTY
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    related = _related_model(field)
+    if related is not None and names is not None:
+        items = value if isinstance(value, list) else [value]
+        if all(isinstance(item, (int, str)) for item in items):
+            return format_html_join(", ", "{}", ((names.name(related, item),) for item in items))
     if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
         return _structured(value)
     if isinstance(value, (dict, list)):
@@ -183,22 +263,44 @@ def _readable(field: Field | None, value: object) -> str:
     return Truncator(str(value)).chars(200)
 
 
-def audit_changes(entry: AuditEntry) -> list[AuditChange]:
+# A code recorded beside the label it stands for is shown with the label, not on a line of its own.
+_CODES_OF_LABELS = {"category_label": "category_code"}
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def audit_changes(entry: AuditEntry, names: AuditNames | None = None) -> list[AuditChange]:
     """What the entry changed, field by field, in the active language. A field recorded with
     the same value before and after (the log records a fixed set of fields per action) is left
-    out; a row created has no "before", a row removed no "after"."""
+    out; a row created has no "before", a row removed no "after", and neither lists the fields
+    it had empty. Row ids are left out: the entry names its row, and references are named by
+    `names` (an idea's title, a company's name) where given."""
     model = _model_named(entry.target_type)
+    names = names if names is not None else AuditNames([entry])
+    folded = {_CODES_OF_LABELS[name] for name in (*entry.before, *entry.after) if name in _CODES_OF_LABELS}
     changes = []
     for name in list(entry.before) + [name for name in entry.after if name not in entry.before]:
+        if name == "id" or name in folded:
+            continue
         in_before, in_after = name in entry.before, name in entry.after
         if in_before and in_after and entry.before[name] == entry.after[name]:
             continue
+        if in_before != in_after and _is_empty(entry.before[name] if in_before else entry.after[name]):
+            continue
         field = _field_named(model, name)
+
+        def read(record: dict, name: str = name, field: Field | None = field) -> str:
+            text = _readable(field, record[name], names)
+            code = record.get(_CODES_OF_LABELS.get(name, ""))
+            return format_html("{} ({})", text, code) if code else text
+
         changes.append(
             AuditChange(
                 label=_field_label(field, name),
-                before=_readable(field, entry.before[name]) if in_before else None,
-                after=_readable(field, entry.after[name]) if in_after else None,
+                before=read(entry.before) if in_before else None,
+                after=read(entry.after) if in_after else None,
             )
         )
     return changes

@@ -17,7 +17,7 @@ from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
 from core.throttling import page_throttle_wait
 
-from .audit import audit_changes, audit_target_kind, audit_target_url
+from .audit import AuditNames, audit_changes, audit_target_kind, audit_target_url
 from .decorators import city_staff_required
 from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, LoginForm, PasswordResetForm
 from .lockout import lockout_message
@@ -37,7 +37,11 @@ class SignUpForm(forms.Form):
         help_text=_("Letters, digits and @ . + - _ only, no spaces."),
         error_messages={"invalid": _("Use only letters, digits and @ . + - _ in a username, no spaces.")},
     )
-    email = forms.EmailField(required=False, label=_("email"))
+    email = forms.EmailField(
+        required=False,
+        label=_("email"),
+        help_text=_("Optional. Without an email, a forgotten password cannot be reset."),
+    )
     display_name = SingleLineField(
         required=False,
         max_length=60,
@@ -107,7 +111,8 @@ class ProfileForm(forms.Form):
         required=False,
         label=_("email"),
         help_text=_(
-            "Only for the notifications you choose to receive by email, and to reset a forgotten password."
+            "For the notifications you choose to receive by email, and to reset a forgotten password. "
+            "Without an email, a forgotten password cannot be reset."
         ),
     )
     preferred_language = forms.ChoiceField(
@@ -186,12 +191,13 @@ def audit_log_page(request):
         criteria = form.cleaned_data if form.is_bound else {}
         entries = audit_entry_list(**{k: v or None for k, v in criteria.items()})
     page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    names = AuditNames(page)
     rows = [
         {
             "entry": entry,
             "kind": audit_target_kind(entry),
             "url": audit_target_url(entry),
-            "changes": audit_changes(entry),
+            "changes": audit_changes(entry, names),
         }
         for entry in page
     ]

@@ -35,6 +35,8 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
         "my_ideas": ideas.filter(author=user),
         "supported": ideas.filter(supports__user=user),
         "notifications": user.notifications.all()[:20],
+        # "Mark all as read" is offered only when something is unread.
+        "has_unread": user.notifications.filter(read_at__isnull=True).exists(),
         "preferences": preferences_shown_to(user=user),
         "followed_pilots": pilots_followed_by(user=user),
         "volunteering": PilotVolunteer.objects.filter(user=user)

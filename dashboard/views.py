@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -10,30 +13,25 @@ from accounts.notifications import notification_mark_read, preferences_update
 from . import selectors
 from . import services as dashboard
 
-# Named here so that makemessages finds each label.
-BAR_WIDTH = 240
-ROW_HEIGHT = 22
-
 
 def _chart(title: str, rows: list[dict]) -> dict:
-    """Horizontal bars drawn as SVG by the server: no chart library, nothing from a CDN."""
+    """Horizontal bars drawn by the server: no chart library, nothing from a CDN. Each bar's
+    length is its share of the longest."""
     top = max((row["count"] for row in rows), default=0) or 1
-    bars = [
-        {
-            **row,
-            "y": n * ROW_HEIGHT,
-            "width": round(BAR_WIDTH * row["count"] / top),
-            "text_x": 155 + round(BAR_WIDTH * row["count"] / top),
-        }
-        for n, row in enumerate(rows)
-    ]
-    return {"title": title, "rows": bars, "height": max(len(rows), 1) * ROW_HEIGHT}
+    return {"title": title, "rows": [{**row, "percent": round(100 * row["count"] / top)} for row in rows]}
+
+
+def _month_label(month: str) -> str:
+    """A month recorded as "2026-12", as the reader says it: "2026년 12월", "December 2026"."""
+    return date_format(datetime.date.fromisoformat(f"{month}-01"), "YEAR_MONTH_FORMAT")
 
 
 @city_staff_required
 def dashboard_page(request):
     figures = dashboard.dashboard_figures()
-    months = [{"label": row["month"], "count": row["count"]} for row in figures["ideas_by_month"]]
+    months = [
+        {"label": _month_label(row["month"]), "count": row["count"]} for row in figures["ideas_by_month"]
+    ]
     charts = [
         _chart(_("Ideas by category"), figures["ideas_by_category"]),
         _chart(_("Ideas by district"), figures["ideas_by_district"]),

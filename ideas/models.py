@@ -262,6 +262,18 @@ class Idea(ChoiceLabelsModel):
         return self.moderation_note if self.status in AUTHOR_EDITABLE_STATUSES else ""
 
     @property
+    def changes_requested(self) -> bool:
+        """Sent back by staff for the author to revise: a draft again, with the moderators' note."""
+        return self.status == IdeaStatus.DRAFT and bool(self.moderation_note)
+
+    @property
+    def status_label(self) -> str:
+        """The status as its author reads it: a draft staff sent back is not one they left unsent."""
+        if self.changes_requested:
+            return str(_("Changes requested"))
+        return str(self.get_status_display())
+
+    @property
     def embedding_text(self) -> str:
         return "\n".join(part for part in (self.title, self.problem, self.proposal) if part)
 

@@ -270,3 +270,50 @@ def open_reports(*, limit: int = 50) -> QuerySet[Report]:
     return Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment", "reporter")[
         :limit
     ]
+
+
+@dataclass
+class ReportGroup:
+    """The open reports of one idea or one comment: staff decide on the content once, however many
+    people reported it."""
+
+    reports: list[Report]
+
+    @property
+    def first(self) -> Report:
+        return self.reports[0]
+
+    @property
+    def target(self) -> Idea | Comment:
+        return self.first.idea or self.first.comment  # type: ignore[return-value]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.target.is_hidden
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        """Each reason given, with how many gave it, the most given first."""
+        counts: dict[str, int] = {}
+        for report in self.reports:
+            label = str(report.get_reason_display())
+            counts[label] = counts.get(label, 0) + 1
+        return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def open_report_groups(*, limit: int = 50) -> list[ReportGroup]:
+    """Open reports grouped by what they report, the item reported longest ago first."""
+    groups: dict[tuple[str, int | None], ReportGroup] = {}
+    reports = (
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("idea", "comment", "reporter")
+        .order_by("created_at", "id")
+    )
+    for report in reports:
+        key = ("idea", report.idea_id) if report.idea_id else ("comment", report.comment_id)
+        if key not in groups:
+            if len(groups) == limit:
+                continue
+            groups[key] = ReportGroup(reports=[])
+        groups[key].reports.append(report)
+    return list(groups.values())

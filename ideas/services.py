@@ -527,6 +527,19 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     return report
 
 
+@transaction.atomic
+def reports_dismiss(*, target: Idea | Comment, by: User) -> int:
+    """Dismiss every open report of one idea or comment: they are judged unfounded together,
+    and the content stays as it is. Returns how many were dismissed."""
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    reports = list(_open_reports(target).select_for_update())
+    if not reports:
+        raise conflict(_("This report has already been handled."))
+    for report in reports:
+        report_dismiss(report=report, by=by)
+    return len(reports)
+
+
 # --- Merging ------------------------------------------------------------------------------
 
 # A merged idea is public, so merging publishes its text: only an idea staff could publish as it

@@ -217,7 +217,7 @@ def moderation_page(request):
         "ideas/moderation.html",
         {
             "queue": list(selectors.moderation_queue(user=request.user)),
-            "reports": selectors.open_reports(),
+            "report_groups": selectors.open_report_groups(),
             "refused": refused,
         },
         status=400 if refused else 200,
@@ -407,7 +407,8 @@ def report_decide(request, report_id: int):
         elif action == "restore":
             services.content_restore(target=target, by=request.user)
         elif action == "dismiss":
-            services.report_dismiss(report=report, by=request.user)
+            # The page shows the reports of one item as one entry: dismissing it dismisses them all.
+            services.reports_dismiss(target=target, by=request.user)
         messages.success(request, _("Saved."))
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -69,17 +69,22 @@ class MatchFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All statuses")), *MatchStatus.choices],
     )
-    # Drawn after its box (site.css), a label ending in a colon would point at nothing.
-    include_weak = forms.BooleanField(
-        label=gettext_lazy("Show weaker possibilities too"), required=False, label_suffix=""
-    )
+    # Not drawn among the filters: the button under the cards, with how many it adds, turns it
+    # on, and a link beside the cards' note off; the filters keep it while it is on.
+    include_weak = forms.BooleanField(required=False)
 
 
 @functools.lru_cache(maxsize=len(settings.LANGUAGES))
 def _blank_filters_html(language: str) -> str:
     """The filter form as a page without filters shows it: the same for everyone in a language,
     so rendered once per process and language (its selects draw an option template each)."""
-    return mark_safe("".join(f"<div>{field.label_tag()}{field}</div>" for field in MatchFilterForm()))
+    return mark_safe(
+        "".join(
+            f"<div>{field.label_tag()}{field}</div>"
+            for field in MatchFilterForm()
+            if field.name != "include_weak"
+        )
+    )
 
 
 # Stands for a match's id in the blank answer forms drawn once (`_blank_answer_forms`).
@@ -114,6 +119,16 @@ _ONE_CLICK_ANSWERS = {
         "matches are refreshed, usually within a minute."
     ),
 }
+
+
+def _query(request, **changes: str | None) -> str:
+    """The page's query string with `changes` made (None takes a parameter out)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
 
 
 @login_required
@@ -191,6 +206,8 @@ def company_matches_page(request, slug: str):
             "blank_filters": blank_filters,
             "hidden_weaker": hidden_weaker,
             "include_weak": bool(criteria.get("include_weak")),
+            "with_weaker": _query(request, include_weak="on"),
+            "without_weaker": _query(request, include_weak=None),
             "refused": refused,
         },
         status=status,

@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction, AuditEntry
 from ideas import services
 from ideas.models import IdeaStatus
 from tests.accounts.factories import UserFactory
+from tests.companies.factories import CompanyFactory
 from tests.ideas.factories import IdeaFactory
 from tests.pilots.factories import MilestoneFactory
 
@@ -70,7 +72,7 @@ def test_a_merge_names_the_idea_merged_into_and_the_status_it_had(staff_client, 
     html = _log(staff_client)
 
     assert "상태</strong>: 공개됨 → 병합됨" in html
-    assert f"병합 대상</strong>: — → #{target.pk}" in html
+    assert f'병합 대상</strong>: — → <a href="/ideas/{target.pk}/">{escape(target.title)}</a>' in html
 
 
 def test_a_milestone_added_to_a_pilot_shows_its_own_fields(staff_client, staff_user):
@@ -85,7 +87,7 @@ def test_a_milestone_added_to_a_pilot_shows_its_own_fields(staff_client, staff_u
     english = _log(staff_client, language="en")
 
     assert "Title</strong>: 참여자 30명 모집" in english
-    assert "Due date</strong>: June 1, 2026" in english
+    assert "Due date</strong>: June\u00a01,\u00a02026" in english
     assert "Done</strong>: Yes" in english
 
 
@@ -154,10 +156,12 @@ def test_a_data_requests_fields_read_as_key_value_pairs_escaped(staff_client, st
 
     html = _log(staff_client)
 
-    minutes_late = "code: minutes_late, label: &lt;b&gt;지각&lt;/b&gt; 시간, unit: 분, min: -60, max: 120"
+    # Each field by its name and unit, then its range and code, the keys in the reader's language.
+    minutes_late = "&lt;b&gt;지각&lt;/b&gt; 시간 (분) — 최솟값: -60, 최댓값: 120, 코드: minutes_late"
     assert f"<li>{minutes_late}</li>" in html
-    assert "<li>code: came, label: 출석, unit: —, min: 0, max: 1</li>" in html
-    assert "all: 아니요, company: 3" in html
+    assert "<li>출석 — 최솟값: 0, 최댓값: 1, 코드: came</li>" in html
+    assert "전체: 아니요, 기업: 3" in html
+    assert "min:" not in html and "label:" not in html
     assert "{" not in html and "'max'" not in html and "<b>지각" not in html
 
 
@@ -174,3 +178,40 @@ def test_the_api_keeps_the_recorded_fields_as_they_are(api, staff_user):
 
     assert response.status_code == 200
     assert response.json()["results"][0]["after"] == {"fields": fields}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_pilot_created_names_its_idea_and_companies_and_leaves_out_ids_and_empty_fields(
+    staff_client, staff_user, language
+):
+    idea = IdeaFactory(title="어르신 복약 알림")
+    first, second = CompanyFactory(name="길고양이랩"), CompanyFactory(name="책장AI")
+    pilot = MilestoneFactory().pilot
+    audit_record(
+        actor=staff_user,
+        action=AuditAction.PILOT_CREATE,
+        target=pilot,
+        after={
+            "title": "복약 알림 실증",
+            "cancellation_reason": "",
+            "idea": idea.pk,
+            "companies": sorted([first.slug, second.slug]),
+        },
+    )
+    audit_record(
+        actor=staff_user,
+        action=AuditAction.PILOT_DATA_REQUEST_ADD,
+        target=pilot,
+        after={"id": 17, "category_code": "trip_feedback", "category_label": "승차 후기"},
+    )
+
+    html = _log(staff_client, language=language)
+
+    assert f'<a href="/ideas/{idea.pk}/">어르신 복약 알림</a>' in html
+    assert f'<a href="/companies/{first.slug}/">길고양이랩</a>' in html
+    assert f'<a href="/companies/{second.slug}/">책장AI</a>' in html
+    assert first.slug + "</li>" not in html and f"#{idea.pk}</li>" not in html
+    category = {"ko": "분야", "en": "Category"}[language]
+    assert f"{category}</strong>: 승차 후기 (trip_feedback)" in html
+    assert "trip_feedback</li>" not in html  # the code is not a line of its own
+    assert "ID</strong>" not in html and ": —</li>" not in html  # no ids, no empty fields of a new row

@@ -162,3 +162,38 @@ def test_existing_citizens_get_nicknames_and_their_typed_name_is_kept_for_staff(
     assert citizen.real_name == "김민지" and KOREAN_NICKNAME.match(citizen.display_name)
     assert english.real_name == "" and re.match(r"^[A-Z][a-z]+ [A-Z][a-z]+ \d{4}$", english.display_name)
     assert (staff.display_name, staff.real_name) == ("광주시 AI정책과", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("en", "Without an email, a forgotten password cannot be reset."),
+        ("ko", "이메일이 없으면 잊은 비밀번호를 재설정할 수 없습니다."),
+    ],
+)
+def test_the_profile_page_says_a_password_cannot_be_reset_without_an_email(client, minji, language, warning):
+    client.force_login(minji)
+    client.cookies["django_language"] = language
+
+    page = client.get("/me/profile/").content.decode()
+
+    assert warning in page
+
+
+@pytest.mark.parametrize(
+    ("language", "who_sees_it"),
+    [
+        ("en", "City staff see it, and so do the members of the companies you belong to"),
+        ("ko", "시 담당자와 내가 속한 기업의 구성원은 아이디를 볼 수 있고"),
+    ],
+)
+def test_the_profile_says_who_sees_the_username(client, minji, language, who_sees_it):
+    # Company members see each other's usernames and an owner invites by username: the profile
+    # must not promise it is private.
+    client.force_login(minji)
+    client.cookies["django_language"] = language
+
+    page = client.get("/me/profile/").content.decode()
+
+    assert who_sees_it in page
+    assert "stays private" not in page and "공개되지 않으며" not in page

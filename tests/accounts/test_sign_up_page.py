@@ -60,3 +60,21 @@ def test_a_taken_username_and_a_weak_password_are_both_told_at_once(client):
     assert response.status_code == 200
     assert "This username is already taken." in page
     assert "This password is too short." in page
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("en", "without an email a forgotten password cannot be reset"),
+        ("ko", "이메일이 없으면 잊은 비밀번호를 재설정할 수 없습니다"),
+    ],
+)
+def test_sign_up_says_a_password_cannot_be_reset_without_an_email(client, language, warning):
+    # The password reset page says a new account is the only way back in without an email: sign-up,
+    # where the email is left out, must say so before it is too late.
+    client.cookies["django_language"] = language
+
+    page = client.get("/accounts/signup/").content.decode()
+
+    assert warning in page
+    assert "only for the notifications you choose" not in page

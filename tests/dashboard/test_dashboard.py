@@ -1,9 +1,10 @@
 import csv
+import datetime
 import io
 
 import pytest
 
-from ideas.models import IdeaStatus
+from ideas.models import Idea, IdeaStatus
 from tests.conftest import PERSONAS, client_for
 from tests.ideas.factories import IdeaFactory
 
@@ -105,3 +106,16 @@ def test_dashboard_counts_pilots_volunteers_and_consents(api, staff_user):
     assert (stages["running"], stages["recruiting"], stages["completed"]) == (1, 1, 0)
     assert (figures["volunteers_active"], figures["consents_active"]) == (1, 1)
     assert f"{running.title}" in exported and "50%" in exported
+
+
+@pytest.mark.parametrize(("language", "month"), [("ko", "2026년\u00a03월"), ("en", "March\u00a02026")])
+def test_the_months_of_the_chart_read_in_the_readers_language(client, staff_user, language, month):
+    idea = IdeaFactory()
+    Idea.objects.filter(pk=idea.pk).update(created_at=datetime.datetime(2026, 3, 15, 12, tzinfo=datetime.UTC))
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+
+    html = client.get("/staff/dashboard/").content.decode()
+
+    assert f'<th scope="row">{month}</th>' in html
+    assert "2026-03" not in html

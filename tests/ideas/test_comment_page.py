@@ -151,7 +151,7 @@ def test_every_comment_shows_its_time(idea):
     assert time_of(fresh) == "방금"
     assert time_of(hours) == "3시간 전"
     day = timezone.localtime(old.created_at)
-    assert time_of(old) == f"{day.year}년 {day.month}월 {day.day}일"
+    assert time_of(old) == f"{day.year}년\u00a0{day.month}월\u00a0{day.day}일"  # no-break spaces: one line
 
 
 def test_the_api_says_when_a_comment_was_edited(api, alice, idea):

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from ideas.models import IdeaStatus
+from ideas.models import IdeaStatus, Report
 from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,33 @@ def test_a_decision_that_goes_through_still_returns_to_the_queue(staff_client, a
     assert response.status_code == 302 and response.url == "/staff/moderation/"
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.REJECTED
+
+
+def test_an_empty_queue_of_ideas_says_it_is_the_ideas_that_none_wait(staff_client, alice, idea):
+    # A pending report under "nothing waits" read as a contradiction: each section says what it lacks.
+    Report.objects.create(reporter=alice, idea=idea, reason="spam")
+    staff_client.cookies["django_language"] = "en"
+
+    html = staff_client.get("/staff/moderation/").content.decode()
+
+    assert "Ideas waiting for a decision</h2>" in html
+    assert "No idea waits for a decision." in html
+    assert "Nothing waits for a decision." not in html
+    assert "No open reports." not in html
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_author_and_reporter_lines_do_not_nest_brackets(staff_client, alice, bob, idea, language):
+    alice.real_name, bob.real_name = "Emily Carter", "이순자"
+    alice.save()
+    bob.save()
+    IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED, published_at=None)
+    Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    staff_client.cookies["django_language"] = language
+
+    html = staff_client.get("/staff/moderation/").content.decode()
+
+    assert f"{alice.display_name} · <span" in html
+    assert f">Emily Carter ({alice.username})</span>" in html
+    assert f"{bob.display_name} · <span" in html and f">이순자 ({bob.username})</span>" in html
+    assert "))" not in html

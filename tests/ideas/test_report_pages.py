@@ -164,3 +164,40 @@ def test_restore_is_offered_only_for_reported_content_that_is_hidden(bob, staff_
 
     assert 'value="hide"' in buttons(on_shown) and 'value="restore"' not in buttons(on_shown)
     assert 'value="restore"' in buttons(on_hidden)
+
+
+def test_reports_of_the_same_comment_are_one_entry_with_the_count_and_reasons(bob, staff_user, idea):
+    comment = CommentFactory(idea=idea, body="광고입니다 010-0000-0000")
+    first = Report.objects.create(reporter=bob, comment=comment, reason="spam")
+    second = Report.objects.create(reporter=UserFactory(), comment=comment, reason="spam")
+    third = Report.objects.create(reporter=UserFactory(), comment=comment, reason="personal_data")
+    client = _signed_in(staff_user)
+    client.cookies["django_language"] = "en"
+
+    html = client.get("/staff/moderation/").content.decode()
+
+    assert html.count('id="report-') == 1 and f'id="report-{first.pk}"' in html
+    assert html.count(f'action="/staff/reports/{first.pk}/"') == 1
+    assert "Reported 3 times</strong>: Spam or advertising ×2, Reveals personal data" in html
+    assert "Dismiss these 3 reports" in html
+
+    client.post(f"/staff/reports/{first.pk}/", {"action": "dismiss"})
+
+    assert set(Report.objects.values_list("pk", "resolution")) == {
+        (first.pk, "dismissed"),
+        (second.pk, "dismissed"),
+        (third.pk, "dismissed"),
+    }
+    assert AuditEntry.objects.filter(action="report_dismiss").count() == 3
+    assert Comment.objects.get(pk=comment.pk).is_hidden is False
+
+
+def test_a_single_report_is_told_as_one_in_korean(bob, staff_user, idea):
+    Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    client = _signed_in(staff_user)
+    client.cookies["django_language"] = "ko"
+
+    html = client.get("/staff/moderation/").content.decode()
+
+    assert "신고 1건</strong>: 스팸" in html
+    assert "신고 1건 기각" in html

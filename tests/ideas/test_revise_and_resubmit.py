@@ -152,3 +152,20 @@ def test_only_the_author_submits_a_draft_through_the_api(api, alice, bob, staff_
     assert api(bob).post(f"/api/v1/ideas/{sent_back.pk}/submit/").status_code == 404
     assert api(staff_user).post(f"/api/v1/ideas/{sent_back.pk}/submit/").status_code == 403
     assert api(alice).post(f"/api/v1/ideas/{sent_back.pk}/submit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "draft"), [("ko", "수정 요청됨", "임시저장"), ("en", "Changes requested", "Draft")]
+)
+def test_an_idea_sent_back_is_labelled_changes_requested_not_draft(alice, sent_back, language, label, draft):
+    IdeaFactory(author=alice, status=IdeaStatus.DRAFT, title="아직 보내지 않은 아이디어")
+    client = _signed_in(alice)
+    client.cookies["django_language"] = language
+
+    my_page = client.get("/me/").content.decode()
+    idea_page = client.get(f"/ideas/{sent_back.pk}/").content.decode()
+
+    assert my_page.count(f'<span class="status">{label}</span>') == 1
+    # A draft its author never sent stays a draft.
+    assert my_page.count(f'<span class="status">{draft}</span>') == 1
+    assert f'<span class="status">{label}</span>' in idea_page

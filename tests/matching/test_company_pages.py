@@ -89,8 +89,8 @@ def test_the_filter_form_drawn_once_speaks_each_readers_language(client, carol):
     filtered = client.get(f"{url}?category=health", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert korean[0] == korean[1] or _without_tokens(korean[0]) == _without_tokens(korean[1])
-    assert 'for="id_include_weak"' in korean[0] and "Show weaker possibilities too" not in korean[0]
-    assert "Show weaker possibilities too" in english and 'id="id_category"' in english
+    assert 'for="id_category"' in korean[0] and "All categories" not in korean[0]
+    assert "All categories" in english and 'id="id_category"' in english
     assert '<option value="health" selected>' in filtered
 
 
@@ -136,3 +136,58 @@ def test_a_reason_speaks_to_the_members_of_their_own_profile_and_of_the_company_
     assert " meets your " in member_en and " meets their " not in member_en
     assert "귀사의 " in member_ko and "— 기업의 " not in member_ko
     assert " meets their " in staff_en and " meets your " not in staff_en
+
+
+def test_one_way_to_show_the_weaker_matches_and_one_back(client, catalogue, carol):
+    client.force_login(carol)
+    client.cookies["django_language"] = "en"
+
+    default = client.get("/companies/gyeote-care/matches/?district=").content.decode()
+    more = client.get("/companies/gyeote-care/matches/?district=&include_weak=on").content.decode()
+
+    # The button under the cards, with its count; no box among the filters doing the same.
+    assert 'name="include_weak"' not in default and "Show weaker possibilities too" not in default
+    assert 'href="?district=&amp;include_weak=on">Show weaker matches too (' in default
+    assert 'href="?district=">Show strong and possible matches only</a>' in more
+    # Filtering again keeps the weaker matches shown.
+    assert '<input type="hidden" name="include_weak" value="on">' in more
+
+
+@pytest.mark.parametrize(
+    ("language", "summary", "rank"),
+    [("en", "I'm interested…", "rank 1 for you"), ("ko", "관심 표시하기…", "귀사 기준 1순위")],
+)
+def test_the_interest_form_opens_from_a_button_and_the_rank_is_named(
+    client, catalogue, carol, language, summary, rank
+):
+    client.force_login(carol)
+    client.cookies["django_language"] = language
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    assert f'<summary class="button">{summary}</summary>' in html
+    assert "<summary>Interested</summary>" not in html and "<summary>관심 있음</summary>" not in html
+    assert rank in html and "#1 ·" not in html
+
+
+def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
+    from django.utils import translation
+
+    from matching.reasons import reason_text
+
+    reason = {
+        "idea_field": "title",
+        "idea_text": "Stray dogs on hiking trails",
+        "company_field": "reference",
+        "company_text": "Animal tracking pilot",
+    }
+    other = {**reason, "idea_field": "problem"}
+
+    with translation.override("en"):
+        assert (
+            reason_text(reason, to_company=True) == "Its title meets your reference “Animal tracking pilot”"
+        )
+        assert reason_text(reason) == "Its title meets their reference “Animal tracking pilot”"
+        assert reason_text(other, to_company=True).startswith(
+            "“Stray dogs on hiking trails” meets your reference"
+        )

@@ -32,7 +32,7 @@ def test_a_refused_interest_is_summed_up_at_the_top_with_links_to_its_fields(cli
     # The card holds the form open, its fields marked with their errors under the ids linked to.
     card = html[html.index(f'<li class="card" id="match-{pills.pk}">') :]
     card = card[: card.index("</li>\n")]
-    assert "<details open>" in card
+    assert '<details class="answer-interest" open>' in card
     plan = re.search(rf'<textarea [^>]*id="id_proposal_plan_{pills.pk}"', card).group(0)
     assert 'aria-invalid="true"' in plan and f'aria-describedby="id_proposal_plan_{pills.pk}_error"' in plan
     weeks = re.search(rf'<input [^>]*id="id_proposal_duration_weeks_{pills.pk}"', card).group(0)

@@ -1,0 +1,24 @@
+"""Empty sections on the pages as a browser draws them: no heading over a list that is empty."""
+
+import pytest
+
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 390), ("en", 1280)])
+def test_the_similar_ideas_heading_waits_for_something_to_show(browser_page, live_server, language, width):
+    UserFactory(username="minji")
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, "minji", PASSWORD)
+
+    page.goto("/ideas/new/")
+    screenshot(page, f"empty-similar-ideas-{language}-{width}")
+
+    assert not page.locator("#similar h2").is_visible()
+    assert not page.locator("#similar .meta").is_visible()
+    assert page.locator("#similar-ideas").count() == 1  # still there, to announce what comes
