@@ -3,17 +3,35 @@
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from core.bilingual import ShownText
 from donations.fields import DataField
 
 register = template.Library()
 
 
 @register.filter
-def reading_field(field: dict[str, Any]) -> str:
-    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”."""
+def language_note(text: ShownText | str, lines: str = "") -> SafeString:
+    """A text staff wrote, in the reader's language; where the reader reads English and staff
+    gave none, the Korean, marked as such. `lines` keeps its line breaks."""
+    shown = linebreaksbr(text, autoescape=True) if lines else conditional_escape(str(text))
+    if not (isinstance(text, ShownText) and text.korean_only):
+        return SafeString(shown)
+    return format_html(
+        '<span lang="ko">{}</span> <span class="korean-only">{}</span>', shown, _("(written in Korean only)")
+    )
+
+
+@register.filter
+def reading_field(field: dict[str, Any]) -> SafeString:
+    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”, its name in their language."""
     try:
-        return DataField(**field).describe()
+        data_field = DataField(**field)
     except TypeError:
         # A field stored before the ranges existed has a name only.
-        return str(field.get("label", ""))
+        return conditional_escape(str(field.get("label", "")))
+    return format_html("{} {}", language_note(data_field.shown_label), data_field.describe_range())
