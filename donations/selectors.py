@@ -396,7 +396,9 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
             {
                 # In the receipt's language, as the pilot's page shows them; the consent texts
                 # below are as agreed to, each in the language it was read in.
-                "service": shown_text(data_request.category_label, data_request.category_label_en, language).text,
+                "service": shown_text(
+                    data_request.category_label, data_request.category_label_en, language
+                ).text,
                 "category_code": data_request.category_code,
                 "data_request_id": data_request.pk,
                 "replaced": data_request.replaced_at is not None,

@@ -220,7 +220,8 @@ def my_donation_upload(request, pilot_id: int, request_id: int):
     elif volunteer.pilot.stage not in CONSENT_STAGES or data_request.replaced_at is not None:
         form.add_error(
             None,
-            _("This pilot is not collecting %(category)s now.") % {"category": data_request.shown_category_label},
+            _("This pilot is not collecting %(category)s now.")
+            % {"category": data_request.shown_category_label},
         )
     elif form.is_valid():
         upload = form.cleaned_data["file"]
