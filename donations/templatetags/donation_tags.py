@@ -15,15 +15,24 @@ register = template.Library()
 
 
 @register.filter
-def language_note(text: ShownText | str, lines: str = "") -> SafeString:
+def language_note(text: ShownText | str, how: str = "") -> SafeString:
     """A text staff wrote, in the reader's language; where the reader reads English and staff
-    gave none, the Korean, marked as such. `lines` keeps its line breaks."""
-    shown = linebreaksbr(text, autoescape=True) if lines else conditional_escape(str(text))
+    gave none, the Korean, marked as such. `how`: "lines" keeps its line breaks; "bare" leaves
+    the note out, for a page that says it once for many, such as a table's columns."""
+    shown = linebreaksbr(text, autoescape=True) if how == "lines" else conditional_escape(str(text))
     if not (isinstance(text, ShownText) and text.korean_only):
         return SafeString(shown)
+    if how == "bare":
+        return format_html('<span lang="ko">{}</span>', shown)
     return format_html(
         '<span lang="ko">{}</span> <span class="korean-only">{}</span>', shown, _("(written in Korean only)")
     )
+
+
+@register.filter
+def names_korean_only(fields: list[DataField]) -> bool:
+    """Whether the reader reads some of these fields' names in Korean for want of English."""
+    return any(field.shown_label.korean_only for field in fields)
 
 
 @register.filter

@@ -68,12 +68,14 @@
     return labelLanguage && labelLanguage !== language ? label + " " + strings.koreanOnly : label;
   }
 
-  function labelElement(tag, label, labelLanguage) {
+  // `noted`: the note is already given nearby, such as on the reading's heading.
+  function labelElement(tag, label, labelLanguage, noted) {
     const element = text(tag);
     if (labelLanguage && labelLanguage !== language) {
       const korean = text("span", null, label);
       korean.lang = labelLanguage;
-      element.append(korean, text("span", "korean-only", " " + strings.koreanOnly));
+      element.append(korean);
+      if (!noted) element.append(" ", text("span", "korean-only", strings.koreanOnly));
     } else {
       element.textContent = label;
     }
@@ -239,11 +241,12 @@
 
   function renderReading(reading) {
     const card = text("section", "kiosk-reading");
+    const headingInKorean = reading.category_label_language !== language;
     card.append(labelElement("h2", reading.category_label, reading.category_label_language));
     const list = text("dl", "kiosk-values");
     reading.values.forEach((item) => {
       const row = text("div", "kiosk-value");
-      row.append(labelElement("dt", item.label, item.label_language));
+      row.append(labelElement("dt", item.label, item.label_language, headingInKorean));
       const value = text("dd");
       value.append(text("span", "kiosk-number", formatNumber(item.value)), text("span", "kiosk-unit", " " + item.unit));
       row.append(value);
