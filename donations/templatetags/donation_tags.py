@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.bilingual import ShownText
+from core.bilingual import ShownText, shown_text
 from donations.fields import DataField
 
 register = template.Library()
@@ -30,17 +30,25 @@ def language_note(text: ShownText | str, how: str = "") -> SafeString:
 
 
 @register.filter
-def names_korean_only(fields: list[DataField]) -> bool:
+def names_korean_only(fields: list[DataField] | list[dict[str, Any]]) -> bool:
     """Whether the reader reads some of these fields' names in Korean for want of English."""
-    return any(field.shown_label.korean_only for field in fields)
+    return any(
+        (field.shown_label if isinstance(field, DataField) else _shown_label(field)).korean_only
+        for field in fields
+    )
+
+
+def _shown_label(field: dict[str, Any]) -> ShownText:
+    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
 
 
 @register.filter
 def reading_field(field: dict[str, Any]) -> SafeString:
-    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”, its name in their language."""
+    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”, its name in their
+    language (the list says once if names are in Korean only)."""
     try:
         data_field = DataField(**field)
     except TypeError:
         # A field stored before the ranges existed has a name only.
-        return conditional_escape(str(field.get("label", "")))
-    return format_html("{} {}", language_note(data_field.shown_label), data_field.describe_range())
+        return language_note(_shown_label(field), "bare")
+    return format_html("{} {}", language_note(data_field.shown_label, "bare"), data_field.describe_range())

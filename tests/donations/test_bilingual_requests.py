@@ -236,6 +236,9 @@ def test_a_reader_of_english_is_told_what_is_written_in_korean_only(pilot, staff
 
     assert f'<span lang="ko">{PURPOSE_KO}</span> <span class="korean-only">{KOREAN_ONLY}</span>' in page
     assert f'<span lang="ko">{data_request.consent_text}</span>' in page
+    # The field names are marked Korean once for the list, not under each name.
+    assert '<span lang="ko">수축기 혈압</span> (50–250 mmHg)' in page
+    assert page.count("Names written in Korean only.") == 1
     # The text shown was the Korean one: that is what the consent keeps.
     assert 'name="consent_language" value="ko"' in page
     consent = PilotConsent.objects.get(volunteer=volunteer)
@@ -258,6 +261,7 @@ def test_my_donations_shows_the_readings_under_english_names(pilot, staff):
     page = client.get("/me/donations/").content.decode()
 
     assert "Systolic blood pressure" in page and "수축기 혈압" not in page
+    assert KOREAN_ONLY not in page and "Column names written in Korean only." not in page
     assert PURPOSE_EN in page and data_request.consent_text_en in page
 
 
