@@ -360,7 +360,10 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
             # The English of the Korean as it was would say something else than the new Korean.
             values[english] = ""
     checked = _checked_request(pilot=pilot, changing=data_request, **values)
-    unchanged = all(getattr(data_request, name) == value for name, value in checked.values.items())
+    kept = {name: getattr(data_request, name) for name in checked.values}
+    # Fields stored before they had English names lack the key that the checked ones carry empty.
+    kept["fields"] = _as_checked_fields(data_request.fields)
+    unchanged = all(kept[name] == value for name, value in checked.values.items())
     if unchanged and set(checked.companies) == set(old_companies):
         # A "change" to the same request would only make its volunteers consent again.
         raise ApplicationError(_("Nothing was changed."), code="unchanged")
@@ -388,6 +391,13 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
         after=snapshot(changed, DATA_REQUEST_AUDIT_FIELDS),
     )
     return changed
+
+
+def _as_checked_fields(raw: Any) -> Any:
+    try:
+        return [field.as_dict() for field in parse_fields(raw)]
+    except ValueError:
+        return raw
 
 
 def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:

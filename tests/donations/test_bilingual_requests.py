@@ -9,6 +9,7 @@ from django.apps import apps
 from django.test import Client
 from django.utils import translation
 
+from core.errors import ApplicationError
 from donations import services
 from pilots.models import PilotConsent, PilotDataRequest, PilotStage
 from tests.accounts.factories import UserFactory
@@ -358,3 +359,21 @@ def test_the_station_speaks_the_screens_language(pilot, staff):
         "en",
     )
     assert korean_station["data_requests"][0]["label"] == "혈압과 맥박"
+
+
+def test_saving_a_request_made_before_english_unchanged_changes_nothing(pilot, staff):
+    data_request = _korean_request(pilot, staff)
+    volunteer = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin"))
+    services.consent_give(volunteer=volunteer, data_request=data_request)
+    # As stored before field names had English: no label_en key at all.
+    old_fields = [
+        {key: value for key, value in field.items() if key != "label_en"} for field in data_request.fields
+    ]
+    PilotDataRequest.objects.filter(pk=data_request.pk).update(fields=old_fields)
+    data_request.refresh_from_db()
+
+    with pytest.raises(ApplicationError) as refused:
+        services.data_request_change(data_request=data_request, by=staff, fields=old_fields)
+
+    assert refused.value.code == "unchanged"
+    assert PilotDataRequest.objects.count() == 1
