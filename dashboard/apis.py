@@ -160,7 +160,7 @@ class ExportDonationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     pilot = serializers.IntegerField(source="data_request.pilot_id")
     category_code = serializers.CharField(source="data_request.category_code")
-    category_label = serializers.CharField(source="data_request.category_label")
+    category_label = serializers.CharField(source="data_request.shown_category_label")
     source = serializers.CharField()
     station = serializers.CharField(source="station.name", allow_null=True, default=None)
     created_at = serializers.DateTimeField()

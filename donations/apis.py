@@ -17,10 +17,13 @@ from core.forms import MAX_ROW_ID
 from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
 from pilots.apis import (
+    LANGUAGE_HELP,
     ConsentOutputSerializer,
+    DataFieldOutputSerializer,
     DataRequestOutputSerializer,
     RunsPilots,
     RunsPilotsOrReadOnly,
+    language_of,
     visible_pilot,
 )
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
@@ -43,7 +46,14 @@ class DataFieldSerializer(serializers.Serializer):
             "invalid": _("Start with a small letter; then small letters, digits and _, such as systolic.")
         },
     )
-    label = serializers.CharField(max_length=60, label=_("name"))
+    label = serializers.CharField(max_length=60, label=_("name"), help_text="In Korean.")
+    label_en = serializers.CharField(
+        max_length=60,
+        allow_blank=True,
+        default="",
+        label=_("name in English"),
+        help_text="Readers of English see the Korean name, said to be Korean only, without it.",
+    )
     unit = serializers.CharField(max_length=20, allow_blank=True, default="", label=_("unit"))
     min = serializers.FloatField(label=_("lowest valid value"))
     max = serializers.FloatField(label=_("highest valid value"))
@@ -53,9 +63,10 @@ class PilotDataRequestsApi(APIView):
     """GET: every data request of the pilot, the current ones first, then those replaced, kept
     with the consents given to them (anyone who can see the pilot). POST: ask the pilot's
     volunteers for one category of personal data (staff): what one reading holds (fields with
-    units and valid ranges), why, for which of the pilot's companies, and for how long. The
-    consent text volunteers agree to is written from these unless given, and is then kept as it
-    is."""
+    units and valid ranges), why, for which of the pilot's companies, and for how long, in Korean
+    and optionally in English (`_en`; readers of English are shown the Korean, said to be Korean
+    only, where it is left out). The consent text volunteers agree to is written from these in
+    both languages unless given, and is then kept as it is."""
 
     permission_classes = [RunsPilotsOrReadOnly]
 
@@ -64,14 +75,28 @@ class PilotDataRequestsApi(APIView):
             max_length=40, label=_("category code"), help_text="Short code, e.g. blood_pressure."
         )
         category_label = serializers.CharField(max_length=100, label=_("category"))
+        category_label_en = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default="", label=_("category in English")
+        )
         fields = DataFieldSerializer(many=True, required=False, label=_("fields"))
         purpose = serializers.CharField(max_length=1000, label=_("purpose"))
+        purpose_en = serializers.CharField(
+            max_length=1000, required=False, allow_blank=True, default="", label=_("purpose in English")
+        )
         recipient = serializers.CharField(
             max_length=200,
             required=False,
             default="",
             label=_("recipient"),
             help_text="Defaults to the names of the recipient companies.",
+        )
+        recipient_en = serializers.CharField(
+            max_length=200,
+            required=False,
+            allow_blank=True,
+            default="",
+            label=_("recipient in English"),
+            help_text="For a recipient written out; company names read the same in both languages.",
         )
         recipient_companies = serializers.SlugRelatedField(
             slug_field="slug",
@@ -88,6 +113,15 @@ class PilotDataRequestsApi(APIView):
             default="",
             label=_("consent text"),
             help_text="Written from the other fields if left out.",
+        )
+        consent_text_en = serializers.CharField(
+            max_length=3000,
+            required=False,
+            allow_blank=True,
+            default="",
+            label=_("consent text in English"),
+            help_text="Written from the other fields if left out, unless consent_text is given: a "
+            "Korean text of staff's own is then shown to readers of English, said to be Korean only.",
         )
 
     @extend_schema(responses={200: DataRequestOutputSerializer(many=True)}, tags=["donations"])
@@ -471,6 +505,7 @@ class ReceiptRecipientSerializer(serializers.Serializer):
 class ReceiptConsentSerializer(serializers.Serializer):
     consent_id = serializers.IntegerField()
     consent_text = serializers.CharField(help_text="Exactly the text agreed to.")
+    language = serializers.CharField(help_text="The language of the text agreed to.")
     given_at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     keeps_donations = serializers.BooleanField()
@@ -583,20 +618,24 @@ class StationApiMixin:
     throttle_classes = [StationRateThrottle]
 
 
-class StationDataRequestSerializer(serializers.Serializer):
-    code = serializers.CharField(source="category_code")
-    label = serializers.CharField(source="category_label")
-    fields = DataFieldSerializer(many=True)
+# The station's screen speaks the language it asks in (Accept-Language); a name staff wrote in
+# Korean only comes in Korean, and its `_language` says so, for the screen to tell the donor.
 
 
 class CategorySerializer(serializers.Serializer):
     code = serializers.CharField(source="category_code")
-    label = serializers.CharField(source="category_label")
+    label = serializers.CharField(source="shown_category_label")
+    label_language = language_of("shown_category_label")
+
+
+class StationDataRequestSerializer(CategorySerializer):
+    fields = DataFieldOutputSerializer(many=True)
 
 
 class ReadingValueSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
+    label_language = serializers.CharField(help_text=LANGUAGE_HELP)
     unit = serializers.CharField()
     value = serializers.FloatField()
 
@@ -605,7 +644,8 @@ class StationReadingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     donation_id = serializers.IntegerField()
     category = serializers.CharField(source="data_request.category_code")
-    category_label = serializers.CharField(source="data_request.category_label")
+    category_label = serializers.CharField(source="data_request.shown_category_label")
+    category_label_language = language_of("data_request.shown_category_label")
     measured_at = serializers.DateTimeField()
     values = serializers.SerializerMethodField()
 
@@ -613,7 +653,13 @@ class StationReadingSerializer(serializers.Serializer):
     def get_values(self, reading: Reading) -> list[dict]:
         values = reading.values
         return [
-            {"code": field.code, "label": field.label, "unit": field.unit, "value": values[field.code]}
+            {
+                "code": field.code,
+                "label": field.shown_label.text,
+                "label_language": field.shown_label.language,
+                "unit": field.unit,
+                "value": values[field.code],
+            }
             for field in parse_fields(reading.data_request.fields)
             if field.code in values
         ]

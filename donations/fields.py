@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.bilingual import ShownText, shown_text
+
 FIELD_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 12
 # Beyond this, a number is a typing slip, not a measurement of anything a pilot asks for.
@@ -26,13 +28,21 @@ class DataField:
     unit: str
     min: float
     max: float
+    # The name in English, if staff gave one; `label` is the Korean.
+    label_en: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def describe(self) -> str:
+    @property
+    def shown_label(self) -> ShownText:
+        """The name in the active language."""
+        return shown_text(self.label, self.label_en)
+
+    def describe_range(self) -> str:
+        """“(30–220 bpm)”, after the field's name."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.label} ({_number(self.min)}–{_number(self.max)}{unit})"
+        return f"({_number(self.min)}–{_number(self.max)}{unit})"
 
 
 def _number(value: float) -> str:
@@ -51,6 +61,7 @@ def parse_fields(raw: Any) -> list[DataField]:
             raise ValueError(_("Field %(number)d is not a field.") % {"number": position})
         code = str(item.get("code", "")).strip()
         label = str(item.get("label", "")).strip()
+        label_en = str(item.get("label_en") or "").strip()
         unit = str(item.get("unit", "")).strip()
         if not FIELD_CODE.match(code):
             raise ValueError(
@@ -62,6 +73,10 @@ def parse_fields(raw: Any) -> list[DataField]:
             )
         if not label or len(label) > 60:
             raise ValueError(_("Field %(number)d: give a name of 1 to 60 characters.") % {"number": position})
+        if len(label_en) > 60:
+            raise ValueError(
+                _("Field %(number)d: the name in English is at most 60 characters.") % {"number": position}
+            )
         if len(unit) > 20:
             raise ValueError(_("Field %(number)d: the unit is at most 20 characters.") % {"number": position})
         low, high = _finite(item.get("min")), _finite(item.get("max"))
@@ -78,7 +93,7 @@ def parse_fields(raw: Any) -> list[DataField]:
             raise ValueError(
                 _("Field %(number)d: the code %(code)s is used twice.") % {"number": position, "code": code}
             )
-        fields.append(DataField(code=code, label=label, unit=unit, min=low, max=high))
+        fields.append(DataField(code=code, label=label, unit=unit, min=low, max=high, label_en=label_en))
     return fields
 
 
@@ -109,15 +124,15 @@ def check_reading(fields: list[DataField], values: Any) -> dict[str, float]:
     checked: dict[str, float] = {}
     for field in fields:
         if field.code not in values:
-            raise ValueError(_("%(field)s is missing.") % {"field": field.label})
+            raise ValueError(_("%(field)s is missing.") % {"field": field.shown_label})
         number = _finite(values[field.code])
         if number is None:
-            raise ValueError(_("%(field)s must be a number.") % {"field": field.label})
+            raise ValueError(_("%(field)s must be a number.") % {"field": field.shown_label})
         if not field.min <= number <= field.max:
             raise ValueError(
                 _("%(field)s must be between %(min)s and %(max)s %(unit)s; it was %(value)s.")
                 % {
-                    "field": field.label,
+                    "field": field.shown_label,
                     "min": _number(field.min),
                     "max": _number(field.max),
                     "unit": field.unit,

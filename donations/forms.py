@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import ENGLISH, KOREAN
 from core.forms import MultilineField, SingleLineField
 from pilots.models import Pilot
 
@@ -31,10 +33,23 @@ class FieldPreset:
     fields: tuple[tuple[str, Promise, Promise | str, float, float], ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [
-            {"code": code, "label": str(label), "unit": str(unit), "min": low, "max": high}
-            for code, label, unit, low, high in self.fields
-        ]
+        # The names in Korean and in English whatever language staff read the form in.
+        with translation.override(KOREAN):
+            rows = [
+                {"code": code, "label": str(label), "unit": str(unit), "min": low, "max": high}
+                for code, label, unit, low, high in self.fields
+            ]
+        with translation.override(ENGLISH):
+            for row, (_code, label, *_rest) in zip(rows, self.fields, strict=True):
+                row["label_en"] = str(label)
+        return rows
+
+    def category_labels(self) -> tuple[str, str]:
+        """The category in Korean and in English."""
+        with translation.override(KOREAN):
+            korean = str(self.category_label)
+        with translation.override(ENGLISH):
+            return korean, str(self.category_label)
 
 
 FIELD_PRESETS = (
@@ -69,6 +84,12 @@ FIELD_PRESETS = (
 PRESETS_BY_KEY = {preset.key: preset for preset in FIELD_PRESETS}
 
 
+ENGLISH_HELP = _(
+    "Optional. Volunteers reading the site in English see this; left empty, they see the Korean, "
+    "marked as written in Korean only."
+)
+
+
 class DataRequestForm(forms.Form):
     category_code = forms.SlugField(
         label=_("category code"),
@@ -79,15 +100,28 @@ class DataRequestForm(forms.Form):
         ),
     )
     category_label = SingleLineField(
-        label=_("data category"),
+        label=_("data category (Korean)"),
         max_length=100,
         help_text=_("As volunteers read it, such as “Blood pressure and pulse”."),
     )
+    category_label_en = SingleLineField(
+        label=_("data category in English"),
+        max_length=100,
+        required=False,
+        help_text=ENGLISH_HELP,
+    )
     purpose = MultilineField(
-        label=_("purpose"),
+        label=_("purpose (Korean)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the data is used for, in words a volunteer understands."),
+    )
+    purpose_en = MultilineField(
+        label=_("purpose in English"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=ENGLISH_HELP,
     )
     recipient_companies = forms.ModelMultipleChoiceField(
         label=_("recipient companies"),
@@ -103,11 +137,22 @@ class DataRequestForm(forms.Form):
         help_text=_("Each donation is deleted this many days after it was given."),
     )
     consent_text = MultilineField(
-        label=_("consent text"),
+        label=_("consent text (Korean)"),
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Leave it empty to use the text written from the fields above, shown below."),
+    )
+    consent_text_en = MultilineField(
+        label=_("consent text in English"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Leave it empty to use the English text written from the fields above, shown below. "
+            "If you write the Korean consent text yourself, write the English one too: otherwise "
+            "volunteers reading English are shown your Korean text."
+        ),
     )
 
     def __init__(self, *args: Any, pilot: Pilot, **kwargs: Any):
@@ -126,7 +171,8 @@ class FieldRowForm(forms.Form):
             "invalid": _("Start with a small letter; then small letters, digits and _, such as systolic.")
         },
     )
-    label = SingleLineField(label=_("name"), max_length=60)
+    label = SingleLineField(label=_("name (Korean)"), max_length=60)
+    label_en = SingleLineField(label=_("name in English"), max_length=60, required=False)
     unit = SingleLineField(label=_("unit"), max_length=20, required=False)
     # Short labels, so a row's boxes line up on one line; the fieldset says what the range does.
     min = forms.FloatField(label=_("lowest"), widget=forms.NumberInput(attrs={"step": "any"}))
@@ -199,7 +245,7 @@ def posted_field_rows(data: Any) -> list[dict[str, Any]]:
     return [
         {
             name: data.get(f"{FIELD_ROWS_PREFIX}-{number}-{name}", "")
-            for name in ("code", "label", "unit", "min", "max")
+            for name in ("code", "label", "label_en", "unit", "min", "max")
         }
         for number in range(max(0, min(total, MAX_FIELDS)))
     ]

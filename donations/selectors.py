@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
+from core.bilingual import shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
@@ -356,6 +357,11 @@ def withdrawal_holds_donations(
 CONSENT_RECEIPT_VERSION = "KI-CR-v1.1.0"
 
 
+def _receipt_field(item: dict[str, Any], language: str) -> str:
+    label = shown_text(item.get("label", ""), item.get("label_en") or "", language).text
+    return f"{label} ({item['unit']})" if item.get("unit") else label
+
+
 def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
     """A record of every consent one volunteer gave in one pilot, in the spirit of the Kantara
     Initiative's consent receipt (v1.1): who agreed, with whom, to which categories, for which
@@ -403,24 +409,28 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
             )
         events.sort(key=lambda event: event["at"])
         fields = data_request.fields or []
+        language = volunteer.user.preferred_language
         services.append(
             {
-                "service": data_request.category_label,
+                # In the receipt's language, as the pilot's page shows them; the consent texts
+                # below are as agreed to, each in the language it was read in.
+                "service": shown_text(
+                    data_request.category_label, data_request.category_label_en, language
+                ).text,
                 "category_code": data_request.category_code,
                 "data_request_id": data_request.pk,
                 "replaced": data_request.replaced_at is not None,
                 "purposes": [
                     {
-                        "purpose": data_request.purpose,
+                        "purpose": shown_text(data_request.purpose, data_request.purpose_en, language).text,
                         "consentType": "EXPLICIT",
-                        "piiCategory": [
-                            f"{item['label']} ({item['unit']})" if item.get("unit") else item["label"]
-                            for item in fields
-                        ],
+                        "piiCategory": [_receipt_field(item, language) for item in fields],
                         "primaryPurpose": True,
                         "termination": f"P{data_request.retention_days}D",
                         "thirdPartyDisclosure": bool(recipients),
-                        "thirdPartyName": data_request.recipient,
+                        "thirdPartyName": shown_text(
+                            data_request.recipient, data_request.recipient_en, language
+                        ).text,
                     }
                 ],
                 "recipients": [{"name": company.name, "slug": company.slug} for company in recipients],
@@ -431,6 +441,7 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
                     {
                         "consent_id": consent.pk,
                         "consent_text": consent.consent_text,
+                        "language": consent.language,
                         "given_at": consent.given_at,
                         "withdrawn_at": consent.withdrawn_at,
                         "keeps_donations": consent.keeps_donations,

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +26,7 @@ from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
+from core.bilingual import ENGLISH, KOREAN
 from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found, unavailable
 from core.services import save_validated
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
@@ -57,11 +58,15 @@ DATA_REQUEST_AUDIT_FIELDS = [
     "id",
     "category_code",
     "category_label",
+    "category_label_en",
     "fields",
     "purpose",
+    "purpose_en",
     "recipient",
+    "recipient_en",
     "retention_days",
     "consent_text",
+    "consent_text_en",
 ]
 
 
@@ -69,10 +74,62 @@ DATA_REQUEST_AUDIT_FIELDS = [
 
 
 def consent_text_for(
+    *,
+    pilot: Pilot,
+    category_label: str,
+    purpose: str,
+    recipient: str,
+    retention_days: int,
+    language: str = KOREAN,
+) -> str:
+    """The consent text written from a request's parts, in `language`: its frame in that
+    language around the parts given, which are whatever staff wrote (for English, the Korean
+    of any part written in Korean only)."""
+    with translation.override(language):
+        return _consent_sentence(
+            pilot=pilot,
+            category_label=category_label,
+            purpose=purpose,
+            recipient=recipient,
+            retention_days=retention_days,
+        )
+
+
+def consent_texts_for(
+    *,
+    pilot: Pilot,
+    category_label: str,
+    category_label_en: str,
+    purpose: str,
+    purpose_en: str,
+    recipient: str,
+    recipient_en: str,
+    retention_days: int,
+) -> tuple[str, str]:
+    """The Korean and the English consent text, each written from the parts in its language;
+    the English one takes the Korean of a part staff gave no English for."""
+    korean = consent_text_for(
+        pilot=pilot,
+        category_label=category_label,
+        purpose=purpose,
+        recipient=recipient,
+        retention_days=retention_days,
+        language=KOREAN,
+    )
+    english = consent_text_for(
+        pilot=pilot,
+        category_label=category_label_en or category_label,
+        purpose=purpose_en or purpose,
+        recipient=recipient_en or recipient,
+        retention_days=retention_days,
+        language=ENGLISH,
+    )
+    return korean, english
+
+
+def _consent_sentence(
     *, pilot: Pilot, category_label: str, purpose: str, recipient: str, retention_days: int
 ) -> str:
-    """The consent text staff start from; written in the active language, the one staff use
-    for the purpose and recipient they type."""
     return ngettext(
         "I agree to donate the following data to the pilot “%(pilot)s”: %(category)s. "
         "Purpose: %(purpose)s. Recipient: %(recipient)s. It is kept for %(days)d day and then deleted. "
@@ -120,6 +177,10 @@ def _checked_request(
     recipient: str,
     recipient_companies: list[Company] | None,
     consent_text: str,
+    category_label_en: str = "",
+    purpose_en: str = "",
+    recipient_en: str = "",
+    consent_text_en: str = "",
     changing: PilotDataRequest | None = None,
 ) -> _CheckedRequest:
     """A data request's values as they will be kept, or an error on the field at fault."""
@@ -135,25 +196,42 @@ def _checked_request(
         raise ApplicationError(str(error), fields={"fields": [str(error)]}) from None
     companies, names = _recipients(pilot, recipient_companies)
     category_label, purpose = category_label.strip(), purpose.strip()
-    recipient = recipient.strip() or names
+    category_label_en, purpose_en = category_label_en.strip(), purpose_en.strip()
+    if recipient.strip():
+        recipient, recipient_en = recipient.strip(), recipient_en.strip()
+    else:
+        # Company names read the same in either language.
+        recipient, recipient_en = names, names
     if not recipient:
         message = _("Name who receives the data, or make the pilot's companies its recipients.")
         raise ApplicationError(message, fields={"recipient": [message]})
+    written_ko, written_en = consent_texts_for(
+        pilot=pilot,
+        category_label=category_label,
+        category_label_en=category_label_en,
+        purpose=purpose,
+        purpose_en=purpose_en,
+        recipient=recipient,
+        recipient_en=recipient_en,
+        retention_days=retention_days,
+    )
+    consent_text, consent_text_en = consent_text.strip(), consent_text_en.strip()
+    if consent_text and not consent_text_en:
+        # A text staff wrote in Korean says more, or otherwise, than the one written from the
+        # parts: readers of English read that Korean, told it is Korean only, not something else.
+        written_en = ""
     values = {
         "category_code": category_code,
         "category_label": category_label,
+        "category_label_en": category_label_en,
         "fields": checked_fields,
         "purpose": purpose,
+        "purpose_en": purpose_en,
         "recipient": recipient,
+        "recipient_en": recipient_en,
         "retention_days": retention_days,
-        "consent_text": consent_text.strip()
-        or consent_text_for(
-            pilot=pilot,
-            category_label=category_label,
-            purpose=purpose,
-            recipient=recipient,
-            retention_days=retention_days,
-        ),
+        "consent_text": consent_text or written_ko,
+        "consent_text_en": consent_text_en or written_en,
     }
     return _CheckedRequest(values=values, companies=companies)
 
@@ -171,9 +249,16 @@ def data_request_add(
     recipient: str = "",
     recipient_companies: list[Company] | None = None,
     consent_text: str = "",
+    category_label_en: str = "",
+    purpose_en: str = "",
+    recipient_en: str = "",
+    consent_text_en: str = "",
 ) -> PilotDataRequest:
-    """Ask volunteers for one category of data; the consent text is fixed here, once.
+    """Ask volunteers for one category of data; the consent text is fixed here, once, in
+    Korean and in English.
 
+    The texts are Korean; each `_en` one, and each field's `label_en`, is its English, which
+    readers of English are shown instead (the Korean, said to be so, where it is left empty).
     Without `recipient_companies` every company of the pilot receives the data; `recipient`
     names them for the consent text unless staff write it themselves.
     """
@@ -189,6 +274,10 @@ def data_request_add(
         recipient=recipient,
         recipient_companies=recipient_companies,
         consent_text=consent_text,
+        category_label_en=category_label_en,
+        purpose_en=purpose_en,
+        recipient_en=recipient_en,
+        consent_text_en=consent_text_en,
     )
     data_request = PilotDataRequest(pilot=pilot, **checked.values)
     save_validated(data_request)
@@ -205,12 +294,16 @@ def data_request_add(
 DATA_REQUEST_CHANGEABLE = {
     "category_code",
     "category_label",
+    "category_label_en",
     "purpose",
+    "purpose_en",
     "retention_days",
     "fields",
     "recipient",
+    "recipient_en",
     "recipient_companies",
     "consent_text",
+    "consent_text_en",
 }
 
 
@@ -242,21 +335,35 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
     if new_companies is None:
         new_companies = list(pilot.companies.all())
     written_by_staff = data_request.recipient != ", ".join(company.name for company in old_companies)
+    keeps_recipient = written_by_staff and set(new_companies) == set(old_companies)
     values = {
         "category_code": data_request.category_code,
         "category_label": data_request.category_label,
+        "category_label_en": data_request.category_label_en,
         "purpose": data_request.purpose,
+        "purpose_en": data_request.purpose_en,
         "retention_days": data_request.retention_days,
         "fields": data_request.fields,
-        "recipient": data_request.recipient
-        if written_by_staff and set(new_companies) == set(old_companies)
-        else "",
+        "recipient": data_request.recipient if keeps_recipient else "",
+        "recipient_en": data_request.recipient_en if keeps_recipient else "",
         "recipient_companies": old_companies,
         "consent_text": "",
+        "consent_text_en": "",
         **changes,
     }
+    for korean, english in (
+        ("category_label", "category_label_en"),
+        ("purpose", "purpose_en"),
+        ("recipient", "recipient_en"),
+    ):
+        if english not in changes and values[korean] != getattr(data_request, korean):
+            # The English of the Korean as it was would say something else than the new Korean.
+            values[english] = ""
     checked = _checked_request(pilot=pilot, changing=data_request, **values)
-    unchanged = all(getattr(data_request, name) == value for name, value in checked.values.items())
+    kept = {name: getattr(data_request, name) for name in checked.values}
+    # Fields stored before they had English names lack the key that the checked ones carry empty.
+    kept["fields"] = _as_checked_fields(data_request.fields)
+    unchanged = all(kept[name] == value for name, value in checked.values.items())
     if unchanged and set(checked.companies) == set(old_companies):
         # A "change" to the same request would only make its volunteers consent again.
         raise ApplicationError(_("Nothing was changed."), code="unchanged")
@@ -286,6 +393,13 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
     return changed
 
 
+def _as_checked_fields(raw: Any) -> Any:
+    try:
+        return [field.as_dict() for field in parse_fields(raw)]
+    except ValueError:
+        return raw
+
+
 def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
     """Nothing new is collected from a volunteer until they consent to the request that replaced
     the one they agreed to, so each is told rather than left to find out at the next station."""
@@ -302,7 +416,7 @@ def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: (
             _("“%(pilot)s” changed what it asks for in “%(category)s”: consent again to go on donating.")
-            % {"pilot": pilot.title, "category": replaced.category_label}
+            % {"pilot": pilot.title, "category": replaced.shown_category_label}
         ),
         link=reverse("pilot-detail", args=[pilot.pk]) + "#take-part",
     )
@@ -312,7 +426,11 @@ def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
 
 
 @transaction.atomic
-def consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -> PilotConsent:
+def consent_give(
+    *, volunteer: PilotVolunteer, data_request: PilotDataRequest, language: str | None = None
+) -> PilotConsent:
+    """Records the consent with the text the volunteer read: the request's text in `language`
+    (the active one by default), or its Korean where it has no English."""
     # Read again under lock: staff may have just changed or replaced the request, and a consent
     # must hold the text of the request it points to.
     data_request = PilotDataRequest.objects.select_for_update().get(pk=data_request.pk)
@@ -322,8 +440,9 @@ def consent_give(*, volunteer: PilotVolunteer, data_request: PilotDataRequest) -
         raise conflict(_("This data request was replaced; consent to the new one."))
     if volunteer.pilot.stage not in CONSENT_STAGES:
         raise conflict(_("This pilot is not collecting data."))
+    text = data_request.consent_text_in(language)
     consent = PilotConsent(
-        volunteer=volunteer, data_request=data_request, consent_text=data_request.consent_text
+        volunteer=volunteer, data_request=data_request, consent_text=text.text, language=text.language
     )
     try:
         with transaction.atomic():
@@ -445,7 +564,7 @@ def _active_consent(volunteer: PilotVolunteer, data_request: PilotDataRequest) -
     if consent is None or not volunteer.is_active:
         raise forbidden(
             _("There is no consent to donate %(category)s to this pilot: nothing was stored.")
-            % {"category": data_request.category_label}
+            % {"category": data_request.shown_category_label}
         )
     return consent
 

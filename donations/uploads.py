@@ -124,6 +124,7 @@ def _field_names(fields: list[DataField]) -> dict[str, str]:
     """A column or key names a field by its code (in any case) or by its name."""
     names = {field.code: field.code for field in fields}
     names.update({field.label.casefold(): field.code for field in fields})
+    names.update({field.label_en.casefold(): field.code for field in fields if field.label_en})
     names[MEASURED_AT] = MEASURED_AT
     return names
 
@@ -151,7 +152,7 @@ def _column_codes(names: list[str], fields: list[DataField]) -> list[str]:
             _("The file has columns this data request does not ask for: %(columns)s. Expected: %(expected)s.")
             % {"columns": ", ".join(unknown), "expected": _expected(fields)}
         )
-    missing = [field.label for field in fields if field.code not in codes]
+    missing = [str(field.shown_label) for field in fields if field.code not in codes]
     if missing:
         raise UploadError(
             _("The file has no column for %(fields)s. Expected: %(expected)s.")

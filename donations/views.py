@@ -66,7 +66,13 @@ def pilot_participation(request, pilot_id: int):
                 )
                 if request.POST.get("agree") != "on":
                     raise ApplicationError(_("Tick the box to agree to the text above."))
-                services.consent_give(volunteer=volunteer, data_request=data_request)
+                # The language of the text the volunteer was shown, so the consent holds that text.
+                shown_in = request.POST.get("consent_language")
+                services.consent_give(
+                    volunteer=volunteer,
+                    data_request=data_request,
+                    language=shown_in if shown_in in dict(settings.LANGUAGES) else None,
+                )
                 messages.success(request, _("Your consent was recorded."))
             elif action in ("leave", "withdraw"):
                 _withdraw(request, volunteer, leave=action == "leave")
@@ -209,12 +215,13 @@ def my_donation_upload(request, pilot_id: int, request_id: int):
         form.add_error(
             None,
             _("You have no consent to donate %(category)s to this pilot; give it on the pilot's page first.")
-            % {"category": data_request.category_label},
+            % {"category": data_request.shown_category_label},
         )
     elif volunteer.pilot.stage not in CONSENT_STAGES or data_request.replaced_at is not None:
         form.add_error(
             None,
-            _("This pilot is not collecting %(category)s now.") % {"category": data_request.category_label},
+            _("This pilot is not collecting %(category)s now.")
+            % {"category": data_request.shown_category_label},
         )
     elif form.is_valid():
         upload = form.cleaned_data["file"]
@@ -278,7 +285,7 @@ def my_donation_upload_confirm(request, pilot_id: int, request_id: int):
             "Thank you: %(count)d readings of %(category)s were donated.",
             len(kept),
         )
-        % {"count": len(kept), "category": data_request.category_label},
+        % {"count": len(kept), "category": data_request.shown_category_label},
     )
     return redirect(f"{reverse('my-donations')}#donation-{donation.pk}")
 
@@ -346,6 +353,7 @@ def kiosk_page(request):
                 "takes": _("This station takes: {categories}"),
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
+                "koreanOnly": _("(written in Korean only)"),
             },
             "donor_code_minutes": settings.DONOR_CODE_MINUTES,
         },
@@ -456,21 +464,29 @@ def _data_request_initial(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if data_request is None:
         return {"recipient_companies": [c.pk for c in pilot.companies.all()], "retention_days": 30}, []
-    written = services.consent_text_for(
+    written_ko, written_en = services.consent_texts_for(
         pilot=pilot,
         category_label=data_request.category_label,
+        category_label_en=data_request.category_label_en,
         purpose=data_request.purpose,
+        purpose_en=data_request.purpose_en,
         recipient=data_request.recipient,
+        recipient_en=data_request.recipient_en,
         retention_days=data_request.retention_days,
     )
     initial = {
         "category_code": data_request.category_code,
         "category_label": data_request.category_label,
+        "category_label_en": data_request.category_label_en,
         "purpose": data_request.purpose,
+        "purpose_en": data_request.purpose_en,
         "recipient_companies": [c.pk for c in data_request.recipient_companies.all()],
         "retention_days": data_request.retention_days,
         # Empty when the text was written from the fields: left so, it follows the change.
-        "consent_text": "" if data_request.consent_text == written else data_request.consent_text,
+        "consent_text": "" if data_request.consent_text == written_ko else data_request.consent_text,
+        "consent_text_en": ""
+        if data_request.consent_text_en in ("", written_en)
+        else data_request.consent_text_en,
     }
     return initial, list(data_request.fields)
 
@@ -478,7 +494,16 @@ def _data_request_initial(
 def _typed(data) -> dict[str, Any]:
     typed: dict[str, Any] = {
         name: data.get(name, "")
-        for name in ("category_code", "category_label", "purpose", "retention_days", "consent_text")
+        for name in (
+            "category_code",
+            "category_label",
+            "category_label_en",
+            "purpose",
+            "purpose_en",
+            "retention_days",
+            "consent_text",
+            "consent_text_en",
+        )
     }
     typed["recipient_companies"] = data.getlist("recipient_companies")
     return typed
@@ -487,17 +512,21 @@ def _typed(data) -> dict[str, Any]:
 def _with_preset(typed: dict[str, Any], preset: FieldPreset) -> dict[str, Any]:
     # A category typed by hand is kept; one a preset filled in follows the next preset.
     codes = {""} | {p.category_code for p in FIELD_PRESETS}
-    labels = {""} | {str(p.category_label) for p in FIELD_PRESETS}
+    labels = [p.category_labels() for p in FIELD_PRESETS]
+    korean, english = preset.category_labels()
     typed = dict(typed)
     if typed["category_code"].strip() in codes:
         typed["category_code"] = preset.category_code
-    if typed["category_label"].strip() in labels:
-        typed["category_label"] = str(preset.category_label)
+    if typed["category_label"].strip() in {"", *(ko for ko, _en in labels)}:
+        typed["category_label"] = korean
+    if typed.get("category_label_en", "").strip() in {"", *(en for _ko, en in labels)}:
+        typed["category_label_en"] = english
     return typed
 
 
-def _consent_preview(pilot: Pilot, form: DataRequestForm) -> str:
-    """The consent text written from what the form holds now, or "" while a part is missing."""
+def _consent_preview(pilot: Pilot, form: DataRequestForm) -> dict[str, str]:
+    """The consent texts written from what the form holds now, Korean and English, or {} while
+    a part is missing."""
     values = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else form.initial
     label = str(values.get("category_label") or "").strip()
     purpose = str(values.get("purpose") or "").strip()
@@ -508,10 +537,18 @@ def _consent_preview(pilot: Pilot, form: DataRequestForm) -> str:
     chosen = {str(getattr(c, "pk", c)) for c in values.get("recipient_companies") or []}
     names = ", ".join(c.name for c in pilot.companies.all() if str(c.pk) in chosen)
     if not (label and purpose and names and 0 < days <= 3650):
-        return ""
-    return services.consent_text_for(
-        pilot=pilot, category_label=label, purpose=purpose, recipient=names, retention_days=days
+        return {}
+    korean, english = services.consent_texts_for(
+        pilot=pilot,
+        category_label=label,
+        category_label_en=str(values.get("category_label_en") or "").strip(),
+        purpose=purpose,
+        purpose_en=str(values.get("purpose_en") or "").strip(),
+        recipient=names,
+        recipient_en=names,
+        retention_days=days,
     )
+    return {"ko": korean, "en": english}
 
 
 @never_cache

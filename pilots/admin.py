@@ -48,7 +48,7 @@ class PilotVolunteerAdmin(admin.ModelAdmin):
 class PilotConsentAdmin(admin.ModelAdmin):
     """Read only: consents are a record, given and withdrawn by volunteers themselves."""
 
-    list_display = ("volunteer", "data_request", "given_at", "withdrawn_at")
+    list_display = ("volunteer", "data_request", "language", "given_at", "withdrawn_at")
     list_filter = ("withdrawn_at",)
 
     def has_add_permission(self, request) -> bool:

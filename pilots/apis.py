@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.apis import PersonSerializer, StaffPersonSerializer
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
+from core.bilingual import shown_text
 from core.errors import forbidden
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
@@ -65,19 +66,61 @@ class PilotUpdateOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "body", "author", "created_at"]
 
 
+LANGUAGE_HELP = (
+    "The language the text before it is written in: the reader's (Accept-Language), or ko where "
+    "staff wrote it in Korean only."
+)
+
+
+def language_of(source: str) -> serializers.CharField:
+    return serializers.CharField(source=f"{source}.language", help_text=LANGUAGE_HELP)
+
+
 class DataFieldOutputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="The key of this value in a reading, e.g. systolic.")
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="In the reader's language, or Korean if written in Korean only.")
+    label_language = serializers.CharField(help_text=LANGUAGE_HELP)
     unit = serializers.CharField()
     min = serializers.FloatField(help_text="Lowest valid value; a reading below it is refused.")
     max = serializers.FloatField(help_text="Highest valid value; a reading above it is refused.")
 
+    def to_representation(self, field: dict) -> dict:
+        label = shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
+        return super().to_representation({**field, "label": label.text, "label_language": label.language})
+
+
+class DataRequestTextsSerializer(serializers.Serializer):
+    category_label = serializers.CharField()
+    purpose = serializers.CharField()
+    recipient = serializers.CharField()
+    consent_text = serializers.CharField()
+    fields = serializers.DictField(child=serializers.CharField(), help_text="Field code to name.")
+
+
+class DataRequestAllTextsSerializer(serializers.Serializer):
+    ko = DataRequestTextsSerializer()
+    en = DataRequestTextsSerializer(help_text="Empty strings where staff gave no English.")
+
 
 class DataRequestOutputSerializer(serializers.ModelSerializer):
+    """The texts in the reader's language, each followed by the language it is in: a text staff
+    wrote in Korean only is given in Korean. `texts` has both as written."""
+
+    category_label = serializers.CharField(source="shown_category_label")
+    category_label_language = language_of("shown_category_label")
     fields = DataFieldOutputSerializer(many=True, help_text="What one reading holds.")
+    purpose = serializers.CharField(source="shown_purpose")
+    purpose_language = language_of("shown_purpose")
+    recipient = serializers.CharField(source="shown_recipient")
+    recipient_language = language_of("shown_recipient")
     recipient_companies = CompanyBriefSerializer(
         many=True, help_text="The pilot's companies that may read what is donated."
     )
+    consent_text = serializers.CharField(
+        source="shown_consent_text", help_text="What a volunteer agrees to by consenting now."
+    )
+    consent_text_language = language_of("shown_consent_text")
+    texts = serializers.SerializerMethodField()
     is_current = serializers.SerializerMethodField(
         help_text="False once the request was replaced: it then takes no new consent nor donation."
     )
@@ -88,12 +131,17 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
             "id",
             "category_code",
             "category_label",
+            "category_label_language",
             "fields",
             "purpose",
+            "purpose_language",
             "recipient",
+            "recipient_language",
             "recipient_companies",
             "retention_days",
             "consent_text",
+            "consent_text_language",
+            "texts",
             "created_at",
             "is_current",
             "replaced_at",
@@ -102,6 +150,26 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
 
     def get_is_current(self, data_request: PilotDataRequest) -> bool:
         return data_request.replaced_at is None
+
+    @extend_schema_field(DataRequestAllTextsSerializer)
+    def get_texts(self, data_request: PilotDataRequest) -> dict:
+        fields = [field for field in data_request.fields if isinstance(field, dict)]
+        return {
+            "ko": {
+                "category_label": data_request.category_label,
+                "purpose": data_request.purpose,
+                "recipient": data_request.recipient,
+                "consent_text": data_request.consent_text,
+                "fields": {field.get("code", ""): field.get("label", "") for field in fields},
+            },
+            "en": {
+                "category_label": data_request.category_label_en,
+                "purpose": data_request.purpose_en,
+                "recipient": data_request.recipient_en,
+                "consent_text": data_request.consent_text_en,
+                "fields": {field.get("code", ""): field.get("label_en") or "" for field in fields},
+            },
+        }
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):
@@ -154,7 +222,10 @@ class PilotDetailOutputSerializer(PilotOutputSerializer):
 class ConsentOutputSerializer(serializers.ModelSerializer):
     pilot = serializers.IntegerField(source="data_request.pilot_id")
     category_code = serializers.CharField(source="data_request.category_code")
-    category_label = serializers.CharField(source="data_request.category_label")
+    category_label = serializers.CharField(source="data_request.shown_category_label")
+    category_label_language = language_of("data_request.shown_category_label")
+    consent_text = serializers.CharField(help_text="Exactly the text agreed to.")
+    language = serializers.CharField(help_text="The language of the text agreed to.")
     is_active = serializers.BooleanField()
 
     class Meta:
@@ -165,7 +236,9 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
             "data_request",
             "category_code",
             "category_label",
+            "category_label_language",
             "consent_text",
+            "language",
             "given_at",
             "withdrawn_at",
             "is_active",
@@ -362,6 +435,7 @@ class PilotFollowApi(APIView):
 
 
 class DonationCategorySerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="shown_category_label")
     consents_count = serializers.IntegerField()
 
     class Meta:

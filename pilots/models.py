@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Membership
+from core.bilingual import KOREAN, ShownText, shown_text
 from core.models import ChoiceLabelsModel
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from ideas.models import District, Idea
@@ -258,14 +259,27 @@ class PilotDataRequest(models.Model):
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="data_requests")
     category_code = models.SlugField(_("category code"), max_length=40)
+    # Each text volunteers read is written in Korean and, optionally, in English (the `_en`
+    # field); a reader of English is shown the Korean, told so, where no English was given.
     category_label = models.CharField(_("category"), max_length=100, validators=[no_control_characters])
-    # What one reading holds: [{"code", "label", "unit", "min", "max"}], checked by
+    category_label_en = models.CharField(
+        _("category in English"), max_length=100, blank=True, validators=[no_control_characters]
+    )
+    # What one reading holds: [{"code", "label", "label_en", "unit", "min", "max"}], checked by
     # donations.fields; a reading outside the ranges is refused.
     fields = models.JSONField(_("fields"), default=list, blank=True)
     purpose = models.TextField(
         _("purpose"), validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
     )
+    purpose_en = models.TextField(
+        _("purpose in English"),
+        blank=True,
+        validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks],
+    )
     recipient = models.CharField(_("recipient"), max_length=200, validators=[no_control_characters])
+    recipient_en = models.CharField(
+        _("recipient in English"), max_length=200, blank=True, validators=[no_control_characters]
+    )
     # The companies of the pilot that may read what is donated under this request.
     recipient_companies = models.ManyToManyField(
         Company, blank=True, related_name="data_requests", verbose_name=_("recipient companies")
@@ -273,9 +287,11 @@ class PilotDataRequest(models.Model):
     retention_days = models.PositiveSmallIntegerField(
         _("kept for (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
-    # Generated from the fields above when the request is made, and never regenerated: it is
-    # what volunteers read and agree to.
+    # Generated from the fields above when the request is made, in Korean and in English, and
+    # never regenerated: it is what volunteers read and agree to, each in their language. An
+    # empty English text (staff wrote the Korean one themselves and no English) shows the Korean.
     consent_text = models.TextField(_("consent text"))
+    consent_text_en = models.TextField(_("consent text in English"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
     replaced_by = models.OneToOneField(
@@ -300,6 +316,27 @@ class PilotDataRequest(models.Model):
     def __str__(self) -> str:
         return self.category_label
 
+    # What a volunteer reads, in the active language.
+
+    @property
+    def shown_category_label(self) -> ShownText:
+        return shown_text(self.category_label, self.category_label_en)
+
+    @property
+    def shown_purpose(self) -> ShownText:
+        return shown_text(self.purpose, self.purpose_en)
+
+    @property
+    def shown_recipient(self) -> ShownText:
+        return shown_text(self.recipient, self.recipient_en)
+
+    @property
+    def shown_consent_text(self) -> ShownText:
+        return self.consent_text_in()
+
+    def consent_text_in(self, language: str | None = None) -> ShownText:
+        return shown_text(self.consent_text, self.consent_text_en, language)
+
 
 class PilotConsent(models.Model):
     """A volunteer's consent to donate one category of data.
@@ -310,7 +347,11 @@ class PilotConsent(models.Model):
 
     volunteer = models.ForeignKey(PilotVolunteer, on_delete=models.PROTECT, related_name="consents")
     data_request = models.ForeignKey(PilotDataRequest, on_delete=models.PROTECT, related_name="consents")
+    # Exactly as the volunteer read it, in the language they read it in.
     consent_text = models.TextField(_("text agreed to"))
+    language = models.CharField(
+        _("language of the text agreed to"), max_length=8, choices=settings.LANGUAGES, default=KOREAN
+    )
     given_at = models.DateTimeField(_("given"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # Chosen at withdrawal: keep what was already donated for the stated purpose until its

@@ -5,9 +5,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.bilingual import ShownText, shown_text
 from donations.fields import DataField
 from donations.selectors import withdrawal_holds_donations
 
@@ -15,13 +19,43 @@ register = template.Library()
 
 
 @register.filter
-def reading_field(field: dict[str, Any]) -> str:
-    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”."""
+def language_note(text: ShownText | str, how: str = "") -> SafeString:
+    """A text staff wrote, in the reader's language; where the reader reads English and staff
+    gave none, the Korean, marked as such. `how`: "lines" keeps its line breaks; "bare" leaves
+    the note out, for a page that says it once for many, such as a table's columns."""
+    shown = linebreaksbr(text, autoescape=True) if how == "lines" else conditional_escape(str(text))
+    if not (isinstance(text, ShownText) and text.korean_only):
+        return SafeString(shown)
+    if how == "bare":
+        return format_html('<span lang="ko">{}</span>', shown)
+    return format_html(
+        '<span lang="ko">{}</span> <span class="korean-only">{}</span>', shown, _("(written in Korean only)")
+    )
+
+
+@register.filter
+def names_korean_only(fields: list[DataField] | list[dict[str, Any]]) -> bool:
+    """Whether the reader reads some of these fields' names in Korean for want of English."""
+    return any(
+        (field.shown_label if isinstance(field, DataField) else _shown_label(field)).korean_only
+        for field in fields
+    )
+
+
+def _shown_label(field: dict[str, Any]) -> ShownText:
+    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
+
+
+@register.filter
+def reading_field(field: dict[str, Any]) -> SafeString:
+    """A data request's field as volunteers read it: “Pulse (30–220 bpm)”, its name in their
+    language (the list says once if names are in Korean only)."""
     try:
-        return DataField(**field).describe()
+        data_field = DataField(**field)
     except TypeError:
         # A field stored before the ranges existed has a name only.
-        return str(field.get("label", ""))
+        return language_note(_shown_label(field), "bare")
+    return format_html("{} {}", language_note(data_field.shown_label, "bare"), data_field.describe_range())
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

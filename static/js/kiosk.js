@@ -64,6 +64,25 @@
     return element;
   }
 
+  // A name staff wrote in Korean only comes in Korean on an English screen, and says so.
+  function shownLabel(label, labelLanguage) {
+    return labelLanguage && labelLanguage !== language ? label + " " + strings.koreanOnly : label;
+  }
+
+  // `noted`: the note is already given nearby, such as on the reading's heading.
+  function labelElement(tag, label, labelLanguage, noted) {
+    const element = text(tag);
+    if (labelLanguage && labelLanguage !== language) {
+      const korean = text("span", null, label);
+      korean.lang = labelLanguage;
+      element.append(korean);
+      if (!noted) element.append(" ", text("span", "korean-only", strings.koreanOnly));
+    } else {
+      element.textContent = label;
+    }
+    return element;
+  }
+
   function formatNumber(value) {
     return Number(value).toLocaleString(language, {maximumFractionDigits: 2});
   }
@@ -76,7 +95,7 @@
     const station = await call("GET", "", undefined, key);
     $("kiosk-station-name").textContent = station.name;
     $("kiosk-pilot-title").textContent = station.pilot_title;
-    const labels = station.data_requests.map((request) => request.label).join(", ");
+    const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
     $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
     return station;
   }
@@ -240,11 +259,12 @@
 
   function renderReading(reading) {
     const card = text("section", "kiosk-reading");
-    card.append(text("h2", null, reading.category_label));
+    const headingInKorean = reading.category_label_language !== language;
+    card.append(labelElement("h2", reading.category_label, reading.category_label_language));
     const list = text("dl", "kiosk-values");
     reading.values.forEach((item) => {
       const row = text("div", "kiosk-value");
-      row.append(text("dt", null, item.label));
+      row.append(labelElement("dt", item.label, item.label_language, headingInKorean));
       const value = text("dd");
       value.append(text("span", "kiosk-number", formatNumber(item.value)), text("span", "kiosk-unit", " " + item.unit));
       row.append(value);

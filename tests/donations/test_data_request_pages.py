@@ -322,10 +322,12 @@ def test_the_page_shows_the_consent_text_it_will_write(everyone, pilot, company)
     empty = client.get(add_url(pilot))
     preview = client.post(add_url(pilot), posted(company, action="preview", retention_days="20"))
 
-    assert empty.context["consent_preview"] == ""
-    text = preview.context["consent_preview"]
-    assert "혈압과 맥박" in text and "20일" in text and company.name in text
-    assert text in preview.content.decode()
+    assert empty.context["consent_preview"] == {}
+    texts = preview.context["consent_preview"]
+    assert "혈압과 맥박" in texts["ko"] and "20일" in texts["ko"] and company.name in texts["ko"]
+    # No English category given: the English text holds the Korean one.
+    assert texts["en"].startswith("I agree to donate my 혈압과 맥박") and "20 days" in texts["en"]
+    assert texts["ko"] in preview.content.decode() and texts["en"] in preview.content.decode()
     assert not PilotDataRequest.objects.exists()
 
 

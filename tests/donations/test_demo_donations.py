@@ -24,7 +24,7 @@ from donations.models import (
     ResultLevel,
     Station,
 )
-from pilots.models import Pilot, PilotVolunteer
+from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
 RUNNING_PILOT = "남구 독거 어르신 낙상 감지 실증"
 STATION_NAME = "푸른길공원 2번 출입구 건강측정소"
@@ -242,3 +242,21 @@ def test_started_before_the_site_each_waits_for_it_then_gives_up(tmp_path, comma
         call_command(command, config=config, url="http://127.0.0.1:9", wait=1.5, once=True, stdout=StringIO())
 
     assert time.monotonic() - started >= 1.5
+
+
+@pytest.mark.django_db
+def test_the_demo_asks_for_its_data_in_korean_and_english(demo_file):
+    _seed(demo_file)
+
+    requests = list(PilotDataRequest.objects.all())
+    assert requests
+    for data_request in requests:
+        assert data_request.category_label_en and data_request.purpose_en and data_request.recipient_en
+        assert all(field["label_en"] for field in data_request.fields)
+        assert data_request.consent_text_en.startswith(
+            f"I agree to donate my {data_request.category_label_en}"
+        )
+    # What the demo's volunteers agreed to, they read in the language they use the site in.
+    for consent in PilotConsent.objects.select_related("volunteer__user", "data_request"):
+        assert consent.language == consent.volunteer.user.preferred_language
+        assert consent.consent_text == consent.data_request.consent_text_in(consent.language).text

@@ -65,7 +65,12 @@ def test_the_station_learns_its_place_pilot_and_what_it_may_take(station, setup)
     assert body["name"] == "운천저수지 공원 2번 출입구"
     assert body["pilot_title"] == setup.pilot.title and body["is_collecting"] is True
     assert body["data_requests"] == [
-        {"code": "blood_pressure", "label": "혈압과 맥박", "fields": BLOOD_PRESSURE_FIELDS}
+        {
+            "code": "blood_pressure",
+            "label": "혈압과 맥박",
+            "label_language": "ko",
+            "fields": [{**field, "label_language": "ko"} for field in BLOOD_PRESSURE_FIELDS],
+        }
     ]
 
 
@@ -74,7 +79,7 @@ def test_a_code_opens_a_visit_naming_the_donor_only_by_pseudonym(station, setup)
 
     assert set(visit) == {"id", "donor_id", "started_at", "closes_at", "categories"}
     assert visit["donor_id"] == setup.volunteer.donor_id
-    assert visit["categories"] == [{"code": "blood_pressure", "label": "혈압과 맥박"}]
+    assert visit["categories"] == [{"code": "blood_pressure", "label": "혈압과 맥박", "label_language": "ko"}]
     assert "erin" not in str(visit)
     stored = StationVisit.objects.get()
     assert stored.volunteer == setup.volunteer and stored.code.used_at is not None
@@ -153,7 +158,13 @@ def test_a_reading_is_stored_as_a_donation_of_the_visit(station, setup, register
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["category"] == "blood_pressure"
-    assert body["values"][0] == {"code": "systolic", "label": "수축기 혈압", "unit": "mmHg", "value": 118.0}
+    assert body["values"][0] == {
+        "code": "systolic",
+        "label": "수축기 혈압",
+        "label_language": "ko",
+        "unit": "mmHg",
+        "value": 118.0,
+    }
     donation = Donation.objects.get()
     assert (donation.volunteer, donation.station, donation.visit_id) == (
         setup.volunteer,

@@ -58,15 +58,22 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
     )
 
     assert response.status_code == 201
-    text = response.json()["consent_text"]
-    assert text == (
+    # Written in both languages whatever language staff use; the English frame holds the parts
+    # staff wrote in Korean only as they are.
+    body = response.json()
+    english = (
         "I agree to donate the following data to the pilot “북구 복약 알림 실증”: 가정 전력 사용량. "
         "Purpose: Find where "
         "electricity is wasted. Recipient: 광주에너지랩. It is kept for 180 days and then deleted. "
         "I can withdraw this consent at any time."
     )
-    assert PilotDataRequest.objects.get(pilot=pilot).consent_text == text
-    assert AuditEntry.objects.get(action="pilot_data_request_add").after["consent_text"] == text
+    assert body["consent_text"] == english and body["consent_text_language"] == "en"
+    data_request = PilotDataRequest.objects.get(pilot=pilot)
+    assert data_request.consent_text_en == english
+    assert data_request.consent_text.startswith("“북구 복약 알림 실증” 실증 사업에 나의 가정 전력 사용량")
+    audited = AuditEntry.objects.get(action="pilot_data_request_add").after
+    assert audited["consent_text"] == data_request.consent_text
+    assert audited["consent_text_en"] == english
 
 
 def test_consent_text_is_written_in_korean_by_default(api, staff_user, pilot):

@@ -310,7 +310,12 @@ class Command(BaseCommand):
                 share_identity=volunteer_entry["share_identity"],
             )
             for code in volunteer_entry["consents"]:
-                donation_services.consent_give(volunteer=volunteer, data_request=requests[code])
+                # As the volunteer would have read it: in the language they use the site in.
+                donation_services.consent_give(
+                    volunteer=volunteer,
+                    data_request=requests[code],
+                    language=volunteer.user.preferred_language,
+                )
 
     # --- Data donation: a station, past donations, a company's read and its results ------------
 

@@ -1,0 +1,87 @@
+"""A data request staff wrote in Korean and English, read by a volunteer who uses the site in
+English: the pilot page's consent text, the station's screen and My donations all in English."""
+
+import pytest
+
+from pilots.models import PilotConsent, PilotDataRequest
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_kiosk import PHONE, TABLET, _device_measures, _donor_code, _shots
+from tests.donations.factories import donation_pilot
+from tests.donations.stations import register_station
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ENGLISH_NAMES = {
+    "systolic": "Systolic blood pressure",
+    "diastolic": "Diastolic blood pressure",
+    "pulse": "Pulse",
+}
+
+
+def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
+    PilotDataRequest.objects.filter(pk=data_request.pk).update(
+        category_label_en="Blood pressure and pulse",
+        purpose_en="To analyse changes in blood pressure at the park's health station",
+        fields=[{**field, "label_en": ENGLISH_NAMES[field["code"]]} for field in data_request.fields],
+        consent_text_en=(
+            "I agree to donate my Blood pressure and pulse to the pilot. Purpose: to analyse changes "
+            "in blood pressure. Recipient: 빛고을케어. It is kept for 30 days and then deleted. "
+            "I can withdraw this consent at any time."
+        ),
+    )
+    data_request.refresh_from_db()
+    return data_request
+
+
+def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_page, live_server, company):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
+    data_request = _in_english(setup.data_request)
+    # Consent again in English: the one donation_pilot gave was read in Korean.
+    PilotConsent.objects.all().delete()
+    registered = register_station(setup.pilot)
+    phone = browser_page
+
+    log_in(phone, "erin", PASSWORD)
+    phone.goto(f"/pilots/{setup.pilot.pk}/")
+    with phone.expect_navigation():
+        phone.select_option("#language-select", "en")
+    card = phone.locator(f"#data-request-{data_request.pk}")
+    assert card.locator("h3").inner_text() == "Blood pressure and pulse"
+    assert card.locator(".consent-text").inner_text() == data_request.consent_text_en
+    assert "written in Korean only" not in card.inner_text()
+    card.scroll_into_view_if_needed()
+    screenshot(phone, "pilot-page-request-in-english-en-390")
+    card.locator("input[name=agree]").check()
+    with phone.expect_navigation():
+        card.locator("button[value=consent]").click()
+    consent = PilotConsent.objects.get()
+    assert consent.language == "en" and consent.consent_text == data_request.consent_text_en
+
+    code = _donor_code(phone, setup.pilot.pk)
+    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="en-US")
+    kiosk = tablet.new_page()
+    kiosk.set_default_timeout(30_000)
+    kiosk.goto("/kiosk/")
+    kiosk.fill("#kiosk-key", registered.key)
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    with kiosk.expect_navigation():
+        kiosk.click(".kiosk-language button[value=en]")
+    kiosk.locator("#kiosk-takes", has_text="This station takes: Blood pressure and pulse").wait_for()
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title").wait_for()
+    _device_measures(live_server, registered.key).join(timeout=30)
+    reading = kiosk.locator(".kiosk-reading")
+    reading.wait_for()
+    assert reading.locator("h2").inner_text() == "Blood pressure and pulse"
+    assert reading.locator("dt").all_inner_texts() == list(ENGLISH_NAMES.values())
+    _shots(kiosk, "kiosk-reading-request-in-english-en")
+    tablet.close()
+
+    phone.set_viewport_size(PHONE)
+    phone.goto("/me/donations/")
+    table = phone.locator("table.readings")
+    assert "Systolic blood pressure" in table.inner_text()
+    screenshot(phone, "my-donations-request-in-english-en-phone")
