@@ -25,9 +25,9 @@ def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
         purpose_en="To analyse changes in blood pressure at the park's health station",
         fields=[{**field, "label_en": ENGLISH_NAMES[field["code"]]} for field in data_request.fields],
         consent_text_en=(
-            "I agree to donate my Blood pressure and pulse to the pilot. Purpose: to analyse changes "
-            "in blood pressure. Recipient: 빛고을케어. It is kept for 30 days and then deleted. "
-            "I can withdraw this consent at any time."
+            "I agree to donate the following data to the pilot: Blood pressure and pulse. "
+            "Purpose: to analyse changes in blood pressure. Recipient: 빛고을케어. "
+            "It is kept for 30 days and then deleted. I can withdraw this consent at any time."
         ),
     )
     data_request.refresh_from_db()

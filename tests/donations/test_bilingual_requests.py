@@ -81,7 +81,7 @@ def test_the_consent_text_is_written_in_both_languages_whatever_staff_read(pilot
         "이 동의는 언제든지 철회할 수 있습니다."
     )
     assert data_request.consent_text_en == (
-        "I agree to donate my Blood pressure and pulse to the pilot “공원 혈압 실증”. "
+        "I agree to donate the following data to the pilot “공원 혈압 실증”: Blood pressure and pulse. "
         f"Purpose: {PURPOSE_EN}. Recipient: 빛고을케어. It is kept for 30 days and then deleted. "
         "I can withdraw this consent at any time."
     )
@@ -98,7 +98,9 @@ def test_without_english_the_english_text_frames_the_korean_parts(pilot, staff):
     data_request = _korean_request(pilot, staff)
 
     assert data_request.category_label_en == "" and data_request.purpose_en == ""
-    assert data_request.consent_text_en.startswith("I agree to donate my 혈압과 맥박 to the pilot")
+    assert data_request.consent_text_en.startswith(
+        "I agree to donate the following data to the pilot “공원 혈압 실증”: 혈압과 맥박."
+    )
     assert f"Purpose: {PURPOSE_KO}." in data_request.consent_text_en
 
 

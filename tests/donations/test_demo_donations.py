@@ -253,9 +253,8 @@ def test_the_demo_asks_for_its_data_in_korean_and_english(demo_file):
     for data_request in requests:
         assert data_request.category_label_en and data_request.purpose_en and data_request.recipient_en
         assert all(field["label_en"] for field in data_request.fields)
-        assert data_request.consent_text_en.startswith(
-            f"I agree to donate my {data_request.category_label_en}"
-        )
+        assert data_request.consent_text_en.startswith("I agree to donate the following data")
+        assert f": {data_request.category_label_en}. " in data_request.consent_text_en
     # What the demo's volunteers agreed to, they read in the language they use the site in.
     for consent in PilotConsent.objects.select_related("volunteer__user", "data_request"):
         assert consent.language == consent.volunteer.user.preferred_language
