@@ -131,6 +131,8 @@ _KEY_LABELS = {
     "title": gettext_lazy("title"),
     "name": gettext_lazy("name"),
     "unit": gettext_lazy("unit"),
+    "label_en": gettext_lazy("name in English"),
+    "unit_en": gettext_lazy("unit in English"),
     "min": gettext_lazy("minimum"),
     "max": gettext_lazy("maximum"),
     "code": gettext_lazy("code"),

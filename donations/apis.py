@@ -54,7 +54,17 @@ class DataFieldSerializer(serializers.Serializer):
         label=_("name in English"),
         help_text="Readers of English see the Korean name, said to be Korean only, without it.",
     )
-    unit = serializers.CharField(max_length=20, allow_blank=True, default="", label=_("unit"))
+    unit = serializers.CharField(
+        max_length=20, allow_blank=True, default="", label=_("unit"), help_text="In Korean."
+    )
+    unit_en = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        default="",
+        label=_("unit in English"),
+        help_text="Readers of English see the Korean unit as it is without it; none is needed for "
+        "units read alike in both, such as mmHg.",
+    )
     min = serializers.FloatField(label=_("lowest valid value"))
     max = serializers.FloatField(label=_("highest valid value"))
 
@@ -657,7 +667,7 @@ class StationReadingSerializer(serializers.Serializer):
                 "code": field.code,
                 "label": field.shown_label.text,
                 "label_language": field.shown_label.language,
-                "unit": field.unit,
+                "unit": field.shown_unit,
                 "value": values[field.code],
             }
             for field in parse_fields(reading.data_request.fields)

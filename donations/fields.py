@@ -30,6 +30,8 @@ class DataField:
     max: float
     # The name in English, if staff gave one; `label` is the Korean.
     label_en: str = ""
+    # The unit in English, if staff gave one ("times/day" for "회/일"); `unit` is the Korean.
+    unit_en: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,9 +41,16 @@ class DataField:
         """The name in the active language."""
         return shown_text(self.label, self.label_en)
 
+    @property
+    def shown_unit(self) -> str:
+        """The unit in the active language. Without an English one a reader of English reads the
+        Korean unmarked: a unit is a few characters beside a number, and many ("mmHg", "bpm")
+        read the same in both languages."""
+        return shown_text(self.unit, self.unit_en).text
+
     def describe_range(self) -> str:
         """“(30–220 bpm)”, after the field's name."""
-        unit = f" {self.unit}" if self.unit else ""
+        unit = f" {self.shown_unit}" if self.shown_unit else ""
         return f"({_number(self.min)}–{_number(self.max)}{unit})"
 
 
@@ -63,6 +72,7 @@ def parse_fields(raw: Any) -> list[DataField]:
         label = str(item.get("label", "")).strip()
         label_en = str(item.get("label_en") or "").strip()
         unit = str(item.get("unit", "")).strip()
+        unit_en = str(item.get("unit_en") or "").strip()
         if not FIELD_CODE.match(code):
             raise ValueError(
                 _(
@@ -79,6 +89,10 @@ def parse_fields(raw: Any) -> list[DataField]:
             )
         if len(unit) > 20:
             raise ValueError(_("Field %(number)d: the unit is at most 20 characters.") % {"number": position})
+        if len(unit_en) > 20:
+            raise ValueError(
+                _("Field %(number)d: the unit in English is at most 20 characters.") % {"number": position}
+            )
         low, high = _finite(item.get("min")), _finite(item.get("max"))
         if low is None or high is None:
             raise ValueError(
@@ -93,7 +107,11 @@ def parse_fields(raw: Any) -> list[DataField]:
             raise ValueError(
                 _("Field %(number)d: the code %(code)s is used twice.") % {"number": position, "code": code}
             )
-        fields.append(DataField(code=code, label=label, unit=unit, min=low, max=high, label_en=label_en))
+        fields.append(
+            DataField(
+                code=code, label=label, unit=unit, min=low, max=high, label_en=label_en, unit_en=unit_en
+            )
+        )
     return fields
 
 
@@ -135,7 +153,7 @@ def check_reading(fields: list[DataField], values: Any) -> dict[str, float]:
                     "field": field.shown_label,
                     "min": _number(field.min),
                     "max": _number(field.max),
-                    "unit": field.unit,
+                    "unit": field.shown_unit,
                     "value": _number(number),
                 }
             )

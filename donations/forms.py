@@ -40,8 +40,11 @@ class FieldPreset:
                 for code, label, unit, low, high in self.fields
             ]
         with translation.override(ENGLISH):
-            for row, (_code, label, *_rest) in zip(rows, self.fields, strict=True):
+            for row, (_code, label, unit, *_rest) in zip(rows, self.fields, strict=True):
                 row["label_en"] = str(label)
+                # "mmHg" reads alike in both; only a translated unit ("steps") has an English one.
+                if str(unit) != row["unit"]:
+                    row["unit_en"] = str(unit)
         return rows
 
     def category_labels(self) -> tuple[str, str]:
@@ -174,6 +177,7 @@ class FieldRowForm(forms.Form):
     label = SingleLineField(label=_("name (Korean)"), max_length=60)
     label_en = SingleLineField(label=_("name in English"), max_length=60, required=False)
     unit = SingleLineField(label=_("unit"), max_length=20, required=False)
+    unit_en = SingleLineField(label=_("unit in English"), max_length=20, required=False)
     # Short labels, so a row's boxes line up on one line; the fieldset says what the range does.
     min = forms.FloatField(label=_("lowest"), widget=forms.NumberInput(attrs={"step": "any"}))
     max = forms.FloatField(label=_("highest"), widget=forms.NumberInput(attrs={"step": "any"}))
@@ -245,7 +249,7 @@ def posted_field_rows(data: Any) -> list[dict[str, Any]]:
     return [
         {
             name: data.get(f"{FIELD_ROWS_PREFIX}-{number}-{name}", "")
-            for name in ("code", "label", "label_en", "unit", "min", "max")
+            for name in ("code", "label", "label_en", "unit", "unit_en", "min", "max")
         }
         for number in range(max(0, min(total, MAX_FIELDS)))
     ]

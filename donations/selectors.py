@@ -359,7 +359,8 @@ CONSENT_RECEIPT_VERSION = "KI-CR-v1.1.0"
 
 def _receipt_field(item: dict[str, Any], language: str) -> str:
     label = shown_text(item.get("label", ""), item.get("label_en") or "", language).text
-    return f"{label} ({item['unit']})" if item.get("unit") else label
+    unit = shown_text(item.get("unit") or "", item.get("unit_en") or "", language).text
+    return f"{label} ({unit})" if unit else label
 
 
 def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:

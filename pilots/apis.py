@@ -80,13 +80,17 @@ class DataFieldOutputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="The key of this value in a reading, e.g. systolic.")
     label = serializers.CharField(help_text="In the reader's language, or Korean if written in Korean only.")
     label_language = serializers.CharField(help_text=LANGUAGE_HELP)
-    unit = serializers.CharField()
+    unit = serializers.CharField(help_text="In the reader's language, or Korean if given in Korean only.")
     min = serializers.FloatField(help_text="Lowest valid value; a reading below it is refused.")
     max = serializers.FloatField(help_text="Highest valid value; a reading above it is refused.")
 
     def to_representation(self, field: dict) -> dict:
         label = shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
-        return super().to_representation({**field, "label": label.text, "label_language": label.language})
+        # A unit without English is given as it is, unmarked, as on the pages.
+        unit = shown_text(str(field.get("unit") or ""), str(field.get("unit_en") or "")).text
+        return super().to_representation(
+            {**field, "label": label.text, "label_language": label.language, "unit": unit}
+        )
 
 
 class DataRequestTextsSerializer(serializers.Serializer):
@@ -95,6 +99,7 @@ class DataRequestTextsSerializer(serializers.Serializer):
     recipient = serializers.CharField()
     consent_text = serializers.CharField()
     fields = serializers.DictField(child=serializers.CharField(), help_text="Field code to name.")
+    units = serializers.DictField(child=serializers.CharField(), help_text="Field code to unit.")
 
 
 class DataRequestAllTextsSerializer(serializers.Serializer):
@@ -161,6 +166,7 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
                 "recipient": data_request.recipient,
                 "consent_text": data_request.consent_text,
                 "fields": {field.get("code", ""): field.get("label", "") for field in fields},
+                "units": {field.get("code", ""): field.get("unit") or "" for field in fields},
             },
             "en": {
                 "category_label": data_request.category_label_en,
@@ -168,6 +174,7 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
                 "recipient": data_request.recipient_en,
                 "consent_text": data_request.consent_text_en,
                 "fields": {field.get("code", ""): field.get("label_en") or "" for field in fields},
+                "units": {field.get("code", ""): field.get("unit_en") or "" for field in fields},
             },
         }
 
