@@ -12,6 +12,7 @@
   const language = document.documentElement.lang || "ko";
   const $ = (id) => document.getElementById(id);
   const steps = {setup: $("kiosk-setup"), welcome: $("kiosk-welcome"), visit: $("kiosk-visit")};
+  const defaultStationName = $("kiosk-station-name").textContent;
 
   let visitId = null;
   let pollTimer = null;
@@ -174,7 +175,8 @@
   $("kiosk-forget-yes").addEventListener("click", () => {
     stopVisit();
     localStorage.removeItem(STORAGE_KEY);
-    $("kiosk-station-name").textContent = "";
+    // Back to the page's own heading, not an empty one, until a station is set up again.
+    $("kiosk-station-name").textContent = defaultStationName;
     $("kiosk-pilot-title").textContent = "";
     show("setup");
   });
