@@ -229,5 +229,6 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     kiosk.locator("#kiosk-setup-title").wait_for()
     assert not kiosk.locator("#kiosk-staff").is_visible()
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
+    assert kiosk.locator("#kiosk-station-name").inner_text() == "Donation station"
     screenshot(kiosk, "kiosk-setup-phone-en")
     tablet.close()
