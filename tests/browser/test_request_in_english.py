@@ -17,13 +17,18 @@ ENGLISH_NAMES = {
     "diastolic": "Diastolic blood pressure",
     "pulse": "Pulse",
 }
+# The pulse in a Korean unit with its English one, as staff may write it; mmHg reads alike.
+UNITS = {"pulse": {"unit": "회/분", "unit_en": "beats/min"}}
 
 
 def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
     PilotDataRequest.objects.filter(pk=data_request.pk).update(
         category_label_en="Blood pressure and pulse",
         purpose_en="To analyse changes in blood pressure at the park's health station",
-        fields=[{**field, "label_en": ENGLISH_NAMES[field["code"]]} for field in data_request.fields],
+        fields=[
+            {**field, "label_en": ENGLISH_NAMES[field["code"]], **UNITS.get(field["code"], {})}
+            for field in data_request.fields
+        ],
         consent_text_en=(
             "I agree to donate the following data to the pilot: Blood pressure and pulse. "
             "Purpose: to analyse changes in blood pressure. Recipient: 빛고을케어. "
@@ -77,6 +82,8 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     reading.wait_for()
     assert reading.locator("h2").inner_text() == "Blood pressure and pulse"
     assert reading.locator("dt").all_inner_texts() == list(ENGLISH_NAMES.values())
+    assert reading.locator("dd").last.inner_text().endswith(" beats/min")
+    assert "회/분" not in reading.inner_text()
     _shots(kiosk, "kiosk-reading-request-in-english-en")
     tablet.close()
 
@@ -84,4 +91,5 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     phone.goto("/me/donations/")
     table = phone.locator("table.readings")
     assert "Systolic blood pressure" in table.inner_text()
+    assert table.locator("td[data-label='Pulse (beats/min)']").count() == 1
     screenshot(phone, "my-donations-request-in-english-en-phone")

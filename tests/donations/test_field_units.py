@@ -7,6 +7,7 @@ from django.utils import translation
 
 from donations import services
 from donations.fields import check_reading, parse_fields
+from donations.forms import PRESETS_BY_KEY
 from donations.templatetags.donation_tags import reading_field
 from pilots.models import PilotDataRequest, PilotStage
 from tests.accounts.factories import UserFactory
@@ -191,3 +192,10 @@ def test_staff_give_the_english_unit_on_the_form(pilot, staff, company):
     assert (stored.fields[0]["unit"], stored.fields[0]["unit_en"]) == ("회/일", "times/day")
     change = client.get(f"/pilots/{pilot.pk}/data-requests/{stored.pk}/change/").content.decode()
     assert 'name="fields-0-unit_en"' in change and 'value="times/day"' in change
+
+
+def test_a_preset_gives_an_english_unit_only_where_it_differs():
+    steps = PRESETS_BY_KEY["steps"].rows()[0]
+    pulse = PRESETS_BY_KEY["blood_pressure"].rows()[2]
+    assert (steps["unit"], steps["unit_en"]) == ("걸음", "steps")
+    assert pulse["unit"] == "bpm" and "unit_en" not in pulse
