@@ -257,7 +257,7 @@ def data_request_add(
     """Ask volunteers for one category of data; the consent text is fixed here, once, in
     Korean and in English.
 
-    The texts are Korean; each `_en` one, and each field's `label_en`, is its English, which
+    The texts are Korean; each `_en` one, and each field's `label_en` and `unit_en`, is its English, which
     readers of English are shown instead (the Korean, said to be so, where it is left empty).
     Without `recipient_companies` every company of the pilot receives the data; `recipient`
     names them for the consent text unless staff write it themselves.
@@ -361,7 +361,7 @@ def data_request_change(*, data_request: PilotDataRequest, by: User, **changes: 
             values[english] = ""
     checked = _checked_request(pilot=pilot, changing=data_request, **values)
     kept = {name: getattr(data_request, name) for name in checked.values}
-    # Fields stored before they had English names lack the key that the checked ones carry empty.
+    # Fields stored before they had English names or units lack the keys the checked ones carry empty.
     kept["fields"] = _as_checked_fields(data_request.fields)
     unchanged = all(kept[name] == value for name, value in checked.values.items())
     if unchanged and set(checked.companies) == set(old_companies):

@@ -265,7 +265,7 @@ class PilotDataRequest(models.Model):
     category_label_en = models.CharField(
         _("category in English"), max_length=100, blank=True, validators=[no_control_characters]
     )
-    # What one reading holds: [{"code", "label", "label_en", "unit", "min", "max"}], checked by
+    # What one reading holds: [{"code", "label", "label_en", "unit", "unit_en", "min", "max"}], checked by
     # donations.fields; a reading outside the ranges is refused.
     fields = models.JSONField(_("fields"), default=list, blank=True)
     purpose = models.TextField(
