@@ -66,17 +66,20 @@ class Side:
     def passage_layers(self) -> PassageLayers:
         return PassageLayers.of(self)
 
+    def passage_owners(self) -> np.ndarray:
+        """The document of each passage."""
+        return np.repeat(np.arange(self.size), np.diff(self.offsets))
+
     def rows_kept(self, keep: np.ndarray) -> np.ndarray:
         """The passages `keep` marks, plus every passage of a document none of whose passages
         is marked: every document needs one."""
-        owner = np.repeat(np.arange(self.size), np.diff(self.offsets))
+        owner = self.passage_owners()
         marked_per_document = np.bincount(owner[keep], minlength=self.size)
         return np.flatnonzero(keep | (marked_per_document == 0)[owner])
 
     def only(self, rows: np.ndarray) -> Side:
         """The same documents with only the given passages (`rows_kept`), in their order."""
-        owner = np.repeat(np.arange(self.size), np.diff(self.offsets))
-        counts = np.bincount(owner[rows], minlength=self.size)
+        counts = np.bincount(self.passage_owners()[rows], minlength=self.size)
         return Side(
             doc=self.doc,
             passages=self.passages[rows],

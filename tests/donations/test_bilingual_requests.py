@@ -55,6 +55,19 @@ def _english_request(pilot, staff) -> PilotDataRequest:
     )
 
 
+def _korean_steps_request(pilot, staff, **given) -> PilotDataRequest:
+    """A second request of the pilot, written in Korean only."""
+    return services.data_request_add(
+        pilot=pilot,
+        by=staff,
+        category_code="steps",
+        category_label="걸음 수",
+        fields=[{"code": "steps", "label": "걸음 수", "unit": "", "min": 0, "max": 100000}],
+        purpose="걷기 습관 분석",
+        **given,
+    )
+
+
 def _korean_request(pilot, staff) -> PilotDataRequest:
     return services.data_request_add(
         pilot=pilot,
@@ -153,16 +166,7 @@ def test_changing_the_korean_alone_drops_the_english_that_no_longer_says_the_sam
 
 def test_requests_made_before_english_get_an_english_frame_around_their_korean(pilot, staff):
     written = _korean_request(pilot, staff)
-    own = services.data_request_add(
-        pilot=pilot,
-        by=staff,
-        category_code="steps",
-        category_label="걸음 수",
-        fields=[{"code": "steps", "label": "걸음 수", "unit": "", "min": 0, "max": 100000}],
-        purpose="걷기 습관 분석",
-        retention_days=1,
-        consent_text="걸음 수 기부에 동의합니다.",
-    )
+    own = _korean_steps_request(pilot, staff, retention_days=1, consent_text="걸음 수 기부에 동의합니다.")
     PilotDataRequest.objects.update(recipient_en="", consent_text_en="")
     migration = importlib.import_module("pilots.migrations.0007_bilingual_data_requests")
 
@@ -322,15 +326,7 @@ def test_the_api_takes_the_english_texts(api, pilot, staff):
 
 def test_the_station_speaks_the_screens_language(pilot, staff):
     data_request = _english_request(pilot, staff)
-    other = services.data_request_add(
-        pilot=pilot,
-        by=staff,
-        category_code="steps",
-        category_label="걸음 수",
-        fields=[{"code": "steps", "label": "걸음 수", "unit": "", "min": 0, "max": 100000}],
-        purpose="걷기 습관 분석",
-        retention_days=30,
-    )
+    other = _korean_steps_request(pilot, staff, retention_days=30)
     volunteer = VolunteerFactory(pilot=pilot, user=UserFactory(username="erin"))
     services.consent_give(volunteer=volunteer, data_request=data_request)
     services.consent_give(volunteer=volunteer, data_request=other)
