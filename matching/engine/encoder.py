@@ -6,7 +6,7 @@ these functions from the settings and caches their vectors in the database.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -68,6 +68,8 @@ def encode_documents(
     texts = list(wholes) if wholes is not None else [PASSAGE_JOIN.join(passages) for passages in documents]
     if len(texts) != len(documents):
         raise ValueError("One whole text is needed per document.")
+    if not prefix and callable(getattr(model[0], "lines", None)):
+        return _encode_by_lines(model, documents, texts, batch_size=batch_size)
     for passages in documents:
         texts.extend(passages)
     vectors = encode(model, texts, prefix=prefix, batch_size=batch_size)
@@ -75,6 +77,39 @@ def encode_documents(
     for n, passages in enumerate(documents):
         results.append((vectors[n], vectors[position : position + len(passages)]))
         position += len(passages)
+    return results
+
+
+def _encode_by_lines(
+    model: SentenceTransformer, documents: list[list[str]], wholes: list[str], *, batch_size: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`encode_documents` with a model that gives each line's vector as it reads a text
+    (`universal_sentence_encoder`): each whole text is read once, a passage that is one of its
+    lines takes that line's vector, and only the others (a profile's tag list) are read apart.
+    The vectors are those of reading each text alone."""
+    # One dict of outputs per text (sentence-transformers types this call's answer loosely).
+    outputs = cast(
+        list[dict[str, Any]],
+        model.encode(wholes, batch_size=batch_size, output_value=None, show_progress_bar=False),
+    )
+    reader: Any = model[0]
+    read: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
+    for text, output in zip(wholes, outputs, strict=True):
+        lines = output["line_embeddings"][: int(output["line_count"])].numpy()
+        read.append((output["sentence_embedding"].numpy(), dict(zip(reader.lines(text), lines, strict=True))))
+    apart = sorted(
+        {
+            passage
+            for (_whole, by_line), passages in zip(read, documents, strict=True)
+            for passage in passages
+            if passage not in by_line
+        }
+    )
+    by_text = dict(zip(apart, encode(model, apart, prefix="", batch_size=batch_size), strict=True))
+    results = []
+    for (whole, by_line), passages in zip(read, documents, strict=True):
+        vectors = np.stack([by_line[p] if p in by_line else by_text[p] for p in passages])
+        results.append((_normalised(whole[None, :])[0], _normalised(vectors)))
     return results
 
 
