@@ -212,6 +212,7 @@
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = visit.categories.length ? strings.measuring : strings.noConsent;
     $("kiosk-status").classList.toggle("kiosk-busy", visit.categories.length > 0);
+    offerDone(visit);
     show("visit");
     poll();
   }
@@ -240,7 +241,14 @@
     pollTimer = setTimeout(poll, pollMs);
   }
 
+  // "Done" only once the reading is in (or there is nothing to measure): offered mid-measurement,
+  // it would send the donor off with the device still taking their reading.
+  function offerDone(visit) {
+    $("kiosk-done").hidden = visit.categories.length > 0 && !visit.readings?.length && !visit.results?.length;
+  }
+
   function render(visit) {
+    offerDone(visit);
     const readings = $("kiosk-readings");
     if (readings.children.length !== visit.readings.length) {
       readings.replaceChildren(...visit.readings.map(renderReading));

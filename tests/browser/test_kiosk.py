@@ -118,11 +118,16 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.fill("#kiosk-code", code.lower())
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    # Mid-measurement the donor is not invited to leave.
+    assert not kiosk.locator("#kiosk-done").is_visible()
     _shots(kiosk, "kiosk-measuring-ko")
     device = _device_measures(live_server, registered.key)
     kiosk.locator(".kiosk-reading").wait_for()
     device.join(timeout=30)
     assert kiosk.locator("#kiosk-status").inner_text() == "측정값을 저장했습니다. 결과를 기다리는 중…"
+    # The reading is in: the donor may go (a result comes to My page too).
+    assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
+    assert kiosk.locator("#kiosk-done").is_visible()
     assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
     _shots(kiosk, "kiosk-reading-ko")
 
@@ -193,9 +198,12 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="Put your arm in the cuff").wait_for()
+    assert not kiosk.locator("#kiosk-done").is_visible()
     _shots(kiosk, "kiosk-measuring-en")
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
+    assert kiosk.locator("#kiosk-done").inner_text() == "Done / next person"
+    assert kiosk.locator("#kiosk-done").is_visible()
     high = "Your blood pressure is high (162/101 mmHg). Please see a doctor."
     _post_result(setup, company, ResultLevel.SEE_DOCTOR, high, 162)
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
