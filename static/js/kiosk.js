@@ -88,8 +88,18 @@
     return Number(value).toLocaleString(language, {maximumFractionDigits: 2});
   }
 
+  // A time as the pages write it (config/formats: "오전 3:09", "3:09 a.m."), in the site's time
+  // zone, so a reading reads the same here as on My donations.
+  const clock = new Intl.DateTimeFormat(language, {
+    hour: "numeric", minute: "2-digit", hour12: true, timeZone: root.dataset.timeZone || undefined,
+  });
+
   function formatTime(iso) {
-    return new Date(iso).toLocaleTimeString(language, {hour: "2-digit", minute: "2-digit"});
+    return clock.formatToParts(new Date(iso)).map((part) => {
+      // The browser's English "AM" is the pages' "a.m."; its Korean "오전" is already theirs.
+      if (part.type === "dayPeriod") return strings.dayPeriods[part.value] || part.value;
+      return part.type === "literal" && !part.value.trim() ? "\u00a0" : part.value;
+    }).join("");
   }
 
   async function loadStation(key) {

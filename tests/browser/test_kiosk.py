@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 
-from donations.models import Donation, DonationResult, ResultLevel, StationVisit
+from donations.models import Donation, DonationResult, Reading, ResultLevel, StationVisit
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.donations.factories import donation_pilot
@@ -66,6 +68,12 @@ def _post_result(setup, company, level: str, text: str, value: float) -> Donatio
         unit="mmHg",
         level=level,
     )
+
+
+def _clock(language: str) -> str:
+    """The reading's time as the site's pages write it (config/formats), in the site's zone."""
+    with translation.override(language):
+        return time_format(timezone.localtime(Reading.objects.get().measured_at), "TIME_FORMAT")
 
 
 def _shots(kiosk, name: str) -> None:
@@ -129,6 +137,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
     assert kiosk.locator("#kiosk-done").is_visible()
     assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
+    # Its time as the pages write one: "오전 3:09", not the browser's "오전 03:09".
+    assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"{_clock('ko')} 측정"
     _shots(kiosk, "kiosk-reading-ko")
 
     # The company posts its result; the screen shows it within a poll or two.
@@ -209,7 +219,8 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
-    assert kiosk.locator(".kiosk-result-about").inner_text().startswith("About: 혈압과 맥박, measured at ")
+    about = kiosk.locator(".kiosk-result-about").inner_text()
+    assert about == f"About: 혈압과 맥박, measured at {_clock('en')}"
     # The number is in the result's words already: it is not told a second time.
     assert kiosk.locator(".kiosk-result-value").count() == 0
     _shots(kiosk, "kiosk-result-en")
