@@ -81,7 +81,7 @@ def pilots_followed_by(*, user: User) -> QuerySet[Pilot]:
         Pilot.objects.visible_to(user)
         .filter(follows__user=user)
         .order_by("-follows__created_at", "-id")
-        .only("id", "title", "stage")
+        .only("id", "title", "title_en", "stage")
     )
 
 
@@ -90,7 +90,7 @@ def pilot_titles_for_idea(*, idea_id: int, user: User | AnonymousUser) -> QueryS
     return (
         Pilot.objects.visible_to(user)
         .filter(idea_id=idea_id)
-        .only("id", "title", "stage")
+        .only("id", "title", "title_en", "stage")
         .order_by("-created_at", "-id")
     )
 

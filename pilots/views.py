@@ -100,6 +100,15 @@ def pilot_follow_page(request, pilot_id: int):
 
 class PilotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
+    title_en = forms.CharField(
+        label=gettext_lazy("title in English"),
+        max_length=PILOT_TITLE_MAX_LENGTH,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional. People reading the site in English see this; left empty, they see the Korean "
+            "title, marked as written in Korean only."
+        ),
+    )
     description = MultilineField(
         label=gettext_lazy("description"),
         max_length=PILOT_TEXT_MAX_LENGTH,

@@ -106,6 +106,7 @@
     const station = await call("GET", "", undefined, key);
     $("kiosk-station-name").textContent = station.name;
     $("kiosk-pilot-title").textContent = station.pilot_title;
+    $("kiosk-pilot-title").lang = station.pilot_title_language;
     const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
     $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
     return station;
@@ -188,6 +189,7 @@
     // Back to the page's own heading, not an empty one, until a station is set up again.
     $("kiosk-station-name").textContent = defaultStationName;
     $("kiosk-pilot-title").textContent = "";
+    $("kiosk-pilot-title").removeAttribute("lang");
     show("setup");
   });
 

@@ -198,6 +198,8 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         kiosk.click(".kiosk-language button[value=en]")
     # The key stays on the tablet across the language switch.
     kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    # A pilot titled in Korean only: its title in Korean, marked so for a screen reader.
+    assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "ko"
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
