@@ -217,6 +217,13 @@ def pilot_participation_of(
     )
 
 
+def volunteer_requests_with_donations(*, volunteer: PilotVolunteer) -> set[int]:
+    """The data requests the volunteer has donations held under, in one query: withdrawing or
+    leaving asks what to do with past donations only where there are some."""
+    # Unordered, or the model's ordering would join the DISTINCT and repeat each request.
+    return set(volunteer.donations.order_by().values_list("data_request_id", flat=True).distinct())
+
+
 @dataclass
 class ConsentToRenew:
     """A consent still given to a data request that was since replaced: no new donation is taken

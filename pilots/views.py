@@ -38,7 +38,13 @@ from .models import (
     PilotMilestone,
     PilotStage,
 )
-from .selectors import pilot_consents_to_renew, pilot_get, pilot_list, pilot_participation_of
+from .selectors import (
+    pilot_consents_to_renew,
+    pilot_get,
+    pilot_list,
+    pilot_participation_of,
+    volunteer_requests_with_donations,
+)
 
 
 def pilot_list_page(request):
@@ -57,6 +63,7 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
+    held = volunteer_requests_with_donations(volunteer=volunteer) if volunteer is not None else set()
     # A consent to a replaced request takes nothing new: only the ones asked for now count here.
     asked = {data_request.pk for data_request in pilot.data_requests.all()}
     consented_now = consented & asked
@@ -69,6 +76,9 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "consented": consented,
             "consented_now": consented_now,
             "consents_to_all": bool(asked) and consented_now == asked,
+            "held_requests": held,
+            # Leaving withdraws every consent still given: only donations under those are asked about.
+            "leaving_holds_donations": bool(held & consented),
             "renewals": renewals,
             "stages": PilotStage.choices,
             "posted": posted or {},

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from core.bilingual import ShownText, shown_text
 from core.templatetags.bilingual import language_note
 from donations.fields import DataField
-from donations.selectors import withdrawal_holds_donations
 
 register = template.Library()
 
@@ -68,9 +67,3 @@ def donations_held(donations: int, readings: int) -> str:
         "donations": ngettext("%(count)s donation", "%(count)s donations", donations) % {"count": donations},
         "readings": ngettext("%(count)s reading", "%(count)s readings", readings) % {"count": readings},
     }
-
-
-@register.simple_tag
-def holds_donations(volunteer, data_request=None) -> bool:
-    """Whether withdrawing from `data_request`, or leaving, has donations to delete or keep."""
-    return withdrawal_holds_donations(volunteer=volunteer, data_request=data_request)
