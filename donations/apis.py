@@ -724,7 +724,8 @@ class StationApi(StationApiMixin, APIView):
         id = serializers.IntegerField()
         name = serializers.CharField()
         pilot_id = serializers.IntegerField()
-        pilot_title = serializers.CharField(source="pilot.title")
+        pilot_title = serializers.CharField(source="pilot.shown_title")
+        pilot_title_language = language_of("pilot.shown_title")
         is_collecting = serializers.BooleanField(help_text="Whether the pilot takes donations now.")
         data_requests = StationDataRequestSerializer(many=True)
 

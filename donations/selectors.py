@@ -339,19 +339,6 @@ def consent_active_exists(*, volunteer: PilotVolunteer, data_request: PilotDataR
     return volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).exists()
 
 
-def withdrawal_holds_donations(
-    *, volunteer: PilotVolunteer, data_request: PilotDataRequest | None = None
-) -> bool:
-    """Whether withdrawing the consent to `data_request` (or, leaving, every consent still given)
-    has donations to delete or keep: without any, the choice is not asked."""
-    donations = Donation.objects.filter(volunteer=volunteer)
-    if data_request is not None:
-        return donations.filter(data_request=data_request).exists()
-    return donations.filter(
-        data_request__consents__volunteer=volunteer, data_request__consents__withdrawn_at__isnull=True
-    ).exists()
-
-
 # --- The consent receipt --------------------------------------------------------------------
 
 CONSENT_RECEIPT_VERSION = "KI-CR-v1.1.0"

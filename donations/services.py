@@ -140,7 +140,7 @@ def _consent_sentence(
         retention_days,
     ) % {
         "category": category_label,
-        "pilot": pilot.title,
+        "pilot": pilot.shown_title,
         # The sentence supplies its own full stop.
         "purpose": purpose.strip().rstrip("."),
         "recipient": recipient,
@@ -416,7 +416,7 @@ def _notify_consent_needed_again(*, replaced: PilotDataRequest) -> None:
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: (
             _("“%(pilot)s” changed what it asks for in “%(category)s”: consent again to go on donating.")
-            % {"pilot": pilot.title, "category": replaced.shown_category_label}
+            % {"pilot": pilot.shown_title, "category": replaced.shown_category_label}
         ),
         link=reverse("pilot-detail", args=[pilot.pk]) + "#take-part",
     )
@@ -785,7 +785,7 @@ def donation_result_post(
         kind=NotificationKind.DONATION_RESULT,
         title=lambda: (
             _("%(company)s sent you a result about the data you donated to “%(pilot)s”.")
-            % {"company": company.name, "pilot": pilot.title}
+            % {"company": company.name, "pilot": pilot.shown_title}
         ),
         link=reverse("my-page"),
     )

@@ -354,6 +354,7 @@ def kiosk_page(request):
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),
+                "dayPeriods": {"AM": _("a.m."), "PM": _("p.m.")},
             },
             "donor_code_minutes": settings.DONOR_CODE_MINUTES,
         },

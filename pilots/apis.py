@@ -179,7 +179,22 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
         }
 
 
+class PilotTextsSerializer(serializers.Serializer):
+    title = serializers.CharField()
+
+
+class PilotAllTextsSerializer(serializers.Serializer):
+    ko = PilotTextsSerializer()
+    en = PilotTextsSerializer(help_text="Empty strings where staff gave no English.")
+
+
 class PilotOutputSerializer(serializers.ModelSerializer):
+    """The title in the reader's language, followed by the language it is in: a title staff
+    wrote in Korean only is given in Korean. `texts` has both as written."""
+
+    title = serializers.CharField(source="shown_title")
+    title_language = language_of("shown_title")
+    texts = serializers.SerializerMethodField()
     idea = IdeaBriefSerializer(
         source="visible_idea", allow_null=True, help_text="Null when the reader may not see the idea."
     )
@@ -195,6 +210,8 @@ class PilotOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
+            "title_language",
+            "texts",
             "idea",
             "companies",
             "district",
@@ -208,6 +225,10 @@ class PilotOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(PilotAllTextsSerializer)
+    def get_texts(self, pilot: Pilot) -> dict:
+        return {"ko": {"title": pilot.title}, "en": {"title": pilot.title_en}}
 
 
 class PilotDetailOutputSerializer(PilotOutputSerializer):
@@ -275,6 +296,9 @@ class PilotListCreateApi(PaginatedApiMixin, APIView):
             label=_("companies"),
         )
         title = serializers.CharField(max_length=150, label=_("title"))
+        title_en = serializers.CharField(
+            max_length=150, required=False, allow_blank=True, default="", label=_("title in English")
+        )
         description = serializers.CharField(max_length=5000, label=_("description"))
         district = serializers.ChoiceField(
             choices=District.choices,
@@ -316,6 +340,7 @@ class PilotDetailApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=150, label=_("title"))
+        title_en = serializers.CharField(max_length=150, allow_blank=True, label=_("title in English"))
         description = serializers.CharField(max_length=5000, label=_("description"))
         district = serializers.ChoiceField(choices=District.choices, label=_("district"))
         venue = serializers.CharField(max_length=200, allow_blank=True, label=_("venue"))

@@ -55,8 +55,16 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
 class Pilot(ChoiceLabelsModel):
     idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("idea"))
     companies = models.ManyToManyField(Company, related_name="pilots", verbose_name=_("companies"))
+    # Written in Korean and, optionally, in English: a reader of English is shown the Korean,
+    # told so, where no English was given (as a data request's texts).
     title = models.CharField(
         _("title"), max_length=PILOT_TITLE_MAX_LENGTH, validators=[no_control_characters]
+    )
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=PILOT_TITLE_MAX_LENGTH,
+        blank=True,
+        validators=[no_control_characters],
     )
     description = models.TextField(
         _("description"),
@@ -103,6 +111,11 @@ class Pilot(ChoiceLabelsModel):
 
     def get_absolute_url(self) -> str:
         return reverse("pilot-detail", args=[self.pk])
+
+    @property
+    def shown_title(self) -> ShownText:
+        """The title in the active language."""
+        return shown_text(self.title, self.title_en)
 
     @property
     def visible_idea(self) -> Idea | None:

@@ -81,7 +81,7 @@ def pilots_followed_by(*, user: User) -> QuerySet[Pilot]:
         Pilot.objects.visible_to(user)
         .filter(follows__user=user)
         .order_by("-follows__created_at", "-id")
-        .only("id", "title", "stage")
+        .only("id", "title", "title_en", "stage")
     )
 
 
@@ -90,7 +90,7 @@ def pilot_titles_for_idea(*, idea_id: int, user: User | AnonymousUser) -> QueryS
     return (
         Pilot.objects.visible_to(user)
         .filter(idea_id=idea_id)
-        .only("id", "title", "stage")
+        .only("id", "title", "title_en", "stage")
         .order_by("-created_at", "-id")
     )
 
@@ -215,6 +215,13 @@ def pilot_participation_of(
     return volunteer, set(
         volunteer.consents.filter(withdrawn_at__isnull=True).values_list("data_request_id", flat=True)
     )
+
+
+def volunteer_requests_with_donations(*, volunteer: PilotVolunteer) -> set[int]:
+    """The data requests the volunteer has donations held under, in one query: withdrawing or
+    leaving asks what to do with past donations only where there are some."""
+    # Unordered, or the model's ordering would join the DISTINCT and repeat each request.
+    return set(volunteer.donations.order_by().values_list("data_request_id", flat=True).distinct())
 
 
 @dataclass

@@ -34,10 +34,10 @@ from .models import (
 
 # Ideas a pilot can be made from: public, not merged, not already completed.
 PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
-PILOT_FIELDS = ["title", "description", "district", "venue", "stage", "cancellation_reason"]
+PILOT_FIELDS = ["title", "title_en", "description", "district", "venue", "stage", "cancellation_reason"]
 MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
 MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
-EDITABLE_FIELDS = ("title", "description", "district", "venue")
+EDITABLE_FIELDS = ("title", "title_en", "description", "district", "venue")
 
 
 def pilot_require_open(pilot: Pilot) -> None:
@@ -61,6 +61,7 @@ def pilot_create(
     description: str,
     district: str = "",
     venue: str = "",
+    title_en: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
     until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
@@ -78,6 +79,7 @@ def pilot_create(
     pilot = Pilot(
         idea=idea,
         title=title.strip(),
+        title_en=title_en.strip(),
         description=description.strip(),
         district=district or idea.district,
         venue=venue.strip(),
@@ -187,7 +189,7 @@ def _notify_stage(*, pilot: Pilot, by: User, include_followers: bool) -> None:
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: (
             _("The pilot “%(title)s” is now: %(stage)s")
-            % {"title": pilot.title, "stage": pilot.get_stage_display()}
+            % {"title": pilot.shown_title, "stage": pilot.get_stage_display()}
         ),
         body=pilot.cancellation_reason if pilot.stage == PilotStage.CANCELLED else "",
         link=pilot.get_absolute_url(),
@@ -267,7 +269,7 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
     notify_in_their_language(
         users=_pilot_audience(pilot, include_followers=True),
         kind=NotificationKind.PILOT_UPDATE,
-        title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.title},
+        title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.shown_title},
         body=update.body,
         link=pilot.get_absolute_url(),
         exclude=by,

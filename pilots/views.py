@@ -38,7 +38,13 @@ from .models import (
     PilotMilestone,
     PilotStage,
 )
-from .selectors import pilot_consents_to_renew, pilot_get, pilot_list, pilot_participation_of
+from .selectors import (
+    pilot_consents_to_renew,
+    pilot_get,
+    pilot_list,
+    pilot_participation_of,
+    volunteer_requests_with_donations,
+)
 
 
 def pilot_list_page(request):
@@ -57,6 +63,7 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
+    held = volunteer_requests_with_donations(volunteer=volunteer) if volunteer is not None else set()
     # A consent to a replaced request takes nothing new: only the ones asked for now count here.
     asked = {data_request.pk for data_request in pilot.data_requests.all()}
     consented_now = consented & asked
@@ -69,6 +76,9 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "consented": consented,
             "consented_now": consented_now,
             "consents_to_all": bool(asked) and consented_now == asked,
+            "held_requests": held,
+            # Leaving withdraws every consent still given: only donations under those are asked about.
+            "leaving_holds_donations": bool(held & consented),
             "renewals": renewals,
             "stages": PilotStage.choices,
             "posted": posted or {},
@@ -100,6 +110,15 @@ def pilot_follow_page(request, pilot_id: int):
 
 class PilotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
+    title_en = forms.CharField(
+        label=gettext_lazy("title in English"),
+        max_length=PILOT_TITLE_MAX_LENGTH,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional. People reading the site in English see this; left empty, they see the Korean "
+            "title, marked as written in Korean only."
+        ),
+    )
     description = MultilineField(
         label=gettext_lazy("description"),
         max_length=PILOT_TEXT_MAX_LENGTH,

@@ -5,32 +5,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.bilingual import ShownText, shown_text
+from core.templatetags.bilingual import language_note
 from donations.fields import DataField
-from donations.selectors import withdrawal_holds_donations
 
 register = template.Library()
-
-
-@register.filter
-def language_note(text: ShownText | str, how: str = "") -> SafeString:
-    """A text staff wrote, in the reader's language; where the reader reads English and staff
-    gave none, the Korean, marked as such. `how`: "lines" keeps its line breaks; "bare" leaves
-    the note out, for a page that says it once for many, such as a table's columns."""
-    shown = linebreaksbr(text, autoescape=True) if how == "lines" else conditional_escape(str(text))
-    if not (isinstance(text, ShownText) and text.korean_only):
-        return SafeString(shown)
-    if how == "bare":
-        return format_html('<span lang="ko">{}</span>', shown)
-    return format_html(
-        '<span lang="ko">{}</span> <span class="korean-only">{}</span>', shown, _("(written in Korean only)")
-    )
 
 
 @register.filter
@@ -83,9 +67,3 @@ def donations_held(donations: int, readings: int) -> str:
         "donations": ngettext("%(count)s donation", "%(count)s donations", donations) % {"count": donations},
         "readings": ngettext("%(count)s reading", "%(count)s readings", readings) % {"count": readings},
     }
-
-
-@register.simple_tag
-def holds_donations(volunteer, data_request=None) -> bool:
-    """Whether withdrawing from `data_request`, or leaving, has donations to delete or keep."""
-    return withdrawal_holds_donations(volunteer=volunteer, data_request=data_request)

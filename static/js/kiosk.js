@@ -88,14 +88,25 @@
     return Number(value).toLocaleString(language, {maximumFractionDigits: 2});
   }
 
+  // A time as the pages write it (config/formats: "오전 3:09", "3:09 a.m."), in the site's time
+  // zone, so a reading reads the same here as on My donations.
+  const clock = new Intl.DateTimeFormat(language, {
+    hour: "numeric", minute: "2-digit", hour12: true, timeZone: root.dataset.timeZone || undefined,
+  });
+
   function formatTime(iso) {
-    return new Date(iso).toLocaleTimeString(language, {hour: "2-digit", minute: "2-digit"});
+    return clock.formatToParts(new Date(iso)).map((part) => {
+      // The browser's English "AM" is the pages' "a.m."; its Korean "오전" is already theirs.
+      if (part.type === "dayPeriod") return strings.dayPeriods[part.value] || part.value;
+      return part.type === "literal" && !part.value.trim() ? "\u00a0" : part.value;
+    }).join("");
   }
 
   async function loadStation(key) {
     const station = await call("GET", "", undefined, key);
     $("kiosk-station-name").textContent = station.name;
     $("kiosk-pilot-title").textContent = station.pilot_title;
+    $("kiosk-pilot-title").lang = station.pilot_title_language;
     const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
     $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
     return station;
@@ -178,6 +189,7 @@
     // Back to the page's own heading, not an empty one, until a station is set up again.
     $("kiosk-station-name").textContent = defaultStationName;
     $("kiosk-pilot-title").textContent = "";
+    $("kiosk-pilot-title").removeAttribute("lang");
     show("setup");
   });
 
@@ -212,6 +224,7 @@
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = visit.categories.length ? strings.measuring : strings.noConsent;
     $("kiosk-status").classList.toggle("kiosk-busy", visit.categories.length > 0);
+    offerDone(visit);
     show("visit");
     poll();
   }
@@ -240,7 +253,14 @@
     pollTimer = setTimeout(poll, pollMs);
   }
 
+  // "Done" only once the reading is in (or there is nothing to measure): offered mid-measurement,
+  // it would send the donor off with the device still taking their reading.
+  function offerDone(visit) {
+    $("kiosk-done").hidden = visit.categories.length > 0 && !visit.readings?.length && !visit.results?.length;
+  }
+
   function render(visit) {
+    offerDone(visit);
     const readings = $("kiosk-readings");
     if (readings.children.length !== visit.readings.length) {
       readings.replaceChildren(...visit.readings.map(renderReading));

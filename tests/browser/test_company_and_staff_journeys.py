@@ -5,6 +5,7 @@ from companies.models import MemberRole, Membership
 from ideas.models import Idea, IdeaStatus
 from matching import services
 from matching.models import Match, MatchStatus
+from pilots.models import Pilot
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.matching.conftest import COMPANIES, IDEAS, make_company, make_idea
@@ -80,14 +81,17 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
     care = make_company("care")
     page.goto(f"/ideas/{published.pk}/")
     page.click(f"a[href='/staff/ideas/{published.pk}/pilot/']")
+    page.fill("#id_title_en", "Medication reminders in Seo-gu")
     page.fill("#id_description", "서구 어르신 20가구에서 8주 동안 복약 알림을 실증합니다.")
     page.fill("#id_venue", "서구 보건소")
     page.check(f"input[name=companies][value='{care.pk}']")
+    screenshot(page, "staff-pilot-form")
     page.click("form button[type=submit] >> nth=-1")
     page.wait_for_url("**/pilots/*/")
 
     screenshot(page, "staff-pilot-created")
     assert page.locator("h1").inner_text() == published.title
+    assert Pilot.objects.get(idea=published).title_en == "Medication reminders in Seo-gu"
     # Planned, the pilot is not public yet: the idea is in pilot once the pilot recruits.
     assert Idea.objects.get(pk=published.pk).status in (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
     assert {"idea_publish", "idea_merge", "pilot_create"} <= set(

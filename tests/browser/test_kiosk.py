@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 
-from donations.models import Donation, DonationResult, ResultLevel, StationVisit
+from donations.models import Donation, DonationResult, Reading, ResultLevel, StationVisit
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.donations.factories import donation_pilot
@@ -68,6 +70,12 @@ def _post_result(setup, company, level: str, text: str, value: float) -> Donatio
     )
 
 
+def _clock(language: str) -> str:
+    """The reading's time as the site's pages write it (config/formats), in the site's zone."""
+    with translation.override(language):
+        return time_format(timezone.localtime(Reading.objects.get().measured_at), "TIME_FORMAT")
+
+
 def _shots(kiosk, name: str) -> None:
     for size, label in ((TABLET, "tablet"), (TABLET_PORTRAIT, "tablet-portrait"), (PHONE, "phone")):
         kiosk.set_viewport_size(size)
@@ -118,12 +126,19 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.fill("#kiosk-code", code.lower())
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    # Mid-measurement the donor is not invited to leave.
+    assert not kiosk.locator("#kiosk-done").is_visible()
     _shots(kiosk, "kiosk-measuring-ko")
     device = _device_measures(live_server, registered.key)
     kiosk.locator(".kiosk-reading").wait_for()
     device.join(timeout=30)
     assert kiosk.locator("#kiosk-status").inner_text() == "측정값을 저장했습니다. 결과를 기다리는 중…"
+    # The reading is in: the donor may go (a result comes to My page too).
+    assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
+    assert kiosk.locator("#kiosk-done").is_visible()
     assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
+    # Its time as the pages write one: "오전 3:09", not the browser's "오전 03:09".
+    assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"{_clock('ko')} 측정"
     _shots(kiosk, "kiosk-reading-ko")
 
     # The company posts its result; the screen shows it within a poll or two.
@@ -183,6 +198,8 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         kiosk.click(".kiosk-language button[value=en]")
     # The key stays on the tablet across the language switch.
     kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    # A pilot titled in Korean only: its title in Korean, marked so for a screen reader.
+    assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "ko"
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
@@ -193,15 +210,19 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="Put your arm in the cuff").wait_for()
+    assert not kiosk.locator("#kiosk-done").is_visible()
     _shots(kiosk, "kiosk-measuring-en")
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
+    assert kiosk.locator("#kiosk-done").inner_text() == "Done / next person"
+    assert kiosk.locator("#kiosk-done").is_visible()
     high = "Your blood pressure is high (162/101 mmHg). Please see a doctor."
     _post_result(setup, company, ResultLevel.SEE_DOCTOR, high, 162)
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
-    assert kiosk.locator(".kiosk-result-about").inner_text().startswith("About: 혈압과 맥박, measured at ")
+    about = kiosk.locator(".kiosk-result-about").inner_text()
+    assert about == f"About: 혈압과 맥박, measured at {_clock('en')}"
     # The number is in the result's words already: it is not told a second time.
     assert kiosk.locator(".kiosk-result-value").count() == 0
     _shots(kiosk, "kiosk-result-en")

@@ -107,7 +107,14 @@ def test_a_citizen_follows_a_pilot_and_finds_it_on_my_page(browser_page, live_se
     with page.expect_navigation():
         page.click("button[value=follow]")
     assert PilotFollow.objects.filter(pilot=pilot, user__username="minji").exists()
-    assert page.locator("button[value=unfollow]").count() == 1
+    # That the reader follows is said in words; the one button beside it says what it does.
+    state, stop = {
+        "ko": ("이 실증 사업의 소식을 구독하고 있습니다.", "이 실증 사업 구독 그만두기"),
+        "en": ("You follow this pilot's news.", "Stop following this pilot"),
+    }[language]
+    assert page.locator(".follow-state").inner_text() == f"✓ {state}"
+    assert page.locator("button[value=unfollow]").inner_text() == stop
+    assert page.get_by_role("button", name=stop).get_attribute("aria-pressed") is None
     screenshot(page, f"pilot-followed-{language}-{width}")
 
     page.goto("/me/")

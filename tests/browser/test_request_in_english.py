@@ -1,9 +1,10 @@
-"""A data request staff wrote in Korean and English, read by a volunteer who uses the site in
-English: the pilot page's consent text, the station's screen and My donations all in English."""
+"""A pilot and its data request staff wrote in Korean and English, read by a volunteer who uses
+the site in English: the pilot page's title and consent text, the station's screen and My
+donations all in English."""
 
 import pytest
 
-from pilots.models import PilotConsent, PilotDataRequest
+from pilots.models import Pilot, PilotConsent, PilotDataRequest
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_kiosk import PHONE, TABLET, _device_measures, _donor_code, _shots
@@ -19,6 +20,7 @@ ENGLISH_NAMES = {
 }
 # The pulse in a Korean unit with its English one, as staff may write it; mmHg reads alike.
 UNITS = {"pulse": {"unit": "회/분", "unit_en": "beats/min"}}
+TITLE_EN = "Blood pressure in the park"
 
 
 def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
@@ -41,6 +43,7 @@ def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
 
 def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_page, live_server, company):
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
+    Pilot.objects.filter(pk=setup.pilot.pk).update(title_en=TITLE_EN)
     data_request = _in_english(setup.data_request)
     # Consent again in English: the one donation_pilot gave was read in Korean.
     PilotConsent.objects.all().delete()
@@ -51,6 +54,8 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     phone.goto(f"/pilots/{setup.pilot.pk}/")
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
+    assert phone.locator("h1").inner_text() == TITLE_EN
+    assert phone.title() == f"{TITLE_EN} · Gwangju AI Pilot Ideas"
     card = phone.locator(f"#data-request-{data_request.pk}")
     assert card.locator("h3").inner_text() == "Blood pressure and pulse"
     assert card.locator(".consent-text").inner_text() == data_request.consent_text_en
@@ -74,6 +79,8 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     with kiosk.expect_navigation():
         kiosk.click(".kiosk-language button[value=en]")
     kiosk.locator("#kiosk-takes", has_text="This station takes: Blood pressure and pulse").wait_for()
+    assert kiosk.locator("#kiosk-pilot-title").inner_text() == TITLE_EN
+    assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "en"
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title").wait_for()
@@ -89,6 +96,7 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
 
     phone.set_viewport_size(PHONE)
     phone.goto("/me/donations/")
+    assert phone.locator(f"#pilot-{setup.pilot.pk}").inner_text() == TITLE_EN
     table = phone.locator("table.readings")
     assert "Systolic blood pressure" in table.inner_text()
     assert table.locator("td[data-label='Pulse (beats/min)']").count() == 1

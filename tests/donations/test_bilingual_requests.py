@@ -205,6 +205,9 @@ def _consent(client, pilot, data_request, language: str):
 
 
 def test_a_reader_of_english_consents_to_the_english_text_and_it_is_kept(pilot, staff):
+    # The pilot's title in English too: nothing on the page is left in Korean only.
+    pilot.title_en = "Blood pressure in the park"
+    pilot.save(update_fields=["title_en"])
     data_request = _english_request(pilot, staff)
     volunteer, client = _volunteer_client(pilot, "en")
 
@@ -214,6 +217,7 @@ def test_a_reader_of_english_consents_to_the_english_text_and_it_is_kept(pilot, 
     assert '<html lang="en"' in page
     assert data_request.consent_text_en in page and data_request.consent_text not in page
     assert PURPOSE_EN in page and "Blood pressure and pulse" in page and KOREAN_ONLY not in page
+    assert "the pilot “Blood pressure in the park”" in data_request.consent_text_en
     assert 'name="consent_language" value="en"' in page
     assert response.status_code == 302
     consent = PilotConsent.objects.get(volunteer=volunteer)

@@ -2,7 +2,8 @@ import datetime
 import hashlib
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 
 from core.errors import ApplicationError
 from donations import services
@@ -158,6 +159,10 @@ def test_the_code_page_shows_a_code_grouped_with_its_qr_and_expiry(client, setup
     assert shown.status_code == 200
     assert "<svg" in html and 'class="qr-code"' in html and "style=" not in html.split("<svg", 1)[1][:2000]
     assert "donor-code-value" in html and "data-expires-at" in html
+    # Its time as every page writes one ("오전 3:09"), not a 24-hour "03:09" of its own.
+    with translation.override("ko"):
+        expires_at = time_format(timezone.localtime(DonorCode.objects.get().expires_at), "TIME_FORMAT")
+    assert f"{expires_at}까지 한 번만 쓸 수 있습니다" in html
     assert DonorCode.objects.count() == 1
 
 

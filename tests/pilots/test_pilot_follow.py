@@ -1,5 +1,7 @@
 """Following a pilot: who may, from the page and the API, and the news followers get."""
 
+import re
+
 import pytest
 
 from accounts.models import Notification
@@ -137,6 +139,29 @@ def test_a_citizen_follows_from_the_page_and_sees_it_on_my_page(client, bob, pil
     client.post(f"/pilots/{pilot.pk}/follow/", {"action": "unfollow"})
     assert not PilotFollow.objects.exists()
     assert pilot.title not in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "state", "action"),
+    [
+        ("ko", "이 실증 사업의 소식을 구독하고 있습니다.", "이 실증 사업 구독 그만두기"),
+        ("en", "You follow this pilot's news.", "Stop following this pilot"),
+    ],
+)
+def test_a_follower_reads_that_they_follow_beside_a_button_that_stops_it(
+    client, bob, pilot, language, state, action
+):
+    PilotFollow.objects.create(pilot=pilot, user=bob)
+    client.force_login(bob)
+    client.cookies["django_language"] = language
+
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode().replace("&#x27;", "'")
+
+    # The state in words, and a button whose label is only its action: no toggle to decode.
+    assert f'<p class="follow-state"><span aria-hidden="true">✓</span> {state}</p>' in html
+    [button] = re.findall(r'<button[^>]*value="unfollow"[^>]*>[^<]*</button>', html)
+    assert button.endswith(f">{action}</button>")
+    assert "aria-pressed" not in button and "✓" not in button
 
 
 def test_anonymous_cannot_follow_from_the_page(client, pilot):

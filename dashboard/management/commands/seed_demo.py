@@ -276,6 +276,7 @@ class Command(BaseCommand):
             idea=idea,
             companies=list(Company.objects.filter(slug__in=entry["companies"])),
             title=entry["title"],
+            title_en=entry["title_en"],
             description=entry["description"],
             venue=entry["venue"],
         )

@@ -1,0 +1,15 @@
+"""The kiosk's page as served: what its script starts from before any station call."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_done_button_starts_hidden_until_a_reading_is_in(client):
+    page = client.get("/kiosk/").content.decode()
+
+    # kiosk.js shows it once the visit has a reading (or nothing to measure), never mid-measurement.
+    [button] = re.findall(r'<button[^>]*id="kiosk-done"[^>]*>', page)
+    assert re.search(r"\shidden>$", button)
