@@ -68,7 +68,7 @@ def encode_documents(
     texts = list(wholes) if wholes is not None else [PASSAGE_JOIN.join(passages) for passages in documents]
     if len(texts) != len(documents):
         raise ValueError("One whole text is needed per document.")
-    if not prefix and callable(getattr(model[0], "lines", None)):
+    if not prefix and _gives_line_vectors(model):
         return _encode_by_lines(model, documents, texts, batch_size=batch_size)
     for passages in documents:
         texts.extend(passages)
@@ -78,6 +78,12 @@ def encode_documents(
         results.append((vectors[n], vectors[position : position + len(passages)]))
         position += len(passages)
     return results
+
+
+def _gives_line_vectors(model: SentenceTransformer) -> bool:
+    """Whether the model reads a text's lines with it (`universal_sentence_encoder`); any other
+    sentence-transformers model reads each passage apart."""
+    return callable(getattr(model[0], "lines", None))
 
 
 def _encode_by_lines(
@@ -90,7 +96,14 @@ def _encode_by_lines(
     # One dict of outputs per text (sentence-transformers types this call's answer loosely).
     outputs = cast(
         list[dict[str, Any]],
-        model.encode(wholes, batch_size=batch_size, output_value=None, show_progress_bar=False),
+        model.encode(
+            wholes,
+            batch_size=batch_size,
+            prompt="",
+            output_value=None,
+            show_progress_bar=False,
+            with_lines=True,
+        ),
     )
     reader: Any = model[0]
     read: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []

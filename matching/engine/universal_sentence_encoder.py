@@ -9,9 +9,10 @@ Measured on the development set (`make evaluate`), it ranks better than multilin
 tells duplicates across Korean and English apart better, keeps its ranking when a profile's tags
 are written in Korean instead of English, and costs about a fifth of e5's CPU per text.
 
-Besides each text's vector the module gives a vector for each line of the text, as the model
-reads that line alone, from the same one reading of the text (`use_lines`): an idea's whole text
-is its passages one per line, so its passages' vectors cost little more than the whole text's.
+Asked for them (`with_lines`), the module also gives a vector for each line of a text, as the
+model reads that line alone, from the same one reading of the text (`use_lines`): an idea's whole
+text is its passages one per line, so its passages' vectors cost little more than the whole
+text's.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ MAX_CHARACTERS = 12_000
 
 class UniversalSentenceEncoder(InputModule):
     config_keys: list[str] = ["threads"]
+    # `encode(..., with_lines=True)` also gives each line's vector (`use_lines`).
+    forward_kwargs = {"with_lines"}
 
     def __init__(self, threads: int = 1) -> None:
         super().__init__()
@@ -46,11 +49,16 @@ class UniversalSentenceEncoder(InputModule):
         texts = [f"{prompt or ''}{text}"[:MAX_CHARACTERS] for text in inputs]
         return {"texts": texts}
 
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        wholes, lines = use_lines.encode(self._use, features["texts"])
+    def forward(self, features: dict[str, Any], with_lines: bool = False, **kwargs: Any) -> dict[str, Any]:
+        texts = list(features["texts"])
+        if not with_lines:
+            vectors = np.asarray(self._use.encode(texts), dtype=np.float32).reshape(len(texts), DIMENSIONS)
+            features["sentence_embedding"] = torch.from_numpy(vectors)
+            return features
+        wholes, lines = use_lines.encode(self._use, texts)
         features["sentence_embedding"] = torch.from_numpy(wholes)
-        # Each line's vector too, for `encode(..., output_value=None)`: one padded tensor, which
-        # sentence-transformers hands back a text at a time, and how many of its rows are lines.
+        # One padded tensor, which `encode(..., output_value=None)` hands back a text at a time,
+        # and how many of each text's rows are lines.
         padded = np.zeros((len(lines), max(map(len, lines), default=0), DIMENSIONS), dtype=np.float32)
         for n, vectors in enumerate(lines):
             padded[n, : len(vectors)] = vectors
@@ -59,8 +67,9 @@ class UniversalSentenceEncoder(InputModule):
         return features
 
     def lines(self, text: str) -> list[str]:
-        """The lines of a text (after any prompt) that `line_embeddings` holds, in order."""
-        return use_lines.text_lines(text[:MAX_CHARACTERS])
+        """The lines of a text that `encode(..., with_lines=True, output_value=None)` gives a
+        vector for (`line_embeddings`), in order; texts are encoded without a prompt."""
+        return use_lines.text_lines(self._use, text[:MAX_CHARACTERS])
 
     def get_embedding_dimension(self) -> int:
         return DIMENSIONS

@@ -52,27 +52,66 @@ def _dev_texts() -> tuple[list[list[str]], list[list[str]], list[str]]:
     )
 
 
+def _read_alone(use, texts):
+    """Each text's vector and its lines' vectors, each text and each line read by the package."""
+    return use.encode(texts), [use.encode(use_lines.text_lines(use, text)) for text in texts]
+
+
+def _assert_same(use, texts):
+    vectors, lines = use_lines.encode(use, texts)
+    alone, lines_alone = _read_alone(use, texts)
+    assert np.abs(vectors - alone).max() < SAME
+    for text, read, expected in zip(texts, lines, lines_alone, strict=True):
+        assert read.shape == expected.shape, text
+        assert np.abs(read - expected).max() < SAME, text
+
+
 def test_a_text_and_its_lines_read_once_equal_each_read_alone(use):
     ideas, _profiles, wholes = _dev_texts()
-    texts = ["\n".join(passages) for passages in ideas] + wholes
-    texts += [
-        "한 줄",  # one line
-        "a\n\n  \nb",  # blank lines between
-        "x\ny z",  # lines shorter than the layers reach
-        "\n".join(["긴 문장입니다 " * 60, "short", "another sentence that is long enough to have a middle"]),
+    _assert_same(use, ["\n".join(passages) for passages in ideas] + wholes)
+
+
+# Lines shorter than the layers' reach, blank lines, lines the tokenizer finds nothing on, and a
+# text longer than a micro-batch.
+EDGE_CASES = [
+    "OCR\nBuses at night leave riders in the dark at every stop.",
+    "Smart parking\n주차할 곳을 찾느라 골목을 몇 바퀴씩 돕니다.",
+    "a\nb\n" + "a line long enough to have a middle that the whole text reads as the line does",
+    "x\ny z",
+    "a\n\n  \nb c d e f g h i j k",
+    "filler words here\n\u200b\nand the rest of the text after a zero-width line",
+    "a\n\x1c\nb c d e f g h i j",
+    "한 줄",
+    "",
+    "\n\n",
+    "\n".join(["긴 문장입니다 " * 80, "short", "another sentence that is long enough to have a middle"]),
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_each_text_read_first_in_its_batch(use, text):
+    # First in its call: the first line of a batch starts at row 1, where a slice could wrap round.
+    _assert_same(use, [text])
+
+
+def test_edge_cases_after_other_texts_in_one_batch(use):
+    _assert_same(use, ["Some text first.\nWith two lines.", *EDGE_CASES])
+
+
+def test_random_lines_of_every_short_length(use):
+    rng = np.random.default_rng(3)
+    words = ["버스", "the", "stop", "정류장", "밤", "light", "AI", "a", "돌봄", "sensor", "\u200b", "x"]
+    texts = [
+        "\n".join(" ".join(rng.choice(words, size=rng.integers(1, 12))) for _ in range(rng.integers(1, 6)))
+        for _ in range(120)
     ]
-
-    vectors, lines = use_lines.encode(use, texts)
-
-    assert np.abs(vectors - use.encode(texts)).max() < SAME
-    alone = use.encode([line for text in texts for line in use_lines.text_lines(text)])
-    assert np.abs(np.concatenate(lines) - alone).max() < SAME
-    assert [len(v) for v in lines] == [len(use_lines.text_lines(text)) for text in texts]
+    for start in range(0, len(texts), 10):
+        _assert_same(use, texts[start : start + 10])
 
 
-def test_text_lines_skip_blank_lines_and_keep_a_text_without_any():
-    assert use_lines.text_lines("a\n\n \nb") == ["a", "b"]
-    assert use_lines.text_lines("") == [""]
+def test_text_lines_skip_lines_with_nothing_to_read(use):
+    assert use_lines.text_lines(use, "a\n\n \n\u200b\nb") == ["a", "b"]
+    assert use_lines.text_lines(use, "") == [""]
 
 
 def test_documents_get_the_vectors_of_reading_the_whole_text_and_each_passage_apart():
@@ -107,6 +146,16 @@ def test_a_profiles_tag_list_which_is_no_line_of_its_text_is_read_apart():
     passages = [p.text for p in company_passages(**profile)]
     tag_list = "computer vision, deep learning, manufacturing"
     assert tag_list in passages and tag_list not in company_document(**profile).split("\n")
+    # An idea titled in two words, alone in its call (its title is the batch's first line).
+    [(_whole, title_and_more)] = encoder.encode_documents(
+        model, [["Smart parking", "Drivers circle the block looking for a space."]], prefix="", batch_size=32
+    )
+    assert (
+        np.abs(
+            title_and_more[0] - encoder.encode(model, ["Smart parking"], prefix="", batch_size=32)[0]
+        ).max()
+        < SAME
+    )
 
     # Beside a document that has the same text as a line: each document's own lines count.
     other = ["A firm that writes its tags on one line.", tag_list]
