@@ -835,7 +835,7 @@ def _cached_ideas(idea_ids: list[int]) -> Loaded:
     is left out, as `load_ideas` leaves it out."""
     global _idea_cache
     model = encoding.model_name()
-    rows = Embedding.objects.filter(idea_id__in=idea_ids, model_name=model).values_list(
+    rows = Embedding.objects.filter(idea_id__in=id_array(idea_ids), model_name=model).values_list(
         "idea_id", "pk", "updated_at", "pilot_margin"
     )
     stamps = {idea: (embedding, written) for idea, embedding, written, _margin in rows}
@@ -1503,7 +1503,7 @@ def _write_placement(
     # row is read too, or the idea's rank would be taken for empty and written over.
     listed_ideas = sorted({i for listed in company_lists.values() for _k, i in listed})
     scope = (
-        Q(idea_id__in=list(idea_lists))
+        Q(idea_id__in=id_array(list(idea_lists)))
         | Q(company_id__in=list(company_lists), rank_for_company__isnull=False)
         | Q(company_id__in=list(company_lists), idea_id__in=id_array(listed_ideas))
     )
