@@ -186,6 +186,15 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     phone.goto(f"/pilots/{setup.pilot.pk}/")
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
+    # A pilot written in Korean only: its title and description in Korean, each marked so.
+    description = phone.locator("main p", has_text=setup.pilot.description)
+    assert description.locator("span[lang=ko]").inner_text() == setup.pilot.description
+    assert description.locator(".korean-only").inner_text() == "(written in Korean only)"
+    assert phone.locator("h1 .korean-only").inner_text() == "(written in Korean only)"
+    screenshot(phone, "pilot-page-korean-only-en-phone")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(phone, "pilot-page-korean-only-en-desktop")
+    phone.set_viewport_size(PHONE)
     code = _donor_code(phone, setup.pilot.pk)
     assert phone.locator("h1").inner_text() == "My donation code"
     screenshot(phone, "donor-code-phone-en")
