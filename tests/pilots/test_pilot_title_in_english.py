@@ -176,3 +176,14 @@ def test_the_admin_edits_the_english_title(client, pilot):
 
     assert 'name="title_en"' in page and f'value="{ENGLISH}"' in page
     assert KOREAN in found
+
+
+def test_the_admin_list_has_the_english_title_as_a_column(client, pilot, korean_only):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get("/admin/pilots/pilot/").content.decode()
+
+    assert 'column-title_en"' in page
+    assert f'<td class="field-title_en">{ENGLISH}</td>' in page
+    # A pilot titled in Korean only: its English cell says it is empty.
+    assert '<td class="field-title_en">-</td>' in page
