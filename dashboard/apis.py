@@ -122,17 +122,25 @@ class ExportInvitationSerializer(serializers.Serializer):
     responded_at = serializers.DateTimeField(allow_null=True)
 
 
+# The download holds what the product holds, as written: the pilot's title in Korean and in
+# English, not the one the language of the request would pick.
 class ExportVolunteeringSerializer(serializers.ModelSerializer):
     pilot_title = serializers.CharField(source="pilot.title")
+    pilot_title_en = serializers.CharField(
+        source="pilot.title_en", help_text="Empty where staff gave no English."
+    )
 
     class Meta:
         model = PilotVolunteer
-        fields = ["pilot", "pilot_title", "share_identity", "joined_at", "left_at"]
+        fields = ["pilot", "pilot_title", "pilot_title_en", "share_identity", "joined_at", "left_at"]
 
 
 class ExportPilotFollowSerializer(serializers.Serializer):
     pilot = serializers.IntegerField(source="pilot_id")
     pilot_title = serializers.CharField(source="pilot.title")
+    pilot_title_en = serializers.CharField(
+        source="pilot.title_en", help_text="Empty where staff gave no English."
+    )
     created_at = serializers.DateTimeField()
 
 

@@ -223,6 +223,7 @@ def export_pilots() -> bytes:
         [
             _("ID"),
             _("title"),
+            _("title in English"),
             _("idea ID"),
             _("idea"),
             _("companies"),
@@ -237,6 +238,7 @@ def export_pilots() -> bytes:
             [
                 p.pk,
                 p.title,
+                p.title_en,
                 p.idea_id,
                 p.idea.title,
                 ", ".join(c.name for c in p.companies.all()),

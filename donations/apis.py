@@ -571,6 +571,7 @@ class ReceiptControllerSerializer(serializers.Serializer):
 class ReceiptPilotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    title_en = serializers.CharField(allow_blank=True, help_text="Empty where staff gave no English.")
     url = serializers.CharField()
 
 

@@ -475,7 +475,13 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
             }
         ],
         "policyUrl": f"{site}{pilot.get_absolute_url()}",
-        "pilot": {"id": pilot.pk, "title": pilot.title, "url": f"{site}{pilot.get_absolute_url()}"},
+        # Both titles as written; empty title_en where staff gave no English.
+        "pilot": {
+            "id": pilot.pk,
+            "title": pilot.title,
+            "title_en": pilot.title_en,
+            "url": f"{site}{pilot.get_absolute_url()}",
+        },
         "services": services,
     }
 

@@ -29,9 +29,9 @@ class DataRequestInline(admin.StackedInline):
 
 @admin.register(Pilot)
 class PilotAdmin(admin.ModelAdmin):
-    list_display = ("title", "idea", "stage", "district", "created_at")
+    list_display = ("title", "title_en", "idea", "stage", "district", "created_at")
     list_filter = ("stage", "district")
-    search_fields = ("title", "title_en", "description")
+    search_fields = ("title", "title_en", "description", "description_en")
     raw_id_fields = ("idea", "created_by")
     filter_horizontal = ("companies",)
     inlines = [MilestoneInline, UpdateInline, DataRequestInline]

@@ -231,7 +231,21 @@ class PilotOutputSerializer(serializers.ModelSerializer):
         return {"ko": {"title": pilot.title}, "en": {"title": pilot.title_en}}
 
 
+class PilotDetailTextsSerializer(PilotTextsSerializer):
+    description = serializers.CharField()
+
+
+class PilotDetailAllTextsSerializer(serializers.Serializer):
+    ko = PilotDetailTextsSerializer()
+    en = PilotDetailTextsSerializer(help_text="Empty strings where staff gave no English.")
+
+
 class PilotDetailOutputSerializer(PilotOutputSerializer):
+    """The description too in the reader's language, followed by the language it is in, as the
+    title; `texts` has it as written."""
+
+    description = serializers.CharField(source="shown_description")
+    description_language = language_of("shown_description")
     milestones = MilestoneOutputSerializer(many=True)
     updates = PilotUpdateOutputSerializer(many=True)
     data_requests = DataRequestOutputSerializer(many=True)
@@ -240,11 +254,19 @@ class PilotDetailOutputSerializer(PilotOutputSerializer):
         fields = [
             *PilotOutputSerializer.Meta.fields,
             "description",
+            "description_language",
             "cancellation_reason",
             "milestones",
             "updates",
             "data_requests",
         ]
+
+    @extend_schema_field(PilotDetailAllTextsSerializer)
+    def get_texts(self, pilot: Pilot) -> dict:
+        texts = super().get_texts(pilot)
+        texts["ko"]["description"] = pilot.description
+        texts["en"]["description"] = pilot.description_en
+        return texts
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
@@ -300,6 +322,9 @@ class PilotListCreateApi(PaginatedApiMixin, APIView):
             max_length=150, required=False, allow_blank=True, default="", label=_("title in English")
         )
         description = serializers.CharField(max_length=5000, label=_("description"))
+        description_en = serializers.CharField(
+            max_length=5000, required=False, allow_blank=True, default="", label=_("description in English")
+        )
         district = serializers.ChoiceField(
             choices=District.choices,
             required=False,
@@ -342,6 +367,9 @@ class PilotDetailApi(APIView):
         title = serializers.CharField(max_length=150, label=_("title"))
         title_en = serializers.CharField(max_length=150, allow_blank=True, label=_("title in English"))
         description = serializers.CharField(max_length=5000, label=_("description"))
+        description_en = serializers.CharField(
+            max_length=5000, allow_blank=True, label=_("description in English")
+        )
         district = serializers.ChoiceField(choices=District.choices, label=_("district"))
         venue = serializers.CharField(max_length=200, allow_blank=True, label=_("venue"))
 

@@ -70,6 +70,11 @@ class Pilot(ChoiceLabelsModel):
         _("description"),
         validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
+    description_en = models.TextField(
+        _("description in English"),
+        blank=True,
+        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     venue = models.CharField(
         _("venue"),
@@ -116,6 +121,11 @@ class Pilot(ChoiceLabelsModel):
     def shown_title(self) -> ShownText:
         """The title in the active language."""
         return shown_text(self.title, self.title_en)
+
+    @property
+    def shown_description(self) -> ShownText:
+        """The description in the active language."""
+        return shown_text(self.description, self.description_en)
 
     @property
     def visible_idea(self) -> Idea | None:

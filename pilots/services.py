@@ -34,10 +34,19 @@ from .models import (
 
 # Ideas a pilot can be made from: public, not merged, not already completed.
 PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
-PILOT_FIELDS = ["title", "title_en", "description", "district", "venue", "stage", "cancellation_reason"]
+PILOT_FIELDS = [
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "district",
+    "venue",
+    "stage",
+    "cancellation_reason",
+]
 MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
 MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
-EDITABLE_FIELDS = ("title", "title_en", "description", "district", "venue")
+EDITABLE_FIELDS = ("title", "title_en", "description", "description_en", "district", "venue")
 
 
 def pilot_require_open(pilot: Pilot) -> None:
@@ -62,6 +71,7 @@ def pilot_create(
     district: str = "",
     venue: str = "",
     title_en: str = "",
+    description_en: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
     until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
@@ -81,6 +91,7 @@ def pilot_create(
         title=title.strip(),
         title_en=title_en.strip(),
         description=description.strip(),
+        description_en=description_en.strip(),
         district=district or idea.district,
         venue=venue.strip(),
         created_by=by,

@@ -124,6 +124,16 @@ class PilotForm(forms.Form):
         max_length=PILOT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    description_en = MultilineField(
+        label=gettext_lazy("description in English"),
+        max_length=PILOT_TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Optional. People reading the site in English see this; left empty, they see the Korean "
+            "description, marked as written in Korean only."
+        ),
+    )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
     venue = forms.CharField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
     companies = forms.ModelMultipleChoiceField(

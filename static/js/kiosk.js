@@ -107,6 +107,8 @@
     $("kiosk-station-name").textContent = station.name;
     $("kiosk-pilot-title").textContent = station.pilot_title;
     $("kiosk-pilot-title").lang = station.pilot_title_language;
+    // A title staff wrote in Korean only comes in Korean on an English screen, and says so.
+    $("kiosk-pilot-note").hidden = station.pilot_title_language === language;
     const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
     $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
     return station;
@@ -190,6 +192,7 @@
     $("kiosk-station-name").textContent = defaultStationName;
     $("kiosk-pilot-title").textContent = "";
     $("kiosk-pilot-title").removeAttribute("lang");
+    $("kiosk-pilot-note").hidden = true;
     show("setup");
   });
 

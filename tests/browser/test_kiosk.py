@@ -113,6 +113,9 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.click("#kiosk-setup-form button")
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
+    assert kiosk.locator("#kiosk-pilot-title").inner_text() == setup.pilot.title
+    # Read in Korean, the Korean title is not told apart.
+    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
     assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
     # The example code is told beside the box: nothing in the box looks like a code typed in.
     assert kiosk.locator("#kiosk-code").get_attribute("placeholder") is None
@@ -186,6 +189,15 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     phone.goto(f"/pilots/{setup.pilot.pk}/")
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
+    # A pilot written in Korean only: its title and description in Korean, each marked so.
+    description = phone.locator("main p", has_text=setup.pilot.description)
+    assert description.locator("span[lang=ko]").inner_text() == setup.pilot.description
+    assert description.locator(".korean-only").inner_text() == "(written in Korean only)"
+    assert phone.locator("h1 .korean-only").inner_text() == "(written in Korean only)"
+    screenshot(phone, "pilot-page-korean-only-en-phone")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(phone, "pilot-page-korean-only-en-desktop")
+    phone.set_viewport_size(PHONE)
     code = _donor_code(phone, setup.pilot.pk)
     assert phone.locator("h1").inner_text() == "My donation code"
     screenshot(phone, "donor-code-phone-en")
@@ -198,8 +210,17 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         kiosk.click(".kiosk-language button[value=en]")
     # The key stays on the tablet across the language switch.
     kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
-    # A pilot titled in Korean only: its title in Korean, marked so for a screen reader.
+    # A pilot titled in Korean only: its title in Korean, marked so for a screen reader, and the
+    # note beside it, note-sized rather than the size of the station's name.
     assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "ko"
+    note = kiosk.locator("#kiosk-pilot-note")
+    assert note.is_visible() and note.inner_text() == "(written in Korean only)"
+    assert note.get_attribute("lang") is None
+    note_size, name_size = (
+        float(kiosk.locator(selector).evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        for selector in ("#kiosk-pilot-note", "#kiosk-station-name")
+    )
+    assert note_size < name_size
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
@@ -251,5 +272,6 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert not kiosk.locator("#kiosk-staff").is_visible()
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
     assert kiosk.locator("#kiosk-station-name").inner_text() == "Donation station"
+    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
     screenshot(kiosk, "kiosk-setup-phone-en")
     tablet.close()

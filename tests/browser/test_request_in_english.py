@@ -1,6 +1,6 @@
 """A pilot and its data request staff wrote in Korean and English, read by a volunteer who uses
-the site in English: the pilot page's title and consent text, the station's screen and My
-donations all in English."""
+the site in English: the pilot page's title, description and consent text, the station's screen
+and My donations all in English."""
 
 import pytest
 
@@ -21,6 +21,10 @@ ENGLISH_NAMES = {
 # The pulse in a Korean unit with its English one, as staff may write it; mmHg reads alike.
 UNITS = {"pulse": {"unit": "회/분", "unit_en": "beats/min"}}
 TITLE_EN = "Blood pressure in the park"
+DESCRIPTION_EN = (
+    "Sensors notice a fall in the night and alert family at once.\n"
+    "Blood pressure and pulse are measured too, at the park's health station."
+)
 
 
 def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
@@ -43,7 +47,7 @@ def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
 
 def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_page, live_server, company):
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
-    Pilot.objects.filter(pk=setup.pilot.pk).update(title_en=TITLE_EN)
+    Pilot.objects.filter(pk=setup.pilot.pk).update(title_en=TITLE_EN, description_en=DESCRIPTION_EN)
     data_request = _in_english(setup.data_request)
     # Consent again in English: the one donation_pilot gave was read in Korean.
     PilotConsent.objects.all().delete()
@@ -56,6 +60,14 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
         phone.select_option("#language-select", "en")
     assert phone.locator("h1").inner_text() == TITLE_EN
     assert phone.title() == f"{TITLE_EN} · Gwangju AI Pilot Ideas"
+    description = phone.locator("main p", has_text="Sensors notice a fall")
+    assert description.inner_text() == DESCRIPTION_EN
+    # Everything staff wrote has its English: nothing on the page is marked as Korean only.
+    assert phone.locator(".korean-only").count() == 0
+    screenshot(phone, "pilot-page-in-english-en-390")
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(phone, "pilot-page-in-english-en-1280")
+    phone.set_viewport_size(PHONE)
     card = phone.locator(f"#data-request-{data_request.pk}")
     assert card.locator("h3").inner_text() == "Blood pressure and pulse"
     assert card.locator(".consent-text").inner_text() == data_request.consent_text_en
@@ -81,6 +93,7 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     kiosk.locator("#kiosk-takes", has_text="This station takes: Blood pressure and pulse").wait_for()
     assert kiosk.locator("#kiosk-pilot-title").inner_text() == TITLE_EN
     assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "en"
+    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title").wait_for()

@@ -86,6 +86,7 @@ def test_interests_export_quotes_a_proposal_message_and_company_name(api, staff_
 def test_pilots_export_quotes_a_venue_title_idea_and_company(api, staff_user, payload):
     pilot = PilotFactory(
         title=payload + " 실증",
+        title_en=payload + " pilot",
         venue=payload,
         idea=IdeaFactory(title=payload + " 아이디어"),
         companies=[CompanyFactory(name=payload + " 회사", slug="evil-co")],
@@ -95,7 +96,8 @@ def test_pilots_export_quotes_a_venue_title_idea_and_company(api, staff_user, pa
 
     assert rows[1][0] == str(pilot.pk)
     assert rows[1][1] == "'" + payload + " 실증"
-    assert rows[1][3] == "'" + payload + " 아이디어"
-    assert rows[1][4] == "'" + payload + " 회사"
-    assert rows[1][7] == "'" + payload
+    assert rows[1][2] == "'" + payload + " pilot"
+    assert rows[1][4] == "'" + payload + " 아이디어"
+    assert rows[1][5] == "'" + payload + " 회사"
+    assert rows[1][8] == "'" + payload
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in _cells(rows))

@@ -87,3 +87,16 @@ def test_headers_are_all_in_the_staff_members_language(staff_client, name):
     assert not any("_" in cell for cell in korean + english)
     assert not any(any("가" <= ch <= "힣" for ch in cell) for cell in english)
     assert len(korean) == len(english)
+
+
+def test_the_pilots_export_has_the_title_in_korean_and_in_english(staff_client):
+    english = PilotFactory(title="공원 혈압 실증", title_en="Blood pressure in the park")
+    korean_only = PilotFactory(title="복약 알림 실증")
+
+    for language in ("ko", "en"):
+        header, *rows = _rows(staff_client, "pilots", language)
+        titles = {row[0]: row[1:3] for row in rows}
+
+        assert header[1:3] == (["제목", "제목 (영어)"] if language == "ko" else ["title", "title in English"])
+        assert titles[str(english.pk)] == ["공원 혈압 실증", "Blood pressure in the park"]
+        assert titles[str(korean_only.pk)] == ["복약 알림 실증", ""]

@@ -242,3 +242,21 @@ def test_my_data_query_count_does_not_grow_with_my_donations(
     # the sections above, and the readings of my donations
     with django_assert_num_queries(17):
         api(bob).get("/api/v1/me/data/")
+
+
+def test_my_data_gives_the_pilots_title_in_korean_and_in_english(api, bob, pilot, bobs_life):
+    pilot.title_en = "Blood pressure in the park"
+    pilot.save(update_fields=["title_en"])
+    other = PilotFactory(title="복약 알림 실증")
+    PilotFollow.objects.create(pilot=other, user=bob)
+
+    # Read in English, the download still holds both titles as written.
+    data = api(bob).get("/api/v1/me/data/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert [(v["pilot_title"], v["pilot_title_en"]) for v in data["volunteering"]] == [
+        (pilot.title, "Blood pressure in the park")
+    ]
+    assert {(f["pilot_title"], f["pilot_title_en"]) for f in data["pilot_follows"]} == {
+        (pilot.title, "Blood pressure in the park"),
+        ("복약 알림 실증", ""),
+    }

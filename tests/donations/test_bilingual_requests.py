@@ -205,9 +205,10 @@ def _consent(client, pilot, data_request, language: str):
 
 
 def test_a_reader_of_english_consents_to_the_english_text_and_it_is_kept(pilot, staff):
-    # The pilot's title in English too: nothing on the page is left in Korean only.
+    # The pilot's title and description in English too: nothing on the page is left in Korean only.
     pilot.title_en = "Blood pressure in the park"
-    pilot.save(update_fields=["title_en"])
+    pilot.description_en = "Blood pressure is measured at the park's health station."
+    pilot.save(update_fields=["title_en", "description_en"])
     data_request = _english_request(pilot, staff)
     volunteer, client = _volunteer_client(pilot, "en")
 

@@ -125,3 +125,14 @@ def test_my_donations_links_the_receipt_as_a_download(client, setup):
         f'href="/api/v1/me/donations/{setup.pilot.pk}/receipt/" '
         f'download="consent-receipt-pilot-{setup.pilot.pk}.json"'
     ) in html
+
+
+def test_the_receipt_names_the_pilot_in_korean_and_in_english(api, setup):
+    korean_only = api(setup.volunteer.user).get(receipt_url(setup)).json()["pilot"]
+    setup.pilot.title_en = "Blood pressure in the park"
+    setup.pilot.save(update_fields=["title_en"])
+
+    english = api(setup.volunteer.user).get(receipt_url(setup), HTTP_ACCEPT_LANGUAGE="en").json()["pilot"]
+
+    assert (korean_only["title"], korean_only["title_en"]) == (setup.pilot.title, "")
+    assert (english["title"], english["title_en"]) == (setup.pilot.title, "Blood pressure in the park")

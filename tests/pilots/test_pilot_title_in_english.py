@@ -129,12 +129,19 @@ def test_the_api_gives_the_title_in_the_readers_language_and_both_as_written(api
     listed = staff.get("/api/v1/pilots/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
 
     assert (korean_only["title"], korean_only["title_language"]) == (KOREAN, "ko")
-    assert korean_only["texts"] == {"ko": {"title": KOREAN}, "en": {"title": ""}}
+    description = "공원 측정소에서 혈압을 잽니다."
+    assert korean_only["texts"] == {
+        "ko": {"title": KOREAN, "description": description},
+        "en": {"title": "", "description": ""},
+    }
     assert changed.status_code == 200
     assert (english["title"], english["title_language"]) == (ENGLISH, "en")
     assert (korean["title"], korean["title_language"]) == (KOREAN, "ko")
-    assert english["texts"] == korean["texts"] == {"ko": {"title": KOREAN}, "en": {"title": ENGLISH}}
+    assert english["texts"] == korean["texts"]
+    assert (english["texts"]["ko"]["title"], english["texts"]["en"]["title"]) == (KOREAN, ENGLISH)
     assert [(row["title"], row["title_language"]) for row in listed] == [(ENGLISH, "en")]
+    # The list has no description: its texts are the title's.
+    assert listed[0]["texts"] == {"ko": {"title": KOREAN}, "en": {"title": ENGLISH}}
     assert Pilot.objects.get().title_en == ENGLISH
 
 
@@ -169,3 +176,14 @@ def test_the_admin_edits_the_english_title(client, pilot):
 
     assert 'name="title_en"' in page and f'value="{ENGLISH}"' in page
     assert KOREAN in found
+
+
+def test_the_admin_list_has_the_english_title_as_a_column(client, pilot, korean_only):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get("/admin/pilots/pilot/").content.decode()
+
+    assert 'column-title_en"' in page
+    assert f'<td class="field-title_en">{ENGLISH}</td>' in page
+    # A pilot titled in Korean only: its English cell says it is empty.
+    assert '<td class="field-title_en">-</td>' in page

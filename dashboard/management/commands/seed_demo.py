@@ -278,6 +278,7 @@ class Command(BaseCommand):
             title=entry["title"],
             title_en=entry["title_en"],
             description=entry["description"],
+            description_en=entry["description_en"],
             venue=entry["venue"],
         )
         today = timezone.localdate()
