@@ -682,6 +682,9 @@ class StationResultSerializer(serializers.Serializer):
     company = serializers.CharField(source="company.name")
     text = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
+    value_stated = serializers.BooleanField(
+        source="states_value", help_text="Whether the text already gives the value (then not shown again)."
+    )
     unit = serializers.CharField()
     level = serializers.ChoiceField(choices=ResultLevel.choices, allow_blank=True)
     level_label = serializers.CharField(source="get_level_display", help_text="The level in words.")

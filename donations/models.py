@@ -1,5 +1,7 @@
 import hashlib
+import re
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import models
@@ -246,6 +248,23 @@ class DonationResult(models.Model):
 
     def __str__(self) -> str:
         return f"result #{self.pk} for volunteer #{self.volunteer_id}"
+
+    @property
+    def states_value(self) -> bool:
+        """Whether the result's words already give its number ("high (155/96 mmHg)" with 155):
+        the pages and the station then do not tell it a second time after them."""
+        if self.value is None:
+            return False
+        for number in _NUMBER.findall(self.text):
+            try:
+                if Decimal(number.replace(",", "")) == self.value:
+                    return True
+            except InvalidOperation:
+                continue
+        return False
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 class DeletionReason(models.TextChoices):

@@ -1,7 +1,5 @@
 """Data donation on pages of other apps, such as a data request's fields on the pilot page."""
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -42,22 +40,10 @@ def reading_field(field: dict[str, Any]) -> SafeString:
     return format_html("{} {}", language_note(data_field.shown_label, "bare"), data_field.describe_range())
 
 
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
 @register.filter
 def states_value(result) -> bool:
-    """Whether a result's words already give its number (“high (155/96 mmHg)” with 155): it is
-    then not told a second time after them."""
-    if result.value is None:
-        return False
-    for number in NUMBER.findall(result.text):
-        try:
-            if Decimal(number.replace(",", "")) == result.value:
-                return True
-        except InvalidOperation:
-            continue
-    return False
+    """`DonationResult.states_value`, for templates."""
+    return result.states_value
 
 
 @register.simple_tag

@@ -302,12 +302,6 @@
   // A level is told in words and a sign as well as a colour: colour alone reaches not everyone.
   const LEVEL_SIGNS = {normal: "✓", watch: "!", see_doctor: "⚠"};
 
-  // A result whose words already give its number is not told the number twice.
-  function statesNumber(sentence, value) {
-    const numbers = sentence.match(/\d+(?:[.,]\d+)*/g) || [];
-    return numbers.some((number) => Number(number.replace(/,/g, "")) === Number(value));
-  }
-
   function renderResult(result, readings) {
     const card = text("section", "kiosk-result" + (result.level ? " level-" + result.level : ""));
     // Which reading the verdict is about: with several on the screen, the donor could not tell.
@@ -324,7 +318,8 @@
       card.append(level);
     }
     card.append(text("p", "kiosk-result-text", result.text));
-    if (result.value !== null && !statesNumber(result.text, result.value)) {
+    // A result whose words already give its number is not told the number twice.
+    if (result.value !== null && !result.value_stated) {
       card.append(text("p", "kiosk-result-value", formatNumber(result.value) + (result.unit ? " " + result.unit : "")));
     }
     card.append(text("p", "meta", fill(strings.by, {company: result.company})));

@@ -457,6 +457,31 @@ def test_the_screen_shows_the_visits_readings_then_the_companys_result(station, 
         "level_label": "Normal",
         "company": "빛고을케어",
     }
+    assert result["value_stated"] is False
+
+
+def test_a_result_whose_words_give_its_number_says_so_to_the_screen(station, setup, company, carol):
+    visit = _open_visit(setup, station)
+    station.post(
+        f"/api/v1/station/visits/{visit['id']}/readings/",
+        {"category": "blood_pressure", "values": NORMAL_READING},
+    )
+    DonationResult.objects.create(
+        pilot=setup.pilot,
+        company=company,
+        author=carol,
+        volunteer=setup.volunteer,
+        donation=Donation.objects.get(),
+        text="수축기 혈압 118 mmHg, 정상입니다.",
+        value=118,
+        unit="mmHg",
+        level=ResultLevel.NORMAL,
+    )
+
+    [result] = station.get(f"/api/v1/station/visits/{visit['id']}/").json()["results"]
+
+    # As on My donations: the kiosk then does not add the number after the words.
+    assert result["value_stated"] is True
 
 
 def test_a_result_for_the_donors_other_donation_is_not_on_this_screen(station, setup, company):
