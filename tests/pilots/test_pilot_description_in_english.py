@@ -3,11 +3,11 @@ language on its page and in the API, with the Korean, said to be so, where no En
 (core.bilingual, as the pilot's title)."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
+from tests.pages import page_html
 from tests.pilots.factories import PilotFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,6 @@ def korean_only(company):
     return PilotFactory(stage=PilotStage.RECRUITING, companies=[company], description=KOREAN)
 
 
-def _page(url: str, language: str) -> str:
-    client = Client()
-    client.cookies["django_language"] = language
-    return client.get(url).content.decode()
-
-
 def test_the_description_is_shown_in_the_readers_language(pilot, korean_only):
     with translation.override("en"):
         english, fallback = pilot.shown_description, korean_only.shown_description
@@ -52,8 +46,8 @@ def test_the_description_is_shown_in_the_readers_language(pilot, korean_only):
 
 
 def test_the_pilot_page_reads_the_description_in_english_with_its_line_breaks(pilot):
-    english = _page(f"/pilots/{pilot.pk}/", "en")
-    korean = _page(f"/pilots/{pilot.pk}/", "ko")
+    english = page_html(f"/pilots/{pilot.pk}/", "en")
+    korean = page_html(f"/pilots/{pilot.pk}/", "ko")
 
     lines = "Blood pressure is measured at the park&#x27;s station.<br>The results go to the health centre."
     assert f"<p>{lines}</p>" in english
@@ -63,8 +57,8 @@ def test_the_pilot_page_reads_the_description_in_english_with_its_line_breaks(pi
 
 
 def test_a_description_written_in_korean_only_is_marked_so_for_readers_of_english(korean_only):
-    english = _page(f"/pilots/{korean_only.pk}/", "en")
-    korean = _page(f"/pilots/{korean_only.pk}/", "ko")
+    english = page_html(f"/pilots/{korean_only.pk}/", "en")
+    korean = page_html(f"/pilots/{korean_only.pk}/", "ko")
 
     lines = "공원 측정소에서 혈압을 잽니다.<br>결과는 보건소와 나눕니다."
     assert f'<p><span lang="ko">{lines}</span> {NOTE}</p>' in english

@@ -3,7 +3,6 @@ on its page, in the lists and in the consent text written for its data requests,
 said to be so, where no English was given (core.bilingual, as a data request's texts)."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from accounts.models import Notification
@@ -13,6 +12,7 @@ from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
 from tests.donations.factories import BLOOD_PRESSURE_FIELDS
 from tests.donations.stations import register_station, station_client
+from tests.pages import page_html
 from tests.pilots.factories import PilotFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,6 @@ def korean_only(company):
     return PilotFactory(stage=PilotStage.RECRUITING, companies=[company], title="복약 알림 실증")
 
 
-def _page(url: str, language: str) -> str:
-    client = Client()
-    client.cookies["django_language"] = language
-    return client.get(url).content.decode()
-
-
 def test_the_title_is_shown_in_the_readers_language(pilot, korean_only):
     with translation.override("en"):
         english, fallback = pilot.shown_title, korean_only.shown_title
@@ -49,20 +43,20 @@ def test_the_title_is_shown_in_the_readers_language(pilot, korean_only):
 
 
 def test_the_pilot_page_and_list_read_the_title_in_english(pilot, korean_only):
-    page = _page(f"/pilots/{pilot.pk}/", "en")
-    listed = _page("/pilots/", "en")
+    page = page_html(f"/pilots/{pilot.pk}/", "en")
+    listed = page_html("/pilots/", "en")
 
     assert f"<h1>{ENGLISH}</h1>" in page and f"<title>{ENGLISH}" in page
     assert f">{ENGLISH}</a>" in listed
     # Without English: the Korean, marked as Korean for the reader and for a screen reader.
     assert '<span lang="ko">복약 알림 실증</span>' in listed
-    page = _page(f"/pilots/{korean_only.pk}/", "en")
+    page = page_html(f"/pilots/{korean_only.pk}/", "en")
     note = '<span class="korean-only">(written in Korean only)</span>'
     assert f'<h1><span lang="ko">복약 알림 실증</span> {note}</h1>' in page
 
 
 def test_the_pilot_page_reads_the_korean_title_in_korean(pilot):
-    page = _page(f"/pilots/{pilot.pk}/", "ko")
+    page = page_html(f"/pilots/{pilot.pk}/", "ko")
 
     assert f"<h1>{KOREAN}</h1>" in page and ENGLISH not in page
 
@@ -84,7 +78,7 @@ def test_a_data_requests_consent_texts_each_name_the_pilot_in_their_language(pil
         f"I agree to donate the following data to the pilot “{ENGLISH}”: Blood pressure and pulse."
     )
     assert KOREAN not in data_request.consent_text_en
-    english_page = _page(f"/pilots/{pilot.pk}/", "en")
+    english_page = page_html(f"/pilots/{pilot.pk}/", "en")
     assert f"the pilot “{ENGLISH}”" in english_page.replace("&ldquo;", "“").replace("&rdquo;", "”")
 
 
