@@ -122,46 +122,62 @@ _PASSAGE_COLUMNS = [
 ]
 
 
+_EMBEDDING_COLUMNS = [
+    ("owner_id", "bigint"),
+    ("text_hash", "varchar"),
+    ("vector", "vector"),
+    ("pilot_margin", "double precision"),
+]
+
+
 def _save_vectors(
     *, owner_field: str, items: list[tuple[object, list[TextPassage], np.ndarray, np.ndarray]]
-) -> list[Embedding]:
-    """Write the vectors of any number of ideas or companies in three statements: an upsert of
-    their embeddings, a delete of their old passages, and a binary COPY of the new ones. Each item
-    is (owner, passages, whole-text vector, passage vectors)."""
+) -> list[int]:
+    """Write the vectors of any number of ideas or companies in a few statements: an upsert of
+    their embeddings from a binary COPY, a delete of their old passages, and a binary COPY of the
+    new ones. Each item is (owner, passages, whole-text vector, passage vectors); returns their
+    embeddings' ids, in the same order. (Through the ORM each vector was printed as text: a
+    burst's 256 took longer to print than the database took to store them.)"""
     model = encoding.model_name()
     margins = (
         pilotability.margins([(document, vectors) for _owner, _passages, document, vectors in items])
         if owner_field == "idea"
         else [None] * len(items)
     )
+    owner_column = f"{owner_field}_id"
     with transaction.atomic():
-        embeddings = Embedding.objects.bulk_create(
-            [
-                Embedding(
-                    **{owner_field: owner},
-                    model_name=model,
-                    text_hash=content_hash(passages),
-                    scheme=SCHEMES[owner_field],
-                    vector=document_vector,
-                    pilot_margin=margin,
-                )
-                for (owner, passages, document_vector, _vectors), margin in zip(items, margins, strict=True)
-            ],
-            update_conflicts=True,
-            unique_fields=[owner_field],
-            update_fields=["model_name", "text_hash", "scheme", "vector", "pilot_margin", "updated_at"],
+        stored: dict[int, int] = dict(
+            vector_store.copy_then(
+                table=Embedding._meta.db_table,
+                columns=_EMBEDDING_COLUMNS,
+                rows=(
+                    (owner.pk, content_hash(passages), document_vector, margin)  # type: ignore[attr-defined]
+                    for (owner, passages, document_vector, _vectors), margin in zip(
+                        items, margins, strict=True
+                    )
+                ),
+                then=f"INSERT INTO {Embedding._meta.db_table} "
+                f"({owner_column}, model_name, text_hash, scheme, vector, pilot_margin, updated_at) "
+                "SELECT owner_id, %s, text_hash, %s, vector, pilot_margin, %s FROM {staging} "
+                f"ON CONFLICT ({owner_column}) DO UPDATE SET model_name = EXCLUDED.model_name, "
+                "text_hash = EXCLUDED.text_hash, scheme = EXCLUDED.scheme, vector = EXCLUDED.vector, "
+                "pilot_margin = EXCLUDED.pilot_margin, updated_at = EXCLUDED.updated_at "
+                f"RETURNING {owner_column}, id",
+                params=[model, str(SCHEMES[owner_field]), timezone.now()],
+            )
         )
-        Passage.objects.filter(embedding__in=[e.pk for e in embeddings]).delete()
+        ids = [stored[owner.pk] for owner, _passages, _document, _vectors in items]  # type: ignore[attr-defined]
+        Passage.objects.filter(embedding__in=id_array(ids)).delete()
         vector_store.copy_rows(
             table=Passage._meta.db_table,
             columns=_PASSAGE_COLUMNS,
             rows=(
-                (embedding.pk, n, passage.field, passage.text, vectors[n])
-                for embedding, (_owner, passages, _document, vectors) in zip(embeddings, items, strict=True)
+                (embedding_id, n, passage.field, passage.text, vectors[n])
+                for embedding_id, (_owner, passages, _document, vectors) in zip(ids, items, strict=True)
                 for n, passage in enumerate(passages)
             ),
         )
-    return embeddings
+    return ids
 
 
 def embedding_refresh_for_ideas(*, idea_ids: list[int]) -> int:
@@ -280,10 +296,10 @@ def company_vectors_store(
     with _matching_lock():
         state = matching_state()
         before = _counted_company_vectors(state, company.pk)
-        [embedding] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
+        [embedding_id] = _save_vectors(owner_field="company", items=[(company, passages, document, vectors)])
         if before is None or not _rescore_company(state=state, company_id=company.pk, before=before):
             _companies_changed()
-    return embedding
+    return Embedding.objects.get(pk=embedding_id)
 
 
 def stale_idea_ids() -> list[int]:

@@ -86,10 +86,10 @@ def copy_then(
     rows: Iterable[Sequence],
     then: str,
     params: Sequence = (),
-) -> None:
+) -> list[tuple]:
     """COPY rows into a temporary table named after `table`, then run `then` (which names that
     table as `{staging}`) in the same transaction: staging lets the caller insert with
-    ON CONFLICT, which COPY alone cannot do."""
+    ON CONFLICT, which COPY alone cannot do. Returns the rows `then` returns, if any."""
     staging = f"{table}_staging"
     # The staging table empties itself at commit, so the COPY and `then` must share a transaction.
     with transaction.atomic():
@@ -101,7 +101,9 @@ def copy_then(
         copy_rows(table=staging, columns=columns, rows=rows)
         with _cursor() as cursor:
             cursor.execute(then.format(staging=staging), params)
+            returned = cursor.fetchall() if cursor.description is not None else []
         page_cache.written(then)
+    return returned
 
 
 class Alongside:
