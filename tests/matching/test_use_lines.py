@@ -2,6 +2,7 @@
 vectors for the text and for each line read alone."""
 
 import json
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,27 @@ def test_random_lines_of_every_short_length(use):
     ]
     for start in range(0, len(texts), 10):
         _assert_same(use, texts[start : start + 10])
+
+
+def test_lines_get_the_token_ids_the_package_gives_them(use):
+    ideas, profiles, wholes = _dev_texts()
+    rng = np.random.default_rng(7)
+    # Characters the normaliser rewrites or drops (full-width and compatibility forms, combining
+    # marks, zero-width and control characters, odd spaces, emoji), the word-start mark itself,
+    # and Hangul syllables the vocabulary lacks (the library gives one unknown token for a run of
+    # them, the package one each).
+    alphabet = [
+        *"aZ 9가힣ㄱㅏ、。Ａｚ①ﬁ\u0301\u200b\u00a0\u3000\t\x1c\x7f😀é()▁",
+        *map(chr, rng.integers(0xAC00, 0xD7A4, size=200)),
+    ]
+    noise = ["".join(rng.choice(alphabet, size=rng.integers(0, 40))) for _ in range(1000)]
+    lines = [*chain.from_iterable(ideas + profiles), *wholes, *EDGE_CASES, *noise]
+    assert use_lines._tokens(use, lines) == [
+        use._tokenizer.encode(line, out_type=int, add_bos=True, add_eos=True) for line in lines
+    ]
+    assert [use_lines._normalised(line) for line in lines] == [
+        use._tokenizer._normalizer.normalize(line) for line in lines
+    ]
 
 
 def test_text_lines_skip_lines_with_nothing_to_read(use):
