@@ -348,6 +348,7 @@ def kiosk_page(request):
                 "resultTitle": _("Your result"),
                 "resultAbout": _("About: {category}, measured at {time}"),
                 "noConsent": _("You have not consented to donate any data this station measures."),
+                "nothingToMeasure": _("Nothing to measure"),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
                 "takes": _("This station takes: {categories}"),

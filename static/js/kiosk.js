@@ -279,6 +279,12 @@
       startCountdown();
     } else if (visit.readings.length) {
       $("kiosk-status").textContent = strings.waitingResult;
+    } else if (!visit.categories.length) {
+      // The donor withdrew their consent while at the station: the device's reading would be
+      // refused, so the screen stops asking for their arm and lets them go.
+      $("kiosk-visit-title").textContent = strings.nothingToMeasure;
+      $("kiosk-status").textContent = strings.noConsent;
+      $("kiosk-status").classList.remove("kiosk-busy");
     }
   }
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import time_format
 
 from donations.models import Donation, DonationResult, Reading, ResultLevel, StationVisit
+from donations.services import consent_withdraw
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.donations.factories import donation_pilot
@@ -274,4 +275,39 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert kiosk.locator("#kiosk-station-name").inner_text() == "Donation station"
     assert not kiosk.locator("#kiosk-pilot-note").is_visible()
     screenshot(kiosk, "kiosk-setup-phone-en")
+    tablet.close()
+
+
+def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
+    browser_page, live_server, company
+):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
+    kiosk = tablet.new_page()
+    kiosk.set_default_timeout(30_000)
+    log_in(phone, "erin", PASSWORD)
+    code = _donor_code(phone, setup.pilot.pk)
+    kiosk.goto("/kiosk/")
+    kiosk.fill("#kiosk-key", registered.key)
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    assert not kiosk.locator("#kiosk-done").is_visible()
+
+    # Standing at the station, the donor withdraws their consent on their phone: the screen
+    # stops asking for their arm, says why, and lets them go.
+    consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    kiosk.locator("#kiosk-visit-title", has_text="측정할 항목이 없습니다").wait_for(timeout=10_000)
+    status = kiosk.locator("#kiosk-status")
+    assert status.inner_text() == "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다."
+    assert "kiosk-busy" not in (status.get_attribute("class") or "")
+    assert kiosk.locator("#kiosk-done").is_visible()
+    _shots(kiosk, "kiosk-consent-withdrawn-ko")
+
+    kiosk.click("#kiosk-done")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
     tablet.close()
