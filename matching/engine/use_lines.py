@@ -32,7 +32,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -70,6 +70,22 @@ def _normalised(line: str) -> str:
     return _pieces().normalize(line)
 
 
+# The marks and the unknown token's pieces: the package's tokenizer finds them in a line's text
+# (as any piece), the library never does.
+_MARK_PIECES = ("<s>", "</s>", "<unk>")
+
+
+def _ambiguous(normalised: str, pieces: list[str]) -> bool:
+    """Whether the library's pieces of a line may differ from the package's tokenizer's: where the
+    line's text holds a mark's piece, or where two pieces could trade places ("!!!" "!!" and
+    "!!" "!!!"; a run of one character or of one syllable). Such segmentations score the same:
+    the package sums the scores as doubles and keeps the earliest on a tie, the library sums
+    them as floats, whose rounding picks either."""
+    return any(mark in normalised for mark in _MARK_PIECES) or any(
+        first + second == second + first for first, second in pairwise(pieces)
+    )
+
+
 def _tokens(use: Any, lines: list[str]) -> list[list[int]]:
     """Each line's token ids between its marks, as the package's tokenizer gives them."""
     pieces = _pieces()
@@ -78,7 +94,9 @@ def _tokens(use: Any, lines: list[str]) -> list[list[int]]:
     for line, ids in zip(
         lines, pieces.encode(lines, out_type=int, add_bos=True, add_eos=True, num_threads=1), strict=True
     ):
-        if len(ids) == 2:  # nothing to read: one unknown token, as the package has it
+        if _ambiguous(_normalised(line), pieces.id_to_piece(ids[1:-1])):
+            ids = use._tokenizer.encode(line, out_type=int, add_bos=True, add_eos=True)
+        elif len(ids) == 2:  # nothing to read: one unknown token, as the package has it
             ids = [ids[0], unknown, ids[1]]
         elif unknown in ids:
             # The library gives one unknown token for a run of characters the vocabulary lacks

@@ -139,6 +139,33 @@ def test_lines_get_the_token_ids_the_package_gives_them(use):
     ]
 
 
+def test_lines_with_pieces_that_trade_places_or_marks_written_out_get_the_packages_ids(use):
+    # Runs of one character or syllable split in pieces of equal total score ("!!" "!!!" or
+    # "!!!" "!!"), and the marks' pieces written in the text, which the package's tokenizer reads
+    # as marks and the library never does.
+    rng = np.random.default_rng(11)
+    units = [*"a!*.-=~m0?ㅋㅎ^#", "ha", "ab", "ㅋㅋ", "하하", "<s>", "</s>", "<unk>", " ", "셨"]
+    runs = [
+        "".join(str(rng.choice(units)) * int(rng.integers(1, 40)) for _ in range(rng.integers(1, 4)))
+        for _ in range(2000)
+    ]
+    lines = [
+        "!!!!!!!!",
+        "*************",
+        "aaaaaaaa",
+        "mmmmmmm",
+        "0" * 31,
+        "We need this <s>now</s>",
+        "x<unk>y",
+        "＜s＞",
+        *runs,
+    ]
+    assert use_lines._tokens(use, lines) == [
+        use._tokenizer.encode(line, out_type=int, add_bos=True, add_eos=True) for line in lines
+    ]
+    _assert_same(use, ["!!!!!!!!", "Title\n*************\nmmmmmmm", "a <s> b\n</s>"])
+
+
 def test_text_lines_skip_lines_with_nothing_to_read(use):
     assert use_lines.text_lines(use, "a\n\n \n\u200b\nb") == ["a", "b"]
     assert use_lines.text_lines(use, "") == [""]
