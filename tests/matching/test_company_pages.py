@@ -111,6 +111,12 @@ def test_the_note_above_the_cards_says_weaker_ones_are_shown_once_they_are(clien
 
     assert shown_by_default in default and weaker_too not in default
     assert weaker_too in more and shown_by_default not in more
+    # An idea the company answered stays listed however weak: the note says so, not leaving a
+    # "weak match" card to contradict "strong and possible matches are shown".
+    assert "Ideas you answered (interested or not a fit) stay on the list whatever their strength." in default
+    client.cookies["django_language"] = "ko"
+    korean = client.get("/companies/gyeote-care/matches/").content.decode()
+    assert "‘관심 있음’이나 ‘맞지 않음’으로 답한 아이디어는 강도와 상관없이 목록에 남습니다." in korean
 
 
 def test_the_filters_name_their_empty_choice_as_the_idea_list_does(client, catalogue, carol):
