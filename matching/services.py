@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -131,7 +131,7 @@ _EMBEDDING_COLUMNS = [
 
 
 def _save_vectors(
-    *, owner_field: str, items: list[tuple[object, list[TextPassage], np.ndarray, np.ndarray]]
+    *, owner_field: str, items: list[tuple[Model, list[TextPassage], np.ndarray, np.ndarray]]
 ) -> list[int]:
     """Write the vectors of any number of ideas or companies in a few statements: an upsert of
     their embeddings from a binary COPY, a delete of their old passages, and a binary COPY of the
@@ -151,7 +151,7 @@ def _save_vectors(
                 table=Embedding._meta.db_table,
                 columns=_EMBEDDING_COLUMNS,
                 rows=(
-                    (owner.pk, content_hash(passages), document_vector, margin)  # type: ignore[attr-defined]
+                    (owner.pk, content_hash(passages), document_vector, margin)
                     for (owner, passages, document_vector, _vectors), margin in zip(
                         items, margins, strict=True
                     )
@@ -166,7 +166,7 @@ def _save_vectors(
                 params=[model, str(SCHEMES[owner_field]), timezone.now()],
             )
         )
-        ids = [stored[owner.pk] for owner, _passages, _document, _vectors in items]  # type: ignore[attr-defined]
+        ids = [stored[owner.pk] for owner, _passages, _document, _vectors in items]
         Passage.objects.filter(embedding__in=id_array(ids)).delete()
         vector_store.copy_rows(
             table=Passage._meta.db_table,
