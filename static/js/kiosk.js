@@ -225,9 +225,11 @@
     $("kiosk-visit-error").textContent = "";
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
-    $("kiosk-status").textContent = visit.categories.length ? strings.measuring : strings.noConsent;
-    $("kiosk-status").classList.toggle("kiosk-busy", visit.categories.length > 0);
-    offerDone(visit);
+    $("kiosk-status").textContent = strings.measuring;
+    $("kiosk-status").classList.add("kiosk-busy");
+    // Told as each poll tells it (nothing to measure, say); a visit just opened holds no reading
+    // or result yet, and the answer opening it lists none.
+    render({...visit, readings: [], results: []});
     show("visit");
     poll();
   }
@@ -280,8 +282,8 @@
     } else if (visit.readings.length) {
       $("kiosk-status").textContent = strings.waitingResult;
     } else if (!visit.categories.length) {
-      // The donor withdrew their consent while at the station: the device's reading would be
-      // refused, so the screen stops asking for their arm and lets them go.
+      // No consent (withdrawn while at the station, say): the device's reading would be refused,
+      // so the screen stops asking for their arm and lets them go.
       $("kiosk-visit-title").textContent = strings.nothingToMeasure;
       $("kiosk-status").textContent = strings.noConsent;
       $("kiosk-status").classList.remove("kiosk-busy");
