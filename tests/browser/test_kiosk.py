@@ -84,14 +84,27 @@ def _shots(kiosk, name: str) -> None:
     kiosk.set_viewport_size(TABLET)
 
 
+def _tablet(phone, live_server):
+    """The station's tablet: a browser of its own, with no account and no cookie of the donor's."""
+    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
+    kiosk = tablet.new_page()
+    kiosk.set_default_timeout(30_000)
+    return tablet, kiosk
+
+
+def _set_up(kiosk, key: str) -> None:
+    """Staff paste the station's key into the kiosk once."""
+    kiosk.goto("/kiosk/")
+    kiosk.fill("#kiosk-key", key)
+    kiosk.click("#kiosk-setup-form button")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+
+
 def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_page, live_server, company):
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
     registered = register_station(setup.pilot)
     phone = browser_page
-    # The tablet is a browser of its own: no account, no cookie of the donor's.
-    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
-    kiosk = tablet.new_page()
-    kiosk.set_default_timeout(30_000)
+    tablet, kiosk = _tablet(phone, live_server)
 
     # The donor asks for a code on their phone.
     log_in(phone, "erin", PASSWORD)
@@ -182,9 +195,7 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
     registered = register_station(setup.pilot)
     phone = browser_page
-    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
-    kiosk = tablet.new_page()
-    kiosk.set_default_timeout(30_000)
+    tablet, kiosk = _tablet(phone, live_server)
 
     log_in(phone, "erin", PASSWORD)
     phone.goto(f"/pilots/{setup.pilot.pk}/")
@@ -203,10 +214,7 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert phone.locator("h1").inner_text() == "My donation code"
     screenshot(phone, "donor-code-phone-en")
 
-    kiosk.goto("/kiosk/")
-    kiosk.fill("#kiosk-key", registered.key)
-    kiosk.click("#kiosk-setup-form button")
-    kiosk.locator("#kiosk-welcome-title").wait_for()
+    _set_up(kiosk, registered.key)
     with kiosk.expect_navigation():
         kiosk.click(".kiosk-language button[value=en]")
     # The key stays on the tablet across the language switch.
@@ -284,15 +292,10 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
     registered = register_station(setup.pilot)
     phone = browser_page
-    tablet = phone.context.browser.new_context(viewport=TABLET, base_url=live_server.url, locale="ko-KR")
-    kiosk = tablet.new_page()
-    kiosk.set_default_timeout(30_000)
+    tablet, kiosk = _tablet(phone, live_server)
     log_in(phone, "erin", PASSWORD)
     code = _donor_code(phone, setup.pilot.pk)
-    kiosk.goto("/kiosk/")
-    kiosk.fill("#kiosk-key", registered.key)
-    kiosk.click("#kiosk-setup-form button")
-    kiosk.locator("#kiosk-welcome-title").wait_for()
+    _set_up(kiosk, registered.key)
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()

@@ -425,24 +425,34 @@ def test_another_station_of_the_same_pilot_cannot_post_to_this_visit(station, se
 # --- The screen: readings and results -------------------------------------------------------
 
 
-def test_the_screen_shows_the_visits_readings_then_the_companys_result(station, setup, company, carol):
+def _visit_with_a_reading(setup, station) -> dict:
     visit = _open_visit(setup, station)
     station.post(
         f"/api/v1/station/visits/{visit['id']}/readings/",
         {"category": "blood_pressure", "values": NORMAL_READING},
     )
-    before = station.get(f"/api/v1/station/visits/{visit['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
-    DonationResult.objects.create(
+    return visit
+
+
+def _normal_result(setup, company, author, text: str) -> DonationResult:
+    """The company's result on the reading: systolic 118 mmHg, normal, in `text`'s words."""
+    return DonationResult.objects.create(
         pilot=setup.pilot,
         company=company,
-        author=carol,
+        author=author,
         volunteer=setup.volunteer,
         donation=Donation.objects.get(),
-        text="혈압이 정상 범위입니다.",
+        text=text,
         value=118,
         unit="mmHg",
         level=ResultLevel.NORMAL,
     )
+
+
+def test_the_screen_shows_the_visits_readings_then_the_companys_result(station, setup, company, carol):
+    visit = _visit_with_a_reading(setup, station)
+    before = station.get(f"/api/v1/station/visits/{visit['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    _normal_result(setup, company, carol, "혈압이 정상 범위입니다.")
 
     after = station.get(f"/api/v1/station/visits/{visit['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
 
@@ -461,22 +471,8 @@ def test_the_screen_shows_the_visits_readings_then_the_companys_result(station, 
 
 
 def test_a_result_whose_words_give_its_number_says_so_to_the_screen(station, setup, company, carol):
-    visit = _open_visit(setup, station)
-    station.post(
-        f"/api/v1/station/visits/{visit['id']}/readings/",
-        {"category": "blood_pressure", "values": NORMAL_READING},
-    )
-    DonationResult.objects.create(
-        pilot=setup.pilot,
-        company=company,
-        author=carol,
-        volunteer=setup.volunteer,
-        donation=Donation.objects.get(),
-        text="수축기 혈압 118 mmHg, 정상입니다.",
-        value=118,
-        unit="mmHg",
-        level=ResultLevel.NORMAL,
-    )
+    visit = _visit_with_a_reading(setup, station)
+    _normal_result(setup, company, carol, "수축기 혈압 118 mmHg, 정상입니다.")
 
     [result] = station.get(f"/api/v1/station/visits/{visit['id']}/").json()["results"]
 
@@ -502,11 +498,7 @@ def test_a_result_for_the_donors_other_donation_is_not_on_this_screen(station, s
 
 
 def test_a_closed_visit_shows_nothing_of_the_donor(station, setup):
-    visit = _open_visit(setup, station)
-    station.post(
-        f"/api/v1/station/visits/{visit['id']}/readings/",
-        {"category": "blood_pressure", "values": NORMAL_READING},
-    )
+    visit = _visit_with_a_reading(setup, station)
     StationVisit.objects.filter(pk=visit["id"]).update(closes_at=timezone.now())
 
     screen = station.get(f"/api/v1/station/visits/{visit['id']}/").json()
