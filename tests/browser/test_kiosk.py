@@ -286,9 +286,25 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     tablet.close()
 
 
+WITHDRAWN_SCREEN = {
+    "ko": (
+        "커프에 팔을 넣고",
+        "측정할 항목이 없습니다",
+        "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다.",
+    ),
+    "en": (
+        "Put your arm in the cuff",
+        "Nothing to measure",
+        "You have not consented to donate any data this station measures.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
 def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
-    browser_page, live_server, company
+    browser_page, live_server, company, language
 ):
+    measure, nothing, no_consent = WITHDRAWN_SCREEN[language]
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
     registered = register_station(setup.pilot)
     phone = browser_page
@@ -296,20 +312,24 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
     log_in(phone, "erin", PASSWORD)
     code = _donor_code(phone, setup.pilot.pk)
     _set_up(kiosk, registered.key)
+    if language == "en":
+        with kiosk.expect_navigation():
+            kiosk.click(".kiosk-language button[value=en]")
+        kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
-    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    kiosk.locator("#kiosk-visit-title", has_text=measure).wait_for()
     assert not kiosk.locator("#kiosk-done").is_visible()
 
     # Standing at the station, the donor withdraws their consent on their phone: the screen
     # stops asking for their arm, says why, and lets them go.
     consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
-    kiosk.locator("#kiosk-visit-title", has_text="측정할 항목이 없습니다").wait_for(timeout=10_000)
+    kiosk.locator("#kiosk-visit-title", has_text=nothing).wait_for(timeout=10_000)
     status = kiosk.locator("#kiosk-status")
-    assert status.inner_text() == "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다."
+    assert status.inner_text() == no_consent
     assert "kiosk-busy" not in (status.get_attribute("class") or "")
     assert kiosk.locator("#kiosk-done").is_visible()
-    _shots(kiosk, "kiosk-consent-withdrawn-ko")
+    _shots(kiosk, f"kiosk-consent-withdrawn-{language}")
 
     kiosk.click("#kiosk-done")
     kiosk.locator("#kiosk-welcome-title").wait_for()
