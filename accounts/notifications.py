@@ -155,14 +155,22 @@ def notify_in_their_language(
     kind: NotificationKind,
     title: Callable[[], str],
     link: str,
-    body: str = "",
+    body: str | Callable[[], str] = "",
     exclude: User | None = None,
 ) -> None:
-    """`notify`, with the title written in each recipient's own language: `title` is called
-    once per language among the recipients, inside that language."""
+    """`notify`, with the title (and the body, when it is ours to word rather than quoted) written
+    in each recipient's own language: `title` and a callable `body` are called once per language
+    among the recipients, inside that language."""
     by_language: dict[str, dict[int, User]] = {}
     for user in users:
         by_language.setdefault(user.preferred_language, {})[user.pk] = user
     for language, group in by_language.items():
         with translation.override(language):
-            notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)
+            notify(
+                users=group.values(),
+                kind=kind,
+                title=title(),
+                body=body() if callable(body) else body,
+                link=link,
+                exclude=exclude,
+            )

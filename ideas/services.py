@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
-from accounts.notifications import notify, notify_each
+from accounts.notifications import notify, notify_each, notify_in_their_language
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
@@ -302,25 +302,33 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
         "user"
     ):
         audience[follow.idea_id][follow.user_id] = follow.user
-    # The title's wording and each status's name are translated once, not once per idea: a
-    # first refresh of a city tells thousands of authors in one go.
-    template = _("“%(title)s” is now %(status)s")
-    status_names = {status: str(IdeaStatus(status).label) for status in {idea.status for idea in ideas}}
-    links = _idea_links([idea.pk for idea in ideas])
-    notify_each(
-        kind=NotificationKind.IDEA_STATUS,
-        messages=[
-            (
-                user,
-                template % {"title": idea.title, "status": status_names[idea.status]},
-                idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
-                links[idea.pk],
+    # Each person reads it in the language they chose, whoever acted. The wording and each
+    # status's name are translated once per language, not once per idea: a first refresh of a
+    # city tells thousands of authors in one go.
+    statuses = {idea.status for idea in ideas}
+    wordings: dict[str, tuple[str, dict[str, str]]] = {}
+    for language in {user.preferred_language for people in audience.values() for user in people.values()}:
+        with translation.override(language):
+            wordings[language] = (
+                _("“%(title)s” is now %(status)s"),
+                {status: str(IdeaStatus(status).label) for status in statuses},
             )
-            for idea in ideas
-            for user in audience[idea.pk].values()
-            if user != exclude
-        ],
-    )
+    links = _idea_links([idea.pk for idea in ideas])
+    messages = []
+    for idea in ideas:
+        for user in audience[idea.pk].values():
+            if user == exclude:
+                continue
+            template, status_names = wordings[user.preferred_language]
+            messages.append(
+                (
+                    user,
+                    template % {"title": idea.title, "status": status_names[idea.status]},
+                    idea.rejection_reason if idea.status == IdeaStatus.REJECTED else "",
+                    links[idea.pk],
+                )
+            )
+    notify_each(kind=NotificationKind.IDEA_STATUS, messages=messages)
 
 
 def _idea_links(idea_ids: list[int]) -> dict[int, str]:
@@ -442,13 +450,14 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
         save_validated(
             idea, update_fields=["status", "moderation_note", "updated_at"], named={"moderation_note": "note"}
         )
-    notify(
-        users=[idea.author],
-        kind=NotificationKind.IDEA_STATUS,
-        title=_("Please revise “%(title)s”") % {"title": idea.title},
-        body=idea.moderation_note,
-        link=idea.get_absolute_url(),
-    )
+    with translation.override(idea.author.preferred_language):
+        notify(
+            users=[idea.author],
+            kind=NotificationKind.IDEA_STATUS,
+            title=_("Please revise “%(title)s”") % {"title": idea.title},
+            body=idea.moderation_note,
+            link=idea.get_absolute_url(),
+        )
     return idea
 
 
@@ -590,12 +599,13 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
 
     supporters = User.objects.filter(supports__idea=source)
     followers = User.objects.filter(follows__idea=source)
-    notify(
+    notify_in_their_language(
         users=list(supporters) + list(followers) + [source.author],
         kind=NotificationKind.IDEA_STATUS,
-        title=_("“%(source)s” was merged into “%(target)s”")
-        % {"source": source.title, "target": target.title},
-        body=_("Your support now counts for the merged idea."),
+        title=lambda: (
+            _("“%(source)s” was merged into “%(target)s”") % {"source": source.title, "target": target.title}
+        ),
+        body=lambda: _("Your support now counts for the merged idea."),
         link=target.get_absolute_url(),
         exclude=by,
     )

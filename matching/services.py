@@ -668,19 +668,23 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         member_of=F("memberships__company")
     ):
         members.setdefault(user.member_of, []).append(user)
-    messages = []
+    messages: list[tuple[User, str, str, str]] = []
     for company in Company.objects.filter(pk__in=by_company):
         count = len(by_company[company.pk])
-        title = ngettext(
-            "%(count)d new strong match for %(company)s",
-            "%(count)d new strong matches for %(company)s",
-            count,
-        ) % {"count": count, "company": company.name}
         body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
-        messages += [
-            (user, title, body, link) for user in {u.pk: u for u in members.get(company.pk, [])}.values()
-        ]
+        titles_in: dict[str, str] = {}
+        for member in {u.pk: u for u in members.get(company.pk, [])}.values():
+            # In each member's own language, worded once per language.
+            title = titles_in.get(member.preferred_language)
+            if title is None:
+                with translation.override(member.preferred_language):
+                    title = titles_in[member.preferred_language] = ngettext(
+                        "%(count)d new strong match for %(company)s",
+                        "%(count)d new strong matches for %(company)s",
+                        count,
+                    ) % {"count": count, "company": company.name}
+            messages.append((member, title, body, link))
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
 
 

@@ -328,6 +328,21 @@ def test_company_members_are_told_of_new_strong_matches(catalogue, carol):
     assert told.count() == 1  # the same matches again are not news
 
 
+@pytest.fixture
+def carol_reads_english(carol):
+    carol.preferred_language = "en"
+    carol.save()
+    return carol
+
+
+def test_a_member_who_reads_english_is_told_of_strong_matches_in_english(carol_reads_english, catalogue):
+    from accounts.models import Notification
+
+    told = Notification.objects.get(user=carol_reads_english, kind="strong_match")
+
+    assert told.title == "1 new strong match for 곁에케어"
+
+
 def test_followers_are_told_when_an_idea_is_matched(db, carol):
     from accounts.models import Notification
     from tests.accounts.factories import UserFactory
