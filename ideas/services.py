@@ -199,8 +199,12 @@ def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | Non
                 fields={"parent": [_("You can only reply to a comment on the same idea.")]},
             )
         # Threads are one level deep: a reply to a reply joins its parent's thread.
-        if parent.parent_id is not None:
-            parent = parent.parent
+        thread = parent.parent if parent.parent_id is not None else parent
+        # Its replies are hidden with it: a reply would reach no reader but its notified author.
+        if thread is not None and thread.is_hidden:
+            message = _("This comment was hidden by the moderators and can no longer be answered.")
+            raise ApplicationError(message, fields={"parent": [message]})
+        parent = thread
     comment = Comment(idea=idea, author=author, body=_normalised_text(body), parent=parent)
     save_validated(comment)
     _notify_of_comment(comment)

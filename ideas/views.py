@@ -295,8 +295,9 @@ def idea_comment(request, idea_id: int):
     try:
         parent = None
         if request.POST.get("parent"):
-            # A reply to a comment removed meanwhile is kept as a comment of its own.
-            parent = idea.comments.filter(pk=posted_id(request.POST, "parent")).first()
+            # A reply to a comment deleted or hidden since the page was opened is kept as a
+            # comment of its own, rather than lost or put where no one reads it.
+            parent = idea.comments.filter(pk=posted_id(request.POST, "parent"), is_hidden=False).first()
             reply_to = parent.pk if parent is not None and parent.parent_id is None else None
         if not form.is_valid():
             raise ValidationError(form.errors["body"])
@@ -312,6 +313,14 @@ def idea_comment(request, idea_id: int):
         # Not about the text (the idea is no longer open to comments): the form may not even show.
         messages.error(request, error.message)
         return redirect("idea-detail", idea_id=idea.pk)
+    if request.POST.get("parent") and parent is None:
+        messages.info(
+            request,
+            _(
+                "The comment you answered has been hidden or deleted, so your reply was posted as a "
+                "comment of its own."
+            ),
+        )
     return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
 
 
