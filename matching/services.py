@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each
 from companies.models import Company
-from core.errors import ApplicationError, forbidden
+from core.errors import ApplicationError, forbidden, not_found
 from core.services import save_validated
 from core.sql import id_array
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
@@ -1932,6 +1932,10 @@ def match_feedback(
     once to rank it again (the sweep's, if the broker cannot be reached)."""
     if not match.company.is_member(user):
         raise forbidden(_("Only the company's members can answer its matches."))
+    # Hidden, rejected or merged since the company's page was opened: off its list, and its author
+    # is not to be told of an interest in it.
+    if match.idea.status not in MATCHABLE_STATUSES or match.idea.is_hidden:
+        raise not_found(_("This idea is no longer public: its matches can no longer be answered."))
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED):
         raise ApplicationError(
             _("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]}
