@@ -5,6 +5,9 @@
   const root = document.getElementById("kiosk");
   if (!root) return;
   const STORAGE_KEY = "donationStationKey";
+  // The visit on the screen, kept across a reload of the page (the donor switching its language):
+  // the code that opened it is spent, and could not open it again.
+  const VISIT_KEY = "donationStationVisit";
   const api = root.dataset.api;
   const pollMs = Number(root.dataset.pollMs) || 2000;
   const resetSeconds = Number(root.dataset.resetSeconds) || 45;
@@ -151,6 +154,7 @@
     try {
       await loadStation();
       show("welcome");
+      await resumeVisit();
     } catch (error) {
       if (error.status === 401 || error.status === 403) {
         $("kiosk-setup-error").textContent = error.message;
@@ -218,8 +222,25 @@
     }
   });
 
-  function beginVisit(visit) {
+  async function resumeVisit() {
+    const kept = sessionStorage.getItem(VISIT_KEY);
+    if (!kept) return;
+    try {
+      const visit = await call("GET", "visits/" + kept + "/");
+      if (visit.is_open) {
+        beginVisit(visit, true);
+        return;
+      }
+    } catch (error) {
+      // Closed or gone meanwhile: the screen starts afresh.
+    }
+    sessionStorage.removeItem(VISIT_KEY);
+  }
+
+  // `polled`: the visit as a poll gives it, readings and results included.
+  function beginVisit(visit, polled) {
     visitId = visit.id;
+    sessionStorage.setItem(VISIT_KEY, String(visit.id));
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-error").textContent = "";
@@ -229,7 +250,7 @@
     $("kiosk-status").classList.add("kiosk-busy");
     // Told as each poll tells it (nothing to measure, say); a visit just opened holds no reading
     // or result yet, and the answer opening it lists none.
-    render({...visit, readings: [], results: []});
+    render(polled ? visit : {...visit, readings: [], results: []});
     show("visit");
     poll();
   }
@@ -351,6 +372,7 @@
     clearInterval(resetTimer);
     resetTimer = null;
     visitId = null;
+    sessionStorage.removeItem(VISIT_KEY);
   }
 
   // Back to the start; the visit is closed so the device posts nothing more for this donor.

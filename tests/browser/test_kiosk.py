@@ -334,3 +334,43 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
     kiosk.click("#kiosk-done")
     kiosk.locator("#kiosk-welcome-title").wait_for()
     tablet.close()
+
+
+def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets_the_result(
+    browser_page, live_server, company
+):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    tablet, kiosk = _tablet(phone, live_server)
+    log_in(phone, "erin", PASSWORD)
+    code = _donor_code(phone, setup.pilot.pk)
+    _set_up(kiosk, registered.key)
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    device = _device_measures(live_server, registered.key)
+    kiosk.locator(".kiosk-reading").wait_for()
+    device.join(timeout=30)
+
+    # The code is spent: the page reloaded in English must not lose the visit it opened.
+    with kiosk.expect_navigation():
+        kiosk.click(".kiosk-language button[value=en]")
+    kiosk.locator("#kiosk-status", has_text="Your reading is stored. Waiting for the result…").wait_for()
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == "Put your arm in the cuff and sit still."
+    assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"measured at {_clock('en')}"
+    assert kiosk.locator("#kiosk-done").is_visible()
+    assert StationVisit.objects.get().is_open
+
+    _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다.", 118)
+    kiosk.locator(".kiosk-result.level-normal .kiosk-level").wait_for(timeout=10_000)
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == "Your result"
+    _shots(kiosk, "kiosk-language-switched-mid-visit-en")
+
+    # Done: the next person's screen, reloaded or not, opens on the start.
+    kiosk.click("#kiosk-done")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    kiosk.reload()
+    kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    assert kiosk.locator(".kiosk-reading").count() == 0
+    tablet.close()
