@@ -181,6 +181,7 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
 
 class PilotTextsSerializer(serializers.Serializer):
     title = serializers.CharField()
+    venue = serializers.CharField()
 
 
 class PilotAllTextsSerializer(serializers.Serializer):
@@ -189,11 +190,13 @@ class PilotAllTextsSerializer(serializers.Serializer):
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):
-    """The title in the reader's language, followed by the language it is in: a title staff
-    wrote in Korean only is given in Korean. `texts` has both as written."""
+    """The title and the venue in the reader's language, each followed by the language it is in:
+    a text staff wrote in Korean only is given in Korean. `texts` has both as written."""
 
     title = serializers.CharField(source="shown_title")
     title_language = language_of("shown_title")
+    venue = serializers.CharField(source="shown_venue", help_text="Empty where staff gave no venue.")
+    venue_language = language_of("shown_venue")
     texts = serializers.SerializerMethodField()
     idea = IdeaBriefSerializer(
         source="visible_idea", allow_null=True, help_text="Null when the reader may not see the idea."
@@ -217,6 +220,7 @@ class PilotOutputSerializer(serializers.ModelSerializer):
             "district",
             "district_display",
             "venue",
+            "venue_language",
             "stage",
             "stage_display",
             "progress",
@@ -228,7 +232,10 @@ class PilotOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PilotAllTextsSerializer)
     def get_texts(self, pilot: Pilot) -> dict:
-        return {"ko": {"title": pilot.title}, "en": {"title": pilot.title_en}}
+        return {
+            "ko": {"title": pilot.title, "venue": pilot.venue},
+            "en": {"title": pilot.title_en, "venue": pilot.venue_en},
+        }
 
 
 class PilotDetailTextsSerializer(PilotTextsSerializer):
@@ -332,6 +339,9 @@ class PilotListCreateApi(PaginatedApiMixin, APIView):
             help_text="Defaults to the idea's district.",
         )
         venue = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("venue"))
+        venue_en = serializers.CharField(
+            max_length=200, required=False, allow_blank=True, default="", label=_("venue in English")
+        )
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -372,6 +382,7 @@ class PilotDetailApi(APIView):
         )
         district = serializers.ChoiceField(choices=District.choices, label=_("district"))
         venue = serializers.CharField(max_length=200, allow_blank=True, label=_("venue"))
+        venue_en = serializers.CharField(max_length=200, allow_blank=True, label=_("venue in English"))
 
     @extend_schema(responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def get(self, request, pilot_id: int):

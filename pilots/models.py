@@ -83,6 +83,12 @@ class Pilot(ChoiceLabelsModel):
         help_text=_("Where it happens, such as a park or a library."),
         validators=[no_control_characters],
     )
+    venue_en = models.CharField(
+        _("venue in English"),
+        max_length=PILOT_VENUE_MAX_LENGTH,
+        blank=True,
+        validators=[no_control_characters],
+    )
     stage = models.CharField(
         _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
     )
@@ -126,6 +132,11 @@ class Pilot(ChoiceLabelsModel):
     def shown_description(self) -> ShownText:
         """The description in the active language."""
         return shown_text(self.description, self.description_en)
+
+    @property
+    def shown_venue(self) -> ShownText:
+        """The venue in the active language."""
+        return shown_text(self.venue, self.venue_en)
 
     @property
     def visible_idea(self) -> Idea | None:

@@ -41,12 +41,13 @@ PILOT_FIELDS = [
     "description_en",
     "district",
     "venue",
+    "venue_en",
     "stage",
     "cancellation_reason",
 ]
 MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
 MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
-EDITABLE_FIELDS = ("title", "title_en", "description", "description_en", "district", "venue")
+EDITABLE_FIELDS = ("title", "title_en", "description", "description_en", "district", "venue", "venue_en")
 
 
 def pilot_require_open(pilot: Pilot) -> None:
@@ -72,6 +73,7 @@ def pilot_create(
     venue: str = "",
     title_en: str = "",
     description_en: str = "",
+    venue_en: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
     until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
@@ -94,6 +96,7 @@ def pilot_create(
         description_en=description_en.strip(),
         district=district or idea.district,
         venue=venue.strip(),
+        venue_en=venue_en.strip(),
         created_by=by,
     )
     save_validated(pilot)

@@ -135,7 +135,16 @@ class PilotForm(forms.Form):
         ),
     )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
-    venue = forms.CharField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
+    venue = SingleLineField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
+    venue_en = SingleLineField(
+        label=gettext_lazy("venue in English"),
+        max_length=PILOT_VENUE_MAX_LENGTH,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional. People reading the site in English see this; left empty, they see the Korean "
+            "venue, marked as written in Korean only."
+        ),
+    )
     companies = forms.ModelMultipleChoiceField(
         label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
     )

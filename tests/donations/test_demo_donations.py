@@ -260,6 +260,7 @@ def test_the_demo_asks_for_its_data_in_korean_and_english(demo_file):
         assert f"“{data_request.pilot.title}”" in data_request.consent_text
     assert not Pilot.objects.filter(title_en="").exists()
     assert not Pilot.objects.filter(description_en="").exists()
+    assert not Pilot.objects.filter(venue_en="").exists()
     # What the demo's volunteers agreed to, they read in the language they use the site in.
     for consent in PilotConsent.objects.select_related("volunteer__user", "data_request"):
         assert consent.language == consent.volunteer.user.preferred_language

@@ -280,6 +280,7 @@ class Command(BaseCommand):
             description=entry["description"],
             description_en=entry["description_en"],
             venue=entry["venue"],
+            venue_en=entry["venue_en"],
         )
         today = timezone.localdate()
         for milestone in entry["milestones"]:
