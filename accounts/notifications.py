@@ -155,14 +155,16 @@ def notify_in_their_language(
     kind: NotificationKind,
     title: Callable[[], str],
     link: str,
-    body: str = "",
+    body: str | Callable[[], str] = "",
     exclude: User | None = None,
 ) -> None:
     """`notify`, with the title written in each recipient's own language: `title` is called
-    once per language among the recipients, inside that language."""
+    once per language among the recipients, inside that language, and so is `body` if it is a
+    callable (a text staff wrote in Korean and in English, say)."""
     by_language: dict[str, dict[int, User]] = {}
     for user in users:
         by_language.setdefault(user.preferred_language, {})[user.pk] = user
     for language, group in by_language.items():
         with translation.override(language):
-            notify(users=group.values(), kind=kind, title=title(), body=body, link=link, exclude=exclude)
+            text = body() if callable(body) else body
+            notify(users=group.values(), kind=kind, title=title(), body=text, link=link, exclude=exclude)
