@@ -158,9 +158,9 @@ def notify_in_their_language(
     body: str | Callable[[], str] = "",
     exclude: User | None = None,
 ) -> None:
-    """`notify`, with the title (and the body, when it is ours to word rather than quoted) written
-    in each recipient's own language: `title` and a callable `body` are called once per language
-    among the recipients, inside that language."""
+    """`notify`, with the title written in each recipient's own language: `title` is called
+    once per language among the recipients, inside that language, and so is `body` if it is a
+    callable (a text the product words, or one staff wrote in Korean and in English)."""
     by_language: dict[str, dict[int, User]] = {}
     for user in users:
         by_language.setdefault(user.preferred_language, {})[user.pk] = user

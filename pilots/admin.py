@@ -31,7 +31,7 @@ class DataRequestInline(admin.StackedInline):
 class PilotAdmin(admin.ModelAdmin):
     list_display = ("title", "title_en", "idea", "stage", "district", "created_at")
     list_filter = ("stage", "district")
-    search_fields = ("title", "title_en", "description", "description_en")
+    search_fields = ("title", "title_en", "description", "description_en", "venue", "venue_en")
     raw_id_fields = ("idea", "created_by")
     filter_horizontal = ("companies",)
     inlines = [MilestoneInline, UpdateInline, DataRequestInline]

@@ -52,20 +52,6 @@ def _pilot_response(request, pilot_id: int, status_code=status.HTTP_200_OK) -> R
 # --- Serializers shared by several views ----------------------------------------------------
 
 
-class MilestoneOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PilotMilestone
-        fields = ["id", "title", "due_date", "is_done"]
-
-
-class PilotUpdateOutputSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(allow_null=True)
-
-    class Meta:
-        model = PilotUpdate
-        fields = ["id", "body", "author", "created_at"]
-
-
 LANGUAGE_HELP = (
     "The language the text before it is written in: the reader's (Accept-Language), or ko where "
     "staff wrote it in Korean only."
@@ -74,6 +60,59 @@ LANGUAGE_HELP = (
 
 def language_of(source: str) -> serializers.CharField:
     return serializers.CharField(source=f"{source}.language", help_text=LANGUAGE_HELP)
+
+
+class MilestoneTextsSerializer(serializers.Serializer):
+    title = serializers.CharField()
+
+
+class MilestoneAllTextsSerializer(serializers.Serializer):
+    ko = MilestoneTextsSerializer()
+    en = MilestoneTextsSerializer(help_text="Empty strings where staff gave no English.")
+
+
+class MilestoneOutputSerializer(serializers.ModelSerializer):
+    """The title in the reader's language, followed by the language it is in, as the pilot's;
+    `texts` has both as written."""
+
+    title = serializers.CharField(source="shown_title")
+    title_language = language_of("shown_title")
+    texts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PilotMilestone
+        fields = ["id", "title", "title_language", "texts", "due_date", "is_done"]
+
+    @extend_schema_field(MilestoneAllTextsSerializer)
+    def get_texts(self, milestone: PilotMilestone) -> dict:
+        return {"ko": {"title": milestone.title}, "en": {"title": milestone.title_en}}
+
+
+class PilotUpdateTextsSerializer(serializers.Serializer):
+    body = serializers.CharField()
+
+
+class PilotUpdateAllTextsSerializer(serializers.Serializer):
+    ko = PilotUpdateTextsSerializer()
+    en = PilotUpdateTextsSerializer(help_text="Empty strings where staff gave no English.")
+
+
+class PilotUpdateOutputSerializer(serializers.ModelSerializer):
+    """The news in the reader's language, followed by the language it is in, as the pilot's
+    texts; `texts` has both as written."""
+
+    body = serializers.CharField(source="shown_body")
+    body_language = language_of("shown_body")
+    texts = serializers.SerializerMethodField()
+    author = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = PilotUpdate
+        fields = ["id", "body", "body_language", "texts", "author", "created_at"]
+
+    @extend_schema_field(PilotUpdateAllTextsSerializer)
+    def get_texts(self, update: PilotUpdate) -> dict:
+        return {"ko": {"body": update.body}, "en": {"body": update.body_en}}
 
 
 class DataFieldOutputSerializer(serializers.Serializer):
@@ -181,6 +220,7 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
 
 class PilotTextsSerializer(serializers.Serializer):
     title = serializers.CharField()
+    venue = serializers.CharField()
 
 
 class PilotAllTextsSerializer(serializers.Serializer):
@@ -189,11 +229,13 @@ class PilotAllTextsSerializer(serializers.Serializer):
 
 
 class PilotOutputSerializer(serializers.ModelSerializer):
-    """The title in the reader's language, followed by the language it is in: a title staff
-    wrote in Korean only is given in Korean. `texts` has both as written."""
+    """The title and the venue in the reader's language, each followed by the language it is in:
+    a text staff wrote in Korean only is given in Korean. `texts` has both as written."""
 
     title = serializers.CharField(source="shown_title")
     title_language = language_of("shown_title")
+    venue = serializers.CharField(source="shown_venue", help_text="Empty where staff gave no venue.")
+    venue_language = language_of("shown_venue")
     texts = serializers.SerializerMethodField()
     idea = IdeaBriefSerializer(
         source="visible_idea", allow_null=True, help_text="Null when the reader may not see the idea."
@@ -217,6 +259,7 @@ class PilotOutputSerializer(serializers.ModelSerializer):
             "district",
             "district_display",
             "venue",
+            "venue_language",
             "stage",
             "stage_display",
             "progress",
@@ -228,7 +271,10 @@ class PilotOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PilotAllTextsSerializer)
     def get_texts(self, pilot: Pilot) -> dict:
-        return {"ko": {"title": pilot.title}, "en": {"title": pilot.title_en}}
+        return {
+            "ko": {"title": pilot.title, "venue": pilot.venue},
+            "en": {"title": pilot.title_en, "venue": pilot.venue_en},
+        }
 
 
 class PilotDetailTextsSerializer(PilotTextsSerializer):
@@ -332,6 +378,9 @@ class PilotListCreateApi(PaginatedApiMixin, APIView):
             help_text="Defaults to the idea's district.",
         )
         venue = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("venue"))
+        venue_en = serializers.CharField(
+            max_length=200, required=False, allow_blank=True, default="", label=_("venue in English")
+        )
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -372,6 +421,7 @@ class PilotDetailApi(APIView):
         )
         district = serializers.ChoiceField(choices=District.choices, label=_("district"))
         venue = serializers.CharField(max_length=200, allow_blank=True, label=_("venue"))
+        venue_en = serializers.CharField(max_length=200, allow_blank=True, label=_("venue in English"))
 
     @extend_schema(responses={200: PilotDetailOutputSerializer}, tags=["pilots"])
     def get(self, request, pilot_id: int):
@@ -408,6 +458,10 @@ class PilotStageApi(APIView):
 
 class MilestoneInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=150, label=_("title"))
+    # The default is not applied to a PATCH that leaves the field out (a partial serializer).
+    title_en = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default="", label=_("title in English")
+    )
     due_date = serializers.DateField(label=_("due date"))
     is_done = serializers.BooleanField(default=False, label=_("done"))
 
@@ -464,6 +518,9 @@ class PilotUpdatesApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=5000, label=_("update"))
+        body_en = serializers.CharField(
+            max_length=5000, required=False, allow_blank=True, default="", label=_("update in English")
+        )
 
     @extend_schema(request=InputSerializer, responses={201: PilotUpdateOutputSerializer}, tags=["pilots"])
     def post(self, request, pilot_id: int):

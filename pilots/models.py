@@ -83,6 +83,12 @@ class Pilot(ChoiceLabelsModel):
         help_text=_("Where it happens, such as a park or a library."),
         validators=[no_control_characters],
     )
+    venue_en = models.CharField(
+        _("venue in English"),
+        max_length=PILOT_VENUE_MAX_LENGTH,
+        blank=True,
+        validators=[no_control_characters],
+    )
     stage = models.CharField(
         _("stage"), max_length=12, choices=PilotStage.choices, default=PilotStage.PLANNING
     )
@@ -128,6 +134,11 @@ class Pilot(ChoiceLabelsModel):
         return shown_text(self.description, self.description_en)
 
     @property
+    def shown_venue(self) -> ShownText:
+        """The venue in the active language."""
+        return shown_text(self.venue, self.venue_en)
+
+    @property
     def visible_idea(self) -> Idea | None:
         """The idea, if the reader may see it; reads the `idea_is_visible` of the selectors and
         shows no idea without it."""
@@ -167,7 +178,11 @@ class Pilot(ChoiceLabelsModel):
 
 class PilotMilestone(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones")
+    # In Korean and, optionally, in English, as the pilot's own texts.
     title = models.CharField(_("title"), max_length=150, validators=[no_control_characters])
+    title_en = models.CharField(
+        _("title in English"), max_length=150, blank=True, validators=[no_control_characters]
+    )
     due_date = models.DateField(_("due date"))
     is_done = models.BooleanField(_("done"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,6 +195,11 @@ class PilotMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> ShownText:
+        """The title in the active language."""
+        return shown_text(self.title, self.title_en)
 
 
 class PilotUpdate(models.Model):
@@ -194,8 +214,14 @@ class PilotUpdate(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
+    # In Korean and, optionally, in English, as the pilot's own texts.
     body = models.TextField(
         _("update"),
+        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
+    body_en = models.TextField(
+        _("update in English"),
+        blank=True,
         validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
@@ -208,6 +234,11 @@ class PilotUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+    @property
+    def shown_body(self) -> ShownText:
+        """The update in the active language."""
+        return shown_text(self.body, self.body_en)
 
 
 class PilotFollow(models.Model):

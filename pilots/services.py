@@ -41,12 +41,13 @@ PILOT_FIELDS = [
     "description_en",
     "district",
     "venue",
+    "venue_en",
     "stage",
     "cancellation_reason",
 ]
-MILESTONE_FIELDS = ["id", "title", "due_date", "is_done"]
-MILESTONE_EDITABLE_FIELDS = ("title", "due_date", "is_done")
-EDITABLE_FIELDS = ("title", "title_en", "description", "description_en", "district", "venue")
+MILESTONE_FIELDS = ["id", "title", "title_en", "due_date", "is_done"]
+MILESTONE_EDITABLE_FIELDS = ("title", "title_en", "due_date", "is_done")
+EDITABLE_FIELDS = ("title", "title_en", "description", "description_en", "district", "venue", "venue_en")
 
 
 def pilot_require_open(pilot: Pilot) -> None:
@@ -72,6 +73,7 @@ def pilot_create(
     venue: str = "",
     title_en: str = "",
     description_en: str = "",
+    venue_en: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
     until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
@@ -94,6 +96,7 @@ def pilot_create(
         description_en=description_en.strip(),
         district=district or idea.district,
         venue=venue.strip(),
+        venue_en=venue_en.strip(),
         created_by=by,
     )
     save_validated(pilot)
@@ -219,11 +222,19 @@ def _idea_can_go_on_pilot(idea: Idea) -> bool:
 
 @transaction.atomic
 def pilot_milestone_add(
-    *, pilot: Pilot, by: User, title: str, due_date: datetime.date, is_done: bool = False
+    *,
+    pilot: Pilot,
+    by: User,
+    title: str,
+    due_date: datetime.date,
+    is_done: bool = False,
+    title_en: str = "",
 ) -> PilotMilestone:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     pilot_require_open(pilot)
-    milestone = PilotMilestone(pilot=pilot, title=title.strip(), due_date=due_date, is_done=is_done)
+    milestone = PilotMilestone(
+        pilot=pilot, title=title.strip(), title_en=title_en.strip(), due_date=due_date, is_done=is_done
+    )
     save_validated(milestone)
     audit_record(
         actor=by,
@@ -263,25 +274,25 @@ def pilot_milestone_remove(*, milestone: PilotMilestone, by: User) -> None:
 
 
 @transaction.atomic
-def pilot_update_post(*, pilot: Pilot, by: User, body: str) -> PilotUpdate:
+def pilot_update_post(*, pilot: Pilot, by: User, body: str, body_en: str = "") -> PilotUpdate:
     """Publish news from a pilot and tell the pilot's followers and volunteers and the idea's
-    followers."""
+    followers, each in their own language where staff wrote the news in it."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
         raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
-    update = PilotUpdate(pilot=pilot, author=by, body=body.strip())
+    update = PilotUpdate(pilot=pilot, author=by, body=body.strip(), body_en=body_en.strip())
     save_validated(update)
     audit_record(
         actor=by,
         action=AuditAction.PILOT_UPDATE_POST,
         target=pilot,
-        after={"id": update.pk, "body": update.body},
+        after={"id": update.pk, "body": update.body, "body_en": update.body_en},
     )
     notify_in_their_language(
         users=_pilot_audience(pilot, include_followers=True),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.shown_title},
-        body=update.body,
+        body=lambda: update.shown_body.text,
         link=pilot.get_absolute_url(),
         exclude=by,
     )

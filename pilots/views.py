@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -135,7 +136,16 @@ class PilotForm(forms.Form):
         ),
     )
     district = forms.ChoiceField(label=gettext_lazy("district"), choices=District.choices)
-    venue = forms.CharField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
+    venue = SingleLineField(label=gettext_lazy("venue"), max_length=PILOT_VENUE_MAX_LENGTH, required=False)
+    venue_en = SingleLineField(
+        label=gettext_lazy("venue in English"),
+        max_length=PILOT_VENUE_MAX_LENGTH,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional. People reading the site in English see this; left empty, they see the Korean "
+            "venue, marked as written in Korean only."
+        ),
+    )
     companies = forms.ModelMultipleChoiceField(
         label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -202,14 +212,21 @@ MANAGE_FIELD_LABELS = {
     "stage": gettext_lazy("Stage"),
     "reason": gettext_lazy("Reason (when cancelling)"),
     "title": gettext_lazy("New milestone"),
+    "title_en": gettext_lazy("Milestone in English"),
     "due_date": gettext_lazy("Due date"),
     "body": gettext_lazy("Public update"),
+    "body_en": gettext_lazy("Update in English"),
 }
 
 
 class MilestoneForm(forms.Form):
     title = SingleLineField(
         label=MANAGE_FIELD_LABELS["title"], max_length=PilotMilestone._meta.get_field("title").max_length
+    )
+    title_en = SingleLineField(
+        label=MANAGE_FIELD_LABELS["title_en"],
+        max_length=PilotMilestone._meta.get_field("title_en").max_length,
+        required=False,
     )
     due_date = forms.DateField(label=MANAGE_FIELD_LABELS["due_date"])
 
@@ -244,8 +261,14 @@ def pilot_manage(request, pilot_id: int):
                 milestone=milestone, by=request.user, is_done=not milestone.is_done
             )
         elif action == "update":
-            body = posted_text(request.POST, "body")
-            pilot_services.pilot_update_post(pilot=pilot, by=request.user, body=body)
+            # A textarea sends its line breaks as CRLF: kept as one line break each, as in the
+            # pilot's description.
+            pilot_services.pilot_update_post(
+                pilot=pilot,
+                by=request.user,
+                body=normalize_newlines(posted_text(request.POST, "body")),
+                body_en=normalize_newlines(posted_text(request.POST, "body_en")),
+            )
         else:
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))

@@ -85,6 +85,7 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
     page.fill("#id_description", "서구 어르신 20가구에서 8주 동안 복약 알림을 실증합니다.")
     page.fill("#id_description_en", "Medication reminders in 20 homes in Seo-gu, for eight weeks.")
     page.fill("#id_venue", "서구 보건소")
+    page.fill("#id_venue_en", "Seo-gu public health centre")
     page.check(f"input[name=companies][value='{care.pk}']")
     screenshot(page, "staff-pilot-form")
     page.click("form button[type=submit] >> nth=-1")
@@ -95,6 +96,7 @@ def test_staff_publish_merge_and_create_a_pilot(browser_page):
     created = Pilot.objects.get(idea=published)
     assert created.title_en == "Medication reminders in Seo-gu"
     assert created.description_en == "Medication reminders in 20 homes in Seo-gu, for eight weeks."
+    assert (created.venue, created.venue_en) == ("서구 보건소", "Seo-gu public health centre")
     # Planned, the pilot is not public yet: the idea is in pilot once the pilot recruits.
     assert Idea.objects.get(pk=published.pk).status in (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED)
     assert {"idea_publish", "idea_merge", "pilot_create"} <= set(

@@ -1,6 +1,6 @@
 """A pilot and its data request staff wrote in Korean and English, read by a volunteer who uses
-the site in English: the pilot page's title, description and consent text, the station's screen
-and My donations all in English."""
+the site in English: the pilot page's title, description, venue and consent text, the station's
+screen and My donations all in English."""
 
 import pytest
 
@@ -25,6 +25,7 @@ DESCRIPTION_EN = (
     "Sensors notice a fall in the night and alert family at once.\n"
     "Blood pressure and pulse are measured too, at the park's health station."
 )
+VENUE_EN = "Buk-gu public health centre"
 
 
 def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
@@ -47,7 +48,9 @@ def _in_english(data_request: PilotDataRequest) -> PilotDataRequest:
 
 def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_page, live_server, company):
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
-    Pilot.objects.filter(pk=setup.pilot.pk).update(title_en=TITLE_EN, description_en=DESCRIPTION_EN)
+    Pilot.objects.filter(pk=setup.pilot.pk).update(
+        title_en=TITLE_EN, description_en=DESCRIPTION_EN, venue_en=VENUE_EN
+    )
     data_request = _in_english(setup.data_request)
     # Consent again in English: the one donation_pilot gave was read in Korean.
     PilotConsent.objects.all().delete()
@@ -62,6 +65,7 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     assert phone.title() == f"{TITLE_EN} · Gwangju AI Pilot Ideas"
     description = phone.locator("main p", has_text="Sensors notice a fall")
     assert description.inner_text() == DESCRIPTION_EN
+    assert phone.locator("main p.meta").first.inner_text().endswith(f" · {VENUE_EN}")
     # Everything staff wrote has its English: nothing on the page is marked as Korean only.
     assert phone.locator(".korean-only").count() == 0
     screenshot(phone, "pilot-page-in-english-en-390")

@@ -88,6 +88,7 @@ def test_pilots_export_quotes_a_venue_title_idea_and_company(api, staff_user, pa
         title=payload + " 실증",
         title_en=payload + " pilot",
         venue=payload,
+        venue_en=payload + " venue",
         idea=IdeaFactory(title=payload + " 아이디어"),
         companies=[CompanyFactory(name=payload + " 회사", slug="evil-co")],
     )
@@ -100,4 +101,5 @@ def test_pilots_export_quotes_a_venue_title_idea_and_company(api, staff_user, pa
     assert rows[1][4] == "'" + payload + " 아이디어"
     assert rows[1][5] == "'" + payload + " 회사"
     assert rows[1][8] == "'" + payload
+    assert rows[1][9] == "'" + payload + " venue"
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in _cells(rows))

@@ -100,3 +100,17 @@ def test_the_pilots_export_has_the_title_in_korean_and_in_english(staff_client):
         assert header[1:3] == (["제목", "제목 (영어)"] if language == "ko" else ["title", "title in English"])
         assert titles[str(english.pk)] == ["공원 혈압 실증", "Blood pressure in the park"]
         assert titles[str(korean_only.pk)] == ["복약 알림 실증", ""]
+
+
+def test_the_pilots_export_has_the_venue_in_korean_and_in_english(staff_client):
+    english = PilotFactory(venue="중외공원 건강측정소", venue_en="Jungoe Park health station")
+    korean_only = PilotFactory(venue="북구 보건소")
+
+    for language in ("ko", "en"):
+        header, *rows = _rows(staff_client, "pilots", language)
+        venues = {row[0]: row[8:10] for row in rows}
+
+        expected = ["장소", "장소 (영어)"] if language == "ko" else ["venue", "venue in English"]
+        assert header[8:10] == expected
+        assert venues[str(english.pk)] == ["중외공원 건강측정소", "Jungoe Park health station"]
+        assert venues[str(korean_only.pk)] == ["북구 보건소", ""]

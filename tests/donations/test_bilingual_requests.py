@@ -205,10 +205,12 @@ def _consent(client, pilot, data_request, language: str):
 
 
 def test_a_reader_of_english_consents_to_the_english_text_and_it_is_kept(pilot, staff):
-    # The pilot's title and description in English too: nothing on the page is left in Korean only.
+    # The pilot's title, description and venue in English too: nothing on the page is left in
+    # Korean only.
     pilot.title_en = "Blood pressure in the park"
     pilot.description_en = "Blood pressure is measured at the park's health station."
-    pilot.save(update_fields=["title_en", "description_en"])
+    pilot.venue_en = "Buk-gu public health centre"
+    pilot.save(update_fields=["title_en", "description_en", "venue_en"])
     data_request = _english_request(pilot, staff)
     volunteer, client = _volunteer_client(pilot, "en")
 

@@ -24,7 +24,7 @@ from donations.models import (
     ResultLevel,
     Station,
 )
-from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotMilestone, PilotUpdate, PilotVolunteer
 
 RUNNING_PILOT = "남구 독거 어르신 낙상 감지 실증"
 STATION_NAME = "푸른길공원 2번 출입구 건강측정소"
@@ -260,6 +260,9 @@ def test_the_demo_asks_for_its_data_in_korean_and_english(demo_file):
         assert f"“{data_request.pilot.title}”" in data_request.consent_text
     assert not Pilot.objects.filter(title_en="").exists()
     assert not Pilot.objects.filter(description_en="").exists()
+    assert not Pilot.objects.filter(venue_en="").exists()
+    assert not PilotMilestone.objects.filter(title_en="").exists()
+    assert not PilotUpdate.objects.filter(body_en="").exists()
     # What the demo's volunteers agreed to, they read in the language they use the site in.
     for consent in PilotConsent.objects.select_related("volunteer__user", "data_request"):
         assert consent.language == consent.volunteer.user.preferred_language

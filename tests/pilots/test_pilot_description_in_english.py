@@ -26,6 +26,7 @@ def pilot(company):
         title_en="Blood pressure in the park",
         description=KOREAN,
         description_en=ENGLISH,
+        venue_en="Buk-gu public health centre",
     )
 
 

@@ -125,8 +125,8 @@ def test_the_api_gives_the_title_in_the_readers_language_and_both_as_written(api
     assert (korean_only["title"], korean_only["title_language"]) == (KOREAN, "ko")
     description = "공원 측정소에서 혈압을 잽니다."
     assert korean_only["texts"] == {
-        "ko": {"title": KOREAN, "description": description},
-        "en": {"title": "", "description": ""},
+        "ko": {"title": KOREAN, "venue": "", "description": description},
+        "en": {"title": "", "venue": "", "description": ""},
     }
     assert changed.status_code == 200
     assert (english["title"], english["title_language"]) == (ENGLISH, "en")
@@ -134,8 +134,8 @@ def test_the_api_gives_the_title_in_the_readers_language_and_both_as_written(api
     assert english["texts"] == korean["texts"]
     assert (english["texts"]["ko"]["title"], english["texts"]["en"]["title"]) == (KOREAN, ENGLISH)
     assert [(row["title"], row["title_language"]) for row in listed] == [(ENGLISH, "en")]
-    # The list has no description: its texts are the title's.
-    assert listed[0]["texts"] == {"ko": {"title": KOREAN}, "en": {"title": ENGLISH}}
+    # The list has no description: its texts are the title's and the venue's.
+    assert listed[0]["texts"] == {"ko": {"title": KOREAN, "venue": ""}, "en": {"title": ENGLISH, "venue": ""}}
     assert Pilot.objects.get().title_en == ENGLISH
 
 

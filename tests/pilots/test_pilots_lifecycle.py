@@ -64,7 +64,14 @@ def test_staff_add_and_remove_milestones(api, staff_user, pilot):
 
     assert added.status_code == 201
     assert added.json()["milestones"] == [
-        {"id": milestone.pk, "title": "디스펜서 설치", "due_date": "2026-05-01", "is_done": False}
+        {
+            "id": milestone.pk,
+            "title": "디스펜서 설치",
+            "title_language": "ko",
+            "texts": {"ko": {"title": "디스펜서 설치"}, "en": {"title": ""}},
+            "due_date": "2026-05-01",
+            "is_done": False,
+        }
     ]
     assert removed.status_code == 204
     assert not PilotMilestone.objects.exists()

@@ -280,6 +280,7 @@ class Command(BaseCommand):
             description=entry["description"],
             description_en=entry["description_en"],
             venue=entry["venue"],
+            venue_en=entry["venue_en"],
         )
         today = timezone.localdate()
         for milestone in entry["milestones"]:
@@ -287,6 +288,7 @@ class Command(BaseCommand):
                 pilot=pilot,
                 by=staff,
                 title=milestone["title"],
+                title_en=milestone["title_en"],
                 due_date=today + datetime.timedelta(days=milestone["days"]),
                 is_done=milestone["done"],
             )
@@ -297,7 +299,9 @@ class Command(BaseCommand):
             if stage == PilotStage.RECRUITING:
                 self._volunteers(pilot, entry, staff, people)
         for update in entry["updates"]:
-            pilot_services.pilot_update_post(pilot=pilot, by=staff, body=update["body"])
+            pilot_services.pilot_update_post(
+                pilot=pilot, by=staff, body=update["body"], body_en=update["body_en"]
+            )
         return 1
 
     def _volunteers(self, pilot: Pilot, entry: dict, staff: User, people: dict[str, User]) -> None:
