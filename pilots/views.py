@@ -110,8 +110,8 @@ def pilot_follow_page(request, pilot_id: int):
 
 
 class PilotForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
-    title_en = forms.CharField(
+    title = SingleLineField(label=gettext_lazy("title"), max_length=PILOT_TITLE_MAX_LENGTH)
+    title_en = SingleLineField(
         label=gettext_lazy("title in English"),
         max_length=PILOT_TITLE_MAX_LENGTH,
         required=False,

@@ -10,6 +10,7 @@ from donations import services as donation_services
 from pilots import services
 from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
+from tests.core.test_control_characters_refused import ONE_LINE_KO
 from tests.donations.factories import BLOOD_PRESSURE_FIELDS
 from tests.donations.stations import register_station, station_client
 from tests.pages import page_html
@@ -181,3 +182,23 @@ def test_the_admin_list_has_the_english_title_as_a_column(client, pilot, korean_
     assert f'<td class="field-title_en">{ENGLISH}</td>' in page
     # A pilot titled in Korean only: its English cell says it is empty.
     assert '<td class="field-title_en">-</td>' in page
+
+
+@pytest.mark.parametrize("field", ["title", "title_en"])
+def test_the_create_page_refuses_a_control_character_in_either_title(
+    client, staff_user, idea, company, field
+):
+    client.force_login(staff_user)
+    form = {
+        "title": "공원 혈압 실증",
+        "description": "공원 측정소에서 혈압을 잽니다.",
+        "district": idea.district,
+        "companies": [company.pk],
+    }
+
+    response = client.post(f"/staff/ideas/{idea.pk}/pilot/", {**form, field: "Park\x1b[31m pressure"})
+
+    # Refused beside the field, what was typed kept, rather than an error page.
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [ONE_LINE_KO]
+    assert not Pilot.objects.exists()
