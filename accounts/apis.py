@@ -111,14 +111,24 @@ class SignUpApi(SessionSignInApi):
             required=False, allow_blank=True, max_length=60, label=_("display name")
         )
         preferred_language = serializers.ChoiceField(
-            choices=Language.choices, required=False, label=_("preferred language")
+            choices=Language.choices,
+            required=False,
+            label=_("preferred language"),
+            help_text=gettext_lazy(
+                "The language of notifications and emails. Without it, the language this request "
+                "is answered in (from Accept-Language), or Korean."
+            ),
         )
 
     @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer}, tags=["auth"])
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_sign_up(**serializer.validated_data)
+        # Not told otherwise, the new account reads what this answer is written in, as on the
+        # sign-up page: a client sending Accept-Language: en gets an English account.
+        user = user_sign_up(
+            **{"preferred_language": Language.of_request(request), **serializer.validated_data}
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 

@@ -9,6 +9,12 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     ENGLISH = "en", _("English")
 
+    @classmethod
+    def of_request(cls, request) -> "Language":
+        """The language a request is answered in: for a newcomer who has not chosen one, the
+        only hint of the language they read."""
+        return cls(request.LANGUAGE_CODE) if request.LANGUAGE_CODE in cls.values else cls.KOREAN
+
 
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")

@@ -80,11 +80,10 @@ def signup(request):
         return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
-        # The page's language is the only hint of the language the citizen reads: their nickname
-        # and notifications follow it, as the API's sign-up does when asked.
-        language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in Language.values else Language.KOREAN
+        # The citizen's nickname and notifications follow the page's language, as the API's
+        # sign-up does when not told another.
         try:
-            user = user_sign_up(**data, preferred_language=language)
+            user = user_sign_up(**data, preferred_language=Language.of_request(request))
         except (ApplicationError, ValidationError) as error:
             add_service_errors(form, error)
         else:
