@@ -22,6 +22,12 @@ class Role(models.TextChoices):
     CITY_STAFF = "city_staff", _("City staff")
 
 
+# The characters Django's own username validator allows, and the site's words for refusing
+# others: the sign-up page and the API's sign-up check a username the same way.
+USERNAME_PATTERN = r"^[\w.@+-]+$"
+USERNAME_CHARACTERS_REFUSED = _("Use only letters, digits and @ . + - _ in a username, no spaces.")
+
+
 class User(AbstractUser):
     """A person using the site. Everyone is a citizen; membership of a company and city staff
     status are added on top, so a company employee can still propose ideas as a citizen."""
