@@ -17,7 +17,15 @@ from core.permissions import IsCityStaff
 from core.throttling import FailOpenScopedRateThrottle
 
 from .lockout import lockout_message
-from .models import AuditAction, AuditEntry, Language, NotificationKind, User
+from .models import (
+    USERNAME_CHARACTERS_REFUSED,
+    USERNAME_PATTERN,
+    AuditAction,
+    AuditEntry,
+    Language,
+    NotificationKind,
+    User,
+)
 from .selectors import audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create, user_update_profile
 
@@ -104,21 +112,36 @@ class SignUpApi(SessionSignInApi):
     throttle_scope = "signup"
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150, label=_("username"))
-        email = serializers.EmailField(required=False, allow_blank=True, label=_("email"))
-        password = serializers.CharField(write_only=True, max_length=128, label=_("password"))
+        username = serializers.RegexField(
+            USERNAME_PATTERN,
+            max_length=150,
+            label=gettext_lazy("username"),
+            error_messages={"invalid": USERNAME_CHARACTERS_REFUSED},
+        )
+        email = serializers.EmailField(required=False, allow_blank=True, label=gettext_lazy("email"))
+        password = serializers.CharField(write_only=True, max_length=128, label=gettext_lazy("password"))
         display_name = serializers.CharField(
-            required=False, allow_blank=True, max_length=60, label=_("display name")
+            required=False, allow_blank=True, max_length=60, label=gettext_lazy("display name")
         )
         preferred_language = serializers.ChoiceField(
-            choices=Language.choices, required=False, label=_("preferred language")
+            choices=Language.choices,
+            required=False,
+            label=gettext_lazy("preferred language"),
+            help_text=gettext_lazy(
+                "The language of notifications and emails. Without it, the language this request "
+                "is answered in (from Accept-Language), or Korean."
+            ),
         )
 
     @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer}, tags=["auth"])
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_sign_up(**serializer.validated_data)
+        # Not told otherwise, the new account reads what this answer is written in, as on the
+        # sign-up page: a client sending Accept-Language: en gets an English account.
+        user = user_sign_up(
+            **{"preferred_language": Language.of_request(request), **serializer.validated_data}
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -128,8 +151,8 @@ class LoginApi(SessionSignInApi):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(label=_("username"))
-        password = serializers.CharField(write_only=True, label=_("password"))
+        username = serializers.CharField(label=gettext_lazy("username"))
+        password = serializers.CharField(write_only=True, label=gettext_lazy("password"))
 
     @extend_schema(request=InputSerializer, responses={200: UserOutputSerializer}, tags=["auth"])
     def post(self, request):
@@ -161,8 +184,8 @@ class TokenApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(label=_("username"))
-        password = serializers.CharField(write_only=True, label=_("password"))
+        username = serializers.CharField(label=gettext_lazy("username"))
+        password = serializers.CharField(write_only=True, label=gettext_lazy("password"))
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -210,8 +233,10 @@ class PasswordChangeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        old_password = serializers.CharField(write_only=True, label=_("current password"))
-        new_password = serializers.CharField(write_only=True, max_length=128, label=_("new password"))
+        old_password = serializers.CharField(write_only=True, label=gettext_lazy("current password"))
+        new_password = serializers.CharField(
+            write_only=True, max_length=128, label=gettext_lazy("new password")
+        )
 
     @extend_schema(request=InputSerializer, responses={204: None}, tags=["auth"])
     def post(self, request):
@@ -262,7 +287,7 @@ class NotificationReadApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(
-            child=serializers.IntegerField(), required=False, label=_("notifications")
+            child=serializers.IntegerField(), required=False, label=gettext_lazy("notifications")
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -281,10 +306,10 @@ class NotificationReadApi(APIView):
 
 
 class PreferenceSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=NotificationKind.choices, label=_("kind"))
+    kind = serializers.ChoiceField(choices=NotificationKind.choices, label=gettext_lazy("kind"))
     label = serializers.CharField(read_only=True)
-    in_app = serializers.BooleanField(label=_("in the app"))
-    email = serializers.BooleanField(label=_("by email"))
+    in_app = serializers.BooleanField(label=gettext_lazy("in the app"))
+    email = serializers.BooleanField(label=gettext_lazy("by email"))
 
 
 class NotificationPreferencesApi(APIView):

@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import send_mail
 from django.template import loader
-from django.utils.translation import get_language
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -33,15 +33,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Queued for a worker in the language of the page it was asked from; with the broker
-        down the mail is sent from the request, as it would be without a worker."""
+        """Queued for a worker; with the broker down the mail is sent from the request, as it
+        would be without a worker. Either way it is written in the language the account's owner
+        chose, not the page's: whoever asked for it may not be the owner."""
         from .tasks import send_password_reset_email
 
         user = context["user"]
         try:
             send_password_reset_email.delay(
                 user_id=user.pk,
-                language=get_language(),
                 context={key: context[key] for key in PAGE_CONTEXT if key in context},
             )
             return
@@ -49,14 +49,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             logger.warning("Could not queue a password reset mail; sending it now.", exc_info=True)
         # Django's own sending, which logs a failure: the page says the same whether or not a
         # mail went out, so it cannot say this either.
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email,
-            html_email_template_name,
-        )
+        with translation.override(user.preferred_language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class LoginForm(auth_forms.AuthenticationForm):

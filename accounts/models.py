@@ -9,11 +9,23 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     ENGLISH = "en", _("English")
 
+    @classmethod
+    def of_request(cls, request) -> "Language":
+        """The language a request is answered in: for a newcomer who has not chosen one, the
+        only hint of the language they read."""
+        return cls(request.LANGUAGE_CODE) if request.LANGUAGE_CODE in cls.values else cls.KOREAN
+
 
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     COMPANY_MEMBER = "company_member", _("Company member")
     CITY_STAFF = "city_staff", _("City staff")
+
+
+# The characters Django's own username validator allows, and the site's words for refusing
+# others: the sign-up page and the API's sign-up check a username the same way.
+USERNAME_PATTERN = r"^[\w.@+-]+$"
+USERNAME_CHARACTERS_REFUSED = _("Use only letters, digits and @ . + - _ in a username, no spaces.")
 
 
 class User(AbstractUser):

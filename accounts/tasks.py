@@ -93,10 +93,12 @@ def send_pending_notification_emails() -> int:
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
-def send_password_reset_email(*, user_id: int, language: str, context: dict) -> None:
+def send_password_reset_email(*, user_id: int, context: dict, language: str | None = None) -> None:
     """The reset mail, rendered and given its one-time link here rather than in the request: a
     slow or failing mail server neither holds the page nor loses the mail, and the link never
-    waits in the broker. `context` holds the page's part (address, site), nothing secret."""
+    waits in the broker. `context` holds the page's part (address, site), nothing secret. The
+    mail is in the language the account's owner chose; `language`, the page's, is still sent
+    by tasks queued before that and is ignored, so those mails are not lost to a refused call."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils import translation
     from django.utils.encoding import force_bytes
@@ -108,7 +110,7 @@ def send_password_reset_email(*, user_id: int, language: str, context: dict) -> 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    with translation.override(language):
+    with translation.override(user.preferred_language):
         send_password_reset(
             user=user,
             context={

@@ -21,7 +21,7 @@ from .audit import AuditNames, audit_changes, audit_target_kind, audit_target_ur
 from .decorators import city_staff_required
 from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, LoginForm, PasswordResetForm
 from .lockout import lockout_message
-from .models import AuditAction, Language
+from .models import USERNAME_CHARACTERS_REFUSED, USERNAME_PATTERN, AuditAction, Language
 from .selectors import audit_actors, audit_entry_list
 from .services import user_sign_up, user_tokens_revoke, user_update_profile
 
@@ -31,11 +31,11 @@ PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
 
 class SignUpForm(forms.Form):
     username = forms.RegexField(
-        r"^[\w.@+-]+$",
+        USERNAME_PATTERN,
         max_length=150,
         label=_("username"),
         help_text=_("Letters, digits and @ . + - _ only, no spaces."),
-        error_messages={"invalid": _("Use only letters, digits and @ . + - _ in a username, no spaces.")},
+        error_messages={"invalid": USERNAME_CHARACTERS_REFUSED},
     )
     email = forms.EmailField(
         required=False,
@@ -80,11 +80,10 @@ def signup(request):
         return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
-        # The page's language is the only hint of the language the citizen reads: their nickname
-        # and notifications follow it, as the API's sign-up does when asked.
-        language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in Language.values else Language.KOREAN
+        # The citizen's nickname and notifications follow the page's language, as the API's
+        # sign-up does when not told another.
         try:
-            user = user_sign_up(**data, preferred_language=language)
+            user = user_sign_up(**data, preferred_language=Language.of_request(request))
         except (ApplicationError, ValidationError) as error:
             add_service_errors(form, error)
         else:

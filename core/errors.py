@@ -48,9 +48,11 @@ def conflict(
     return ApplicationError(message, code=code, fields=fields, kind=ErrorKind.CONFLICT)
 
 
-def not_found(message: str, code: str = "not_found") -> ApplicationError:
+def not_found(
+    message: str, code: str = "not_found", fields: dict[str, list[str]] | None = None
+) -> ApplicationError:
     """The row does not exist, or the user may not know that it does."""
-    return ApplicationError(message, code=code, kind=ErrorKind.NOT_FOUND)
+    return ApplicationError(message, code=code, fields=fields, kind=ErrorKind.NOT_FOUND)
 
 
 def unavailable(message: str, code: str = "unavailable") -> ApplicationError:

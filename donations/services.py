@@ -937,6 +937,7 @@ def station_visit_open(*, station: Station, code: str) -> StationVisit:
         raise not_found(
             _("This code is not known for this pilot. Check it, or ask for a new one on the pilot's page."),
             code="unknown_code",
+            fields={"code": [_("Not known for this pilot.")]},
         )
     if donor_code.used_at is not None:
         raise conflict(

@@ -49,6 +49,32 @@ def test_sign_up_refuses_a_weak_password_in_english_when_asked():
     assert not User.objects.filter(username="emily").exists()
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "language"), [("en", "en"), ("ko", "ko"), ("fr", "ko"), (None, "ko")]
+)
+def test_sign_up_without_a_language_takes_the_one_the_request_is_answered_in(accept_language, language):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+
+    response = APIClient().post(
+        "/api/v1/auth/signup/", {"username": "emily", "password": "빛고을-산책-2026"}, **headers
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["preferred_language"] == language
+    assert User.objects.get(username="emily").preferred_language == language
+
+
+def test_sign_up_keeps_the_language_chosen_over_the_requests():
+    response = APIClient().post(
+        "/api/v1/auth/signup/",
+        {"username": "emily", "password": "빛고을-산책-2026", "preferred_language": "ko"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 201, response.content
+    assert User.objects.get(username="emily").preferred_language == "ko"
+
+
 def test_log_in_and_log_out_with_a_session():
     UserFactory(username="alice")
     client = APIClient()

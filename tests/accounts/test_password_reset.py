@@ -152,11 +152,12 @@ def test_the_page_leaves_the_mail_to_a_worker_and_answers_while_the_mail_server_
     assert task == "accounts.tasks.send_password_reset_email"
     # The one-time link is made by the worker: it never waits in the broker.
     assert "/accounts/reset/" not in str(kwargs) and "token" not in kwargs["context"]
-    # Once the mail server answers, the worker sends the mail in the page's language.
+    # Once the mail server answers, the worker sends the mail in the language its owner reads,
+    # not the page's: whoever asked may not be the owner.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     send_password_reset_email.apply(kwargs=kwargs, throw=True)
     (message,) = mail.outbox
-    assert message.to == ["minji@example.org"] and "new password" in message.subject.lower()
+    assert message.to == ["minji@example.org"] and "새 비밀번호" in message.subject
     assert client.get(_link(message), follow=True).status_code == 200
 
 
@@ -170,6 +171,29 @@ def test_with_the_broker_down_the_page_sends_the_mail_itself(client, minji, capl
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["minji@example.org"]]
     assert "Could not queue a password reset mail" in caplog.text
+
+
+@pytest.mark.parametrize(("page_language", "owner_language"), [("en", "ko"), ("ko", "en")])
+@pytest.mark.parametrize("queue", ["up", "down"])
+def test_the_mail_is_in_the_language_its_owner_reads_whatever_the_page(
+    client, monkeypatch, page_language, owner_language, queue
+):
+    UserFactory(username="owner", email="owner@example.org", preferred_language=owner_language)
+    if queue == "down":
+        monkeypatch.setattr(send_password_reset_email, "delay", _refuse_to_queue)
+    client.cookies["django_language"] = page_language
+
+    client.post("/accounts/password_reset/", {"email": "owner@example.org"})
+
+    (message,) = mail.outbox
+    if owner_language == "ko":
+        assert "새 비밀번호" in message.subject and "계정" in message.body
+    else:
+        assert "new password" in message.subject and "Someone asked" in message.body
+
+
+def _refuse_to_queue(**kwargs):
+    raise ConnectionError("the broker is down")
 
 
 def test_one_address_cannot_flood_a_mailbox(client, minji):

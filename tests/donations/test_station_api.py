@@ -130,6 +130,36 @@ def test_an_unknown_or_malformed_code_is_refused(station, setup, code, status, l
     assert not StationVisit.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("refusal", "language", "status", "field_message"),
+    [
+        ("unknown", "ko", 404, "이 실증의 코드가 아닙니다."),
+        ("unknown", "en", 404, "Not known for this pilot."),
+        ("malformed", "en", 400, "A donor code is 6 letters and digits, such as K7P 3QX."),
+        ("used", "ko", 409, "이미 사용했습니다."),
+        ("expired", "en", 409, "Expired."),
+    ],
+)
+def test_every_refused_code_is_an_error_on_the_code_field(
+    station, setup, refusal, language, status, field_message
+):
+    """So the kiosk can mark the box the code was typed in, whatever was wrong with it."""
+    donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+    if refusal == "unknown":
+        code = "ZZZ ZZZ"
+    elif refusal == "malformed":
+        code = "12"
+    elif refusal == "used":
+        station.post("/api/v1/station/visits/", {"code": code})
+    else:
+        DonorCode.objects.filter(pk=donor_code.pk).update(expires_at=timezone.now())
+
+    response = station.post("/api/v1/station/visits/", {"code": code}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == status
+    assert response.json()["error"]["fields"] == {"code": [field_message]}
+
+
 def test_the_device_finds_the_open_visit(station, setup):
     first = _open_visit(setup, station)
     second = _open_visit(setup, station)
