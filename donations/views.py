@@ -348,6 +348,11 @@ def kiosk_page(request):
                 "resultTitle": _("Your result"),
                 "resultAbout": _("About: {category}, measured at {time}"),
                 "noConsent": _("You have not consented to donate any data this station measures."),
+                "consentFirst": _(
+                    "To donate, consent on the pilot's page on your phone, then ask for a new code."
+                ),
+                "readingTaken": _("You can take your arm out of the cuff."),
+                "notThisKey": _("That is not this station's key: the key stays on this tablet."),
                 "nothingToMeasure": _("Nothing to measure"),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),

@@ -174,13 +174,16 @@
   function askToForget(asking) {
     $("kiosk-forget-ask").hidden = asking;
     $("kiosk-forget-confirm").hidden = !asking;
-    $(asking ? "kiosk-forget-no" : "kiosk-forget").focus();
+    $(asking ? "kiosk-forget-key" : "kiosk-forget").focus();
   }
 
   function closeStaff() {
     $("kiosk-staff").open = false;
     $("kiosk-forget-ask").hidden = false;
     $("kiosk-forget-confirm").hidden = true;
+    $("kiosk-forget-key").value = "";
+    $("kiosk-forget-key").removeAttribute("aria-invalid");
+    $("kiosk-forget-error").textContent = "";
   }
 
   $("kiosk-staff").addEventListener("toggle", () => {
@@ -190,6 +193,14 @@
   $("kiosk-forget-no").addEventListener("click", () => askToForget(false));
 
   $("kiosk-forget-yes").addEventListener("click", () => {
+    // Only someone who holds the key may take it off: the tablet stands in a public place.
+    const typed = $("kiosk-forget-key");
+    if (typed.value.trim() !== localStorage.getItem(STORAGE_KEY)) {
+      $("kiosk-forget-error").textContent = strings.notThisKey;
+      typed.setAttribute("aria-invalid", "true");
+      typed.focus();
+      return;
+    }
     stopVisit();
     localStorage.removeItem(STORAGE_KEY);
     // Back to the page's own heading, not an empty one, until a station is set up again.
@@ -301,12 +312,14 @@
       $("kiosk-status").classList.remove("kiosk-busy");
       startCountdown();
     } else if (visit.readings.length) {
+      // The reading is in: the screen no longer asks them to keep their arm in the cuff.
+      $("kiosk-visit-title").textContent = strings.readingTaken;
       $("kiosk-status").textContent = strings.waitingResult;
     } else if (!visit.categories.length) {
       // No consent (withdrawn while at the station, say): the device's reading would be refused,
       // so the screen stops asking for their arm and lets them go.
       $("kiosk-visit-title").textContent = strings.nothingToMeasure;
-      $("kiosk-status").textContent = strings.noConsent;
+      $("kiosk-status").textContent = strings.noConsent + " " + strings.consentFirst;
       $("kiosk-status").classList.remove("kiosk-busy");
     }
   }

@@ -150,6 +150,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.locator(".kiosk-reading").wait_for()
     device.join(timeout=30)
     assert kiosk.locator("#kiosk-status").inner_text() == "측정값을 저장했습니다. 결과를 기다리는 중…"
+    # No longer asked to keep their arm in the cuff.
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == "이제 커프에서 팔을 빼셔도 됩니다."
     # The reading is in: the donor may go (a result comes to My page too).
     assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
     assert kiosk.locator("#kiosk-done").is_visible()
@@ -275,7 +277,14 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     kiosk.click("#kiosk-forget-no")
     assert not question.is_visible()
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") == registered.key
+    # The tablet stands in a public place: only someone holding the key may take it off.
     kiosk.click("#kiosk-forget")
+    kiosk.fill("#kiosk-forget-key", "st_a-guess")
+    kiosk.click("#kiosk-forget-yes")
+    kiosk.locator("#kiosk-forget-error", has_text="That is not this station's key").wait_for()
+    assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") == registered.key
+    screenshot(kiosk, "kiosk-staff-wrong-key-tablet-en")
+    kiosk.fill("#kiosk-forget-key", f" {registered.key} ")
     kiosk.click("#kiosk-forget-yes")
     kiosk.locator("#kiosk-setup-title").wait_for()
     assert not kiosk.locator("#kiosk-staff").is_visible()
@@ -290,12 +299,14 @@ WITHDRAWN_SCREEN = {
     "ko": (
         "커프에 팔을 넣고",
         "측정할 항목이 없습니다",
-        "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다.",
+        "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다. "
+        "기부하시려면 휴대폰에서 실증 페이지를 열어 동의하신 뒤 새 코드를 받으세요.",
     ),
     "en": (
         "Put your arm in the cuff",
         "Nothing to measure",
-        "You have not consented to donate any data this station measures.",
+        "You have not consented to donate any data this station measures. "
+        "To donate, consent on the pilot's page on your phone, then ask for a new code.",
     ),
 }
 
@@ -357,7 +368,7 @@ def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets
     with kiosk.expect_navigation():
         kiosk.click(".kiosk-language button[value=en]")
     kiosk.locator("#kiosk-status", has_text="Your reading is stored. Waiting for the result…").wait_for()
-    assert kiosk.locator("#kiosk-visit-title").inner_text() == "Put your arm in the cuff and sit still."
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == "You can take your arm out of the cuff."
     assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"measured at {_clock('en')}"
     assert kiosk.locator("#kiosk-done").is_visible()
     assert StationVisit.objects.get().is_open
