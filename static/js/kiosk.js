@@ -5,9 +5,11 @@
   const root = document.getElementById("kiosk");
   if (!root) return;
   const STORAGE_KEY = "donationStationKey";
-  // The visit on the screen, kept across a reload of the page (the donor switching its language):
-  // the code that opened it is spent, and could not open it again.
+  // The visit on the screen, handed over to the page the language buttons load: the code that
+  // opened it is spent, and could not open it again. Only that page takes it up, and only at once;
+  // any other load of the screen is the next person's, and must not show this donor's readings.
   const VISIT_KEY = "donationStationVisit";
+  const HANDOVER_MS = 15000;
   const api = root.dataset.api;
   const pollMs = Number(root.dataset.pollMs) || 2000;
   const resetSeconds = Number(root.dataset.resetSeconds) || 45;
@@ -21,6 +23,8 @@
   let pollTimer = null;
   let resetTimer = null;
   let resetAt = null;
+  // The countdown a visit taken over had left: a reload does not give its result more time.
+  let resumedResetAt = null;
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
@@ -233,25 +237,37 @@
     }
   });
 
+  document.querySelector(".kiosk-language").addEventListener("submit", () => {
+    if (visitId === null) return;
+    const counting = resetTimer !== null ? resetAt : null;
+    sessionStorage.setItem(VISIT_KEY, JSON.stringify({id: visitId, resetAt: counting, savedAt: Date.now()}));
+  });
+
   async function resumeVisit() {
-    const kept = sessionStorage.getItem(VISIT_KEY);
-    if (!kept) return;
+    const raw = sessionStorage.getItem(VISIT_KEY);
+    sessionStorage.removeItem(VISIT_KEY);
+    if (!raw) return;
+    let kept = null;
+    try { kept = JSON.parse(raw); } catch (error) { return; }
+    const stale = Date.now() - kept.savedAt > HANDOVER_MS;
+    const timedOut = kept.resetAt !== null && kept.resetAt <= Date.now();
+    if (stale || timedOut) {
+      call("POST", "visits/" + kept.id + "/close/").catch(() => {});
+      return;
+    }
     try {
-      const visit = await call("GET", "visits/" + kept + "/");
-      if (visit.is_open) {
-        beginVisit(visit, true);
-        return;
-      }
+      const visit = await call("GET", "visits/" + kept.id + "/");
+      if (!visit.is_open) return;
+      resumedResetAt = kept.resetAt;
+      beginVisit(visit, true);
     } catch (error) {
       // Closed or gone meanwhile: the screen starts afresh.
     }
-    sessionStorage.removeItem(VISIT_KEY);
   }
 
   // `polled`: the visit as a poll gives it, readings and results included.
   function beginVisit(visit, polled) {
     visitId = visit.id;
-    sessionStorage.setItem(VISIT_KEY, String(visit.id));
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-error").textContent = "";
@@ -370,7 +386,8 @@
 
   function startCountdown() {
     if (resetTimer !== null) return;
-    resetAt = Date.now() + resetSeconds * 1000;
+    resetAt = resumedResetAt !== null ? resumedResetAt : Date.now() + resetSeconds * 1000;
+    resumedResetAt = null;
     const tick = () => {
       const left = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
       $("kiosk-countdown").textContent = fill(strings.resetIn, {seconds: left});
@@ -385,7 +402,8 @@
     clearInterval(resetTimer);
     resetTimer = null;
     visitId = null;
-    sessionStorage.removeItem(VISIT_KEY);
+    resetAt = null;
+    resumedResetAt = null;
   }
 
   // Back to the start; the visit is closed so the device posts nothing more for this donor.

@@ -378,10 +378,41 @@ def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "Your result"
     _shots(kiosk, "kiosk-language-switched-mid-visit-en")
 
-    # Done: the next person's screen, reloaded or not, opens on the start.
-    kiosk.click("#kiosk-done")
-    kiosk.locator("#kiosk-welcome-title").wait_for()
+    # Any other load of the screen is the next person's: the donor's result is not shown again.
     kiosk.reload()
     kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
-    assert kiosk.locator(".kiosk-reading").count() == 0
+    kiosk.wait_for_timeout(1000)
+    assert not kiosk.locator("#kiosk-visit").is_visible()
+    assert kiosk.locator(".kiosk-result").count() == 0
+    tablet.close()
+
+
+def test_switching_the_language_on_a_result_does_not_keep_it_on_the_screen_longer(
+    browser_page, live_server, company
+):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    tablet, kiosk = _tablet(phone, live_server)
+    log_in(phone, "erin", PASSWORD)
+    code = _donor_code(phone, setup.pilot.pk)
+    _set_up(kiosk, registered.key)
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
+    device = _device_measures(live_server, registered.key)
+    kiosk.locator(".kiosk-reading").wait_for()
+    device.join(timeout=30)
+    _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다.", 118)
+    kiosk.locator(".kiosk-result").wait_for(timeout=10_000)
+    kiosk.wait_for_timeout(4000)
+
+    # Whoever presses the button (the donor, or the next person once they walked away), the
+    # result leaves the screen when it would have: its countdown goes on, it does not start again.
+    with kiosk.expect_navigation():
+        kiosk.click(".kiosk-language button[value=en]")
+    countdown = kiosk.locator("#kiosk-countdown", has_text="This screen starts over in")
+    countdown.wait_for()
+    seconds_left = int(countdown.inner_text().split(" in ")[1].split(" ")[0])
+    assert seconds_left <= 42
     tablet.close()
