@@ -41,3 +41,15 @@ def test_a_reply_from_a_page_opened_before_the_comment_was_hidden_is_kept_as_a_c
     assert not Notification.objects.filter(user=hidden.author, kind="new_comment").exists()
     page = client.get(response["Location"]).content.decode()
     assert "숨겨졌거나 삭제되어" in page
+
+
+def test_staff_who_see_a_hidden_comment_are_not_offered_a_reply_to_it(staff_user, idea, hidden):
+    shown = CommentFactory(idea=idea)
+    client = Client()
+    client.force_login(staff_user)
+
+    html = client.get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert f'id="comment-{hidden.pk}"' in html
+    assert f'name="parent" value="{hidden.pk}"' not in html
+    assert f'name="parent" value="{shown.pk}"' in html
