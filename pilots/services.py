@@ -292,11 +292,18 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str, body_en: str = "") -
         users=_pilot_audience(pilot, include_followers=True),
         kind=NotificationKind.PILOT_UPDATE,
         title=lambda: _("News from the pilot “%(title)s”") % {"title": pilot.shown_title},
-        body=lambda: update.shown_body.text,
+        body=lambda: _news_body(update),
         link=pilot.get_absolute_url(),
         exclude=by,
     )
     return update
+
+
+def _news_body(update: PilotUpdate) -> str:
+    """The news in the reader's language; the Korean, said to be so, where staff gave no English
+    (as the pilot's page says it)."""
+    shown = update.shown_body
+    return f"{shown.text}\n{_('(written in Korean only)')}" if shown.korean_only else shown.text
 
 
 # --- Citizens: following ----------------------------------------------------------------------

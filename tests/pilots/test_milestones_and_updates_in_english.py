@@ -306,13 +306,13 @@ def test_followers_read_the_news_in_their_language(pilot, staff_user):
     assert bodies == {"erin": UPDATE_EN, "minji": UPDATE}
 
 
-def test_a_follower_reading_english_gets_news_written_in_korean_only_in_korean(pilot, staff_user):
+def test_an_english_reader_gets_news_written_in_korean_only_said_to_be_so(pilot, staff_user):
     VolunteerFactory(pilot=pilot, user=UserFactory(username="erin", preferred_language="en"))
 
     services.pilot_update_post(pilot=pilot, by=staff_user, body=UPDATE)
 
     notification = Notification.objects.get(user__username="erin")
-    assert notification.body == UPDATE
+    assert notification.body == f"{UPDATE}\n(written in Korean only)"
     assert notification.title == "News from the pilot “Blood pressure in the park”"
 
 

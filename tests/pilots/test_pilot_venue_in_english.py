@@ -257,3 +257,15 @@ def test_the_admin_edits_and_finds_the_english_venue(client, pilot):
 
     assert 'name="venue_en"' in page and f'value="{ENGLISH}"' in page
     assert "공원 혈압 실증" in found
+
+
+def test_a_venue_given_in_english_only_is_shown_to_readers_of_english(company):
+    pilot = PilotFactory(stage=PilotStage.RECRUITING, companies=[company], venue="", venue_en=ENGLISH)
+
+    english = page_html(f"/pilots/{pilot.pk}/", "en")
+    listed = page_html("/pilots/", "en")
+    korean = page_html(f"/pilots/{pilot.pk}/", "ko")
+
+    for html in (english, listed):
+        assert f" · {ENGLISH}</p>" in html
+    assert ENGLISH not in korean

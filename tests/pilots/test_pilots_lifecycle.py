@@ -242,7 +242,10 @@ def test_an_update_notifies_the_ideas_followers_and_the_pilots_volunteers(
     notifications = Notification.objects.filter(kind=NotificationKind.PILOT_UPDATE)
     assert sorted(notifications.values_list("user__username", flat=True)) == ["bob", "erin"]
     assert {n.link for n in notifications} == {f"/pilots/{pilot.pk}/"}
-    assert all(pilot.title in n.title and n.body == "30가구 설치를 마쳤습니다." for n in notifications)
+    assert all(pilot.title in n.title for n in notifications)
+    assert notifications.get(user=bob).body == "30가구 설치를 마쳤습니다."
+    # Erin reads English, and the news was written in Korean only.
+    assert notifications.get(user=erin).body == "30가구 설치를 마쳤습니다.\n(written in Korean only)"
     [public] = api().get(f"/api/v1/pilots/{pilot.pk}/").json()["updates"]
     assert public["body"] == "30가구 설치를 마쳤습니다."
     assert AuditEntry.objects.get(action="pilot_update_post").after["body"] == "30가구 설치를 마쳤습니다."
