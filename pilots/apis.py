@@ -56,6 +56,9 @@ LANGUAGE_HELP = (
     "The language the text before it is written in: the reader's (Accept-Language), or ko where "
     "staff wrote it in Korean only."
 )
+# A client that edits what it reads takes the text as written from `texts`: the shown one may be
+# the English, and written back as the Korean it would replace it.
+SHOWN_HELP = "In the reader's language (Accept-Language); `texts` has each language as written, to edit."
 
 
 def language_of(source: str) -> serializers.CharField:
@@ -75,7 +78,7 @@ class MilestoneOutputSerializer(serializers.ModelSerializer):
     """The title in the reader's language, followed by the language it is in, as the pilot's;
     `texts` has both as written."""
 
-    title = serializers.CharField(source="shown_title")
+    title = serializers.CharField(source="shown_title", help_text=SHOWN_HELP)
     title_language = language_of("shown_title")
     texts = serializers.SerializerMethodField()
 
@@ -101,7 +104,7 @@ class PilotUpdateOutputSerializer(serializers.ModelSerializer):
     """The news in the reader's language, followed by the language it is in, as the pilot's
     texts; `texts` has both as written."""
 
-    body = serializers.CharField(source="shown_body")
+    body = serializers.CharField(source="shown_body", help_text=SHOWN_HELP)
     body_language = language_of("shown_body")
     texts = serializers.SerializerMethodField()
     author = PersonSerializer(allow_null=True)
@@ -232,9 +235,11 @@ class PilotOutputSerializer(serializers.ModelSerializer):
     """The title and the venue in the reader's language, each followed by the language it is in:
     a text staff wrote in Korean only is given in Korean. `texts` has both as written."""
 
-    title = serializers.CharField(source="shown_title")
+    title = serializers.CharField(source="shown_title", help_text=SHOWN_HELP)
     title_language = language_of("shown_title")
-    venue = serializers.CharField(source="shown_venue", help_text="Empty where staff gave no venue.")
+    venue = serializers.CharField(
+        source="shown_venue", help_text=f"{SHOWN_HELP} Empty where staff gave no venue."
+    )
     venue_language = language_of("shown_venue")
     texts = serializers.SerializerMethodField()
     idea = IdeaBriefSerializer(
