@@ -17,6 +17,7 @@ from donations.selectors import station_authenticate
 from donations.services import station_register
 from pilots.models import Pilot, PilotStage
 from tests.conftest import client_for
+from tests.donations.stations import station_client
 from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +270,15 @@ def test_the_station_list_reads_a_fixed_number_of_queries(api, staff_user, pilot
         response = client.get(f"/api/v1/pilots/{pilot.pk}/stations/")
 
     assert [row["name"] for row in response.json()] == ["측정소 0", "측정소 1", "측정소 2"]
+
+
+def test_a_station_whose_tablet_never_called_is_not_said_to_be_working(staff_user, pilot, registered):
+    client = page_client(staff_user)
+    client.cookies["django_language"] = "en"
+
+    before = client.get(page_url(pilot)).content.decode()
+    station_client(registered.key).get("/api/v1/station/")
+    after = client.get(page_url(pilot)).content.decode()
+
+    assert '<span class="status">Not connected yet</span>' in before and ">Working<" not in before
+    assert '<span class="status">Working</span>' in after and "Not connected yet" not in after
