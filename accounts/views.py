@@ -3,7 +3,7 @@ import math
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,7 +48,13 @@ class SignUpForm(forms.Form):
         label=_("display name"),
         help_text=_("Shown on your ideas and comments. Leave it empty and we make up a nickname."),
     )
-    password = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password"))
+    # The rules the password is checked against (AUTH_PASSWORD_VALIDATORS), told before it is typed.
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        max_length=128,
+        label=_("password"),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
     password_again = forms.CharField(widget=forms.PasswordInput, max_length=128, label=_("password again"))
     # Korean law (the Personal Information Protection Act) asks for consent to what is collected,
     # given separately and knowingly; the page shows the notice above this box.

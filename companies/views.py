@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Language
 from core.errors import ApplicationError
-from core.forms import MultilineField, SingleLineField, add_service_errors, error_text, posted_id
+from core.forms import (
+    LongLineField,
+    MultilineField,
+    SingleLineField,
+    add_service_errors,
+    error_text,
+    posted_id,
+)
 from core.shortcuts import get_or_404
 
 from . import selectors, services
@@ -74,18 +83,29 @@ class CompanyProfileForm(forms.Form):
     # Typed fields, as the rest of the profile: a browser maxlength would cut a pasted summary
     # without a word; over the limit the text comes back with its counter and an error.
     name = SingleLineField(label=gettext_lazy("name"), max_length=120)
-    summary = SingleLineField(label=gettext_lazy("summary"), max_length=300)
+    summary = LongLineField(
+        label=gettext_lazy("summary"),
+        max_length=300,
+        help_text=gettext_lazy("One paragraph: line breaks become spaces."),
+    )
     description = MultilineField(
         label=gettext_lazy("description"),
         max_length=8000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    # A list of tags outgrows a one-line box: a textarea shows it whole.
     technologies = forms.CharField(
-        label=gettext_lazy("technologies"), required=False, help_text=gettext_lazy("Separate with commas.")
+        label=gettext_lazy("technologies"),
+        required=False,
+        help_text=gettext_lazy("Separate with commas."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     domains = forms.CharField(
-        label=gettext_lazy("domains"), required=False, help_text=gettext_lazy("Separate with commas.")
+        label=gettext_lazy("domains"),
+        required=False,
+        help_text=gettext_lazy("Separate with commas."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     website = forms.URLField(
         label=gettext_lazy("website"), max_length=200, required=False, assume_scheme="https"
@@ -99,10 +119,15 @@ class CompanyProfileForm(forms.Form):
     )
 
     def clean_technologies(self):
-        return [tag.strip() for tag in self.cleaned_data["technologies"].split(",") if tag.strip()]
+        return _tags(self.cleaned_data["technologies"])
 
     def clean_domains(self):
-        return [tag.strip() for tag in self.cleaned_data["domains"].split(",") if tag.strip()]
+        return _tags(self.cleaned_data["domains"])
+
+
+def _tags(text: str) -> list[str]:
+    # In a textarea a list typed one tag a line is as clear as one separated by commas.
+    return [tag.strip() for tag in re.split(r"[,\r\n]", text) if tag.strip()]
 
 
 class ReferenceForm(forms.Form):

@@ -1,5 +1,6 @@
 """Form fields and error handling shared by the apps' pages."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,6 +59,24 @@ class SingleLineField(TypedTextField):
     """Text of one line, refused with the model's own rule before any service is called."""
 
     default_validators = [no_control_characters]
+
+
+class LongLineField(SingleLineField):
+    """One line of text too long to read in a one-line box (a summary): typed in a textarea of a
+    few rows that wraps it. The line breaks a textarea lets people type or paste become spaces, as
+    browsers turn them when text is pasted into a one-line box; any other control character is
+    refused as in a one-line field, so the model's rule holds."""
+
+    def __init__(self, *, rows: int = 3, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return _LINE_BREAKS.sub(" ", text) if text else text
+
+
+_LINE_BREAKS = re.compile(r" *[\r\n\u2028\u2029]+ *")
 
 
 # The largest id a bigint primary key holds: a larger number is no row's id, and PostgreSQL

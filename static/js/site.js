@@ -52,3 +52,21 @@ document.querySelectorAll("details.site-menu").forEach((menu) => {
     if (menu.open && !menu.contains(event.target)) menu.open = false;
   });
 });
+
+// A form sent back with errors opens on their summary (templates/_error_summary.html): focused, so
+// a phone shows it and a screen reader reads it first. A link in it goes to the field itself, its
+// label in view above it, ready to type in, where the plain jump would leave the label off the top
+// of the screen and the focus where it was.
+document.querySelectorAll(".error-summary[tabindex='-1']").forEach((summary) => {
+  summary.focus();
+  summary.querySelectorAll("a[href^='#']").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!field) return;
+      event.preventDefault();
+      const label = document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
+      (label || field).scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+    });
+  });
+});

@@ -78,3 +78,54 @@ def test_sign_up_says_a_password_cannot_be_reset_without_an_email(client, langua
 
     assert warning in page
     assert "only for the notifications you choose" not in page
+
+
+def test_the_errors_are_summed_up_at_the_top_with_a_link_to_each_field(client):
+    client.cookies["django_language"] = "en"
+
+    response = client.post("/accounts/signup/", {"username": "kim minji", "password": "1234"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('<div class="error-summary"')
+    summary = html[start : html.index("</div>", start)]
+    assert start < html.index('<section aria-labelledby="privacy-notice">')
+    assert '<h2 id="error-summary-heading">There is a problem</h2>' in summary
+    username_rule = "Use only letters, digits and @ . + - _ in a username, no spaces."
+    assert f'<a href="#id_username">Username: {username_rule}</a>' in summary
+    assert '<a href="#id_password_again">Password again: This field is required.</a>' in summary
+    # The consent's error names what is missing; its long label is left out.
+    assert '<a href="#id_privacy_consent">Sign-up needs your agreement to the privacy notice.</a>' in summary
+    assert not User.objects.exists()
+
+
+def test_a_refusal_of_the_whole_form_is_told_once_at_the_top(client, monkeypatch):
+    monkeypatch.setattr("accounts.views.page_throttle_wait", lambda request, scope: 90)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "minji", "password": PASSWORD, "password_again": PASSWORD, "privacy_consent": "on"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert html.count("Too many sign-ups from your address. Try again in 2 minutes.") == 1
+    assert html.index("Too many sign-ups") < html.index('<form method="post"')
+
+
+@pytest.mark.parametrize(
+    ("language", "rule"),
+    [
+        ("en", "Your password must contain at least 8 characters."),
+        ("ko", "비밀번호는 최소 8자 이상이어야 합니다."),
+    ],
+)
+def test_the_password_rules_are_shown_under_the_password_field(client, language, rule):
+    client.cookies["django_language"] = language
+
+    html = client.get("/accounts/signup/").content.decode()
+
+    help_text = html[html.index('id="id_password_helptext"') : html.index('name="password"')]
+    assert f"<li>{rule}</li>" in help_text
+    assert 'aria-describedby="id_password_helptext"' in html

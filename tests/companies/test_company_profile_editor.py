@@ -1,5 +1,7 @@
 """The profile page edits past projects (the matcher reads them) and languages, for members only."""
 
+import re
+
 import pytest
 
 from companies.models import Company, CompanyReference
@@ -192,3 +194,56 @@ def test_an_altered_count_of_projects_is_refused_not_a_server_error(client, comp
 
     assert response.status_code in (200, 400)
     assert not CompanyReference.objects.exists()
+
+
+def test_the_summary_and_the_tags_are_typed_in_boxes_that_show_them_whole(client, company, carol):
+    client.force_login(carol)
+
+    html = client.get(f"/companies/{company.slug}/edit/").content.decode()
+
+    for name, rows in [("summary", "3"), ("technologies", "2"), ("domains", "2")]:
+        box = re.search(rf'<(\w+) name="{name}"[^>]*>', html)
+        assert box and box.group(1) == "textarea" and f'rows="{rows}"' in box.group(0), name
+    assert f"{company.summary}</textarea>" in html
+
+
+def test_a_summary_typed_over_several_lines_is_saved_on_one_line(client, company, carol):
+    client.force_login(carol)
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(company, summary="복약 디스펜서를 만듭니다. \r\n\r\n 보호자에게\r\n알립니다."),
+    )
+
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.summary == "복약 디스펜서를 만듭니다. 보호자에게 알립니다."
+
+
+def test_a_tab_in_the_summary_is_refused_beside_it_and_the_text_kept(client, company, carol):
+    client.force_login(carol)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(f"/companies/{company.slug}/edit/", _form(company, summary="복약\t디스펜서"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    errors = html[html.index('id="id_summary_error"') :]
+    assert errors.index("Write this on one line, without line breaks, tabs or other control") < 200
+    assert "복약\t디스펜서</textarea>" in html
+    assert Company.objects.get(pk=company.pk).summary != "복약\t디스펜서"
+
+
+def test_tags_typed_one_a_line_are_separate_and_shown_as_typed(client, company, carol):
+    client.force_login(carol)
+
+    client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(company, technologies="IoT sensors\r\nLiDAR, speech recognition\r\n", domains="Elderly care"),
+    )
+
+    company.refresh_from_db()
+    assert company.technologies == ["IoT sensors", "LiDAR", "speech recognition"]
+    assert company.domains == ["Elderly care"]
+    profile = client.get(f"/companies/{company.slug}/").content.decode()
+    assert "IoT sensors, LiDAR, speech recognition" in profile and "Elderly care" in profile

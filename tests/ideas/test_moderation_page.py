@@ -85,7 +85,7 @@ def test_the_author_and_reporter_lines_do_not_nest_brackets(staff_client, alice,
 
     html = staff_client.get("/staff/moderation/").content.decode()
 
-    assert f"{alice.display_name} · <span" in html
+    assert f'<span class="meta-item">{alice.display_name}</span> · <span' in html
     assert f">Emily Carter ({alice.username})</span>" in html
     assert f"{bob.display_name} · <span" in html and f">이순자 ({bob.username})</span>" in html
     assert "))" not in html

@@ -69,7 +69,7 @@ def test_the_pilot_page_and_list_read_the_venue_in_english(pilot):
     listed = page_html("/pilots/", "en")
 
     for html in (page, listed):
-        assert f" · {ENGLISH}</p>" in html
+        assert f' · <span class="meta-item">{ENGLISH}</span></p>' in html
         # Title, description and venue all given in English: nothing left in Korean only.
         assert KOREAN not in html and NOTE not in html
 
@@ -79,7 +79,7 @@ def test_the_pilot_page_reads_the_korean_venue_in_korean(pilot):
     listed = page_html("/pilots/", "ko")
 
     for html in (page, listed):
-        assert f" · {KOREAN}</p>" in html
+        assert f' · <span class="meta-item">{KOREAN}</span></p>' in html
         assert ENGLISH not in html
 
 
@@ -89,7 +89,7 @@ def test_a_venue_written_in_korean_only_is_marked_so_for_readers_of_english(kore
     korean = page_html(f"/pilots/{korean_only.pk}/", "ko")
 
     for html in (english, listed):
-        assert f' · <span lang="ko">북구 보건소</span> {NOTE}</p>' in html
+        assert f' · <span class="meta-item"><span lang="ko">북구 보건소</span> {NOTE}</span></p>' in html
     assert "(written in Korean only)" not in korean and "한국어로만" not in korean
 
 
