@@ -267,5 +267,5 @@ def test_a_venue_given_in_english_only_is_shown_to_readers_of_english(company):
     korean = page_html(f"/pilots/{pilot.pk}/", "ko")
 
     for html in (english, listed):
-        assert f" · {ENGLISH}</p>" in html
+        assert f' · <span class="meta-item">{ENGLISH}</span></p>' in html
     assert ENGLISH not in korean
