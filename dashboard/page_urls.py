@@ -4,5 +4,6 @@ from . import views
 
 urlpatterns = [
     path("me/", views.my_page, name="my-page"),
+    path("me/notifications/", views.my_notifications, name="my-notifications"),
     path("staff/dashboard/", views.dashboard_page, name="staff-dashboard"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import preferences_for
@@ -28,20 +28,34 @@ def preferences_shown_to(*, user: User) -> list[dict]:
     return [p for p in preferences_for(user=user) if p["kind"] in shown]
 
 
+# An active citizen gathers hundreds of notifications; My page shows the latest and links to the rest.
+MY_PAGE_NOTIFICATIONS = 10
+
+
 def my_page_contents(*, user: User) -> dict[str, Any]:
     """A citizen's own things: ideas, supports, notifications, followed pilots, pilots and consents."""
     ideas = idea_list(user=user)
+    notification_counts = user.notifications.aggregate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    volunteering = list(
+        PilotVolunteer.objects.filter(user=user)
+        .select_related("pilot")
+        .prefetch_related("consents__data_request")
+    )
     return {
         "my_ideas": ideas.filter(author=user),
         "supported": ideas.filter(supports__user=user),
-        "notifications": user.notifications.all()[:20],
+        "notifications": user.notifications.all()[:MY_PAGE_NOTIFICATIONS],
+        "notification_count": notification_counts["total"],
         # "Mark all as read" is offered only when something is unread.
-        "has_unread": user.notifications.filter(read_at__isnull=True).exists(),
+        "has_unread": notification_counts["unread"] > 0,
         "preferences": preferences_shown_to(user=user),
         "followed_pilots": pilots_followed_by(user=user),
-        "volunteering": PilotVolunteer.objects.filter(user=user)
-        .select_related("pilot")
-        .prefetch_related("consents__data_request"),
+        "volunteering": volunteering,
+        # A volunteer who follows no pilot is told where their pilots are, rather than only that
+        # they follow none, which reads as if their pilots were missing.
+        "volunteers_now": any(volunteer.left_at is None for volunteer in volunteering),
     }
 
 

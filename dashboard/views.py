@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import city_staff_required
 from accounts.notifications import notification_mark_read, preferences_update
+from accounts.selectors import notification_list
 
 from . import selectors
 from . import services as dashboard
@@ -69,3 +71,20 @@ def my_page(request):
             messages.success(request, gettext("All notifications were marked as read."))
         return redirect("my-page")
     return render(request, "dashboard/my_page.html", selectors.my_page_contents(user=request.user))
+
+
+ALL_NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+def my_notifications(request):
+    """Every notification, newest first, for those past the latest few on My page."""
+    if request.method == "POST":
+        notification_mark_read(user=request.user)
+        messages.success(request, gettext("All notifications were marked as read."))
+        return redirect("my-notifications")
+    page = Paginator(notification_list(user=request.user), ALL_NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    has_unread = notification_list(user=request.user, unread_only=True).exists()
+    return render(request, "dashboard/my_notifications.html", {"page": page, "has_unread": has_unread})

@@ -72,6 +72,7 @@ def _pages(idea: Idea, pilot: Pilot, company: Company) -> dict[str | None, list[
             ("idea-form", "/ideas/new/", None),
             ("idea-form-errors", "/ideas/new/", _submit_empty),
             ("my-page", "/me/", None),
+            ("my-notifications", "/me/notifications/", None),
             ("idea-signed-in", f"/ideas/{idea.pk}/", None),
             ("pilot-signed-in", f"/pilots/{pilot.pk}/", None),
         ],

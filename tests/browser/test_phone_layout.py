@@ -135,6 +135,8 @@ def test_a_phone_gets_a_compact_header_and_targets_a_finger_can_hit(browser_page
             assert header.bounding_box()["height"] <= 90, url
             assert page.locator("h1").bounding_box()["y"] < 200, url
             assert not page.locator(".site-header nav a").first.is_visible()
+            # Nothing is wider than the phone: a table (My page's notification settings) fits.
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
             too_small += [{"url": url, **t} for t in _too_small(page)]
 
             page.click(".site-menu summary")

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Notification
-from tests.pilots.factories import PilotFactory
+from tests.pilots.factories import PilotFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,34 @@ def test_mark_all_as_read_is_offered_only_while_something_is_unread(client, alic
     assert "No notifications." in empty and "Mark all as read" not in empty
     assert "Mark all as read" in unread
     assert "A reply to your comment" in all_read and "Mark all as read" not in all_read
+
+
+@pytest.mark.parametrize(
+    ("language", "where"),
+    [
+        (
+            "en",
+            'The pilots you volunteer for are listed under <a href="#my-pilots">My pilots and consents</a>.',
+        ),
+        ("ko", '참여 중인 실증 사업은 <a href="#my-pilots">내 실증 참여와 동의</a>에 있습니다.'),
+    ],
+)
+def test_a_volunteer_who_follows_no_pilot_is_told_where_their_pilots_are(client, alice, bob, language, where):
+    VolunteerFactory(user=alice)
+    left = VolunteerFactory(user=bob)
+    left.left_at = left.joined_at
+    left.save()
+    client.cookies["django_language"] = language
+
+    client.force_login(alice)
+    volunteer = client.get("/me/").content.decode()
+    client.force_login(bob)
+    former_volunteer = client.get("/me/").content.decode()
+
+    followed = volunteer[volunteer.index('<ul id="followed-pilots">') :]
+    assert where in followed[: followed.index("</ul>")]
+    assert '<h2 id="my-pilots">' in volunteer
+    assert where not in former_volunteer
 
 
 @pytest.mark.parametrize(
