@@ -27,6 +27,7 @@ TEXT = {
         "review": "기부하기 전에 검토하기",
         "refused": "수축기 혈압 값은 50~250 mmHg 사이여야 합니다. 받은 값은 300입니다.",
         "remove": "3행 빼기",
+        "kept": "기부할 행: 3개 중 2개",
         "confirm": "남긴 행 기부하기",
         "thanks": "측정값 2건을 기부했습니다.",
         "withdrawn": "동의를 철회했습니다.",
@@ -37,6 +38,7 @@ TEXT = {
         "review": "Review before you donate",
         "refused": "수축기 혈압 must be between 50 and 250 mmHg; it was 300.",
         "remove": "Remove row 3",
+        "kept": "Rows you are donating: 2 of 3.",
         "confirm": "Donate the rows I kept",
         "thanks": "2 readings of 혈압과 맥박 were donated.",
         "withdrawn": "Your consent was withdrawn.",
@@ -89,7 +91,10 @@ def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
     page.wait_for_selector(f"h1:has-text('{text['review']}')")
     assert text["refused"] in page.inner_text("main")
     assert Reading.objects.count() == 1  # nothing stored while reviewing
+    assert page.inner_text("#review-kept") == ""
     page.check(f"label:has-text('{text['remove']}') input")
+    # What will be donated is recounted as rows are ticked.
+    assert page.inner_text("#review-kept") == text["kept"]
     _both_widths(page, f"my-donations-review-{language}")
 
     page.click(f"button:has-text('{text['confirm']}')")
