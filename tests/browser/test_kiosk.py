@@ -347,12 +347,10 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
     tablet.close()
 
 
-def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets_the_result(
-    browser_page, live_server, company
-):
+def _reading_on_the_screen(phone, live_server, company):
+    """A donor's visit at the kiosk (in Korean) with the device's reading shown on it."""
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
     registered = register_station(setup.pilot)
-    phone = browser_page
     tablet, kiosk = _tablet(phone, live_server)
     log_in(phone, "erin", PASSWORD)
     code = _donor_code(phone, setup.pilot.pk)
@@ -363,6 +361,13 @@ def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets
     device = _device_measures(live_server, registered.key)
     kiosk.locator(".kiosk-reading").wait_for()
     device.join(timeout=30)
+    return setup, tablet, kiosk
+
+
+def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets_the_result(
+    browser_page, live_server, company
+):
+    setup, tablet, kiosk = _reading_on_the_screen(browser_page, live_server, company)
 
     # The code is spent: the page reloaded in English must not lose the visit it opened.
     with kiosk.expect_navigation():
@@ -390,19 +395,7 @@ def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets
 def test_switching_the_language_on_a_result_does_not_keep_it_on_the_screen_longer(
     browser_page, live_server, company
 ):
-    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="Erin"))
-    registered = register_station(setup.pilot)
-    phone = browser_page
-    tablet, kiosk = _tablet(phone, live_server)
-    log_in(phone, "erin", PASSWORD)
-    code = _donor_code(phone, setup.pilot.pk)
-    _set_up(kiosk, registered.key)
-    kiosk.fill("#kiosk-code", code)
-    kiosk.click("#kiosk-code-form button")
-    kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
-    device = _device_measures(live_server, registered.key)
-    kiosk.locator(".kiosk-reading").wait_for()
-    device.join(timeout=30)
+    setup, tablet, kiosk = _reading_on_the_screen(browser_page, live_server, company)
     _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다.", 118)
     kiosk.locator(".kiosk-result").wait_for(timeout=10_000)
     kiosk.wait_for_timeout(4000)
