@@ -53,6 +53,17 @@ def _create(staff, idea, company, **texts):
     )
 
 
+def _post_create_page(client, idea, company, **fields):
+    """The staff's create-a-pilot page sent with a valid pilot and these fields."""
+    form = {
+        "title": "공원 혈압 실증",
+        "description": "공원 측정소에서 혈압을 잽니다.",
+        "district": idea.district,
+        "companies": [company.pk],
+    }
+    return client.post(f"/staff/ideas/{idea.pk}/pilot/", {**form, **fields})
+
+
 def test_the_venue_is_shown_in_the_readers_language(pilot, korean_only):
     with translation.override("en"):
         english, fallback = pilot.shown_venue, korean_only.shown_venue
@@ -105,17 +116,7 @@ def test_staff_give_the_english_venue_on_the_create_page(client, staff_user, ide
     client.force_login(staff_user)
 
     form = client.get(f"/staff/ideas/{idea.pk}/pilot/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    response = client.post(
-        f"/staff/ideas/{idea.pk}/pilot/",
-        {
-            "title": "공원 혈압 실증",
-            "description": "공원 측정소에서 혈압을 잽니다.",
-            "district": idea.district,
-            "venue": KOREAN,
-            "venue_en": f"  {ENGLISH} ",
-            "companies": [company.pk],
-        },
-    )
+    response = _post_create_page(client, idea, company, venue=KOREAN, venue_en=f"  {ENGLISH} ")
 
     assert 'name="venue_en"' in form and "venue in English" in form
     pilot = Pilot.objects.get()
@@ -126,16 +127,7 @@ def test_staff_give_the_english_venue_on_the_create_page(client, staff_user, ide
 def test_the_create_page_leaves_the_english_venue_optional(client, staff_user, idea, company):
     client.force_login(staff_user)
 
-    response = client.post(
-        f"/staff/ideas/{idea.pk}/pilot/",
-        {
-            "title": "공원 혈압 실증",
-            "description": "공원 측정소에서 혈압을 잽니다.",
-            "district": idea.district,
-            "venue": KOREAN,
-            "companies": [company.pk],
-        },
-    )
+    response = _post_create_page(client, idea, company, venue=KOREAN)
 
     assert response.status_code == 302
     assert (Pilot.objects.get().venue, Pilot.objects.get().venue_en) == (KOREAN, "")
@@ -147,16 +139,7 @@ def test_the_create_page_refuses_a_control_character_in_either_venue(
 ):
     client.force_login(staff_user)
 
-    response = client.post(
-        f"/staff/ideas/{idea.pk}/pilot/",
-        {
-            "title": "공원 혈압 실증",
-            "description": "공원 측정소에서 혈압을 잽니다.",
-            "district": idea.district,
-            field: "Jungoe Park\x1b[31m",
-            "companies": [company.pk],
-        },
-    )
+    response = _post_create_page(client, idea, company, **{field: "Jungoe Park\x1b[31m"})
 
     # Refused beside the field, what was typed kept, rather than an error page.
     assert response.status_code == 200
@@ -234,16 +217,7 @@ def test_only_staff_change_the_english_venue(personas, pilot, other_company, per
 def test_a_citizen_cannot_create_a_pilot_with_an_english_venue(client, alice, idea, company):
     client.force_login(alice)
 
-    response = client.post(
-        f"/staff/ideas/{idea.pk}/pilot/",
-        {
-            "title": "공원 혈압 실증",
-            "description": "공원 측정소에서 혈압을 잽니다.",
-            "district": idea.district,
-            "venue_en": ENGLISH,
-            "companies": [company.pk],
-        },
-    )
+    response = _post_create_page(client, idea, company, venue_en=ENGLISH)
 
     assert response.status_code == 403
     assert not Pilot.objects.exists()
