@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import connection, transaction
 from django.utils import translation
@@ -16,6 +16,23 @@ if TYPE_CHECKING:
 
 DEFAULT_IN_APP = True
 DEFAULT_EMAIL = False
+
+Worded = TypeVar("Worded")
+
+
+def worded_per_language(word: Callable[[], Worded]) -> Callable[[str], Worded]:
+    """`word`'s text in a given language, worded inside that language the first time it is asked
+    for: a message to thousands of recipients is translated once per language among them, not
+    once per recipient."""
+    worded: dict[str, Worded] = {}
+
+    def in_language(language: str) -> Worded:
+        if language not in worded:
+            with translation.override(language):
+                worded[language] = word()
+        return worded[language]
+
+    return in_language
 
 
 def _preferences(users: list[User], kind: str) -> dict[int, NotificationPreference]:
@@ -157,20 +174,17 @@ def notify_in_their_language(
     link: str,
     body: str | Callable[[], str] = "",
     exclude: User | None = None,
-) -> None:
+) -> list[Notification]:
     """`notify`, with the title written in each recipient's own language: `title` is called
     once per language among the recipients, inside that language, and so is `body` if it is a
     callable (a text the product words, or one staff wrote in Korean and in English)."""
-    by_language: dict[str, dict[int, User]] = {}
-    for user in users:
-        by_language.setdefault(user.preferred_language, {})[user.pk] = user
-    for language, group in by_language.items():
-        with translation.override(language):
-            notify(
-                users=group.values(),
-                kind=kind,
-                title=title(),
-                body=body() if callable(body) else body,
-                link=link,
-                exclude=exclude,
-            )
+    title_in = worded_per_language(title)
+    body_in = worded_per_language(body if callable(body) else lambda: body)
+    recipients = {u.pk: u for u in users if u is not None and u != exclude}
+    return notify_each(
+        kind=kind,
+        messages=[
+            (user, title_in(user.preferred_language), body_in(user.preferred_language), link)
+            for user in recipients.values()
+        ],
+    )

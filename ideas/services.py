@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
-from accounts.notifications import notify, notify_each, notify_in_their_language
+from accounts.notifications import notify, notify_each, notify_in_their_language, worded_per_language
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
@@ -306,24 +306,21 @@ def ideas_notify_followers(*, ideas: Sequence[Idea], exclude: User | None = None
         "user"
     ):
         audience[follow.idea_id][follow.user_id] = follow.user
-    # Each person reads it in the language they chose, whoever acted. The wording and each
-    # status's name are translated once per language, not once per idea: a first refresh of a
-    # city tells thousands of authors in one go.
+    # Each person reads it in the language they chose, whoever acted.
     statuses = {idea.status for idea in ideas}
-    wordings: dict[str, tuple[str, dict[str, str]]] = {}
-    for language in {user.preferred_language for people in audience.values() for user in people.values()}:
-        with translation.override(language):
-            wordings[language] = (
-                _("“%(title)s” is now %(status)s"),
-                {status: str(IdeaStatus(status).label) for status in statuses},
-            )
+    wording = worded_per_language(
+        lambda: (
+            _("“%(title)s” is now %(status)s"),
+            {status: str(IdeaStatus(status).label) for status in statuses},
+        )
+    )
     links = _idea_links([idea.pk for idea in ideas])
     messages = []
     for idea in ideas:
         for user in audience[idea.pk].values():
             if user == exclude:
                 continue
-            template, status_names = wordings[user.preferred_language]
+            template, status_names = wording(user.preferred_language)
             messages.append(
                 (
                     user,

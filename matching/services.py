@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import NotificationKind, User
-from accounts.notifications import notify, notify_each
+from accounts.notifications import notify, notify_each, worded_per_language
 from companies.models import Company
 from core.errors import ApplicationError, forbidden, not_found
 from core.services import save_validated
@@ -673,18 +673,18 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         count = len(by_company[company.pk])
         body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
-        titles_in: dict[str, str] = {}
+        title_in = worded_per_language(
+            lambda count=count, name=company.name: (
+                ngettext(
+                    "%(count)d new strong match for %(company)s",
+                    "%(count)d new strong matches for %(company)s",
+                    count,
+                )
+                % {"count": count, "company": name}
+            )
+        )
         for member in {u.pk: u for u in members.get(company.pk, [])}.values():
-            # In each member's own language, worded once per language.
-            title = titles_in.get(member.preferred_language)
-            if title is None:
-                with translation.override(member.preferred_language):
-                    title = titles_in[member.preferred_language] = ngettext(
-                        "%(count)d new strong match for %(company)s",
-                        "%(count)d new strong matches for %(company)s",
-                        count,
-                    ) % {"count": count, "company": company.name}
-            messages.append((member, title, body, link))
+            messages.append((member, title_in(member.preferred_language), body, link))
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
 
 

@@ -1,8 +1,10 @@
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
-from accounts.notifications import notify
+from accounts.notifications import notify, notify_in_their_language
 from accounts.tasks import send_notification_emails
 from tests.accounts.factories import UserFactory
 
@@ -87,3 +89,23 @@ def test_the_actor_is_not_notified_of_their_own_action(alice):
     created = notify(users=[alice, bob], kind=NotificationKind.IDEA_STATUS, title="변경", exclude=alice)
 
     assert [n.user for n in created] == [bob]
+
+
+def test_each_recipient_reads_it_in_their_language_worded_once_per_language(alice):
+    bob, dana = UserFactory(preferred_language="en"), UserFactory(preferred_language="en")
+    worded_in = []
+
+    def title():
+        worded_in.append(translation.get_language())
+        return gettext("Notifications")
+
+    created = notify_in_their_language(
+        users=[alice, bob, dana, bob], kind=NotificationKind.IDEA_STATUS, title=title, link="/me/"
+    )
+
+    assert sorted(worded_in) == ["en", "ko"]
+    assert {n.user.username: n.title for n in created} == {
+        alice.username: "알림",
+        bob.username: "Notifications",
+        dana.username: "Notifications",
+    }
