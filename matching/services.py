@@ -639,6 +639,14 @@ def _changed(written: tuple | None, row: tuple) -> bool:
     )
 
 
+def _strong_matches_title(count: int, company_name: str) -> str:
+    return ngettext(
+        "%(count)d new strong match for %(company)s",
+        "%(count)d new strong matches for %(company)s",
+        count,
+    ) % {"count": count, "company": company_name}
+
+
 def _notify_strong_matches(rows: list[tuple]) -> None:
     """Tell each company's members about ideas that newly and strongly match it, all companies
     in a few queries: the first refresh of a city tells hundreds of companies at once."""
@@ -673,16 +681,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
         count = len(by_company[company.pk])
         body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
-        title_in = worded_per_language(
-            lambda count=count, name=company.name: (
-                ngettext(
-                    "%(count)d new strong match for %(company)s",
-                    "%(count)d new strong matches for %(company)s",
-                    count,
-                )
-                % {"count": count, "company": name}
-            )
-        )
+        title_in = worded_per_language(functools.partial(_strong_matches_title, count, company.name))
         for member in {u.pk: u for u in members.get(company.pk, [])}.values():
             messages.append((member, title_in(member.preferred_language), body, link))
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)
