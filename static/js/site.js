@@ -16,8 +16,9 @@ document.querySelectorAll("[data-max-chars]").forEach((field) => {
     counter.id = field.id + "-counter";
     field.insertAdjacentElement("afterend", counter);
   }
-  const countText = counter.dataset.countText || "{count} / {limit}";
-  const overText = counter.dataset.overText || "";
+  // Every counter is worded alike, as the page says (base.html).
+  const countText = document.body.dataset.countText || "{count} / {limit}";
+  const overText = document.body.dataset.overText || "";
   const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
   if (!described.includes(counter.id)) {
     field.setAttribute("aria-describedby", described.concat(counter.id).join(" "));
