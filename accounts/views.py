@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -72,6 +73,7 @@ class SignUpForm(forms.Form):
 
 def signup(request):
     form = SignUpForm(request.POST or None)
+    going_to = _where_they_were_going(request)
     if request.method == "POST" and (wait := page_throttle_wait(request, scope="signup")) is not None:
         minutes = max(1, math.ceil(wait / 60))
         form.add_error(
@@ -83,7 +85,7 @@ def signup(request):
             )
             % {"minutes": minutes},
         )
-        return render(request, "registration/signup.html", {"form": form}, status=429)
+        return render(request, "registration/signup.html", {"form": form, "next": going_to}, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password_again", "privacy_consent")}
         # The citizen's nickname and notifications follow the page's language, as the API's
@@ -94,8 +96,18 @@ def signup(request):
             add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
+            return redirect(going_to or "home")
+    return render(request, "registration/signup.html", {"form": form, "next": going_to})
+
+
+def _where_they_were_going(request: HttpRequest) -> str:
+    """The page a sign-up was asked from (the idea to support, the form to fill), as log-in keeps
+    it: only an address of this site."""
+    going_to = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        going_to, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return going_to if safe else ""
 
 
 class ProfileForm(forms.Form):

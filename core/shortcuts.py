@@ -1,10 +1,12 @@
 """Helpers for the apps' page views."""
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 T = TypeVar("T")
 
@@ -16,3 +18,25 @@ def get_or_404(fetch: Callable[..., T], /, **kwargs: Any) -> T:
         return fetch(**kwargs)
     except ObjectDoesNotExist:
         raise Http404 from None
+
+
+def posted_here_else_back_to(
+    page: Callable[..., str],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """For a view that takes a form's POST and, when it refuses it, answers with a page: that page
+    stands at the POST's address, so switching the language there (or a reload after it) asks for
+    it again without the form. A GET or HEAD goes back to the page `page` gives for the view's own
+    URL arguments (the idea, the pilot), instead of a blank 405."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def post_or_back(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return redirect(page(*args, **kwargs))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, *args, **kwargs)
+
+        return post_or_back
+
+    return decorate

@@ -16,13 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError
 from core.exception_handler import HTTP_STATUS
 from core.forms import add_service_errors, error_text, posted_id
-from core.shortcuts import get_or_404
+from core.shortcuts import get_or_404, posted_here_else_back_to
 from pilots import services as pilot_services
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_volunteer_get
@@ -155,9 +154,13 @@ def _my_category(request, pilot_id: int, request_id: int):
     )
 
 
+def _back_to_my_donations(pilot_id: int, **_: int) -> str:
+    return reverse("my-donations")
+
+
 @never_cache
 @login_required
-@require_POST
+@posted_here_else_back_to(_back_to_my_donations)
 def my_donations_withdraw(request, pilot_id: int):
     """Withdraw one category's consent, or leave the pilot, deleting or keeping what was donated."""
     volunteer = get_object_or_404(
@@ -202,7 +205,7 @@ def _render_review(
 
 @never_cache
 @login_required
-@require_POST
+@posted_here_else_back_to(_back_to_my_donations)
 def my_donation_upload(request, pilot_id: int, request_id: int):
     """Reads a file into rows for the donor to review; stores nothing."""
     volunteer, data_request = _my_category(request, pilot_id, request_id)
@@ -244,7 +247,7 @@ def my_donation_upload(request, pilot_id: int, request_id: int):
 
 @never_cache
 @login_required
-@require_POST
+@posted_here_else_back_to(_back_to_my_donations)
 def my_donation_upload_confirm(request, pilot_id: int, request_id: int):
     """Stores the reviewed rows the donor kept, all or none, as one donation."""
     volunteer, data_request = _my_category(request, pilot_id, request_id)
@@ -347,6 +350,7 @@ def kiosk_page(request):
                 "waitingResult": _("Your reading is stored. Waiting for the result…"),
                 "resultTitle": _("Your result"),
                 "resultAbout": _("About: {category}, measured at {time}"),
+                "resultValue": _("Figure in the result"),
                 "noConsent": _("You have not consented to donate any data this station measures."),
                 "consentFirst": _(
                     "To donate, consent on the pilot's page on your phone, then ask for a new code."

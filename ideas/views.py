@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError
 from core.forms import add_service_errors, error_text, posted_id, posted_text
-from core.shortcuts import get_or_404
+from core.shortcuts import get_or_404, posted_here_else_back_to
 
 from . import selectors, services
 from .filters import IdeaFilter
@@ -83,6 +83,7 @@ def _render_detail(
             "reply_body": comment_body if reply_to is not None else "",
             "reply_errors": comment_errors if reply_to is not None else (),
             "login_url": f"{reverse('login')}?{urlencode({'next': idea.get_absolute_url()})}",
+            "signup_url": f"{reverse('signup')}?{urlencode({'next': idea.get_absolute_url()})}",
             "can_edit": idea.can_be_edited_by(request.user),
             # A duplicate the similarity search did not pair (a citizen's report, a staff
             # member's memory) is merged from its own page.
@@ -285,7 +286,7 @@ def idea_follow(request, idea_id: int):
 
 
 @login_required
-@require_POST
+@posted_here_else_back_to(lambda idea_id: reverse("idea-detail", args=[idea_id]))
 def idea_comment(request, idea_id: int):
     """A comment, or a reply to a top-level comment (`parent`)."""
     idea = _visible_idea(request, idea_id)

@@ -377,8 +377,14 @@
     }
     card.append(text("p", "kiosk-result-text", result.text));
     // A result whose words already give its number is not told the number twice.
+    // Named, so it is not read as the reading above it (the company's figure may differ from it).
     if (result.value !== null && !result.value_stated) {
-      card.append(text("p", "kiosk-result-value", formatNumber(result.value) + (result.unit ? " " + result.unit : "")));
+      const value = text("p", "kiosk-result-value");
+      value.append(
+        text("span", "kiosk-result-value-label", strings.resultValue),
+        text("span", null, formatNumber(result.value) + (result.unit ? " " + result.unit : "")),
+      );
+      card.append(value);
     }
     card.append(text("p", "meta", fill(strings.by, {company: result.company})));
     return card;

@@ -129,3 +129,39 @@ def test_the_password_rules_are_shown_under_the_password_field(client, language,
     help_text = html[html.index('id="id_password_helptext"') : html.index('name="password"')]
     assert f"<li>{rule}</li>" in help_text
     assert 'aria-describedby="id_password_helptext"' in html
+
+
+def test_signing_up_from_an_idea_goes_back_to_it(client, idea):
+    client.cookies["django_language"] = "ko"
+    page = client.get(f"/ideas/{idea.pk}/").content.decode()
+    assert f'href="/accounts/signup/?next=%2Fideas%2F{idea.pk}%2F"' in page
+    form = client.get(f"/accounts/signup/?next=/ideas/{idea.pk}/").content.decode()
+    assert f'name="next" value="/ideas/{idea.pk}/"' in form
+
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "minji",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+            "privacy_consent": "on",
+            "next": f"/ideas/{idea.pk}/",
+        },
+    )
+
+    assert response.status_code == 302 and response["Location"] == f"/ideas/{idea.pk}/"
+
+
+def test_the_log_in_page_hands_where_it_was_going_to_sign_up(client):
+    page = client.get("/accounts/login/?next=/ideas/new/").content.decode()
+
+    assert 'href="/accounts/signup/?next=/ideas/new/"' in page
+
+
+def test_signing_up_never_sends_someone_to_another_site(client):
+    response = client.post(
+        "/accounts/signup/?next=https://evil.example/",
+        {"username": "minji", "password": PASSWORD, "password_again": PASSWORD, "privacy_consent": "on"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/"
