@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +47,10 @@ def company_list(request):
 
 def company_detail(request, slug: str):
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    return _render_company_page(request, company)
+
+
+def _render_company_page(request, company: Company, *, status: int = 200):
     return render(
         request,
         "companies/company_detail.html",
@@ -56,7 +60,16 @@ def company_detail(request, slug: str):
             "can_see_members": company.is_member_or_staff(request.user),
             "invitation": selectors.my_invitation_to(company=company, user=request.user),
         },
+        status=status,
     )
+
+
+def _after_parting(request, company: Company) -> HttpResponse:
+    """Where someone goes who declined an invitation or left: the company's page while they may
+    still see it (it is verified), else the company list, which shows the message."""
+    if selectors.company_is_visible_to(company=company, user=request.user):
+        return redirect("company-detail", slug=company.slug)
+    return redirect("company-list")
 
 
 @login_required
@@ -67,13 +80,19 @@ def company_invitation_answer(request, slug: str):
     invitation = selectors.my_invitation_to(company=company, user=request.user)
     if invitation is None:
         raise Http404
+    action = request.POST.get("action")
+    if action not in ("accept", "decline"):
+        # Nothing was answered: an altered form must not decline on the user's behalf.
+        messages.error(request, _("Choose what to do."))
+        return _render_company_page(request, company, status=400)
     try:
-        if request.POST.get("action") == "accept":
+        if action == "accept":
             services.member_invitation_accept(invitation=invitation, user=request.user)
             messages.success(request, _("You are now a member of %(company)s.") % {"company": company.name})
         else:
             services.member_invitation_decline(invitation=invitation, user=request.user)
             messages.success(request, _("You declined the invitation."))
+            return _after_parting(request, company)
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text(error))
     return redirect("company-detail", slug=company.slug)
@@ -250,9 +269,9 @@ def company_members(request, slug: str):
         raise PermissionDenied
     invite_form = InviteForm(request.POST if request.POST.get("action") == "invite" else None)
     if request.method == "POST":
-        next_page = _members_action(request, company, invite_form)
-        if next_page:
-            return redirect(next_page, slug=company.slug)
+        done = _members_action(request, company, invite_form)
+        if done is not None:
+            return done
     return render(
         request,
         "companies/company_members.html",
@@ -268,9 +287,10 @@ def company_members(request, slug: str):
     )
 
 
-def _members_action(request, company: Company, invite_form: InviteForm) -> str | None:
-    """Carry out one posted action. Returns the page to go on to, or None to show the form's
-    errors; someone who left the company goes to its public page."""
+def _members_action(request, company: Company, invite_form: InviteForm) -> HttpResponse | None:
+    """Carry out one posted action. Returns the redirect to the page to go on to, or None to show
+    the form's errors; someone who left the company goes to its public page, or to the company
+    list when they may no longer see it."""
     action = request.POST.get("action")
     try:
         if action == "invite":
@@ -293,7 +313,7 @@ def _members_action(request, company: Company, invite_form: InviteForm) -> str |
                 services.member_remove(membership=membership, by=request.user)
                 if leaving:
                     messages.success(request, _("You left %(company)s.") % {"company": company.name})
-                    return "company-detail"
+                    return _after_parting(request, company)
                 messages.success(request, _("The member was removed."))
         elif action == "withdraw":
             invitation = get_object_or_404(
@@ -308,4 +328,4 @@ def _members_action(request, company: Company, invite_form: InviteForm) -> str |
             add_service_errors(invite_form, error)
             return None
         messages.error(request, error_text(error))
-    return "company-members"
+    return redirect("company-members", slug=company.slug)
