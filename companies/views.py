@@ -162,6 +162,13 @@ class ReferenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    @property
+    def legend(self) -> str:
+        """The project's name on its box and in the page's error summary."""
+        if self.initial.get("id"):
+            return _("Past project: %(title)s") % {"title": self.initial.get("title", "")}
+        return _("New past project")
+
 
 ReferenceFormSet = forms.formset_factory(
     ReferenceForm, extra=1, can_delete=True, max_num=30, validate_max=True
@@ -221,7 +228,8 @@ def company_edit(request, slug: str):
     action = request.POST.get("action")
     preview_of = None
     references_valid = references.is_valid() if references_sent else True
-    if posted and action != "more_references" and form.is_valid() and references_valid:
+    saving = posted and action != "more_references"
+    if saving and form.is_valid() and references_valid:
         reference_changes = _reference_changes(references) if references_sent else None
         if action == "preview":
             preview_of = form.cleaned_data
@@ -246,6 +254,8 @@ def company_edit(request, slug: str):
         request,
         "companies/company_form.html",
         {"company": company, "form": form, "references": references, "preview_of": preview_of},
+        # Adding a row refuses nothing; a save or preview sent back with errors is refused.
+        status=400 if saving and (form.errors or not references_valid) else 200,
     )
 
 
