@@ -8,4 +8,5 @@ urlpatterns = [
     path("companies/<slug:slug>/edit/", views.company_edit, name="company-edit"),
     path("companies/<slug:slug>/members/", views.company_members, name="company-members"),
     path("companies/<slug:slug>/invitation/", views.company_invitation_answer, name="company-invitation"),
+    path("companies/<slug:slug>/verify/", views.company_verify, name="company-verify"),
 ]

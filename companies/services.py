@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import NotificationKind, User
+from accounts.audit import audited
+from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
+from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update
 from matching import dispatch
@@ -153,12 +155,26 @@ def _references_apply(*, company: Company, references: list[dict[str, Any]]) -> 
     company.save(update_fields=["updated_at"])
 
 
+@transaction.atomic
 def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:
-    if not by.is_city_staff:
-        raise forbidden(_("Only city staff can verify companies."))
-    company.is_verified = verified
-    company.save(update_fields=["is_verified", "updated_at"])
+    """Staff verify a company, or withdraw its verification; the audit log records it. The
+    matcher ranks verified companies only, so it refreshes every ranking; a company just verified
+    is also embedded now if it never was (registered in the admin, or while the broker was down)
+    rather than at the next sweep. Asking again for the state it is in changes nothing."""
+    require_city_staff(by, message=_("Only city staff can verify companies."))
+    # Read locked, so two staff clicking at once record one change, not two.
+    company.is_verified = (
+        Company.objects.select_for_update().values_list("is_verified", flat=True).get(pk=company.pk)
+    )
+    if company.is_verified == verified:
+        return company
+    action = AuditAction.COMPANY_VERIFY if verified else AuditAction.COMPANY_UNVERIFY
+    with audited(actor=by, action=action, target=company, fields=["is_verified"]):
+        company.is_verified = verified
+        company.save(update_fields=["is_verified", "updated_at"])
     dispatch.company_visibility_changed()
+    if verified:
+        dispatch.company_changed(company.pk)
     return company
 
 

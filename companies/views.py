@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import city_staff_required
 from accounts.models import Language
 from core.errors import ApplicationError
 from core.forms import (
@@ -59,6 +60,7 @@ def _render_company_page(request, company: Company, *, status: int = 200):
             "can_edit": company.can_be_edited_by(request.user),
             "can_see_members": company.is_member_or_staff(request.user),
             "invitation": selectors.my_invitation_to(company=company, user=request.user),
+            "can_verify": request.user.is_authenticated and request.user.is_city_staff,
         },
         status=status,
     )
@@ -70,6 +72,27 @@ def _after_parting(request, company: Company) -> HttpResponse:
     if selectors.company_is_visible_to(company=company, user=request.user):
         return redirect("company-detail", slug=company.slug)
     return redirect("company-list")
+
+
+@city_staff_required
+@require_POST
+def company_verify(request, slug: str):
+    """Staff verify a company, or withdraw its verification, from its page."""
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    action = request.POST.get("action")
+    if action not in ("verify", "unverify"):
+        messages.error(request, _("Choose what to do."))
+        return _render_company_page(request, company, status=400)
+    try:
+        services.company_set_verified(company=company, by=request.user, verified=action == "verify")
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        if company.is_verified:
+            messages.success(request, _("The company is verified. The matcher will include it in a moment."))
+        else:
+            messages.success(request, _("The verification was withdrawn. The company is no longer matched."))
+    return redirect("company-detail", slug=company.slug)
 
 
 @login_required
