@@ -39,10 +39,18 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return cleaned
 
 
+# Addresses of the site's own pages under /companies/ (the registration page), never a company's.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _slug_taken(slug: str) -> bool:
+    return slug in RESERVED_SLUGS or Company.objects.filter(slug=slug).exists()
+
+
 def _unique_slug(name: str, requested: str = "") -> str:
     base = slugify(requested or name)[:70] or "company"
     slug, suffix = base, 2
-    while Company.objects.filter(slug=slug).exists():
+    while _slug_taken(slug):
         slug = f"{base}-{suffix}"
         suffix += 1
     return slug
@@ -71,7 +79,8 @@ def company_create(
 ) -> Company:
     """Register a company; the person registering it becomes its owner. Staff verify it later."""
     _check_name_free(name)
-    if slug and Company.objects.filter(slug=slug).exists():
+    # Checked as it will be written, so "Mudeung-Care" is taken when "mudeung-care" is.
+    if slug and _slug_taken(slugify(slug)[:70]):
         message = _("This address is already taken.")
         raise ApplicationError(message, fields={"slug": [message]})
     company = Company(

@@ -167,6 +167,20 @@ class CompanyProfileForm(forms.Form):
         return _tags(self.cleaned_data["domains"])
 
 
+class CompanyRegisterForm(CompanyProfileForm):
+    slug = forms.SlugField(
+        label=gettext_lazy("web address"),
+        max_length=70,
+        required=False,
+        help_text=gettext_lazy(
+            "The end of your company's page address on this site, in Latin letters, digits and "
+            "hyphens, for example mudeung-care. Left empty, one is made from the name."
+        ),
+    )
+
+    field_order = ["name", "slug", "summary", "description", "website", "technologies", "domains"]
+
+
 def _tags(text: str) -> list[str]:
     # In a textarea a list typed one tag a line is as clear as one separated by commas.
     return [tag.strip() for tag in re.split(r"[,\r\n]", text) if tag.strip()]
@@ -227,6 +241,30 @@ def _reference_changes(formset) -> list[dict]:
             continue
         changes.append(entry)
     return changes
+
+
+@login_required
+def company_register(request):
+    """Anyone signed in registers their company and becomes its owner; staff verify it before it
+    is public and matched with ideas."""
+    form = CompanyRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(owner=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your company is registered. The city verifies it before it is matched with "
+                    "ideas; until then only its members see its page."
+                ),
+            )
+            return redirect("company-detail", slug=company.slug)
+    return render(
+        request, "companies/company_register.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -6,7 +6,6 @@ import pytest
 
 from accounts.models import AuditAction, AuditEntry
 from companies.models import Company
-from matching import dispatch
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 
@@ -14,23 +13,6 @@ pytestmark = pytest.mark.django_db
 
 REFRESH_ALL = "matching.tasks.refresh_all_matches"
 EMBED = "matching.tasks.embed_company"
-
-
-class _Broker:
-    """Stands in for Celery's broker: what the dispatcher sent, by task name and arguments."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, tuple]] = []
-
-    def send_task(self, name, args=(), **options) -> None:
-        self.sent.append((name, tuple(args)))
-
-
-@pytest.fixture
-def broker(monkeypatch) -> _Broker:
-    found = _Broker()
-    monkeypatch.setattr(dispatch, "current_app", found)
-    return found
 
 
 @pytest.fixture
