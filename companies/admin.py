@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
+from . import services
 from .models import Company, CompanyInvitation, CompanyReference, Membership
 
 
@@ -28,4 +30,16 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ("is_verified",)
     search_fields = ("name", "summary", "description")
     prepopulated_fields = {"slug": ("name",)}
+    # As on the profile page: a website typed without its scheme is read as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ReferenceInline, MembershipInline, InvitationInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Verification goes through the service, as on the company's page: the audit log records
+        # it and the matcher, which ranks verified companies only, is told.
+        verified = obj.is_verified
+        if "is_verified" in form.changed_data:
+            obj.is_verified = not verified
+        super().save_model(request, obj, form, change)
+        if "is_verified" in form.changed_data:
+            services.company_set_verified(company=obj, by=request.user, verified=verified)

@@ -18,6 +18,12 @@ def company_get(*, slug: str, user: User | AnonymousUser, with_references: bool 
     return companies.get(slug=slug)
 
 
+def company_is_visible_to(*, company: Company, user: User | AnonymousUser) -> bool:
+    """Whether the user may still open the company's page: after declining an invitation to an
+    unverified company, or leaving it, they no longer may."""
+    return Company.objects.visible_to(user).filter(pk=company.pk).exists()
+
+
 def member_list(*, company: Company) -> QuerySet[Membership]:
     return Membership.objects.filter(company=company).select_related("user")
 

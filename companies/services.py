@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import NotificationKind, User
+from accounts.audit import audited
+from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
+from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update
 from matching import dispatch
@@ -37,10 +39,18 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return cleaned
 
 
+# Addresses of the site's own pages under /companies/ (the registration page), never a company's.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _slug_taken(slug: str) -> bool:
+    return slug in RESERVED_SLUGS or Company.objects.filter(slug=slug).exists()
+
+
 def _unique_slug(name: str, requested: str = "") -> str:
     base = slugify(requested or name)[:70] or "company"
     slug, suffix = base, 2
-    while Company.objects.filter(slug=slug).exists():
+    while _slug_taken(slug):
         slug = f"{base}-{suffix}"
         suffix += 1
     return slug
@@ -69,7 +79,8 @@ def company_create(
 ) -> Company:
     """Register a company; the person registering it becomes its owner. Staff verify it later."""
     _check_name_free(name)
-    if slug and Company.objects.filter(slug=slug).exists():
+    # Checked as it will be written, so "Mudeung-Care" is taken when "mudeung-care" is.
+    if slug and _slug_taken(slugify(slug)[:70]):
         message = _("This address is already taken.")
         raise ApplicationError(message, fields={"slug": [message]})
     company = Company(
@@ -153,12 +164,26 @@ def _references_apply(*, company: Company, references: list[dict[str, Any]]) -> 
     company.save(update_fields=["updated_at"])
 
 
+@transaction.atomic
 def company_set_verified(*, company: Company, by: User, verified: bool) -> Company:
-    if not by.is_city_staff:
-        raise forbidden(_("Only city staff can verify companies."))
-    company.is_verified = verified
-    company.save(update_fields=["is_verified", "updated_at"])
+    """Staff verify a company, or withdraw its verification; the audit log records it. The
+    matcher ranks verified companies only, so it refreshes every ranking; a company just verified
+    is also embedded now if it never was (registered in the admin, or while the broker was down)
+    rather than at the next sweep. Asking again for the state it is in changes nothing."""
+    require_city_staff(by, message=_("Only city staff can verify companies."))
+    # Read locked, so two staff clicking at once record one change, not two.
+    company.is_verified = (
+        Company.objects.select_for_update().values_list("is_verified", flat=True).get(pk=company.pk)
+    )
+    if company.is_verified == verified:
+        return company
+    action = AuditAction.COMPANY_VERIFY if verified else AuditAction.COMPANY_UNVERIFY
+    with audited(actor=by, action=action, target=company, fields=["is_verified"]):
+        company.is_verified = verified
+        company.save(update_fields=["is_verified", "updated_at"])
     dispatch.company_visibility_changed()
+    if verified:
+        dispatch.company_changed(company.pk)
     return company
 
 

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import city_staff_required
 from accounts.models import Language
 from core.errors import ApplicationError
 from core.forms import (
@@ -47,6 +48,10 @@ def company_list(request):
 
 def company_detail(request, slug: str):
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    return _render_company_page(request, company)
+
+
+def _render_company_page(request, company: Company, *, status: int = 200):
     return render(
         request,
         "companies/company_detail.html",
@@ -55,8 +60,39 @@ def company_detail(request, slug: str):
             "can_edit": company.can_be_edited_by(request.user),
             "can_see_members": company.is_member_or_staff(request.user),
             "invitation": selectors.my_invitation_to(company=company, user=request.user),
+            "can_verify": request.user.is_authenticated and request.user.is_city_staff,
         },
+        status=status,
     )
+
+
+def _after_parting(request, company: Company) -> HttpResponse:
+    """Where someone goes who declined an invitation or left: the company's page while they may
+    still see it (it is verified), else the company list, which shows the message."""
+    if selectors.company_is_visible_to(company=company, user=request.user):
+        return redirect("company-detail", slug=company.slug)
+    return redirect("company-list")
+
+
+@city_staff_required
+@require_POST
+def company_verify(request, slug: str):
+    """Staff verify a company, or withdraw its verification, from its page."""
+    company = get_or_404(selectors.company_get, slug=slug, user=request.user)
+    action = request.POST.get("action")
+    if action not in ("verify", "unverify"):
+        messages.error(request, _("Choose what to do."))
+        return _render_company_page(request, company, status=400)
+    try:
+        services.company_set_verified(company=company, by=request.user, verified=action == "verify")
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        if company.is_verified:
+            messages.success(request, _("The company is verified. The matcher will include it in a moment."))
+        else:
+            messages.success(request, _("The verification was withdrawn. The company is no longer matched."))
+    return redirect("company-detail", slug=company.slug)
 
 
 @login_required
@@ -67,13 +103,19 @@ def company_invitation_answer(request, slug: str):
     invitation = selectors.my_invitation_to(company=company, user=request.user)
     if invitation is None:
         raise Http404
+    action = request.POST.get("action")
+    if action not in ("accept", "decline"):
+        # Nothing was answered: an altered form must not decline on the user's behalf.
+        messages.error(request, _("Choose what to do."))
+        return _render_company_page(request, company, status=400)
     try:
-        if request.POST.get("action") == "accept":
+        if action == "accept":
             services.member_invitation_accept(invitation=invitation, user=request.user)
             messages.success(request, _("You are now a member of %(company)s.") % {"company": company.name})
         else:
             services.member_invitation_decline(invitation=invitation, user=request.user)
             messages.success(request, _("You declined the invitation."))
+            return _after_parting(request, company)
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text(error))
     return redirect("company-detail", slug=company.slug)
@@ -125,6 +167,20 @@ class CompanyProfileForm(forms.Form):
         return _tags(self.cleaned_data["domains"])
 
 
+class CompanyRegisterForm(CompanyProfileForm):
+    slug = forms.SlugField(
+        label=gettext_lazy("web address"),
+        max_length=70,
+        required=False,
+        help_text=gettext_lazy(
+            "The end of your company's page address on this site, in Latin letters, digits and "
+            "hyphens, for example mudeung-care. Left empty, one is made from the name."
+        ),
+    )
+
+    field_order = ["name", "slug", "summary", "description", "website", "technologies", "domains"]
+
+
 def _tags(text: str) -> list[str]:
     # In a textarea a list typed one tag a line is as clear as one separated by commas.
     return [tag.strip() for tag in re.split(r"[,\r\n]", text) if tag.strip()]
@@ -142,6 +198,13 @@ class ReferenceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    @property
+    def legend(self) -> str:
+        """The project's name on its box and in the page's error summary."""
+        if self.initial.get("id"):
+            return _("Past project: %(title)s") % {"title": self.initial.get("title", "")}
+        return _("New past project")
 
 
 ReferenceFormSet = forms.formset_factory(
@@ -181,6 +244,30 @@ def _reference_changes(formset) -> list[dict]:
 
 
 @login_required
+def company_register(request):
+    """Anyone signed in registers their company and becomes its owner; staff verify it before it
+    is public and matched with ideas."""
+    form = CompanyRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(owner=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your company is registered. The city verifies it before it is matched with "
+                    "ideas; until then only its members see its page."
+                ),
+            )
+            return redirect("company-detail", slug=company.slug)
+    return render(
+        request, "companies/company_register.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
 def company_edit(request, slug: str):
     """Members keep their profile and past projects; "Preview" shows the passages the matcher
     will read, unsaved."""
@@ -202,7 +289,8 @@ def company_edit(request, slug: str):
     action = request.POST.get("action")
     preview_of = None
     references_valid = references.is_valid() if references_sent else True
-    if posted and action != "more_references" and form.is_valid() and references_valid:
+    saving = posted and action != "more_references"
+    if saving and form.is_valid() and references_valid:
         reference_changes = _reference_changes(references) if references_sent else None
         if action == "preview":
             preview_of = form.cleaned_data
@@ -227,6 +315,8 @@ def company_edit(request, slug: str):
         request,
         "companies/company_form.html",
         {"company": company, "form": form, "references": references, "preview_of": preview_of},
+        # Adding a row refuses nothing; a save or preview sent back with errors is refused.
+        status=400 if saving and (form.errors or not references_valid) else 200,
     )
 
 
@@ -250,9 +340,9 @@ def company_members(request, slug: str):
         raise PermissionDenied
     invite_form = InviteForm(request.POST if request.POST.get("action") == "invite" else None)
     if request.method == "POST":
-        next_page = _members_action(request, company, invite_form)
-        if next_page:
-            return redirect(next_page, slug=company.slug)
+        done = _members_action(request, company, invite_form)
+        if done is not None:
+            return done
     return render(
         request,
         "companies/company_members.html",
@@ -268,9 +358,10 @@ def company_members(request, slug: str):
     )
 
 
-def _members_action(request, company: Company, invite_form: InviteForm) -> str | None:
-    """Carry out one posted action. Returns the page to go on to, or None to show the form's
-    errors; someone who left the company goes to its public page."""
+def _members_action(request, company: Company, invite_form: InviteForm) -> HttpResponse | None:
+    """Carry out one posted action. Returns the redirect to the page to go on to, or None to show
+    the form's errors; someone who left the company goes to its public page, or to the company
+    list when they may no longer see it."""
     action = request.POST.get("action")
     try:
         if action == "invite":
@@ -293,7 +384,7 @@ def _members_action(request, company: Company, invite_form: InviteForm) -> str |
                 services.member_remove(membership=membership, by=request.user)
                 if leaving:
                     messages.success(request, _("You left %(company)s.") % {"company": company.name})
-                    return "company-detail"
+                    return _after_parting(request, company)
                 messages.success(request, _("The member was removed."))
         elif action == "withdraw":
             invitation = get_object_or_404(
@@ -308,4 +399,4 @@ def _members_action(request, company: Company, invite_form: InviteForm) -> str |
             add_service_errors(invite_form, error)
             return None
         messages.error(request, error_text(error))
-    return "company-members"
+    return redirect("company-members", slug=company.slug)

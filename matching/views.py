@@ -194,7 +194,9 @@ def company_matches_page(request, slug: str):
         # Every member sees the same cards, and a member comes back to them after each answer:
         # drawing twenty cards with their forms took most of the page's time.
         shown = urlencode(sorted(criteria.items()))
-        key = f"company-matches:{company.pk}:{get_language()}:{int(is_member)}:{shown}"
+        # Verification changes what an empty list says.
+        verified = int(company.is_verified)
+        key = f"company-matches:{company.pk}:{verified}:{get_language()}:{int(is_member)}:{shown}"
         cards, hidden_weaker = page_cache.cached_part(request, key, draw_cards)
     return render(
         request,
@@ -255,6 +257,12 @@ def _match_cards(
                 else _answer_forms(match_id=match.pk, form=sent)
             )
     html = get_template("matching/_company_match_cards.html").render(
-        {"matches": matches, "can_answer": can_answer, "csrf_token": page_cache.PART_CSRF_PLACEHOLDER}
+        {
+            "matches": matches,
+            "can_answer": can_answer,
+            # The matcher ranks verified companies only: an unverified one waits for the city.
+            "company_verified": company.is_verified,
+            "csrf_token": page_cache.PART_CSRF_PLACEHOLDER,
+        }
     )
     return html, len(ranked) - len(matches)

@@ -153,3 +153,43 @@ def test_declining_on_the_page(client, api, carol, bob, company):
 
     assert not Membership.objects.filter(company=company, user=bob).exists()
     assert CompanyInvitation.objects.get(user=bob).status == InvitationStatus.DECLINED
+
+
+def test_declining_an_unverified_companys_invitation_lands_where_the_user_can_see_the_message(
+    api, client, bob
+):
+    unverified = CompanyFactory(name="검증 전 기업", slug="not-yet", is_verified=False)
+    owner = MembershipFactory(company=unverified).user
+    _invite(api, owner, unverified)
+    client.force_login(bob)
+
+    response = client.post("/companies/not-yet/invitation/", {"action": "decline"}, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/companies/", 302)]
+    assert "초대를 거절했습니다." in response.content.decode()
+    assert CompanyInvitation.objects.get(user=bob).status == InvitationStatus.DECLINED
+
+
+def test_declining_a_verified_companys_invitation_stays_on_its_page(client, api, carol, bob, company):
+    _invite(api, carol, company)
+    client.force_login(bob)
+
+    response = client.post(f"/companies/{company.slug}/invitation/", {"action": "decline"})
+
+    assert response.status_code == 302 and response["Location"] == f"/companies/{company.slug}/"
+
+
+@pytest.mark.parametrize("action", ["", "refuse", "ACCEPT"])
+def test_an_unknown_answer_is_refused_and_the_invitation_stays_open(client, api, carol, bob, company, action):
+    _invite(api, carol, company)
+    client.force_login(bob)
+
+    response = client.post(f"/companies/{company.slug}/invitation/", {"action": action})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "할 일을 선택해 주세요." in page
+    assert 'value="accept"' in page  # the invitation is still there to answer
+    assert CompanyInvitation.objects.get(user=bob).status == InvitationStatus.PENDING
+    assert not Membership.objects.filter(company=company, user=bob).exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Notification
-from companies.models import CompanyInvitation, InvitationStatus, MemberRole, Membership
+from companies.models import Company, CompanyInvitation, InvitationStatus, MemberRole, Membership
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import MembershipFactory
 
@@ -170,3 +170,16 @@ def test_the_api_refuses_to_leave_a_company_without_an_owner_by_a_role_change(ap
 
     assert response.status_code == 409
     assert Membership.objects.get(company=company, user=carol).role == MemberRole.OWNER
+
+
+def test_leaving_an_unverified_company_lands_where_the_user_can_see_the_message(client, company, member):
+    Company.objects.filter(pk=company.pk).update(is_verified=False)
+    mine = Membership.objects.get(company=company, user=member)
+    client.force_login(member)
+
+    response = client.post(_url(company), {"action": "remove", "membership": mine.pk}, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/companies/", 302)]
+    assert f"{company.name}에서 나왔습니다." in response.content.decode()
+    assert not Membership.objects.filter(pk=mine.pk).exists()

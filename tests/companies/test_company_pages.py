@@ -40,12 +40,15 @@ def test_only_members_edit_a_profile(client, company, dave, staff_user):
 def test_profile_errors_name_the_field(client, company, carol):
     client.force_login(carol)
 
-    html = client.post(
+    response = client.post(
         f"/companies/{company.slug}/edit/",
         {"name": company.name, "summary": "", "website": "nope", "action": "save"},
-    ).content.decode()
+    )
 
+    assert response.status_code == 400
+    html = response.content.decode()
     assert html.count('class="errorlist"') == 2
+    assert 'href="#id_summary"' in html and 'href="#id_website"' in html
 
 
 def test_a_tag_the_model_refuses_is_an_error_on_its_field_and_the_input_stays(client, company, carol):
@@ -57,7 +60,7 @@ def test_a_tag_the_model_refuses_is_an_error_on_its_field_and_the_input_stays(cl
         {"name": company.name, "summary": "새 요약", "technologies": too_long, "action": "save"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'class="errorlist"' in html
     assert too_long.strip() in html

@@ -91,7 +91,7 @@ def test_a_bad_year_is_an_error_on_its_field_and_nothing_is_saved(client, compan
         _form(company, [{"id": "", "title": "실적", "year": "1800", "description": ""}], summary="바뀐 요약"),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert html.index('class="errorlist"') > html.index('for="id_references-0-year"')
     assert not CompanyReference.objects.exists()
@@ -112,7 +112,8 @@ def test_a_project_of_another_company_cannot_be_changed_through_this_page(
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "수행 실적 가운데 하나가 더는 없습니다." in _error_summary(response)
     theirs.refresh_from_db()
     assert theirs.title == "그쪽 실적"
     assert CompanyReference.objects.filter(company=other_company).count() == 1
@@ -175,7 +176,7 @@ def test_the_summary_is_not_cut_by_the_browser_but_counted_and_refused_when_too_
     too_long = "가" * 301
     response = client.post(url, _form(company, summary=too_long))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "has 301 characters, more than the 300 that fit" in html
     assert too_long in html
@@ -226,7 +227,7 @@ def test_a_tab_in_the_summary_is_refused_beside_it_and_the_text_kept(client, com
 
     response = client.post(f"/companies/{company.slug}/edit/", _form(company, summary="복약\t디스펜서"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     errors = html[html.index('id="id_summary_error"') :]
     assert errors.index("Write this on one line, without line breaks, tabs or other control") < 200
@@ -247,3 +248,48 @@ def test_tags_typed_one_a_line_are_separate_and_shown_as_typed(client, company, 
     assert company.domains == ["Elderly care"]
     profile = client.get(f"/companies/{company.slug}/").content.decode()
     assert "IoT sensors, LiDAR, speech recognition" in profile and "Elderly care" in profile
+
+
+def _error_summary(response) -> str:
+    html = response.content.decode()
+    start = html.index('class="error-summary"')
+    assert start < html.index('<form method="post" novalidate>'), "the summary comes before the form"
+    return html[start : html.index("</div>", start)]
+
+
+def test_a_refused_save_lists_every_error_at_the_top_with_links_to_the_fields(client, company, carol):
+    kept = ReferenceFactory(company=company, title="북구 복약 관리", year=2022)
+    client.force_login(carol)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/",
+        _form(
+            company,
+            [
+                {"id": kept.pk, "title": kept.title, "year": "1800", "description": ""},
+                {"id": "", "title": "", "year": "2024", "description": "제목 없는 실적"},
+            ],
+            summary="",
+        ),
+    )
+
+    assert response.status_code == 400
+    summary = _error_summary(response)
+    assert "There is a problem" in summary
+    assert '<a href="#id_summary">Summary: This field is required.</a>' in summary
+    assert '<a href="#id_references-0-year">Past project: 북구 복약 관리 — Year: ' in summary
+    assert '<a href="#id_references-1-title">New past project — Title: This field is required.</a>' in summary
+    assert CompanyReference.objects.get(pk=kept.pk).year == 2022
+
+
+def test_adding_a_row_or_a_page_without_errors_shows_no_summary(client, company, carol):
+    client.force_login(carol)
+    data = _form(company, [{"id": "", "title": "첫 실적", "year": "", "description": ""}])
+    data["action"] = "more_references"
+
+    more = client.post(f"/companies/{company.slug}/edit/", data)
+    blank = client.get(f"/companies/{company.slug}/edit/")
+
+    assert more.status_code == blank.status_code == 200
+    assert 'class="error-summary"' not in more.content.decode() + blank.content.decode()

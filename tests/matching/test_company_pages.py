@@ -201,3 +201,23 @@ def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
         assert reason_text(other, to_company=True).startswith(
             "“Stray dogs on hiking trails” meets your reference"
         )
+
+
+def test_an_unverified_company_is_told_matching_starts_once_the_city_verifies_it(client, company, carol):
+    from companies.models import Company
+
+    Company.objects.filter(pk=company.pk).update(is_verified=False)
+    client.force_login(carol)
+
+    korean = client.get(f"/companies/{company.slug}/matches/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/companies/{company.slug}/matches/").content.decode()
+
+    assert "시에서 새 기업을 먼저 인증합니다" in korean
+    assert "The city verifies new companies first" in english
+    assert "a fuller profile" not in english and "자세히 적을수록" not in korean
+
+    Company.objects.filter(pk=company.pk).update(is_verified=True)
+    verified = client.get(f"/companies/{company.slug}/matches/").content.decode()
+    assert "a fuller profile (technologies, past projects) helps the matcher" in verified
+    assert "The city verifies new companies first" not in verified
