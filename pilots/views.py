@@ -22,6 +22,7 @@ from core.forms import (
     add_service_errors,
     error_text,
     error_text_naming_fields,
+    posted_flag,
     posted_id,
     posted_text,
 )
@@ -258,7 +259,7 @@ def pilot_manage(request, pilot_id: int):
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
             pilot_services.pilot_milestone_change(
-                milestone=milestone, by=request.user, is_done=not milestone.is_done
+                milestone=milestone, by=request.user, is_done=posted_flag(request.POST, "is_done")
             )
         elif action == "update":
             # A textarea sends its line breaks as CRLF: kept as one line break each, as in the
