@@ -184,6 +184,16 @@ def _matched_company_label(match: Match) -> str:
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
+    # Said before the form is filled in, not after: the idea page offers no such link, but an
+    # older page or a bookmark may.
+    refusal = pilot_services.pilot_create_refusal(idea=idea)
+    if refusal is not None:
+        return render(
+            request,
+            "pilots/form.html",
+            {"idea": idea, "refusal": error_text(refusal)},
+            status=409 if request.method == "POST" else 200,
+        )
     matches = matches_for_pilot(idea=idea)
     form = PilotForm(
         request.POST or None,
