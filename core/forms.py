@@ -153,6 +153,17 @@ def posted_id(data: QueryDict, name: str) -> int:
     return number
 
 
+def posted_flag(data: QueryDict, name: str) -> bool:
+    """A yes or no a page's button sent as 1 or 0: the state wanted, not a flip of the state
+    shown, so a second click or another person's click changes nothing. Anything else is refused
+    on its field, as `posted_id` refuses an altered id."""
+    value = data.get(name)
+    if value not in ("0", "1"):
+        message = _("The form was incomplete or altered. Reload the page and try again.")
+        raise ValidationError({name: [message]})
+    return value == "1"
+
+
 def posted_text(data: QueryDict, name: str) -> str:
     """Text a page sent without a form field to check it. PostgreSQL cannot store a NUL
     character, which form fields refuse, so it is refused here the same way, on its field."""

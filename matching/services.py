@@ -1928,7 +1928,20 @@ def match_feedback(
     """Record a company's answer to a match; "interested" carries a short pilot proposal and
     tells the idea's author. "suggested" takes back a "not a fit": the answer is cleared, so the
     matcher no longer holds the idea down for the company, and a full refresh is asked for at
-    once to rank it again (the sweep's, if the broker cannot be reached)."""
+    once to rank it again (the sweep's, if the broker cannot be reached).
+
+    The answer is decided on the match as it stands under a row lock, not as the caller loaded
+    it: two clicks on "Send my interest" (or two members) would each see it still suggested and
+    tell the author twice."""
+    locked = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("company", "idea__author")
+        .filter(pk=match.pk)
+        .first()
+    )
+    if locked is None:  # a suggestion the matcher dropped since the page was opened
+        raise not_found(_("This match is no longer on the company's list."))
+    match = locked
     if not match.company.is_member(user):
         raise forbidden(_("Only the company's members can answer its matches."))
     # Hidden, rejected or merged since the company's page was opened: off its list, and its author

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -576,8 +576,9 @@ class IdentifiedVolunteerSerializer(serializers.Serializer):
 
 class PilotDonationsApi(APIView):
     """What the pilot's companies may know of the data donated: how many volunteers consented
-    to each category, and the identity only of volunteers who chose to share it (the pilot's
-    company members and staff)."""
+    to each category, and the identity only of volunteers who chose to share it and still
+    consent to a category the asking company receives (the pilot's company members; staff see
+    every volunteer known to some company)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -586,12 +587,26 @@ class PilotDonationsApi(APIView):
         categories = DonationCategorySerializer(many=True)
         identified_volunteers = IdentifiedVolunteerSerializer(many=True)
 
-    @extend_schema(responses={200: OutputSerializer}, tags=["pilots"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "company",
+                str,
+                description="Slug of the company you act for; needed only if you are a member of "
+                "several of the pilot's companies.",
+            )
+        ],
+        responses={200: OutputSerializer},
+        tags=["pilots"],
+    )
     def get(self, request, pilot_id: int):
         pilot = visible_pilot(request, pilot_id)
         if not pilot.can_see_donations_by(request.user):
             raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
-        return Response(self.OutputSerializer(selectors.pilot_donation_summary(pilot=pilot)).data)
+        summary = selectors.pilot_donation_summary(
+            pilot=pilot, user=request.user, company_slug=request.query_params.get("company", "")
+        )
+        return Response(self.OutputSerializer(summary).data)
 
 
 class PilotVolunteersApi(PaginatedApiMixin, APIView):

@@ -11,7 +11,7 @@ from companies.models import Company, Membership
 from core.bilingual import KOREAN, ShownText, shown_text
 from core.models import ChoiceLabelsModel
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
-from ideas.models import District, Idea
+from ideas.models import District, Idea, IdeaStatus
 
 # One limit each, used by the models, the API and the pages.
 PILOT_TITLE_MAX_LENGTH = 150
@@ -41,6 +41,14 @@ PILOT_STAGE_TRANSITIONS = {
 # after that nothing is collected any more.
 CONSENT_STAGES = (PilotStage.RECRUITING, PilotStage.RUNNING)
 CLOSED_STAGES = (PilotStage.COMPLETED, PilotStage.CANCELLED)
+# Ideas a pilot can be made from: public, not merged, not already completed.
+PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
+
+
+def idea_can_become_pilot(idea: Idea) -> bool:
+    """Whether staff may make a pilot from `idea`: the idea page offers it, and the pilot
+    services accept it, on this one rule."""
+    return idea.status in PILOTABLE_IDEA_STATUSES and not idea.is_hidden
 
 
 class PilotQuerySet(models.QuerySet["Pilot"]):

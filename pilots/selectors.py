@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
+from core.errors import ApplicationError, ErrorKind, forbidden
 from ideas.models import Idea
 from ideas.selectors import idea_page_flag_is_off
 
@@ -117,13 +119,20 @@ def pilot_get(*, pilot_id: int, user: User | AnonymousUser) -> Pilot:
 class DonationSummary:
     volunteers_count: int
     categories: QuerySet[PilotDataRequest]
-    # Only the volunteers who chose to be known to the companies.
+    # Only the volunteers who chose to be known and still donate to the reader.
     identified_volunteers: QuerySet[PilotVolunteer]
 
 
-def pilot_donation_summary(*, pilot: Pilot) -> DonationSummary:
+def pilot_donation_summary(*, pilot: Pilot, user: User, company_slug: str = "") -> DonationSummary:
     """What the pilot's companies may know: counts per category, and identities only of the
-    volunteers who agreed to share them."""
+    volunteers who agreed to share them "with the data I donate": those still consenting to a
+    category the company asking receives, with those categories alone. City staff, asking for
+    no company, see every volunteer known to some company."""
+    received = PilotDataRequest.objects.filter(pilot=pilot)
+    if company_slug or not user.is_city_staff:
+        company = pilot_company_acted_for(pilot=pilot, user=user, company_slug=company_slug)
+        received = received.filter(recipient_companies=company)
+    consents = PilotConsent.objects.filter(data_request__in=received, withdrawn_at__isnull=True)
     active = PilotVolunteer.objects.filter(pilot=pilot, left_at__isnull=True)
     return DonationSummary(
         volunteers_count=active.count(),
@@ -132,17 +141,33 @@ def pilot_donation_summary(*, pilot: Pilot) -> DonationSummary:
             consents_count=Count("consents", filter=ACTIVE_CONSENTS)
         ).order_by("id"),
         identified_volunteers=active.filter(share_identity=True)
+        .filter(Exists(consents.filter(volunteer=OuterRef("pk"))))
         .select_related("user")
         .prefetch_related(
             Prefetch(
                 "consents",
-                queryset=PilotConsent.objects.filter(withdrawn_at__isnull=True).select_related(
-                    "data_request"
-                ),
+                queryset=consents.select_related("data_request").order_by("data_request_id"),
                 to_attr="active_consents",
             )
         ),
     )
+
+
+def pilot_company_acted_for(*, pilot: Pilot, user: User, company_slug: str = "") -> Company:
+    """The company of the pilot `user` asks for: their only one, or the one `company_slug`
+    names, as donated data is read (what the company receives decides what it is shown)."""
+    companies = list(Company.objects.filter(pilots=pilot, memberships__user=user).order_by("slug"))
+    if company_slug:
+        companies = [company for company in companies if company.slug == company_slug]
+        if not companies:
+            message = _("You are not a member of this company of the pilot.")
+            raise ApplicationError(message, fields={"company": [message]}, kind=ErrorKind.FORBIDDEN)
+    if not companies:
+        raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
+    if len(companies) > 1:
+        message = _("You are a member of several of this pilot's companies: name the one you act for.")
+        raise ApplicationError(message, fields={"company": [message]})
+    return companies[0]
 
 
 def _with_consents(volunteers: QuerySet[PilotVolunteer]) -> QuerySet[PilotVolunteer]:

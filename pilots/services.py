@@ -24,16 +24,16 @@ from matching.models import Match
 from .models import (
     CLOSED_STAGES,
     PILOT_STAGE_TRANSITIONS,
+    PILOTABLE_IDEA_STATUSES,
     Pilot,
     PilotFollow,
     PilotMilestone,
     PilotStage,
     PilotUpdate,
     PilotVolunteer,
+    idea_can_become_pilot,
 )
 
-# Ideas a pilot can be made from: public, not merged, not already completed.
-PILOTABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT)
 PILOT_FIELDS = [
     "title",
     "title_en",
@@ -61,6 +61,22 @@ def pilot_require_open(pilot: Pilot) -> None:
 # --- Staff: curating and running ------------------------------------------------------------
 
 
+def pilot_create_refusal(*, idea: Idea) -> ApplicationError | None:
+    """Why no pilot can be made from `idea`, or None if one can: the create page says so before
+    staff fill in the form, and pilot_create refuses the same way."""
+    if idea_can_become_pilot(idea):
+        return None
+    if idea.is_hidden:
+        message = _("This idea is hidden: restore it before making a pilot from it.")
+    elif idea.status == IdeaStatus.COMPLETED:
+        message = _("This idea's pilot is completed: no new pilot can be made from it.")
+    elif idea.status == IdeaStatus.MERGED:
+        message = _("This idea was merged into another: make the pilot from that idea.")
+    else:
+        message = _("Only a published idea can become a pilot.")
+    return ApplicationError(message, fields={"idea": [message]})
+
+
 @transaction.atomic
 def pilot_create(
     *,
@@ -78,9 +94,9 @@ def pilot_create(
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
     until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
-    if idea.status not in PILOTABLE_IDEA_STATUSES or idea.is_hidden:
-        message = _("Only a published idea can become a pilot.")
-        raise ApplicationError(message, fields={"idea": [message]})
+    refusal = pilot_create_refusal(idea=idea)
+    if refusal is not None:
+        raise refusal
     if not companies:
         message = _("Choose at least one company.")
         raise ApplicationError(message, fields={"companies": [message]})

@@ -22,6 +22,7 @@ from core.forms import (
     add_service_errors,
     error_text,
     error_text_naming_fields,
+    posted_flag,
     posted_id,
     posted_text,
 )
@@ -183,6 +184,16 @@ def _matched_company_label(match: Match) -> str:
 def pilot_create_page(request, idea_id: int):
     """Staff turn an idea and the companies interested in it into a pilot."""
     idea = get_object_or_404(Idea, pk=idea_id)
+    # Said before the form is filled in, not after: the idea page offers no such link, but an
+    # older page or a bookmark may.
+    refusal = pilot_services.pilot_create_refusal(idea=idea)
+    if refusal is not None:
+        return render(
+            request,
+            "pilots/form.html",
+            {"idea": idea, "refusal": error_text(refusal)},
+            status=409 if request.method == "POST" else 200,
+        )
     matches = matches_for_pilot(idea=idea)
     form = PilotForm(
         request.POST or None,
@@ -258,7 +269,7 @@ def pilot_manage(request, pilot_id: int):
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
             pilot_services.pilot_milestone_change(
-                milestone=milestone, by=request.user, is_done=not milestone.is_done
+                milestone=milestone, by=request.user, is_done=posted_flag(request.POST, "is_done")
             )
         elif action == "update":
             # A textarea sends its line breaks as CRLF: kept as one line break each, as in the

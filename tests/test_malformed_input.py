@@ -117,7 +117,8 @@ def test_a_milestone_that_is_no_id(staff_user, value):
     milestone = MilestoneFactory()
 
     response = _signed_in(staff_user).post(
-        f"/pilots/{milestone.pilot_id}/manage/", {"action": "milestone_done", "milestone": value}
+        f"/pilots/{milestone.pilot_id}/manage/",
+        {"action": "milestone_done", "milestone": value, "is_done": "1"},
     )
 
     assert response.status_code == 400

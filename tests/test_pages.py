@@ -284,7 +284,7 @@ def test_staff_create_and_run_a_pilot_through_the_pages(client, staff_user, bob)
     manage = f"/pilots/{pilot.pk}/manage/"
     client.post(manage, {"action": "stage", "stage": "recruiting"})
     client.post(manage, {"action": "milestone", "title": "기기 설치", "due_date": "2027-03-01"})
-    client.post(manage, {"action": "milestone_done", "milestone": pilot.milestones.get().pk})
+    client.post(manage, {"action": "milestone_done", "milestone": pilot.milestones.get().pk, "is_done": "1"})
     client.post(manage, {"action": "update", "body": "기기 설치를 마쳤습니다."})
     bad_date = client.post(manage, {"action": "milestone", "title": "평가", "due_date": "내일"}, follow=True)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from ideas.models import IdeaStatus
 from matching.selectors import idea_first_matched_at
-from pilots.models import PilotStage
+from pilots.models import PilotStage, idea_can_become_pilot
 from pilots.selectors import idea_has_pilots, pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
 
 register = template.Library()
@@ -21,7 +21,8 @@ def idea_pilots_panel(context, idea):
     user = context["request"].user
     # Who may see which pilot is the selector's rule: asked only when there is one to see.
     pilots = pilot_titles_for_idea(idea_id=idea.pk, user=user) if idea_has_pilots(idea=idea) else []
-    return {"idea": idea, "user": user, "pilots": pilots}
+    can_create_pilot = user.is_authenticated and user.is_city_staff and idea_can_become_pilot(idea)
+    return {"idea": idea, "user": user, "pilots": pilots, "can_create_pilot": can_create_pilot}
 
 
 @register.inclusion_tag("pilots/_idea_timeline.html")

@@ -58,8 +58,11 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     share_identity = False
 
 
-def data_request(pilot: Pilot, *, code: str = "blood_pressure", label: str = "혈압", by=None):
-    """Made through the service, so the consent text is the one the product writes."""
+def data_request(
+    pilot: Pilot, *, code: str = "blood_pressure", label: str = "혈압", by=None, recipient_companies=None
+):
+    """Made through the service, so the consent text is the one the product writes; every company
+    of the pilot receives the data unless `recipient_companies` are named."""
     return donation_services.data_request_add(
         pilot=pilot,
         by=by or UserFactory(username="data-steward", is_staff=True),
@@ -68,6 +71,7 @@ def data_request(pilot: Pilot, *, code: str = "blood_pressure", label: str = "�
         purpose="복약 후 혈압 변화를 보기 위해",
         fields=[{"code": "systolic", "label": "수축기", "unit": "mmHg", "min": 50, "max": 250}],
         recipient="빛고을케어",
+        recipient_companies=recipient_companies,
         retention_days=90,
     )
 

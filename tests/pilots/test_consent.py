@@ -331,13 +331,14 @@ def test_changing_the_choice_needs_the_choice(api, pilot, donors):
     assert not PilotVolunteer.objects.get(user=donors["hidden"]).share_identity
 
 
-def test_withdrawn_consents_leave_the_counts(api, carol, pilot, blood_pressure, donors):
+def test_withdrawn_consents_leave_the_counts_and_the_identities(api, carol, pilot, blood_pressure, donors):
     api(donors["known"]).delete(_consent_url(pilot, blood_pressure))
 
     body = api(carol).get(f"/api/v1/pilots/{pilot.pk}/donations/").json()
 
     assert body["categories"][0]["consents_count"] == 1
-    assert body["identified_volunteers"][0]["categories"] == []
+    # Known "with the data I donate": donating nothing any more, they are no longer shown.
+    assert body["identified_volunteers"] == []
 
 
 def test_staff_see_every_volunteer_and_every_consent(
