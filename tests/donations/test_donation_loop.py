@@ -196,7 +196,9 @@ def test_a_donation_goes_round_the_loop_and_is_gone_when_consent_is_withdrawn(
     )
 
     # She withdraws on My donations, not keeping what she gave.
-    withdrawn = erin_page.post(f"/me/donations/{pilot.pk}/withdraw/", {"data_request": data_request["id"]})
+    withdrawn = erin_page.post(
+        f"/me/donations/{pilot.pk}/withdraw/", {"data_request": data_request["id"], "keep_donations": "off"}
+    )
     assert (withdrawn.status_code, withdrawn["Location"]) == (302, "/me/donations/")
 
     # The company's next read gets nothing of hers, and her rows are gone; only that they were

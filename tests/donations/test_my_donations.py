@@ -217,13 +217,13 @@ def test_only_the_latest_readings_of_a_donation_are_shown(client, setup, erin):
     assert "3건 더" in html  # the rest are in the download
 
 
-def test_withdrawing_from_my_donations_deletes_by_default(client, setup, erin):
+def test_withdrawing_from_my_donations_with_the_forms_first_choice_deletes(client, setup, erin):
     donate(setup, NORMAL_READING, HIGH_READING)
     client.force_login(erin)
 
     response = client.post(
         f"/me/donations/{setup.pilot.pk}/withdraw/",
-        {"action": "withdraw", "data_request": setup.data_request.pk},
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "off"},
         follow=True,
     )
 
