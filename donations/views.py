@@ -188,6 +188,41 @@ def my_donations_withdraw(request, pilot_id: int):
     return redirect("my-donations")
 
 
+# Where the name-and-email form was sent from, to go back there.
+SHARING_FROM_PILOT_PAGE = "pilot"
+
+
+@never_cache
+@login_required
+@require_POST
+def my_identity_sharing(request, pilot_id: int):
+    """A volunteer lets the pilot's companies see their name and email with what they donate, or
+    stops, from My donations or the pilot page."""
+    volunteer = get_object_or_404(
+        PilotVolunteer.objects.select_related("pilot"), pilot_id=pilot_id, user=request.user, left_at=None
+    )
+    from_pilot_page = request.POST.get("return_to") == SHARING_FROM_PILOT_PAGE
+    choice = request.POST.get("share_identity")
+    if choice not in ("on", "off"):
+        messages.error(request, _("Choose whether to share your name and email."))
+        if from_pilot_page:
+            return render_pilot_page(request, pilot_id, status=400)
+        return _render_my_donations(request, status=400)
+    pilot_services.pilot_volunteer_change(volunteer=volunteer, share_identity=choice == "on")
+    if choice == "on":
+        messages.success(
+            request, _("The pilot's companies now see your name and email with what you donate.")
+        )
+    else:
+        messages.success(
+            request,
+            _("The pilot's companies no longer see your name and email: they know you by your donor ID."),
+        )
+    if from_pilot_page:
+        return redirect(reverse("pilot-detail", args=[pilot_id]) + "#take-part")
+    return redirect(reverse("my-donations") + f"#pilot-{pilot_id}")
+
+
 def _render_review(
     request, *, volunteer, data_request, rows, token: str, removed=(), error: str = "", status: int = 200
 ):

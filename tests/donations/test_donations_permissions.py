@@ -540,6 +540,13 @@ PAGE_MATRIX = [
         {"donor": WITHDRAWAL | {"volunteers"}, "other_volunteer": {"volunteers"}},
     ),
     Row(
+        "my donations: share my name and email",
+        lambda w: ("post", _my_donations(w, "identity/"), {"share_identity": "on"}),
+        # Only a volunteer's own choice, for a pilot they still take part in.
+        expect(404, signed_out=LOG_IN, donor=302, other_volunteer=302),
+        {"donor": {"volunteers sharing identity"}, "other_volunteer": {"volunteers sharing identity"}},
+    ),
+    Row(
         "upload a file to review",
         lambda w: (
             "post",
