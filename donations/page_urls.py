@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += [
     path("me/donations/", views.my_donations_page, name="my-donations"),
     path("me/donations/<int:pilot_id>/withdraw/", views.my_donations_withdraw, name="my-donations-withdraw"),
+    path("me/donations/<int:pilot_id>/identity/", views.my_identity_sharing, name="my-identity-sharing"),
     path(
         "me/donations/<int:pilot_id>/<int:request_id>/upload/",
         views.my_donation_upload,

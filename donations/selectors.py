@@ -339,6 +339,16 @@ def consent_active_exists(*, volunteer: PilotVolunteer, data_request: PilotDataR
     return volunteer.consents.filter(data_request=data_request, withdrawn_at__isnull=True).exists()
 
 
+def donations_held_exist(*, volunteer: PilotVolunteer, data_request: PilotDataRequest | None) -> bool:
+    """Whether withdrawing the consent to `data_request`, or leaving (None: every consent still
+    given), touches donations still held, which the donor is then asked to delete or keep."""
+    donations = volunteer.donations.all()
+    if data_request is not None:
+        return donations.filter(data_request=data_request).exists()
+    given = volunteer.consents.filter(withdrawn_at__isnull=True).values("data_request_id")
+    return donations.filter(data_request_id__in=given).exists()
+
+
 # --- The consent receipt --------------------------------------------------------------------
 
 CONSENT_RECEIPT_VERSION = "KI-CR-v1.1.0"

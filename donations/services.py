@@ -779,7 +779,7 @@ def donation_result_post(
     )
     save_validated(result)
     # The title only: the result itself may be health advice, and a notification can be
-    # copied to email. The donor reads it on My page.
+    # copied to email. The donor reads it on My donations, at the pilot's section.
     notify_in_their_language(
         users=[volunteer.user],
         kind=NotificationKind.DONATION_RESULT,
@@ -787,7 +787,7 @@ def donation_result_post(
             _("%(company)s sent you a result about the data you donated to “%(pilot)s”.")
             % {"company": company.name, "pilot": pilot.shown_title}
         ),
-        link=reverse("my-page"),
+        link=reverse("my-donations") + f"#pilot-{pilot.pk}",
     )
     return result
 

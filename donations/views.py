@@ -86,21 +86,23 @@ def pilot_participation(request, pilot_id: int):
     return render_pilot_page(request, pilot.pk, status=400)
 
 
-# The withdrawal forms' choice: deleting what was donated is the default.
+# The withdrawal forms' choice (`donations/_keep_choice.html`); deleting is the one checked first.
 KEEP_DONATIONS = "on"
+DELETE_DONATIONS = "off"
 
 
 def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool) -> None:
     """Leaves the pilot or withdraws one consent, from the pilot page or My donations alike, and
     says what became of what was donated."""
-    keeps = request.POST.get("keep_donations") == KEEP_DONATIONS
     if leave:
+        keeps = _keeps_donations(request, volunteer, data_request=None)
         services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
         messages.success(request, _("You left the pilot; your consents were withdrawn."))
     else:
         data_request = get_object_or_404(
             PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot_id=volunteer.pilot_id
         )
+        keeps = _keeps_donations(request, volunteer, data_request=data_request)
         services.consent_withdraw(volunteer=volunteer, data_request=data_request, keep_donations=keeps)
         messages.success(request, _("Your consent was withdrawn."))
     if keeps:
@@ -109,6 +111,21 @@ def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool) -> None:
         )
     else:
         messages.info(request, _("What you donated was deleted; the deletion is recorded, not the values."))
+
+
+def _keeps_donations(request, volunteer: PilotVolunteer, *, data_request: PilotDataRequest | None) -> bool:
+    """The donor's choice for what they donated. Deleting is never assumed: a form that held
+    donations asked, and a withdrawal that does not answer is refused. Only with nothing held,
+    where the form asks nothing, is there nothing to choose."""
+    choice = request.POST.get("keep_donations")
+    if choice in (KEEP_DONATIONS, DELETE_DONATIONS):
+        return choice == KEEP_DONATIONS
+    if choice is None and not selectors.donations_held_exist(volunteer=volunteer, data_request=data_request):
+        return False
+    message = _(
+        "Choose what becomes of what you donated: delete it now, or keep it until its retention ends."
+    )
+    raise ApplicationError(message, fields={"keep_donations": [message]})
 
 
 # --- A donor's own data: My donations, withdrawing, uploading a file ------------------------
@@ -172,6 +189,41 @@ def my_donations_withdraw(request, pilot_id: int):
         messages.error(request, error_text(error))
         return _render_my_donations(request, status=400)
     return redirect("my-donations")
+
+
+# Where the name-and-email form was sent from, to go back there.
+SHARING_FROM_PILOT_PAGE = "pilot"
+
+
+@never_cache
+@login_required
+@require_POST
+def my_identity_sharing(request, pilot_id: int):
+    """A volunteer lets the pilot's companies see their name and email with what they donate, or
+    stops, from My donations or the pilot page."""
+    volunteer = get_object_or_404(
+        PilotVolunteer.objects.select_related("pilot"), pilot_id=pilot_id, user=request.user, left_at=None
+    )
+    from_pilot_page = request.POST.get("return_to") == SHARING_FROM_PILOT_PAGE
+    choice = request.POST.get("share_identity")
+    if choice not in ("on", "off"):
+        messages.error(request, _("Choose whether to share your name and email."))
+        if from_pilot_page:
+            return render_pilot_page(request, pilot_id, status=400)
+        return _render_my_donations(request, status=400)
+    pilot_services.pilot_volunteer_change(volunteer=volunteer, share_identity=choice == "on")
+    if choice == "on":
+        messages.success(
+            request, _("The pilot's companies now see your name and email with what you donate.")
+        )
+    else:
+        messages.success(
+            request,
+            _("The pilot's companies no longer see your name and email: they know you by your donor ID."),
+        )
+    if from_pilot_page:
+        return redirect(reverse("pilot-detail", args=[pilot_id]) + "#take-part")
+    return redirect(reverse("my-donations") + f"#pilot-{pilot_id}")
 
 
 def _render_review(

@@ -187,7 +187,7 @@ def test_a_donation_goes_round_the_loop_and_is_gone_when_consent_is_withdrawn(
     # Folded, as a long Korean subject is; unfolded it is the notification's title.
     assert sent["Subject"].strip() == notification.title
     assert company.name in notification.title and pilot.title in notification.title
-    assert "/me/" in sent.get_content()
+    assert f"/me/donations/#pilot-{pilot.pk}" in sent.get_content()
     assert RESULT_TEXT not in sent.get_content()
     wait_until(
         lambda: Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False).exists(),
@@ -196,7 +196,9 @@ def test_a_donation_goes_round_the_loop_and_is_gone_when_consent_is_withdrawn(
     )
 
     # She withdraws on My donations, not keeping what she gave.
-    withdrawn = erin_page.post(f"/me/donations/{pilot.pk}/withdraw/", {"data_request": data_request["id"]})
+    withdrawn = erin_page.post(
+        f"/me/donations/{pilot.pk}/withdraw/", {"data_request": data_request["id"], "keep_donations": "off"}
+    )
     assert (withdrawn.status_code, withdrawn["Location"]) == (302, "/me/donations/")
 
     # The company's next read gets nothing of hers, and her rows are gone; only that they were

@@ -452,13 +452,13 @@ PAGE_MATRIX = [
     ),
     Row(
         "participation: withdraw",
-        _participation("withdraw"),
+        _participation("withdraw", keep_donations="off"),
         expect(400, signed_out=LOG_IN, donor=302),
         {"donor": WITHDRAWAL},
     ),
     Row(
         "participation: leave",
-        _participation("leave"),
+        _participation("leave", keep_donations="off"),
         expect(400, signed_out=LOG_IN, donor=302, other_volunteer=302),
         {"donor": WITHDRAWAL | {"volunteers"}, "other_volunteer": {"volunteers"}},
     ),
@@ -525,15 +525,26 @@ PAGE_MATRIX = [
     ),
     Row(
         "my donations: withdraw",
-        lambda w: ("post", _my_donations(w, "withdraw/"), {"data_request": w.data_request.pk}),
+        lambda w: (
+            "post",
+            _my_donations(w, "withdraw/"),
+            {"data_request": w.data_request.pk, "keep_donations": "off"},
+        ),
         expect(404, signed_out=LOG_IN, donor=302, other_volunteer=400),
         {"donor": WITHDRAWAL},
     ),
     Row(
         "my donations: leave",
-        lambda w: ("post", _my_donations(w, "withdraw/"), {"action": "leave"}),
+        lambda w: ("post", _my_donations(w, "withdraw/"), {"action": "leave", "keep_donations": "off"}),
         expect(404, signed_out=LOG_IN, donor=302, other_volunteer=302),
         {"donor": WITHDRAWAL | {"volunteers"}, "other_volunteer": {"volunteers"}},
+    ),
+    Row(
+        "my donations: share my name and email",
+        lambda w: ("post", _my_donations(w, "identity/"), {"share_identity": "on"}),
+        # Only a volunteer's own choice, for a pilot they still take part in.
+        expect(404, signed_out=LOG_IN, donor=302, other_volunteer=302),
+        {"donor": {"volunteers sharing identity"}, "other_volunteer": {"volunteers sharing identity"}},
     ),
     Row(
         "upload a file to review",

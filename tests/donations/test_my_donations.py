@@ -16,7 +16,7 @@ from donations.models import (
     Reading,
     ResultLevel,
 )
-from pilots.models import PilotConsent
+from pilots.models import Pilot, PilotConsent, PilotStage
 from tests.accounts.factories import UserFactory
 
 from .factories import HIGH_READING, NORMAL_READING, blood_pressure_request, donate, donation_pilot
@@ -217,13 +217,13 @@ def test_only_the_latest_readings_of_a_donation_are_shown(client, setup, erin):
     assert "3건 더" in html  # the rest are in the download
 
 
-def test_withdrawing_from_my_donations_deletes_by_default(client, setup, erin):
+def test_withdrawing_from_my_donations_with_the_forms_first_choice_deletes(client, setup, erin):
     donate(setup, NORMAL_READING, HIGH_READING)
     client.force_login(erin)
 
     response = client.post(
         f"/me/donations/{setup.pilot.pk}/withdraw/",
-        {"action": "withdraw", "data_request": setup.data_request.pk},
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "off"},
         follow=True,
     )
 
@@ -350,3 +350,31 @@ def test_a_citizen_without_volunteering_gets_no_link_and_an_empty_page(client):
 
     assert 'href="/me/donations/"' not in client.get("/me/").content.decode()
     assert client.get(PAGE).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("stage", "collecting"),
+    [
+        (PilotStage.RECRUITING, True),
+        (PilotStage.RUNNING, True),
+        (PilotStage.EVALUATING, False),
+        (PilotStage.COMPLETED, False),
+        (PilotStage.CANCELLED, False),
+    ],
+)
+def test_consenting_again_is_offered_only_while_the_pilot_collects(client, setup, erin, stage, collecting):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    reason = "업체 사정으로 취소되었습니다." if stage == PilotStage.CANCELLED else ""
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=stage, cancellation_reason=reason)
+    client.force_login(erin)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(PAGE).content.decode()
+
+    start = html.index('class="consent-state"')
+    state = html[start : html.index("</p>", start)]
+    assert ("Consent again on the pilot's page" in state) is collecting
+    assert ("This pilot is not collecting data." in state) is (not collecting)
+    # The pilot page's consent form is there exactly when this page sends the donor to it.
+    pilot_page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    assert ('value="consent"' in pilot_page) is collecting

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from donations import services
-from donations.models import DonationSource
+from donations.models import DonationDeletion, DonationSource, Reading
 from donations.services import ReadingInput
 
 from .factories import NORMAL_READING, blood_pressure_request, donation_pilot
@@ -94,3 +94,109 @@ def test_the_page_asks_about_held_donations_in_one_query(client, setup, count, d
     page = response.content.decode()
     assert response.status_code == 200
     assert len(re.findall(r'<input type="radio" name="keep_donations" value="on">', page)) == count + 1
+
+
+# --- Withdrawing a consent to a request staff since changed -----------------------------------
+
+
+def _renewal_notice(page: str) -> str:
+    start = page.index("The pilot changed what it asks for")
+    return page[start : page.index("</form>", start)]
+
+
+def test_the_notice_of_a_changed_request_asks_before_withdrawing_the_earlier_consent(
+    client, setup, staff_user
+):
+    _donate(setup, setup.data_request)
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+
+    notice = _renewal_notice(_page(client, setup))
+
+    # The earlier request's own retention, not the new one's; deleting is the default, as elsewhere.
+    assert HELD in notice
+    assert '<input type="radio" name="keep_donations" value="off" checked>' in notice
+    assert "until each is 30 days old" in notice
+
+
+def test_the_notice_says_nothing_is_held_when_nothing_was_donated(client, setup, staff_user):
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+
+    notice = _renewal_notice(_page(client, setup))
+
+    assert NONE_HELD in notice and 'name="keep_donations"' not in notice
+
+
+def test_withdrawing_the_earlier_consent_keeps_what_was_donated_when_asked_to(client, setup, staff_user):
+    _donate(setup, setup.data_request)
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+    client.force_login(setup.volunteer.user)
+
+    response = client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": "withdraw", "data_request": setup.data_request.pk, "keep_donations": "on"},
+    )
+
+    assert response.status_code == 302
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is not None and setup.consent.keeps_donations
+    assert Reading.objects.count() == 1 and not DonationDeletion.objects.exists()
+
+
+# --- A withdrawal that does not say what becomes of past donations deletes nothing -----------
+
+CHOOSE = "Choose what becomes of what you donated: delete it now, or keep it until its retention ends."
+
+
+@pytest.mark.parametrize("choice", [None, "", "yes"])
+@pytest.mark.parametrize("where", ["pilot page", "my donations"])
+@pytest.mark.parametrize("action", ["withdraw", "leave"])
+def test_without_a_delete_or_keep_choice_nothing_is_withdrawn_or_deleted(
+    client, setup, where, action, choice
+):
+    _donate(setup, setup.data_request)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+    url = (
+        f"/pilots/{setup.pilot.pk}/participation/"
+        if where == "pilot page"
+        else f"/me/donations/{setup.pilot.pk}/withdraw/"
+    )
+    data = {"action": action, "data_request": setup.data_request.pk}
+    if choice is not None:
+        data["keep_donations"] = choice
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert CHOOSE in response.content.decode()
+    setup.consent.refresh_from_db()
+    setup.volunteer.refresh_from_db()
+    assert setup.consent.withdrawn_at is None and setup.volunteer.left_at is None
+    assert Reading.objects.count() == 1 and not DonationDeletion.objects.exists()
+
+
+def test_the_refusal_is_in_korean_for_a_korean_reader(client, setup):
+    _donate(setup, setup.data_request)
+    client.force_login(setup.volunteer.user)
+
+    response = client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": "withdraw", "data_request": setup.data_request.pk},
+    )
+
+    assert response.status_code == 400
+    assert "기부한 데이터를 어떻게 할지 고르세요" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["withdraw", "leave"])
+def test_with_nothing_held_there_is_nothing_to_choose(client, setup, action):
+    client.force_login(setup.volunteer.user)
+
+    response = client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": action, "data_request": setup.data_request.pk},
+    )
+
+    assert response.status_code == 302
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is not None

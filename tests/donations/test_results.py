@@ -105,7 +105,8 @@ def test_a_result_about_a_donation_is_stored_and_the_donor_notified_in_their_lan
     notification = Notification.objects.get()
     assert notification.user == setup.volunteer.user
     assert notification.kind == NotificationKind.DONATION_RESULT
-    assert notification.link == "/me/"
+    # Results are shown on My donations, at the pilot's section.
+    assert notification.link == f"/me/donations/#pilot-{setup.pilot.pk}"
     # erin reads the site in Korean, whatever language the company writes in.
     assert (
         notification.title
@@ -113,6 +114,18 @@ def test_a_result_about_a_donation_is_stored_and_the_donor_notified_in_their_lan
     )
     # The result may be health advice; the notification, which can go out by email, does not hold it.
     assert RESULT_TEXT not in notification.title + notification.body
+
+
+def test_the_notification_leads_to_the_result_on_my_donations(carol, client, setup):
+    donation = donate(setup, HIGH_READING)
+    _post(carol, setup, _result(setup, donation=donation.pk))
+    path, anchor = Notification.objects.get().link.split("#")
+    client.force_login(setup.volunteer.user)
+
+    page = client.get(path).content.decode()
+
+    section = page[page.index(f'id="{anchor}"') : page.index("</section>", page.index(f'id="{anchor}"'))]
+    assert RESULT_TEXT in section
 
 
 def test_an_english_reader_is_notified_in_english(carol, company):

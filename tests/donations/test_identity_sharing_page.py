@@ -1,0 +1,132 @@
+"""A volunteer turns sharing their name and email with the pilot's companies on and off, on My
+donations and on the pilot page, and the companies' reads follow the choice."""
+
+import html
+
+import pytest
+
+from donations import services
+from pilots.models import PilotVolunteer
+from tests.conftest import client_for
+
+from .factories import donate, donation_pilot
+
+pytestmark = pytest.mark.django_db
+
+STOP = "Stop sharing my name and email"
+SHARE = "Share my name and email with the pilot's companies"
+
+
+@pytest.fixture
+def setup(company):
+    return donation_pilot(company=company)
+
+
+def _client(client, setup, language="en"):
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def _url(setup) -> str:
+    return f"/me/donations/{setup.pilot.pk}/identity/"
+
+
+def _sharing(setup) -> bool:
+    return PilotVolunteer.objects.get(pk=setup.volunteer.pk).share_identity
+
+
+def _section(page: str, setup) -> str:
+    start = page.index(f'id="pilot-{setup.pilot.pk}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_my_donations_offers_to_share_and_sharing_is_turned_on(client, setup):
+    client = _client(client, setup)
+    page = client.get("/me/donations/").content.decode()
+    assert SHARE in _section(page, setup) and STOP not in page
+
+    response = client.post(_url(setup), {"share_identity": "on"}, follow=True)
+
+    assert _sharing(setup)
+    assert response.redirect_chain == [(f"/me/donations/#pilot-{setup.pilot.pk}", 302)]
+    page = html.unescape(response.content.decode())  # the message is escaped, the template's text not
+    assert "The pilot's companies now see your name and email with what you donate." in page
+    assert "(you chose to share your name and email)" in page and STOP in _section(page, setup)
+
+
+def test_my_donations_turns_sharing_off(client, setup):
+    PilotVolunteer.objects.filter(pk=setup.volunteer.pk).update(share_identity=True)
+    client = _client(client, setup)
+    assert STOP in _section(client.get("/me/donations/").content.decode(), setup)
+
+    response = client.post(_url(setup), {"share_identity": "off"}, follow=True)
+
+    assert not _sharing(setup)
+    page = response.content.decode()
+    assert "no longer see your name and email: they know you by your donor ID." in page
+    assert "(you chose to share your name and email)" not in page and SHARE in _section(page, setup)
+
+
+def test_the_companies_next_read_follows_the_choice(client, setup, carol):
+    donate(setup)
+    client = _client(client, setup)
+
+    def donor_read() -> dict:
+        response = client_for(carol).get(f"/api/v1/pilots/{setup.pilot.pk}/donations/readings/")
+        assert response.status_code == 200, response.content
+        return response.json()["results"][0]["donor"]
+
+    client.post(_url(setup), {"share_identity": "on"})
+    assert donor_read()["email"] == setup.volunteer.user.email
+
+    client.post(_url(setup), {"share_identity": "off"})
+    assert (donor_read()["name"], donor_read()["email"]) == (None, None)
+
+
+def test_the_pilot_page_says_what_is_shared_and_changes_it_there(client, setup):
+    client = _client(client, setup)
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    take_part = page[page.index('id="take-part"') : page.index('id="data-requests"')]
+    assert "they know you by your donor ID" in take_part and SHARE in take_part
+
+    response = client.post(_url(setup), {"share_identity": "on", "return_to": "pilot"})
+
+    assert _sharing(setup)
+    assert response["Location"] == f"/pilots/{setup.pilot.pk}/#take-part"
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    assert "The pilot's companies see your name and email with what you donate." in page and STOP in page
+
+
+@pytest.mark.parametrize("value", [None, "", "yes"])
+@pytest.mark.parametrize("return_to", [None, "pilot"])
+def test_a_choice_that_is_neither_on_nor_off_changes_nothing(client, setup, value, return_to):
+    client = _client(client, setup)
+    data = {key: v for key, v in (("share_identity", value), ("return_to", return_to)) if v is not None}
+
+    response = client.post(_url(setup), data)
+
+    assert response.status_code == 400
+    assert "Choose whether to share your name and email." in response.content.decode()
+    assert not _sharing(setup)
+
+
+def test_someone_who_left_is_offered_nothing_and_changes_nothing(client, setup):
+    services.volunteer_leave(volunteer=setup.volunteer)
+    client = _client(client, setup)
+
+    page = client.get("/me/donations/").content.decode()
+    response = client.post(_url(setup), {"share_identity": "on"})
+
+    assert SHARE not in page and STOP not in page
+    assert response.status_code == 404 and not _sharing(setup)
+
+
+def test_the_change_is_said_in_korean_to_a_korean_reader(client, setup):
+    client = _client(client, setup, language="ko")
+
+    page = client.get("/me/donations/").content.decode()
+    response = client.post(_url(setup), {"share_identity": "on"}, follow=True)
+
+    assert "실증 기업에 내 이름과 이메일 공개하기" in page
+    assert "이제 실증 기업이 기부 데이터와 함께 내 이름과 이메일을 봅니다." in response.content.decode()
