@@ -197,7 +197,7 @@ SHARING_FROM_PILOT_PAGE = "pilot"
 
 @never_cache
 @login_required
-@require_POST
+@posted_here_else_back_to(_back_to_my_donations)
 def my_identity_sharing(request, pilot_id: int):
     """A volunteer lets the pilot's companies see their name and email with what they donate, or
     stops, from My donations or the pilot page."""
