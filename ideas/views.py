@@ -199,8 +199,11 @@ def moderation_page(request):
                 return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
             field = {"reject": "reason", "revise": "note"}.get(action or "")
-            # An altered idea id names no card to show the error beside: it goes on top.
-            if field is None or "idea" in getattr(error, "error_dict", {}):
+            # An altered idea id names no card to show the error beside, and a refusal that is not
+            # about what was typed (the idea was already decided, its card has left the queue) is
+            # not shown beside the field: either goes on top.
+            about_the_idea = isinstance(error, ApplicationError) and field not in error.fields
+            if field is None or about_the_idea or "idea" in getattr(error, "error_dict", {}):
                 messages.error(request, error_text(error))
                 refused = {"error": error_text(error)}
             else:
