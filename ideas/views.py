@@ -215,6 +215,10 @@ def moderation_page(request):
                 }
         else:
             return redirect("moderation-page")
+    return _render_moderation_page(request, refused=refused)
+
+
+def _render_moderation_page(request, *, refused: dict):
     return render(
         request,
         "ideas/moderation.html",
@@ -421,6 +425,11 @@ def report_decide(request, report_id: int):
         elif action == "dismiss":
             # The page shows the reports of one item as one entry: dismissing it dismisses them all.
             services.reports_dismiss(target=target, by=request.user)
+        else:
+            # Nothing was done, so nothing may be reported as saved.
+            message = _("Choose what to do.")
+            messages.error(request, message)
+            return _render_moderation_page(request, refused={"error": message})
         messages.success(request, _("Saved."))
     except ApplicationError as error:
         messages.error(request, error.message)
