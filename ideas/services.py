@@ -411,10 +411,10 @@ def _lock_rows(*ideas: Idea) -> list[Idea]:
     whose status changed since they were loaded. A decision sent twice (a double click) or two
     staff members deciding at once: the second waits for the first, then sees its result rather
     than the copy its page was made from. Locked lower id first, so two merges of one pair
-    cannot deadlock."""
+    cannot deadlock; for no key update, so supports and comments added meanwhile do not wait."""
     seen = {idea.pk: idea.status for idea in ideas}
     for idea in sorted(ideas, key=lambda idea: idea.pk):
-        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update())
+        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
     return [idea for idea in ideas if idea.status != seen[idea.pk]]
 
 
