@@ -397,9 +397,39 @@ AUTO_HIDE_REPORTS = 3
 STATUS_FIELDS = ["status", "rejection_reason", "moderation_note", "merged_into_id", "is_hidden"]
 
 
+def _already_decided(idea: Idea) -> ApplicationError:
+    # The API's clients know a decision the idea's status does not allow by its code, as before.
+    if idea.status == IdeaStatus.DRAFT and idea.moderation_note:
+        return conflict(_("This idea was already sent back to its author for revision."))
+    return conflict(
+        _("This idea was already decided: it is %(status)s now.") % {"status": idea.get_status_display()}
+    )
+
+
+def _lock_rows(*ideas: Idea) -> list[Idea]:
+    """Reload the ideas from their rows, locked until the transaction ends, and return those
+    whose status changed since they were loaded. A decision sent twice (a double click) or two
+    staff members deciding at once: the second waits for the first, then sees its result rather
+    than the copy its page was made from. Locked lower id first, so two merges of one pair
+    cannot deadlock; for no key update, so supports and comments added meanwhile do not wait."""
+    seen = {idea.pk: idea.status for idea in ideas}
+    for idea in sorted(ideas, key=lambda idea: idea.pk):
+        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+    return [idea for idea in ideas if idea.status != seen[idea.pk]]
+
+
+def _lock_for_decision(idea: Idea, *, decides: IdeaStatus | None = None) -> None:
+    """Lock the idea and refuse to decide again on it: it changed since it was loaded, or it
+    already has the status the decision `decides` (the second click came after the first was
+    saved)."""
+    if _lock_rows(idea) or idea.status == decides:
+        raise _already_decided(idea)
+
+
 @transaction.atomic
 def idea_publish(*, idea: Idea, by: User) -> Idea:
     require_city_staff(by, message=_("Only city staff can moderate."))
+    _lock_for_decision(idea, decides=IdeaStatus.PUBLISHED)
     with audited(actor=by, action=AuditAction.IDEA_PUBLISH, target=idea, fields=STATUS_FIELDS):
         _transition(idea, "publish")
         idea.rejection_reason = ""
@@ -421,6 +451,7 @@ def idea_reject(*, idea: Idea, by: User, reason: str) -> Idea:
         raise ApplicationError(
             _("Tell the author why the idea is rejected."), fields={"reason": [_("This field is required.")]}
         )
+    _lock_for_decision(idea, decides=IdeaStatus.REJECTED)
     with audited(actor=by, action=AuditAction.IDEA_REJECT, target=idea, fields=STATUS_FIELDS):
         _transition(idea, "reject")
         idea.rejection_reason = reason
@@ -443,6 +474,9 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
         raise ApplicationError(
             _("Tell the author what to revise."), fields={"note": [_("This field is required.")]}
         )
+    _lock_for_decision(idea)
+    if idea.status == IdeaStatus.DRAFT and idea.moderation_note:
+        raise _already_decided(idea)
     if idea.status != IdeaStatus.SUBMITTED:
         raise conflict(_("Only submitted ideas can be sent back for revision."))
     with audited(actor=by, action=AuditAction.IDEA_REQUEST_REVISION, target=idea, fields=STATUS_FIELDS):
@@ -587,9 +621,15 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     comments and points at `target`, whose support count includes each of `source`'s
     supporters once. Undo with idea_unmerge."""
     require_city_staff(by, message=_("Only city staff can moderate."))
+    # Checked on the locked rows: a merge confirmed twice, or A into B and B into A at once,
+    # would otherwise both pass on the copies loaded before either was saved.
+    changed = _lock_rows(source, target)
     refusal = idea_merge_refusal(source=source, target=target)
     if refusal is not None:
         raise refusal
+    if source in changed:
+        # Decided meanwhile (published, say): staff confirm the merge of the idea as it is now.
+        raise _already_decided(source)
     # Ideas already merged into the source follow it into the target, so the count stays one level deep.
     Idea.objects.filter(merged_into=source).update(merged_into=target)
     with audited(actor=by, action=AuditAction.IDEA_MERGE, target=source, fields=STATUS_FIELDS):

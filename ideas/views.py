@@ -200,8 +200,11 @@ def moderation_page(request):
                 return redirect(f"{reverse('idea-merge-page', args=[idea.pk])}?into={target.pk}")
         except (ApplicationError, ValidationError) as error:
             field = {"reject": "reason", "revise": "note"}.get(action or "")
-            # An altered idea id names no card to show the error beside: it goes on top.
-            if field is None or "idea" in getattr(error, "error_dict", {}):
+            # An altered idea id names no card to show the error beside, and a refusal that is not
+            # about what was typed (the idea was already decided, its card has left the queue) is
+            # not shown beside the field: either goes on top.
+            about_the_idea = isinstance(error, ApplicationError) and field not in error.fields
+            if field is None or about_the_idea or "idea" in getattr(error, "error_dict", {}):
                 messages.error(request, error_text(error))
                 refused = {"error": error_text(error)}
             else:
@@ -213,6 +216,10 @@ def moderation_page(request):
                 }
         else:
             return redirect("moderation-page")
+    return _render_moderation_page(request, refused=refused)
+
+
+def _render_moderation_page(request, *, refused: dict):
     return render(
         request,
         "ideas/moderation.html",
@@ -419,6 +426,11 @@ def report_decide(request, report_id: int):
         elif action == "dismiss":
             # The page shows the reports of one item as one entry: dismissing it dismisses them all.
             services.reports_dismiss(target=target, by=request.user)
+        else:
+            # Nothing was done, so nothing may be reported as saved.
+            message = _("Choose what to do.")
+            messages.error(request, message)
+            return _render_moderation_page(request, refused={"error": message})
         messages.success(request, _("Saved."))
     except ApplicationError as error:
         messages.error(request, error.message)

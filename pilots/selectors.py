@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -75,6 +78,45 @@ def _follows(user: User | AnonymousUser) -> Exists | Value:
     if not user.is_authenticated:
         return Value(False, output_field=BooleanField())
     return Exists(PilotFollow.objects.filter(pilot=OuterRef("pk"), user=user))
+
+
+# A pilot made again within this time by the same staff member, from the same idea, with the same
+# text and companies, is the create form sent twice (a double click, the back button).
+PILOT_REPEAT_WINDOW = timedelta(minutes=2)
+
+
+def pilot_repeat_of(
+    *,
+    by: User,
+    idea: Idea,
+    companies: Sequence[Company],
+    title: str,
+    description: str,
+    district: str = "",
+    venue: str = "",
+    title_en: str = "",
+    description_en: str = "",
+    venue_en: str = "",
+) -> Pilot | None:
+    """The pilot `by` made in the last PILOT_REPEAT_WINDOW that pilot_create would make again
+    from these values, if any."""
+    candidates = Pilot.objects.filter(
+        idea=idea,
+        created_by=by,
+        created_at__gte=timezone.now() - PILOT_REPEAT_WINDOW,
+        title=title.strip(),
+        title_en=title_en.strip(),
+        description=description.strip(),
+        description_en=description_en.strip(),
+        district=district or idea.district,
+        venue=venue.strip(),
+        venue_en=venue_en.strip(),
+    ).order_by("-created_at", "-id")
+    wanted = sorted(company.pk for company in companies)
+    for pilot in candidates:
+        if sorted(pilot.companies.values_list("pk", flat=True)) == wanted:
+            return pilot
+    return None
 
 
 def pilots_followed_by(*, user: User) -> QuerySet[Pilot]:

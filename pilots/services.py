@@ -21,6 +21,7 @@ from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_set_pilot_status
 from matching.models import Match
 
+from . import selectors
 from .models import (
     CLOSED_STAGES,
     PILOT_STAGE_TRANSITIONS,
@@ -92,8 +93,14 @@ def pilot_create(
     venue_en: str = "",
 ) -> Pilot:
     """Make a pilot (in planning) from an idea and verified companies. The idea keeps its status
-    until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell."""
+    until the pilot recruits: a pilot in planning is not public, and "in pilot" would tell.
+
+    The same pilot made again by the same staff member within PILOT_REPEAT_WINDOW is refused
+    as `repeated_submission`: it is the create form sent twice."""
     require_city_staff(by, message=_("Only city staff can run pilots."))
+    # Locked, so a form sent twice at once makes the second send wait for the first pilot and
+    # find it rather than both finding none; and the idea is judged as it is now.
+    idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
     refusal = pilot_create_refusal(idea=idea)
     if refusal is not None:
         raise refusal
@@ -104,6 +111,19 @@ def pilot_create(
     if unverified:
         message = _("These companies are not verified yet: %(names)s.") % {"names": ", ".join(unverified)}
         raise ApplicationError(message, fields={"companies": [message]})
+    if selectors.pilot_repeat_of(
+        by=by,
+        idea=idea,
+        companies=companies,
+        title=title,
+        title_en=title_en,
+        description=description,
+        description_en=description_en,
+        district=district,
+        venue=venue,
+        venue_en=venue_en,
+    ):
+        raise conflict(_("You created this pilot a moment ago."), code="repeated_submission")
     pilot = Pilot(
         idea=idea,
         title=title.strip(),

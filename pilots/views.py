@@ -45,6 +45,7 @@ from .selectors import (
     pilot_get,
     pilot_list,
     pilot_participation_of,
+    pilot_repeat_of,
     volunteer_requests_with_donations,
 )
 
@@ -206,11 +207,17 @@ def pilot_create_page(request, idea_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        companies = list(data.pop("companies"))
         try:
-            pilot = pilot_services.pilot_create(
-                by=request.user, idea=idea, companies=list(data.pop("companies")), **data
-            )
+            pilot = pilot_services.pilot_create(by=request.user, idea=idea, companies=companies, **data)
         except ApplicationError as error:
+            # The form sent twice (a double click): the first send made the pilot and said so, and
+            # the person lands on it as if this send had.
+            repeated = error.code == "repeated_submission" and pilot_repeat_of(
+                by=request.user, idea=idea, companies=companies, **data
+            )
+            if repeated:
+                return redirect("pilot-detail", pilot_id=repeated.pk)
             add_service_errors(form, error)
         else:
             messages.success(request, _("The pilot was created in planning."))

@@ -4,6 +4,32 @@ document.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
 
+// A form that leads to another page is sent once: a second press of its button while the first
+// is on its way (a double click, an impatient tap) would do it twice: two comments, a support
+// given and taken back. The buttons stay enabled, since a disabled one would not send its own
+// name and value. Listened for on the document, so a form another script handles itself (it
+// prevents the browser's sending, as the kiosk's do) is left to it; `data-resend` lets a form
+// opt out. `form.submit()` (data-submit-on-change) fires no submit event and is not held.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  // Read as attributes: a field named "method" would stand in for form.method.
+  const method =
+    (event.submitter && event.submitter.getAttribute("formmethod")) || form.getAttribute("method") || "get";
+  if (event.defaultPrevented || method.toLowerCase() !== "post" || "resend" in form.dataset) return;
+  if ("sent" in form.dataset) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "";
+});
+
+// A page restored from the back/forward cache comes back as it was left, sent forms included:
+// they may be sent again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  document.querySelectorAll("form[data-sent]").forEach((form) => delete form.dataset.sent);
+});
+
 // A counter under each text field that has a limit (`data-max-chars`, set by core.forms). The
 // browser is given no maxlength, which would cut pasted text without a word; the counter says how
 // much fits, and the server refuses longer text with the field named and the text kept.

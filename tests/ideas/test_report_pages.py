@@ -138,6 +138,25 @@ def test_staff_dismiss_a_report_of_a_comment_and_it_stays(bob, staff_user, idea)
     assert f'id="report-{report.pk}"' not in _signed_in(staff_user).get("/staff/moderation/").content.decode()
 
 
+@pytest.mark.parametrize("posted", [{}, {"action": ""}, {"action": "delete"}])
+def test_a_decision_on_a_report_without_a_known_action_is_refused_not_saved(bob, staff_user, idea, posted):
+    report = Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(staff_user)
+
+    response = client.post(f"/staff/reports/{report.pk}/", posted)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<span role="alert">할 일을 선택해 주세요.</span>' in html
+    assert "저장했습니다." not in html
+    assert f'id="report-{report.pk}"' in html  # the report still waits in the queue
+    report.refresh_from_db()
+    idea.refresh_from_db()
+    assert (report.resolved_at, idea.is_hidden) == (None, False)
+    assert not AuditEntry.objects.exists()
+
+
 def test_citizens_cannot_decide_on_reports(bob, idea):
     reporter = UserFactory()
     report = Report.objects.create(reporter=reporter, idea=idea, reason="spam")
