@@ -281,7 +281,11 @@ class Idea(ChoiceLabelsModel):
 
     @property
     def status_label(self) -> str:
-        """The status as its author reads it: a draft staff sent back is not one they left unsent."""
+        """The status as its author reads it: a draft staff sent back is not one they left unsent,
+        and a hidden idea is not published for anyone but them and the moderators, who alone
+        still see it."""
+        if self.is_hidden:
+            return str(_("Hidden by the moderators"))
         if self.changes_requested:
             return str(_("Changes requested"))
         return str(self.get_status_display())

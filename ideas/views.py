@@ -90,6 +90,10 @@ def _render_detail(
             and request.user.is_city_staff
             and services.idea_merge_source_refusal(source=idea) is None,
             "comment_max_length": COMMENT_MAX_LENGTH,
+            # Its author alone is told why nobody else sees it: staff know, and others cannot see it.
+            "hidden_awaits_moderators": selectors.idea_awaits_moderators(idea=idea)
+            if idea.is_hidden and idea.author_id == request.user.pk
+            else None,
         },
         status=status,
     )
