@@ -200,6 +200,17 @@ def _public_idea_page() -> QuerySet[Idea]:
     )
 
 
+def ideas_followed_by(*, user: User) -> QuerySet[Idea]:
+    """The ideas the user follows and may still see, most recently followed first, with what a
+    list of them shows (`Idea.status_label` included)."""
+    return (
+        Idea.objects.visible_to(user)
+        .filter(follows__user=user)
+        .order_by("-follows__created_at", "-id")
+        .only("id", "title", "language", "status", "is_hidden", "moderation_note")
+    )
+
+
 def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
     """The author's idea with exactly this text created in the last IDEA_REPEAT_WINDOW_MINUTES,
     if any: most likely the same form sent twice (a double click, the back button)."""
