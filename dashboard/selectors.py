@@ -11,7 +11,7 @@ from accounts.notifications import preferences_for
 from accounts.selectors import user_memberships
 from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
 from ideas.models import Comment, Follow, Idea, Report, Support
-from ideas.selectors import idea_list
+from ideas.selectors import idea_list, ideas_followed_by
 from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
 
@@ -33,7 +33,8 @@ MY_PAGE_NOTIFICATIONS = 10
 
 
 def my_page_contents(*, user: User) -> dict[str, Any]:
-    """A citizen's own things: ideas, supports, notifications, followed pilots, pilots and consents."""
+    """A citizen's own things: ideas, supports, notifications, followed ideas and pilots, pilots and
+    consents."""
     ideas = idea_list(user=user)
     notification_counts = user.notifications.aggregate(
         total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
@@ -51,6 +52,7 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
         # "Mark all as read" is offered only when something is unread.
         "has_unread": notification_counts["unread"] > 0,
         "preferences": preferences_shown_to(user=user),
+        "followed_ideas": ideas_followed_by(user=user),
         "followed_pilots": pilots_followed_by(user=user),
         "volunteering": volunteering,
         # A volunteer who follows no pilot is told where their pilots are, rather than only that

@@ -276,6 +276,7 @@ class CommentOutputSerializer(serializers.ModelSerializer):
             "author",
             "body",
             "is_removed",
+            "is_hidden",
             "can_edit",
             "replies",
             "created_at",

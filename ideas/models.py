@@ -109,24 +109,32 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         )
 
     def with_supports_count(self) -> "IdeaQuerySet":
-        # Supporters of ideas merged into this one count too, each person once. The ideas are
-        # found first (by primary key and by merged_into), then their supports by index; an OR
-        # across a join of supports and ideas would read every support for every idea.
-        own_and_merged = Idea.objects.filter(
-            Q(pk=OuterRef(OuterRef("pk"))) | Q(merged_into=OuterRef(OuterRef("pk")))
-        ).values("pk")
-        supporters = _count_of(Support.objects.filter(idea__in=own_and_merged), Count("user", distinct=True))
+        # Supporters of ideas merged into this one count too, each person once.
+        supporters = _count_of(
+            Support.objects.filter(idea__in=_own_and_merged(OuterRef(OuterRef("pk")))),
+            Count("user", distinct=True),
+        )
         return self.annotate(supports_count=Coalesce(Subquery(supporters, output_field=IntegerField()), 0))
 
     def with_reader_state(self, user) -> "IdeaQuerySet":
         """Whether a signed-in `user` supports and follows each idea (`is_supported`,
-        `is_following`); nothing for anyone else."""
+        `is_following`); nothing for anyone else. A support of an idea merged into it counts, as
+        it does in `supports_count`."""
         if user is None or not user.is_authenticated:
             return self
         return self.annotate(
-            is_supported=Exists(Support.objects.filter(idea=OuterRef("pk"), user=user)),
+            is_supported=Exists(
+                Support.objects.filter(idea__in=_own_and_merged(OuterRef(OuterRef("pk"))), user=user)
+            ),
             is_following=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
         )
+
+
+def _own_and_merged(idea) -> models.QuerySet:
+    """The ids of `idea` (an id, or an OuterRef to one) and of the ideas merged into it: whose
+    supports count for it. Found first (by primary key and by merged_into), then their supports
+    by index; an OR across a join of supports and ideas would read every support for every idea."""
+    return Idea.objects.filter(Q(pk=idea) | Q(merged_into=idea)).values("pk")
 
 
 def _count_of(rows: models.QuerySet, count: Count) -> models.QuerySet:
@@ -249,6 +257,11 @@ class Idea(ChoiceLabelsModel):
             return True
         return self.author_id == user.pk and self.status in AUTHOR_EDITABLE_STATUSES
 
+    def counted_supports(self) -> "models.QuerySet[Support]":
+        """The supports that count for this idea (`supports_count`): its own and those of the
+        ideas merged into it."""
+        return Support.objects.filter(idea__in=_own_and_merged(self.pk))
+
     @property
     def shown_rejection_reason(self) -> str:
         # Kept after the idea is published again or merged (an undone merge restores the
@@ -268,7 +281,11 @@ class Idea(ChoiceLabelsModel):
 
     @property
     def status_label(self) -> str:
-        """The status as its author reads it: a draft staff sent back is not one they left unsent."""
+        """The status as its author reads it: a draft staff sent back is not one they left unsent,
+        and a hidden idea is not published for anyone but them and the moderators, who alone
+        still see it."""
+        if self.is_hidden:
+            return str(_("Hidden by the moderators"))
         if self.changes_requested:
             return str(_("Changes requested"))
         return str(self.get_status_display())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:idea_id>/report/", views.report_idea, name="idea-report"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment-delete"),
     path("comments/<int:comment_id>/report/", views.report_comment, name="comment-report"),
     path("ideas/<int:idea_id>/support/", views.idea_support, name="idea-support-page"),
     path("ideas/<int:idea_id>/follow/", views.idea_follow, name="idea-follow-page"),

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Value,
     When,
@@ -140,8 +141,11 @@ def idea_page_get(*, idea_id: int, user: User | AnonymousUser) -> Idea:
     their page then sends this one query."""
     if not user.is_authenticated:
         return _public_idea_page().get(pk=idea_id)
-    reader_state = {name: with_parameter(sql, _ANY_READER, user.pk) for name, sql in _reader_state().items()}
-    return _idea_page(staff=user.is_city_staff).visible_to(user).annotate(**reader_state).get(pk=idea_id)
+    staff = user.is_city_staff
+    reader_state = {
+        name: with_parameter(sql, _ANY_READER, user.pk) for name, sql in _reader_state(staff=staff).items()
+    }
+    return _idea_page(staff=staff).visible_to(user).annotate(**reader_state).get(pk=idea_id)
 
 
 # The id of no account: `_reader_state` is compiled for it, then read with the reader's own.
@@ -149,21 +153,31 @@ _ANY_READER = -1
 
 
 @functools.cache
-def _reader_state() -> dict[str, RawSQL]:
-    """`IdeaQuerySet.with_reader_state`'s subqueries compiled once, for `_ANY_READER`."""
+def _reader_state(*, staff: bool) -> dict[str, RawSQL]:
+    """`IdeaQuerySet.with_reader_state`'s subqueries compiled once, for `_ANY_READER`; for a
+    reader other than staff, whether the idea has comments they see, their own hidden ones
+    included (staff see every comment: `_idea_page` asks)."""
     reader = User(pk=_ANY_READER, is_active=True)
-    return compiled_annotations(Idea.objects.with_reader_state(reader), "is_supported", "is_following")
+    ideas = Idea.objects.with_reader_state(reader)
+    if staff:
+        return compiled_annotations(ideas, "is_supported", "is_following")
+    ideas = ideas.annotate(has_shown_comments=_has_comments_shown(staff=False, reader_id=_ANY_READER))
+    return compiled_annotations(ideas, "is_supported", "is_following", "has_shown_comments")
+
+
+def _has_comments_shown(*, staff: bool, reader_id: int | None = None) -> Exists:
+    return Exists(_comments_shown(staff=staff, reader_id=reader_id).filter(idea=OuterRef("pk")))
 
 
 @functools.cache
 def _idea_page(*, staff: bool) -> IdeaQuerySet:
     """`idea_page_get`'s query but for whom it is for (who may see the idea, whether they
-    support and follow it), built once per process, with its subqueries compiled once: building
-    and compiling them took longer than running the query."""
-    flags = {
-        "has_shown_comments": Exists(_comments_shown(staff=staff).filter(idea=OuterRef("pk"))),
-        **{name: rows_exist() for name, rows_exist in _page_flags.items()},
-    }
+    support and follow it and, unless they are staff, which comments they see), built once per
+    process, with its subqueries compiled once: building and compiling them took longer than
+    running the query."""
+    flags = {name: rows_exist() for name, rows_exist in _page_flags.items()}
+    if staff:
+        flags["has_shown_comments"] = _has_comments_shown(staff=True)
     subqueries = Idea.objects.with_supports_count().annotate(**flags)
     return (
         Idea.objects.select_related("author")
@@ -178,7 +192,23 @@ def _idea_page(*, staff: bool) -> IdeaQuerySet:
 
 @functools.cache
 def _public_idea_page() -> QuerySet[Idea]:
-    return _idea_page(staff=False).visible_to(AnonymousUser())
+    comments = Idea.objects.annotate(has_shown_comments=_has_comments_shown(staff=False))
+    return (
+        _idea_page(staff=False)
+        .visible_to(AnonymousUser())
+        .annotate(**compiled_annotations(comments, "has_shown_comments"))
+    )
+
+
+def ideas_followed_by(*, user: User) -> QuerySet[Idea]:
+    """The ideas the user follows and may still see, most recently followed first, with what a
+    list of them shows (`Idea.status_label` included)."""
+    return (
+        Idea.objects.visible_to(user)
+        .filter(follows__user=user)
+        .order_by("-follows__created_at", "-id")
+        .only("id", "title", "language", "status", "is_hidden", "moderation_note")
+    )
 
 
 def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> Idea | None:
@@ -195,13 +225,21 @@ def idea_repeat_of(*, author: User, title: str, problem: str, proposal: str) -> 
 
 
 def _visible_comments(user: User | AnonymousUser) -> QuerySet[Comment]:
-    """Comments with their authors; hidden ones only for city staff."""
-    return _comments_shown(staff=user.is_authenticated and user.is_city_staff).select_related("author")
+    """Comments with their authors, as `_comments_shown` to the user."""
+    if not user.is_authenticated:
+        return _comments_shown(staff=False).select_related("author")
+    return _comments_shown(staff=user.is_city_staff, reader_id=user.pk).select_related("author")
 
 
-def _comments_shown(*, staff: bool) -> QuerySet[Comment]:
+def _comments_shown(*, staff: bool, reader_id: int | None = None) -> QuerySet[Comment]:
+    """Every comment for city staff; for anyone else those not hidden and, for a signed-in
+    reader (`reader_id`), their own hidden ones: marked hidden, rather than gone without a word."""
     comments = Comment.objects.all()
-    return comments if staff else comments.filter(is_hidden=False)
+    if staff:
+        return comments
+    if reader_id is None:
+        return comments.filter(is_hidden=False)
+    return comments.filter(Q(is_hidden=False) | Q(author_id=reader_id))
 
 
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
@@ -216,8 +254,14 @@ def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
     replies in `shown_replies`. Without a query when `idea_page_get` found none to show."""
     if idea_page_flag_is_off(idea, "has_shown_comments"):
         return []
-    staff = user.is_authenticated and user.is_city_staff
-    comments = list(_page_comments(staff=staff).filter(idea=idea))
+    if not user.is_authenticated:
+        shown = _page_comments(with_hidden=False)
+    elif user.is_city_staff:
+        shown = _page_comments(with_hidden=True)
+    else:
+        # As `_comments_shown`: their own hidden comments too.
+        shown = _page_comments(with_hidden=True).filter(Q(is_hidden=False) | Q(author_id=user.pk))
+    comments = list(shown.filter(idea=idea))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None:
@@ -229,10 +273,10 @@ def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:
 
 
 @functools.cache
-def _page_comments(*, staff: bool) -> QuerySet[Comment]:
+def _page_comments(*, with_hidden: bool) -> QuerySet[Comment]:
     """`comment_tree`'s query, with only what the page shows, built once per process."""
     return (
-        _comments_shown(staff=staff)
+        _comments_shown(staff=with_hidden)
         .select_related("author")
         .only("author__display_name", "parent", "body", "is_removed", "is_hidden", "created_at", "edited_at")
         .order_by("created_at", "id")
@@ -243,6 +287,12 @@ def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment 
     if idea is not None:
         return Report.objects.filter(reporter=reporter, idea=idea).exists()
     return Report.objects.filter(reporter=reporter, comment=comment).exists()
+
+
+def idea_awaits_moderators(*, idea: Idea) -> bool:
+    """Whether reports of the idea wait for the moderators: hidden with them open, it was hidden
+    by its reports, and the moderators have yet to decide whether to show it again."""
+    return Report.objects.filter(idea=idea, resolved_at__isnull=True).exists()
 
 
 def reportable_idea_get(*, idea_id: int) -> Idea:

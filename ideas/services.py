@@ -173,12 +173,18 @@ def idea_support(*, idea: Idea, user: User) -> Support:
     # counted by having written it.
     if idea.author_id == user.pk:
         raise forbidden(_("You cannot support your own idea."))
+    # A support given to an idea since merged into this one counts for it already.
+    counted = idea.counted_supports().filter(user=user).first()
+    if counted is not None:
+        return counted
     support, _created = Support.objects.get_or_create(idea=idea, user=user)
     return support
 
 
 def idea_unsupport(*, idea: Idea, user: User) -> None:
-    Support.objects.filter(idea=idea, user=user).delete()
+    """Withdraw every support of the user's that counts for the idea, those given to ideas since
+    merged into it included: their page offers no withdrawal, this idea's does."""
+    idea.counted_supports().filter(user=user).delete()
 
 
 def idea_follow(*, idea: Idea, user: User) -> Follow:

@@ -91,6 +91,10 @@ def _render_detail(
             and request.user.is_city_staff
             and services.idea_merge_source_refusal(source=idea) is None,
             "comment_max_length": COMMENT_MAX_LENGTH,
+            # Its author alone is told why nobody else sees it: staff know, and others cannot see it.
+            "hidden_awaits_moderators": selectors.idea_awaits_moderators(idea=idea)
+            if idea.is_hidden and idea.author_id == request.user.pk
+            else None,
         },
         status=status,
     )
@@ -332,13 +336,18 @@ def idea_comment(request, idea_id: int):
     return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
 
 
-def _own_comment(request, comment_id: int) -> Comment:
+def _shown_comment(request, comment_id: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=comment_id)
     if not comment.idea.can_be_viewed_by(request.user) or comment.is_removed:
         raise Http404
     # Someone else's hidden comment is not shown to them anywhere: its address says no more.
     if comment.is_hidden and comment.author_id != request.user.pk and not request.user.is_city_staff:
         raise Http404
+    return comment
+
+
+def _own_comment(request, comment_id: int) -> Comment:
+    comment = _shown_comment(request, comment_id)
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     return comment
@@ -370,6 +379,22 @@ def comment_edit(request, comment_id: int):
         {"form": form, "comment": comment, "back": back, "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def comment_delete(request, comment_id: int):
+    """Authors take their comment down, at any time (personal details seen too late, say): this
+    page asks first, its POST deletes. Whoever the API lets delete a comment may here."""
+    comment = _shown_comment(request, comment_id)
+    if not comment.can_be_removed_by(request.user):
+        raise PermissionDenied
+    back = f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
+    if request.method == "POST":
+        services.comment_remove(comment=comment, user=request.user)
+        own = comment.author_id == request.user.pk
+        messages.success(request, _("Your comment was deleted.") if own else _("The comment was deleted."))
+        return redirect(back)
+    return render(request, "ideas/comment_delete.html", {"comment": comment, "back": back})
 
 
 @login_required
