@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
-from accounts.notifications import notify, notify_each, notify_in_their_language, worded_per_language
+from accounts.notifications import (
+    notifications_unquote,
+    notify,
+    notify_each,
+    notify_in_their_language,
+    worded_per_language,
+)
 from accounts.rules import require_city_staff
 from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import model_update, save_validated
@@ -221,11 +227,15 @@ def comment_create(*, idea: Idea, author: User, body: str, parent: Comment | Non
 COMMENT_QUOTE_CHARS = 200
 
 
+def _comment_link(comment: Comment) -> str:
+    return f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
+
+
 def _notify_of_comment(comment: Comment) -> None:
     """The idea's author hears of every comment on it, and a comment's author of each reply to
     it; nobody of their own, and nobody twice."""
     idea = comment.idea
-    link = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+    link = _comment_link(comment)
     quote = (
         comment.body if len(comment.body) <= COMMENT_QUOTE_CHARS else comment.body[:COMMENT_QUOTE_CHARS] + "…"
     )
@@ -266,6 +276,7 @@ def comment_remove(*, comment: Comment, user: User) -> Comment:
     # Kept, not deleted, so replies keep their thread and moderation keeps its record.
     comment.is_removed = True
     comment.save(update_fields=["is_removed", "updated_at"])
+    notifications_unquote(kind=NotificationKind.NEW_COMMENT, link=_comment_link(comment))
     return comment
 
 

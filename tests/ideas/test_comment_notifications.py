@@ -65,3 +65,18 @@ def test_someone_who_turned_comment_news_off_hears_nothing():
     services.comment_create(idea=IdeaFactory(author=author), author=UserFactory(), body="안녕하세요")
 
     assert not _told(author)
+
+
+def test_a_comment_its_author_deletes_is_no_longer_quoted_in_the_notifications_about_it():
+    author, commenter = UserFactory(), UserFactory()
+    idea = IdeaFactory(author=author)
+    deleted = services.comment_create(idea=idea, author=commenter, body="제 번호는 010-1234-5678이에요.")
+    kept = services.comment_create(idea=idea, author=commenter, body="저도 같은 생각이에요.")
+
+    services.comment_remove(comment=deleted, user=commenter)
+
+    bodies = {n.link: n.body for n in _told(author)}
+    assert bodies == {
+        f"/ideas/{idea.pk}/#comment-{deleted.pk}": "",
+        f"/ideas/{idea.pk}/#comment-{kept.pk}": "저도 같은 생각이에요.",
+    }
