@@ -107,7 +107,7 @@ def consent_texts_for(
     retention_days: int,
 ) -> tuple[str, str]:
     """The Korean and the English consent text, each written from the parts in its language;
-    the English one takes the Korean of a part staff gave no English for."""
+    the English one takes the Korean of a part staff gave no English for, marked as such."""
     korean = consent_text_for(
         pilot=pilot,
         category_label=category_label,
@@ -116,11 +116,14 @@ def consent_texts_for(
         retention_days=retention_days,
         language=KOREAN,
     )
+    with translation.override(ENGLISH):
+        korean_only = _("(written in Korean only)")
+    # A part staff wrote in Korean only is quoted as written, and says so, as the pages do.
     english = consent_text_for(
         pilot=pilot,
-        category_label=category_label_en or category_label,
-        purpose=purpose_en or purpose,
-        recipient=recipient_en or recipient,
+        category_label=category_label_en or f"{category_label} {korean_only}",
+        purpose=purpose_en or f"{purpose.strip().rstrip('.')} {korean_only}",
+        recipient=recipient_en or f"{recipient} {korean_only}",
         retention_days=retention_days,
         language=ENGLISH,
     )

@@ -111,10 +111,12 @@ def test_without_english_the_english_text_frames_the_korean_parts(pilot, staff):
     data_request = _korean_request(pilot, staff)
 
     assert data_request.category_label_en == "" and data_request.purpose_en == ""
+    # Each Korean part says so, as the pages mark a text written in Korean only.
     assert data_request.consent_text_en.startswith(
-        "I agree to donate the following data to the pilot “공원 혈압 실증”: 혈압과 맥박."
+        "I agree to donate the following data to the pilot “공원 혈압 실증”: "
+        "혈압과 맥박 (written in Korean only)."
     )
-    assert f"Purpose: {PURPOSE_KO}." in data_request.consent_text_en
+    assert f"Purpose: {PURPOSE_KO.rstrip('.')} (written in Korean only)." in data_request.consent_text_en
 
 
 def test_each_text_falls_back_to_the_korean_for_a_reader_of_english(pilot, staff):
