@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -116,18 +117,28 @@ def consent_texts_for(
         retention_days=retention_days,
         language=KOREAN,
     )
-    with translation.override(ENGLISH):
-        korean_only = _("(written in Korean only)")
-    # A part staff wrote in Korean only is quoted as written, and says so, as the pages do.
     english = consent_text_for(
         pilot=pilot,
-        category_label=category_label_en or f"{category_label} {korean_only}",
-        purpose=purpose_en or f"{purpose.strip().rstrip('.')} {korean_only}",
-        recipient=recipient_en or f"{recipient} {korean_only}",
+        category_label=category_label_en or _marked_if_korean(category_label),
+        purpose=purpose_en or _marked_if_korean(purpose.strip().rstrip(".")),
+        # Company names read the same in either language.
+        recipient=recipient_en or recipient,
         retention_days=retention_days,
         language=ENGLISH,
     )
     return korean, english
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _marked_if_korean(part: str) -> str:
+    """A part of the English text that staff wrote in Korean only: quoted as written, and saying
+    so, as the pages mark such a text."""
+    if not _HANGUL.search(part):
+        return part
+    with translation.override(ENGLISH):
+        return f"{part} {_('(written in Korean only)')}"
 
 
 def _consent_sentence(

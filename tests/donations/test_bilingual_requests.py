@@ -163,7 +163,7 @@ def test_changing_the_korean_alone_drops_the_english_that_no_longer_says_the_sam
     )
 
     assert changed.purpose_en == "" and changed.category_label_en == "Blood pressure and pulse"
-    assert "Purpose: 혈압과 낙상의 관계 분석." in changed.consent_text_en
+    assert "Purpose: 혈압과 낙상의 관계 분석 (written in Korean only)." in changed.consent_text_en
 
 
 def test_requests_made_before_english_get_an_english_frame_around_their_korean(pilot, staff):
