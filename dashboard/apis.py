@@ -181,7 +181,11 @@ class ExportDonationReadSerializer(serializers.Serializer):
     company = serializers.CharField(source="read.company.name")
     category_code = serializers.CharField(source="data_request.category_code")
     read_at = serializers.DateTimeField(source="read.read_at")
-    rows = serializers.IntegerField()
+    kind = serializers.CharField(
+        source="read.kind",
+        help_text="readings: your readings were read; identities: your name and email were seen.",
+    )
+    rows = serializers.IntegerField(help_text="How many of your readings the read returned.")
 
 
 class ExportDonationResultSerializer(serializers.Serializer):

@@ -38,8 +38,8 @@ class DonationAdmin(admin.ModelAdmin):
 
 @admin.register(DataRead)
 class DataReadAdmin(admin.ModelAdmin):
-    list_display = ["read_at", "company", "user", "pilot", "rows", "repeats", "last_read_at"]
-    list_filter = ["company", "pilot"]
+    list_display = ["read_at", "company", "user", "pilot", "kind", "rows", "repeats", "last_read_at"]
+    list_filter = ["kind", "company", "pilot"]
 
     def has_add_permission(self, request) -> bool:
         return False

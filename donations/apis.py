@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from companies.models import Company
-from core.errors import ApplicationError, not_found
+from core.errors import ApplicationError, forbidden, not_found
 from core.forms import MAX_ROW_ID
 from core.pagination import PaginatedApiMixin
 from pilots import services as pilot_services
@@ -27,7 +27,7 @@ from pilots.apis import (
     visible_pilot,
 )
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
-from pilots.selectors import pilot_volunteer_get
+from pilots.selectors import pilot_donation_summary, pilot_volunteer_get
 
 from . import selectors, services
 from .authentication import IsStation, StationAuthentication, StationRateThrottle
@@ -418,6 +418,67 @@ class DonatedReadingsApi(ReadsDonationsMixin, PaginatedApiMixin, APIView):
                 },
             )
         return paginator.get_paginated_response(data)
+
+
+class DonationCategorySerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="shown_category_label")
+    consents_count = serializers.IntegerField()
+
+    class Meta:
+        model = PilotDataRequest
+        fields = ["id", "category_code", "category_label", "consents_count"]
+
+
+class IdentifiedVolunteerSerializer(serializers.Serializer):
+    name = serializers.CharField(source="user.__str__")
+    email = serializers.EmailField(source="user.email")
+    categories = serializers.SerializerMethodField()
+
+    def get_categories(self, volunteer) -> list[str]:
+        return [consent.data_request.category_code for consent in volunteer.active_consents]
+
+
+class PilotDonationsApi(APIView):
+    """What the pilot's companies may know of the data donated: how many volunteers consented
+    to each category, and the identity only of volunteers who chose to share it and still
+    consent to a category the asking company receives (the pilot's company members; staff see
+    every volunteer known to some company). A company's read of the names and emails is
+    recorded, as a read of readings is, and shown to the volunteers named."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        volunteers_count = serializers.IntegerField()
+        categories = DonationCategorySerializer(many=True)
+        identified_volunteers = IdentifiedVolunteerSerializer(many=True)
+
+    @extend_schema(
+        parameters=[ReadsDonationsMixin.company_parameter],
+        responses={200: OutputSerializer},
+        tags=["pilots"],
+    )
+    def get(self, request, pilot_id: int):
+        pilot = visible_pilot(request, pilot_id)
+        if not pilot.can_see_donations_by(request.user):
+            raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
+        summary = pilot_donation_summary(
+            pilot=pilot, user=request.user, company_slug=request.query_params.get("company", "")
+        )
+        # The names and their record are one transaction: no name leaves unrecorded. Staff
+        # asking as staff read no donated data (they cannot read readings either) and are not
+        # recorded; they see every volunteer on the pilot's volunteer list anyway.
+        with transaction.atomic():
+            data = self.OutputSerializer(summary).data
+            if summary.company is not None:
+                services.identity_read_record(
+                    pilot=pilot,
+                    company=summary.company,
+                    user=request.user,
+                    # Evaluated by the serializer: the record names exactly the volunteers sent.
+                    volunteers=summary.identified_volunteers,
+                    query={},
+                )
+        return Response(data)
 
 
 class DonationResultOutputSerializer(serializers.ModelSerializer):

@@ -169,8 +169,17 @@ class Reading(models.Model):
         return decrypt_values(self.values_encrypted)
 
 
+class DataReadKind(models.TextChoices):
+    READINGS = "readings", _("Readings")
+    # The names and emails of the volunteers who share them, as the pilot's donations summary
+    # lists them for a company.
+    IDENTITIES = "identities", _("Names and emails")
+
+
 class DataRead(models.Model):
-    """A company's read of donated data: who, when and how many rows, kept even after deletion."""
+    """A company's read of donated data: who, when, what and how many rows, kept even after
+    deletion. `rows` counts the readings returned or, for a read of identities, the volunteers
+    named."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="data_reads")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="data_reads")
@@ -178,6 +187,13 @@ class DataRead(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="data_reads"
     )
     read_at = models.DateTimeField(_("read"), auto_now_add=True)
+    kind = models.CharField(
+        _("what was read"),
+        max_length=10,
+        choices=DataReadKind.choices,
+        default=DataReadKind.READINGS,
+        db_default=DataReadKind.READINGS,
+    )
     rows = models.PositiveIntegerField(_("rows"))
     # The query as asked (category, since, donor), for an auditor to replay what was seen.
     query = models.JSONField(default=dict, blank=True)
@@ -193,11 +209,21 @@ class DataRead(models.Model):
         indexes = [models.Index(fields=["pilot", "company", "user", "-id"], name="data_read_latest")]
 
     def __str__(self) -> str:
+        if self.is_identity_read:
+            return f"{self.company} read {self.rows} names and emails"
         return f"{self.company} read {self.rows} rows"
+
+    @property
+    def is_identity_read(self) -> bool:
+        return self.kind == DataReadKind.IDENTITIES
 
 
 class DataReadDonor(models.Model):
-    """Which donor's rows one read returned, so each donor sees who read their data."""
+    """Which donor's rows one read returned, so each donor sees who read their data.
+
+    A read of identities names a donor once per category through which the company knows them
+    (their consent to it is what lets it see them), with no readings: `rows` is 0.
+    """
 
     read = models.ForeignKey(DataRead, on_delete=models.CASCADE, related_name="donors")
     volunteer = models.ForeignKey(PilotVolunteer, on_delete=models.CASCADE, related_name="data_reads")

@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,7 @@ from .models import (
     STATION_KEY_PREFIX_LENGTH,
     DataRead,
     DataReadDonor,
+    DataReadKind,
     DeletionReason,
     Donation,
     DonationDeletion,
@@ -713,19 +715,16 @@ def data_read_record(
     """Records what one read returned: by whom, when, and how many rows of each donor in each
     category, so every donor can see who read their data. A read that found nothing is
     recorded too: the question was asked. The same empty question asked again by the same
-    person, with nothing read in between, counts as a repeat of the last record.
+    person, with no readings read in between, counts as a repeat of the last record.
 
     Called inside the transaction that selected `readings`, so no read leaves without its record.
     """
     if not readings:
-        last = DataRead.objects.filter(pilot=pilot, company=company, user=user).order_by("-id").first()
-        if last is not None and last.rows == 0 and last.query == query:
-            last.last_read_at = timezone.now()
-            DataRead.objects.filter(pk=last.pk).update(
-                repeats=F("repeats") + 1, last_read_at=last.last_read_at
-            )
-            last.repeats += 1
-            return last
+        repeated = _empty_read_repeated(
+            pilot=pilot, company=company, user=user, kind=DataReadKind.READINGS, query=query
+        )
+        if repeated is not None:
+            return repeated
     read = DataRead.objects.create(pilot=pilot, company=company, user=user, rows=len(readings), query=query)
     counts = Counter((reading.volunteer_id, reading.data_request_id) for reading in readings)
     DataReadDonor.objects.bulk_create(
@@ -733,6 +732,50 @@ def data_read_record(
         for (volunteer_id, data_request_id), rows in counts.items()
     )
     return read
+
+
+def identity_read_record(
+    *, pilot: Pilot, company: Company, user: User, volunteers: Iterable[PilotVolunteer], query: dict[str, Any]
+) -> DataRead:
+    """Records that `company` was shown the name and email of `volunteers` (each with the
+    `active_consents` it was shown them through, as `pilots.selectors.pilot_donation_summary`
+    reads them): one row per donor and category, so each donor sees who saw them. Like a read
+    of readings, a read that named no one is recorded too, and the same one asked again counts
+    as a repeat.
+
+    Called inside the transaction that selected `volunteers`, so no name leaves unrecorded.
+    """
+    named = list(volunteers)
+    if not named:
+        repeated = _empty_read_repeated(
+            pilot=pilot, company=company, user=user, kind=DataReadKind.IDENTITIES, query=query
+        )
+        if repeated is not None:
+            return repeated
+    read = DataRead.objects.create(
+        pilot=pilot, company=company, user=user, kind=DataReadKind.IDENTITIES, rows=len(named), query=query
+    )
+    DataReadDonor.objects.bulk_create(
+        DataReadDonor(read=read, volunteer=volunteer, data_request_id=consent.data_request_id, rows=0)
+        for volunteer in named
+        for consent in volunteer.active_consents  # type: ignore[attr-defined]
+    )
+    return read
+
+
+def _empty_read_repeated(
+    *, pilot: Pilot, company: Company, user: User, kind: DataReadKind, query: dict[str, Any]
+) -> DataRead | None:
+    """The last read of this kind by `user` for `company`, counted once more, if it found
+    nothing either and asked the same question: a client polling leaves one record of the run
+    rather than a row every few seconds."""
+    last = DataRead.objects.filter(pilot=pilot, company=company, user=user, kind=kind).order_by("-id").first()
+    if last is None or last.rows != 0 or last.query != query:
+        return None
+    last.last_read_at = timezone.now()
+    DataRead.objects.filter(pk=last.pk).update(repeats=F("repeats") + 1, last_read_at=last.last_read_at)
+    last.repeats += 1
+    return last
 
 
 def _answerable_donor(*, pilot: Pilot, readable: list[PilotDataRequest], donor_id: str) -> PilotVolunteer:

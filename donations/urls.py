@@ -16,6 +16,7 @@ urlpatterns = [
         name="consent",
     ),
     path("pilots/<int:pilot_id>/volunteer/", apis.PilotVolunteerApi.as_view(), name="volunteer"),
+    path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),
     path(
         "pilots/<int:pilot_id>/donations/readings/",
         apis.DonatedReadingsApi.as_view(),

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -12,7 +12,6 @@ from accounts.apis import PersonSerializer, StaffPersonSerializer
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
 from core.bilingual import shown_text
-from core.errors import forbidden
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 from ideas.apis import IdeaBriefSerializer
@@ -554,59 +553,6 @@ class PilotFollowApi(APIView):
     def delete(self, request, pilot_id: int):
         services.pilot_unfollow(pilot=visible_pilot(request, pilot_id), user=request.user)
         return _pilot_response(request, pilot_id)
-
-
-class DonationCategorySerializer(serializers.ModelSerializer):
-    category_label = serializers.CharField(source="shown_category_label")
-    consents_count = serializers.IntegerField()
-
-    class Meta:
-        model = PilotDataRequest
-        fields = ["id", "category_code", "category_label", "consents_count"]
-
-
-class IdentifiedVolunteerSerializer(serializers.Serializer):
-    name = serializers.CharField(source="user.__str__")
-    email = serializers.EmailField(source="user.email")
-    categories = serializers.SerializerMethodField()
-
-    def get_categories(self, volunteer) -> list[str]:
-        return [consent.data_request.category_code for consent in volunteer.active_consents]
-
-
-class PilotDonationsApi(APIView):
-    """What the pilot's companies may know of the data donated: how many volunteers consented
-    to each category, and the identity only of volunteers who chose to share it and still
-    consent to a category the asking company receives (the pilot's company members; staff see
-    every volunteer known to some company)."""
-
-    permission_classes = [IsAuthenticated]
-
-    class OutputSerializer(serializers.Serializer):
-        volunteers_count = serializers.IntegerField()
-        categories = DonationCategorySerializer(many=True)
-        identified_volunteers = IdentifiedVolunteerSerializer(many=True)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "company",
-                str,
-                description="Slug of the company you act for; needed only if you are a member of "
-                "several of the pilot's companies.",
-            )
-        ],
-        responses={200: OutputSerializer},
-        tags=["pilots"],
-    )
-    def get(self, request, pilot_id: int):
-        pilot = visible_pilot(request, pilot_id)
-        if not pilot.can_see_donations_by(request.user):
-            raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
-        summary = selectors.pilot_donation_summary(
-            pilot=pilot, user=request.user, company_slug=request.query_params.get("company", "")
-        )
-        return Response(self.OutputSerializer(summary).data)
 
 
 class PilotVolunteersApi(PaginatedApiMixin, APIView):

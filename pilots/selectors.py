@@ -163,6 +163,9 @@ class DonationSummary:
     categories: QuerySet[PilotDataRequest]
     # Only the volunteers who chose to be known and still donate to the reader.
     identified_volunteers: QuerySet[PilotVolunteer]
+    # The company asking, whose read of the identities is recorded; None for city staff
+    # asking as staff.
+    company: Company | None = None
 
 
 def pilot_donation_summary(*, pilot: Pilot, user: User, company_slug: str = "") -> DonationSummary:
@@ -171,6 +174,7 @@ def pilot_donation_summary(*, pilot: Pilot, user: User, company_slug: str = "") 
     category the company asking receives, with those categories alone. City staff, asking for
     no company, see every volunteer known to some company."""
     received = PilotDataRequest.objects.filter(pilot=pilot)
+    company = None
     if company_slug or not user.is_city_staff:
         company = pilot_company_acted_for(pilot=pilot, user=user, company_slug=company_slug)
         received = received.filter(recipient_companies=company)
@@ -192,6 +196,7 @@ def pilot_donation_summary(*, pilot: Pilot, user: User, company_slug: str = "") 
                 to_attr="active_consents",
             )
         ),
+        company=company,
     )
 
 

@@ -17,5 +17,4 @@ urlpatterns = [
     path("pilots/<int:pilot_id>/updates/", apis.PilotUpdatesApi.as_view(), name="pilot-updates"),
     path("pilots/<int:pilot_id>/follow/", apis.PilotFollowApi.as_view(), name="pilot-follow"),
     path("pilots/<int:pilot_id>/volunteers/", apis.PilotVolunteersApi.as_view(), name="pilot-volunteers"),
-    path("pilots/<int:pilot_id>/donations/", apis.PilotDonationsApi.as_view(), name="pilot-donations"),
 ]

@@ -328,6 +328,15 @@ API_MATRIX = [
         lambda w: ("get", f"/api/v1/me/donations/{w.pilot.pk}/receipt/", None),
         expect(404, signed_out=403, donor=200, other_volunteer=200),
     ),
+    # What the pilot's companies may know of the donations: counts, and the names and emails of
+    # the volunteers who share them with a company they donate to. Any of the pilot's companies
+    # asks, and its read is recorded (of no one here: erin does not share); staff are not.
+    Row(
+        "what the companies may know of the donations",
+        lambda w: ("get", _pilot(w, "donations/"), None),
+        expect(403, company_member=200, non_recipient_member=200, staff=200),
+        {"company_member": {"reads"}, "non_recipient_member": {"reads"}},
+    ),
     # Companies: only a member of a company the data goes to.
     Row(
         "read donated readings",
