@@ -46,11 +46,12 @@ run: install
 	@trap 'kill $$(cat $(DEMO_PIDS) 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Chromium and Korean fonts for the browser tests, from Debian's packages (needs root, as on CI).
+## Chromium and Korean fonts for the browser tests, and gettext's msgfmt for the catalogues' test,
+## from Debian's packages (needs root, as on CI).
 browser:
-	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
-		echo "Installing Debian's chromium and Noto CJK fonts for the browser tests"; \
-		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto && command -v msgfmt >/dev/null; } || { \
+		echo "Installing Debian's chromium, Noto CJK fonts and gettext for the tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk gettext; }
 
 ## axe-core for the accessibility test, from the npm registry at the version package-lock.json pins.
 ## Installed again when it is missing or the lock file changed (npm writes its own copy of the lock
