@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 def city_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -18,7 +19,13 @@ def city_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_city_staff:
-            raise PermissionDenied
+            # The "no access" page says why, here that the page is staff's (templates/403.html).
+            raise PermissionDenied(
+                _(
+                    "This page is for city staff. If you think you should have access, ask the "
+                    "city's AI pilot team."
+                )
+            )
         return view(request, *args, **kwargs)
 
     return checked

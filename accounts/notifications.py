@@ -136,11 +136,16 @@ def _enqueue(task: Task, ids: list[int]) -> None:
         logging.getLogger(__name__).warning("Could not enqueue notification emails %s", ids, exc_info=True)
 
 
-def notifications_unquote(*, kind: NotificationKind, link: str) -> int:
-    """Clear the quoted text of the notifications of one kind that point at `link`: what its
-    author took down no longer stands in others' notifications (an email already sent cannot be
+def notifications_unquote(*, kind: NotificationKind, link: str, user_ids: Iterable[int]) -> int:
+    """Clear the quoted text of the notifications of one kind that point at `link`, among those
+    of `user_ids` (the only people told of it: the table has no index on links): what its author
+    took down no longer stands in others' notifications (an email already sent cannot be
     recalled)."""
-    return Notification.objects.filter(kind=kind, link=link).exclude(body="").update(body="")
+    return (
+        Notification.objects.filter(user_id__in=list(user_ids), kind=kind, link=link)
+        .exclude(body="")
+        .update(body="")
+    )
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Company, CompanyInvitation, CompanyReference, Membership
@@ -24,8 +27,20 @@ class InvitationInline(admin.TabularInline):
     readonly_fields = ("created_at", "responded_at")
 
 
+class CompanyAdminForm(forms.ModelForm):
+    """The admin's company form (its fields are the admin's): no company takes the address of a
+    page of the site."""
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug in services.RESERVED_SLUGS:
+            raise ValidationError(_("This address is already taken."))
+        return slug
+
+
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyAdminForm
     list_display = ("name", "slug", "is_verified", "updated_at")
     list_filter = ("is_verified",)
     search_fields = ("name", "summary", "description")

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -94,7 +94,15 @@ def company_create(
         languages=sorted(set(languages or [])),
     )
     company.full_clean()
-    company.save()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        # Registered by someone else between the checks above and the write (the same name sent
+        # twice at once): told as the checks tell it.
+        _check_name_free(name)
+        message = _("This address is already taken.")
+        raise ApplicationError(message, fields={"slug": [message]}) from None
     Membership.objects.create(company=company, user=owner, role=MemberRole.OWNER)
     dispatch.company_changed(company.pk)
     return company

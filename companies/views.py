@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
 from accounts.models import Language
@@ -22,7 +22,7 @@ from core.forms import (
     error_text,
     posted_id,
 )
-from core.shortcuts import get_or_404
+from core.shortcuts import get_or_404, posted_here_else_back_to
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -75,7 +75,7 @@ def _after_parting(request, company: Company) -> HttpResponse:
 
 
 @city_staff_required
-@require_POST
+@posted_here_else_back_to(lambda slug: reverse("company-detail", args=[slug]))
 def company_verify(request, slug: str):
     """Staff verify a company, or withdraw its verification, from its page."""
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
@@ -96,7 +96,7 @@ def company_verify(request, slug: str):
 
 
 @login_required
-@require_POST
+@posted_here_else_back_to(lambda slug: reverse("company-detail", args=[slug]))
 def company_invitation_answer(request, slug: str):
     """The invited user accepts or declines, on the company's page."""
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
@@ -169,7 +169,7 @@ class CompanyProfileForm(forms.Form):
 
 class CompanyRegisterForm(CompanyProfileForm):
     slug = forms.SlugField(
-        label=gettext_lazy("web address"),
+        label=gettext_lazy("page address on this site"),
         max_length=70,
         required=False,
         help_text=gettext_lazy(

@@ -276,7 +276,8 @@ def comment_remove(*, comment: Comment, user: User) -> Comment:
     # Kept, not deleted, so replies keep their thread and moderation keeps its record.
     comment.is_removed = True
     comment.save(update_fields=["is_removed", "updated_at"])
-    notifications_unquote(kind=NotificationKind.NEW_COMMENT, link=_comment_link(comment))
+    told = {comment.idea.author_id} | ({comment.parent.author_id} if comment.parent is not None else set())
+    notifications_unquote(kind=NotificationKind.NEW_COMMENT, link=_comment_link(comment), user_ids=told)
     return comment
 
 

@@ -437,7 +437,7 @@ def _report_page(request, *, back: str, idea: Idea | None = None, comment: Comme
 
 
 @city_staff_required
-@require_POST
+@posted_here_else_back_to(lambda report_id: reverse("moderation-page"))
 def report_decide(request, report_id: int):
     """Staff settle a report: hide the content for good, show it again, or dismiss the report."""
     report = get_object_or_404(Report.objects.select_related("idea", "comment"), pk=report_id)

@@ -92,3 +92,13 @@ def test_the_pilot_list_links_to_its_next_page(client):
     assert 'href="?page=2"' in page
     second = client.get("/pilots/?page=2").content.decode()
     assert 'href="?page=1"' in second and "page=3" not in second
+
+
+def test_a_citizen_on_a_staff_page_is_told_it_is_for_staff(client, alice):
+    client.force_login(alice)
+
+    response = client.get("/staff/moderation/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "시 담당자를 위한 페이지입니다" in page and "기업의 구성원" not in page

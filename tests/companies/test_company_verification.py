@@ -89,6 +89,22 @@ def test_an_unknown_action_is_refused_and_nothing_changes(client, staff_user, ne
     assert "할 일을 선택해 주세요." in response.content.decode()
     assert not Company.objects.get(pk=newcomer.pk).is_verified
     assert not AuditEntry.objects.exists()
+    # Asked for again by its address (a language switch on that page), it goes back to the company.
+    assert client.get(_url(newcomer))["Location"] == f"/companies/{newcomer.slug}/"
+
+
+def test_the_admin_gives_no_company_the_address_of_a_page_of_the_site(client, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+
+    response = client.post(
+        "/admin/companies/company/add/",
+        {"name": "새 회사", "slug": "new", "summary": "요약", "technologies": "[]", "domains": "[]"},
+    )
+
+    assert response.status_code == 200 and not Company.objects.filter(slug="new").exists()
+    assert response.context["adminform"].form.errors["slug"] == ["이미 사용 중인 주소입니다."]
 
 
 @pytest.mark.parametrize("who", ["company_member", "other_company_member", "other_citizen"])

@@ -80,3 +80,15 @@ def test_a_comment_its_author_deletes_is_no_longer_quoted_in_the_notifications_a
         f"/ideas/{idea.pk}/#comment-{deleted.pk}": "",
         f"/ideas/{idea.pk}/#comment-{kept.pk}": "저도 같은 생각이에요.",
     }
+
+
+def test_a_deleted_reply_is_no_longer_quoted_to_the_comment_it_answered():
+    author, commenter, replier = UserFactory(), UserFactory(), UserFactory()
+    idea = IdeaFactory(author=author)
+    top = services.comment_create(idea=idea, author=commenter, body="좋은 생각이에요.")
+    reply = services.comment_create(idea=idea, author=replier, body="제 번호는 010-0000-0000", parent=top)
+
+    services.comment_remove(comment=reply, user=replier)
+
+    assert [n.body for n in _told(commenter)] == [""]
+    assert [n.body for n in _told(author) if n.link.endswith(f"-{reply.pk}")] == [""]
