@@ -123,4 +123,4 @@ def test_the_company_list_and_my_page_lead_to_it(client, bob, carol, company):
     assert f'href="{URL}"' in listing and f'href="{URL}"' in mine
     assert f'href="/companies/{company.slug}/"' in mine and "아직 인증되지 않음" in mine
     client.force_login(bob)
-    assert "회원님이 속한 기업이 없습니다" in client.get("/me/").content.decode()
+    assert "속한 기업이 없습니다" in client.get("/me/").content.decode()
