@@ -141,6 +141,7 @@ def test_staff_dismiss_a_report_of_a_comment_and_it_stays(bob, staff_user, idea)
 @pytest.mark.parametrize("posted", [{}, {"action": ""}, {"action": "delete"}])
 def test_a_decision_on_a_report_without_a_known_action_is_refused_not_saved(bob, staff_user, idea, posted):
     report = Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    waiting = IdeaFactory(status=IdeaStatus.SUBMITTED, published_at=None)
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
     client.force_login(staff_user)
 
@@ -157,7 +158,8 @@ def test_a_decision_on_a_report_without_a_known_action_is_refused_not_saved(bob,
     assert not AuditEntry.objects.exists()
     # The page stands at the report's address: its decisions on ideas still go to the queue's, and
     # asking for the address again (a language switch) goes back to the queue.
-    assert html.count('action="/staff/moderation/" class="decision"') >= 3
+    assert f'value="{waiting.pk}"' in html
+    assert html.count('action="/staff/moderation/" class="decision"') == 3
     assert client.get(f"/staff/reports/{report.pk}/")["Location"] == "/staff/moderation/"
 
 
