@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from companies.models import Company
 from dashboard.management.commands.seed_demo import DEMO_PASSWORD
-from ideas.models import Idea, IdeaStatus
+from ideas import services as idea_services
+from ideas.models import Comment, Idea, IdeaStatus
 from matching import services
 from pilots.models import Pilot, PilotStage
 from tests.browser.conftest import axe_violations, log_in, screenshot
@@ -52,7 +54,9 @@ def _wrong_password(page) -> None:
     _submit_empty(page)
 
 
-def _pages(idea: Idea, pilot: Pilot, company: Company) -> dict[str | None, list[tuple[str, str, Step]]]:
+def _pages(
+    idea: Idea, pilot: Pilot, company: Company, comment: Comment
+) -> dict[str | None, list[tuple[str, str, Step]]]:
     """Who looks (None: nobody signed in) and what they open: a name, the address, and a step."""
     return {
         None: [
@@ -65,6 +69,8 @@ def _pages(idea: Idea, pilot: Pilot, company: Company) -> dict[str | None, list[
             ("log-in-refused", "/accounts/login/", _wrong_password),
             ("sign-up", "/accounts/signup/", None),
             ("sign-up-errors", "/accounts/signup/", _submit_empty),
+            # Answered 404, as a page of the site: a link to what is not (or not yet) public.
+            ("not-found", "/ideas/987654/", None),
         ],
         # The idea and the pilot again, with the forms a signed-in citizen gets (support, comment,
         # volunteer with consent).
@@ -75,6 +81,9 @@ def _pages(idea: Idea, pilot: Pilot, company: Company) -> dict[str | None, list[
             ("my-notifications", "/me/notifications/", None),
             ("idea-signed-in", f"/ideas/{idea.pk}/", None),
             ("pilot-signed-in", f"/pilots/{pilot.pk}/", None),
+            ("company-register", "/companies/new/", None),
+            ("company-register-errors", "/companies/new/", _submit_empty),
+            ("comment-delete", f"/comments/{comment.pk}/delete/", None),
         ],
         "company1": [
             ("company-matches", f"/companies/{company.slug}/matches/", None),
@@ -95,7 +104,10 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
     # A pilot recruiting participants: its page has the most to read and, signed in, to fill in.
     pilot = Pilot.objects.filter(went_public_at__isnull=False, stage=PilotStage.RECRUITING).first()
     company = Company.objects.get(memberships__user__username="company1")
-    pages = _pages(idea, pilot, company)
+    comment = idea_services.comment_create(
+        idea=idea, author=User.objects.get(username="citizen1"), body="저도 같은 생각이에요."
+    )
+    pages = _pages(idea, pilot, company, comment)
     page = browser_page
 
     counts: Counter[tuple[str, str]] = Counter()
@@ -110,7 +122,8 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
                 log_in(page, username, DEMO_PASSWORD)
             for name, url, step in visits:
                 response = page.goto(url)
-                assert response.status == 200, f"{url} answered {response.status}"
+                expected = 404 if name == "not-found" else 200
+                assert response.status == expected, f"{url} answered {response.status}"
                 if step:
                     step(page)
                 assert page.locator("html").get_attribute("lang") == language
