@@ -46,7 +46,10 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
     )
     return {
         "my_ideas": ideas.filter(author=user),
-        "supported": ideas.filter(supports__user=user),
+        # An idea merged into another counts its supports there, and is shown as that one.
+        "supported": ideas.filter(
+            (Q(supports__user=user) & Q(merged_into__isnull=True)) | Q(merged_ideas__supports__user=user)
+        ).distinct(),
         "notifications": user.notifications.all()[:MY_PAGE_NOTIFICATIONS],
         "notification_count": notification_counts["total"],
         # "Mark all as read" is offered only when something is unread.
