@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.models import Language
 from core.errors import forbidden
 from core.pagination import PaginatedApiMixin, SearchedPagination
+from core.throttling import FailOpenScopedRateThrottle
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -130,6 +131,14 @@ class CompanyListCreateApi(PaginatedApiMixin, APIView):
         if filterset.search is not None:
             response.data["search"] = filterset.search.described()
         return response
+
+    throttle_scope = "registrations"
+
+    def get_throttles(self) -> list:
+        # Registering has a budget of its own (each company waits for staff); listing has none.
+        if self.request.method == "POST":
+            return [*super().get_throttles(), FailOpenScopedRateThrottle()]
+        return super().get_throttles()
 
     @extend_schema(request=InputSerializer, responses={201: CompanyOutputSerializer}, tags=["companies"])
     def post(self, request):

@@ -1,3 +1,4 @@
+import math
 import re
 
 from django import forms
@@ -9,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.decorators import city_staff_required
 from accounts.models import Language
@@ -23,6 +24,7 @@ from core.forms import (
     posted_id,
 )
 from core.shortcuts import get_or_404, posted_here_else_back_to
+from core.throttling import page_throttle_wait
 
 from . import selectors, services
 from .filters import CompanyFilter
@@ -248,6 +250,18 @@ def company_register(request):
     """Anyone signed in registers their company and becomes its owner; staff verify it before it
     is public and matched with ideas."""
     form = CompanyRegisterForm(request.POST or None)
+    if request.method == "POST" and (wait := page_throttle_wait(request, scope="registrations")) is not None:
+        hours = max(1, math.ceil(wait / 3600))
+        form.add_error(
+            None,
+            ngettext(
+                "You have registered many companies today. Try again in %(hours)d hour.",
+                "You have registered many companies today. Try again in %(hours)d hours.",
+                hours,
+            )
+            % {"hours": hours},
+        )
+        return render(request, "companies/company_register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             company = services.company_create(owner=request.user, **form.cleaned_data)

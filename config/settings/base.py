@@ -175,6 +175,8 @@ REST_FRAMEWORK = {
         "writes": env("API_WRITE_RATE", default="60/minute"),
         "similar": env("API_SIMILAR_RATE", default="120/minute"),
         "signup": env("API_SIGNUP_RATE", default="20/hour"),
+        # Company registrations per person: each waits for staff to verify it.
+        "registrations": env("API_REGISTRATION_RATE", default="10/day"),
         "login": env("API_LOGIN_RATE", default="20/minute"),
         # Per station key: a measuring device posts a reading every few seconds at most.
         "station": env("API_STATION_RATE", default="120/minute"),

@@ -53,6 +53,7 @@ REST_FRAMEWORK = {
         "writes": "1000/minute",
         "similar": "1000/minute",
         "signup": "1000/minute",
+        "registrations": "1000/minute",
         "login": "1000/minute",
         "station": "1000/minute",
     },
