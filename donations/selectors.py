@@ -19,6 +19,7 @@ from companies.models import Company
 from core.bilingual import shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+from pilots.selectors import pilot_company_acted_for
 
 from .fields import DataField, parse_fields
 from .models import (
@@ -42,20 +43,10 @@ def data_reader_company(*, pilot: Pilot, user: User, company_slug: str = "") -> 
     elsewhere, never values, so being staff grants nothing here. Someone in several of the
     pilot's companies names the one they act for, since every read is recorded against it.
     """
+    refused = _("Only the pilot's companies can read its donated data.")
     if not user.is_authenticated:
-        raise forbidden(_("Only the pilot's companies can read its donated data."))
-    companies = list(Company.objects.filter(pilots=pilot, memberships__user=user).order_by("slug"))
-    if company_slug:
-        companies = [company for company in companies if company.slug == company_slug]
-        if not companies:
-            message = _("You are not a member of this company of the pilot.")
-            raise ApplicationError(message, fields={"company": [message]}, kind=ErrorKind.FORBIDDEN)
-    if not companies:
-        raise forbidden(_("Only the pilot's companies can read its donated data."))
-    if len(companies) > 1:
-        message = _("You are a member of several of this pilot's companies: name the one you act for.")
-        raise ApplicationError(message, fields={"company": [message]})
-    return companies[0]
+        raise forbidden(refused)
+    return pilot_company_acted_for(pilot=pilot, user=user, company_slug=company_slug, refused=refused)
 
 
 def data_requests_readable_by(*, pilot: Pilot, company: Company) -> list[PilotDataRequest]:

@@ -200,9 +200,12 @@ def pilot_donation_summary(*, pilot: Pilot, user: User, company_slug: str = "") 
     )
 
 
-def pilot_company_acted_for(*, pilot: Pilot, user: User, company_slug: str = "") -> Company:
+def pilot_company_acted_for(
+    *, pilot: Pilot, user: User, company_slug: str = "", refused: str | None = None
+) -> Company:
     """The company of the pilot `user` asks for: their only one, or the one `company_slug`
-    names, as donated data is read (what the company receives decides what it is shown)."""
+    names, as donated data is read (what the company receives decides what it is shown).
+    `refused` says why someone in none of the pilot's companies is turned away."""
     companies = list(Company.objects.filter(pilots=pilot, memberships__user=user).order_by("slug"))
     if company_slug:
         companies = [company for company in companies if company.slug == company_slug]
@@ -210,7 +213,7 @@ def pilot_company_acted_for(*, pilot: Pilot, user: User, company_slug: str = "")
             message = _("You are not a member of this company of the pilot.")
             raise ApplicationError(message, fields={"company": [message]}, kind=ErrorKind.FORBIDDEN)
     if not companies:
-        raise forbidden(_("Only the pilot's companies and city staff can see its data donations."))
+        raise forbidden(refused or _("Only the pilot's companies and city staff can see its data donations."))
     if len(companies) > 1:
         message = _("You are a member of several of this pilot's companies: name the one you act for.")
         raise ApplicationError(message, fields={"company": [message]})
