@@ -1,4 +1,4 @@
-"""A page's HTML as a reader of one language gets it."""
+"""Pages as a reader of one language gets them, signed out or in."""
 
 from django.test import Client
 
@@ -8,3 +8,11 @@ def page_html(url: str, language: str) -> str:
     client = Client()
     client.cookies["django_language"] = language
     return client.get(url).content.decode()
+
+
+def signed_in_client(user, language: str = "en") -> Client:
+    """A client signed in as `user`, reading in `language`."""
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client

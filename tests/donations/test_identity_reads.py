@@ -9,40 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from donations.models import DataRead, DataReadDonor, DataReadKind
-from pilots.models import PilotStage, PilotVolunteer
+from pilots.models import PilotVolunteer
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.conftest import client_for
-from tests.pilots.factories import PilotFactory, VolunteerFactory, data_request
+from tests.pilots import identities
+from tests.pilots.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
+# The pilot, its companies and its data requests, as the names endpoint's other tests have them.
+bystander_company, pilot, requests = identities.bystander_company, identities.pilot, identities.requests
+
 PAGE = "/me/donations/"
-
-
-@pytest.fixture
-def bystander_company():
-    """A company of the pilot that receives none of its data."""
-    company = CompanyFactory(name="서석데이터", slug="seoseok-data")
-    MembershipFactory(company=company, user=UserFactory(username="fay"))
-    return company
-
-
-@pytest.fixture
-def pilot(idea, company, other_company, bystander_company):
-    return PilotFactory(
-        idea=idea, companies=[company, other_company, bystander_company], stage=PilotStage.RECRUITING
-    )
-
-
-@pytest.fixture
-def requests(pilot, company, other_company):
-    return {
-        "blood_pressure": data_request(pilot, recipient_companies=[company]),
-        "heart_rate": data_request(
-            pilot, code="heart_rate", label="심박수", recipient_companies=[other_company]
-        ),
-    }
 
 
 def _consent_url(pilot, data_request_) -> str:

@@ -10,15 +10,9 @@ from django.utils import timezone
 
 from ideas.models import Comment, IdeaStatus
 from tests.ideas.factories import CommentFactory, IdeaFactory
+from tests.pages import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user, language: str = "en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def test_the_idea_page_offers_the_author_a_delete_link_for_each_of_their_comment
 ):
     others = CommentFactory(idea=idea, author=alice)
 
-    page = _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    page = signed_in_client(bob).get(f"/ideas/{idea.pk}/").content.decode()
 
     assert f'href="/comments/{old_comment.pk}/delete/"' in page
     assert f'href="/comments/{others.pk}/delete/"' not in page
@@ -42,7 +36,7 @@ def test_the_idea_page_offers_the_author_a_delete_link_for_each_of_their_comment
 
 
 def test_the_page_asks_before_deleting_and_deletes_nothing_on_the_way(bob, idea, old_comment):
-    response = _signed_in(bob).get(f"/comments/{old_comment.pk}/delete/")
+    response = signed_in_client(bob).get(f"/comments/{old_comment.pk}/delete/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -56,7 +50,7 @@ def test_the_page_asks_before_deleting_and_deletes_nothing_on_the_way(bob, idea,
     ("language", "done"), [("en", "Your comment was deleted."), ("ko", "댓글을 삭제했습니다.")]
 )
 def test_the_author_deletes_their_comment_after_the_edit_window(bob, idea, old_comment, language, done):
-    client = _signed_in(bob, language)
+    client = signed_in_client(bob, language)
 
     response = client.post(f"/comments/{old_comment.pk}/delete/", follow=True)
 
@@ -71,7 +65,7 @@ def test_the_author_deletes_their_comment_after_the_edit_window(bob, idea, old_c
 def test_replies_keep_their_thread_when_the_comment_they_answer_is_deleted(alice, bob, idea, old_comment):
     reply = CommentFactory(idea=idea, parent=old_comment, author=alice, body="번호는 지우시는 게 좋겠어요")
 
-    _signed_in(bob).post(f"/comments/{old_comment.pk}/delete/")
+    signed_in_client(bob).post(f"/comments/{old_comment.pk}/delete/")
 
     html = Client().get(f"/ideas/{idea.pk}/").content.decode()
     thread = html[html.index(f'id="comment-{old_comment.pk}"') :]
@@ -81,7 +75,7 @@ def test_replies_keep_their_thread_when_the_comment_they_answer_is_deleted(alice
 
 def test_the_author_may_delete_a_comment_the_moderators_hid(bob, idea):
     hidden = CommentFactory(idea=idea, author=bob, is_hidden=True)
-    client = _signed_in(bob)
+    client = signed_in_client(bob)
 
     assert f'href="/comments/{hidden.pk}/delete/"' in client.get(f"/ideas/{idea.pk}/").content.decode()
     client.post(f"/comments/{hidden.pk}/delete/")
@@ -93,15 +87,15 @@ def test_a_comment_on_an_idea_closed_to_comments_can_still_be_deleted(bob):
     merged = IdeaFactory(status=IdeaStatus.MERGED, merged_into=IdeaFactory())
     comment = CommentFactory(idea=merged, author=bob)
 
-    response = _signed_in(bob).post(f"/comments/{comment.pk}/delete/")
+    response = signed_in_client(bob).post(f"/comments/{comment.pk}/delete/")
 
     assert response.status_code == 302
     assert Comment.objects.get(pk=comment.pk).is_removed is True
 
 
 def test_another_citizen_can_delete_neither_on_the_page_nor_through_the_api(api, alice, idea, old_comment):
-    page_get = _signed_in(alice).get(f"/comments/{old_comment.pk}/delete/")
-    page_post = _signed_in(alice).post(f"/comments/{old_comment.pk}/delete/")
+    page_get = signed_in_client(alice).get(f"/comments/{old_comment.pk}/delete/")
+    page_post = signed_in_client(alice).post(f"/comments/{old_comment.pk}/delete/")
     api_delete = api(alice).delete(f"/api/v1/comments/{old_comment.pk}/")
 
     assert page_get.status_code == page_post.status_code == api_delete.status_code == 403
@@ -119,7 +113,7 @@ def test_a_comment_on_an_idea_the_reader_cannot_see_answers_as_missing(api, alic
     hidden_idea = IdeaFactory(author=alice, is_hidden=True)
     comment = CommentFactory(idea=hidden_idea, author=bob)
 
-    page = _signed_in(bob).post(f"/comments/{comment.pk}/delete/")
+    page = signed_in_client(bob).post(f"/comments/{comment.pk}/delete/")
     through_api = api(bob).delete(f"/api/v1/comments/{comment.pk}/")
 
     assert page.status_code == through_api.status_code == 404
@@ -130,7 +124,7 @@ def test_someone_elses_hidden_or_a_deleted_comment_answers_as_missing(alice, bob
     hidden = CommentFactory(idea=idea, author=alice, is_hidden=True)
     removed = CommentFactory(idea=idea, author=bob, is_removed=True)
 
-    client = _signed_in(bob)
+    client = signed_in_client(bob)
 
     assert client.get(f"/comments/{hidden.pk}/delete/").status_code == 404
     assert client.post(f"/comments/{removed.pk}/delete/").status_code == 404
@@ -139,7 +133,7 @@ def test_someone_elses_hidden_or_a_deleted_comment_answers_as_missing(alice, bob
 
 
 def test_city_staff_may_delete_as_they_may_through_the_api(staff_user, idea, old_comment):
-    response = _signed_in(staff_user).post(f"/comments/{old_comment.pk}/delete/")
+    response = signed_in_client(staff_user).post(f"/comments/{old_comment.pk}/delete/")
 
     assert response.status_code == 302
     assert Comment.objects.get(pk=old_comment.pk).is_removed is True

@@ -9,15 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from ideas.models import IdeaStatus, Report, ReportReason
 from tests.accounts.factories import UserFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
+from tests.pages import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user, language: str = "en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 @pytest.fixture
@@ -35,7 +29,7 @@ def _status_of(html: str) -> str:
 def test_the_author_reads_their_hidden_idea_as_hidden_on_its_page_and_on_my_page(
     alice, hidden_idea, language, label
 ):
-    client = _signed_in(alice, language)
+    client = signed_in_client(alice, language)
 
     page = client.get(f"/ideas/{hidden_idea.pk}/").content.decode()
     my_page = client.get("/me/").content.decode()
@@ -46,21 +40,21 @@ def test_the_author_reads_their_hidden_idea_as_hidden_on_its_page_and_on_my_page
 
 
 def test_staff_read_a_hidden_idea_as_hidden(staff_user, hidden_idea):
-    page = _signed_in(staff_user).get(f"/ideas/{hidden_idea.pk}/").content.decode()
+    page = signed_in_client(staff_user).get(f"/ideas/{hidden_idea.pk}/").content.decode()
 
     assert _status_of(page) == "Hidden by the moderators"
     assert 'id="hidden-notice"' not in page  # the explanation is the author's
 
 
 def test_the_idea_list_of_the_authors_own_ideas_calls_it_hidden(alice, hidden_idea):
-    listing = _signed_in(alice).get("/ideas/?mine=true").content.decode()
+    listing = signed_in_client(alice).get("/ideas/?mine=true").content.decode()
 
     card = listing[listing.index(hidden_idea.title) :]
     assert _status_of(card) == "Hidden by the moderators"
 
 
 def test_the_author_is_told_who_sees_a_hidden_idea_and_what_they_can_do(alice, hidden_idea):
-    page = _signed_in(alice).get(f"/ideas/{hidden_idea.pk}/").content.decode()
+    page = signed_in_client(alice).get(f"/ideas/{hidden_idea.pk}/").content.decode()
 
     notice = page[page.index('id="hidden-notice"') :].split("</div>", 1)[0]
     assert "The moderators decided to hide this idea." in notice
@@ -75,7 +69,7 @@ def test_an_idea_hidden_by_reports_tells_its_author_the_moderators_have_yet_to_d
     for _ in range(3):
         Report.objects.create(reporter=UserFactory(), idea=hidden_idea, reason=ReportReason.SPAM)
 
-    page = _signed_in(alice, "ko").get(f"/ideas/{hidden_idea.pk}/").content.decode()
+    page = signed_in_client(alice, "ko").get(f"/ideas/{hidden_idea.pk}/").content.decode()
 
     notice = page[page.index('id="hidden-notice"') :].split("</div>", 1)[0]
     assert "여러 사람이 신고해서" in notice
@@ -84,7 +78,7 @@ def test_an_idea_hidden_by_reports_tells_its_author_the_moderators_have_yet_to_d
 def test_a_hidden_idea_its_author_may_still_edit_offers_the_edit(alice):
     idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED, is_hidden=True)
 
-    page = _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
 
     notice = page[page.index('id="hidden-notice"') :].split("</div>", 1)[0]
     assert "You can still edit it" in notice
@@ -92,7 +86,7 @@ def test_a_hidden_idea_its_author_may_still_edit_offers_the_edit(alice):
 
 
 def test_a_visible_idea_has_no_hidden_notice_and_reads_as_its_status(alice, idea):
-    page = _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
 
     assert 'id="hidden-notice"' not in page
     assert _status_of(page) == "Published"
@@ -101,8 +95,8 @@ def test_a_visible_idea_has_no_hidden_notice_and_reads_as_its_status(alice, idea
 def test_the_author_sees_their_own_hidden_comment_marked_hidden(alice, bob, idea):
     hidden = CommentFactory(idea=idea, author=bob, body="제 전화번호는 010-0000-0000 입니다", is_hidden=True)
 
-    own_view = _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
-    others_view = _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    own_view = signed_in_client(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    others_view = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
     public_view = Client().get(f"/ideas/{idea.pk}/").content.decode()
 
     block = own_view[own_view.index(f'id="comment-{hidden.pk}"') :].split("</li>", 1)[0]
@@ -116,10 +110,10 @@ def test_the_author_sees_their_own_hidden_reply(alice, bob, idea):
     top = CommentFactory(idea=idea, author=alice)
     reply = CommentFactory(idea=idea, parent=top, author=bob, body="숨겨진 답글", is_hidden=True)
 
-    own_view = _signed_in(bob).get(f"/ideas/{idea.pk}/").content.decode()
+    own_view = signed_in_client(bob).get(f"/ideas/{idea.pk}/").content.decode()
 
     assert f'id="comment-{reply.pk}"' in own_view and "숨겨진 답글" in own_view
-    assert "숨겨진 답글" not in _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    assert "숨겨진 답글" not in signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
 
 
 def test_the_api_lists_the_authors_own_hidden_comment_marked_hidden(api, alice, bob, idea):
@@ -142,5 +136,5 @@ def _comment_queries(client, idea) -> list[str]:
 def test_the_comments_are_read_only_when_the_reader_has_some_to_see(alice, bob, idea):
     CommentFactory(idea=idea, author=alice, is_hidden=True)
 
-    assert _comment_queries(_signed_in(bob), idea) == []
-    assert len(_comment_queries(_signed_in(alice), idea)) == 1
+    assert _comment_queries(signed_in_client(bob), idea) == []
+    assert len(_comment_queries(signed_in_client(alice), idea)) == 1

@@ -2,10 +2,10 @@
 that idea's page says so and lets them withdraw, once, and supporting it again counts them once."""
 
 import pytest
-from django.test import Client
 
 from ideas.models import IdeaStatus, Support
 from tests.ideas.factories import IdeaFactory
+from tests.pages import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,10 @@ def merged_pair(bob):
     return source, target
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def test_the_target_page_shows_a_supporter_of_the_merged_idea_as_supporting(bob, merged_pair):
     _source, target = merged_pair
 
-    page = _signed_in(bob).get(f"/ideas/{target.pk}/").content.decode()
+    page = signed_in_client(bob).get(f"/ideas/{target.pk}/").content.decode()
 
     assert '<span class="figure">1</span>' in page
     assert "Withdraw my support" in page and "Support this idea" not in page
@@ -39,7 +32,7 @@ def test_the_target_page_shows_a_supporter_of_the_merged_idea_as_supporting(bob,
 
 def test_withdrawing_on_the_target_page_takes_back_the_support_given_to_the_merged_idea(bob, merged_pair):
     source, target = merged_pair
-    client = _signed_in(bob)
+    client = signed_in_client(bob)
 
     response = client.post(f"/ideas/{target.pk}/support/")
 
@@ -51,7 +44,7 @@ def test_withdrawing_on_the_target_page_takes_back_the_support_given_to_the_merg
 
 def test_supporting_the_target_again_counts_once_and_one_withdrawal_undoes_it(bob, merged_pair):
     source, target = merged_pair
-    client = _signed_in(bob)
+    client = signed_in_client(bob)
 
     client.post(f"/ideas/{target.pk}/support/")  # withdraws
     client.post(f"/ideas/{target.pk}/support/")  # supports again

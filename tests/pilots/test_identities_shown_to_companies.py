@@ -4,38 +4,16 @@ it receives, with those categories alone; a company that receives none of the da
 
 import pytest
 
-from pilots.models import PilotStage
 from tests.accounts.factories import UserFactory
-from tests.companies.factories import CompanyFactory, MembershipFactory
+from tests.companies.factories import MembershipFactory
 from tests.conftest import client_for
-from tests.pilots.factories import PilotFactory, VolunteerFactory, data_request
+from tests.pilots import identities
+from tests.pilots.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def bystander_company():
-    """A company of the pilot that receives none of its data."""
-    company = CompanyFactory(name="서석데이터", slug="seoseok-data")
-    MembershipFactory(company=company, user=UserFactory(username="fay"))
-    return company
-
-
-@pytest.fixture
-def pilot(idea, company, other_company, bystander_company):
-    return PilotFactory(
-        idea=idea, companies=[company, other_company, bystander_company], stage=PilotStage.RECRUITING
-    )
-
-
-@pytest.fixture
-def requests(pilot, company, other_company):
-    return {
-        "blood_pressure": data_request(pilot, recipient_companies=[company]),
-        "heart_rate": data_request(
-            pilot, code="heart_rate", label="심박수", recipient_companies=[other_company]
-        ),
-    }
+# The pilot, its companies and its data requests, as the names endpoint's other tests have them.
+bystander_company, pilot, requests = identities.bystander_company, identities.pilot, identities.requests
 
 
 def _volunteer(pilot, requests, name: str, categories: list[str], share_identity: bool = True):
