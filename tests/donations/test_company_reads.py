@@ -9,6 +9,7 @@ from donations import services
 from donations.models import DataRead, DataReadDonor, Donation, Reading
 from pilots.models import PilotVolunteer
 from tests.accounts.factories import UserFactory
+from tests.concurrency import second_while_first_is_open
 from tests.conftest import client_for
 from tests.pilots.factories import VolunteerFactory
 
@@ -316,50 +317,19 @@ def test_a_read_takes_the_same_queries_for_one_donor_or_many(carol, setup, djang
 def test_a_poller_never_skips_a_donation_that_commits_after_a_later_one(carol, company):
     """Two donations to one pilot at once: the first draws the lower reading id but is slower to
     commit. Polling in between and going on from the last id seen must still find both."""
-    import threading
-    import time
-
-    from django.db import connection, transaction
-
     setup = donation_pilot(company=company)
     other = _second_donor(setup)
-    first_stored, first_may_commit = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def in_thread(run):
-        def target():
-            try:
-                run()
-            except BaseException as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        return threading.Thread(target=target)
-
-    def slow_first():
-        with transaction.atomic():
-            donate(setup, NORMAL_READING)
-            first_stored.set()
-            first_may_commit.wait(timeout=10)
-
-    first = in_thread(slow_first)
-    first.start()
-    assert first_stored.wait(timeout=10)
-    second = in_thread(lambda: donate(other, HIGH_READING))
-    second.start()
     # Read once the second donation has either committed or is seen waiting for the first.
-    deadline = time.monotonic() + 10
-    while second.is_alive() and not _waiting_for_an_advisory_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-    seen = _read(carol, setup)["results"]
+    outcome = second_while_first_is_open(
+        lambda: donate(setup, NORMAL_READING),
+        lambda: donate(other, HIGH_READING),
+        second_is_waiting=_waiting_for_an_advisory_lock,
+        meanwhile=lambda: _read(carol, setup)["results"],
+    )
+    seen = outcome.meanwhile
     since = max((r["id"] for r in seen), default=0)
-    first_may_commit.set()
-    first.join(timeout=10)
-    second.join(timeout=10)
 
-    assert not errors, errors
+    assert not outcome.errors and not outcome.refusals, (outcome.errors, outcome.refusals)
     after = _read(carol, setup, since_id=since)["results"]
     assert sorted(r["values"]["systolic"] for r in seen + after) == [118, 162]
 

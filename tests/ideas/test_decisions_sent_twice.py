@@ -3,10 +3,7 @@ second finds the idea already decided and says so, with no second notice and no 
 entry. Each call passes the idea as it was loaded before the first decision was saved, as two
 requests arriving together do."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
 from accounts.models import AuditEntry, Notification
@@ -14,6 +11,7 @@ from core.errors import ApplicationError
 from ideas import services
 from ideas.models import Idea, IdeaStatus, Support
 from tests.accounts.factories import UserFactory
+from tests.concurrency import second_while_first_is_open
 from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,43 +169,13 @@ def test_two_staff_merging_two_ideas_into_each_other_at_once_merge_one_way_only(
     staff = UserFactory(is_staff=True)
     a, b = IdeaFactory(), IdeaFactory()
     a_seen_by_second, b_seen_by_second = Idea.objects.get(pk=a.pk), Idea.objects.get(pk=b.pk)
-    first_merged, first_may_commit = threading.Event(), threading.Event()
-    refusals: list[ApplicationError] = []
-    errors: list[BaseException] = []
-
-    def in_thread(run):
-        def target():
-            try:
-                run()
-            except ApplicationError as error:
-                refusals.append(error)
-            except BaseException as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        return threading.Thread(target=target)
-
-    def first_merge():
-        with transaction.atomic():
-            services.idea_merge(source=a, target=b, by=staff)
-            first_merged.set()
-            first_may_commit.wait(timeout=10)
-
-    first = in_thread(first_merge)
-    first.start()
-    assert first_merged.wait(timeout=10)
-    second = in_thread(
-        lambda: services.idea_merge(source=b_seen_by_second, target=a_seen_by_second, by=staff)
+    outcome = second_while_first_is_open(
+        lambda: services.idea_merge(source=a, target=b, by=staff),
+        lambda: services.idea_merge(source=b_seen_by_second, target=a_seen_by_second, by=staff),
     )
-    second.start()
-    second.join(timeout=1)  # it waits for the first merge's lock, or it went ahead without one
-    first_may_commit.set()
-    first.join(timeout=10)
-    second.join(timeout=10)
 
-    assert not errors, errors
-    assert len(refusals) == 1
+    assert not outcome.errors, outcome.errors
+    assert len(outcome.refusals) == 1
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, a.merged_into_id) == (IdeaStatus.MERGED, b.pk)

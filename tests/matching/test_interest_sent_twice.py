@@ -1,16 +1,14 @@
 """A "Send my interest" clicked twice (or by two members at once): each request loaded the match
 while it was still suggested, yet the idea's author is told of the interest once."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from accounts.models import Notification, NotificationKind
 from core.errors import ApplicationError, ErrorKind
 from matching import services
 from matching.models import Match, MatchStatus
+from tests.concurrency import second_while_first_is_open
 from tests.matching.factories import MatchFactory
 
 PROPOSAL = {"proposal_plan": "독거 어르신 30가구에 복약 디스펜서를 8주 동안 설치합니다."}
@@ -47,43 +45,17 @@ def test_two_clicks_at_once_wait_for_each_other_and_tell_the_author_once(alice, 
     interest already sent (reading the row again without a lock would see it still suggested)."""
     match = MatchFactory(idea=idea, company=company)
     first_click, second_click = _as_a_request_loads_it(match), _as_a_request_loads_it(match)
-    first_saved, first_may_commit = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def in_thread(run) -> threading.Thread:
-        def target():
-            try:
-                run()
-            except BaseException as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        return threading.Thread(target=target)
-
-    def slow_first():
-        with transaction.atomic():
-            services.match_feedback(match=first_click, user=carol, status=MatchStatus.INTERESTED, **PROPOSAL)
-            first_saved.set()
-            first_may_commit.wait(timeout=10)
-
-    first = in_thread(slow_first)
-    first.start()
-    assert first_saved.wait(timeout=10)
-    second = in_thread(
+    outcome = second_while_first_is_open(
+        lambda: services.match_feedback(
+            match=first_click, user=carol, status=MatchStatus.INTERESTED, **PROPOSAL
+        ),
         lambda: services.match_feedback(
             match=second_click, user=carol, status=MatchStatus.INTERESTED, **PROPOSAL
-        )
+        ),
+        second_is_waiting=_waiting_for_a_row_lock,
     )
-    second.start()
-    deadline = time.monotonic() + 10
-    while second.is_alive() and not _waiting_for_a_row_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    first_may_commit.set()
-    first.join(timeout=10)
-    second.join(timeout=10)
 
-    assert not errors, errors
+    assert not outcome.errors and not outcome.refusals, (outcome.errors, outcome.refusals)
     assert Match.objects.get(pk=match.pk).status == MatchStatus.INTERESTED
     assert _interests_told(alice) == 1
 

@@ -2,11 +2,9 @@
 second send lands on the pilot the first one made. The same pilot made again on purpose later,
 by someone else or with other text, is made."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEntry
@@ -16,6 +14,7 @@ from pilots import services
 from pilots.models import Pilot
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory
+from tests.concurrency import second_while_first_is_open
 from tests.ideas.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,42 +105,12 @@ def test_two_sends_at_once_make_one_pilot():
     """The second send waits for the first on the idea's row, then finds its pilot."""
     staff = UserFactory(is_staff=True)
     idea, company = IdeaFactory(), CompanyFactory()
-    first_created, first_may_commit = threading.Event(), threading.Event()
-    refusals: list[ApplicationError] = []
-    errors: list[BaseException] = []
 
     def create():
         services.pilot_create(by=staff, idea=Idea.objects.get(pk=idea.pk), companies=[company], **FORM)
 
-    def in_thread(run):
-        def target():
-            try:
-                run()
-            except ApplicationError as error:
-                refusals.append(error)
-            except BaseException as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-            finally:
-                connection.close()
+    outcome = second_while_first_is_open(create, create)
 
-        return threading.Thread(target=target)
-
-    def first_create():
-        with transaction.atomic():
-            create()
-            first_created.set()
-            first_may_commit.wait(timeout=10)
-
-    first = in_thread(first_create)
-    first.start()
-    assert first_created.wait(timeout=10)
-    second = in_thread(create)
-    second.start()
-    second.join(timeout=1)  # it waits for the first send's lock, or it went ahead without one
-    first_may_commit.set()
-    first.join(timeout=10)
-    second.join(timeout=10)
-
-    assert not errors, errors
-    assert [refusal.code for refusal in refusals] == ["repeated_submission"]
+    assert not outcome.errors, outcome.errors
+    assert [refusal.code for refusal in outcome.refusals] == ["repeated_submission"]
     assert Pilot.objects.count() == 1
