@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -86,31 +86,12 @@ PILOT_REPEAT_WINDOW = timedelta(minutes=2)
 
 
 def pilot_repeat_of(
-    *,
-    by: User,
-    idea: Idea,
-    companies: Sequence[Company],
-    title: str,
-    description: str,
-    district: str = "",
-    venue: str = "",
-    title_en: str = "",
-    description_en: str = "",
-    venue_en: str = "",
+    *, by: User, idea: Idea, companies: Sequence[Company], fields: Mapping[str, str]
 ) -> Pilot | None:
-    """The pilot `by` made in the last PILOT_REPEAT_WINDOW that pilot_create would make again
-    from these values, if any."""
+    """The pilot `by` made from `idea` in the last PILOT_REPEAT_WINDOW with these `fields` (as
+    pilot_create writes them) and companies, if any."""
     candidates = Pilot.objects.filter(
-        idea=idea,
-        created_by=by,
-        created_at__gte=timezone.now() - PILOT_REPEAT_WINDOW,
-        title=title.strip(),
-        title_en=title_en.strip(),
-        description=description.strip(),
-        description_en=description_en.strip(),
-        district=district or idea.district,
-        venue=venue.strip(),
-        venue_en=venue_en.strip(),
+        idea=idea, created_by=by, created_at__gte=timezone.now() - PILOT_REPEAT_WINDOW, **fields
     ).order_by("-created_at", "-id")
     wanted = sorted(company.pk for company in companies)
     for pilot in candidates:

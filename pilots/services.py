@@ -15,7 +15,7 @@ from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
-from core.errors import ApplicationError, conflict, forbidden, not_found
+from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found
 from core.services import model_update, save_validated
 from ideas.models import Idea, IdeaStatus
 from ideas.services import idea_set_pilot_status
@@ -78,6 +78,16 @@ def pilot_create_refusal(*, idea: Idea) -> ApplicationError | None:
     return ApplicationError(message, fields={"idea": [message]})
 
 
+class PilotRepeated(ApplicationError):
+    """The create form sent again: the pilot it makes was made a moment ago, and is `pilot`."""
+
+    def __init__(self, pilot: Pilot):
+        super().__init__(
+            _("You created this pilot a moment ago."), code="repeated_submission", kind=ErrorKind.CONFLICT
+        )
+        self.pilot = pilot
+
+
 @transaction.atomic
 def pilot_create(
     *,
@@ -111,30 +121,19 @@ def pilot_create(
     if unverified:
         message = _("These companies are not verified yet: %(names)s.") % {"names": ", ".join(unverified)}
         raise ApplicationError(message, fields={"companies": [message]})
-    if selectors.pilot_repeat_of(
-        by=by,
-        idea=idea,
-        companies=companies,
-        title=title,
-        title_en=title_en,
-        description=description,
-        description_en=description_en,
-        district=district,
-        venue=venue,
-        venue_en=venue_en,
-    ):
-        raise conflict(_("You created this pilot a moment ago."), code="repeated_submission")
-    pilot = Pilot(
-        idea=idea,
-        title=title.strip(),
-        title_en=title_en.strip(),
-        description=description.strip(),
-        description_en=description_en.strip(),
-        district=district or idea.district,
-        venue=venue.strip(),
-        venue_en=venue_en.strip(),
-        created_by=by,
-    )
+    fields = {
+        "title": title.strip(),
+        "title_en": title_en.strip(),
+        "description": description.strip(),
+        "description_en": description_en.strip(),
+        "district": district or idea.district,
+        "venue": venue.strip(),
+        "venue_en": venue_en.strip(),
+    }
+    repeated = selectors.pilot_repeat_of(by=by, idea=idea, companies=companies, fields=fields)
+    if repeated is not None:
+        raise PilotRepeated(repeated)
+    pilot = Pilot(idea=idea, created_by=by, **fields)
     save_validated(pilot)
     pilot.companies.set(companies)
     audit_record(

@@ -45,7 +45,6 @@ from .selectors import (
     pilot_get,
     pilot_list,
     pilot_participation_of,
-    pilot_repeat_of,
     volunteer_requests_with_donations,
 )
 
@@ -210,14 +209,11 @@ def pilot_create_page(request, idea_id: int):
         companies = list(data.pop("companies"))
         try:
             pilot = pilot_services.pilot_create(by=request.user, idea=idea, companies=companies, **data)
-        except ApplicationError as error:
+        except pilot_services.PilotRepeated as repeated:
             # The form sent twice (a double click): the first send made the pilot and said so, and
             # the person lands on it as if this send had.
-            repeated = error.code == "repeated_submission" and pilot_repeat_of(
-                by=request.user, idea=idea, companies=companies, **data
-            )
-            if repeated:
-                return redirect("pilot-detail", pilot_id=repeated.pk)
+            return redirect("pilot-detail", pilot_id=repeated.pilot.pk)
+        except ApplicationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The pilot was created in planning."))
