@@ -44,6 +44,10 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KOREAN
     )
+    # Set when the person closed their account: the row stays, emptied of who they were, so what
+    # they published keeps its place (credited to a former member) and the records others rely
+    # on (consent receipts, reads of donated data, the moderation log) keep pointing somewhere.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -51,6 +55,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         # Never the username: it is half of what signs in, and often a real name.
+        if self.closed_at is not None:
+            return str(_("Former member"))
         return self.display_name or _("Citizen %(number)s") % {"number": self.pk}
 
     @property

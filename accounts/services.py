@@ -1,5 +1,6 @@
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -100,6 +101,35 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     user.save(update_fields=["password"])
     # A changed password must end sessions elsewhere, including API tokens.
     user_tokens_revoke(user=user)
+    return user
+
+
+def user_password_confirm(*, user: User, password: str) -> None:
+    """Refuses a step that asks for the account's password again (closing it, say) when the
+    password given is not it."""
+    if not user.check_password(password):
+        raise ApplicationError(
+            _("Your password is not correct."), fields={"password": [_("Your password is not correct.")]}
+        )
+
+
+def user_close(*, user: User) -> User:
+    """Empties the account of who its owner was and ends every way into it. The row stays (see
+    `User.closed_at`); the caller has already ended what the person took part in elsewhere."""
+    user.notifications.all().delete()
+    user.notification_preferences.all().delete()
+    user_tokens_revoke(user=user)
+    # A character no sign-up accepts (`USERNAME_PATTERN`), so no account can already hold it.
+    user.username = f"closed:{user.pk}"
+    user.email = ""
+    user.first_name = user.last_name = ""
+    user.display_name = user.real_name = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.closed_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
     return user
 
 

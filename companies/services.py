@@ -351,3 +351,25 @@ def member_remove(*, membership: Membership, by: User) -> None:
     if _lock_owners(company) == [membership.pk]:
         raise _last_owner_error()
     membership.delete()
+
+
+@transaction.atomic
+def member_leave_all(*, user: User) -> None:
+    """The person leaves every company they belong to and declines the invitations still open,
+    as when they close their account. Refused while they are a company's only owner: someone must
+    still be able to keep its profile and answer its matches."""
+    memberships = list(Membership.objects.select_related("company").filter(user=user).order_by("company_id"))
+    sole_owner_of = [m.company.name for m in memberships if _lock_owners(m.company) == [m.pk]]
+    if sole_owner_of:
+        raise conflict(
+            _(
+                "You are the only owner of %(companies)s. Make another member an owner first (invite "
+                "one if there is none)."
+            )
+            % {"companies": ", ".join(sole_owner_of)},
+            "last_owner",
+        )
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    CompanyInvitation.objects.filter(user=user, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.DECLINED, responded_at=timezone.now()
+    )

@@ -1,9 +1,10 @@
+from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -239,3 +240,23 @@ class MyDataApi(APIView):
     def get(self, request):
         document = self.OutputSerializer(selectors.user_data_export(user=request.user)).data
         return Response(document, headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
+
+
+class AccountCloseApi(APIView):
+    """Close my account: what only I could see, my donations and my memberships are deleted, what
+    I published stays as a former member's, and the account can no longer sign in. Refused (409)
+    while I am a company's only owner."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        password = serializers.CharField(write_only=True, label=gettext_lazy("password"))
+
+    @extend_schema(request=InputSerializer, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dashboard.account_close(user=request.user, password=serializer.validated_data["password"])
+        if request.auth is None:
+            logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

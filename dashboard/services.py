@@ -1,4 +1,5 @@
-"""Figures for the staff dashboard and the CSV exports (reads only)."""
+"""Figures for the staff dashboard and the CSV exports (reads only), and closing an account, which
+ends a person's part in every app (the one app that may call all of theirs)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.services import user_close, user_password_confirm
 from companies.models import Company
+from companies.services import member_leave_all
+from donations.services import donor_data_erase
 from ideas.models import Category, District, Idea, IdeaStatus, Support
+from ideas.services import author_leaves
 from matching.models import Match, MatchStatus, MatchStrength
 from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
+from pilots.services import pilot_follows_end
 
 
 def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, object]]) -> list[dict]:
@@ -268,3 +276,19 @@ EXPORTS = {
 def export_csv(name: str) -> bytes:
     _label, export = EXPORTS[name]
     return export()
+
+
+@transaction.atomic
+def account_close(*, user: User, password: str) -> User:
+    """A person closes their account (their right to have their data erased): asked for the
+    password again, refused while they alone own a company. Their donations, results, drafts and
+    follows are deleted and their consents withdrawn; what they published stays, credited to a
+    former member; the account itself is emptied and can no longer sign in
+    (`accounts.services.user_close`)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_password_confirm(user=user, password=password)
+    member_leave_all(user=user)
+    donor_data_erase(user=user)
+    author_leaves(user=user)
+    pilot_follows_end(user=user)
+    return user_close(user=user)

@@ -1,16 +1,20 @@
 import datetime
 
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.decorators import city_staff_required
 from accounts.notifications import notification_mark_read, preferences_update
 from accounts.selectors import notification_list
+from core.errors import ApplicationError
+from core.forms import add_service_errors
 
 from . import selectors
 from . import services as dashboard
@@ -88,3 +92,33 @@ def my_notifications(request):
     )
     has_unread = notification_list(user=request.user, unread_only=True).exists()
     return render(request, "dashboard/my_notifications.html", {"page": page, "has_unread": has_unread})
+
+
+class AccountCloseForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+@login_required
+def account_close(request):
+    """Closing one's account: the page says what goes and what stays in this person's case,
+    and asks for the password; its POST closes the account and signs out."""
+    form = AccountCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dashboard.account_close(user=request.user, password=form.cleaned_data["password"])
+        except ApplicationError as error:
+            add_service_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, gettext("Your account is closed. Thank you for taking part."))
+            return redirect("home")
+    return render(
+        request,
+        "dashboard/account_close.html",
+        {"form": form, **selectors.account_closing_summary(user=request.user)},
+        status=400 if form.errors else 200,
+    )

@@ -296,6 +296,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 class DeletionReason(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("Consent withdrawn")
     RETENTION = "retention", _("Retention period ended")
+    ACCOUNT_CLOSED = "account_closed", _("Account closed")
 
 
 class DonationDeletion(models.Model):
@@ -303,7 +304,7 @@ class DonationDeletion(models.Model):
 
     volunteer = models.ForeignKey(PilotVolunteer, on_delete=models.CASCADE, related_name="donation_deletions")
     data_request = models.ForeignKey(PilotDataRequest, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("reason"), max_length=12, choices=DeletionReason.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=DeletionReason.choices)
     donations = models.PositiveIntegerField(_("donations"))
     readings = models.PositiveIntegerField(_("readings"))
     deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)

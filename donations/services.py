@@ -507,6 +507,28 @@ def volunteer_leave(*, volunteer: PilotVolunteer, keep_donations: bool = False) 
     return volunteer
 
 
+@transaction.atomic
+def donor_data_erase(*, user: User) -> None:
+    """Everything a person gave or got back as a donor, gone as they close their account: they
+    leave each pilot (which withdraws their consents), and what they donated, kept after an
+    earlier withdrawal or not, and their results are deleted. What stays is the record that
+    others rely on and that holds no value: the consents' receipts, the reads of their data
+    (by the pilots' companies), and that and when their rows were deleted."""
+    for volunteer in PilotVolunteer.objects.select_for_update().filter(user=user).order_by("pk"):
+        if volunteer.is_active:
+            volunteer_leave(volunteer=volunteer)
+        for data_request in PilotDataRequest.objects.filter(donations__volunteer=volunteer).distinct():
+            donations_delete(
+                volunteer=volunteer, data_request=data_request, reason=DeletionReason.ACCOUNT_CLOSED
+            )
+        volunteer.results.all().delete()
+        volunteer.donor_codes.all().delete()
+        volunteer.station_visits.all().delete()
+        if volunteer.share_identity:
+            volunteer.share_identity = False
+            volunteer.save(update_fields=["share_identity"])
+
+
 # --- Stations -------------------------------------------------------------------------------
 
 

@@ -182,7 +182,9 @@ def _idea_page(*, staff: bool) -> IdeaQuerySet:
     return (
         Idea.objects.select_related("author")
         # Of the author, only the name the page shows.
-        .only(*(field.name for field in Idea._meta.concrete_fields), "author__display_name")
+        .only(
+            *(field.name for field in Idea._meta.concrete_fields), "author__display_name", "author__closed_at"
+        )
         .annotate(
             matched_at=F("matching_stamp__matched_at"),
             **compiled_annotations(subqueries, "supports_count", *flags),
@@ -278,7 +280,16 @@ def _page_comments(*, with_hidden: bool) -> QuerySet[Comment]:
     return (
         _comments_shown(staff=with_hidden)
         .select_related("author")
-        .only("author__display_name", "parent", "body", "is_removed", "is_hidden", "created_at", "edited_at")
+        .only(
+            "author__display_name",
+            "author__closed_at",
+            "parent",
+            "body",
+            "is_removed",
+            "is_hidden",
+            "created_at",
+            "edited_at",
+        )
         .order_by("created_at", "id")
     )
 

@@ -686,3 +686,14 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
         idea.save(update_fields=["status", "status_before_merge", "merged_into", "updated_at"])
     dispatch.idea_changed(idea.pk)
     return idea
+
+
+@transaction.atomic
+def author_leaves(*, user: User) -> None:
+    """As a person closes their account: the ideas only they could see go, and they follow no
+    idea. What they published, commented and supported stays where others read and count it,
+    credited to a former member (`User.closed_at`)."""
+    Follow.objects.filter(user=user).delete()
+    Idea.objects.filter(
+        author=user, status__in=(IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.REJECTED)
+    ).delete()

@@ -385,3 +385,8 @@ def pilot_volunteer_change(*, volunteer: PilotVolunteer, share_identity: bool) -
     volunteer.share_identity = share_identity
     volunteer.save(update_fields=["share_identity"])
     return volunteer
+
+
+def pilot_follows_end(*, user: User) -> None:
+    """As a person closes their account: they follow no pilot."""
+    PilotFollow.objects.filter(user=user).delete()

@@ -84,10 +84,14 @@ def _pages(
             ("company-register", "/companies/new/", None),
             ("company-register-errors", "/companies/new/", _submit_empty),
             ("comment-delete", f"/comments/{comment.pk}/delete/", None),
+            ("account-close", "/me/close/", None),
+            ("account-close-errors", "/me/close/", _submit_empty),
         ],
         "company1": [
             ("company-matches", f"/companies/{company.slug}/matches/", None),
             ("company-profile-editor", f"/companies/{company.slug}/edit/", None),
+            # The company's only owner: the page says why the account cannot be closed yet.
+            ("account-close-sole-owner", "/me/close/", None),
         ],
         "staff": [
             ("moderation", "/staff/moderation/", None),

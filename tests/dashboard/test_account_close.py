@@ -1,0 +1,244 @@
+"""Closing one's account: /me/close/ (page) and POST /api/v1/me/close/.
+
+What only the person could see, what they donated and what connected them to others goes; what
+they published stays, credited to a former member; the records of how their data was handled stay
+without their name; and nothing is done at all when the closing is refused."""
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Notification, NotificationKind, NotificationPreference, User
+from companies.models import CompanyInvitation, InvitationStatus, MemberRole, Membership
+from donations.models import (
+    DataRead,
+    DataReadDonor,
+    DeletionReason,
+    Donation,
+    DonationDeletion,
+    DonationResult,
+    Reading,
+)
+from ideas.models import Follow, Idea, IdeaStatus, Support
+from pilots.models import PilotConsent, PilotFollow
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.companies.factories import CompanyFactory, MembershipFactory
+from tests.conftest import client_for
+from tests.donations.factories import donate, donation_pilot
+from tests.ideas.factories import CommentFactory, IdeaFactory
+from tests.pages import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bobs_life(bob, alice, idea, company, other_company, dave):
+    """bob has taken part everywhere: ideas of his own (one published), a comment and a support
+    on alice's idea, follows, notifications, a token, a membership and an invitation, and a
+    pilot he volunteers for, with donations, a result and a company's read of them."""
+    published = IdeaFactory(author=bob, title="공원 건강측정소", status=IdeaStatus.PUBLISHED)
+    draft = IdeaFactory(author=bob, title="아직 쓰는 중", status=IdeaStatus.DRAFT)
+    rejected = IdeaFactory(author=bob, title="반려된 제안", status=IdeaStatus.REJECTED)
+    comment = CommentFactory(idea=idea, author=bob, body="저도 같은 불편을 겪어요.")
+    Support.objects.create(idea=idea, user=bob)
+    Follow.objects.create(idea=idea, user=bob)
+    Notification.objects.create(user=bob, kind=NotificationKind.PILOT_UPDATE, title="밥에게 온 소식")
+    NotificationPreference.objects.create(user=bob, kind=NotificationKind.PILOT_UPDATE, email=True)
+    Token.objects.create(user=bob)
+    MembershipFactory(company=company, user=bob, role=MemberRole.MEMBER)
+    CompanyInvitation.objects.create(company=other_company, user=bob, invited_by=dave)
+    setup = donation_pilot(company=company, volunteer_user=bob)
+    setup.volunteer.share_identity = True
+    setup.volunteer.save(update_fields=["share_identity"])
+    donation = donate(setup)
+    PilotFollow.objects.create(pilot=setup.pilot, user=bob)
+    DonationResult.objects.create(
+        pilot=setup.pilot,
+        company=company,
+        volunteer=setup.volunteer,
+        donation=donation,
+        text="정상 범위예요.",
+    )
+    read = DataRead.objects.create(pilot=setup.pilot, company=company, rows=1)
+    DataReadDonor.objects.create(
+        read=read, volunteer=setup.volunteer, data_request=setup.data_request, rows=1
+    )
+    return {
+        "published": published,
+        "draft": draft,
+        "rejected": rejected,
+        "comment": comment,
+        "setup": setup,
+    }
+
+
+def _close(user, password=PASSWORD, language="en"):
+    client = signed_in_client(user, language)
+    return client, client.post("/me/close/", {"password": password})
+
+
+def test_closing_deletes_what_was_personal_and_keeps_what_was_published(bob, alice, idea, bobs_life):
+    client, response = _close(bob)
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    bob.refresh_from_db()
+    assert bob.closed_at is not None
+    assert (bob.username, bob.email, bob.display_name, bob.real_name) == (f"closed:{bob.pk}", "", "", "")
+    assert not bob.is_active and not bob.has_usable_password()
+    refused = Client().post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+    assert refused.status_code == 200 and not refused.wsgi_request.user.is_authenticated
+    # Only what nobody else could see is gone.
+    assert list(Idea.objects.filter(author=bob)) == [bobs_life["published"]]
+    assert str(bobs_life["published"].author) == "탈퇴한 회원"
+    bobs_life["comment"].refresh_from_db()
+    assert not bobs_life["comment"].is_removed
+    assert Support.objects.filter(idea=idea, user=bob).exists()
+    assert not Follow.objects.filter(user=bob).exists()
+    assert not PilotFollow.objects.filter(user=bob).exists()
+    assert not Notification.objects.filter(user=bob).exists()
+    assert not NotificationPreference.objects.filter(user=bob).exists()
+    assert not Token.objects.filter(user=bob).exists()
+    assert not Membership.objects.filter(user=bob).exists()
+    assert CompanyInvitation.objects.get(user=bob).status == InvitationStatus.DECLINED
+
+
+def test_closing_withdraws_every_consent_and_deletes_donations_and_results(bob, bobs_life):
+    volunteer = bobs_life["setup"].volunteer
+
+    _close(bob)
+
+    volunteer.refresh_from_db()
+    assert volunteer.left_at is not None and not volunteer.share_identity
+    assert not Donation.objects.filter(volunteer=volunteer).exists()
+    assert not Reading.objects.filter(volunteer=volunteer).exists()
+    assert not DonationResult.objects.filter(volunteer=volunteer).exists()
+    # The receipts of what was agreed, the companies' reads and the deletion itself stay.
+    consent = PilotConsent.objects.get(volunteer=volunteer)
+    assert consent.withdrawn_at is not None
+    assert DataReadDonor.objects.filter(volunteer=volunteer).count() == 1
+    assert list(DonationDeletion.objects.filter(volunteer=volunteer).values_list("reason", "donations")) == [
+        (DeletionReason.WITHDRAWAL, 1)
+    ]
+
+
+def test_donations_kept_after_an_earlier_withdrawal_are_deleted_too(bob, company):
+    setup = donation_pilot(company=company, volunteer_user=bob)
+    donate(setup)
+    from donations.services import volunteer_leave
+
+    volunteer_leave(volunteer=setup.volunteer, keep_donations=True)
+    assert Donation.objects.filter(volunteer=setup.volunteer).exists()
+
+    _close(bob)
+
+    assert not Donation.objects.filter(volunteer=setup.volunteer).exists()
+    assert DonationDeletion.objects.get(volunteer=setup.volunteer).reason == DeletionReason.ACCOUNT_CLOSED
+
+
+def test_closing_signs_out_everywhere(bob):
+    elsewhere = signed_in_client(bob)
+    assert elsewhere.get("/me/").status_code == 200
+
+    client, _response = _close(bob)
+
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+    assert elsewhere.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_username_and_email_are_free_again(bob):
+    email = bob.email
+    _close(bob)
+
+    again = UserFactory(username="bob", email=email)
+
+    assert again.pk != bob.pk
+
+
+def test_a_wrong_password_closes_nothing_and_says_so_on_the_field(bob, bobs_life):
+    _client, response = _close(bob, password="not-my-password")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["password"] == ["Your password is not correct."]
+    bob.refresh_from_db()
+    assert bob.closed_at is None and bob.is_active and bob.username == "bob"
+    assert Idea.objects.filter(pk=bobs_life["draft"].pk).exists()
+
+
+def test_the_only_owner_of_a_company_is_refused_and_nothing_is_done(bob, bobs_life):
+    owned = CompanyFactory(name="밥의 회사", slug="bobs-company")
+    MembershipFactory(company=owned, user=bob, role=MemberRole.OWNER)
+    MembershipFactory(company=owned, user=UserFactory(), role=MemberRole.MEMBER)
+    page = signed_in_client(bob).get("/me/close/")
+    assert "밥의 회사" in page.content.decode()
+    assert page.context["companies_solely_owned"] == [owned]
+
+    _client, response = _close(bob)
+
+    assert response.status_code == 400
+    # The page offers no closing while the notice names the company.
+    assert 'id="sole-owner-notice"' in response.content.decode()
+    assert 'name="password"' not in response.content.decode()
+    bob.refresh_from_db()
+    assert bob.closed_at is None
+    assert Donation.objects.filter(volunteer=bobs_life["setup"].volunteer).exists()
+    assert Membership.objects.filter(user=bob).count() == 2
+
+
+def test_an_owner_with_another_owner_may_close(bob):
+    owned = CompanyFactory(name="함께 세운 회사", slug="co-owned")
+    MembershipFactory(company=owned, user=bob, role=MemberRole.OWNER)
+    MembershipFactory(company=owned, user=UserFactory(), role=MemberRole.OWNER)
+
+    _client, response = _close(bob)
+
+    assert response.status_code == 302
+    assert list(owned.memberships.values_list("role", flat=True)) == [MemberRole.OWNER]
+
+
+def test_the_page_says_what_goes_and_what_stays_in_this_persons_case(bob, bobs_life):
+    response = signed_in_client(bob, "ko").get("/me/close/")
+
+    assert response.status_code == 200
+    contents = response.context
+    assert (contents["ideas_deleted"], contents["ideas_kept"]) == (2, 1)
+    assert (contents["comments_kept"], contents["supports_kept"], contents["donations_deleted"]) == (1, 1, 1)
+    assert contents["companies_solely_owned"] == []
+    html = response.content.decode()
+    assert "계정 닫기" in html and "탈퇴한 회원" in html
+    assert signed_in_client(bob).get("/me/profile/").content.decode().count('href="/me/close/"') == 1
+
+
+def test_a_former_members_idea_and_comment_read_as_theirs_to_others(bob, alice, idea, bobs_life):
+    _close(bob)
+
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    api = client_for(None).get(f"/api/v1/ideas/{bobs_life['published'].pk}/").json()
+
+    assert "Former member" in page and "저도 같은 불편을 겪어요." in page
+    assert api["author"]["name"] == "탈퇴한 회원"
+
+
+def test_the_page_is_for_signed_in_people_only():
+    response = Client().get("/me/close/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_closes_the_account_with_the_password(bob, bobs_life):
+    client = client_for(bob)
+
+    refused = client.post("/api/v1/me/close/", {"password": "wrong"}, format="json")
+    closed = client.post("/api/v1/me/close/", {"password": PASSWORD}, format="json")
+
+    assert refused.status_code == 400
+    assert "password" in refused.json()["error"]["fields"]
+    assert closed.status_code == 204
+    assert User.objects.get(pk=bob.pk).closed_at is not None
+    assert client_for(None).post("/api/v1/me/close/", {"password": PASSWORD}).status_code in (401, 403)
+
+
+def test_the_api_refuses_the_only_owner_with_a_conflict(carol, company):
+    response = client_for(carol).post("/api/v1/me/close/", {"password": PASSWORD}, format="json")
+
+    assert response.status_code == 409
+    assert "빛고을케어" in str(response.json())
