@@ -17,6 +17,7 @@ from .models import (
     BENEFICIARIES_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
+    REPORT_REASONS,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -24,7 +25,6 @@ from .models import (
     District,
     Idea,
     MatchingState,
-    ReportReason,
 )
 
 
@@ -365,7 +365,7 @@ class ReportCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         idea = serializers.IntegerField(required=False, allow_null=True, label=_("idea"))
         comment = serializers.IntegerField(required=False, allow_null=True, label=_("comment"))
-        reason = serializers.ChoiceField(choices=ReportReason.choices, label=_("reason"))
+        reason = serializers.ChoiceField(choices=REPORT_REASONS, label=_("reason"))
         details = TypedCharField(
             required=False, allow_blank=True, max_length=REPORT_DETAILS_MAX_LENGTH, label=_("details")
         )

@@ -7,11 +7,11 @@ from .models import (
     BENEFICIARIES_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
+    REPORT_REASONS,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
     District,
-    ReportReason,
 )
 
 
@@ -55,11 +55,22 @@ class CommentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("reason"), choices=ReportReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("reason"), choices=REPORT_REASONS, widget=forms.RadioSelect)
     details = MultilineField(
         label=_("details"),
         max_length=REPORT_DETAILS_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: what is wrong, for the moderators."),
+    )
+
+
+class ReviewRequestForm(forms.Form):
+    details = MultilineField(
+        label=_("What should the moderators know?"),
+        max_length=REPORT_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What you changed, or why the idea should be shown again. They read it beside the reports."
+        ),
     )

@@ -393,6 +393,13 @@ class ReportReason(models.TextChoices):
     PERSONAL_DATA = "personal_data", _("Reveals personal data")
     OFF_TOPIC = "off_topic", _("Off topic")
     OTHER = "other", _("Other")
+    # Not a report against the idea: its author asks the moderators to look again at their hidden
+    # idea, and the request waits in the same queue, where the idea is decided on once.
+    REVIEW = "review", _("The author asks for another look")
+
+
+# The reasons anyone may report content for.
+REPORT_REASONS = [(value, label) for value, label in ReportReason.choices if value != ReportReason.REVIEW]
 
 
 class Report(models.Model):

@@ -26,7 +26,16 @@ from accounts.models import User
 from core.meaning_search import HowSearched, words_then_meaning
 from core.sql import compiled_annotations, with_parameter
 
-from .models import MATCHABLE_STATUSES, PUBLIC_STATUSES, Comment, Idea, IdeaQuerySet, IdeaStatus, Report
+from .models import (
+    MATCHABLE_STATUSES,
+    PUBLIC_STATUSES,
+    Comment,
+    Idea,
+    IdeaQuerySet,
+    IdeaStatus,
+    Report,
+    ReportReason,
+)
 from .search import ideas_by_meaning
 
 
@@ -294,6 +303,11 @@ def _page_comments(*, with_hidden: bool) -> QuerySet[Comment]:
     )
 
 
+def review_request_of(*, idea: Idea, user: User) -> Report | None:
+    """The author's request that the moderators look again at their hidden idea, if made."""
+    return Report.objects.filter(reporter=user, idea=idea, reason=ReportReason.REVIEW).first()
+
+
 def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
     if idea is not None:
         return Report.objects.filter(reporter=reporter, idea=idea).exists()
@@ -303,7 +317,8 @@ def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment 
 def idea_awaits_moderators(*, idea: Idea) -> bool:
     """Whether reports of the idea wait for the moderators: hidden with them open, it was hidden
     by its reports, and the moderators have yet to decide whether to show it again."""
-    return Report.objects.filter(idea=idea, resolved_at__isnull=True).exists()
+    open_reports = Report.objects.filter(idea=idea, resolved_at__isnull=True)
+    return open_reports.exclude(reason=ReportReason.REVIEW).exists()
 
 
 def reportable_idea_get(*, idea_id: int) -> Idea:
@@ -353,10 +368,19 @@ class ReportGroup:
         return self.target.is_hidden
 
     @property
+    def review_request(self) -> Report | None:
+        """The author's request to look again at their hidden idea, if they made one."""
+        return next((r for r in self.reports if r.reason == ReportReason.REVIEW), None)
+
+    @property
+    def reports_against(self) -> list[Report]:
+        return [r for r in self.reports if r.reason != ReportReason.REVIEW]
+
+    @property
     def reasons(self) -> list[tuple[str, int]]:
-        """Each reason given, with how many gave it, the most given first."""
+        """Each reason given against the content, with how many gave it, the most given first."""
         counts: dict[str, int] = {}
-        for report in self.reports:
+        for report in self.reports_against:
             label = str(report.get_reason_display())
             counts[label] = counts.get(label, 0) + 1
         return sorted(counts.items(), key=lambda item: -item[1])

@@ -39,6 +39,7 @@ from .models import (
     Idea,
     IdeaStatus,
     Report,
+    ReportReason,
     Support,
 )
 
@@ -294,6 +295,9 @@ def report_create(
             _("Report either an idea or a comment."),
             fields={"idea": [_("Report either an idea or a comment.")]},
         )
+    if reason == ReportReason.REVIEW:
+        message = _("Choose what is wrong.")
+        raise ApplicationError(message, fields={"reason": [message]})
     # Hidden or removed content is out of the public's sight already; a report of it would tell
     # the reporter it exists.
     if not cast("Idea | Comment", idea or comment).is_public:
@@ -555,13 +559,62 @@ def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Com
     """Hide content for good or show it again; either way its open reports are settled."""
     require_city_staff(by, message=_("Only city staff can moderate."))
     action = AuditAction.CONTENT_HIDE if hidden else AuditAction.CONTENT_RESTORE
+    review = _open_review_request(target)
     with audited(actor=by, action=action, target=target, fields=["is_hidden"]):
         target.is_hidden = hidden
         target.save(update_fields=["is_hidden", "updated_at"])
     _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
     if isinstance(target, Idea):
         (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
+    if review is not None:
+        _tell_review_decided(review, shown_again=not hidden)
     return target
+
+
+def _open_review_request(target: Idea | Comment) -> Report | None:
+    if not isinstance(target, Idea):
+        return None
+    return _open_reports(target).filter(reason=ReportReason.REVIEW).select_related("reporter").first()
+
+
+def _tell_review_decided(review: Report, *, shown_again: bool) -> None:
+    """The author who asked for another look hears what the moderators decided."""
+    idea = cast(Idea, review.idea)
+    notify_in_their_language(
+        users=[review.reporter],
+        kind=NotificationKind.IDEA_STATUS,
+        title=lambda: (
+            (
+                _("The moderators looked again and show your idea “%(title)s” again")
+                if shown_again
+                else _("The moderators looked again and keep your idea “%(title)s” hidden")
+            )
+            % {"title": idea.title}
+        ),
+        link=idea.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def idea_review_request(*, idea: Idea, user: User, details: str) -> Report:
+    """The author of a hidden idea asks the moderators to look at it again, saying why (what
+    they changed, what the reports got wrong). Once per idea: the request and the moderators'
+    answer are the idea's second look."""
+    _lock_rows(idea)
+    if idea.author_id != user.pk:
+        raise forbidden(_("Only the author can ask for another look at this idea."))
+    if not idea.is_hidden:
+        raise conflict(_("This idea is not hidden."))
+    details = _normalised_text(details)
+    if not details:
+        message = _("Say what the moderators should know: what you changed, or why the idea should be shown.")
+        raise ApplicationError(message, fields={"details": [message]})
+    if Report.objects.filter(reporter=user, idea=idea).exists():
+        raise conflict(_("You have already asked the moderators to look again at this idea."), "duplicate")
+    review = Report(reporter=user, idea=idea, reason=ReportReason.REVIEW, details=details)
+    review.full_clean(validate_constraints=False)
+    review.save()
+    return review
 
 
 @transaction.atomic
@@ -597,8 +650,12 @@ def reports_dismiss(*, target: Idea | Comment, by: User) -> int:
     reports = list(_open_reports(target).select_for_update())
     if not reports:
         raise conflict(_("This report has already been handled."))
+    review = _open_review_request(target)
     for report in reports:
         report_dismiss(report=report, by=by)
+    # Dismissing leaves the content as it is: a hidden idea whose author asked stays hidden.
+    if review is not None:
+        _tell_review_decided(review, shown_again=not target.is_hidden)
     return len(reports)
 
 

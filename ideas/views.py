@@ -20,7 +20,7 @@ from core.shortcuts import get_or_404, posted_here_else_back_to
 
 from . import selectors, services
 from .filters import IdeaFilter
-from .forms import CommentForm, IdeaForm, ReportForm
+from .forms import CommentForm, IdeaForm, ReportForm, ReviewRequestForm
 from .models import COMMENT_MAX_LENGTH, Comment, Idea, IdeaStatus, Report
 
 
@@ -93,6 +93,9 @@ def _render_detail(
             "comment_max_length": COMMENT_MAX_LENGTH,
             # Its author alone is told why nobody else sees it: staff know, and others cannot see it.
             "hidden_awaits_moderators": selectors.idea_awaits_moderators(idea=idea)
+            if idea.is_hidden and idea.author_id == request.user.pk
+            else None,
+            "review_request": selectors.review_request_of(idea=idea, user=request.user)
             if idea.is_hidden and idea.author_id == request.user.pk
             else None,
         },
@@ -395,6 +398,35 @@ def comment_delete(request, comment_id: int):
         messages.success(request, _("Your comment was deleted.") if own else _("The comment was deleted."))
         return redirect(back)
     return render(request, "ideas/comment_delete.html", {"comment": comment, "back": back})
+
+
+@login_required
+def idea_review_request(request, idea_id: int):
+    """The author of a hidden idea asks the moderators to look at it again, once."""
+    idea = get_or_404(selectors.idea_get, idea_id=idea_id, user=request.user)
+    if idea.author_id != request.user.pk or not idea.is_hidden:
+        raise PermissionDenied(_("Only the author of a hidden idea can ask the moderators to look again."))
+    already = selectors.review_request_of(idea=idea, user=request.user)
+    form = ReviewRequestForm(request.POST or None)
+    if request.method == "POST" and already is None and form.is_valid():
+        try:
+            services.idea_review_request(idea=idea, user=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            if error.code != "duplicate":
+                add_service_errors(form, error)
+            else:
+                already = selectors.review_request_of(idea=idea, user=request.user)
+        else:
+            messages.success(
+                request, _("Sent. The moderators will look again and tell you what they decide.")
+            )
+            return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "ideas/review_request.html",
+        {"form": form, "idea": idea, "already": already},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
         "MatchStatusEnum": "matching.models.MatchStatus.choices",
         "MatchAnswerEnum": ["interested", "dismissed"],
         "PilotStageEnum": "pilots.models.PilotStage.choices",
+        # What anyone may report for, and what the moderators' queue lists (with the author's
+        # request for another look).
+        "ReportReasonEnum": "ideas.models.REPORT_REASONS",
+        "ReportQueueReasonEnum": "ideas.models.ReportReason.choices",
     },
 }
 

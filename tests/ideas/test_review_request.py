@@ -1,0 +1,133 @@
+"""The author of a hidden idea asks the moderators to look again (/ideas/<id>/review/), once; the
+request waits in the moderators' report queue beside any reports, and the author hears what they
+decided."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Notification, NotificationKind
+from ideas import services
+from ideas.models import Report, ReportReason
+from tests.ideas.factories import IdeaFactory
+from tests.pages import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+REASON = "가로등 위치 정보를 지우고 다시 썼습니다. 개인 정보는 없습니다."
+
+
+@pytest.fixture
+def hidden_idea(alice):
+    return IdeaFactory(author=alice, title="우리 동네 가로등 고장 알림", is_hidden=True)
+
+
+def _ask(user, idea, details=REASON, language="en"):
+    return signed_in_client(user, language).post(f"/ideas/{idea.pk}/review/", {"details": details})
+
+
+def test_the_hidden_ideas_notice_offers_the_author_another_look(alice, hidden_idea):
+    page = signed_in_client(alice).get(f"/ideas/{hidden_idea.pk}/").content.decode()
+
+    notice = page[page.index('id="hidden-notice"') :].split("</div>", 1)[0]
+    assert f'href="/ideas/{hidden_idea.pk}/review/"' in notice
+
+
+def test_the_author_asks_and_the_request_joins_the_moderators_queue(alice, staff_user, hidden_idea):
+    response = _ask(alice, hidden_idea)
+
+    assert response.status_code == 302 and response["Location"] == f"/ideas/{hidden_idea.pk}/"
+    review = Report.objects.get(idea=hidden_idea)
+    assert (review.reporter, review.reason, review.details) == (alice, ReportReason.REVIEW, REASON)
+    queue = signed_in_client(staff_user).get("/staff/moderation/").content.decode()
+    entry = queue[queue.index(f'id="report-{review.pk}"') :].split("</li>\n", 1)[0]
+    assert "The author asks for another look" in entry and REASON in entry
+    assert 'value="restore"' in entry and "Keep it hidden" in entry
+    assert "Reported once" not in entry  # nobody reported it: its author asks
+    page = signed_in_client(alice).get(f"/ideas/{hidden_idea.pk}/").content.decode()
+    assert 'id="review-requested"' in page and "They will tell you what they decide." in page
+
+
+def test_showing_it_again_tells_the_author_in_their_language(alice, staff_user, hidden_idea):
+    alice.preferred_language = "en"
+    alice.save(update_fields=["preferred_language"])
+    _ask(alice, hidden_idea)
+    review = Report.objects.get(idea=hidden_idea)
+
+    signed_in_client(staff_user, "ko").post(f"/staff/reports/{review.pk}/", {"action": "restore"})
+
+    hidden_idea.refresh_from_db()
+    assert not hidden_idea.is_hidden
+    note = Notification.objects.get(user=alice)
+    assert note.kind == NotificationKind.IDEA_STATUS
+    assert note.title == f"The moderators looked again and show your idea “{hidden_idea.title}” again"
+    assert note.link == f"/ideas/{hidden_idea.pk}/"
+
+
+def test_keeping_it_hidden_tells_the_author_and_asking_again_is_refused(alice, staff_user, hidden_idea):
+    _ask(alice, hidden_idea, language="ko")
+    review = Report.objects.get(idea=hidden_idea)
+
+    signed_in_client(staff_user).post(f"/staff/reports/{review.pk}/", {"action": "dismiss"})
+
+    hidden_idea.refresh_from_db()
+    assert hidden_idea.is_hidden
+    assert Notification.objects.get(user=alice).title == (
+        f"검토 담당자가 다시 살펴본 뒤 아이디어를 계속 숨기기로 했습니다: “{hidden_idea.title}”"
+    )
+    again = _ask(alice, hidden_idea, details="한 번 더 부탁드립니다.")
+    assert again.status_code == 200 and 'id="already-asked"' in again.content.decode()
+    assert Report.objects.filter(idea=hidden_idea).count() == 1
+
+
+def test_a_request_beside_reports_keeps_the_reports_reasons_and_is_answered_with_them(
+    alice, bob, staff_user, idea
+):
+    services.report_create(reporter=bob, idea=idea, reason=ReportReason.SPAM)
+    idea.is_hidden = True
+    idea.save(update_fields=["is_hidden"])
+    _ask(alice, idea)
+
+    queue = signed_in_client(staff_user).get("/staff/moderation/").content.decode()
+    first = Report.objects.filter(idea=idea).order_by("pk").first()
+    entry = queue[queue.index(f'id="report-{first.pk}"') :].split("</li>\n  </li>", 1)[0]
+    assert "Reported once" in entry and "Spam or advertising" in entry
+    assert "The author asks for another look" in entry
+    # The author's own notice still says reports wait for the moderators, not a decision made.
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    assert "Several people reported this idea" in page
+
+    signed_in_client(staff_user).post(f"/staff/reports/{first.pk}/", {"action": "restore"})
+
+    assert not Report.objects.filter(idea=idea, resolved_at__isnull=True).exists()
+    assert Notification.objects.filter(user=alice, title__contains="아이디어를 다시 공개했습니다").count() == 1
+
+
+def test_the_request_needs_words_and_keeps_them_within_the_limit(alice, hidden_idea):
+    empty = _ask(alice, hidden_idea, details="   ")
+    too_long = _ask(alice, hidden_idea, details="가" * 1001)
+
+    assert empty.status_code == too_long.status_code == 400
+    assert empty.context["form"].errors["details"]
+    assert too_long.context["form"].errors["details"]
+    assert not Report.objects.filter(idea=hidden_idea).exists()
+
+
+def test_only_the_author_of_a_hidden_idea_may_ask(alice, bob, staff_user, hidden_idea, idea):
+    assert _ask(bob, hidden_idea).status_code == 404  # others cannot know it exists
+    assert _ask(staff_user, hidden_idea).status_code == 403
+    assert _ask(alice, idea).status_code == 403  # not hidden: nothing to look at again
+    anonymous = Client().get(f"/ideas/{hidden_idea.pk}/review/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert not Report.objects.exists()
+
+
+def test_nobody_can_report_content_for_the_authors_reason(bob, idea):
+    page = signed_in_client(bob).post(f"/ideas/{idea.pk}/report/", {"reason": "review"})
+    api = signed_in_client(bob).post(
+        "/api/v1/reports/", {"idea": idea.pk, "reason": "review"}, content_type="application/json"
+    )
+
+    assert page.status_code == 400 and api.status_code == 400
+    assert not Report.objects.exists()
+    with pytest.raises(services.ApplicationError):
+        services.report_create(reporter=bob, idea=idea, reason=ReportReason.REVIEW)
