@@ -99,7 +99,8 @@ def test_a_request_beside_reports_keeps_the_reports_reasons_and_is_answered_with
     signed_in_client(staff_user).post(f"/staff/reports/{first.pk}/", {"action": "restore"})
 
     assert not Report.objects.filter(idea=idea, resolved_at__isnull=True).exists()
-    assert Notification.objects.filter(user=alice, title__contains="아이디어를 다시 공개했습니다").count() == 1
+    shown_again = Notification.objects.filter(user=alice, title__contains="아이디어를 다시 공개했습니다")
+    assert shown_again.count() == 1
 
 
 def test_the_request_needs_words_and_keeps_them_within_the_limit(alice, hidden_idea):
