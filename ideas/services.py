@@ -206,7 +206,10 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     # Locked for update, not for no key update as decisions lock: a row added meanwhile that
     # points at the idea (its vectors, a follow) would otherwise fail the delete. Decided on the
     # locked row: staff may have published it since the author's page was opened.
-    idea.refresh_from_db(from_queryset=Idea.objects.select_for_update())
+    try:
+        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update())
+    except Idea.DoesNotExist:
+        raise not_found(_("This idea was already deleted.")) from None
     refusal = idea_delete_refusal(idea=idea, user=user)
     if refusal is not None:
         raise refusal
@@ -479,7 +482,11 @@ def _lock_rows(*ideas: Idea) -> list[Idea]:
     cannot deadlock; for no key update, so supports and comments added meanwhile do not wait."""
     seen = {idea.pk: idea.status for idea in ideas}
     for idea in sorted(ideas, key=lambda idea: idea.pk):
-        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+        try:
+            idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+        except Idea.DoesNotExist:
+            # Its author deleted it meanwhile (`idea_delete`), while it was still theirs alone.
+            raise not_found(_("This idea was deleted by its author.")) from None
     return [idea for idea in ideas if idea.status != seen[idea.pk]]
 
 

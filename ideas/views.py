@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ErrorKind
 from core.forms import add_service_errors, error_text, posted_id, posted_text
 from core.shortcuts import get_or_404, posted_here_else_back_to
 
@@ -176,8 +176,11 @@ def idea_delete(request, idea_id: int):
         try:
             services.idea_delete(idea=idea, user=request.user)
         except ApplicationError as error:
-            refusal = error  # published or merged into since the page was opened
-        else:
+            # Published or merged into since the page was opened; or deleted by the first of two
+            # sends of this form (a double click), which is what was asked.
+            if error.kind != ErrorKind.NOT_FOUND:
+                refusal = error
+        if refusal is None:
             messages.success(request, _("Your idea “%(title)s” was deleted.") % {"title": idea.title})
             return redirect("my-page")
     return render(

@@ -4,6 +4,7 @@ it and asks first; its POST deletes and lands on My page. DELETE /api/v1/ideas/<
 same for the same people. Staff reject or hide ideas; they do not delete them this way."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import AuditEntry, Notification, NotificationKind, User
@@ -14,6 +15,7 @@ from matching.models import Embedding, Match, MatchStatus
 from pilots.models import PilotStage
 from tests.companies.conftest import Broker
 from tests.companies.factories import CompanyFactory
+from tests.concurrency import second_while_first_is_open
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.matching.factories import InterestFactory, MatchFactory
 from tests.pages import signed_in_client
@@ -163,6 +165,60 @@ def test_a_refused_deletion_tells_the_matcher_nothing(alice, broker, django_capt
         services.idea_delete(idea=idea, user=alice)
 
     assert broker.sent == []
+
+
+def _waiting_for_a_row_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted)")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_sent_twice_at_once_deletes_once_and_the_page_lands_on_my_page(alice, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+    second_send = []
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        lambda: second_send.append(signed_in_client(alice).post(f"/ideas/{idea.pk}/delete/")),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors and not outcome.refusals, (outcome.errors, outcome.refusals)
+    assert second_send[0].status_code == 302 and second_send[0]["Location"] == "/me/"
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+    assert len(broker.sent) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_deciding_on_an_idea_its_author_is_deleting_are_told_it_is_gone(alice, staff_user, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        lambda: services.idea_publish(idea=Idea.objects.get(pk=idea.pk), by=staff_user),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors, outcome.errors
+    assert [refusal.kind for refusal in outcome.refusals] == [ErrorKind.NOT_FOUND]
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idea_published_while_its_author_deletes_it_is_kept(alice, staff_user, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_publish(idea=Idea.objects.get(pk=idea.pk), by=staff_user),
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors, outcome.errors
+    assert [refusal.kind for refusal in outcome.refusals] == [ErrorKind.CONFLICT]
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED
 
 
 # --- What points at a deleted idea afterwards --------------------------------------------
