@@ -189,6 +189,20 @@ class IdeaDetailApi(APIView):
         services.idea_update(idea=idea, user=request.user, **serializer.validated_data)
         return _idea_response(request, idea.pk)
 
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="The author deletes an idea nobody else can see: a draft, one waiting for review or "
+        "a rejected one, with its comments, supports and follows. 403 for anyone else (404 if they cannot "
+        "see it); 409 for an idea that is public or merged, or that a pilot was made from or other ideas "
+        "were merged into.",
+        tags=["ideas"],
+    )
+    def delete(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        services.idea_delete(idea=idea, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class IdeaSubmitApi(APIView):
     permission_classes = [IsAuthenticated]

@@ -81,6 +81,9 @@ class MatchingState(models.TextChoices):
 # Before publication the author may still change the text; afterwards supporters have
 # backed a specific wording and only staff may correct it.
 AUTHOR_EDITABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
+# The author may take back an idea nobody else can see: one not yet published, or one the
+# moderators rejected. A public idea belongs to its supporters and its conversation too.
+AUTHOR_DELETABLE_STATUSES = (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.REJECTED)
 
 TITLE_MAX_LENGTH = 120
 TEXT_MAX_LENGTH = 5000
@@ -256,6 +259,17 @@ class Idea(ChoiceLabelsModel):
         if user.is_city_staff:
             return True
         return self.author_id == user.pk and self.status in AUTHOR_EDITABLE_STATUSES
+
+    def can_be_deleted_by(self, user) -> bool:
+        """Whether `user` may delete it: its author, while nobody else can see it (staff reject
+        or hide an idea, they do not delete it). A pilot made from it, or ideas merged into it,
+        still refuse (`services.idea_delete_refusal`)."""
+        return user.is_authenticated and self.author_id == user.pk and self.author_may_delete
+
+    @property
+    def author_may_delete(self) -> bool:
+        """Its status lets its author delete it (My page lists only the reader's own ideas)."""
+        return self.status in AUTHOR_DELETABLE_STATUSES
 
     def counted_supports(self) -> "models.QuerySet[Support]":
         """The supports that count for this idea (`supports_count`): its own and those of the

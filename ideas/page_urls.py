@@ -10,6 +10,7 @@ urlpatterns = [
     path("ideas/new/", views.idea_submit, name="idea-submit"),
     path("ideas/<int:idea_id>/", cache_public_page(views.idea_detail), name="idea-detail"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea-edit"),
+    path("ideas/<int:idea_id>/delete/", views.idea_delete, name="idea-delete"),
     path("ideas/<int:idea_id>/report/", views.report_idea, name="idea-report"),
     path("ideas/<int:idea_id>/review/", views.idea_review_request, name="idea-review-request"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),

@@ -169,6 +169,56 @@ def idea_resubmit(*, idea: Idea, user: User, **changes: Any) -> Idea:
     return idea_submit_draft(idea=idea, user=user)
 
 
+def idea_delete_refusal(*, idea: Idea, user: User) -> ApplicationError | None:
+    """Why `user` cannot delete the idea, or None if they can: the confirmation page says so
+    before they decide, and idea_delete refuses the same way."""
+    if idea.author_id != user.pk:
+        return forbidden(_("Only the author can delete this idea."))
+    if not idea.can_be_deleted_by(user):
+        return conflict(
+            _(
+                "Only a draft, an idea waiting for review or a rejected idea can be deleted; "
+                "this idea is %(status)s."
+            )
+            % {"status": idea.get_status_display()}
+        )
+    if idea.merged_ideas.exists():
+        return conflict(
+            _(
+                "Other ideas were merged into this one, and their supporters count here: "
+                "it cannot be deleted."
+            ),
+            code="has_merged_ideas",
+        )
+    # A pilot, cancelled or not, is about the idea it was made from and is kept with its records.
+    if Idea.objects.filter(pk=idea.pk, pilots__isnull=False).exists():
+        return conflict(_("A pilot was made from this idea: it cannot be deleted."), code="has_pilot")
+    return None
+
+
+@transaction.atomic
+def idea_delete(*, idea: Idea, user: User) -> None:
+    """The author deletes an idea nobody else can see, with everything attached to it: its
+    comments, reports, follows and matches (a rejected idea may have had them while it was
+    public; nobody can see them now). Notifications that link to it lead to the site's "not
+    found" page."""
+    if idea.author_id != user.pk:
+        raise forbidden(_("Only the author can delete this idea."))
+    # Locked for update, not for no key update as decisions lock: a row added meanwhile that
+    # points at the idea (its vectors, a follow) would otherwise fail the delete. Decided on the
+    # locked row: staff may have published it since the author's page was opened.
+    try:
+        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update())
+    except Idea.DoesNotExist:
+        raise not_found(_("This idea was already deleted.")) from None
+    refusal = idea_delete_refusal(idea=idea, user=user)
+    if refusal is not None:
+        raise refusal
+    idea_id = idea.pk
+    idea.delete()
+    dispatch.idea_deleted(idea_id)
+
+
 def _require_public(idea: Idea, message: str) -> None:
     if not idea.is_open_to_citizens:
         raise conflict(message)
@@ -436,7 +486,11 @@ def _lock_rows(*ideas: Idea) -> list[Idea]:
     cannot deadlock; for no key update, so supports and comments added meanwhile do not wait."""
     seen = {idea.pk: idea.status for idea in ideas}
     for idea in sorted(ideas, key=lambda idea: idea.pk):
-        idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+        try:
+            idea.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+        except Idea.DoesNotExist:
+            # Its author deleted it meanwhile (`idea_delete`), while it was still theirs alone.
+            raise not_found(_("This idea was deleted by its author.")) from None
     return [idea for idea in ideas if idea.status != seen[idea.pk]]
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ErrorKind
 from core.forms import add_service_errors, error_text, posted_id, posted_text
 from core.shortcuts import get_or_404, posted_here_else_back_to
 
@@ -85,6 +85,7 @@ def _render_detail(
             "login_url": f"{reverse('login')}?{urlencode({'next': idea.get_absolute_url()})}",
             "signup_url": f"{reverse('signup')}?{urlencode({'next': idea.get_absolute_url()})}",
             "can_edit": idea.can_be_edited_by(request.user),
+            "can_delete": idea.can_be_deleted_by(request.user),
             # A duplicate the similarity search did not pair (a citizen's report, a staff
             # member's memory) is merged from its own page.
             "can_merge": request.user.is_authenticated
@@ -163,6 +164,34 @@ def idea_edit(request, idea_id: int):
                 messages.success(request, _("Your changes were saved."))
             return redirect("idea-detail", idea_id=idea.pk)
     return render(request, "ideas/idea_form.html", {"form": form, "idea": idea, "may_resubmit": may_resubmit})
+
+
+@login_required
+def idea_delete(request, idea_id: int):
+    """Authors delete an idea nobody else can see (a draft, one waiting for review, a rejected
+    one): this page shows what goes with it and asks first, its POST deletes. Whoever the API
+    lets delete an idea may here; the page says why when the idea cannot be deleted."""
+    idea = _visible_idea(request, idea_id)
+    if idea.author_id != request.user.pk:
+        raise PermissionDenied
+    refusal = services.idea_delete_refusal(idea=idea, user=request.user)
+    if request.method == "POST" and refusal is None:
+        try:
+            services.idea_delete(idea=idea, user=request.user)
+        except ApplicationError as error:
+            # Published or merged into since the page was opened; or deleted by the first of two
+            # sends of this form (a double click), which is what was asked.
+            if error.kind != ErrorKind.NOT_FOUND:
+                refusal = error
+        if refusal is None:
+            messages.success(request, _("Your idea “%(title)s” was deleted.") % {"title": idea.title})
+            return redirect("my-page")
+    return render(
+        request,
+        "ideas/idea_delete.html",
+        {"idea": idea, "refusal": error_text(refusal) if refusal is not None else ""},
+        status=409 if refusal is not None and request.method == "POST" else 200,
+    )
 
 
 @login_required

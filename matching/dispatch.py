@@ -40,6 +40,11 @@ def idea_visibility_changed(idea_id: int) -> None:
     _send_on_commit("matching.tasks.refresh_idea_matches", idea_id)
 
 
+def idea_deleted(idea_id: int) -> None:
+    """Its author deleted it, and its rows of the matcher went with it."""
+    _send_on_commit("matching.tasks.forget_deleted_idea", idea_id)
+
+
 def company_changed(company_id: int) -> None:
     _send_on_commit("matching.tasks.embed_company", company_id)
 

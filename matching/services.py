@@ -1255,6 +1255,30 @@ def _withdraw_idea(idea_id: int) -> None:
         state.save()
 
 
+def match_refresh_after_idea_deleted() -> int | None:
+    """An idea was deleted (by its author), and its rows of the matcher with it. One the sums
+    still counted (deleted before the withdrawal its rejection asked for had run) cannot be taken
+    out of them as `_withdraw_idea` takes an idea out: its vectors are gone. Then everything is
+    ranked afresh, at once. Returns how many matches that refresh wrote, or None if the sums did
+    not count it."""
+    if not _counts_a_deleted_idea():
+        return None
+    return match_refresh_all()
+
+
+def _counts_a_deleted_idea() -> bool:
+    """Whether the companies' sums count more ideas than there are counted ideas: each has its
+    row (`MatchingRow`), which is deleted with it. One statement, so a placement committing
+    meanwhile is seen whole or not at all."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT idea_count <> (SELECT count(*) FROM {MatchingRow._meta.db_table}) "
+            f"FROM {MatchingState._meta.db_table} WHERE id = 1"
+        )
+        found = cursor.fetchone()
+    return bool(found and found[0])
+
+
 def _place_ideas(idea_ids: list[int]) -> set[int] | None:
     """Place some ideas under the matching lock, together; None when only a full refresh can (no
     state yet, the companies changed, pools too small to standardise, an idea re-embedded after
@@ -1897,6 +1921,10 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
     placement does not reconcile exactly happened since the last full refresh. Cheap when
     nothing waits: a few indexed queries."""
     state = matching_state()
+    if not state.needs_full_refresh and _counts_a_deleted_idea():
+        # Deleted while it was counted, and the refresh its deletion asked for was lost.
+        MatchingState.objects.filter(pk=1).update(needs_full_refresh=True)
+        state.needs_full_refresh = True
     # Vectors of another model or scheme, and ideas without a pilot margin, are re-embedded
     # (`stale_idea_ids`).
     outdated = (

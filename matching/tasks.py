@@ -47,6 +47,14 @@ def refresh_idea_matches(idea_id: int) -> None:
 
 
 @shared_task(**RETRY)
+def forget_deleted_idea(idea_id: int) -> int | None:
+    """Its author deleted the idea: its rows are gone, and its id is only for the logs."""
+    from .services import match_refresh_after_idea_deleted
+
+    return match_refresh_after_idea_deleted()
+
+
+@shared_task(**RETRY)
 def refresh_all_matches() -> int:
     """A company's visibility changed (verified or not) but not its text, or a company took back
     an answer (`dispatch.feedback_taken_back`)."""

@@ -55,7 +55,7 @@ def _wrong_password(page) -> None:
 
 
 def _pages(
-    idea: Idea, pilot: Pilot, company: Company, comment: Comment
+    idea: Idea, pilot: Pilot, company: Company, comment: Comment, own_idea: Idea
 ) -> dict[str | None, list[tuple[str, str, Step]]]:
     """Who looks (None: nobody signed in) and what they open: a name, the address, and a step."""
     return {
@@ -84,6 +84,8 @@ def _pages(
             ("company-register", "/companies/new/", None),
             ("company-register-errors", "/companies/new/", _submit_empty),
             ("comment-delete", f"/comments/{comment.pk}/delete/", None),
+            ("idea-own-submitted", f"/ideas/{own_idea.pk}/", None),
+            ("idea-delete", f"/ideas/{own_idea.pk}/delete/", None),
             ("account-close", "/me/close/", None),
             ("account-close-errors", "/me/close/", _submit_empty),
         ],
@@ -108,10 +110,18 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
     # A pilot recruiting participants: its page has the most to read and, signed in, to fill in.
     pilot = Pilot.objects.filter(went_public_at__isnull=False, stage=PilotStage.RECRUITING).first()
     company = Company.objects.get(memberships__user__username="company1")
-    comment = idea_services.comment_create(
-        idea=idea, author=User.objects.get(username="citizen1"), body="저도 같은 생각이에요."
+    citizen = User.objects.get(username="citizen1")
+    comment = idea_services.comment_create(idea=idea, author=citizen, body="저도 같은 생각이에요.")
+    # Waiting for review, so its author may still delete it.
+    own_idea = idea_services.idea_submit(
+        author=citizen,
+        title="동네 공원 가로등이 너무 어두워서 밤에 산책하기가 무서워요",
+        problem="저녁 여덟 시만 넘어도 공원 산책로가 어두워서 넘어질까 봐 걱정됩니다.",
+        proposal="사람이 지나갈 때만 밝아지는 조명을 AI가 조절해 주면 좋겠어요.",
+        category="safety_disaster",
+        district="nam_gu",
     )
-    pages = _pages(idea, pilot, company, comment)
+    pages = _pages(idea, pilot, company, comment, own_idea)
     page = browser_page
 
     counts: Counter[tuple[str, str]] = Counter()

@@ -57,6 +57,23 @@ MATRIX = [
         {"title": "새로운 제목입니다"},
         expected({ST}, 200),
     ),
+    # The author alone, and only while nobody else can see it; staff reject or hide instead.
+    (
+        "delete a submitted idea",
+        IdeaStatus.SUBMITTED,
+        "delete",
+        "/api/v1/ideas/{id}/",
+        None,
+        expected({AU}, 204, anonymous=403, others=404) | {ST: 403},
+    ),
+    (
+        "delete a published idea",
+        IdeaStatus.PUBLISHED,
+        "delete",
+        "/api/v1/ideas/{id}/",
+        None,
+        expected(set(), 204) | {AU: 409},
+    ),
     (
         "publish",
         IdeaStatus.SUBMITTED,

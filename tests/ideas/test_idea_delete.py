@@ -1,0 +1,425 @@
+"""A citizen deletes their own idea while nobody else can see it: a draft, one waiting for
+review, or one the moderators rejected. The idea's page links to a page that shows what goes with
+it and asks first; its POST deletes and lands on My page. DELETE /api/v1/ideas/<id>/ does the
+same for the same people. Staff reject or hide ideas; they do not delete them this way."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from accounts.models import AuditEntry, Notification, NotificationKind, User
+from core.errors import ApplicationError, ErrorKind
+from ideas import services
+from ideas.models import Comment, Follow, Idea, IdeaStatus, Report, Support
+from matching.models import Embedding, Match, MatchStatus
+from pilots.models import PilotStage
+from tests.companies.conftest import Broker
+from tests.companies.factories import CompanyFactory
+from tests.concurrency import second_while_first_is_open
+from tests.ideas.factories import CommentFactory, IdeaFactory
+from tests.matching.factories import InterestFactory, MatchFactory
+from tests.pages import signed_in_client
+from tests.pilots.factories import PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+DELETABLE = [IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.REJECTED]
+PUBLIC = [IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED]
+
+
+@pytest.fixture
+def broker(monkeypatch) -> Broker:
+    from matching import dispatch
+
+    found = Broker()
+    monkeypatch.setattr(dispatch, "current_app", found)
+    return found
+
+
+def _idea(author, status: IdeaStatus, **fields) -> Idea:
+    if status == IdeaStatus.MERGED:
+        fields.setdefault("merged_into", IdeaFactory())
+    return IdeaFactory(author=author, status=status, **fields)
+
+
+@pytest.fixture
+def rejected(alice, bob, company):
+    """Alice's idea, published for a while (Bob supported, followed, commented on and reported
+    it; a company showed interest) before the moderators rejected it."""
+    idea = IdeaFactory(author=alice, status=IdeaStatus.REJECTED, rejection_reason="개인정보가 들어 있어요")
+    Support.objects.create(idea=idea, user=bob)
+    Follow.objects.create(idea=idea, user=bob)
+    comment = CommentFactory(idea=idea, author=bob, body="우리 동네도 그래요")
+    Report.objects.create(reporter=bob, comment=comment, reason="spam")
+    Report.objects.create(reporter=bob, idea=idea, reason="personal_data")
+    InterestFactory(idea=idea, company=company)
+    MatchFactory(idea=idea, company=CompanyFactory(), status=MatchStatus.SUGGESTED)
+    return idea
+
+
+# --- The service's rules -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", DELETABLE)
+def test_the_author_deletes_an_idea_nobody_else_can_see(alice, status):
+    idea = _idea(alice, status)
+
+    services.idea_delete(idea=idea, user=alice)
+
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+
+
+@pytest.mark.parametrize("status", [*PUBLIC, IdeaStatus.MERGED])
+def test_a_public_or_merged_idea_cannot_be_deleted(alice, status):
+    idea = _idea(alice, status)
+
+    with pytest.raises(ApplicationError) as refused:
+        services.idea_delete(idea=idea, user=alice)
+
+    assert refused.value.kind == ErrorKind.CONFLICT
+    assert str(idea.get_status_display()) in refused.value.message
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_a_hidden_published_idea_cannot_be_deleted_either(alice):
+    idea = _idea(alice, IdeaStatus.PUBLISHED, is_hidden=True)
+
+    with pytest.raises(ApplicationError):
+        services.idea_delete(idea=idea, user=alice)
+
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["other_citizen", "staff"])
+def test_nobody_but_the_author_may_delete(alice, bob, staff_user, who):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+    user = {"other_citizen": bob, "staff": staff_user}[who]
+
+    with pytest.raises(ApplicationError) as refused:
+        services.idea_delete(idea=idea, user=user)
+
+    assert refused.value.kind == ErrorKind.FORBIDDEN
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_a_rejected_idea_goes_with_what_others_gave_it_while_it_was_public(alice, bob, rejected):
+    services.idea_delete(idea=rejected, user=alice)
+
+    assert not Idea.objects.filter(pk=rejected.pk).exists()
+    for model in (Support, Follow, Comment, Report, Match):
+        assert not model.objects.exists(), model
+    assert User.objects.filter(pk=bob.pk).exists()
+
+
+def test_an_idea_a_pilot_was_made_from_cannot_be_deleted(alice):
+    # Published, made a pilot that was cancelled, then rejected: the pilot keeps it.
+    idea = _idea(alice, IdeaStatus.REJECTED)
+    PilotFactory(idea=idea, stage=PilotStage.CANCELLED, cancellation_reason="참여 기업이 철수했습니다")
+
+    with pytest.raises(ApplicationError) as refused:
+        services.idea_delete(idea=idea, user=alice)
+
+    assert (refused.value.kind, refused.value.code) == (ErrorKind.CONFLICT, "has_pilot")
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_an_idea_others_were_merged_into_cannot_be_deleted(alice):
+    idea = _idea(alice, IdeaStatus.REJECTED)
+    duplicate = IdeaFactory(status=IdeaStatus.MERGED, merged_into=idea)
+
+    with pytest.raises(ApplicationError) as refused:
+        services.idea_delete(idea=idea, user=alice)
+
+    assert (refused.value.kind, refused.value.code) == (ErrorKind.CONFLICT, "has_merged_ideas")
+    assert Idea.objects.filter(pk=idea.pk).exists()
+    assert Idea.objects.get(pk=duplicate.pk).merged_into_id == idea.pk
+
+
+def test_an_idea_published_since_the_author_loaded_it_is_kept(alice):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.PUBLISHED)  # staff, meanwhile
+
+    with pytest.raises(ApplicationError) as refused:
+        services.idea_delete(idea=idea, user=alice)
+
+    assert refused.value.kind == ErrorKind.CONFLICT
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED
+
+
+def test_the_matcher_is_told_once_the_deletion_commits(alice, broker, django_capture_on_commit_callbacks):
+    idea = _idea(alice, IdeaStatus.REJECTED)
+    Embedding.objects.create(idea=idea, model_name="test", text_hash="h", vector=[0.0] * 512)
+    idea_id = idea.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_delete(idea=idea, user=alice)
+
+    assert broker.sent == [("matching.tasks.forget_deleted_idea", (idea_id,))]
+    assert not Embedding.objects.exists()
+
+
+def test_a_refused_deletion_tells_the_matcher_nothing(alice, broker, django_capture_on_commit_callbacks):
+    idea = _idea(alice, IdeaStatus.PUBLISHED)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ApplicationError):
+        services.idea_delete(idea=idea, user=alice)
+
+    assert broker.sent == []
+
+
+def _waiting_for_a_row_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted)")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_sent_twice_at_once_deletes_once_and_the_page_lands_on_my_page(alice, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+    second_send = []
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        lambda: second_send.append(signed_in_client(alice).post(f"/ideas/{idea.pk}/delete/")),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors and not outcome.refusals, (outcome.errors, outcome.refusals)
+    assert second_send[0].status_code == 302 and second_send[0]["Location"] == "/me/"
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+    assert len(broker.sent) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_deciding_on_an_idea_its_author_is_deleting_are_told_it_is_gone(alice, staff_user, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        lambda: services.idea_publish(idea=Idea.objects.get(pk=idea.pk), by=staff_user),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors, outcome.errors
+    assert [refusal.kind for refusal in outcome.refusals] == [ErrorKind.NOT_FOUND]
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idea_published_while_its_author_deletes_it_is_kept(alice, staff_user, broker):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    outcome = second_while_first_is_open(
+        lambda: services.idea_publish(idea=Idea.objects.get(pk=idea.pk), by=staff_user),
+        lambda: services.idea_delete(idea=Idea.objects.get(pk=idea.pk), user=alice),
+        second_is_waiting=_waiting_for_a_row_lock,
+    )
+
+    assert not outcome.errors, outcome.errors
+    assert [refusal.kind for refusal in outcome.refusals] == [ErrorKind.CONFLICT]
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.PUBLISHED
+
+
+# --- What points at a deleted idea afterwards --------------------------------------------
+
+
+def test_links_to_a_deleted_idea_lead_to_the_sites_not_found_page(alice, bob, staff_user, rejected):
+    # The rejection was recorded for staff, and its followers were told.
+    AuditEntry.objects.create(
+        actor=staff_user,
+        action="idea_reject",
+        target_type="idea",
+        target_id=rejected.pk,
+        target_label=rejected.title,
+        before={"status": "published"},
+        after={"status": "rejected"},
+    )
+    link = rejected.get_absolute_url()
+    Notification.objects.create(user=bob, kind=NotificationKind.IDEA_STATUS, title="반려됨", link=link)
+
+    services.idea_delete(idea=rejected, user=alice)
+
+    followed = signed_in_client(bob).get(link)
+    assert followed.status_code == 404 and "Page not found" in followed.content.decode()
+    assert signed_in_client(bob).get("/me/").status_code == 200
+    log = signed_in_client(staff_user).get("/staff/audit/")
+    assert log.status_code == 200 and rejected.title in log.content.decode()
+
+
+# --- The pages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", DELETABLE)
+def test_the_idea_page_offers_its_author_the_deletion(alice, status):
+    idea = _idea(alice, status)
+
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert f'href="/ideas/{idea.pk}/delete/"' in page
+
+
+@pytest.mark.parametrize("status", [*PUBLIC, IdeaStatus.MERGED])
+def test_the_idea_page_offers_no_deletion_once_others_can_see_the_idea(alice, status):
+    idea = _idea(alice, status)
+
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert "/delete/" not in page.split('id="comments"')[0]
+
+
+def test_nobody_else_is_offered_the_deletion(alice, bob, staff_user):
+    submitted, published = _idea(alice, IdeaStatus.SUBMITTED), _idea(alice, IdeaStatus.PUBLISHED)
+
+    for client in (signed_in_client(staff_user), signed_in_client(bob), Client()):
+        for idea in (submitted, published):
+            assert f"/ideas/{idea.pk}/delete/" not in client.get(f"/ideas/{idea.pk}/").content.decode()
+
+
+def test_the_page_shows_what_goes_and_asks_first(alice, rejected):
+    response = signed_in_client(alice).get(f"/ideas/{rejected.pk}/delete/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert rejected.title in html
+    assert "its 1 comment" in html and "its 1 support" in html
+    assert '<form method="post"' in html and 'class="danger"' in html
+    assert f'href="/ideas/{rejected.pk}/"' in html  # cancel
+    assert Idea.objects.filter(pk=rejected.pk).exists()
+
+
+def test_a_draft_is_offered_editing_instead(alice):
+    draft = _idea(alice, IdeaStatus.DRAFT)
+
+    html = signed_in_client(alice).get(f"/ideas/{draft.pk}/delete/").content.decode()
+
+    assert f'href="/ideas/{draft.pk}/edit/"' in html
+    assert "comment" not in html.split("<main", 1)[1].split("</form>")[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "done"),
+    [("en", "Your idea “{}” was deleted."), ("ko", "“{}” 아이디어를 삭제했습니다.")],
+)
+def test_the_author_deletes_it_and_lands_on_my_page(alice, language, done):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    response = signed_in_client(alice, language).post(f"/ideas/{idea.pk}/delete/", follow=True)
+
+    assert response.redirect_chain == [("/me/", 302)]
+    html = response.content.decode()
+    assert done.format(idea.title) in html
+    assert f'href="/ideas/{idea.pk}/"' not in html
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_published_idea_is_refused_with_the_reason_and_no_button(alice, language):
+    idea = _idea(alice, IdeaStatus.PUBLISHED)
+    client = signed_in_client(alice, language)
+
+    page = client.get(f"/ideas/{idea.pk}/delete/")
+    posted = client.post(f"/ideas/{idea.pk}/delete/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and posted.status_code == 409
+    reason = {"en": "Only a draft, an idea waiting for review", "ko": "반려된 아이디어만 삭제할 수 있습니다"}
+    assert reason[language] in html and reason[language] in posted.content.decode()
+    assert '<form method="post"' not in html.split("<main", 1)[1]
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_the_page_says_why_an_idea_a_pilot_was_made_from_stays(alice):
+    idea = _idea(alice, IdeaStatus.REJECTED)
+    PilotFactory(idea=idea, stage=PilotStage.CANCELLED, cancellation_reason="참여 기업이 철수했습니다")
+
+    html = signed_in_client(alice).get(f"/ideas/{idea.pk}/delete/").content.decode()
+
+    assert "A pilot was made from this idea" in html
+    assert '<form method="post"' not in html.split("<main", 1)[1]
+
+
+def test_another_citizen_gets_forbidden_or_not_found_as_they_can_see_the_idea(alice, bob):
+    published, submitted = _idea(alice, IdeaStatus.PUBLISHED), _idea(alice, IdeaStatus.SUBMITTED)
+    client = signed_in_client(bob)
+
+    assert client.get(f"/ideas/{published.pk}/delete/").status_code == 403
+    assert client.post(f"/ideas/{published.pk}/delete/").status_code == 403
+    assert client.get(f"/ideas/{submitted.pk}/delete/").status_code == 404
+    assert client.post(f"/ideas/{submitted.pk}/delete/").status_code == 404
+    assert Idea.objects.filter(pk__in=[published.pk, submitted.pk]).count() == 2
+
+
+def test_city_staff_are_not_offered_deletion(alice, staff_user):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+    client = signed_in_client(staff_user)
+
+    assert client.get(f"/ideas/{idea.pk}/delete/").status_code == 403
+    assert client.post(f"/ideas/{idea.pk}/delete/").status_code == 403
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(alice):
+    idea = _idea(alice, IdeaStatus.SUBMITTED)
+
+    response = Client().post(f"/ideas/{idea.pk}/delete/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_my_page_offers_deletion_beside_each_idea_nobody_else_sees(alice):
+    ideas = {status: _idea(alice, status) for status in [*DELETABLE, IdeaStatus.PUBLISHED]}
+
+    html = signed_in_client(alice).get("/me/").content.decode()
+
+    for status, idea in ideas.items():
+        assert (f'href="/ideas/{idea.pk}/delete/"' in html) is (status != IdeaStatus.PUBLISHED), status
+
+
+# --- The API -----------------------------------------------------------------------------
+
+
+def test_the_author_deletes_through_the_api(api, alice):
+    idea = _idea(alice, IdeaStatus.REJECTED)
+
+    response = api(alice).delete(f"/api/v1/ideas/{idea.pk}/")
+
+    assert response.status_code == 204
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+    assert api(alice).get(f"/api/v1/ideas/{idea.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda alice: _idea(alice, IdeaStatus.PUBLISHED), "invalid_status"),
+        (lambda alice: PilotFactory(idea=_idea(alice, IdeaStatus.REJECTED)).idea, "has_pilot"),
+        (
+            lambda alice: (
+                IdeaFactory(
+                    status=IdeaStatus.MERGED, merged_into=_idea(alice, IdeaStatus.REJECTED)
+                ).merged_into
+            ),
+            "has_merged_ideas",
+        ),
+    ],
+    ids=["published", "pilot", "merge-target"],
+)
+def test_the_api_refuses_with_409_and_says_why(api, alice, make, code):
+    idea = make(alice)
+
+    response = api(alice).delete(f"/api/v1/ideas/{idea.pk}/")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == code and response.json()["error"]["message"]
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_the_api_refuses_others(api, alice, bob, staff_user):
+    submitted, draft = _idea(alice, IdeaStatus.SUBMITTED), _idea(alice, IdeaStatus.DRAFT)
+
+    assert api(bob).delete(f"/api/v1/ideas/{submitted.pk}/").status_code == 404
+    assert api(staff_user).delete(f"/api/v1/ideas/{submitted.pk}/").status_code == 403
+    assert api().delete(f"/api/v1/ideas/{draft.pk}/").status_code == 403
+    assert Idea.objects.count() == 2
