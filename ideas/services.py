@@ -801,10 +801,11 @@ def idea_unmerge(*, idea: Idea, by: User) -> Idea:
 
 @transaction.atomic
 def author_leaves(*, user: User) -> None:
-    """As a person closes their account: the ideas only they could see go, and they follow no
-    idea. What they published, commented and supported stays where others read and count it,
-    credited to a former member (`User.closed_at`)."""
+    """As a person closes their account: the ideas only they could see go (as they could delete
+    them themselves; one a pilot was made from, or others were merged into, stays), and they
+    follow no idea. What they published, commented and supported stays where others read and
+    count it, credited to a former member (`User.closed_at`)."""
     Follow.objects.filter(user=user).delete()
-    Idea.objects.filter(
-        author=user, status__in=(IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.REJECTED)
-    ).delete()
+    for idea in Idea.objects.filter(author=user).order_by("pk"):
+        if idea.can_be_deleted_by(user) and idea_delete_refusal(idea=idea, user=user) is None:
+            idea_delete(idea=idea, user=user)
