@@ -1266,6 +1266,16 @@ def match_refresh_after_idea_deleted() -> int | None:
     return match_refresh_all()
 
 
+def _counted_but_not_matchable() -> list[int]:
+    """Ideas the companies' sums count (each has its `MatchingRow`) that are no longer matchable:
+    one join over the counted rows, empty when every change's withdrawal ran."""
+    return list(
+        MatchingRow.objects.filter(Q(idea__is_hidden=True) | ~Q(idea__status__in=MATCHABLE_STATUSES))
+        .order_by("idea_id")
+        .values_list("idea_id", flat=True)
+    )
+
+
 def _counts_a_deleted_idea() -> bool:
     """Whether the companies' sums count more ideas than there are counted ideas: each has its
     row (`MatchingRow`), which is deleted with it. One statement, so a placement committing
@@ -1920,6 +1930,10 @@ def matching_sweep(*, progress: Callable[..., Iterable[Any]] | None = None) -> d
     """Embed whatever is missing or stale and place it; refresh in full only when something
     placement does not reconcile exactly happened since the last full refresh. Cheap when
     nothing waits: a few indexed queries."""
+    # Hidden, rejected or merged while counted, and the withdrawal its change asked for was lost
+    # (the broker was unreachable when it committed): taken out now, as that task would have.
+    for idea_id in _counted_but_not_matchable():
+        _withdraw_idea(idea_id)
     state = matching_state()
     if not state.needs_full_refresh and _counts_a_deleted_idea():
         # Deleted while it was counted, and the refresh its deletion asked for was lost.

@@ -144,3 +144,24 @@ def test_the_sweep_takes_out_an_idea_whose_deletion_task_was_lost(city):
     state = _state()
     assert state[0] == 59 == MatchingRow.objects.count()
     _assert_same(state, _as_from_scratch())
+
+
+@pytest.mark.parametrize("change", [{"status": IdeaStatus.REJECTED}, {"is_hidden": True}])
+def test_the_sweep_withdraws_an_idea_whose_withdrawal_task_was_lost(city, change):
+    idea = city["idea"]
+    shown_before = Match.objects.filter(idea_id=idea.pk).shown().count()
+    assert shown_before  # it was on some companies' lists
+    # Rejected or hidden while the broker was down: the withdrawal it asked for never ran.
+    Idea.objects.filter(pk=idea.pk).update(**change)
+
+    services.matching_sweep()
+
+    assert not MatchingRow.objects.filter(idea_id=idea.pk).exists()
+    assert not Match.objects.filter(idea_id=idea.pk).shown().exists()
+    state = _state()
+    assert state[0] == 59 == MatchingRow.objects.count()
+    _assert_same(state, _as_from_scratch())
+
+
+def test_the_sweep_finds_nothing_to_withdraw_when_every_withdrawal_ran(city):
+    assert services._counted_but_not_matchable() == []
