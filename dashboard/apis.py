@@ -187,6 +187,11 @@ class ExportDonationReadSerializer(serializers.Serializer):
         help_text="readings: your readings were read; identities: your name and email were seen.",
     )
     rows = serializers.IntegerField(help_text="How many of your readings the read returned.")
+    times = serializers.IntegerField(
+        source="read.repeats",
+        help_text="How many times the same question came to the same answer, from read_at to last_read_at.",
+    )
+    last_read_at = serializers.DateTimeField(source="read.last_read_at", allow_null=True)
 
 
 class ExportDonationResultSerializer(serializers.Serializer):

@@ -768,19 +768,22 @@ def identity_read_record(
     Called inside the transaction that selected `volunteers`, so no name leaves unrecorded.
     """
     named = list(volunteers)
-    if not named:
-        repeated = _empty_read_repeated(
-            pilot=pilot, company=company, user=user, kind=DataReadKind.IDENTITIES, query=query
-        )
-        if repeated is not None:
-            return repeated
+    seen = {
+        (volunteer.pk, consent.data_request_id)
+        for volunteer in named
+        for consent in volunteer.active_consents  # type: ignore[attr-defined]
+    }
+    repeated = _read_repeated(
+        pilot=pilot, company=company, user=user, kind=DataReadKind.IDENTITIES, query=query, donors=seen
+    )
+    if repeated is not None:
+        return repeated
     read = DataRead.objects.create(
         pilot=pilot, company=company, user=user, kind=DataReadKind.IDENTITIES, rows=len(named), query=query
     )
     DataReadDonor.objects.bulk_create(
-        DataReadDonor(read=read, volunteer=volunteer, data_request_id=consent.data_request_id, rows=0)
-        for volunteer in named
-        for consent in volunteer.active_consents  # type: ignore[attr-defined]
+        DataReadDonor(read=read, volunteer_id=volunteer_id, data_request_id=data_request_id, rows=0)
+        for volunteer_id, data_request_id in sorted(seen)
     )
     return read
 
@@ -791,8 +794,30 @@ def _empty_read_repeated(
     """The last read of this kind by `user` for `company`, counted once more, if it found
     nothing either and asked the same question: a client polling leaves one record of the run
     rather than a row every few seconds."""
+    return _read_repeated(pilot=pilot, company=company, user=user, kind=kind, query=query, donors=set())
+
+
+def _read_repeated(
+    *,
+    pilot: Pilot,
+    company: Company,
+    user: User,
+    kind: DataReadKind,
+    query: dict[str, Any],
+    donors: set[tuple[int, int]],
+) -> DataRead | None:
+    """The last read of this kind by `user` for `company`, counted once more, if it asked the same
+    question and came to the same donors in the same categories (`donors`: volunteer and data
+    request ids; none for an empty read). A client polling the names of a pilot's volunteers
+    leaves one record of each run, from its first to its last asking, and each donor one line
+    saying how often, not a line every few seconds."""
     last = DataRead.objects.filter(pilot=pilot, company=company, user=user, kind=kind).order_by("-id").first()
-    if last is None or last.rows != 0 or last.query != query:
+    if last is None or last.query != query:
+        return None
+    if donors:
+        if last.rows == 0 or set(last.donors.values_list("volunteer_id", "data_request_id")) != donors:
+            return None
+    elif last.rows != 0:
         return None
     last.last_read_at = timezone.now()
     DataRead.objects.filter(pk=last.pk).update(repeats=F("repeats") + 1, last_read_at=last.last_read_at)

@@ -175,12 +175,40 @@ def test_a_read_naming_no_one_is_recorded_once_however_often_it_is_asked(
     assert not DataReadDonor.objects.exists()
 
 
-def test_every_read_that_names_someone_is_a_record_of_its_own(carol, pilot, volunteers):
+def test_the_same_names_seen_again_count_as_a_repeat_of_the_read(carol, pilot, volunteers):
+    for _ in range(3):
+        _read_names(carol, pilot)
+
+    read = DataRead.objects.get()
+    assert (read.rows, read.repeats) == (2, 3)
+    assert read.last_read_at is not None and read.last_read_at >= read.read_at
+    assert DataReadDonor.objects.count() == 2
+
+
+def test_a_read_naming_other_people_is_a_record_of_its_own(carol, pilot, requests, volunteers):
+    _read_names(carol, pilot)
+    # One more volunteer shares their name: the next read names three, then the same three.
+    volunteers["unknown"].share_identity = True
+    volunteers["unknown"].save(update_fields=["share_identity"])
     _read_names(carol, pilot)
     _read_names(carol, pilot)
 
-    assert [(read.rows, read.repeats) for read in DataRead.objects.order_by("id")] == [(2, 1), (2, 1)]
-    assert DataReadDonor.objects.count() == 4
+    assert [(read.rows, read.repeats) for read in DataRead.objects.order_by("id")] == [(2, 1), (3, 2)]
+
+
+def test_the_donor_reads_how_often_their_name_was_seen(client, carol, pilot, requests, volunteers):
+    for _ in range(3):
+        _read_names(carol, pilot)
+
+    english = _reads_list(_page(client, volunteers["pressure"], "en"), requests["blood_pressure"])
+    korean = _reads_list(_page(client, volunteers["pressure"], "ko"), requests["blood_pressure"])
+
+    assert re.search(
+        r"<li>빛고을케어 saw your name and email on [^<]+, and again 2 times until [^<]+</li>", english
+    )
+    assert re.search(
+        r"<li>빛고을케어: [^<]+에 내 이름과 이메일을 열람했고, [^<]+까지 2번 더 열람했습니다</li>", korean
+    )
 
 
 def test_a_read_of_names_does_not_break_a_readings_pollers_run(carol, pilot, volunteers):
@@ -218,12 +246,14 @@ def test_a_read_takes_the_same_queries_for_one_volunteer_named_or_many(
     carol, pilot, requests, django_assert_num_queries
 ):
     _volunteer(pilot, requests, "first", ["blood_pressure"])
-    with django_assert_num_queries(11):
+    # With the look for the last read, to tell a repeat from a new read.
+    with django_assert_num_queries(12):
         assert _read_names(carol, pilot) == ["first"]
 
     for name in ("second", "third", "fourth"):
         _volunteer(pilot, requests, name, ["blood_pressure", "heart_rate"])
-    with django_assert_num_queries(11):
+    # One more: whom the last read named.
+    with django_assert_num_queries(13):
         assert len(_read_names(carol, pilot)) == 4
 
 
