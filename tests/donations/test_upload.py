@@ -60,7 +60,7 @@ def test_the_review_lists_every_row_and_stores_nothing(donor, setup):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "기부하기 전에 검토하기" in html and "3행을 기부할 수 있습니다." in html
+    assert "기부하기 전에 검토하기" in html and "3개 행을 기부할 수 있습니다." in html
     for value in ("121", "135", "117", "88"):
         assert f">{value}</td>" in html
     assert html.count('name="remove"') == 3
@@ -110,7 +110,7 @@ def test_a_csv_with_korean_headers_a_byte_order_mark_and_semicolons_is_read(dono
 
     response = upload(donor, setup, content)
 
-    assert response.status_code == 200 and "1행을 기부할 수 있습니다." in response.content.decode()
+    assert response.status_code == 200 and "1개 행을 기부할 수 있습니다." in response.content.decode()
 
 
 def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, setup):
@@ -127,7 +127,7 @@ def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, s
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "1행을 기부할 수 있습니다." in html and "4행은 보낼 수 없습니다." in html
+    assert "1개 행을 기부할 수 있습니다." in html and "4개 행은 보낼 수 없습니다." in html
     assert "맥박 값은 30~220 bpm 사이여야 합니다. 받은 값은 400입니다." in html
     assert "수축기 혈압 값은 숫자여야 합니다." in html
     assert "이완기 혈압 값이 없습니다." in html

@@ -155,7 +155,7 @@ def test_only_the_author_submits_a_draft_through_the_api(api, alice, bob, staff_
 
 
 @pytest.mark.parametrize(
-    ("language", "label", "draft"), [("ko", "수정 요청됨", "임시저장"), ("en", "Changes requested", "Draft")]
+    ("language", "label", "draft"), [("ko", "보완 요청됨", "임시저장"), ("en", "Changes requested", "Draft")]
 )
 def test_an_idea_sent_back_is_labelled_changes_requested_not_draft(alice, sent_back, language, label, draft):
     IdeaFactory(author=alice, status=IdeaStatus.DRAFT, title="아직 보내지 않은 아이디어")

@@ -43,7 +43,7 @@ def test_the_create_form_sent_twice_makes_one_pilot_and_lands_on_it(client, staf
     assert first["Location"] == second["Location"] == f"/pilots/{pilot.pk}/"
     assert AuditEntry.objects.filter(action="pilot_create").count() == 1
     page = client.get(second["Location"]).content.decode()
-    assert page.count("실증 사업을 기획 단계로 만들었습니다.") == 1
+    assert page.count("실증 사업을 만들었습니다. 지금은 기획 단계입니다.") == 1
 
 
 def test_the_service_refuses_the_same_pilot_made_again_a_moment_later(staff_user, idea, company):
