@@ -43,7 +43,11 @@ class UserOutputSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.Serializer):
     """Someone as the public sees them: the display name only."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        source="public_id",
+        allow_null=True,
+        help_text="null for a former member: what they wrote is no longer tied to one account.",
+    )
     name = serializers.CharField(source="__str__")
 
 

@@ -60,6 +60,12 @@ class User(AbstractUser):
         return self.display_name or _("Citizen %(number)s") % {"number": self.pk}
 
     @property
+    def public_id(self) -> int | None:
+        """The number the public API knows this person by; none once they closed their account,
+        so their old contributions cannot be tied together again."""
+        return None if self.closed_at is not None else self.pk
+
+    @property
     def staff_label(self) -> str:
         """Who this is, for city staff only: the real name if given, and the username."""
         return f"{self.real_name} ({self.username})" if self.real_name else self.username

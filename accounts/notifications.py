@@ -148,6 +148,25 @@ def notifications_unquote(*, kind: NotificationKind, link: str, user_ids: Iterab
     )
 
 
+def notifications_rename(
+    *, kind: NotificationKind, links: list[str], user_ids: Iterable[int], old: str, new: Callable[[str], str]
+) -> int:
+    """Where the notifications of one kind that point at `links`, among those of `user_ids`, open
+    with a person's name (`old`), put `new(reader's language)` in its place: that person closed
+    their account, and their name no longer stands in what others read."""
+    renamed = [
+        notification
+        for notification in Notification.objects.filter(
+            user_id__in=list(user_ids), kind=kind, link__in=links
+        ).select_related("user")
+        if old and notification.title.startswith(old)
+    ]
+    for notification in renamed:
+        notification.title = new(notification.user.preferred_language) + notification.title[len(old) :]
+    Notification.objects.bulk_update(renamed, ["title"])
+    return len(renamed)
+
+
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:

@@ -125,6 +125,7 @@ def user_close(*, user: User) -> User:
     user.first_name = user.last_name = ""
     user.display_name = user.real_name = ""
     user.set_unusable_password()
+    user.last_login = None
     user.is_active = user.is_staff = user.is_superuser = False
     user.closed_at = timezone.now()
     user.save()

@@ -286,6 +286,8 @@ def account_close(*, user: User, password: str) -> User:
     former member; the account itself is emptied and can no longer sign in
     (`accounts.services.user_close`)."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.closed_at is not None:  # sent twice: the first closed it
+        return user
     user_password_confirm(user=user, password=password)
     member_leave_all(user=user)
     donor_data_erase(user=user)

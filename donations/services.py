@@ -515,12 +515,14 @@ def donor_data_erase(*, user: User) -> None:
     others rely on and that holds no value: the consents' receipts, the reads of their data
     (by the pilots' companies), and that and when their rows were deleted."""
     for volunteer in PilotVolunteer.objects.select_for_update().filter(user=user).order_by("pk"):
-        if volunteer.is_active:
-            volunteer_leave(volunteer=volunteer)
+        # Deleted first, so their deletion is recorded as the account's closing; leaving then
+        # withdraws the consents with nothing left to delete.
         for data_request in PilotDataRequest.objects.filter(donations__volunteer=volunteer).distinct():
             donations_delete(
                 volunteer=volunteer, data_request=data_request, reason=DeletionReason.ACCOUNT_CLOSED
             )
+        if volunteer.is_active:
+            volunteer_leave(volunteer=volunteer)
         volunteer.results.all().delete()
         volunteer.donor_codes.all().delete()
         volunteer.station_visits.all().delete()

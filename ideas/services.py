@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import (
+    notifications_rename,
     notifications_unquote,
     notify,
     notify_each,
@@ -352,6 +353,8 @@ def report_create(
     # the reporter it exists.
     if not cast("Idea | Comment", idea or comment).is_public:
         raise not_found(_("This content does not exist."))
+    if cast("Idea | Comment", idea or comment).author_id == reporter.pk:
+        raise forbidden(_("You cannot report what you wrote yourself: edit or delete it instead."))
     report = Report(
         reporter=reporter, idea=idea, comment=comment, reason=reason, details=_normalised_text(details)
     )
@@ -612,6 +615,7 @@ def report_received(*, report: Report) -> None:
 def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Comment:
     """Hide content for good or show it again; either way its open reports are settled."""
     require_city_staff(by, message=_("Only city staff can moderate."))
+    _lock_target(target)
     action = AuditAction.CONTENT_HIDE if hidden else AuditAction.CONTENT_RESTORE
     review = _open_review_request(target)
     with audited(actor=by, action=action, target=target, fields=["is_hidden"]):
@@ -623,6 +627,14 @@ def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Com
     if review is not None:
         _tell_review_decided(review, shown_again=not hidden)
     return target
+
+
+def _lock_target(target: Idea | Comment) -> None:
+    """Reload the reported idea or comment from its row, locked until the transaction ends: two
+    staff deciding on it at once (or a decision sent twice, or its author's request for another
+    look arriving meanwhile) go one after the other, the second seeing the reports the first
+    settled, so its author is told once and of what was decided."""
+    target.refresh_from_db(from_queryset=type(target).objects.select_for_update(no_key=True))
 
 
 def _open_review_request(target: Idea | Comment) -> Report | None:
@@ -663,8 +675,15 @@ def idea_review_request(*, idea: Idea, user: User, details: str) -> Report:
     if not details:
         message = _("Say what the moderators should know: what you changed, or why the idea should be shown.")
         raise ApplicationError(message, fields={"details": [message]})
-    if Report.objects.filter(reporter=user, idea=idea).exists():
+    earlier = Report.objects.filter(reporter=user, idea=idea).first()
+    if earlier is not None and earlier.reason == ReportReason.REVIEW:
         raise conflict(_("You have already asked the moderators to look again at this idea."), "duplicate")
+    if earlier is not None:
+        # A report of their own idea, from before authors were refused one: the moderators read
+        # it as this idea's author's word already.
+        raise conflict(
+            _("You reported this idea yourself earlier; the moderators read that report as your request.")
+        )
     review = Report(reporter=user, idea=idea, reason=ReportReason.REVIEW, details=details)
     review.full_clean(validate_constraints=False)
     review.save()
@@ -685,6 +704,9 @@ def content_restore(*, target: Idea | Comment, by: User) -> Idea | Comment:
 @transaction.atomic
 def report_dismiss(*, report: Report, by: User) -> Report:
     require_city_staff(by, message=_("Only city staff can moderate."))
+    target = _target(report)
+    _lock_target(target)
+    report.refresh_from_db()
     if report.resolved_at is not None:
         raise conflict(_("This report has already been handled."))
     report.resolved_at = timezone.now()
@@ -693,6 +715,9 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     audit_record(
         actor=by, action=AuditAction.REPORT_DISMISS, target=report, after={"resolution": "dismissed"}
     )
+    if report.reason == ReportReason.REVIEW:
+        # Dismissing leaves the idea as it is: hidden, as its author is told.
+        _tell_review_decided(report, shown_again=not target.is_hidden)
     return report
 
 
@@ -701,16 +726,34 @@ def reports_dismiss(*, target: Idea | Comment, by: User) -> int:
     """Dismiss every open report of one idea or comment: they are judged unfounded together,
     and the content stays as it is. Returns how many were dismissed."""
     require_city_staff(by, message=_("Only city staff can moderate."))
-    reports = list(_open_reports(target).select_for_update())
+    _lock_target(target)
+    reports = list(_open_reports(target))
     if not reports:
         raise conflict(_("This report has already been handled."))
-    review = _open_review_request(target)
     for report in reports:
         report_dismiss(report=report, by=by)
-    # Dismissing leaves the content as it is: a hidden idea whose author asked stays hidden.
-    if review is not None:
-        _tell_review_decided(review, shown_again=not target.is_hidden)
     return len(reports)
+
+
+REPORT_DECISIONS = ("hide", "restore", "dismiss")
+
+
+@transaction.atomic
+def report_decide(*, report: Report, by: User, action: str) -> None:
+    """Staff decide on what a report of the queue names: hide it, show it again, or dismiss its
+    reports. Refused when it was decided meanwhile (by a colleague, or from a page opened before)
+    rather than decided again over that decision."""
+    require_city_staff(by, message=_("Only city staff can moderate."))
+    if action not in REPORT_DECISIONS:
+        raise ApplicationError(_("Choose what to do."))
+    target = _target(report)
+    _lock_target(target)
+    if not Report.objects.filter(pk=report.pk, resolved_at__isnull=True).exists():
+        raise conflict(_("This report has already been handled."))
+    if action == "dismiss":
+        reports_dismiss(target=target, by=by)
+    else:
+        _set_hidden(target, by=by, hidden=action == "hide")
 
 
 # --- Merging ------------------------------------------------------------------------------
@@ -809,3 +852,27 @@ def author_leaves(*, user: User) -> None:
     for idea in Idea.objects.filter(author=user).order_by("pk"):
         if idea.can_be_deleted_by(user) and idea_delete_refusal(idea=idea, user=user) is None:
             idea_delete(idea=idea, user=user)
+    _comment_notifications_unname(user=user)
+
+
+def _comment_notifications_unname(*, user: User) -> None:
+    """The notifications of the person's comments and replies name them in their titles ("Bob
+    commented on your idea …"): each now names a former member, in its reader's language, as
+    the comment itself does. Called before the account is emptied, while its name is known."""
+    name = str(user)
+    comments = Comment.objects.filter(author=user).select_related("idea", "parent")
+    told: set[int] = set()
+    links: list[str] = []
+    for comment in comments:
+        links.append(_comment_link(comment))
+        told.add(comment.idea.author_id)
+        if comment.parent is not None:
+            told.add(comment.parent.author_id)
+    if links:
+        notifications_rename(
+            kind=NotificationKind.NEW_COMMENT,
+            links=links,
+            user_ids=told - {user.pk},
+            old=name,
+            new=worded_per_language(lambda: str(_("Former member"))),
+        )

@@ -502,21 +502,15 @@ def _report_page(request, *, back: str, idea: Idea | None = None, comment: Comme
 def report_decide(request, report_id: int):
     """Staff settle a report: hide the content for good, show it again, or dismiss the report."""
     report = get_object_or_404(Report.objects.select_related("idea", "comment"), pk=report_id)
-    target = report.idea or report.comment
     action = request.POST.get("action")
+    if action not in services.REPORT_DECISIONS:
+        # Nothing was done, so nothing may be reported as saved.
+        message = _("Choose what to do.")
+        messages.error(request, message)
+        return _render_moderation_page(request, refused={"error": message})
     try:
-        if action == "hide":
-            services.content_hide(target=target, by=request.user)
-        elif action == "restore":
-            services.content_restore(target=target, by=request.user)
-        elif action == "dismiss":
-            # The page shows the reports of one item as one entry: dismissing it dismisses them all.
-            services.reports_dismiss(target=target, by=request.user)
-        else:
-            # Nothing was done, so nothing may be reported as saved.
-            message = _("Choose what to do.")
-            messages.error(request, message)
-            return _render_moderation_page(request, refused={"error": message})
+        # The page shows the reports of one item as one entry: dismissing it dismisses them all.
+        services.report_decide(report=report, by=request.user, action=action)
         messages.success(request, _("Saved."))
     except ApplicationError as error:
         messages.error(request, error.message)

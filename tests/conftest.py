@@ -5,7 +5,9 @@ alice is a citizen and the author of `idea`; bob is another citizen; carol is a 
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
@@ -13,6 +15,16 @@ from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import IdeaFactory
 
 PERSONAS = ("anonymous", "author", "other_citizen", "company_member", "other_company_member", "staff")
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language: a request read in English leaves English
+    active in the thread (the locale middleware does not put it back), and a service worded in
+    "the active language" would otherwise speak the previous test's."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -117,7 +117,7 @@ def test_closing_withdraws_every_consent_and_deletes_donations_and_results(bob, 
     assert consent.withdrawn_at is not None
     assert DataReadDonor.objects.filter(volunteer=volunteer).count() == 1
     assert list(DonationDeletion.objects.filter(volunteer=volunteer).values_list("reason", "donations")) == [
-        (DeletionReason.WITHDRAWAL, 1)
+        (DeletionReason.ACCOUNT_CLOSED, 1)
     ]
 
 
@@ -204,7 +204,7 @@ def test_the_page_says_what_goes_and_what_stays_in_this_persons_case(bob, bobs_l
     assert (contents["comments_kept"], contents["supports_kept"], contents["donations_deleted"]) == (1, 1, 1)
     assert contents["companies_solely_owned"] == []
     html = response.content.decode()
-    assert "계정 닫기" in html and "탈퇴한 회원" in html
+    assert "회원 탈퇴" in html and "탈퇴한 회원" in html
     assert signed_in_client(bob).get("/me/profile/").content.decode().count('href="/me/close/"') == 1
 
 
@@ -242,3 +242,35 @@ def test_the_api_refuses_the_only_owner_with_a_conflict(carol, company):
 
     assert response.status_code == 409
     assert "빛고을케어" in str(response.json())
+
+
+def test_others_notifications_of_the_persons_comments_no_longer_name_them(bob, alice, idea, bobs_life):
+    from ideas import services as idea_services
+
+    alice.preferred_language = "en"
+    alice.save(update_fields=["preferred_language"])
+    idea_services.comment_create(idea=idea, author=bob, body="저도 그렇게 생각해요.")
+    told = Notification.objects.get(user=alice, kind=NotificationKind.NEW_COMMENT)
+    assert told.title.startswith(str(bob))
+
+    _close(bob)
+
+    told.refresh_from_db()
+    assert told.title == f"Former member commented on your idea “{idea.title}”"
+
+
+def test_closing_sent_twice_closes_once_and_signs_out(bob):
+    from dashboard import services as dashboard
+
+    dashboard.account_close(user=bob, password=PASSWORD)
+    again = dashboard.account_close(user=bob, password=PASSWORD)
+
+    assert again.closed_at is not None and again.last_login is None
+
+
+def test_the_public_api_no_longer_ties_a_former_members_ideas_together(bob, bobs_life):
+    _close(bob)
+
+    author = client_for(None).get(f"/api/v1/ideas/{bobs_life['published'].pk}/").json()["author"]
+
+    assert author == {"id": None, "name": "탈퇴한 회원"}

@@ -5,10 +5,13 @@ decided."""
 import pytest
 from django.test import Client
 
-from accounts.models import Notification, NotificationKind
+from accounts.models import AuditAction, AuditEntry, Notification, NotificationKind
 from ideas import services
 from ideas.models import Report, ReportReason
-from tests.ideas.factories import IdeaFactory
+from tests.accounts.factories import UserFactory
+from tests.concurrency import second_while_first_is_open
+from tests.conftest import client_for
+from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.pages import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +135,81 @@ def test_nobody_can_report_content_for_the_authors_reason(bob, idea):
     assert not Report.objects.exists()
     with pytest.raises(services.ApplicationError):
         services.report_create(reporter=bob, idea=idea, reason=ReportReason.REVIEW)
+
+
+def test_keeping_it_hidden_records_the_content_hidden_not_the_reports_dismissed(alice, bob, staff_user, idea):
+    for reporter in (bob, UserFactory(), UserFactory()):
+        services.report_create(reporter=reporter, idea=idea, reason=ReportReason.SPAM)
+    idea.refresh_from_db()
+    assert idea.is_hidden  # hidden by its reports, pending a decision
+    _ask(alice, idea)
+    review = Report.objects.get(idea=idea, reason=ReportReason.REVIEW)
+
+    signed_in_client(staff_user).post(f"/staff/reports/{review.pk}/", {"action": "hide"})
+
+    assert set(Report.objects.filter(idea=idea).values_list("resolution", flat=True)) == {"hidden"}
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == [AuditAction.CONTENT_HIDE]
+    assert Notification.objects.filter(user=alice, title__contains="계속 숨기기로").count() == 1
+
+
+def test_a_decision_from_a_page_opened_before_another_was_made_is_refused(alice, staff_user, hidden_idea):
+    _ask(alice, hidden_idea)
+    review = Report.objects.get(idea=hidden_idea)
+    client = signed_in_client(staff_user)
+    client.post(f"/staff/reports/{review.pk}/", {"action": "hide"})
+
+    late = client.post(f"/staff/reports/{review.pk}/", {"action": "restore"}, follow=True)
+
+    hidden_idea.refresh_from_db()
+    assert hidden_idea.is_hidden
+    assert "This report has already been handled." in late.content.decode()
+    assert Notification.objects.filter(user=alice).count() == 1
+
+
+def test_the_api_dismissing_the_request_tells_the_author(alice, staff_user, hidden_idea):
+    _ask(alice, hidden_idea)
+    review = Report.objects.get(idea=hidden_idea)
+
+    response = client_for(staff_user).post(f"/api/v1/reports/{review.pk}/dismiss/")
+
+    assert response.status_code == 200
+    assert Notification.objects.filter(user=alice, title__contains="계속 숨기기로").count() == 1
+
+
+def test_an_author_cannot_report_their_own_idea_or_comment(alice, idea):
+    comment = CommentFactory(idea=idea, author=alice)
+
+    for target in ({"idea": idea}, {"comment": comment}):
+        with pytest.raises(services.ApplicationError) as refused:
+            services.report_create(reporter=alice, reason=ReportReason.SPAM, **target)
+        assert refused.value.kind.value == "forbidden"
+    assert not Report.objects.exists()
+
+
+def test_an_earlier_report_of_their_own_idea_is_told_not_swallowed(alice, hidden_idea):
+    Report.objects.create(reporter=alice, idea=hidden_idea, reason=ReportReason.OTHER, details="예전 신고")
+
+    response = _ask(alice, hidden_idea)
+
+    assert response.status_code == 400
+    assert "You reported this idea yourself earlier" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_deciding_at_once_make_one_decision_and_the_author_hears_it_once():
+    author, staff = UserFactory(), UserFactory(is_staff=True)
+    hidden = IdeaFactory(author=author, is_hidden=True)
+    review = services.idea_review_request(idea=hidden, user=author, details=REASON)
+
+    outcome = second_while_first_is_open(
+        lambda: services.report_decide(report=Report.objects.get(pk=review.pk), by=staff, action="hide"),
+        lambda: services.report_decide(report=Report.objects.get(pk=review.pk), by=staff, action="restore"),
+    )
+
+    assert not outcome.errors, outcome.errors
+    assert [refusal.message for refusal in outcome.refusals] == ["이미 처리된 신고입니다."]
+    hidden.refresh_from_db()
+    assert hidden.is_hidden
+    assert list(Notification.objects.filter(user=author).values_list("title", flat=True)) == [
+        f"검토 담당자가 다시 살펴본 뒤 아이디어를 계속 숨기기로 했습니다: “{hidden.title}”"
+    ]
