@@ -634,7 +634,10 @@ def _lock_target(target: Idea | Comment) -> None:
     staff deciding on it at once (or a decision sent twice, or its author's request for another
     look arriving meanwhile) go one after the other, the second seeing the reports the first
     settled, so its author is told once and of what was decided."""
-    target.refresh_from_db(from_queryset=type(target).objects.select_for_update(no_key=True))
+    if isinstance(target, Idea):
+        target.refresh_from_db(from_queryset=Idea.objects.select_for_update(no_key=True))
+    else:
+        target.refresh_from_db(from_queryset=Comment.objects.select_for_update(no_key=True))
 
 
 def _open_review_request(target: Idea | Comment) -> Report | None:
