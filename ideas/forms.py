@@ -69,6 +69,11 @@ class ReviewRequestForm(forms.Form):
     details = MultilineField(
         label=_("What should the moderators know?"),
         max_length=REPORT_DETAILS_MAX_LENGTH,
+        error_messages={
+            "required": _(
+                "Say what the moderators should know: what you changed, or why the idea should be shown."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "What you changed, or why the idea should be shown again. They read it beside the reports."

@@ -55,7 +55,7 @@ def _wrong_password(page) -> None:
 
 
 def _pages(
-    idea: Idea, pilot: Pilot, company: Company, comment: Comment, own_idea: Idea
+    idea: Idea, pilot: Pilot, company: Company, comment: Comment, own_idea: Idea, own_hidden: Idea
 ) -> dict[str | None, list[tuple[str, str, Step]]]:
     """Who looks (None: nobody signed in) and what they open: a name, the address, and a step."""
     return {
@@ -86,6 +86,9 @@ def _pages(
             ("comment-delete", f"/comments/{comment.pk}/delete/", None),
             ("idea-own-submitted", f"/ideas/{own_idea.pk}/", None),
             ("idea-delete", f"/ideas/{own_idea.pk}/delete/", None),
+            ("idea-own-hidden", f"/ideas/{own_hidden.pk}/", None),
+            ("idea-review-request", f"/ideas/{own_hidden.pk}/review/", None),
+            ("idea-review-request-errors", f"/ideas/{own_hidden.pk}/review/", _submit_empty),
             ("account-close", "/me/close/", None),
             ("account-close-errors", "/me/close/", _submit_empty),
         ],
@@ -121,7 +124,10 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
         category="safety_disaster",
         district="nam_gu",
     )
-    pages = _pages(idea, pilot, company, comment, own_idea)
+    # Hidden by the moderators: its author may ask them to look again.
+    own_hidden = Idea.objects.filter(author=citizen, status=IdeaStatus.PUBLISHED).exclude(pk=idea.pk).first()
+    Idea.objects.filter(pk=own_hidden.pk).update(is_hidden=True)
+    pages = _pages(idea, pilot, company, comment, own_idea, own_hidden)
     page = browser_page
 
     counts: Counter[tuple[str, str]] = Counter()

@@ -111,7 +111,9 @@ def test_the_request_needs_words_and_keeps_them_within_the_limit(alice, hidden_i
     too_long = _ask(alice, hidden_idea, details="가" * 1001)
 
     assert empty.status_code == too_long.status_code == 400
-    assert empty.context["form"].errors["details"]
+    assert empty.context["form"].errors["details"] == [
+        "Say what the moderators should know: what you changed, or why the idea should be shown."
+    ]
     assert too_long.context["form"].errors["details"]
     assert not Report.objects.filter(idea=hidden_idea).exists()
 
