@@ -33,5 +33,9 @@ def test_the_volunteer_form_box_keeps_its_size_beside_its_long_label_on_a_phone(
     assert "share_identity" in [box["name"] for box in boxes]
     squeezed = [box for box in boxes if box["width"] < BOX - 0.5 or box["height"] < BOX - 0.5]
     assert not squeezed, squeezed
+    # The button stands apart from the box's label, so a tap on one is not taken for the other.
+    label = page.locator("label:has(input[name=share_identity])").bounding_box()
+    button = page.locator("button[value=join]").bounding_box()
+    assert button["y"] - (label["y"] + label["height"]) >= 12
     page.locator("input[name=share_identity]").evaluate("(el) => el.scrollIntoView({block: 'center'})")
     screenshot(page, "pilot-volunteer-form-ko-390")
