@@ -331,12 +331,19 @@ def idea_ranked_matches(*, idea: Idea) -> list[Match]:
     )
 
 
-def idea_page_interests(*, idea: Idea, user: User | AnonymousUser) -> list[Match]:
+INTEREST_PROPOSAL_FIELDS = ("proposal_plan", "proposal_data_needed", "proposal_duration_weeks", "message")
+
+
+def idea_page_interests(
+    *, idea: Idea, user: User | AnonymousUser, with_proposals: bool = False
+) -> list[Match]:
     """`idea_interest_list` for the idea page: asked only when some company answered with
-    interest, so an idea without any costs no query."""
+    interest, so an idea without any costs no query. `with_proposals` reads each company's
+    proposal in the same query (for those `can_see_interest_proposals` lets see them)."""
     if not any(m.status == MatchStatus.INTERESTED for m in _idea_page_matches(idea)):
         return []
-    return list(idea_interest_list(idea=idea, user=user).only(*_ON_IDEA_PAGE_FIELDS, "company__name"))
+    fields = (*_ON_IDEA_PAGE_FIELDS, "company__name", *(INTEREST_PROPOSAL_FIELDS if with_proposals else ()))
+    return list(idea_interest_list(idea=idea, user=user).only(*fields))
 
 
 def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:

@@ -221,7 +221,7 @@ CARD_FIELDS = (
     "status",
     "rank_for_company",
     "reason",
-    "proposal_plan",
+    *selectors.INTEREST_PROPOSAL_FIELDS,
     "idea__title",
     "idea__language",
     "idea__category",

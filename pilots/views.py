@@ -223,7 +223,7 @@ def pilot_create_page(request, idea_id: int):
 
 # The labels the pilot page gives the fields of its staff forms, to name them in a refusal.
 MANAGE_FIELD_LABELS = {
-    "stage": gettext_lazy("Stage"),
+    "stage": gettext_lazy("New stage"),
     "reason": gettext_lazy("Reason (when cancelling)"),
     "title": gettext_lazy("New milestone"),
     "title_en": gettext_lazy("Milestone in English"),
@@ -248,8 +248,10 @@ class MilestoneForm(forms.Form):
 @city_staff_required
 @require_http_methods(["GET", "POST"])
 def pilot_manage(request, pilot_id: int):
-    """Staff move a pilot through its stages, add milestones and post public updates."""
-    pilot = get_object_or_404(Pilot, pk=pilot_id)
+    """Staff move a pilot through its stages, add milestones and post public updates; the page
+    then says what was done and who was told of it."""
+    # With its idea: a new stage may change the idea's status too, and the page says so.
+    pilot = get_object_or_404(Pilot.objects.select_related("idea"), pk=pilot_id)
     if request.method == "GET":
         # The address a refused form leaves in the browser: reloaded or bookmarked, it leads to
         # the forms themselves.
@@ -257,23 +259,31 @@ def pilot_manage(request, pilot_id: int):
     action = request.POST.get("action")
     try:
         if action == "stage":
-            pilot_services.pilot_change_stage(
+            idea_status = pilot.idea.status
+            pilot = pilot_services.pilot_change_stage(
                 pilot=pilot,
                 by=request.user,
                 stage=request.POST.get("stage", ""),
                 reason=posted_text(request.POST, "reason"),
             )
+            done = _stage_changed(pilot, idea_changed=pilot.idea.status != idea_status)
         elif action == "milestone":
             # Read whole, so a refusal names every field left wrong, not the first one found.
             milestone_form = MilestoneForm(request.POST)
             if not milestone_form.is_valid():
                 raise ValidationError(milestone_form.errors.as_data())
-            pilot_services.pilot_milestone_add(pilot=pilot, by=request.user, **milestone_form.cleaned_data)
+            milestone = pilot_services.pilot_milestone_add(
+                pilot=pilot, by=request.user, **milestone_form.cleaned_data
+            )
+            done = _("Milestone added: “%(title)s”.") % {"title": milestone.shown_title}
         elif action == "milestone_done":
             milestone = get_object_or_404(pilot.milestones, pk=posted_id(request.POST, "milestone"))
-            pilot_services.pilot_milestone_change(
+            milestone = pilot_services.pilot_milestone_change(
                 milestone=milestone, by=request.user, is_done=posted_flag(request.POST, "is_done")
             )
+            done = (
+                _("Marked “%(title)s” done.") if milestone.is_done else _("Marked “%(title)s” not done.")
+            ) % {"title": milestone.shown_title}
         elif action == "update":
             # A textarea sends its line breaks as CRLF: kept as one line break each, as in the
             # pilot's description.
@@ -283,12 +293,27 @@ def pilot_manage(request, pilot_id: int):
                 body=normalize_newlines(posted_text(request.POST, "body")),
                 body_en=normalize_newlines(posted_text(request.POST, "body_en")),
             )
+            done = _("News posted; the pilot's volunteers and followers and the idea's followers were told.")
         else:
             # Nothing was done, so nothing may be reported as saved.
             raise ApplicationError(_("Choose what to do."))
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text_naming_fields(error, MANAGE_FIELD_LABELS))
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done)
         return redirect("pilot-detail", pilot_id=pilot.pk)
     return render_pilot_page(request, pilot.pk, posted=request.POST, status=400)
+
+
+def _stage_changed(pilot: Pilot, *, idea_changed: bool) -> str:
+    """What a change of stage did, as `pilot_change_stage` does it: the pilot's volunteers and
+    followers are told, and the idea's followers, through the idea's own news when its status
+    changed with the stage (its author too, then)."""
+    if idea_changed:
+        return _(
+            "The stage is now %(stage)s and the idea is now %(status)s; the pilot's volunteers and "
+            "followers and the idea's author and followers were told."
+        ) % {"stage": pilot.get_stage_display(), "status": pilot.idea.get_status_display()}
+    return _(
+        "The stage is now %(stage)s; the pilot's volunteers and followers and the idea's followers were told."
+    ) % {"stage": pilot.get_stage_display()}

@@ -22,11 +22,13 @@ def idea_matches_panel(context, idea):
         weaker = []
     for match in matches + weaker:
         match.reason_text = reason_text(match.reason)
+    show_proposals = selectors.can_see_interest_proposals(idea=idea, user=user)
     return {
         "idea": idea,
         "matches": matches,
         "weaker": weaker,
-        "interests": selectors.idea_page_interests(idea=idea, user=user),
+        "interests": selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals),
+        "show_proposals": show_proposals,
     }
 
 

@@ -42,11 +42,20 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     screenshot(page, "company-matches-without-unrelated-ideas")
     first.locator("summary").click()
     first.locator("textarea[name=proposal_plan]").fill("서구 어르신 20가구에 복약 디스펜서를 설치합니다.")
+    first.locator("textarea[name=proposal_data_needed]").fill("복약 시각 기록")
     first.locator("input[name=proposal_duration_weeks]").fill("8")
     with page.expect_navigation():
         first.locator("button[value=interested]").click()
 
+    # The card keeps the whole proposal sent, for every member to read.
+    proposal = page.locator("ol.cards > li dl.proposal").inner_text()
+    assert "복약 디스펜서" in proposal and "복약 시각 기록" in proposal and "약 8주" in proposal
     screenshot(page, "company-interest")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
+    page.reload()
+    assert "about 8 weeks" in page.locator("ol.cards > li dl.proposal").inner_text()
+    screenshot(page, "company-interest-en-1280")
     assert Match.objects.filter(company=companies["care"], status=MatchStatus.INTERESTED).count() == 1
 
 

@@ -8,7 +8,9 @@ from matching import services
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_company_and_staff_journeys import _catalogue
+from tests.companies.factories import CompanyFactory
 from tests.ideas.factories import IdeaFactory
+from tests.matching.factories import InterestFactory
 from tests.pilots.factories import MilestoneFactory, PilotFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,3 +81,51 @@ def test_an_idea_no_company_fits_says_so_and_staff_can_open_the_weaker_possibili
     page.locator("details.weaker summary").click()
     assert page.locator("details.weaker .strength-weak").count() >= 1
     screenshot(page, f"idea-page-no-fit-staff-{language}-{width}")
+
+
+PROPOSAL_LINES = """() => [...document.querySelectorAll(".interests dl.proposal dt")].map((dt) => {
+  const name = dt.getBoundingClientRect(), text = dt.nextElementSibling.getBoundingClientRect();
+  return {name: dt.innerText, nameTop: name.top, textTop: text.top, textBottom: text.bottom};
+})"""
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 390), ("en", 1280)])
+def test_the_author_reads_the_interested_companies_proposals_compactly(
+    browser_page, live_server, language, width
+):
+    author = UserFactory(username="minji")
+    idea = IdeaFactory(author=author, title="어머니가 약 드시는 걸 자꾸 잊으세요")
+    InterestFactory(
+        idea=idea,
+        company=CompanyFactory(name="빛고을케어"),
+        rank_for_idea=None,
+        proposal_plan="독거 어르신 30가구에 복약 디스펜서를 설치하고, 약을 거르면 보호자 앱으로 알립니다.",
+        proposal_data_needed="복약 시각 기록, 보호자 연락처",
+        proposal_duration_weeks=8,
+        message="북구 보건소와 함께 참여 가구를 모을 수 있습니다.",
+    )
+    InterestFactory(
+        idea=idea,
+        company=CompanyFactory(name="무등헬스"),
+        rank_for_idea=None,
+        proposal_plan="AI 스피커가 복약 시간을 말로 알려 드립니다.",
+        message="AI 스피커가 복약 시간을 말로 알려 드립니다.",
+        proposal_data_needed="",
+        proposal_duration_weeks=None,
+    )
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, "minji", PASSWORD)
+
+    page.goto(f"/ideas/{idea.pk}/")
+
+    lines = page.evaluate(PROPOSAL_LINES)
+    # Four parts of the first proposal, the plan alone of the second (its message repeats it).
+    assert len(lines) == 5, lines
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert abs(line["nameTop"] - line["textTop"]) < 4, line  # the name begins the line of its text
+        assert following["nameTop"] >= line["textBottom"] - 1, (line, following)  # each on a line of its own
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator(".interests").evaluate("(list) => list.scrollIntoView({block: 'center'})")
+    screenshot(page, f"idea-page-interest-proposals-{language}-{width}")

@@ -5,11 +5,13 @@ Korean on a phone and in English on a desktop."""
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AuditEntry
 from dashboard.management.commands.seed_demo import DEMO_PASSWORD
+from ideas import selectors
 from ideas.models import Idea, IdeaStatus
 from tests.browser.conftest import log_in, screenshot
 
@@ -44,6 +46,14 @@ def test_the_home_page_and_the_idea_list_with_filters(browser_page, live_server,
     assert ("참여자 모집" if language == "ko" else "Recruiting participants") in main
     _fits(page)
     screenshot(page, f"home-{language}-{width}")
+
+    # The whole list, over several pages: where the reader is among them is said between the links.
+    page.goto("/ideas/?page=2")
+    pages = page.inner_text("nav.pages")
+    total = -(-selectors.idea_list(user=AnonymousUser()).count() // 12)
+    assert (f"{total}쪽 중 2쪽" if language == "ko" else f"page 2 of {total}") in pages
+    _fits(page)
+    screenshot(page, f"idea-list-pages-{language}-{width}")
 
     page.goto("/ideas/")
     page.select_option("select[name=category]", "health")

@@ -68,7 +68,9 @@ def test_interest_and_not_a_fit_through_the_page(client, catalogue, carol):
     # The card now says what the company proposed, and that it is its proposal.
     card = client.get(url).content.decode()
     card = card[card.index(f'id="match-{pills.pk}"') :]
-    assert "<strong>실증 제안:</strong> 복약기 20대 설치" in card[: card.index("</li>")]
+    card = card[: card.index("</li>")]
+    assert "<strong>실증 제안</strong>" in card
+    assert "<dt>계획</dt><dd>복약기 20대 설치</dd>" in card and "<dd>약 8주</dd>" in card
 
 
 def test_matches_page_filters_by_category(client, catalogue, carol):
