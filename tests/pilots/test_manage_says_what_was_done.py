@@ -95,3 +95,14 @@ def test_each_staff_form_is_a_box_under_its_own_name(staff, idea, company):
     assert panel.count("<fieldset><legend>") == 3
     for legend in ("Stage", "Milestones", "Updates"):
         assert f"<legend>{legend}</legend>" in panel
+
+
+def test_a_pilot_in_planning_offers_no_news_form_and_says_when_it_can(staff, idea, company):
+    pilot = PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING)
+    staff.cookies["django_language"] = "en"
+
+    html = staff.get(f"/pilots/{pilot.pk}/").content.decode()
+
+    panel = html[html.index('id="manage"') : html.index("Data donation")]
+    assert 'value="update"' not in panel
+    assert "Public updates can be posted once the pilot recruits" in panel
