@@ -236,7 +236,8 @@ def test_a_sweep_with_nothing_stale_does_nothing(city, django_assert_max_num_que
     services.match_refresh_all()
     updated = dict(Match.objects.values_list("pk", "updated_at"))
 
-    with django_assert_max_num_queries(5):
+    # One of them finds counted ideas no longer matchable, whose withdrawal task was lost.
+    with django_assert_max_num_queries(6):
         result = services.matching_sweep()
 
     assert result == {"ideas_embedded": 0, "companies_embedded": 0, "matches": 0}
