@@ -1,9 +1,9 @@
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
-from .models import Company, CompanyInvitation, CompanyReference, InvitationStatus, Membership
+from .models import Company, CompanyInvitation, CompanyReference, InvitationStatus, MemberRole, Membership
 
 
 def company_list(*, user: User | AnonymousUser) -> QuerySet[Company]:
@@ -46,3 +46,16 @@ def my_invitation_to(*, company: Company, user: User | AnonymousUser) -> Company
     if not user.is_authenticated:
         return None
     return my_invitation_list(user=user).filter(company=company).first()
+
+
+def companies_solely_owned_by(*, user: User) -> QuerySet[Company]:
+    """The companies `user` is the only owner of, in one query: they cannot leave them (or close
+    their account) until another member is made an owner."""
+    owned = Membership.objects.filter(user=user, role=MemberRole.OWNER).values("company_id")
+    # Counted over all the company's memberships: a join filtered to `user` would count one.
+    return (
+        Company.objects.filter(pk__in=owned)
+        .annotate(owners=Count("memberships", filter=Q(memberships__role=MemberRole.OWNER)))
+        .filter(owners=1)
+        .order_by("name")
+    )

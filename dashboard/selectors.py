@@ -9,9 +9,9 @@ from django.db.models import Count, Prefetch, Q
 from accounts.models import NotificationKind, User
 from accounts.notifications import preferences_for
 from accounts.selectors import user_memberships
-from companies.models import MemberRole
+from companies.selectors import companies_solely_owned_by
 from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
-from ideas.models import PUBLIC_STATUSES, Comment, Follow, Idea, Report, Support
+from ideas.models import AUTHOR_DELETABLE_STATUSES, PUBLIC_STATUSES, Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list, ideas_followed_by
 from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
@@ -119,17 +119,17 @@ def account_closing_summary(*, user: User) -> dict[str, Any]:
     own_ideas = Idea.objects.filter(author=user)
     memberships = user_memberships(user=user)
     return {
-        "ideas_deleted": own_ideas.exclude(status__in=PUBLIC_STATUSES).count(),
+        # As closing deletes them (`ideas.services.author_leaves`): one a pilot was made from or
+        # others were merged into stays.
+        "ideas_deleted": own_ideas.filter(status__in=AUTHOR_DELETABLE_STATUSES)
+        .exclude(pilots__isnull=False)
+        .exclude(merged_ideas__isnull=False)
+        .count(),
         "ideas_kept": own_ideas.filter(status__in=PUBLIC_STATUSES).count(),
         "comments_kept": Comment.objects.filter(author=user, is_removed=False).count(),
         "supports_kept": Support.objects.filter(user=user).count(),
         "donations_deleted": Donation.objects.filter(volunteer__user=user).count(),
         "pilots_left": PilotVolunteer.objects.filter(user=user, left_at__isnull=True).count(),
         "companies_left": [m.company for m in memberships],
-        "companies_solely_owned": [
-            m.company
-            for m in memberships
-            if m.role == MemberRole.OWNER
-            and not m.company.memberships.filter(role=MemberRole.OWNER).exclude(user=user).exists()
-        ],
+        "companies_solely_owned": list(companies_solely_owned_by(user=user)),
     }

@@ -744,8 +744,8 @@ def data_read_record(
     Called inside the transaction that selected `readings`, so no read leaves without its record.
     """
     if not readings:
-        repeated = _empty_read_repeated(
-            pilot=pilot, company=company, user=user, kind=DataReadKind.READINGS, query=query
+        repeated = _read_repeated(
+            pilot=pilot, company=company, user=user, kind=DataReadKind.READINGS, query=query, donors=set()
         )
         if repeated is not None:
             return repeated
@@ -788,15 +788,6 @@ def identity_read_record(
         for volunteer_id, data_request_id in sorted(seen)
     )
     return read
-
-
-def _empty_read_repeated(
-    *, pilot: Pilot, company: Company, user: User, kind: DataReadKind, query: dict[str, Any]
-) -> DataRead | None:
-    """The last read of this kind by `user` for `company`, counted once more, if it found
-    nothing either and asked the same question: a client polling leaves one record of the run
-    rather than a row every few seconds."""
-    return _read_repeated(pilot=pilot, company=company, user=user, kind=kind, query=query, donors=set())
 
 
 def _read_repeated(

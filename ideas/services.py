@@ -5,6 +5,7 @@ changes an idea's status; matching and pilots call it for the statuses their wor
 Every staff action is written to the audit log with the fields it changed.
 """
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -35,6 +36,7 @@ from matching import dispatch
 from . import selectors
 from .language import detect_language
 from .models import (
+    AUTHOR_DELETABLE_STATUSES,
     Comment,
     Follow,
     Idea,
@@ -852,8 +854,10 @@ def author_leaves(*, user: User) -> None:
     follow no idea. What they published, commented and supported stays where others read and
     count it, credited to a former member (`User.closed_at`)."""
     Follow.objects.filter(user=user).delete()
-    for idea in Idea.objects.filter(author=user).order_by("pk"):
-        if idea.can_be_deleted_by(user) and idea_delete_refusal(idea=idea, user=user) is None:
+    for idea in Idea.objects.filter(author=user, status__in=AUTHOR_DELETABLE_STATUSES).order_by("pk"):
+        # `idea_delete` refuses, and leaves in place, one a pilot was made from or others were
+        # merged into; its savepoint undoes nothing else.
+        with contextlib.suppress(ApplicationError):
             idea_delete(idea=idea, user=user)
     _comment_notifications_unname(user=user)
 

@@ -188,6 +188,7 @@ def test_an_owner_with_another_owner_may_close(bob):
     owned = CompanyFactory(name="함께 세운 회사", slug="co-owned")
     MembershipFactory(company=owned, user=bob, role=MemberRole.OWNER)
     MembershipFactory(company=owned, user=UserFactory(), role=MemberRole.OWNER)
+    assert signed_in_client(bob).get("/me/close/").context["companies_solely_owned"] == []
 
     _client, response = _close(bob)
 
