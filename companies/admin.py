@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matching import dispatch
+
 from . import services
 from .models import Company, CompanyInvitation, CompanyReference, Membership
 
@@ -58,3 +60,10 @@ class CompanyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "is_verified" in form.changed_data:
             services.company_set_verified(company=obj, by=request.user, verified=verified)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Saved here rather than through the company's page: the matcher is told as the page's
+        # service tells it, not left to the periodic sweep. Its task embeds the profile again only
+        # if the text it reads changed (the admin's tag fields count as changed on every save).
+        dispatch.company_changed(form.instance.pk)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from matching import dispatch
+
 from .models import Comment, Follow, Idea, Report, Support
 
 
@@ -10,6 +12,13 @@ class IdeaAdmin(admin.ModelAdmin):
     search_fields = ("title", "problem", "proposal")
     raw_id_fields = ("author", "merged_into")
     date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Saved here rather than through the site's services: the matcher is told as they tell it,
+        # not left to the periodic sweep. Its task embeds the idea again only if its text changed,
+        # and withdraws it if it is no longer matchable.
+        dispatch.idea_changed(obj.pk)
 
 
 @admin.register(Comment)

@@ -198,3 +198,31 @@ def test_the_audit_log_page_names_the_verification_and_the_company(client, staff
 
     assert "기업 인증" in page and newcomer.name in page
     assert "실증 사업, 기업에 대해 내린 모든 결정" in page
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"summary": "관리 화면에서 고친 요약"},
+        {"technologies": "LiDAR,edge AI"},
+        {
+            "references-TOTAL_FORMS": "1",
+            "references-0-title": "광주 버스 정류장 실증",
+            "references-0-description": "정류장 혼잡도를 카메라로 셌습니다.",
+        },
+    ],
+    ids=["summary", "technologies", "a past project"],
+)
+def test_a_profile_edited_in_the_admin_is_matched_again_at_once(
+    client, company, broker, django_capture_on_commit_callbacks, changes
+):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/companies/company/{company.pk}/change/",
+            _admin_form(company, is_verified="on", **changes),
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert broker.sent == [(EMBED, (company.pk,))]
