@@ -12,7 +12,7 @@ from accounts.selectors import user_memberships
 from companies.selectors import companies_solely_owned_by
 from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
 from ideas.models import AUTHOR_DELETABLE_STATUSES, PUBLIC_STATUSES, Comment, Follow, Idea, Report, Support
-from ideas.selectors import idea_list, ideas_followed_by
+from ideas.selectors import idea_list, ideas_followed_by, removed_comments_to_erase
 from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
 
@@ -127,6 +127,7 @@ def account_closing_summary(*, user: User) -> dict[str, Any]:
         .count(),
         "ideas_kept": own_ideas.filter(status__in=PUBLIC_STATUSES).count(),
         "comments_kept": Comment.objects.filter(author=user, is_removed=False).count(),
+        "comments_erased": removed_comments_to_erase(author=user).count(),
         "supports_kept": Support.objects.filter(user=user).count(),
         "donations_deleted": Donation.objects.filter(volunteer__user=user).count(),
         "pilots_left": PilotVolunteer.objects.filter(user=user, left_at__isnull=True).count(),

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +30,10 @@ from ideas.services import author_leaves
 from matching.models import Match, MatchStatus, MatchStrength
 from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
 from pilots.services import pilot_follows_end
+
+from .selectors import account_closing_summary
+
+logger = logging.getLogger(__name__)
 
 
 def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, object]]) -> list[dict]:
@@ -289,8 +298,38 @@ def account_close(*, user: User, password: str) -> User:
     if user.closed_at is not None:  # sent twice: the first closed it
         return user
     user_password_confirm(user=user, password=password)
+    # Written before anything goes, while what goes can be counted and the address is known.
+    email = _closing_email(user) if user.email else None
     member_leave_all(user=user)
     donor_data_erase(user=user)
     author_leaves(user=user)
     pilot_follows_end(user=user)
-    return user_close(user=user)
+    closed = user_close(user=user)
+    if email is not None:
+        # Only once the closing holds: a closing refused or rolled back sends nothing.
+        transaction.on_commit(lambda: _send_closing_email(*email))
+    return closed
+
+
+CLOSING_EMAIL_TEMPLATE = "dashboard/account_closed_email.txt"
+
+
+def _closing_email(user: User) -> tuple[str, str, str]:
+    """The confirmation of the closing, (address, subject, text) in the person's own language,
+    whatever the page's: what was deleted and what stays credited to a former member."""
+    with translation.override(user.preferred_language):
+        context = {**account_closing_summary(user=user), "contact": settings.DATA_CONTROLLER_EMAIL}
+        return (
+            user.email,
+            _("Your account on Gwangju AI Pilot Ideas is closed"),
+            loader.render_to_string(CLOSING_EMAIL_TEMPLATE, context),
+        )
+
+
+def _send_closing_email(address: str, subject: str, text: str) -> None:
+    # The account is closed either way: a mail server that is down must not make the person
+    # believe it is not, nor leave the request failed after the closing was saved.
+    try:
+        send_mail(subject, text, None, [address])
+    except Exception:
+        logger.exception("Could not send the email confirming that an account was closed")

@@ -25,6 +25,7 @@ from .models import (
     District,
     Idea,
     MatchingState,
+    Report,
 )
 
 
@@ -417,3 +418,48 @@ class ReportCreateApi(APIView):
             details=data.get("details", ""),
         )
         return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class IdeaReviewRequestApi(APIView):
+    """The author of a hidden idea asks the moderators to look at it again, once, saying why; as
+    the page /ideas/<id>/review/ does."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        details = TypedCharField(
+            max_length=REPORT_DETAILS_MAX_LENGTH,
+            label=_("What should the moderators know?"),
+            help_text=_(
+                "What you changed, or why the idea should be shown again. They read it beside the reports."
+            ),
+            error_messages={
+                "required": _(
+                    "Say what the moderators should know: what you changed, or why the idea should be shown."
+                ),
+                "blank": _(
+                    "Say what the moderators should know: what you changed, or why the idea should be shown."
+                ),
+            },
+        )
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Report
+            fields = ["id", "idea", "details", "created_at"]
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        description="The author of a hidden idea asks the moderators to look at it again, saying why; the "
+        "request waits in the moderators' report queue (`GET /api/v1/moderation/reports/`, reason `review`) "
+        "and the author is told what they decide. 403 for anyone else (404 if they cannot see it); 409 for "
+        "an idea that is not hidden, and `duplicate` when its author already asked.",
+        tags=["ideas"],
+    )
+    def post(self, request, idea_id: int):
+        idea = _get_visible_idea(request, idea_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.idea_review_request(idea=idea, user=request.user, **serializer.validated_data)
+        return Response(self.OutputSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -308,6 +308,13 @@ def review_request_of(*, idea: Idea, user: User) -> Report | None:
     return Report.objects.filter(reporter=user, idea=idea, reason=ReportReason.REVIEW).first()
 
 
+def removed_comments_to_erase(*, author: User) -> QuerySet[Comment]:
+    """The person's removed comments whose text closing their account erases
+    (`services.author_leaves`): all but those a report of which waits for the moderators."""
+    open_report = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    return Comment.objects.filter(~Exists(open_report), author=author, is_removed=True).exclude(body="")
+
+
 def report_exists(*, reporter: User, idea: Idea | None = None, comment: Comment | None = None) -> bool:
     if idea is not None:
         return Report.objects.filter(reporter=reporter, idea=idea).exists()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import (
+    notifications_of_deleted_page,
     notifications_rename,
     notifications_unquote,
     notify,
@@ -203,8 +204,9 @@ def idea_delete_refusal(*, idea: Idea, user: User) -> ApplicationError | None:
 def idea_delete(*, idea: Idea, user: User) -> None:
     """The author deletes an idea nobody else can see, with everything attached to it: its
     comments, reports, follows and matches (a rejected idea may have had them while it was
-    public; nobody can see them now). Notifications that link to it lead to the site's "not
-    found" page."""
+    public; nobody can see them now). What others were told of it (its status while they
+    followed it, a reply on it) no longer quotes its title nor leads to the "not found" page; the
+    author's own notifications are theirs to read as they were."""
     if idea.author_id != user.pk:
         raise forbidden(_("Only the author can delete this idea."))
     # Locked for update, not for no key update as decisions lock: a row added meanwhile that
@@ -217,8 +219,14 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     refusal = idea_delete_refusal(idea=idea, user=user)
     if refusal is not None:
         raise refusal
-    idea_id = idea.pk
+    idea_id, link = idea.pk, idea.get_absolute_url()
     idea.delete()
+    notifications_of_deleted_page(
+        link=link,
+        quoted=idea.title,
+        instead=worded_per_language(lambda: str(_("a deleted idea"))),
+        exclude_user_id=user.pk,
+    )
     dispatch.idea_deleted(idea_id)
 
 
@@ -624,6 +632,7 @@ def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Com
         target.is_hidden = hidden
         target.save(update_fields=["is_hidden", "updated_at"])
     _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
+    _erase_if_former_members(target)
     if isinstance(target, Idea):
         (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
     if review is not None:
@@ -720,6 +729,7 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     audit_record(
         actor=by, action=AuditAction.REPORT_DISMISS, target=report, after={"resolution": "dismissed"}
     )
+    _erase_if_former_members(target)
     if report.reason == ReportReason.REVIEW:
         # Dismissing leaves the idea as it is: hidden, as its author is told.
         _tell_review_decided(report, shown_again=not target.is_hidden)
@@ -854,12 +864,27 @@ def author_leaves(*, user: User) -> None:
     follow no idea. What they published, commented and supported stays where others read and
     count it, credited to a former member (`User.closed_at`)."""
     Follow.objects.filter(user=user).delete()
+    # First, while their comments on the ideas deleted next still lead to the notifications of
+    # them: those name the person too.
+    _comment_notifications_unname(user=user)
     for idea in Idea.objects.filter(author=user, status__in=AUTHOR_DELETABLE_STATUSES).order_by("pk"):
         # `idea_delete` refuses, and leaves in place, one a pilot was made from or others were
         # merged into; its savepoint undoes nothing else.
         with contextlib.suppress(ApplicationError):
             idea_delete(idea=idea, user=user)
-    _comment_notifications_unname(user=user)
+    # Their removed comments lose their text: kept so that replies keep their thread, it was
+    # shown to nobody, and only its author could have wanted it back. Not while a report of one
+    # waits for the moderators (`selectors.removed_comments_to_erase`): what was reported (abuse,
+    # someone's personal data) is what they must read to decide, and removing it then closing
+    # the account must not take it from under them; it goes once the reports are settled.
+    selectors.removed_comments_to_erase(author=user).update(body="")
+
+
+def _erase_if_former_members(target: Idea | Comment) -> None:
+    """Settling the last open report of a comment its author removed before closing their
+    account lets its text go, as closing would have."""
+    if isinstance(target, Comment) and target.author.closed_at is not None:
+        selectors.removed_comments_to_erase(author=target.author).filter(pk=target.pk).update(body="")
 
 
 def _comment_notifications_unname(*, user: User) -> None:

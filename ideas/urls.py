@@ -16,6 +16,7 @@ urlpatterns = [
     path("ideas/<int:idea_id>/follow/", apis.IdeaFollowApi.as_view(), name="idea-follow"),
     path("ideas/<int:idea_id>/comments/", apis.IdeaCommentsApi.as_view(), name="idea-comments"),
     path("comments/<int:comment_id>/", apis.CommentDetailApi.as_view(), name="comment-detail"),
+    path("ideas/<int:idea_id>/review/", apis.IdeaReviewRequestApi.as_view(), name="idea-review-request"),
     path("reports/", apis.ReportCreateApi.as_view(), name="report-create"),
     path("moderation/ideas/", moderation_apis.ModerationQueueApi.as_view(), name="moderation-queue"),
     path("moderation/reports/", moderation_apis.ReportQueueApi.as_view(), name="moderation-reports"),

@@ -208,6 +208,8 @@ def test_every_error_response_is_documented_in_the_one_error_shape(openapi):
         # a write without a body
         ("post", "/api/v1/ideas/{idea_id}/support/", {"400", "403", "404", "409", "429"}),
         ("post", "/api/v1/ideas/", {"400", "403", "409", "413", "415", "429"}),
+        # the author's request for another look at a hidden idea: a body, an idea, once
+        ("post", "/api/v1/ideas/{idea_id}/review/", {"400", "403", "404", "409", "413", "415", "429"}),
     ],
 )
 def test_each_operation_documents_the_errors_it_can_answer(openapi, method, path, errors):

@@ -5,6 +5,7 @@ they published stays, credited to a former member; the records of how their data
 without their name; and nothing is done at all when the closing is refused."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -19,7 +20,7 @@ from donations.models import (
     DonationResult,
     Reading,
 )
-from ideas.models import Follow, Idea, IdeaStatus, Support
+from ideas.models import Comment, Follow, Idea, IdeaStatus, Report, ReportReason, Support
 from pilots.models import PilotConsent, PilotFollow
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
@@ -275,3 +276,144 @@ def test_the_public_api_no_longer_ties_a_former_members_ideas_together(bob, bobs
     author = client_for(None).get(f"/api/v1/ideas/{bobs_life['published'].pk}/").json()["author"]
 
     assert author == {"id": None, "name": "탈퇴한 회원"}
+
+
+def test_closing_erases_the_text_of_comments_the_person_removed_earlier(bob, alice, idea, bobs_life):
+    from ideas import services as idea_services
+
+    removed = idea_services.comment_create(idea=idea, author=bob, body="제 전화번호는 010-0000-0000이에요.")
+    idea_services.comment_remove(comment=removed, user=bob)
+    reply = CommentFactory(idea=idea, author=alice, parent=removed, body="번호는 지우시는 게 좋겠어요.")
+
+    _close(bob)
+
+    removed.refresh_from_db()
+    assert (removed.is_removed, removed.body) == (True, "")
+    # What others read stays: the published comment, and the reply in its thread.
+    assert Comment.objects.get(pk=bobs_life["comment"].pk).body == "저도 같은 불편을 겪어요."
+    assert Comment.objects.get(pk=reply.pk).parent_id == removed.pk
+    page = signed_in_client(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    assert "010-0000-0000" not in page and "번호는 지우시는 게 좋겠어요." in page
+
+
+def test_a_removed_comment_under_a_pending_report_keeps_its_text_until_the_moderators_decide(
+    bob, alice, staff_user, idea
+):
+    from ideas import services as idea_services
+
+    reported = idea_services.comment_create(idea=idea, author=bob, body="이런 아이디어는 바보나 냅니다.")
+    idea_services.report_create(reporter=alice, comment=reported, reason=ReportReason.ABUSE)
+    idea_services.comment_remove(comment=reported, user=bob)
+
+    _close(bob)
+
+    reported.refresh_from_db()
+    assert reported.body == "이런 아이디어는 바보나 냅니다."  # what the moderators must judge
+    queue = signed_in_client(staff_user).get("/staff/moderation/").content.decode()
+    assert "이런 아이디어는 바보나 냅니다." in queue
+
+    report = Report.objects.get(comment=reported)
+    signed_in_client(staff_user).post(f"/staff/reports/{report.pk}/", {"action": "hide"})
+
+    reported.refresh_from_db()
+    assert (reported.is_hidden, reported.body) == (True, "")
+    assert Report.objects.get(pk=report.pk).resolution == "hidden"
+
+
+def test_others_notifications_of_replies_on_the_persons_deleted_idea_name_neither(bob, alice, bobs_life):
+    """Bob replied to Alice on his idea while it was public; it was rejected since, and closing
+    deletes it: Alice's notification names neither him nor the idea."""
+    from ideas import services as idea_services
+
+    rejected = bobs_life["rejected"]
+    Idea.objects.filter(pk=rejected.pk).update(status=IdeaStatus.PUBLISHED)
+    rejected.refresh_from_db()
+    asked = CommentFactory(idea=rejected, author=alice, body="어디에 쓰실 건가요?")
+    idea_services.comment_create(idea=rejected, author=bob, body="공원에요.", parent=asked)
+    Idea.objects.filter(pk=rejected.pk).update(status=IdeaStatus.REJECTED)
+    told = Notification.objects.get(user=alice, kind=NotificationKind.NEW_COMMENT)
+    assert told.title == f"{bob}님이 “{rejected.title}”에 남긴 댓글에 답글을 달았습니다"
+
+    _close(bob)
+
+    told.refresh_from_db()
+    assert (told.title, told.body, told.link) == (
+        "탈퇴한 회원님이 “삭제된 아이디어”에 남긴 댓글에 답글을 달았습니다",
+        "",
+        "",
+    )
+
+
+# --- The confirmation email ----------------------------------------------------------------
+
+
+def test_closing_emails_the_former_address_in_the_persons_language(
+    bob, bobs_life, django_capture_on_commit_callbacks
+):
+    from ideas import services as idea_services
+
+    address = bob.email
+    bob.preferred_language = "en"
+    bob.save(update_fields=["preferred_language"])
+    removed = CommentFactory(idea=bobs_life["published"], author=bob, body="지울 댓글")
+    idea_services.comment_remove(comment=removed, user=bob)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(bob, language="ko")  # the page read in Korean: the email follows the profile
+
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == [address]
+    assert sent.subject == "Your account on Gwangju AI Pilot Ideas is closed"
+    assert "is closed, as you asked" in sent.body
+    deleted, kept = sent.body.split("What was deleted", 1)[1].split("What stays", 1)
+    assert "2 ideas that only you can see" in deleted
+    assert "The text of 1 comment you deleted earlier." in deleted
+    assert "(1 donation)" in deleted and "빛고을케어" in deleted
+    assert "“Former member”" in kept and "1 published idea, 1 comment, 1 support." in kept
+    assert "If you did not close your account yourself, write to privacy@" in sent.body
+
+
+def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(bob, language="en")
+
+    assert [m.subject for m in mail.outbox] == ["광주 AI 실증 아이디어 회원 탈퇴가 완료되었습니다"]
+    assert "삭제된 것" in mail.outbox[0].body and "남는 것" in mail.outbox[0].body
+
+
+def test_a_closing_refused_sends_nothing(bob, carol, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(bob, password="wrong")
+        client_for(carol).post("/api/v1/me/close/", {"password": PASSWORD}, format="json")
+
+    assert mail.outbox == []
+    assert not User.objects.filter(closed_at__isnull=False).exists()
+
+
+def test_a_closing_rolled_back_after_it_was_written_sends_nothing(bob, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from dashboard import services as dashboard
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            dashboard.account_close(user=bob, password=PASSWORD)
+            raise RuntimeError("a later step of the same request failed")
+
+    assert mail.outbox == []
+    assert User.objects.get(pk=bob.pk).closed_at is None
+
+
+def test_a_mail_server_that_is_down_leaves_the_account_closed_and_is_logged(
+    bob, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.accounts.email_backends.RefusingEmailBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client, response = _close(bob)
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=bob.pk).closed_at is not None
+    assert "Could not send the email confirming that an account was closed" in caplog.text
+    assert bob.email not in caplog.text

@@ -247,6 +247,70 @@ def test_links_to_a_deleted_idea_lead_to_the_sites_not_found_page(alice, bob, st
     assert log.status_code == 200 and rejected.title in log.content.decode()
 
 
+def test_what_others_were_told_of_a_deleted_idea_no_longer_quotes_it_nor_leads_to_not_found(
+    alice, bob, carol, staff_user, broker
+):
+    """Followers heard of its status while it was public (one of them stopped following since),
+    and a commenter of a reply on it; each reads a neutral wording in their own language."""
+    bob.preferred_language = "en"
+    bob.save(update_fields=["preferred_language"])
+    idea = IdeaFactory(author=alice, title="광주천 자전거길 야간 조명", status=IdeaStatus.SUBMITTED)
+    services.idea_publish(idea=idea, by=staff_user)
+    for follower in (bob, carol):
+        services.idea_follow(idea=idea, user=follower)
+    comment = services.comment_create(idea=idea, author=carol, body="밤에 너무 어두워요.")
+    services.comment_create(idea=idea, author=bob, body="I agree, it is dark.", parent=comment)
+    services.idea_reject(idea=idea, by=staff_user, reason="다른 제안과 겹칩니다.")
+    services.idea_unfollow(idea=idea, user=carol)
+    others = Notification.objects.filter(user__in=[bob, carol])
+    assert others.filter(title__contains=idea.title).count() == 3
+    own = {n.pk: (n.title, n.body, n.link) for n in Notification.objects.filter(user=alice)}
+    assert own
+
+    services.idea_delete(idea=idea, user=alice)
+
+    told = {(n.user.username, n.kind, n.title, n.body, n.link) for n in others.select_related("user")}
+    assert told == {
+        ("bob", NotificationKind.IDEA_STATUS, "“a deleted idea” is now Rejected", "", ""),
+        (
+            "carol",
+            NotificationKind.IDEA_STATUS,
+            "“삭제된 아이디어” 아이디어가 반려됨 상태로 바뀌었습니다.",
+            "",
+            "",
+        ),
+        (
+            "carol",
+            NotificationKind.NEW_COMMENT,
+            f"{bob}님이 “삭제된 아이디어”에 남긴 댓글에 답글을 달았습니다",
+            "",
+            "",
+        ),
+    }
+    # The author deleted it themselves: what they were told stays as it was.
+    assert {n.pk: (n.title, n.body, n.link) for n in Notification.objects.filter(user=alice)} == own
+
+
+def test_a_title_cut_at_the_columns_length_inside_the_quote_is_replaced_too(alice, bob):
+    idea = IdeaFactory(author=alice, title="가" * 120, status=IdeaStatus.REJECTED)
+    cut = ("누군가 " * 30 + f"“{idea.title}”")[:200]
+    Notification.objects.create(
+        user=bob, kind=NotificationKind.NEW_COMMENT, title=cut, link=f"{idea.get_absolute_url()}#comment-1"
+    )
+    other = IdeaFactory(author=alice, title="다른 아이디어")
+    untouched = Notification.objects.create(
+        user=bob, kind=NotificationKind.IDEA_STATUS, title="“다른 아이디어”", link=other.get_absolute_url()
+    )
+
+    services.idea_delete(idea=idea, user=alice)
+
+    assert Notification.objects.get(user=bob, kind=NotificationKind.NEW_COMMENT).title == (
+        "누군가 " * 30 + "“삭제된 아이디어”"
+    )
+    untouched.refresh_from_db()
+    assert (untouched.title, untouched.link) == ("“다른 아이디어”", other.get_absolute_url())
+
+
 # --- The pages -------------------------------------------------------------------------
 
 

@@ -215,3 +215,84 @@ def test_two_staff_deciding_at_once_make_one_decision_and_the_author_hears_it_on
     assert list(Notification.objects.filter(user=author).values_list("title", flat=True)) == [
         f"검토 담당자가 다시 살펴본 뒤 아이디어를 계속 숨기기로 했습니다: “{hidden.title}”"
     ]
+
+
+# --- POST /api/v1/ideas/<id>/review/ -------------------------------------------------------
+
+
+def _ask_api(user, idea, details=REASON, language="ko"):
+    client = client_for(user)
+    return client.post(
+        f"/api/v1/ideas/{idea.pk}/review/", {"details": details}, format="json", HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+def test_the_author_asks_through_the_api_and_the_request_joins_the_queue(alice, staff_user, hidden_idea):
+    response = _ask_api(alice, hidden_idea)
+
+    assert response.status_code == 201, response.content
+    review = Report.objects.get(idea=hidden_idea)
+    assert (review.reporter, review.reason, review.details) == (alice, ReportReason.REVIEW, REASON)
+    assert response.json() == {
+        "id": review.pk,
+        "idea": hidden_idea.pk,
+        "details": REASON,
+        "created_at": response.json()["created_at"],
+    }
+    queue = client_for(staff_user).get("/api/v1/moderation/reports/").json()["results"]
+    assert [(entry["id"], entry["reason"]) for entry in queue] == [(review.pk, "review")]
+
+
+def test_the_api_asks_once_and_answers_a_second_request_with_a_conflict(alice, hidden_idea):
+    _ask_api(alice, hidden_idea)
+
+    again = _ask_api(alice, hidden_idea, details="한 번 더 부탁드립니다.", language="en")
+
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "duplicate"
+    assert (
+        again.json()["error"]["message"]
+        == "You have already asked the moderators to look again at this idea."
+    )
+    assert Report.objects.filter(idea=hidden_idea).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "ko",
+            "검토 담당자가 알아야 할 내용을 적어 주세요: "
+            "무엇을 고쳤는지, 또는 왜 아이디어를 다시 보여야 하는지.",
+        ),
+        ("en", "Say what the moderators should know: what you changed, or why the idea should be shown."),
+    ],
+)
+def test_the_api_names_the_missing_or_long_reason_in_the_readers_language(
+    alice, hidden_idea, language, message
+):
+    blank = _ask_api(alice, hidden_idea, details="  \u200b ", language=language)
+    missing = client_for(alice).post(
+        f"/api/v1/ideas/{hidden_idea.pk}/review/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    too_long = _ask_api(alice, hidden_idea, details="가" * 1001, language=language)
+
+    assert blank.status_code == missing.status_code == too_long.status_code == 400
+    assert blank.json()["error"]["fields"] == missing.json()["error"]["fields"] == {"details": [message]}
+    assert list(too_long.json()["error"]["fields"]) == ["details"]
+    assert not Report.objects.exists()
+
+
+def test_the_api_answers_others_and_ideas_not_hidden_as_the_idea_api_does(
+    alice, bob, staff_user, hidden_idea, idea
+):
+    assert _ask_api(bob, hidden_idea).status_code == 404  # others cannot know it exists
+    assert _ask_api(staff_user, hidden_idea).status_code == 403
+    assert _ask_api(bob, idea).status_code == 403  # they see it, but it is not theirs
+    not_hidden = _ask_api(alice, idea, language="en")
+    assert not_hidden.status_code == 409
+    assert not_hidden.json()["error"]["message"] == "This idea is not hidden."
+    assert (
+        client_for().post(f"/api/v1/ideas/{hidden_idea.pk}/review/", {"details": REASON}).status_code == 403
+    )
+    assert not Report.objects.exists()
