@@ -14,7 +14,9 @@ def _date_parts(page, selector: str) -> list[str]:
     accessibility tree holds them, the page's DOM does not."""
     cdp = page.context.new_cdp_session(page)
     found = cdp.send("Runtime.evaluate", {"expression": f"document.querySelector({selector!r})"})
-    backend_id = cdp.send("DOM.describeNode", {"objectId": found["result"]["objectId"]})["node"]["backendNodeId"]
+    backend_id = cdp.send("DOM.describeNode", {"objectId": found["result"]["objectId"]})["node"][
+        "backendNodeId"
+    ]
     nodes = {node["nodeId"]: node for node in cdp.send("Accessibility.getFullAXTree")["nodes"]}
     field = next(node for node in nodes.values() if node.get("backendDOMNodeId") == backend_id)
     parts: list[str] = []

@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     ("language", "width", "heading", "said"),
     [("ko", 390, "단계 목표", ["완료:", "예정:"]), ("en", 1280, "Milestones", ["Done:", "Not yet:"])],
 )
-def test_a_milestone_shows_its_own_mark_and_no_bullet(browser_page, live_server, language, width, heading, said):
+def test_a_milestone_shows_its_own_mark_and_no_bullet(
+    browser_page, live_server, language, width, heading, said
+):
     pilot = PilotFactory(stage=PilotStage.RUNNING)
     MilestoneFactory(pilot=pilot, title="참여 가구 20곳 모집", is_done=True)
     MilestoneFactory(pilot=pilot, title="센서 설치")
