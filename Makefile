@@ -46,12 +46,13 @@ run: install
 	@trap 'kill $$(cat $(DEMO_PIDS) 2>/dev/null) 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Chromium and Korean fonts for the browser tests, and gettext's msgfmt for the catalogues' test,
-## from Debian's packages (needs root, as on CI).
+## Chromium with its translations (a Korean page's date field reads 연도. 월. 일.), Korean fonts for
+## the browser tests, and gettext's msgfmt for the catalogues' test, from Debian's packages (needs
+## root, as on CI).
 browser:
-	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto && command -v msgfmt >/dev/null; } || { \
-		echo "Installing Debian's chromium, Noto CJK fonts and gettext for the tests"; \
-		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk gettext; }
+	@{ command -v chromium >/dev/null && test -f /usr/lib/chromium/locales/ko.pak && test -d /usr/share/fonts/opentype/noto && command -v msgfmt >/dev/null; } || { \
+		echo "Installing Debian's chromium, its translations, Noto CJK fonts and gettext for the tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium chromium-l10n fonts-noto-cjk gettext; }
 
 ## axe-core for the accessibility test, from the npm registry at the version package-lock.json pins.
 ## Installed again when it is missing or the lock file changed (npm writes its own copy of the lock

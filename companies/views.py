@@ -44,6 +44,7 @@ def company_list(request):
             "page": Paginator(companies, 12).get_page(request.GET.get("page")),
             # Set once the text search ran (reading `qs` above): how it searched.
             "search": filterset.search,
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )
 

@@ -10,8 +10,23 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
+# A language of the site and the browser's own words in it: a date field's "연도. 월. 일." rather
+# than "mm/dd/yyyy", a file field's "파일 선택" rather than "Choose File".
+BROWSER_LOCALES = {"ko": "ko-KR", "en": "en-US"}
+
+
 @pytest.fixture
-def browser_page(live_server):
+def browser_language(request) -> str:
+    """The language the browser speaks: the test's `language` parameter where it has one (a test
+    that reads the site in English sees an English browser), else Korean, the site's default. A
+    test may override this fixture to choose another."""
+    callspec = getattr(request.node, "callspec", None)
+    language = callspec.params.get("language") if callspec is not None else None
+    return language if language in BROWSER_LOCALES else "ko"
+
+
+@pytest.fixture
+def browser_page(live_server, browser_language):
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
@@ -21,12 +36,24 @@ def browser_page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
+        locale = BROWSER_LOCALES[browser_language]
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                f"--lang={locale}",
+            ],
+            # Chromium on Linux takes the language of its own words from LANGUAGE, not from --lang;
+            # both are given. Its translations come with Debian's chromium-l10n.
+            env={**os.environ, "LANGUAGE": locale.replace("-", "_")},
         )
+        # The context's locale is what pages read (navigator.language, Intl) and what the browser
+        # sends as Accept-Language: the same language as the browser's own words.
         page = browser.new_page(
-            viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="ko-KR"
+            viewport={"width": 390, "height": 844}, base_url=live_server.url, locale=locale
         )
         page.set_default_timeout(30_000)
         yield page

@@ -48,8 +48,8 @@ def test_a_volunteer_who_follows_no_pilot_is_told_where_their_pilots_are(client,
     client.force_login(bob)
     former_volunteer = client.get("/me/").content.decode()
 
-    followed = volunteer[volunteer.index('<ul id="followed-pilots">') :]
-    assert where in followed[: followed.index("</ul>")]
+    followed = volunteer[volunteer.index('<p class="empty" id="followed-pilots">') :]
+    assert where in followed[: followed.index("</p>")]
     assert '<h2 id="my-pilots">' in volunteer
     assert where not in former_volunteer
 

@@ -23,8 +23,9 @@ def _my_page(user, language: str = "en") -> str:
 
 
 def _section(html: str) -> str:
-    followed = html[html.index('<ul id="followed-ideas">') :]
-    return followed[: followed.index("</ul>")]
+    # The list, or the paragraph that says it is empty, up to the next section's heading.
+    followed = html[html.index('id="followed-ideas"') :]
+    return followed[: followed.index("<h2")]
 
 
 def _follow(user, idea, days_ago: int = 0) -> None:

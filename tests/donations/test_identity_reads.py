@@ -268,9 +268,11 @@ def _page(client, volunteer: PilotVolunteer, language: str) -> str:
 
 def _reads_list(page: str, data_request_) -> str:
     start = page.index(f'id="category-{data_request_.pk}"')
-    return page[
-        page.index('<ul class="reads">', start) : page.index("</ul>", page.index('<ul class="reads">', start))
-    ]
+    # The list of reads, or the sentence that says there was none, up to the next heading.
+    begin = min(
+        i for i in (page.find('<ul class="reads">', start), page.find('<p class="empty', start)) if i != -1
+    )
+    return page[begin : page.index("<h4>", begin)]
 
 
 def test_the_donor_sees_who_saw_their_name_and_email_in_korean(client, carol, pilot, requests, volunteers):

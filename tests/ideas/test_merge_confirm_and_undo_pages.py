@@ -176,3 +176,48 @@ def test_a_merged_idea_offers_no_second_merge(client, staff_user, pair):
     client.force_login(staff_user)
 
     assert 'id="merge-into"' not in client.get(f"/ideas/{source.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "closed", "stays", "kept", "closes"),
+    [
+        (
+            "en",
+            "Closed: merged into the other idea",
+            "Stays: keeps its supports and comments",
+            "“버스 도착 알림” stays open as it is, with its own supports, comments and followers.",
+            "“정류장 버스 안내판” is closed: it is shown as merged, points to “버스 도착 알림” and takes "
+            "no new supports or comments.",
+        ),
+        (
+            "ko",
+            "닫힘: 다른 아이디어에 병합됩니다",
+            "유지: 공감과 댓글이 그대로 남습니다",
+            "“버스 도착 알림” 아이디어는 지금처럼 열려 있고, 공감과 댓글, 구독자도 모두 그대로 유지됩니다.",
+            "“정류장 버스 안내판” 아이디어는 닫힙니다. 병합됨으로 표시되고 “버스 도착 알림” 아이디어로 "
+            "안내하며, 더 이상 공감이나 댓글을 받지 않습니다.",
+        ),
+    ],
+)
+def test_the_confirmation_says_which_idea_stays_and_which_is_closed_into_it(
+    client, staff_user, pair, language, closed, stays, kept, closes
+):
+    source, target = pair
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+
+    html = client.get(f"/staff/ideas/{source.pk}/merge/?into={target.pk}").content.decode()
+
+    closing = html[html.index('<section class="card merge-closes"') :]
+    closing = closing[: closing.index("</section>")]
+    staying = html[html.index('<section class="card merge-stays"') :]
+    staying = staying[: staying.index("</section>")]
+    assert closed in closing and source.title in closing and target.title not in closing
+    assert stays in staying and target.title in staying and source.title not in staying
+    assert kept in html and closes in html
+    # As the service does: the merged idea takes nothing more, the kept one goes on as before.
+    services.idea_merge(source=source, target=target, by=staff_user)
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert not source.is_open_to_citizens and target.is_open_to_citizens
+    assert target.supports.count() == 2
