@@ -169,11 +169,11 @@ def notifications_rename(
 
 
 def notifications_of_deleted_page(
-    *, link: str, quoted: str, instead: Callable[[str], str], exclude_user_id: int | None = None
+    *, link: str, title: Callable[[str], str], exclude_user_id: int | None = None
 ) -> int:
     """What the notifications that point at the page `link`, or at a part of it (`link#…`), told
-    of was deleted with it. Their titles no longer quote it (“`quoted`” becomes “`instead(reader's
-    language)`”), their text, which quoted it or what was said on it, is cleared, and they lead
+    of was deleted with it. Each now says only that, in `title(reader's language)`: what it quoted
+    (a title, perhaps an older one, a comment, a reason) is gone with the page, and it leads
     nowhere rather than to the "not found" page (an email already sent cannot be recalled).
 
     Every reader's are found, not only those of the people who can be named now: someone who
@@ -184,24 +184,11 @@ def notifications_of_deleted_page(
         found = found.exclude(user_id=exclude_user_id)
     changed = list(found)
     for notification in changed:
-        notification.title = _requoted(
-            notification.title, quoted, instead(notification.user.preferred_language)
-        )
+        notification.title = title(notification.user.preferred_language)[:200]
         notification.body = ""
         notification.link = ""
     Notification.objects.bulk_update(changed, ["title", "body", "link"])
     return len(changed)
-
-
-def _requoted(title: str, quoted: str, instead: str) -> str:
-    whole = f"“{quoted}”"
-    if whole in title:
-        return title.replace(whole, f"“{instead}”")[:200]
-    # A title longer than the column was cut inside the quote, which then has no closing mark.
-    start = title.rfind("“")
-    if start != -1 and title[start + 1 :] and quoted.startswith(title[start + 1 :]):
-        return f"{title[:start]}“{instead}”"[:200]
-    return title
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -3,6 +3,16 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
+def send_written_email(address: str, subject: str, text: str) -> None:
+    """A mail written in full where it was asked for (what it tells may be gone by the time a
+    worker runs), sent here: a slow or failing mail server neither holds the page nor loses the
+    mail, which is retried."""
+    from django.core.mail import send_mail
+
+    send_mail(subject, text, None, [address])
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, acks_late=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email copies of notifications, each claimed, sent, then marked emailed.
 

@@ -327,8 +327,16 @@ def _closing_email(user: User) -> tuple[str, str, str]:
 
 
 def _send_closing_email(address: str, subject: str, text: str) -> None:
-    # The account is closed either way: a mail server that is down must not make the person
-    # believe it is not, nor leave the request failed after the closing was saved.
+    """Left to a worker, which retries while the mail server is down; with the broker down too,
+    sent from the request. The account is closed either way: a mail that cannot go must not make
+    the person believe it is not, nor fail a request whose closing was saved."""
+    from accounts.tasks import send_written_email
+
+    try:
+        send_written_email.delay(address, subject, text)
+        return
+    except Exception:
+        logger.warning("Could not queue the email confirming that an account was closed; sending it now.")
     try:
         send_mail(subject, text, None, [address])
     except Exception:

@@ -18,6 +18,7 @@ from .models import (
     COMMENT_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
     REPORT_REASONS,
+    REVIEW_DETAILS_MISSING,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -433,14 +434,7 @@ class IdeaReviewRequestApi(APIView):
             help_text=_(
                 "What you changed, or why the idea should be shown again. They read it beside the reports."
             ),
-            error_messages={
-                "required": _(
-                    "Say what the moderators should know: what you changed, or why the idea should be shown."
-                ),
-                "blank": _(
-                    "Say what the moderators should know: what you changed, or why the idea should be shown."
-                ),
-            },
+            error_messages={"required": REVIEW_DETAILS_MISSING, "blank": REVIEW_DETAILS_MISSING},
         )
 
     class OutputSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from .models import (
     COMMENT_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
     REPORT_REASONS,
+    REVIEW_DETAILS_MISSING,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -69,11 +70,7 @@ class ReviewRequestForm(forms.Form):
     details = MultilineField(
         label=_("What should the moderators know?"),
         max_length=REPORT_DETAILS_MAX_LENGTH,
-        error_messages={
-            "required": _(
-                "Say what the moderators should know: what you changed, or why the idea should be shown."
-            )
-        },
+        error_messages={"required": REVIEW_DETAILS_MISSING},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "What you changed, or why the idea should be shown again. They read it beside the reports."

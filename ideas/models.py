@@ -90,6 +90,10 @@ TEXT_MAX_LENGTH = 5000
 BENEFICIARIES_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = 2000
 REPORT_DETAILS_MAX_LENGTH = 1000
+# A request for another look without a word: the page, the API and the service refuse it alike.
+REVIEW_DETAILS_MISSING = _(
+    "Say what the moderators should know: what you changed, or why the idea should be shown."
+)
 
 
 class IdeaQuerySet(models.QuerySet["Idea"]):

@@ -38,6 +38,7 @@ from . import selectors
 from .language import detect_language
 from .models import (
     AUTHOR_DELETABLE_STATUSES,
+    REVIEW_DETAILS_MISSING,
     Comment,
     Follow,
     Idea,
@@ -223,8 +224,7 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     idea.delete()
     notifications_of_deleted_page(
         link=link,
-        quoted=idea.title,
-        instead=worded_per_language(lambda: str(_("a deleted idea"))),
+        title=worded_per_language(lambda: str(_("About an idea its author has deleted"))),
         exclude_user_id=user.pk,
     )
     dispatch.idea_deleted(idea_id)
@@ -687,7 +687,7 @@ def idea_review_request(*, idea: Idea, user: User, details: str) -> Report:
         raise conflict(_("This idea is not hidden."))
     details = _normalised_text(details)
     if not details:
-        message = _("Say what the moderators should know: what you changed, or why the idea should be shown.")
+        message = str(REVIEW_DETAILS_MISSING)
         raise ApplicationError(message, fields={"details": [message]})
     earlier = Report.objects.filter(reporter=user, idea=idea).first()
     if earlier is not None and earlier.reason == ReportReason.REVIEW:

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from config import celery_app
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import IdeaFactory
@@ -32,6 +33,36 @@ def _clear_throttle_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def tasks_go_to_the_broker():
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+
+
+@pytest.fixture
+def queued_tasks(tasks_go_to_the_broker):
+    """Tasks the page sent to the test broker, taken off its queue as a worker would."""
+
+    def take() -> list:
+        messages = []
+        with celery_app.connection_for_read() as connection:
+            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
+            try:
+                while True:
+                    message = queue.get(timeout=1)
+                    args, kwargs, _options = message.payload
+                    messages.append((message.headers["task"], args, kwargs))
+                    message.ack()
+            except queue.Empty:
+                pass
+            finally:
+                queue.close()
+        return messages
+
+    return take
 
 
 @pytest.fixture

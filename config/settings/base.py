@@ -157,6 +157,9 @@ CACHES = redis_cache(REDIS_URL)
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # The site's public address, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Seconds a mail server may take to answer before a send fails (and its task is retried): without it
+# a server that never answers would hold a worker, or a request sending with the broker down, forever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@ai-ideas.gwangju.kr")
 
 REST_FRAMEWORK = {

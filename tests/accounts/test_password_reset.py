@@ -30,36 +30,6 @@ def tasks_run_in_the_test(request):
 
 
 @pytest.fixture
-def tasks_go_to_the_broker():
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-
-
-@pytest.fixture
-def queued_tasks(tasks_go_to_the_broker):
-    """Tasks the page sent to the test broker, taken off its queue as a worker would."""
-
-    def take() -> list:
-        messages = []
-        with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
-            try:
-                while True:
-                    message = queue.get(timeout=1)
-                    args, kwargs, _options = message.payload
-                    messages.append((message.headers["task"], args, kwargs))
-                    message.ack()
-            except queue.Empty:
-                pass
-            finally:
-                queue.close()
-        return messages
-
-    return take
-
-
-@pytest.fixture
 def minji():
     return UserFactory(username="minji", email="minji@example.org", preferred_language="ko")
 

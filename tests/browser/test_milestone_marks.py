@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(
     ("language", "width", "heading", "said"),
-    [("ko", 390, "단계 목표", ["완료:", "예정:"]), ("en", 1280, "Milestones", ["Done:", "Not yet:"])],
+    [("ko", 390, "단계 목표", ["완료:", "미완료:"]), ("en", 1280, "Milestones", ["Done:", "Not yet:"])],
 )
 def test_a_milestone_shows_its_own_mark_and_no_bullet(
     browser_page, live_server, language, width, heading, said

@@ -337,18 +337,24 @@ def test_others_notifications_of_replies_on_the_persons_deleted_idea_name_neithe
     _close(bob)
 
     told.refresh_from_db()
-    assert (told.title, told.body, told.link) == (
-        "탈퇴한 회원님이 “삭제된 아이디어”에 남긴 댓글에 답글을 달았습니다",
-        "",
-        "",
-    )
+    assert (told.title, told.body, told.link) == ("작성자가 삭제한 아이디어에 관한 알림입니다", "", "")
 
 
 # --- The confirmation email ----------------------------------------------------------------
 
 
+@pytest.fixture
+def mail_worker(request):
+    """The email is sent by a task: read it as if a worker had run it at once."""
+    from config import celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
 def test_closing_emails_the_former_address_in_the_persons_language(
-    bob, bobs_life, django_capture_on_commit_callbacks
+    bob, bobs_life, django_capture_on_commit_callbacks, mail_worker
 ):
     from ideas import services as idea_services
 
@@ -374,7 +380,7 @@ def test_closing_emails_the_former_address_in_the_persons_language(
     assert "If you did not close your account yourself, write to privacy@" in sent.body
 
 
-def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_commit_callbacks):
+def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_commit_callbacks, mail_worker):
     with django_capture_on_commit_callbacks(execute=True):
         _close(bob, language="en")
 
@@ -382,7 +388,9 @@ def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_co
     assert "삭제된 것" in mail.outbox[0].body and "남는 것" in mail.outbox[0].body
 
 
-def test_a_closing_refused_sends_nothing(bob, carol, company, django_capture_on_commit_callbacks):
+def test_a_closing_refused_sends_nothing(
+    bob, carol, company, django_capture_on_commit_callbacks, mail_worker
+):
     with django_capture_on_commit_callbacks(execute=True):
         _close(bob, password="wrong")
         client_for(carol).post("/api/v1/me/close/", {"password": PASSWORD}, format="json")
@@ -391,7 +399,9 @@ def test_a_closing_refused_sends_nothing(bob, carol, company, django_capture_on_
     assert not User.objects.filter(closed_at__isnull=False).exists()
 
 
-def test_a_closing_rolled_back_after_it_was_written_sends_nothing(bob, django_capture_on_commit_callbacks):
+def test_a_closing_rolled_back_after_it_was_written_sends_nothing(
+    bob, django_capture_on_commit_callbacks, mail_worker
+):
     from django.db import transaction
 
     from dashboard import services as dashboard
@@ -405,15 +415,60 @@ def test_a_closing_rolled_back_after_it_was_written_sends_nothing(bob, django_ca
     assert User.objects.get(pk=bob.pk).closed_at is None
 
 
-def test_a_mail_server_that_is_down_leaves_the_account_closed_and_is_logged(
-    bob, settings, caplog, django_capture_on_commit_callbacks
+def test_the_email_waits_for_a_worker_so_a_mail_server_that_is_down_holds_nothing(
+    bob, settings, queued_tasks, django_capture_on_commit_callbacks
 ):
+    from accounts.tasks import send_written_email
+
+    address = bob.email
     settings.EMAIL_BACKEND = "tests.accounts.email_backends.RefusingEmailBackend"
 
     with django_capture_on_commit_callbacks(execute=True):
-        client, response = _close(bob)
+        _client, response = _close(bob)
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=bob.pk).closed_at is not None
+    ((task, args, _kwargs),) = queued_tasks()
+    assert task == "accounts.tasks.send_written_email" and args[0] == address
+    # Once the mail server answers, the worker sends what the request wrote.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_written_email.apply(args=args, throw=True)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([address], "광주 AI 실증 아이디어 회원 탈퇴가 완료되었습니다")
+    ]
+
+
+def test_with_the_broker_down_the_request_sends_the_email_itself(
+    bob, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from accounts.tasks import send_written_email
+
+    address = bob.email
+    monkeypatch.setattr(send_written_email, "delay", _refuse_to_queue)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(bob)
+
+    assert [m.to for m in mail.outbox] == [[address]]
+    assert "Could not queue the email confirming that an account was closed" in caplog.text
+
+
+def test_with_the_broker_and_the_mail_server_down_the_account_is_closed_and_it_is_logged(
+    bob, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from accounts.tasks import send_written_email
+
+    settings.EMAIL_BACKEND = "tests.accounts.email_backends.RefusingEmailBackend"
+    monkeypatch.setattr(send_written_email, "delay", _refuse_to_queue)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _client, response = _close(bob)
 
     assert response.status_code == 302
     assert User.objects.get(pk=bob.pk).closed_at is not None
     assert "Could not send the email confirming that an account was closed" in caplog.text
     assert bob.email not in caplog.text
+
+
+def _refuse_to_queue(*args, **kwargs):
+    raise ConnectionError("the broker is down")

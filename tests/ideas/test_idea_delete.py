@@ -271,31 +271,23 @@ def test_what_others_were_told_of_a_deleted_idea_no_longer_quotes_it_nor_leads_t
 
     told = {(n.user.username, n.kind, n.title, n.body, n.link) for n in others.select_related("user")}
     assert told == {
-        ("bob", NotificationKind.IDEA_STATUS, "“a deleted idea” is now Rejected", "", ""),
-        (
-            "carol",
-            NotificationKind.IDEA_STATUS,
-            "“삭제된 아이디어” 아이디어가 반려됨 상태로 바뀌었습니다.",
-            "",
-            "",
-        ),
-        (
-            "carol",
-            NotificationKind.NEW_COMMENT,
-            f"{bob}님이 “삭제된 아이디어”에 남긴 댓글에 답글을 달았습니다",
-            "",
-            "",
-        ),
+        ("bob", NotificationKind.IDEA_STATUS, "About an idea its author has deleted", "", ""),
+        ("carol", NotificationKind.IDEA_STATUS, "작성자가 삭제한 아이디어에 관한 알림입니다", "", ""),
+        ("carol", NotificationKind.NEW_COMMENT, "작성자가 삭제한 아이디어에 관한 알림입니다", "", ""),
     }
     # The author deleted it themselves: what they were told stays as it was.
     assert {n.pk: (n.title, n.body, n.link) for n in Notification.objects.filter(user=alice)} == own
 
 
-def test_a_title_cut_at_the_columns_length_inside_the_quote_is_replaced_too(alice, bob):
-    idea = IdeaFactory(author=alice, title="가" * 120, status=IdeaStatus.REJECTED)
-    cut = ("누군가 " * 30 + f"“{idea.title}”")[:200]
+def test_a_title_the_idea_no_longer_has_is_not_quoted_either(alice, bob, staff_user):
+    """Staff retitled the idea after its followers were told; the link ties the notification to
+    it, whatever title it quotes."""
+    idea = IdeaFactory(author=alice, title="새 제목", status=IdeaStatus.REJECTED)
     Notification.objects.create(
-        user=bob, kind=NotificationKind.NEW_COMMENT, title=cut, link=f"{idea.get_absolute_url()}#comment-1"
+        user=bob,
+        kind=NotificationKind.NEW_COMMENT,
+        title="누군가 “옛 제목”에 댓글을 남겼습니다",
+        link=f"{idea.get_absolute_url()}#comment-1",
     )
     other = IdeaFactory(author=alice, title="다른 아이디어")
     untouched = Notification.objects.create(
@@ -304,9 +296,8 @@ def test_a_title_cut_at_the_columns_length_inside_the_quote_is_replaced_too(alic
 
     services.idea_delete(idea=idea, user=alice)
 
-    assert Notification.objects.get(user=bob, kind=NotificationKind.NEW_COMMENT).title == (
-        "누군가 " * 30 + "“삭제된 아이디어”"
-    )
+    told = Notification.objects.get(user=bob, kind=NotificationKind.NEW_COMMENT)
+    assert (told.title, told.link) == ("작성자가 삭제한 아이디어에 관한 알림입니다", "")
     untouched.refresh_from_db()
     assert (untouched.title, untouched.link) == ("“다른 아이디어”", other.get_absolute_url())
 
