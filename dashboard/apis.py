@@ -171,7 +171,7 @@ class ExportDonationSerializer(serializers.Serializer):
     category_code = serializers.CharField(source="data_request.category_code")
     category_label = serializers.CharField(source="data_request.shown_category_label")
     source = serializers.CharField()
-    station = serializers.CharField(source="station.name", allow_null=True, default=None)
+    station = serializers.CharField(source="station.shown_name", allow_null=True, default=None)
     created_at = serializers.DateTimeField()
     delete_after = serializers.DateTimeField()
     readings = ExportReadingSerializer(many=True)

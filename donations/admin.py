@@ -9,8 +9,9 @@ from .models import DataRead, Donation, DonationDeletion, DonationResult, Statio
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ["name", "pilot", "created_at", "last_seen_at", "revoked_at"]
+    list_display = ["name", "name_en", "pilot", "created_at", "last_seen_at", "revoked_at"]
     list_filter = ["pilot"]
+    search_fields = ["name", "name_en"]
     readonly_fields = ["key_prefix", "created_by", "created_at", "last_seen_at"]
     exclude = ["key_hash"]
 

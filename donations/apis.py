@@ -32,7 +32,15 @@ from pilots.selectors import pilot_donation_summary, pilot_volunteer_get
 from . import selectors, services
 from .authentication import IsStation, StationAuthentication, StationRateThrottle
 from .fields import parse_fields
-from .models import RESULT_TEXT_MAX_LENGTH, DonationResult, Reading, ResultLevel, Station, StationVisit
+from .models import (
+    RESULT_TEXT_MAX_LENGTH,
+    STATION_NAME_MAX_LENGTH,
+    DonationResult,
+    Reading,
+    ResultLevel,
+    Station,
+    StationVisit,
+)
 
 # --- Staff: data requests -------------------------------------------------------------------
 
@@ -787,7 +795,8 @@ class StationApi(StationApiMixin, APIView):
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
-        name = serializers.CharField()
+        name = serializers.CharField(source="shown_name", help_text="The place, in the screen's language.")
+        name_language = language_of("shown_name")
         pilot_id = serializers.IntegerField()
         pilot_title = serializers.CharField(source="pilot.shown_title")
         pilot_title_language = language_of("pilot.shown_title")
@@ -801,7 +810,7 @@ class StationApi(StationApiMixin, APIView):
             self.OutputSerializer(
                 {
                     "id": station.pk,
-                    "name": station.name,
+                    "shown_name": station.shown_name,
                     "pilot_id": station.pilot_id,
                     "pilot": station.pilot,
                     "is_collecting": station.pilot.stage in CONSENT_STAGES,
@@ -928,11 +937,13 @@ class StationVisitReadingsApi(StationApiMixin, APIView):
 
 
 class PilotStationOutputSerializer(serializers.ModelSerializer):
+    """The place as staff wrote it, in Korean and in English (empty where they gave none)."""
+
     is_active = serializers.BooleanField(help_text="False once revoked: its key no longer works.")
 
     class Meta:
         model = Station
-        fields = ["id", "pilot", "name", "created_at", "last_seen_at", "revoked_at", "is_active"]
+        fields = ["id", "pilot", "name", "name_en", "created_at", "last_seen_at", "revoked_at", "is_active"]
 
 
 class RegisteredPilotStationOutputSerializer(PilotStationOutputSerializer):
@@ -953,9 +964,17 @@ class PilotStationsApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(
-            max_length=150,
+            max_length=STATION_NAME_MAX_LENGTH,
             label=_("place"),
             help_text="Where donors find it, e.g. Unchon reservoir park, gate 2.",
+        )
+        name_en = serializers.CharField(
+            max_length=STATION_NAME_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
+            default="",
+            label=_("place in English"),
+            help_text="Optional; readers of English see the Korean place, marked so, without it.",
         )
 
     @extend_schema(responses={200: PilotStationOutputSerializer(many=True)}, tags=["donations"])

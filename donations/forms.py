@@ -261,3 +261,9 @@ class StationForm(forms.Form):
         max_length=STATION_NAME_MAX_LENGTH,
         help_text=_("Where donors find it, such as “Unchon reservoir park, gate 2”."),
     )
+    name_en = SingleLineField(
+        label=_("place in English"),
+        max_length=STATION_NAME_MAX_LENGTH,
+        required=False,
+        help_text=ENGLISH_HELP,
+    )

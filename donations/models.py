@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from core.bilingual import ShownText, shown_text
 from core.validators import no_control_characters, no_control_characters_but_line_breaks
 from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 
@@ -29,10 +30,18 @@ class Station(models.Model):
     pilot = models.ForeignKey(
         Pilot, on_delete=models.CASCADE, related_name="stations", verbose_name=_("pilot")
     )
+    # Written in Korean and, optionally, in English, as a pilot's venue: a reader of English is
+    # shown the Korean, told so, where no English was given.
     name = models.CharField(
         _("place"),
         max_length=STATION_NAME_MAX_LENGTH,
         help_text=_("Where donors find it, such as “Unchon reservoir park, gate 2”."),
+        validators=[no_control_characters],
+    )
+    name_en = models.CharField(
+        _("place in English"),
+        max_length=STATION_NAME_MAX_LENGTH,
+        blank=True,
         validators=[no_control_characters],
     )
     # The key's first characters find the row; the SHA-256 of the whole key checks it. Keys are
@@ -53,6 +62,11 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_name(self) -> ShownText:
+        """The place in the active language."""
+        return shown_text(self.name, self.name_en)
 
     @property
     def is_active(self) -> bool:

@@ -535,7 +535,7 @@ def donor_data_erase(*, user: User) -> None:
 
 
 # Never the key nor any part of it: the log is read more widely than the stations are kept.
-STATION_AUDIT_FIELDS = ["id", "pilot_id", "name", "revoked_at"]
+STATION_AUDIT_FIELDS = ["id", "pilot_id", "name", "name_en", "revoked_at"]
 
 
 @dataclass(frozen=True)
@@ -546,13 +546,14 @@ class RegisteredStation:
 
 
 @transaction.atomic
-def station_register(*, pilot: Pilot, by: User, name: str) -> RegisteredStation:
+def station_register(*, pilot: Pilot, by: User, name: str, name_en: str = "") -> RegisteredStation:
     require_city_staff(by, message=_("Only city staff can run pilots."))
     pilot_require_open(pilot)
     key = "st_" + secrets.token_urlsafe(32)
     station = Station(
         pilot=pilot,
         name=name.strip(),
+        name_en=name_en.strip(),
         key_prefix=key[:STATION_KEY_PREFIX_LENGTH],
         key_hash=Station.hash_key(key),
         created_by=by,

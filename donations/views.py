@@ -630,7 +630,8 @@ def pilot_stations_page(request, pilot_id: int):
         else:
             messages.success(
                 request,
-                _("The station “%(name)s” was revoked; its key no longer works.") % {"name": station.name},
+                _("The station “%(name)s” was revoked; its key no longer works.")
+                % {"name": station.shown_name},
             )
         return redirect("pilot-stations", pilot_id=pilot.pk)
     form = StationForm(request.POST if action == "register" else None)
@@ -643,7 +644,10 @@ def pilot_stations_page(request, pilot_id: int):
         if form.is_valid():
             try:
                 registered = services.station_register(
-                    pilot=pilot, by=request.user, name=form.cleaned_data["name"]
+                    pilot=pilot,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    name_en=form.cleaned_data["name_en"],
                 )
             except (ApplicationError, ValidationError) as error:
                 add_service_errors(form, error)

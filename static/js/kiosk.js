@@ -112,6 +112,9 @@
   async function loadStation(key) {
     const station = await call("GET", "", undefined, key);
     $("kiosk-station-name").textContent = station.name;
+    $("kiosk-station-name").lang = station.name_language;
+    // A place staff wrote in Korean only comes in Korean on an English screen, and says so.
+    $("kiosk-station-note").hidden = station.name_language === language;
     $("kiosk-pilot-title").textContent = station.pilot_title;
     $("kiosk-pilot-title").lang = station.pilot_title_language;
     // A title staff wrote in Korean only comes in Korean on an English screen, and says so.
@@ -209,6 +212,8 @@
     localStorage.removeItem(STORAGE_KEY);
     // Back to the page's own heading, not an empty one, until a station is set up again.
     $("kiosk-station-name").textContent = defaultStationName;
+    $("kiosk-station-name").removeAttribute("lang");
+    $("kiosk-station-note").hidden = true;
     $("kiosk-pilot-title").textContent = "";
     $("kiosk-pilot-title").removeAttribute("lang");
     $("kiosk-pilot-note").hidden = true;

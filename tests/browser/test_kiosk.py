@@ -128,8 +128,9 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
     assert kiosk.locator("#kiosk-pilot-title").inner_text() == setup.pilot.title
-    # Read in Korean, the Korean title is not told apart.
+    # Read in Korean, the Korean title and place are not told apart.
     assert not kiosk.locator("#kiosk-pilot-note").is_visible()
+    assert not kiosk.locator("#kiosk-station-note").is_visible()
     assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
     # The example code is told beside the box: nothing in the box looks like a code typed in.
     assert kiosk.locator("#kiosk-code").get_attribute("placeholder") is None
@@ -233,6 +234,11 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         for selector in ("#kiosk-pilot-note", "#kiosk-station-name")
     )
     assert note_size < name_size
+    # A place written in Korean only: in Korean, and the note beside it, at its line's size.
+    assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
+    assert kiosk.locator("#kiosk-station-name").get_attribute("lang") == "ko"
+    place_note = kiosk.locator("#kiosk-station-note")
+    assert place_note.is_visible() and place_note.inner_text() == "(written in Korean only)"
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
@@ -291,8 +297,29 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert not kiosk.locator("#kiosk-staff").is_visible()
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
     assert kiosk.locator("#kiosk-station-name").inner_text() == "Donation station"
+    assert kiosk.locator("#kiosk-station-name").get_attribute("lang") is None
     assert not kiosk.locator("#kiosk-pilot-note").is_visible()
+    assert not kiosk.locator("#kiosk-station-note").is_visible()
     screenshot(kiosk, "kiosk-setup-phone-en")
+    tablet.close()
+
+
+def test_the_kiosk_names_its_place_in_the_screens_language(browser_page, live_server, company):
+    setup = donation_pilot(company=company)
+    registered = register_station(setup.pilot, name_en="Unchon Reservoir Park, gate 2")
+    tablet, kiosk = _tablet(browser_page, live_server)
+
+    _set_up(kiosk, registered.key)
+    korean = kiosk.locator("#kiosk-station-name").inner_text()
+    with kiosk.expect_navigation():
+        kiosk.click(".kiosk-language button[value=en]")
+    kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    kiosk.locator("#kiosk-station-name", has_text="Unchon Reservoir Park, gate 2").wait_for()
+
+    assert korean == "운천저수지 공원 2번 출입구"
+    assert kiosk.locator("#kiosk-station-name").get_attribute("lang") == "en"
+    assert not kiosk.locator("#kiosk-station-note").is_visible()
+    _shots(kiosk, "kiosk-place-in-english")
     tablet.close()
 
 

@@ -7,9 +7,9 @@ from pilots.models import Pilot
 from tests.accounts.factories import UserFactory
 
 
-def register_station(pilot: Pilot, *, name: str = "운천저수지 공원 2번 출입구"):
+def register_station(pilot: Pilot, *, name: str = "운천저수지 공원 2번 출입구", name_en: str = ""):
     staff = UserFactory(username=f"station-staff-{pilot.pk}-{name[:6]}", is_staff=True)
-    return donation_services.station_register(pilot=pilot, by=staff, name=name)
+    return donation_services.station_register(pilot=pilot, by=staff, name=name, name_en=name_en)
 
 
 def station_client(key: str, language: str = "ko") -> APIClient:

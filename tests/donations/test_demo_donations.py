@@ -28,6 +28,7 @@ from pilots.models import Pilot, PilotConsent, PilotDataRequest, PilotMilestone,
 
 RUNNING_PILOT = "남구 독거 어르신 낙상 감지 실증"
 STATION_NAME = "푸른길공원 2번 출입구 건강측정소"
+STATION_NAME_EN = "Pureungil Park gate 2 health station"
 DONATION_MODELS = (Station, Donation, Reading, DataRead, DataReadDonor, DonationResult, DonationDeletion)
 
 
@@ -52,7 +53,7 @@ def test_the_running_pilot_gets_a_station_donations_a_read_and_results(demo_file
 
     pilot = Pilot.objects.get(title=RUNNING_PILOT)
     station = Station.objects.get(pilot=pilot, revoked_at__isnull=True)
-    assert station.name == STATION_NAME
+    assert (station.name, station.name_en) == (STATION_NAME, STATION_NAME_EN)
     saved = json.loads(demo_file.read_text(encoding="utf-8"))
     # Owner-only: it holds a station key and an API token.
     assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
@@ -112,6 +113,20 @@ def test_the_donor_sees_the_station_the_read_and_the_result_on_my_donations(demo
     assert STATION_NAME in html
     assert "빛결메디칼AI: " in html and "내 기록 2건을 열람했습니다" in html
     assert "혈압이 높습니다(146/88 mmHg)." in html
+    assert STATION_NAME_EN not in html
+
+
+@pytest.mark.django_db
+def test_a_donor_reading_english_sees_the_stations_english_place_on_my_donations(demo_file, client):
+    from accounts.models import User
+
+    _seed(demo_file)
+    client.force_login(User.objects.get(username="citizen4"))
+    client.cookies["django_language"] = "en"
+
+    html = client.get("/me/donations/").content.decode()
+
+    assert STATION_NAME_EN in html and STATION_NAME not in html
 
 
 @pytest.mark.django_db
@@ -146,7 +161,8 @@ def test_a_lost_key_revokes_the_station_and_registers_it_again(demo_file, damage
     old_station.refresh_from_db()
     new_station = Station.objects.get(revoked_at__isnull=True)
     saved = json.loads(demo_file.read_text())
-    assert old_station.revoked_at is not None and new_station.name == STATION_NAME
+    assert old_station.revoked_at is not None
+    assert (new_station.name, new_station.name_en) == (STATION_NAME, STATION_NAME_EN)
     assert selectors.station_authenticate(key=saved["station_key"]) == new_station
     assert selectors.station_authenticate(key=old_key) is None
     assert saved["station_id"] == new_station.pk

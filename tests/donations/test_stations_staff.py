@@ -233,6 +233,7 @@ def test_the_api_answers_the_key_once(api, staff_user, pilot):
             "id": added.json()["id"],
             "pilot": pilot.pk,
             "name": PLACE,
+            "name_en": "",
             "created_at": added.json()["created_at"],
             "last_seen_at": None,
             "revoked_at": None,

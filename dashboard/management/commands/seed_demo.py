@@ -356,7 +356,9 @@ class Command(BaseCommand):
             donation_services.station_revoke(station=station, by=staff)
             station = None
         if station is None:
-            registered = donation_services.station_register(pilot=pilot, by=staff, name=station_entry["name"])
+            registered = donation_services.station_register(
+                pilot=pilot, by=staff, name=station_entry["name"], name_en=station_entry["name_en"]
+            )
             station, key = registered.station, registered.key
 
         added = self._station_donations(pilot, station, station_entry, people, member)
