@@ -162,7 +162,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     _shots(kiosk, "kiosk-reading-ko")
 
     # The company posts its result; the screen shows it within a poll or two.
-    _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다. 지금처럼 지내세요.", 118)
+    # As a company's analysis would: about the reading on the screen (the device's seed gives 98/72).
+    _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다. 지금처럼 지내세요.", 98)
     level = kiosk.locator(".kiosk-result.level-normal .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("정상")
@@ -171,7 +172,7 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert about.startswith(kiosk.locator(".kiosk-reading .meta").inner_text().removesuffix(" 측정"))
     assert about.endswith("측정한 혈압과 맥박에 대한 결과")
     # Named, so it is not taken for the reading above it.
-    assert kiosk.locator(".kiosk-result-value").inner_text().split("\n") == ["결과에 담긴 수치", "118 mmHg"]
+    assert kiosk.locator(".kiosk-result-value").inner_text().split("\n") == ["결과에 담긴 수치", "98 mmHg"]
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
     assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
     _shots(kiosk, "kiosk-result-ko")
@@ -255,8 +256,8 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     kiosk.locator(".kiosk-reading").wait_for()
     assert kiosk.locator("#kiosk-done").inner_text() == "Done / next person"
     assert kiosk.locator("#kiosk-done").is_visible()
-    high = "Your blood pressure is high (162/101 mmHg). Please see a doctor."
-    _post_result(setup, company, ResultLevel.SEE_DOCTOR, high, 162)
+    low = "Your blood pressure is low for your age (98/72 mmHg). Please see a doctor."
+    _post_result(setup, company, ResultLevel.SEE_DOCTOR, low, 98)
     level = kiosk.locator(".kiosk-result.level-see_doctor .kiosk-level")
     level.wait_for(timeout=10_000)
     assert level.inner_text().endswith("See a doctor")
