@@ -54,13 +54,18 @@ def test_my_page_offers_no_link_to_all_when_it_shows_them_all(client, alice):
 def test_unread_notifications_are_marked_as_such_on_both_pages(client, alice):
     read, unread = _notify(alice, 1, read=True)[0], _notify(alice, 1)[0]
     unread.title = "읽지 않은 알림"
+    unread.link = "/ideas/"
     unread.save()
 
-    marked = '<strong><span class="visually-hidden">Unread: </span><a href="#">읽지 않은 알림</a></strong>'
+    marked = (
+        '<span class="unread"><span class="visually-hidden">Unread: </span>'
+        '<a href="/ideas/">읽지 않은 알림</a></span>'
+    )
     for path in ("/me/", ALL_PAGE):
         page = _page(client, alice, path, language="en")
         assert marked in page
-        assert f'<li><a href="#">{read.title}</a>' in page
+        # Read, and about something since deleted: plain text, not a link to the top of the page.
+        assert f"<li><span>{read.title}</span>" in page and 'href="#"' not in page
 
 
 def test_the_all_page_lists_every_notification_newest_first_fifty_a_page(client, alice, bob):
