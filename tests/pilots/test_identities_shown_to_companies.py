@@ -108,3 +108,21 @@ def test_a_member_of_several_companies_names_the_one_they_act_for(carol, pilot, 
     assert not_theirs.status_code == 403
     assert [name for name, _, _ in _identities(carol, pilot, company="mudeung-mobility")] == ["heart", "both"]
     assert [name for name, _, _ in _identities(carol, pilot, company="bitgoeul-care")] == ["pressure", "both"]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ko", "선택 사항입니다. 고르지 않으면 기업은 이름 대신"),
+        ("en", "Optional. Without it, the companies know you"),
+    ],
+)
+def test_the_volunteer_form_says_sharing_is_optional_and_what_companies_see_otherwise(
+    bob, pilot, language, said
+):
+    from tests.pages import signed_in_client
+
+    page = signed_in_client(bob, language).get(f"/pilots/{pilot.pk}/").content.decode()
+
+    assert 'name="share_identity" aria-describedby="share-identity-hint"' in page
+    assert f'<p class="meta" id="share-identity-hint">{said}' in page
