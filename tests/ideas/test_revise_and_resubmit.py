@@ -169,3 +169,15 @@ def test_an_idea_sent_back_is_labelled_changes_requested_not_draft(alice, sent_b
     # A draft its author never sent stays a draft.
     assert my_page.count(f'<span class="status">{draft}</span>') == 1
     assert f'<span class="status">{label}</span>' in idea_page
+
+
+def test_the_author_of_a_newly_submitted_idea_is_told_it_waits_for_the_moderators(alice, bob, staff_user):
+    idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED, title="공원 가로등이 어두워요")
+    waits = "아이디어가 검토 담당자의 검토를 기다리고 있습니다"
+
+    own = _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+    for_staff = _signed_in(staff_user).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert waits in own and 'id="revision"' in own
+    assert waits not in for_staff
+    assert _signed_in(bob).get(f"/ideas/{idea.pk}/").status_code == 404
