@@ -106,6 +106,7 @@ class AuditAction(models.TextChoices):
     PILOT_DATA_REQUEST_CHANGE = "pilot_data_request_change", _("Changed a data request")
     STATION_REGISTER = "station_register", _("Registered a donation station")
     STATION_REVOKE = "station_revoke", _("Revoked a donation station")
+    STATION_RENAME = "station_rename", _("Changed a donation station's place")
     COMPANY_VERIFY = "company_verify", _("Verified a company")
     COMPANY_UNVERIFY = "company_unverify", _("Withdrew a company's verification")
 

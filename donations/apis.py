@@ -999,6 +999,31 @@ class PilotStationsApi(APIView):
         return response
 
 
+class PilotStationDetailApi(APIView):
+    """PATCH: correct a station's place (staff), in Korean, in English or both; a field left out
+    stays as it is. The key does not change, so the device keeps working. A revoked station's
+    place can no longer be changed."""
+
+    permission_classes = [RunsPilots]
+
+    @extend_schema(
+        request=PilotStationsApi.InputSerializer(partial=True),
+        responses={200: PilotStationOutputSerializer},
+        tags=["donations"],
+    )
+    def patch(self, request, pilot_id: int, station_id: int):
+        pilot = visible_pilot(request, pilot_id)
+        station = get_object_or_404(Station, pilot=pilot, pk=station_id)
+        serializer = PilotStationsApi.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        place = {"name": station.name, "name_en": station.name_en, **serializer.validated_data}
+        return Response(
+            PilotStationOutputSerializer(
+                services.station_rename(station=station, by=request.user, **place)
+            ).data
+        )
+
+
 class PilotStationRevokeApi(APIView):
     """Revoke a station (staff): its key stops working at once and for good. Revoking a revoked
     station changes nothing."""

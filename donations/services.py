@@ -587,6 +587,29 @@ def station_revoke(*, station: Station, by: User) -> Station:
     return station
 
 
+@transaction.atomic
+def station_rename(*, station: Station, by: User, name: str, name_en: str) -> Station:
+    """Corrects a station's place, in Korean and in English; its key stays as it is, so the
+    device keeps working. A revoked station is done with and keeps the place it had."""
+    require_city_staff(by, message=_("Only city staff can run pilots."))
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    if station.revoked_at is not None:
+        raise conflict(_("This station was revoked, so its place can no longer be changed."))
+    before = snapshot(station, STATION_AUDIT_FIELDS)
+    station.name, station.name_en = name.strip(), name_en.strip()
+    if (station.name, station.name_en) == (before["name"], before["name_en"]):
+        return station
+    save_validated(station, update_fields=["name", "name_en"])
+    audit_record(
+        actor=by,
+        action=AuditAction.STATION_RENAME,
+        target=station,
+        before=before,
+        after=snapshot(station, STATION_AUDIT_FIELDS),
+    )
+    return station
+
+
 # --- Donating -------------------------------------------------------------------------------
 
 

@@ -60,6 +60,11 @@ urlpatterns += [
     ),
     path("pilots/<int:pilot_id>/stations/", apis.PilotStationsApi.as_view(), name="stations"),
     path(
+        "pilots/<int:pilot_id>/stations/<int:station_id>/",
+        apis.PilotStationDetailApi.as_view(),
+        name="station-detail",
+    ),
+    path(
         "pilots/<int:pilot_id>/stations/<int:station_id>/revoke/",
         apis.PilotStationRevokeApi.as_view(),
         name="station-revoke",

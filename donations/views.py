@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -40,7 +40,7 @@ from .forms import (
     field_rows_to_show,
     posted_field_rows,
 )
-from .models import DonationSource
+from .models import DonationSource, Station
 
 
 @login_required
@@ -614,11 +614,21 @@ def _consent_preview(pilot: Pilot, form: DataRequestForm) -> dict[str, str]:
     return {"ko": korean, "en": english}
 
 
+def _place_form(station: Station, data: QueryDict | None = None) -> StationForm:
+    """The form correcting one station's place, its ids its own among the page's other forms."""
+    return StationForm(
+        data,
+        initial={"name": station.name, "name_en": station.name_en},
+        auto_id=f"id_station{station.pk}_%s",
+    )
+
+
 @never_cache
 @city_staff_required
 def pilot_stations_page(request, pilot_id: int):
-    """Staff register a pilot's donation stations and revoke them. A new station's key is
-    shown in the answer to the registration itself, once: never stored, never shown again."""
+    """Staff register a pilot's donation stations, correct their place and revoke them. A new
+    station's key is shown in the answer to the registration itself, once: never stored, never
+    shown again."""
     pilot = _managed_pilot(pilot_id)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "revoke":
@@ -636,8 +646,37 @@ def pilot_stations_page(request, pilot_id: int):
         return redirect("pilot-stations", pilot_id=pilot.pk)
     form = StationForm(request.POST if action == "register" else None)
     registered = None
+    # The place form sent back with its errors, in its station's row.
+    place_form, place_form_of = None, None
     status = 200
-    if request.method == "POST":
+    if action == "rename":
+        try:
+            station = get_object_or_404(pilot.stations, pk=posted_id(request.POST, "station"))
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect("pilot-stations", pilot_id=pilot.pk)
+        place_form, place_form_of = _place_form(station, request.POST), station.pk
+        if place_form.is_valid():
+            try:
+                station = services.station_rename(
+                    station=station,
+                    by=request.user,
+                    name=place_form.cleaned_data["name"],
+                    name_en=place_form.cleaned_data["name_en"],
+                )
+            except ValidationError as error:
+                add_service_errors(place_form, error)
+            except ApplicationError as error:
+                # The station was revoked meanwhile: its row no longer has a form to hold this.
+                messages.error(request, error_text(error))
+                return redirect("pilot-stations", pilot_id=pilot.pk)
+            else:
+                messages.success(
+                    request, _("The station's place is now “%(name)s”.") % {"name": station.shown_name}
+                )
+                return redirect("pilot-stations", pilot_id=pilot.pk)
+        status = 400
+    elif request.method == "POST":
         if action != "register":
             messages.error(request, _("Choose what to do."))
             return redirect("pilot-stations", pilot_id=pilot.pk)
@@ -655,13 +694,25 @@ def pilot_stations_page(request, pilot_id: int):
                 form = StationForm()
         if registered is None:
             status = 400
+    # Each station with the form correcting its place; a revoked one has none: it is done with
+    # and keeps the place donors knew it by.
+    stations = [
+        (
+            station,
+            (place_form if station.pk == place_form_of else _place_form(station))
+            if station.is_active
+            else None,
+        )
+        for station in selectors.station_list(pilot=pilot)
+    ]
     return render(
         request,
         "donations/stations.html",
         {
             "pilot": pilot,
-            "stations": selectors.station_list(pilot=pilot),
+            "stations": stations,
             "form": form,
+            "place_form": place_form,
             "registered": registered,
         },
         status=status,

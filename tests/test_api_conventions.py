@@ -210,6 +210,12 @@ def test_every_error_response_is_documented_in_the_one_error_shape(openapi):
         ("post", "/api/v1/ideas/", {"400", "403", "409", "413", "415", "429"}),
         # the author's request for another look at a hidden idea: a body, an idea, once
         ("post", "/api/v1/ideas/{idea_id}/review/", {"400", "403", "404", "409", "413", "415", "429"}),
+        # staff correct a station's place: a body, a pilot and its station, a revoked one refused
+        (
+            "patch",
+            "/api/v1/pilots/{pilot_id}/stations/{station_id}/",
+            {"400", "403", "404", "409", "413", "415", "429"},
+        ),
     ],
 )
 def test_each_operation_documents_the_errors_it_can_answer(openapi, method, path, errors):

@@ -7,7 +7,7 @@ import pytest
 
 from donations.models import Station
 from donations.selectors import station_authenticate
-from donations.services import consent_give
+from donations.services import consent_give, station_register
 from pilots.models import PilotDataRequest, PilotStage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import SCREENSHOTS, axe_violations, log_in, screenshot
@@ -29,6 +29,7 @@ def _serious(violations: list[dict]) -> list[str]:
 
 
 PLACE = "운천저수지 공원 2번 출입구"
+PLACE_EN = "Unchon Reservoir Park, gate 2"
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)
@@ -123,3 +124,48 @@ def test_staff_ask_for_blood_pressure_and_register_a_station(browser_page, live_
     assert page.locator(f"#data-request-{data_request.pk}").count() == 0
     screenshot(page, f"pilot-page-consent-again-{name}")
     assert _serious(axe_violations(page)) == []
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 390), ("en", 1280)])
+def test_staff_correct_a_stations_place(browser_page, live_server, language, width):
+    staff = UserFactory(username="staff", is_staff=True)
+    pilot = PilotFactory(title="운천저수지 건강측정 실증", stage=PilotStage.RUNNING)
+    registered = station_register(pilot=pilot, by=staff, name=PLACE)
+    station = registered.station
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    name = f"{language}-{width}"
+
+    log_in(page, "staff", PASSWORD)
+    page.goto(f"/pilots/{pilot.pk}/stations/")
+    row = page.locator(f"#station-{station.pk}")
+    row.locator("details.edit-place summary").click()
+    assert page.input_value(f"#id_station{station.pk}_name") == PLACE
+    assert page.input_value(f"#id_station{station.pk}_name_en") == ""
+    row.scroll_into_view_if_needed()
+    screenshot(page, f"station-edit-place-{name}")
+    assert _serious(axe_violations(page)) == []
+    # Nothing sticks out of the page on a phone: the form fits the station's card.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # A place emptied is refused on its field, the form open again with what was typed.
+    page.fill(f"#id_station{station.pk}_name", " ")
+    page.fill(f"#id_station{station.pk}_name_en", PLACE_EN)
+    with page.expect_navigation():
+        row.locator("button[value=rename]").click()
+    assert page.locator(".error-summary").is_visible()
+    assert row.locator(".errorlist").is_visible()
+    assert page.input_value(f"#id_station{station.pk}_name_en") == PLACE_EN
+    row.scroll_into_view_if_needed()
+    screenshot(page, f"station-edit-place-error-{name}")
+
+    page.fill(f"#id_station{station.pk}_name", PLACE)
+    with page.expect_navigation():
+        row.locator("button[value=rename]").click()
+    station.refresh_from_db()
+    assert (station.name, station.name_en) == (PLACE, PLACE_EN)
+    assert station_authenticate(key=registered.key) == station
+    shown = PLACE_EN if language == "en" else PLACE
+    assert shown in page.locator(".messages").inner_text()
+    screenshot(page, f"station-place-corrected-{name}")

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Notification
+from accounts.models import AuditAction, AuditEntry, Notification
 from donations import selectors, services
 from donations.models import (
     DataRead,
@@ -139,6 +139,25 @@ def test_seeding_twice_changes_nothing_and_keeps_the_key(demo_file):
     assert _counts() == counts
     assert demo_file.read_bytes() == contents and demo_file.stat().st_mtime_ns == modified
     assert not Station.objects.filter(revoked_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_station_seeded_before_english_places_gets_its_english_place_and_keeps_its_key(demo_file):
+    _seed(demo_file)
+    # As a database seeded before stations had an English place holds it.
+    Station.objects.update(name_en="")
+    station = Station.objects.get()
+    key = json.loads(demo_file.read_text())["station_key"]
+
+    _seed(demo_file)
+
+    assert list(Station.objects.all()) == [station]
+    station.refresh_from_db()
+    assert (station.name, station.name_en, station.revoked_at) == (STATION_NAME, STATION_NAME_EN, None)
+    assert json.loads(demo_file.read_text())["station_key"] == key
+    assert selectors.station_authenticate(key=key) == station
+    entry = AuditEntry.objects.get(action=AuditAction.STATION_RENAME)
+    assert (entry.before["name_en"], entry.after["name_en"]) == ("", STATION_NAME_EN)
 
 
 @pytest.mark.django_db

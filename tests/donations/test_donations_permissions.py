@@ -210,6 +210,7 @@ def database_state() -> dict[str, int]:
         "notifications": Notification.objects.count(),
         "stations": Station.objects.count(),
         "active stations": Station.objects.filter(revoked_at__isnull=True).count(),
+        "stations named": Station.objects.filter(name_en="Unchon Reservoir Park, gate 2").count(),
         "audit entries": AuditEntry.objects.count(),
     }
 
@@ -225,6 +226,7 @@ DATA_REQUEST_ADDED = {"data requests", "current data requests", "audit entries"}
 DATA_REQUEST_REPLACED = {"data requests", "audit entries", "notifications"}
 STATION_REGISTERED = {"stations", "active stations", "audit entries"}
 STATION_REVOKED = {"active stations", "audit entries"}
+STATION_RENAMED = {"stations named", "audit entries"}
 
 
 # --- The tables -----------------------------------------------------------------------------
@@ -411,6 +413,16 @@ API_MATRIX = [
         {"staff": STATION_REGISTERED},
     ),
     Row(
+        "correct a station's place",
+        lambda w: (
+            "patch",
+            _pilot(w, f"stations/{w.stations['station'].pk}/"),
+            {"name_en": "Unchon Reservoir Park, gate 2"},
+        ),
+        expect(403, staff=200),
+        {"staff": STATION_RENAMED},
+    ),
+    Row(
         "revoke a station",
         lambda w: ("post", _pilot(w, f"stations/{w.stations['station'].pk}/revoke/"), None),
         expect(403, staff=200),
@@ -515,6 +527,21 @@ PAGE_MATRIX = [
         ),
         expect(403, signed_out=LOG_IN, staff=200),
         {"staff": STATION_REGISTERED},
+    ),
+    Row(
+        "stations page: correct a place",
+        lambda w: (
+            "post",
+            f"/pilots/{w.pilot.pk}/stations/",
+            {
+                "action": "rename",
+                "station": w.stations["station"].pk,
+                "name": "운천저수지 공원 2번 출입구",
+                "name_en": "Unchon Reservoir Park, gate 2",
+            },
+        ),
+        expect(403, signed_out=LOG_IN, staff=302),
+        {"staff": STATION_RENAMED},
     ),
     Row(
         "stations page: revoke",

@@ -3,6 +3,8 @@ stations page, the API and the admin, checked like the Korean place, and shown i
 language wherever people read it, with the Korean, said to be so, where no English was given
 (core.bilingual, as a pilot's venue)."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -140,8 +142,16 @@ def test_a_control_character_in_the_english_place_is_refused_in_words(setup, sta
 def test_the_stations_page_reads_each_place_in_the_staff_members_language(
     setup, staff_user, bilingual, korean_only
 ):
-    english = signed_in_client(staff_user, "en").get(_page(setup.pilot)).content.decode()
-    korean = signed_in_client(staff_user, "ko").get(_page(setup.pilot)).content.decode()
+    # Each live station's form to correct its place holds both places as written: left out here.
+    english, korean = (
+        re.sub(
+            r'<details class="edit-place".*?</details>',
+            "",
+            signed_in_client(staff_user, language).get(_page(setup.pilot)).content.decode(),
+            flags=re.DOTALL,
+        )
+        for language in ("en", "ko")
+    )
 
     assert f'<td data-label="Place">{ENGLISH}</td>' in english
     assert f'<td data-label="Place"><span lang="ko">{KOREAN_ONLY}</span> {NOTE}</td>' in english

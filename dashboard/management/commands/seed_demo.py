@@ -360,6 +360,11 @@ class Command(BaseCommand):
                 pilot=pilot, by=staff, name=station_entry["name"], name_en=station_entry["name_en"]
             )
             station, key = registered.station, registered.key
+        elif not station.name_en:
+            # Seeded before stations had an English place: given it as staff would, key unchanged.
+            station = donation_services.station_rename(
+                station=station, by=staff, name=station.name, name_en=station_entry["name_en"]
+            )
 
         added = self._station_donations(pilot, station, station_entry, people, member)
         company = donation_selectors.data_reader_company(pilot=pilot, user=member)
