@@ -127,7 +127,7 @@ def company_invitation_answer(request, slug: str):
 class CompanyProfileForm(forms.Form):
     # Typed fields, as the rest of the profile: a browser maxlength would cut a pasted summary
     # without a word; over the limit the text comes back with its counter and an error.
-    name = SingleLineField(label=gettext_lazy("name"), max_length=120)
+    name = SingleLineField(label=gettext_lazy("company name"), max_length=120)
     summary = LongLineField(
         label=gettext_lazy("summary"),
         max_length=300,

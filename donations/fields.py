@@ -49,13 +49,33 @@ class DataField:
         return shown_text(self.unit, self.unit_en).text
 
     def describe_range(self) -> str:
-        """“(30–220 bpm)”, after the field's name."""
-        unit = f" {self.shown_unit}" if self.shown_unit else ""
-        return f"({_number(self.min)}–{_number(self.max)}{unit})"
+        """“(30–220 bpm)”, after the field's name; in Korean “(0~12회/일)”, “(50~250 mmHg)”."""
+        low, high = _signed(self.min), _signed(self.max)
+        # A minus beside an unspaced dash ("-60–120") reads as a sum: the dash then takes spaces.
+        if self.min < 0 or self.max < 0:
+            # Translators: a field's range with a bound below zero, e.g. "−60 – 120".
+            numbers = _("%(low)s – %(high)s") % {"low": low, "high": high}
+        else:
+            # Translators: a field's range, e.g. "30–220".
+            numbers = _("%(low)s–%(high)s") % {"low": low, "high": high}
+        unit = self.shown_unit
+        # A unit in Hangul is written against its number ("12회", "5점"), as Korean writes it;
+        # a Latin one ("mmHg") is set apart by a space.
+        if unit and not _HANGUL.match(unit):
+            unit = f" {unit}"
+        return f"({numbers}{unit})"
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+def _signed(value: float) -> str:
+    """A number shown to a reader, a negative one with a true minus sign (−), not a hyphen."""
+    return _number(value).replace("-", "\u2212", 1)
 
 
 def parse_fields(raw: Any) -> list[DataField]:

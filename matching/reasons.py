@@ -16,7 +16,8 @@ FIELD_LABELS = {
     "technology": gettext_lazy("technology"),
     "domain": gettext_lazy("domain"),
     TAG_LIST_FIELD: gettext_lazy("technologies and fields"),
-    "reference": gettext_lazy("reference"),
+    # As the profile editor names it ("Past projects"), so a reason points where to look.
+    "reference": gettext_lazy("past project"),
 }
 
 # A reason quotes a clause, not a paragraph: about a line of text on a phone.

@@ -40,7 +40,10 @@ document.querySelectorAll("[data-max-chars]").forEach((field) => {
     counter = document.createElement("p");
     counter.className = "meta char-counter";
     counter.id = field.id + "-counter";
-    field.insertAdjacentElement("afterend", counter);
+    // Under the field's own error, if it has one: the error belongs right under what it is about.
+    const next = field.nextElementSibling;
+    const error = next && next.classList.contains("errorlist") ? next : null;
+    (error || field).insertAdjacentElement("afterend", counter);
   }
   // Every counter is worded alike, as the page says (base.html).
   const countText = document.body.dataset.countText || "{count} / {limit}";
@@ -59,7 +62,8 @@ document.querySelectorAll("[data-max-chars]").forEach((field) => {
     const values = {count: count.toLocaleString(), limit: limit.toLocaleString(), over: (count - limit).toLocaleString()};
     const over = count > limit;
     counter.classList.toggle("over", over);
-    counter.textContent = fill(countText, values) + (over && overText ? " " + fill(overText, values) : "");
+    // Two sentences, the count and what to do: set apart, or they read as one ("302/300자 2자 초과").
+    counter.textContent = fill(countText, values) + (over && overText ? " · " + fill(overText, values) : "");
   }
   field.addEventListener("input", update);
   update();

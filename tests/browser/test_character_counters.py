@@ -10,8 +10,8 @@ from tests.companies.factories import MembershipFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COUNTED = {
-    "ko": ("14/300자", "302/300자 2자 초과: 300자 이내로 줄여 주세요."),
-    "en": ("14 of 300 characters", "302 of 300 characters 2 too many: shorten it to 300 characters."),
+    "ko": ("14/300자", "302/300자 · 2자 초과: 300자 이내로 줄여 주세요."),
+    "en": ("14 of 300 characters", "302 of 300 characters · 2 too many: shorten it to 300 characters."),
 }
 
 

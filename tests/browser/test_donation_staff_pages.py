@@ -77,7 +77,9 @@ def test_staff_ask_for_blood_pressure_and_register_a_station(browser_page, live_
     data_request = PilotDataRequest.objects.get(pilot=pilot)
     assert [f["code"] for f in data_request.fields] == ["systolic", "diastolic", "pulse"]
     card = page.locator(f"#data-request-{data_request.pk}")
-    assert "50–250 mmHg" in card.inner_text() and "빛고을케어" in card.inner_text()
+    assert (
+        "50~250 mmHg" if language == "ko" else "50–250 mmHg"
+    ) in card.inner_text() and "빛고을케어" in card.inner_text()
     card.scroll_into_view_if_needed()
     screenshot(page, f"pilot-page-data-request-{name}")
 

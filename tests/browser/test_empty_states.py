@@ -43,3 +43,8 @@ def test_an_empty_list_says_so_in_a_sentence_not_a_bulleted_item(browser_page, l
     screenshot(page, f"empty-idea-list-{language}-{width}")
     assert page.locator("main .cards").count() == 0
     assert page.locator("main p.empty").count() == 1
+    # No filters: there are no ideas at all yet, and the way to propose the first.
+    assert page.inner_text("main p.empty") == (
+        "아직 아이디어가 없습니다." if language == "ko" else "No ideas yet."
+    )
+    assert page.locator("main a[href='/ideas/new/']").count() == 1

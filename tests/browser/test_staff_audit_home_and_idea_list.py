@@ -51,7 +51,7 @@ def test_the_home_page_and_the_idea_list_with_filters(browser_page, live_server,
     page.goto("/ideas/?page=2")
     pages = page.inner_text("nav.pages")
     total = -(-selectors.idea_list(user=AnonymousUser()).count() // 12)
-    assert (f"{total}쪽 중 2쪽" if language == "ko" else f"page 2 of {total}") in pages
+    assert (f"{total}쪽 중 2쪽" if language == "ko" else f"Page 2 of {total}") in pages
     _fits(page)
     screenshot(page, f"idea-list-pages-{language}-{width}")
 

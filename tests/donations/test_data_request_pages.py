@@ -412,9 +412,9 @@ def test_everyone_reads_what_each_current_request_holds(everyone, pilot, company
 
     assert f'id="data-request-{new.pk}"' in body and f'id="data-request-{data_request.pk}"' not in body
     for shown in (
-        "수축기 혈압 (50–250 mmHg)",
-        "이완기 혈압 (30–150 mmHg)",
-        "맥박 (30–220 bpm)",
+        "수축기 혈압 (50~250 mmHg)",
+        "이완기 혈압 (30~150 mmHg)",
+        "맥박 (30~220 bpm)",
         company.name,
         "60일",
     ):

@@ -61,7 +61,7 @@ def test_the_english_unit_is_optional_trimmed_and_as_long_as_the_korean():
     ("language", "taken", "pulse"),
     [
         ("en", "Doses taken (0–12 times/day)", "Pulse (30–220 bpm)"),
-        ("ko", "복용한 횟수 (0–12 회/일)", "맥박 (30–220 bpm)"),
+        ("ko", "복용한 횟수 (0~12회/일)", "맥박 (30~220 bpm)"),
     ],
 )
 def test_volunteers_read_the_unit_in_their_language(language, taken, pulse):
@@ -73,7 +73,7 @@ def test_without_english_a_reader_of_english_reads_the_korean_unit_unmarked():
     field = parse_fields([{**MEDICATION_FIELDS[0], "unit_en": ""}])[0]
     with translation.override("en"):
         assert field.shown_unit == "회/일"
-        assert str(reading_field(field.as_dict())) == "Doses taken (0–12 회/일)"
+        assert str(reading_field(field.as_dict())) == "Doses taken (0–12회/일)"
 
 
 def test_a_reading_out_of_range_names_the_unit_in_the_readers_language():
@@ -199,3 +199,39 @@ def test_a_preset_gives_an_english_unit_only_where_it_differs():
     pulse = PRESETS_BY_KEY["blood_pressure"].rows()[2]
     assert (steps["unit"], steps["unit_en"]) == ("걸음", "steps")
     assert pulse["unit"] == "bpm" and "unit_en" not in pulse
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        # Korean writes a range with a tilde and a Hangul unit against its number.
+        ("ko", ["기상 시각 차이 (−60~120분)", "만족도 (1~5점)"]),
+        # A bound below zero takes a true minus, and the dash spaces so it is not read as one.
+        ("en", ["Wake-up shift (−60 – 120 min)", "Satisfaction (1–5 points)"]),
+    ],
+)
+def test_a_range_is_written_as_each_language_writes_it(language, shown):
+    fields = parse_fields(
+        [
+            {
+                "code": "wake_shift",
+                "label": "기상 시각 차이",
+                "label_en": "Wake-up shift",
+                "unit": "분",
+                "unit_en": "min",
+                "min": -60,
+                "max": 120,
+            },
+            {
+                "code": "satisfaction",
+                "label": "만족도",
+                "label_en": "Satisfaction",
+                "unit": "점",
+                "unit_en": "points",
+                "min": 1,
+                "max": 5,
+            },
+        ]
+    )
+    with translation.override(language):
+        assert [str(reading_field(field.as_dict())) for field in fields] == shown

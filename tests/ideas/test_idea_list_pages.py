@@ -35,7 +35,7 @@ def test_the_page_count_reads_in_english(client):
     IdeaFactory.create_batch(13)
     client.cookies["django_language"] = "en"
 
-    assert "page 2 of 2" in _pages(client.get("/ideas/?page=2").content.decode())
+    assert "Page 2 of 2" in _pages(client.get("/ideas/?page=2").content.decode())
 
 
 def test_a_list_of_one_page_has_no_page_links(client):

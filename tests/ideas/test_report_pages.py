@@ -226,3 +226,15 @@ def test_a_single_report_is_told_as_one_in_korean(bob, staff_user, idea):
 
     assert "신고 1건</strong>: 스팸" in html
     assert "신고 1건 기각" in html
+
+
+def test_reports_all_for_one_reason_give_the_count_once(bob, staff_user, idea):
+    Report.objects.create(reporter=bob, idea=idea, reason="spam")
+    Report.objects.create(reporter=UserFactory(), idea=idea, reason="spam")
+    client = _signed_in(staff_user)
+    client.cookies["django_language"] = "ko"
+
+    html = client.get("/staff/moderation/").content.decode()
+
+    assert "신고 2건</strong>: 스팸 또는 광고</p>" in html
+    assert "×2" not in html

@@ -41,7 +41,7 @@ def test_the_author_sees_the_note_and_a_link_to_revise_on_the_idea_page_and_my_p
     for html in (idea_page, my_page):
         assert NOTE in html
         assert edit_link in html
-        assert "고쳐서 다시 제출하기" in html
+        assert "보완해서 다시 제출하기" in html
 
 
 def test_the_author_revises_and_resubmits_and_staff_see_it_in_the_queue_again(alice, staff_user, sent_back):

@@ -196,12 +196,14 @@ def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
     other = {**reason, "idea_field": "problem"}
 
     with translation.override("en"):
+        # Named as the profile editor names it ("Past projects").
         assert (
-            reason_text(reason, to_company=True) == "Its title meets your reference “Animal tracking pilot”"
+            reason_text(reason, to_company=True)
+            == "Its title meets your past project “Animal tracking pilot”"
         )
-        assert reason_text(reason) == "Its title meets their reference “Animal tracking pilot”"
+        assert reason_text(reason) == "Its title meets their past project “Animal tracking pilot”"
         assert reason_text(other, to_company=True).startswith(
-            "“Stray dogs on hiking trails” meets your reference"
+            "“Stray dogs on hiking trails” meets your past project"
         )
 
 
