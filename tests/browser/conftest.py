@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -23,6 +25,42 @@ def browser_language(request) -> str:
     callspec = getattr(request.node, "callspec", None)
     language = callspec.params.get("language") if callspec is not None else None
     return language if language in BROWSER_LOCALES else "ko"
+
+
+def _sessions_of_others() -> list[tuple]:
+    """Sessions on the test database other than this thread's own connections: the application
+    each belongs to, when it started, its state and its last statement."""
+    import psycopg
+
+    ours = {c.connection.info.backend_pid for c in connections.all(initialized_only=True) if c.connection}
+    where = connections["default"].settings_dict
+    # Asked from the server's maintenance database, so the question adds no session of its own.
+    with psycopg.connect(
+        dbname="postgres",
+        host=where["HOST"],
+        port=where["PORT"] or None,
+        user=where["USER"],
+        password=where["PASSWORD"] or None,
+    ) as admin:
+        rows = admin.execute(
+            "SELECT pid, application_name, backend_start, state, left(query, 200) FROM pg_stat_activity"
+            " WHERE datname = %s",
+            [where["NAME"]],
+        ).fetchall()
+    return [row[1:] for row in rows if row[0] not in ours]
+
+
+@pytest.fixture(autouse=True)
+def _no_session_left_connected():
+    """A test leaves nothing connected to the test database once it is over: a connection left
+    open keeps the database from being dropped at the end of the run, and the run only warns then,
+    without saying which test left it. A request the live server was still answering when the
+    browser closed is given a moment to end and close its own."""
+    yield
+    deadline = time.monotonic() + 5
+    while (left := _sessions_of_others()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"Still connected to the test database after the test: {left}"
 
 
 @pytest.fixture
@@ -57,6 +95,12 @@ def browser_page(live_server, browser_language):
         )
         page.set_default_timeout(30_000)
         yield page
+        # While Playwright's event loop runs in this thread, Django keeps the thread's database
+        # connections per async context rather than per thread: the ORM calls the test made opened
+        # a connection that the test database's own teardown, which runs once the loop has stopped,
+        # neither sees nor closes, and the database could not be dropped. It is closed here, where
+        # it is still in view.
+        connections.close_all()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
