@@ -95,4 +95,5 @@ def test_the_volunteering_choice_says_what_the_companies_would_see(client, compa
     ):
         client.cookies["django_language"] = language
         page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
-        assert f'<input type="checkbox" name="share_identity"> {label}</label>' in page.replace("&#x27;", "'")
+        shown = page.replace("&#x27;", "'")
+        assert f'name="share_identity" aria-describedby="share-identity-hint"> {label}</label>' in shown

@@ -118,3 +118,17 @@ def test_the_list_leads_with_what_a_citizen_can_still_join_and_ends_with_what_is
     html = _page(client, "/pilots/")
 
     assert html.index(recruiting.title) < html.index(running.title) < html.index(completed.title)
+
+
+def test_an_unfinished_milestone_of_a_cancelled_pilot_is_read_out_as_not_done_not_as_not_yet(
+    client, bob, cancelled
+):
+    from tests.pilots.factories import MilestoneFactory
+
+    MilestoneFactory(pilot=cancelled, title="센서 설치", title_en="Install the sensors")
+    client.force_login(bob)
+
+    html = _page(client, f"/pilots/{cancelled.pk}/")
+
+    assert '<span class="visually-hidden">Not done:</span> Install the sensors' in html
+    assert "Not yet:" not in html
