@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
+from core.shortcuts import filters_applied
 from core.throttling import page_throttle_wait
 
 from .audit import AuditNames, audit_changes, audit_target_kind, audit_target_url
@@ -228,7 +229,7 @@ def audit_log_page(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "filtered": filters_applied(request),
         },
     )
 

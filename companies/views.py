@@ -23,7 +23,7 @@ from core.forms import (
     error_text,
     posted_id,
 )
-from core.shortcuts import get_or_404, posted_here_else_back_to
+from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 from core.throttling import page_throttle_wait
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def company_list(request):
             "page": Paginator(companies, 12).get_page(request.GET.get("page")),
             # Set once the text search ran (reading `qs` above): how it searched.
             "search": filterset.search,
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "filtered": filters_applied(request),
         },
     )
 

@@ -20,6 +20,13 @@ def get_or_404(fetch: Callable[..., T], /, **kwargs: Any) -> T:
         raise Http404 from None
 
 
+def filters_applied(request: HttpRequest, *, besides: tuple[str, ...] = ("page",)) -> bool:
+    """Whether a list page was asked for with a filter set: then "Clear filters" is offered, and an
+    empty list says nothing matches rather than that there is nothing yet. The page number (and
+    `besides`, such as an ordering) chooses no rows."""
+    return any(value for key, value in request.GET.items() if key not in besides)
+
+
 def posted_here_else_back_to(
     page: Callable[..., str],
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

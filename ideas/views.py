@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError, ErrorKind
 from core.forms import add_service_errors, error_text, posted_id, posted_text
-from core.shortcuts import get_or_404, posted_here_else_back_to
+from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 
 from . import selectors, services
 from .filters import IdeaFilter
@@ -46,7 +46,7 @@ def idea_list(request):
         "ideas/idea_list.html",
         {
             "filter": filterset,
-            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
+            "filtered": filters_applied(request, besides=("page", "ordering")),
             "page": page.get_page(request.GET.get("page")),
             # Set once the text search ran (reading `qs` above): how it searched.
             "search": filterset.search,
