@@ -36,6 +36,19 @@ def _clear_throttle_cache():
 
 
 @pytest.fixture
+def tasks_run_at_once():
+    """Tasks sent with `delay` run in the test, as if a worker had taken them at once."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def refuse_to_queue(*args, **kwargs):
+    """Stands in for a task's `delay` while the broker is down."""
+    raise ConnectionError("the broker is down")
+
+
+@pytest.fixture
 def tasks_go_to_the_broker():
     celery_app.control.purge()
     yield

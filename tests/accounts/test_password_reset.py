@@ -9,8 +9,9 @@ from django.core import mail
 from rest_framework.authtoken.models import Token
 
 from accounts.tasks import send_password_reset_email
-from config import celery_app, embedded
+from config import embedded
 from tests.accounts.factories import UserFactory
+from tests.conftest import refuse_to_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,9 @@ REFUSING = "tests.accounts.email_backends.RefusingEmailBackend"
 @pytest.fixture(autouse=True)
 def tasks_run_in_the_test(request):
     """The mail is sent by a task; most tests here read it as if a worker had run it at once."""
-    if "tasks_go_to_the_broker" in request.fixturenames:
-        yield
-        return
-    celery_app.conf.task_always_eager = True
+    if "tasks_go_to_the_broker" not in request.fixturenames:
+        request.getfixturevalue("tasks_run_at_once")
     yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture
@@ -150,7 +148,7 @@ def test_the_mail_is_in_the_language_its_owner_reads_whatever_the_page(
 ):
     UserFactory(username="owner", email="owner@example.org", preferred_language=owner_language)
     if queue == "down":
-        monkeypatch.setattr(send_password_reset_email, "delay", _refuse_to_queue)
+        monkeypatch.setattr(send_password_reset_email, "delay", refuse_to_queue)
     client.cookies["django_language"] = page_language
 
     client.post("/accounts/password_reset/", {"email": "owner@example.org"})
@@ -160,10 +158,6 @@ def test_the_mail_is_in_the_language_its_owner_reads_whatever_the_page(
         assert "새 비밀번호" in message.subject and "계정" in message.body
     else:
         assert "new password" in message.subject and "Someone asked" in message.body
-
-
-def _refuse_to_queue(**kwargs):
-    raise ConnectionError("the broker is down")
 
 
 def test_one_address_cannot_flood_a_mailbox(client, minji):

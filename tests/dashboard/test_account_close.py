@@ -24,7 +24,7 @@ from ideas.models import Comment, Follow, Idea, IdeaStatus, Report, ReportReason
 from pilots.models import PilotConsent, PilotFollow
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
-from tests.conftest import client_for
+from tests.conftest import client_for, refuse_to_queue
 from tests.donations.factories import donate, donation_pilot
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.pages import signed_in_client
@@ -343,18 +343,8 @@ def test_others_notifications_of_replies_on_the_persons_deleted_idea_name_neithe
 # --- The confirmation email ----------------------------------------------------------------
 
 
-@pytest.fixture
-def mail_worker(request):
-    """The email is sent by a task: read it as if a worker had run it at once."""
-    from config import celery_app
-
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 def test_closing_emails_the_former_address_in_the_persons_language(
-    bob, bobs_life, django_capture_on_commit_callbacks, mail_worker
+    bob, bobs_life, django_capture_on_commit_callbacks, tasks_run_at_once
 ):
     from ideas import services as idea_services
 
@@ -380,7 +370,9 @@ def test_closing_emails_the_former_address_in_the_persons_language(
     assert "If you did not close your account yourself, write to privacy@" in sent.body
 
 
-def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_commit_callbacks, mail_worker):
+def test_the_email_is_in_korean_for_a_reader_of_korean(
+    bob, django_capture_on_commit_callbacks, tasks_run_at_once
+):
     with django_capture_on_commit_callbacks(execute=True):
         _close(bob, language="en")
 
@@ -389,7 +381,7 @@ def test_the_email_is_in_korean_for_a_reader_of_korean(bob, django_capture_on_co
 
 
 def test_a_closing_refused_sends_nothing(
-    bob, carol, company, django_capture_on_commit_callbacks, mail_worker
+    bob, carol, company, django_capture_on_commit_callbacks, tasks_run_at_once
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _close(bob, password="wrong")
@@ -400,7 +392,7 @@ def test_a_closing_refused_sends_nothing(
 
 
 def test_a_closing_rolled_back_after_it_was_written_sends_nothing(
-    bob, django_capture_on_commit_callbacks, mail_worker
+    bob, django_capture_on_commit_callbacks, tasks_run_at_once
 ):
     from django.db import transaction
 
@@ -444,7 +436,7 @@ def test_with_the_broker_down_the_request_sends_the_email_itself(
     from accounts.tasks import send_written_email
 
     address = bob.email
-    monkeypatch.setattr(send_written_email, "delay", _refuse_to_queue)
+    monkeypatch.setattr(send_written_email, "delay", refuse_to_queue)
 
     with django_capture_on_commit_callbacks(execute=True):
         _close(bob)
@@ -459,7 +451,7 @@ def test_with_the_broker_and_the_mail_server_down_the_account_is_closed_and_it_i
     from accounts.tasks import send_written_email
 
     settings.EMAIL_BACKEND = "tests.accounts.email_backends.RefusingEmailBackend"
-    monkeypatch.setattr(send_written_email, "delay", _refuse_to_queue)
+    monkeypatch.setattr(send_written_email, "delay", refuse_to_queue)
 
     with django_capture_on_commit_callbacks(execute=True):
         _client, response = _close(bob)
@@ -468,7 +460,3 @@ def test_with_the_broker_and_the_mail_server_down_the_account_is_closed_and_it_i
     assert User.objects.get(pk=bob.pk).closed_at is not None
     assert "Could not send the email confirming that an account was closed" in caplog.text
     assert bob.email not in caplog.text
-
-
-def _refuse_to_queue(*args, **kwargs):
-    raise ConnectionError("the broker is down")
