@@ -15,15 +15,17 @@ from core.errors import ApplicationError, ErrorKind
 from donations import services
 from donations.models import Station
 from donations.selectors import station_authenticate
-from pilots.models import PilotStage
 from tests.conftest import client_for
 from tests.core.test_control_characters_refused import ONE_LINE_KO
+from tests.donations import stations
+from tests.donations.stations import station_client
 from tests.pages import signed_in_client
-from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas
-
-from .stations import station_client
+from tests.pilots.factories import PILOT_PERSONAS
 
 pytestmark = pytest.mark.django_db
+
+# A running pilot with its company, another company's, and the permission matrix's personas.
+pilot, other_pilot, everyone = stations.pilot, stations.other_pilot, stations.everyone
 
 OLD = "운천저수지 공원 2번 출입구"
 NEW = "운천저수지 공원 3번 출입구"
@@ -33,21 +35,6 @@ REVOKED_KO = "폐기된 측정소라서 장소를 더 이상 바꿀 수 없습�
 REVOKED_EN = "This station was revoked, so its place can no longer be changed."
 BLANK_KO = "이 필드는 빈 칸으로 둘 수 없습니다."
 ONE_LINE_EN = "Write this on one line, without line breaks, tabs or other control characters."
-
-
-@pytest.fixture
-def pilot(idea, company):
-    return PilotFactory(idea=idea, companies=[company], stage=PilotStage.RUNNING)
-
-
-@pytest.fixture
-def other_pilot(other_company):
-    return PilotFactory(companies=[other_company], stage=PilotStage.RUNNING)
-
-
-@pytest.fixture
-def everyone(personas, pilot, other_pilot):
-    return pilot_personas(personas, pilot)
 
 
 @pytest.fixture

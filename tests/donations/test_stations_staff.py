@@ -17,27 +17,16 @@ from donations.selectors import station_authenticate
 from donations.services import station_register
 from pilots.models import Pilot, PilotStage
 from tests.conftest import client_for
+from tests.donations import stations
 from tests.donations.stations import station_client
-from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas
+from tests.pilots.factories import PILOT_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
+# A running pilot with its company, another company's, and the permission matrix's personas.
+pilot, other_pilot, everyone = stations.pilot, stations.other_pilot, stations.everyone
+
 PLACE = "운천저수지 공원 2번 출입구"
-
-
-@pytest.fixture
-def pilot(idea, company):
-    return PilotFactory(idea=idea, companies=[company], stage=PilotStage.RUNNING)
-
-
-@pytest.fixture
-def other_pilot(other_company):
-    return PilotFactory(companies=[other_company], stage=PilotStage.RUNNING)
-
-
-@pytest.fixture
-def everyone(personas, pilot, other_pilot):
-    return pilot_personas(personas, pilot)
 
 
 @pytest.fixture
