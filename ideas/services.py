@@ -632,7 +632,7 @@ def _set_hidden(target: Idea | Comment, *, by: User, hidden: bool) -> Idea | Com
         target.is_hidden = hidden
         target.save(update_fields=["is_hidden", "updated_at"])
     _open_reports(target).update(resolved_at=timezone.now(), resolution="hidden" if hidden else "dismissed")
-    _erase_if_former_members(target)
+    _erase_if_its_author_left(target)
     if isinstance(target, Idea):
         (dispatch.idea_visibility_changed if hidden else dispatch.idea_changed)(target.pk)
     if review is not None:
@@ -729,7 +729,7 @@ def report_dismiss(*, report: Report, by: User) -> Report:
     audit_record(
         actor=by, action=AuditAction.REPORT_DISMISS, target=report, after={"resolution": "dismissed"}
     )
-    _erase_if_former_members(target)
+    _erase_if_its_author_left(target)
     if report.reason == ReportReason.REVIEW:
         # Dismissing leaves the idea as it is: hidden, as its author is told.
         _tell_review_decided(report, shown_again=not target.is_hidden)
@@ -880,7 +880,7 @@ def author_leaves(*, user: User) -> None:
     selectors.removed_comments_to_erase(author=user).update(body="")
 
 
-def _erase_if_former_members(target: Idea | Comment) -> None:
+def _erase_if_its_author_left(target: Idea | Comment) -> None:
     """Settling the last open report of a comment its author removed before closing their
     account lets its text go, as closing would have."""
     if isinstance(target, Comment) and target.author.closed_at is not None:
