@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ideas.models import Comment
-from tests.ideas.factories import CommentFactory
+from ideas.models import Comment, IdeaStatus
+from tests.ideas.factories import CommentFactory, IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,23 @@ def test_someone_elses_hidden_comment_answers_as_a_missing_one_would(bob, idea):
     assert client.get(f"/comments/{hidden.pk}/edit/").status_code == 404
     assert client.get("/comments/987654/edit/").status_code == 404
     assert client.get(f"/comments/{shown.pk}/edit/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("status", "hidden", "empty_state"),
+    [
+        (IdeaStatus.PUBLISHED, False, "아직 댓글이 없습니다."),
+        (IdeaStatus.SUBMITTED, False, "아이디어가 공개되면 다른 사람들이 댓글을 달 수 있습니다."),
+        (IdeaStatus.REJECTED, False, "댓글이 없습니다."),
+        (IdeaStatus.PUBLISHED, True, "댓글이 없습니다."),
+    ],
+)
+def test_an_idea_without_comments_says_whether_any_can_come(alice, status, hidden, empty_state):
+    """Only an idea open to citizens promises comments "yet"; its author, reading one that waits
+    for review, learns when others can comment, and one that nobody can comment on says none."""
+    idea = IdeaFactory(author=alice, status=status, is_hidden=hidden)
+
+    html = _signed_in(alice).get(f"/ideas/{idea.pk}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    comments = html[html.index('id="comments"') :]
+    assert re.search(r'<p class="empty">([^<]*)</p>', comments).group(1) == empty_state
