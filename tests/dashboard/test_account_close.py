@@ -334,7 +334,7 @@ def test_others_notifications_of_replies_on_the_persons_deleted_idea_name_neithe
     idea_services.comment_create(idea=rejected, author=bob, body="공원에요.", parent=asked)
     Idea.objects.filter(pk=rejected.pk).update(status=IdeaStatus.REJECTED)
     told = Notification.objects.get(user=alice, kind=NotificationKind.NEW_COMMENT)
-    assert told.title == f"{bob}님이 “{rejected.title}”에 남긴 댓글에 답글을 달았습니다"
+    assert told.title == f"{bob}님이 “{rejected.title}”에 남기신 댓글에 답글을 달았습니다"
 
     _close(bob)
 
