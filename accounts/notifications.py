@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+import functools
+import operator
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import connection, transaction
@@ -168,26 +171,100 @@ def notifications_rename(
     return len(renamed)
 
 
-def notifications_of_deleted_page(
-    *, link: str, title: Callable[[str], str], exclude_user_id: int | None = None
+@dataclass(frozen=True)
+class ToldElsewhere:
+    """Notifications of `kind` that point at another page, `link`, yet tell of a deleted one: each
+    opens with `opening(reader's language)`. An idea merged into another is told of at the page
+    of the idea it was merged into."""
+
+    kind: NotificationKind
+    link: str
+    opening: Callable[[str], str]
+
+
+def notifications_of_deleted_pages(
+    *,
+    links: Collection[str],
+    title: Callable[[str], str],
+    told_elsewhere: Collection[ToldElsewhere] = (),
+    exclude_user_id: int | None = None,
 ) -> int:
-    """What the notifications that point at the page `link`, or at a part of it (`link#…`), told
-    of was deleted with it. Each now says only that, in `title(reader's language)`: what it quoted
-    (a title, perhaps an older one, a comment, a reason) is gone with the page, and it leads
-    nowhere rather than to the "not found" page (an email already sent cannot be recalled).
+    """What the notifications that point at one of the pages `links`, or at a part of one
+    (`link#…`), told of was deleted with it; so was what those `told_elsewhere` told of. Each now
+    says only that, in `title(reader's language)`: what it quoted (a title, perhaps an older one,
+    a comment, a reason) is gone with the page, and it leads nowhere rather than to the "not
+    found" page (an email already sent cannot be recalled).
 
     Every reader's are found, not only those of the people who can be named now: someone who
-    followed it and stopped was told too. The table has no index on links; a page is deleted
-    seldom (an author deletes what nobody else could see, or closes their account)."""
-    found = Notification.objects.filter(Q(link=link) | Q(link__startswith=f"{link}#")).select_related("user")
+    followed it and stopped was told too. The table has no index on links, so all the pages are
+    looked for in one pass over it: a page is deleted seldom, but closing an account deletes each
+    of the person's ideas at once."""
+    deleted = set(links)
+    openings: dict[tuple[str, str], list[Callable[[str], str]]] = {}
+    for told in told_elsewhere:
+        openings.setdefault((told.kind, told.link), []).append(told.opening)
+    if not deleted and not openings:
+        return 0
+    places = [Q(link__in=list(deleted))] if deleted else []
+    places += [Q(link__startswith=f"{link}#") for link in deleted]
+    places += [Q(kind=kind, link=link) for kind, link in openings]
+    found = Notification.objects.filter(functools.reduce(operator.or_, places)).select_related("user")
     if exclude_user_id is not None:
         found = found.exclude(user_id=exclude_user_id)
-    changed = list(found)
+    changed = [
+        notification
+        for notification in found
+        if notification.link.partition("#")[0] in deleted
+        or any(
+            notification.title.startswith(opening(notification.user.preferred_language))
+            for opening in openings.get((notification.kind, notification.link), ())
+        )
+    ]
     for notification in changed:
         notification.title = title(notification.user.preferred_language)[:200]
         notification.body = ""
         notification.link = ""
     Notification.objects.bulk_update(changed, ["title", "body", "link"])
+    return len(changed)
+
+
+def notifications_drop_lines(
+    *,
+    kind: NotificationKind,
+    lines: Iterable[tuple[str, datetime.datetime]],
+    exclude_user_id: int | None = None,
+) -> int:
+    """Take each line equal to one of `lines`' texts out of the bodies of the notifications of
+    `kind` written since that text could be in one (the text's `since`): the notifications of a
+    kind that lists what it tells of one a line (a strong match, its ideas' titles), of which one
+    was deleted. The notification stays: the rest of what it told of still holds (an email already
+    sent cannot be recalled).
+
+    Found by their text, every reader's: nothing else says which of them listed it (a company's
+    members change, and the rows that paired a rejected idea with companies went with its
+    rejection). The table has no index on it, so all the texts are looked for in one pass."""
+    since_of: dict[str, datetime.datetime] = {}
+    for line, since in lines:
+        if line:
+            since_of[line] = min(since, since_of.get(line, since))
+    if not since_of:
+        return 0
+    containing = functools.reduce(
+        operator.or_, (Q(body__contains=line, created_at__gte=since) for line, since in since_of.items())
+    )
+    found = Notification.objects.filter(containing, kind=kind)
+    if exclude_user_id is not None:
+        found = found.exclude(user_id=exclude_user_id)
+    changed = []
+    for notification in found:
+        listed = notification.body.split("\n")
+        kept = [
+            line for line in listed if not (line in since_of and notification.created_at >= since_of[line])
+        ]
+        if len(kept) != len(listed):
+            notification.body = "\n".join(kept)
+            changed.append(notification)
+    Notification.objects.bulk_update(changed, ["body"])
     return len(changed)
 
 

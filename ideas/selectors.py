@@ -1,6 +1,6 @@
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import AuditAction, AuditEntry, User
 from core.meaning_search import HowSearched, words_then_meaning
 from core.sql import compiled_annotations, with_parameter
 
@@ -306,6 +306,33 @@ def _page_comments(*, with_hidden: bool) -> QuerySet[Comment]:
 def review_request_of(*, idea: Idea, user: User) -> Report | None:
     """The author's request that the moderators look again at their hidden idea, if made."""
     return Report.objects.filter(reporter=user, idea=idea, reason=ReportReason.REVIEW).first()
+
+
+@dataclass
+class AuditedPast:
+    """What the staff audit log keeps of an idea's past that others may have been told of."""
+
+    # The titles staff corrected it from and to: a notification may quote an older one.
+    titles: set[str] = field(default_factory=set)
+    # Each time it was merged into another idea: the title it had then, and that idea's id.
+    merges: list[tuple[str, int]] = field(default_factory=list)
+
+
+def ideas_audited_past(*, idea_ids: list[int]) -> dict[int, AuditedPast]:
+    """The audited past of each of the ideas that has one, in one query (the log is indexed by
+    what it is about)."""
+    past: dict[int, AuditedPast] = {}
+    entries = AuditEntry.objects.filter(
+        target_type=Idea._meta.model_name,
+        target_id__in=idea_ids,
+        action__in=[AuditAction.IDEA_EDIT, AuditAction.IDEA_MERGE],
+    ).order_by("created_at", "id")
+    for entry in entries:
+        of = past.setdefault(entry.target_id, AuditedPast())
+        if entry.action == AuditAction.IDEA_MERGE and entry.after.get("merged_into_id"):
+            of.merges.append((entry.target_label, entry.after["merged_into_id"]))
+        of.titles.update(version["title"] for version in (entry.before, entry.after) if version.get("title"))
+    return past
 
 
 def removed_comments_to_erase(*, author: User) -> QuerySet[Comment]:

@@ -6,7 +6,10 @@ Every staff action is written to the audit log with the fields it changed.
 """
 
 import contextlib
+import datetime
+import functools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
@@ -19,7 +22,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record, audited, snapshot
 from accounts.models import AuditAction, NotificationKind, User
 from accounts.notifications import (
-    notifications_of_deleted_page,
+    ToldElsewhere,
+    notifications_drop_lines,
+    notifications_of_deleted_pages,
     notifications_rename,
     notifications_unquote,
     notify,
@@ -206,8 +211,24 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     """The author deletes an idea nobody else can see, with everything attached to it: its
     comments, reports, follows and matches (a rejected idea may have had them while it was
     public; nobody can see them now). What others were told of it (its status while they
-    followed it, a reply on it) no longer quotes its title nor leads to the "not found" page; the
-    author's own notifications are theirs to read as they were."""
+    followed it, a reply on it, a company's strong match with it) no longer quotes its title nor
+    leads to the "not found" page; the author's own notifications are theirs to read as they
+    were."""
+    _notifications_of_deleted_ideas([_idea_delete(idea=idea, user=user)], author=user)
+
+
+@dataclass(frozen=True)
+class _DeletedIdea:
+    pk: int
+    link: str
+    title: str
+    published_at: datetime.datetime | None
+
+
+@transaction.atomic
+def _idea_delete(*, idea: Idea, user: User) -> _DeletedIdea:
+    """Delete the idea and tell the matcher; what others were told of it is left to
+    `_notifications_of_deleted_ideas`, which takes many ideas in one pass."""
     if idea.author_id != user.pk:
         raise forbidden(_("Only the author can delete this idea."))
     # Locked for update, not for no key update as decisions lock: a row added meanwhile that
@@ -220,14 +241,49 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     refusal = idea_delete_refusal(idea=idea, user=user)
     if refusal is not None:
         raise refusal
-    idea_id, link = idea.pk, idea.get_absolute_url()
-    idea.delete()
-    notifications_of_deleted_page(
-        link=link,
-        title=worded_per_language(lambda: str(_("About an idea its author has deleted"))),
-        exclude_user_id=user.pk,
+    deleted = _DeletedIdea(
+        pk=idea.pk, link=idea.get_absolute_url(), title=idea.title, published_at=idea.published_at
     )
-    dispatch.idea_deleted(idea_id)
+    idea.delete()
+    dispatch.idea_deleted(deleted.pk)
+    return deleted
+
+
+def _notifications_of_deleted_ideas(deleted: list[_DeletedIdea], *, author: User) -> None:
+    """What others were told of the deleted ideas no longer quotes them: the notifications at
+    an idea's page, and those of its merge into another idea (told at that idea's page), say only
+    that it was deleted; its line goes from companies' strong matches (told at their matches
+    page), under any title staff gave it. Each is one pass over the notifications for all the
+    ideas: closing an account deletes each of the person's ideas at once."""
+    if not deleted:
+        return
+    past = selectors.ideas_audited_past(idea_ids=[idea.pk for idea in deleted])
+    merges = [merge for idea in deleted if idea.pk in past for merge in past[idea.pk].merges]
+    merged_into = _idea_links([into for _title, into in merges])
+    notifications_of_deleted_pages(
+        links=[idea.link for idea in deleted],
+        title=worded_per_language(lambda: str(_("About an idea its author has deleted"))),
+        told_elsewhere=[
+            ToldElsewhere(
+                kind=NotificationKind.IDEA_STATUS,
+                link=merged_into[into],
+                opening=worded_per_language(functools.partial(_merged_opening, title)),
+            )
+            for title, into in merges
+        ],
+        exclude_user_id=author.pk,
+    )
+    # Only a published idea is matched; the matcher names it by the title it has then.
+    notifications_drop_lines(
+        kind=NotificationKind.STRONG_MATCH,
+        lines=[
+            (title, idea.published_at)
+            for idea in deleted
+            if idea.published_at is not None
+            for title in {idea.title, *(past[idea.pk].titles if idea.pk in past else ())}
+        ],
+        exclude_user_id=author.pk,
+    )
 
 
 def _require_public(idea: Idea, message: str) -> None:
@@ -830,15 +886,26 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
     notify_in_their_language(
         users=list(supporters) + list(followers) + [source.author],
         kind=NotificationKind.IDEA_STATUS,
-        title=lambda: (
-            _("“%(source)s” was merged into “%(target)s”") % {"source": source.title, "target": target.title}
-        ),
+        title=lambda: _merged_title(source.title, target.title),
         body=lambda: _("Your support now counts for the merged idea."),
         link=target.get_absolute_url(),
         exclude=by,
     )
     dispatch.idea_visibility_changed(source.pk)
     return source
+
+
+def _merged_title(source: str, target: str) -> str:
+    return _("“%(source)s” was merged into “%(target)s”") % {"source": source, "target": target}
+
+
+def _merged_opening(source: str) -> str:
+    """How the notification of `source`'s merge opens, up to the title of the idea it was merged
+    into (which may have changed since). A wording that names that idea first opens with nothing
+    of `source`'s: then nothing is taken for its merge."""
+    marker = "\x00"
+    opening = _merged_title(source, marker).partition(marker)[0]
+    return opening if source in opening else marker
 
 
 @transaction.atomic
@@ -867,11 +934,13 @@ def author_leaves(*, user: User) -> None:
     # First, while their comments on the ideas deleted next still lead to the notifications of
     # them: those name the person too.
     _comment_notifications_unname(user=user)
+    deleted = []
     for idea in Idea.objects.filter(author=user, status__in=AUTHOR_DELETABLE_STATUSES).order_by("pk"):
-        # `idea_delete` refuses, and leaves in place, one a pilot was made from or others were
+        # `_idea_delete` refuses, and leaves in place, one a pilot was made from or others were
         # merged into; its savepoint undoes nothing else.
         with contextlib.suppress(ApplicationError):
-            idea_delete(idea=idea, user=user)
+            deleted.append(_idea_delete(idea=idea, user=user))
+    _notifications_of_deleted_ideas(deleted, author=user)
     # Their removed comments lose their text: kept so that replies keep their thread, it was
     # shown to nobody, and only its author could have wanted it back. Not while a report of one
     # waits for the moderators (`selectors.removed_comments_to_erase`): what was reported (abuse,

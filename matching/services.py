@@ -679,6 +679,7 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
     messages: list[tuple[User, str, str, str]] = []
     for company in Company.objects.filter(pk__in=by_company):
         count = len(by_company[company.pk])
+        # One title a line: an idea its author deletes has its line taken out (ideas.services).
         body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
         title_in = worded_per_language(functools.partial(_strong_matches_title, count, company.name))

@@ -1,10 +1,18 @@
+import datetime
+
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Notification, NotificationKind, NotificationPreference
-from accounts.notifications import notify, notify_in_their_language
+from accounts.notifications import (
+    ToldElsewhere,
+    notifications_drop_lines,
+    notifications_of_deleted_pages,
+    notify,
+    notify_in_their_language,
+)
 from accounts.tasks import send_notification_emails
 from tests.accounts.factories import UserFactory
 
@@ -109,3 +117,109 @@ def test_each_recipient_reads_it_in_their_language_worded_once_per_language(alic
         bob.username: "Notifications",
         dana.username: "Notifications",
     }
+
+
+# --- What deleting a page leaves of what others were told ------------------------------------
+
+
+def _deleted(language: str) -> str:
+    return {"ko": "삭제된 아이디어", "en": "A deleted idea"}[language]
+
+
+def test_the_notifications_of_many_deleted_pages_are_found_in_one_pass(bob, django_assert_num_queries):
+    """Closing an account deletes each of the person's ideas at once: one read of the table for all
+    of them (it has no index on links), one write."""
+    for number in range(1, 6):
+        Notification.objects.create(
+            user=bob,
+            kind=NotificationKind.IDEA_STATUS,
+            title=f"“아이디어 {number}”",
+            link=f"/ideas/{number}/",
+        )
+    Notification.objects.create(
+        user=bob, kind=NotificationKind.NEW_COMMENT, title="댓글", body="좋아요", link="/ideas/3/#comment-9"
+    )
+    another = Notification.objects.create(
+        user=bob, kind=NotificationKind.IDEA_STATUS, title="“아이디어 30”", link="/ideas/30/"
+    )
+
+    with django_assert_num_queries(2):
+        changed = notifications_of_deleted_pages(
+            links=[f"/ideas/{number}/" for number in range(1, 6)], title=_deleted
+        )
+
+    assert changed == 6
+    assert set(Notification.objects.exclude(pk=another.pk).values_list("title", "body", "link")) == {
+        ("삭제된 아이디어", "", "")
+    }
+    another.refresh_from_db()
+    assert (another.title, another.link) == ("“아이디어 30”", "/ideas/30/")
+
+
+def test_what_told_of_a_deleted_page_at_another_is_found_by_how_it_opens(bob, carol):
+    carol.preferred_language = "en"
+    carol.save(update_fields=["preferred_language"])
+    told = [
+        Notification.objects.create(
+            user=user, kind=NotificationKind.IDEA_STATUS, title=title, link="/ideas/7/"
+        )
+        for user, title in (
+            (bob, "“정류장” 아이디어가 “버스”에 병합"),
+            (carol, "“정류장” merged into “버스”"),
+        )
+    ]
+    others = [
+        Notification.objects.create(
+            user=bob, kind=NotificationKind.IDEA_STATUS, title=title, link="/ideas/7/"
+        )
+        for title in ("“버스” 아이디어가 공개", "“정류장 2” 아이디어가 “버스”에 병합")
+    ] + [
+        Notification.objects.create(user=bob, kind=NotificationKind.IDEA_STATUS, title="“정류장” 아이디어가")
+    ]
+
+    notifications_of_deleted_pages(
+        links=[],
+        title=_deleted,
+        told_elsewhere=[
+            ToldElsewhere(
+                kind=NotificationKind.IDEA_STATUS,
+                link="/ideas/7/",
+                opening=lambda language: {"ko": "“정류장” 아이디어가", "en": "“정류장” merged"}[language],
+            )
+        ],
+    )
+
+    assert [Notification.objects.get(pk=n.pk).title for n in told] == ["삭제된 아이디어", "A deleted idea"]
+    assert [Notification.objects.get(pk=n.pk).title for n in others] == [n.title for n in others]
+
+
+def test_a_deleted_ideas_line_goes_from_lists_written_since_it_could_be_in_them(bob, carol, dave):
+    since = timezone.now()
+    listing = Notification.objects.create(
+        user=bob,
+        kind=NotificationKind.STRONG_MATCH,
+        title="빛고을에 새로운 강한 매칭이 3건 있습니다",
+        body="공원 조명\n버스 도착 알림\n버스 도착 알림 앱",
+    )
+    untouched = [
+        # The one who deleted it keeps what they were told as it was.
+        Notification.objects.create(user=carol, kind=NotificationKind.STRONG_MATCH, body="버스 도착 알림"),
+        # Another kind, and a list written before the idea could be matched, name something else.
+        Notification.objects.create(user=dave, kind=NotificationKind.NEW_INTEREST, body="버스 도착 알림"),
+        Notification.objects.create(user=dave, kind=NotificationKind.STRONG_MATCH, body="버스 도착 알림"),
+    ]
+    Notification.objects.filter(pk=untouched[-1].pk).update(created_at=since - datetime.timedelta(days=1))
+
+    changed = notifications_drop_lines(
+        kind=NotificationKind.STRONG_MATCH,
+        lines=[("버스 도착 알림", since), ("정류장 안내판", since)],
+        exclude_user_id=carol.pk,
+    )
+
+    assert changed == 1
+    listing.refresh_from_db()
+    assert (listing.title, listing.body) == (
+        "빛고을에 새로운 강한 매칭이 3건 있습니다",
+        "공원 조명\n버스 도착 알림 앱",
+    )
+    assert [Notification.objects.get(pk=n.pk).body for n in untouched] == ["버스 도착 알림"] * 3

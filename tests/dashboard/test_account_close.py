@@ -6,7 +6,9 @@ without their name; and nothing is done at all when the closing is refused."""
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Notification, NotificationKind, NotificationPreference, User
@@ -332,12 +334,51 @@ def test_others_notifications_of_replies_on_the_persons_deleted_idea_name_neithe
     idea_services.comment_create(idea=rejected, author=bob, body="공원에요.", parent=asked)
     Idea.objects.filter(pk=rejected.pk).update(status=IdeaStatus.REJECTED)
     told = Notification.objects.get(user=alice, kind=NotificationKind.NEW_COMMENT)
-    assert told.title == f"{bob}님이 “{rejected.title}”에 남긴 댓글에 답글을 달았습니다"
+    assert told.title == f"{bob}님이 “{rejected.title}”에 남기신 댓글에 답글을 달았습니다"
 
     _close(bob)
 
     told.refresh_from_db()
     assert (told.title, told.body, told.link) == ("작성자가 삭제한 아이디어에 관한 알림입니다", "", "")
+
+
+def _notification_reads(user) -> int:
+    """How many times closing the account reads the notification table, which has no index on
+    links."""
+    from dashboard.services import account_close
+
+    with CaptureQueriesContext(connection) as queries:
+        account_close(user=user, password=PASSWORD)
+    return sum(
+        query["sql"].startswith("SELECT") and 'FROM "accounts_notification"' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_the_persons_deleted_ideas_are_looked_for_in_others_notifications_in_one_pass(alice):
+    """One idea or three, what others were told of them is found in as many reads of the
+    notifications, and each says it is about a deleted idea."""
+    one, three = UserFactory(), UserFactory()
+    ideas = [IdeaFactory(author=one, status=IdeaStatus.DRAFT)] + [
+        IdeaFactory(author=three, status=status)
+        for status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.REJECTED)
+    ]
+    told = [
+        Notification.objects.create(
+            user=alice,
+            kind=NotificationKind.IDEA_STATUS,
+            title=f"“{idea.title}”",
+            link=idea.get_absolute_url(),
+        )
+        for idea in ideas
+    ]
+
+    assert _notification_reads(three) == _notification_reads(one)
+
+    assert not Idea.objects.filter(author__in=[one, three]).exists()
+    assert {Notification.objects.get(pk=n.pk).title for n in told} == {
+        "작성자가 삭제한 아이디어에 관한 알림입니다"
+    }
 
 
 # --- The confirmation email ----------------------------------------------------------------

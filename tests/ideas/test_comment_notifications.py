@@ -39,7 +39,7 @@ def test_a_reply_tells_the_comment_author_and_the_idea_author_once_each_and_not_
 
     services.comment_create(idea=idea, author=replier, body="동의해요", parent=comment)
 
-    assert [n.title for n in _told(first)] == ["서연님이 “버스 도착 알림”에 남긴 댓글에 답글을 달았습니다"]
+    assert [n.title for n in _told(first)] == ["서연님이 “버스 도착 알림”에 남기신 댓글에 답글을 달았습니다"]
     assert len(_told(author)) == 2  # the first comment and the reply
     assert not _told(replier)
 

@@ -11,10 +11,10 @@ from accounts.models import AuditEntry, Notification, NotificationKind, User
 from core.errors import ApplicationError, ErrorKind
 from ideas import services
 from ideas.models import Comment, Follow, Idea, IdeaStatus, Report, Support
-from matching.models import Embedding, Match, MatchStatus
+from matching.models import Embedding, Match, MatchStatus, MatchStrength
 from pilots.models import PilotStage
 from tests.companies.conftest import Broker
-from tests.companies.factories import CompanyFactory
+from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.concurrency import second_while_first_is_open
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.matching.factories import InterestFactory, MatchFactory
@@ -300,6 +300,121 @@ def test_a_title_the_idea_no_longer_has_is_not_quoted_either(alice, bob, staff_u
     assert (told.title, told.link) == ("작성자가 삭제한 아이디어에 관한 알림입니다", "")
     untouched.refresh_from_db()
     assert (untouched.title, untouched.link) == ("“다른 아이디어”", other.get_absolute_url())
+
+
+# --- What was told of it elsewhere: companies' strong matches, a merge -------------------
+
+
+def _strongly_matched(idea: Idea, others: list[Idea], company) -> None:
+    """The matcher found the ideas strongly matched with the company and told its members, in the
+    words it tells them in (`_notify_strong_matches`)."""
+    from matching.services import _notify_strong_matches
+
+    for matched in (idea, *others):
+        MatchFactory(idea=matched, company=company, strength=MatchStrength.STRONG)
+    _notify_strong_matches([(matched.pk, company.pk) for matched in (idea, *others)])
+
+
+def _rejected_and_withdrawn(idea: Idea, staff_user) -> None:
+    """The moderators rejected it, and the matcher withdrew its suggestions as the rejection asks."""
+    from matching.services import match_refresh_for_idea
+
+    services.idea_reject(idea=Idea.objects.get(pk=idea.pk), by=staff_user, reason="다른 제안과 겹칩니다.")
+    match_refresh_for_idea(idea_id=idea.pk)
+    assert not Match.objects.filter(idea=idea).exists()
+
+
+def test_companies_strong_matches_no_longer_name_a_deleted_idea(alice, carol, dave, company, staff_user):
+    """Published, strongly matched with a company together with another idea (its members were
+    told; one has left the company since), rejected, then deleted: each list keeps the other idea
+    only. Nothing but the lists' text ties them to it now: its suggestions went with the rejection."""
+    idea = IdeaFactory(
+        author=alice, title="광주천 자전거길 야간 조명", status=IdeaStatus.SUBMITTED, published_at=None
+    )
+    services.idea_publish(idea=idea, by=staff_user)
+    left = MembershipFactory(company=company, user=dave)
+    _strongly_matched(idea, [IdeaFactory(title="버스 도착 알림")], company)
+    left.delete()
+    _rejected_and_withdrawn(idea, staff_user)
+    told = Notification.objects.filter(kind=NotificationKind.STRONG_MATCH)
+    assert {(n.user_id, n.body.count("\n")) for n in told} == {(carol.pk, 1), (dave.pk, 1)}
+    before = {n.pk: (n.title, n.link) for n in told}
+
+    services.idea_delete(idea=idea, user=alice)
+
+    assert [n.body for n in told.all()] == ["버스 도착 알림", "버스 도착 알림"]
+    assert {n.pk: (n.title, n.link) for n in told.all()} == before
+
+
+def test_a_title_staff_corrected_since_the_strong_match_is_taken_out_too(alice, carol, company, staff_user):
+    idea = IdeaFactory(author=alice, title="자전거길 조명", status=IdeaStatus.SUBMITTED, published_at=None)
+    services.idea_publish(idea=idea, by=staff_user)
+    _strongly_matched(idea, [], company)
+    services.idea_update(idea=idea, user=staff_user, title="광주천 자전거길 야간 조명")
+    _rejected_and_withdrawn(idea, staff_user)
+
+    services.idea_delete(idea=idea, user=alice)
+
+    assert Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH).body == ""
+
+
+def test_closing_an_account_takes_the_persons_ideas_out_of_strong_matches(alice, carol, company, staff_user):
+    from dashboard.services import account_close
+    from tests.accounts.factories import PASSWORD
+
+    ideas = [
+        IdeaFactory(author=alice, title=title, status=IdeaStatus.SUBMITTED, published_at=None)
+        for title in ("자전거길 조명", "공원 그늘막")
+    ]
+    for idea in ideas:
+        services.idea_publish(idea=idea, by=staff_user)
+    _strongly_matched(ideas[0], [ideas[1], IdeaFactory(title="버스 도착 알림")], company)
+    for idea in ideas:
+        _rejected_and_withdrawn(idea, staff_user)
+
+    account_close(user=alice, password=PASSWORD)
+
+    assert not Idea.objects.filter(author=alice).exists()
+    assert Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH).body == "버스 도착 알림"
+
+
+def test_a_merge_told_at_another_ideas_page_no_longer_quotes_a_deleted_idea(
+    alice, bob, carol, dave, staff_user
+):
+    """Staff merged alice's idea into one of the same title and undid it; the moderators rejected
+    it later, and alice deleted it. Its supporters and followers were told of the merge at the
+    other idea's page: they now read the neutral wording, each in their language. What was told
+    of the other idea (another merge into it, its own status) stays."""
+    carol.preferred_language = "en"
+    carol.save(update_fields=["preferred_language"])
+    target = IdeaFactory(title="광주천 야간 조명", status=IdeaStatus.PUBLISHED)
+    idea = IdeaFactory(author=alice, title="광주천 야간 조명", status=IdeaStatus.SUBMITTED, published_at=None)
+    services.idea_publish(idea=idea, by=staff_user)
+    services.idea_support(idea=idea, user=bob)
+    services.idea_follow(idea=idea, user=carol)
+    services.idea_merge(source=idea, target=target, by=staff_user)
+    other = IdeaFactory(title="정류장 조명", status=IdeaStatus.PUBLISHED)
+    services.idea_support(idea=other, user=dave)
+    services.idea_follow(idea=target, user=dave)
+    services.idea_merge(source=other, target=target, by=staff_user)
+    services.ideas_mark_matched(idea_ids=[target.pk])
+    services.idea_unmerge(idea=Idea.objects.get(pk=idea.pk), by=staff_user)
+    _rejected_and_withdrawn(idea, staff_user)
+    at_target = Notification.objects.filter(link=target.get_absolute_url())
+    assert at_target.filter(user__in=[bob, carol]).count() == 2
+    kept = {n.pk: (n.title, n.body) for n in at_target.filter(user=dave)}
+    assert len(kept) == 2
+
+    services.idea_delete(idea=idea, user=alice)
+
+    told = {
+        (n.user.username, n.title, n.body, n.link) for n in Notification.objects.filter(user__in=[bob, carol])
+    }
+    assert told == {
+        ("bob", "작성자가 삭제한 아이디어에 관한 알림입니다", "", ""),
+        ("carol", "About an idea its author has deleted", "", ""),
+    }
+    assert {n.pk: (n.title, n.body) for n in at_target.filter(user=dave)} == kept
 
 
 # --- The pages -------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_a_strong_match_is_called_the_same_everywhere():
                 2,
             )
             % {"company": "빛고을", "count": 2}
-            == "빛고을의 새 강한 매칭 2건"
+            == "빛고을에 새로운 강한 매칭이 2건 있습니다"
         )
 
 

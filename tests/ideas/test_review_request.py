@@ -75,7 +75,7 @@ def test_keeping_it_hidden_tells_the_author_and_asking_again_is_refused(alice, s
     hidden_idea.refresh_from_db()
     assert hidden_idea.is_hidden
     assert Notification.objects.get(user=alice).title == (
-        f"검토 담당자가 다시 살펴본 뒤 아이디어를 계속 숨기기로 했습니다: “{hidden_idea.title}”"
+        f"검토 담당자가 “{hidden_idea.title}” 아이디어를 재검토했으며, 계속 숨기기로 했습니다."
     )
     again = _ask(alice, hidden_idea, details="한 번 더 부탁드립니다.")
     assert again.status_code == 200 and 'id="already-asked"' in again.content.decode()
@@ -102,7 +102,7 @@ def test_a_request_beside_reports_keeps_the_reports_reasons_and_is_answered_with
     signed_in_client(staff_user).post(f"/staff/reports/{first.pk}/", {"action": "restore"})
 
     assert not Report.objects.filter(idea=idea, resolved_at__isnull=True).exists()
-    shown_again = Notification.objects.filter(user=alice, title__contains="아이디어를 다시 공개했습니다")
+    shown_again = Notification.objects.filter(user=alice, title__contains="재검토한 뒤 다시 공개했습니다")
     assert shown_again.count() == 1
 
 
@@ -213,7 +213,7 @@ def test_two_staff_deciding_at_once_make_one_decision_and_the_author_hears_it_on
     hidden.refresh_from_db()
     assert hidden.is_hidden
     assert list(Notification.objects.filter(user=author).values_list("title", flat=True)) == [
-        f"검토 담당자가 다시 살펴본 뒤 아이디어를 계속 숨기기로 했습니다: “{hidden.title}”"
+        f"검토 담당자가 “{hidden.title}” 아이디어를 재검토했으며, 계속 숨기기로 했습니다."
     ]
 
 

@@ -36,7 +36,7 @@ def test_publishing_tells_an_english_author_in_english_and_a_korean_follower_in_
         services.idea_publish(idea=idea, by=staff)
 
     assert _titles(author) == ["“버스 도착 알림” is now Published"]
-    assert _titles(follower) == ["“버스 도착 알림” 아이디어가 공개됨 상태로 바뀌었습니다."]
+    assert _titles(follower) == ["“버스 도착 알림” 아이디어의 상태가 바뀌었습니다: 공개됨"]
 
 
 def test_a_korean_author_is_told_in_korean_when_staff_work_in_english(staff):
@@ -46,7 +46,7 @@ def test_a_korean_author_is_told_in_korean_when_staff_work_in_english(staff):
     with translation.override("en"):
         services.idea_reject(idea=idea, by=staff, reason="개인정보가 들어 있습니다")
 
-    assert _titles(author) == ["“버스 도착 알림” 아이디어가 반려됨 상태로 바뀌었습니다."]
+    assert _titles(author) == ["“버스 도착 알림” 아이디어의 상태가 바뀌었습니다: 반려됨"]
 
 
 def test_many_ideas_matched_at_once_each_tell_their_author_in_their_language():
@@ -64,7 +64,7 @@ def test_many_ideas_matched_at_once_each_tell_their_author_in_their_language():
         services.ideas_mark_matched(idea_ids=[idea.pk for idea in ideas])
 
     assert sorted(_titles(english)) == ["“Bus arrival times” is now Matched", "“Flood alerts” is now Matched"]
-    assert _titles(korean) == ["“공원 조명” 아이디어가 매칭됨 상태로 바뀌었습니다."]
+    assert _titles(korean) == ["“공원 조명” 아이디어의 상태가 바뀌었습니다: 매칭됨"]
 
 
 def test_a_revision_request_reaches_an_english_author_in_english(staff):

@@ -262,7 +262,7 @@ def test_a_stage_change_tells_volunteers_and_followers_in_their_language(api, st
 
     running = Notification.objects.filter(kind=NotificationKind.PILOT_UPDATE)
     assert {n.user.username: n.title for n in running} == {
-        "bob": f"실증 “{pilot.title}”의 단계: 진행 중",
+        "bob": f"“{pilot.title}” 실증 사업의 단계가 바뀌었습니다: 진행 중",
         "erin": f"The pilot “{pilot.title}” is now: Running",
     }
 
