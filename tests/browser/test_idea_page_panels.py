@@ -34,7 +34,7 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
 
     aside = page.locator("aside").inner_text()
     assert companies["care"].name in aside
-    assert ("가능성 있음" if language == "ko" else "Possible match") in aside
+    assert ("가능성 있는 매칭" if language == "ko" else "Possible match") in aside
     assert pilot.title in aside
     timeline = page.locator("ol.timeline").inner_text()
     assert ("매칭" if language == "ko" else "Matched") in timeline
