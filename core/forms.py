@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.text import normalize_newlines
@@ -96,6 +98,43 @@ class MultilineField(TypedTextField):
         text = super().to_python(value)
         # A field whose empty_value is None stays None rather than becoming the text "None".
         return normalize_newlines(text) if text else text
+
+
+class BoundField(forms.BoundField):
+    """A field as every form of the site draws it. A password typed into a form that comes back
+    with errors is not sent back to the page (`PasswordInput`), so its box is empty whatever the
+    error was: the field says to type it again, and so the error summary, which lists the fields'
+    errors, names it. Without that, whoever fixed the one error named was refused next for a
+    password they had typed. Decided as the page is drawn, after the view added the service's
+    refusals, and only for a field with no error of its own, which already asks for it."""
+
+    @property
+    def errors(self) -> ErrorList:
+        errors = super().errors
+        if errors or not self._emptied_on_return():
+            return errors
+        return self.form.error_class(
+            [_("Enter it again; for your safety, it is left empty when the form comes back.")],
+            renderer=self.form.renderer,
+            field_id=self.auto_id,
+        )
+
+    def _emptied_on_return(self) -> bool:
+        widget = self.field.widget
+        return (
+            isinstance(widget, forms.PasswordInput)
+            and not widget.render_value
+            and self.form.is_bound
+            and bool(self.data)
+            and bool(self.form.errors)
+        )
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's template renderer, with the site's `BoundField` for every form (FORM_RENDERER),
+    Django's own forms (log-in, password change and reset) and the admin's included."""
+
+    bound_field_class = BoundField
 
 
 def add_service_errors(form: forms.Form, error: ApplicationError | ValidationError) -> None:

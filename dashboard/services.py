@@ -127,7 +127,7 @@ def export_ideas() -> bytes:
             _("ID"),
             _("title"),
             _("problem"),
-            _("proposal"),
+            _("what AI could do"),
             _("category"),
             _("district"),
             _("status"),

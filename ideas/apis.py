@@ -95,7 +95,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
 class IdeaInputSerializer(serializers.Serializer):
     title = TypedCharField(min_length=5, max_length=TITLE_MAX_LENGTH, label=_("title"))
     problem = TypedCharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("problem"))
-    proposal = TypedCharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("proposal"))
+    proposal = TypedCharField(min_length=10, max_length=TEXT_MAX_LENGTH, label=_("what AI could do"))
     category = serializers.ChoiceField(choices=Category.choices, label=_("category"))
     district = serializers.ChoiceField(choices=District.choices, label=_("district"))
     beneficiaries = TypedCharField(

@@ -26,7 +26,7 @@ class IdeaForm(forms.Form):
         help_text=_("What you live with today."),
     )
     proposal = MultilineField(
-        label=_("proposal"),
+        label=_("what AI could do"),
         min_length=10,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),

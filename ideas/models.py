@@ -166,7 +166,8 @@ class Idea(ChoiceLabelsModel):
         ],
     )
     proposal = models.TextField(
-        _("proposal"),
+        # As the idea page heads it: "proposal" (제안) also names a company's pilot proposal.
+        _("what AI could do"),
         help_text=_("What you wish AI did about it."),
         validators=[
             MinLengthValidator(10),

@@ -249,7 +249,10 @@ class SimilarIdeasApi(APIView):
             max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("problem")
         )
         proposal = serializers.CharField(
-            max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label=gettext_lazy("proposal")
+            max_length=TEXT_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
+            label=gettext_lazy("what AI could do"),
         )
         limit = serializers.IntegerField(min_value=1, max_value=10, default=5)
 

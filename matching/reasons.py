@@ -10,7 +10,7 @@ from .engine.passages import TAG_LIST_FIELD
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
     "problem": gettext_lazy("problem"),
-    "proposal": gettext_lazy("proposal"),
+    "proposal": gettext_lazy("what AI could do"),
     "summary": gettext_lazy("summary"),
     "description": gettext_lazy("description"),
     "technology": gettext_lazy("technology"),

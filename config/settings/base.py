@@ -94,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form's fields, Django's and the admin's too, drawn with the site's BoundField (core/forms.py).
+FORM_RENDERER = "core.forms.FormRenderer"
+
 # PostgreSQL is the only database: the matcher stores vectors with pgvector. base.py reads where
 # the database and Redis are and starts nothing; without DATABASE_URL / REDIS_URL, local.py and
 # test.py start embedded servers (config/embedded.py), and production.py refuses to start.

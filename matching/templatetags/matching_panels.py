@@ -4,6 +4,7 @@ that ideas and companies show them without importing the matcher."""
 
 from django import template
 
+from ideas.models import MatchingState
 from matching import selectors
 from matching.engine.passages import UNSCORED_FIELDS, company_passages
 from matching.reasons import FIELD_LABELS, reason_text
@@ -23,11 +24,18 @@ def idea_matches_panel(context, idea):
     for match in matches + weaker:
         match.reason_text = reason_text(match.reason)
     show_proposals = selectors.can_see_interest_proposals(idea=idea, user=user)
+    interests = selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals)
+    state = idea.matching_state
     return {
         "idea": idea,
         "matches": matches,
         "weaker": weaker,
-        "interests": selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals),
+        # A company's interest answers a match the matcher showed, and stands whatever the idea's
+        # ranking since: beside it the page neither says companies are being looked for nor that
+        # none fits.
+        "waiting": state == MatchingState.PENDING and not interests,
+        "none_fits": state == MatchingState.DONE and not matches and not interests,
+        "interests": interests,
         "show_proposals": show_proposals,
     }
 

@@ -35,7 +35,7 @@ def test_a_company_sees_its_matches_and_expresses_interest(browser_page):
     page.click("text=곁에케어")  # the member's menu link to the company's matches
     first = page.locator("ol.cards > li").first
     assert first.locator("h2").inner_text() == "My father forgets his medicine"
-    assert "강한 매칭" in first.inner_text() and "맞닿아 있습니다" in first.inner_text()
+    assert "강한 매칭" in first.inner_text() and "에 가깝습니다." in first.inner_text()
     # Only the ideas that fit: the care company's list holds no bus stops or pepper leaves.
     assert page.locator("ol.cards > li").count() == 2
     assert "Stray dogs" not in page.content() and "약한 매칭도 보기" in page.content()

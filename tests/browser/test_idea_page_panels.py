@@ -34,7 +34,7 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
 
     aside = page.locator("aside").inner_text()
     assert companies["care"].name in aside
-    assert ("가능성 있음" if language == "ko" else "Possible match") in aside
+    assert ("가능성 있는 매칭" if language == "ko" else "Possible match") in aside
     assert pilot.title in aside
     timeline = page.locator("ol.timeline").inner_text()
     assert ("매칭" if language == "ko" else "Matched") in timeline
@@ -120,6 +120,15 @@ def test_the_author_reads_the_interested_companies_proposals_compactly(
 
     page.goto(f"/ideas/{idea.pk}/")
 
+    # Beside companies that answered, the page says neither that it is still looking for some nor
+    # that none fits (the interests here were made without the matcher, which never ranked it).
+    aside = page.locator("aside").inner_text()
+    assert ("관심을 보인 기업" if language == "ko" else "Interested companies") in aside
+    for contradiction in (
+        ("매칭 중", "아직 이 아이디어에 맞는 기업이 없습니다"),
+        ("Matching…", "No company fits"),
+    ):
+        assert not any(words in aside for words in contradiction), aside
     lines = page.evaluate(PROPOSAL_LINES)
     # Four parts of the first proposal, the plan alone of the second (its message repeats it).
     assert len(lines) == 5, lines

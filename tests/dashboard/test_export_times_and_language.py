@@ -69,7 +69,7 @@ def test_the_ideas_export_has_the_problem_and_the_proposal(staff_client):
 
     header, row = _rows(staff_client, "ideas")
 
-    assert header[:4] == ["ID", "제목", "문제", "제안"]
+    assert header[:4] == ["ID", "제목", "문제", "AI가 할 수 있는 일"]
     assert row[2] == "산책하면서 혈압을 재고 싶어요.\n보건소는 평일에만 열어요."
     assert row[3] == "공원에 있는 측정기가 결과를 알려 주면 좋겠어요."
 

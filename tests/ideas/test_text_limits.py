@@ -53,7 +53,9 @@ def test_the_counter_script_is_a_static_file_every_page_loads(client):
     assert re.search(r'<script src="/static/js/site\.js" defer>', html)
 
 
-@pytest.mark.parametrize(("field", "label"), [("title", "제목"), ("problem", "문제"), ("proposal", "제안")])
+@pytest.mark.parametrize(
+    ("field", "label"), [("title", "제목"), ("problem", "문제"), ("proposal", "AI가 할 수 있는 일")]
+)
 def test_an_idea_too_long_names_the_field_and_keeps_the_text(alice, field, label):
     too_long = "가" * (IDEA_LIMITS[field] + 1)
 

@@ -13,7 +13,7 @@ def test_members_see_their_strong_and_possible_matches_with_reasons_and_can_open
     html = client.get("/companies/gyeote-care/matches/").content.decode()
 
     assert html.index("My father forgets his medicine") < html.index("어머니가 약 드시는 걸 자꾸 잊으세요")
-    assert "강한 매칭" in html and "가능성 있음" in html
+    assert "강한 매칭" in html and "가능성 있는 매칭" in html
     assert "“pill dispensing”" in html and "이(가)" not in html
     # Unrelated ideas are not shown by default, but one click away.
     assert "Stray dogs on hiking trails" not in html

@@ -2,6 +2,8 @@
 scale: an idea merely on the same topic is not (in a city's thousands of ideas, every idea has
 dozens of those)."""
 
+import re
+
 import pytest
 
 from ideas.models import Idea, IdeaStatus
@@ -40,3 +42,25 @@ def test_the_api_names_each_candidate_on_a_three_word_scale(catalogue, api, staf
         and same_request["likelihood_label"] == "Possibly the same idea"
     )
     assert topic_only["likelihood"] == "related" and topic_only["likelihood_label"] == "Related idea"
+
+
+def test_a_possible_duplicate_is_shown_before_the_decisions_under_the_ideas_title(
+    client, catalogue, staff_user
+):
+    # Read before "Publish": an idea already proposed is merged, not published a second time.
+    pills, pills_en = catalogue["ideas"]["pills"], catalogue["ideas"]["pills_en"]
+    Idea.objects.filter(pk=pills.pk).update(status=IdeaStatus.SUBMITTED)
+    client.force_login(staff_user)
+
+    html = client.get("/staff/moderation/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    card = html[html.index(f'id="idea-{pills.pk}"') :]
+    card = card[: card.index("</ol>")]
+    duplicates = card.index("<h4>Possible duplicates</h4>")
+    assert card.index(pills_en.title, duplicates) < card.index('value="publish"')
+    assert duplicates < card.index('value="reject"') < card.index('value="revise"')
+    # The card's title is a heading under the queue's own, the duplicates one under the card's.
+    assert re.search(r"<h2>Ideas waiting for a decision</h2>\s*<ol class=\"cards\">", html)
+    assert re.match(rf'id="idea-{pills.pk}">\s*<h3><a href="/ideas/{pills.pk}/"', card)
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html[html.index("<main") :])]
+    assert all(level <= before + 1 for before, level in zip(levels, levels[1:], strict=False)), levels

@@ -20,9 +20,9 @@ def test_anyone_reads_the_ranked_companies_of_a_public_idea(api, catalogue):
     assert body["results"][0]["company"]["slug"] == "sinhosup"
     assert (body["results"][0]["strength"], body["results"][0]["strength_label"]) == (
         "possible",
-        "가능성 있음",
+        "가능성 있는 매칭",
     )
-    assert body["results"][0]["reason"]["text"].endswith("맞닿아 있습니다")
+    assert body["results"][0]["reason"]["text"].endswith("에 가깝습니다.")
     # Only the companies that fit are listed; weaker ones are for companies and staff to open.
     assert {row["strength"] for row in body["results"]} <= {"strong", "possible"}
 

@@ -43,7 +43,7 @@ def test_matched_companies_come_first_marked_and_the_others_stay_below(client, s
     assert '<span class="strength strength-strong">강한 매칭</span>' in strong_row
     assert "관심 있음" in strong_row
     possible_row = html[html.index("호호 센서") : html.index("가가 비전")]
-    assert '<span class="strength strength-possible">가능성 있음</span>' in possible_row
+    assert '<span class="strength strength-possible">가능성 있는 매칭</span>' in possible_row
     # A weak pair is no match the pages show: its company is among the others, unmarked.
     assert "약한 매칭" not in html
     # The interested company is chosen already; the others are not.
