@@ -128,16 +128,19 @@ class CompanyProfileForm(forms.Form):
     # Typed fields, as the rest of the profile: a browser maxlength would cut a pasted summary
     # without a word; over the limit the text comes back with its counter and an error.
     name = SingleLineField(label=gettext_lazy("company name"), max_length=120)
+    # A long field's box starts tall enough to read a few sentences at once, not three lines of a
+    # paragraph; the style sheet lets it grow with the text (`.profile-form`).
     summary = LongLineField(
         label=gettext_lazy("summary"),
         max_length=300,
+        rows=4,
         help_text=gettext_lazy("One paragraph: line breaks become spaces."),
     )
     description = MultilineField(
         label=gettext_lazy("description"),
         max_length=8000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
     # A list of tags outgrows a one-line box: a textarea shows it whole.
     technologies = forms.CharField(
@@ -199,7 +202,7 @@ class ReferenceForm(forms.Form):
         label=gettext_lazy("description"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     @property

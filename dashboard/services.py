@@ -27,7 +27,8 @@ from companies.services import member_leave_all
 from donations.services import donor_data_erase
 from ideas.models import Category, District, Idea, IdeaStatus, Support
 from ideas.services import author_leaves
-from matching.models import Match, MatchStatus, MatchStrength
+from matching.models import Match, MatchStatus
+from matching.selectors import matchable_ideas_with_matches
 from pilots.models import Pilot, PilotConsent, PilotStage, PilotVolunteer
 from pilots.services import pilot_follows_end
 
@@ -41,18 +42,13 @@ def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, 
     return [{"key": value, "label": str(label), "count": found.get(value, 0)} for value, label in choices]
 
 
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
 def dashboard_figures() -> dict:
     ideas = Idea.objects.all()
-    published = Idea.objects.filter(
-        status__in=[IdeaStatus.PUBLISHED, IdeaStatus.MATCHED, IdeaStatus.IN_PILOT, IdeaStatus.COMPLETED],
-        is_hidden=False,
-    )
-    published_count = published.count()
-    strongly_matched = (
-        published.filter(matches__strength=MatchStrength.STRONG, matches__rank_for_idea__isnull=False)
-        .distinct()
-        .count()
-    )
+    matched = matchable_ideas_with_matches()
     over_time = (
         ideas.annotate(month=TruncMonth("created_at"))
         .values("month")
@@ -69,9 +65,12 @@ def dashboard_figures() -> dict:
             {"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time
         ],
         "supports_total": Support.objects.count(),
-        "published_ideas": published_count,
-        "published_with_strong_match": strongly_matched,
-        "strong_match_share": round(strongly_matched / published_count, 3) if published_count else 0.0,
+        # Published ideas in the wide sense: every status the matcher pairs with companies.
+        "published_ideas": matched["ideas"],
+        "published_with_strong_match": matched["strong"],
+        "strong_match_share": _share(matched["strong"], matched["ideas"]),
+        "published_with_shown_match": matched["shown"],
+        "shown_match_share": _share(matched["shown"], matched["ideas"]),
         "interests_total": interests.count(),
         "companies_interested": interests.values("company").distinct().count(),
         "companies_verified": Company.objects.filter(is_verified=True).count(),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pgvector.django import CosineDistance
 
@@ -21,7 +21,7 @@ from . import embeddings as stored
 from . import encoding
 from .engine import ranking
 from .engine.passages import idea_passages
-from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus
+from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus, MatchStrength
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
 DUPLICATE_CANDIDATES = 30
@@ -362,4 +362,27 @@ def matches_for_pilot(*, idea: Idea) -> list[Match]:
         )
         .select_related("company")
         .order_by(F("rank_for_idea").asc(nulls_last=True), "company__name")
+    )
+
+
+def matchable_ideas_with_matches() -> dict[str, int]:
+    """How many ideas the matcher pairs with companies (`ideas`), and how many of them have a
+    company shown on their page as a strong match (`strong`) or as any match shown by default,
+    strong or possible (`shown`). A pair counts as the idea's page shows it: ranked for the idea
+    and not turned down by the company. A company's interest in an idea the matcher did not rank
+    is the company's answer, not a match, and is not counted here."""
+    ranked = Match.objects.filter(idea=OuterRef("pk"), rank_for_idea__isnull=False).exclude(
+        status=MatchStatus.DISMISSED
+    )
+    return (
+        stored.matchable_ideas()
+        .annotate(
+            has_strong=Exists(ranked.filter(strength=MatchStrength.STRONG)),
+            has_shown=Exists(ranked.filter(strength__in=SHOWN_STRENGTHS)),
+        )
+        .aggregate(
+            ideas=Count("pk"),
+            strong=Count("pk", filter=Q(has_strong=True)),
+            shown=Count("pk", filter=Q(has_shown=True)),
+        )
     )

@@ -1,6 +1,7 @@
 """Parts of pages laid out so they read as they mean: a timeline step in one piece, a field's error
-right under the field and its frame red, buttons apart, staff's milestone buttons in one column,
-and a merged idea's lone report link without an empty-looking card around it."""
+right under the field and its frame red, buttons apart, a company page's actions not drawn as a tab
+bar, staff's milestone buttons in one column, and a merged idea's lone report link without an
+empty-looking card around it."""
 
 import pytest
 
@@ -93,6 +94,28 @@ def test_the_profile_editors_buttons_stand_apart(browser_page, live_server, lang
         assert save["y"] - (preview["y"] + preview["height"]) >= 8
     page.locator("button[value=save]").scroll_into_view_if_needed()
     screenshot(page, f"company-profile-buttons-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), VIEWS)
+def test_a_company_pages_buttons_read_as_actions_not_tabs(browser_page, live_server, language, width):
+    member = MembershipFactory(user=UserFactory(username="owner"))
+    page = browser_page
+    _as(page, live_server, language, width)
+    log_in(page, "owner", PASSWORD)
+    page.goto(f"/companies/{member.company.slug}/")
+
+    buttons = page.locator("main a.button")
+    assert buttons.count() == 3
+    # None is filled as if it were the page shown.
+    fills = {buttons.nth(i).evaluate("(el) => getComputedStyle(el).backgroundColor") for i in range(3)}
+    assert fills == {"rgb(255, 255, 255)"}
+    boxes = [buttons.nth(i).bounding_box() for i in range(3)]
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        if abs(left["y"] - right["y"]) < 1:
+            assert right["x"] - (left["x"] + left["width"]) >= 8
+        else:
+            assert right["y"] - (left["y"] + left["height"]) >= 8
+    screenshot(page, f"company-page-actions-{language}-{width}")
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)

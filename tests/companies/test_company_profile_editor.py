@@ -202,7 +202,7 @@ def test_the_summary_and_the_tags_are_typed_in_boxes_that_show_them_whole(client
 
     html = client.get(f"/companies/{company.slug}/edit/").content.decode()
 
-    for name, rows in [("summary", "3"), ("technologies", "2"), ("domains", "2")]:
+    for name, rows in [("summary", "4"), ("description", "10"), ("technologies", "2"), ("domains", "2")]:
         box = re.search(rf'<(\w+) name="{name}"[^>]*>', html)
         assert box and box.group(1) == "textarea" and f'rows="{rows}"' in box.group(0), name
     assert f"{company.summary}</textarea>" in html
@@ -253,7 +253,9 @@ def test_tags_typed_one_a_line_are_separate_and_shown_as_typed(client, company, 
 def _error_summary(response) -> str:
     html = response.content.decode()
     start = html.index('class="error-summary"')
-    assert start < html.index('<form method="post" novalidate>'), "the summary comes before the form"
+    assert start < html.index('<form method="post" class="profile-form" novalidate>'), (
+        "the summary comes before the form"
+    )
     return html[start : html.index("</div>", start)]
 
 

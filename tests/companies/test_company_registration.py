@@ -102,7 +102,9 @@ def test_missing_fields_are_listed_at_the_top(client, bob):
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert page.index('class="error-summary"') < page.index('<form method="post" novalidate')
+    assert page.index('class="error-summary"') < page.index(
+        '<form method="post" class="profile-form" novalidate'
+    )
     assert 'href="#id_name"' in page and 'href="#id_summary"' in page
     assert not Company.objects.exists()
 

@@ -52,6 +52,9 @@ def test_strong_match_share_counts_published_ideas_with_a_strong_match(api, staf
     assert figures["strong_match_share"] == round(
         figures["published_with_strong_match"] / figures["published_ideas"], 3
     )
+    # Every strong match is shown; possible ones are shown too.
+    assert figures["published_with_strong_match"] <= figures["published_with_shown_match"]
+    assert figures["published_with_shown_match"] <= figures["published_ideas"]
 
 
 def test_csv_export_opens_in_excel_with_korean_text(api, staff_user):
