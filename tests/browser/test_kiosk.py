@@ -206,11 +206,16 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     phone.goto(f"/pilots/{setup.pilot.pk}/")
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
-    # A pilot written in Korean only: its title and description in Korean, each marked so.
+    # A pilot written in Korean only: its title and description in Korean, marked so for a
+    # screen reader, and the page says once, under the title, that parts of it are Korean only.
     description = phone.locator("main p", has_text=setup.pilot.description)
     assert description.locator("span[lang=ko]").inner_text() == setup.pilot.description
-    assert description.locator(".korean-only").inner_text() == "(written in Korean only)"
-    assert phone.locator("h1 .korean-only").inner_text() == "(written in Korean only)"
+    assert phone.locator("h1 span[lang=ko]").inner_text() == setup.pilot.title
+    assert phone.locator("main .korean-only").count() == 0
+    assert phone.locator("main .korean-only-note").all_inner_texts() == [
+        "Parts of this page are in Korean only: staff did not write them in English."
+    ]
+    assert "Korean only" not in phone.locator(".consent-text").inner_text()
     screenshot(phone, "pilot-page-korean-only-en-phone")
     phone.set_viewport_size({"width": 1280, "height": 900})
     screenshot(phone, "pilot-page-korean-only-en-desktop")
