@@ -123,6 +123,15 @@ def test_staff_ask_for_blood_pressure_and_register_a_station(browser_page, live_
     page.goto(f"/pilots/{pilot.pk}/")
     notice = page.locator(".notice", has=page.locator(f"a[href='#data-request-{new.pk}']"))
     assert notice.is_visible()
+    # Nothing was donated under the earlier consent: the notice says so and offers, as what ending
+    # it amounts to, to decline the new request.
+    assert notice.locator("strong").inner_text() == (
+        "“혈압과 맥박” 데이터 요청 내용이 바뀌었습니다."
+        if language == "ko"
+        else "The “Blood pressure and pulse” data request has changed."
+    )
+    assert notice.locator("button[value=decline]").is_visible()
+    assert notice.locator("button[value=withdraw]").count() == 0
     assert page.locator(f"#data-request-{data_request.pk}").count() == 0
     screenshot(page, f"pilot-page-consent-again-{name}")
     assert _serious(axe_violations(page)) == []
