@@ -165,7 +165,11 @@ def test_staff_correct_a_stations_place(browser_page, live_server, language, wid
     page.fill(f"#id_station{station.pk}_name_en", PLACE_EN)
     with page.expect_navigation():
         row.locator("button[value=rename]").click()
-    assert page.locator(".error-summary").is_visible()
+    # In the station's own form, naming it, not above the registration form.
+    summary = row.locator(".error-summary")
+    assert summary.is_visible() and page.locator(".error-summary").count() == 1
+    assert PLACE in summary.locator("h3").inner_text()
+    assert summary.evaluate("element => element === document.activeElement")
     assert row.locator(".errorlist").is_visible()
     assert page.input_value(f"#id_station{station.pk}_name_en") == PLACE_EN
     row.scroll_into_view_if_needed()
