@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import secrets
 from collections import Counter
 from collections.abc import Iterable
@@ -110,7 +109,9 @@ def consent_texts_for(
     retention_days: int,
 ) -> tuple[str, str]:
     """The Korean and the English consent text, each written from the parts in its language;
-    the English one takes the Korean of a part staff gave no English for, marked as such."""
+    the English one quotes the Korean of a part staff gave no English for, as it is: the text
+    people agree to holds no note about it (the pages say, outside the text, what is in Korean
+    only)."""
     korean = consent_text_for(
         pilot=pilot,
         category_label=category_label,
@@ -121,26 +122,14 @@ def consent_texts_for(
     )
     english = consent_text_for(
         pilot=pilot,
-        category_label=category_label_en or _marked_if_korean(category_label),
-        purpose=purpose_en or _marked_if_korean(purpose.strip().rstrip(".")),
+        category_label=category_label_en or category_label,
+        purpose=purpose_en or purpose,
         # Company names read the same in either language.
         recipient=recipient_en or recipient,
         retention_days=retention_days,
         language=ENGLISH,
     )
     return korean, english
-
-
-_HANGUL = re.compile("[\uac00-\ud7a3]")
-
-
-def _marked_if_korean(part: str) -> str:
-    """A part of the English text that staff wrote in Korean only: quoted as written, and saying
-    so, as the pages mark such a text."""
-    if not _HANGUL.search(part):
-        return part
-    with translation.override(ENGLISH):
-        return f"{part} {_('(written in Korean only)')}"
 
 
 def _consent_sentence(

@@ -73,8 +73,8 @@ def pilot_participation(request, pilot_id: int):
                     language=shown_in if shown_in in dict(settings.LANGUAGES) else None,
                 )
                 messages.success(request, _("Your consent was recorded."))
-            elif action in ("leave", "withdraw"):
-                _withdraw(request, volunteer, leave=action == "leave")
+            elif action in ("leave", "withdraw", "decline"):
+                _withdraw(request, volunteer, leave=action == "leave", declining=action == "decline")
     except PilotVolunteer.DoesNotExist:
         refusal = _("Volunteer for the pilot first.")
     except (ApplicationError, ValidationError) as error:
@@ -91,20 +91,33 @@ KEEP_DONATIONS = "on"
 DELETE_DONATIONS = "off"
 
 
-def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool) -> None:
+def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool, declining: bool = False) -> None:
     """Leaves the pilot or withdraws one consent, from the pilot page or My donations alike, and
-    says what became of what was donated."""
-    if leave:
-        keeps = _keeps_donations(request, volunteer, data_request=None)
-        services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
-        messages.success(request, _("You left the pilot; your consents were withdrawn."))
-    else:
+    says what became of what was donated. `declining`: the consent is to a request since
+    changed, and ending it is how the volunteer says no to the new one."""
+    data_request = None
+    if not leave:
         data_request = get_object_or_404(
             PilotDataRequest, pk=posted_id(request.POST, "data_request"), pilot_id=volunteer.pilot_id
         )
-        keeps = _keeps_donations(request, volunteer, data_request=data_request)
+    held = selectors.donations_held_exist(volunteer=volunteer, data_request=data_request)
+    keeps = _keeps_donations(request, held=held)
+    if data_request is None:
+        services.volunteer_leave(volunteer=volunteer, keep_donations=keeps)
+        messages.success(request, _("You left the pilot; your consents were withdrawn."))
+    else:
         services.consent_withdraw(volunteer=volunteer, data_request=data_request, keep_donations=keeps)
-        messages.success(request, _("Your consent was withdrawn."))
+        if declining:
+            messages.success(
+                request,
+                _("You declined the new “%(category)s” data request; your earlier consent has ended.")
+                % {"category": data_request.shown_category_label},
+            )
+        else:
+            messages.success(request, _("Your consent was withdrawn."))
+    # With nothing held, there was nothing to delete or keep: saying it was deleted would mislead.
+    if not held:
+        return
     if keeps:
         messages.info(
             request, _("No one can read what you donated any more; it is deleted when its retention ends.")
@@ -113,14 +126,14 @@ def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool) -> None:
         messages.info(request, _("What you donated was deleted; the deletion is recorded, not the values."))
 
 
-def _keeps_donations(request, volunteer: PilotVolunteer, *, data_request: PilotDataRequest | None) -> bool:
+def _keeps_donations(request, *, held: bool) -> bool:
     """The donor's choice for what they donated. Deleting is never assumed: a form that held
     donations asked, and a withdrawal that does not answer is refused. Only with nothing held,
     where the form asks nothing, is there nothing to choose."""
     choice = request.POST.get("keep_donations")
     if choice in (KEEP_DONATIONS, DELETE_DONATIONS):
         return choice == KEEP_DONATIONS
-    if choice is None and not selectors.donations_held_exist(volunteer=volunteer, data_request=data_request):
+    if choice is None and not held:
         return False
     message = _(
         "Choose what becomes of what you donated: delete it now, or keep it until its retention ends."
@@ -403,19 +416,21 @@ def kiosk_page(request):
                 "resultTitle": _("Your result"),
                 "resultAbout": _("About: {category}, measured at {time}"),
                 "resultValue": _("Figure in the result"),
+                "resultValueOf": _("{name} in the result"),
                 "noConsent": _("You have not consented to donate any data this station measures."),
                 "consentFirst": _(
                     "To donate, consent on the pilot's page on your phone, then ask for a new code."
                 ),
                 "readingTaken": _("You can take your arm out of the cuff."),
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),
-                "nothingToMeasure": _("Nothing to measure"),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
                 "takes": _("This station takes: {categories}"),
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),
+                "placeKoreanOnly": _("(place written in Korean only)"),
+                "placeAndPilotKoreanOnly": _("(place and pilot's name written in Korean only)"),
                 "dayPeriods": {"AM": _("a.m."), "PM": _("p.m.")},
             },
             "donor_code_minutes": settings.DONOR_CODE_MINUTES,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
+from core.bilingual import shown_text
 from core.errors import ApplicationError
 from core.forms import (
     MultilineField,
@@ -41,6 +42,7 @@ from .models import (
     PilotStage,
 )
 from .selectors import (
+    ConsentToRenew,
     pilot_consents_to_renew,
     pilot_get,
     pilot_list,
@@ -82,12 +84,34 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             # Leaving withdraws every consent still given: only donations under those are asked about.
             "leaving_holds_donations": bool(held & consented),
             "renewals": renewals,
+            "shows_korean_only": _shows_korean_only(pilot, renewals),
             "stages": PilotStage.choices,
             "posted": posted or {},
             "chosen_stage": (posted or {}).get("stage") or pilot.stage,
         },
         status=status,
     )
+
+
+def _shows_korean_only(pilot: Pilot, renewals: Sequence[ConsentToRenew]) -> bool:
+    """Whether the page shows a reader of English some text staff wrote in Korean only: the page
+    then says so once, near its top, rather than after each of them (up to one a line)."""
+    texts = [pilot.shown_title, pilot.shown_venue, pilot.shown_description]
+    for data_request in pilot.data_requests.all():
+        texts += [
+            data_request.shown_category_label,
+            data_request.shown_purpose,
+            data_request.shown_consent_text,
+        ]
+        if not data_request.recipient_companies.all():
+            texts.append(data_request.shown_recipient)
+        texts += [
+            shown_text(field.get("label", ""), field.get("label_en") or "") for field in data_request.fields
+        ]
+    texts += [renewal.consent.data_request.shown_category_label for renewal in renewals]
+    texts += [milestone.shown_title for milestone in pilot.milestones.all()]
+    texts += [update.shown_body for update in pilot.updates.all()]
+    return any(text.korean_only for text in texts)
 
 
 @login_required

@@ -16,3 +16,8 @@ def signed_in_client(user, language: str = "en") -> Client:
     client.force_login(user)
     client.cookies["django_language"] = language
     return client
+
+
+# What the pilot page says once, near its top, when it shows a reader of English any text staff
+# wrote in Korean only.
+KOREAN_ONLY_ON_PAGE = "Parts of this page are in Korean only: staff did not write them in English."

@@ -109,16 +109,22 @@
     }).join("");
   }
 
+  // A place or pilot title staff wrote in Korean only comes in Korean on an English screen, and
+  // says so: in one note at the end of the header, naming the place where the title is not
+  // the only one in Korean, rather than a note after each.
+  function noteKoreanOnly(place, pilot) {
+    const note = $("kiosk-korean-note");
+    note.hidden = !(place || pilot);
+    note.textContent = place ? (pilot ? strings.placeAndPilotKoreanOnly : strings.placeKoreanOnly) : strings.koreanOnly;
+  }
+
   async function loadStation(key) {
     const station = await call("GET", "", undefined, key);
     $("kiosk-station-name").textContent = station.name;
     $("kiosk-station-name").lang = station.name_language;
-    // A place staff wrote in Korean only comes in Korean on an English screen, and says so.
-    $("kiosk-station-note").hidden = station.name_language === language;
     $("kiosk-pilot-title").textContent = station.pilot_title;
     $("kiosk-pilot-title").lang = station.pilot_title_language;
-    // A title staff wrote in Korean only comes in Korean on an English screen, and says so.
-    $("kiosk-pilot-note").hidden = station.pilot_title_language === language;
+    noteKoreanOnly(station.name_language !== language, station.pilot_title_language !== language);
     const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
     $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
     return station;
@@ -213,10 +219,9 @@
     // Back to the page's own heading, not an empty one, until a station is set up again.
     $("kiosk-station-name").textContent = defaultStationName;
     $("kiosk-station-name").removeAttribute("lang");
-    $("kiosk-station-note").hidden = true;
     $("kiosk-pilot-title").textContent = "";
     $("kiosk-pilot-title").removeAttribute("lang");
-    $("kiosk-pilot-note").hidden = true;
+    noteKoreanOnly(false, false);
     show("setup");
   });
 
@@ -315,6 +320,9 @@
   // it would send the donor off with the device still taking their reading.
   function offerDone(visit) {
     $("kiosk-done").hidden = visit.categories.length > 0 && !visit.readings?.length && !visit.results?.length;
+    // Until then, a way back to the start that says it stops: the donor may change their mind,
+    // or the device may never measure, and the next person must not wait for the visit to lapse.
+    $("kiosk-cancel").hidden = !$("kiosk-done").hidden;
   }
 
   function render(visit) {
@@ -338,9 +346,9 @@
       $("kiosk-status").textContent = strings.waitingResult;
     } else if (!visit.categories.length) {
       // No consent (withdrawn while at the station, say): the device's reading would be refused,
-      // so the screen stops asking for their arm and lets them go.
-      $("kiosk-visit-title").textContent = strings.nothingToMeasure;
-      $("kiosk-status").textContent = strings.noConsent + " " + strings.consentFirst;
+      // so the screen stops asking for their arm, says why, and lets them go.
+      $("kiosk-visit-title").textContent = strings.noConsent;
+      $("kiosk-status").textContent = strings.consentFirst;
       $("kiosk-status").classList.remove("kiosk-busy");
     }
   }
@@ -382,17 +390,44 @@
     }
     card.append(text("p", "kiosk-result-text", result.text));
     // A result whose words already give its number is not told the number twice.
-    // Named, so it is not read as the reading above it (the company's figure may differ from it).
     if (result.value !== null && !result.value_stated) {
       const value = text("p", "kiosk-result-value");
       value.append(
-        text("span", "kiosk-result-value-label", strings.resultValue),
+        resultValueLabel(result, about),
         text("span", null, formatNumber(result.value) + (result.unit ? " " + result.unit : "")),
       );
       card.append(value);
     }
     card.append(text("p", "meta", fill(strings.by, {company: result.company})));
     return card;
+  }
+
+  // What the result's figure is a measure of: the reading's value it repeats (the same number, in
+  // the same unit), else the reading's one value in its unit. The result gives only a number
+  // and a unit; with no such value (or several) it is left unnamed rather than guessed.
+  function measuredValue(result, reading) {
+    if (!reading) return null;
+    const unit = (result.unit || "").trim().toLowerCase();
+    const inUnit = reading.values.filter((item) => !unit || (item.unit || "").trim().toLowerCase() === unit);
+    const same = inUnit.filter((item) => Number(item.value) === Number(result.value));
+    if (same.length === 1) return same[0];
+    return unit && inUnit.length === 1 ? inUnit[0] : null;
+  }
+
+  // "Systolic blood pressure in the result": what was measured, and that the figure is the
+  // company's, not to be taken for the reading above it (it may differ from it).
+  function resultValueLabel(result, reading) {
+    const label = text("span", "kiosk-result-value-label");
+    const measured = measuredValue(result, reading);
+    if (!measured) {
+      label.textContent = strings.resultValue;
+      return label;
+    }
+    const [before, after] = strings.resultValueOf.split("{name}");
+    const name = text("span", null, measured.label);
+    if (measured.label_language && measured.label_language !== language) name.lang = measured.label_language;
+    label.append(before, name, after || "");
+    return label;
   }
 
   function startCountdown() {
@@ -428,6 +463,7 @@
   }
 
   $("kiosk-done").addEventListener("click", () => finish(true));
+  $("kiosk-cancel").addEventListener("click", () => finish(true));
 
   start();
 })();

@@ -123,6 +123,15 @@ def test_staff_ask_for_blood_pressure_and_register_a_station(browser_page, live_
     page.goto(f"/pilots/{pilot.pk}/")
     notice = page.locator(".notice", has=page.locator(f"a[href='#data-request-{new.pk}']"))
     assert notice.is_visible()
+    # Nothing was donated under the earlier consent: the notice says so and offers, as what ending
+    # it amounts to, to decline the new request.
+    assert notice.locator("strong").inner_text() == (
+        "“혈압과 맥박” 데이터 요청 내용이 바뀌었습니다."
+        if language == "ko"
+        else "The “Blood pressure and pulse” data request has changed."
+    )
+    assert notice.locator("button[value=decline]").is_visible()
+    assert notice.locator("button[value=withdraw]").count() == 0
     assert page.locator(f"#data-request-{data_request.pk}").count() == 0
     screenshot(page, f"pilot-page-consent-again-{name}")
     assert _serious(axe_violations(page)) == []
@@ -156,7 +165,11 @@ def test_staff_correct_a_stations_place(browser_page, live_server, language, wid
     page.fill(f"#id_station{station.pk}_name_en", PLACE_EN)
     with page.expect_navigation():
         row.locator("button[value=rename]").click()
-    assert page.locator(".error-summary").is_visible()
+    # In the station's own form, naming it, not above the registration form.
+    summary = row.locator(".error-summary")
+    assert summary.is_visible() and page.locator(".error-summary").count() == 1
+    assert PLACE in summary.locator("h3").inner_text()
+    assert summary.evaluate("element => element === document.activeElement")
     assert row.locator(".errorlist").is_visible()
     assert page.input_value(f"#id_station{station.pk}_name_en") == PLACE_EN
     row.scroll_into_view_if_needed()

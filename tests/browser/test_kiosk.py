@@ -129,8 +129,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
     assert kiosk.locator("#kiosk-pilot-title").inner_text() == setup.pilot.title
     # Read in Korean, the Korean title and place are not told apart.
-    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
-    assert not kiosk.locator("#kiosk-station-note").is_visible()
+    assert not kiosk.locator("#kiosk-korean-note").is_visible()
+    assert kiosk.locator(".kiosk-header .korean-only:visible").count() == 0
     assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
     # The example code is told beside the box: nothing in the box looks like a code typed in.
     assert kiosk.locator("#kiosk-code").get_attribute("placeholder") is None
@@ -144,8 +144,9 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     kiosk.fill("#kiosk-code", code.lower())
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title", has_text="커프에 팔을 넣고").wait_for()
-    # Mid-measurement the donor is not invited to leave.
+    # Mid-measurement the donor is not invited to leave, but may stop and go back to the start.
     assert not kiosk.locator("#kiosk-done").is_visible()
+    assert kiosk.locator("#kiosk-cancel").inner_text() == "취소하고 처음으로"
     _shots(kiosk, "kiosk-measuring-ko")
     device = _device_measures(live_server, registered.key)
     kiosk.locator(".kiosk-reading").wait_for()
@@ -155,7 +156,7 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "이제 커프에서 팔을 빼셔도 됩니다."
     # The reading is in: the donor may go (a result comes to My page too).
     assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
-    assert kiosk.locator("#kiosk-done").is_visible()
+    assert kiosk.locator("#kiosk-done").is_visible() and not kiosk.locator("#kiosk-cancel").is_visible()
     assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
     # Its time as the pages write one: "오전 3:09", not the browser's "오전 03:09".
     assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"{_clock('ko')} 측정"
@@ -171,8 +172,12 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     about = kiosk.locator(".kiosk-result .kiosk-result-about").inner_text()
     assert about.startswith(kiosk.locator(".kiosk-reading .meta").inner_text().removesuffix(" 측정"))
     assert about.endswith("측정한 혈압과 맥박에 대한 결과")
-    # Named, so it is not taken for the reading above it.
-    assert kiosk.locator(".kiosk-result-value").inner_text().split("\n") == ["결과에 담긴 수치", "98 mmHg"]
+    # Named for what was measured (the reading's systolic pressure, 98 mmHg), and as the result's,
+    # so it is not taken for the reading above it.
+    assert kiosk.locator(".kiosk-result-value").inner_text().split("\n") == [
+        "결과에 담긴 수축기 혈압",
+        "98 mmHg",
+    ]
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
     assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
     _shots(kiosk, "kiosk-result-ko")
@@ -206,11 +211,16 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     phone.goto(f"/pilots/{setup.pilot.pk}/")
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
-    # A pilot written in Korean only: its title and description in Korean, each marked so.
+    # A pilot written in Korean only: its title and description in Korean, marked so for a
+    # screen reader, and the page says once, under the title, that parts of it are Korean only.
     description = phone.locator("main p", has_text=setup.pilot.description)
     assert description.locator("span[lang=ko]").inner_text() == setup.pilot.description
-    assert description.locator(".korean-only").inner_text() == "(written in Korean only)"
-    assert phone.locator("h1 .korean-only").inner_text() == "(written in Korean only)"
+    assert phone.locator("h1 span[lang=ko]").inner_text() == setup.pilot.title
+    assert phone.locator("main .korean-only").count() == 0
+    assert phone.locator("main .korean-only-note").all_inner_texts() == [
+        "Parts of this page are in Korean only: staff did not write them in English."
+    ]
+    assert "Korean only" not in phone.locator(".consent-text").inner_text()
     screenshot(phone, "pilot-page-korean-only-en-phone")
     phone.set_viewport_size({"width": 1280, "height": 900})
     screenshot(phone, "pilot-page-korean-only-en-desktop")
@@ -224,22 +234,21 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         kiosk.click(".kiosk-language button[value=en]")
     # The key stays on the tablet across the language switch.
     kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
-    # A pilot titled in Korean only: its title in Korean, marked so for a screen reader, and the
-    # note beside it, note-sized rather than the size of the station's name.
+    # A place and a pilot title written in Korean only: each in Korean, marked so for a screen
+    # reader, and one note for both at the end of the header, note-sized rather than the size
+    # of the station's name.
     assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "ko"
-    note = kiosk.locator("#kiosk-pilot-note")
-    assert note.is_visible() and note.inner_text() == "(written in Korean only)"
+    assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
+    assert kiosk.locator("#kiosk-station-name").get_attribute("lang") == "ko"
+    assert kiosk.locator(".kiosk-header .korean-only:visible").count() == 1
+    note = kiosk.locator("#kiosk-korean-note")
+    assert note.is_visible() and note.inner_text() == "(place and pilot's name written in Korean only)"
     assert note.get_attribute("lang") is None
     note_size, name_size = (
         float(kiosk.locator(selector).evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-        for selector in ("#kiosk-pilot-note", "#kiosk-station-name")
+        for selector in ("#kiosk-korean-note", "#kiosk-station-name")
     )
     assert note_size < name_size
-    # A place written in Korean only: in Korean, and the note beside it, at its line's size.
-    assert kiosk.locator("#kiosk-station-name").inner_text() == "운천저수지 공원 2번 출입구"
-    assert kiosk.locator("#kiosk-station-name").get_attribute("lang") == "ko"
-    place_note = kiosk.locator("#kiosk-station-note")
-    assert place_note.is_visible() and place_note.inner_text() == "(written in Korean only)"
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
@@ -299,8 +308,7 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert kiosk.evaluate("() => localStorage.getItem('donationStationKey')") is None
     assert kiosk.locator("#kiosk-station-name").inner_text() == "Donation station"
     assert kiosk.locator("#kiosk-station-name").get_attribute("lang") is None
-    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
-    assert not kiosk.locator("#kiosk-station-note").is_visible()
+    assert not kiosk.locator("#kiosk-korean-note").is_visible()
     screenshot(kiosk, "kiosk-setup-phone-en")
     tablet.close()
 
@@ -319,22 +327,24 @@ def test_the_kiosk_names_its_place_in_the_screens_language(browser_page, live_se
 
     assert korean == "운천저수지 공원 2번 출입구"
     assert kiosk.locator("#kiosk-station-name").get_attribute("lang") == "en"
-    assert not kiosk.locator("#kiosk-station-note").is_visible()
+    # Only the pilot's title is in Korean only: the one note, after it, says no more than that.
+    assert kiosk.locator(".kiosk-header .korean-only:visible").all_inner_texts() == [
+        "(written in Korean only)"
+    ]
     _shots(kiosk, "kiosk-place-in-english")
     tablet.close()
 
 
+# Titled for the reason there is nothing to measure: the donor has no consent for it.
 WITHDRAWN_SCREEN = {
     "ko": (
         "커프에 팔을 넣고",
-        "측정할 항목이 없습니다",
-        "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다. "
+        "이 측정소에서 재는 데이터에 기부 동의를 하지 않으셨습니다.",
         "기부하시려면 휴대폰에서 실증 페이지를 열어 동의하신 뒤 새 코드를 받으세요.",
     ),
     "en": (
         "Put your arm in the cuff",
-        "Nothing to measure",
-        "You have not consented to donate any data this station measures. "
+        "You have not consented to donate any data this station measures.",
         "To donate, consent on the pilot's page on your phone, then ask for a new code.",
     ),
 }
@@ -365,6 +375,7 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
     # stops asking for their arm, says why, and lets them go.
     consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
     kiosk.locator("#kiosk-visit-title", has_text=nothing).wait_for(timeout=10_000)
+    assert kiosk.locator("#kiosk-visit-title").inner_text() == nothing
     status = kiosk.locator("#kiosk-status")
     assert status.inner_text() == no_consent
     assert "kiosk-busy" not in (status.get_attribute("class") or "")
@@ -437,4 +448,41 @@ def test_switching_the_language_on_a_result_does_not_keep_it_on_the_screen_longe
     countdown.wait_for()
     seconds_left = int(countdown.inner_text().split(" in ")[1].split(" ")[0])
     assert seconds_left <= 42
+    tablet.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "cancel"), [("ko", "취소하고 처음으로"), ("en", "Cancel and start over")]
+)
+def test_a_donor_can_stop_while_the_device_has_not_measured_and_the_screen_starts_over(
+    browser_page, live_server, company, language, cancel
+):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
+    registered = register_station(setup.pilot)
+    phone = browser_page
+    tablet, kiosk = _tablet(phone, live_server)
+    log_in(phone, "erin", PASSWORD)
+    code = _donor_code(phone, setup.pilot.pk)
+    _set_up(kiosk, registered.key)
+    if language == "en":
+        with kiosk.expect_navigation():
+            kiosk.click(".kiosk-language button[value=en]")
+        kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
+    kiosk.fill("#kiosk-code", code)
+    kiosk.click("#kiosk-code-form button")
+    kiosk.locator("#kiosk-visit-title").wait_for()
+
+    # No reading comes (the device is off, say): the screen is not stuck until the visit lapses.
+    button = kiosk.locator("#kiosk-cancel")
+    assert button.is_visible() and button.inner_text() == cancel
+    _shots(kiosk, f"kiosk-measuring-cancel-{language}")
+    button.click()
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    assert not kiosk.locator("#kiosk-visit").is_visible()
+    for _ in range(20):
+        if not StationVisit.objects.get().is_open:
+            break
+        kiosk.wait_for_timeout(100)
+    # Closed, so a reading the device sends late is not taken for this donor.
+    assert not StationVisit.objects.get().is_open
     tablet.close()

@@ -5,6 +5,7 @@ what they gave deleted. In Korean and English, each at phone and desktop width."
 import pytest
 
 from donations.models import DataRead, DataReadDonor, DonationDeletion, DonationResult, Reading, ResultLevel
+from donations.services import data_request_change
 from pilots.models import PilotStage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in, screenshot
@@ -137,3 +138,37 @@ def test_a_citizen_sees_what_volunteering_would_share(browser_page, live_server,
     assert ("표시 이름과 이메일" if language == "ko" else "my display name and email") in label.inner_text()
     page.locator("#take-part").scroll_into_view_if_needed()
     _both_widths(page, f"pilot-page-volunteer-{language}")
+
+
+@pytest.mark.parametrize(
+    ("language", "headline", "stays"),
+    [
+        ("ko", "“혈압과 맥박” 데이터 요청 내용이 바뀌었습니다.", "이미 기부한 데이터는 철회하지 않는 한"),
+        (
+            "en",
+            "The “혈압과 맥박” data request has changed.",
+            "What you donated stays under the consent you gave",
+        ),
+    ],
+)
+def test_a_donor_is_told_of_a_changed_request_and_what_stays_of_their_donations(
+    browser_page, live_server, company, language, headline, stays
+):
+    setup = donation_pilot(company=company)
+    donate(setup, HIGH_READING)
+    staff = UserFactory(username="jiho", is_staff=True)
+    data_request_change(data_request=setup.data_request, by=staff, retention_days=60)
+    page = browser_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, "erin", PASSWORD)
+
+    page.goto(f"/pilots/{setup.pilot.pk}/")
+
+    notice = page.locator(".notice.renewal")
+    assert notice.locator("strong").inner_text() == headline
+    assert stays in notice.inner_text()
+    # What they donated is held: withdrawing the earlier consent asks what becomes of it.
+    assert notice.locator("fieldset.withdraw input[name=keep_donations][value=off]").is_checked()
+    assert notice.locator("button[value=decline]").count() == 0
+    notice.scroll_into_view_if_needed()
+    _both_widths(page, f"pilot-page-consent-again-held-{language}")

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NOTE = "(written in Korean only)"
+PAGE_NOTE = "Parts of this page are in Korean only: staff did not write them in English."
 
 
 def _as(page, live_server, language: str) -> None:
@@ -62,8 +63,10 @@ def test_the_venue_reads_in_english_or_in_korean_marked_so(browser_page, live_se
 
     page.goto(f"/pilots/{korean_only.pk}/")
     meta = page.locator("main p.meta").first
-    assert meta.inner_text().endswith(f" · 서구 치매안심센터 {NOTE}")
+    # The page says once, under the title, that parts of it are Korean only; the venue has no note.
+    assert meta.inner_text().endswith(" · 서구 치매안심센터")
     assert meta.locator("span[lang=ko]").inner_text() == "서구 치매안심센터"
+    assert page.locator(".korean-only-note").all_inner_texts() == [PAGE_NOTE]
     assert _fits_the_screen(page)
     screenshot(page, "pilot-venue-korean-only-en-390")
     page.set_viewport_size(DESKTOP)
@@ -127,9 +130,14 @@ def test_staff_write_milestones_and_news_in_both_languages_and_each_reader_gets_
     _as(page, live_server, "en")
     page.goto(f"/pilots/{pilot.pk}/")
     milestones = page.locator("h2:has-text('Milestones') + ul").inner_text()
-    assert f"참여 가구 20곳 모집 {NOTE}" in milestones and "Install the sensors" in milestones
+    assert (
+        "참여 가구 20곳 모집" in milestones and "Install the sensors" in milestones and NOTE not in milestones
+    )
     updates = page.locator("h2:has-text('Updates') + ul")
-    assert updates.locator("li").nth(0).inner_text().endswith(f"첫 2주 동안 알림이 3건 있었습니다. {NOTE}")
+    assert updates.locator("li").nth(0).inner_text().endswith("첫 2주 동안 알림이 3건 있었습니다.")
+    # Said once, under the title, for the milestone and the news left in Korean only.
+    assert page.locator(".korean-only-note").all_inner_texts() == [PAGE_NOTE]
+    assert page.locator("main .korean-only").count() == 0
     assert (
         updates.locator("li")
         .nth(1)

@@ -97,7 +97,8 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     kiosk.locator("#kiosk-takes", has_text="This station takes: Blood pressure and pulse").wait_for()
     assert kiosk.locator("#kiosk-pilot-title").inner_text() == TITLE_EN
     assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "en"
-    assert not kiosk.locator("#kiosk-pilot-note").is_visible()
+    # Only the station's place is left in Korean: the header's one note says so, not more.
+    assert kiosk.locator("#kiosk-korean-note").inner_text() == "(place written in Korean only)"
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
     kiosk.locator("#kiosk-visit-title").wait_for()

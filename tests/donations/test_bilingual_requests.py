@@ -29,6 +29,7 @@ FIELDS_EN = [
     )
 ]
 KOREAN_ONLY = "(written in Korean only)"
+KOREAN_ONLY_PAGE = "Parts of this page are in Korean only: staff did not write them in English."
 
 
 @pytest.fixture
@@ -111,12 +112,13 @@ def test_without_english_the_english_text_frames_the_korean_parts(pilot, staff):
     data_request = _korean_request(pilot, staff)
 
     assert data_request.category_label_en == "" and data_request.purpose_en == ""
-    # Each Korean part says so, as the pages mark a text written in Korean only.
-    assert data_request.consent_text_en.startswith(
-        "I agree to donate the following data to the pilot “공원 혈압 실증”: "
-        "혈압과 맥박 (written in Korean only)."
+    # The Korean parts as staff wrote them: what people agree to holds no note about their
+    # language (the pilot page says once, outside the text, what is in Korean only).
+    assert data_request.consent_text_en == (
+        "I agree to donate the following data to the pilot “공원 혈압 실증”: 혈압과 맥박. "
+        f"Purpose: {PURPOSE_KO}. Recipient: 빛고을케어. It is kept for 30 days and then deleted. "
+        "I can withdraw this consent at any time."
     )
-    assert f"Purpose: {PURPOSE_KO.rstrip('.')} (written in Korean only)." in data_request.consent_text_en
 
 
 def test_each_text_falls_back_to_the_korean_for_a_reader_of_english(pilot, staff):
@@ -163,7 +165,7 @@ def test_changing_the_korean_alone_drops_the_english_that_no_longer_says_the_sam
     )
 
     assert changed.purpose_en == "" and changed.category_label_en == "Blood pressure and pulse"
-    assert "Purpose: 혈압과 낙상의 관계 분석 (written in Korean only)." in changed.consent_text_en
+    assert "Purpose: 혈압과 낙상의 관계 분석. Recipient:" in changed.consent_text_en
 
 
 def test_requests_made_before_english_get_an_english_frame_around_their_korean(pilot, staff):
@@ -185,6 +187,29 @@ def test_requests_made_before_english_get_an_english_frame_around_their_korean(p
     assert written.recipient_en == "빛고을케어"
     # A text staff wrote themselves stays Korean only rather than be paired with other words.
     assert own.consent_text_en == "" and own.consent_text == "걸음 수 기부에 동의합니다."
+
+
+def test_english_consent_texts_written_with_notes_lose_them_and_consents_keep_theirs(pilot, staff):
+    data_request = _korean_request(pilot, staff)
+    marked = data_request.consent_text_en.replace(
+        ": 혈압과 맥박.", ": 혈압과 맥박 (written in Korean only)."
+    ).replace(f"{PURPOSE_KO}.", f"{PURPOSE_KO} (written in Korean only).")
+    PilotDataRequest.objects.filter(pk=data_request.pk).update(consent_text_en=marked)
+    volunteer, _client = _volunteer_client(pilot, "en")
+    consent = services.consent_give(
+        volunteer=volunteer, data_request=PilotDataRequest.objects.get(), language="en"
+    )
+    migration = importlib.import_module("pilots.migrations.0012_consent_text_en_without_notes")
+
+    migration.drop_notes(apps, None)
+
+    unmarked = data_request.consent_text_en
+    data_request.refresh_from_db()
+    consent.refresh_from_db()
+    assert marked.count(KOREAN_ONLY) == 2 and KOREAN_ONLY not in unmarked
+    assert data_request.consent_text_en == unmarked
+    # What was agreed to stays word for word.
+    assert consent.consent_text == marked
 
 
 # --- The pilot page and the consent kept ----------------------------------------------------
@@ -250,11 +275,15 @@ def test_a_reader_of_english_is_told_what_is_written_in_korean_only(pilot, staff
     page = client.get(f"/pilots/{pilot.pk}/").content.decode()
     _consent(client, pilot, data_request, "ko")
 
-    assert f'<span lang="ko">{PURPOSE_KO}</span> <span class="korean-only">{KOREAN_ONLY}</span>' in page
-    assert f'<span lang="ko">{data_request.consent_text}</span>' in page
-    # The field names are marked Korean once for the list, not under each name.
+    # Said once, near the top, for every text of the page in Korean only, rather than after each:
+    # the title, the category, the purpose, the field names and the consent text.
+    assert page.count(KOREAN_ONLY_PAGE) == 1
+    assert page.index(KOREAN_ONLY_PAGE) < page.index('id="take-part"')
+    assert KOREAN_ONLY not in page and "Names written in Korean only." not in page
+    assert f'<span lang="ko">{PURPOSE_KO}</span>' in page
     assert '<span lang="ko">수축기 혈압</span> (50–250 mmHg)' in page
-    assert page.count("Names written in Korean only.") == 1
+    # The text agreed to carries no note inside it.
+    assert f'<p class="consent-text"><span lang="ko">{data_request.consent_text}</span></p>' in page
     # The text shown was the Korean one: that is what the consent keeps.
     assert 'name="consent_language" value="ko"' in page
     consent = PilotConsent.objects.get(volunteer=volunteer)

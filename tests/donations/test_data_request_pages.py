@@ -325,9 +325,9 @@ def test_the_page_shows_the_consent_text_it_will_write(everyone, pilot, company)
     assert empty.context["consent_preview"] == {}
     texts = preview.context["consent_preview"]
     assert "혈압과 맥박" in texts["ko"] and "20일" in texts["ko"] and company.name in texts["ko"]
-    # No English category given: the English text holds the Korean one, and says so.
+    # No English category given: the English text holds the Korean one, with no note inside it.
     assert texts["en"].startswith("I agree to donate the following data") and "20 days" in texts["en"]
-    assert ": 혈압과 맥박 (written in Korean only)." in texts["en"]
+    assert ": 혈압과 맥박. Purpose:" in texts["en"] and "Korean only" not in texts["en"]
     assert texts["ko"] in preview.content.decode() and texts["en"] in preview.content.decode()
     assert not PilotDataRequest.objects.exists()
 

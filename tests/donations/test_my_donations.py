@@ -89,10 +89,43 @@ def test_the_donor_sees_consent_donations_with_values_reads_results_and_deletion
     assert "빛고을케어" in html and "내 기록 2건을 열람했습니다" in html  # who read how many readings
     assert "기부 1건, 측정값 2건을 보관하고 있습니다." in html
     assert "혈압이 높은 편입니다." in html and "지켜보세요" in html and "162 mmHg" in html
-    assert "보관 기간 종료" in html and "3건" in html  # deletion, counts only
+    assert "보관 기간이 끝나 측정값 3건 삭제." in html  # deletion, counts only
     assert setup.volunteer.donor_id in html
     assert f"/api/v1/me/donations/{setup.pilot.pk}/receipt/" in html
     assert f"/me/donations/code/{setup.pilot.pk}/" in html  # donating at a station starts here
+
+
+def test_in_english_the_page_speaks_to_the_donor_as_you_throughout(client, setup, erin, company):
+    donation = donate(setup, HIGH_READING)
+    company_answers(setup, company, donation)
+    company_answers(setup, company, None, text="Thank you for taking part.")
+    for reason, readings in ((DeletionReason.WITHDRAWAL, 3), (DeletionReason.RETENTION, 1)):
+        DonationDeletion.objects.create(
+            volunteer=setup.volunteer,
+            data_request=setup.data_request,
+            reason=reason,
+            donations=1,
+            readings=readings,
+        )
+    client.force_login(erin)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(PAGE).content.decode()
+
+    for heading in (
+        "<summary>What you agreed to, and when</summary>",
+        "<h4>What you donated</h4>",
+        "<h4>Results you received</h4>",
+        "<h3>Other results for you</h3>",
+    ):
+        assert heading in html
+    assert not any(
+        words in html for words in ("What I agreed", "What I donated", "Results I received", "for me<")
+    )
+    # Each deletion told in a sentence of its own, not with a label in brackets.
+    assert "readings deleted when you withdrew your consent.</li>" in html
+    assert ": 1 reading deleted at the end of its retention period.</li>" in html
+    assert "(Consent withdrawn)" not in html and "(Retention period ended)" not in html
 
 
 def test_a_result_whose_text_gives_its_number_does_not_repeat_it(client, setup, erin, company):
@@ -246,7 +279,7 @@ def test_after_withdrawing_with_deletion_the_page_does_not_contradict_itself(cli
 
     html = client.get(PAGE).content.decode()
 
-    # The result is listed under "Other results for me"; the category points there.
+    # The result is listed under "Other results for you"; the category points there.
     assert "그 밖에 받은 결과" in html and "혈압이 높습니다." in html
     assert "아직 받은 결과가 없습니다." not in html
     assert "삭제된 데이터에 대한 결과는 아래 ‘그 밖에 받은 결과’에 있습니다." in html

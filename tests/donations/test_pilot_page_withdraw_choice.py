@@ -4,6 +4,7 @@ volunteer holds some, and the page learns which in one query however many reques
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 
 from donations import services
 from donations.models import DonationDeletion, DonationSource, Reading
@@ -100,7 +101,7 @@ def test_the_page_asks_about_held_donations_in_one_query(client, setup, count, d
 
 
 def _renewal_notice(page: str) -> str:
-    start = page.index("The pilot changed what it asks for")
+    start = page.index('class="notice renewal"')
     return page[start : page.index("</form>", start)]
 
 
@@ -118,12 +119,63 @@ def test_the_notice_of_a_changed_request_asks_before_withdrawing_the_earlier_con
     assert "until each is 30 days old" in notice
 
 
-def test_the_notice_says_nothing_is_held_when_nothing_was_donated(client, setup, staff_user):
+def test_the_notice_names_the_changed_request_in_each_language(client, setup, staff_user):
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+
+    english = _renewal_notice(_page(client, setup))
+    client.cookies["django_language"] = "ko"
+    korean = _renewal_notice(client.get(f"/pilots/{setup.pilot.pk}/").content.decode())
+
+    assert '<strong>The “<span lang="ko">혈압과 맥박</span>” data request has changed.</strong>' in english
+    assert "<strong>“혈압과 맥박” 데이터 요청 내용이 바뀌었습니다.</strong>" in korean
+
+
+def test_with_donations_held_the_notice_says_they_stay_unless_the_consent_is_withdrawn(
+    client, setup, staff_user
+):
+    _donate(setup, setup.data_request)
     services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
 
     notice = _renewal_notice(_page(client, setup))
 
-    assert NONE_HELD in notice and 'name="keep_donations"' not in notice
+    assert "What you donated stays under the consent you gave, unless you withdraw it." in notice
+    assert "<legend>Withdraw my earlier consent</legend>" in notice
+    assert 'value="decline"' not in notice
+
+
+def test_with_nothing_donated_the_notice_offers_to_decline_the_new_request(client, setup, staff_user):
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+
+    notice = _renewal_notice(_page(client, setup))
+
+    # Nothing is said to stay when nothing was given; ending the earlier consent is offered as
+    # what it amounts to: saying no to the new request.
+    assert "stays under the consent you gave" not in notice and NONE_HELD not in notice
+    assert "You donated nothing under the earlier consent." in notice
+    assert 'name="action" value="decline">Decline the new request</button>' in notice
+    assert "Withdraw my earlier consent" not in notice and 'name="keep_donations"' not in notice
+
+
+def test_declining_the_new_request_ends_the_earlier_consent_and_the_notice(client, setup, staff_user):
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+    _page(client, setup)
+
+    response = client.post(
+        f"/pilots/{setup.pilot.pk}/participation/",
+        {"action": "decline", "data_request": setup.data_request.pk},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    setup.consent.refresh_from_db()
+    assert setup.consent.withdrawn_at is not None and not setup.consent.keeps_donations
+    assert "You declined the new “혈압과 맥박” data request; your earlier consent has ended." in page
+    # Nothing was held: nothing is said to have been deleted.
+    assert "What you donated was deleted" not in page
+    assert 'class="notice renewal"' not in page
+    # The new request can still be consented to.
+    new = setup.pilot.data_requests.current().get()
+    assert 'name="agree"' in _card(page, new)
 
 
 def test_withdrawing_the_earlier_consent_keeps_what_was_donated_when_asked_to(client, setup, staff_user):
@@ -191,6 +243,7 @@ def test_the_refusal_is_in_korean_for_a_korean_reader(client, setup):
 @pytest.mark.parametrize("action", ["withdraw", "leave"])
 def test_with_nothing_held_there_is_nothing_to_choose(client, setup, action):
     client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
 
     response = client.post(
         f"/pilots/{setup.pilot.pk}/participation/",
@@ -200,3 +253,9 @@ def test_with_nothing_held_there_is_nothing_to_choose(client, setup, action):
     assert response.status_code == 302
     setup.consent.refresh_from_db()
     assert setup.consent.withdrawn_at is not None
+    # Nothing was held, so nothing is said to have been deleted or kept.
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Your consent was withdrawn."
+        if action == "withdraw"
+        else "You left the pilot; your consents were withdrawn."
+    ]

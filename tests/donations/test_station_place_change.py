@@ -237,10 +237,35 @@ def test_a_bad_place_is_shown_on_its_field_with_what_was_typed(
     # The row's form is open, with the error under its field and what was typed still in it.
     assert '<details class="edit-place" open>' in row
     assert one_line in row and f'name="name" value="{NEW}"' in row
-    assert f'href="#id_station{registered.station.pk}_name_en"' in page.split("</main>")[0]
-    assert 'class="error-summary"' in page
+    assert f'href="#id_station{registered.station.pk}_name_en"' in row
+    assert 'class="error-summary"' in row
     assert _place(registered.station) == (OLD, "")
     assert not AuditEntry.objects.filter(action=AuditAction.STATION_RENAME).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("ko", f'<h3 id="error-summary-heading">측정소 “{OLD}”: 장소를 저장하지 못했습니다</h3>'),
+        ("en", f'<h3 id="error-summary-heading">Station “{OLD}”: the place was not saved</h3>'),
+    ],
+)
+def test_a_bad_place_is_told_in_its_stations_row_not_above_the_registration_form(
+    pilot, staff_user, registered, language, heading
+):
+    other = services.station_register(pilot=pilot, by=staff_user, name=NEW).station
+
+    page = _rename(
+        signed_in_client(staff_user, language), pilot, registered.station, name=" "
+    ).content.decode()
+
+    row = page[page.index(f'id="station-{registered.station.pk}"') :].split("</tr>")[0]
+    other_row = page[page.index(f'id="station-{other.pk}"') :].split("</tr>")[0]
+    # The error box is in the form that failed, naming its station; nothing above the
+    # registration form, nor in the other station's row, reads as failed.
+    assert page.count('class="error-summary"') == 1
+    assert heading in row and row.index("error-summary") < row.index('name="name"')
+    assert "error-summary" not in page[: page.index('id="register"')] and "errorlist" not in other_row
 
 
 def test_a_revoked_station_is_not_renamed_from_the_page(pilot, staff_user, registered):

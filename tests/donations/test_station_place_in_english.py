@@ -221,13 +221,19 @@ def test_the_station_api_gives_the_place_in_the_screens_language(bilingual, kore
     assert (fallback["name"], fallback["name_language"]) == (KOREAN_ONLY, "ko")
 
 
-def test_the_kiosk_page_has_a_hidden_note_for_a_place_in_korean_only(client):
+def test_the_kiosk_page_has_one_hidden_note_for_a_place_or_title_in_korean_only(client):
     client.cookies["django_language"] = "en"
 
     page = client.get("/kiosk/").content.decode()
 
-    # kiosk.js shows it when the station's place comes in another language than the screen's.
-    assert '<span class="korean-only" id="kiosk-station-note" hidden>(written in Korean only)</span>' in page
+    # kiosk.js words and shows it when the station's place or the pilot's title comes in
+    # another language than the screen's: one note in the header, whichever it is.
+    header = page[page.index('<header class="kiosk-header">') : page.index("</header>")]
+    assert header.count('class="korean-only"') == 1
+    assert '<span class="korean-only" id="kiosk-korean-note" hidden></span>' in header
+    strings = page[page.index('id="kiosk-strings"') :]
+    assert '"placeKoreanOnly": "(place written in Korean only)"' in strings
+    assert '"placeAndPilotKoreanOnly": "(place and pilot\'s name written in Korean only)"' in strings
 
 
 # --- The staff API and the admin ------------------------------------------------------------

@@ -59,12 +59,11 @@ def test_staff_ask_for_a_category_and_the_consent_text_is_written_from_it(api, s
 
     assert response.status_code == 201
     # Written in both languages whatever language staff use; the English frame holds the parts
-    # staff wrote in Korean only as they are, marked as such (a company's name and a part written
-    # in English in the Korean box are not).
+    # staff wrote in Korean only as they are, with no note inside the text people agree to.
     body = response.json()
     english = (
         "I agree to donate the following data to the pilot “북구 복약 알림 실증”: "
-        "가정 전력 사용량 (written in Korean only). "
+        "가정 전력 사용량. "
         "Purpose: Find where "
         "electricity is wasted. Recipient: 광주에너지랩. It is kept for 180 days and then deleted. "
         "I can withdraw this consent at any time."

@@ -12,7 +12,7 @@ from pilots.models import PilotMilestone, PilotStage, PilotUpdate
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.core.test_control_characters_refused import ONE_LINE_KO, TEXT_KO
-from tests.pages import page_html
+from tests.pages import KOREAN_ONLY_ON_PAGE, page_html
 from tests.pilots.factories import (
     PILOT_PERSONAS,
     MilestoneFactory,
@@ -88,6 +88,7 @@ def test_the_pilot_page_reads_milestones_and_updates_in_english(pilot):
     assert f'○</span><span class="visually-hidden">Not yet:</span> {MILESTONE_EN} · ' in english
     assert "<p>The sensors are installed in all 20 homes.<br>Thank you.</p>" in english
     assert MILESTONE not in english and "센서 설치를 마쳤습니다" not in english and NOTE not in english
+    assert KOREAN_ONLY_ON_PAGE not in english
     assert f'○</span><span class="visually-hidden">미완료:</span> {MILESTONE} · ' in korean
     assert "<p>20가구 모두 센서 설치를 마쳤습니다.<br>감사드립니다.</p>" in korean
     assert MILESTONE_EN not in korean and "installed in all 20 homes" not in korean
@@ -100,9 +101,11 @@ def test_milestones_and_updates_written_in_korean_only_are_marked_so_for_readers
     english = page_html(f"/pilots/{pilot.pk}/", "en")
     korean = page_html(f"/pilots/{pilot.pk}/", "ko")
 
-    assert f'Not yet:</span> <span lang="ko">{MILESTONE}</span> {NOTE} · ' in english
+    assert f'Not yet:</span> <span lang="ko">{MILESTONE}</span> · ' in english
     lines = "20가구 모두 센서 설치를 마쳤습니다.<br>감사드립니다."
-    assert f'<p><span lang="ko">{lines}</span> {NOTE}</p>' in english
+    assert f'<p><span lang="ko">{lines}</span></p>' in english
+    # Said once, near the top of the page, rather than after each.
+    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
     assert "(written in Korean only)" not in korean and "한국어로만" not in korean
 
 

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
-from tests.pages import page_html
+from tests.pages import KOREAN_ONLY_ON_PAGE, page_html
 from tests.pilots.factories import PilotFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,8 @@ def test_a_description_written_in_korean_only_is_marked_so_for_readers_of_englis
     korean = page_html(f"/pilots/{korean_only.pk}/", "ko")
 
     lines = "공원 측정소에서 혈압을 잽니다.<br>결과는 보건소와 나눕니다."
-    assert f'<p><span lang="ko">{lines}</span> {NOTE}</p>' in english
+    assert f'<p><span lang="ko">{lines}</span></p>' in english
+    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
     assert "(written in Korean only)" not in korean and "한국어로만" not in korean
 
 

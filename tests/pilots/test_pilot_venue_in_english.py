@@ -10,7 +10,7 @@ from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.core.test_control_characters_refused import ONE_LINE_KO
-from tests.pages import page_html
+from tests.pages import KOREAN_ONLY_ON_PAGE, page_html
 from tests.pilots.factories import PILOT_PERSONAS, PilotFactory, pilot_personas
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +99,10 @@ def test_a_venue_written_in_korean_only_is_marked_so_for_readers_of_english(kore
     listed = page_html("/pilots/", "en")
     korean = page_html(f"/pilots/{korean_only.pk}/", "ko")
 
-    for html in (english, listed):
-        assert f' · <span class="meta-item"><span lang="ko">북구 보건소</span> {NOTE}</span></p>' in html
+    assert f' · <span class="meta-item"><span lang="ko">북구 보건소</span> {NOTE}</span></p>' in listed
+    # The pilot's page says it once for all its texts in Korean only, not beside each.
+    assert ' · <span class="meta-item"><span lang="ko">북구 보건소</span></span></p>' in english
+    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
     assert "(written in Korean only)" not in korean and "한국어로만" not in korean
 
 
