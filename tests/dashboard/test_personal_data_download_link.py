@@ -19,3 +19,16 @@ def test_the_download_of_my_data_is_a_secondary_button(client, alice, path):
     links = re.findall(rf'<a [^>]*href="{re.escape(reverse("v1:dashboard:my-data"))}"[^>]*>', html)
     assert links, path
     assert all(re.search(r'class="button secondary"', link) for link in links), links
+
+
+def test_a_volunteers_pilot_page_offers_it_as_the_same_button(client, company):
+    from tests.donations.factories import donation_pilot
+
+    setup = donation_pilot(company=company)
+    client.force_login(setup.volunteer.user)
+
+    html = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+
+    links = re.findall(rf'<a [^>]*href="{re.escape(reverse("v1:dashboard:my-data"))}"[^>]*>', html)
+    assert links
+    assert all(re.search(r'class="button secondary"', link) for link in links), links

@@ -187,3 +187,20 @@ def test_my_page_leaves_out_a_followed_pilot_that_went_back_out_of_sight(client,
     client.force_login(bob)
 
     assert pilot.title not in client.get("/me/").content.decode()
+
+
+def test_a_follower_is_told_once_that_they_follow(client, alice):
+    """The page says in words that the reader follows; what following brings is said to those
+    deciding whether to follow, not again beside "You follow this pilot's news"."""
+    from pilots.models import PilotFollow
+    from tests.pilots.factories import PilotFactory
+
+    pilot = PilotFactory()
+    PilotFollow.objects.create(pilot=pilot, user=alice)
+    client.force_login(alice)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+
+    assert "You follow this pilot&#x27;s news." in html or "You follow this pilot's news." in html
+    assert "Followers are told when the pilot moves" not in html
