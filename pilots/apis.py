@@ -441,7 +441,9 @@ class PilotDetailApi(APIView):
 
 
 class PilotStageApi(APIView):
-    """Move a pilot to its next stage, or cancel it with a reason (staff)."""
+    """Move a pilot to its next stage, or cancel it with a reason (staff). Those who may see
+    the pilot are told: a pilot cancelled in planning was never public, and only the city staff
+    who follow it hear of it."""
 
     permission_classes = [RunsPilots]
 
@@ -516,7 +518,8 @@ class PilotMilestoneDetailApi(APIView):
 
 class PilotUpdatesApi(APIView):
     """Post public news from a pilot (staff); the idea's followers and the pilot's volunteers
-    are notified."""
+    and followers are notified. 409 for a pilot in planning, and for one cancelled before it
+    went public, which no one but staff can read."""
 
     permission_classes = [RunsPilots]
 
