@@ -44,7 +44,9 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     category_display = serializers.CharField(source="get_category_display")
     district_display = serializers.CharField(source="get_district_display")
     supports_count = serializers.IntegerField()
-    comments_count = serializers.IntegerField()
+    comments_count = serializers.IntegerField(
+        help_text="The comments and replies anyone may read: neither removed nor hidden."
+    )
     is_supported = serializers.SerializerMethodField()
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()

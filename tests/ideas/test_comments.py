@@ -72,6 +72,23 @@ def test_staff_hiding_a_comment_are_answered_with_its_replies(api, staff_user, a
     assert [r["id"] for r in hidden["replies"]] == [reply.pk]
 
 
+def test_the_comment_count_is_what_the_comment_list_lets_anyone_read(api, alice, bob, idea):
+    top = CommentFactory(idea=idea, author=bob)
+    CommentFactory(idea=idea, parent=top, author=alice)
+    CommentFactory(idea=idea, parent=top, author=alice, is_hidden=True)
+    hidden_top = CommentFactory(idea=idea, author=alice, is_hidden=True)
+    CommentFactory(idea=idea, parent=hidden_top, author=bob)
+    CommentFactory(idea=idea, author=bob, is_removed=True)
+
+    listed = api().get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"]
+    readable = [c for c in listed + [r for c in listed for r in c["replies"]] if not c["is_removed"]]
+    one = api().get(f"/api/v1/ideas/{idea.pk}/").json()
+    (in_list,) = api(bob).get("/api/v1/ideas/").json()["results"]
+
+    assert len(readable) == 2
+    assert one["comments_count"] == in_list["comments_count"] == 2
+
+
 def test_removed_comment_keeps_its_place_without_its_text(api, alice, staff_user, idea):
     comment = CommentFactory(idea=idea, author=alice, body="지울 댓글")
 
