@@ -85,8 +85,8 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
 
 class IdeaMatchesApi(APIView):
-    """Companies ranked for an idea, with the strength of and the reason for each: strong and
-    possible matches, and with `include_weak` (city staff and company members only) the weaker
+    """Verified companies ranked for an idea, with the strength of and the reason for each: strong
+    and possible matches, and with `include_weak` (city staff and company members only) the weaker
     possibilities too. No results for a matched idea means no company fits it yet. `state` is
     "pending" while the matcher is still working on the idea's current text, null for an idea it
     does not match."""
