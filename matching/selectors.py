@@ -60,8 +60,12 @@ def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Matc
 
 
 def can_see_weak_matches(*, user: User | AnonymousUser) -> bool:
-    """Weaker possibilities are for the people who judge them: city staff and companies."""
-    return user.is_authenticated and (user.is_city_staff or user.memberships.exists())
+    """Weaker possibilities are for the people who judge them: city staff and companies. A
+    company counts once staff verified it: anyone can register one, and the matcher ranks
+    verified companies only."""
+    return user.is_authenticated and (
+        user.is_city_staff or user.memberships.filter(company__is_verified=True).exists()
+    )
 
 
 def matches_for_company(
