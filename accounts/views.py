@@ -1,3 +1,4 @@
+import hashlib
 import math
 
 from django import forms
@@ -27,8 +28,11 @@ from .models import USERNAME_CHARACTERS_REFUSED, USERNAME_PATTERN, AuditAction, 
 from .selectors import audit_actors, audit_entry_list
 from .services import user_sign_up, user_tokens_revoke, user_update_profile
 
-# Each request mails whatever address is typed in, so one address may send only a few an hour.
+# Each request mails whatever address is typed in, so one client address may send only a few an
+# hour, and one email address, asked for from however many client addresses, may receive only a
+# few: a client address alone would let a handful of machines flood a mailbox.
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
 
 
 class SignUpForm(forms.Form):
@@ -247,23 +251,38 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = SUBJECT_TEMPLATE
 
     def form_valid(self, form):
-        if not _password_reset_allowed(self.request):
-            form.add_error(None, _("Too many password reset requests from here. Try again in an hour."))
+        refusal = _password_reset_refusal(self.request, email=form.cleaned_data["email"])
+        if refusal is not None:
+            form.add_error(None, refusal)
             return self.form_invalid(form)
         # Links point at the public address, not at whatever Host the request came with.
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         return super().form_valid(form)
 
 
-def _password_reset_allowed(request: HttpRequest) -> bool:
+def _password_reset_refusal(request: HttpRequest, *, email: str) -> str | None:
+    """Why no reset mail may go out for this request, or None (and it is counted). Every email
+    address typed in is counted, with an account or without, so a refusal says nothing of which
+    addresses have one: the answer is the same for both."""
+    from core.throttling import client_address
+
+    if not _counted_within(f"password-reset:{client_address(request)}", PASSWORD_RESETS_PER_ADDRESS_PER_HOUR):
+        return _("Too many password reset requests from here. Try again in an hour.")
+    # As the form finds accounts (case-insensitively); hashed, so the cache holds no address.
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    if not _counted_within(f"password-reset-email:{digest}", PASSWORD_RESETS_PER_EMAIL_PER_HOUR):
+        return _("Too many password reset requests for this email address. Try again in an hour.")
+    return None
+
+
+def _counted_within(key: str, per_hour: int) -> bool:
     from django.core.cache import cache
 
-    from core.throttling import CACHE_UNAVAILABLE, client_address
+    from core.throttling import CACHE_UNAVAILABLE
 
-    key = f"password-reset:{client_address(request)}"
     try:
         cache.add(key, 0, timeout=3600)
-        return cache.incr(key) <= PASSWORD_RESETS_PER_ADDRESS_PER_HOUR
+        return cache.incr(key) <= per_hour
     except (*CACHE_UNAVAILABLE, ValueError):
         # Like the API's throttles, a cache outage must not lock people out of their accounts.
         return True

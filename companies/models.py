@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,11 @@ class CompanyQuerySet(models.QuerySet):
             invited = Q(invitations__user=user, invitations__status=InvitationStatus.PENDING)
             return self.filter(Q(is_verified=True) | Q(memberships__user=user) | invited).distinct()
         return self.filter(is_verified=True)
+
+    def with_visibility(self, user) -> "CompanyQuerySet":
+        """Each company with `is_visible`: whether `user` may open its page (`visible_to`). Other
+        apps' pages name the companies they show, and link only those."""
+        return self.annotate(is_visible=Exists(Company.objects.visible_to(user).filter(pk=OuterRef("pk"))))
 
 
 class Company(models.Model):

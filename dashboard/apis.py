@@ -97,9 +97,12 @@ class ExportCommentSerializer(serializers.ModelSerializer):
         fields = ["id", "idea", "parent", "body", "is_removed", "created_at", "updated_at"]
 
 
+NO_LONGER_SEEN = "Null once you may no longer see it (hidden, or no longer public): its id stays."
+
+
 class ExportIdeaLinkSerializer(serializers.Serializer):
     idea = serializers.IntegerField(source="idea_id")
-    idea_title = serializers.CharField(source="idea.title")
+    idea_title = serializers.CharField(allow_null=True, help_text=f"The idea's title. {NO_LONGER_SEEN}")
     created_at = serializers.DateTimeField()
 
 
@@ -138,9 +141,9 @@ class ExportVolunteeringSerializer(serializers.ModelSerializer):
 
 class ExportPilotFollowSerializer(serializers.Serializer):
     pilot = serializers.IntegerField(source="pilot_id")
-    pilot_title = serializers.CharField(source="pilot.title")
+    pilot_title = serializers.CharField(allow_null=True, help_text=f"The pilot's title. {NO_LONGER_SEEN}")
     pilot_title_en = serializers.CharField(
-        source="pilot.title_en", help_text="Empty where staff gave no English."
+        allow_null=True, help_text=f"Empty where staff gave no English. {NO_LONGER_SEEN}"
     )
     created_at = serializers.DateTimeField()
 

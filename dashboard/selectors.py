@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import preferences_for
@@ -13,7 +13,7 @@ from companies.selectors import companies_solely_owned_by
 from donations.models import DataReadDonor, Donation, DonationDeletion, DonationResult, Reading
 from ideas.models import AUTHOR_DELETABLE_STATUSES, PUBLIC_STATUSES, Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list, ideas_followed_by, removed_comments_to_erase
-from pilots.models import PilotConsent, PilotFollow, PilotVolunteer
+from pilots.models import Pilot, PilotConsent, PilotFollow, PilotVolunteer
 from pilots.selectors import pilots_followed_by
 
 
@@ -65,14 +65,30 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
     }
 
 
+def _title_if_visible(visible: Any, title: str) -> Case:
+    """`title` (a field of the row's idea or pilot) where `visible`, an Exists over it, finds the
+    person may still see it; null where they no longer may."""
+    return Case(When(visible, then=F(title)), default=Value(None), output_field=CharField())
+
+
 def user_data_export(*, user: User) -> dict[str, Any]:
-    """Everything the product holds about one person, for them to download."""
+    """Everything the product holds about one person, for them to download. What they wrote is
+    theirs whatever became of it; of the ideas and pilots they supported or followed, the title
+    only of those they may still see: one hidden or unpublished since is named by its id alone,
+    not by a title they were never shown (staff may have changed it while it was hidden)."""
+    idea_visible = Exists(Idea.objects.visible_to(user).filter(pk=OuterRef("idea_id")))
+    idea_title = _title_if_visible(idea_visible, "idea__title")
+    pilot_visible = Exists(Pilot.objects.visible_to(user).filter(pk=OuterRef("pilot_id")))
     return {
         "account": user,
         "ideas": Idea.objects.filter(author=user).order_by("created_at", "id"),
         "comments": Comment.objects.filter(author=user).order_by("created_at", "id"),
-        "supports": Support.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
-        "follows": Follow.objects.filter(user=user).select_related("idea").order_by("created_at", "id"),
+        "supports": Support.objects.filter(user=user)
+        .annotate(idea_title=idea_title)
+        .order_by("created_at", "id"),
+        "follows": Follow.objects.filter(user=user)
+        .annotate(idea_title=idea_title)
+        .order_by("created_at", "id"),
         "reports": Report.objects.filter(reporter=user).order_by("created_at", "id"),
         "company_memberships": user.memberships.select_related("company").order_by("created_at", "id"),
         "company_invitations": user.company_invitations.select_related("company").order_by(
@@ -82,7 +98,10 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         .select_related("pilot")
         .order_by("joined_at", "id"),
         "pilot_follows": PilotFollow.objects.filter(user=user)
-        .select_related("pilot")
+        .annotate(
+            pilot_title=_title_if_visible(pilot_visible, "pilot__title"),
+            pilot_title_en=_title_if_visible(pilot_visible, "pilot__title_en"),
+        )
         .order_by("created_at", "id"),
         "consents": PilotConsent.objects.filter(volunteer__user=user)
         .select_related("data_request__pilot")

@@ -77,6 +77,11 @@ class DataFieldSerializer(serializers.Serializer):
     max = serializers.FloatField(label=_("highest valid value"))
 
 
+def _data_request_response(request, pilot: Pilot, data_request_id: int, status_code=status.HTTP_200_OK):
+    data_request = selectors.data_request_get(pilot=pilot, data_request_id=data_request_id, user=request.user)
+    return Response(DataRequestOutputSerializer(data_request).data, status=status_code)
+
+
 class PilotDataRequestsApi(APIView):
     """GET: every data request of the pilot, the current ones first, then those replaced, kept
     with the consents given to them (anyone who can see the pilot). POST: ask the pilot's
@@ -145,7 +150,8 @@ class PilotDataRequestsApi(APIView):
     @extend_schema(responses={200: DataRequestOutputSerializer(many=True)}, tags=["donations"])
     def get(self, request, pilot_id: int):
         pilot = visible_pilot(request, pilot_id)
-        return Response(DataRequestOutputSerializer(selectors.data_request_list(pilot=pilot), many=True).data)
+        data_requests = selectors.data_request_list(pilot=pilot, user=request.user)
+        return Response(DataRequestOutputSerializer(data_requests, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: DataRequestOutputSerializer}, tags=["donations"])
     def post(self, request, pilot_id: int):
@@ -153,7 +159,7 @@ class PilotDataRequestsApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data_request = services.data_request_add(pilot=pilot, by=request.user, **serializer.validated_data)
-        return Response(DataRequestOutputSerializer(data_request).data, status=status.HTTP_201_CREATED)
+        return _data_request_response(request, pilot, data_request.pk, status.HTTP_201_CREATED)
 
 
 class PilotDataRequestDetailApi(APIView):
@@ -168,7 +174,7 @@ class PilotDataRequestDetailApi(APIView):
 
     def _data_request(self, request, pilot_id: int, request_id: int) -> PilotDataRequest:
         pilot = visible_pilot(request, pilot_id)
-        return get_object_or_404(selectors.data_request_list(pilot=pilot), pk=request_id)
+        return get_object_or_404(selectors.data_request_list(pilot=pilot, user=request.user), pk=request_id)
 
     @extend_schema(responses={200: DataRequestOutputSerializer}, tags=["donations"])
     def get(self, request, pilot_id: int, request_id: int):
@@ -187,7 +193,7 @@ class PilotDataRequestDetailApi(APIView):
         changed = services.data_request_change(
             data_request=data_request, by=request.user, **serializer.validated_data
         )
-        return Response(DataRequestOutputSerializer(changed).data)
+        return _data_request_response(request, changed.pilot, changed.pk)
 
 
 # --- Volunteering and consent ---------------------------------------------------------------

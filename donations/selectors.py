@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -562,12 +563,14 @@ def visit_results(*, visit: StationVisit) -> QuerySet[DonationResult]:
 # --- Staff: data requests and stations ------------------------------------------------------
 
 
-def data_request_list(*, pilot: Pilot) -> QuerySet[PilotDataRequest]:
+def data_request_list(*, pilot: Pilot, user: User | AnonymousUser) -> QuerySet[PilotDataRequest]:
     """Every data request of the pilot, current and replaced, with how many consents each holds
-    and was ever given; the current ones first."""
+    and was ever given; the current ones first. Its recipient companies say whether `user` may
+    open their pages (`Company.objects.with_visibility`)."""
+    recipients = Company.objects.with_visibility(user).order_by("name")
     return (
         PilotDataRequest.objects.filter(pilot=pilot)
-        .prefetch_related(Prefetch("recipient_companies", queryset=Company.objects.order_by("name")))
+        .prefetch_related(Prefetch("recipient_companies", queryset=recipients))
         .annotate(
             active_consents=Count("consents", filter=Q(consents__withdrawn_at__isnull=True)),
             # Withdrawn ones too: a request anyone ever consented to is replaced, not edited.
@@ -577,9 +580,9 @@ def data_request_list(*, pilot: Pilot) -> QuerySet[PilotDataRequest]:
     )
 
 
-def data_request_get(*, pilot: Pilot, data_request_id: int) -> PilotDataRequest:
+def data_request_get(*, pilot: Pilot, data_request_id: int, user: User | AnonymousUser) -> PilotDataRequest:
     """Raises PilotDataRequest.DoesNotExist for another pilot's request."""
-    return data_request_list(pilot=pilot).get(pk=data_request_id)
+    return data_request_list(pilot=pilot, user=user).get(pk=data_request_id)
 
 
 def station_list(*, pilot: Pilot) -> QuerySet[Station]:

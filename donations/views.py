@@ -456,7 +456,7 @@ def data_request_change_page(request, pilot_id: int, request_id: int):
     """Staff change a data request; once anyone consented, saving makes a new one."""
     pilot = _managed_pilot(pilot_id)
     try:
-        data_request = selectors.data_request_get(pilot=pilot, data_request_id=request_id)
+        data_request = selectors.data_request_get(pilot=pilot, data_request_id=request_id, user=request.user)
     except PilotDataRequest.DoesNotExist:
         raise Http404 from None
     if data_request.replaced_at is not None:

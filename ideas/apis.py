@@ -44,7 +44,9 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     category_display = serializers.CharField(source="get_category_display")
     district_display = serializers.CharField(source="get_district_display")
     supports_count = serializers.IntegerField()
-    comments_count = serializers.IntegerField()
+    comments_count = serializers.IntegerField(
+        help_text="The comments and replies anyone may read: neither removed nor hidden."
+    )
     is_supported = serializers.SerializerMethodField()
     is_following = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
@@ -280,7 +282,9 @@ class IdeaFollowApi(APIView):
 class CommentOutputSerializer(serializers.ModelSerializer):
     author = PersonSerializer()
     body = serializers.SerializerMethodField()
-    replies = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField(
+        help_text="The replies the reader may see, oldest first; always empty for a reply."
+    )
     can_edit = serializers.SerializerMethodField()
 
     class Meta:
@@ -307,9 +311,16 @@ class CommentOutputSerializer(serializers.ModelSerializer):
         return comment.can_be_edited_by(self.context["request"].user)
 
     def get_replies(self, comment) -> list[dict]:
+        # Only the replies the reader may see, as the selectors read them (`shown_replies`).
         if comment.parent_id is not None:
             return []
-        return CommentOutputSerializer(comment.replies.all(), many=True, context=self.context).data
+        replies = getattr(comment, "shown_replies", [])
+        return CommentOutputSerializer(replies, many=True, context=self.context).data
+
+
+def _comment_response(request, comment_id: int, status_code=status.HTTP_200_OK) -> Response:
+    comment = selectors.comment_get(comment_id=comment_id, user=request.user)
+    return Response(CommentOutputSerializer(comment, context={"request": request}).data, status=status_code)
 
 
 class IdeaCommentsApi(PaginatedApiMixin, APIView):
@@ -342,10 +353,7 @@ class IdeaCommentsApi(PaginatedApiMixin, APIView):
         comment = services.comment_create(
             idea=idea, author=request.user, body=serializer.validated_data["body"], parent=parent
         )
-        return Response(
-            CommentOutputSerializer(comment, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return _comment_response(request, comment.pk, status.HTTP_201_CREATED)
 
 
 class CommentDetailApi(APIView):
@@ -366,7 +374,7 @@ class CommentDetailApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.comment_update(comment=comment, user=request.user, **serializer.validated_data)
-        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+        return _comment_response(request, comment.pk)
 
     @extend_schema(request=None, responses={204: None}, tags=["comments"])
     def delete(self, request, comment_id: int):

@@ -108,7 +108,15 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def with_counts(self, user=None) -> "IdeaQuerySet":
         # Correlated subqueries rather than joins and GROUP BY: a list page then counts for its
         # own rows only, and the pagination count needs none of them.
-        comments = _count_of(Comment.objects.filter(idea=OuterRef("pk"), is_removed=False), Count("pk"))
+        # The comments anyone may read, as the comment list shows them: neither removed nor
+        # hidden, nor a reply to a hidden comment (shown under nothing).
+        readable = Comment.objects.filter(
+            Q(parent__isnull=True) | Q(parent__is_hidden=False),
+            idea=OuterRef("pk"),
+            is_removed=False,
+            is_hidden=False,
+        )
+        comments = _count_of(readable, Count("pk"))
         return (
             self.with_supports_count()
             .annotate(comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0))

@@ -11,7 +11,7 @@ from core.permissions import IsCityStaff
 from core.serializer_fields import TypedCharField
 
 from . import selectors, services
-from .apis import CommentOutputSerializer, IdeaOutputSerializer, _idea_response
+from .apis import CommentOutputSerializer, IdeaOutputSerializer, _comment_response, _idea_response
 from .models import Comment, Idea, IdeaStatus, Report
 
 
@@ -150,12 +150,12 @@ class CommentVisibilityApi(StaffApi):
     @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
     def post(self, request, comment_id: int):
         comment = services.content_hide(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
-        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+        return _comment_response(request, comment.pk)
 
     @extend_schema(request=None, responses={200: CommentOutputSerializer}, tags=["moderation"])
     def delete(self, request, comment_id: int):
         comment = services.content_restore(target=get_object_or_404(Comment, pk=comment_id), by=request.user)
-        return Response(CommentOutputSerializer(comment, context={"request": request}).data)
+        return _comment_response(request, comment.pk)
 
 
 class IdeaMergeApi(StaffApi):

@@ -85,9 +85,9 @@ class MatchForCompanySerializer(serializers.ModelSerializer):
 
 
 class IdeaMatchesApi(APIView):
-    """Companies ranked for an idea, with the strength of and the reason for each: strong and
-    possible matches, and with `include_weak` (city staff and company members only) the weaker
-    possibilities too. No results for a matched idea means no company fits it yet. `state` is
+    """Verified companies ranked for an idea, with the strength of and the reason for each: strong
+    and possible matches, and with `include_weak` (city staff and members of verified companies
+    only) the weaker possibilities too. No results for a matched idea means no company fits it yet. `state` is
     "pending" while the matcher is still working on the idea's current text, null for an idea it
     does not match."""
 
@@ -112,7 +112,9 @@ class IdeaMatchesApi(APIView):
         filters.is_valid(raise_exception=True)
         include_weak = filters.validated_data["include_weak"]
         if include_weak and not selectors.can_see_weak_matches(user=request.user):
-            raise forbidden(_("Only city staff and company members can see weaker possibilities."))
+            raise forbidden(
+                _("Only city staff and members of verified companies can see weaker possibilities.")
+            )
         matches = selectors.matches_for_idea(idea=idea, include_weak=include_weak)
         return Response(
             {

@@ -48,9 +48,10 @@ SIMILAR_TEXT_CHARS = 300
 
 def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Match]:
     """The companies ranked for an idea: strong and possible matches, and with `include_weak`
-    the weaker possibilities too."""
+    the weaker possibilities too. Verified companies only, as the matcher ranks them: one whose
+    verification staff withdrew leaves the ranking at once, not at the matcher's next refresh."""
     matches = (
-        Match.objects.filter(idea=idea, rank_for_idea__isnull=False)
+        Match.objects.filter(idea=idea, rank_for_idea__isnull=False, company__is_verified=True)
         .exclude(status=MatchStatus.DISMISSED)
         .select_related("company")
         .order_by("rank_for_idea")
@@ -59,8 +60,12 @@ def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Matc
 
 
 def can_see_weak_matches(*, user: User | AnonymousUser) -> bool:
-    """Weaker possibilities are for the people who judge them: city staff and companies."""
-    return user.is_authenticated and (user.is_city_staff or user.memberships.exists())
+    """Weaker possibilities are for the people who judge them: city staff and companies. A
+    company counts once staff verified it: anyone can register one, and the matcher ranks
+    verified companies only."""
+    return user.is_authenticated and (
+        user.is_city_staff or user.memberships.filter(company__is_verified=True).exists()
+    )
 
 
 def matches_for_company(
@@ -312,7 +317,7 @@ def _idea_page_matches(idea: Idea) -> list[Match]:
                 .filter(_ON_IDEA_PAGE)
                 .select_related("company")
                 # What the page's panels and timeline read, not the proposals and profiles.
-                .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug")
+                .only(*_ON_IDEA_PAGE_FIELDS, "company__name", "company__slug", "company__is_verified")
             )
         )
         idea._page_matches = found  # type: ignore[attr-defined]
@@ -325,7 +330,7 @@ def idea_ranked_matches(*, idea: Idea) -> list[Match]:
         (
             m
             for m in _idea_page_matches(idea)
-            if m.rank_for_idea is not None and m.status != MatchStatus.DISMISSED
+            if m.rank_for_idea is not None and m.status != MatchStatus.DISMISSED and m.company.is_verified
         ),
         key=lambda m: m.rank_for_idea or 0,
     )

@@ -148,6 +148,25 @@ class DataRequestAllTextsSerializer(serializers.Serializer):
     en = DataRequestTextsSerializer(help_text="Empty strings where staff gave no English.")
 
 
+class PilotCompanySerializer(CompanyBriefSerializer):
+    """A company of a pilot, named to every reader of the pilot, as it took part; its slug and
+    summary only to a reader who may open its page. A company whose verification staff withdrew
+    since is no longer public: the public gets its name alone."""
+
+    slug = serializers.SlugField(allow_null=True, help_text="Null when the reader may not open the company.")
+    summary = serializers.CharField(
+        allow_null=True, help_text="Null when the reader may not open the company."
+    )
+
+    def to_representation(self, company: Company) -> dict:
+        data = super().to_representation(company)
+        # The selectors read whether the reader may open it (`Company.objects.with_visibility`);
+        # a company read without that is taken as the public sees it.
+        if not getattr(company, "is_visible", company.is_verified):
+            data["slug"] = data["summary"] = None
+        return data
+
+
 class DataRequestOutputSerializer(serializers.ModelSerializer):
     """The texts in the reader's language, each followed by the language it is in: a text staff
     wrote in Korean only is given in Korean. `texts` has both as written."""
@@ -159,7 +178,7 @@ class DataRequestOutputSerializer(serializers.ModelSerializer):
     purpose_language = language_of("shown_purpose")
     recipient = serializers.CharField(source="shown_recipient")
     recipient_language = language_of("shown_recipient")
-    recipient_companies = CompanyBriefSerializer(
+    recipient_companies = PilotCompanySerializer(
         many=True, help_text="The pilot's companies that may read what is donated."
     )
     consent_text = serializers.CharField(
@@ -244,7 +263,7 @@ class PilotOutputSerializer(serializers.ModelSerializer):
     idea = IdeaBriefSerializer(
         source="visible_idea", allow_null=True, help_text="Null when the reader may not see the idea."
     )
-    companies = CompanyBriefSerializer(many=True)
+    companies = PilotCompanySerializer(many=True)
     stage_display = serializers.CharField(source="get_stage_display")
     district_display = serializers.CharField(source="get_district_display")
     progress = serializers.IntegerField(help_text="Percentage of milestones done, 0 without milestones.")
@@ -441,7 +460,9 @@ class PilotDetailApi(APIView):
 
 
 class PilotStageApi(APIView):
-    """Move a pilot to its next stage, or cancel it with a reason (staff)."""
+    """Move a pilot to its next stage, or cancel it with a reason (staff). Those who may see
+    the pilot are told: a pilot cancelled in planning was never public, and only the city staff
+    who follow it hear of it."""
 
     permission_classes = [RunsPilots]
 
@@ -516,7 +537,8 @@ class PilotMilestoneDetailApi(APIView):
 
 class PilotUpdatesApi(APIView):
     """Post public news from a pilot (staff); the idea's followers and the pilot's volunteers
-    are notified."""
+    and followers are notified. 409 for a pilot in planning, and for one cancelled before it
+    went public, which no one but staff can read."""
 
     permission_classes = [RunsPilots]
 

@@ -51,7 +51,8 @@ def pilot_list(
         # pilot is shown without it (Pilot.visible_idea).
         .annotate(idea_is_visible=Exists(Idea.objects.visible_to(user).filter(pk=OuterRef("idea_id"))))
         .prefetch_related(
-            Prefetch("companies", queryset=Company.objects.order_by("name")),
+            # A company whose verification was withdrawn since is named, without its page.
+            Prefetch("companies", queryset=Company.objects.with_visibility(user).order_by("name")),
             Prefetch("milestones", queryset=PilotMilestone.objects.order_by("due_date", "id")),
         )
         .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
@@ -130,7 +131,9 @@ def pilot_get(*, pilot_id: int, user: User | AnonymousUser) -> Pilot:
             Prefetch(
                 "data_requests",
                 queryset=PilotDataRequest.objects.current().prefetch_related(
-                    Prefetch("recipient_companies", queryset=Company.objects.order_by("name"))
+                    Prefetch(
+                        "recipient_companies", queryset=Company.objects.with_visibility(user).order_by("name")
+                    )
                 ),
             ),
         )

@@ -221,7 +221,12 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
 def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
     """The pilot's active volunteers and followers and, if asked, the followers of its idea,
     each once. Without the idea's followers, a pilot follower who also follows the idea is left
-    out: the idea's own notification already told them."""
+    out: the idea's own notification already told them.
+
+    Only those who may see the pilot: one that never went public (cancelled in planning) is
+    city staff's alone, as `Pilot.objects.visible_to` has it, so its title, its reason for
+    cancellation and its link reach no one else, its companies' members included (its page is
+    not theirs to open either)."""
     volunteers = Q(volunteering__pilot=pilot, volunteering__left_at__isnull=True)
     pilot_followers = Q(pilot_follows__pilot=pilot)
     idea_followers = Q(follows__idea_id=pilot.idea_id)
@@ -229,6 +234,9 @@ def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
         audience = volunteers | pilot_followers | idea_followers
     else:
         audience = volunteers | (pilot_followers & ~idea_followers)
+    if pilot.went_public_at is None:
+        # User.is_city_staff, as a filter.
+        audience &= Q(is_staff=True, is_active=True)
     return User.objects.filter(audience).distinct()
 
 
@@ -315,6 +323,9 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str, body_en: str = "") -
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
         raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
+    if pilot.went_public_at is None:
+        # Cancelled in planning: no one but staff can read it, so it has no public to tell.
+        raise conflict(_("This pilot was cancelled before it went public: it has no public updates."))
     update = PilotUpdate(pilot=pilot, author=by, body=body.strip(), body_en=body_en.strip())
     save_validated(update)
     audit_record(

@@ -160,14 +160,42 @@ def test_the_mail_is_in_the_language_its_owner_reads_whatever_the_page(
         assert "new password" in message.subject and "Someone asked" in message.body
 
 
-def test_one_address_cannot_flood_a_mailbox(client, minji):
-    for _ in range(5):
-        client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+def test_one_client_address_may_ask_only_a_few_times_an_hour(client):
+    for n in range(5):
+        UserFactory(username=f"citizen{n}", email=f"citizen{n}@example.org")
+        client.post("/accounts/password_reset/", {"email": f"citizen{n}@example.org"})
+    UserFactory(username="citizen5", email="citizen5@example.org")
+    client.cookies["django_language"] = "en"
 
-    refused = client.post("/accounts/password_reset/", {"email": "minji@example.org"})
+    refused = client.post("/accounts/password_reset/", {"email": "citizen5@example.org"})
 
-    assert refused.status_code == 200 and 'class="errorlist nonfield"' in refused.content.decode()
+    html = refused.content.decode()
+    assert refused.status_code == 200 and 'class="errorlist nonfield"' in html
+    assert "Too many password reset requests from here" in html
     assert len(mail.outbox) == 5
+
+
+def _ask_from(client, address: str, email: str):
+    return client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.mark.parametrize("email", ["minji@example.org", "nobody@example.org"], ids=["account", "no_account"])
+def test_asking_from_many_client_addresses_cannot_flood_one_mailbox(client, minji, email):
+    client.cookies["django_language"] = "en"
+    answers = [_ask_from(client, f"203.0.113.{n}", email) for n in range(1, 5)]
+    # The same email typed otherwise is the same mailbox.
+    shouted = _ask_from(client, "203.0.113.9", f"  {email.upper()}  ")
+
+    # Three go through; then the answer is the same whether or not an account has the address.
+    assert [a.status_code for a in answers] == [302, 302, 302, 200]
+    assert all(a["Location"] == "/accounts/password_reset/done/" for a in answers[:3])
+    for refused in (answers[3], shouted):
+        html = refused.content.decode()
+        assert 'class="errorlist nonfield"' in html
+        assert "Too many password reset requests for this email address. Try again in an hour." in html
+    assert len(mail.outbox) == (3 if email == "minji@example.org" else 0)
+    # Another address is not held back.
+    assert _ask_from(client, "203.0.113.10", "other@example.org").status_code == 302
 
 
 def test_the_password_change_page_is_the_sites_own_and_ends_api_tokens(client, minji):

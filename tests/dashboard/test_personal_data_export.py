@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from accounts.models import Notification, NotificationKind, NotificationPreference
-from ideas.models import Follow, Report, Support
-from pilots.models import PilotFollow
+from accounts.models import Notification, NotificationKind, NotificationPreference, User
+from ideas.models import Follow, Idea, IdeaStatus, Report, Support
+from pilots.models import PilotFollow, PilotStage
+from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.pilots.factories import (
@@ -122,6 +123,49 @@ def test_my_data_holds_the_company_invitations_i_received(api, bob, carol, compa
 
     assert [(i["company"], i["status"]) for i in document["company_invitations"]] == [
         (company.slug, InvitationStatus.PENDING)
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"is_hidden": True}, {"status": IdeaStatus.REJECTED, "rejection_reason": "중복"}],
+    ids=["hidden", "unpublished"],
+)
+def test_an_idea_i_may_no_longer_see_is_named_by_its_id_alone(api, bob, idea, change):
+    CommentFactory(idea=idea, author=bob, body="저도 같은 불편을 겪어요.")
+    Support.objects.create(idea=idea, user=bob)
+    Follow.objects.create(idea=idea, user=bob)
+    # Their own idea, hidden too, they still see: it keeps its title.
+    own = IdeaFactory(author=bob, title="제가 올린 아이디어", is_hidden=True)
+    Follow.objects.create(idea=own, user=bob)
+    Idea.objects.filter(pk=idea.pk).update(title="숨긴 뒤 바뀐 제목", **change)
+    assert api(bob).get(f"/api/v1/ideas/{idea.pk}/").status_code == 404
+
+    response = api(bob).get("/api/v1/me/data/")
+
+    data = response.json()
+    assert [(s["idea"], s["idea_title"]) for s in data["supports"]] == [(idea.pk, None)]
+    assert [(f["idea"], f["idea_title"]) for f in data["follows"]] == [
+        (idea.pk, None),
+        (own.pk, "제가 올린 아이디어"),
+    ]
+    assert all(row["created_at"] for row in data["supports"] + data["follows"])
+    # What they wrote stays theirs, by the idea's id.
+    assert [(c["idea"], c["body"]) for c in data["comments"]] == [(idea.pk, "저도 같은 불편을 겪어요.")]
+    assert "숨긴 뒤 바뀐 제목" not in response.content.decode()
+
+
+def test_a_pilot_i_may_no_longer_see_is_named_by_its_id_alone(api, idea, company):
+    former_staff = UserFactory(username="former-staff", is_staff=True)
+    planned = PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING, title="기획 중인 실증")
+    PilotFollow.objects.create(pilot=planned, user=former_staff)
+    User.objects.filter(pk=former_staff.pk).update(is_staff=False)
+    former_staff.refresh_from_db()
+
+    follows = api(former_staff).get("/api/v1/me/data/").json()["pilot_follows"]
+
+    assert [(f["pilot"], f["pilot_title"], f["pilot_title_en"]) for f in follows] == [
+        (planned.pk, None, None)
     ]
 
 

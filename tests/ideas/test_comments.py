@@ -46,6 +46,49 @@ def test_author_edits_a_comment_only_within_the_window(api, alice, idea, setting
     assert (fresh.body, old.body) == ("고쳤어요", "좋은 생각이에요. 저도 같은 불편을 겪어요.")
 
 
+def test_an_edited_comment_answers_with_only_the_replies_its_author_may_see(api, alice, bob, idea):
+    top = CommentFactory(idea=idea, author=bob, body="저도 필요해요")
+    shown = CommentFactory(idea=idea, parent=top, author=alice, body="보이는 답글")
+    CommentFactory(idea=idea, parent=top, author=alice, body="앨리스의 숨겨진 답글", is_hidden=True)
+    own_hidden = CommentFactory(idea=idea, parent=top, author=bob, body="제 숨겨진 답글", is_hidden=True)
+
+    listed = api(bob).get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"][0]["replies"]
+    edited = api(bob).patch(f"/api/v1/comments/{top.pk}/", {"body": "저도 정말 필요해요"})
+
+    assert edited.status_code == 200 and edited.json()["body"] == "저도 정말 필요해요"
+    assert (
+        [r["id"] for r in edited.json()["replies"]] == [r["id"] for r in listed] == [shown.pk, own_hidden.pk]
+    )
+    assert "앨리스의 숨겨진 답글" not in edited.content.decode()
+
+
+def test_staff_hiding_a_comment_are_answered_with_its_replies(api, staff_user, alice, bob, idea):
+    top = CommentFactory(idea=idea, author=bob)
+    reply = CommentFactory(idea=idea, parent=top, author=alice)
+
+    hidden = api(staff_user).post(f"/api/v1/comments/{top.pk}/hidden/").json()
+
+    assert hidden["is_hidden"] is True
+    assert [r["id"] for r in hidden["replies"]] == [reply.pk]
+
+
+def test_the_comment_count_is_what_the_comment_list_lets_anyone_read(api, alice, bob, idea):
+    top = CommentFactory(idea=idea, author=bob)
+    CommentFactory(idea=idea, parent=top, author=alice)
+    CommentFactory(idea=idea, parent=top, author=alice, is_hidden=True)
+    hidden_top = CommentFactory(idea=idea, author=alice, is_hidden=True)
+    CommentFactory(idea=idea, parent=hidden_top, author=bob)
+    CommentFactory(idea=idea, author=bob, is_removed=True)
+
+    listed = api().get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"]
+    readable = [c for c in listed + [r for c in listed for r in c["replies"]] if not c["is_removed"]]
+    one = api().get(f"/api/v1/ideas/{idea.pk}/").json()
+    (in_list,) = api(bob).get("/api/v1/ideas/").json()["results"]
+
+    assert len(readable) == 2
+    assert one["comments_count"] == in_list["comments_count"] == 2
+
+
 def test_removed_comment_keeps_its_place_without_its_text(api, alice, staff_user, idea):
     comment = CommentFactory(idea=idea, author=alice, body="지울 댓글")
 

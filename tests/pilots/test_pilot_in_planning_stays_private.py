@@ -6,8 +6,10 @@ import importlib
 import pytest
 from django.apps import apps
 
-from ideas.models import Idea, IdeaStatus
-from pilots.models import Pilot, PilotStage
+from accounts.models import Notification
+from ideas.models import Follow, Idea, IdeaStatus
+from pilots.models import Pilot, PilotFollow, PilotStage
+from tests.accounts.factories import UserFactory
 from tests.conftest import PERSONAS, client_for
 from tests.ideas.factories import IdeaFactory
 from tests.matching.factories import MatchFactory
@@ -137,3 +139,45 @@ def test_a_pilot_cancelled_while_planned_stays_private_and_one_cancelled_later_s
     assert Pilot.objects.filter(stage=PilotStage.CANCELLED).count() == 2
     assert public == ["모집 후 취소된 실증"]
     assert api(None).get(f"/api/v1/pilots/{never_public.pk}/").status_code == 404
+
+
+def test_cancelling_a_planned_pilot_tells_no_one_who_cannot_see_it(
+    api, staff_user, idea, company, bob, carol
+):
+    pilot = PilotFactory(idea=idea, companies=[company], stage=PilotStage.PLANNING, title="비공개 기획 실증")
+    colleague = UserFactory(username="colleague", is_staff=True)
+    # A citizen and a member of the pilot's company follow the idea; neither may open the pilot.
+    for follower in (bob, carol, colleague):
+        Follow.objects.create(idea=idea, user=follower)
+    PilotFollow.objects.create(pilot=pilot, user=colleague)
+    assert api(bob).get(f"/api/v1/pilots/{pilot.pk}/").status_code == 404
+    assert api(carol).get(f"/api/v1/pilots/{pilot.pk}/").status_code == 404
+
+    response = api(staff_user).post(
+        f"/api/v1/pilots/{pilot.pk}/stage/", {"stage": "cancelled", "reason": "A사 협상 결렬"}
+    )
+
+    assert response.status_code == 200
+    told = Notification.objects.values_list("user__username", "body", "link")
+    assert list(told) == [("colleague", "A사 협상 결렬", f"/pilots/{pilot.pk}/")]
+
+
+def test_a_pilot_cancelled_in_planning_takes_no_public_update(api, client, staff_user, idea, company, bob):
+    pilot = PilotFactory(
+        idea=idea,
+        companies=[company],
+        stage=PilotStage.CANCELLED,
+        cancellation_reason="예산 부족",
+        went_public_at=None,
+    )
+    Follow.objects.create(idea=idea, user=bob)
+    client.force_login(staff_user)
+    client.cookies["django_language"] = "en"
+
+    response = api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/updates/", {"body": "결과를 알려드립니다."})
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+
+    assert response.status_code == 409
+    assert not pilot.updates.exists() and not Notification.objects.exists()
+    assert "This pilot was cancelled before it went public: it has no public updates." in html
+    assert 'value="update"' not in html and "A public update can still be posted" not in html
