@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import translation
@@ -215,9 +216,11 @@ def notifications_of_deleted_pages(
         notification
         for notification in found
         if notification.link.partition("#")[0] in deleted
+        # In every language: the reader may have read another when they were told.
         or any(
-            notification.title.startswith(opening(notification.user.preferred_language))
+            notification.title.startswith(opening(language))
             for opening in openings.get((notification.kind, notification.link), ())
+            for language, _name in settings.LANGUAGES
         )
     ]
     for notification in changed:
@@ -232,6 +235,7 @@ def notifications_drop_lines(
     *,
     kind: NotificationKind,
     lines: Iterable[tuple[str, datetime.datetime]],
+    shared: Collection[str] = (),
     exclude_user_id: int | None = None,
 ) -> int:
     """Take each line equal to one of `lines`' texts out of the bodies of the notifications of
@@ -242,7 +246,10 @@ def notifications_drop_lines(
 
     Found by their text, every reader's: nothing else says which of them listed it (a company's
     members change, and the rows that paired a rejected idea with companies went with its
-    rejection). The table has no index on it, so all the texts are looked for in one pass."""
+    rejection). The table has no index on it, so all the texts are looked for in one pass.
+
+    A text in `shared` is also the line of something that stays (another idea of the same title):
+    a body loses one of its lines of that text, and only where it lists it more than once."""
     since_of: dict[str, datetime.datetime] = {}
     for line, since in lines:
         if line:
@@ -258,9 +265,14 @@ def notifications_drop_lines(
     changed = []
     for notification in found:
         listed = notification.body.split("\n")
-        kept = [
-            line for line in listed if not (line in since_of and notification.created_at >= since_of[line])
-        ]
+        kept, dropped = [], set()
+        for line in listed:
+            if line not in since_of or notification.created_at < since_of[line]:
+                kept.append(line)
+            elif line in shared and (line in dropped or listed.count(line) == 1):
+                kept.append(line)
+            else:
+                dropped.add(line)
         if len(kept) != len(listed):
             notification.body = "\n".join(kept)
             changed.append(notification)

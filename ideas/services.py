@@ -273,15 +273,20 @@ def _notifications_of_deleted_ideas(deleted: list[_DeletedIdea], *, author: User
         ],
         exclude_user_id=author.pk,
     )
-    # Only a published idea is matched; the matcher names it by the title it has then.
+    # Only a published idea is matched; the matcher names it by the title it has then. A line
+    # names no idea: a title another idea still bears goes only from a list that repeats it.
+    lines = [
+        (title, idea.published_at)
+        for idea in deleted
+        if idea.published_at is not None
+        for title in {idea.title, *(past[idea.pk].titles if idea.pk in past else ())}
+    ]
     notifications_drop_lines(
         kind=NotificationKind.STRONG_MATCH,
-        lines=[
-            (title, idea.published_at)
-            for idea in deleted
-            if idea.published_at is not None
-            for title in {idea.title, *(past[idea.pk].titles if idea.pk in past else ())}
-        ],
+        lines=lines,
+        shared=set(
+            Idea.objects.filter(title__in={title for title, _since in lines}).values_list("title", flat=True)
+        ),
         exclude_user_id=author.pk,
     )
 

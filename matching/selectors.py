@@ -374,11 +374,11 @@ def matchable_ideas_with_matches() -> dict[str, int]:
     """How many ideas the matcher pairs with companies (`ideas`), and how many of them have a
     company shown on their page as a strong match (`strong`) or as any match shown by default,
     strong or possible (`shown`). A pair counts as the idea's page shows it: ranked for the idea
-    and not turned down by the company. A company's interest in an idea the matcher did not rank
-    is the company's answer, not a match, and is not counted here."""
-    ranked = Match.objects.filter(idea=OuterRef("pk"), rank_for_idea__isnull=False).exclude(
-        status=MatchStatus.DISMISSED
-    )
+    and not turned down by the company, of a company still verified. A company's interest in an
+    idea the matcher did not rank is the company's answer, not a match, and is not counted here."""
+    ranked = Match.objects.filter(
+        idea=OuterRef("pk"), rank_for_idea__isnull=False, company__is_verified=True
+    ).exclude(status=MatchStatus.DISMISSED)
     return (
         stored.matchable_ideas()
         .annotate(

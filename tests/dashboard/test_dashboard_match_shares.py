@@ -1,7 +1,7 @@
 """The dashboard's headline says what its match shares count: of the public ideas, those whose page
 shows a company the matcher ranked as a strong match, and those it shows one for at all (strong or
 possible). A company's interest in an idea the matcher did not rank is an answer, not a match, and
-a pair the company turned down is no longer shown."""
+a pair the company turned down, or of a company no longer verified, is no longer shown."""
 
 import pytest
 
@@ -23,6 +23,8 @@ def ideas_and_matches():
         strength=MatchStrength.WEAK, rank_for_idea=None, rank_for_company=None, status=MatchStatus.INTERESTED
     )
     MatchFactory(strength=MatchStrength.STRONG, status=MatchStatus.DISMISSED)
+    # Staff withdrew the company's verification: the idea's page no longer shows it.
+    MatchFactory(strength=MatchStrength.STRONG, company__is_verified=False)
     IdeaFactory()
     # Neither is public: not counted at all.
     MatchFactory(strength=MatchStrength.STRONG, idea__is_hidden=True)
@@ -32,9 +34,9 @@ def ideas_and_matches():
 def test_the_shares_count_the_ideas_whose_page_shows_a_match(api, staff_user, ideas_and_matches):
     figures = api(staff_user).get("/api/v1/dashboard/").json()
 
-    assert figures["published_ideas"] == 6
-    assert (figures["published_with_strong_match"], figures["strong_match_share"]) == (1, 0.167)
-    assert (figures["published_with_shown_match"], figures["shown_match_share"]) == (2, 0.333)
+    assert figures["published_ideas"] == 7
+    assert (figures["published_with_strong_match"], figures["strong_match_share"]) == (1, 0.143)
+    assert (figures["published_with_shown_match"], figures["shown_match_share"]) == (2, 0.286)
 
 
 @pytest.mark.parametrize(
@@ -42,13 +44,13 @@ def test_the_shares_count_the_ideas_whose_page_shows_a_match(api, staff_user, id
     [
         (
             "en",
-            "of 6 public ideas: the matcher shows a strong match",
-            "of 6 public ideas: the matcher shows a strong or possible match",
+            "of 7 public ideas: the matcher shows a strong match",
+            "of 7 public ideas: the matcher shows a strong or possible match",
         ),
         (
             "ko",
-            "공개 아이디어 6건 중 강한 매칭 기업이 표시된 아이디어",
-            "공개 아이디어 6건 중 강한 매칭이나 가능성 있는 매칭 기업이 표시된 아이디어",
+            "공개 아이디어 7건 중 강한 매칭 기업이 표시된 아이디어",
+            "공개 아이디어 7건 중 강한 매칭이나 가능성 있는 매칭 기업이 표시된 아이디어",
         ),
     ],
     ids=["en", "ko"],
@@ -61,5 +63,5 @@ def test_the_headline_says_what_each_share_counts(
 
     html = client.get("/staff/dashboard/").content.decode()
 
-    assert f'<div class="card" id="strong-match-share"><div class="figure">17%</div>{strong}</div>' in html
-    assert f'<div class="card" id="shown-match-share"><div class="figure">33%</div>{shown}</div>' in html
+    assert f'<div class="card" id="strong-match-share"><div class="figure">14%</div>{strong}</div>' in html
+    assert f'<div class="card" id="shown-match-share"><div class="figure">29%</div>{shown}</div>' in html

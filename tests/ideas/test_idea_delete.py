@@ -378,6 +378,45 @@ def test_closing_an_account_takes_the_persons_ideas_out_of_strong_matches(alice,
     assert Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH).body == "버스 도착 알림"
 
 
+def test_a_title_another_idea_still_bears_stays_in_strong_matches(alice, carol, dave, company, staff_user):
+    """Two ideas of one title were strongly matched; one is deleted. A list's line names no idea:
+    the list loses one of its two lines of that title, and another list that names only one keeps
+    it, for the idea that is still there."""
+    idea = IdeaFactory(author=alice, title="버스 도착 알림", status=IdeaStatus.SUBMITTED, published_at=None)
+    services.idea_publish(idea=idea, by=staff_user)
+    _strongly_matched(idea, [IdeaFactory(title="버스 도착 알림"), IdeaFactory(title="공원 그늘막")], company)
+    other_company = CompanyFactory()
+    MembershipFactory(company=other_company, user=dave)
+    _strongly_matched(IdeaFactory(title="버스 도착 알림"), [], other_company)
+    _rejected_and_withdrawn(idea, staff_user)
+
+    services.idea_delete(idea=idea, user=alice)
+
+    told = Notification.objects.filter(kind=NotificationKind.STRONG_MATCH)
+    assert sorted(told.get(user=carol).body.split("\n")) == ["공원 그늘막", "버스 도착 알림"]
+    assert told.get(user=dave).body == "버스 도착 알림"
+
+
+def test_a_merge_told_in_the_language_a_reader_has_since_left_is_rewritten_too(alice, bob, staff_user):
+    """Bob read Korean when he was told of the merge, and English since: the notice is found by
+    its opening in the words he was told in, and now reads in the language he reads."""
+    target = IdeaFactory(title="광주천 야간 조명", status=IdeaStatus.PUBLISHED)
+    idea = IdeaFactory(author=alice, title="천변 조명", status=IdeaStatus.SUBMITTED, published_at=None)
+    services.idea_publish(idea=idea, by=staff_user)
+    services.idea_support(idea=idea, user=bob)
+    services.idea_merge(source=idea, target=target, by=staff_user)
+    services.idea_unmerge(idea=Idea.objects.get(pk=idea.pk), by=staff_user)
+    _rejected_and_withdrawn(idea, staff_user)
+    assert Notification.objects.filter(user=bob, link=target.get_absolute_url()).exists()
+    bob.preferred_language = "en"
+    bob.save(update_fields=["preferred_language"])
+
+    services.idea_delete(idea=idea, user=alice)
+
+    told = Notification.objects.get(user=bob, kind=NotificationKind.IDEA_STATUS)
+    assert (told.title, told.body, told.link) == ("About an idea its author has deleted", "", "")
+
+
 def test_a_merge_told_at_another_ideas_page_no_longer_quotes_a_deleted_idea(
     alice, bob, carol, dave, staff_user
 ):
