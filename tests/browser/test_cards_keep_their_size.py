@@ -5,7 +5,8 @@ and the home page's three steps still stand in one row on a desktop."""
 import pytest
 
 from ideas.models import Category
-from tests.browser.conftest import screenshot
+from tests.accounts.factories import PASSWORD
+from tests.browser.conftest import log_in, screenshot
 from tests.ideas.factories import IdeaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,3 +47,22 @@ def test_one_card_is_as_wide_as_the_cards_of_a_full_row(browser_page, live_serve
     assert len(steps) == 3
     if width >= 600:
         assert len({step["y"] for step in steps}) == 1  # one row
+
+
+def test_my_ideas_stay_a_list_of_full_width_rows(browser_page, live_server, alice):
+    """My page lists the reader's ideas one a row, each with its status and note beside its title,
+    not in the cards' grid of narrow columns."""
+    IdeaFactory(author=alice, title="버스 도착 알림이 필요해요")
+    IdeaFactory(author=alice, title="떠돌이 개가 많아요")
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, alice.username, PASSWORD)
+
+    page.goto("/me/")
+    rows = page.evaluate(CARDS, ".my-ideas .card")
+
+    assert len(rows) == 2
+    assert rows[0]["width"] == rows[1]["width"]
+    assert rows[0]["x"] == rows[1]["x"] and rows[0]["y"] < rows[1]["y"]
+    main = page.locator("main").evaluate("(el) => el.clientWidth - 32")
+    assert rows[0]["width"] == main
