@@ -92,7 +92,8 @@ class Company(models.Model):
 
     @property
     def language_labels(self) -> list[str]:
-        return [str(Language(code).label) for code in self.languages if code in Language.values]
+        # In the site's order of languages (Korean first), whatever order the form sent them in.
+        return [str(label) for code, label in Language.choices if code in self.languages]
 
     def is_member(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user).exists()

@@ -109,3 +109,13 @@ def test_the_company_list_links_its_next_page_keeping_the_filters(client):
     second = client.get("/companies/?technology=iot&page=2").content.decode()
     assert names[12] in second and names[13] in second and names[0] not in second
     assert "?technology=iot&amp;page=1" in second
+
+
+def test_the_company_page_lists_its_languages_korean_first(client, company):
+    """In the site's order of languages, whatever order the profile saved them in."""
+    Company.objects.filter(pk=company.pk).update(languages=["en", "ko"])
+    client.cookies["django_language"] = "ko"
+
+    html = client.get(f"/companies/{company.slug}/").content.decode()
+
+    assert "<p>한국어, 영어</p>" in html
