@@ -350,14 +350,11 @@ WITHDRAWN_SCREEN = {
 }
 
 
-@pytest.mark.parametrize("language", ["ko", "en"])
-def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
-    browser_page, live_server, company, language
-):
-    measure, nothing, no_consent = WITHDRAWN_SCREEN[language]
+def _visit_begun(phone, live_server, company, language: str):
+    """A volunteer's visit opened at the kiosk with the code their phone shows, the screen in
+    `language`: (the pilot's setup, the tablet's browser, its kiosk page)."""
     setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
     registered = register_station(setup.pilot)
-    phone = browser_page
     tablet, kiosk = _tablet(phone, live_server)
     log_in(phone, "erin", PASSWORD)
     code = _donor_code(phone, setup.pilot.pk)
@@ -368,6 +365,15 @@ def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
         kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
     kiosk.fill("#kiosk-code", code)
     kiosk.click("#kiosk-code-form button")
+    return setup, tablet, kiosk
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_donor_who_withdraws_consent_at_the_station_is_told_so_and_may_go(
+    browser_page, live_server, company, language
+):
+    measure, nothing, no_consent = WITHDRAWN_SCREEN[language]
+    setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
     kiosk.locator("#kiosk-visit-title", has_text=measure).wait_for()
     assert not kiosk.locator("#kiosk-done").is_visible()
 
@@ -457,19 +463,7 @@ def test_switching_the_language_on_a_result_does_not_keep_it_on_the_screen_longe
 def test_a_donor_can_stop_while_the_device_has_not_measured_and_the_screen_starts_over(
     browser_page, live_server, company, language, cancel
 ):
-    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin", display_name="에린"))
-    registered = register_station(setup.pilot)
-    phone = browser_page
-    tablet, kiosk = _tablet(phone, live_server)
-    log_in(phone, "erin", PASSWORD)
-    code = _donor_code(phone, setup.pilot.pk)
-    _set_up(kiosk, registered.key)
-    if language == "en":
-        with kiosk.expect_navigation():
-            kiosk.click(".kiosk-language button[value=en]")
-        kiosk.locator("#kiosk-welcome-title", has_text="Donate your reading").wait_for()
-    kiosk.fill("#kiosk-code", code)
-    kiosk.click("#kiosk-code-form button")
+    _setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
     kiosk.locator("#kiosk-visit-title").wait_for()
 
     # No reading comes (the device is off, say): the screen is not stuck until the visit lapses.
