@@ -671,6 +671,10 @@ def pilot_stations_page(request, pilot_id: int):
             messages.error(request, error_text(error))
             return redirect("pilot-stations", pilot_id=pilot.pk)
         place_form, place_form_of = _place_form(station, request.POST), station.pk
+        if not station.is_active:
+            # Revoked meanwhile: its row has no form to hold what was typed, nor its errors.
+            messages.error(request, _("This station was revoked, so its place can no longer be changed."))
+            return redirect("pilot-stations", pilot_id=pilot.pk)
         if place_form.is_valid():
             try:
                 station = services.station_rename(
@@ -727,7 +731,6 @@ def pilot_stations_page(request, pilot_id: int):
             "pilot": pilot,
             "stations": stations,
             "form": form,
-            "place_form": place_form,
             "registered": registered,
         },
         status=status,

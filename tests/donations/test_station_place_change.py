@@ -279,6 +279,21 @@ def test_a_revoked_station_is_not_renamed_from_the_page(pilot, staff_user, regis
     assert _place(registered.station) == (OLD, "")
 
 
+def test_a_bad_place_for_a_station_revoked_meanwhile_is_told_why_nothing_changed(
+    pilot, staff_user, registered
+):
+    """Its row no longer has a form to show the field's error in: the page says the station was
+    revoked, rather than coming back with nothing said."""
+    services.station_revoke(station=registered.station, by=staff_user)
+    client = signed_in_client(staff_user, "ko")
+
+    response = _rename(client, pilot, registered.station, name=" ")
+
+    assert response.status_code == 302
+    assert REVOKED_KO in client.get(_page(pilot)).content.decode()
+    assert _place(registered.station) == (OLD, "")
+
+
 def test_another_pilots_station_is_not_renamed_from_this_pilots_page(pilot, other_pilot, staff_user):
     theirs = services.station_register(pilot=other_pilot, by=staff_user, name=OLD).station
 
