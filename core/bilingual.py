@@ -6,7 +6,9 @@ Korean only reads the Korean, told so, rather than nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -43,3 +45,9 @@ def shown_text(korean: str, english: str, language: str | None = None) -> ShownT
             return ShownText(english, ENGLISH)
         return ShownText(korean, KOREAN, korean_only=bool(korean))
     return ShownText(korean, KOREAN)
+
+
+def shown_label(field: Mapping[str, Any]) -> ShownText:
+    """The name of a field staff described as a mapping (`label`, and `label_en` if given), as
+    stored in a data request's fields."""
+    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))

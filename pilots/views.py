@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
-from core.bilingual import shown_text
+from core.bilingual import shown_label
 from core.errors import ApplicationError
 from core.forms import (
     MultilineField,
@@ -105,9 +105,7 @@ def _shows_korean_only(pilot: Pilot, renewals: Sequence[ConsentToRenew]) -> bool
         ]
         if not data_request.recipient_companies.all():
             texts.append(data_request.shown_recipient)
-        texts += [
-            shown_text(field.get("label", ""), field.get("label_en") or "") for field in data_request.fields
-        ]
+        texts += [shown_label(field) for field in data_request.fields]
     texts += [renewal.consent.data_request.shown_category_label for renewal in renewals]
     texts += [milestone.shown_title for milestone in pilot.milestones.all()]
     texts += [update.shown_body for update in pilot.updates.all()]

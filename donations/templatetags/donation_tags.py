@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.bilingual import ShownText, shown_text
+from core.bilingual import shown_label
 from core.templatetags.bilingual import language_note
 from donations.fields import DataField
 
@@ -19,13 +19,9 @@ register = template.Library()
 def names_korean_only(fields: list[DataField] | list[dict[str, Any]]) -> bool:
     """Whether the reader reads some of these fields' names in Korean for want of English."""
     return any(
-        (field.shown_label if isinstance(field, DataField) else _shown_label(field)).korean_only
+        (field.shown_label if isinstance(field, DataField) else shown_label(field)).korean_only
         for field in fields
     )
-
-
-def _shown_label(field: dict[str, Any]) -> ShownText:
-    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
 
 
 @register.filter
@@ -36,7 +32,7 @@ def reading_field(field: dict[str, Any]) -> SafeString:
         data_field = DataField(**field)
     except TypeError:
         # A field stored before the ranges existed has a name only.
-        return language_note(_shown_label(field), "bare")
+        return language_note(shown_label(field), "bare")
     return format_html("{} {}", language_note(data_field.shown_label, "bare"), data_field.describe_range())
 
 
