@@ -28,6 +28,10 @@ USERNAME_PATTERN = r"^[\w.@+-]+$"
 USERNAME_CHARACTERS_REFUSED = _("Use only letters, digits and @ . + - _ in a username, no spaces.")
 
 
+# `User.is_city_staff`, as a filter of users.
+CITY_STAFF = models.Q(is_staff=True, is_active=True)
+
+
 class User(AbstractUser):
     """A person using the site. Everyone is a citizen; membership of a company and city staff
     status are added on top, so a company employee can still propose ideas as a citizen."""

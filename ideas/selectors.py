@@ -256,20 +256,22 @@ def _comments_shown(*, staff: bool, reader_id: int | None = None) -> QuerySet[Co
 def comment_list(*, idea: Idea, user: User | AnonymousUser) -> QuerySet[Comment]:
     """The idea's top-level comments the user may see, each with the replies they may see in
     `shown_replies`."""
-    return _with_shown_replies(_visible_comments(user), user).filter(idea=idea, parent__isnull=True)
+    return _visible_comments_with_replies(user).filter(idea=idea, parent__isnull=True)
 
 
 def comment_get(*, comment_id: int, user: User | AnonymousUser) -> Comment:
     """One comment as `comment_list` gives it, with its replies the user may see in
     `shown_replies`. Raises Comment.DoesNotExist for a comment the user may not see."""
-    return _with_shown_replies(_visible_comments(user), user).get(pk=comment_id)
+    return _visible_comments_with_replies(user).get(pk=comment_id)
 
 
-def _with_shown_replies(comments: QuerySet[Comment], user: User | AnonymousUser) -> QuerySet[Comment]:
+def _visible_comments_with_replies(user: User | AnonymousUser) -> QuerySet[Comment]:
     # Under its own name, never as `replies`: a comment read without it has no replies to show
     # rather than every reply, hidden ones included.
     replies = _visible_comments(user).order_by("created_at", "id")
-    return comments.prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
+    return _visible_comments(user).prefetch_related(
+        Prefetch("replies", queryset=replies, to_attr="shown_replies")
+    )
 
 
 def comment_tree(*, idea: Idea, user: User | AnonymousUser) -> list[Comment]:

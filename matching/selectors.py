@@ -46,15 +46,28 @@ POSSIBLY_SAME = 0.35
 SIMILAR_TEXT_CHARS = 300
 
 
+# An idea's ranking as its page shows it: the matcher ranked the company for it, the company did
+# not turn it down, and staff have not withdrawn the company's verification (which takes it out
+# at once, not at the matcher's next refresh). `_in_idea_ranking` is the same test in Python.
+_IN_IDEA_RANKING = Q(rank_for_idea__isnull=False, company__is_verified=True) & ~Q(
+    status=MatchStatus.DISMISSED
+)
+
+
+def _in_idea_ranking(match: Match) -> bool:
+    return (
+        match.rank_for_idea is not None
+        and match.status != MatchStatus.DISMISSED
+        and match.company.is_verified
+    )
+
+
 def matches_for_idea(*, idea: Idea, include_weak: bool = False) -> QuerySet[Match]:
     """The companies ranked for an idea: strong and possible matches, and with `include_weak`
     the weaker possibilities too. Verified companies only, as the matcher ranks them: one whose
     verification staff withdrew leaves the ranking at once, not at the matcher's next refresh."""
     matches = (
-        Match.objects.filter(idea=idea, rank_for_idea__isnull=False, company__is_verified=True)
-        .exclude(status=MatchStatus.DISMISSED)
-        .select_related("company")
-        .order_by("rank_for_idea")
+        Match.objects.filter(_IN_IDEA_RANKING, idea=idea).select_related("company").order_by("rank_for_idea")
     )
     return matches if include_weak else matches.confident()
 
@@ -327,11 +340,7 @@ def _idea_page_matches(idea: Idea) -> list[Match]:
 def idea_ranked_matches(*, idea: Idea) -> list[Match]:
     """`matches_for_idea(include_weak=True)`, from the idea page's one read."""
     return sorted(
-        (
-            m
-            for m in _idea_page_matches(idea)
-            if m.rank_for_idea is not None and m.status != MatchStatus.DISMISSED and m.company.is_verified
-        ),
+        filter(_in_idea_ranking, _idea_page_matches(idea)),
         key=lambda m: m.rank_for_idea or 0,
     )
 
@@ -376,9 +385,7 @@ def matchable_ideas_with_matches() -> dict[str, int]:
     strong or possible (`shown`). A pair counts as the idea's page shows it: ranked for the idea
     and not turned down by the company, of a company still verified. A company's interest in an
     idea the matcher did not rank is the company's answer, not a match, and is not counted here."""
-    ranked = Match.objects.filter(
-        idea=OuterRef("pk"), rank_for_idea__isnull=False, company__is_verified=True
-    ).exclude(status=MatchStatus.DISMISSED)
+    ranked = Match.objects.filter(_IN_IDEA_RANKING, idea=OuterRef("pk"))
     return (
         stored.matchable_ideas()
         .annotate(

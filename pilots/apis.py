@@ -160,9 +160,8 @@ class PilotCompanySerializer(CompanyBriefSerializer):
 
     def to_representation(self, company: Company) -> dict:
         data = super().to_representation(company)
-        # The selectors read whether the reader may open it (`Company.objects.with_visibility`);
-        # a company read without that is taken as the public sees it.
-        if not getattr(company, "is_visible", company.is_verified):
+        # The selectors read whether the reader may open it (`Company.objects.with_visibility`).
+        if not company.is_visible:
             data["slug"] = data["summary"] = None
         return data
 

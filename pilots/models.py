@@ -157,6 +157,12 @@ class Pilot(ChoiceLabelsModel):
         return self.stage == PilotStage.CANCELLED
 
     @property
+    def is_public(self) -> bool:
+        """Whether it left planning, as `PilotQuerySet.visible_to` has it: one cancelled in
+        planning never was."""
+        return self.went_public_at is not None
+
+    @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
 

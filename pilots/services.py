@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, audited, snapshot
-from accounts.models import AuditAction, NotificationKind, User
+from accounts.models import CITY_STAFF, AuditAction, NotificationKind, User
 from accounts.notifications import notify_in_their_language
 from accounts.rules import require_city_staff
 from companies.models import Company
@@ -234,9 +234,8 @@ def _pilot_audience(pilot: Pilot, *, include_followers: bool) -> QuerySet[User]:
         audience = volunteers | pilot_followers | idea_followers
     else:
         audience = volunteers | (pilot_followers & ~idea_followers)
-    if pilot.went_public_at is None:
-        # User.is_city_staff, as a filter.
-        audience &= Q(is_staff=True, is_active=True)
+    if not pilot.is_public:
+        audience &= CITY_STAFF
     return User.objects.filter(audience).distinct()
 
 
@@ -323,7 +322,7 @@ def pilot_update_post(*, pilot: Pilot, by: User, body: str, body_en: str = "") -
     require_city_staff(by, message=_("Only city staff can run pilots."))
     if pilot.stage == PilotStage.PLANNING:
         raise conflict(_("A pilot in planning is not public yet; post updates once it recruits."))
-    if pilot.went_public_at is None:
+    if not pilot.is_public:
         # Cancelled in planning: no one but staff can read it, so it has no public to tell.
         raise conflict(_("This pilot was cancelled before it went public: it has no public updates."))
     update = PilotUpdate(pilot=pilot, author=by, body=body.strip(), body_en=body_en.strip())
