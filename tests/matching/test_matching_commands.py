@@ -129,6 +129,8 @@ def test_bench_matching_prints_its_figures_and_keeps_nothing(db):
     for key in ("new_idea_p50_s", "new_idea_p95_s", "profile_edit_s", "sweep_noop_s", "full_refresh_s"):
         assert result[key] >= 0
     assert result["full_refresh_peak_mb"] > 0 and result["cores"] >= 1
+    # The figures depend on which kernels numpy's products ran on, so the run names them.
+    assert result["blas"]["library"] and result["blas"]["kernels"]
     assert not Idea.objects.exists()
 
 
@@ -145,6 +147,7 @@ def test_bench_matching_prints_a_table(db):
     assert "share of plain whole-text encode" in printed
     assert "pipeline: sweep, batched (DB + cache)" in printed
     assert "Refresh all matches, 30 ideas x 3 companies" in printed
+    assert "Matrix products: openblas" in printed
     assert not Idea.objects.exists()
 
 
