@@ -43,7 +43,7 @@ class ReasonSerializer(serializers.Serializer):
     also = serializers.ListField(child=serializers.DictField())
 
     def get_text(self, reason) -> str:
-        # A company's members read of their own profile ("… meets your technology …").
+        # A company's members read of their own profile ("… is close to your technology …").
         return reason_text(reason, to_company=self.context.get("to_company", False))
 
 
