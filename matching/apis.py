@@ -210,7 +210,7 @@ class DuplicateSerializer(serializers.Serializer):
     likely_duplicate = serializers.BooleanField(help_text="Very likely the same idea.")
     likelihood = serializers.ChoiceField(
         choices=["same", "possible", "related"],
-        help_text="Very likely the same idea, possibly the same, or on a related topic.",
+        help_text="Very likely the same idea, a similar idea (at times the same), or one on a related topic.",
     )
     likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
     is_own = serializers.SerializerMethodField(help_text="The reader posted this idea.")
