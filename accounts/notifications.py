@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
+import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from .models import Notification, NotificationKind, NotificationPreference, User
 
@@ -231,18 +233,67 @@ def notifications_of_deleted_pages(
     return len(changed)
 
 
+def _strong_matches_words(count: int) -> str:
+    return ngettext(
+        "%(count)d new strong match for %(company)s",
+        "%(count)d new strong matches for %(company)s",
+        count,
+    )
+
+
+def strong_matches_title(count: int, company_name: str) -> str:
+    """The title of the notification that tells a company's members of its new strong matches, in
+    the active language: worded here, where a deleted idea's line is taken out of it too."""
+    return _strong_matches_words(count) % {"count": count, "company": company_name}
+
+
+_PLACEHOLDERS = {"%(count)d": "(?P<count>[0-9]+)", "%(company)s": "(?P<company>.+)"}
+
+
+@functools.cache
+def _strong_matches_titles() -> list[tuple[str, re.Pattern[str]]]:
+    """Each language's words for `strong_matches_title`, in each of its plural forms, as a pattern
+    that reads the count and the company's name back out of a title."""
+    patterns = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            worded = {_strong_matches_words(count) for count in (1, 2)}
+        for words in worded:
+            parts = re.split(r"(%\((?:count|company)\)[ds])", words)
+            pattern = "".join(_PLACEHOLDERS.get(part, re.escape(part)) for part in parts)
+            patterns.append((language, re.compile(pattern)))
+    return patterns
+
+
+def strong_matches_recounted(title: str, fewer: int) -> str | None:
+    """A strong-match notification's `title` counting `fewer` matches, in the language it was
+    written in (the reader may read another since); None where it would count none. A title in
+    no language's words is kept as it is."""
+    for language, pattern in _strong_matches_titles():
+        if found := pattern.fullmatch(title):
+            left = int(found["count"]) - fewer
+            if left <= 0:
+                return None
+            with translation.override(language):
+                return strong_matches_title(left, found["company"])[:200]
+    return title
+
+
 def notifications_drop_lines(
     *,
     kind: NotificationKind,
     lines: Iterable[tuple[str, datetime.datetime]],
     shared: Collection[str] = (),
     exclude_user_id: int | None = None,
+    recount: Callable[[str, int], str | None] | None = None,
 ) -> int:
     """Take each line equal to one of `lines`' texts out of the bodies of the notifications of
     `kind` written since that text could be in one (the text's `since`): the notifications of a
     kind that lists what it tells of one a line (a strong match, its ideas' titles), of which one
-    was deleted. The notification stays: the rest of what it told of still holds (an email already
-    sent cannot be recalled).
+    was deleted. The rest of what it told of still holds (an email already sent cannot be
+    recalled): `recount(title, lines taken out)` gives the title that counts only what is left,
+    which may be more than the lines listed; where it gives None, nothing is left to tell of and
+    the notification goes.
 
     Found by their text, every reader's: nothing else says which of them listed it (a company's
     members change, and the rows that paired a rejected idea with companies went with its
@@ -262,7 +313,7 @@ def notifications_drop_lines(
     found = Notification.objects.filter(containing, kind=kind)
     if exclude_user_id is not None:
         found = found.exclude(user_id=exclude_user_id)
-    changed = []
+    changed, emptied = [], []
     for notification in found:
         listed = notification.body.split("\n")
         kept, dropped = [], set()
@@ -273,11 +324,17 @@ def notifications_drop_lines(
                 kept.append(line)
             else:
                 dropped.add(line)
-        if len(kept) != len(listed):
-            notification.body = "\n".join(kept)
-            changed.append(notification)
-    Notification.objects.bulk_update(changed, ["body"])
-    return len(changed)
+        if len(kept) == len(listed):
+            continue
+        title = recount(notification.title, len(listed) - len(kept)) if recount else notification.title
+        if title is None:
+            emptied.append(notification.pk)
+            continue
+        notification.title, notification.body = title, "\n".join(kept)
+        changed.append(notification)
+    Notification.objects.bulk_update(changed, ["title", "body"])
+    Notification.objects.filter(pk__in=emptied).delete()
+    return len(changed) + len(emptied)
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -119,6 +119,12 @@ class BoundField(forms.BoundField):
             field_id=self.auto_id,
         )
 
+    @property
+    def asks_to_type_again(self) -> bool:
+        """Its only error is the note to type it again: the error summary lists it after the
+        errors that made the form come back, which are what there is to fix."""
+        return not super().errors and self._emptied_on_return()
+
     def _emptied_on_return(self) -> bool:
         widget = self.field.widget
         return (

@@ -43,7 +43,7 @@ class ReasonSerializer(serializers.Serializer):
     also = serializers.ListField(child=serializers.DictField())
 
     def get_text(self, reason) -> str:
-        # A company's members read of their own profile ("… meets your technology …").
+        # A company's members read of their own profile ("… is close to your technology …").
         return reason_text(reason, to_company=self.context.get("to_company", False))
 
 
@@ -210,7 +210,7 @@ class DuplicateSerializer(serializers.Serializer):
     likely_duplicate = serializers.BooleanField(help_text="Very likely the same idea.")
     likelihood = serializers.ChoiceField(
         choices=["same", "possible", "related"],
-        help_text="Very likely the same idea, possibly the same, or on a related topic.",
+        help_text="Very likely the same idea, a similar idea (at times the same), or one on a related topic.",
     )
     likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
     is_own = serializers.SerializerMethodField(help_text="The reader posted this idea.")

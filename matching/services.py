@@ -20,10 +20,9 @@ from django.db import connection, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import NotificationKind, User
-from accounts.notifications import notify, notify_each, worded_per_language
+from accounts.notifications import notify, notify_each, strong_matches_title, worded_per_language
 from companies.models import Company
 from core.errors import ApplicationError, forbidden, not_found
 from core.services import save_validated
@@ -639,14 +638,6 @@ def _changed(written: tuple | None, row: tuple) -> bool:
     )
 
 
-def _strong_matches_title(count: int, company_name: str) -> str:
-    return ngettext(
-        "%(count)d new strong match for %(company)s",
-        "%(count)d new strong matches for %(company)s",
-        count,
-    ) % {"count": count, "company": company_name}
-
-
 def _notify_strong_matches(rows: list[tuple]) -> None:
     """Tell each company's members about ideas that newly and strongly match it, all companies
     in a few queries: the first refresh of a city tells hundreds of companies at once."""
@@ -679,10 +670,11 @@ def _notify_strong_matches(rows: list[tuple]) -> None:
     messages: list[tuple[User, str, str, str]] = []
     for company in Company.objects.filter(pk__in=by_company):
         count = len(by_company[company.pk])
-        # One title a line: an idea its author deletes has its line taken out (ideas.services).
+        # One title a line: an idea its author deletes has its line taken out, and the title counts one
+        # fewer (ideas.services).
         body = "\n".join(first_titles[company.pk])
         link = company.get_matches_url()
-        title_in = worded_per_language(functools.partial(_strong_matches_title, count, company.name))
+        title_in = worded_per_language(functools.partial(strong_matches_title, count, company.name))
         for member in {u.pk: u for u in members.get(company.pk, [])}.values():
             messages.append((member, title_in(member.preferred_language), body, link))
     notify_each(kind=NotificationKind.STRONG_MATCH, messages=messages)

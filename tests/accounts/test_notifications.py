@@ -12,6 +12,7 @@ from accounts.notifications import (
     notifications_of_deleted_pages,
     notify,
     notify_in_their_language,
+    strong_matches_recounted,
 )
 from accounts.tasks import send_notification_emails
 from tests.accounts.factories import UserFactory
@@ -214,12 +215,30 @@ def test_a_deleted_ideas_line_goes_from_lists_written_since_it_could_be_in_them(
         kind=NotificationKind.STRONG_MATCH,
         lines=[("버스 도착 알림", since), ("정류장 안내판", since)],
         exclude_user_id=carol.pk,
+        recount=strong_matches_recounted,
     )
 
     assert changed == 1
     listing.refresh_from_db()
     assert (listing.title, listing.body) == (
-        "빛고을에 새로운 강한 매칭이 3건 있습니다",
+        "빛고을에 새로운 강한 매칭이 2건 있습니다",
         "공원 조명\n버스 도착 알림 앱",
     )
     assert [Notification.objects.get(pk=n.pk).body for n in untouched] == ["버스 도착 알림"] * 3
+
+
+@pytest.mark.parametrize(
+    ("title", "fewer", "recounted"),
+    [
+        ("빛고을에 새로운 강한 매칭이 3건 있습니다", 1, "빛고을에 새로운 강한 매칭이 2건 있습니다"),
+        ("빛고을에 새로운 강한 매칭이 1건 있습니다", 1, None),
+        ("12 new strong matches for Gwangju AI", 2, "10 new strong matches for Gwangju AI"),
+        ("2 new strong matches for Gwangju AI", 1, "1 new strong match for Gwangju AI"),
+        ("1 new strong match for Gwangju AI", 1, None),
+        # Words of no language the site speaks: nothing to count by.
+        ("Three new matches", 1, "Three new matches"),
+    ],
+)
+def test_a_strong_match_title_is_recounted_in_its_own_language(title, fewer, recounted):
+    with translation.override("ko"):
+        assert strong_matches_recounted(title, fewer) == recounted

@@ -87,6 +87,28 @@ def test_a_password_refused_for_itself_says_why_only(client):
     assert summary.count(TYPE_AGAIN["en"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "differ", "consent"),
+    [
+        ("en", "The two passwords are not the same.", "Sign-up needs your agreement to the privacy notice."),
+        ("ko", "두 비밀번호가 같지 않습니다.", "회원가입하려면 개인정보 수집·이용에 동의해 주세요."),
+    ],
+)
+def test_the_summary_lists_what_sent_the_form_back_before_the_notes_to_type_again(
+    client, language, differ, consent
+):
+    client.cookies["django_language"] = language
+
+    response = client.post(
+        "/accounts/signup/", {"username": "minji", "password": NEW_PASSWORD, "password_again": "another-one"}
+    )
+
+    summary = _summary(response.content.decode())
+    assert differ in summary and consent in summary
+    assert summary.index(differ) < summary.index(TYPE_AGAIN[language])
+    assert summary.index(consent) < summary.index(TYPE_AGAIN[language])
+
+
 def test_a_form_without_errors_asks_for_nothing(client):
     client.cookies["django_language"] = "en"
 

@@ -327,7 +327,8 @@ def _rejected_and_withdrawn(idea: Idea, staff_user) -> None:
 def test_companies_strong_matches_no_longer_name_a_deleted_idea(alice, carol, dave, company, staff_user):
     """Published, strongly matched with a company together with another idea (its members were
     told; one has left the company since), rejected, then deleted: each list keeps the other idea
-    only. Nothing but the lists' text ties them to it now: its suggestions went with the rejection."""
+    only, and its title counts that one. Nothing but the lists' text ties them to it now: its
+    suggestions went with the rejection."""
     idea = IdeaFactory(
         author=alice, title="광주천 자전거길 야간 조명", status=IdeaStatus.SUBMITTED, published_at=None
     )
@@ -338,12 +339,14 @@ def test_companies_strong_matches_no_longer_name_a_deleted_idea(alice, carol, da
     _rejected_and_withdrawn(idea, staff_user)
     told = Notification.objects.filter(kind=NotificationKind.STRONG_MATCH)
     assert {(n.user_id, n.body.count("\n")) for n in told} == {(carol.pk, 1), (dave.pk, 1)}
-    before = {n.pk: (n.title, n.link) for n in told}
+    assert {n.title for n in told} == {"빛고을케어에 새로운 강한 매칭이 2건 있습니다"}
+    before = {n.pk: n.link for n in told}
 
     services.idea_delete(idea=idea, user=alice)
 
     assert [n.body for n in told.all()] == ["버스 도착 알림", "버스 도착 알림"]
-    assert {n.pk: (n.title, n.link) for n in told.all()} == before
+    assert {n.title for n in told.all()} == {"빛고을케어에 새로운 강한 매칭이 1건 있습니다"}
+    assert {n.pk: n.link for n in told.all()} == before
 
 
 def test_a_title_staff_corrected_since_the_strong_match_is_taken_out_too(alice, carol, company, staff_user):
@@ -355,7 +358,8 @@ def test_a_title_staff_corrected_since_the_strong_match_is_taken_out_too(alice, 
 
     services.idea_delete(idea=idea, user=alice)
 
-    assert Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH).body == ""
+    # It told of that idea only: nothing is left to tell of.
+    assert not Notification.objects.filter(user=carol, kind=NotificationKind.STRONG_MATCH).exists()
 
 
 def test_closing_an_account_takes_the_persons_ideas_out_of_strong_matches(alice, carol, company, staff_user):
@@ -375,7 +379,8 @@ def test_closing_an_account_takes_the_persons_ideas_out_of_strong_matches(alice,
     account_close(user=alice, password=PASSWORD)
 
     assert not Idea.objects.filter(author=alice).exists()
-    assert Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH).body == "버스 도착 알림"
+    told = Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH)
+    assert (told.title, told.body) == ("빛고을케어에 새로운 강한 매칭이 1건 있습니다", "버스 도착 알림")
 
 
 def test_a_title_another_idea_still_bears_stays_in_strong_matches(alice, carol, dave, company, staff_user):
@@ -395,6 +400,48 @@ def test_a_title_another_idea_still_bears_stays_in_strong_matches(alice, carol, 
     told = Notification.objects.filter(kind=NotificationKind.STRONG_MATCH)
     assert sorted(told.get(user=carol).body.split("\n")) == ["공원 그늘막", "버스 도착 알림"]
     assert told.get(user=dave).body == "버스 도착 알림"
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        (
+            "ko",
+            "빛고을케어에 새로운 강한 매칭이 5건 있습니다",
+            "빛고을케어에 새로운 강한 매칭이 4건 있습니다",
+        ),
+        ("en", "5 new strong matches for 빛고을케어", "4 new strong matches for 빛고을케어"),
+    ],
+)
+def test_the_title_counts_the_strong_matches_left_in_the_language_it_was_told_in(
+    alice, carol, company, staff_user, language, before, after
+):
+    """Five ideas matched, three named in the list: one named is deleted, and the title counts the
+    four left, the two it never named among them. Carol reads the other language since: the title
+    stays in the words she was told in."""
+    carol.preferred_language = language
+    carol.save(update_fields=["preferred_language"])
+    # Listed newest first: the idea to be deleted among the three named.
+    others = [
+        IdeaFactory(title=title)
+        for title in ("버스 도착 알림", "공원 그늘막", "무장애 산책로", "정류장 안내판")
+    ]
+    idea = IdeaFactory(
+        author=alice, title="광주천 자전거길 야간 조명", status=IdeaStatus.SUBMITTED, published_at=None
+    )
+    services.idea_publish(idea=idea, by=staff_user)
+    _strongly_matched(idea, others, company)
+    told = Notification.objects.get(user=carol, kind=NotificationKind.STRONG_MATCH)
+    assert (told.title, told.body.count("\n")) == (before, 2)
+    carol.preferred_language = "en" if language == "ko" else "ko"
+    carol.save(update_fields=["preferred_language"])
+    _rejected_and_withdrawn(idea, staff_user)
+
+    services.idea_delete(idea=idea, user=alice)
+
+    told.refresh_from_db()
+    assert told.title == after
+    assert "광주천 자전거길 야간 조명" not in told.body and told.body.count("\n") == 1
 
 
 def test_a_merge_told_in_the_language_a_reader_has_since_left_is_rewritten_too(alice, bob, staff_user):

@@ -145,9 +145,10 @@ def test_a_reason_speaks_to_the_members_of_their_own_profile_and_of_the_company_
     client.force_login(staff_user)
     staff_en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert " meets your " in member_en and " meets their " not in member_en
+    # The page escapes the apostrophe of "company's".
+    assert " is close to your " in member_en and " is close to the company&#x27;s " not in member_en
     assert "귀사의 " in member_ko and "— 기업의 " not in member_ko
-    assert " meets their " in staff_en and " meets your " not in staff_en
+    assert " is close to the company&#x27;s " in staff_en and " is close to your " not in staff_en
 
 
 def test_one_way_to_show_the_weaker_matches_and_one_back(client, catalogue, carol):
@@ -199,12 +200,39 @@ def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
         # Named as the profile editor names it ("Past projects").
         assert (
             reason_text(reason, to_company=True)
-            == "Its title meets your past project “Animal tracking pilot”"
+            == "The idea's title is close to your past project “Animal tracking pilot”."
         )
-        assert reason_text(reason) == "Its title meets their past project “Animal tracking pilot”"
+        assert (
+            reason_text(reason)
+            == "The idea's title is close to the company's past project “Animal tracking pilot”."
+        )
         assert reason_text(other, to_company=True).startswith(
-            "“Stray dogs on hiking trails” meets your past project"
+            "The idea's “Stray dogs on hiking trails” is close to your past project"
         )
+
+
+@pytest.mark.parametrize("idea_field", ["title", "problem"])
+@pytest.mark.parametrize("to_company", [True, False])
+def test_a_reason_reads_as_a_whole_sentence_with_its_subject_and_full_stop(idea_field, to_company):
+    from django.utils import translation
+
+    from matching.reasons import reason_text
+
+    reason = {
+        "idea_field": idea_field,
+        "idea_text": "Stray dogs on hiking trails",
+        "company_field": "technology",
+        "company_text": "Animal tracking with GPS collars",
+    }
+
+    with translation.override("en"):
+        english = reason_text(reason, to_company=to_company)
+    with translation.override("ko"):
+        korean = reason_text(reason, to_company=to_company)
+
+    assert english.startswith("The idea's ") and english.endswith("”.")
+    assert " is close to " in english and " meets " not in english
+    assert korean.startswith("아이디어") and korean.endswith("에 가깝습니다.")
 
 
 def test_an_unverified_company_is_told_matching_starts_once_the_city_verifies_it(client, company, carol):

@@ -229,5 +229,5 @@ def test_a_reason_speaks_to_the_companys_members_of_their_own_profile(api, catal
     for_member = api(carol).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     for_staff = api(staff_user).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
 
-    assert for_member and all(" meets your " in row["reason"]["text"] for row in for_member)
-    assert for_staff and all(" meets their " in row["reason"]["text"] for row in for_staff)
+    assert for_member and all(" is close to your " in row["reason"]["text"] for row in for_member)
+    assert for_staff and all(" is close to the company's " in row["reason"]["text"] for row in for_staff)

@@ -38,7 +38,7 @@ def test_a_match_says_which_sentence_met_which_part_of_the_profile(catalogue):
     with translation.override("ko"):
         assert "기업의" in reason_text(match.reason) and "이(가)" not in reason_text(match.reason)
     with translation.override("en"):
-        assert " meets their " in reason_text(match.reason)
+        assert " is close to the company's " in reason_text(match.reason)
 
 
 def test_a_reason_quotes_a_clause_not_a_paragraph():
