@@ -424,6 +424,10 @@ def kiosk_page(request):
                     "To donate, consent on the pilot's page on your phone, then ask for a new code."
                 ),
                 "readingTaken": _("You can take your arm out of the cuff."),
+                "cancelFailed": _(
+                    "The visit could not be cancelled: the station may still take a reading. "
+                    "Try again, or ask staff for help."
+                ),
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),

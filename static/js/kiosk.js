@@ -300,6 +300,7 @@
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-note").hidden = true;
     $("kiosk-visit-error").textContent = "";
+    $("kiosk-cancel-error").textContent = "";
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = strings.measuring;
@@ -342,6 +343,7 @@
     // Until then, a way back to the start that says it stops: the donor may change their mind,
     // or the device may never measure, and the next person must not wait for the visit to lapse.
     $("kiosk-cancel").hidden = !$("kiosk-done").hidden;
+    if ($("kiosk-cancel").hidden) $("kiosk-cancel-error").textContent = "";
   }
 
   function render(visit) {
@@ -482,8 +484,31 @@
     show("welcome");
   }
 
+  // Cancelling waits for the station API's answer: a visit left open would take the reading the
+  // device sends late for this donor, after the screen had told them it was stopped. Refused or
+  // unanswered, the screen stays on the visit and says so; the donor or staff may try again.
+  async function cancelVisit() {
+    const button = $("kiosk-cancel");
+    const cancelling = visitId;
+    if (cancelling === null || button.disabled) return;
+    button.disabled = true;
+    $("kiosk-cancel-error").textContent = "";
+    try {
+      await call("POST", "visits/" + cancelling + "/close/");
+    } catch (error) {
+      // Gone or no longer this station's: there is nothing left open to take a reading.
+      if (error.status !== 404) {
+        if (cancelling === visitId) $("kiosk-cancel-error").textContent = strings.cancelFailed;
+        return;
+      }
+    } finally {
+      button.disabled = false;
+    }
+    if (cancelling === visitId) finish(false);
+  }
+
   $("kiosk-done").addEventListener("click", () => finish(true));
-  $("kiosk-cancel").addEventListener("click", () => finish(true));
+  $("kiosk-cancel").addEventListener("click", cancelVisit);
 
   start();
 })();

@@ -22,6 +22,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TABLET = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
+CANCEL_FAILED_EN = (
+    "The visit could not be cancelled: the station may still take a reading. "
+    "Try again, or ask staff for help."
+)
+CANCEL_FAILED_KO = (
+    "측정을 취소하지 못했습니다. 측정기가 아직 측정할 수 있습니다. "
+    "다시 눌러 보시거나 담당자에게 도움을 요청해 주세요."
+)
 NAMES_NOTE = "Some names are in Korean only: staff did not write them in English."
 
 
@@ -495,10 +503,37 @@ def test_a_donor_can_stop_while_the_device_has_not_measured_and_the_screen_start
     button.click()
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert not kiosk.locator("#kiosk-visit").is_visible()
-    for _ in range(20):
-        if not StationVisit.objects.get().is_open:
-            break
-        kiosk.wait_for_timeout(100)
-    # Closed, so a reading the device sends late is not taken for this donor.
+    # The screen started over only once the visit was closed, so a reading the device sends late
+    # is not taken for this donor.
     assert not StationVisit.objects.get().is_open
+    tablet.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_cancel_the_station_api_never_answers_leaves_the_visit_on_the_screen_and_says_so(
+    browser_page, live_server, company, language
+):
+    failed = {"ko": CANCEL_FAILED_KO, "en": CANCEL_FAILED_EN}[language]
+    _setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
+    kiosk.locator("#kiosk-cancel").wait_for()
+
+    # The connection drops as the cancel is sent: the visit is still open, and the screen says so
+    # rather than start over as if it were stopped.
+    kiosk.route("**/visits/*/close/", lambda route: route.abort())
+    kiosk.click("#kiosk-cancel")
+    error = kiosk.locator("#kiosk-cancel-error")
+    error.wait_for()
+    kiosk.wait_for_timeout(2500)  # a poll or more later, still said
+    assert error.inner_text() == failed
+    assert kiosk.locator("#kiosk-visit").is_visible() and not kiosk.locator("#kiosk-welcome").is_visible()
+    assert kiosk.locator("#kiosk-cancel").is_enabled()
+    assert StationVisit.objects.get().is_open
+    _shots(kiosk, f"kiosk-cancel-failed-{language}")
+
+    # Tried again once the connection is back: closed, and the screen starts over.
+    kiosk.unroute("**/visits/*/close/")
+    kiosk.click("#kiosk-cancel")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    assert not StationVisit.objects.get().is_open
+    assert kiosk.locator("#kiosk-cancel-error").inner_text() == ""
     tablet.close()
