@@ -6,7 +6,7 @@ Korean only reads the Korean, told so, rather than nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,3 +51,10 @@ def shown_label(field: Mapping[str, Any]) -> ShownText:
     """The name of a field staff described as a mapping (`label`, and `label_en` if given), as
     stored in a data request's fields."""
     return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
+
+
+def any_korean_only(texts: Iterable[ShownText | str]) -> bool:
+    """Whether the reader reads any of these texts in Korean for want of English. A page that
+    shows several says so once, near its top (templates/_korean_only_note.html), rather than
+    after each of them: up to once a line, a note read over and over says nothing."""
+    return any(isinstance(text, ShownText) and text.korean_only for text in texts)

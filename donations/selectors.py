@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
-from core.bilingual import shown_text
+from core.bilingual import ShownText, shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_company_acted_for
@@ -187,6 +187,15 @@ class MyCategory:
     def donations_not_shown(self) -> int:
         return self.donations_count - len(self.donations)
 
+    @property
+    def shown_texts(self) -> list[ShownText]:
+        """What staff wrote that My donations shows of this category, in the reader's language."""
+        data_request = self.data_request
+        texts = [data_request.shown_category_label, data_request.shown_purpose, data_request.shown_recipient]
+        texts += [data_field.shown_label for data_field in self.fields]
+        texts += [item.donation.station.shown_name for item in self.donations if item.donation.station]
+        return texts
+
 
 @dataclass
 class MyPilotDonations:
@@ -194,6 +203,14 @@ class MyPilotDonations:
     categories: list[MyCategory] = field(default_factory=list)
     # Results about the donor as a whole, or about a donation since deleted.
     results: list[DonationResult] = field(default_factory=list)
+
+    @property
+    def shown_texts(self) -> list[ShownText]:
+        """What staff wrote that My donations shows of this pilot, in the reader's language."""
+        texts = [self.volunteer.pilot.shown_title]
+        for category in self.categories:
+            texts += category.shown_texts
+        return texts
 
     @property
     def can_donate_at_a_station(self) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import city_staff_required
+from core.bilingual import any_korean_only
 from core.errors import ApplicationError
 from core.exception_handler import HTTP_STATUS
 from core.forms import add_service_errors, error_text, posted_id
@@ -162,6 +163,7 @@ def _render_my_donations(request, *, upload_form=None, upload_request_id=None, s
         "donations/my_donations.html",
         {
             "pilots": pilots,
+            "shows_korean_only": any_korean_only(text for entry in pilots for text in entry.shown_texts),
             # A refusal for a category the page does not list (never consented to) shows on top.
             "unplaced_upload_form": upload_form if upload_form is not None and not placed else None,
             "max_upload_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -422,6 +424,10 @@ def kiosk_page(request):
                     "To donate, consent on the pilot's page on your phone, then ask for a new code."
                 ),
                 "readingTaken": _("You can take your arm out of the cuff."),
+                "cancelFailed": _(
+                    "The visit could not be cancelled: the station may still take a reading. "
+                    "Try again, or ask staff for help."
+                ),
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
@@ -429,6 +435,8 @@ def kiosk_page(request):
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),
+                # Said once a step, under what it names (kiosk.js).
+                "namesKoreanOnly": _("Some names are in Korean only: staff did not write them in English."),
                 "placeKoreanOnly": _("(place written in Korean only)"),
                 "placeAndPilotKoreanOnly": _("(place and pilot's name written in Korean only)"),
                 "dayPeriods": {"AM": _("a.m."), "PM": _("p.m.")},
@@ -724,6 +732,7 @@ def pilot_stations_page(request, pilot_id: int):
         )
         for station in selectors.station_list(pilot=pilot)
     ]
+    shown = [pilot.shown_title, *(station.shown_name for station, _place_form_of_it in stations)]
     return render(
         request,
         "donations/stations.html",
@@ -732,6 +741,7 @@ def pilot_stations_page(request, pilot_id: int):
             "stations": stations,
             "form": form,
             "registered": registered,
+            "shows_korean_only": any_korean_only(shown),
         },
         status=status,
     )

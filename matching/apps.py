@@ -31,3 +31,8 @@ class MatchingConfig(AppConfig):
         # Cached idea pages show the matches; the API's matching state reads the stamp's
         # matched_at.
         page_cache.watch(Match, Embedding, MatchingStamp)
+
+        # Registered with the Celery app in every process, not only in workers: a task the
+        # dispatcher sends by name is then sent by the task itself, under the app's settings
+        # (run at once where tasks are set to, as `delay` is), rather than by `send_task`.
+        from . import tasks  # noqa: F401

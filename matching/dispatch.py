@@ -18,10 +18,13 @@ logger = logging.getLogger(__name__)
 
 def _send(task_name: str, *args: int) -> None:
     try:
-        # Sent by name, the task's own ignore_result is unknown here; without this the result
-        # backend (kept for the similar-ideas lookup) would open a subscription, in the request,
-        # to a result that never comes.
-        current_app.send_task(task_name, args=args, ignore_result=True)
+        # By name, through the task's signature rather than `send_task`: the task, registered
+        # wherever the apps are loaded, then sends itself as `delay` would, under the app's
+        # settings, `task_always_eager` included (which `send_task` ignores: work meant to run at
+        # once would be left on the broker, never run). Its own ignore_result is unknown here;
+        # without this the result backend (kept for the similar-ideas lookup) would open a
+        # subscription, in the request, to a result that never comes.
+        current_app.signature(task_name, args=args).apply_async(ignore_result=True)
     except Exception:  # the broker is down; the sweep will pick the row up
         logger.warning(
             "Could not enqueue %s%s; the periodic sweep will retry.", task_name, args, exc_info=True

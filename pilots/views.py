@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
-from core.bilingual import shown_label
+from core.bilingual import any_korean_only, shown_label
 from core.errors import ApplicationError
 from core.forms import (
     MultilineField,
@@ -52,10 +52,9 @@ from .selectors import (
 
 
 def pilot_list_page(request):
-    pilots = pilot_list(user=request.user)
-    return render(
-        request, "pilots/list.html", {"page": Paginator(pilots, 12).get_page(request.GET.get("page"))}
-    )
+    page = Paginator(pilot_list(user=request.user), 12).get_page(request.GET.get("page"))
+    shown = [text for pilot in page for text in (pilot.shown_title, pilot.shown_venue)]
+    return render(request, "pilots/list.html", {"page": page, "shows_korean_only": any_korean_only(shown)})
 
 
 def pilot_detail_page(request, pilot_id: int):
@@ -109,7 +108,7 @@ def _shows_korean_only(pilot: Pilot, renewals: Sequence[ConsentToRenew]) -> bool
     texts += [renewal.consent.data_request.shown_category_label for renewal in renewals]
     texts += [milestone.shown_title for milestone in pilot.milestones.all()]
     texts += [update.shown_body for update in pilot.updates.all()]
-    return any(text.korean_only for text in texts)
+    return any_korean_only(texts)
 
 
 @login_required

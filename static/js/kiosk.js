@@ -72,22 +72,33 @@
     return element;
   }
 
-  // A name staff wrote in Korean only comes in Korean on an English screen, and says so.
-  function shownLabel(label, labelLanguage) {
-    return labelLanguage && labelLanguage !== language ? label + " " + strings.koreanOnly : label;
+  // A name staff wrote in Korean only comes in Korean on an English screen: marked `lang` for a
+  // screen reader, with no note after it. Each step of the screen says so once, below what it
+  // names (#kiosk-takes-note, #kiosk-visit-note), as the site's pages do: a note after each name
+  // would come up to once a line, and twice on a screen with a reading and its result.
+  function inKoreanOnly(labelLanguage) {
+    return Boolean(labelLanguage) && labelLanguage !== language;
   }
 
-  // `noted`: the note is already given nearby, such as on the reading's heading.
-  function labelElement(tag, label, labelLanguage, noted) {
+  function nameNode(label, labelLanguage) {
+    if (!inKoreanOnly(labelLanguage)) return document.createTextNode(label);
+    const korean = text("span", null, label);
+    korean.lang = labelLanguage;
+    return korean;
+  }
+
+  function labelElement(tag, label, labelLanguage) {
     const element = text(tag);
-    if (labelLanguage && labelLanguage !== language) {
-      const korean = text("span", null, label);
-      korean.lang = labelLanguage;
-      element.append(korean);
-      if (!noted) element.append(" ", text("span", "korean-only", strings.koreanOnly));
-    } else {
-      element.textContent = label;
-    }
+    element.append(nameNode(label, labelLanguage));
+    return element;
+  }
+
+  // A template's words with nodes in place of its {names}, so a name keeps its own `lang`.
+  function fillNodes(element, template, values) {
+    template.split(/(\{\w+\})/).forEach((part) => {
+      const name = /^\{(\w+)\}$/.exec(part);
+      element.append(name && name[1] in values ? values[name[1]] : part);
+    });
     return element;
   }
 
@@ -125,8 +136,15 @@
     $("kiosk-pilot-title").textContent = station.pilot_title;
     $("kiosk-pilot-title").lang = station.pilot_title_language;
     noteKoreanOnly(station.name_language !== language, station.pilot_title_language !== language);
-    const labels = station.data_requests.map((request) => shownLabel(request.label, request.label_language)).join(", ");
-    $("kiosk-takes").textContent = labels ? fill(strings.takes, {categories: labels}) : "";
+    const requests = station.data_requests;
+    const names = text("span");
+    requests.forEach((request, index) => {
+      if (index) names.append(", ");
+      names.append(nameNode(request.label, request.label_language));
+    });
+    $("kiosk-takes").replaceChildren();
+    if (requests.length) fillNodes($("kiosk-takes"), strings.takes, {categories: names});
+    $("kiosk-takes-note").hidden = !requests.some((request) => inKoreanOnly(request.label_language));
     return station;
   }
 
@@ -280,7 +298,9 @@
     visitId = visit.id;
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
+    $("kiosk-visit-note").hidden = true;
     $("kiosk-visit-error").textContent = "";
+    $("kiosk-cancel-error").textContent = "";
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = strings.measuring;
@@ -323,6 +343,7 @@
     // Until then, a way back to the start that says it stops: the donor may change their mind,
     // or the device may never measure, and the next person must not wait for the visit to lapse.
     $("kiosk-cancel").hidden = !$("kiosk-done").hidden;
+    if ($("kiosk-cancel").hidden) $("kiosk-cancel-error").textContent = "";
   }
 
   function render(visit) {
@@ -335,6 +356,8 @@
     if (results.children.length !== visit.results.length) {
       results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
     }
+    // Only a name in Korean on an English screen carries a `lang` of its own (`nameNode`).
+    $("kiosk-visit-note").hidden = !(readings.querySelector("[lang]") || results.querySelector("[lang]"));
     if (visit.results.length) {
       $("kiosk-visit-title").textContent = strings.resultTitle;
       $("kiosk-status").textContent = "";
@@ -355,18 +378,17 @@
 
   function renderReading(reading) {
     const card = text("section", "kiosk-reading");
-    const headingInKorean = reading.category_label_language !== language;
     card.append(labelElement("h2", reading.category_label, reading.category_label_language));
     const list = text("dl", "kiosk-values");
     reading.values.forEach((item) => {
       const row = text("div", "kiosk-value");
-      row.append(labelElement("dt", item.label, item.label_language, headingInKorean));
+      row.append(labelElement("dt", item.label, item.label_language));
       const value = text("dd");
       value.append(text("span", "kiosk-number", formatNumber(item.value)), text("span", "kiosk-unit", " " + item.unit));
       row.append(value);
       list.append(row);
     });
-    card.append(list, text("p", "meta", fill(strings.measuredAt, {time: formatTime(reading.measured_at)})));
+    card.append(list, text("p", "meta kiosk-measured", fill(strings.measuredAt, {time: formatTime(reading.measured_at)})));
     return card;
   }
 
@@ -378,9 +400,10 @@
     // Which reading the verdict is about: with several on the screen, the donor could not tell.
     const about = readings.filter((reading) => reading.donation_id === result.donation_id).pop();
     if (about) {
-      card.append(text("p", "kiosk-result-about", fill(strings.resultAbout, {
-        category: about.category_label, time: formatTime(about.measured_at),
-      })));
+      card.append(fillNodes(text("p", "kiosk-result-about"), strings.resultAbout, {
+        category: nameNode(about.category_label, about.category_label_language),
+        time: formatTime(about.measured_at),
+      }));
     }
     if (result.level) {
       const level = text("p", "kiosk-level");
@@ -424,9 +447,7 @@
       return label;
     }
     const [before, after] = strings.resultValueOf.split("{name}");
-    const name = text("span", null, measured.label);
-    if (measured.label_language && measured.label_language !== language) name.lang = measured.label_language;
-    label.append(before, name, after || "");
+    label.append(before, nameNode(measured.label, measured.label_language), after || "");
     return label;
   }
 
@@ -458,12 +479,36 @@
     stopVisit();
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
+    $("kiosk-visit-note").hidden = true;
     if (close && closing !== null) call("POST", "visits/" + closing + "/close/").catch(() => {});
     show("welcome");
   }
 
+  // Cancelling waits for the station API's answer: a visit left open would take the reading the
+  // device sends late for this donor, after the screen had told them it was stopped. Refused or
+  // unanswered, the screen stays on the visit and says so; the donor or staff may try again.
+  async function cancelVisit() {
+    const button = $("kiosk-cancel");
+    const cancelling = visitId;
+    if (cancelling === null || button.disabled) return;
+    button.disabled = true;
+    $("kiosk-cancel-error").textContent = "";
+    try {
+      await call("POST", "visits/" + cancelling + "/close/");
+    } catch (error) {
+      // Gone or no longer this station's: there is nothing left open to take a reading.
+      if (error.status !== 404) {
+        if (cancelling === visitId) $("kiosk-cancel-error").textContent = strings.cancelFailed;
+        return;
+      }
+    } finally {
+      button.disabled = false;
+    }
+    if (cancelling === visitId) finish(false);
+  }
+
   $("kiosk-done").addEventListener("click", () => finish(true));
-  $("kiosk-cancel").addEventListener("click", () => finish(true));
+  $("kiosk-cancel").addEventListener("click", cancelVisit);
 
   start();
 })();

@@ -30,6 +30,7 @@ def _serious(violations: list[dict]) -> list[str]:
 
 PLACE = "운천저수지 공원 2번 출입구"
 PLACE_EN = "Unchon Reservoir Park, gate 2"
+PAGE_NOTE = "Parts of this page are in Korean only: staff did not write them in English."
 
 
 @pytest.mark.parametrize(("language", "width"), VIEWS)
@@ -151,6 +152,16 @@ def test_staff_correct_a_stations_place(browser_page, live_server, language, wid
     log_in(page, "staff", PASSWORD)
     page.goto(f"/pilots/{pilot.pk}/stations/")
     row = page.locator(f"#station-{station.pk}")
+    # The place and the pilot's title are in Korean only: said once, under the page's title, and
+    # not in the station's row (read in Korean, not at all).
+    place = row.locator("td").first
+    assert page.locator("main .korean-only").count() == 0
+    if language == "en":
+        assert place.locator("span[lang=ko]").first.inner_text() == PLACE
+        assert page.locator(".korean-only-note").all_inner_texts() == [PAGE_NOTE]
+        screenshot(page, f"stations-korean-only-{name}")
+    else:
+        assert page.locator(".korean-only-note").count() == 0
     row.locator("details.edit-place summary").click()
     assert page.input_value(f"#id_station{station.pk}_name") == PLACE
     assert page.input_value(f"#id_station{station.pk}_name_en") == ""

@@ -22,6 +22,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TABLET = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
+CANCEL_FAILED_EN = (
+    "The visit could not be cancelled: the station may still take a reading. "
+    "Try again, or ask staff for help."
+)
+CANCEL_FAILED_KO = (
+    "측정을 취소하지 못했습니다. 측정기가 아직 측정할 수 있습니다. "
+    "다시 눌러 보시거나 담당자에게 도움을 요청해 주세요."
+)
+NAMES_NOTE = "Some names are in Korean only: staff did not write them in English."
 
 
 def _device_measures(live_server, key: str) -> threading.Thread:
@@ -131,7 +140,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     # Read in Korean, the Korean title and place are not told apart.
     assert not kiosk.locator("#kiosk-korean-note").is_visible()
     assert kiosk.locator(".kiosk-header .korean-only:visible").count() == 0
-    assert "혈압과 맥박" in kiosk.locator("#kiosk-takes").inner_text()
+    assert kiosk.locator("#kiosk-takes").inner_text() == "이 측정소에서 기부할 수 있는 데이터: 혈압과 맥박"
+    assert not kiosk.locator("#kiosk-takes-note").is_visible()
     # The example code is told beside the box: nothing in the box looks like a code typed in.
     assert kiosk.locator("#kiosk-code").get_attribute("placeholder") is None
     assert kiosk.locator("#kiosk-code-hint").inner_text() == "영문·숫자 6자리, 예: K7P 3QX"
@@ -158,8 +168,9 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert kiosk.locator("#kiosk-done").inner_text() == "완료 / 다음 분"
     assert kiosk.locator("#kiosk-done").is_visible() and not kiosk.locator("#kiosk-cancel").is_visible()
     assert kiosk.locator(".kiosk-value dt").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
+    assert kiosk.locator(".korean-only-note:visible, #kiosk-visit [lang]").count() == 0
     # Its time as the pages write one: "오전 3:09", not the browser's "오전 03:09".
-    assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"{_clock('ko')} 측정"
+    assert kiosk.locator(".kiosk-reading .kiosk-measured").inner_text() == f"{_clock('ko')} 측정"
     _shots(kiosk, "kiosk-reading-ko")
 
     # The company posts its result; the screen shows it within a poll or two.
@@ -170,7 +181,8 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
     assert level.inner_text().endswith("정상")
     # The result names the reading it is about; its number, not in its words, is shown after them.
     about = kiosk.locator(".kiosk-result .kiosk-result-about").inner_text()
-    assert about.startswith(kiosk.locator(".kiosk-reading .meta").inner_text().removesuffix(" 측정"))
+    measured = kiosk.locator(".kiosk-reading .kiosk-measured").inner_text()
+    assert about.startswith(measured.removesuffix(" 측정"))
     assert about.endswith("측정한 혈압과 맥박에 대한 결과")
     # Named for what was measured (the reading's systolic pressure, 98 mmHg), and as the result's,
     # so it is not taken for the reading above it.
@@ -179,6 +191,7 @@ def test_a_donation_at_the_kiosk_shows_the_reading_and_then_the_result(browser_p
         "98 mmHg",
     ]
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "내 결과"
+    assert kiosk.locator(".korean-only-note:visible, .kiosk-result [lang]").count() == 0
     assert "처음 화면으로 돌아갑니다" in kiosk.locator("#kiosk-countdown").inner_text()
     _shots(kiosk, "kiosk-result-ko")
 
@@ -249,6 +262,11 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
         for selector in ("#kiosk-korean-note", "#kiosk-station-name")
     )
     assert note_size < name_size
+    # What the station takes, named in Korean only: said once, under the line, not after the name.
+    assert kiosk.locator("#kiosk-takes").inner_text() == "This station takes: 혈압과 맥박"
+    assert kiosk.locator("#kiosk-takes span[lang=ko]").inner_text() == "혈압과 맥박"
+    assert kiosk.locator("#kiosk-takes-note").inner_text() == NAMES_NOTE
+    assert kiosk.locator("main .korean-only").count() == 0
     _shots(kiosk, "kiosk-welcome-en")
 
     kiosk.fill("#kiosk-code", "ZZZ ZZZ")
@@ -263,6 +281,13 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     _shots(kiosk, "kiosk-measuring-en")
     _device_measures(live_server, registered.key).join(timeout=30)
     kiosk.locator(".kiosk-reading").wait_for()
+    # The reading's names are Korean only: the screen says so once, under the reading.
+    reading = kiosk.locator(".kiosk-reading")
+    assert reading.locator("h2 span[lang=ko]").inner_text() == "혈압과 맥박"
+    assert reading.locator("dt span[lang=ko]").all_inner_texts() == ["수축기 혈압", "이완기 혈압", "맥박"]
+    assert kiosk.locator(".korean-only-note:visible").all_inner_texts() == [NAMES_NOTE]
+    assert kiosk.locator("main .korean-only").count() == 0
+    _shots(kiosk, "kiosk-reading-en")
     assert kiosk.locator("#kiosk-done").inner_text() == "Done / next person"
     assert kiosk.locator("#kiosk-done").is_visible()
     low = "Your blood pressure is low for your age (98/72 mmHg). Please see a doctor."
@@ -272,6 +297,11 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     assert level.inner_text().endswith("See a doctor")
     about = kiosk.locator(".kiosk-result-about").inner_text()
     assert about == f"About: 혈압과 맥박, measured at {_clock('en')}"
+    # The result names the category in Korean, marked so; the screen still says so once only,
+    # under the result.
+    assert kiosk.locator(".kiosk-result-about span[lang=ko]").inner_text() == "혈압과 맥박"
+    assert kiosk.locator(".korean-only-note:visible").all_inner_texts() == [NAMES_NOTE]
+    assert kiosk.locator(".kiosk-result .korean-only-note").count() == 0
     # The number is in the result's words already: it is not told a second time.
     assert kiosk.locator(".kiosk-result-value").count() == 0
     _shots(kiosk, "kiosk-result-en")
@@ -420,7 +450,7 @@ def test_a_donor_who_switches_the_screen_to_english_keeps_their_reading_and_gets
         kiosk.click(".kiosk-language button[value=en]")
     kiosk.locator("#kiosk-status", has_text="Your reading is stored. Waiting for the result…").wait_for()
     assert kiosk.locator("#kiosk-visit-title").inner_text() == "You can take your arm out of the cuff."
-    assert kiosk.locator(".kiosk-reading .meta").inner_text() == f"measured at {_clock('en')}"
+    assert kiosk.locator(".kiosk-reading .kiosk-measured").inner_text() == f"measured at {_clock('en')}"
     assert kiosk.locator("#kiosk-done").is_visible()
     assert StationVisit.objects.get().is_open
 
@@ -473,10 +503,37 @@ def test_a_donor_can_stop_while_the_device_has_not_measured_and_the_screen_start
     button.click()
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert not kiosk.locator("#kiosk-visit").is_visible()
-    for _ in range(20):
-        if not StationVisit.objects.get().is_open:
-            break
-        kiosk.wait_for_timeout(100)
-    # Closed, so a reading the device sends late is not taken for this donor.
+    # The screen started over only once the visit was closed, so a reading the device sends late
+    # is not taken for this donor.
     assert not StationVisit.objects.get().is_open
+    tablet.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_cancel_the_station_api_never_answers_leaves_the_visit_on_the_screen_and_says_so(
+    browser_page, live_server, company, language
+):
+    failed = {"ko": CANCEL_FAILED_KO, "en": CANCEL_FAILED_EN}[language]
+    _setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
+    kiosk.locator("#kiosk-cancel").wait_for()
+
+    # The connection drops as the cancel is sent: the visit is still open, and the screen says so
+    # rather than start over as if it were stopped.
+    kiosk.route("**/visits/*/close/", lambda route: route.abort())
+    kiosk.click("#kiosk-cancel")
+    error = kiosk.locator("#kiosk-cancel-error")
+    error.wait_for()
+    kiosk.wait_for_timeout(2500)  # a poll or more later, still said
+    assert error.inner_text() == failed
+    assert kiosk.locator("#kiosk-visit").is_visible() and not kiosk.locator("#kiosk-welcome").is_visible()
+    assert kiosk.locator("#kiosk-cancel").is_enabled()
+    assert StationVisit.objects.get().is_open
+    _shots(kiosk, f"kiosk-cancel-failed-{language}")
+
+    # Tried again once the connection is back: closed, and the screen starts over.
+    kiosk.unroute("**/visits/*/close/")
+    kiosk.click("#kiosk-cancel")
+    kiosk.locator("#kiosk-welcome-title").wait_for()
+    assert not StationVisit.objects.get().is_open
+    assert kiosk.locator("#kiosk-cancel-error").inner_text() == ""
     tablet.close()

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+PAGE_NOTE = "Parts of this page are in Korean only: staff did not write them in English."
 WEARABLE_EXPORT = (
     "measured_at,systolic,diastolic,pulse\n"
     "2025-05-01 07:58,121,79,66\n"
@@ -85,6 +86,13 @@ def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
     category = f"#category-{setup.data_request.pk}"
 
     page.goto("/me/donations/")
+    # The pilot and its request are written in Korean only: said once, under the page's title,
+    # and after none of them (read in Korean, not at all).
+    assert page.locator("main .korean-only").count() == 0
+    notes = page.locator("main .korean-only-note").all_inner_texts()
+    assert notes == ([PAGE_NOTE] if language == "en" else [])
+    if language == "en":
+        assert page.locator(f"{category} h3 span[lang=ko]").inner_text() == "혈압과 맥박"
     _both_widths(page, f"my-donations-{language}")
 
     page.set_input_files(f"{category} input[type=file]", str(export))

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from matching import dispatch
@@ -9,8 +11,9 @@ class Broker:
     def __init__(self) -> None:
         self.sent: list[tuple[str, tuple]] = []
 
-    def send_task(self, name, args=(), **options) -> None:
-        self.sent.append((name, tuple(args)))
+    def signature(self, name, args=(), **options) -> SimpleNamespace:
+        """The task `name` to send: `apply_async` sends it."""
+        return SimpleNamespace(apply_async=lambda **sending: self.sent.append((name, tuple(args))))
 
 
 @pytest.fixture

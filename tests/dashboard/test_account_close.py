@@ -411,6 +411,33 @@ def test_closing_emails_the_former_address_in_the_persons_language(
     assert "If you did not close your account yourself, write to privacy@" in sent.body
 
 
+def test_with_tasks_run_at_once_the_matcher_forgets_the_ideas_closing_deleted(
+    bob, django_capture_on_commit_callbacks, tasks_run_at_once
+):
+    # The matcher's sums count bob's idea, rejected before the withdrawal its rejection asks for
+    # ran; closing deletes it, and the refresh the deletion asks for (matching.dispatch) runs
+    # at once like every other task here, not left on the broker.
+    import numpy as np
+
+    from bench import synthetic_matching as synthetic
+    from matching import services as matching
+    from matching.models import MatchingRow, MatchingState
+
+    rng = np.random.default_rng(7)
+    centres = synthetic.topics(rng, 4)
+    synthetic.write_vectors(synthetic.make_companies(3), rng, centres)
+    ideas = synthetic.make_ideas(bob, 3)
+    synthetic.write_vectors(ideas, rng, centres)
+    matching.match_refresh_all()
+    Idea.objects.filter(pk=ideas[0].pk).update(status=IdeaStatus.REJECTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(bob)
+
+    assert not Idea.objects.filter(pk=ideas[0].pk).exists()
+    assert MatchingState.objects.get().idea_count == 2 == MatchingRow.objects.count()
+
+
 def test_the_email_is_in_korean_for_a_reader_of_korean(
     bob, django_capture_on_commit_callbacks, tasks_run_at_once
 ):

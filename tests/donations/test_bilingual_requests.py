@@ -13,6 +13,7 @@ from core.errors import ApplicationError
 from donations import services
 from pilots.models import PilotConsent, PilotDataRequest, PilotStage
 from tests.accounts.factories import UserFactory
+from tests.pages import signed_in_client
 from tests.pilots.factories import PilotFactory, VolunteerFactory
 
 from .factories import BLOOD_PRESSURE_FIELDS, NORMAL_READING
@@ -295,7 +296,7 @@ def test_my_donations_shows_the_readings_under_english_names(pilot, staff):
     volunteer, client = _volunteer_client(pilot, "en")
     services.consent_give(volunteer=volunteer, data_request=data_request, language="en")
     Pilot = type(pilot)
-    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING)
+    Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING, title_en="Blood pressure in the park")
     services.donation_store(
         volunteer=volunteer,
         data_request=data_request,
@@ -306,8 +307,33 @@ def test_my_donations_shows_the_readings_under_english_names(pilot, staff):
     page = client.get("/me/donations/").content.decode()
 
     assert "Systolic blood pressure" in page and "수축기 혈압" not in page
-    assert KOREAN_ONLY not in page and "Column names written in Korean only." not in page
+    assert KOREAN_ONLY not in page and KOREAN_ONLY_PAGE not in page
     assert PURPOSE_EN in page and data_request.consent_text_en in page
+
+
+def test_my_donations_says_once_under_its_title_what_is_in_korean_only(pilot, staff):
+    data_request = _korean_request(pilot, staff)
+    volunteer, client = _volunteer_client(pilot, "en")
+    services.consent_give(volunteer=volunteer, data_request=data_request, language="en")
+    type(pilot).objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING)
+    services.donation_store(
+        volunteer=volunteer,
+        data_request=data_request,
+        readings=[services.ReadingInput(values=NORMAL_READING)],
+        source="upload",
+    )
+
+    page = client.get("/me/donations/").content.decode()
+    korean = signed_in_client(volunteer.user, "ko").get("/me/donations/").content.decode()
+
+    # The pilot's title, the category, its purpose and its column names are each in Korean,
+    # marked so for a screen reader, with no note after any of them.
+    assert page.count(KOREAN_ONLY_PAGE) == 1
+    assert page.index("</h1>") < page.index(KOREAN_ONLY_PAGE) < page.index(pilot.title)
+    assert KOREAN_ONLY not in page and "Column names written in Korean only." not in page
+    for text in (pilot.title, "혈압과 맥박", PURPOSE_KO, "수축기 혈압"):
+        assert f'<span lang="ko">{text}</span>' in page
+    assert "한국어로만" not in korean and 'lang="ko">혈압과 맥박' not in korean
 
 
 # --- The API and the station ----------------------------------------------------------------

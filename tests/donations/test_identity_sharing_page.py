@@ -6,7 +6,7 @@ import html
 import pytest
 
 from donations import services
-from pilots.models import PilotVolunteer
+from pilots.models import PilotStage, PilotVolunteer
 from tests.conftest import client_for
 
 from .factories import donate, donation_pilot
@@ -130,3 +130,30 @@ def test_the_change_is_said_in_korean_to_a_korean_reader(client, setup):
 
     assert "실증 기업에 내 이름과 이메일 공개하기" in page
     assert "이제 실증 기업이 기부 데이터와 함께 내 이름과 이메일을 봅니다." in response.content.decode()
+
+
+# The identifier the companies know a volunteer by is called by one name in each language, on
+# the pilot page, My donations and the messages: never "pseudonym", "number" or "code" (the
+# code is what a donor types at a station, another thing).
+DONOR_ID = {"en": "donor ID", "ko": "기부자 ID"}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_donor_id_is_called_by_one_name_wherever_the_volunteer_reads_it(client, bob, company, language):
+    recruiting = donation_pilot(company=company, stage=PilotStage.RECRUITING)
+    volunteer = recruiting.volunteer
+    client.force_login(bob)
+    client.cookies["django_language"] = language
+    joining = client.get(f"/pilots/{recruiting.pilot.pk}/").content.decode()
+    hint = joining[joining.index('id="share-identity-hint"') :].split("</p>", 1)[0]
+    client.force_login(volunteer.user)
+    mine = client.get("/me/donations/").content.decode()
+    stopped = client.post(_url(recruiting), {"share_identity": "off"}, follow=True).content.decode()
+
+    name = DONOR_ID[language]
+    assert name in hint
+    separator = ":" if language == "ko" else ","
+    assert f'{name}{separator} <span class="donor-id">{volunteer.donor_id}</span>' in mine
+    assert f"{name}로만" in stopped if language == "ko" else f"by your {name}." in stopped
+    for other in ("가명", "기부자 번호", "같은 코드로만", "by a code such as"):
+        assert other not in hint + mine + stopped

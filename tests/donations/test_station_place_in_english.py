@@ -12,9 +12,10 @@ from django.utils import translation
 from accounts.models import AuditAction, AuditEntry
 from donations import services
 from donations.models import Station
+from pilots.models import Pilot
 from tests.accounts.factories import UserFactory
 from tests.core.test_control_characters_refused import ONE_LINE_KO
-from tests.pages import signed_in_client
+from tests.pages import KOREAN_ONLY_ON_PAGE, signed_in_client
 
 from .factories import NORMAL_READING, donation_pilot
 from .stations import station_client
@@ -154,13 +155,26 @@ def test_the_stations_page_reads_each_place_in_the_staff_members_language(
     )
 
     assert f'<td data-label="Place">{ENGLISH}</td>' in english
-    assert f'<td data-label="Place"><span lang="ko">{KOREAN_ONLY}</span> {NOTE}</td>' in english
+    # Said once, under the page's title, not in the place's cell.
+    assert f'<td data-label="Place"><span lang="ko">{KOREAN_ONLY}</span></td>' in english
+    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
+    assert english.index("</h1>") < english.index(KOREAN_ONLY_ON_PAGE) < english.index(KOREAN_ONLY)
     assert f"Revoke “{ENGLISH}”" in english and KOREAN not in english
     assert (
         f'<td data-label="장소">{KOREAN}</td>' in korean
         and f'<td data-label="장소">{KOREAN_ONLY}</td>' in korean
     )
     assert ENGLISH not in korean and "korean-only" not in korean
+
+
+def test_the_stations_page_says_nothing_of_korean_when_staff_wrote_everything_in_english(
+    setup, staff_user, bilingual
+):
+    Pilot.objects.filter(pk=setup.pilot.pk).update(title_en="Blood pressure in the park")
+
+    english = signed_in_client(staff_user, "en").get(_page(setup.pilot)).content.decode()
+
+    assert f'<td data-label="Place">{ENGLISH}' in english and KOREAN_ONLY_ON_PAGE not in english
 
 
 def test_the_new_key_and_the_revoke_message_name_the_place_in_english(setup, staff_user):
@@ -193,8 +207,10 @@ def test_my_donations_marks_a_place_written_in_korean_only(setup, korean_only):
     english = signed_in_client(setup.volunteer.user, "en").get("/me/donations/").content.decode()
     korean = signed_in_client(setup.volunteer.user, "ko").get("/me/donations/").content.decode()
 
-    assert f' · <span lang="ko">{KOREAN_ONLY}</span> {NOTE} · ' in english
-    assert f" · {KOREAN_ONLY} · " in korean
+    assert f' · <span lang="ko">{KOREAN_ONLY}</span> · ' in english
+    # Said once, under the page's title, not after the place.
+    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
+    assert f" · {KOREAN_ONLY} · " in korean and "한국어로만" not in korean
 
 
 def test_the_donors_data_export_names_the_station_in_their_language(api, setup, bilingual):

@@ -49,12 +49,28 @@ def test_the_pilot_page_and_list_read_the_title_in_english(pilot, korean_only):
 
     assert f"<h1>{ENGLISH}</h1>" in page and f"<title>{ENGLISH}" in page
     assert f">{ENGLISH}</a>" in listed
-    # Without English: the Korean, marked as Korean for the reader and for a screen reader.
+    # Without English: the Korean, marked as Korean for a screen reader; the list says once,
+    # under its title, that parts of it are in Korean only.
     assert '<span lang="ko">복약 알림 실증</span>' in listed
+    assert listed.count(KOREAN_ONLY_ON_PAGE) == 1 and "(written in Korean only)" not in listed
     page = page_html(f"/pilots/{korean_only.pk}/", "en")
     # The page says once, under the title, that parts of it are in Korean only.
     assert '<h1><span lang="ko">복약 알림 실증</span></h1>' in page
     assert page.count(KOREAN_ONLY_ON_PAGE) == 1
+
+
+def test_the_list_of_pilots_all_in_english_says_nothing_of_korean(pilot):
+    Pilot.objects.filter(pk=pilot.pk).update(venue_en="Buk-gu public health centre")
+
+    listed = page_html("/pilots/", "en")
+
+    assert f">{ENGLISH}</a>" in listed and KOREAN_ONLY_ON_PAGE not in listed
+
+
+def test_the_list_read_in_korean_says_nothing_of_the_kind(korean_only):
+    listed = page_html("/pilots/", "ko")
+
+    assert KOREAN_ONLY_ON_PAGE not in listed and "한국어로만" not in listed
 
 
 def test_the_pilot_page_reads_the_korean_title_in_korean(pilot):

@@ -82,7 +82,7 @@ def test_the_pilot_page_and_list_read_the_venue_in_english(pilot):
     for html in (page, listed):
         assert f' · <span class="meta-item">{ENGLISH}</span></p>' in html
         # Title, description and venue all given in English: nothing left in Korean only.
-        assert KOREAN not in html and NOTE not in html
+        assert KOREAN not in html and NOTE not in html and KOREAN_ONLY_ON_PAGE not in html
 
 
 def test_the_pilot_page_reads_the_korean_venue_in_korean(pilot):
@@ -99,10 +99,13 @@ def test_a_venue_written_in_korean_only_is_marked_so_for_readers_of_english(kore
     listed = page_html("/pilots/", "en")
     korean = page_html(f"/pilots/{korean_only.pk}/", "ko")
 
-    assert f' · <span class="meta-item"><span lang="ko">북구 보건소</span> {NOTE}</span></p>' in listed
-    # The pilot's page says it once for all its texts in Korean only, not beside each.
-    assert ' · <span class="meta-item"><span lang="ko">북구 보건소</span></span></p>' in english
-    assert english.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in english
+    # The pilot's page and the list each say it once for all their texts in Korean only, not
+    # beside each.
+    for html in (english, listed):
+        assert ' · <span class="meta-item"><span lang="ko">북구 보건소</span></span></p>' in html
+        assert html.count(KOREAN_ONLY_ON_PAGE) == 1 and NOTE not in html
+    # Under the list's title, before the pilots.
+    assert listed.index("</h1>") < listed.index(KOREAN_ONLY_ON_PAGE) < listed.index('<ul class="cards">')
     assert "(written in Korean only)" not in korean and "한국어로만" not in korean
 
 
