@@ -253,3 +253,15 @@ def test_an_unverified_company_is_told_matching_starts_once_the_city_verifies_it
     verified = client.get(f"/companies/{company.slug}/matches/").content.decode()
     assert "a fuller profile (technologies, past projects) helps the matcher" in verified
     assert "The city verifies new companies first" not in verified
+
+
+@pytest.mark.parametrize(("language", "label"), [("ko", "맞지 않음으로 표시"), ("en", "Mark as not a fit")])
+def test_the_not_a_fit_button_says_what_it_does_not_a_status(client, catalogue, carol, language, label):
+    client.force_login(carol)
+    client.cookies["django_language"] = language
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    # Beside status pills such as "Suggested", a bare "Not a fit" read as one more status.
+    assert f'value="dismissed">{label}</button>' in html
+    assert '<div class="answer-actions">' in html
