@@ -28,7 +28,7 @@ def _client(language: str, user=None) -> Client:
 
 @pytest.mark.parametrize(
     ("language", "shown"),
-    [("ko", '공감 <span class="figure">2</span>개'), ("en", '<span class="figure">2</span> supports')],
+    [("ko", '공감 <span class="figure">2</span>개'), ("en", '<span class="figure">2</span> supporters')],
 )
 def test_the_idea_page_counts_supports_as_the_cards_do(language, shown):
     idea = IdeaFactory()
