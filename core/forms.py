@@ -11,6 +11,7 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
 from django.http import QueryDict
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
@@ -107,6 +108,19 @@ class BoundField(forms.BoundField):
     errors, names it. Without that, whoever fixed the one error named was refused next for a
     password they had typed. Decided as the page is drawn, after the view added the service's
     refusals, and only for a field with no error of its own, which already asks for it."""
+
+    def label_tag(
+        self,
+        contents: str | None = None,
+        attrs: dict[str, Any] | None = None,
+        label_suffix: str | None = None,
+        tag: str | None = None,
+    ) -> SafeString:
+        # No colon after a label, in either language: Korean services do not write "제목:", and
+        # the English pages look the same. A field, or a call, may still ask for a suffix.
+        if label_suffix is None and self.field.label_suffix is None:
+            label_suffix = ""
+        return super().label_tag(contents, attrs, label_suffix, tag)
 
     @property
     def errors(self) -> ErrorList:

@@ -131,7 +131,7 @@ def export_ideas() -> bytes:
             _("district"),
             _("status"),
             _("language"),
-            _("supports"),
+            _("supporters"),
             _("author"),
             _("created"),
             _("published"),

@@ -124,6 +124,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 PAGE_CACHE_RETRY_SECONDS = env.int("PAGE_CACHE_RETRY_SECONDS", default=10)
 
 AUTH_USER_MODEL = "accounts.User"
+# Their texts in the site's own Korean: accounts/password_rules.py.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

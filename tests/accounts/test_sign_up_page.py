@@ -118,7 +118,7 @@ def test_a_refusal_of_the_whole_form_is_told_once_at_the_top(client, monkeypatch
     ("language", "rule"),
     [
         ("en", "Your password must contain at least 8 characters."),
-        ("ko", "비밀번호는 최소 8자 이상이어야 합니다."),
+        ("ko", "비밀번호는 8자 이상이어야 합니다."),
     ],
 )
 def test_the_password_rules_are_shown_under_the_password_field(client, language, rule):

@@ -162,3 +162,29 @@ def test_a_merged_ideas_lone_report_link_has_no_card(browser_page, live_server, 
         page.locator("section.idea-actions").evaluate("(el) => getComputedStyle(el).borderTopStyle")
         == "solid"
     )
+
+
+@pytest.mark.parametrize(("language", "width"), VIEWS)
+def test_a_suggested_matchs_two_answers_stand_apart(browser_page, live_server, language, width):
+    from matching.models import MatchStrength
+    from tests.matching.factories import MatchFactory
+
+    member = MembershipFactory(user=UserFactory(username="owner"))
+    MatchFactory(company=member.company, strength=MatchStrength.STRONG)
+    page = browser_page
+    _as(page, live_server, language, width)
+    log_in(page, "owner", PASSWORD)
+    page.goto(f"/companies/{member.company.slug}/matches/")
+
+    card = page.locator("ol.cards > li").first
+    interested = card.locator("details.answer-interest > summary").bounding_box()
+    not_a_fit = card.locator("button[value=dismissed]").bounding_box()
+    if width < 600:
+        # A phone's card is wide enough for both on one line.
+        assert abs(interested["y"] - not_a_fit["y"]) < 1
+    if abs(interested["y"] - not_a_fit["y"]) < 1:
+        assert not_a_fit["x"] - (interested["x"] + interested["width"]) >= 8
+    else:
+        assert not_a_fit["y"] - (interested["y"] + interested["height"]) >= 8
+    card.scroll_into_view_if_needed()
+    screenshot(page, f"match-answers-{language}-{width}")

@@ -407,7 +407,7 @@ def test_closing_emails_the_former_address_in_the_persons_language(
     assert "2 ideas that only you can see" in deleted
     assert "The text of 1 comment you deleted earlier." in deleted
     assert "(1 donation)" in deleted and "빛고을케어" in deleted
-    assert "“Former member”" in kept and "1 published idea, 1 comment, 1 support." in kept
+    assert "“Former member”" in kept and "1 published idea, 1 comment, your support for 1 idea." in kept
     assert "If you did not close your account yourself, write to privacy@" in sent.body
 
 

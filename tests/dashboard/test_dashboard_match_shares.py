@@ -44,13 +44,16 @@ def test_the_shares_count_the_ideas_whose_page_shows_a_match(api, staff_user, id
     [
         (
             "en",
-            "of 7 public ideas: the matcher shows a strong match",
-            "of 7 public ideas: the matcher shows a strong or possible match",
+            "of 7 public ideas (including matched, in-pilot and completed ones): "
+            "the matcher shows a strong match",
+            "of 7 public ideas (including matched, in-pilot and completed ones): "
+            "the matcher shows a strong or possible match",
         ),
         (
             "ko",
-            "공개 아이디어 7건 중 강한 매칭 기업이 표시된 아이디어",
-            "공개 아이디어 7건 중 강한 매칭이나 가능성 있는 매칭 기업이 표시된 아이디어",
+            "공개된 아이디어 7건(매칭됨·실증 중·완료됨 포함) 중 강한 매칭 기업이 표시된 아이디어",
+            "공개된 아이디어 7건(매칭됨·실증 중·완료됨 포함) 중 "
+            "강한 매칭이나 가능성 있는 매칭 기업이 표시된 아이디어",
         ),
     ],
     ids=["en", "ko"],
@@ -58,6 +61,8 @@ def test_the_shares_count_the_ideas_whose_page_shows_a_match(api, staff_user, id
 def test_the_headline_says_what_each_share_counts(
     client, staff_user, ideas_and_matches, language, strong, shown
 ):
+    """The public ideas counted are more than the status chart's "Published": matched ideas, ideas
+    in a pilot and completed ones too, which the card says."""
     client.force_login(staff_user)
     client.cookies["django_language"] = language
 

@@ -538,7 +538,7 @@ def test_the_page_shows_what_goes_and_asks_first(alice, rejected):
     html = response.content.decode()
     assert response.status_code == 200
     assert rejected.title in html
-    assert "its 1 comment" in html and "its 1 support" in html
+    assert "its 1 comment" in html and "the support of its 1 supporter" in html
     assert '<form method="post"' in html and 'class="danger"' in html
     assert f'href="/ideas/{rejected.pk}/"' in html  # cancel
     assert Idea.objects.filter(pk=rejected.pk).exists()

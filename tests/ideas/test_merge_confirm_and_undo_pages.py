@@ -184,10 +184,10 @@ def test_a_merged_idea_offers_no_second_merge(client, staff_user, pair):
         (
             "en",
             "Closed: merged into the other idea",
-            "Stays: keeps its supports and comments",
-            "“버스 도착 알림” stays open as it is, with its own supports, comments and followers.",
+            "Stays: keeps its supporters and comments",
+            "“버스 도착 알림” stays open as it is, with its own supporters, comments and followers.",
             "“정류장 버스 안내판” is closed: it is shown as merged, points to “버스 도착 알림” and takes "
-            "no new supports or comments.",
+            "no new supporters or comments.",
         ),
         (
             "ko",

@@ -28,7 +28,7 @@ def _client(language: str, user=None) -> Client:
 
 @pytest.mark.parametrize(
     ("language", "shown"),
-    [("ko", '공감 <span class="figure">2</span>개'), ("en", '<span class="figure">2</span> supports')],
+    [("ko", '공감 <span class="figure">2</span>개'), ("en", '<span class="figure">2</span> supporters')],
 )
 def test_the_idea_page_counts_supports_as_the_cards_do(language, shown):
     idea = IdeaFactory()
@@ -93,5 +93,5 @@ def test_a_strong_match_is_called_the_same_everywhere():
 def test_the_company_registration_form_names_its_fields_as_the_companys(language, name, slug):
     html = _client(language, UserFactory()).get("/companies/new/").content.decode()
 
-    assert f'<label for="id_name">{name}:</label>' in html
-    assert f'<label for="id_slug">{slug}:</label>' in html
+    assert f'<label for="id_name">{name}</label>' in html
+    assert f'<label for="id_slug">{slug}</label>' in html

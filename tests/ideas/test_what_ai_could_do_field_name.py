@@ -28,7 +28,7 @@ def test_the_idea_page_form_and_error_summary_use_the_same_name(alice, language)
 
     assert f"<h2>{NAME[language]}</h2>" in page
     label = form[form.index('<label for="id_proposal"') :]
-    assert label[label.index(">") + 1 :].lower().startswith(f"{NAME[language]}:".lower())
+    assert label[label.index(">") + 1 :].lower().startswith(f"{NAME[language]}</label>".lower())
     summary = refused[refused.index('<div class="error-summary"') :]
     assert f'<a href="#id_proposal">{NAME[language]}: ' in summary[: summary.index("</div>")]
 

@@ -109,7 +109,7 @@ def _without_tokens(html: str) -> str:
 def test_the_note_above_the_cards_says_weaker_ones_are_shown_once_they_are(client, catalogue, carol):
     client.force_login(carol)
     client.cookies["django_language"] = "en"
-    shown_by_default = "Strong and possible matches are shown"
+    shown_by_default = "Only strong and possible matches are shown"
     weaker_too = "then the weaker matches"
 
     default = client.get("/companies/gyeote-care/matches/").content.decode()
@@ -253,3 +253,41 @@ def test_an_unverified_company_is_told_matching_starts_once_the_city_verifies_it
     verified = client.get(f"/companies/{company.slug}/matches/").content.decode()
     assert "a fuller profile (technologies, past projects) helps the matcher" in verified
     assert "The city verifies new companies first" not in verified
+
+
+@pytest.mark.parametrize(("language", "label"), [("ko", "맞지 않음으로 표시"), ("en", "Mark as not a fit")])
+def test_the_not_a_fit_button_says_what_it_does_not_a_status(client, catalogue, carol, language, label):
+    client.force_login(carol)
+    client.cookies["django_language"] = language
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    # Beside status pills such as "Suggested", a bare "Not a fit" read as one more status.
+    assert f'value="dismissed">{label}</button>' in html
+    assert '<div class="answer-actions">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        (
+            "ko",
+            "강한 매칭과 가능성 있는 매칭만 보여 줍니다. 다른 기업보다 귀사가 특히 잘 맞고, "
+            "다른 아이디어보다 귀사의 프로필에 특히 가까운 아이디어입니다.",
+        ),
+        (
+            "en",
+            "Only strong and possible matches are shown: ideas your company fits better than most other "
+            "companies do, and that are closer to your profile than most other ideas.",
+        ),
+    ],
+)
+def test_the_note_says_plainly_how_the_matches_shown_are_chosen(client, catalogue, carol, language, note):
+    client.force_login(carol)
+    client.cookies["django_language"] = language
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    # Both ways, as the matcher decides: the company stands out among companies for the idea, and
+    # the idea among ideas for the company.
+    assert note in html
