@@ -391,6 +391,8 @@ def comment_edit(request, comment_id: int):
     comment = _own_comment(request, comment_id)
     back = f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
     if not comment.can_be_edited_by(request.user):
+        if request.method == "POST":
+            return _comment_edit_refused(request, comment, back=back)
         messages.error(request, _("This comment can no longer be edited."))
         return redirect(back)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -399,9 +401,8 @@ def comment_edit(request, comment_id: int):
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
             add_service_errors(form, error)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(back)
+        except ApplicationError:
+            return _comment_edit_refused(request, comment, back=back)
         else:
             messages.success(request, _("Your comment was saved."))
             return redirect(back)
@@ -411,6 +412,32 @@ def comment_edit(request, comment_id: int):
         {"form": form, "comment": comment, "back": back, "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES},
         status=400 if form.errors else 200,
     )
+
+
+def _comment_edit_refused(request, comment: Comment, *, back: str):
+    """The edit page opened in time and sent too late (or after staff hid the comment): the
+    comment stays as it was, and the text typed comes back to be copied, not lost to a redirect."""
+    if comment.is_hidden:
+        refusal = _("The moderators hid this comment, so it can no longer be edited.")
+    else:
+        refusal = _("This comment can no longer be edited: the time to edit it is over.")
+    return render(
+        request,
+        "ideas/comment_form.html",
+        {
+            "comment": comment,
+            "back": back,
+            "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES,
+            "refusal": refusal,
+            "kept": _kept_text(request.POST.get("body", "")),
+        },
+        status=409,
+    )
+
+
+def _kept_text(text: str) -> str:
+    # A NUL cannot be typed, only forged; it is dropped, as the form fields refuse it.
+    return text.replace("\x00", "")
 
 
 @login_required
