@@ -1,5 +1,6 @@
 """Pages for people; they call the same selectors and services as the API."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -143,6 +144,8 @@ def idea_edit(request, idea_id: int):
     if not idea.can_be_edited_by(request.user):
         if idea.author_id != request.user.pk:
             raise PermissionDenied
+        if request.method == "POST":
+            return _idea_edit_refused(request, idea)
         messages.error(request, _("This idea is published: only the moderators can change it now."))
         return redirect("idea-detail", idea_id=idea.pk)
     may_resubmit = idea.status == IdeaStatus.DRAFT and idea.author_id == request.user.pk
@@ -164,6 +167,38 @@ def idea_edit(request, idea_id: int):
                 messages.success(request, _("Your changes were saved."))
             return redirect("idea-detail", idea_id=idea.pk)
     return render(request, "ideas/idea_form.html", {"form": form, "idea": idea, "may_resubmit": may_resubmit})
+
+
+def _idea_edit_refused(request, idea: Idea):
+    """The moderators decided on the idea while its author was changing it: the changes are not
+    saved, and come back, read-only, to be copied, with what the idea's new state means for them."""
+    if idea.status == IdeaStatus.MERGED:
+        refusal = _(
+            "While you were editing, the moderators merged this idea into another one: its supporters "
+            "count there now, and only the moderators can change it."
+        )
+    elif idea.status == IdeaStatus.REJECTED:
+        refusal = _(
+            "While you were editing, the moderators rejected this idea; their reason is on its page. "
+            "It can no longer be changed: you can propose a new idea instead."
+        )
+    elif idea.is_public:
+        refusal = _(
+            "While you were editing, the moderators published this idea: everyone can read it now, "
+            "and only the moderators can change it."
+        )
+    else:
+        refusal = _("You can no longer edit this idea.")
+    form = IdeaForm(initial={name: _kept_text(request.POST.get(name, "")) for name in IdeaForm.base_fields})
+    for field in form.fields.values():
+        if not isinstance(field, forms.ChoiceField):
+            field.widget.attrs["readonly"] = True
+    return render(
+        request,
+        "ideas/idea_form.html",
+        {"form": form, "idea": idea, "refusal": refusal},
+        status=409,
+    )
 
 
 @login_required
