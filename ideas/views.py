@@ -65,11 +65,13 @@ def _render_detail(
     *,
     comment_body: str = "",
     comment_errors=(),
+    comment_refusal: str = "",
     reply_to: int | None = None,
     status: int = 200,
 ):
     """The idea page; after a refused comment (or reply to `reply_to`), with its text as typed
-    and the errors next to it."""
+    and the errors next to it, or, when the idea was closed to comments meanwhile
+    (`comment_refusal`), with the text in a box to copy."""
     # The matches, interested companies, pilots and timeline panels are template tags of the
     # matching and pilots apps, which ideas does not import.
     return render(
@@ -80,6 +82,7 @@ def _render_detail(
             "comments": selectors.comment_tree(idea=idea, user=request.user),
             "comment_body": comment_body if reply_to is None else "",
             "comment_errors": comment_errors if reply_to is None else (),
+            "comment_refusal": comment_refusal,
             "reply_to": reply_to,
             "reply_body": comment_body if reply_to is not None else "",
             "reply_errors": comment_errors if reply_to is not None else (),
@@ -367,8 +370,26 @@ def idea_follow(request, idea_id: int):
 @posted_here_else_back_to(lambda idea_id: reverse("idea-detail", args=[idea_id]))
 def idea_comment(request, idea_id: int):
     """A comment, or a reply to a top-level comment (`parent`)."""
-    idea = _visible_idea(request, idea_id)
     body = request.POST.get("body", "")
+    try:
+        idea = selectors.idea_get(idea_id=idea_id, user=request.user)
+    except Idea.DoesNotExist:
+        if not body.strip():
+            raise Http404 from None
+        # Hidden or deleted while the comment was written: the idea is not shown, nor is which of
+        # the two happened (its address says no more than a missing one's), but the text is.
+        return render(
+            request,
+            "ideas/comment_not_posted.html",
+            {
+                "refusal": _(
+                    "This idea is no longer shown: the moderators may have hidden it, or its author "
+                    "deleted it."
+                ),
+                "kept": _kept_text(body),
+            },
+            status=404,
+        )
     form = CommentForm(request.POST)
     reply_to = None
     try:
@@ -389,9 +410,21 @@ def idea_comment(request, idea_id: int):
             request, idea, comment_body=body, comment_errors=error.messages, reply_to=reply_to, status=400
         )
     except ApplicationError as error:
-        # Not about the text (the idea is no longer open to comments): the form may not even show.
-        messages.error(request, error.message)
-        return redirect("idea-detail", idea_id=idea.pk)
+        if idea.is_open_to_citizens:
+            # About the comment answered (its thread was hidden): the comment form holds the text,
+            # to be posted as a comment of its own.
+            return _render_detail(
+                request, idea, comment_body=body, comment_errors=[error.message], status=409
+            )
+        # The idea was closed to comments meanwhile, and its page has no comment form: the text
+        # comes back in a box to copy, with why.
+        return _render_detail(
+            request,
+            idea,
+            comment_body=_kept_text(body),
+            comment_refusal=_comment_refusal(idea, error),
+            status=409,
+        )
     if request.POST.get("parent") and parent is None:
         messages.info(
             request,
@@ -401,6 +434,16 @@ def idea_comment(request, idea_id: int):
             ),
         )
     return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+
+
+def _comment_refusal(idea: Idea, error: ApplicationError) -> str:
+    if idea.status == IdeaStatus.MERGED:
+        return _(
+            "While you were writing, this idea was merged into another one: the conversation continues there."
+        )
+    if idea.is_hidden:
+        return _("While you were writing, the moderators hid this idea: nobody can comment on it now.")
+    return error.message
 
 
 def _shown_comment(request, comment_id: int) -> Comment:
