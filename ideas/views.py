@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError, ErrorKind
-from core.forms import add_service_errors, error_text, posted_id, posted_text
+from core.forms import add_service_errors, error_text, posted_flag, posted_id, posted_text
 from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 
 from . import selectors, services
@@ -235,14 +235,21 @@ def idea_delete(request, idea_id: int):
 @login_required
 @require_POST
 def idea_support(request, idea_id: int):
+    """Support an idea or withdraw the support, as the button sent (`support`, 1 or 0): the state
+    wanted, so a second send, or one from a page shown before a change in another tab, does what
+    its button said rather than undo it."""
     idea = _visible_idea(request, idea_id)
     try:
-        if idea.is_supported:
-            services.idea_unsupport(idea=idea, user=request.user)
-        else:
+        if posted_flag(request.POST, "support"):
             services.idea_support(idea=idea, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+            done = _("You already support this idea.") if idea.is_supported else _("You support this idea.")
+        else:
+            services.idea_unsupport(idea=idea, user=request.user)
+            done = _("Support withdrawn.") if idea.is_supported else _("Your support was already withdrawn.")
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
     return redirect("idea-detail", idea_id=idea.pk)
 
 
@@ -358,11 +365,21 @@ def idea_unmerge_page(request, idea_id: int):
 @login_required
 @require_POST
 def idea_follow(request, idea_id: int):
+    """Follow an idea's news or stop, as the button sent (`follow`, 1 or 0), as `idea_support`."""
     idea = _visible_idea(request, idea_id)
-    if idea.is_following:
-        services.idea_unfollow(idea=idea, user=request.user)
-    else:
+    try:
+        follow = posted_flag(request.POST, "follow")
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("idea-detail", idea_id=idea.pk)
+    if follow:
         services.idea_follow(idea=idea, user=request.user)
+        messages.success(
+            request, _("You follow this idea: its news comes to your notifications and My page.")
+        )
+    else:
+        services.idea_unfollow(idea=idea, user=request.user)
+        messages.success(request, _("You no longer follow this idea."))
     return redirect("idea-detail", idea_id=idea.pk)
 
 
