@@ -1,5 +1,6 @@
 """Pages for people; they call the same selectors and services as the API."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError, ErrorKind
-from core.forms import add_service_errors, error_text, posted_id, posted_text
+from core.forms import add_service_errors, error_text, posted_flag, posted_id, posted_text
 from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 
 from . import selectors, services
@@ -64,11 +65,13 @@ def _render_detail(
     *,
     comment_body: str = "",
     comment_errors=(),
+    comment_refusal: str = "",
     reply_to: int | None = None,
     status: int = 200,
 ):
     """The idea page; after a refused comment (or reply to `reply_to`), with its text as typed
-    and the errors next to it."""
+    and the errors next to it, or, when the idea was closed to comments meanwhile
+    (`comment_refusal`), with the text in a box to copy."""
     # The matches, interested companies, pilots and timeline panels are template tags of the
     # matching and pilots apps, which ideas does not import.
     return render(
@@ -79,6 +82,7 @@ def _render_detail(
             "comments": selectors.comment_tree(idea=idea, user=request.user),
             "comment_body": comment_body if reply_to is None else "",
             "comment_errors": comment_errors if reply_to is None else (),
+            "comment_refusal": comment_refusal,
             "reply_to": reply_to,
             "reply_body": comment_body if reply_to is not None else "",
             "reply_errors": comment_errors if reply_to is not None else (),
@@ -143,6 +147,8 @@ def idea_edit(request, idea_id: int):
     if not idea.can_be_edited_by(request.user):
         if idea.author_id != request.user.pk:
             raise PermissionDenied
+        if request.method == "POST":
+            return _idea_edit_refused(request, idea)
         messages.error(request, _("This idea is published: only the moderators can change it now."))
         return redirect("idea-detail", idea_id=idea.pk)
     may_resubmit = idea.status == IdeaStatus.DRAFT and idea.author_id == request.user.pk
@@ -164,6 +170,38 @@ def idea_edit(request, idea_id: int):
                 messages.success(request, _("Your changes were saved."))
             return redirect("idea-detail", idea_id=idea.pk)
     return render(request, "ideas/idea_form.html", {"form": form, "idea": idea, "may_resubmit": may_resubmit})
+
+
+def _idea_edit_refused(request, idea: Idea):
+    """The moderators decided on the idea while its author was changing it: the changes are not
+    saved, and come back, read-only, to be copied, with what the idea's new state means for them."""
+    if idea.status == IdeaStatus.MERGED:
+        refusal = _(
+            "While you were editing, the moderators merged this idea into another one: its supporters "
+            "count there now, and only the moderators can change it."
+        )
+    elif idea.status == IdeaStatus.REJECTED:
+        refusal = _(
+            "While you were editing, the moderators rejected this idea; their reason is on its page. "
+            "It can no longer be changed: you can propose a new idea instead."
+        )
+    elif idea.is_public:
+        refusal = _(
+            "While you were editing, the moderators published this idea: everyone can read it now, "
+            "and only the moderators can change it."
+        )
+    else:
+        refusal = _("You can no longer edit this idea.")
+    form = IdeaForm(initial={name: _kept_text(request.POST.get(name, "")) for name in IdeaForm.base_fields})
+    for field in form.fields.values():
+        if not isinstance(field, forms.ChoiceField):
+            field.widget.attrs["readonly"] = True
+    return render(
+        request,
+        "ideas/idea_form.html",
+        {"form": form, "idea": idea, "refusal": refusal},
+        status=409,
+    )
 
 
 @login_required
@@ -197,14 +235,21 @@ def idea_delete(request, idea_id: int):
 @login_required
 @require_POST
 def idea_support(request, idea_id: int):
+    """Support an idea or withdraw the support, as the button sent (`support`, 1 or 0): the state
+    wanted, so a second send, or one from a page shown before a change in another tab, does what
+    its button said rather than undo it."""
     idea = _visible_idea(request, idea_id)
     try:
-        if idea.is_supported:
-            services.idea_unsupport(idea=idea, user=request.user)
-        else:
+        if posted_flag(request.POST, "support"):
             services.idea_support(idea=idea, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+            done = _("You already support this idea.") if idea.is_supported else _("You support this idea.")
+        else:
+            services.idea_unsupport(idea=idea, user=request.user)
+            done = _("Support withdrawn.") if idea.is_supported else _("Your support was already withdrawn.")
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
     return redirect("idea-detail", idea_id=idea.pk)
 
 
@@ -320,11 +365,21 @@ def idea_unmerge_page(request, idea_id: int):
 @login_required
 @require_POST
 def idea_follow(request, idea_id: int):
+    """Follow an idea's news or stop, as the button sent (`follow`, 1 or 0), as `idea_support`."""
     idea = _visible_idea(request, idea_id)
-    if idea.is_following:
-        services.idea_unfollow(idea=idea, user=request.user)
-    else:
+    try:
+        follow = posted_flag(request.POST, "follow")
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("idea-detail", idea_id=idea.pk)
+    if follow:
         services.idea_follow(idea=idea, user=request.user)
+        messages.success(
+            request, _("You follow this idea: its news comes to your notifications and My page.")
+        )
+    else:
+        services.idea_unfollow(idea=idea, user=request.user)
+        messages.success(request, _("You no longer follow this idea."))
     return redirect("idea-detail", idea_id=idea.pk)
 
 
@@ -332,8 +387,26 @@ def idea_follow(request, idea_id: int):
 @posted_here_else_back_to(lambda idea_id: reverse("idea-detail", args=[idea_id]))
 def idea_comment(request, idea_id: int):
     """A comment, or a reply to a top-level comment (`parent`)."""
-    idea = _visible_idea(request, idea_id)
     body = request.POST.get("body", "")
+    try:
+        idea = selectors.idea_get(idea_id=idea_id, user=request.user)
+    except Idea.DoesNotExist:
+        if not body.strip():
+            raise Http404 from None
+        # Hidden or deleted while the comment was written: the idea is not shown, nor is which of
+        # the two happened (its address says no more than a missing one's), but the text is.
+        return render(
+            request,
+            "ideas/comment_not_posted.html",
+            {
+                "refusal": _(
+                    "This idea is no longer shown: the moderators may have hidden it, or its author "
+                    "deleted it."
+                ),
+                "kept": _kept_text(body),
+            },
+            status=404,
+        )
     form = CommentForm(request.POST)
     reply_to = None
     try:
@@ -354,9 +427,21 @@ def idea_comment(request, idea_id: int):
             request, idea, comment_body=body, comment_errors=error.messages, reply_to=reply_to, status=400
         )
     except ApplicationError as error:
-        # Not about the text (the idea is no longer open to comments): the form may not even show.
-        messages.error(request, error.message)
-        return redirect("idea-detail", idea_id=idea.pk)
+        if idea.is_open_to_citizens:
+            # About the comment answered (its thread was hidden): the comment form holds the text,
+            # to be posted as a comment of its own.
+            return _render_detail(
+                request, idea, comment_body=body, comment_errors=[error.message], status=409
+            )
+        # The idea was closed to comments meanwhile, and its page has no comment form: the text
+        # comes back in a box to copy, with why.
+        return _render_detail(
+            request,
+            idea,
+            comment_body=_kept_text(body),
+            comment_refusal=_comment_refusal(idea, error),
+            status=409,
+        )
     if request.POST.get("parent") and parent is None:
         messages.info(
             request,
@@ -366,6 +451,16 @@ def idea_comment(request, idea_id: int):
             ),
         )
     return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+
+
+def _comment_refusal(idea: Idea, error: ApplicationError) -> str:
+    if idea.status == IdeaStatus.MERGED:
+        return _(
+            "While you were writing, this idea was merged into another one: the conversation continues there."
+        )
+    if idea.is_hidden:
+        return _("While you were writing, the moderators hid this idea: nobody can comment on it now.")
+    return error.message
 
 
 def _shown_comment(request, comment_id: int) -> Comment:
@@ -391,6 +486,8 @@ def comment_edit(request, comment_id: int):
     comment = _own_comment(request, comment_id)
     back = f"{comment.idea.get_absolute_url()}#comment-{comment.pk}"
     if not comment.can_be_edited_by(request.user):
+        if request.method == "POST":
+            return _comment_edit_refused(request, comment, back=back)
         messages.error(request, _("This comment can no longer be edited."))
         return redirect(back)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -399,9 +496,8 @@ def comment_edit(request, comment_id: int):
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
             add_service_errors(form, error)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(back)
+        except ApplicationError:
+            return _comment_edit_refused(request, comment, back=back)
         else:
             messages.success(request, _("Your comment was saved."))
             return redirect(back)
@@ -411,6 +507,32 @@ def comment_edit(request, comment_id: int):
         {"form": form, "comment": comment, "back": back, "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES},
         status=400 if form.errors else 200,
     )
+
+
+def _comment_edit_refused(request, comment: Comment, *, back: str):
+    """The edit page opened in time and sent too late (or after staff hid the comment): the
+    comment stays as it was, and the text typed comes back to be copied, not lost to a redirect."""
+    if comment.is_hidden:
+        refusal = _("The moderators hid this comment, so it can no longer be edited.")
+    else:
+        refusal = _("This comment can no longer be edited: the time to edit it is over.")
+    return render(
+        request,
+        "ideas/comment_form.html",
+        {
+            "comment": comment,
+            "back": back,
+            "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES,
+            "refusal": refusal,
+            "kept": _kept_text(request.POST.get("body", "")),
+        },
+        status=409,
+    )
+
+
+def _kept_text(text: str) -> str:
+    # A NUL cannot be typed, only forged; it is dropped, as the form fields refuse it.
+    return text.replace("\x00", "")
 
 
 @login_required

@@ -77,9 +77,9 @@ def test_a_citizen_submits_and_supports_through_the_pages(client, alice, bob):
 
     published = IdeaFactory()
     client.force_login(bob)
-    client.post(f"/ideas/{published.pk}/support/")
+    client.post(f"/ideas/{published.pk}/support/", {"support": "1"})
     assert Support.objects.filter(idea=published, user=bob).exists()
-    client.post(f"/ideas/{published.pk}/support/")
+    client.post(f"/ideas/{published.pk}/support/", {"support": "0"})
     assert not Support.objects.filter(idea=published, user=bob).exists()
 
 
@@ -213,13 +213,13 @@ def test_comment_and_follow_on_the_idea_page(client, bob):
     client.force_login(bob)
 
     client.post(f"/ideas/{idea.pk}/comment/", {"body": "<b>저도</b> 필요해요"})
-    client.post(f"/ideas/{idea.pk}/follow/")
+    client.post(f"/ideas/{idea.pk}/follow/", {"follow": "1"})
     html = client.get(f"/ideas/{idea.pk}/").content.decode()
 
     assert Comment.objects.get(idea=idea).body == "<b>저도</b> 필요해요"
     assert "&lt;b&gt;저도&lt;/b&gt; 필요해요" in html
     assert Follow.objects.filter(idea=idea, user=bob).exists()
-    client.post(f"/ideas/{idea.pk}/follow/")
+    client.post(f"/ideas/{idea.pk}/follow/", {"follow": "0"})
     assert not Follow.objects.filter(idea=idea, user=bob).exists()
 
 

@@ -83,6 +83,13 @@ def test_posting_the_same_text_again_does_not_mark_it_edited(alice, idea):
     assert Comment.objects.get(pk=comment.pk).edited_at is None
 
 
+def _kept_box(html: str) -> str:
+    """The text a refused edit kept, as the read-only box to copy it from shows it."""
+    box = re.search(r'<textarea id="kept-comment" rows="4" readonly>\n([^<]*)</textarea>', html)
+    assert box is not None, "no box with the text kept"
+    return box.group(1)
+
+
 def test_after_the_window_the_author_is_told_and_nothing_changes(alice, idea, settings):
     settings.COMMENT_EDIT_WINDOW_MINUTES = 15
     comment = CommentFactory(idea=idea, author=alice, body="오래된 댓글")
@@ -90,9 +97,49 @@ def test_after_the_window_the_author_is_told_and_nothing_changes(alice, idea, se
     client = _signed_in(alice)
     assert f'href="/comments/{comment.pk}/edit/"' not in client.get(f"/ideas/{idea.pk}/").content.decode()
 
-    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "늦게 고침"}, follow=True)
+    opened = client.get(f"/comments/{comment.pk}/edit/", follow=True)
 
-    assert "이 댓글은 더 이상 수정할 수 없습니다" in response.content.decode()
+    assert "이 댓글은 더 이상 수정할 수 없습니다" in opened.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "오래된 댓글"
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal", "kept_note"),
+    [
+        (
+            "ko",
+            "수정할 수 있는 시간이 지나 이 댓글은 더 이상 수정할 수 없습니다.",
+            "입력한 내용은 저장되지 않았습니다. 아래에서 복사해 두세요.",
+        ),
+        (
+            "en",
+            "This comment can no longer be edited: the time to edit it is over.",
+            "What you typed was not saved: it is below, to copy.",
+        ),
+    ],
+    ids=["ko", "en"],
+)
+def test_an_edit_sent_after_the_window_closed_comes_back_with_its_text_to_copy(
+    alice, idea, settings, language, refusal, kept_note
+):
+    """Opened at minute 14, sent at minute 16: the comment is not changed, and the text typed is
+    not lost to a redirect but shown, read-only, with no button that would be refused again."""
+    settings.COMMENT_EDIT_WINDOW_MINUTES = 15
+    comment = CommentFactory(idea=idea, author=alice, body="오래된 댓글")
+    _age(comment, minutes=14)
+    client = _signed_in(alice)
+    assert client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+    _age(comment, minutes=16)
+
+    late = {"body": "늦게 고친 <긴> 댓글\n둘째 줄"}
+    response = client.post(f"/comments/{comment.pk}/edit/", late, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert refusal in html and kept_note in html
+    assert _kept_box(html) == "늦게 고친 &lt;긴&gt; 댓글\n둘째 줄"
+    main = html[html.index('<main id="main">') : html.index("</main>")]
+    assert 'name="body"' not in main and 'type="submit"' not in main
     assert Comment.objects.get(pk=comment.pk).body == "오래된 댓글"
 
 
@@ -100,10 +147,13 @@ def test_a_comment_staff_hid_can_no_longer_be_edited_by_its_author(api, alice, i
     comment = CommentFactory(idea=idea, author=alice, body="숨겨진 댓글", is_hidden=True)
     client = _signed_in(alice)
 
-    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "몰래 고침"}, follow=True)
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "몰래 고침"})
     refused_by_api = api(alice).patch(f"/api/v1/comments/{comment.pk}/", {"body": "몰래 고침"})
 
-    assert "이 댓글은 더 이상 수정할 수 없습니다" in response.content.decode()
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "검토 담당자가 숨긴 댓글이어서 더 이상 수정할 수 없습니다." in html
+    assert _kept_box(html) == "몰래 고침"
     assert refused_by_api.status_code in (403, 404)
     assert Comment.objects.get(pk=comment.pk).body == "숨겨진 댓글"
 

@@ -34,7 +34,9 @@ def test_another_citizen_still_supports_it(api, bob, idea):
 
 
 def test_the_support_page_action_refuses_the_author_with_the_reason(alice, idea):
-    response = _signed_in(alice).post(f"/ideas/{idea.pk}/support/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    response = _signed_in(alice).post(
+        f"/ideas/{idea.pk}/support/", {"support": "1"}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
 
     assert response.status_code == 200
     assert "You cannot support your own idea." in [str(m) for m in response.context["messages"]]
@@ -55,6 +57,6 @@ def test_an_author_who_supported_before_the_rule_may_withdraw_it(alice, idea):
     client = _signed_in(alice)
 
     assert 'id="support"' in client.get(f"/ideas/{idea.pk}/").content.decode()
-    client.post(f"/ideas/{idea.pk}/support/")
+    client.post(f"/ideas/{idea.pk}/support/", {"support": "0"})
 
     assert not Support.objects.exists()

@@ -34,7 +34,7 @@ def test_withdrawing_on_the_target_page_takes_back_the_support_given_to_the_merg
     source, target = merged_pair
     client = signed_in_client(bob)
 
-    response = client.post(f"/ideas/{target.pk}/support/")
+    response = client.post(f"/ideas/{target.pk}/support/", {"support": "0"})
 
     assert response.status_code == 302
     assert not Support.objects.filter(user=bob).exists()
@@ -46,8 +46,8 @@ def test_supporting_the_target_again_counts_once_and_one_withdrawal_undoes_it(bo
     source, target = merged_pair
     client = signed_in_client(bob)
 
-    client.post(f"/ideas/{target.pk}/support/")  # withdraws
-    client.post(f"/ideas/{target.pk}/support/")  # supports again
+    client.post(f"/ideas/{target.pk}/support/", {"support": "0"})
+    client.post(f"/ideas/{target.pk}/support/", {"support": "1"})
 
     assert Support.objects.filter(user=bob).count() == 1
     page = client.get(f"/ideas/{target.pk}/").content.decode()
