@@ -381,6 +381,20 @@ def matches_for_pilot(*, idea: Idea) -> list[Match]:
     )
 
 
+def idea_has_company_for_pilot(*, idea: Idea) -> bool:
+    """Whether `matches_for_pilot` has a company for the idea, from the idea page's one read:
+    the page offers staff a pilot without a matched company less prominently."""
+    return any(
+        match.company.is_verified
+        and match.status != MatchStatus.DISMISSED
+        and (
+            (match.rank_for_idea is not None and match.strength in SHOWN_STRENGTHS)
+            or match.status == MatchStatus.INTERESTED
+        )
+        for match in _idea_page_matches(idea)
+    )
+
+
 def matchable_ideas_with_matches() -> dict[str, int]:
     """How many ideas the matcher pairs with companies (`ideas`), and how many of them have a
     company shown on their page as a strong match (`strong`) or as any match shown by default,

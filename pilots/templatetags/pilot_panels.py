@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from ideas.models import IdeaStatus
-from matching.selectors import idea_first_matched_at
+from matching.selectors import idea_first_matched_at, idea_has_company_for_pilot
 from pilots.models import PilotStage, idea_can_become_pilot
 from pilots.selectors import idea_has_pilots, pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
 
@@ -22,7 +22,13 @@ def idea_pilots_panel(context, idea):
     # Who may see which pilot is the selector's rule: asked only when there is one to see.
     pilots = pilot_titles_for_idea(idea_id=idea.pk, user=user) if idea_has_pilots(idea=idea) else []
     can_create_pilot = user.is_authenticated and user.is_city_staff and idea_can_become_pilot(idea)
-    return {"idea": idea, "user": user, "pilots": pilots, "can_create_pilot": can_create_pilot}
+    return {
+        "idea": idea,
+        "user": user,
+        "pilots": pilots,
+        "can_create_pilot": can_create_pilot,
+        "has_matched_company": can_create_pilot and idea_has_company_for_pilot(idea=idea),
+    }
 
 
 @register.inclusion_tag("pilots/_idea_timeline.html")

@@ -54,6 +54,12 @@ def _wrong_password(page) -> None:
     _submit_empty(page)
 
 
+def _open_every_fold(page) -> None:
+    # What is folded away is checked too: the moderation queue's reject and revise forms, and the
+    # idea's whole text.
+    page.evaluate("() => document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
+
+
 def _pages(
     idea: Idea, pilot: Pilot, company: Company, comment: Comment, own_idea: Idea, own_hidden: Idea
 ) -> dict[str | None, list[tuple[str, str, Step]]]:
@@ -100,6 +106,7 @@ def _pages(
         ],
         "staff": [
             ("moderation", "/staff/moderation/", None),
+            ("moderation-opened", "/staff/moderation/", _open_every_fold),
             ("dashboard", "/staff/dashboard/", None),
             ("audit-log", "/staff/audit/", None),
         ],

@@ -80,6 +80,13 @@ def test_an_idea_no_company_fits_says_so_and_staff_can_open_the_weaker_possibili
     page.goto(f"/ideas/{pool.pk}/")
     page.locator("details.weaker summary").click()
     assert page.locator("details.weaker .strength-weak").count() >= 1
+    # Weak matches are no company to pilot with: making a pilot is offered as the lesser action,
+    # with a line saying it needs no matched company.
+    create = page.locator(f'a[href="/staff/ideas/{pool.pk}/pilot/"]')
+    assert "secondary" in create.get_attribute("class")
+    note = page.locator("#pilot-without-match")
+    assert note.is_visible()
+    assert ("직접 골라 실증 사업을" if language == "ko" else "a pilot can still be made") in note.inner_text()
     screenshot(page, f"idea-page-no-fit-staff-{language}-{width}")
 
 

@@ -82,6 +82,9 @@ def test_no_word_or_date_is_cut_over_two_lines(browser_page, live_server, demo, 
         ("audit-log", "/staff/audit/"),
     ]:
         page.goto(url)
+        # A closed fold's text has no width to lay out in, and is read once opened: it is checked
+        # open (the moderation queue's reject and revise forms, an idea's whole text).
+        page.evaluate("() => document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
         screenshot(page, f"line-breaks-{name}-{language}-{width}")
         if words := page.evaluate(SPLIT_WORDS):
             cut[url] = words

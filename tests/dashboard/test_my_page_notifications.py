@@ -1,5 +1,6 @@
-"""My page shows the latest ten notifications and links to all of them, on a page of their own;
-"Mark all as read" marks every one, shown or not."""
+"""My page shows three notifications, the unread first, and links to all of them, on a page of
+their own, after a volunteer's pilots and consents; "Mark all as read" marks every one, shown or
+not."""
 
 import pytest
 from django.db import connection
@@ -30,25 +31,50 @@ def _page(client, user, path: str = "/me/", language: str = "ko") -> str:
     return client.get(path).content.decode()
 
 
-def test_my_page_shows_the_latest_ten_and_links_to_all_with_their_number(client, alice):
-    _notify(alice, 12)
+def test_my_page_shows_the_latest_three_and_links_to_all_with_their_number(client, alice):
+    _notify(alice, 12, read=True)
 
     korean = _page(client, alice)
     english = _page(client, alice, language="en")
 
-    assert all(f"알림 {n:02}" in korean for n in range(3, 13))
-    assert "알림 01" not in korean and "알림 02" not in korean
+    assert korean.index("알림 12") < korean.index("알림 11") < korean.index("알림 10")
+    assert not any(f"알림 {n:02}" in korean for n in range(1, 10))
     assert f'<a href="{ALL_PAGE}">전체 알림 보기 (12개)</a>' in korean
-    assert f'<a href="{ALL_PAGE}">All notifications (12)</a>' in english
+    assert f'<a href="{ALL_PAGE}">See all 12 notifications</a>' in english
+
+
+def test_my_page_shows_the_unread_first_then_the_newest(client, alice):
+    older_unread = _notify(alice, 2)
+    _notify(alice, 5, read=True)
+    Notification.objects.filter(pk__in=[n.pk for n in older_unread]).update(title="읽지 않은 알림")
+
+    page = _page(client, alice)
+    shown = page[page.index('<ul class="notification-list">') :]
+    shown = shown[: shown.index("</ul>")]
+
+    # The two unread (older than every read one), then the newest read one; the rest on the list.
+    assert shown.count("읽지 않은 알림") == 2 and shown.count('class="unread"') == 2
+    assert shown.count("<li>") == 3 and "알림 05" in shown and "알림 04" not in shown
+    assert f'<a href="{ALL_PAGE}">전체 알림 보기 (7개)</a>' in page
 
 
 def test_my_page_offers_no_link_to_all_when_it_shows_them_all(client, alice):
-    _notify(alice, 10)
+    _notify(alice, 3)
 
     page = _page(client, alice)
 
-    assert all(f"알림 {n:02}" in page for n in range(1, 11))
+    assert all(f"알림 {n:02}" in page for n in range(1, 4))
     assert ALL_PAGE not in page
+
+
+def test_a_volunteers_pilots_and_consents_come_before_the_notifications(client, alice):
+    volunteer = VolunteerFactory(user=alice)
+    _notify(alice, 12)
+
+    for language in ("ko", "en"):
+        page = _page(client, alice, language=language)
+        pilots, notifications = page.index('id="my-pilots"'), page.index('<ul class="notification-list">')
+        assert pilots < page.index(f'href="/pilots/{volunteer.pilot_id}/"') < notifications
 
 
 def test_unread_notifications_are_marked_as_such_on_both_pages(client, alice):

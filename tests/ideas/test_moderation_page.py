@@ -34,6 +34,12 @@ def test_a_refused_reason_is_shown_again_beside_its_field_with_what_was_typed(
     assert f'id="{field}-{idea.pk}-error"' in html
     # Only the idea the decision was about carries the error and the typed text.
     assert f'id="{field}-{other.pk}-error"' not in html
+    # Its fold opens by itself on what was refused; the others stay closed.
+    folded = {"reason": "reject", "note": "revise"}
+    assert f'<details class="decision" id="{folded[field]}-{idea.pk}" open>' in html
+    assert f'<details class="decision" id="{folded[field]}-{other.pk}">' in html
+    for other_field in set(folded) - {field}:
+        assert f'<details class="decision" id="{folded[other_field]}-{idea.pk}">' in html
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.SUBMITTED
 
@@ -89,3 +95,51 @@ def test_the_author_and_reporter_lines_do_not_nest_brackets(staff_client, alice,
     assert f">Emily Carter ({alice.username})</span>" in html
     assert f"{bob.display_name} · <span" in html and f">이순자 ({bob.username})</span>" in html
     assert "))" not in html
+
+
+def _card(html: str, idea) -> str:
+    card = html[html.index(f'id="idea-{idea.pk}"') :]
+    return card[: card.index('<li class="card"')] if '<li class="card"' in card else card
+
+
+@pytest.mark.parametrize(
+    ("language", "reject", "revise"), [("ko", "반려", "보완 요청"), ("en", "Reject", "Ask for a revision")]
+)
+def test_publish_stays_in_view_and_reject_and_revise_are_folded_under_their_names(
+    staff_client, alice, language, reject, revise
+):
+    # Three full forms a card made the queue of six ideas 5,000 px tall on a phone.
+    idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED)
+    staff_client.cookies["django_language"] = language
+
+    card = _card(staff_client.get("/staff/moderation/").content.decode(), idea)
+
+    publish = card.index('value="publish"')
+    assert publish < card.index('<details class="decision"')
+    assert f'<details class="decision" id="reject-{idea.pk}"><summary>{reject}</summary>' in card
+    assert f'<details class="decision" id="revise-{idea.pk}"><summary>{revise}</summary>' in card
+    reason, note = card.index(f'id="reason-{idea.pk}"'), card.index(f'id="note-{idea.pk}"')
+    assert card.index(f'id="reject-{idea.pk}"') < reason < card.index("</details>", reason)
+    assert card.index(f'id="revise-{idea.pk}"') < note < card.index("</details>", note)
+
+
+@pytest.mark.parametrize(("language", "summary"), [("ko", "전체 글 보기"), ("en", "Show the whole text")])
+def test_staff_can_read_the_whole_idea_on_its_card(staff_client, alice, language, summary):
+    problem = "버스 정류장 안내가 부족합니다. " * 30 + "마지막 문장까지 읽어야 알 수 있는 내용입니다."
+    idea = IdeaFactory(
+        author=alice,
+        status=IdeaStatus.SUBMITTED,
+        problem=problem,
+        proposal="도착 시각을 음성으로 알려 주세요.",
+        beneficiaries="시각장애인",
+    )
+    staff_client.cookies["django_language"] = language
+
+    card = _card(staff_client.get("/staff/moderation/").content.decode(), idea)
+
+    assert problem[:120] in card and "…" in card  # the first lines, cut
+    whole = card[card.index('<details class="whole-text">') :]
+    whole = whole[: whole.index("</details>")]
+    assert f"<summary>{summary}</summary>" in whole
+    assert "마지막 문장까지 읽어야 알 수 있는 내용입니다." in whole
+    assert "도착 시각을 음성으로 알려 주세요." in whole and "시각장애인" in whole

@@ -5,8 +5,12 @@ of refusing the form once staff have filled it in."""
 import pytest
 
 from ideas.models import IdeaStatus
+from matching.models import MatchStatus, MatchStrength
 from pilots.models import Pilot
+from tests.companies.factories import CompanyFactory
 from tests.ideas.factories import IdeaFactory
+from tests.matching.factories import InterestFactory, MatchFactory
+from tests.pages import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +100,52 @@ def test_citizens_are_offered_no_button(client, bob):
 
 def test_the_create_page_of_an_idea_that_does_not_exist_is_not_found(staff):
     assert staff.get("/staff/ideas/999999/pilot/").status_code == 404
+
+
+WITHOUT_MATCH = {
+    "en": "No company is matched yet: a pilot can still be made, with companies you choose.",
+    "ko": "아직 매칭된 기업이 없지만, 참여 기업을 직접 골라 실증 사업을 만들 수 있습니다.",
+}
+
+
+def _create_button_class(html: str, idea) -> str:
+    link = html[: html.index(f'href="/staff/ideas/{idea.pk}/pilot/"')]
+    return link[link.rindex("<a ") :]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize(
+    "company",
+    [None, MatchStrength.WEAK, MatchStatus.DISMISSED, "unverified"],
+    ids=["no-match", "weak-only", "turned-down", "unverified-company"],
+)
+def test_without_a_matched_company_the_button_is_secondary_and_says_a_pilot_can_still_be_made(
+    client, staff_user, language, company
+):
+    idea = IdeaFactory(status=IdeaStatus.PUBLISHED)
+    if company == "unverified":
+        MatchFactory(idea=idea, company=CompanyFactory(is_verified=False), strength=MatchStrength.STRONG)
+    elif company == MatchStatus.DISMISSED:
+        MatchFactory(idea=idea, strength=MatchStrength.STRONG, status=MatchStatus.DISMISSED)
+    elif company is not None:
+        MatchFactory(idea=idea, strength=company)
+
+    html = signed_in_client(staff_user, language).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert 'class="button secondary"' in _create_button_class(html, idea)
+    assert WITHOUT_MATCH[language] in html
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("kind", ["strong", "possible", "interested"])
+def test_with_a_matched_company_the_button_is_primary_with_no_note(client, staff_user, language, kind):
+    idea = IdeaFactory(status=IdeaStatus.PUBLISHED)
+    if kind == "interested":
+        InterestFactory(idea=idea, rank_for_idea=None, strength=MatchStrength.WEAK)
+    else:
+        MatchFactory(idea=idea, strength=kind)
+
+    html = signed_in_client(staff_user, language).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert 'class="button"' in _create_button_class(html, idea)
+    assert WITHOUT_MATCH[language] not in html
