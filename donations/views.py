@@ -433,6 +433,10 @@ def kiosk_page(request):
                     "The visit could not be cancelled: the station may still take a reading. "
                     "Try again, or ask staff for help."
                 ),
+                "closeFailed": _(
+                    "The visit could not be closed: the station may still take a reading for you. "
+                    "Try again, or ask staff for help."
+                ),
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
