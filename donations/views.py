@@ -121,7 +121,11 @@ def _withdraw(request, volunteer: PilotVolunteer, *, leave: bool, declining: boo
         return
     if keeps:
         messages.info(
-            request, _("No one can read what you donated any more; it is deleted when its retention ends.")
+            request,
+            _(
+                "No one can read what you donated any more; "
+                "it is deleted when the pilot's storage period ends."
+            ),
         )
     else:
         messages.info(request, _("What you donated was deleted; the deletion is recorded, not the values."))
@@ -137,7 +141,8 @@ def _keeps_donations(request, *, held: bool) -> bool:
     if choice is None and not held:
         return False
     message = _(
-        "Choose what becomes of what you donated: delete it now, or keep it until its retention ends."
+        "Choose what becomes of what you donated: delete it now, "
+        "or keep it until the pilot's storage period ends."
     )
     raise ApplicationError(message, fields={"keep_donations": [message]})
 
@@ -426,6 +431,10 @@ def kiosk_page(request):
                 "readingTaken": _("You can take your arm out of the cuff."),
                 "cancelFailed": _(
                     "The visit could not be cancelled: the station may still take a reading. "
+                    "Try again, or ask staff for help."
+                ),
+                "closeFailed": _(
+                    "The visit could not be closed: the station may still take a reading for you. "
                     "Try again, or ask staff for help."
                 ),
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),

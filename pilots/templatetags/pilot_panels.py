@@ -5,6 +5,7 @@ from django import template
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
+from core.bilingual import any_korean_only
 from ideas.models import IdeaStatus
 from matching.selectors import idea_first_matched_at, idea_has_company_for_pilot
 from pilots.models import PilotStage, idea_can_become_pilot
@@ -67,4 +68,5 @@ def current_pilots(context, limit: int = 4):
         .annotate(stage_order=stage_order)
         .order_by("stage_order", "-created_at", "-id")[:limit]
     )
-    return {"pilots": pilots}
+    # Said once for the section, as the pilot list says it once for its page.
+    return {"pilots": pilots, "shows_korean_only": any_korean_only(pilot.shown_title for pilot in pilots)}

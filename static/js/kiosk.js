@@ -301,6 +301,7 @@
     $("kiosk-visit-note").hidden = true;
     $("kiosk-visit-error").textContent = "";
     $("kiosk-cancel-error").textContent = "";
+    $("kiosk-done-error").textContent = "";
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = strings.measuring;
@@ -321,14 +322,14 @@
       if (polled !== visitId) return;
       $("kiosk-visit-error").textContent = "";
       if (!visit.is_open) {
-        finish(false);
+        finish();
         return;
       }
       render(visit);
     } catch (error) {
       if (polled !== visitId) return;
       if (error.status === 404 || error.status === 401) {
-        finish(false);
+        finish();
         return;
       }
       $("kiosk-visit-error").textContent = error.message;
@@ -458,7 +459,8 @@
     const tick = () => {
       const left = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
       $("kiosk-countdown").textContent = fill(strings.resetIn, {seconds: left});
-      if (left === 0) finish(true);
+      // Until the visit is closed the result stays, saying so; each second tries again.
+      if (left === 0) closeVisit("done");
     };
     resetTimer = setInterval(tick, 1000);
     tick();
@@ -473,42 +475,56 @@
     resumedResetAt = null;
   }
 
-  // Back to the start; the visit is closed so the device posts nothing more for this donor.
-  function finish(close) {
-    const closing = visitId;
+  // Back to the start, once the visit is closed (closeVisit) or found closed by a poll.
+  function finish() {
     stopVisit();
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-note").hidden = true;
-    if (close && closing !== null) call("POST", "visits/" + closing + "/close/").catch(() => {});
+    $("kiosk-cancel-error").textContent = "";
+    $("kiosk-done-error").textContent = "";
     show("welcome");
   }
 
-  // Cancelling waits for the station API's answer: a visit left open would take the reading the
-  // device sends late for this donor, after the screen had told them it was stopped. Refused or
-  // unanswered, the screen stays on the visit and says so; the donor or staff may try again.
-  async function cancelVisit() {
-    const button = $("kiosk-cancel");
-    const cancelling = visitId;
-    if (cancelling === null || button.disabled) return;
+  // How the visit ends from the screen: cancelled while measuring, or done (by the donor, or by
+  // the countdown after a result), each with its button and the place that says it failed.
+  const ENDINGS = {
+    cancel: {button: "kiosk-cancel", error: "kiosk-cancel-error", failed: () => strings.cancelFailed},
+    done: {button: "kiosk-done", error: "kiosk-done-error", failed: () => strings.closeFailed},
+  };
+  let closeInFlight = false;
+
+  // Closing waits for the station API's answer: a visit left open would take the reading the
+  // device sends late for this donor, after the screen had moved on to the next person. Refused
+  // or unanswered, the screen stays on the visit and says so; the donor or staff may try again.
+  async function closeVisit(how) {
+    const ending = ENDINGS[how];
+    const button = $(ending.button);
+    const closing = visitId;
+    if (closing === null || closeInFlight) return;
+    closeInFlight = true;
     button.disabled = true;
-    $("kiosk-cancel-error").textContent = "";
     try {
-      await call("POST", "visits/" + cancelling + "/close/");
+      await call("POST", "visits/" + closing + "/close/");
     } catch (error) {
       // Gone or no longer this station's: there is nothing left open to take a reading.
       if (error.status !== 404) {
-        if (cancelling === visitId) $("kiosk-cancel-error").textContent = strings.cancelFailed;
+        // Set only when it changes: the countdown tries again each second, and an alert set
+        // again each time would be read out each time.
+        if (closing === visitId && $(ending.error).textContent !== ending.failed()) {
+          $(ending.error).textContent = ending.failed();
+        }
         return;
       }
     } finally {
+      closeInFlight = false;
       button.disabled = false;
     }
-    if (cancelling === visitId) finish(false);
+    if (closing === visitId) finish();
   }
 
-  $("kiosk-done").addEventListener("click", () => finish(true));
-  $("kiosk-cancel").addEventListener("click", cancelVisit);
+  $("kiosk-done").addEventListener("click", () => closeVisit("done"));
+  $("kiosk-cancel").addEventListener("click", () => closeVisit("cancel"));
 
   start();
 })();

@@ -81,7 +81,32 @@ def test_the_section_speaks_plainly(client, setup):
     section = _take_part(client, setup)
 
     assert "You are a volunteer in this pilot." in section
-    assert "Download everything held about me as a file (JSON)" in section
+    # The whole account's download is My page's, not one pilot's.
+    assert "/api/v1/me/data/" not in section and "everything held about me" not in section
+
+
+@pytest.mark.parametrize(
+    ("language", "state", "link"),
+    [
+        ("en", "You consent to all the data this pilot asks for.", "See what you agreed to"),
+        ("ko", "이 실증 사업이 요청하는 데이터에 모두 동의했습니다.", "동의 내용 보기"),
+    ],
+)
+def test_the_consent_state_is_said_in_words_with_a_short_link(client, setup, language, state, link):
+    section = _take_part(client, setup, language=language)
+
+    assert f'<p class="consent-summary">{state} <a href="#data-requests">{link}</a></p>' in section
+
+
+def test_part_consent_is_said_in_words_too(client, setup):
+    blood_pressure_request(setup.pilot, code="blood_pressure_evening")
+
+    section = _take_part(client, setup)
+
+    assert (
+        '<p class="consent-summary">You consent to part of the data this pilot asks for. '
+        '<a href="#data-requests">Consent to the rest, or withdraw</a></p>'
+    ) in section
 
 
 def test_the_volunteering_choice_says_what_the_companies_would_see(client, company):

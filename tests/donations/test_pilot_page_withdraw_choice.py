@@ -196,7 +196,10 @@ def test_withdrawing_the_earlier_consent_keeps_what_was_donated_when_asked_to(cl
 
 # --- A withdrawal that does not say what becomes of past donations deletes nothing -----------
 
-CHOOSE = "Choose what becomes of what you donated: delete it now, or keep it until its retention ends."
+CHOOSE = (
+    "Choose what becomes of what you donated: delete it now, "
+    "or keep it until the pilot's storage period ends."
+)
 
 
 @pytest.mark.parametrize("choice", [None, "", "yes"])
@@ -220,7 +223,7 @@ def test_without_a_delete_or_keep_choice_nothing_is_withdrawn_or_deleted(
     response = client.post(url, data)
 
     assert response.status_code == 400
-    assert CHOOSE in response.content.decode()
+    assert CHOOSE in response.content.decode().replace("&#x27;", "'")
     setup.consent.refresh_from_db()
     setup.volunteer.refresh_from_db()
     assert setup.consent.withdrawn_at is None and setup.volunteer.left_at is None

@@ -1,0 +1,44 @@
+"""A pilot's card says the same on the pilot list as on the home page: how far it has come and
+how many take part, in words ("50% done · 2 volunteers"), and which companies run it; never a
+bare bar with a number beside it and no label."""
+
+import re
+
+import pytest
+
+from pilots.models import PilotStage
+from tests.pilots.factories import MilestoneFactory, PilotFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def running(company):
+    pilot = PilotFactory(companies=[company], stage=PilotStage.RUNNING, title="서구 복약 알림 실증")
+    MilestoneFactory(pilot=pilot, is_done=True)
+    MilestoneFactory(pilot=pilot, is_done=False)
+    VolunteerFactory.create_batch(2, pilot=pilot)
+    return pilot
+
+
+def _card(client, path: str, pilot, language: str) -> str:
+    client.cookies["django_language"] = language
+    html = client.get(path).content.decode()
+    start = html.index(pilot.title)
+    return html[start : html.index("</li>", start)]
+
+
+def _meta(card: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", line) for line in re.findall(r'<p class="meta[^"]*">(.*?)</p>', card)]
+
+
+@pytest.mark.parametrize(
+    ("language", "figures"), [("en", "50% done · 2 volunteers"), ("ko", "50% 완료 · 참여자 2명")]
+)
+def test_the_list_card_says_what_the_home_card_says(client, running, company, language, figures):
+    listed = _card(client, "/pilots/", running, language)
+    home = _card(client, "/", running, language)
+
+    assert "<progress" not in listed
+    assert figures in _meta(listed) and company.name in _meta(listed)
+    assert _meta(listed)[-2:] == _meta(home)[-2:]

@@ -1,0 +1,51 @@
+"""The pilot page offers one main (filled) action for where the reader stands: volunteering for
+someone who may join, donating at a station for a volunteer who consented. Following the pilot's
+news is offered beside it, drawn in outline, never as a second main action."""
+
+import re
+
+import pytest
+
+from pilots.models import PilotStage
+from tests.accounts.factories import UserFactory
+from tests.donations.factories import donation_pilot
+from tests.pilots.factories import PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+FILLED = re.compile(
+    r'<button (?![^>]*class="secondary")[^>]*>.*?</button>|<a class="button"[^>]*>.*?</a>', re.S
+)
+
+
+def _filled_above_the_data_requests(client, user, pilot) -> list[str]:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    top = html[html.index("</h1>") : html.index('id="data-requests"')]
+    return [re.sub(r"<[^>]+>", "", found).strip() for found in FILLED.findall(top)]
+
+
+def test_someone_who_may_join_has_volunteering_as_the_one_main_action(client, company):
+    pilot = PilotFactory(companies=[company], stage=PilotStage.RECRUITING)
+
+    filled = _filled_above_the_data_requests(client, UserFactory(username="frank"), pilot)
+
+    assert filled == ["Volunteer"]
+
+
+def test_a_volunteer_who_consented_has_donating_as_the_one_main_action(client, company):
+    setup = donation_pilot(company=company)
+
+    filled = _filled_above_the_data_requests(client, setup.volunteer.user, setup.pilot)
+
+    assert filled == ["Donate at a station: show my code"]
+
+
+def test_following_is_offered_in_outline(client, company):
+    pilot = PilotFactory(companies=[company], stage=PilotStage.RUNNING)
+    client.force_login(UserFactory(username="frank"))
+
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+
+    assert re.search(r'<button class="secondary" type="submit" name="action" value="follow">', html)
