@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from .fields import DataField, check_reading
+from .validators import measured_at_error
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 # The review form sends one field per row removed, and Django refuses a form of more than 1000
@@ -241,7 +242,7 @@ def _example(field: DataField) -> str:
 
 def _measured_at(raw: str, now: datetime.datetime) -> datetime.datetime | None:
     """When a reading was measured; None without a date (the donation's time is used).
-    Raises ValueError for a date that cannot be read or lies in the future."""
+    Raises ValueError for a date that cannot be read, lies in the future or before readings were taken."""
     if not raw:
         return None
     text = raw.strip()
@@ -256,6 +257,8 @@ def _measured_at(raw: str, now: datetime.datetime) -> datetime.datetime | None:
             _("The time of measurement “%(value)s” is not a date and time such as 2025-05-01 08:30.")
             % {"value": _shown(text)}
         )
+    if error := measured_at_error(moment):
+        raise ValueError(error)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     # The same grace donation_store gives a device's clock.
