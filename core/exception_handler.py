@@ -79,7 +79,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = _body("invalid", _("Please correct the fields below."), fields)
     elif isinstance(exc, exceptions.ParseError):
         # The parser's own message is English and names the parser's internals.
-        response.data = _body("parse_error", _("The request body could not be read."))
+        response.data = _body(
+            "parse_error", _("The request body could not be read."), getattr(exc, "fields", None)
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(exc, "default_code", "error")
