@@ -20,7 +20,7 @@ def _is_lone_surrogate_text(value: Any) -> bool:
     return isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value)
 
 
-def _lone_surrogate_path(data: Any) -> str | None:
+def lone_surrogate_path(data: Any) -> str | None:
     """Where the first lone surrogate is, as the error answer names fields ("fields.0.label"):
     "" for the body as a whole (a key of the top object, or a string body), None if there is none.
     Walked without recursion: the body may nest as deep as the JSON reader allows."""
@@ -48,7 +48,7 @@ class JSONParser(parsers.JSONParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         data = super().parse(stream, media_type, parser_context)
-        path = _lone_surrogate_path(data)
+        path = lone_surrogate_path(data)
         if path is not None:
             message = _("This text holds a lone surrogate (U+D800 to U+DFFF), which stands for no character.")
             raise UnreadableText({path: [message]} if path else {})

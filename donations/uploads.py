@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.parsers import lone_surrogate_path
+
 from .fields import DataField, check_reading
 from .validators import measured_at_error
 
@@ -200,6 +202,14 @@ def _read_json(text: str, fields: list[DataField]) -> list[UploadRow]:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
         raise UploadError(_("The file is not valid JSON.")) from None
+    except ValueError:
+        # Python reads no integer of more than 4,300 digits (sys.get_int_max_str_digits).
+        raise UploadError(_("The file holds a number too long to be read.")) from None
+    # An escape such as "\ud800" reads into text without UTF-8, which the review page cannot show.
+    if lone_surrogate_path(document) is not None:
+        raise UploadError(
+            _("The file holds a lone surrogate (U+D800 to U+DFFF), which stands for no character.")
+        )
     if not isinstance(document, list):
         raise UploadError(
             _('The JSON file must hold a list of readings, such as [{"%(field)s": %(value)s}].')

@@ -25,6 +25,9 @@ GOOD_CSV = (
 )
 
 
+LONE_SURROGATE = "파일에 문자를 나타내지 않는 단독 서로게이트(U+D800~U+DFFF)가 들어 있습니다."
+
+
 @pytest.fixture
 def setup(company):
     return donation_pilot(company=company)
@@ -205,6 +208,18 @@ def test_a_row_dated_before_any_pilot_or_with_an_impossible_offset_cannot_be_sen
         ("[]", "export.json", "파일에 측정값이 없습니다."),
         ("%PDF-1.4 binary", "report.pdf", "CSV나 JSON 파일을 올려 주세요. 이 파일은 .pdf 파일입니다."),
         (b"\xff\xfe\x00s\x00y", "export.csv", "UTF-8 텍스트 파일이 아닙니다."),
+        (
+            '[{"systolic": ' + "9" * 5000 + ', "diastolic": 80, "pulse": 60}]',
+            "export.json",
+            "너무 길어 읽을 수 없는 숫자가 있습니다.",
+        ),
+        ('[{"\\ud800": 1}]', "export.json", LONE_SURROGATE),
+        ('[{"systolic": "\\ud800", "diastolic": 80, "pulse": 60}]', "export.json", LONE_SURROGATE),
+        (
+            '[{"systolic": 120, "diastolic": 80, "pulse": 60, "measured_at": "\\ud800"}]',
+            "export.json",
+            LONE_SURROGATE,
+        ),
     ],
     ids=[
         "empty",
@@ -222,6 +237,10 @@ def test_a_row_dated_before_any_pilot_or_with_an_impossible_offset_cannot_be_sen
         "json empty list",
         "not csv or json",
         "not utf-8",
+        "json number of 5000 digits",
+        "json lone surrogate in a key",
+        "json lone surrogate in a value",
+        "json lone surrogate in the time",
     ],
 )
 def test_a_bad_file_is_refused_naming_the_problem_and_stores_nothing(donor, setup, content, name, error):
