@@ -26,7 +26,7 @@ from pilots.apis import (
     language_of,
     visible_pilot,
 )
-from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
+from pilots.models import CONSENT_STAGES, CONSENT_TEXT_MAX_LENGTH, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_donation_summary, pilot_volunteer_get
 
 from . import selectors, services
@@ -132,14 +132,14 @@ class PilotDataRequestsApi(APIView):
         )
         retention_days = serializers.IntegerField(min_value=1, max_value=3650, label=_("kept for (days)"))
         consent_text = serializers.CharField(
-            max_length=3000,
+            max_length=CONSENT_TEXT_MAX_LENGTH,
             required=False,
             default="",
             label=_("consent text"),
             help_text="Written from the other fields if left out.",
         )
         consent_text_en = serializers.CharField(
-            max_length=3000,
+            max_length=CONSENT_TEXT_MAX_LENGTH,
             required=False,
             allow_blank=True,
             default="",
