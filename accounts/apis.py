@@ -29,6 +29,10 @@ from .models import (
 from .selectors import audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create, user_update_profile
 
+# User.username's: a longer one names no account, and would reach django-axes, which records a
+# failed log-in's username in a column of 255 characters.
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+
 
 class UserOutputSerializer(serializers.ModelSerializer):
     """The signed-in user's own account."""
@@ -118,7 +122,7 @@ class SignUpApi(SessionSignInApi):
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(
             USERNAME_PATTERN,
-            max_length=150,
+            max_length=USERNAME_MAX_LENGTH,
             label=gettext_lazy("username"),
             error_messages={"invalid": USERNAME_CHARACTERS_REFUSED},
         )
@@ -155,7 +159,7 @@ class LoginApi(SessionSignInApi):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(label=gettext_lazy("username"))
+        username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, label=gettext_lazy("username"))
         password = serializers.CharField(write_only=True, label=gettext_lazy("password"))
 
     @extend_schema(request=InputSerializer, responses={200: UserOutputSerializer}, tags=["auth"])
@@ -188,7 +192,7 @@ class TokenApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(label=gettext_lazy("username"))
+        username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, label=gettext_lazy("username"))
         password = serializers.CharField(write_only=True, label=gettext_lazy("password"))
 
     class OutputSerializer(serializers.Serializer):

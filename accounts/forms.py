@@ -2,8 +2,10 @@
 
 import logging
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import send_mail
+from django.core.validators import MaxLengthValidator
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +62,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             )
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class UsernameLengthChecked(auth_forms.AuthenticationForm):
+    """Django's log-in form shows the username's max_length but never checks it, and a longer name
+    reaches django-axes, which records the failed attempt in a column of 255 characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class AdminLoginForm(UsernameLengthChecked, AdminAuthenticationForm):
+    pass
+
+
+class LoginForm(UsernameLengthChecked):
     # Django's Korean for this refusal reads "아이디와/과 비밀번호", a bracketed particle the
     # site's Korean avoids: the site says it in its own words.
     error_messages = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.urls import notification_urlpatterns
+from accounts.views import LoginView
 from core.views import health
 
 api_v1 = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    # The browsable API's log-in page, with the site's log-in form rather than Django's own.
+    path("api/auth/login/", LoginView.as_view(template_name="rest_framework/login.html")),
     path("api/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file of its own, not inline.

@@ -17,6 +17,7 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError, ErrorKind
@@ -47,6 +48,12 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {"non_field_errors": [str(v) for v in (detail if isinstance(detail, list) else [detail])]}
 
 
+def _no_data(detail: Any) -> bool:
+    """DRF's answer to a body of JSON null, "No data provided", which it never translates."""
+    errors = detail.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(detail, dict) else None
+    return isinstance(errors, list) and len(errors) == 1 and getattr(errors[0], "code", None) == "null"
+
+
 def _body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
@@ -74,12 +81,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
 
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError) and _no_data(exc.detail):
+        message = _("The request holds no data: send its fields as a JSON object.")
+        response.data = _body("invalid", message, {api_settings.NON_FIELD_ERRORS_KEY: [message]})
+    elif isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         response.data = _body("invalid", _("Please correct the fields below."), fields)
     elif isinstance(exc, exceptions.ParseError):
         # The parser's own message is English and names the parser's internals.
-        response.data = _body("parse_error", _("The request body could not be read."))
+        response.data = _body(
+            "parse_error", _("The request body could not be read."), getattr(exc, "fields", None)
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(exc, "default_code", "error")

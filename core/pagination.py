@@ -3,7 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+
+from core.errors import not_found
 
 # Types only, as in core.throttling: DRF's settings import this module while rest_framework.views
 # is still loading.
@@ -16,6 +20,18 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        """A page; a page number that is no page (`abc`, 0, past the last) is DRF's 404, said in the
+        reader's language on the `page` parameter rather than as DRF's English "Invalid page"."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            last = self.django_paginator_class(
+                queryset, self.get_page_size(request) or self.page_size
+            ).num_pages
+            message = _("There is no such page: pages run from 1 to %(last)d.") % {"last": last}
+            raise not_found(message, fields={self.page_query_param: [message]}) from None
 
 
 class SearchedPagination(StandardPagination):
@@ -49,5 +65,5 @@ class PaginatedApiMixin:
         self, request: Request, items: Sequence[Any], serialize: Callable[[list[Any]], Any]
     ) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(items, request, view=self)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response(serialize(page or []))

@@ -26,7 +26,7 @@ from pilots.apis import (
     language_of,
     visible_pilot,
 )
-from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
+from pilots.models import CONSENT_STAGES, CONSENT_TEXT_MAX_LENGTH, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_donation_summary, pilot_volunteer_get
 
 from . import selectors, services
@@ -41,6 +41,7 @@ from .models import (
     Station,
     StationVisit,
 )
+from .validators import measured_at_error
 
 # --- Staff: data requests -------------------------------------------------------------------
 
@@ -131,14 +132,14 @@ class PilotDataRequestsApi(APIView):
         )
         retention_days = serializers.IntegerField(min_value=1, max_value=3650, label=_("kept for (days)"))
         consent_text = serializers.CharField(
-            max_length=3000,
+            max_length=CONSENT_TEXT_MAX_LENGTH,
             required=False,
             default="",
             label=_("consent text"),
             help_text="Written from the other fields if left out.",
         )
         consent_text_en = serializers.CharField(
-            max_length=3000,
+            max_length=CONSENT_TEXT_MAX_LENGTH,
             required=False,
             allow_blank=True,
             default="",
@@ -771,6 +772,18 @@ class ReadingValuesField(serializers.DictField):
     """Field code to number; the numbers are checked against the data request's ranges."""
 
 
+class MeasuredAtField(serializers.DateTimeField):
+    """When a reading was measured, refused before it is moved to the server's time zone, which
+    a date near year 1 or an offset beyond ±14:00 would overflow or the database would refuse."""
+
+    default_error_messages = {"overflow": _("The time of measurement lies in the future.")}
+
+    def enforce_timezone(self, value):
+        if error := measured_at_error(value):
+            raise serializers.ValidationError(error, code="invalid")
+        return super().enforce_timezone(value)
+
+
 def _categories(visit: StationVisit) -> list[PilotDataRequest]:
     return list(selectors.donor_consented_requests(volunteer=visit.volunteer))
 
@@ -923,7 +936,7 @@ class StationVisitReadingsApi(StationApiMixin, APIView):
     class InputSerializer(serializers.Serializer):
         category = serializers.CharField(max_length=40, label=_("category"))
         values = ReadingValuesField(label=_("values"), help_text='Field code to number, e.g. {"pulse": 68}.')
-        measured_at = serializers.DateTimeField(
+        measured_at = MeasuredAtField(
             required=False, allow_null=True, label=_("measured"), help_text="Defaults to now."
         )
 

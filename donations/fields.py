@@ -11,9 +11,11 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.bilingual import ShownText, shown_text
+from core.validators import no_control_characters
 
 FIELD_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 12
@@ -113,6 +115,17 @@ def parse_fields(raw: Any) -> list[DataField]:
             raise ValueError(
                 _("Field %(number)d: the unit in English is at most 20 characters.") % {"number": position}
             )
+        try:
+            for text in (label, label_en, unit, unit_en):
+                no_control_characters(text)
+        except ValidationError:
+            raise ValueError(
+                _(
+                    "Field %(number)d: write its names and units on one line, without line breaks, tabs "
+                    "or other control characters."
+                )
+                % {"number": position}
+            ) from None
         low, high = _finite(item.get("min")), _finite(item.get("max"))
         if low is None or high is None:
             raise ValueError(

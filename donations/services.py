@@ -52,6 +52,7 @@ from .models import (
     StationVisit,
 )
 from .selectors import donor_consented_requests
+from .validators import measured_at_error
 
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
 MAX_READINGS_PER_DONATION = 5000
@@ -672,6 +673,12 @@ def donation_store(
             }
             raise ApplicationError(message, fields={"readings": [message]}) from None
         measured_at = reading.measured_at or now
+        if date_error := measured_at_error(measured_at):
+            message = _("Reading %(number)d: %(error)s Nothing was stored.") % {
+                "number": number,
+                "error": date_error,
+            }
+            raise ApplicationError(message, fields={"readings": [message]})
         if measured_at > now + datetime.timedelta(minutes=5):
             message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
             raise ApplicationError(message, fields={"readings": [message]})

@@ -20,7 +20,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.parsers import lone_surrogate_path
+
 from .fields import DataField, check_reading
+from .validators import measured_at_error
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 # The review form sends one field per row removed, and Django refuses a form of more than 1000
@@ -199,6 +202,14 @@ def _read_json(text: str, fields: list[DataField]) -> list[UploadRow]:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
         raise UploadError(_("The file is not valid JSON.")) from None
+    except ValueError:
+        # Python reads no integer of more than 4,300 digits (sys.get_int_max_str_digits).
+        raise UploadError(_("The file holds a number too long to be read.")) from None
+    # An escape such as "\ud800" reads into text without UTF-8, which the review page cannot show.
+    if lone_surrogate_path(document) is not None:
+        raise UploadError(
+            _("The file holds a lone surrogate (U+D800 to U+DFFF), which stands for no character.")
+        )
     if not isinstance(document, list):
         raise UploadError(
             _('The JSON file must hold a list of readings, such as [{"%(field)s": %(value)s}].')
@@ -241,7 +252,7 @@ def _example(field: DataField) -> str:
 
 def _measured_at(raw: str, now: datetime.datetime) -> datetime.datetime | None:
     """When a reading was measured; None without a date (the donation's time is used).
-    Raises ValueError for a date that cannot be read or lies in the future."""
+    Raises ValueError for a date that cannot be read, lies in the future or before readings were taken."""
     if not raw:
         return None
     text = raw.strip()
@@ -256,6 +267,8 @@ def _measured_at(raw: str, now: datetime.datetime) -> datetime.datetime | None:
             _("The time of measurement “%(value)s” is not a date and time such as 2025-05-01 08:30.")
             % {"value": _shown(text)}
         )
+    if error := measured_at_error(moment):
+        raise ValueError(error)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     # The same grace donation_store gives a device's clock.

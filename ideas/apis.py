@@ -16,6 +16,7 @@ from .filters import ORDERINGS, IdeaFilter
 from .models import (
     BENEFICIARIES_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
+    REJECTION_REASON_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
     REPORT_REASONS,
     REVIEW_DETAILS_MISSING,
@@ -232,7 +233,7 @@ class IdeaRejectApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        reason = TypedCharField(max_length=1000, label=_("reason"))
+        reason = TypedCharField(max_length=REJECTION_REASON_MAX_LENGTH, label=_("reason"))
 
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):

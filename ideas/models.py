@@ -90,6 +90,8 @@ TEXT_MAX_LENGTH = 5000
 BENEFICIARIES_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = 2000
 REPORT_DETAILS_MAX_LENGTH = 1000
+REJECTION_REASON_MAX_LENGTH = 1000
+MODERATION_NOTE_MAX_LENGTH = 2000
 # A request for another look without a word: the page, the API and the service refuse it alike.
 REVIEW_DETAILS_MISSING = _(
     "Say what the moderators should know: what you changed, or why the idea should be shown."
@@ -202,13 +204,15 @@ class Idea(ChoiceLabelsModel):
         _("status"), max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED
     )
     rejection_reason = models.TextField(
-        _("reason for rejection"), blank=True, validators=[no_control_characters_but_line_breaks]
+        _("reason for rejection"),
+        blank=True,
+        validators=[MaxLengthValidator(REJECTION_REASON_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     moderation_note = models.TextField(
         _("note from the moderators"),
         blank=True,
         help_text=_("What the author is asked to revise before the idea can be published."),
-        validators=[no_control_characters_but_line_breaks],
+        validators=[MaxLengthValidator(MODERATION_NOTE_MAX_LENGTH), no_control_characters_but_line_breaks],
     )
     # Restored when a merge is undone.
     status_before_merge = models.CharField(max_length=16, choices=IdeaStatus.choices, blank=True)

@@ -12,7 +12,7 @@ from core.serializer_fields import TypedCharField
 
 from . import selectors, services
 from .apis import CommentOutputSerializer, IdeaOutputSerializer, _comment_response, _idea_response
-from .models import Comment, Idea, IdeaStatus, Report
+from .models import MODERATION_NOTE_MAX_LENGTH, Comment, Idea, IdeaStatus, Report
 
 
 class StaffIdeaOutputSerializer(IdeaOutputSerializer):
@@ -118,7 +118,7 @@ class ReportDismissApi(StaffApi):
 
 class IdeaRequestRevisionApi(StaffApi):
     class InputSerializer(serializers.Serializer):
-        note = TypedCharField(max_length=2000, label=_("what to revise"))
+        note = TypedCharField(max_length=MODERATION_NOTE_MAX_LENGTH, label=_("what to revise"))
 
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["moderation"])
     def post(self, request, idea_id: int):

@@ -19,6 +19,7 @@ from ideas.models import District, Idea
 
 from . import selectors, services
 from .models import (
+    CANCELLATION_REASON_MAX_LENGTH,
     Pilot,
     PilotConsent,
     PilotDataRequest,
@@ -468,7 +469,10 @@ class PilotStageApi(APIView):
     class InputSerializer(serializers.Serializer):
         stage = serializers.ChoiceField(choices=PilotStage.choices, label=_("stage"))
         reason = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, label=_("reason for cancellation")
+            max_length=CANCELLATION_REASON_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
+            label=_("reason for cancellation"),
         )
 
     @extend_schema(request=InputSerializer, responses={200: PilotDetailOutputSerializer}, tags=["pilots"])

@@ -17,6 +17,8 @@ from ideas.models import District, Idea, IdeaStatus
 PILOT_TITLE_MAX_LENGTH = 150
 PILOT_TEXT_MAX_LENGTH = 5000
 PILOT_VENUE_MAX_LENGTH = 200
+CANCELLATION_REASON_MAX_LENGTH = 2000
+CONSENT_TEXT_MAX_LENGTH = 3000
 
 
 class PilotStage(models.TextChoices):
@@ -103,7 +105,12 @@ class Pilot(ChoiceLabelsModel):
     # When the pilot left planning and the public could first see it.
     went_public_at = models.DateTimeField(_("made public"), null=True, blank=True)
     cancellation_reason = models.TextField(
-        _("reason for cancellation"), blank=True, validators=[no_control_characters_but_line_breaks]
+        _("reason for cancellation"),
+        blank=True,
+        validators=[
+            MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH),
+            no_control_characters_but_line_breaks,
+        ],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -358,8 +365,15 @@ class PilotDataRequest(models.Model):
     # Generated from the fields above when the request is made, in Korean and in English, and
     # never regenerated: it is what volunteers read and agree to, each in their language. An
     # empty English text (staff wrote the Korean one themselves and no English) shows the Korean.
-    consent_text = models.TextField(_("consent text"))
-    consent_text_en = models.TextField(_("consent text in English"), blank=True)
+    consent_text = models.TextField(
+        _("consent text"),
+        validators=[MaxLengthValidator(CONSENT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
+    consent_text_en = models.TextField(
+        _("consent text in English"),
+        blank=True,
+        validators=[MaxLengthValidator(CONSENT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
     replaced_by = models.OneToOneField(

@@ -59,6 +59,43 @@ def test_a_malformed_body_gets_a_json_400(api, alice, body):
     assert not Idea.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ko", "요청에 보낸 데이터가 없습니다. 항목을 JSON 객체로 보내 주세요."),
+        ("en", "The request holds no data: send its fields as a JSON object."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/ideas/"])
+def test_a_body_of_null_is_refused_in_the_readers_language(api, alice, path, language, message):
+    response = api(alice).post(path, "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {"code": "invalid", "message": message, "fields": {"non_field_errors": [message]}}
+    }
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "99999999999999999999999"])
+def test_a_page_that_is_not_there_is_named(api, idea, page):
+    response = api().get("/api/v1/ideas/", {"page": page}, HTTP_ACCEPT_LANGUAGE="ko")
+
+    # DRF's status for a page past the last, which the schema documents.
+    assert response.status_code == 404
+    message = "그런 페이지가 없습니다. 페이지 번호는 1부터 1까지입니다."
+    assert response.json() == {
+        "error": {"code": "not_found", "message": message, "fields": {"page": [message]}}
+    }
+
+
+def test_a_page_that_is_not_there_is_named_on_an_api_view_list(api, alice):
+    response = api(alice).get("/api/v1/notifications/", {"page": "abc"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["fields"] == {"page": ["There is no such page: pages run from 1 to 1."]}
+
+
 def test_writes_are_throttled_per_user_but_reads_are_not(api, bob, idea, monkeypatch):
     monkeypatch.setattr(
         WriteRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "writes": "3/minute"}

@@ -1,7 +1,9 @@
 """The texts a service saves without the rest of its row (a rejection reason, a revision note, a
-cancellation reason, a company's answer to a match) refuse control characters like every field."""
+cancellation reason, a company's answer to a match) refuse control characters like every field,
+and are held to the same length on the pages as in the API."""
 
 import pytest
+from django.test import Client
 
 from ideas.models import Idea, IdeaStatus
 from matching.models import Match, MatchStatus
@@ -54,3 +56,35 @@ def test_a_companys_answer_refuses_control_characters(api, carol, company):
 
     assert response.status_code == 400
     assert Match.objects.get(pk=match.pk).status == MatchStatus.SUGGESTED
+
+
+@pytest.mark.parametrize(("action", "field", "limit"), [("reject", "reason", 1000), ("revise", "note", 2000)])
+def test_the_moderation_page_holds_its_texts_to_the_apis_length(staff_user, action, field, limit):
+    idea = IdeaFactory(status=IdeaStatus.SUBMITTED)
+    client = Client()
+    client.force_login(staff_user)
+
+    response = client.post(
+        "/staff/moderation/", {"idea": idea.pk, "action": action, field: "가" * (limit + 1)}
+    )
+
+    assert response.status_code == 400
+    assert (
+        f"이 값이 최대 {limit} 개의 글자인지 확인하세요(입력값 {limit + 1} 자)." in response.content.decode()
+    )
+    saved = Idea.objects.get(pk=idea.pk)
+    assert (saved.status, saved.rejection_reason, saved.moderation_note) == (IdeaStatus.SUBMITTED, "", "")
+
+
+def test_the_pilot_page_holds_a_cancellation_reason_to_the_apis_length(staff_user):
+    pilot = PilotFactory(stage=PilotStage.RECRUITING)
+    client = Client()
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"/pilots/{pilot.pk}/manage/", {"action": "stage", "stage": "cancelled", "reason": "가" * 2001}
+    )
+
+    assert response.status_code == 400
+    assert "이 값이 최대 2000 개의 글자인지 확인하세요(입력값 2001 자)." in response.content.decode()
+    assert Pilot.objects.get(pk=pilot.pk).stage == PilotStage.RECRUITING

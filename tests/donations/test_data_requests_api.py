@@ -151,6 +151,11 @@ OTHER_FIELDS = {
     "bad field code": [{"code": "Pulse rate", "label": "맥박", "unit": "bpm", "min": 30, "max": 220}],
     "duplicate codes": [BLOOD_PRESSURE_FIELDS[2], BLOOD_PRESSURE_FIELDS[2]],
     "no field": [],
+    "escape in a name": [{"code": "sys", "label": "수축기\x1b[31m", "unit": "mmHg", "min": 1, "max": 2}],
+    "bell in a unit": [{"code": "sys", "label": "수축기", "unit": "mm\x07Hg", "min": 1, "max": 2}],
+    "line break in an english name": [
+        {"code": "sys", "label": "수축기", "label_en": "sys\ntolic", "min": 1, "max": 2}
+    ],
 }
 
 
@@ -163,8 +168,18 @@ OTHER_FIELDS = {
         ({"recipient_companies": ["no-such-company"]}, "recipient_companies"),
         ({"recipient_companies": ["mudeung-mobility"]}, "recipient_companies"),
         ({"retention_days": 0}, "retention_days"),
+        ({"consent_text": "동의합니다\x07\x1b[2J\x0c"}, "consent_text"),
+        ({"consent_text": "동의합니다", "consent_text_en": "I agree\x08"}, "consent_text_en"),
     ],
-    ids=[*OTHER_FIELDS, "bad category code", "unknown company", "another pilot's company", "kept 0 days"],
+    ids=[
+        *OTHER_FIELDS,
+        "bad category code",
+        "unknown company",
+        "another pilot's company",
+        "kept 0 days",
+        "control characters in the consent text",
+        "a control character in the english consent text",
+    ],
 )
 def test_bad_input_is_named_and_stores_nothing(everyone, pilot, data_request, method, changes, field):
     client = client_for(everyone["staff"])

@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.db import connection
 
 from core.errors import ApplicationError
 from donations import services
-from donations.models import DeletionReason, Donation, DonationDeletion, Reading
+from donations.models import DeletionReason, Donation, DonationDeletion, DonationSource, Reading
 
 from .factories import HIGH_READING, NORMAL_READING, donate, donation_pilot
 
@@ -29,6 +31,34 @@ def test_one_reading_out_of_range_stores_nothing_and_names_the_field(setup):
         donate(setup, NORMAL_READING, {**NORMAL_READING, "pulse": 400})
 
     assert "맥박" in error.value.message and "2" in error.value.message
+    assert not Donation.objects.exists() and not Reading.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "measured_at",
+    [
+        datetime.datetime(1, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(1999, 12, 31, 23, 59, tzinfo=datetime.UTC),
+        datetime.datetime(
+            2025, 5, 1, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=23, minutes=59))
+        ),
+    ],
+    ids=["year 1", "before 2000", "offset beyond 14 hours"],
+)
+def test_a_reading_dated_before_any_pilot_or_with_an_impossible_offset_stores_nothing(setup, measured_at):
+    with pytest.raises(ApplicationError) as error:
+        services.donation_store(
+            volunteer=setup.volunteer,
+            data_request=setup.data_request,
+            readings=[
+                services.ReadingInput(values=NORMAL_READING),
+                services.ReadingInput(values=NORMAL_READING, measured_at=measured_at),
+            ],
+            source=DonationSource.UPLOAD,
+        )
+
+    assert error.value.message.startswith("2번째 측정값: 측정 시각")
+    assert "readings" in error.value.fields
     assert not Donation.objects.exists() and not Reading.objects.exists()
 
 

@@ -285,6 +285,33 @@ def test_a_bad_reading_is_refused_and_nothing_is_stored(station, setup, body, la
     assert _nothing_stored()
 
 
+@pytest.mark.parametrize(
+    ("measured_at", "language", "message"),
+    [
+        ("0001-01-01T00:00:00", "en", "The time of measurement is before 2000"),
+        ("0001-01-01T00:00:00", "ko", "측정 시각이 2000년보다 이전입니다."),
+        ("1970-01-01T00:00:00Z", "en", "The time of measurement is before 2000"),
+        ("2025-05-01T08:30:00+23:59", "en", "a UTC offset of +23:59"),
+        ("2099-01-01T00:00:00-15:00", "ko", "측정 시각의 UTC 시차(-15:00)가 범위를 벗어납니다."),
+        ("9999-12-31T23:59:59-12:00", "en", "The time of measurement lies in the future."),
+    ],
+)
+def test_a_reading_dated_before_any_pilot_or_with_an_impossible_offset_is_refused(
+    station, setup, measured_at, language, message
+):
+    visit = _open_visit(setup, station)
+
+    response = station.post(
+        f"/api/v1/station/visits/{visit['id']}/readings/",
+        {"category": "blood_pressure", "values": NORMAL_READING, "measured_at": measured_at},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]["fields"]["measured_at"][0]
+    assert _nothing_stored()
+
+
 def test_a_reading_in_the_future_is_refused(station, setup):
     visit = _open_visit(setup, station)
     later = (timezone.now() + datetime.timedelta(hours=1)).isoformat()

@@ -25,6 +25,9 @@ GOOD_CSV = (
 )
 
 
+LONE_SURROGATE = "파일에 문자를 나타내지 않는 단독 서로게이트(U+D800~U+DFFF)가 들어 있습니다."
+
+
 @pytest.fixture
 def setup(company):
     return donation_pilot(company=company)
@@ -141,6 +144,37 @@ def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, s
 
 
 @pytest.mark.parametrize(
+    ("measured_at", "error"),
+    [
+        ("0001-01-01", "측정 시각이 2000년보다 이전입니다."),
+        ("1970-01-01 09:00", "측정 시각이 2000년보다 이전입니다."),
+        (
+            "2025-05-01T08:30+23:59",
+            "측정 시각의 UTC 시차(+23:59)가 범위를 벗어납니다. 시차는 -14:00에서 +14:00 사이여야 합니다.",
+        ),
+    ],
+    ids=["year 1", "unset device clock", "offset beyond 14 hours"],
+)
+def test_a_row_dated_before_any_pilot_or_with_an_impossible_offset_cannot_be_sent(
+    donor, setup, measured_at, error
+):
+    content = f"systolic,diastolic,pulse,measured_at\n121,79,66,2025-05-01 08:30\n120,80,60,{measured_at}\n"
+
+    response = upload(donor, setup, content)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1개 행을 기부할 수 있습니다." in html and error in html
+    assert html.count('name="remove"') == 1
+
+    # Sent by hand all the same, only the good row is stored, and every page reads it back.
+    assert confirm(donor, setup, review_token(response)).status_code == 302
+    assert [r.values["pulse"] for r in Reading.objects.all()] == [66]
+    assert donor.get("/me/donations/").status_code == 200
+    assert donor.get("/api/v1/me/data/").status_code == 200
+
+
+@pytest.mark.parametrize(
     ("content", "name", "error"),
     [
         ("", "export.csv", "제출한 파일이 비어있습니다."),
@@ -174,6 +208,18 @@ def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, s
         ("[]", "export.json", "파일에 측정값이 없습니다."),
         ("%PDF-1.4 binary", "report.pdf", "CSV나 JSON 파일을 올려 주세요. 이 파일은 .pdf 파일입니다."),
         (b"\xff\xfe\x00s\x00y", "export.csv", "UTF-8 텍스트 파일이 아닙니다."),
+        (
+            '[{"systolic": ' + "9" * 5000 + ', "diastolic": 80, "pulse": 60}]',
+            "export.json",
+            "너무 길어 읽을 수 없는 숫자가 있습니다.",
+        ),
+        ('[{"\\ud800": 1}]', "export.json", LONE_SURROGATE),
+        ('[{"systolic": "\\ud800", "diastolic": 80, "pulse": 60}]', "export.json", LONE_SURROGATE),
+        (
+            '[{"systolic": 120, "diastolic": 80, "pulse": 60, "measured_at": "\\ud800"}]',
+            "export.json",
+            LONE_SURROGATE,
+        ),
     ],
     ids=[
         "empty",
@@ -191,6 +237,10 @@ def test_rows_out_of_range_or_not_numbers_are_marked_and_cannot_be_sent(donor, s
         "json empty list",
         "not csv or json",
         "not utf-8",
+        "json number of 5000 digits",
+        "json lone surrogate in a key",
+        "json lone surrogate in a value",
+        "json lone surrogate in the time",
     ],
 )
 def test_a_bad_file_is_refused_naming_the_problem_and_stores_nothing(donor, setup, content, name, error):
