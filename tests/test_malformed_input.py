@@ -270,3 +270,17 @@ def test_a_nul_in_a_page_search_finds_nothing(client, path):
     response = client.get(path)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [("ko", "목록에 있는 값을 골라 주세요. 고를 수 없는 값입니다: 아무거나"), ("en", "is not one of the available")],
+)
+def test_a_filter_choice_not_on_the_list_is_refused_in_the_sites_words(api, language, refusal):
+    # Django's own Korean wrote "아무거나 이/가 선택가능항목에 없습니다." (core/django_texts.py).
+    response = api().get("/api/v1/ideas/", {"category": "아무거나"}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    [message] = response.json()["error"]["fields"]["category"]
+    assert refusal in message
+    assert "이/가" not in message
