@@ -274,7 +274,10 @@ def test_a_nul_in_a_page_search_finds_nothing(client, path):
 
 @pytest.mark.parametrize(
     ("language", "refusal"),
-    [("ko", "목록에 있는 값을 골라 주세요. 고를 수 없는 값입니다: 아무거나"), ("en", "is not one of the available")],
+    [
+        ("ko", "목록에 있는 값을 골라 주세요. 고를 수 없는 값입니다: 아무거나"),
+        ("en", "is not one of the available"),
+    ],
 )
 def test_a_filter_choice_not_on_the_list_is_refused_in_the_sites_words(api, language, refusal):
     # Django's own Korean wrote "아무거나 이/가 선택가능항목에 없습니다." (core/django_texts.py).
