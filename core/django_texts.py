@@ -6,7 +6,7 @@ which a Korean service does not: the project's catalogue, read before Django's, 
 under Django's exact msgid. They are named here, and nowhere used, so that `make messages` finds
 them in the project's source and keeps them in the catalogue."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_REFUSALS = (
     # forms.ChoiceField and MultipleChoiceField, and the filters built on them
@@ -18,6 +18,17 @@ DJANGO_REFUSALS = (
     # unique fields
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
     gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
+    # MaxLengthValidator and MinLengthValidator, where a form field has no words of its own
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
     # a local time the clocks skipped or repeated
     gettext_noop(
         "%(datetime)s couldn’t be interpreted in time zone %(current_timezone)s; it may be ambiguous or "

@@ -5,6 +5,8 @@
   const root = document.getElementById("kiosk");
   if (!root) return;
   const STORAGE_KEY = "donationStationKey";
+  // Longer than any answer of the station API takes; a close left waiting is tried again after it.
+  const REQUEST_TIMEOUT_MS = 10000;
   // The visit on the screen, handed over to the page the language buttons load: the code that
   // opened it is spent, and could not open it again. Only that page takes it up, and only at once;
   // any other load of the screen is the next person's, and must not show this donor's readings.
@@ -51,11 +53,26 @@
       "Accept-Language": language,
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(api + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit",
-    });
+    // An answer that never comes would hold the screen: a visit is not closed again while a
+    // close waits. Unanswered or unreachable, the screen says the connection failed in its own
+    // words, not the browser's ("Failed to fetch").
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    let response;
     let data = null;
-    try { data = await response.json(); } catch (error) { data = null; }
+    try {
+      response = await fetch(api + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit",
+        signal: controller.signal,
+      });
+      try { data = await response.json(); } catch (error) { data = null; }
+    } catch (error) {
+      const failure = new Error(strings.offline);
+      failure.status = 0;
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
     if (!response.ok) {
       const message = data && data.error ? data.error.message : strings.offline;
       const failure = new Error(message);
@@ -513,6 +530,12 @@
         // again each time would be read out each time.
         if (closing === visitId && $(ending.error).textContent !== ending.failed()) {
           $(ending.error).textContent = ending.failed();
+        }
+        // A public screen: once the result's time is up, the donor's figures leave it even while
+        // the visit cannot be closed; only the note that it could not be closed stays.
+        if (closing === visitId && how === "done" && resetAt !== null && Date.now() >= resetAt) {
+          $("kiosk-readings").replaceChildren();
+          $("kiosk-results").replaceChildren();
         }
         return;
       }

@@ -37,3 +37,11 @@ def test_the_api_names_the_username_field(path, language, message):
     assert response.status_code == 400
     assert message in response.json()["error"]["fields"]["username"][0]
     assert not AccessAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_log_in_page_says_it_in_the_sites_korean(path):
+    # Django's own Korean read "이 값이 최대 150 개의 글자인지 확인하세요(입력값 300 자)."
+    response = Client(HTTP_ACCEPT_LANGUAGE="ko").post(path, {"username": TOO_LONG, "password": "wrong-guess"})
+
+    assert response.context["form"].errors["username"] == ["150자 이하로 써 주세요. 지금 300자입니다."]

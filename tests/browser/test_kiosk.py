@@ -601,12 +601,14 @@ def test_the_screen_starts_over_by_itself_only_once_the_visit_is_closed(browser_
     _post_result(setup, company, ResultLevel.NORMAL, "혈압이 정상 범위입니다.", 118)
     kiosk.locator(".kiosk-result").wait_for(timeout=10_000)
 
-    # The countdown ran out while the station API could not be reached: the result stays, and
-    # the screen says the visit is not closed.
+    # The countdown ran out while the station API could not be reached: the screen stays on the
+    # visit and says it is not closed, but the donor's reading and result leave the public screen.
     error = kiosk.locator("#kiosk-done-error")
     error.wait_for(timeout=10_000)
     assert error.inner_text() == CLOSE_FAILED["ko"]
     assert kiosk.locator("#kiosk-visit").is_visible() and StationVisit.objects.get().is_open
+    kiosk.locator(".kiosk-result").wait_for(state="detached", timeout=5_000)
+    assert kiosk.locator(".kiosk-reading").count() == 0
 
     # Reached again: the countdown's next try closes it, and only then does the screen start over.
     kiosk.unroute("**/visits/*/close/")
