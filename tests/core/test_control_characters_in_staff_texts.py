@@ -70,7 +70,7 @@ def test_the_moderation_page_holds_its_texts_to_the_apis_length(staff_user, acti
 
     assert response.status_code == 400
     assert (
-        f"이 값이 최대 {limit} 개의 글자인지 확인하세요(입력값 {limit + 1} 자)." in response.content.decode()
+        f"{limit}자 이하로 써 주세요. 지금 {limit + 1}자입니다." in response.content.decode()
     )
     saved = Idea.objects.get(pk=idea.pk)
     assert (saved.status, saved.rejection_reason, saved.moderation_note) == (IdeaStatus.SUBMITTED, "", "")
@@ -86,5 +86,5 @@ def test_the_pilot_page_holds_a_cancellation_reason_to_the_apis_length(staff_use
     )
 
     assert response.status_code == 400
-    assert "이 값이 최대 2000 개의 글자인지 확인하세요(입력값 2001 자)." in response.content.decode()
+    assert "2000자 이하로 써 주세요. 지금 2001자입니다." in response.content.decode()
     assert Pilot.objects.get(pk=pilot.pk).stage == PilotStage.RECRUITING
