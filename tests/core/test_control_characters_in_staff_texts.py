@@ -69,9 +69,7 @@ def test_the_moderation_page_holds_its_texts_to_the_apis_length(staff_user, acti
     )
 
     assert response.status_code == 400
-    assert (
-        f"{limit}자 이하로 써 주세요. 지금 {limit + 1}자입니다." in response.content.decode()
-    )
+    assert f"{limit}자 이하로 써 주세요. 지금 {limit + 1}자입니다." in response.content.decode()
     saved = Idea.objects.get(pk=idea.pk)
     assert (saved.status, saved.rejection_reason, saved.moderation_note) == (IdeaStatus.SUBMITTED, "", "")
 
