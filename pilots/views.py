@@ -83,6 +83,7 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             # Leaving withdraws every consent still given: only donations under those are asked about.
             "leaving_holds_donations": bool(held & consented),
             "renewals": renewals,
+            "leads_to_new_request": any(renewal.current for renewal in renewals),
             "shows_korean_only": _shows_korean_only(pilot, renewals),
             "stages": PilotStage.choices,
             "posted": posted or {},

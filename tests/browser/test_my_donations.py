@@ -175,7 +175,11 @@ def test_a_donor_is_told_of_a_changed_request_and_what_stays_of_their_donations(
     notice = page.locator(".notice.renewal")
     assert notice.locator("strong").inner_text() == headline
     assert stays in notice.inner_text()
-    # What they donated is held: withdrawing the earlier consent asks what becomes of it.
+    # The way on is the new request: withdrawing is folded until asked for, then asks what becomes
+    # of what they donated.
+    assert notice.locator("a").count() == 1
+    assert not notice.locator("fieldset.withdraw").is_visible()
+    notice.locator("details.withdraw-earlier summary").click()
     assert notice.locator("fieldset.withdraw input[name=keep_donations][value=off]").is_checked()
     assert notice.locator("button[value=decline]").count() == 0
     notice.scroll_into_view_if_needed()

@@ -71,7 +71,10 @@ def test_no_code_is_offered_while_a_replaced_request_waits_for_consent_again(cli
 
     # "Until then nothing new is collected": a code would open a station visit that takes nothing.
     assert f'href="#data-request-{new.pk}"' in section
-    assert ASK in section and _code_link(setup) not in section
+    assert _code_link(setup) not in section
+    # The notice's link to the new request is the way on: no second link leads to the same place.
+    assert section.count('href="#data-request') == 1 and 'href="#data-requests"' not in section
+    assert ASK not in section
 
     services.consent_give(volunteer=setup.volunteer, data_request=new)
     assert _code_link(setup) in _take_part(client, setup)

@@ -114,9 +114,27 @@ def test_the_notice_of_a_changed_request_asks_before_withdrawing_the_earlier_con
     notice = _renewal_notice(_page(client, setup))
 
     # The earlier request's own retention, not the new one's; deleting is the default, as elsewhere.
+    # The choice is folded under its own summary, closed: the way on is the new request.
+    folded = notice[notice.index('<details class="withdraw-earlier">') :]
+    assert folded.startswith(
+        '<details class="withdraw-earlier"><summary>Withdraw the earlier consent</summary>\n'
+        '        <fieldset class="withdraw">'
+    )
     assert HELD in notice
     assert '<input type="radio" name="keep_donations" value="off" checked>' in notice
     assert "until each is 30 days old" in notice
+
+
+def test_the_folded_withdrawal_reads_in_korean(client, setup, staff_user):
+    _donate(setup, setup.data_request)
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "ko"
+
+    notice = _renewal_notice(client.get(f"/pilots/{setup.pilot.pk}/").content.decode())
+
+    assert '<details class="withdraw-earlier"><summary>이전 동의 철회하기</summary>' in notice
+    assert notice.count("<a ") == 1 and "새 요청 읽기" in notice
 
 
 def test_the_notice_names_the_changed_request_in_each_language(client, setup, staff_user):
