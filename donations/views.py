@@ -154,7 +154,9 @@ class DonationUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File (CSV or JSON)"))
 
 
-def _render_my_donations(request, *, upload_form=None, upload_request_id=None, status: int = 200):
+def _render_my_donations(
+    request, *, upload_form=None, upload_request_id=None, refused_withdrawal=None, status: int = 200
+):
     pilots = selectors.my_donations(user=request.user)
     placed = False
     for pilot in pilots:
@@ -173,6 +175,8 @@ def _render_my_donations(request, *, upload_form=None, upload_request_id=None, s
             "unplaced_upload_form": upload_form if upload_form is not None and not placed else None,
             "max_upload_megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
             "max_upload_rows": uploads.MAX_UPLOAD_ROWS,
+            # The folded withdrawal or leaving form that was refused opens again, with its choice.
+            "refused_withdrawal": refused_withdrawal,
         },
         status=status,
     )
@@ -203,11 +207,14 @@ def my_donations_withdraw(request, pilot_id: int):
     volunteer = get_object_or_404(
         PilotVolunteer.objects.select_related("pilot"), pilot_id=pilot_id, user=request.user
     )
+    leave = request.POST.get("action") == "leave"
     try:
-        _withdraw(request, volunteer, leave=request.POST.get("action") == "leave")
+        _withdraw(request, volunteer, leave=leave)
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_text(error))
-        return _render_my_donations(request, status=400)
+        posted_request = "" if leave else request.POST.get("data_request", "")
+        refused = {"pilot": pilot_id, "leave": leave, "data_request": posted_request}
+        return _render_my_donations(request, refused_withdrawal=refused, status=400)
     return redirect("my-donations")
 
 

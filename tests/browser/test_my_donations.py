@@ -121,6 +121,9 @@ def test_a_donor_uploads_reviews_confirms_and_then_withdraws_with_deletion(
     page.goto("/me/donations/")
 
     withdraw = f"{category} form.withdraw"
+    # Folded under its action until the donor means to withdraw.
+    assert not page.is_visible(f"{withdraw} fieldset")
+    page.click(f"{category} details.withdraw-consent summary")
     assert page.is_checked(f"{withdraw} input[name=keep_donations][value=off]")
     page.click(f"{withdraw} button[value=withdraw]")
     page.wait_for_selector(".messages")

@@ -84,6 +84,7 @@ def test_watch_a_donation_from_the_seeded_demo(browser_page, live_server, tmp_pa
     screenshot(phone, "watch-a-donation-my-donations-ko")
 
     # Withdrawal, deleting what was donated: the rows are gone, the deletion recorded.
+    category.locator("details.withdraw-consent summary").click()
     with phone.expect_navigation():
         category.locator("form.withdraw button[value=withdraw]").click()
     assert not Donation.objects.filter(volunteer=volunteer).exists()

@@ -411,3 +411,55 @@ def test_consenting_again_is_offered_only_while_the_pilot_collects(client, setup
     # The pilot page's consent form is there exactly when this page sends the donor to it.
     pilot_page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
     assert ('value="consent"' in pilot_page) is collecting
+
+
+# --- Folded withdrawal and leaving ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "withdraw", "leave", "code", "share"),
+    [
+        ("ko", "동의 철회", "참여 그만두기", "측정소에서 기부하기", "내 이름과 이메일 공개하기"),
+        (
+            "en",
+            "Withdraw my consent",
+            "Leave the pilot",
+            "Donate at a station: show my code",
+            "Share my name and email",
+        ),
+    ],
+)
+def test_withdrawing_and_leaving_are_folded_under_their_action_and_donating_comes_first(
+    client, setup, erin, language, withdraw, leave, code, share
+):
+    donate(setup)
+    client.force_login(erin)
+    client.cookies["django_language"] = language
+
+    html = client.get(PAGE).content.decode()
+
+    # Nothing is chosen on the donor's behalf in plain view: each choice opens from its action.
+    assert f'<details class="withdraw-consent"><summary>{withdraw}</summary>' in html
+    assert f'<details class="leave-pilot"><summary>{leave}</summary>' in html
+    assert html.index("withdraw-consent") < html.index('name="keep_donations"')
+    # The main button before the choice about sharing a name.
+    assert html.index(code) < html.index(share)
+
+
+@pytest.mark.parametrize(
+    ("action", "opened", "closed"),
+    [("withdraw", "withdraw-consent", "leave-pilot"), ("leave", "leave-pilot", "withdraw-consent")],
+)
+def test_a_refused_withdrawal_comes_back_with_its_form_open(client, setup, erin, action, opened, closed):
+    donate(setup)
+    client.force_login(erin)
+
+    # No answer to what becomes of the donations: refused, and the form is open to answer it.
+    response = client.post(
+        f"/me/donations/{setup.pilot.pk}/withdraw/", {"action": action, "data_request": setup.data_request.pk}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<details class="{opened}" open>' in html
+    assert f'<details class="{closed}"><summary>' in html
