@@ -42,3 +42,36 @@ def test_the_list_card_says_what_the_home_card_says(client, running, company, la
     assert "<progress" not in listed
     assert figures in _meta(listed) and company.name in _meta(listed)
     assert _meta(listed)[-2:] == _meta(home)[-2:]
+
+
+def _progress(client, pilot, language: str) -> str:
+    client.cookies["django_language"] = language
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    found = re.search(r'<p class="(?:meta )?pilot-progress">.*?</p>', html)
+    assert found, "the page says nothing of the pilot's progress"
+    return found.group(0)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "50% done"), ("ko", "50% 완료")])
+def test_the_pilot_page_says_its_progress_in_the_cards_words(client, running, language, words):
+    progress = _progress(client, running, language)
+
+    assert f'<label for="pilot-progress">{words}</label> <progress id="pilot-progress"' in progress
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "words"),
+    [
+        ("en", PilotStage.RUNNING, "No milestones yet to measure progress by."),
+        ("ko", PilotStage.RUNNING, "아직 진행률을 셀 단계 목표가 없습니다."),
+        ("en", PilotStage.COMPLETED, "No milestones to measure progress by."),
+        ("ko", PilotStage.COMPLETED, "진행률을 셀 단계 목표가 없습니다."),
+    ],
+)
+def test_a_pilot_without_milestones_says_so_rather_than_0_percent(client, company, language, stage, words):
+    pilot = PilotFactory(companies=[company], stage=stage)
+
+    progress = _progress(client, pilot, language)
+
+    assert progress == f'<p class="meta pilot-progress">{words}</p>'
+    assert "<progress" not in client.get(f"/pilots/{pilot.pk}/").content.decode()
