@@ -60,7 +60,12 @@ def dashboard_figures() -> dict:
         "ideas_total": ideas.count(),
         "ideas_by_category": _counts(ideas, "category", Category.choices),
         "ideas_by_district": _counts(ideas, "district", District.choices),
+        # Every idea by its status, as the ideas export lists them, hidden ones included.
         "ideas_by_status": _counts(ideas, "status", IdeaStatus.choices),
+        # The dashboard's chart counts an idea hidden by moderators on a row of its own, so that its
+        # published, matched, in-pilot and completed rows add up to the public ideas of the shares.
+        "ideas_by_status_not_hidden": _counts(ideas.filter(is_hidden=False), "status", IdeaStatus.choices),
+        "ideas_hidden": ideas.filter(is_hidden=True).count(),
         "ideas_by_month": [
             {"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time
         ],

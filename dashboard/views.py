@@ -41,7 +41,13 @@ def dashboard_page(request):
     charts = [
         _chart(_("Ideas by category"), figures["ideas_by_category"]),
         _chart(_("Ideas by district"), figures["ideas_by_district"]),
-        _chart(_("Ideas by status"), figures["ideas_by_status"]),
+        _chart(
+            _("Ideas by status"),
+            [
+                *figures["ideas_by_status_not_hidden"],
+                {"key": "hidden", "label": _("Hidden by moderators"), "count": figures["ideas_hidden"]},
+            ],
+        ),
         _chart(_("New ideas by month"), months),
     ]
     if "pilots_by_stage" in figures:

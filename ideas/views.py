@@ -22,7 +22,15 @@ from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 from . import selectors, services
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReportForm, ReviewRequestForm
-from .models import COMMENT_MAX_LENGTH, Comment, Idea, IdeaStatus, Report
+from .models import (
+    COMMENT_MAX_LENGTH,
+    MODERATION_NOTE_MAX_LENGTH,
+    REJECTION_REASON_MAX_LENGTH,
+    Comment,
+    Idea,
+    IdeaStatus,
+    Report,
+)
 
 
 def _visible_idea(request, idea_id: int) -> Idea:
@@ -308,6 +316,8 @@ def _render_moderation_page(request, *, refused: dict):
             "queue": list(selectors.moderation_queue(user=request.user)),
             "report_groups": selectors.open_report_groups(),
             "refused": refused,
+            "reason_max_length": REJECTION_REASON_MAX_LENGTH,
+            "note_max_length": MODERATION_NOTE_MAX_LENGTH,
         },
         status=400 if refused else 200,
     )

@@ -54,6 +54,15 @@ def short_phrase(text: str, limit: int = PHRASE_CHARACTERS) -> str:
     return f"{cut.rstrip(',;: ')}…"
 
 
+# A quote that ends a sentence of its own ("…보냅니다.", "…pests and…") ends the reason's too: its
+# full stop after the closing quote would be a second one.
+_STOPPED_QUOTE_THEN_STOP = re.compile(r"(?<=[.…?!。])”\.$")
+
+
+def _without_double_stop(line: str) -> str:
+    return _STOPPED_QUOTE_THEN_STOP.sub("”", line)
+
+
 def reason_text(reason: dict, *, to_company: bool = False) -> str:
     """The match reason as one line in the reader's language; `to_company` when the company's
     own members read it, of their own profile."""
@@ -65,16 +74,22 @@ def reason_text(reason: dict, *, to_company: bool = False) -> str:
             line = _("The idea's title is close to your %(company_field)s “%(company_text)s”.")
         else:
             line = _("The idea's title is close to the company's %(company_field)s “%(company_text)s”.")
-        return line % {
-            "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-            "company_text": short_phrase(reason["company_text"]),
-        }
+        return _without_double_stop(
+            line
+            % {
+                "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
+                "company_text": short_phrase(reason["company_text"]),
+            }
+        )
     if to_company:
         line = _("The idea's “%(idea_text)s” is close to your %(company_field)s “%(company_text)s”.")
     else:
         line = _("The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”.")
-    return line % {
-        "idea_text": short_phrase(reason["idea_text"]),
-        "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-        "company_text": short_phrase(reason["company_text"]),
-    }
+    return _without_double_stop(
+        line
+        % {
+            "idea_text": short_phrase(reason["idea_text"]),
+            "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
+            "company_text": short_phrase(reason["company_text"]),
+        }
+    )

@@ -29,9 +29,12 @@ def test_a_refused_reason_is_shown_again_beside_its_field_with_what_was_typed(
     assert response.status_code == 400
     html = response.content.decode()
     kept = "개인정보가 들어 있어 다시 써 주세요"
-    assert f'id="{field}-{idea.pk}" name="{field}" required value="{kept}"' in html
-    assert f'aria-describedby="{field}-{idea.pk}-error"' in html
-    assert f'id="{field}-{idea.pk}-error"' in html
+    box = html[html.index(f'<textarea id="{field}-{idea.pk}"') :]
+    box = box[: box.index("</textarea>")]
+    assert box.endswith(f">{kept}")
+    assert f'aria-describedby="{field}-{idea.pk}-error"' in box
+    # Under the field, as on the idea form.
+    assert html.index(f'id="{field}-{idea.pk}-error"') > html.index(f'<textarea id="{field}-{idea.pk}"')
     # Only the idea the decision was about carries the error and the typed text.
     assert f'id="{field}-{other.pk}-error"' not in html
     # Its fold opens by itself on what was refused; the others stay closed.
@@ -143,3 +146,30 @@ def test_staff_can_read_the_whole_idea_on_its_card(staff_client, alice, language
     assert f"<summary>{summary}</summary>" in whole
     assert "마지막 문장까지 읽어야 알 수 있는 내용입니다." in whole
     assert "도착 시각을 음성으로 알려 주세요." in whole and "시각장애인" in whole
+
+
+@pytest.mark.parametrize(
+    ("language", "reason_limit", "note_limit"),
+    [
+        ("ko", "최대 1000자까지 쓸 수 있습니다.", "최대 2000자까지 쓸 수 있습니다."),
+        ("en", "Up to 1000 ", "Up to 2000 "),
+    ],
+)
+def test_the_reason_and_the_note_to_the_author_have_room_for_a_few_lines_within_their_limits(
+    staff_client, alice, language, reason_limit, note_limit
+):
+    idea = IdeaFactory(author=alice, status=IdeaStatus.SUBMITTED)
+    staff_client.cookies["django_language"] = language
+
+    card = _card(staff_client.get("/staff/moderation/").content.decode(), idea)
+
+    assert (
+        f'<textarea id="reason-{idea.pk}" name="reason" rows="3" required data-max-chars="1000"></textarea>'
+        in card
+    )
+    assert (
+        f'<textarea id="note-{idea.pk}" name="note" rows="3" required data-max-chars="2000"></textarea>'
+        in card
+    )
+    assert f'id="reason-{idea.pk}-counter"' in card and f'id="note-{idea.pk}-counter"' in card
+    assert reason_limit in card and note_limit in card

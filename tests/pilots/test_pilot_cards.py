@@ -7,6 +7,7 @@ import re
 import pytest
 
 from pilots.models import PilotStage
+from tests.companies.factories import CompanyFactory
 from tests.pilots.factories import MilestoneFactory, PilotFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +34,61 @@ def _meta(card: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("language", "figures"), [("en", "50% done · 2 volunteers"), ("ko", "50% 완료 · 참여자 2명")]
+    ("language", "figures", "companies"),
+    [("en", "50% done · 2 volunteers", "Company taking part"), ("ko", "50% 완료 · 참여자 2명", "참여 기업")],
 )
-def test_the_list_card_says_what_the_home_card_says(client, running, company, language, figures):
+def test_the_list_card_says_what_the_home_card_says(client, running, company, language, figures, companies):
     listed = _card(client, "/pilots/", running, language)
     home = _card(client, "/", running, language)
 
     assert "<progress" not in listed
-    assert figures in _meta(listed) and company.name in _meta(listed)
+    # The companies named as such: a lone name in grey says nothing of what it is.
+    assert figures in _meta(listed) and f"{companies}: {company.name}" in _meta(listed)
     assert _meta(listed)[-2:] == _meta(home)[-2:]
+
+
+def _progress(client, pilot, language: str) -> str:
+    client.cookies["django_language"] = language
+    html = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    found = re.search(r'<p class="(?:meta )?pilot-progress">.*?</p>', html)
+    assert found, "the page says nothing of the pilot's progress"
+    return found.group(0)
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "50% done"), ("ko", "50% 완료")])
+def test_the_pilot_page_says_its_progress_in_the_cards_words(client, running, language, words):
+    progress = _progress(client, running, language)
+
+    assert f'<label for="pilot-progress">{words}</label> <progress id="pilot-progress"' in progress
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "words"),
+    [
+        ("en", PilotStage.RUNNING, "No milestones yet to measure progress by."),
+        ("ko", PilotStage.RUNNING, "아직 진행률을 셀 단계 목표가 없습니다."),
+        ("en", PilotStage.COMPLETED, "No milestones to measure progress by."),
+        ("ko", PilotStage.COMPLETED, "진행률을 셀 단계 목표가 없습니다."),
+    ],
+)
+def test_a_pilot_without_milestones_says_so_rather_than_0_percent(client, company, language, stage, words):
+    pilot = PilotFactory(companies=[company], stage=stage)
+
+    progress = _progress(client, pilot, language)
+
+    assert progress == f'<p class="meta pilot-progress">{words}</p>'
+    assert "<progress" not in client.get(f"/pilots/{pilot.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Companies taking part"), ("ko", "참여 기업")])
+def test_a_card_names_several_companies_under_one_label(client, running, language, label):
+    other = CompanyFactory(name="숨결링크")
+    running.companies.add(other)
+
+    listed = _card(client, "/pilots/", running, language)
+
+    line = _meta(listed)[-1]
+    assert line.startswith(f"{label}: ") and line.count(label) == 1
+    assert sorted(line.removeprefix(f"{label}: ").split(", ")) == sorted(
+        c.name for c in running.companies.all()
+    )
