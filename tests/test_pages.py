@@ -64,7 +64,7 @@ def test_form_errors_sit_next_to_their_field_in_korean(client, alice):
     html = client.post("/ideas/new/", {**VALID, "title": "짧음", "category": "space"}).content.decode()
 
     assert 'id="id_title_error"' in html and 'id="id_category_error"' in html
-    assert "올바르게 선택해 주세요" in html
+    assert "목록에 있는 값을 골라 주세요. 고를 수 없는 값입니다: space" in html
     assert not Idea.objects.exists()
 
 
