@@ -24,7 +24,7 @@ def test_a_refused_interest_is_summed_up_at_the_top_with_links_to_its_fields(cli
     html = response.content.decode()
     # Focusable, so the page opens on it (site.js), as the other forms' summaries do.
     opening = '<div class="error-summary" role="alert" tabindex="-1">'
-    summary = html[html.index(opening) : html.index('<ol class="cards">')]
+    summary = html[html.index(opening) : html.index('<ol class="cards match-cards">')]
     assert html.index("error-summary") < html.index('<form method="get" class="filters">')
     assert f'<a href="#match-{pills.pk}">“{pills.idea.title}”</a> was not sent' in summary
     assert (
