@@ -22,14 +22,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TABLET = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
-CANCEL_FAILED_EN = (
-    "The visit could not be cancelled: the station may still take a reading. "
-    "Try again, or ask staff for help."
-)
-CANCEL_FAILED_KO = (
-    "측정을 취소하지 못했습니다. 측정기가 아직 측정할 수 있습니다. "
-    "다시 눌러 보시거나 담당자에게 도움을 요청해 주세요."
-)
+CANCEL_FAILED = {
+    "en": (
+        "The visit could not be cancelled: the station may still take a reading. "
+        "Try again, or ask staff for help."
+    ),
+    "ko": (
+        "측정을 취소하지 못했습니다. 측정기가 아직 측정할 수 있습니다. "
+        "다시 눌러 보시거나 담당자에게 도움을 요청해 주세요."
+    ),
+}
 CLOSE_FAILED = {
     "en": (
         "The visit could not be closed: the station may still take a reading for you. "
@@ -533,33 +535,38 @@ def test_a_donor_can_stop_while_the_device_has_not_measured_and_the_screen_start
     tablet.close()
 
 
-@pytest.mark.parametrize("language", ["ko", "en"])
-def test_a_cancel_the_station_api_never_answers_leaves_the_visit_on_the_screen_and_says_so(
-    browser_page, live_server, company, language
-):
-    failed = {"ko": CANCEL_FAILED_KO, "en": CANCEL_FAILED_EN}[language]
-    _setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
-    kiosk.locator("#kiosk-cancel").wait_for()
-
-    # The connection drops as the cancel is sent: the visit is still open, and the screen says so
-    # rather than start over as if it were stopped.
+def _closing_refused_then_tried_again(kiosk, button: str, failed: str, shot: str) -> None:
+    """The visit's close (by `#kiosk-<button>`) sent as the connection drops: the visit is still
+    open, and the screen stays on it and says so rather than start over as if it had ended. Tried
+    again once the connection is back: closed, and only then does the screen start over."""
     kiosk.route("**/visits/*/close/", lambda route: route.abort())
-    kiosk.click("#kiosk-cancel")
-    error = kiosk.locator("#kiosk-cancel-error")
+    kiosk.click(f"#kiosk-{button}")
+    error = kiosk.locator(f"#kiosk-{button}-error")
     error.wait_for()
     kiosk.wait_for_timeout(2500)  # a poll or more later, still said
     assert error.inner_text() == failed
     assert kiosk.locator("#kiosk-visit").is_visible() and not kiosk.locator("#kiosk-welcome").is_visible()
-    assert kiosk.locator("#kiosk-cancel").is_enabled()
+    assert kiosk.locator(f"#kiosk-{button}").is_enabled()
     assert StationVisit.objects.get().is_open
-    _shots(kiosk, f"kiosk-cancel-failed-{language}")
+    _shots(kiosk, shot)
 
-    # Tried again once the connection is back: closed, and the screen starts over.
     kiosk.unroute("**/visits/*/close/")
-    kiosk.click("#kiosk-cancel")
+    kiosk.click(f"#kiosk-{button}")
     kiosk.locator("#kiosk-welcome-title").wait_for()
     assert not StationVisit.objects.get().is_open
-    assert kiosk.locator("#kiosk-cancel-error").inner_text() == ""
+    assert error.inner_text() == ""
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_cancel_the_station_api_never_answers_leaves_the_visit_on_the_screen_and_says_so(
+    browser_page, live_server, company, language
+):
+    _setup, tablet, kiosk = _visit_begun(browser_page, live_server, company, language)
+    kiosk.locator("#kiosk-cancel").wait_for()
+
+    _closing_refused_then_tried_again(
+        kiosk, "cancel", CANCEL_FAILED[language], f"kiosk-cancel-failed-{language}"
+    )
     tablet.close()
 
 
@@ -573,25 +580,9 @@ def test_done_waits_for_the_visit_to_close_and_says_when_it_could_not(
     consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
     kiosk.locator("#kiosk-visit-title", has_text=nothing).wait_for(timeout=10_000)
 
-    # The connection drops as "Done" is pressed: the visit is still open, so the screen does not
-    # hand itself to the next person as if it were closed.
-    kiosk.route("**/visits/*/close/", lambda route: route.abort())
-    kiosk.click("#kiosk-done")
-    error = kiosk.locator("#kiosk-done-error")
-    error.wait_for()
-    kiosk.wait_for_timeout(2500)  # a poll or more later, still said
-    assert error.inner_text() == CLOSE_FAILED[language]
-    assert kiosk.locator("#kiosk-visit").is_visible() and not kiosk.locator("#kiosk-welcome").is_visible()
-    assert kiosk.locator("#kiosk-done").is_enabled()
-    assert StationVisit.objects.get().is_open
-    _shots(kiosk, f"kiosk-done-failed-{language}")
-
-    kiosk.unroute("**/visits/*/close/")
-    kiosk.click("#kiosk-done")
-    kiosk.locator("#kiosk-welcome-title").wait_for()
-    # Started over only once closed.
-    assert not StationVisit.objects.get().is_open
-    assert error.inner_text() == ""
+    # "Done" pressed as the connection drops: the screen does not hand itself to the next person
+    # as if the visit were closed.
+    _closing_refused_then_tried_again(kiosk, "done", CLOSE_FAILED[language], f"kiosk-done-failed-{language}")
     tablet.close()
 
 

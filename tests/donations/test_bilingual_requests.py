@@ -225,6 +225,15 @@ def _volunteer_client(pilot, language: str):
     return volunteer, client
 
 
+def _donated_once(volunteer, data_request) -> None:
+    services.donation_store(
+        volunteer=volunteer,
+        data_request=data_request,
+        readings=[services.ReadingInput(values=NORMAL_READING)],
+        source="upload",
+    )
+
+
 def _consent(client, pilot, data_request, language: str):
     return client.post(
         f"/pilots/{pilot.pk}/participation/",
@@ -297,12 +306,7 @@ def test_my_donations_shows_the_readings_under_english_names(pilot, staff):
     services.consent_give(volunteer=volunteer, data_request=data_request, language="en")
     Pilot = type(pilot)
     Pilot.objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING, title_en="Blood pressure in the park")
-    services.donation_store(
-        volunteer=volunteer,
-        data_request=data_request,
-        readings=[services.ReadingInput(values=NORMAL_READING)],
-        source="upload",
-    )
+    _donated_once(volunteer, data_request)
 
     page = client.get("/me/donations/").content.decode()
 
@@ -316,12 +320,7 @@ def test_my_donations_says_once_under_its_title_what_is_in_korean_only(pilot, st
     volunteer, client = _volunteer_client(pilot, "en")
     services.consent_give(volunteer=volunteer, data_request=data_request, language="en")
     type(pilot).objects.filter(pk=pilot.pk).update(stage=PilotStage.RUNNING)
-    services.donation_store(
-        volunteer=volunteer,
-        data_request=data_request,
-        readings=[services.ReadingInput(values=NORMAL_READING)],
-        source="upload",
-    )
+    _donated_once(volunteer, data_request)
 
     page = client.get("/me/donations/").content.decode()
     korean = signed_in_client(volunteer.user, "ko").get("/me/donations/").content.decode()

@@ -84,25 +84,49 @@ def test_changes_sent_after_the_idea_was_published_come_back_to_copy(
     assert Idea.objects.get(pk=idea.pk).title == "버스 정류장 안내가 필요해요"
 
 
+def _reject(idea: Idea, staff_user) -> None:
+    services.idea_reject(idea=idea, by=staff_user, reason="이미 운영 중인 서비스입니다")
+
+
+def _merge(idea: Idea, staff_user) -> None:
+    services.idea_merge(source=idea, target=IdeaFactory(), by=staff_user)
+
+
 @pytest.mark.parametrize(
-    ("language", "refusal"),
+    ("decide", "language", "refusal"),
     [
         (
+            _reject,
             "ko",
             "수정하는 동안 검토 담당자가 이 아이디어를 반려했습니다. 반려 사유는 아이디어 페이지에서 볼 수 "
             "있습니다. 이 아이디어는 더 이상 고칠 수 없으니 새 아이디어로 제안해 주세요.",
         ),
         (
+            _reject,
             "en",
             "While you were editing, the moderators rejected this idea; their reason is on its page. "
             "It can no longer be changed: you can propose a new idea instead.",
         ),
+        (
+            _merge,
+            "ko",
+            "수정하는 동안 검토 담당자가 이 아이디어를 다른 아이디어에 병합했습니다. 이제 공감은 그 "
+            "아이디어에 모이고, 이 아이디어는 검토 담당자만 고칠 수 있습니다.",
+        ),
+        (
+            _merge,
+            "en",
+            "While you were editing, the moderators merged this idea into another one: its supporters "
+            "count there now, and only the moderators can change it.",
+        ),
     ],
-    ids=["ko", "en"],
+    ids=["rejected-ko", "rejected-en", "merged-ko", "merged-en"],
 )
-def test_changes_sent_after_the_idea_was_rejected_come_back_to_copy(alice, staff_user, language, refusal):
+def test_changes_sent_after_the_idea_was_rejected_or_merged_come_back_to_copy(
+    alice, staff_user, decide, language, refusal
+):
     idea, client = _opened_by_its_author(alice)
-    services.idea_reject(idea=idea, by=staff_user, reason="이미 운영 중인 서비스입니다")
+    decide(idea, staff_user)
 
     response = client.post(f"/ideas/{idea.pk}/edit/", TYPED, HTTP_ACCEPT_LANGUAGE=language)
 
@@ -111,32 +135,3 @@ def test_changes_sent_after_the_idea_was_rejected_come_back_to_copy(alice, staff
     assert refusal in html
     _assert_kept_read_only(html)
     assert Idea.objects.get(pk=idea.pk).title == "버스 정류장 안내가 필요해요"
-
-
-@pytest.mark.parametrize(
-    ("language", "refusal"),
-    [
-        (
-            "ko",
-            "수정하는 동안 검토 담당자가 이 아이디어를 다른 아이디어에 병합했습니다. 이제 공감은 그 "
-            "아이디어에 모이고, 이 아이디어는 검토 담당자만 고칠 수 있습니다.",
-        ),
-        (
-            "en",
-            "While you were editing, the moderators merged this idea into another one: its supporters "
-            "count there now, and only the moderators can change it.",
-        ),
-    ],
-    ids=["ko", "en"],
-)
-def test_changes_sent_after_the_idea_was_merged_come_back_to_copy(alice, staff_user, language, refusal):
-    source, client = _opened_by_its_author(alice)
-    services.idea_merge(source=source, target=IdeaFactory(), by=staff_user)
-
-    response = client.post(f"/ideas/{source.pk}/edit/", TYPED, HTTP_ACCEPT_LANGUAGE=language)
-
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert refusal in html
-    _assert_kept_read_only(html)
-    assert Idea.objects.get(pk=source.pk).title == "버스 정류장 안내가 필요해요"
