@@ -1,6 +1,8 @@
 import pytest
+from django.utils import translation
 
 from matching.models import Match, MatchStatus
+from matching.reasons import reason_text
 
 pytestmark = pytest.mark.django_db
 
@@ -184,10 +186,6 @@ def test_the_interest_form_opens_from_a_button_and_the_rank_is_named(
 
 
 def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
-    from django.utils import translation
-
-    from matching.reasons import reason_text
-
     reason = {
         "idea_field": "title",
         "idea_text": "Stray dogs on hiking trails",
@@ -214,10 +212,6 @@ def test_a_reason_found_in_the_title_does_not_quote_the_title_again():
 @pytest.mark.parametrize("idea_field", ["title", "problem"])
 @pytest.mark.parametrize("to_company", [True, False])
 def test_a_reason_reads_as_a_whole_sentence_with_its_subject_and_full_stop(idea_field, to_company):
-    from django.utils import translation
-
-    from matching.reasons import reason_text
-
     reason = {
         "idea_field": idea_field,
         "idea_text": "Stray dogs on hiking trails",
