@@ -378,18 +378,16 @@ def idea_follow(request, idea_id: int):
     """Follow an idea's news or stop, as the button sent (`follow`, 1 or 0), as `idea_support`."""
     idea = _visible_idea(request, idea_id)
     try:
-        follow = posted_flag(request.POST, "follow")
+        if posted_flag(request.POST, "follow"):
+            services.idea_follow(idea=idea, user=request.user)
+            done = _("You follow this idea: its news comes to your notifications and My page.")
+        else:
+            services.idea_unfollow(idea=idea, user=request.user)
+            done = _("You no longer follow this idea.")
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect("idea-detail", idea_id=idea.pk)
-    if follow:
-        services.idea_follow(idea=idea, user=request.user)
-        messages.success(
-            request, _("You follow this idea: its news comes to your notifications and My page.")
-        )
     else:
-        services.idea_unfollow(idea=idea, user=request.user)
-        messages.success(request, _("You no longer follow this idea."))
+        messages.success(request, done)
     return redirect("idea-detail", idea_id=idea.pk)
 
 
