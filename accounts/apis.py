@@ -19,6 +19,7 @@ from core.throttling import FailOpenScopedRateThrottle
 from .lockout import lockout_message
 from .models import (
     USERNAME_CHARACTERS_REFUSED,
+    USERNAME_MAX_LENGTH,
     USERNAME_PATTERN,
     AuditAction,
     AuditEntry,
@@ -28,10 +29,6 @@ from .models import (
 )
 from .selectors import audit_entry_list, notification_list
 from .services import user_change_password, user_sign_up, user_token_get_or_create, user_update_profile
-
-# User.username's: a longer one names no account, and would reach django-axes, which records a
-# failed log-in's username in a column of 255 characters.
-USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

@@ -10,6 +10,8 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .models import USERNAME_MAX_LENGTH
+
 logger = logging.getLogger(__name__)
 
 SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
@@ -68,8 +70,7 @@ class UsernameLengthChecked(auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
 
 
 class AdminLoginForm(UsernameLengthChecked, AdminAuthenticationForm):

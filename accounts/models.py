@@ -25,6 +25,9 @@ class Role(models.TextChoices):
 # The characters Django's own username validator allows, and the site's words for refusing
 # others: the sign-up page and the API's sign-up check a username the same way.
 USERNAME_PATTERN = r"^[\w.@+-]+$"
+# User.username's: a longer one names no account, and would reach django-axes, which records a
+# failed log-in's username in a column of 255 characters.
+USERNAME_MAX_LENGTH = AbstractUser._meta.get_field("username").max_length
 USERNAME_CHARACTERS_REFUSED = _("Use only letters, digits and @ . + - _ in a username, no spaces.")
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 DEFAULT_IN_APP = True
 DEFAULT_EMAIL = False
+# A title made longer by what it names (a company's name, a count) is cut to fit its column.
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 Worded = TypeVar("Worded")
 
@@ -78,7 +80,7 @@ def notify_each(*, kind: NotificationKind, messages: list[tuple[User, str, str, 
             Notification(
                 user=user,
                 kind=kind,
-                title=title[:200],
+                title=title[:TITLE_MAX_LENGTH],
                 body=body,
                 link=link,
                 # Email-only notifications are kept for the record but never shown unread.
@@ -226,7 +228,7 @@ def notifications_of_deleted_pages(
         )
     ]
     for notification in changed:
-        notification.title = title(notification.user.preferred_language)[:200]
+        notification.title = title(notification.user.preferred_language)[:TITLE_MAX_LENGTH]
         notification.body = ""
         notification.link = ""
     Notification.objects.bulk_update(changed, ["title", "body", "link"])
@@ -275,7 +277,7 @@ def strong_matches_recounted(title: str, fewer: int) -> str | None:
             if left <= 0:
                 return None
             with translation.override(language):
-                return strong_matches_title(left, found["company"])[:200]
+                return strong_matches_title(left, found["company"])[:TITLE_MAX_LENGTH]
     return title
 
 
@@ -285,15 +287,14 @@ def notifications_drop_lines(
     lines: Iterable[tuple[str, datetime.datetime]],
     shared: Collection[str] = (),
     exclude_user_id: int | None = None,
-    recount: Callable[[str, int], str | None] | None = None,
 ) -> int:
     """Take each line equal to one of `lines`' texts out of the bodies of the notifications of
     `kind` written since that text could be in one (the text's `since`): the notifications of a
     kind that lists what it tells of one a line (a strong match, its ideas' titles), of which one
     was deleted. The rest of what it told of still holds (an email already sent cannot be
-    recalled): `recount(title, lines taken out)` gives the title that counts only what is left,
-    which may be more than the lines listed; where it gives None, nothing is left to tell of and
-    the notification goes.
+    recalled): a strong match's title is recounted (`strong_matches_recounted`) to count only what
+    is left, which may be more than the lines listed; where nothing is left to tell of, the
+    notification goes.
 
     Found by their text, every reader's: nothing else says which of them listed it (a company's
     members change, and the rows that paired a rejected idea with companies went with its
@@ -326,7 +327,11 @@ def notifications_drop_lines(
                 dropped.add(line)
         if len(kept) == len(listed):
             continue
-        title = recount(notification.title, len(listed) - len(kept)) if recount else notification.title
+        title = (
+            strong_matches_recounted(notification.title, len(listed) - len(kept))
+            if kind == NotificationKind.STRONG_MATCH
+            else notification.title
+        )
         if title is None:
             emptied.append(notification.pk)
             continue

@@ -24,7 +24,7 @@ from .audit import AuditNames, audit_changes, audit_target_kind, audit_target_ur
 from .decorators import city_staff_required
 from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, LoginForm, PasswordResetForm
 from .lockout import lockout_message
-from .models import USERNAME_CHARACTERS_REFUSED, USERNAME_PATTERN, AuditAction, Language
+from .models import USERNAME_CHARACTERS_REFUSED, USERNAME_MAX_LENGTH, USERNAME_PATTERN, AuditAction, Language
 from .selectors import audit_actors, audit_entry_list
 from .services import user_sign_up, user_tokens_revoke, user_update_profile
 
@@ -38,7 +38,7 @@ PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
 class SignUpForm(forms.Form):
     username = forms.RegexField(
         USERNAME_PATTERN,
-        max_length=150,
+        max_length=USERNAME_MAX_LENGTH,
         label=_("username"),
         help_text=_("Letters, digits and @ . + - _ only, no spaces."),
         error_messages={"invalid": USERNAME_CHARACTERS_REFUSED},

@@ -232,3 +232,9 @@ def posted_text(data: QueryDict, name: str) -> str:
     except ValidationError as error:
         raise ValidationError({name: error.messages}) from None
     return value
+
+
+def kept_text(data: QueryDict, name: str) -> str:
+    """Text a page sent that was refused, to show again as typed. A NUL cannot be typed, only
+    forged: it is dropped, as form fields and `posted_text` refuse it."""
+    return data.get(name, "").replace("\x00", "")

@@ -12,6 +12,7 @@ from core.errors import not_found
 # Types only, as in core.throttling: DRF's settings import this module while rest_framework.views
 # is still loading.
 if TYPE_CHECKING:
+    from django.core.paginator import Paginator
     from rest_framework.request import Request
     from rest_framework.response import Response
 
@@ -21,15 +22,19 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
+        # The paginator the page was asked of: a page number that is no page is answered with
+        # its last page, counted once.
+        self._paginator = paginator
+        return super().get_page_number(request, paginator)
+
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         """A page; a page number that is no page (`abc`, 0, past the last) is DRF's 404, said in the
         reader's language on the `page` parameter rather than as DRF's English "Invalid page"."""
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
-            last = self.django_paginator_class(
-                queryset, self.get_page_size(request) or self.page_size
-            ).num_pages
+            last = self._paginator.num_pages
             message = _("There is no such page: pages run from 1 to %(last)d.") % {"last": last}
             raise not_found(message, fields={self.page_query_param: [message]}) from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,17 +18,21 @@ class UnreadableText(exceptions.ParseError):
         self.fields = fields
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _is_lone_surrogate_text(value: Any) -> bool:
-    return isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value)
+    return isinstance(value, str) and _LONE_SURROGATE.search(value) is not None
 
 
 def lone_surrogate_path(data: Any) -> str | None:
     """Where the first lone surrogate is, as the error answer names fields ("fields.0.label"):
     "" for the body as a whole (a key of the top object, or a string body), None if there is none.
-    Walked without recursion: the body may nest as deep as the JSON reader allows."""
-    pending: list[tuple[str, Any]] = [("", data)]
+    Walked without recursion, level by level, each in the body's order: the body may nest as deep
+    as the JSON reader allows."""
+    pending: deque[tuple[str, Any]] = deque([("", data)])
     while pending:
-        path, value = pending.pop()
+        path, value = pending.popleft()
         if isinstance(value, dict):
             for key, item in value.items():
                 if _is_lone_surrogate_text(key):

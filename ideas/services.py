@@ -30,7 +30,6 @@ from accounts.notifications import (
     notify,
     notify_each,
     notify_in_their_language,
-    strong_matches_recounted,
     worded_per_language,
 )
 from accounts.rules import require_city_staff
@@ -289,7 +288,6 @@ def _notifications_of_deleted_ideas(deleted: list[_DeletedIdea], *, author: User
             Idea.objects.filter(title__in={title for title, _since in lines}).values_list("title", flat=True)
         ),
         exclude_user_id=author.pk,
-        recount=strong_matches_recounted,
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError, ErrorKind
-from core.forms import add_service_errors, error_text, posted_flag, posted_id, posted_text
+from core.forms import add_service_errors, error_text, kept_text, posted_flag, posted_id, posted_text
 from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 
 from . import selectors, services
@@ -200,7 +200,7 @@ def _idea_edit_refused(request, idea: Idea):
         )
     else:
         refusal = _("You can no longer edit this idea.")
-    form = IdeaForm(initial={name: _kept_text(request.POST.get(name, "")) for name in IdeaForm.base_fields})
+    form = IdeaForm(initial={name: kept_text(request.POST, name) for name in IdeaForm.base_fields})
     for field in form.fields.values():
         if not isinstance(field, forms.ChoiceField):
             field.widget.attrs["readonly"] = True
@@ -300,7 +300,7 @@ def moderation_page(request):
                 refused = {
                     "idea": request.POST.get("idea"),
                     "field": field,
-                    "value": request.POST.get(field, "").replace("\x00", ""),
+                    "value": kept_text(request.POST, field),
                     "error": error_text(error),
                 }
         else:
@@ -378,18 +378,16 @@ def idea_follow(request, idea_id: int):
     """Follow an idea's news or stop, as the button sent (`follow`, 1 or 0), as `idea_support`."""
     idea = _visible_idea(request, idea_id)
     try:
-        follow = posted_flag(request.POST, "follow")
+        if posted_flag(request.POST, "follow"):
+            services.idea_follow(idea=idea, user=request.user)
+            done = _("You follow this idea: its news comes to your notifications and My page.")
+        else:
+            services.idea_unfollow(idea=idea, user=request.user)
+            done = _("You no longer follow this idea.")
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect("idea-detail", idea_id=idea.pk)
-    if follow:
-        services.idea_follow(idea=idea, user=request.user)
-        messages.success(
-            request, _("You follow this idea: its news comes to your notifications and My page.")
-        )
     else:
-        services.idea_unfollow(idea=idea, user=request.user)
-        messages.success(request, _("You no longer follow this idea."))
+        messages.success(request, done)
     return redirect("idea-detail", idea_id=idea.pk)
 
 
@@ -413,7 +411,7 @@ def idea_comment(request, idea_id: int):
                     "This idea is no longer shown: the moderators may have hidden it, or its author "
                     "deleted it."
                 ),
-                "kept": _kept_text(body),
+                "kept": kept_text(request.POST, "body"),
             },
             status=404,
         )
@@ -448,7 +446,7 @@ def idea_comment(request, idea_id: int):
         return _render_detail(
             request,
             idea,
-            comment_body=_kept_text(body),
+            comment_body=kept_text(request.POST, "body"),
             comment_refusal=_comment_refusal(idea, error),
             status=409,
         )
@@ -534,15 +532,10 @@ def _comment_edit_refused(request, comment: Comment, *, back: str):
             "back": back,
             "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES,
             "refusal": refusal,
-            "kept": _kept_text(request.POST.get("body", "")),
+            "kept": kept_text(request.POST, "body"),
         },
         status=409,
     )
-
-
-def _kept_text(text: str) -> str:
-    # A NUL cannot be typed, only forged; it is dropped, as the form fields refuse it.
-    return text.replace("\x00", "")
 
 
 @login_required

@@ -18,12 +18,13 @@ logger = logging.getLogger(__name__)
 
 def _send(task_name: str, *args: int) -> None:
     try:
-        # By name, through the task's signature rather than `send_task`: the task, registered
-        # wherever the apps are loaded, then sends itself as `delay` would, under the app's
-        # settings, `task_always_eager` included (which `send_task` ignores: work meant to run at
-        # once would be left on the broker, never run). Its own ignore_result is unknown here;
-        # without this the result backend (kept for the similar-ideas lookup) would open a
-        # subscription, in the request, to a result that never comes.
+        # By name, through the task's signature rather than `send_task`: the task, registered in
+        # every process (`MatchingConfig.ready`), then sends itself as `delay` would, under the
+        # app's settings, `task_always_eager` and its ignored result included (`send_task` heeds
+        # neither: work meant to run at once would be left on the broker, never run). A name that
+        # finds no task falls back to `send_task`, which ignore_result=True still guards: without
+        # it the result backend (kept for the similar-ideas lookup) would open a subscription, in
+        # the request, to a result that never comes.
         current_app.signature(task_name, args=args).apply_async(ignore_result=True)
     except Exception:  # the broker is down; the sweep will pick the row up
         logger.warning(

@@ -68,28 +68,22 @@ def reason_text(reason: dict, *, to_company: bool = False) -> str:
     own members read it, of their own profile."""
     if not reason:
         return ""
+    values = {
+        "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
+        "company_text": short_phrase(reason["company_text"]),
+    }
     if reason.get("idea_field") == "title":
         # The title heads the card the reason is read on: quoting it again says nothing new.
         if to_company:
             line = _("The idea's title is close to your %(company_field)s “%(company_text)s”.")
         else:
             line = _("The idea's title is close to the company's %(company_field)s “%(company_text)s”.")
-        return _without_double_stop(
-            line
-            % {
-                "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-                "company_text": short_phrase(reason["company_text"]),
-            }
-        )
-    if to_company:
-        line = _("The idea's “%(idea_text)s” is close to your %(company_field)s “%(company_text)s”.")
     else:
-        line = _("The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”.")
-    return _without_double_stop(
-        line
-        % {
-            "idea_text": short_phrase(reason["idea_text"]),
-            "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
-            "company_text": short_phrase(reason["company_text"]),
-        }
-    )
+        values["idea_text"] = short_phrase(reason["idea_text"])
+        if to_company:
+            line = _("The idea's “%(idea_text)s” is close to your %(company_field)s “%(company_text)s”.")
+        else:
+            line = _(
+                "The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”."
+            )
+    return _without_double_stop(line % values)

@@ -367,15 +367,25 @@ def idea_first_matched_at(*, idea: Idea) -> datetime.datetime | None:
     return min((m.created_at for m in idea_ranked_matches(idea=idea) if m.is_confident), default=None)
 
 
+# A company staff may choose for an idea's pilot: one its page shows (in its ranking, strong or
+# possible), or one that said it is interested, ranked or not (an interested match is never
+# turned down), of a company still verified. `_for_pilot` is the same test in Python.
+_FOR_PILOT = (_IN_IDEA_RANKING & Q(strength__in=SHOWN_STRENGTHS)) | Q(
+    status=MatchStatus.INTERESTED, company__is_verified=True
+)
+
+
+def _for_pilot(match: Match) -> bool:
+    return (_in_idea_ranking(match) and match.strength in SHOWN_STRENGTHS) or (
+        match.status == MatchStatus.INTERESTED and match.company.is_verified
+    )
+
+
 def matches_for_pilot(*, idea: Idea) -> list[Match]:
     """The verified companies matched with the idea, as staff choose a pilot's: those its page
     shows (strong and possible), best first, and any that said it is interested, ranked or not."""
     return list(
-        Match.objects.filter(idea=idea, company__is_verified=True)
-        .exclude(status=MatchStatus.DISMISSED)
-        .filter(
-            Q(rank_for_idea__isnull=False, strength__in=SHOWN_STRENGTHS) | Q(status=MatchStatus.INTERESTED)
-        )
+        Match.objects.filter(_FOR_PILOT, idea=idea)
         .select_related("company")
         .order_by(F("rank_for_idea").asc(nulls_last=True), "company__name")
     )
@@ -384,15 +394,7 @@ def matches_for_pilot(*, idea: Idea) -> list[Match]:
 def idea_has_company_for_pilot(*, idea: Idea) -> bool:
     """Whether `matches_for_pilot` has a company for the idea, from the idea page's one read:
     the page offers staff a pilot without a matched company less prominently."""
-    return any(
-        match.company.is_verified
-        and match.status != MatchStatus.DISMISSED
-        and (
-            (match.rank_for_idea is not None and match.strength in SHOWN_STRENGTHS)
-            or match.status == MatchStatus.INTERESTED
-        )
-        for match in _idea_page_matches(idea)
-    )
+    return any(_for_pilot(match) for match in _idea_page_matches(idea))
 
 
 def matchable_ideas_with_matches() -> dict[str, int]:

@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.settings import api_settings
 
@@ -87,6 +89,15 @@ def test_a_page_that_is_not_there_is_named(api, idea, page):
     assert response.json() == {
         "error": {"code": "not_found", "message": message, "fields": {"page": [message]}}
     }
+
+
+@pytest.mark.parametrize("page", ["abc", "999"])
+def test_a_page_that_is_not_there_counts_the_list_once(api, idea, page):
+    with CaptureQueriesContext(connection) as queries:
+        response = api().get("/api/v1/ideas/", {"page": page})
+
+    assert response.status_code == 404
+    assert sum(query["sql"].startswith("SELECT COUNT(") for query in queries.captured_queries) == 1
 
 
 def test_a_page_that_is_not_there_is_named_on_an_api_view_list(api, alice):

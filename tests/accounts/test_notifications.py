@@ -215,7 +215,6 @@ def test_a_deleted_ideas_line_goes_from_lists_written_since_it_could_be_in_them(
         kind=NotificationKind.STRONG_MATCH,
         lines=[("버스 도착 알림", since), ("정류장 안내판", since)],
         exclude_user_id=carol.pk,
-        recount=strong_matches_recounted,
     )
 
     assert changed == 1

@@ -93,3 +93,10 @@ def test_a_lone_surrogate_deep_in_a_body_is_named_by_its_path(api, staff_user, c
 @pytest.mark.parametrize("body", [{LONE: 1}, LONE], ids=["key", "whole body"])
 def test_a_lone_surrogate_in_a_key_or_as_the_body_names_no_field(api, alice, body):
     assert _refused(_post(api(alice), "/api/v1/ideas/", body), None)
+
+
+def test_of_several_lone_surrogates_the_first_is_named(api, alice):
+    body = {"title": LONE, "problem": LONE, "proposal": [LONE, "도착 시간을 알려 주세요.", LONE]}
+
+    assert _refused(_post(api(alice), "/api/v1/ideas/", body), "title")
+    assert _refused(_post(api(alice), "/api/v1/ideas/", {"proposal": body["proposal"]}), "proposal.0")
