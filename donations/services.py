@@ -52,7 +52,7 @@ from .models import (
     StationVisit,
 )
 from .selectors import donor_consented_requests
-from .validators import measured_at_error
+from .validators import measured_at_error, measured_in_future
 
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
 MAX_READINGS_PER_DONATION = 5000
@@ -679,7 +679,7 @@ def donation_store(
                 "error": date_error,
             }
             raise ApplicationError(message, fields={"readings": [message]})
-        if measured_at > now + datetime.timedelta(minutes=5):
+        if measured_in_future(measured_at, now):
             message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
             raise ApplicationError(message, fields={"readings": [message]})
         checked.append((encrypt_values(values), measured_at))
