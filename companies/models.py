@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from core.validators import no_control_characters, no_control_characters_but_line_breaks
+from core.validators import multiline_text_validators, no_control_characters
 
 
 class MemberRole(models.TextChoices):
@@ -46,7 +46,7 @@ class Company(models.Model):
     description = models.TextField(
         _("description"),
         blank=True,
-        validators=[MaxLengthValidator(8000), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(8000),
     )
     # URLValidator refuses whitespace but lets other control characters through in the path.
     website = models.URLField(_("website"), blank=True, validators=[no_control_characters])
@@ -127,7 +127,7 @@ class CompanyReference(models.Model):
     description = models.TextField(
         _("description"),
         blank=True,
-        validators=[MaxLengthValidator(2000), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(2000),
     )
 
     class Meta:

@@ -47,10 +47,10 @@ def shown_text(korean: str, english: str, language: str | None = None) -> ShownT
     return ShownText(korean, KOREAN)
 
 
-def shown_label(field: Mapping[str, Any]) -> ShownText:
+def shown_label(field: Mapping[str, Any], language: str | None = None) -> ShownText:
     """The name of a field staff described as a mapping (`label`, and `label_en` if given), as
-    stored in a data request's fields."""
-    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
+    stored in a data request's fields, in `language` (the active one by default)."""
+    return shown_text(str(field.get("label", "")), str(field.get("label_en") or ""), language)
 
 
 def any_korean_only(texts: Iterable[ShownText | str]) -> bool:

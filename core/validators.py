@@ -9,6 +9,7 @@ single-line field refuses them all; a text of several lines keeps its line break
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 # C0 controls (tab and line breaks included), DEL, C1 controls (NEL included), and the Unicode
@@ -52,3 +53,9 @@ def visible_text_required(value: str) -> None:
     """For a required text: something a reader can see, not only spaces or zero-width characters."""
     if value and not strip_invisible(value):
         raise ValidationError(_("This field is required."), code="required")
+
+
+def multiline_text_validators(max_length: int) -> list:
+    """A model text field of several lines: at most `max_length` characters, line breaks and tabs
+    but no other control characters."""
+    return [MaxLengthValidator(max_length), no_control_characters_but_line_breaks]

@@ -37,9 +37,12 @@ from .selectors import account_closing_summary
 logger = logging.getLogger(__name__)
 
 
-def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, object]]) -> list[dict]:
-    found = dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+def _choice_rows(found: dict, choices: Iterable[tuple[str, object]]) -> list[dict]:
     return [{"key": value, "label": str(label), "count": found.get(value, 0)} for value, label in choices]
+
+
+def _counts(queryset: QuerySet[Model], field: str, choices: Iterable[tuple[str, object]]) -> list[dict]:
+    return _choice_rows(dict(queryset.values_list(field).annotate(n=Count("pk")).order_by()), choices)
 
 
 def _share(part: int, whole: int) -> float:
@@ -56,16 +59,27 @@ def dashboard_figures() -> dict:
         .order_by("month")
     )
     interests = Match.objects.filter(status=MatchStatus.INTERESTED)
+    # One pass over the ideas by status and hiding gives the three status figures below.
+    by_status_hidden = ideas.values_list("status", "is_hidden").annotate(n=Count("pk")).order_by()
+    all_by_status: dict[str, int] = {}
+    shown_by_status: dict[str, int] = {}
+    hidden = 0
+    for status, is_hidden, n in by_status_hidden:
+        all_by_status[status] = all_by_status.get(status, 0) + n
+        if is_hidden:
+            hidden += n
+        else:
+            shown_by_status[status] = shown_by_status.get(status, 0) + n
     figures = {
         "ideas_total": ideas.count(),
         "ideas_by_category": _counts(ideas, "category", Category.choices),
         "ideas_by_district": _counts(ideas, "district", District.choices),
         # Every idea by its status, as the ideas export lists them, hidden ones included.
-        "ideas_by_status": _counts(ideas, "status", IdeaStatus.choices),
+        "ideas_by_status": _choice_rows(all_by_status, IdeaStatus.choices),
         # The dashboard's chart counts an idea hidden by moderators on a row of its own, so that its
         # published, matched, in-pilot and completed rows add up to the public ideas of the shares.
-        "ideas_by_status_not_hidden": _counts(ideas.filter(is_hidden=False), "status", IdeaStatus.choices),
-        "ideas_hidden": ideas.filter(is_hidden=True).count(),
+        "ideas_by_status_not_hidden": _choice_rows(shown_by_status, IdeaStatus.choices),
+        "ideas_hidden": hidden,
         "ideas_by_month": [
             {"month": row["month"].date().isoformat()[:7], "count": row["n"]} for row in over_time
         ],

@@ -41,7 +41,7 @@ from .models import (
     Station,
     StationVisit,
 )
-from .validators import measured_at_error
+from .validators import MEASURED_IN_FUTURE, measured_at_error
 
 # --- Staff: data requests -------------------------------------------------------------------
 
@@ -774,9 +774,11 @@ class ReadingValuesField(serializers.DictField):
 
 class MeasuredAtField(serializers.DateTimeField):
     """When a reading was measured, refused before it is moved to the server's time zone, which
-    a date near year 1 or an offset beyond ±14:00 would overflow or the database would refuse."""
+    a date near year 1 or an offset beyond ±14:00 would overflow or the database would refuse.
+    A date the move overflows otherwise lies near year 9999; one merely later than now is left to
+    donation_store, which refuses it by its reading's number."""
 
-    default_error_messages = {"overflow": _("The time of measurement lies in the future.")}
+    default_error_messages = {"overflow": MEASURED_IN_FUTURE}
 
     def enforce_timezone(self, value):
         if error := measured_at_error(value):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from companies.models import Company
-from core.bilingual import ShownText, shown_text
+from core.bilingual import ShownText, shown_label, shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_company_acted_for
@@ -364,7 +364,7 @@ CONSENT_RECEIPT_VERSION = "KI-CR-v1.1.0"
 
 
 def _receipt_field(item: dict[str, Any], language: str) -> str:
-    label = shown_text(item.get("label", ""), item.get("label_en") or "", language).text
+    label = shown_label(item, language).text
     unit = shown_text(item.get("unit") or "", item.get("unit_en") or "", language).text
     return f"{label} ({unit})" if unit else label
 

@@ -52,7 +52,7 @@ from .models import (
     StationVisit,
 )
 from .selectors import donor_consented_requests
-from .validators import measured_at_error
+from .validators import measured_at_error, measured_in_future
 
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
 MAX_READINGS_PER_DONATION = 5000
@@ -577,6 +577,13 @@ def station_revoke(*, station: Station, by: User) -> Station:
     return station
 
 
+def revoked_station_place_message() -> str:
+    """Why a revoked station keeps its place, in the active language: station_rename refuses with
+    it, and the stations page says it before building a form a revoked station's row has no room
+    for."""
+    return _("This station was revoked, so its place can no longer be changed.")
+
+
 @transaction.atomic
 def station_rename(*, station: Station, by: User, name: str, name_en: str) -> Station:
     """Corrects a station's place, in Korean and in English; its key stays as it is, so the
@@ -584,7 +591,7 @@ def station_rename(*, station: Station, by: User, name: str, name_en: str) -> St
     require_city_staff(by, message=_("Only city staff can run pilots."))
     station = Station.objects.select_for_update().get(pk=station.pk)
     if station.revoked_at is not None:
-        raise conflict(_("This station was revoked, so its place can no longer be changed."))
+        raise conflict(revoked_station_place_message())
     before = snapshot(station, STATION_AUDIT_FIELDS)
     station.name, station.name_en = name.strip(), name_en.strip()
     if (station.name, station.name_en) == (before["name"], before["name_en"]):
@@ -679,7 +686,7 @@ def donation_store(
                 "error": date_error,
             }
             raise ApplicationError(message, fields={"readings": [message]})
-        if measured_at > now + datetime.timedelta(minutes=5):
+        if measured_in_future(measured_at, now):
             message = _("Reading %(number)d is dated in the future. Nothing was stored.") % {"number": number}
             raise ApplicationError(message, fields={"readings": [message]})
         checked.append((encrypt_values(values), measured_at))

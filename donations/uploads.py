@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.parsers import lone_surrogate_path
 
 from .fields import DataField, check_reading
-from .validators import measured_at_error
+from .validators import measured_at_error, measured_at_future_error
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 # The review form sends one field per row removed, and Django refuses a form of more than 1000
@@ -267,13 +267,10 @@ def _measured_at(raw: str, now: datetime.datetime) -> datetime.datetime | None:
             _("The time of measurement “%(value)s” is not a date and time such as 2025-05-01 08:30.")
             % {"value": _shown(text)}
         )
-    if error := measured_at_error(moment):
+    if error := measured_at_error(moment) or measured_at_future_error(moment, now):
         raise ValueError(error)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    # The same grace donation_store gives a device's clock.
-    if moment > now + datetime.timedelta(minutes=5):
-        raise ValueError(_("The time of measurement lies in the future."))
     return moment
 
 

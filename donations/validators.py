@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # No pilot collected readings before this. An earlier date is a device whose clock was never set
 # (0001-01-01, 1970-01-01) or a typo, and one near year 1 cannot even be read back: the database
@@ -13,6 +14,10 @@ from django.utils.translation import gettext as _
 EARLIEST_MEASUREMENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 # The widest offset any time zone uses (Line Islands, UTC+14:00); PostgreSQL refuses wider ones.
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+# A device's clock may run a little ahead of the server's: a reading dated up to this much after
+# the server's now is taken as it is, not refused as measured in the future.
+CLOCK_AHEAD_GRACE = datetime.timedelta(minutes=5)
+MEASURED_IN_FUTURE = gettext_lazy("The time of measurement lies in the future.")
 
 
 def _shown_offset(offset: datetime.timedelta) -> str:
@@ -39,3 +44,16 @@ def measured_at_error(moment: datetime.datetime) -> str:
             "device that measured it."
         ) % {"year": EARLIEST_MEASUREMENT.year}
     return ""
+
+
+def measured_in_future(moment: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether `moment` lies after `now`, beyond what a clock running ahead explains. A naive time
+    is the current time zone's."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment > now + CLOCK_AHEAD_GRACE
+
+
+def measured_at_future_error(moment: datetime.datetime, now: datetime.datetime) -> str:
+    """Why a reading cannot say it was measured at `moment` as late as that, or "" when it can."""
+    return str(MEASURED_IN_FUTURE) if measured_in_future(moment, now) else ""

@@ -694,11 +694,11 @@ def pilot_stations_page(request, pilot_id: int):
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect("pilot-stations", pilot_id=pilot.pk)
-        place_form, place_form_of = _place_form(station, request.POST), station.pk
         if not station.is_active:
             # Revoked meanwhile: its row has no form to hold what was typed, nor its errors.
-            messages.error(request, _("This station was revoked, so its place can no longer be changed."))
+            messages.error(request, services.revoked_station_place_message())
             return redirect("pilot-stations", pilot_id=pilot.pk)
+        place_form, place_form_of = _place_form(station, request.POST), station.pk
         if place_form.is_valid():
             try:
                 station = services.station_rename(

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from core.models import ChoiceLabelsModel
 from core.validators import (
+    multiline_text_validators,
     no_control_characters,
-    no_control_characters_but_line_breaks,
     visible_text_required,
 )
 
@@ -170,8 +170,7 @@ class Idea(ChoiceLabelsModel):
         help_text=_("What you live with today."),
         validators=[
             MinLengthValidator(10),
-            MaxLengthValidator(TEXT_MAX_LENGTH),
-            no_control_characters_but_line_breaks,
+            *multiline_text_validators(TEXT_MAX_LENGTH),
             visible_text_required,
         ],
     )
@@ -181,8 +180,7 @@ class Idea(ChoiceLabelsModel):
         help_text=_("What you wish AI did about it."),
         validators=[
             MinLengthValidator(10),
-            MaxLengthValidator(TEXT_MAX_LENGTH),
-            no_control_characters_but_line_breaks,
+            *multiline_text_validators(TEXT_MAX_LENGTH),
             visible_text_required,
         ],
     )
@@ -206,13 +204,13 @@ class Idea(ChoiceLabelsModel):
     rejection_reason = models.TextField(
         _("reason for rejection"),
         blank=True,
-        validators=[MaxLengthValidator(REJECTION_REASON_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(REJECTION_REASON_MAX_LENGTH),
     )
     moderation_note = models.TextField(
         _("note from the moderators"),
         blank=True,
         help_text=_("What the author is asked to revise before the idea can be published."),
-        validators=[MaxLengthValidator(MODERATION_NOTE_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(MODERATION_NOTE_MAX_LENGTH),
     )
     # Restored when a merge is undone.
     status_before_merge = models.CharField(max_length=16, choices=IdeaStatus.choices, blank=True)
@@ -381,8 +379,7 @@ class Comment(models.Model):
         _("comment"),
         validators=[
             MinLengthValidator(1),
-            MaxLengthValidator(COMMENT_MAX_LENGTH),
-            no_control_characters_but_line_breaks,
+            *multiline_text_validators(COMMENT_MAX_LENGTH),
             visible_text_required,
         ],
     )
@@ -443,7 +440,7 @@ class Report(models.Model):
     details = models.TextField(
         _("details"),
         blank=True,
-        validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(REPORT_DETAILS_MAX_LENGTH),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

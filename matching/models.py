@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from pgvector.django import HnswIndex, VectorField
 
 from companies.models import Company
 from core.models import ChoiceLabelsModel
-from core.validators import no_control_characters_but_line_breaks
+from core.validators import multiline_text_validators, no_control_characters_but_line_breaks
 from ideas.models import Idea
 
 # multilingual-e5-small; a model of another width needs a migration of these columns.
@@ -164,14 +164,14 @@ class Match(ChoiceLabelsModel):
         blank=True,
         default="",
         db_default="",
-        validators=[MaxLengthValidator(PROPOSAL_PLAN_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PROPOSAL_PLAN_MAX_LENGTH),
     )
     proposal_data_needed = models.TextField(
         _("data you would need"),
         blank=True,
         default="",
         db_default="",
-        validators=[MaxLengthValidator(PROPOSAL_DATA_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PROPOSAL_DATA_MAX_LENGTH),
     )
     proposal_duration_weeks = models.PositiveSmallIntegerField(
         _("rough duration in weeks"),

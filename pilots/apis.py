@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.apis import PersonSerializer, StaffPersonSerializer
 from companies.apis import CompanyBriefSerializer
 from companies.models import Company
-from core.bilingual import shown_text
+from core.bilingual import shown_label, shown_text
 from core.pagination import PaginatedApiMixin
 from core.permissions import IsCityStaff
 from ideas.apis import IdeaBriefSerializer
@@ -127,7 +127,7 @@ class DataFieldOutputSerializer(serializers.Serializer):
     max = serializers.FloatField(help_text="Highest valid value; a reading above it is refused.")
 
     def to_representation(self, field: dict) -> dict:
-        label = shown_text(str(field.get("label", "")), str(field.get("label_en") or ""))
+        label = shown_label(field)
         # A unit without English is given as it is, unmarked, as on the pages.
         unit = shown_text(str(field.get("unit") or ""), str(field.get("unit_en") or "")).text
         return super().to_representation(

@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company, Membership
 from core.bilingual import KOREAN, ShownText, shown_text
 from core.models import ChoiceLabelsModel
-from core.validators import no_control_characters, no_control_characters_but_line_breaks
+from core.validators import multiline_text_validators, no_control_characters
 from ideas.models import District, Idea, IdeaStatus
 
 # One limit each, used by the models, the API and the pages.
@@ -78,12 +78,12 @@ class Pilot(ChoiceLabelsModel):
     )
     description = models.TextField(
         _("description"),
-        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PILOT_TEXT_MAX_LENGTH),
     )
     description_en = models.TextField(
         _("description in English"),
         blank=True,
-        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PILOT_TEXT_MAX_LENGTH),
     )
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     venue = models.CharField(
@@ -107,10 +107,7 @@ class Pilot(ChoiceLabelsModel):
     cancellation_reason = models.TextField(
         _("reason for cancellation"),
         blank=True,
-        validators=[
-            MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH),
-            no_control_characters_but_line_breaks,
-        ],
+        validators=multiline_text_validators(CANCELLATION_REASON_MAX_LENGTH),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -238,12 +235,12 @@ class PilotUpdate(models.Model):
     # In Korean and, optionally, in English, as the pilot's own texts.
     body = models.TextField(
         _("update"),
-        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PILOT_TEXT_MAX_LENGTH),
     )
     body_en = models.TextField(
         _("update in English"),
         blank=True,
-        validators=[MaxLengthValidator(PILOT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(PILOT_TEXT_MAX_LENGTH),
     )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
@@ -343,13 +340,11 @@ class PilotDataRequest(models.Model):
     # What one reading holds: [{"code", "label", "label_en", "unit", "unit_en", "min", "max"}], checked by
     # donations.fields; a reading outside the ranges is refused.
     fields = models.JSONField(_("fields"), default=list, blank=True)
-    purpose = models.TextField(
-        _("purpose"), validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks]
-    )
+    purpose = models.TextField(_("purpose"), validators=multiline_text_validators(1000))
     purpose_en = models.TextField(
         _("purpose in English"),
         blank=True,
-        validators=[MaxLengthValidator(1000), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(1000),
     )
     recipient = models.CharField(_("recipient"), max_length=200, validators=[no_control_characters])
     recipient_en = models.CharField(
@@ -367,12 +362,12 @@ class PilotDataRequest(models.Model):
     # empty English text (staff wrote the Korean one themselves and no English) shows the Korean.
     consent_text = models.TextField(
         _("consent text"),
-        validators=[MaxLengthValidator(CONSENT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(CONSENT_TEXT_MAX_LENGTH),
     )
     consent_text_en = models.TextField(
         _("consent text in English"),
         blank=True,
-        validators=[MaxLengthValidator(CONSENT_TEXT_MAX_LENGTH), no_control_characters_but_line_breaks],
+        validators=multiline_text_validators(CONSENT_TEXT_MAX_LENGTH),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.bilingual import shown_label
+from core.bilingual import any_korean_only, shown_label
 from core.templatetags.bilingual import language_note
 from donations.fields import DataField
 
@@ -18,9 +18,8 @@ register = template.Library()
 @register.filter
 def names_korean_only(fields: list[DataField] | list[dict[str, Any]]) -> bool:
     """Whether the reader reads some of these fields' names in Korean for want of English."""
-    return any(
-        (field.shown_label if isinstance(field, DataField) else shown_label(field)).korean_only
-        for field in fields
+    return any_korean_only(
+        field.shown_label if isinstance(field, DataField) else shown_label(field) for field in fields
     )
 
 

@@ -1,7 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.validators import no_control_characters, no_control_characters_but_line_breaks
+from core.validators import (
+    multiline_text_validators,
+    no_control_characters,
+    no_control_characters_but_line_breaks,
+)
 
 CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b"]
 
@@ -28,3 +32,21 @@ def test_several_lines_keep_line_breaks_and_tabs():
 def test_several_lines_refuse_other_controls(character):
     with pytest.raises(ValidationError):
         no_control_characters_but_line_breaks(f"첫째 줄\n둘째{character} 줄")
+
+
+def _refusals(validators, value: str) -> list[str]:
+    codes = []
+    for validator in validators:
+        try:
+            validator(value)
+        except ValidationError as refused:
+            codes.append(refused.code)
+    return codes
+
+
+def test_a_text_of_several_lines_keeps_line_breaks_up_to_its_length():
+    validators = multiline_text_validators(10)
+
+    assert _refusals(validators, "첫째 줄\n둘째\t줄") == []
+    assert _refusals(validators, "첫째 줄\n둘째 줄\x07") == ["control_characters"]
+    assert _refusals(validators, "가" * 11) == ["max_length"]

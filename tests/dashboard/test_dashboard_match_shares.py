@@ -4,7 +4,10 @@ possible). A company's interest in an idea the matcher did not rank is an answer
 a pair the company turned down, or of a company no longer verified, is no longer shown."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from dashboard.services import dashboard_figures
 from ideas.models import IdeaStatus
 from matching.models import MatchStatus, MatchStrength
 from tests.ideas.factories import IdeaFactory
@@ -100,3 +103,15 @@ def test_the_api_still_counts_every_idea_by_its_status(api, staff_user, ideas_an
     by_status = {row["key"]: row["count"] for row in figures["ideas_by_status"]}
     not_hidden = {row["key"]: row["count"] for row in figures["ideas_by_status_not_hidden"]}
     assert (by_status["published"], not_hidden["published"], figures["ideas_hidden"]) == (7, 6, 1)
+
+
+def test_the_status_figures_read_the_ideas_once(ideas_and_matches):
+    """Every idea by status, the public ones by status and the hidden ones come from one count of the
+    ideas by status and hiding."""
+    with CaptureQueriesContext(connection) as queries:
+        dashboard_figures()
+
+    by_status = [q["sql"] for q in queries if q["sql"].startswith('SELECT "ideas_idea"."status"')]
+    hidden_where = 'FROM "ideas_idea" WHERE "ideas_idea"."is_hidden"'
+    hidden_count = [q for q in queries if q["sql"].startswith("SELECT COUNT(*)") and hidden_where in q["sql"]]
+    assert (len(by_status), hidden_count) == (1, [])

@@ -279,6 +279,20 @@ def test_a_revoked_station_is_not_renamed_from_the_page(pilot, staff_user, regis
     assert _place(registered.station) == (OLD, "")
 
 
+def test_the_page_and_the_service_refuse_a_revoked_station_in_the_same_words(pilot, staff_user, registered):
+    services.station_revoke(station=registered.station, by=staff_user)
+    client = signed_in_client(staff_user, "en")
+
+    _rename(client, pilot, registered.station)
+
+    with translation.override("en"):
+        said = services.revoked_station_place_message()
+        with pytest.raises(ApplicationError) as refused:
+            services.station_rename(station=registered.station, by=staff_user, name=NEW, name_en=NEW_EN)
+    assert refused.value.message == said == REVOKED_EN
+    assert REVOKED_EN in client.get(_page(pilot)).content.decode()
+
+
 def test_a_bad_place_for_a_station_revoked_meanwhile_is_told_why_nothing_changed(
     pilot, staff_user, registered
 ):
