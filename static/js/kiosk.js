@@ -364,15 +364,24 @@
     if ($("kiosk-cancel").hidden) $("kiosk-cancel-error").textContent = "";
   }
 
+  // The result's countdown has run out (closeVisit is trying to close the visit meanwhile).
+  function resultTimeUp() {
+    return resetAt !== null && Date.now() >= resetAt;
+  }
+
   function render(visit) {
     offerDone(visit);
     const readings = $("kiosk-readings");
-    if (readings.children.length !== visit.readings.length) {
-      readings.replaceChildren(...visit.readings.map(renderReading));
-    }
     const results = $("kiosk-results");
-    if (results.children.length !== visit.results.length) {
-      results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
+    // Polls go on while a close is refused (they still find the visit closed or gone), but once
+    // the result's time is up they must not draw the donor's figures back on the public screen.
+    if (!resultTimeUp()) {
+      if (readings.children.length !== visit.readings.length) {
+        readings.replaceChildren(...visit.readings.map(renderReading));
+      }
+      if (results.children.length !== visit.results.length) {
+        results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
+      }
     }
     // Only a name in Korean on an English screen carries a `lang` of its own (`nameNode`).
     $("kiosk-visit-note").hidden = !(readings.querySelector("[lang]") || results.querySelector("[lang]"));
@@ -533,7 +542,7 @@
         }
         // A public screen: once the result's time is up, the donor's figures leave it even while
         // the visit cannot be closed; only the note that it could not be closed stays.
-        if (closing === visitId && how === "done" && resetAt !== null && Date.now() >= resetAt) {
+        if (closing === visitId && how === "done" && resultTimeUp()) {
           $("kiosk-readings").replaceChildren();
           $("kiosk-results").replaceChildren();
         }
