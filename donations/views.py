@@ -451,8 +451,6 @@ def kiosk_page(request):
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),
-                # Said once a step, under what it names (kiosk.js).
-                "namesKoreanOnly": _("Some names are in Korean only: staff did not write them in English."),
                 "placeKoreanOnly": _("(place written in Korean only)"),
                 "placeAndPilotKoreanOnly": _("(place and pilot's name written in Korean only)"),
                 "dayPeriods": {"AM": _("a.m."), "PM": _("p.m.")},
