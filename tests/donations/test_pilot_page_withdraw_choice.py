@@ -54,7 +54,7 @@ def _card(page: str, data_request) -> str:
 
 
 def _leaving(page: str) -> str:
-    return page[page.index('class="leave-pilot"') :]
+    return page[page.index('class="fold leave-pilot"') :]
 
 
 def test_the_keep_choice_is_asked_only_where_donations_are_held(client, setup):
@@ -115,9 +115,9 @@ def test_the_notice_of_a_changed_request_asks_before_withdrawing_the_earlier_con
 
     # The earlier request's own retention, not the new one's; deleting is the default, as elsewhere.
     # The choice is folded under its own summary, closed: the way on is the new request.
-    folded = notice[notice.index('<details class="withdraw-earlier">') :]
+    folded = notice[notice.index('<details class="fold withdraw-earlier">') :]
     assert folded.startswith(
-        '<details class="withdraw-earlier"><summary>Withdraw the earlier consent</summary>\n'
+        '<details class="fold withdraw-earlier"><summary>Withdraw the earlier consent</summary>\n'
         '        <fieldset class="withdraw">'
     )
     assert HELD in notice
@@ -133,7 +133,7 @@ def test_the_folded_withdrawal_reads_in_korean(client, setup, staff_user):
 
     notice = _renewal_notice(client.get(f"/pilots/{setup.pilot.pk}/").content.decode())
 
-    assert '<details class="withdraw-earlier"><summary>이전 동의 철회하기</summary>' in notice
+    assert '<details class="fold withdraw-earlier"><summary>이전 동의 철회하기</summary>' in notice
     assert notice.count("<a ") == 1 and "새 요청 읽기" in notice
 
 
