@@ -34,6 +34,7 @@ from matching.selectors import matches_for_pilot
 
 from . import services as pilot_services
 from .models import (
+    CANCELLATION_REASON_MAX_LENGTH,
     PILOT_TEXT_MAX_LENGTH,
     PILOT_TITLE_MAX_LENGTH,
     PILOT_VENUE_MAX_LENGTH,
@@ -86,6 +87,7 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "leads_to_new_request": any(renewal.current for renewal in renewals),
             "shows_korean_only": _shows_korean_only(pilot, renewals),
             "stages": PilotStage.choices,
+            "reason_max_length": CANCELLATION_REASON_MAX_LENGTH,
             "posted": posted or {},
             "chosen_stage": (posted or {}).get("stage") or pilot.stage,
         },
@@ -286,7 +288,8 @@ def pilot_manage(request, pilot_id: int):
                 pilot=pilot,
                 by=request.user,
                 stage=request.POST.get("stage", ""),
-                reason=posted_text(request.POST, "reason"),
+                # Several lines, perhaps: kept as one line break each, as in the update's body.
+                reason=normalize_newlines(posted_text(request.POST, "reason")),
             )
             done = _stage_changed(pilot, idea_changed=pilot.idea.status != idea_status)
         elif action == "milestone":
