@@ -62,8 +62,10 @@ def pilot_detail_page(request, pilot_id: int):
     return render_pilot_page(request, pilot_id)
 
 
-def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200):
-    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
+def render_pilot_page(request, pilot_id: int, *, posted=None, refused_withdrawal=None, status: int = 200):
+    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost,
+    and `refused_withdrawal` ({"leave", "data_request"}, as My donations has it) opens again the
+    folded withdrawal or leaving form that was refused, with its choice."""
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
@@ -89,6 +91,7 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "stages": PilotStage.choices,
             "reason_max_length": CANCELLATION_REASON_MAX_LENGTH,
             "posted": posted or {},
+            "refused_withdrawal": refused_withdrawal,
             "chosen_stage": (posted or {}).get("stage") or pilot.stage,
         },
         status=status,
