@@ -52,6 +52,7 @@ def pilot_participation(request, pilot_id: int):
     # The services load what they need; the page's prefetches would be thrown away.
     pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
     action = request.POST.get("action")
+    refused_withdrawal = None
     try:
         if action == "join":
             pilot_services.pilot_volunteer_join(
@@ -80,11 +81,15 @@ def pilot_participation(request, pilot_id: int):
         refusal = _("Volunteer for the pilot first.")
     except (ApplicationError, ValidationError) as error:
         refusal = error_text(error)
+        if action in ("leave", "withdraw"):
+            leave = action == "leave"
+            posted_request = "" if leave else request.POST.get("data_request", "")
+            refused_withdrawal = {"pilot": pilot.pk, "leave": leave, "data_request": posted_request}
     else:
         return redirect("pilot-detail", pilot_id=pilot_id)
     # Refused on the page it came from, not after a redirect that would answer 200.
     messages.error(request, refusal)
-    return render_pilot_page(request, pilot.pk, status=400)
+    return render_pilot_page(request, pilot.pk, refused_withdrawal=refused_withdrawal, status=400)
 
 
 # The withdrawal forms' choice (`donations/_keep_choice.html`); deleting is the one checked first.
@@ -451,8 +456,6 @@ def kiosk_page(request):
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),
-                # Said once a step, under what it names (kiosk.js).
-                "namesKoreanOnly": _("Some names are in Korean only: staff did not write them in English."),
                 "placeKoreanOnly": _("(place written in Korean only)"),
                 "placeAndPilotKoreanOnly": _("(place and pilot's name written in Korean only)"),
                 "dayPeriods": {"AM": _("a.m."), "PM": _("p.m.")},

@@ -34,6 +34,7 @@ from matching.selectors import matches_for_pilot
 
 from . import services as pilot_services
 from .models import (
+    CANCELLATION_REASON_MAX_LENGTH,
     PILOT_TEXT_MAX_LENGTH,
     PILOT_TITLE_MAX_LENGTH,
     PILOT_VENUE_MAX_LENGTH,
@@ -61,8 +62,10 @@ def pilot_detail_page(request, pilot_id: int):
     return render_pilot_page(request, pilot_id)
 
 
-def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200):
-    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost."""
+def render_pilot_page(request, pilot_id: int, *, posted=None, refused_withdrawal=None, status: int = 200):
+    """The pilot page; `posted` refills the staff forms after an error so nothing typed is lost,
+    and `refused_withdrawal` ({"leave", "data_request"}, as My donations has it) opens again the
+    folded withdrawal or leaving form that was refused, with its choice."""
     pilot = get_or_404(pilot_get, pilot_id=pilot_id, user=request.user)
     volunteer, consented = pilot_participation_of(pilot=pilot, user=request.user)
     renewals = pilot_consents_to_renew(volunteer=volunteer) if volunteer is not None else []
@@ -86,7 +89,9 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, status: int = 200)
             "leads_to_new_request": any(renewal.current for renewal in renewals),
             "shows_korean_only": _shows_korean_only(pilot, renewals),
             "stages": PilotStage.choices,
+            "reason_max_length": CANCELLATION_REASON_MAX_LENGTH,
             "posted": posted or {},
+            "refused_withdrawal": refused_withdrawal,
             "chosen_stage": (posted or {}).get("stage") or pilot.stage,
         },
         status=status,
@@ -286,7 +291,8 @@ def pilot_manage(request, pilot_id: int):
                 pilot=pilot,
                 by=request.user,
                 stage=request.POST.get("stage", ""),
-                reason=posted_text(request.POST, "reason"),
+                # Several lines, perhaps: kept as one line break each, as in the update's body.
+                reason=normalize_newlines(posted_text(request.POST, "reason")),
             )
             done = _stage_changed(pilot, idea_changed=pilot.idea.status != idea_status)
         elif action == "milestone":

@@ -317,8 +317,7 @@
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-note").hidden = true;
     $("kiosk-visit-error").textContent = "";
-    $("kiosk-cancel-error").textContent = "";
-    $("kiosk-done-error").textContent = "";
+    clearCloseErrors();
     $("kiosk-countdown").textContent = "";
     $("kiosk-visit-title").textContent = $("kiosk-visit-title").dataset.measureText;
     $("kiosk-status").textContent = strings.measuring;
@@ -361,18 +360,27 @@
     // Until then, a way back to the start that says it stops: the donor may change their mind,
     // or the device may never measure, and the next person must not wait for the visit to lapse.
     $("kiosk-cancel").hidden = !$("kiosk-done").hidden;
-    if ($("kiosk-cancel").hidden) $("kiosk-cancel-error").textContent = "";
+    if ($("kiosk-cancel").hidden) clearCloseErrors("cancel");
+  }
+
+  // The result's countdown has run out (closeVisit is trying to close the visit meanwhile).
+  function resultTimeUp() {
+    return resetAt !== null && Date.now() >= resetAt;
   }
 
   function render(visit) {
     offerDone(visit);
     const readings = $("kiosk-readings");
-    if (readings.children.length !== visit.readings.length) {
-      readings.replaceChildren(...visit.readings.map(renderReading));
-    }
     const results = $("kiosk-results");
-    if (results.children.length !== visit.results.length) {
-      results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
+    // Polls go on while a close is refused (they still find the visit closed or gone), but once
+    // the result's time is up they must not draw the donor's figures back on the public screen.
+    if (!resultTimeUp()) {
+      if (readings.children.length !== visit.readings.length) {
+        readings.replaceChildren(...visit.readings.map(renderReading));
+      }
+      if (results.children.length !== visit.results.length) {
+        results.replaceChildren(...visit.results.map((result) => renderResult(result, visit.readings)));
+      }
     }
     // Only a name in Korean on an English screen carries a `lang` of its own (`nameNode`).
     $("kiosk-visit-note").hidden = !(readings.querySelector("[lang]") || results.querySelector("[lang]"));
@@ -464,9 +472,7 @@
       label.textContent = strings.resultValue;
       return label;
     }
-    const [before, after] = strings.resultValueOf.split("{name}");
-    label.append(before, nameNode(measured.label, measured.label_language), after || "");
-    return label;
+    return fillNodes(label, strings.resultValueOf, {name: nameNode(measured.label, measured.label_language)});
   }
 
   function startCountdown() {
@@ -498,18 +504,24 @@
     $("kiosk-readings").replaceChildren();
     $("kiosk-results").replaceChildren();
     $("kiosk-visit-note").hidden = true;
-    $("kiosk-cancel-error").textContent = "";
-    $("kiosk-done-error").textContent = "";
+    clearCloseErrors();
     show("welcome");
   }
 
   // How the visit ends from the screen: cancelled while measuring, or done (by the donor, or by
   // the countdown after a result), each with its button and the place that says it failed.
   const ENDINGS = {
-    cancel: {button: "kiosk-cancel", error: "kiosk-cancel-error", failed: () => strings.cancelFailed},
-    done: {button: "kiosk-done", error: "kiosk-done-error", failed: () => strings.closeFailed},
+    cancel: {button: "kiosk-cancel", error: "kiosk-cancel-error", failed: strings.cancelFailed},
+    done: {button: "kiosk-done", error: "kiosk-done-error", failed: strings.closeFailed},
   };
   let closeInFlight = false;
+
+  // What a failed close said, taken off: of every ending, or only of the one named.
+  function clearCloseErrors(how) {
+    Object.entries(ENDINGS).forEach(([name, ending]) => {
+      if (!how || name === how) $(ending.error).textContent = "";
+    });
+  }
 
   // Closing waits for the station API's answer: a visit left open would take the reading the
   // device sends late for this donor, after the screen had moved on to the next person. Refused
@@ -528,12 +540,12 @@
       if (error.status !== 404) {
         // Set only when it changes: the countdown tries again each second, and an alert set
         // again each time would be read out each time.
-        if (closing === visitId && $(ending.error).textContent !== ending.failed()) {
-          $(ending.error).textContent = ending.failed();
+        if (closing === visitId && $(ending.error).textContent !== ending.failed) {
+          $(ending.error).textContent = ending.failed;
         }
         // A public screen: once the result's time is up, the donor's figures leave it even while
         // the visit cannot be closed; only the note that it could not be closed stays.
-        if (closing === visitId && how === "done" && resetAt !== null && Date.now() >= resetAt) {
+        if (closing === visitId && how === "done" && resultTimeUp()) {
           $("kiosk-readings").replaceChildren();
           $("kiosk-results").replaceChildren();
         }

@@ -600,6 +600,10 @@ def test_the_screen_starts_over_by_itself_only_once_the_visit_is_closed(browser_
     assert kiosk.locator("#kiosk-visit").is_visible() and StationVisit.objects.get().is_open
     kiosk.locator(".kiosk-result").wait_for(state="detached", timeout=5_000)
     assert kiosk.locator(".kiosk-reading").count() == 0
+    # Nor do they come back with the polls that follow while the visit stays open.
+    kiosk.wait_for_timeout(3000)
+    assert kiosk.locator(".kiosk-result, .kiosk-reading").count() == 0
+    assert kiosk.locator("#kiosk-visit").is_visible() and StationVisit.objects.get().is_open
 
     # Reached again: the countdown's next try closes it, and only then does the screen start over.
     kiosk.unroute("**/visits/*/close/")

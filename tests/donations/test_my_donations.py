@@ -439,8 +439,8 @@ def test_withdrawing_and_leaving_are_folded_under_their_action_and_donating_come
     html = client.get(PAGE).content.decode()
 
     # Nothing is chosen on the donor's behalf in plain view: each choice opens from its action.
-    assert f'<details class="withdraw-consent"><summary>{withdraw}</summary>' in html
-    assert f'<details class="leave-pilot"><summary>{leave}</summary>' in html
+    assert f'<details class="fold withdraw-consent"><summary>{withdraw}</summary>' in html
+    assert f'<details class="fold leave-pilot"><summary>{leave}</summary>' in html
     assert html.index("withdraw-consent") < html.index('name="keep_donations"')
     # The main button before the choice about sharing a name.
     assert html.index(code) < html.index(share)
@@ -461,5 +461,5 @@ def test_a_refused_withdrawal_comes_back_with_its_form_open(client, setup, erin,
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'<details class="{opened}" open>' in html
-    assert f'<details class="{closed}"><summary>' in html
+    assert f'<details class="fold {opened}" open>' in html
+    assert f'<details class="fold {closed}"><summary>' in html

@@ -54,7 +54,7 @@ def _card(page: str, data_request) -> str:
 
 
 def _leaving(page: str) -> str:
-    return page[page.index('class="leave-pilot"') :]
+    return page[page.index('class="fold leave-pilot"') :]
 
 
 def test_the_keep_choice_is_asked_only_where_donations_are_held(client, setup):
@@ -115,9 +115,9 @@ def test_the_notice_of_a_changed_request_asks_before_withdrawing_the_earlier_con
 
     # The earlier request's own retention, not the new one's; deleting is the default, as elsewhere.
     # The choice is folded under its own summary, closed: the way on is the new request.
-    folded = notice[notice.index('<details class="withdraw-earlier">') :]
+    folded = notice[notice.index('<details class="fold withdraw-earlier">') :]
     assert folded.startswith(
-        '<details class="withdraw-earlier"><summary>Withdraw the earlier consent</summary>\n'
+        '<details class="fold withdraw-earlier"><summary>Withdraw my earlier consent</summary>\n'
         '        <fieldset class="withdraw">'
     )
     assert HELD in notice
@@ -133,7 +133,7 @@ def test_the_folded_withdrawal_reads_in_korean(client, setup, staff_user):
 
     notice = _renewal_notice(client.get(f"/pilots/{setup.pilot.pk}/").content.decode())
 
-    assert '<details class="withdraw-earlier"><summary>이전 동의 철회하기</summary>' in notice
+    assert '<details class="fold withdraw-earlier"><summary>이전 동의 철회</summary>' in notice
     assert notice.count("<a ") == 1 and "새 요청 읽기" in notice
 
 
@@ -210,6 +210,30 @@ def test_withdrawing_the_earlier_consent_keeps_what_was_donated_when_asked_to(cl
     setup.consent.refresh_from_db()
     assert setup.consent.withdrawn_at is not None and setup.consent.keeps_donations
     assert Reading.objects.count() == 1 and not DonationDeletion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "opened", "closed"),
+    [("withdraw", "withdraw-earlier", "leave-pilot"), ("leave", "leave-pilot", "withdraw-earlier")],
+)
+def test_a_refused_withdrawal_comes_back_with_its_fold_open(
+    client, setup, staff_user, action, opened, closed
+):
+    _donate(setup, setup.data_request)
+    services.data_request_change(data_request=setup.data_request, by=staff_user, retention_days=60)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+
+    # No answer to what becomes of the donations: refused, and the folded form is open to answer it,
+    # as on My donations.
+    response = client.post(
+        f"/pilots/{setup.pilot.pk}/participation/", {"action": action, "data_request": setup.data_request.pk}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<details class="fold {opened}" open>' in html
+    assert f'<details class="fold {closed}">' in html
 
 
 # --- A withdrawal that does not say what becomes of past donations deletes nothing -----------

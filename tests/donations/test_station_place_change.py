@@ -235,7 +235,7 @@ def test_a_bad_place_is_shown_on_its_field_with_what_was_typed(
     page = escape.content.decode()
     row = page[page.index(f'id="station-{registered.station.pk}"') :].split("</tr>")[0]
     # The row's form is open, with the error under its field and what was typed still in it.
-    assert '<details class="edit-place" open>' in row
+    assert '<details class="fold edit-place" open>' in row
     assert one_line in row and f'name="name" value="{NEW}"' in row
     assert f'href="#id_station{registered.station.pk}_name_en"' in row
     assert 'class="error-summary"' in row

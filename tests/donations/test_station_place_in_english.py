@@ -146,7 +146,7 @@ def test_the_stations_page_reads_each_place_in_the_staff_members_language(
     # Each live station's form to correct its place holds both places as written: left out here.
     english, korean = (
         re.sub(
-            r'<details class="edit-place".*?</details>',
+            r'<details class="fold edit-place".*?</details>',
             "",
             signed_in_client(staff_user, language).get(_page(setup.pilot)).content.decode(),
             flags=re.DOTALL,

@@ -55,7 +55,7 @@ def test_a_refused_reply_comes_back_open_under_its_comment_with_the_text(bob, id
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert re.search(r'<details class="reply" open>', html)
+    assert re.search(r'<details class="fold reply" open>', html)
     assert f'id="reply-errors-{top.pk}"' in html
     assert f">{'가' * 2001}</textarea>" in html
     assert not Comment.objects.filter(author=bob).exists()

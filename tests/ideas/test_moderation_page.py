@@ -39,10 +39,10 @@ def test_a_refused_reason_is_shown_again_beside_its_field_with_what_was_typed(
     assert f'id="{field}-{other.pk}-error"' not in html
     # Its fold opens by itself on what was refused; the others stay closed.
     folded = {"reason": "reject", "note": "revise"}
-    assert f'<details class="decision" id="{folded[field]}-{idea.pk}" open>' in html
-    assert f'<details class="decision" id="{folded[field]}-{other.pk}">' in html
+    assert f'<details class="fold decision" id="{folded[field]}-{idea.pk}" open>' in html
+    assert f'<details class="fold decision" id="{folded[field]}-{other.pk}">' in html
     for other_field in set(folded) - {field}:
-        assert f'<details class="decision" id="{folded[other_field]}-{idea.pk}">' in html
+        assert f'<details class="fold decision" id="{folded[other_field]}-{idea.pk}">' in html
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.SUBMITTED
 
@@ -118,9 +118,9 @@ def test_publish_stays_in_view_and_reject_and_revise_are_folded_under_their_name
     card = _card(staff_client.get("/staff/moderation/").content.decode(), idea)
 
     publish = card.index('value="publish"')
-    assert publish < card.index('<details class="decision"')
-    assert f'<details class="decision" id="reject-{idea.pk}"><summary>{reject}</summary>' in card
-    assert f'<details class="decision" id="revise-{idea.pk}"><summary>{revise}</summary>' in card
+    assert publish < card.index('<details class="fold decision"')
+    assert f'<details class="fold decision" id="reject-{idea.pk}"><summary>{reject}</summary>' in card
+    assert f'<details class="fold decision" id="revise-{idea.pk}"><summary>{revise}</summary>' in card
     reason, note = card.index(f'id="reason-{idea.pk}"'), card.index(f'id="note-{idea.pk}"')
     assert card.index(f'id="reject-{idea.pk}"') < reason < card.index("</details>", reason)
     assert card.index(f'id="revise-{idea.pk}"') < note < card.index("</details>", note)
@@ -141,7 +141,7 @@ def test_staff_can_read_the_whole_idea_on_its_card(staff_client, alice, language
     card = _card(staff_client.get("/staff/moderation/").content.decode(), idea)
 
     assert problem[:120] in card and "…" in card  # the first lines, cut
-    whole = card[card.index('<details class="whole-text">') :]
+    whole = card[card.index('<details class="fold whole-text">') :]
     whole = whole[: whole.index("</details>")]
     assert f"<summary>{summary}</summary>" in whole
     assert "마지막 문장까지 읽어야 알 수 있는 내용입니다." in whole
