@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -94,8 +93,6 @@ def _render_detail(
             "reply_to": reply_to,
             "reply_body": comment_body if reply_to is not None else "",
             "reply_errors": comment_errors if reply_to is not None else (),
-            "login_url": f"{reverse('login')}?{urlencode({'next': idea.get_absolute_url()})}",
-            "signup_url": f"{reverse('signup')}?{urlencode({'next': idea.get_absolute_url()})}",
             "can_edit": idea.can_be_edited_by(request.user),
             "can_delete": idea.can_be_deleted_by(request.user),
             # A duplicate the similarity search did not pair (a citizen's report, a staff

@@ -134,7 +134,7 @@ def test_the_password_rules_are_shown_under_the_password_field(client, language,
 def test_signing_up_from_an_idea_goes_back_to_it(client, idea):
     client.cookies["django_language"] = "ko"
     page = client.get(f"/ideas/{idea.pk}/").content.decode()
-    assert f'href="/accounts/signup/?next=%2Fideas%2F{idea.pk}%2F"' in page
+    assert f'href="/accounts/signup/?next=/ideas/{idea.pk}/"' in page
     form = client.get(f"/accounts/signup/?next=/ideas/{idea.pk}/").content.decode()
     assert f'name="next" value="/ideas/{idea.pk}/"' in form
 

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_a_visitor_is_invited_to_log_in_and_come_back(client, idea):
     html = client.get(f"/ideas/{idea.pk}/").content.decode()
 
-    back_here = f'href="/accounts/login/?next=%2Fideas%2F{idea.pk}%2F"'
+    back_here = f'href="/accounts/login/?next=/ideas/{idea.pk}/"'
     assert f'{back_here} id="log-in-to-support"' in html
     assert f'{back_here} id="log-in-to-comment"' in html
-    assert 'href="/accounts/signup/"' in html
+    assert f'<a href="/accounts/signup/?next=/ideas/{idea.pk}/">' in html
 
 
 def test_the_log_in_link_leads_back_to_the_idea(client, alice, idea):
