@@ -100,6 +100,16 @@ def test_the_author_and_reporter_lines_do_not_nest_brackets(staff_client, alice,
     assert "))" not in html
 
 
+def test_who_reported_an_idea_and_why_comes_before_the_buttons_that_decide(staff_client, bob, idea):
+    report = Report.objects.create(reporter=bob, idea=idea, reason="spam", details="Ads for a loan shop.")
+    staff_client.cookies["django_language"] = "en"
+
+    html = staff_client.get("/staff/moderation/").content.decode()
+
+    card = html[html.index(f'id="report-{report.pk}"') :]
+    assert card.index("Ads for a loan shop.") < card.index('value="hide"') < card.index('value="dismiss"')
+
+
 def _card(html: str, idea) -> str:
     card = html[html.index(f'id="idea-{idea.pk}"') :]
     return card[: card.index('<li class="card"')] if '<li class="card"' in card else card
