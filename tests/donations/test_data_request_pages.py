@@ -163,7 +163,8 @@ def _errors_of(response, name: str) -> list[str]:
             {},
             [{"code": "pulse", "label": "맥박", "unit": "bpm", "min": 220, "max": 30}],
             ("row", 0, "max"),
-            "최솟값보다",
+            # In the words of the fields' labels (최솟값, 최댓값).
+            "최댓값은 최솟값보다 커야 합니다.",
         ),
         (
             {},
