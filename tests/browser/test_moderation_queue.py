@@ -51,6 +51,10 @@ def test_a_card_folds_rejecting_revising_and_the_whole_text(browser_page, live_s
     screenshot(page, f"moderation-queue-{language}-{width}")
     # 670 px and more on a phone with the two forms open and a longer excerpt.
     assert max(heights) < (500 if width < 600 else 560), heights
+    # A paragraph of Korean to read and decide on: on a desktop, two wide cards a row rather than
+    # three columns of a dozen characters a line; on a phone, the screen's width.
+    widths = page.evaluate("[...document.querySelectorAll('li.card[id^=idea-]')].map((c) => c.offsetWidth)")
+    assert min(widths) >= (340 if width < 600 else 384), widths
 
     whole = card.locator("details.whole-text > summary")
     assert whole.inner_text().endswith(text["whole"])
