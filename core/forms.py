@@ -236,5 +236,7 @@ def posted_text(data: QueryDict, name: str) -> str:
 
 def kept_text(data: QueryDict, name: str) -> str:
     """Text a page sent that was refused, to show again as typed. A NUL cannot be typed, only
-    forged: it is dropped, as form fields and `posted_text` refuse it."""
-    return data.get(name, "").replace("\x00", "")
+    forged: it is dropped, as form fields and `posted_text` refuse it. Blanks alone, refused as
+    nothing written, come back as an empty box, not one that looks empty and counts characters."""
+    text = data.get(name, "").replace("\x00", "")
+    return text if text.strip() else ""

@@ -53,7 +53,10 @@ def test_a_blank_reason_is_refused_on_its_field_and_the_idea_waits(staff_client,
     response = staff_client.post("/staff/moderation/", {"idea": idea.pk, "action": "reject", "reason": "   "})
 
     assert response.status_code == 400
-    assert "작성자에게 반려 사유를 알려 주세요." in response.content.decode()
+    html = response.content.decode()
+    assert "작성자에게 반려 사유를 알려 주세요." in html
+    # Not a box that looks empty while its counter says 3 characters.
+    assert f'<textarea id="reason-{idea.pk}"' in html and "autofocus></textarea>" in html
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.SUBMITTED and idea.rejection_reason == ""
 
