@@ -26,7 +26,7 @@ ACCOUNT_FIELD_TITLES = {
         "TokenInputRequest": {"username": "아이디", "password": "비밀번호"},
         "PasswordChangeInputRequest": {"old_password": "현재 비밀번호", "new_password": "새 비밀번호"},
         "NotificationReadInputRequest": {"ids": "알림"},
-        "PreferenceRequest": {"kind": "종류", "in_app": "앱 알림", "email": "이메일 알림"},
+        "PreferenceRequest": {"kind": "종류", "in_app": "사이트 알림", "email": "이메일 알림"},
     },
     # The English schema leaves out a title that only repeats the field's name ("username");
     # the test below checks that none of those is left in Korean.

@@ -46,7 +46,7 @@ def test_the_korean_page_names_each_box_in_korean(client, alice):
 
     html = client.get("/me/").content.decode()
 
-    assert '<span class="visually-hidden">구독한 아이디어의 상태 변경: 앱 알림</span>' in html
+    assert '<span class="visually-hidden">구독한 아이디어의 상태 변경: 사이트 알림</span>' in html
     assert '<span class="visually-hidden">구독한 아이디어의 상태 변경: 이메일 알림</span>' in html
     assert '<th scope="col">알림 종류</th>' in html
 

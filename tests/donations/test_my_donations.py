@@ -285,7 +285,7 @@ def test_after_withdrawing_with_deletion_the_page_does_not_contradict_itself(cli
     assert "삭제된 데이터에 대한 결과는 아래 ‘그 밖에 받은 결과’에 있습니다." in html
     # Leaving has nothing left to delete or keep: it does not ask.
     assert 'name="keep_donations"' not in html
-    assert "보관 중인 기부 데이터가 없습니다. 삭제하거나 남길 데이터가 없습니다." in html
+    assert "보관 중인 기부 데이터가 없어 삭제하거나 남길 것이 없습니다." in html
     assert "어느 쪽을 고르든" not in html
 
 
