@@ -111,7 +111,8 @@ PROPOSAL_MAX_WEEKS = 104
 
 
 class MatchStatus(models.TextChoices):
-    SUGGESTED = "suggested", _("Suggested")
+    # As a company reads its own list: the matcher suggested it, and no one has answered.
+    SUGGESTED = "suggested", _("Not answered yet")
     INTERESTED = "interested", _("Interested")
     DISMISSED = "dismissed", _("Not a fit")
 

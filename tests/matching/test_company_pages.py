@@ -249,6 +249,20 @@ def test_an_unverified_company_is_told_matching_starts_once_the_city_verifies_it
     assert "The city verifies new companies first" not in verified
 
 
+@pytest.mark.parametrize(("language", "label"), [("ko", "아직 답하지 않음"), ("en", "Not answered yet")])
+def test_a_match_the_company_has_not_answered_says_so_on_its_card_and_in_the_filter(
+    client, catalogue, carol, language, label
+):
+    client.force_login(carol)
+    client.cookies["django_language"] = language
+
+    html = client.get("/companies/gyeote-care/matches/").content.decode()
+
+    # "Suggested" beside "Possible match" read as a second verdict of the matcher's.
+    assert f'<span class="status">{label}</span>' in html
+    assert f'<option value="suggested">{label}</option>' in html
+
+
 @pytest.mark.parametrize(("language", "label"), [("ko", "맞지 않음으로 표시"), ("en", "Mark as not a fit")])
 def test_the_not_a_fit_button_says_what_it_does_not_a_status(client, catalogue, carol, language, label):
     client.force_login(carol)
@@ -256,7 +270,7 @@ def test_the_not_a_fit_button_says_what_it_does_not_a_status(client, catalogue, 
 
     html = client.get("/companies/gyeote-care/matches/").content.decode()
 
-    # Beside status pills such as "Suggested", a bare "Not a fit" read as one more status.
+    # Beside status pills such as "Not answered yet", a bare "Not a fit" read as one more status.
     assert f'value="dismissed">{label}</button>' in html
     assert '<div class="answer-actions">' in html
 
