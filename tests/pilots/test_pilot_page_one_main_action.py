@@ -42,6 +42,19 @@ def test_a_volunteer_who_consented_has_donating_as_the_one_main_action(client, c
     assert filled == ["Donate at a station: show my code"]
 
 
+def test_a_volunteers_donate_button_comes_before_the_setting_of_sharing_their_name(client, company):
+    setup = donation_pilot(company=company)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+
+    take_part = html[html.index('id="take-part"') : html.index('id="data-requests"')]
+    assert take_part.index("Donate at a station: show my code") < take_part.index(
+        "Share my name and email with the pilot's companies"
+    )
+
+
 def test_following_is_offered_in_outline(client, company):
     pilot = PilotFactory(companies=[company], stage=PilotStage.RUNNING)
     client.force_login(UserFactory(username="frank"))
