@@ -55,7 +55,16 @@ def test_submitting_an_idea_needs_an_account(client):
     response = client.get("/ideas/new/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == "/accounts/login/?next=/ideas/new/"
+
+
+def test_a_visitor_finds_proposing_an_idea_in_the_menu_of_every_page(client, idea):
+    client.cookies["django_language"] = "en"
+
+    for path in ("/", "/ideas/", f"/ideas/{idea.pk}/", "/pilots/"):
+        html = client.get(path).content.decode()
+        menu = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
+        assert '<li><a href="/ideas/new/">Propose an idea</a></li>' in menu, path
 
 
 def test_form_errors_sit_next_to_their_field_in_korean(client, alice):
