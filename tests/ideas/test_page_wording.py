@@ -48,6 +48,8 @@ def test_an_empty_list_without_filters_says_there_are_no_ideas_yet_and_how_to_pr
 
     citizen = _client("en", UserFactory()).get("/ideas/").content.decode()
     assert "No ideas yet." in citizen and 'class="button" href="/ideas/new/"' in citizen
+    # Said once, in words: no "0 ideas" heading above it.
+    assert "result-count" not in visitor and "result-count" not in citizen
 
 
 def test_an_empty_list_with_filters_says_none_match_and_offers_to_clear_them():
@@ -55,7 +57,7 @@ def test_an_empty_list_with_filters_says_none_match_and_offers_to_clear_them():
 
     html = _client("en").get("/ideas/?category=safety").content.decode()
 
-    assert "No ideas match." in html and "No ideas yet." not in html
+    assert "No ideas match." in html and "No ideas yet." not in html and "0 ideas" not in html
     assert '<a href="/ideas/">Clear filters</a></p>' in html
 
 
