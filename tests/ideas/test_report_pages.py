@@ -185,7 +185,7 @@ def test_restore_is_offered_only_for_reported_content_that_is_hidden(bob, staff_
 
     def buttons(report):
         item = html[html.index(f'id="report-{report.pk}"') :]
-        return item[: item.index("</li>")]
+        return item[: item.index("</form>")]
 
     assert 'value="hide"' in buttons(on_shown) and 'value="restore"' not in buttons(on_shown)
     assert 'value="restore"' in buttons(on_hidden)
