@@ -596,6 +596,9 @@ def report_comment(request, comment_id: int):
 
 def _report_page(request, *, back: str, idea: Idea | None = None, comment: Comment | None = None):
     """Citizens report an idea or a comment to the moderators' queue, once each."""
+    if (idea or comment).author_id == request.user.pk:
+        # The service would refuse the report: say why before a form is filled in for nothing.
+        raise PermissionDenied(_("You cannot report what you wrote yourself: edit or delete it instead."))
     already = selectors.report_exists(reporter=request.user, idea=idea, comment=comment)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and not already and form.is_valid():

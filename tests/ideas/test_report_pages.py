@@ -91,6 +91,25 @@ def test_only_signed_in_people_report(client, idea):
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("what", ["idea", "comment"])
+def test_the_author_is_not_offered_a_report_of_what_they_wrote(alice, idea, what):
+    """As the idea page shows them no report link and the API refuses them: they edit or delete
+    instead, and the page says so rather than offer a form that would be refused."""
+    path = f"/ideas/{idea.pk}/report/"
+    if what == "comment":
+        path = f"/comments/{CommentFactory(idea=idea, author=alice).pk}/report/"
+    client = _signed_in(alice)
+
+    page = client.get(path)
+    sent = client.post(path, {"reason": "spam"})
+
+    assert page.status_code == sent.status_code == 403
+    html = page.content.decode()
+    assert "내가 쓴 글은 신고할 수 없습니다. 대신 고치거나 삭제해 주세요." in html
+    assert 'name="reason"' not in html
+    assert not Report.objects.exists()
+
+
 @pytest.mark.parametrize("hidden", ["draft", "hidden_idea", "hidden_comment", "removed_comment"])
 def test_what_the_public_does_not_see_cannot_be_reported(alice, bob, hidden):
     idea = IdeaFactory(author=alice, status=IdeaStatus.DRAFT if hidden == "draft" else IdeaStatus.PUBLISHED)
