@@ -452,7 +452,7 @@ def kiosk_page(request):
                 "notThisKey": _("That is not this station's key: the key stays on this tablet."),
                 "resetIn": _("This screen starts over in {seconds} s."),
                 "offline": _("The connection failed; trying again…"),
-                "takes": _("This station takes: {categories}"),
+                "takes": _("This station measures: {categories}"),
                 "measuredAt": _("measured at {time}"),
                 "by": _("from {company}"),
                 "koreanOnly": _("(written in Korean only)"),

@@ -275,7 +275,7 @@ def test_the_kiosk_in_english_with_a_result_to_see_a_doctor(browser_page, live_s
     )
     assert note_size < name_size
     # What the station takes, named in Korean only: said once, under the line, not after the name.
-    assert kiosk.locator("#kiosk-takes").inner_text() == "This station takes: 혈압과 맥박"
+    assert kiosk.locator("#kiosk-takes").inner_text() == "This station measures: 혈압과 맥박"
     assert kiosk.locator("#kiosk-takes span[lang=ko]").inner_text() == "혈압과 맥박"
     assert kiosk.locator("#kiosk-takes-note").inner_text() == NAMES_NOTE
     assert kiosk.locator("main .korean-only").count() == 0

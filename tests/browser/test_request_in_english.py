@@ -94,7 +94,7 @@ def test_a_volunteer_reading_english_consents_and_donates_in_english(browser_pag
     kiosk.locator("#kiosk-welcome-title").wait_for()
     with kiosk.expect_navigation():
         kiosk.click(".kiosk-language button[value=en]")
-    kiosk.locator("#kiosk-takes", has_text="This station takes: Blood pressure and pulse").wait_for()
+    kiosk.locator("#kiosk-takes", has_text="This station measures: Blood pressure and pulse").wait_for()
     assert kiosk.locator("#kiosk-pilot-title").inner_text() == TITLE_EN
     assert kiosk.locator("#kiosk-pilot-title").get_attribute("lang") == "en"
     # Only the station's place is left in Korean: the header's one note says so, not more.
