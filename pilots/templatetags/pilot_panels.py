@@ -45,11 +45,11 @@ def idea_timeline(idea):
         (_("Completed"), completed),
     ]
     timeline = [{"label": label, "date": date, "done": date is not None} for label, date in steps]
-    if idea.status in ENDED_STATUSES:
-        # A merged or rejected idea goes no further: the steps it will not reach are left out,
-        # and where it ended is its last step.
+    if idea.status in ENDED_STATUSES or idea.is_hidden:
+        # A merged or rejected idea goes no further, nor does one the moderators hid while it
+        # stays hidden: the steps it will not reach are left out, and where it stands is its last.
         timeline = [step for step in timeline if step["done"]]
-        timeline.append({"label": idea.get_status_display(), "date": None, "done": True})
+        timeline.append({"label": idea.status_label, "date": None, "done": True})
     return {"timeline": timeline}
 
 

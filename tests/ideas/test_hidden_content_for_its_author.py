@@ -39,6 +39,22 @@ def test_the_author_reads_their_hidden_idea_as_hidden_on_its_page_and_on_my_page
     assert _status_of(mine) == label
 
 
+@pytest.mark.parametrize(
+    ("language", "label", "ahead"),
+    [("en", "Hidden by the moderators", "Matched"), ("ko", "검토 담당자가 숨김", "매칭됨")],
+)
+def test_a_hidden_ideas_progress_ends_where_it_stands_without_steps_it_cannot_reach(
+    alice, hidden_idea, language, label, ahead
+):
+    page = signed_in_client(alice, language).get(f"/ideas/{hidden_idea.pk}/").content.decode()
+
+    timeline = page[
+        page.index('<ol class="timeline"') : page.index("</ol>", page.index('<ol class="timeline"'))
+    ]
+    assert timeline.rstrip().endswith(f'<li class="done">{label}</li>')
+    assert ahead not in timeline
+
+
 def test_staff_read_a_hidden_idea_as_hidden(staff_user, hidden_idea):
     page = signed_in_client(staff_user).get(f"/ideas/{hidden_idea.pk}/").content.decode()
 
