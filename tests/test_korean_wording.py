@@ -35,6 +35,14 @@ def test_supports_are_counted_with_one_counter_word():
     assert set(counters) == {"개"}
 
 
+def test_a_companys_owner_is_called_by_the_name_of_the_role_everywhere():
+    # The members page names the role 대표 관리자; "소유자" elsewhere read as a second role.
+    korean = _korean()
+
+    assert "대표 관리자" in korean
+    assert "소유자" not in korean
+
+
 def test_the_three_match_strengths_are_named_alike():
     with translation.override("ko"):
         labels = [str(label) for label in MatchStrength.labels]
