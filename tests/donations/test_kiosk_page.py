@@ -26,3 +26,23 @@ def test_a_way_back_to_the_start_is_there_for_the_measuring_screen(client):
     assert (
         page.index('id="kiosk-done"') < page.index('id="kiosk-cancel"') < page.index('id="kiosk-countdown"')
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "ko",
+            "아직 코드가 없으신가요? 휴대폰에서 로그인한 뒤 이 실증 사업 페이지에서 참여하고 데이터 기부에 "
+            "동의하시면 페이지에 코드가 나옵니다.",
+        ),
+        ("en", "No code yet? On your phone, log in, volunteer on this pilot's page and consent to donating"),
+    ],
+)
+def test_someone_without_a_code_is_told_how_to_get_one_after_the_start_button(client, language, words):
+    client.cookies["django_language"] = language
+
+    page = client.get("/kiosk/").content.decode()
+
+    assert words in page
+    assert page.index('id="kiosk-code-form"') < page.index('id="kiosk-first-time"')
