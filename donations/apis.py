@@ -271,9 +271,9 @@ class PilotVolunteerApi(APIView):
     @extend_schema(request=ChangeSerializer, responses={200: MyVolunteeringSerializer}, tags=["pilots"])
     def patch(self, request, pilot_id: int):
         pilot = visible_pilot(request, pilot_id)
+        volunteer = _my_volunteering(pilot, request.user)
         serializer = self.ChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        volunteer = _my_volunteering(pilot, request.user)
         pilot_services.pilot_volunteer_change(volunteer=volunteer, **serializer.validated_data)
         return _volunteering_response(pilot, request.user)
 

@@ -197,6 +197,8 @@ class MatchFeedbackApi(APIView):
         is_member = match.company.is_member(request.user)
         if not (is_member or request.user.is_city_staff):
             raise Http404
+        if not is_member:
+            raise forbidden(_("Only the company's members can answer its matches."))
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         match = services.match_feedback(match=match, user=request.user, **serializer.validated_data)
