@@ -75,7 +75,7 @@ def test_a_possible_duplicate_is_shown_before_the_decisions_under_the_ideas_titl
     assert card.index(pills_en.title, duplicates) < card.index('value="publish"')
     assert duplicates < card.index('value="reject"') < card.index('value="revise"')
     # The card's title is a heading under the queue's own, the duplicates one under the card's.
-    assert re.search(r"<h2>Ideas waiting for a decision</h2>\s*<ol class=\"cards\">", html)
+    assert re.search(r"<h2>Ideas waiting for a decision</h2>\s*<ol class=\"cards wide-cards\">", html)
     assert re.match(rf'id="idea-{pills.pk}">\s*<h3><a href="/ideas/{pills.pk}/"', card)
     levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html[html.index("<main") :])]
     assert all(level <= before + 1 for before, level in zip(levels, levels[1:], strict=False)), levels
