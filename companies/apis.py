@@ -149,12 +149,6 @@ class CompanyListCreateApi(PaginatedApiMixin, APIView):
         return Response(_serialize(request, company), status=status.HTTP_201_CREATED)
 
 
-def _require_editor(request, company: Company) -> None:
-    # Asked before the body is read, so that who may not edit is not told what a profile needs.
-    if not company.can_be_edited_by(request.user):
-        raise forbidden(_("Only the company's members can edit its profile."))
-
-
 class CompanyDetailApi(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     InputSerializer = CompanyInputSerializer
@@ -166,7 +160,7 @@ class CompanyDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: CompanyOutputSerializer}, tags=["companies"])
     def patch(self, request, slug: str):
         company = _get_visible_company(request, slug)
-        _require_editor(request, company)
+        services.require_profile_editor(company, request.user)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.company_update(company=company, user=request.user, **serializer.validated_data)
@@ -210,7 +204,7 @@ class ReferenceListCreateApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: ReferenceOutputSerializer}, tags=["companies"])
     def post(self, request, slug: str):
         company = _get_visible_company(request, slug)
-        _require_editor(request, company)
+        services.require_profile_editor(company, request.user)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reference = services.reference_create(company=company, user=request.user, **serializer.validated_data)
@@ -231,7 +225,7 @@ class ReferenceDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: ReferenceOutputSerializer}, tags=["companies"])
     def patch(self, request, slug: str, reference_id: int):
         reference = self._get_reference(request, slug, reference_id)
-        _require_editor(request, reference.company)
+        services.require_profile_editor(reference.company, request.user)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         reference = services.reference_update(
@@ -293,8 +287,7 @@ class MemberListCreateApi(APIView):
     )
     def post(self, request, slug: str):
         company = _get_visible_company(request, slug)
-        if not company.can_manage_members(request.user):
-            raise forbidden(_("Only the company's owners can manage its members."))
+        services.require_member_manager(company, request.user)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         added = services.member_add(company=company, by=request.user, **serializer.validated_data)

@@ -108,10 +108,22 @@ def company_create(
     return company
 
 
-@transaction.atomic
-def company_update(*, company: Company, user: User, **changes: Any) -> Company:
+def require_profile_editor(company: Company, user: User) -> None:
+    """Only the company's members (and staff) change its profile and references; the API asks
+    before it reads the request, so that who may not edit is not told what a profile needs."""
     if not company.can_be_edited_by(user):
         raise forbidden(_("Only the company's members can edit its profile."))
+
+
+def require_member_manager(company: Company, user: User) -> None:
+    """Only the company's owners invite members and change their roles."""
+    if not company.can_manage_members(user):
+        raise forbidden(_("Only the company's owners can manage its members."))
+
+
+@transaction.atomic
+def company_update(*, company: Company, user: User, **changes: Any) -> Company:
+    require_profile_editor(company, user)
     if "name" in changes:
         _check_name_free(changes["name"], exclude_pk=company.pk)
     cleaned = {
@@ -145,8 +157,7 @@ def company_references_save(*, company: Company, user: User, references: list[di
     """Add, change and remove a company's past projects in one go, as its profile page sends
     them: each entry has `title`, `description` and `year`, an `id` to change an existing one, and
     `delete` to remove it. The matcher reads the result once."""
-    if not company.can_be_edited_by(user):
-        raise forbidden(_("Only the company's members can edit its profile."))
+    require_profile_editor(company, user)
     _references_apply(company=company, references=references)
     dispatch.company_changed(company.pk)
     return company
@@ -198,8 +209,7 @@ def company_set_verified(*, company: Company, by: User, verified: bool) -> Compa
 def reference_create(
     *, company: Company, user: User, title: str, description: str = "", year: int | None = None
 ) -> CompanyReference:
-    if not company.can_be_edited_by(user):
-        raise forbidden(_("Only the company's members can edit its profile."))
+    require_profile_editor(company, user)
     reference = CompanyReference(
         company=company, title=title.strip(), description=description.strip(), year=year
     )
@@ -211,8 +221,7 @@ def reference_create(
 
 
 def reference_update(*, reference: CompanyReference, user: User, **changes: Any) -> CompanyReference:
-    if not reference.company.can_be_edited_by(user):
-        raise forbidden(_("Only the company's members can edit its profile."))
+    require_profile_editor(reference.company, user)
     model_update(instance=reference, fields=REFERENCE_FIELDS, data=changes)
     reference.company.save(update_fields=["updated_at"])
     dispatch.company_changed(reference.company_id)
@@ -220,8 +229,7 @@ def reference_update(*, reference: CompanyReference, user: User, **changes: Any)
 
 
 def reference_delete(*, reference: CompanyReference, user: User) -> None:
-    if not reference.company.can_be_edited_by(user):
-        raise forbidden(_("Only the company's members can edit its profile."))
+    require_profile_editor(reference.company, user)
     company = reference.company
     reference.delete()
     company.save(update_fields=["updated_at"])
@@ -235,8 +243,7 @@ def member_add(
     """Change an existing member's role, or invite someone else: nobody becomes a member without
     accepting (member_invitation_accept). The invitee is told and sees the invitation on the
     company's page."""
-    if not company.can_manage_members(by):
-        raise forbidden(_("Only the company's owners can manage its members."))
+    require_member_manager(company, by)
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None:
         message = _("No user with this username exists.")
@@ -280,8 +287,7 @@ def _last_owner_error() -> ApplicationError:
 @transaction.atomic
 def member_change_role(*, membership: Membership, by: User, role: str) -> Membership:
     company = membership.company
-    if not company.can_manage_members(by):
-        raise forbidden(_("Only the company's owners can manage its members."))
+    require_member_manager(company, by)
     if role not in MemberRole.values:
         message = _("Choose a role.")
         raise ApplicationError(message, fields={"role": [message]})
@@ -332,8 +338,7 @@ def member_invitation_decline(*, invitation: CompanyInvitation, user: User) -> C
 
 @transaction.atomic
 def member_invitation_withdraw(*, invitation: CompanyInvitation, by: User) -> CompanyInvitation:
-    if not invitation.company.can_manage_members(by):
-        raise forbidden(_("Only the company's owners can manage its members."))
+    require_member_manager(invitation.company, by)
     if invitation.status != InvitationStatus.PENDING:
         raise conflict(_("This invitation has already been answered or withdrawn."))
     invitation.status = InvitationStatus.WITHDRAWN

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis import PersonSerializer
+from accounts.rules import require_city_staff
 from core.errors import forbidden
 from core.pagination import PaginatedApiMixin, SearchedPagination
 from core.serializer_fields import TypedCharField
@@ -190,8 +191,7 @@ class IdeaDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: IdeaOutputSerializer}, tags=["ideas"])
     def patch(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
-        if not idea.can_be_edited_by(request.user):
-            raise forbidden(_("You can no longer edit this idea."))
+        services.require_idea_editor(idea, request.user)
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.idea_update(idea=idea, user=request.user, **serializer.validated_data)
@@ -242,8 +242,7 @@ class IdeaRejectApi(APIView):
     def post(self, request, idea_id: int):
         idea = _get_visible_idea(request, idea_id)
         # Refused before the body is read: who may not moderate is not told what a rejection needs.
-        if not request.user.is_city_staff:
-            raise forbidden(_("Only city staff can moderate."))
+        require_city_staff(request.user, message=_("Only city staff can moderate."))
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.idea_reject(idea=idea, by=request.user, **serializer.validated_data)
@@ -378,8 +377,7 @@ class CommentDetailApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: CommentOutputSerializer}, tags=["comments"])
     def patch(self, request, comment_id: int):
         comment = self._get_comment(request, comment_id)
-        if not comment.can_be_edited_by(request.user):
-            raise forbidden(_("This comment can no longer be edited."))
+        services.require_comment_editor(comment, request.user)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.comment_update(comment=comment, user=request.user, **serializer.validated_data)

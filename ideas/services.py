@@ -113,10 +113,22 @@ def idea_submit(
     return idea
 
 
-@transaction.atomic
-def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
+def require_idea_editor(idea: Idea, user: User) -> None:
+    """Only the author changes an idea, and only until staff decide on it; the API asks before it
+    reads the request, so that who may not edit is not told what an idea needs."""
     if not idea.can_be_edited_by(user):
         raise forbidden(_("You can no longer edit this idea."))
+
+
+def require_comment_editor(comment: Comment, user: User) -> None:
+    """Only the author changes a comment, within its edit window."""
+    if not comment.can_be_edited_by(user):
+        raise forbidden(_("This comment can no longer be edited."))
+
+
+@transaction.atomic
+def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
+    require_idea_editor(idea, user)
     audited_before = (
         snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS])
         if user.is_city_staff and idea.author_id != user.pk
@@ -382,8 +394,7 @@ def _notify_of_comment(comment: Comment) -> None:
 
 
 def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
-    if not comment.can_be_edited_by(user):
-        raise forbidden(_("This comment can no longer be edited."))
+    require_comment_editor(comment, user)
     body = _normalised_text(body)
     if body != comment.body:
         comment.body = body
