@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
 from core.forms import SingleLineField, add_service_errors
@@ -203,6 +204,7 @@ class AuditLogFilterForm(forms.Form):
 AUDIT_ENTRIES_PER_PAGE = 25
 
 
+@require_safe
 @city_staff_required
 def audit_log_page(request):
     """The staff audit log, newest first, narrowed by who, what and when."""

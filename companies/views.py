@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
 from accounts.models import Language
@@ -31,6 +32,7 @@ from .filters import CompanyFilter
 from .models import Company, CompanyInvitation, MemberRole
 
 
+@require_safe
 def company_list(request):
     filterset = CompanyFilter(
         request.GET, queryset=selectors.company_list(user=request.user), request=request
@@ -49,6 +51,7 @@ def company_list(request):
     )
 
 
+@require_safe
 def company_detail(request, slug: str):
     company = get_or_404(selectors.company_get, slug=slug, user=request.user)
     return _render_company_page(request, company)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
 from accounts.notifications import notification_mark_read, preferences_update
@@ -32,6 +33,7 @@ def _month_label(month: str) -> str:
     return date_format(datetime.date.fromisoformat(f"{month}-01"), "YEAR_MONTH_FORMAT")
 
 
+@require_safe
 @city_staff_required
 def dashboard_page(request):
     figures = dashboard.dashboard_figures()

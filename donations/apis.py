@@ -203,8 +203,8 @@ class PilotDataRequestDetailApi(APIView):
 KEEP_DONATIONS_PARAMETER = OpenApiParameter(
     "keep_donations",
     bool,
-    description="Keep what was already donated for the stated purpose until its retention ends, "
-    "instead of deleting it now. No one can read it either way.",
+    description="Keep what was already donated, where only the donor sees it, until its retention ends, "
+    "instead of deleting it now. No company can read it either way.",
 )
 
 
@@ -294,7 +294,7 @@ class PilotVolunteerApi(APIView):
 class PilotConsentApi(APIView):
     """POST to consent to donate one category of data (a volunteer, explicitly), DELETE to
     withdraw, which stops every read at once and deletes what was donated in that category unless
-    `keep_donations=true` keeps it for the stated purpose until its retention ends. Every consent
+    `keep_donations=true` keeps it, where only the donor sees it, until its retention ends. Every consent
     is kept with the exact text agreed to; a withdrawal is recorded."""
 
     permission_classes = [IsAuthenticated]

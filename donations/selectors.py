@@ -80,7 +80,7 @@ def donations_readable(*, data_requests: list[PilotDataRequest]) -> QuerySet[Don
     """Donations a company may see now: under a consent still given, within their retention.
 
     The consent is the one the donation was made under. Withdrawing it hides the donor's rows
-    in that category at once, even those kept for the stated purpose; consenting again later
+    in that category at once, even those the donor chose to keep; consenting again later
     makes a new consent and does not bring the old rows back.
     """
     return Donation.objects.filter(

@@ -463,7 +463,7 @@ def consent_withdraw(
     *, volunteer: PilotVolunteer, data_request: PilotDataRequest, keep_donations: bool = False
 ) -> PilotConsent:
     """Stops every further read at once; what was donated is deleted unless the donor keeps it
-    for the stated purpose until its retention ends.
+    where only they see it, until its retention ends.
 
     Withdrawal is recorded, never a deletion of the consent: the record of what was agreed,
     and when, stays.

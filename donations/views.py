@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
 from core.bilingual import any_korean_only
@@ -187,6 +188,7 @@ def _render_my_donations(
     )
 
 
+@require_safe
 @never_cache
 @login_required
 def my_donations_page(request):
@@ -422,6 +424,7 @@ def donor_code_page(request, pilot_id: int):
     return render(request, "donations/donor_code.html", context, status=status)
 
 
+@require_safe
 def kiosk_page(request):
     """A donation station's screen, in a tablet's browser with no account: the station's key is
     pasted once and kept in the tablet's storage; everything else goes through the station API."""

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import city_staff_required
 from core.errors import ApplicationError, ErrorKind
@@ -36,6 +36,7 @@ def _visible_idea(request, idea_id: int) -> Idea:
     return get_or_404(selectors.idea_get, idea_id=idea_id, user=request.user)
 
 
+@require_safe
 def home(request):
     return render(
         request,
@@ -44,6 +45,7 @@ def home(request):
     )
 
 
+@require_safe
 def idea_list(request):
     filterset = IdeaFilter(request.GET, queryset=selectors.idea_list(user=request.user), request=request)
     page = Paginator(
@@ -62,6 +64,7 @@ def idea_list(request):
     )
 
 
+@require_safe
 def idea_detail(request, idea_id: int):
     return _render_detail(request, get_or_404(selectors.idea_page_get, idea_id=idea_id, user=request.user))
 

@@ -181,7 +181,11 @@ class Pilot(ChoiceLabelsModel):
         milestones = self.milestones.all()
         if not milestones:
             return 0
-        return round(100 * sum(m.is_done for m in milestones) / len(milestones))
+        return round(100 * self.milestones_done / len(milestones))
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(milestone.is_done for milestone in self.milestones.all())
 
     def can_be_managed_by(self, user) -> bool:
         return user.is_authenticated and user.is_city_staff
@@ -431,8 +435,8 @@ class PilotConsent(models.Model):
     )
     given_at = models.DateTimeField(_("given"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # Chosen at withdrawal: keep what was already donated for the stated purpose until its
-    # retention ends, instead of deleting it at once. No one reads it either way.
+    # Chosen at withdrawal: keep what was already donated, where only the donor sees it, until
+    # its retention ends, instead of deleting it at once. No company reads it either way.
     keeps_donations = models.BooleanField(_("past donations kept"), default=False)
 
     class Meta:

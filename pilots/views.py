@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import city_staff_required
 from companies.models import Company
@@ -52,12 +52,14 @@ from .selectors import (
 )
 
 
+@require_safe
 def pilot_list_page(request):
     page = Paginator(pilot_list(user=request.user), 12).get_page(request.GET.get("page"))
     shown = [text for pilot in page for text in (pilot.shown_title, pilot.shown_venue)]
     return render(request, "pilots/list.html", {"page": page, "shows_korean_only": any_korean_only(shown)})
 
 
+@require_safe
 def pilot_detail_page(request, pilot_id: int):
     return render_pilot_page(request, pilot_id)
 

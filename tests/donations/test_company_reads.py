@@ -166,7 +166,7 @@ def test_a_withdrawn_consent_hides_the_donor_at_once_even_kept_rows(carol, setup
     rows = _read(carol, setup)["results"]
 
     assert [row["donor"]["donor_id"] for row in rows] == [gina.volunteer.donor_id]
-    # Kept for the stated purpose until retention ends, but no one reads them.
+    # Kept until retention ends, where only the donor sees them: no company reads them.
     assert Reading.objects.filter(volunteer=setup.volunteer).count() == 1
     last = DataRead.objects.order_by("-id").first()
     assert list(last.donors.values_list("volunteer", flat=True)) == [gina.volunteer.pk]

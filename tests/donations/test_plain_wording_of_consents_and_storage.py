@@ -55,10 +55,10 @@ def test_keeping_past_donations_lasts_until_the_pilots_storage_period_ends(clien
 
     page = _get(client, setup.volunteer.user, "/me/donations/")
     # The choice when leaving the pilot, where no one date fits every category.
-    assert "Keep my past donations for the stated purpose until the pilot's storage period ends" in page
+    assert "Keep my past donations, where only I see them, until the pilot's storage period ends" in page
 
     services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request, keep_donations=True)
     page = _get(client, setup.volunteer.user, "/me/donations/")
 
-    assert "you kept past donations for the stated purpose until the pilot's storage period ends" in page
+    assert "you kept past donations, where only you see them, until the pilot's storage period ends" in page
     assert "retention ends" not in page

@@ -55,11 +55,26 @@ def _progress(client, pilot, language: str) -> str:
     return found.group(0)
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "50% done"), ("ko", "50% 완료")])
-def test_the_pilot_page_says_its_progress_in_the_cards_words(client, running, language, words):
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "1 of 2 milestones done"), ("ko", "단계 목표 2개 중 1개 완료")]
+)
+def test_the_pilot_page_counts_its_progress_in_milestones(client, running, language, words):
     progress = _progress(client, running, language)
 
     assert f'<label for="pilot-progress">{words}</label> <progress id="pilot-progress"' in progress
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "0 of 1 milestone done"), ("ko", "단계 목표 1개 중 0개 완료")]
+)
+def test_a_recruiting_pilot_counts_the_milestones_ahead_not_0_percent(client, company, language, words):
+    recruiting = PilotFactory(companies=[company], stage=PilotStage.RECRUITING)
+    MilestoneFactory(pilot=recruiting, is_done=False)
+
+    progress = _progress(client, recruiting, language)
+
+    assert f'<label for="pilot-progress">{words}</label>' in progress
+    assert "0%" not in re.sub(r"<progress.*?</progress>", "", progress)
 
 
 @pytest.mark.parametrize(
