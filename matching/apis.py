@@ -29,6 +29,7 @@ from .models import (
     PROPOSAL_PLAN_MAX_LENGTH,
     Match,
     MatchStatus,
+    MatchStrength,
 )
 from .reasons import reason_text
 
@@ -47,7 +48,22 @@ class ReasonSerializer(serializers.Serializer):
         return reason_text(reason, to_company=self.context.get("to_company", False))
 
 
-class MatchForIdeaSerializer(serializers.ModelSerializer):
+class _WeakReasonsHedged:
+    """A weak match's reason names the nearest parts without calling them close, as on the pages;
+    the reason alone does not know the match's strength."""
+
+    def to_representation(self, match):
+        data = super().to_representation(match)  # type: ignore[misc]
+        if match.strength == MatchStrength.WEAK and data.get("reason"):
+            data["reason"]["text"] = reason_text(
+                match.reason,
+                to_company=self.context.get("to_company", False),  # type: ignore[attr-defined]
+                weak=True,
+            )
+        return data
+
+
+class MatchForIdeaSerializer(_WeakReasonsHedged, serializers.ModelSerializer):
     company = CompanyBriefSerializer()
     rank = serializers.IntegerField(source="rank_for_idea")
     reason = ReasonSerializer()
@@ -58,7 +74,7 @@ class MatchForIdeaSerializer(serializers.ModelSerializer):
         fields = ["id", "company", "rank", "strength", "strength_label", "score", "reason", "status"]
 
 
-class MatchForCompanySerializer(serializers.ModelSerializer):
+class MatchForCompanySerializer(_WeakReasonsHedged, serializers.ModelSerializer):
     idea = IdeaBriefSerializer()
     # A dismissed match leaves the ranking but stays in the company's list.
     rank = serializers.IntegerField(source="rank_for_company", allow_null=True)

@@ -63,15 +63,20 @@ def _without_double_stop(line: str) -> str:
     return _STOPPED_QUOTE_THEN_STOP.sub("”", line)
 
 
-def reason_text(reason: dict, *, to_company: bool = False) -> str:
+def reason_text(reason: dict, *, to_company: bool = False, weak: bool = False) -> str:
     """The match reason as one line in the reader's language; `to_company` when the company's
-    own members read it, of their own profile."""
+    own members read it, of their own profile.
+
+    A weak match's nearest phrases are often not close at all: said to be "close", they read as
+    a claim the reader can see is false. It names them as the nearest parts, nothing more."""
     if not reason:
         return ""
     values = {
         "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
         "company_text": short_phrase(reason["company_text"]),
     }
+    if weak:
+        return _without_double_stop(_weak_reason_line(reason, values, to_company=to_company))
     if reason.get("idea_field") == "title":
         # The title heads the card the reason is read on: quoting it again says nothing new.
         if to_company:
@@ -87,3 +92,23 @@ def reason_text(reason: dict, *, to_company: bool = False) -> str:
                 "The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”."
             )
     return _without_double_stop(line % values)
+
+
+def _weak_reason_line(reason: dict, values: dict, *, to_company: bool) -> str:
+    if reason.get("idea_field") == "title":
+        if to_company:
+            line = _("Nearest parts: the idea's title and your %(company_field)s “%(company_text)s”.")
+        else:
+            line = _(
+                "Nearest parts: the idea's title and the company's %(company_field)s “%(company_text)s”."
+            )
+        return line % values
+    values["idea_text"] = short_phrase(reason["idea_text"])
+    if to_company:
+        line = _("Nearest parts: the idea's “%(idea_text)s” and your %(company_field)s “%(company_text)s”.")
+    else:
+        line = _(
+            "Nearest parts: the idea's “%(idea_text)s” and the company's %(company_field)s "
+            "“%(company_text)s”."
+        )
+    return line % values

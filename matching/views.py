@@ -28,6 +28,7 @@ from .models import (
     PROPOSAL_PLAN_MAX_LENGTH,
     Match,
     MatchStatus,
+    MatchStrength,
 )
 from .reasons import reason_text
 
@@ -244,7 +245,9 @@ def _match_cards(
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
     blank_answer = _blank_answer_forms(get_language())
     for match in matches:
-        match.reason_text = reason_text(match.reason, to_company=can_answer)
+        match.reason_text = reason_text(
+            match.reason, to_company=can_answer, weak=match.strength == MatchStrength.WEAK
+        )
         # None rather than no attribute, which the template would look for among all of the
         # match's (dir()).
         match.answer_forms = None

@@ -97,3 +97,15 @@ def test_the_home_page_shows_pilots_and_supported_ideas(seeded, client):
     assert "남구 독거 어르신 낙상 감지 실증" in html and "참여자 모집" in html
     assert "광산구 주말농장 작물 병해 사진 진단" not in html  # still in planning
     assert len(response.context["most_supported"]) == 6 and len(response.context["newest"]) == 6
+
+
+def test_the_newest_ideas_mix_korean_and_english_and_piloted_ideas_came_first(seeded):
+    newest = list(Idea.objects.filter(status=IdeaStatus.PUBLISHED).order_by("-created_at", "-id")[:12])
+    piloted = Idea.objects.filter(pilots__isnull=False).distinct()
+    unpiloted = Idea.objects.filter(pilots__isnull=True)
+
+    # The list's first page, newest first: a Korean reader does not open on twelve English ideas.
+    assert {idea.language for idea in newest} == {"ko", "en"}
+    assert len({idea.created_at for idea in Idea.objects.all()}) == Idea.objects.count()
+    assert max(idea.created_at for idea in piloted) < min(idea.created_at for idea in unpiloted)
+    assert all(idea.published_at >= idea.created_at for idea in Idea.objects.exclude(published_at=None))

@@ -7,6 +7,7 @@ from django import template
 from ideas.models import MatchingState
 from matching import selectors
 from matching.engine.passages import UNSCORED_FIELDS, company_passages
+from matching.models import MatchStrength
 from matching.reasons import FIELD_LABELS, reason_text
 
 register = template.Library()
@@ -22,7 +23,7 @@ def idea_matches_panel(context, idea):
     if weaker and not selectors.can_see_weak_matches(user=user):
         weaker = []
     for match in matches + weaker:
-        match.reason_text = reason_text(match.reason)
+        match.reason_text = reason_text(match.reason, weak=match.strength == MatchStrength.WEAK)
     show_proposals = selectors.can_see_interest_proposals(idea=idea, user=user)
     interests = selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals)
     state = idea.matching_state

@@ -90,6 +90,8 @@ class Command(BaseCommand):
         created = 0
         for entry in data["ideas"]:
             created += self._idea(entry, users[entry["author"]])
+        if created:
+            self._spread_over_past_weeks(data)
 
         supporters = {username: self._user(username, name) for username, name in data["supporters"]}
         people = {**users, **supporters, staff.username: staff}
@@ -189,6 +191,23 @@ class Command(BaseCommand):
             },
         )
         return int(created)
+
+    def _spread_over_past_weeks(self, data: dict) -> None:
+        """Dates the demo's ideas over the past weeks, Korean and English mixed, as a real site's
+        are: written in one go, the file's English ideas came last and filled the newest page.
+        Ideas that became pilots came first, as pilots take time. Only ideas still dated within
+        the last hour move, so loading the demo again changes nothing."""
+        piloted = {entry["idea"] for entry in data["pilots"]}
+        titles = [entry["title"] for entry in data["ideas"]]
+        rest = [title for title in titles if title not in piloted]
+        random.Random(2026).shuffle(rest)
+        order = [title for title in titles if title in piloted] + rest
+        now = timezone.now()
+        fresh = Idea.objects.filter(title__in=titles, created_at__gte=now - datetime.timedelta(hours=1))
+        for idea in fresh:
+            created_at = now - datetime.timedelta(hours=19 * (len(order) - order.index(idea.title)))
+            published_at = min(created_at + datetime.timedelta(hours=5), now) if idea.published_at else None
+            Idea.objects.filter(pk=idea.pk).update(created_at=created_at, published_at=published_at)
 
     def _supports(self, ideas: list[Idea], citizens: list[User], noticed: set[int]) -> None:
         """Supports and follows spread unevenly, as on a real site; the same every run (a fixed
