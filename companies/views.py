@@ -38,17 +38,29 @@ def company_list(request):
         request.GET, queryset=selectors.company_list(user=request.user), request=request
     )
     companies = filterset.qs if filterset.is_valid() else Company.objects.none()
+    page = Paginator(companies, 12).get_page(request.GET.get("page"))
     return render(
         request,
         "companies/company_list.html",
         {
             "filter": filterset,
-            "page": Paginator(companies, 12).get_page(request.GET.get("page")),
+            "page": page,
             # Set once the text search ran (reading `qs` above): how it searched.
             "search": filterset.search,
             "filtered": filters_applied(request),
+            "tag_words": _tag_words_found_nowhere(filterset, page),
         },
     )
+
+
+def _tag_words_found_nowhere(filterset: CompanyFilter, page) -> str:
+    """The words of a technology or domain filter that found no company, to search for by meaning
+    instead: companies write their tags in their own words, often in English, so "의료" finds
+    none of the companies tagged "healthcare"."""
+    if page.object_list or not filterset.is_valid() or filterset.form.cleaned_data.get("q"):
+        return ""
+    data = filterset.form.cleaned_data
+    return " ".join(words for words in (data.get("technology"), data.get("domain")) if words)
 
 
 @require_safe

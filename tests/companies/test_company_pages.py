@@ -119,3 +119,26 @@ def test_the_company_page_lists_its_languages_korean_first(client, company):
     html = client.get(f"/companies/{company.slug}/").content.decode()
 
     assert "<p>한국어, 영어</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "link"),
+    [
+        ("ko", "언어와 관계없이 뜻이 비슷한 기업 찾기: “의료”"),
+        ("en", "Search their profiles for “의료” by meaning"),
+    ],
+)
+def test_a_tag_filter_that_finds_nothing_offers_the_search_by_meaning(client, language, link):
+    from tests.companies.factories import CompanyFactory
+
+    CompanyFactory(name="빛결메디칼AI", technologies=["medical imaging"], domains=["healthcare"])
+    client.cookies["django_language"] = language
+
+    nothing = client.get("/companies/?technology=의료").content.decode()
+    found = client.get("/companies/?technology=imaging").content.decode()
+    searched = client.get("/companies/?q=의료&technology=의료").content.decode()
+
+    assert link in nothing and 'href="/companies/?q=%EC%9D%98%EB%A3%8C"' in nothing
+    assert "빛결메디칼AI" in found and "search-by-meaning-instead" not in found
+    # Already a search by meaning: no second offer of one.
+    assert "search-by-meaning-instead" not in searched
