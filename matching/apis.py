@@ -20,7 +20,7 @@ from core.semaphore import SlotTaken
 from core.throttling import FailOpenScopedRateThrottle
 from ideas.apis import IdeaBriefSerializer
 from ideas.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, District, Idea, MatchingState
-from ideas.selectors import idea_get
+from ideas.selectors import idea_get, ideas_supported_by
 
 from . import lookup, selectors, services
 from .models import (
@@ -231,11 +231,29 @@ class DuplicateSerializer(serializers.Serializer):
         help_text="Very likely the same idea, a similar idea (at times the same), or one on a related topic.",
     )
     likelihood_label = serializers.CharField(help_text="The likelihood in the reader's language.")
-    is_own = serializers.SerializerMethodField(help_text="The reader posted this idea.")
+    is_own = serializers.SerializerMethodField(
+        help_text="The reader posted this idea: nothing to support, only to open. False for someone "
+        "signed out."
+    )
+    is_supported = serializers.SerializerMethodField(
+        help_text="The reader already supports this idea (or an idea merged into it): no need to "
+        "support it instead. False for someone signed out."
+    )
 
     def get_is_own(self, candidate) -> bool:
         user = self.context["request"].user
         return user.is_authenticated and candidate.idea.author_id == user.pk
+
+    def get_is_supported(self, candidate) -> bool:
+        return candidate.idea.pk in self.context["supported"]
+
+
+def _duplicates_data(candidates: list[selectors.DuplicateCandidate], request) -> list:
+    """The candidates as the reader sees them, with which of them they support, asked once."""
+    supported = ideas_supported_by(user=request.user, idea_ids=[c.idea.pk for c in candidates])
+    return DuplicateSerializer(
+        candidates, many=True, context={"request": request, "supported": supported}
+    ).data
 
 
 class LookupBusy(Throttled):
@@ -252,7 +270,9 @@ class LookupBusy(Throttled):
 
 class SimilarIdeasApi(APIView):
     """Published ideas resembling a draft, for the submission form to show while the citizen
-    types. Reads only, but POST so a long draft never ends up in logs or URLs. A worker runs the
+    types; for a signed-in reader, each says whether it is theirs (`is_own`) and whether they
+    already support it (`is_supported`), so the form invites them to support only the others.
+    Reads only, but POST so a long draft never ends up in logs or URLs. A worker runs the
     model (`matching.lookup`): 429 when the client already has a lookup running or the workers
     are at their limit, 503 when they do not answer in time."""
 
@@ -288,7 +308,7 @@ class SimilarIdeasApi(APIView):
             )
         except SlotTaken:
             raise LookupBusy(wait=math.ceil(settings.SIMILAR_LOOKUP_WAIT_SECONDS)) from None
-        return Response(DuplicateSerializer(candidates, many=True, context={"request": request}).data)
+        return Response(_duplicates_data(candidates, request))
 
     def _client(self, request) -> str:
         """Who asks, for the per-client cap: the user, or the address of someone signed out
@@ -314,11 +334,7 @@ class IdeaDuplicatesApi(APIView):
             idea = Idea.objects.filter(pk=idea_id, author=request.user).first()
             if idea is None:
                 raise forbidden(_("Only city staff and the idea's author can see its likely duplicates."))
-        return Response(
-            DuplicateSerializer(
-                selectors.duplicates_for_idea(idea=idea, limit=10), many=True, context={"request": request}
-            ).data
-        )
+        return Response(_duplicates_data(selectors.duplicates_for_idea(idea=idea, limit=10), request))
 
 
 class InterestProposalSerializer(serializers.ModelSerializer):

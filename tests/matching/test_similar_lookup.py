@@ -51,6 +51,7 @@ def test_a_worker_of_the_similar_queue_finds_the_similar_ideas(
         "likelihood",
         "likelihood_label",
         "is_own",
+        "is_supported",
     }
     # The worker ran the model; the web process never asked for it.
     assert "matching.tasks.similar_ideas_lookup" in lookup_worker.log()
