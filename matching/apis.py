@@ -74,12 +74,32 @@ class MatchForIdeaSerializer(_WeakReasonsHedged, serializers.ModelSerializer):
         fields = ["id", "company", "rank", "strength", "strength_label", "score", "reason", "status"]
 
 
+class IdeaPilotSerializer(serializers.Serializer):
+    """A pilot made from the matched idea, as the company's match cards name it."""
+
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField(
+        help_text="In the reader's language: the Korean where staff gave no English title."
+    )
+    title_language = serializers.CharField(source="title.language")
+    stage = serializers.CharField(help_text="As the pilots API gives it (`stage`); never cancelled.")
+    stage_display = serializers.CharField(source="stage_label")
+    company_takes_part = serializers.BooleanField(
+        help_text="Whether the company whose match this is takes part in the pilot: an answer to the "
+        "match then changes nothing, and the company's page asks none."
+    )
+
+
 class MatchForCompanySerializer(_WeakReasonsHedged, serializers.ModelSerializer):
     idea = IdeaBriefSerializer()
     # A dismissed match leaves the ranking but stays in the company's list.
     rank = serializers.IntegerField(source="rank_for_company", allow_null=True)
     reason = ReasonSerializer()
     strength_label = serializers.CharField(source="get_strength_display", read_only=True)
+    pilots = serializers.SerializerMethodField(
+        help_text="The pilots made from the idea that the reader may see (`/api/v1/pilots/<id>/`), "
+        "newest first; cancelled ones are left out."
+    )
 
     class Meta:
         model = Match
@@ -97,7 +117,25 @@ class MatchForCompanySerializer(_WeakReasonsHedged, serializers.ModelSerializer)
             "proposal_data_needed",
             "proposal_duration_weeks",
             "feedback_at",
+            "pilots",
         ]
+
+    @extend_schema_field(IdeaPilotSerializer(many=True))
+    def get_pilots(self, match: Match) -> list[dict]:
+        # Read for the whole page by `selectors.with_idea_pilots`.
+        return IdeaPilotSerializer(
+            [
+                {
+                    "pk": pilot.pk,
+                    "title": pilot.title,
+                    "stage": pilot.stage,
+                    "stage_label": pilot.stage_label,
+                    "company_takes_part": match.company_id in pilot.company_ids,
+                }
+                for pilot in getattr(match, "pilots", [])
+            ],
+            many=True,
+        ).data
 
 
 class IdeaMatchesApi(APIView):
@@ -105,7 +143,8 @@ class IdeaMatchesApi(APIView):
     and possible matches, and with `include_weak` (city staff and members of verified companies
     only) the weaker possibilities too. No results for a matched idea means no company fits it yet. `state` is
     "pending" while the matcher is still working on the idea's current text, null for an idea it
-    does not match."""
+    does not match. The companies running the idea's pilots, whatever their match, are those of
+    its pilots (`/api/v1/pilots/?idea=<id>`)."""
 
     permission_classes = [AllowAny]
     refuses_some_callers = True
@@ -167,9 +206,12 @@ class CompanyMatchesApi(PaginatedApiMixin, APIView):
         filters.is_valid(raise_exception=True)
         matches = selectors.matches_for_company(company=company, **filters.validated_data)
         context = {"to_company": is_member}
-        return self.paginated_response(
-            request, matches, lambda page: MatchForCompanySerializer(page, many=True, context=context).data
-        )
+
+        def serialize(page: list[Match]) -> list:
+            page = selectors.with_idea_pilots(list(page), user=request.user)
+            return MatchForCompanySerializer(page, many=True, context=context).data
+
+        return self.paginated_response(request, matches, serialize)
 
 
 class MatchFeedbackApi(APIView):
@@ -218,6 +260,7 @@ class MatchFeedbackApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         match = services.match_feedback(match=match, user=request.user, **serializer.validated_data)
+        selectors.with_idea_pilots([match], user=request.user)
         context = {"to_company": is_member}
         return Response(MatchForCompanySerializer(match, context=context).data)
 

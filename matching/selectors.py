@@ -21,6 +21,7 @@ from . import embeddings as stored
 from . import encoding
 from .engine import ranking
 from .engine.passages import idea_passages
+from .idea_pilots import IdeaPilot, idea_pilots
 from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus, MatchStrength
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
@@ -92,11 +93,13 @@ def matches_for_company(
     include_weak: bool = False,
 ) -> QuerySet[Match]:
     """The company's ranked ideas (strong and possible; with `include_weak` the weaker ones too),
-    plus every idea it answered (interested or not a fit)."""
+    plus every idea it answered (interested or not a fit). Each tells whether its idea has a pilot
+    (`idea_has_pilot`), for `with_idea_pilots`."""
     matches = (
         Match.objects.filter(company=company, idea__in=stored.matchable_ideas())
         .filter(Q(rank_for_company__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
         .select_related("idea")
+        .annotate(idea_has_pilot=idea_pilots.has_pilot())
         .order_by(F("rank_for_company").asc(nulls_last=True), "-score")
     )
     if not include_weak:
@@ -108,6 +111,23 @@ def matches_for_company(
     if status:
         matches = matches.filter(status=status)
     return matches
+
+
+def with_idea_pilots(matches: list[Match], *, user: User | AnonymousUser) -> list[Match]:
+    """`matches`, each with `pilots`: the pilots of its idea that `user` may see and that were not
+    cancelled, newest first. Read in one query for all of them, and only for the ideas that have a
+    pilot (`idea_has_pilot`, read with the matches by `matches_for_company`; a match read without
+    it is asked for): most have none, and then nothing is asked."""
+    asked = {match.idea_id for match in matches if getattr(match, "idea_has_pilot", True)}
+    found = idea_pilots.pilots_of(idea_ids=asked, user=user)
+    for match in matches:
+        match.pilots = found.get(match.idea_id, [])  # type: ignore[attr-defined]
+    return matches
+
+
+def pilot_with_company(pilots: list[IdeaPilot], *, company: Company) -> IdeaPilot | None:
+    """The first of `pilots` that `company` takes part in, if any."""
+    return next((pilot for pilot in pilots if company.pk in pilot.company_ids), None)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.selectors import user_memberships
 from companies.models import Company
 from companies.selectors import company_get
@@ -185,7 +186,11 @@ def company_matches_page(request, slug: str):
 
     def draw_cards() -> tuple[str, int]:
         return _match_cards(
-            company=company, criteria=criteria, can_answer=is_member, interest_forms=interest_forms
+            company=company,
+            criteria=criteria,
+            can_answer=is_member,
+            interest_forms=interest_forms,
+            user=request.user,
         )
 
     if interest_forms:  # a form sent back with its errors is this reader's alone
@@ -195,9 +200,10 @@ def company_matches_page(request, slug: str):
         # Every member sees the same cards, and a member comes back to them after each answer:
         # drawing twenty cards with their forms took most of the page's time.
         shown = urlencode(sorted(criteria.items()))
-        # Verification changes what an empty list says.
+        # Verification changes what an empty list says; city staff see pilots still in planning.
         verified = int(company.is_verified)
-        key = f"company-matches:{company.pk}:{verified}:{get_language()}:{int(is_member)}:{shown}"
+        staff = int(request.user.is_city_staff)
+        key = f"company-matches:{company.pk}:{verified}:{get_language()}:{int(is_member)}:{staff}:{shown}"
         cards, hidden_weaker = page_cache.cached_part(request, key, draw_cards)
     return render(
         request,
@@ -231,10 +237,15 @@ CARD_FIELDS = (
 
 
 def _match_cards(
-    *, company: Company, criteria: dict, can_answer: bool, interest_forms: dict[int, InterestForm]
+    *,
+    company: Company,
+    criteria: dict,
+    can_answer: bool,
+    interest_forms: dict[int, InterestForm],
+    user: User,
 ) -> tuple[str, int]:
     """The company's match cards with their forms (their token left for each reader's), and how
-    many weaker matches they leave out."""
+    many weaker matches they leave out. A card whose idea is in a pilot `user` may see says so."""
     # One query for what is shown and how many weaker ones are not, and only what a card shows:
     # an idea's texts are long, and read for every match, weak ones too.
     ranked = list(
@@ -243,15 +254,19 @@ def _match_cards(
         )
     )
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
+    selectors.with_idea_pilots(matches, user=user)
     blank_answer = _blank_answer_forms(get_language())
     for match in matches:
         match.reason_text = reason_text(
             match.reason, to_company=can_answer, weak=match.strength == MatchStrength.WEAK
         )
-        # None rather than no attribute, which the template would look for among all of the
-        # match's (dir()).
+        # The company's own pilot of the idea first; else one another company runs. None rather
+        # than no attribute, which the template would look for among all of the match's (dir()).
+        match.own_pilot = selectors.pilot_with_company(match.pilots, company=company)
+        match.other_pilot = None if match.own_pilot else next(iter(match.pilots), None)
         match.answer_forms = None
-        if can_answer and match.status == MatchStatus.SUGGESTED:
+        # Once the company pilots the idea, an answer to its match changes nothing: none is asked.
+        if can_answer and match.status == MatchStatus.SUGGESTED and match.own_pilot is None:
             # A form sent with errors is drawn with them and the text as typed.
             sent = interest_forms.get(match.pk)
             match.answer_forms = mark_safe(

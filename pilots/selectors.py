@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from companies.models import Company
 from core.errors import ApplicationError, ErrorKind, forbidden
 from ideas.models import Idea
 from ideas.selectors import idea_page_flag_is_off
+from matching.idea_pilots import IdeaPilot
 
 from .models import (
     Pilot,
@@ -260,6 +262,57 @@ def pilots_of_idea_by_age(*, idea: Idea) -> list[Pilot]:
 def idea_has_pilots(*, idea: Idea) -> bool:
     """Whether the idea has a pilot at all, seen or not: without one, its page asks nothing more."""
     return bool(_all_pilots_of_idea(idea))
+
+
+def match_idea_has_pilot() -> Exists:
+    """Whether the idea of a match (OuterRef("idea_id")) has a pilot, seen or not: read with a
+    company's matches (`matching.idea_pilots`), most of whose ideas have none."""
+    return Exists(Pilot.objects.filter(idea=OuterRef("idea_id")))
+
+
+def _pilots_naming_companies(user: User | AnonymousUser) -> QuerySet[Pilot]:
+    """The pilots that name an idea's companies to `user`: those they may see, but for one
+    cancelled, which will not pilot the idea."""
+    return Pilot.objects.visible_to(user).exclude(stage=PilotStage.CANCELLED)
+
+
+def pilots_of_ideas(*, idea_ids: Collection[int], user: User | AnonymousUser) -> dict[int, list[IdeaPilot]]:
+    """{idea id: its pilots `user` may see, cancelled ones left out, newest first}, as a company's
+    match cards name them, with the ids of their companies, in one query."""
+    pilots = (
+        _pilots_naming_companies(user)
+        .filter(idea_id__in=idea_ids)
+        .annotate(company_ids=ArrayAgg("companies__id", filter=Q(companies__isnull=False), default=Value([])))
+        .only("id", "idea_id", "title", "title_en", "stage")
+        .order_by("-created_at", "-id")
+    )
+    found: dict[int, list[IdeaPilot]] = {}
+    for pilot in pilots:
+        found.setdefault(pilot.idea_id, []).append(
+            IdeaPilot(
+                pk=pilot.pk,
+                title=pilot.shown_title,
+                stage=pilot.stage,
+                stage_label=pilot.get_stage_display(),
+                company_ids=frozenset(pilot.company_ids),
+            )
+        )
+    return found
+
+
+def companies_running_pilots_of(*, idea: Idea, user: User | AnonymousUser) -> list[Company]:
+    """The companies of the idea's pilots `user` may see (cancelled ones left out), by name, each
+    with whether `user` may open its page (`is_visible`): the idea page names them before its
+    matches. Asks nothing for an idea without a pilot (`idea_has_pilots`)."""
+    if not idea_has_pilots(idea=idea):
+        return []
+    pilots = _pilots_naming_companies(user).filter(idea=idea, companies=OuterRef("pk"))
+    return list(
+        Company.objects.with_visibility(user)
+        .filter(Exists(pilots))
+        .only("id", "name", "slug", "is_verified")
+        .order_by("name")
+    )
 
 
 def pilot_participation_of(

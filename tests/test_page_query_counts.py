@@ -13,6 +13,7 @@ from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
 from tests.matching.factories import InterestFactory, MatchFactory
+from tests.pilots.factories import PilotFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_uncached")]
 
@@ -46,6 +47,20 @@ def test_an_idea_page_for_a_visitor(comments, companies, django_assert_max_num_q
 
     assert response.status_code == 200
     assert response.content.decode().count('class="comment"') == 2 * comments
+
+
+@pytest.mark.parametrize("companies", [1, 5])
+def test_an_idea_page_with_a_pilot_for_a_visitor(companies, django_assert_max_num_queries):
+    idea = _busy_idea(1, companies)
+    PilotFactory(idea=idea, companies=[CompanyFactory() for _ in range(companies)])
+
+    # As above, with its pilots read once for the timeline and once as the reader may see them
+    # (the panel), and the companies running them, however many.
+    with django_assert_max_num_queries(7):
+        response = Client().get(f"/ideas/{idea.pk}/")
+
+    assert response.status_code == 200
+    assert "pilot-companies" in response.content.decode()
 
 
 def test_an_idea_page_without_comments_matches_or_pilots_is_one_query(django_assert_num_queries):
@@ -92,6 +107,25 @@ def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_qu
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') == matched
     assert response.context["hidden_weaker"] == 1
+
+
+@pytest.mark.parametrize("piloted", [1, 15])
+def test_a_company_matches_page_whose_ideas_are_in_pilots(piloted, django_assert_max_num_queries):
+    company = CompanyFactory()
+    member = UserFactory()
+    MembershipFactory(company=company, user=member)
+    for rank in range(1, piloted + 1):
+        match = MatchFactory(company=company, rank_for_company=rank, strength=MatchStrength.STRONG)
+        PilotFactory(idea=match.idea, companies=[company if rank % 2 else CompanyFactory()])
+    client = Client()
+    client.force_login(member)
+
+    # As above, and the pilots of the ideas that have one, with their companies.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/companies/{company.slug}/matches/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card-pilot"') == piloted
 
 
 def test_a_company_matches_page_for_city_staff(django_assert_max_num_queries):

@@ -7,6 +7,7 @@ from django import template
 from ideas.models import MatchingState
 from matching import selectors
 from matching.engine.passages import UNSCORED_FIELDS, company_passages
+from matching.idea_pilots import idea_pilots
 from matching.models import MatchStrength
 from matching.reasons import FIELD_LABELS, reason_text
 
@@ -16,7 +17,11 @@ register = template.Library()
 @register.inclusion_tag("matching/_idea_matches.html", takes_context=True)
 def idea_matches_panel(context, idea):
     user = context["request"].user
-    ranked = selectors.idea_ranked_matches(idea=idea)
+    # The companies running the idea's pilot are named first, and not again among the matches:
+    # a reader learns who does the work, whatever the matcher made of them.
+    running = idea_pilots.companies_running(idea=idea, user=user)
+    running_ids = {company.pk for company in running}
+    ranked = [m for m in selectors.idea_ranked_matches(idea=idea) if m.company_id not in running_ids]
     matches = [m for m in ranked if m.is_confident]
     weaker = [m for m in ranked if not m.is_confident]
     # Who may see weaker ones is asked only when there are some.
@@ -26,16 +31,20 @@ def idea_matches_panel(context, idea):
         match.reason_text = reason_text(match.reason, weak=match.strength == MatchStrength.WEAK)
     show_proposals = selectors.can_see_interest_proposals(idea=idea, user=user)
     interests = selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals)
+    if not show_proposals:
+        # Named above already; the author and staff still read what each company proposed.
+        interests = [interest for interest in interests if interest.company_id not in running_ids]
     state = idea.matching_state
     return {
         "idea": idea,
+        "running": running,
         "matches": matches,
         "weaker": weaker,
         # A company's interest answers a match the matcher showed, and stands whatever the idea's
         # ranking since: beside it the page neither says companies are being looked for nor that
         # none fits.
         "waiting": state == MatchingState.PENDING and not interests,
-        "none_fits": state == MatchingState.DONE and not matches and not interests,
+        "none_fits": state == MatchingState.DONE and not matches and not interests and not running,
         "interests": interests,
         "show_proposals": show_proposals,
     }

@@ -21,7 +21,9 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
     companies, ideas = _catalogue()
     idea = ideas["pills"]
     pilot = PilotFactory(idea=idea, stage="running", title="서구 복약 알림 실증")
-    pilot.companies.add(companies["care"])
+    # Run by a company the matcher did not rank for it: named first, the matches after it.
+    runner = CompanyFactory(name="서구돌봄랩", slug="seogu-care-lab")
+    pilot.companies.add(runner)
     MilestoneFactory(pilot=pilot, is_done=True)
     # As the pilot service leaves an idea whose pilot went public (the factory does not).
     idea.status = IdeaStatus.IN_PILOT
@@ -33,8 +35,12 @@ def test_the_idea_page_shows_its_matches_pilot_and_timeline(browser_page, live_s
     page.goto(f"/ideas/{idea.pk}/")
 
     aside = page.locator("aside").inner_text()
-    assert companies["care"].name in aside
+    running = "실증을 맡은 기업" if language == "ko" else "Companies running its pilot"
+    others = "그 밖의 매칭" if language == "ko" else "Other matches"
+    assert aside.index(running) < aside.index(runner.name) < aside.index(others)
+    assert aside.index(others) < aside.index(companies["care"].name)
     assert ("가능성 있는 매칭" if language == "ko" else "Possible match") in aside
+    assert aside.count(runner.name) == 1
     assert pilot.title in aside
     timeline = page.locator("ol.timeline").inner_text()
     assert ("매칭" if language == "ko" else "Matched") in timeline

@@ -26,7 +26,9 @@ def _page(user, idea) -> str:
 
 @pytest.mark.parametrize("persona", PILOT_PERSONAS)
 def test_the_author_and_staff_read_each_proposal_and_others_the_names_only(personas, idea, company, persona):
-    everyone = pilot_personas(personas, PilotFactory(idea=idea, companies=[company]))
+    # The pilot is another company's: one running it is named above the matches, not again
+    # among the interested companies (test_pilot_companies_on_idea_page.py).
+    everyone = pilot_personas(personas, PilotFactory(idea=idea, companies=[CompanyFactory()]))
     InterestFactory(
         idea=idea,
         company=company,

@@ -1,0 +1,182 @@
+"""A company's match card says when its idea is already in a pilot the reader may see, with a
+link to it: the company's own pilot ("Your company takes part in its pilot"), which asks no answer
+any more, or one other companies run ("In a pilot with other companies"), which leaves the
+buttons. The API's matches name the same pilots."""
+
+import re
+
+import pytest
+
+from core import page_cache
+from matching.models import Match, MatchStatus, MatchStrength
+from pilots import services as pilot_services
+from pilots.models import PilotStage
+from tests.matching.factories import MatchFactory
+from tests.pages import signed_in_client
+from tests.pilots.factories import PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _redis_answers(monkeypatch):
+    # Another test may have left this process thinking Redis is down.
+    monkeypatch.setattr(page_cache, "_down_until", 0.0)
+
+
+def _url(company, *, weak: bool = False) -> str:
+    return f"/companies/{company.slug}/matches/" + ("?include_weak=on" if weak else "")
+
+
+def _card(html: str, match: Match) -> str:
+    found = re.search(rf'<li class="card" id="match-{match.pk}">.*?</li>', html, re.DOTALL)
+    assert found, f"no card for match {match.pk}"
+    return found.group(0)
+
+
+def _weak_match(company, **kwargs) -> Match:
+    return MatchFactory(company=company, rank_for_company=10, strength=MatchStrength.WEAK, **kwargs)
+
+
+def test_the_companys_own_pilot_is_named_and_no_answer_is_asked(carol, company):
+    match = _weak_match(company)
+    pilot = PilotFactory(idea=match.idea, title="남구 낙상 감지 실증", companies=[company])
+
+    card = _card(signed_in_client(carol, "ko").get(_url(company, weak=True)).content.decode(), match)
+
+    assert (
+        f'귀사가 참여하는 실증: <a href="/pilots/{pilot.pk}/">남구 낙상 감지 실증</a> (참여자 모집)' in card
+    )
+    assert 'name="answer"' not in card
+    assert "아직 답하지 않음" not in card
+
+
+def test_the_companys_own_pilot_in_english(carol, company):
+    match = _weak_match(company)
+    pilot = PilotFactory(
+        idea=match.idea, title="남구 실증", title_en="Nam-gu fall detection", companies=[company]
+    )
+
+    card = _card(signed_in_client(carol, "en").get(_url(company, weak=True)).content.decode(), match)
+
+    assert (
+        f'Your company takes part in its pilot: <a href="/pilots/{pilot.pk}/">Nam-gu fall detection</a> '
+        "(Recruiting participants)"
+    ) in card
+
+
+def test_a_pilot_of_other_companies_is_named_and_the_buttons_stay(carol, company, other_company):
+    match = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    pilot = PilotFactory(idea=match.idea, title="북구 복약 실증", companies=[other_company])
+
+    ko = _card(signed_in_client(carol, "ko").get(_url(company)).content.decode(), match)
+    en = _card(signed_in_client(carol, "en").get(_url(company)).content.decode(), match)
+
+    assert f'다른 기업과 실증 중: <a href="/pilots/{pilot.pk}/">북구 복약 실증</a>' in ko
+    assert "귀사가 참여하는" not in ko
+    assert 'value="interested"' in ko and 'value="dismissed"' in ko
+    assert "In a pilot with other companies:" in en
+
+
+def test_a_pilot_not_public_yet_is_not_named_to_members_but_to_staff(carol, company, staff_user):
+    match = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    pilot = PilotFactory(idea=match.idea, stage=PilotStage.PLANNING, companies=[company])
+
+    for_member = _card(signed_in_client(carol).get(_url(company)).content.decode(), match)
+    for_staff = _card(signed_in_client(staff_user).get(_url(company)).content.decode(), match)
+    # Kept apart in the cache: the member's cards again, after staff's were drawn.
+    for_member_again = _card(signed_in_client(carol).get(_url(company)).content.decode(), match)
+
+    assert 'class="card-pilot"' not in for_member and f"/pilots/{pilot.pk}/" not in for_member
+    assert 'value="interested"' in for_member
+    assert 'class="card-pilot"' not in for_member_again
+    assert f'This company takes part in its pilot: <a href="/pilots/{pilot.pk}/">' in for_staff
+    assert "(Planning)" in for_staff
+
+
+def test_a_cancelled_pilot_is_not_named(carol, company):
+    match = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    PilotFactory(
+        idea=match.idea, stage=PilotStage.CANCELLED, cancellation_reason="예산 부족", companies=[company]
+    )
+
+    card = _card(signed_in_client(carol).get(_url(company)).content.decode(), match)
+
+    assert "takes part in its pilot" not in card and 'value="interested"' in card
+
+
+def test_a_dismissed_idea_in_the_companys_pilot_offers_no_way_back(carol, company):
+    match = MatchFactory(
+        company=company, rank_for_company=None, strength=MatchStrength.STRONG, status=MatchStatus.DISMISSED
+    )
+    PilotFactory(idea=match.idea, companies=[company])
+
+    card = _card(signed_in_client(carol).get(_url(company)).content.decode(), match)
+
+    assert "Your company takes part in its pilot" in card
+    assert 'value="suggested"' not in card
+    assert "Not a fit" in card  # what the company answered stays said
+
+
+def test_a_pilot_made_after_the_cards_were_kept_shows_on_the_next_visit(carol, company, staff_user):
+    match = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    client = signed_in_client(carol)
+    assert "takes part in its pilot" not in _card(client.get(_url(company)).content.decode(), match)
+
+    pilot = pilot_services.pilot_create(
+        by=staff_user, idea=match.idea, companies=[company], title="서구 실증", description="8주 실증"
+    )
+    assert "takes part in its pilot" not in _card(client.get(_url(company)).content.decode(), match)
+    pilot_services.pilot_change_stage(pilot=pilot, by=staff_user, stage=PilotStage.RECRUITING)
+
+    card = _card(client.get(_url(company)).content.decode(), match)
+    assert f'Your company takes part in its pilot: <a href="/pilots/{pilot.pk}/">' in card
+
+
+def test_the_api_names_the_pilots_of_each_matched_idea(api, carol, company, other_company):
+    own = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    others = MatchFactory(company=company, rank_for_company=2, strength=MatchStrength.STRONG)
+    plain = MatchFactory(company=company, rank_for_company=3, strength=MatchStrength.STRONG)
+    own_pilot = PilotFactory(idea=own.idea, title="서구 실증", companies=[company, other_company])
+    PilotFactory(idea=others.idea, stage=PilotStage.PLANNING, companies=[other_company])
+    running = PilotFactory(idea=others.idea, stage=PilotStage.RUNNING, companies=[other_company])
+
+    rows = {
+        row["id"]: row
+        for row in api(carol).get(f"/api/v1/companies/{company.slug}/matches/").json()["results"]
+    }
+
+    assert rows[own.pk]["pilots"] == [
+        {
+            "id": own_pilot.pk,
+            "title": "서구 실증",
+            "title_language": "ko",
+            "stage": "recruiting",
+            "stage_display": "참여자 모집",
+            "company_takes_part": True,
+        }
+    ]
+    # The pilot still in planning is not public.
+    assert [(p["id"], p["company_takes_part"]) for p in rows[others.pk]["pilots"]] == [(running.pk, False)]
+    assert rows[plain.pk]["pilots"] == []
+
+
+def test_the_api_answer_to_a_match_names_its_pilots(api, carol, company, other_company):
+    match = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    pilot = PilotFactory(idea=match.idea, companies=[other_company])
+
+    body = api(carol).post(f"/api/v1/matches/{match.pk}/feedback/", {"status": "dismissed"}).json()
+
+    assert [(p["id"], p["company_takes_part"]) for p in body["pilots"]] == [(pilot.pk, False)]
+
+
+def test_each_company_of_a_shared_pilot_reads_it_as_its_own(dave, company, other_company):
+    ours = MatchFactory(company=company, rank_for_company=1, strength=MatchStrength.STRONG)
+    theirs = MatchFactory(
+        company=other_company, idea=ours.idea, rank_for_company=1, strength=MatchStrength.STRONG
+    )
+    PilotFactory(idea=ours.idea, companies=[company, other_company])
+
+    card = _card(signed_in_client(dave).get(_url(other_company)).content.decode(), theirs)
+
+    assert "Your company takes part in its pilot" in card and "other companies" not in card
