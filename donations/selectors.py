@@ -20,7 +20,7 @@ from companies.models import Company
 from core.bilingual import ShownText, shown_label, shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
-from pilots.selectors import pilot_company_acted_for
+from pilots.selectors import pilot_company_acted_for, stations_taking, volunteer_stations
 
 from .fields import DataField, parse_fields
 from .models import (
@@ -203,6 +203,8 @@ class MyPilotDonations:
     categories: list[MyCategory] = field(default_factory=list)
     # Results about the donor as a whole, or about a donation since deleted.
     results: list[DonationResult] = field(default_factory=list)
+    # Where the donor can donate now (donor_stations): with none, no code is offered.
+    stations: list[Station] = field(default_factory=list)
 
     @property
     def shown_texts(self) -> list[ShownText]:
@@ -214,7 +216,7 @@ class MyPilotDonations:
 
     @property
     def can_donate_at_a_station(self) -> bool:
-        return any(category.can_upload for category in self.categories)
+        return bool(self.stations) and any(category.can_upload for category in self.categories)
 
     @property
     def leaving_holds_donations(self) -> bool:
@@ -330,6 +332,14 @@ def my_donations(*, user: User) -> list[MyPilotDonations]:
         category = categories.get((deletion.volunteer_id, deletion.data_request_id))
         if category is not None:
             category.deletions.append(deletion)
+
+    # One query for all their pilots: a user volunteers once per pilot, so a station's pilot says whose.
+    by_pilot = {entry.volunteer.pilot_id: entry for entry in pilots.values() if entry.volunteer.is_active}
+    for station in stations_taking(
+        Station.objects.filter(pilot_id__in=list(by_pilot)),
+        consents=PilotConsent.objects.filter(volunteer__user=user, volunteer__left_at__isnull=True),
+    ):
+        by_pilot[station.pilot_id].stations.append(station)
 
     return list(pilots.values())
 
@@ -535,6 +545,12 @@ def donor_consented_requests(*, volunteer: PilotVolunteer) -> QuerySet[PilotData
         .order_by("id")
         .distinct()
     )
+
+
+def donor_stations(*, volunteer: PilotVolunteer) -> QuerySet[Station]:
+    """The stations where the donor's code can be used now, by place: not revoked, and taking a
+    category they consent to now. None: no code is issued, and no page offers one."""
+    return volunteer_stations(volunteer=volunteer)
 
 
 def station_visits(*, station: Station, open_only: bool = False) -> QuerySet[StationVisit]:

@@ -51,7 +51,7 @@ from .models import (
     Station,
     StationVisit,
 )
-from .selectors import donor_consented_requests
+from .selectors import donor_consented_requests, donor_stations
 from .validators import measured_at_error, measured_in_future
 
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
@@ -994,6 +994,15 @@ def donor_code_hash(*, pilot_id: int, code: str) -> str:
     return hashlib.sha256(f"{pilot_id}:{donor_code_normalise(code)}".encode()).hexdigest()
 
 
+def no_station_for_donor_message() -> str:
+    """Why there is no code, in the active language: donor_code_issue refuses with it, and the code
+    page says it before offering a code it would refuse."""
+    return _(
+        "No donation station of this pilot takes the data you consented to, so there is no code to "
+        "give you: a code works only at a station."
+    )
+
+
 @transaction.atomic
 def donor_code_issue(*, volunteer: PilotVolunteer) -> tuple[DonorCode, str]:
     """A new one-time code for the donor to show a station; any older unused code stops working.
@@ -1008,6 +1017,9 @@ def donor_code_issue(*, volunteer: PilotVolunteer) -> tuple[DonorCode, str]:
         raise conflict(_("This pilot is not collecting data."))
     if not donor_consented_requests(volunteer=volunteer).exists():
         raise conflict(_("Give your consent to at least one kind of data first; then a station can take it."))
+    # A code no station can take would be a promise nobody keeps: none is made.
+    if not donor_stations(volunteer=volunteer).exists():
+        raise conflict(no_station_for_donor_message(), code="no_station")
     now = timezone.now()
     DonorCode.objects.filter(volunteer=volunteer, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now

@@ -403,9 +403,14 @@ def donor_code_page(request, pilot_id: int):
     except PilotVolunteer.DoesNotExist:
         messages.error(request, _("Volunteer for the pilot first."))
         return redirect("pilot-detail", pilot_id=pilot_id)
+    categories = list(selectors.donor_consented_requests(volunteer=volunteer))
+    stations = list(selectors.donor_stations(volunteer=volunteer))
     context: dict = {
         "pilot": pilot,
-        "categories": selectors.donor_consented_requests(volunteer=volunteer),
+        "categories": categories,
+        # Where to go with the code; with none, the page offers no code (the service refuses one).
+        "stations": stations,
+        "no_station": services.no_station_for_donor_message() if categories and not stations else "",
         "minutes": settings.DONOR_CODE_MINUTES,
     }
     status = 200

@@ -336,6 +336,29 @@ def volunteer_requests_with_donations(*, volunteer: PilotVolunteer) -> set[int]:
     return set(volunteer.donations.order_by().values_list("data_request_id", flat=True).distinct())
 
 
+def stations_taking(stations: QuerySet, *, consents: QuerySet[PilotConsent]) -> QuerySet:
+    """Of `stations`, those that can take a donor's data now, by place: not revoked, and taking a
+    category one of `consents` (the donor's) agrees to now. A station takes what its pilot asks
+    for now (its current data requests), so a consent only to a replaced request counts for none.
+
+    Here, not in donations, so the pilot page can ask too; `consents` may be several pilots' (one
+    user's), each station matched against those to its own pilot's requests."""
+    taken = consents.filter(
+        withdrawn_at__isnull=True,
+        data_request__replaced_at__isnull=True,
+        data_request__pilot=OuterRef("pilot"),
+    )
+    return stations.filter(revoked_at__isnull=True).filter(Exists(taken)).order_by("name", "id")
+
+
+def volunteer_stations(*, volunteer: PilotVolunteer) -> QuerySet:
+    """The stations where the volunteer can donate now (`stations_taking`): without one, a donor
+    code has nowhere to be used, so none is offered nor issued."""
+    if not volunteer.is_active:
+        return volunteer.pilot.stations.none()
+    return stations_taking(volunteer.pilot.stations.all(), consents=volunteer.consents.all())
+
+
 @dataclass
 class ConsentToRenew:
     """A consent still given to a data request that was since replaced: no new donation is taken

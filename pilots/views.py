@@ -49,6 +49,7 @@ from .selectors import (
     pilot_list,
     pilot_participation_of,
     volunteer_requests_with_donations,
+    volunteer_stations,
 )
 
 
@@ -84,6 +85,13 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, refused_withdrawal
             "consented": consented,
             "consented_now": consented_now,
             "consents_to_all": bool(asked) and consented_now == asked,
+            # A station that takes what the volunteer consented to: only then is a donor code offered.
+            "can_donate_at_a_station": (
+                pilot.is_collecting
+                and volunteer is not None
+                and bool(consented_now)
+                and volunteer_stations(volunteer=volunteer).exists()
+            ),
             "held_requests": held,
             # Leaving withdraws every consent still given: only donations under those are asked about.
             "leaving_holds_donations": bool(held & consented),

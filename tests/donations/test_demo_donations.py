@@ -302,3 +302,31 @@ def test_the_demo_asks_for_its_data_in_korean_and_english(demo_file):
     for consent in PilotConsent.objects.select_related("volunteer__user", "data_request"):
         assert consent.language == consent.volunteer.user.preferred_language
         assert consent.consent_text == consent.data_request.consent_text_in(consent.language).text
+
+
+@pytest.mark.django_db
+def test_the_demo_offers_a_station_code_only_where_a_station_takes_the_donors_data(demo_file, client):
+    from accounts.models import User
+
+    _seed(demo_file)
+    client.cookies["django_language"] = "ko"
+    # citizen1 consented to the medication record of a pilot with no station: nothing to show a code to.
+    medication = PilotVolunteer.objects.get(user__username="citizen1", consents__withdrawn_at__isnull=True)
+    assert not Station.objects.filter(pilot=medication.pilot).exists()
+    client.force_login(medication.user)
+
+    pilot_page = client.get(f"/pilots/{medication.pilot_id}/").content.decode()
+    mine = client.get("/me/donations/").content.decode()
+    code_page = client.post(f"/me/donations/code/{medication.pilot_id}/")
+
+    assert "측정소에서 기부하기" not in pilot_page and "측정소에서 기부하기" not in mine
+    assert code_page.status_code == 409
+    assert "기부 측정소가 없어 코드를 드릴 수 없습니다" in code_page.content.decode()
+
+    # citizen4 donates blood pressure at the running pilot's station, and is told where it is.
+    client.force_login(User.objects.get(username="citizen4"))
+    running = Pilot.objects.get(title=RUNNING_PILOT)
+
+    assert "측정소에서 기부하기" in client.get(f"/pilots/{running.pk}/").content.decode()
+    code_page = client.post(f"/me/donations/code/{running.pk}/").content.decode()
+    assert f"측정소: <strong>{STATION_NAME}</strong>" in code_page and "donor-code-value" in code_page

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ErrorKind
+from core.exception_handler import exception_handler
 from donations import services
 from donations.models import DonorCode, StationVisit
 from pilots.models import Pilot, PilotStage
@@ -25,7 +26,7 @@ def station(setup):
     return register_station(setup.pilot).station
 
 
-def test_a_code_is_short_unambiguous_and_only_its_hash_is_kept(setup):
+def test_a_code_is_short_unambiguous_and_only_its_hash_is_kept(setup, station):
     donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
 
     assert len(code) == 6 and set(code) <= set(services.DONOR_CODE_ALPHABET)
@@ -108,7 +109,7 @@ def test_a_malformed_code_is_refused_naming_the_field(setup, station, code):
     assert not StationVisit.objects.exists()
 
 
-def test_only_an_active_volunteer_with_a_consent_gets_a_code(setup):
+def test_only_an_active_volunteer_with_a_consent_gets_a_code(setup, station):
     services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
     with pytest.raises(ApplicationError):
         services.donor_code_issue(volunteer=setup.volunteer)
@@ -129,7 +130,7 @@ def test_a_code_of_a_donor_who_left_since_opens_nothing(setup, station):
     assert not StationVisit.objects.exists()
 
 
-def test_a_closed_pilot_issues_no_code(setup):
+def test_a_closed_pilot_issues_no_code(setup, station):
     Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.COMPLETED)
     setup.volunteer.pilot.refresh_from_db()
 
@@ -137,7 +138,7 @@ def test_a_closed_pilot_issues_no_code(setup):
         services.donor_code_issue(volunteer=setup.volunteer)
 
 
-def test_consent_to_a_replaced_request_is_not_enough_for_a_code(setup, staff_user):
+def test_consent_to_a_replaced_request_is_not_enough_for_a_code(setup, station, staff_user):
     services.data_request_change(data_request=setup.data_request, by=staff_user, purpose="새 목적")
 
     with pytest.raises(ApplicationError):
@@ -145,10 +146,61 @@ def test_consent_to_a_replaced_request_is_not_enough_for_a_code(setup, staff_use
     assert not DonorCode.objects.exists()
 
 
+# --- No station to take the code -----------------------------------------------------------
+
+
+def _refused_for_want_of_a_station(volunteer) -> ApplicationError:
+    with pytest.raises(ApplicationError) as refused:
+        services.donor_code_issue(volunteer=volunteer)
+    assert refused.value.kind == ErrorKind.CONFLICT and refused.value.code == "no_station"
+    assert not DonorCode.objects.exists()
+    return refused.value
+
+
+def test_a_pilot_without_a_station_issues_no_code(setup):
+    with translation.override("en"):
+        refused = _refused_for_want_of_a_station(setup.volunteer)
+
+    assert refused.message.startswith("No donation station of this pilot takes the data you consented to")
+
+
+def test_a_revoked_station_takes_no_code(setup, station, staff_user):
+    services.station_revoke(station=station, by=staff_user)
+
+    _refused_for_want_of_a_station(setup.volunteer)
+
+
+def test_another_pilots_station_does_not_make_a_code_usable(setup, company):
+    other = donation_pilot(company=company, volunteer_user=UserFactory(username="frank"))
+    register_station(other.pilot, name="서구 치매안심센터 1층")
+
+    _refused_for_want_of_a_station(setup.volunteer)
+
+
+def test_a_code_is_issued_while_one_of_the_stations_still_works(setup, station, staff_user):
+    register_station(setup.pilot, name="서구 치매안심센터 1층")
+    services.station_revoke(station=station, by=staff_user)
+
+    _donor_code, code = services.donor_code_issue(volunteer=setup.volunteer)
+
+    assert len(code) == services.DONOR_CODE_LENGTH
+
+
+def test_the_api_answers_the_refusal_with_409_and_its_message(setup):
+    # No API issues codes yet; any that calls the service answers as every API does, from its kind.
+    with translation.override("en"):
+        refused = _refused_for_want_of_a_station(setup.volunteer)
+        response = exception_handler(refused, {})
+
+    assert response.status_code == 409
+    assert response.data["error"]["code"] == "no_station"
+    assert response.data["error"]["message"] == refused.message
+
+
 # --- The donor's page -----------------------------------------------------------------------
 
 
-def test_the_code_page_shows_a_code_grouped_with_its_qr_and_expiry(client, setup):
+def test_the_code_page_shows_a_code_grouped_with_its_qr_and_expiry(client, setup, station):
     client.force_login(setup.volunteer.user)
 
     page = client.get(f"/me/donations/code/{setup.pilot.pk}/")
@@ -191,3 +243,73 @@ def test_the_code_page_says_why_without_consent(client, setup):
     assert response.status_code == 409
     assert "Give your consent to at least one kind of data first" in response.content.decode()
     assert not DonorCode.objects.exists()
+
+
+def test_the_code_page_says_where_the_station_is(client, setup, station):
+    register_station(setup.pilot, name="서구 치매안심센터 1층", name_en="Seo-gu Dementia Centre, 1st floor")
+    client.force_login(setup.volunteer.user)
+
+    korean = client.get(f"/me/donations/code/{setup.pilot.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.post(f"/me/donations/code/{setup.pilot.pk}/").content.decode()
+
+    assert "측정소: <strong>서구 치매안심센터 1층</strong>, <strong>운천저수지 공원 2번 출입구" in korean
+    assert "Stations: <strong>Seo-gu Dementia Centre, 1st floor</strong>, <strong>" in english
+    # The place is said before the code, which is asked for there.
+    assert english.index("Seo-gu Dementia Centre") < english.index("donor-code-value")
+    assert DonorCode.objects.count() == 1
+
+
+def test_the_code_page_names_one_station_in_the_singular_and_not_a_revoked_one(
+    client, setup, station, staff_user
+):
+    revoked = register_station(setup.pilot, name="광주천 산책로").station
+    services.station_revoke(station=revoked, by=staff_user)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(f"/me/donations/code/{setup.pilot.pk}/").content.decode()
+
+    assert "Station: <strong>" in html and "운천저수지 공원 2번 출입구" in html
+    assert "광주천 산책로" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "back"),
+    [
+        (
+            "ko",
+            "동의하신 데이터를 받는 기부 측정소가 없어 코드를 드릴 수 없습니다.",
+            "실증 사업 페이지로 돌아가기",
+        ),
+        ("en", "No donation station of this pilot takes the data you consented to", "Back to the pilot"),
+    ],
+)
+def test_the_code_page_offers_no_code_without_a_station_and_says_why(client, setup, language, said, back):
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = language
+
+    page = client.get(f"/me/donations/code/{setup.pilot.pk}/")
+    posted = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and said in html
+    assert f'<a href="/pilots/{setup.pilot.pk}/">{back}</a>' in html
+    assert f'href="/me/donations/#pilot-{setup.pilot.pk}"' in html
+    # Nothing that would make a code: no button, no form.
+    assert '<form method="post">' not in html and "donor-code-value" not in html
+    refused = posted.content.decode()
+    assert posted.status_code == 409 and refused.count(said) == 1 and 'role="alert"' in refused
+    assert "donor-code-value" not in refused
+    assert not DonorCode.objects.exists()
+
+
+def test_the_code_page_offers_no_button_without_a_consent(client, setup, station):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(f"/me/donations/code/{setup.pilot.pk}/").content.decode()
+
+    assert "You have not consented to donate any data to this pilot yet." in html
+    assert "Show my donation code" not in html and "No donation station" not in html

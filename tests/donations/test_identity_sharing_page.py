@@ -9,7 +9,7 @@ from donations import services
 from pilots.models import PilotStage, PilotVolunteer
 from tests.conftest import client_for
 
-from .factories import donate, donation_pilot
+from .factories import blood_pressure_request, donate, donation_pilot
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,73 @@ def test_the_pilot_page_says_what_is_shared_and_changes_it_there(client, setup):
     assert response["Location"] == f"/pilots/{setup.pilot.pk}/#take-part"
     page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
     assert "The pilot's companies see your name and email with what you donate." in page and STOP in page
+
+
+def _take_part(client, setup) -> str:
+    page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
+    return html.unescape(page[page.index('id="take-part"') : page.index('id="data-requests"')])
+
+
+@pytest.mark.parametrize(
+    ("language", "nothing", "once", "shown"),
+    [
+        (
+            "en",
+            "You donate nothing now, so the pilot's companies see nothing of you.",
+            "Once you consent, they see your name and email with what you donate.",
+            "The pilot's companies see your name and email with what you donate.",
+        ),
+        (
+            "ko",
+            "지금은 기부하는 데이터가 없어 실증 기업에 공유되는 것이 없습니다.",
+            "동의하면 실증 기업이 기부 데이터와 함께 내 이름과 이메일을 봅니다.",
+            "실증 기업이 기부 데이터와 함께 내 이름과 이메일을 봅니다.",
+        ),
+    ],
+)
+def test_the_pilot_page_says_nothing_is_shared_once_every_consent_is_withdrawn(
+    client, setup, language, nothing, once, shown
+):
+    client = _client(client, setup, language)
+    client.post(_url(setup), {"share_identity": "on", "return_to": "pilot"})
+    second = blood_pressure_request(setup.pilot, code="blood_pressure_evening")
+    services.consent_give(volunteer=setup.volunteer, data_request=second)
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+    # One consent is still given: the companies see the name with what is donated under it.
+    assert f'<p class="meta">{shown}</p>' in _take_part(client, setup)
+
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=second)
+
+    take_part = _take_part(client, setup)
+    assert f'<p class="meta">{nothing} {once}</p>' in take_part
+    assert f'<p class="meta">{shown}</p>' not in take_part
+    # The choice stays the volunteer's to change, for when they consent again.
+    assert _sharing(setup) and 'name="share_identity" value="off"' in take_part
+
+
+def test_the_pilot_page_says_nothing_is_shared_without_a_consent_when_not_sharing_either(client, setup):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+
+    take_part = _take_part(_client(client, setup), setup)
+
+    assert (
+        "You donate nothing now, so the pilot's companies see nothing of you. Once you consent, they know "
+        "you by your donor ID, not by your name."
+    ) in take_part
+    assert "The pilot's companies do not see your name or email" not in take_part
+    assert SHARE in take_part
+
+
+def test_a_consent_to_a_replaced_request_still_shares_the_name(client, setup, staff_user):
+    # What was donated under it is still read, with the name: the page must not say otherwise.
+    client = _client(client, setup)
+    client.post(_url(setup), {"share_identity": "on", "return_to": "pilot"})
+    services.data_request_change(data_request=setup.data_request, by=staff_user, purpose="새 목적")
+
+    take_part = _take_part(client, setup)
+
+    assert "The pilot's companies see your name and email with what you donate." in take_part
+    assert "You donate nothing now" not in take_part
 
 
 @pytest.mark.parametrize("value", [None, "", "yes"])

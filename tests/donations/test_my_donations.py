@@ -20,6 +20,7 @@ from pilots.models import Pilot, PilotConsent, PilotStage
 from tests.accounts.factories import UserFactory
 
 from .factories import HIGH_READING, NORMAL_READING, blood_pressure_request, donate, donation_pilot
+from .stations import register_station
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,9 @@ PAGE = "/me/donations/"
 
 @pytest.fixture
 def setup(company):
-    return donation_pilot(company=company)
+    setup = donation_pilot(company=company)
+    register_station(setup.pilot)
+    return setup
 
 
 @pytest.fixture
@@ -150,6 +153,24 @@ def test_no_station_code_is_offered_once_consent_is_withdrawn(client, setup, eri
     assert f"/me/donations/code/{setup.pilot.pk}/" not in html
 
 
+def test_no_station_code_is_offered_for_a_pilot_without_a_usable_station(client, setup, erin, company):
+    # Erin also volunteers for a pilot whose only station was revoked, and for one with none at all.
+    revoked = donation_pilot(company=company, volunteer_user=erin)
+    services.station_revoke(
+        station=register_station(revoked.pilot, name="광주천 산책로").station,
+        by=UserFactory(username="steward", is_staff=True),
+    )
+    stationless = donation_pilot(company=company, volunteer_user=erin)
+    client.force_login(erin)
+
+    html = client.get(PAGE).content.decode()
+
+    assert f"/me/donations/code/{setup.pilot.pk}/" in html
+    for pilot in (revoked.pilot, stationless.pilot):
+        assert pilot.title in html and f"/me/donations/code/{pilot.pk}/" not in html
+    assert html.count("측정소에서 기부하기") == 1
+
+
 def test_the_page_is_in_english_when_the_donor_reads_english(client, setup, erin):
     donate(setup)
     client.force_login(erin)
@@ -234,8 +255,8 @@ def test_the_query_count_does_not_grow_with_donations_reads_or_results(
 
     assert page_queries() == few
     # session, user, then: volunteers, consents, totals, donations, readings, reads, results,
-    # deletions, and the base template's memberships
-    with django_assert_num_queries(11):
+    # deletions, the stations that take the donor's data, and the base template's memberships
+    with django_assert_num_queries(12):
         client.get(PAGE)
 
 

@@ -1,5 +1,5 @@
 """The pilot page's "Take part" section for a volunteer: worded for what they consented to, and
-offering a station code only while a consent takes new data."""
+offering a station code only while a consent takes new data and a station of the pilot takes it."""
 
 import pytest
 
@@ -8,6 +8,7 @@ from pilots.models import PilotStage
 from tests.accounts.factories import UserFactory
 
 from .factories import blood_pressure_request, donation_pilot
+from .stations import register_station
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,9 @@ PART = "You consent to part of the data this pilot asks for"
 
 @pytest.fixture
 def setup(company):
-    return donation_pilot(company=company)
+    setup = donation_pilot(company=company)
+    register_station(setup.pilot)
+    return setup
 
 
 def _take_part(client, setup, language="en") -> str:
@@ -78,6 +81,33 @@ def test_no_code_is_offered_while_a_replaced_request_waits_for_consent_again(cli
 
     services.consent_give(volunteer=setup.volunteer, data_request=new)
     assert _code_link(setup) in _take_part(client, setup)
+
+
+def test_no_code_is_offered_by_a_pilot_without_a_station(client, company):
+    # A medication record, say: what is asked for is consented to, but no station takes anything.
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="frank"))
+
+    section = _take_part(client, setup)
+
+    assert ALL in section
+    assert _code_link(setup) not in section and "station" not in section.lower()
+
+
+def test_no_code_is_offered_once_the_pilots_only_station_is_revoked(client, setup):
+    station = setup.pilot.stations.get()
+    services.station_revoke(station=station, by=UserFactory(username="steward", is_staff=True))
+
+    section = _take_part(client, setup, language="ko")
+
+    assert "측정소에서 기부하기" not in section and _code_link(setup) not in section
+
+
+def test_another_pilots_station_offers_no_code(client, company):
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="frank"))
+    other = donation_pilot(company=company, volunteer_user=UserFactory(username="grace"))
+    register_station(other.pilot, name="서구 치매안심센터 1층")
+
+    assert _code_link(setup) not in _take_part(client, setup)
 
 
 def test_the_section_speaks_plainly(client, setup):

@@ -88,8 +88,9 @@ def test_the_page_asks_about_held_donations_in_one_query(client, setup, count, d
 
     # Session and user; the pilot with its companies, milestones, updates, requests and their
     # recipients; the volunteer, their consents and those to renew; the requests they hold
-    # donations under, one query for all; the reader's memberships (the menu).
-    with django_assert_num_queries(13):
+    # donations under, one query for all; whether a station takes their data; the reader's
+    # memberships (the menu).
+    with django_assert_num_queries(14):
         response = client.get(f"/pilots/{setup.pilot.pk}/")
 
     page = response.content.decode()
