@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import NotificationKind, User
 from accounts.notifications import notify, notify_each, strong_matches_title, worded_per_language
 from companies.models import Company
-from core.errors import ApplicationError, forbidden, not_found
+from core.errors import ApplicationError, conflict, forbidden, not_found
 from core.services import save_validated
 from core.sql import id_array
 from ideas.models import MATCHABLE_STATUSES, Idea, IdeaStatus
@@ -43,6 +43,7 @@ from .engine import ranking
 from .engine.passages import Passage as TextPassage
 from .engine.passages import company_document, company_passages, idea_passages
 from .engine.vector_io import JsonText
+from .idea_pilots import idea_pilots
 from .models import (
     PROPOSAL_MAX_WEEKS,
     SHOWN_STRENGTHS,
@@ -1983,6 +1984,15 @@ def match_feedback(
     # is not to be told of an interest in it.
     if match.idea.status not in MATCHABLE_STATUSES or match.idea.is_hidden:
         raise not_found(_("This idea is no longer public: its matches can no longer be answered."))
+    # The company's page asks no answer once the company runs the idea's pilot; one sent from a
+    # page opened before, or through the API, would tell the author of an interest that is past.
+    if any(
+        company.pk == match.company_id
+        for company in idea_pilots.companies_running(idea=match.idea, user=user)
+    ):
+        raise conflict(
+            _("Your company already takes part in this idea's pilot: answering its match changes nothing.")
+        )
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED):
         raise ApplicationError(
             _("Choose interested or not a fit."), fields={"status": [_("Choose interested or not a fit.")]}

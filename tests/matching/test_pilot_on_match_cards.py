@@ -180,3 +180,24 @@ def test_each_company_of_a_shared_pilot_reads_it_as_its_own(dave, company, other
     card = _card(signed_in_client(dave).get(_url(other_company)).content.decode(), theirs)
 
     assert "Your company takes part in its pilot" in card and "other companies" not in card
+
+
+@pytest.mark.parametrize("status", ["interested", "dismissed", "suggested"])
+def test_an_answer_to_a_match_the_company_already_pilots_is_refused(
+    api, carol, company, other_company, status
+):
+    piloted = _weak_match(company)
+    PilotFactory(idea=piloted.idea, companies=[company], stage=PilotStage.RUNNING)
+    elsewhere = _weak_match(company)
+    PilotFactory(idea=elsewhere.idea, companies=[other_company], stage=PilotStage.RUNNING)
+    body = {"status": status, "message": "30가구 실증 가능"}
+
+    refused = api(carol).post(f"/api/v1/matches/{piloted.pk}/feedback/", body, HTTP_ACCEPT_LANGUAGE="en")
+    answered = api(carol).post(f"/api/v1/matches/{elsewhere.pk}/feedback/", dict(body, status="dismissed"))
+
+    assert refused.status_code == 409
+    assert "already takes part in this idea's pilot" in refused.json()["error"]["message"]
+    piloted.refresh_from_db()
+    assert piloted.status == MatchStatus.SUGGESTED
+    # Another company's pilot leaves the answer open: the city may still add a company.
+    assert answered.status_code == 200
