@@ -134,6 +134,15 @@ class BoundField(forms.BoundField):
         )
 
     @property
+    def summary_link_id(self) -> str:
+        """Where the error summary's link to the field leads: its box, or for a group of boxes to
+        tick or of choices (which no one label names) the fieldset holding them under their
+        legend, with its error above the first box (templates/_choice_group.html)."""
+        if self.use_fieldset:
+            return f"{self.auto_id}_group"
+        return self.id_for_label
+
+    @property
     def asks_to_type_again(self) -> bool:
         """Its only error is the note to type it again: the error summary lists it after the
         errors that made the form come back, which are what there is to fix."""

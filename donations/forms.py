@@ -182,6 +182,15 @@ class FieldRowForm(forms.Form):
     min = forms.FloatField(label=_("lowest"), widget=forms.NumberInput(attrs={"step": "any"}))
     max = forms.FloatField(label=_("highest"), widget=forms.NumberInput(attrs={"step": "any"}))
 
+    def __init__(self, *args: Any, number: int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.number = number
+
+    @property
+    def legend(self) -> str:
+        """The row's name on its box and in the page's error summary: "Field 2"."""
+        return str(_("Field %(number)s") % {"number": self.number})
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         low, high = cleaned.get("min"), cleaned.get("max")
@@ -191,6 +200,10 @@ class FieldRowForm(forms.Form):
 
 
 class BaseFieldRowFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Rows are numbered from 1, as the page names them.
+        return {**super().get_form_kwargs(index), "number": None if index is None else index + 1}
+
     def initial_form_count(self) -> int:
         # Every row counts as new: a row left or emptied is skipped, never refused as incomplete.
         return 0

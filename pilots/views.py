@@ -185,7 +185,10 @@ class PilotForm(forms.Form):
         ),
     )
     companies = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("companies"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("companies"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one company.")},
     )
 
     def __init__(self, *args, matches: Sequence[Match] = (), **kwargs):

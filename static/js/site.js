@@ -87,17 +87,33 @@ document.querySelectorAll("details.site-menu").forEach((menu) => {
 // A form sent back with errors opens on their summary (templates/_error_summary.html): focused, so
 // a phone shows it and a screen reader reads it first. A link in it goes to the field itself, its
 // label in view above it, ready to type in, where the plain jump would leave the label off the top
-// of the screen and the focus where it was.
+// of the screen and the focus where it was. A link to a group of boxes to tick leads to its fieldset
+// (templates/_choice_group.html): its legend and error in view, the first box focused.
 document.querySelectorAll(".error-summary[tabindex='-1']").forEach((summary) => {
   summary.focus();
   summary.querySelectorAll("a[href^='#']").forEach((link) => {
     link.addEventListener("click", (event) => {
-      const field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!target) return;
+      const field = target.matches("fieldset")
+        ? target.querySelector("input:not([type=hidden]), select, textarea")
+        : target;
       if (!field) return;
       event.preventDefault();
-      const label = document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
-      (label || field).scrollIntoView({block: "start"});
+      const label = target === field ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : null;
+      (label || target).scrollIntoView({block: "start"});
       field.focus({preventScroll: true});
     });
   });
 });
+
+// A form whose answer is drawn below it, out of sight on a phone (the company profile's preview,
+// under the whole form), is sent to that part of the page: its button's formaction ends in the
+// part's #id, so the browser opens the page there, with or without this script. The part
+// (`data-answer`, tabindex -1) is focused, so a screen reader starts there, as it starts on an error
+// summary: Chromium focuses such a part itself when it opens the page there; this does it where a
+// browser does not. A form sent back with errors draws no such part, and opens on their summary.
+if (window.location.hash && !document.querySelector(".error-summary[tabindex='-1']")) {
+  const part = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (part && part.matches("[data-answer]")) part.focus({preventScroll: true});
+}

@@ -253,9 +253,7 @@ def test_tags_typed_one_a_line_are_separate_and_shown_as_typed(client, company, 
 def _error_summary(response) -> str:
     html = response.content.decode()
     start = html.index('class="error-summary"')
-    assert start < html.index('<form method="post" class="profile-form" novalidate>'), (
-        "the summary comes before the form"
-    )
+    assert start < html.index('class="profile-form"'), "the summary comes before the form"
     return html[start : html.index("</div>", start)]
 
 
@@ -295,3 +293,66 @@ def test_adding_a_row_or_a_page_without_errors_shows_no_summary(client, company,
 
     assert more.status_code == blank.status_code == 200
     assert 'class="error-summary"' not in more.content.decode() + blank.content.decode()
+
+
+def test_the_preview_button_sends_the_page_back_opened_on_the_preview(client, company, carol):
+    """On a phone the preview is drawn below the whole form: the answer opens on it, without
+    JavaScript too, and it takes the focus, for a screen reader to start there."""
+    client.force_login(carol)
+    url = f"/companies/{company.slug}/edit/"
+
+    page = client.get(url).content.decode()
+    preview = client.post(url, {**_form(company), "action": "preview"})
+
+    button = re.search(r'<button[^>]*value="preview"[^>]*>', page).group(0)
+    assert f'formaction="{url}#preview"' in button
+    # The other buttons send the form to the page itself, not to the address after a preview.
+    assert f'<form method="post" action="{url}" class="profile-form"' in page
+    # Nothing to land on until a preview is shown.
+    assert 'id="preview"' not in page and "data-answer" not in page
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert (
+        '<aside aria-live="polite" aria-labelledby="preview-heading" id="preview" tabindex="-1" data-answer>'
+        in html
+    )
+    aside = html[html.index('id="preview"') :]
+    assert aside.index('<h2 id="preview-heading">') < aside.index(company.summary)
+
+
+def test_a_preview_sent_back_with_errors_opens_on_the_error_summary(client, company, carol):
+    client.force_login(carol)
+
+    response = client.post(
+        f"/companies/{company.slug}/edit/", {**_form(company), "action": "preview", "summary": ""}
+    )
+
+    assert response.status_code == 400
+    assert '<a href="#id_summary">' in _error_summary(response)
+    # The page comes back at #preview: no part of it has that id, so it opens at the top, where
+    # the summary is.
+    html = response.content.decode()
+    assert 'id="preview"' not in html and "data-answer" not in html
+
+
+def test_a_wrong_language_is_named_above_the_boxes_and_linked_from_the_summary(client, company, carol):
+    client.force_login(carol)
+
+    response = client.post(f"/companies/{company.slug}/edit/", _form(company, languages=["xx"]))
+
+    assert response.status_code == 400
+    assert '<a href="#id_languages_group">' in _error_summary(response)
+    html = response.content.decode()
+    group = html[html.index('<fieldset id="id_languages_group"') :]
+    assert group.index("<legend>") < group.index('class="errorlist"') < group.index('type="checkbox"')
+
+
+def test_too_many_projects_lead_from_the_summary_to_the_projects(client, company, carol):
+    client.force_login(carol)
+    rows = [{"id": "", "title": f"실적 {n}", "year": "", "description": ""} for n in range(31)]
+
+    response = client.post(f"/companies/{company.slug}/edit/", _form(company, rows))
+
+    assert response.status_code == 400
+    assert '<li><a href="#references">' in _error_summary(response)
+    assert '<h2 id="references">' in response.content.decode()

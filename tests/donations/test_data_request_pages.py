@@ -233,6 +233,74 @@ def test_bad_input_is_named_on_its_field_keeps_what_was_typed_and_stores_nothing
     assert not PilotDataRequest.objects.exists()
 
 
+def _error_summary(response) -> str:
+    html = response.content.decode()
+    start = html.index('<div class="error-summary"')
+    assert start < html.index('class="data-request-form"'), "the summary comes before the form"
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        (
+            "ko",
+            [
+                '<a href="#id_purpose">이용 목적 (한국어): 필수 항목입니다.</a>',
+                '<a href="#id_recipient_companies_group">제공받는 기업: '
+                "데이터를 제공받을 기업을 한 곳 이상 골라 주세요.</a>",
+                '<a href="#id_fields-0-max">항목 1 — 최댓값: 최댓값은 최솟값보다 커야 합니다.</a>',
+            ],
+        ),
+        (
+            "en",
+            [
+                '<a href="#id_purpose">Purpose (Korean): This field is required.</a>',
+                '<a href="#id_recipient_companies_group">Recipient companies: '
+                "Choose at least one company that receives the data.</a>",
+                '<a href="#id_fields-0-max">Field 1 — Highest: '
+                "The highest valid value must be above the lowest.</a>",
+            ],
+        ),
+    ],
+)
+def test_a_refused_save_names_each_field_in_error_at_the_top_with_a_link_to_it(
+    everyone, pilot, company, language, named
+):
+    client = page_client(everyone["staff"])
+    client.cookies["django_language"] = language
+    # Started from a preset, as staff do: its rows come back filled in, the purpose still empty.
+    shown = client.post(add_url(pilot), posted(company, rows=[], preset="steps"))
+    rows = [form.initial for form in shown.context["field_rows"].forms if form.initial]
+    data = posted(company, rows=rows, purpose="", category_code="steps", category_label="하루 걸음 수")
+    del data["recipient_companies"]
+    data["fields-0-max"] = "-1"
+
+    response = client.post(add_url(pilot), data)
+
+    assert response.status_code == 400
+    summary = _error_summary(response)
+    assert [link for link in named if link not in summary] == []
+    assert summary.count("<li>") == len(named)
+    assert "아래 항목을 확인해 주세요." not in response.content.decode()
+    assert "Please correct the fields below." not in response.content.decode()
+    # The companies' error is the group's, above the boxes.
+    html = response.content.decode()
+    group = html[html.index('<fieldset id="id_recipient_companies_group"') :]
+    assert group.index("<legend>") < group.index('class="errorlist"') < group.index('type="checkbox"')
+    assert not PilotDataRequest.objects.exists()
+
+
+def test_a_request_without_any_field_leads_from_the_summary_to_the_rows(everyone, pilot, company):
+    response = page_client(everyone["staff"]).post(add_url(pilot), posted(company, rows=[]))
+
+    assert response.status_code == 400
+    assert '<li><a href="#fields">측정값에 담길 항목을 하나 이상 추가해 주세요.</a></li>' in _error_summary(
+        response
+    )
+    assert '<fieldset class="field-rows" id="fields">' in response.content.decode()
+
+
 def test_another_pilots_company_is_not_offered_and_is_refused(everyone, pilot, company, other_company):
     client = page_client(everyone["staff"])
 

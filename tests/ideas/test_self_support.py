@@ -60,3 +60,33 @@ def test_an_author_who_supported_before_the_rule_may_withdraw_it(alice, idea):
     client.post(f"/ideas/{idea.pk}/support/", {"support": "0"})
 
     assert not Support.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("ko", "내가 제안한 아이디어입니다: 다른 시민의 공감을 기다려 보세요."),
+        ("en", "You proposed this idea: others can support it."),
+    ],
+)
+def test_the_author_is_told_why_there_is_no_support_button(alice, bob, idea, language, line):
+    author = _signed_in(alice)
+    author.cookies["django_language"] = language
+    other = _signed_in(bob)
+    other.cookies["django_language"] = language
+
+    by_author = author.get(f"/ideas/{idea.pk}/").content.decode()
+    by_other = other.get(f"/ideas/{idea.pk}/").content.decode()
+
+    # Where the button would be: in the support box, before following.
+    actions = by_author[by_author.index('class="idea-actions') : by_author.index('id="follow"')]
+    assert f'<p class="meta" id="own-idea">{line}</p>' in actions
+    assert 'id="own-idea"' not in by_other
+
+
+def test_an_author_who_may_still_withdraw_a_support_sees_the_button_not_the_line(alice, idea):
+    Support.objects.create(idea=idea, user=alice)
+
+    html = _signed_in(alice).get(f"/ideas/{idea.pk}/").content.decode()
+
+    assert 'id="support"' in html and 'id="own-idea"' not in html

@@ -67,3 +67,35 @@ def test_staff_may_still_choose_a_company_that_was_not_matched(client, staff_use
     )
 
     assert set(Pilot.objects.get().companies.values_list("name", flat=True)) == {"하하 돌봄", "가나 로봇"}
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("ko", "기업: 기업을 한 곳 이상 선택해 주세요."), ("en", "Companies: Choose at least one company.")],
+)
+def test_no_company_ticked_is_named_at_the_group_and_in_the_summary(
+    client, staff_user, idea, matched, language, named
+):
+    CompanyFactory(name="숨결링크")
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+
+    response = client.post(
+        f"/staff/ideas/{idea.pk}/pilot/",
+        {"title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu"},
+    )
+
+    html = response.content.decode()
+    assert not Pilot.objects.exists()
+    # The summary at the top names the field and leads to the group of boxes.
+    start = html.index('<div class="error-summary"')
+    summary = html[start : html.index("</div>", start)]
+    assert start < html.index('id="id_title"')
+    assert f'<li><a href="#id_companies_group">{named}</a></li>' in summary
+    # The error is the group's: under its legend, above the first box, not under the last company.
+    group = html[html.index('<fieldset id="id_companies_group"') : html.index("</fieldset>")]
+    message = named.split(": ", 1)[1]
+    assert group.index("<legend>") < group.index(message) < group.index('type="checkbox"')
+    assert group.index("숨결링크") > group.index(message)
+    assert 'aria-describedby="id_companies_error"' in group
+    assert "필수 항목입니다." not in html and "This field is required." not in html
