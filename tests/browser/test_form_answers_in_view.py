@@ -166,3 +166,18 @@ def test_the_author_is_told_why_there_is_no_support_button(browser_page, live_se
     assert line.is_visible() and page.locator("#support").count() == 0
     line.scroll_into_view_if_needed()
     screenshot(page, f"idea-own-support-line-{language}-{width}")
+
+
+def test_add_another_past_project_opens_on_the_row_it_added(browser_page, live_server):
+    member = MembershipFactory(user=UserFactory(username="owner"))
+    page = browser_page
+    _as(page, live_server, "ko", 390)
+    log_in(page, "owner", PASSWORD)
+    page.goto(f"/companies/{member.company.slug}/edit/")
+
+    with page.expect_navigation():
+        page.click("button[value=more_references]")
+
+    assert page.url.endswith("/edit/#last-reference")
+    assert page.locator("#last-reference legend").evaluate(IN_VIEW)
+    _in_view(page, "company-profile-added-project-ko-390")

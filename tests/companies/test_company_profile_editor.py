@@ -128,6 +128,11 @@ def test_add_another_project_shows_one_more_empty_row_and_saves_nothing(client, 
 
     assert 'name="references-1-title"' in html and 'value="첫 실적"' in html
     assert not CompanyReference.objects.exists()
+    # The page comes back opened on the row it added (on a phone, screens below the top).
+    assert f'formaction="/companies/{company.slug}/edit/#last-reference"' in html
+    rows = re.findall(r'<fieldset class="reference"[^>]*>', html)
+    assert len(rows) == 2 and rows[-1] == '<fieldset class="reference" id="last-reference">'
+    assert html.index('id="last-reference"') < html.index('name="references-1-title"')
 
 
 def test_the_preview_reads_the_projects_as_typed(client, company, carol):

@@ -4,6 +4,8 @@ Personas as in tests/pilots/factories.py: erin volunteers for the pilot of carol
 dave's company (other_company) is not in it.
 """
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -525,3 +527,16 @@ def test_a_nul_anywhere_in_the_form_is_a_field_error(everyone, pilot, company, n
     form, rows = response.context["form"], response.context["field_rows"]
     assert form.errors.get(name) or rows.forms[0].errors.get(name.removeprefix("fields-0-"))
     assert not PilotDataRequest.objects.exists()
+
+
+def test_a_preset_and_an_added_row_open_the_page_on_the_rows_and_a_save_on_the_summary(everyone, pilot):
+    html = page_client(everyone["staff"]).get(add_url(pilot)).content.decode()
+
+    # The form is sent to the page itself: a save after a preset lands on its error summary, not on
+    # the fragment the address kept.
+    assert f'<form method="post" action="{add_url(pilot)}" novalidate class="data-request-form">' in html
+    assert f'formaction="{add_url(pilot)}#fields"' in html
+    assert f'value="more_fields" formaction="{add_url(pilot)}#last-field"' in html
+    rows = re.findall(r'<fieldset class="field-row"[^>]*>', html)
+    assert rows and rows[-1] == '<fieldset class="field-row" id="last-field">'
+    assert all('id="last-field"' not in row for row in rows[:-1])
