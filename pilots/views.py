@@ -258,7 +258,9 @@ def pilot_create_page(request, idea_id: int):
         else:
             messages.success(request, _("The pilot was created in planning."))
             return redirect("pilot-detail", pilot_id=pilot.pk)
-    return render(request, "pilots/form.html", {"form": form, "idea": idea})
+    # A form sent back refused says so in its status too, as the site's other forms do.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "pilots/form.html", {"form": form, "idea": idea}, status=status)
 
 
 # The labels the pilot page gives the fields of its staff forms, to name them in a refusal.

@@ -395,7 +395,7 @@ TABLE: dict[str, list[Case]] = {
     "pilots/<int:pilot_id>/manage/": [
         Case(get="login 403 403 403 403 302", post="login 403 403 403 403 400")
     ],
-    "staff/ideas/<int:idea_id>/pilot/": [Case(get=STAFF_PAGE, post="login 403 403 403 403 200")],
+    "staff/ideas/<int:idea_id>/pilot/": [Case(get=STAFF_PAGE, post="login 403 403 403 403 400")],
     # --- Data donation: pages ---
     "pilots/<int:pilot_id>/participation/": [
         Case(

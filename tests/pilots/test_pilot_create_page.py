@@ -86,6 +86,7 @@ def test_no_company_ticked_is_named_at_the_group_and_in_the_summary(
     )
 
     html = response.content.decode()
+    assert response.status_code == 400
     assert not Pilot.objects.exists()
     # The summary at the top names the field and leads to the group of boxes.
     start = html.index('<div class="error-summary"')

@@ -216,6 +216,6 @@ def test_the_create_page_refuses_a_control_character_in_either_title(
     response = client.post(f"/staff/ideas/{idea.pk}/pilot/", {**form, field: "Park\x1b[31m pressure"})
 
     # Refused beside the field, what was typed kept, rather than an error page.
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors[field] == [ONE_LINE_KO]
     assert not Pilot.objects.exists()

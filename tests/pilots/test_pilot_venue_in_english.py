@@ -147,7 +147,7 @@ def test_the_create_page_refuses_a_control_character_in_either_venue(
     response = _post_create_page(client, idea, company, **{field: "Jungoe Park\x1b[31m"})
 
     # Refused beside the field, what was typed kept, rather than an error page.
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors[field] == [ONE_LINE_KO]
     assert not Pilot.objects.exists()
 
