@@ -20,7 +20,7 @@ from companies.models import Company
 from core.bilingual import ShownText, shown_label, shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
-from pilots.selectors import pilot_company_acted_for, stations_taking, volunteer_stations
+from pilots.selectors import pilot_company_acted_for, stations_taking
 
 from .fields import DataField, parse_fields
 from .models import (
@@ -203,7 +203,7 @@ class MyPilotDonations:
     categories: list[MyCategory] = field(default_factory=list)
     # Results about the donor as a whole, or about a donation since deleted.
     results: list[DonationResult] = field(default_factory=list)
-    # Where the donor can donate now (donor_stations): with none, no code is offered.
+    # Where the donor can donate now (pilots.selectors.volunteer_stations): with none, no code is offered.
     stations: list[Station] = field(default_factory=list)
 
     @property
@@ -545,12 +545,6 @@ def donor_consented_requests(*, volunteer: PilotVolunteer) -> QuerySet[PilotData
         .order_by("id")
         .distinct()
     )
-
-
-def donor_stations(*, volunteer: PilotVolunteer) -> QuerySet[Station]:
-    """The stations where the donor's code can be used now, by place: not revoked, and taking a
-    category they consent to now. None: no code is issued, and no page offers one."""
-    return volunteer_stations(volunteer=volunteer)
 
 
 def station_visits(*, station: Station, open_only: bool = False) -> QuerySet[StationVisit]:

@@ -31,6 +31,7 @@ from core.bilingual import ENGLISH, KOREAN
 from core.errors import ApplicationError, ErrorKind, conflict, forbidden, not_found, unavailable
 from core.services import save_validated
 from pilots.models import CONSENT_STAGES, Pilot, PilotConsent, PilotDataRequest, PilotVolunteer
+from pilots.selectors import volunteer_stations
 from pilots.services import pilot_require_open
 
 from . import selectors
@@ -51,7 +52,7 @@ from .models import (
     Station,
     StationVisit,
 )
-from .selectors import donor_consented_requests, donor_stations
+from .selectors import donor_consented_requests
 from .validators import measured_at_error, measured_in_future
 
 # A station posts one visit's readings at once; a file upload is reviewed row by row.
@@ -1018,7 +1019,7 @@ def donor_code_issue(*, volunteer: PilotVolunteer) -> tuple[DonorCode, str]:
     if not donor_consented_requests(volunteer=volunteer).exists():
         raise conflict(_("Give your consent to at least one kind of data first; then a station can take it."))
     # A code no station can take would be a promise nobody keeps: none is made.
-    if not donor_stations(volunteer=volunteer).exists():
+    if not volunteer_stations(volunteer=volunteer).exists():
         raise conflict(no_station_for_donor_message(), code="no_station")
     now = timezone.now()
     DonorCode.objects.filter(volunteer=volunteer, used_at__isnull=True, expires_at__gt=now).update(

@@ -26,7 +26,7 @@ from core.forms import add_service_errors, error_text, posted_id
 from core.shortcuts import get_or_404, posted_here_else_back_to
 from pilots import services as pilot_services
 from pilots.models import CONSENT_STAGES, Pilot, PilotDataRequest, PilotVolunteer
-from pilots.selectors import pilot_volunteer_get
+from pilots.selectors import pilot_volunteer_get, volunteer_stations
 from pilots.views import render_pilot_page
 
 from . import selectors, services, uploads
@@ -404,7 +404,7 @@ def donor_code_page(request, pilot_id: int):
         messages.error(request, _("Volunteer for the pilot first."))
         return redirect("pilot-detail", pilot_id=pilot_id)
     categories = list(selectors.donor_consented_requests(volunteer=volunteer))
-    stations = list(selectors.donor_stations(volunteer=volunteer))
+    stations = list(volunteer_stations(volunteer=volunteer))
     context: dict = {
         "pilot": pilot,
         "categories": categories,

@@ -29,13 +29,13 @@ from .models import (
     PROPOSAL_PLAN_MAX_LENGTH,
     Match,
     MatchStatus,
-    MatchStrength,
 )
-from .reasons import reason_text
 
 
 class ReasonSerializer(serializers.Serializer):
-    text = serializers.SerializerMethodField()
+    # Filled in by the match's serializer (`_ReasonWordedForItsStrength`): the wording depends on
+    # the match's strength, which the reason alone does not hold.
+    text = serializers.CharField(default="", help_text="The reason in words, in the reader's language.")
     idea_field = serializers.CharField()
     idea_text = serializers.CharField()
     company_field = serializers.CharField()
@@ -43,27 +43,21 @@ class ReasonSerializer(serializers.Serializer):
     similarity = serializers.FloatField()
     also = serializers.ListField(child=serializers.DictField())
 
-    def get_text(self, reason) -> str:
-        # A company's members read of their own profile ("… is close to your technology …").
-        return reason_text(reason, to_company=self.context.get("to_company", False))
 
-
-class _WeakReasonsHedged:
-    """A weak match's reason names the nearest parts without calling them close, as on the pages;
-    the reason alone does not know the match's strength."""
+class _ReasonWordedForItsStrength:
+    """The reason's text as the pages word it for the match's strength (`Match.reason_in_words`),
+    which the reason alone does not know."""
 
     def to_representation(self, match):
         data = super().to_representation(match)  # type: ignore[misc]
-        if match.strength == MatchStrength.WEAK and data.get("reason"):
-            data["reason"]["text"] = reason_text(
-                match.reason,
-                to_company=self.context.get("to_company", False),  # type: ignore[attr-defined]
-                weak=True,
-            )
+        if data.get("reason"):
+            # A company's members read of their own profile ("… is close to your technology …").
+            to_company = self.context.get("to_company", False)  # type: ignore[attr-defined]
+            data["reason"]["text"] = match.reason_in_words(to_company=to_company)
         return data
 
 
-class MatchForIdeaSerializer(_WeakReasonsHedged, serializers.ModelSerializer):
+class MatchForIdeaSerializer(_ReasonWordedForItsStrength, serializers.ModelSerializer):
     company = CompanyBriefSerializer()
     rank = serializers.IntegerField(source="rank_for_idea")
     reason = ReasonSerializer()
@@ -90,7 +84,7 @@ class IdeaPilotSerializer(serializers.Serializer):
     )
 
 
-class MatchForCompanySerializer(_WeakReasonsHedged, serializers.ModelSerializer):
+class MatchForCompanySerializer(_ReasonWordedForItsStrength, serializers.ModelSerializer):
     idea = IdeaBriefSerializer()
     # A dismissed match leaves the ranking but stays in the company's list.
     rank = serializers.IntegerField(source="rank_for_company", allow_null=True)

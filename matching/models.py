@@ -11,6 +11,8 @@ from core.models import ChoiceLabelsModel
 from core.validators import multiline_text_validators, no_control_characters_but_line_breaks
 from ideas.models import Idea
 
+from .reasons import reason_text
+
 # multilingual-e5-small; a model of another width needs a migration of these columns.
 EMBEDDING_DIMENSIONS = 512
 
@@ -213,6 +215,10 @@ class Match(ChoiceLabelsModel):
 
     def __str__(self) -> str:
         return f"{self.idea} ↔ {self.company}"
+
+    def reason_in_words(self, *, to_company: bool = False) -> str:
+        """The reason as one line in the reader's language, worded for the match's strength."""
+        return reason_text(self.reason, to_company=to_company, weak=self.strength == MatchStrength.WEAK)
 
     @property
     def is_confident(self) -> bool:

@@ -2,7 +2,6 @@
 
 import re
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .engine.passages import TAG_LIST_FIELD
@@ -63,52 +62,48 @@ def _without_double_stop(line: str) -> str:
     return _STOPPED_QUOTE_THEN_STOP.sub("”", line)
 
 
+# The line for (weak, found in the idea's title, read by the company's own members). A weak match's
+# nearest phrases are often not close at all: said to be "close", they read as a claim the reader
+# can see is false, so its line names them as the nearest parts, nothing more. A reason found in the
+# title does not quote it: the title heads the card the reason is read on.
+_LINES = {
+    (False, True, True): gettext_lazy(
+        "The idea's title is close to your %(company_field)s “%(company_text)s”."
+    ),
+    (False, True, False): gettext_lazy(
+        "The idea's title is close to the company's %(company_field)s “%(company_text)s”."
+    ),
+    (False, False, True): gettext_lazy(
+        "The idea's “%(idea_text)s” is close to your %(company_field)s “%(company_text)s”."
+    ),
+    (False, False, False): gettext_lazy(
+        "The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”."
+    ),
+    (True, True, True): gettext_lazy(
+        "Nearest parts: the idea's title and your %(company_field)s “%(company_text)s”."
+    ),
+    (True, True, False): gettext_lazy(
+        "Nearest parts: the idea's title and the company's %(company_field)s “%(company_text)s”."
+    ),
+    (True, False, True): gettext_lazy(
+        "Nearest parts: the idea's “%(idea_text)s” and your %(company_field)s “%(company_text)s”."
+    ),
+    (True, False, False): gettext_lazy(
+        "Nearest parts: the idea's “%(idea_text)s” and the company's %(company_field)s “%(company_text)s”."
+    ),
+}
+
+
 def reason_text(reason: dict, *, to_company: bool = False, weak: bool = False) -> str:
     """The match reason as one line in the reader's language; `to_company` when the company's
-    own members read it, of their own profile.
-
-    A weak match's nearest phrases are often not close at all: said to be "close", they read as
-    a claim the reader can see is false. It names them as the nearest parts, nothing more."""
+    own members read it, of their own profile; `weak` for a weak match (`Match.reason_in_words`)."""
     if not reason:
         return ""
+    in_title = reason.get("idea_field") == "title"
     values = {
         "company_field": FIELD_LABELS.get(reason["company_field"], reason["company_field"]),
         "company_text": short_phrase(reason["company_text"]),
     }
-    if weak:
-        return _without_double_stop(_weak_reason_line(reason, values, to_company=to_company))
-    if reason.get("idea_field") == "title":
-        # The title heads the card the reason is read on: quoting it again says nothing new.
-        if to_company:
-            line = _("The idea's title is close to your %(company_field)s “%(company_text)s”.")
-        else:
-            line = _("The idea's title is close to the company's %(company_field)s “%(company_text)s”.")
-    else:
+    if not in_title:
         values["idea_text"] = short_phrase(reason["idea_text"])
-        if to_company:
-            line = _("The idea's “%(idea_text)s” is close to your %(company_field)s “%(company_text)s”.")
-        else:
-            line = _(
-                "The idea's “%(idea_text)s” is close to the company's %(company_field)s “%(company_text)s”."
-            )
-    return _without_double_stop(line % values)
-
-
-def _weak_reason_line(reason: dict, values: dict, *, to_company: bool) -> str:
-    if reason.get("idea_field") == "title":
-        if to_company:
-            line = _("Nearest parts: the idea's title and your %(company_field)s “%(company_text)s”.")
-        else:
-            line = _(
-                "Nearest parts: the idea's title and the company's %(company_field)s “%(company_text)s”."
-            )
-        return line % values
-    values["idea_text"] = short_phrase(reason["idea_text"])
-    if to_company:
-        line = _("Nearest parts: the idea's “%(idea_text)s” and your %(company_field)s “%(company_text)s”.")
-    else:
-        line = _(
-            "Nearest parts: the idea's “%(idea_text)s” and the company's %(company_field)s "
-            "“%(company_text)s”."
-        )
-    return line % values
+    return _without_double_stop(str(_LINES[weak, in_title, to_company]) % values)

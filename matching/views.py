@@ -29,9 +29,7 @@ from .models import (
     PROPOSAL_PLAN_MAX_LENGTH,
     Match,
     MatchStatus,
-    MatchStrength,
 )
-from .reasons import reason_text
 
 
 class InterestForm(forms.Form):
@@ -257,9 +255,7 @@ def _match_cards(
     selectors.with_idea_pilots(matches, user=user)
     blank_answer = _blank_answer_forms(get_language())
     for match in matches:
-        match.reason_text = reason_text(
-            match.reason, to_company=can_answer, weak=match.strength == MatchStrength.WEAK
-        )
+        match.reason_text = match.reason_in_words(to_company=can_answer)
         # The company's own pilot of the idea first; else one another company runs. None rather
         # than no attribute, which the template would look for among all of the match's (dir()).
         match.own_pilot = selectors.pilot_with_company(match.pilots, company=company)

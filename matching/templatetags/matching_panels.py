@@ -8,8 +8,7 @@ from ideas.models import MatchingState
 from matching import selectors
 from matching.engine.passages import UNSCORED_FIELDS, company_passages
 from matching.idea_pilots import idea_pilots
-from matching.models import MatchStrength
-from matching.reasons import FIELD_LABELS, reason_text
+from matching.reasons import FIELD_LABELS
 
 register = template.Library()
 
@@ -28,7 +27,7 @@ def idea_matches_panel(context, idea):
     if weaker and not selectors.can_see_weak_matches(user=user):
         weaker = []
     for match in matches + weaker:
-        match.reason_text = reason_text(match.reason, weak=match.strength == MatchStrength.WEAK)
+        match.reason_text = match.reason_in_words()
     show_proposals = selectors.can_see_interest_proposals(idea=idea, user=user)
     interests = selectors.idea_page_interests(idea=idea, user=user, with_proposals=show_proposals)
     if not show_proposals:

@@ -28,16 +28,22 @@ def _open(page, live_server, language: str, width: int) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
 
 
+def _matches_of_the_company_of(page, live_server, username: str, language: str, width: int) -> Company:
+    """The member's company's matches, the weaker ones included, as the member sees them."""
+    company = Company.objects.get(memberships__user__username=username)
+    _open(page, live_server, language, width)
+    log_in(page, username, "gwangju-demo-2026")
+    page.goto(f"/companies/{company.slug}/matches/?include_weak=on")
+    return company
+
+
 def test_a_company_running_the_pilot_is_asked_no_answer_on_its_card(demo, browser_page, live_server):
     # company1 is a member of 빛결메디칼AI, one of the two companies running the falls pilot, to
     # which the idea is a weak match only.
-    company = Company.objects.get(memberships__user__username="company1")
     pilot = Pilot.objects.get(title=FALLS_PILOT)
     page = browser_page
-    _open(page, live_server, "ko", 390)
 
-    log_in(page, "company1", "gwangju-demo-2026")
-    page.goto(f"/companies/{company.slug}/matches/?include_weak=on")
+    _matches_of_the_company_of(page, live_server, "company1", "ko", 390)
 
     card = page.locator("ol.cards > li.card", has_text=FALLS)
     assert card.count() == 1
@@ -53,13 +59,10 @@ def test_a_company_running_the_pilot_is_asked_no_answer_on_its_card(demo, browse
 def test_a_company_sees_which_ideas_others_pilot(demo, browser_page, live_server):
     # company2 is a member of 숨결링크, a possible match of the falls idea, which other companies
     # pilot, and itself runs the medication reminder pilot.
-    company = Company.objects.get(memberships__user__username="company2")
-    own = Pilot.objects.get(companies=company)
     page = browser_page
-    _open(page, live_server, "en", 1280)
 
-    log_in(page, "company2", "gwangju-demo-2026")
-    page.goto(f"/companies/{company.slug}/matches/?include_weak=on")
+    company = _matches_of_the_company_of(page, live_server, "company2", "en", 1280)
+    own = Pilot.objects.get(companies=company)
 
     others = page.locator("ol.cards > li.card", has_text=FALLS)
     falls = Pilot.objects.get(title=FALLS_PILOT)

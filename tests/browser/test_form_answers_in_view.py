@@ -31,9 +31,19 @@ def _serious(violations: list[dict]) -> list[str]:
     ]
 
 
-def _as(page, live_server, language: str, width: int) -> None:
+def _signed_in_at(page, live_server, username: str, path: str, language: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    log_in(page, username, PASSWORD)
+    page.goto(path)
+
+
+def _opened_on_the_summary(page):
+    """The error summary, after a form came back refused: focused, and on the screen."""
+    summary = page.locator(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert summary.evaluate(IN_VIEW)
+    return summary
 
 
 def _in_view(page, name: str) -> None:
@@ -45,9 +55,7 @@ def _in_view(page, name: str) -> None:
 def test_the_profile_preview_opens_on_the_preview(browser_page, live_server, language, width):
     member = MembershipFactory(user=UserFactory(username="owner"))
     page = browser_page
-    _as(page, live_server, language, width)
-    log_in(page, "owner", PASSWORD)
-    page.goto(f"/companies/{member.company.slug}/edit/")
+    _signed_in_at(page, live_server, "owner", f"/companies/{member.company.slug}/edit/", language, width)
 
     page.fill("#id_summary", "복약 디스펜서와 보호자 알림")
     with page.expect_navigation():
@@ -71,17 +79,13 @@ def test_the_profile_preview_opens_on_the_preview(browser_page, live_server, lan
 def test_a_preview_sent_back_with_errors_opens_on_the_summary(browser_page, live_server, language, width):
     member = MembershipFactory(user=UserFactory(username="owner"))
     page = browser_page
-    _as(page, live_server, language, width)
-    log_in(page, "owner", PASSWORD)
-    page.goto(f"/companies/{member.company.slug}/edit/")
+    _signed_in_at(page, live_server, "owner", f"/companies/{member.company.slug}/edit/", language, width)
 
     page.fill("#id_summary", "")
     with page.expect_navigation():
         page.click("button[value=preview]")
 
-    summary = page.locator(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert summary.evaluate(IN_VIEW)
+    _opened_on_the_summary(page)
     _in_view(page, f"company-profile-preview-error-{language}-{width}")
     page.locator(".error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_summary"
@@ -94,17 +98,13 @@ def test_no_company_ticked_is_named_at_the_top_and_at_the_group(browser_page, li
     for name in ("가나 로봇", "빛고을 돌봄", "숨결링크"):
         CompanyFactory(name=name)
     page = browser_page
-    _as(page, live_server, language, width)
-    log_in(page, "staff", PASSWORD)
-    page.goto(f"/staff/ideas/{idea.pk}/pilot/")
+    _signed_in_at(page, live_server, "staff", f"/staff/ideas/{idea.pk}/pilot/", language, width)
 
     page.fill("#id_description", "8주 실증")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
 
-    summary = page.locator(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert summary.evaluate(IN_VIEW)
+    summary = _opened_on_the_summary(page)
     named = {"ko": "기업: 기업을 한 곳 이상 선택해 주세요.", "en": "Companies: Choose at least one company."}
     assert named[language] in summary.inner_text()
     screenshot(page, f"pilot-create-error-{language}-{width}")
@@ -129,9 +129,7 @@ def test_a_data_request_from_a_preset_names_the_missing_purpose(browser_page, li
     company = CompanyFactory(name="빛고을 헬스")
     pilot = PilotFactory(title="걷기 실증", companies=[company], stage=PilotStage.RECRUITING)
     page = browser_page
-    _as(page, live_server, language, width)
-    log_in(page, "staff", PASSWORD)
-    page.goto(f"/pilots/{pilot.pk}/data-requests/new/")
+    _signed_in_at(page, live_server, "staff", f"/pilots/{pilot.pk}/data-requests/new/", language, width)
 
     with page.expect_navigation():
         page.click("button[name=preset][value=steps]")
@@ -140,9 +138,7 @@ def test_a_data_request_from_a_preset_names_the_missing_purpose(browser_page, li
     with page.expect_navigation():
         page.click(".actions button[value=save]")
 
-    summary = page.locator(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert summary.evaluate(IN_VIEW)
+    summary = _opened_on_the_summary(page)
     purpose = {"ko": "이용 목적 (한국어)", "en": "Purpose (Korean)"}[language]
     assert summary.locator("a").all_inner_texts() == [
         purpose + {"ko": ": 필수 항목입니다.", "en": ": This field is required."}[language]
@@ -158,9 +154,7 @@ def test_a_data_request_from_a_preset_names_the_missing_purpose(browser_page, li
 def test_the_author_is_told_why_there_is_no_support_button(browser_page, live_server, language, width):
     idea = IdeaFactory(title="어르신 복약 알림", author=UserFactory(username="minji"))
     page = browser_page
-    _as(page, live_server, language, width)
-    log_in(page, "minji", PASSWORD)
-    page.goto(f"/ideas/{idea.pk}/")
+    _signed_in_at(page, live_server, "minji", f"/ideas/{idea.pk}/", language, width)
 
     line = page.locator(".idea-actions #own-idea")
     assert line.is_visible() and page.locator("#support").count() == 0
@@ -171,9 +165,7 @@ def test_the_author_is_told_why_there_is_no_support_button(browser_page, live_se
 def test_add_another_past_project_opens_on_the_row_it_added(browser_page, live_server):
     member = MembershipFactory(user=UserFactory(username="owner"))
     page = browser_page
-    _as(page, live_server, "ko", 390)
-    log_in(page, "owner", PASSWORD)
-    page.goto(f"/companies/{member.company.slug}/edit/")
+    _signed_in_at(page, live_server, "owner", f"/companies/{member.company.slug}/edit/", "ko", 390)
 
     with page.expect_navigation():
         page.click("button[value=more_references]")
