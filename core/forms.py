@@ -101,6 +101,16 @@ class MultilineField(TypedTextField):
         return normalize_newlines(text) if text else text
 
 
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Boxes to tick whose choices come in named groups (a field's choices given as
+    `[(group, [(value, label), ...]), ...]`): each group a fieldset its legend names
+    (core/templates/core/widgets/grouped_choices.html). Django draws a group's name as a label tied
+    to no box, which a screen reader reads out alone, as a label missing its box, and not with the
+    boxes it names."""
+
+    template_name = "core/widgets/grouped_choices.html"
+
+
 class BoundField(forms.BoundField):
     """A field as every form of the site draws it. A password typed into a form that comes back
     with errors is not sent back to the page (`PasswordInput`), so its box is empty whatever the

@@ -18,6 +18,7 @@ from companies.models import Company
 from core.bilingual import any_korean_only, shown_label
 from core.errors import ApplicationError
 from core.forms import (
+    GroupedCheckboxSelectMultiple,
     MultilineField,
     SingleLineField,
     add_service_errors,
@@ -187,7 +188,7 @@ class PilotForm(forms.Form):
     companies = forms.ModelMultipleChoiceField(
         label=gettext_lazy("companies"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose at least one company.")},
     )
 

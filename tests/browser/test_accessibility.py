@@ -19,7 +19,8 @@ from dashboard.management.commands.seed_demo import DEMO_PASSWORD
 from ideas import services as idea_services
 from ideas.models import Comment, Idea, IdeaStatus
 from matching import services
-from pilots.models import Pilot, PilotStage
+from matching.selectors import matches_for_pilot
+from pilots.models import Pilot, PilotStage, idea_can_become_pilot
 from tests.browser.conftest import axe_violations, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +62,13 @@ def _open_every_fold(page) -> None:
 
 
 def _pages(
-    idea: Idea, pilot: Pilot, company: Company, comment: Comment, own_idea: Idea, own_hidden: Idea
+    idea: Idea,
+    pilot: Pilot,
+    company: Company,
+    comment: Comment,
+    own_idea: Idea,
+    own_hidden: Idea,
+    pilotable: Idea,
 ) -> dict[str | None, list[tuple[str, str, Step]]]:
     """Who looks (None: nobody signed in) and what they open: a name, the address, and a step."""
     return {
@@ -109,6 +116,8 @@ def _pages(
             ("moderation-opened", "/staff/moderation/", _open_every_fold),
             ("dashboard", "/staff/dashboard/", None),
             ("audit-log", "/staff/audit/", None),
+            ("pilot-create", f"/staff/ideas/{pilotable.pk}/pilot/", None),
+            ("pilot-create-errors", f"/staff/ideas/{pilotable.pk}/pilot/", _submit_empty),
         ],
     }
 
@@ -134,7 +143,12 @@ def test_main_pages_have_no_serious_accessibility_violations(browser_page, live_
     # Hidden by the moderators: its author may ask them to look again.
     own_hidden = Idea.objects.filter(author=citizen, status=IdeaStatus.PUBLISHED).exclude(pk=idea.pk).first()
     Idea.objects.filter(pk=own_hidden.pk).update(is_hidden=True)
-    pages = _pages(idea, pilot, company, comment, own_idea, own_hidden)
+    # An idea a pilot can be made from, with companies matched with it: its create page lists them
+    # in their own group of boxes, above the other companies.
+    pilotable = next(
+        i for i in Idea.objects.order_by("pk") if idea_can_become_pilot(i) and matches_for_pilot(idea=i)
+    )
+    pages = _pages(idea, pilot, company, comment, own_idea, own_hidden, pilotable)
     page = browser_page
 
     counts: Counter[tuple[str, str]] = Counter()

@@ -5,11 +5,13 @@ is told, where the support button would be, why there is none."""
 
 import pytest
 
+from matching.models import MatchStrength
 from pilots.models import PilotStage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import SCREENSHOTS, axe_violations, log_in, screenshot
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import IdeaFactory
+from tests.matching.factories import MatchFactory
 from tests.pilots.factories import PilotFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,8 +97,10 @@ def test_a_preview_sent_back_with_errors_opens_on_the_summary(browser_page, live
 def test_no_company_ticked_is_named_at_the_top_and_at_the_group(browser_page, live_server, language, width):
     UserFactory(username="staff", is_staff=True)
     idea = IdeaFactory(title="어르신 복약 알림")
-    for name in ("가나 로봇", "빛고을 돌봄", "숨결링크"):
+    for name in ("가나 로봇", "빛고을 돌봄"):
         CompanyFactory(name=name)
+    # Matched with the idea: the companies come in two groups, the matched one first.
+    MatchFactory(idea=idea, company=CompanyFactory(name="숨결링크"), strength=MatchStrength.POSSIBLE)
     page = browser_page
     _signed_in_at(page, live_server, "staff", f"/staff/ideas/{idea.pk}/pilot/", language, width)
 
@@ -112,8 +116,12 @@ def test_no_company_ticked_is_named_at_the_top_and_at_the_group(browser_page, li
 
     summary.get_by_role("link", name=named[language]).click()
     group = page.locator("#id_companies_group")
-    assert page.evaluate("document.activeElement.closest('fieldset').id") == "id_companies_group"
-    assert group.locator("legend").evaluate(IN_VIEW)
+    # The first box is focused, the matched company's, read with its group's legend and the field's.
+    assert page.evaluate("document.activeElement.id") == "id_companies_0_0"
+    around = "document.activeElement.closest('fieldset').parentElement.closest('fieldset').id"
+    assert page.evaluate(around) == "id_companies_group"
+    assert group.locator("legend").first.evaluate(IN_VIEW)
+    assert group.locator(".option-group legend").first.evaluate(IN_VIEW)
     error = group.locator(".errorlist")
     assert error.evaluate(IN_VIEW)
     # The error sits above the boxes, not under the last company.

@@ -1,5 +1,8 @@
 """The staff form that makes a pilot from an idea: the companies matched with the idea come first,
-each with its strength and whether it said it is interested; every other company stays below."""
+each with its strength and whether it said it is interested; every other company stays below. Each
+group is a fieldset its legend names, so a screen reader reads its name with its boxes."""
+
+from html.parser import HTMLParser
 
 import pytest
 
@@ -94,9 +97,97 @@ def test_no_company_ticked_is_named_at_the_group_and_in_the_summary(
     assert start < html.index('id="id_title"')
     assert f'<li><a href="#id_companies_group">{named}</a></li>' in summary
     # The error is the group's: under its legend, above the first box, not under the last company.
-    group = html[html.index('<fieldset id="id_companies_group"') : html.index("</fieldset>")]
+    group = html[html.index('<fieldset id="id_companies_group"') : html.rindex("</fieldset>")]
     message = named.split(": ", 1)[1]
     assert group.index("<legend>") < group.index(message) < group.index('type="checkbox"')
     assert group.index("숨결링크") > group.index(message)
     assert 'aria-describedby="id_companies_error"' in group
     assert "필수 항목입니다." not in html and "This field is required." not in html
+
+
+class _Outline(HTMLParser):
+    """What a screen reader names a page's fields by: each label, with the id it is `for` and
+    whether a field is inside it; the ids of the fields; and each box to tick, by its value, with
+    the fieldsets around it, outermost first, each as its id and its legend."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.labels: list[dict] = []
+        self.field_ids: set[str] = set()
+        self.boxes: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._fieldsets: list[list[str]] = []
+        self._in_legend = False
+        self._in_label = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "fieldset":
+            self._fieldsets.append([attrs.get("id") or "", ""])
+        elif tag == "legend":
+            self._in_legend = True
+        elif tag == "label":
+            self._in_label = True
+            self.labels.append({"for": attrs.get("for"), "holds_a_field": False})
+        elif tag in ("input", "select", "textarea"):
+            if self._in_label:
+                self.labels[-1]["holds_a_field"] = True
+            if attrs.get("id"):
+                self.field_ids.add(attrs["id"])
+            if attrs.get("type") == "checkbox":
+                self.boxes[attrs["value"]] = tuple((id_, legend.strip()) for id_, legend in self._fieldsets)
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset":
+            self._fieldsets.pop()
+        elif tag == "legend":
+            self._in_legend = False
+        elif tag == "label":
+            self._in_label = False
+
+    def handle_data(self, data):
+        if self._in_legend:
+            self._fieldsets[-1][1] += data
+
+
+GROUP_LEGENDS = {
+    "ko": ("기업", "이 아이디어와 매칭된 기업", "그 밖의 기업"),
+    "en": ("companies", "Matched with this idea", "Other companies"),
+}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("refused", [False, True], ids=["opened", "refused"])
+def test_each_group_of_companies_is_a_fieldset_its_legend_names_and_every_label_names_a_field(
+    client, staff_user, idea, matched, language, refused
+):
+    strong, possible, weak = matched
+    other = CompanyFactory(name="가나 로봇")
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+    url = f"/staff/ideas/{idea.pk}/pilot/"
+
+    if refused:
+        response = client.post(
+            url, {"title": "서구 복약 실증", "description": "8주 실증", "district": "seo_gu"}
+        )
+        assert response.status_code == 400
+    else:
+        response = client.get(url)
+    outline = _Outline(response.content.decode())
+
+    # A group's name drawn as a label of no field is read out alone, as a label missing its field.
+    assert [
+        label
+        for label in outline.labels
+        if not label["holds_a_field"] and label["for"] not in outline.field_ids
+    ] == []
+    # Each box is read with its group's name, inside the field's own fieldset, which the error
+    # summary's link leads to (its first box focused by site.js).
+    field, matched_group, others_group = GROUP_LEGENDS[language]
+    assert outline.boxes == {
+        str(strong.company_id): (("id_companies_group", field), ("", matched_group)),
+        str(possible.company_id): (("id_companies_group", field), ("", matched_group)),
+        str(weak.company_id): (("id_companies_group", field), ("", others_group)),
+        str(other.pk): (("id_companies_group", field), ("", others_group)),
+    }
