@@ -995,13 +995,29 @@ def donor_code_hash(*, pilot_id: int, code: str) -> str:
     return hashlib.sha256(f"{pilot_id}:{donor_code_normalise(code)}".encode()).hexdigest()
 
 
-def no_station_for_donor_message() -> str:
-    """Why there is no code, in the active language: donor_code_issue refuses with it, and the code
-    page says it before offering a code it would refuse."""
-    return _(
-        "No donation station of this pilot takes the data you consented to, so there is no code to "
-        "give you: a code works only at a station."
-    )
+def donor_code_refusal(*, volunteer: PilotVolunteer) -> ApplicationError | None:
+    """Why the volunteer can be given no code now, in the active language, or None if a code can
+    be given: donor_code_issue refuses with it, and the code page says it instead of offering a
+    code it would refuse."""
+    if not volunteer.is_active:
+        return forbidden(_("Only the pilot's volunteers can donate to it."))
+    if volunteer.pilot.stage not in CONSENT_STAGES:
+        return conflict(_("This pilot is not collecting data."), code="not_collecting")
+    if not donor_consented_requests(volunteer=volunteer).exists():
+        return conflict(
+            _("Give your consent to at least one kind of data first; then a station can take it."),
+            code="no_consent",
+        )
+    # A code no station can take would be a promise nobody keeps: none is made.
+    if not volunteer_stations(volunteer=volunteer).exists():
+        return conflict(
+            _(
+                "No donation station of this pilot takes the data you consented to, so there is no code "
+                "to give you: a code works only at a station."
+            ),
+            code="no_station",
+        )
+    return None
 
 
 @transaction.atomic
@@ -1012,15 +1028,9 @@ def donor_code_issue(*, volunteer: PilotVolunteer) -> tuple[DonorCode, str]:
     """
     # Locks the volunteer so two codes asked for at once do not both stay valid.
     volunteer = PilotVolunteer.objects.select_for_update().select_related("pilot").get(pk=volunteer.pk)
-    if not volunteer.is_active:
-        raise forbidden(_("Only the pilot's volunteers can donate to it."))
-    if volunteer.pilot.stage not in CONSENT_STAGES:
-        raise conflict(_("This pilot is not collecting data."))
-    if not donor_consented_requests(volunteer=volunteer).exists():
-        raise conflict(_("Give your consent to at least one kind of data first; then a station can take it."))
-    # A code no station can take would be a promise nobody keeps: none is made.
-    if not volunteer_stations(volunteer=volunteer).exists():
-        raise conflict(no_station_for_donor_message(), code="no_station")
+    refusal = donor_code_refusal(volunteer=volunteer)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     DonorCode.objects.filter(volunteer=volunteer, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
 from core.bilingual import any_korean_only
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ErrorKind
 from core.exception_handler import HTTP_STATUS
 from core.forms import add_service_errors, error_text, posted_id
 from core.shortcuts import get_or_404, posted_here_else_back_to
@@ -396,36 +396,47 @@ def _code_qr(code: str) -> str:
 
 @login_required
 def donor_code_page(request, pilot_id: int):
-    """A volunteer asks for a one-time code to show a donation station of the pilot."""
+    """A volunteer asks for a one-time code to show a donation station of the pilot. Where none
+    can be given the page says why, as the service would refuse it, and offers no button."""
     pilot = get_object_or_404(Pilot.objects.visible_to(request.user), pk=pilot_id)
     try:
-        volunteer = pilot_volunteer_get(pilot=pilot, user=request.user)
+        # One who left is told so here, as the service refuses them, rather than sent away.
+        volunteer = pilot_volunteer_get(pilot=pilot, user=request.user, active=False)
     except PilotVolunteer.DoesNotExist:
         messages.error(request, _("Volunteer for the pilot first."))
         return redirect("pilot-detail", pilot_id=pilot_id)
-    categories = list(selectors.donor_consented_requests(volunteer=volunteer))
-    stations = list(volunteer_stations(volunteer=volunteer))
-    context: dict = {
-        "pilot": pilot,
-        "categories": categories,
-        # Where to go with the code; with none, the page offers no code (the service refuses one).
-        "stations": stations,
-        "no_station": services.no_station_for_donor_message() if categories and not stations else "",
-        "minutes": settings.DONOR_CODE_MINUTES,
-    }
+    context: dict = {"pilot": pilot, "minutes": settings.DONOR_CODE_MINUTES}
     status = 200
-    if request.method == "POST":
+    refusal = services.donor_code_refusal(volunteer=volunteer)
+    if request.method == "POST" and refusal is None:
         try:
             donor_code, code = services.donor_code_issue(volunteer=volunteer)
         except ApplicationError as error:
-            context["error"] = error.message
-            status = 409
+            if error.kind == ErrorKind.UNAVAILABLE:
+                # No code could be made just now: the button stays, to ask again.
+                context["error"] = error_text(error)
+                status = HTTP_STATUS[error.kind]
+            else:
+                # Refused on the locked row, by a change made since the check above.
+                refusal = error
         else:
             context.update(
                 code=_code_grouped(code),
                 qr=mark_safe(_code_qr(code)),  # noqa: S308 - segno's markup of a code of [2-9A-Z]
                 expires_at=donor_code.expires_at,
             )
+    if refusal is None:
+        context.update(
+            categories=list(selectors.donor_consented_requests(volunteer=volunteer)),
+            # Where to go with the code, said before the code itself: it is asked for at the station.
+            stations=list(volunteer_stations(volunteer=volunteer)),
+        )
+    else:
+        refused = request.method == "POST"
+        context.update(refusal=refusal, refusal_text=error_text(refusal), refused=refused)
+        if refused:
+            # The status the API answers the same refusal with.
+            status = HTTP_STATUS[refusal.kind]
     return render(request, "donations/donor_code.html", context, status=status)
 
 

@@ -149,6 +149,12 @@ class DuplicateCandidate:
     def likelihood_label(self) -> str:
         return str(LIKELIHOOD_LABELS[self.likelihood])
 
+    @property
+    def is_related(self) -> bool:
+        """Alike enough to be offered as a candidate at all (`RELATED`): a pair staff chose
+        themselves may be less alike than that, and is then not called even a related idea."""
+        return self.similarity >= RELATED
+
     def as_dict(self) -> dict:
         """The candidate as a worker sends it back: JSON, with the idea by id."""
         # A plain Python number: the ranking computes it as a numpy scalar.
@@ -293,6 +299,20 @@ def duplicates_for_ideas(
         else []
         for idea in ideas
     }
+
+
+def duplicate_candidate_between(*, idea: Idea, other: Idea) -> DuplicateCandidate | None:
+    """`other` as a duplicate candidate of `idea`, scored as the moderation queue scores it
+    whatever the floor, so the merge confirmation says how likely the two are the same; None
+    while either has no vector of the current model yet."""
+    embeddings = Embedding.objects.filter(idea__in=[idea, other], model_name=encoding.model_name())
+    loaded = stored.load_embeddings(list(embeddings.defer("vector")), "idea_id", texts=False)
+    row_of = loaded.row_of()
+    if idea.pk not in row_of or other.pk not in row_of:
+        return None
+    similarity = ranking.duplicate_scores(loaded.side, row_of[idea.pk], loaded.side, [row_of[other.pk]])[0]
+    # Rounded as the queue's candidates are, so a pair reads the same on both pages.
+    return DuplicateCandidate(idea=other, similarity=round(float(similarity), 4))
 
 
 def similarity_between(*, idea_a: Idea, idea_b: Idea) -> float:

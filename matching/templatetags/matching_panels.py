@@ -1,6 +1,7 @@
 """The matcher's panels on other apps' pages: the idea page's matches and interested companies,
-the moderation queue's likely duplicates, and the profile editor's preview. Registered here so
-that ideas and companies show them without importing the matcher."""
+the moderation queue's likely duplicates and the merge confirmation's likeness of the two ideas,
+and the profile editor's preview. Registered here so that ideas and companies show them without
+importing the matcher."""
 
 from django import template
 
@@ -54,6 +55,13 @@ def likely_duplicates(ideas, limit: int = 3) -> dict:
     """{idea id: the ideas it may be the same as}, for a whole list of ideas at once: staff
     merge from these, so an idea merely on the same topic is not offered."""
     return selectors.duplicates_for_ideas(ideas=list(ideas), limit=limit, floor=selectors.POSSIBLY_SAME)
+
+
+@register.simple_tag
+def duplicate_candidate(idea, other):
+    """How likely `other` is the same idea as `idea`, on the moderation queue's scale; None while
+    the matcher has not read both."""
+    return selectors.duplicate_candidate_between(idea=idea, other=other)
 
 
 @register.filter

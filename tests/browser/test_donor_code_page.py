@@ -1,8 +1,10 @@
-"""The donor's code page on a phone: it says where the pilot's station is before the code, and
-where no station takes the donor's data it says so and offers no code, with the way back."""
+"""The donor's code page on a phone: it says where the pilot's station is before the code; where
+no code can be given (no station takes the donor's data, the pilot no longer collects any) it
+says why and offers no code, with the way back."""
 
 import pytest
 
+from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import axe_violations, log_in, screenshot
 from tests.donations.factories import donation_pilot
@@ -53,9 +55,39 @@ def test_without_a_station_the_page_says_so_and_leads_back(browser_page, company
     assert page.locator(f"a[href='/me/donations/code/{setup.pilot.pk}/']").count() == 0
     page.goto(f"/me/donations/code/{setup.pilot.pk}/")
 
-    assert NO_STATION[language] in page.locator(".no-station").inner_text()
+    assert NO_STATION[language] in page.locator(".no-code").inner_text()
     assert page.locator("main form").count() == 0 and page.locator(".donor-code-value").count() == 0
     assert not [v["id"] for v in axe_violations(page) if v["impact"] in SERIOUS]
     screenshot(page, f"donor-code-no-station-{language}")
     page.click(f"main a:text-is('{BACK[language]}')")
     page.wait_for_url(f"**/pilots/{setup.pilot.pk}/")
+
+
+NOT_COLLECTING = {
+    "ko": "이 실증 사업은 데이터를 수집하고 있지 않습니다.",
+    "en": "This pilot is not collecting data.",
+}
+MY_DONATIONS = {"ko": "내 데이터 기부로 돌아가기", "en": "Back to My donations"}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_pilot_no_longer_collecting_offers_no_code_and_says_why(browser_page, company, language, width):
+    # Its station and the volunteer's consent are still there: a code would be refused all the same.
+    setup = donation_pilot(company=company, volunteer_user=UserFactory(username="erin"))
+    register_station(setup.pilot, name="서구 치매안심센터 1층", name_en="Seo-gu Dementia Centre, 1st floor")
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.EVALUATING)
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    log_in(page, "erin", PASSWORD)
+
+    page.goto(f"/me/donations/code/{setup.pilot.pk}/")
+
+    said = page.locator(".no-code").inner_text()
+    assert NOT_COLLECTING[language] in said and MY_DONATIONS[language] in said
+    assert page.locator("main form").count() == 0 and page.locator(".station-places").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not [v["id"] for v in axe_violations(page) if v["impact"] in SERIOUS]
+    screenshot(page, f"donor-code-not-collecting-{language}-{width}")
+    page.click(f"main a:text-is('{MY_DONATIONS[language]}')")
+    page.wait_for_url("**/me/donations/**")

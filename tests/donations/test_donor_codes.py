@@ -304,12 +304,103 @@ def test_the_code_page_offers_no_code_without_a_station_and_says_why(client, set
     assert not DonorCode.objects.exists()
 
 
-def test_the_code_page_offers_no_button_without_a_consent(client, setup, station):
+def _no_code_offered(html: str) -> None:
+    # Nothing that would make a code: no button, no form, no code.
+    assert '<form method="post">' not in html and "Show my donation code" not in html
+    assert "내 기부 코드 보기" not in html and "donor-code-value" not in html
+
+
+def test_the_code_page_offers_no_button_without_a_consent_and_leads_to_consenting(client, setup, station):
     services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
     client.force_login(setup.volunteer.user)
     client.cookies["django_language"] = "en"
 
     html = client.get(f"/me/donations/code/{setup.pilot.pk}/").content.decode()
 
-    assert "You have not consented to donate any data to this pilot yet." in html
-    assert "Show my donation code" not in html and "No donation station" not in html
+    assert "Give your consent to at least one kind of data first; then a station can take it." in html
+    consent_here = f"/pilots/{setup.pilot.pk}/#data-requests"
+    assert f'<a href="{consent_here}">Give your consent on the pilot\'s page</a>' in html
+    assert "No donation station" not in html
+    _no_code_offered(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "heading", "back"),
+    [
+        (
+            "ko",
+            "이 실증 사업은 데이터를 수집하고 있지 않습니다.",
+            "기부 코드를 드릴 수 없습니다",
+            "실증 사업 페이지로 돌아가기",
+        ),
+        ("en", "This pilot is not collecting data.", "No code can be given", "Back to the pilot"),
+    ],
+)
+def test_the_code_page_of_a_pilot_no_longer_collecting_says_so_and_offers_no_button(
+    client, setup, station, language, said, heading, back
+):
+    # It still has its station and the volunteer's consent: only the stage stands in the way.
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.COMPLETED)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = language
+
+    page = client.get(f"/me/donations/code/{setup.pilot.pk}/")
+    posted = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<h2 id="no-code-heading">{heading}</h2>' in html and said in html and 'role="alert"' not in html
+    assert f'<a href="/pilots/{setup.pilot.pk}/">{back}</a>' in html
+    assert f'href="/me/donations/#pilot-{setup.pilot.pk}"' in html
+    _no_code_offered(html)
+    refused = posted.content.decode()
+    assert posted.status_code == 409 and refused.count(said) == 1 and 'role="alert"' in refused
+    _no_code_offered(refused)
+    assert not DonorCode.objects.exists()
+
+
+def test_the_code_page_of_a_volunteer_who_left_says_so_and_refuses_as_the_api_does(client, setup, station):
+    services.volunteer_leave(volunteer=setup.volunteer)
+    client.force_login(setup.volunteer.user)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/me/donations/code/{setup.pilot.pk}/")
+    # From a tab opened before leaving.
+    posted = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "Only the pilot&#x27;s volunteers can donate to it." in html
+    _no_code_offered(html)
+    assert posted.status_code == 403 and 'role="alert"' in posted.content.decode()
+    assert not DonorCode.objects.exists()
+
+
+def _leave(setup, station, staff_user):
+    services.volunteer_leave(volunteer=setup.volunteer)
+
+
+def _close(setup, station, staff_user):
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.EVALUATING)
+
+
+def _withdraw(setup, station, staff_user):
+    services.consent_withdraw(volunteer=setup.volunteer, data_request=setup.data_request)
+
+
+def _revoke(setup, station, staff_user):
+    services.station_revoke(station=station, by=staff_user)
+
+
+@pytest.mark.parametrize("refuse", [_leave, _close, _withdraw, _revoke])
+def test_the_code_page_answers_each_refusal_with_the_apis_status(client, setup, station, staff_user, refuse):
+    refuse(setup, station, staff_user)
+    setup.volunteer.refresh_from_db()
+    setup.volunteer.pilot.refresh_from_db()
+    with pytest.raises(ApplicationError) as refused:
+        services.donor_code_issue(volunteer=setup.volunteer)
+    client.force_login(setup.volunteer.user)
+
+    posted = client.post(f"/me/donations/code/{setup.pilot.pk}/")
+
+    assert posted.status_code == exception_handler(refused.value, {}).status_code
+    assert refused.value.message in posted.content.decode().replace("&#x27;", "'")

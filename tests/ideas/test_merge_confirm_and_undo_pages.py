@@ -44,6 +44,8 @@ def test_staff_see_both_ideas_before_anything_is_merged(client, staff_user, pair
     assert "두 아이디어를 병합할까요?" in html
     assert "정류장 안내판이 자주 꺼져 있어요." in html and "버스가 언제 올지 몰라요." in html
     assert "아직 공개되지 않은 아이디어입니다. 병합하면 내용이 공개됩니다." in html
+    # Neither was read by the matcher: no likeness is made up for them.
+    assert "아직 비교하지 못했습니다. 매칭 시스템이 두 아이디어를 아직 다 읽지 않았습니다." in html
     source.refresh_from_db()
     assert source.status == IdeaStatus.SUBMITTED and not AuditEntry.objects.exists()
 
