@@ -94,6 +94,11 @@ class MatchForCompanySerializer(_ReasonWordedForItsStrength, serializers.ModelSe
         help_text="The pilots made from the idea that the reader may see (`/api/v1/pilots/<id>/`), "
         "newest first; cancelled ones are left out."
     )
+    pilot_in_preparation = serializers.SerializerMethodField(
+        help_text="Whether the city prepares a pilot of the idea with the company: one still in "
+        "planning, which only city staff see among `pilots`. As once the company takes part in a "
+        "pilot (`company_takes_part`), an answer to the match changes nothing and is refused (409)."
+    )
 
     class Meta:
         model = Match
@@ -112,6 +117,7 @@ class MatchForCompanySerializer(_ReasonWordedForItsStrength, serializers.ModelSe
             "proposal_duration_weeks",
             "feedback_at",
             "pilots",
+            "pilot_in_preparation",
         ]
 
     @extend_schema_field(IdeaPilotSerializer(many=True))
@@ -127,9 +133,15 @@ class MatchForCompanySerializer(_ReasonWordedForItsStrength, serializers.ModelSe
                     "company_takes_part": match.company_id in pilot.company_ids,
                 }
                 for pilot in getattr(match, "pilots", [])
+                if pilot.is_visible
             ],
             many=True,
         ).data
+
+    def get_pilot_in_preparation(self, match: Match) -> bool:
+        # Read with `pilots`, the company's pilots in planning among them.
+        pilots = getattr(match, "pilots", [])
+        return any(not pilot.is_public and match.company_id in pilot.company_ids for pilot in pilots)
 
 
 class IdeaMatchesApi(APIView):
@@ -202,7 +214,7 @@ class CompanyMatchesApi(PaginatedApiMixin, APIView):
         context = {"to_company": is_member}
 
         def serialize(page: list[Match]) -> list:
-            page = selectors.with_idea_pilots(list(page), user=request.user)
+            page = selectors.with_idea_pilots(list(page), user=request.user, company=company)
             return MatchForCompanySerializer(page, many=True, context=context).data
 
         return self.paginated_response(request, matches, serialize)
@@ -254,7 +266,7 @@ class MatchFeedbackApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         match = services.match_feedback(match=match, user=request.user, **serializer.validated_data)
-        selectors.with_idea_pilots([match], user=request.user)
+        selectors.with_idea_pilots([match], user=request.user, company=match.company)
         context = {"to_company": is_member}
         return Response(MatchForCompanySerializer(match, context=context).data)
 

@@ -21,7 +21,7 @@ from . import embeddings as stored
 from . import encoding
 from .engine import ranking
 from .engine.passages import idea_passages
-from .idea_pilots import IdeaPilot, idea_pilots
+from .idea_pilots import idea_pilots
 from .models import SHOWN_STRENGTHS, Embedding, Match, MatchStatus, MatchStrength
 
 # Candidates fetched by vector search before the finer passage comparison re-ranks them.
@@ -113,21 +113,20 @@ def matches_for_company(
     return matches
 
 
-def with_idea_pilots(matches: list[Match], *, user: User | AnonymousUser) -> list[Match]:
+def with_idea_pilots(
+    matches: list[Match], *, user: User | AnonymousUser, company: Company | None = None
+) -> list[Match]:
     """`matches`, each with `pilots`: the pilots of its idea that `user` may see and that were not
-    cancelled, newest first. Read in one query for all of them, and only for the ideas that have a
-    pilot (`idea_has_pilot`, read with the matches by `matches_for_company`; a match read without
-    it is asked for): most have none, and then nothing is asked."""
+    cancelled, newest first, and with `company` (whose matches these are) its pilots still in
+    planning, which `user` may not open unless city staff (`IdeaPilot.is_visible`). Read in one
+    query for all of them, and only for the ideas that have a pilot (`idea_has_pilot`, read with
+    the matches by `matches_for_company`; a match read without it is asked for): most have none,
+    and then nothing is asked."""
     asked = {match.idea_id for match in matches if getattr(match, "idea_has_pilot", True)}
-    found = idea_pilots.pilots_of(idea_ids=asked, user=user)
+    found = idea_pilots.pilots_of(idea_ids=asked, user=user, company=company)
     for match in matches:
         match.pilots = found.get(match.idea_id, [])  # type: ignore[attr-defined]
     return matches
-
-
-def pilot_with_company(pilots: list[IdeaPilot], *, company: Company) -> IdeaPilot | None:
-    """The first of `pilots` that `company` takes part in, if any."""
-    return next((pilot for pilot in pilots if company.pk in pilot.company_ids), None)
 
 
 @dataclass

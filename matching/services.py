@@ -43,7 +43,7 @@ from .engine import ranking
 from .engine.passages import Passage as TextPassage
 from .engine.passages import company_document, company_passages, idea_passages
 from .engine.vector_io import JsonText
-from .idea_pilots import idea_pilots
+from .idea_pilots import idea_pilots, pilots_on_card
 from .models import (
     PROPOSAL_MAX_WEEKS,
     SHOWN_STRENGTHS,
@@ -1984,14 +1984,21 @@ def match_feedback(
     # is not to be told of an interest in it.
     if match.idea.status not in MATCHABLE_STATUSES or match.idea.is_hidden:
         raise not_found(_("This idea is no longer public: its matches can no longer be answered."))
-    # The company's page asks no answer once the company runs the idea's pilot; one sent from a
-    # page opened before, or through the API, would tell the author of an interest that is past.
-    if any(
-        company.pk == match.company_id
-        for company in idea_pilots.companies_running(idea=match.idea, user=user)
-    ):
+    # The company's page asks no answer once the company takes part in a pilot of the idea, or the
+    # city prepares one with it; one sent from a page opened before, or through the API, would
+    # tell the author of an interest that is past.
+    pilots = idea_pilots.pilots_of(idea_ids=[match.idea_id], user=user, company=match.company)
+    on_card = pilots_on_card(pilots.get(match.idea_id, []), company_id=match.company_id)
+    if on_card.own:
         raise conflict(
             _("Your company already takes part in this idea's pilot: answering its match changes nothing.")
+        )
+    if on_card.in_preparation:
+        raise conflict(
+            _(
+                "The city is preparing a pilot of this idea with your company: answering its match "
+                "changes nothing."
+            )
         )
     if status not in (MatchStatus.INTERESTED, MatchStatus.DISMISSED, MatchStatus.SUGGESTED):
         raise ApplicationError(

@@ -23,6 +23,7 @@ from core.shortcuts import get_or_404
 from ideas.models import Category, District
 
 from . import selectors, services
+from .idea_pilots import pilots_on_card
 from .models import (
     PROPOSAL_DATA_MAX_LENGTH,
     PROPOSAL_MAX_WEEKS,
@@ -252,17 +253,17 @@ def _match_cards(
         )
     )
     matches = ranked if criteria.get("include_weak") else [match for match in ranked if match.is_confident]
-    selectors.with_idea_pilots(matches, user=user)
+    selectors.with_idea_pilots(matches, user=user, company=company)
     blank_answer = _blank_answer_forms(get_language())
     for match in matches:
         match.reason_text = match.reason_in_words(to_company=can_answer)
-        # The company's own pilot of the idea first; else one another company runs. None rather
-        # than no attribute, which the template would look for among all of the match's (dir()).
-        match.own_pilot = selectors.pilot_with_company(match.pilots, company=company)
-        match.other_pilot = None if match.own_pilot else next(iter(match.pilots), None)
+        match.pilots_on_card = pilots_on_card(match.pilots, company_id=company.pk)
+        # None rather than no attribute, which the template would look for among all of the
+        # match's (dir()).
         match.answer_forms = None
-        # Once the company pilots the idea, an answer to its match changes nothing: none is asked.
-        if can_answer and match.status == MatchStatus.SUGGESTED and match.own_pilot is None:
+        # Once the company takes part in a pilot of the idea, or the city prepares one with it, an
+        # answer to its match changes nothing: none is asked.
+        if can_answer and match.status == MatchStatus.SUGGESTED and not match.pilots_on_card.with_company:
             # A form sent with errors is drawn with them and the text as typed.
             sent = interest_forms.get(match.pk)
             match.answer_forms = mark_safe(

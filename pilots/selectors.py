@@ -276,14 +276,31 @@ def _pilots_naming_companies(user: User | AnonymousUser) -> QuerySet[Pilot]:
     return Pilot.objects.visible_to(user).exclude(stage=PilotStage.CANCELLED)
 
 
-def pilots_of_ideas(*, idea_ids: Collection[int], user: User | AnonymousUser) -> dict[int, list[IdeaPilot]]:
+def pilots_of_ideas(
+    *, idea_ids: Collection[int], user: User | AnonymousUser, company: Company | None = None
+) -> dict[int, list[IdeaPilot]]:
     """{idea id: its pilots `user` may see, cancelled ones left out, newest first}, as a company's
-    match cards name them, with the ids of their companies, in one query."""
+    match cards name them, with the ids of their companies, in one query. With `company`, the one
+    whose matches these are (read by its members or city staff), its pilots still in planning come
+    too, as `is_visible` False where `user` may not open them: the city prepares them with the
+    company, whose members are told so before the public is."""
+    pilots = _pilots_naming_companies(user)
+    if company is not None:
+        prepared = Pilot.objects.filter(
+            stage=PilotStage.PLANNING,
+            # A subquery, not a join: a join on the companies would leave this one alone in
+            # `company_ids` below.
+            pk__in=Pilot.companies.through.objects.filter(company=company).values("pilot_id"),
+        )
+        pilots = (pilots | prepared).annotate(
+            is_visible=Exists(Pilot.objects.visible_to(user).filter(pk=OuterRef("pk")))
+        )
+    else:
+        pilots = pilots.annotate(is_visible=Value(True))
     pilots = (
-        _pilots_naming_companies(user)
-        .filter(idea_id__in=idea_ids)
+        pilots.filter(idea_id__in=idea_ids)
         .annotate(company_ids=ArrayAgg("companies__id", filter=Q(companies__isnull=False), default=Value([])))
-        .only("id", "idea_id", "title", "title_en", "stage")
+        .only("id", "idea_id", "title", "title_en", "stage", "went_public_at")
         .order_by("-created_at", "-id")
     )
     found: dict[int, list[IdeaPilot]] = {}
@@ -295,6 +312,8 @@ def pilots_of_ideas(*, idea_ids: Collection[int], user: User | AnonymousUser) ->
                 stage=pilot.stage,
                 stage_label=pilot.get_stage_display(),
                 company_ids=frozenset(pilot.company_ids),
+                is_public=pilot.is_public,
+                is_visible=pilot.is_visible,
             )
         )
     return found

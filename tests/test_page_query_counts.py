@@ -9,6 +9,7 @@ from django.test.signals import template_rendered
 
 from matching.models import MatchStrength
 from matching.views import InterestForm
+from pilots.models import PilotStage
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, MembershipFactory
 from tests.ideas.factories import CommentFactory, IdeaFactory
@@ -126,6 +127,29 @@ def test_a_company_matches_page_whose_ideas_are_in_pilots(piloted, django_assert
 
     assert response.status_code == 200
     assert response.content.decode().count('class="card-pilot"') == piloted
+
+
+@pytest.mark.parametrize("piloted", [1, 15])
+def test_a_company_matches_page_whose_ideas_have_several_pilots_some_in_planning(
+    piloted, django_assert_max_num_queries
+):
+    company = CompanyFactory()
+    member = UserFactory()
+    MembershipFactory(company=company, user=member)
+    for rank in range(1, piloted + 1):
+        match = MatchFactory(company=company, rank_for_company=rank, strength=MatchStrength.STRONG)
+        PilotFactory(idea=match.idea, companies=[company], stage=PilotStage.PLANNING)
+        PilotFactory(idea=match.idea, companies=[CompanyFactory()], stage=PilotStage.RUNNING)
+        PilotFactory(idea=match.idea, companies=[CompanyFactory()], stage=PilotStage.COMPLETED)
+    client = Client()
+    client.force_login(member)
+
+    # As above: the pilots in planning the city prepares with the company are read with the others.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/companies/{company.slug}/matches/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card-pilot"') == 2 * piloted
 
 
 def test_a_company_matches_page_for_city_staff(django_assert_max_num_queries):
