@@ -75,7 +75,7 @@ def test_an_idea_no_company_fits_says_so_and_staff_can_open_the_weaker_possibili
 
     aside = page.locator("aside").inner_text()
     no_fit = (
-        "아직 이 아이디어에 맞는 기업이 없습니다" if language == "ko" else "No company fits this idea yet"
+        "아직 이 아이디어에 뚜렷하게 맞는 기업을 찾지 못했습니다" if language == "ko" else "No company clearly fits this idea yet"
     )
     assert no_fit in aside
     assert page.locator("details.weaker").count() == 0  # weaker possibilities are not for citizens
@@ -138,8 +138,8 @@ def test_the_author_reads_the_interested_companies_proposals_compactly(
     aside = page.locator("aside").inner_text()
     assert ("관심을 보인 기업" if language == "ko" else "Interested companies") in aside
     for contradiction in (
-        ("매칭 중", "아직 이 아이디어에 맞는 기업이 없습니다"),
-        ("Matching…", "No company fits"),
+        ("매칭 중", "아직 이 아이디어에 뚜렷하게 맞는 기업을"),
+        ("Matching…", "No company clearly fits"),
     ):
         assert not any(words in aside for words in contradiction), aside
     lines = page.evaluate(PROPOSAL_LINES)

@@ -18,7 +18,7 @@ from tests.pages import page_html, signed_in_client
 pytestmark = pytest.mark.django_db
 
 PENDING = "Companies that could pilot this idea are being looked for"
-NO_FIT = "No company fits this idea yet."
+NO_FIT = "No company clearly fits this idea yet."
 
 
 def _ranked(idea, *, ago: datetime.timedelta = datetime.timedelta(0)) -> None:

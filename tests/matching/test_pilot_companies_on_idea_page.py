@@ -86,7 +86,7 @@ def test_only_the_pilots_companies_and_no_word_that_none_fits():
     panel = _panel(page_html(f"/ideas/{idea.pk}/", "en"))
 
     assert runner.name in panel and "Companies running its pilot" in panel
-    assert "No company fits this idea yet" not in panel and "Other matches" not in panel
+    assert "No company clearly fits this idea yet" not in panel and "Other matches" not in panel
 
 
 def test_a_pilot_in_planning_names_its_companies_to_staff_only(staff_user):
