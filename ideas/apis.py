@@ -22,6 +22,7 @@ from .models import (
     REPORT_DETAILS_MAX_LENGTH,
     REPORT_REASONS,
     REVIEW_DETAILS_MISSING,
+    STAFF_EDIT_REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -76,6 +77,8 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
             "moderation_note",
             "merged_into",
             "author",
+            "staff_edited_at",
+            "staff_edit_reason",
             "supports_count",
             "comments_count",
             "is_supported",
@@ -181,7 +184,17 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
 class IdeaDetailApi(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    InputSerializer = IdeaInputSerializer
+    class InputSerializer(IdeaInputSerializer):
+        edit_reason = TypedCharField(
+            max_length=STAFF_EDIT_REASON_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
+            label=_("reason for changing the author's words"),
+            help_text="City staff who change the title, problem, proposal or beneficiaries of an idea "
+            "someone else wrote say why, or are refused with 400 naming `edit_reason`: the author is "
+            "notified with it, and the idea shows it (`staff_edited_at`, `staff_edit_reason`). Not "
+            "needed for the category or the district alone, nor for the author's own edits.",
+        )
 
     @extend_schema(responses={200: IdeaOutputSerializer}, tags=["ideas"])
     def get(self, request, idea_id: int):

@@ -9,6 +9,7 @@ from .models import (
     REPORT_DETAILS_MAX_LENGTH,
     REPORT_REASONS,
     REVIEW_DETAILS_MISSING,
+    STAFF_EDIT_REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -46,6 +47,23 @@ class IdeaForm(forms.Form):
     )
     beneficiaries = SingleLineField(
         label=_("who benefits"), max_length=BENEFICIARIES_MAX_LENGTH, required=False
+    )
+
+
+class StaffIdeaEditForm(IdeaForm):
+    """The idea form as city staff see it on someone else's idea."""
+
+    # Needed only when the author's words change (the service decides, comparing the text): a
+    # category or a district corrected is filing, and needs no reason.
+    edit_reason = MultilineField(
+        label=_("reason for changing the author's words"),
+        max_length=STAFF_EDIT_REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed if you change the title, the problem, what AI could do or who benefits: the author "
+            "is told, and the idea's page shows it. Not needed for the category or the district alone."
+        ),
     )
 
 

@@ -92,9 +92,20 @@ COMMENT_MAX_LENGTH = 2000
 REPORT_DETAILS_MAX_LENGTH = 1000
 REJECTION_REASON_MAX_LENGTH = 1000
 MODERATION_NOTE_MAX_LENGTH = 2000
+STAFF_EDIT_REASON_MAX_LENGTH = 500
+# The fields whose words are the author's: staff who change them in someone else's idea say why,
+# the author is told, and the idea's page marks it. Category and district are filing, not words.
+AUTHORED_FIELDS = ("title", "problem", "proposal", "beneficiaries")
 # A request for another look without a word: the page, the API and the service refuse it alike.
 REVIEW_DETAILS_MISSING = _(
     "Say what the moderators should know: what you changed, or why the idea should be shown."
+)
+
+
+# City staff changing the words of someone else's idea without a reason: the page, the API and the
+# service refuse it alike.
+STAFF_EDIT_REASON_MISSING = _(
+    "Say why you change the author's words: they are told, and the idea's page shows it."
 )
 
 
@@ -223,6 +234,14 @@ class Idea(ChoiceLabelsModel):
         verbose_name=_("merged into"),
     )
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # The last time city staff changed the author's words (AUTHORED_FIELDS), and why: the page
+    # shows it beside the author's name. Each such change is also in the audit log.
+    staff_edited_at = models.DateTimeField(_("edited by city staff"), null=True, blank=True)
+    staff_edit_reason = models.TextField(
+        _("reason for the change"),
+        blank=True,
+        validators=multiline_text_validators(STAFF_EDIT_REASON_MAX_LENGTH),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -43,7 +43,9 @@ from . import selectors
 from .language import detect_language
 from .models import (
     AUTHOR_DELETABLE_STATUSES,
+    AUTHORED_FIELDS,
     REVIEW_DETAILS_MISSING,
+    STAFF_EDIT_REASON_MISSING,
     Comment,
     Follow,
     Idea,
@@ -127,17 +129,27 @@ def require_comment_editor(comment: Comment, user: User) -> None:
 
 
 @transaction.atomic
-def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
+def idea_update(*, idea: Idea, user: User, edit_reason: str = "", **changes: Any) -> Idea:
+    """Change an idea's text, category or district. City staff who change the words of an idea
+    someone else wrote (AUTHORED_FIELDS) must say why: the author is told, with the reason, and
+    the idea's page marks the change, so words the author did not write never stand silently
+    under their name. Every change staff make to someone else's idea is in the audit log."""
     require_idea_editor(idea, user)
-    audited_before = (
-        snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS])
-        if user.is_city_staff and idea.author_id != user.pk
-        else None
-    )
+    by_staff = user.is_city_staff and idea.author_id != user.pk
+    audited_before = snapshot(idea, [f for f in changes if f in EDITABLE_FIELDS]) if by_staff else None
     changes = {
         field: _normalised_text(value) if isinstance(value, str) else value
         for field, value in changes.items()
     }
+    edit_reason = _normalised_text(edit_reason)
+    reworded = _reworded_fields(idea, changes) if by_staff else []
+    if reworded:
+        if not edit_reason:
+            raise ApplicationError(
+                str(STAFF_EDIT_REASON_MISSING), fields={"edit_reason": [str(STAFF_EDIT_REASON_MISSING)]}
+            )
+        idea.staff_edited_at = timezone.now()
+        idea.staff_edit_reason = edit_reason
     text_changed = any(field in changes for field in TEXT_FIELDS)
     model_update(
         instance=idea, fields=EDITABLE_FIELDS, data=changes, derive=_detect_language if text_changed else None
@@ -145,8 +157,37 @@ def idea_update(*, idea: Idea, user: User, **changes: Any) -> Idea:
     if text_changed and idea.status != IdeaStatus.DRAFT:
         dispatch.idea_changed(idea.pk)
     if audited_before is not None:
-        staff_edit_recorded(idea=idea, by=user, before=audited_before)
+        staff_edit_recorded(idea=idea, by=user, before=audited_before, reason=edit_reason)
+    if reworded:
+        _tell_author_of_staff_edit(idea, reworded)
     return idea
+
+
+def _reworded_fields(idea: Idea, changes: dict[str, Any]) -> list[str]:
+    """The author's fields that `changes` give other words, compared as `model_update` stores
+    them: a form sent back with every field as it was changes none."""
+    return [
+        field
+        for field in AUTHORED_FIELDS
+        if field in changes and (changes[field] or "").strip() != getattr(idea, field)
+    ]
+
+
+def _tell_author_of_staff_edit(idea: Idea, fields: list[str]) -> None:
+    with translation.override(idea.author.preferred_language):
+        changed = ", ".join(str(Idea._meta.get_field(field).verbose_name) for field in fields)
+        notify(
+            users=[idea.author],
+            kind=NotificationKind.IDEA_STATUS,
+            title=_("City staff edited your idea: “%(title)s”") % {"title": idea.title},
+            body="\n".join(
+                [
+                    _("Changed: %(fields)s") % {"fields": changed},
+                    _("Reason: %(reason)s") % {"reason": idea.staff_edit_reason},
+                ]
+            ),
+            link=idea.get_absolute_url(),
+        )
 
 
 # Moves a citizen or staff member may make; the rest of the lifecycle (matching, pilots,
@@ -657,8 +698,9 @@ def idea_request_revision(*, idea: Idea, by: User, note: str) -> Idea:
     return idea
 
 
-def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
-    """Called by idea_update when staff correct someone else's idea (a category, a district)."""
+def staff_edit_recorded(*, idea: Idea, by: User, before: dict, reason: str = "") -> None:
+    """Called by idea_update when staff change someone else's idea: the fields they changed and,
+    where they gave it, their reason. Sending the form back unchanged records nothing."""
     changed = {k: v for k, v in snapshot(idea, list(before)).items() if before[k] != v}
     if changed:
         audit_record(
@@ -666,7 +708,7 @@ def staff_edit_recorded(*, idea: Idea, by: User, before: dict) -> None:
             action=AuditAction.IDEA_EDIT,
             target=idea,
             before={k: before[k] for k in changed},
-            after=changed,
+            after=changed | ({"staff_edit_reason": reason} if reason else {}),
         )
 
 

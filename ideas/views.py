@@ -20,7 +20,7 @@ from core.shortcuts import filters_applied, get_or_404, posted_here_else_back_to
 
 from . import selectors, services
 from .filters import IdeaFilter
-from .forms import CommentForm, IdeaForm, ReportForm, ReviewRequestForm
+from .forms import CommentForm, IdeaForm, ReportForm, ReviewRequestForm, StaffIdeaEditForm
 from .models import (
     COMMENT_MAX_LENGTH,
     MODERATION_NOTE_MAX_LENGTH,
@@ -150,7 +150,8 @@ def idea_submit(request):
 @login_required
 def idea_edit(request, idea_id: int):
     """The author edits an idea not yet published: a draft (one staff sent back for revision,
-    say) is saved or sent to the moderators again. Staff may correct any idea here."""
+    say) is saved or sent to the moderators again. Staff may correct any idea here, saying why
+    when they change someone else's words."""
     idea = _visible_idea(request, idea_id)
     if not idea.can_be_edited_by(request.user):
         if idea.author_id != request.user.pk:
@@ -161,7 +162,8 @@ def idea_edit(request, idea_id: int):
         return redirect("idea-detail", idea_id=idea.pk)
     may_resubmit = idea.status == IdeaStatus.DRAFT and idea.author_id == request.user.pk
     initial = {field: getattr(idea, field) for field in IdeaForm.base_fields}
-    form = IdeaForm(request.POST or None, initial=initial)
+    form_class = IdeaForm if idea.author_id == request.user.pk else StaffIdeaEditForm
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         resubmit = may_resubmit and request.POST.get("action") == "resubmit"
         try:

@@ -257,7 +257,8 @@ TABLE: dict[str, list[Case]] = {
             on="draft",
             get="login 200 404 404 404 200",
             post="login 302* 404 404 404 302*",
-            body=IDEA_FORM,
+            # Staff changing someone else's words say why; the author's own form has no such field.
+            body=IDEA_FORM | {"edit_reason": "개인정보를 지웠습니다"},
         ),
     ],
     "ideas/<int:idea_id>/delete/": [
@@ -491,14 +492,14 @@ TABLE: dict[str, list[Case]] = {
             get=PUBLIC,
             patch="403 403 403 403 403 200*",
             delete="403 409 403 403 403 403",
-            body={"title": "새로운 제목입니다"},
+            body={"title": "새로운 제목입니다", "edit_reason": "오타를 고쳤습니다"},
         ),
         Case(
             on="draft",
             get="404 200 404 404 404 200",
             patch="403 200* 404 404 404 200*",
             delete="403 204* 404 404 404 403",
-            body={"title": "새로운 제목입니다"},
+            body={"title": "새로운 제목입니다", "edit_reason": "오타를 고쳤습니다"},
         ),
     ],
     "api/v1/ideas/<int:idea_id>/submit/": [

@@ -353,7 +353,9 @@ def test_a_title_staff_corrected_since_the_strong_match_is_taken_out_too(alice, 
     idea = IdeaFactory(author=alice, title="자전거길 조명", status=IdeaStatus.SUBMITTED, published_at=None)
     services.idea_publish(idea=idea, by=staff_user)
     _strongly_matched(idea, [], company)
-    services.idea_update(idea=idea, user=staff_user, title="광주천 자전거길 야간 조명")
+    services.idea_update(
+        idea=idea, user=staff_user, title="광주천 자전거길 야간 조명", edit_reason="장소를 밝혔습니다"
+    )
     _rejected_and_withdrawn(idea, staff_user)
 
     services.idea_delete(idea=idea, user=alice)

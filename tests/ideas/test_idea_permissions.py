@@ -46,7 +46,7 @@ MATRIX = [
         IdeaStatus.SUBMITTED,
         "patch",
         "/api/v1/ideas/{id}/",
-        {"title": "새로운 제목입니다"},
+        {"title": "새로운 제목입니다", "edit_reason": "오타를 고쳤습니다"},
         expected({AU, ST}, 200, anonymous=403, others=404),
     ),
     (
@@ -54,7 +54,7 @@ MATRIX = [
         IdeaStatus.PUBLISHED,
         "patch",
         "/api/v1/ideas/{id}/",
-        {"title": "새로운 제목입니다"},
+        {"title": "새로운 제목입니다", "edit_reason": "오타를 고쳤습니다"},
         expected({ST}, 200),
     ),
     # The author alone, and only while nobody else can see it; staff reject or hide instead.
