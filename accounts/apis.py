@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.fields import SkipField
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +31,13 @@ from .models import (
     User,
 )
 from .selectors import audit_entry_list, notification_list
-from .services import user_change_password, user_sign_up, user_token_get_or_create, user_update_profile
+from .services import (
+    user_change_password,
+    user_sign_up,
+    user_sign_up_problems,
+    user_token_get_or_create,
+    user_update_profile,
+)
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -137,6 +146,39 @@ class SignUpApi(SessionSignInApi):
                 "is answered in (from Accept-Language), or Korean."
             ),
         )
+
+        def to_internal_value(self, data):
+            """The fields' own checks and the account's (a taken username, a weak password:
+            user_sign_up_problems) in one answer, as on the sign-up page, so that a client does
+            not hear of the next problem only once it has fixed the last."""
+            try:
+                values, refused = super().to_internal_value(data), {}
+            except serializers.ValidationError as error:
+                if not isinstance(data, Mapping) or not isinstance(error.detail, dict):
+                    raise
+                values, refused = self._values_that_pass(data, error.detail), dict(error.detail)
+            problems = user_sign_up_problems(
+                username=values.get("username"),
+                email=values.get("email"),
+                password=values.get("password"),
+                display_name=values.get("display_name"),
+            )
+            for field, messages in problems.items():
+                refused[field] = [*refused.get(field, []), *messages]
+            if refused:
+                raise serializers.ValidationError(refused)
+            return values
+
+        def _values_that_pass(self, data: Mapping, refused: Mapping) -> dict:
+            values = {}
+            for name, field in self.fields.items():
+                if name in refused:
+                    continue
+                try:
+                    values[name] = field.run_validation(field.get_value(data))
+                except (serializers.ValidationError, SkipField):
+                    pass
+            return values
 
     @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer}, tags=["auth"])
     def post(self, request):

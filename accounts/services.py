@@ -13,6 +13,33 @@ from .nicknames import unused_nickname
 PROFILE_FIELDS = ("display_name", "real_name", "email", "preferred_language")
 
 
+def user_sign_up_problems(
+    *, username: str | None, email: str | None = "", password: str | None, display_name: str | None = ""
+) -> dict[str, list[str]]:
+    """What keeps an account with these details from being made, by field: a username or display
+    name someone already has, a password the validators refuse (AUTH_PASSWORD_VALIDATORS: too
+    short, too common, all digits, too like the username). The sign-up page and the API ask this
+    in the same pass as their own checks of the fields, so a citizen hears of every problem in
+    one answer rather than of the next one on each try. A field refused already, or left empty,
+    is passed as None or "" and not asked about."""
+    problems: dict[str, list[str]] = {}
+    if username and User.objects.filter(username__iexact=username).exists():
+        problems["username"] = [_("This username is already taken.")]
+    display_name = " ".join((display_name or "").split())
+    if display_name:
+        try:
+            _check_display_name_free(display_name)
+        except ApplicationError as error:
+            problems.update(error.fields)
+    if password:
+        someone = User(username=username or "", email=email or "", display_name=display_name)
+        try:
+            _validate_password(password, someone)
+        except ApplicationError as error:
+            problems.update(error.fields)
+    return problems
+
+
 @transaction.atomic
 def user_sign_up(
     *,
@@ -25,38 +52,20 @@ def user_sign_up(
     """Create a citizen's account. Usernames are public and unique, so a taken one is reported.
     An email address is only where notifications go, not a way to sign in, and is not verified;
     it is not required to be unique, so sign-up never tells whether an address has an account.
-    Without a display name of their own the citizen is shown by a generated nickname."""
-    # Every problem at once: told only of the taken username, a citizen would send the form
-    # again to hear next that the password is too weak.
-    problems: list[ApplicationError] = []
-    if User.objects.filter(username__iexact=username).exists():
-        problems.append(
-            ApplicationError(
-                _("This username is already taken."),
-                fields={"username": [_("This username is already taken.")]},
-            )
-        )
+    Without a display name of their own the citizen is shown by a generated nickname. Every
+    problem is told at once (user_sign_up_problems)."""
     display_name = " ".join(display_name.split())
-    if display_name:
-        try:
-            _check_display_name_free(display_name)
-        except ApplicationError as error:
-            problems.append(error)
+    problems = user_sign_up_problems(
+        username=username, email=email, password=password, display_name=display_name
+    )
+    if problems:
+        raise ApplicationError(next(iter(problems.values()))[0], fields=problems)
     user = User(
         username=username,
         email=email,
         display_name=display_name or unused_nickname(language=preferred_language),
         preferred_language=preferred_language,
     )
-    try:
-        _validate_password(password, user)
-    except ApplicationError as error:
-        problems.append(error)
-    if problems:
-        raise ApplicationError(
-            problems[0].message,
-            fields={field: messages for error in problems for field, messages in error.fields.items()},
-        )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

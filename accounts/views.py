@@ -27,7 +27,7 @@ from .forms import EMAIL_TEMPLATE, SUBJECT_TEMPLATE, LoginForm, PasswordResetFor
 from .lockout import lockout_message
 from .models import USERNAME_CHARACTERS_REFUSED, USERNAME_MAX_LENGTH, USERNAME_PATTERN, AuditAction, Language
 from .selectors import audit_actors, audit_entry_list
-from .services import user_sign_up, user_tokens_revoke, user_update_profile
+from .services import user_sign_up, user_sign_up_problems, user_tokens_revoke, user_update_profile
 
 # Each request mails whatever address is typed in, so one client address may send only a few an
 # hour, and one email address, asked for from however many client addresses, may receive only a
@@ -74,6 +74,16 @@ class SignUpForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("password") and cleaned.get("password_again") != cleaned.get("password"):
             self.add_error("password_again", _("The two passwords are not the same."))
+        # Asked whatever else is wrong, so that a taken username or a weak password is told with
+        # the other errors, not on the next try; the fields refused above are left out.
+        problems = user_sign_up_problems(
+            username=cleaned.get("username"),
+            email=cleaned.get("email"),
+            password=cleaned.get("password"),
+            display_name=cleaned.get("display_name"),
+        )
+        for field, errors in problems.items():
+            self.add_error(field, errors)
         return cleaned
 
 
@@ -102,8 +112,24 @@ def signup(request):
             add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(going_to or "home")
+            messages.success(request, _welcome(user, going_on=bool(going_to)))
+            # My page shows the name others see them by and where to start: an idea to propose,
+            # the ideas to support, a company to register.
+            return redirect(going_to or "my-page")
     return render(request, "registration/signup.html", {"form": form, "next": going_to})
+
+
+def _welcome(user, *, going_on: bool) -> str:
+    """The first thing a new citizen reads: that they are in, by the name others see, and what to
+    do next. The folded menu on a phone shows neither."""
+    if going_on:
+        text = _("Welcome, %(name)s. You are signed in: carry on where you left off.")
+    else:
+        text = _(
+            "Welcome, %(name)s. You are signed in. Propose an idea from here, or support the ideas "
+            "you want tried in Gwangju."
+        )
+    return text % {"name": user.display_name}
 
 
 def _where_they_were_going(request: HttpRequest) -> str:

@@ -151,7 +151,19 @@ class CompanyListCreateApi(PaginatedApiMixin, APIView):
 
 class CompanyDetailApi(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    InputSerializer = CompanyInputSerializer
+
+    class InputSerializer(CompanyInputSerializer):
+        slug = serializers.SlugField(
+            max_length=70,
+            required=False,
+            allow_blank=True,
+            label=_("slug"),
+            help_text=_(
+                "The page's address: its owners may change it until the city verifies the company "
+                "(403 for another member, 409 once verified); empty, it is made from the name. The "
+                "old address then answers 404."
+            ),
+        )
 
     @extend_schema(responses={200: CompanyOutputSerializer}, tags=["companies"])
     def get(self, request, slug: str):
@@ -164,7 +176,8 @@ class CompanyDetailApi(APIView):
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.company_update(company=company, user=request.user, **serializer.validated_data)
-        return Response(_serialize(request, _get_visible_company(request, slug)))
+        # Under its new address when the update changed it.
+        return Response(_serialize(request, _get_visible_company(request, company.slug)))
 
 
 class CompanyVerifyApi(APIView):

@@ -112,6 +112,10 @@ class Company(models.Model):
     def can_manage_members(self, user) -> bool:
         return self.is_owner(user)
 
+    def can_change_address(self, user) -> bool:
+        # Once verified the page is public and linked from elsewhere, and its address stays.
+        return not self.is_verified and self.is_owner(user)
+
 
 class CompanyReference(models.Model):
     """A past project, the strongest evidence that a company can pilot a similar idea."""

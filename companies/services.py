@@ -1,5 +1,7 @@
+import re
 from typing import Any
 
+from anyascii import anyascii
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,19 +43,52 @@ def _clean_tags(tags: list[str]) -> list[str]:
 
 # Addresses of the site's own pages under /companies/ (the registration page), never a company's.
 RESERVED_SLUGS = frozenset({"new"})
+SLUG_MAX_LENGTH = 70
+
+# Legal forms that open or close most Korean company names ("(주)빛고을AI", "빛고을AI 주식회사"):
+# spelled out in an address they would come first and say nothing of the company.
+LEGAL_FORMS = re.compile(r"\(\s*(?:주|유|사|재)\s*\)|[㈜㈲]|주식회사|유한책임회사|유한회사|사단법인|재단법인")
+HANGUL_RUN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
 
 
-def _slug_taken(slug: str) -> bool:
-    return slug in RESERVED_SLUGS or Company.objects.filter(slug=slug).exists()
+def _slug_from_name(name: str) -> str:
+    """A readable Latin address for a company name in any script: Django's slugify keeps ASCII
+    only, and a Korean name came out empty. Hangul is romanised syllable by syllable, letter for
+    letter as in the Revised Romanization's transliteration ("광주 공기질 연구소" becomes
+    gwangju-gonggijil-yeonguso, "한국" hangug rather than the spoken hanguk). A run of Hangul
+    stands apart from the Latin letters beside it, so "빛고을AI" reads bichgoeul-ai."""
+    without_form = LEGAL_FORMS.sub(" ", name)
+    if without_form.strip():
+        name = without_form
+    spaced = HANGUL_RUN.sub(lambda run: f" {run.group()} ", name)
+    return _slug_of(anyascii(spaced))
 
 
-def _unique_slug(name: str, requested: str = "") -> str:
-    base = slugify(requested or name)[:70] or "company"
+def _slug_of(text: str) -> str:
+    return slugify(text)[:SLUG_MAX_LENGTH].strip("-")
+
+
+def _slug_taken(slug: str, exclude_pk: int | None = None) -> bool:
+    others = Company.objects.filter(slug=slug)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return slug in RESERVED_SLUGS or others.exists()
+
+
+def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    base = _slug_from_name(name) or "company"
     slug, suffix = base, 2
-    while _slug_taken(slug):
+    while _slug_taken(slug, exclude_pk):
         slug = f"{base}-{suffix}"
         suffix += 1
     return slug
+
+
+def _require_slug_free(slug: str, exclude_pk: int | None = None) -> None:
+    # Checked as it will be written, so "Mudeung-Care" is taken when "mudeung-care" is.
+    if _slug_taken(slug, exclude_pk):
+        message = _("This address is already taken.")
+        raise ApplicationError(message, fields={"slug": [message]})
 
 
 def _check_name_free(name: str, exclude_pk: int | None = None) -> None:
@@ -79,13 +114,12 @@ def company_create(
 ) -> Company:
     """Register a company; the person registering it becomes its owner. Staff verify it later."""
     _check_name_free(name)
-    # Checked as it will be written, so "Mudeung-Care" is taken when "mudeung-care" is.
-    if slug and _slug_taken(slugify(slug)[:70]):
-        message = _("This address is already taken.")
-        raise ApplicationError(message, fields={"slug": [message]})
+    chosen = _slug_of(slug)
+    if chosen:
+        _require_slug_free(chosen)
     company = Company(
         name=name.strip(),
-        slug=_unique_slug(name, slug),
+        slug=chosen or _unique_slug(name),
         summary=summary.strip(),
         description=description.strip(),
         website=website,
@@ -108,6 +142,33 @@ def company_create(
     return company
 
 
+def _address_change(*, company: Company, user: User, slug: str) -> None:
+    """The owners choose the page's address again while the city has not verified the company.
+    The old address then leads nowhere: until verification only the company's members see the
+    page, so no one else has a link to it; once verified, others link to it and it stays."""
+    chosen = _slug_of(slug) or _unique_slug(company.name, exclude_pk=company.pk)
+    if chosen == company.slug:
+        return
+    if not company.is_owner(user):
+        raise forbidden(_("Only the company's owners can change its page address."))
+    # Read locked, so a verification by staff at this moment is not overtaken by the change.
+    if Company.objects.select_for_update().values_list("is_verified", flat=True).get(pk=company.pk):
+        message = _(
+            "The page address no longer changes once the city has verified the company: others link to it."
+        )
+        raise conflict(message, fields={"slug": [message]})
+    _require_slug_free(chosen, exclude_pk=company.pk)
+    previous, company.slug = company.slug, chosen
+    try:
+        with transaction.atomic():
+            company.save(update_fields=["slug", "updated_at"])
+    except IntegrityError:
+        # Taken by a company registered between the check and the write.
+        company.slug = previous
+        _require_slug_free(chosen, exclude_pk=company.pk)
+        raise
+
+
 def require_profile_editor(company: Company, user: User) -> None:
     """Only the company's members (and staff) change its profile and references; the API asks
     before it reads the request, so that who may not edit is not told what a profile needs."""
@@ -123,9 +184,13 @@ def require_member_manager(company: Company, user: User) -> None:
 
 @transaction.atomic
 def company_update(*, company: Company, user: User, **changes: Any) -> Company:
+    """Change the profile's fields. `slug`, the page's address, changes only as its owners ask
+    while the city has not verified the company (_address_change); left empty, it is made anew
+    from the name."""
     require_profile_editor(company, user)
     if "name" in changes:
         _check_name_free(changes["name"], exclude_pk=company.pk)
+    slug = changes.pop("slug", None)
     cleaned = {
         field: _clean_tags(value)
         if field in ("technologies", "domains")
@@ -135,6 +200,8 @@ def company_update(*, company: Company, user: User, **changes: Any) -> Company:
         for field, value in changes.items()
     }
     model_update(instance=company, fields=PROFILE_FIELDS, data=cleaned)
+    if slug is not None:
+        _address_change(company=company, user=user, slug=slug)
     dispatch.company_changed(company.pk)
     return company
 

@@ -202,6 +202,24 @@ class CompanyRegisterForm(CompanyProfileForm):
     field_order = ["name", "slug", "summary", "description", "website", "technologies", "domains"]
 
 
+class CompanyEditWithAddressForm(CompanyProfileForm):
+    """The profile as its owners edit it before the city verifies the company: its page address
+    may still change."""
+
+    slug = forms.SlugField(
+        label=gettext_lazy("page address on this site"),
+        max_length=70,
+        required=False,
+        help_text=gettext_lazy(
+            "In Latin letters, digits and hyphens. You can change it until the city verifies the "
+            "company; links to the old address then stop working. Left empty, one is made from the "
+            "name."
+        ),
+    )
+
+    field_order = CompanyRegisterForm.field_order
+
+
 def _tags(text: str) -> list[str]:
     # In a textarea a list typed one tag a line is as clear as one separated by commas.
     return [tag.strip() for tag in re.split(r"[,\r\n]", text) if tag.strip()]
@@ -309,6 +327,7 @@ def company_edit(request, slug: str):
         raise PermissionDenied
     initial = {
         "name": company.name,
+        "slug": company.slug,
         "summary": company.summary,
         "description": company.description,
         "technologies": ", ".join(company.technologies),
@@ -317,7 +336,10 @@ def company_edit(request, slug: str):
         "languages": company.languages,
     }
     posted = request.method == "POST"
-    form = CompanyProfileForm(request.POST if posted else None, initial=initial)
+    form_class = (
+        CompanyEditWithAddressForm if company.can_change_address(request.user) else CompanyProfileForm
+    )
+    form = form_class(request.POST if posted else None, initial=initial)
     references, references_sent = _reference_formset(request, company)
     action = request.POST.get("action")
     preview_of = None
@@ -340,6 +362,9 @@ def company_edit(request, slug: str):
                     references=reference_changes,
                 )
             except (ApplicationError, ValidationError) as error:
+                # Nothing was saved: the page is drawn again with the company as it is stored,
+                # its links and its form's address the ones that still lead to it.
+                company.refresh_from_db()
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved. The matcher will read the new profile in a moment."))

@@ -126,7 +126,7 @@ def test_sign_up_and_log_in_pages(client):
     assert (
         "개인정보" in refused.content.decode() and "두 비밀번호가 같지 않습니다" in mistyped.content.decode()
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/me/"
 
     client.post("/accounts/logout/")
     logged_in = client.post("/accounts/login/", {"username": "minji", "password": "빛고을-산책-2026"})

@@ -164,4 +164,4 @@ def test_signing_up_never_sends_someone_to_another_site(client):
         {"username": "minji", "password": PASSWORD, "password_again": PASSWORD, "privacy_consent": "on"},
     )
 
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/me/"

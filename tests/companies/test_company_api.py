@@ -23,7 +23,7 @@ def test_a_user_registers_a_company_and_becomes_its_owner(api, bob):
     body = response.json()
     assert body["is_verified"] is False
     assert body["technologies"] == ["speech recognition", "care robot"]
-    assert body["slug"] == "company"  # a Korean-only name has no ASCII slug
+    assert body["slug"] == "mudeungkeeolobotigseu"  # the Korean name romanised
     company = Company.objects.get(pk=body["id"])
     assert Membership.objects.get(company=company).user == bob
     assert Membership.objects.get(company=company).role == MemberRole.OWNER
