@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.apis import PersonSerializer
 from accounts.rules import require_city_staff
 from core.errors import forbidden
+from core.meaning_search import FoundBy
 from core.pagination import PaginatedApiMixin, SearchedPagination
 from core.serializer_fields import TypedCharField
 
@@ -57,6 +58,7 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
     matching_state = serializers.ChoiceField(choices=MatchingState.choices, allow_null=True)
     rejection_reason = serializers.CharField(source="shown_rejection_reason", read_only=True)
     moderation_note = serializers.CharField(source="shown_moderation_note", read_only=True)
+    found_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Idea
@@ -88,7 +90,20 @@ class IdeaOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "published_at",
+            "found_by",
         ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=FoundBy.choices,
+            allow_null=True,
+            help_text="Only in the results of a search (q), null otherwise: why the idea is among them. "
+            "all_words: it contains every word; some_words: some of them; meaning: found by meaning "
+            "alone, close; loosely: found by meaning alone, only loosely related.",
+        )
+    )
+    def get_found_by(self, idea) -> str | None:
+        return getattr(idea, "search_found", None)
 
     def get_is_supported(self, idea) -> bool:
         return bool(getattr(idea, "is_supported", False))
@@ -120,9 +135,44 @@ def _idea_response(request, idea_id: int, status_code=status.HTTP_200_OK) -> Res
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
 
 
+class IdeaSearchedPagination(SearchedPagination):
+    """The idea list's page: its `search` also says whether any idea contains the words and, when
+    none does, what the list page says first (`selectors.IdeaSearchOutcome`)."""
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        search = paginated["properties"]["search"]
+        search["properties"].update(
+            {
+                "words_found": {
+                    "type": "string",
+                    "enum": [FoundBy.ALL_WORDS.value, FoundBy.SOME_WORDS.value, None],
+                    "nullable": True,
+                    "description": "all_words when some idea (among those filtered) contains every "
+                    "word, some_words when some idea contains only some of them, null when none "
+                    "contains any: the results are then found by meaning alone.",
+                },
+                "close_in_meaning": {
+                    "type": "boolean",
+                    "description": "Whether some idea found by meaning alone is close (found_by "
+                    "meaning), not only loosely related.",
+                },
+                "summary": {
+                    "type": "string",
+                    "description": "What the list page says before the results, in the reader's "
+                    "language: that no idea contains the words, and then whether the ideas shown "
+                    "may be close in meaning or none is. Empty when ideas contain the words, or "
+                    "when only the words were searched for (notice says so).",
+                },
+            }
+        )
+        search["required"] = [*search["required"], "words_found", "close_in_meaning", "summary"]
+        return paginated
+
+
 class IdeaListCreateApi(PaginatedApiMixin, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    pagination_class = SearchedPagination
+    pagination_class = IdeaSearchedPagination
 
     class InputSerializer(IdeaInputSerializer):
         draft = serializers.BooleanField(default=False, label=_("save as draft"))
@@ -140,8 +190,9 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             OpenApiParameter(
                 "q",
                 str,
-                description="Text search: ideas containing every word first, then ideas close in "
-                "meaning in any language (when the matcher answers; see `search` in the response).",
+                description="Text search: ideas containing every word first, then those containing "
+                "some of the words (at least half), then ideas close in meaning in any language (when "
+                "the matcher answers; see `search` in the response and `found_by` on each idea).",
             ),
             OpenApiParameter("category", str, enum=Category.values),
             OpenApiParameter("district", str, enum=District.values),
@@ -170,7 +221,9 @@ class IdeaListCreateApi(PaginatedApiMixin, APIView):
             lambda page: IdeaOutputSerializer(page, many=True, context={"request": request}).data,
         )
         if filterset.search is not None:
-            response.data["search"] = filterset.search.described()
+            response.data["search"] = selectors.idea_search_outcome(
+                search=filterset.search, found=filterset.qs
+            ).described()
         return response
 
     @extend_schema(request=InputSerializer, responses={201: IdeaOutputSerializer}, tags=["ideas"])

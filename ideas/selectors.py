@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import AuditAction, AuditEntry, User
-from core.meaning_search import HowSearched, words_then_meaning
+from core.meaning_search import HowSearched, search_outcome, words_then_meaning
 from core.sql import compiled_annotations, with_parameter
 
 from .models import (
@@ -67,15 +67,45 @@ def _public_idea_list() -> QuerySet[Idea]:
 @dataclass(frozen=True)
 class IdeaSearch(HowSearched):
     ideas: QuerySet[Idea]
+    text: str
+
+
+@dataclass(frozen=True)
+class IdeaSearchOutcome:
+    """What an idea search found, as a whole: what the list says above the results."""
+
+    search: IdeaSearch
+    # FoundBy.ALL_WORDS or SOME_WORDS when some idea contains all or some of the words; None when none.
+    words_found: str | None
+    # Some idea found by meaning alone is close, not only loosely related.
+    close_in_meaning: bool
+    # Said first, before the results; empty when ideas contain the words.
+    summary: str
+
+    @property
+    def only_loosely_related(self) -> bool:
+        """Nothing contains the words and nothing is close in meaning: what is listed, if anything,
+        is only loosely related, and the page keeps it folded."""
+        return self.search.by_meaning and self.words_found is None and not self.close_in_meaning
+
+    def described(self) -> dict:
+        return {
+            **self.search.described(),
+            "words_found": self.words_found,
+            "close_in_meaning": self.close_in_meaning,
+            "summary": self.summary,
+        }
 
 
 def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
-    """The ideas among `ideas` that contain every word of `text` (anywhere in title, problem or
-    proposal), then those close to it in meaning, in any language, as the matcher finds them
-    (`ideas.search`). When it does not answer, the words alone. `client` names who searches."""
+    """The ideas among `ideas` that contain every word of `text` (anywhere in title, problem,
+    proposal or who benefits), then those containing some of the words, then those close to it in
+    meaning, in any language, as the matcher finds them (`ideas.search`). When it does not answer,
+    the words alone. `client` names who searches."""
     similar = ideas_by_meaning.ask(text=text, client=client)
     return IdeaSearch(
         ideas=ideas_found(ideas=ideas, text=text, similar=similar or {}),
+        text=" ".join(text.split()),
         by_meaning=similar is not None,
         words_only_notice=gettext(
             "Search by meaning is unavailable right now: only ideas containing your words are shown."
@@ -83,13 +113,34 @@ def idea_search(*, ideas: QuerySet[Idea], text: str, client: str) -> IdeaSearch:
     )
 
 
+def idea_search_outcome(*, search: IdeaSearch, found: QuerySet[Idea]) -> IdeaSearchOutcome:
+    """`found`, the results of `search` as the list shows them (other filters may have narrowed
+    them), summed up: when no idea contains the words, the list says so before anything else."""
+    outcome = search_outcome(found)
+    summary = ""
+    # By words alone, with nothing found, the notice and the empty list say it already.
+    if outcome.words_found is None and search.by_meaning:
+        if outcome.close_in_meaning:
+            summary = gettext("No idea contains “%(text)s”. Ideas that may be close in meaning:")
+        else:
+            summary = gettext("No idea contains “%(text)s”, and none is close in meaning.")
+        summary %= {"text": search.text}
+    return IdeaSearchOutcome(
+        search=search,
+        words_found=outcome.words_found,
+        close_in_meaning=outcome.close_in_meaning,
+        summary=summary,
+    )
+
+
 def ideas_found(*, ideas: QuerySet[Idea], text: str, similar: Mapping[int, float]) -> QuerySet[Idea]:
     """`ideas` narrowed to a search, most relevant first (`core.meaning_search.words_then_meaning`):
-    words in the title, then in the text, then meaning alone; then newest."""
+    every word in the title, then anywhere in the idea's text (who benefits included: "치매 어르신"
+    is often said there), then some of the words, then meaning alone; then newest."""
     return words_then_meaning(
         ideas,
         text=text,
-        fields=("title", "problem", "proposal"),
+        fields=("title", "problem", "proposal", "beneficiaries"),
         similar=similar,
         close_from=ideas_by_meaning.close_from(),
         then_by=("-created_at", "-id"),

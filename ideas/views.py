@@ -48,18 +48,20 @@ def home(request):
 @require_safe
 def idea_list(request):
     filterset = IdeaFilter(request.GET, queryset=selectors.idea_list(user=request.user), request=request)
-    page = Paginator(
-        filterset.qs if filterset.is_valid() else selectors.idea_list(user=request.user).none(), 12
-    )
+    ideas = filterset.qs if filterset.is_valid() else selectors.idea_list(user=request.user).none()
+    # Set once the text search ran (reading `qs` above): how it searched.
+    search = filterset.search
     return render(
         request,
         "ideas/idea_list.html",
         {
             "filter": filterset,
             "filtered": filters_applied(request, besides=("page", "ordering")),
-            "page": page.get_page(request.GET.get("page")),
-            # Set once the text search ran (reading `qs` above): how it searched.
-            "search": filterset.search,
+            "page": Paginator(ideas, 12).get_page(request.GET.get("page")),
+            "search": search,
+            "search_outcome": (
+                selectors.idea_search_outcome(search=search, found=ideas) if search is not None else None
+            ),
         },
     )
 

@@ -14,7 +14,7 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     proposal = "AI가 버스 도착 시간을 예측해서 정류장 화면과 휴대폰으로 알려주면 좋겠어요."
     category = Category.MOBILITY
     district = District.BUK_GU
-    beneficiaries = "버스를 타는 시민"
+    beneficiaries = "동네 주민"
     language = "ko"
     author = factory.SubFactory(UserFactory)
     status = IdeaStatus.PUBLISHED

@@ -88,6 +88,23 @@ def test_the_list_puts_words_first_and_marks_a_loose_hit_apart_from_a_close_one(
 
 
 @pytest.mark.django_db
+def test_a_company_containing_some_of_the_words_comes_after_those_containing_all_and_is_marked_so(
+    monkeypatch,
+):
+    every_word = CompanyFactory(name="고양이 돌봄 연구소", is_verified=True)
+    one_word = CompanyFactory(name="고양이 사진 분석", summary="반려동물 사진", is_verified=True)
+    CompanyFactory(name="물빛 센싱", summary="하천 수위", is_verified=True)
+    monkeypatch.setattr(company_search.companies_by_meaning, "_search", lambda *, text, client: {})
+
+    html = Client().get("/companies/", {"q": "고양이 돌봄"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    order = [html.index(f'href="/companies/{c.slug}/"') for c in (every_word, one_word)]
+    assert order == sorted(order) and "물빛 센싱" not in html
+    assert "검색어 일부가 들어 있음" in html[order[1] :].split("</li>")[0]
+    assert "검색어 일부가 들어 있음" not in html[order[0] :].split("</li>")[0]
+
+
+@pytest.mark.django_db
 def test_without_the_matcher_the_list_goes_by_words_and_says_so(api, monkeypatch):
     CompanyFactory(name="고양이 돌봄 연구소", is_verified=True)
 
