@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
 from accounts.models import Language
+from accounts.selectors import user_memberships
 from core.errors import ApplicationError
 from core.forms import (
     LongLineField,
@@ -70,11 +71,16 @@ def company_detail(request, slug: str):
 
 
 def _render_company_page(request, company: Company, *, status: int = 200):
+    # From the memberships the menu reads anyway: whether the page speaks to the company's own.
+    is_member = request.user.is_authenticated and any(
+        membership.company_id == company.pk for membership in user_memberships(user=request.user)
+    )
     return render(
         request,
         "companies/company_detail.html",
         {
             "company": company,
+            "is_member": is_member,
             "can_edit": company.can_be_edited_by(request.user),
             "can_see_members": company.is_member_or_staff(request.user),
             "invitation": selectors.my_invitation_to(company=company, user=request.user),

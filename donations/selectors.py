@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import user_memberships
 from companies.models import Company
 from core.bilingual import ShownText, shown_label, shown_text
 from core.errors import ApplicationError, ErrorKind, forbidden
@@ -114,6 +115,43 @@ def readings_readable(
     if donor_id:
         readings = readings.filter(volunteer__donor_id=donor_id)
     return readings
+
+
+@dataclass
+class CompanyDataAccess:
+    """What one of the pilot's companies may read of its donated data now, as its members'
+    guide on the pilot page says it."""
+
+    company: Company
+    # The pilot's data requests, current or replaced, whose data the company receives.
+    data_requests: list[PilotDataRequest]
+    # Those of `donations_readable`: under a consent still given, within retention.
+    donations_count: int
+
+    @property
+    def category_labels(self) -> list[ShownText]:
+        """The categories received, once each, as the latest of their requests names them."""
+        latest = {data_request.category_code: data_request for data_request in self.data_requests}
+        return [data_request.shown_category_label for data_request in latest.values()]
+
+
+def data_access_of_members(*, pilot: Pilot, user: User | AnonymousUser) -> list[CompanyDataAccess]:
+    """For each of the pilot's companies `user` is a member of, by name, what it may read of the
+    pilot's donations now; empty for anyone else, asking nothing of the database then (the
+    memberships are those the menu reads, the pilot's companies those its page shows)."""
+    if not user.is_authenticated:
+        return []
+    pilot_company_ids = {company.pk for company in pilot.companies.all()}
+    companies = sorted(
+        (m.company for m in user_memberships(user=user) if m.company_id in pilot_company_ids),
+        key=lambda company: company.name,
+    )
+    found = []
+    for company in companies:
+        data_requests = data_requests_readable_by(pilot=pilot, company=company)
+        count = donations_readable(data_requests=data_requests).count() if data_requests else 0
+        found.append(CompanyDataAccess(company=company, data_requests=data_requests, donations_count=count))
+    return found
 
 
 def donation_result_list(*, pilot: Pilot, company: Company) -> QuerySet[DonationResult]:

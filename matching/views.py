@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -183,17 +184,23 @@ def company_matches_page(request, slug: str):
     blank_filters = "" if filters else _blank_filters_html(get_language())
     criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters and filters.is_valid() else {}
 
-    def draw_cards() -> tuple[str, int]:
-        return _match_cards(
+    def draw_cards() -> tuple[str, dict]:
+        cards, hidden_weaker = _match_cards(
             company=company,
             criteria=criteria,
             can_answer=is_member,
             interest_forms=interest_forms,
             user=request.user,
         )
+        # The company's pilots are the same for every member too (pilots the reader may open: city
+        # staff see those in planning as well), so they are kept with the cards.
+        pilots = get_template("matching/_company_pilots.html").render(
+            {"company": company, "user": request.user, "is_member": is_member}
+        )
+        return cards, {"hidden_weaker": hidden_weaker, "pilots": pilots}
 
     if interest_forms:  # a form sent back with its errors is this reader's alone
-        cards, hidden_weaker = draw_cards()
+        cards, drawn = draw_cards()
         cards = page_cache.with_reader_token(request, cards)
     else:
         # Every member sees the same cards, and a member comes back to them after each answer:
@@ -203,7 +210,7 @@ def company_matches_page(request, slug: str):
         verified = int(company.is_verified)
         staff = int(request.user.is_city_staff)
         key = f"company-matches:{company.pk}:{verified}:{get_language()}:{int(is_member)}:{staff}:{shown}"
-        cards, hidden_weaker = page_cache.cached_part(request, key, draw_cards)
+        cards, drawn = page_cache.cached_part(request, key, draw_cards)
     return render(
         request,
         "matching/company_matches.html",
@@ -212,7 +219,8 @@ def company_matches_page(request, slug: str):
             "cards": cards,
             "filters": filters,
             "blank_filters": blank_filters,
-            "hidden_weaker": hidden_weaker,
+            "pilots": mark_safe(drawn["pilots"]),
+            "hidden_weaker": drawn["hidden_weaker"],
             "include_weak": bool(criteria.get("include_weak")),
             "with_weaker": _query(request, include_weak="on"),
             "without_weaker": _query(request, include_weak=None),
@@ -271,12 +279,20 @@ def _match_cards(
                 if sent is None
                 else _answer_forms(match_id=match.pk, form=sent)
             )
+    # Showing the weaker matches too narrows nothing: only the other criteria make an empty list
+    # say the filters found nothing rather than that nothing fits the company.
+    filtered = any(name != "include_weak" for name in criteria)
+    clear_filters = reverse("company-matches-page", args=[company.slug])
+    if criteria.get("include_weak"):
+        clear_filters += "?" + urlencode({"include_weak": "on"})
     html = get_template("matching/_company_match_cards.html").render(
         {
             "matches": matches,
             "can_answer": can_answer,
             # The matcher ranks verified companies only: an unverified one waits for the city.
             "company_verified": company.is_verified,
+            "filtered": filtered,
+            "clear_filters": clear_filters,
             "csrf_token": page_cache.PART_CSRF_PLACEHOLDER,
         }
     )

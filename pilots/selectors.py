@@ -43,6 +43,18 @@ LIST_STAGE_ORDER = (
 )
 
 
+# Those a citizen can still join first, then those under way, then those over, and a cancelled
+# pilot, which will not go ahead, last; the newest first within a stage.
+_LIST_ORDER = (
+    Case(
+        *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(LIST_STAGE_ORDER)),
+        default=Value(len(LIST_STAGE_ORDER)),
+    ),
+    "-created_at",
+    "-id",
+)
+
+
 def pilot_list(
     *, user: User | AnonymousUser, stage: str | None = None, idea_id: int | None = None
 ) -> QuerySet[Pilot]:
@@ -59,16 +71,7 @@ def pilot_list(
         )
         .annotate(volunteers_count=Count("volunteers", filter=Q(volunteers__left_at__isnull=True)))
         .annotate(is_following=_follows(user))
-        # Those a citizen can still join first, then those under way, then those over, and a
-        # cancelled pilot, which will not go ahead, last.
-        .order_by(
-            Case(
-                *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(LIST_STAGE_ORDER)),
-                default=Value(len(LIST_STAGE_ORDER)),
-            ),
-            "-created_at",
-            "-id",
-        )
+        .order_by(*_LIST_ORDER)
     )
     if stage:
         pilots = pilots.filter(stage=stage)
@@ -274,6 +277,18 @@ def _pilots_naming_companies(user: User | AnonymousUser) -> QuerySet[Pilot]:
     """The pilots that name an idea's companies to `user`: those they may see, but for one
     cancelled, which will not pilot the idea."""
     return Pilot.objects.visible_to(user).exclude(stage=PilotStage.CANCELLED)
+
+
+def pilots_of_company(*, company: Company, user: User | AnonymousUser) -> QuerySet[Pilot]:
+    """The pilots `company` takes part in that `user` may see (cancelled ones left out, as the
+    match cards leave them), title and stage only: those a citizen can still join first, then
+    those under way, then those over, as the pilot list orders them."""
+    return (
+        _pilots_naming_companies(user)
+        .filter(companies=company)
+        .only("id", "title", "title_en", "stage")
+        .order_by(*_LIST_ORDER)
+    )
 
 
 def pilots_of_ideas(

@@ -101,8 +101,8 @@ def test_a_company_matches_page_for_its_member(matched, django_assert_max_num_qu
     client.force_login(member)
 
     # Session, user, the memberships with their companies (the menu, the membership check and
-    # the company itself), and the matches.
-    with django_assert_max_num_queries(4):
+    # the company itself), the matches, and the company's pilots.
+    with django_assert_max_num_queries(5):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
@@ -122,7 +122,7 @@ def test_a_company_matches_page_whose_ideas_are_in_pilots(piloted, django_assert
     client.force_login(member)
 
     # As above, and the pilots of the ideas that have one, with their companies.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
@@ -145,7 +145,7 @@ def test_a_company_matches_page_whose_ideas_have_several_pilots_some_in_planning
     client.force_login(member)
 
     # As above: the pilots in planning the city prepares with the company are read with the others.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200
@@ -158,8 +158,8 @@ def test_a_company_matches_page_for_city_staff(django_assert_max_num_queries):
     client = Client()
     client.force_login(UserFactory(is_staff=True))
 
-    # Session, user, their memberships (none), the company, and the matches.
-    with django_assert_max_num_queries(5):
+    # Session, user, their memberships (none), the company, the matches, and the company's pilots.
+    with django_assert_max_num_queries(6):
         response = client.get(f"/companies/{company.slug}/matches/")
 
     assert response.status_code == 200

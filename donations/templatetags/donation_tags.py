@@ -1,4 +1,5 @@
-"""Data donation on pages of other apps, such as a data request's fields on the pilot page."""
+"""Data donation on pages of other apps, such as a data request's fields on the pilot page and
+the guide of the pilot's companies to reading their donated data."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 from core.bilingual import any_korean_only, shown_label
 from core.templatetags.bilingual import language_note
 from donations.fields import DataField
+from donations.selectors import data_access_of_members
 
 register = template.Library()
 
@@ -48,3 +50,10 @@ def donations_held(donations: int, readings: int) -> str:
         "donations": ngettext("%(count)s donation", "%(count)s donations", donations) % {"count": donations},
         "readings": ngettext("%(count)s reading", "%(count)s readings", readings) % {"count": readings},
     }
+
+
+@register.inclusion_tag("donations/_company_guide.html", takes_context=True)
+def company_data_guide(context, pilot):
+    """For members of the pilot's companies: how many donations their company may read now, and
+    how to read them and send results back through the API. Nothing for anyone else."""
+    return {"pilot": pilot, "accesses": data_access_of_members(pilot=pilot, user=context["request"].user)}

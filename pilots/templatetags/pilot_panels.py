@@ -1,5 +1,6 @@
-"""Pilots on other apps' pages: the idea page's pilots and timeline, the home page's pilots.
-Registered here so that ideas show them without importing pilots."""
+"""Pilots on other apps' pages: the idea page's pilots and timeline, the home page's pilots, a
+company's pilots on its page and its matches page. Registered here so that ideas, companies and
+the matcher show them without importing pilots."""
 
 from django import template
 from django.db.models import Case, IntegerField, Value, When
@@ -9,7 +10,13 @@ from core.bilingual import any_korean_only
 from ideas.models import IdeaStatus
 from matching.selectors import idea_first_matched_at, idea_has_company_for_pilot
 from pilots.models import PilotStage, idea_can_become_pilot
-from pilots.selectors import idea_has_pilots, pilot_list, pilot_titles_for_idea, pilots_of_idea_by_age
+from pilots.selectors import (
+    idea_has_pilots,
+    pilot_list,
+    pilot_titles_for_idea,
+    pilots_of_company,
+    pilots_of_idea_by_age,
+)
 
 register = template.Library()
 
@@ -70,3 +77,11 @@ def current_pilots(context, limit: int = 4):
     )
     # Said once for the section, as the pilot list says it once for its page.
     return {"pilots": pilots, "shows_korean_only": any_korean_only(pilot.shown_title for pilot in pilots)}
+
+
+@register.inclusion_tag("pilots/_company_pilots.html")
+def company_pilots_panel(company, user, is_member: bool = False):
+    """The pilots the company takes part in that `user` may see, said in the company's voice to
+    its members; nothing at all when there are none. Takes the user rather than the request, so
+    the matches page can keep it with its cards (matching/views.py)."""
+    return {"pilots": list(pilots_of_company(company=company, user=user)), "is_member": is_member}

@@ -68,8 +68,9 @@ def test_the_proposals_are_read_with_the_cards(client, carol, company, django_as
         InterestFactory(company=company)
     client.force_login(carol)
 
-    # Session, user, the memberships with their companies, and the matches with their proposals.
-    with django_assert_max_num_queries(4):
+    # Session, user, the memberships with their companies, the matches with their proposals, and
+    # the company's pilots.
+    with django_assert_max_num_queries(5):
         html = client.get("/companies/bitgoeul-care/matches/").content.decode()
 
     assert html.count("약 8주") == 5
