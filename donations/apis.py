@@ -1,5 +1,6 @@
 """Data donation's API: data requests, volunteering and consent, stations, reads and results."""
 
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -26,7 +27,7 @@ from pilots.apis import (
     language_of,
     visible_pilot,
 )
-from pilots.models import CONSENT_STAGES, CONSENT_TEXT_MAX_LENGTH, Pilot, PilotDataRequest, PilotVolunteer
+from pilots.models import CONSENT_TEXT_MAX_LENGTH, Pilot, PilotDataRequest, PilotVolunteer
 from pilots.selectors import pilot_donation_summary, pilot_volunteer_get
 
 from . import selectors, services
@@ -41,6 +42,7 @@ from .models import (
     Station,
     StationVisit,
 )
+from .qr import qr_svg_data_uri
 from .validators import MEASURED_IN_FUTURE, measured_at_error
 
 # --- Staff: data requests -------------------------------------------------------------------
@@ -679,9 +681,7 @@ class MyConsentReceiptApi(APIView):
     @extend_schema(responses={200: OutputSerializer}, tags=["donations"])
     def get(self, request, pilot_id: int):
         try:
-            volunteer = PilotVolunteer.objects.select_related("pilot", "user").get(
-                pilot_id=pilot_id, user=request.user
-            )
+            volunteer = selectors.my_volunteering_get(user=request.user, pilot_id=pilot_id)
         except PilotVolunteer.DoesNotExist:
             raise not_found(_("You do not take part in this pilot.")) from None
         receipt = selectors.consent_receipt(volunteer=volunteer)
@@ -822,19 +822,35 @@ class StationApi(StationApiMixin, APIView):
         pilot_title = serializers.CharField(source="pilot.shown_title")
         pilot_title_language = language_of("pilot.shown_title")
         is_collecting = serializers.BooleanField(help_text="Whether the pilot takes donations now.")
+        is_recruiting = serializers.BooleanField(
+            help_text=(
+                "Whether the pilot takes new volunteers now; if not, the station serves its volunteers only."
+            )
+        )
+        pilot_url = serializers.CharField(help_text="The full address of the pilot's page.")
+        pilot_url_qr = serializers.CharField(
+            allow_null=True,
+            help_text="While the pilot recruits, its page's address as a QR code (SVG data: URI); else null.",
+        )
         data_requests = StationDataRequestSerializer(many=True)
 
     @extend_schema(responses={200: OutputSerializer}, tags=["stations"])
     def get(self, request):
         station: Station = request.auth
+        pilot = station.pilot
+        # The site's own address, not the one the tablet asked at: a passer-by's phone opens it.
+        pilot_url = settings.SITE_URL.rstrip("/") + pilot.get_absolute_url()
         return Response(
             self.OutputSerializer(
                 {
                     "id": station.pk,
                     "shown_name": station.shown_name,
                     "pilot_id": station.pilot_id,
-                    "pilot": station.pilot,
-                    "is_collecting": station.pilot.stage in CONSENT_STAGES,
+                    "pilot": pilot,
+                    "is_collecting": pilot.is_collecting,
+                    "is_recruiting": pilot.is_recruiting,
+                    "pilot_url": pilot_url,
+                    "pilot_url_qr": qr_svg_data_uri(pilot_url) if pilot.is_recruiting else None,
                     "data_requests": selectors.station_data_requests(station=station),
                 }
             ).data

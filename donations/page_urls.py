@@ -29,6 +29,7 @@ urlpatterns += [
         views.my_donation_upload_confirm,
         name="my-donation-upload-confirm",
     ),
+    path("me/donations/<int:pilot_id>/receipt/", views.my_consent_receipt_page, name="my-consent-receipt"),
     path("me/donations/code/<int:pilot_id>/", views.donor_code_page, name="donor-code"),
     path("kiosk/", views.kiosk_page, name="kiosk"),
 ]

@@ -382,6 +382,12 @@ def my_donations(*, user: User) -> list[MyPilotDonations]:
     return list(pilots.values())
 
 
+def my_volunteering_get(*, user: User, pilot_id: int) -> PilotVolunteer:
+    """The user's volunteering in the pilot, left or not; raises DoesNotExist for a pilot they
+    never volunteered for."""
+    return PilotVolunteer.objects.select_related("pilot", "user").get(pilot_id=pilot_id, user=user)
+
+
 def my_category_get(
     *, user: User, pilot_id: int, data_request_id: int
 ) -> tuple[PilotVolunteer, PilotDataRequest]:
@@ -417,11 +423,13 @@ def _receipt_field(item: dict[str, Any], language: str) -> str:
     return f"{label} ({unit})" if unit else label
 
 
-def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
+def consent_receipt(*, volunteer: PilotVolunteer, language: str | None = None) -> dict[str, Any]:
     """A record of every consent one volunteer gave in one pilot, in the spirit of the Kantara
     Initiative's consent receipt (v1.1): who agreed, with whom, to which categories, for which
     purpose and recipients, for how long, the exact text agreed to, and every grant, withdrawal
-    and deletion since. Issued to the volunteer themselves, so it names them."""
+    and deletion since. Issued to the volunteer themselves, so it names them; in `language`, by
+    default the one they chose for the site."""
+    language = language or volunteer.user.preferred_language
     pilot = volunteer.pilot
     consents = list(
         volunteer.consents.select_related("data_request")
@@ -464,7 +472,6 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
             )
         events.sort(key=lambda event: event["at"])
         fields = data_request.fields or []
-        language = volunteer.user.preferred_language
         services.append(
             {
                 # In the receipt's language, as the pilot's page shows them; the consent texts
@@ -475,6 +482,7 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
                 "category_code": data_request.category_code,
                 "data_request_id": data_request.pk,
                 "replaced": data_request.replaced_at is not None,
+                "consent_given": any(consent.is_active for consent in request_consents),
                 "purposes": [
                     {
                         "purpose": shown_text(data_request.purpose, data_request.purpose_en, language).text,
@@ -524,7 +532,7 @@ def consent_receipt(*, volunteer: PilotVolunteer) -> dict[str, Any]:
         "collectionMethod": "web form: the pilot's page",
         "consentReceiptID": str(uuid.uuid4()),
         "timestamp": timezone.now(),
-        "language": volunteer.user.preferred_language,
+        "language": language,
         "piiPrincipalId": volunteer.donor_id,
         "principal": {
             "donor_id": volunteer.donor_id,

@@ -991,6 +991,21 @@ def donor_code_normalise(code: str) -> str:
     return "".join(character for character in code.upper() if character not in " -\t")
 
 
+def _donor_code_shape_refusal(normalised: str) -> str:
+    """Why a typed code cannot be one, or "". A code of the right length that holds a 0, 1, I, L
+    or O was most likely read off the phone with a look-alike (O for 0, I for 1): the donor is
+    told which characters codes never use, to look again, rather than that the length is wrong."""
+    if len(normalised) == DONOR_CODE_LENGTH and all(c in DONOR_CODE_ALPHABET for c in normalised):
+        return ""
+    unused = [c for c in normalised if c not in DONOR_CODE_ALPHABET]
+    # Letters and digits outside the alphabet are exactly 0, 1, I, L and O; anything else
+    # (a stray symbol) is not a misread of a code's character, and gets the general words.
+    if len(normalised) == DONOR_CODE_LENGTH and all(c.isascii() and c.isalnum() for c in unused):
+        return _("Codes never use 0, 1, I, L or O. Please check the code again.")
+    length = DONOR_CODE_LENGTH
+    return _("A donor code is %(length)d letters and digits, such as K7P 3QX.") % {"length": length}
+
+
 def donor_code_hash(*, pilot_id: int, code: str) -> str:
     return hashlib.sha256(f"{pilot_id}:{donor_code_normalise(code)}".encode()).hexdigest()
 
@@ -1068,11 +1083,9 @@ def station_visit_open(*, station: Station, code: str) -> StationVisit:
     """
     _require_station_collecting(station)
     normalised = donor_code_normalise(code)
-    if len(normalised) != DONOR_CODE_LENGTH or any(c not in DONOR_CODE_ALPHABET for c in normalised):
-        message = _("A donor code is %(length)d letters and digits, such as K7P 3QX.") % {
-            "length": DONOR_CODE_LENGTH
-        }
-        raise ApplicationError(message, fields={"code": [message]})
+    refusal = _donor_code_shape_refusal(normalised)
+    if refusal:
+        raise ApplicationError(refusal, fields={"code": [refusal]})
     donor_code = (
         DonorCode.objects.select_for_update()
         .select_related("volunteer")

@@ -3,7 +3,6 @@ data requests and stations."""
 
 from typing import Any
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import city_staff_required
-from core.bilingual import any_korean_only
+from core.bilingual import any_korean_only, shown_label
 from core.errors import ApplicationError, ErrorKind
 from core.exception_handler import HTTP_STATUS
 from core.forms import add_service_errors, error_text, posted_id
@@ -42,7 +42,8 @@ from .forms import (
     field_rows_to_show,
     posted_field_rows,
 )
-from .models import DonationSource, Station
+from .models import DeletionReason, DonationSource, Station
+from .qr import qr_svg_inline
 
 
 @login_required
@@ -75,7 +76,17 @@ def pilot_participation(request, pilot_id: int):
                     data_request=data_request,
                     language=shown_in if shown_in in dict(settings.LANGUAGES) else None,
                 )
-                messages.success(request, _("Your consent was recorded."))
+                # The next step, where the volunteer looks after consenting: a pilot with no
+                # station takes donations only as files, on My donations.
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Your consent was recorded."),
+                        _upload_url(data_request),
+                        _("Donate by file"),
+                    ),
+                )
             elif action in ("leave", "withdraw", "decline"):
                 _withdraw(request, volunteer, leave=action == "leave", declining=action == "decline")
     except PilotVolunteer.DoesNotExist:
@@ -91,6 +102,11 @@ def pilot_participation(request, pilot_id: int):
     # Refused on the page it came from, not after a redirect that would answer 200.
     messages.error(request, refusal)
     return render_pilot_page(request, pilot.pk, refused_withdrawal=refused_withdrawal, status=400)
+
+
+def _upload_url(data_request: PilotDataRequest) -> str:
+    """Where the file upload for `data_request` is: its form on My donations."""
+    return f"{reverse('my-donations')}#upload-{data_request.pk}"
 
 
 # The withdrawal forms' choice (`donations/_keep_choice.html`); deleting is the one checked first.
@@ -194,6 +210,32 @@ def _render_my_donations(
 def my_donations_page(request):
     """What a donor gave, per pilot and category, who read it, the results, and the deletions."""
     return _render_my_donations(request)
+
+
+@never_cache
+@login_required
+@require_safe
+def my_consent_receipt_page(request, pilot_id: int):
+    """My consent receipt for one pilot, to read and print: the record the API gives as JSON.
+    Only for the volunteer themselves; to anyone else, city staff too, there is no such page."""
+    volunteer = get_or_404(selectors.my_volunteering_get, user=request.user, pilot_id=pilot_id)
+    receipt = selectors.consent_receipt(volunteer=volunteer, language=get_language())
+    for service in receipt["services"]:
+        for event in service["events"]:
+            if event["event"] == "deleted":
+                event["reason_label"] = DeletionReason(event["reason"]).label
+    # Said once under the title, as on the pilot's page, when staff left some of it without English.
+    shown = [volunteer.pilot.shown_title]
+    for data_request in PilotDataRequest.objects.filter(
+        pk__in=[service["data_request_id"] for service in receipt["services"]]
+    ):
+        shown += [data_request.shown_category_label, data_request.shown_purpose, data_request.shown_recipient]
+        shown += [shown_label(field) for field in data_request.fields or []]
+    return render(
+        request,
+        "donations/consent_receipt.html",
+        {"pilot": volunteer.pilot, "receipt": receipt, "shows_korean_only": any_korean_only(shown)},
+    )
 
 
 def _my_category(request, pilot_id: int, request_id: int):
@@ -387,13 +429,6 @@ def _code_grouped(code: str) -> str:
     return f"{code[:3]} {code[3:]}"
 
 
-def _code_qr(code: str) -> str:
-    """The code as a QR code, inline SVG markup (no script, no inline style: the CSP allows it)."""
-    return segno.make(code, error="m", micro=False).svg_inline(
-        scale=6, dark="#000", light="#fff", svgclass="qr-code", omitsize=True
-    )
-
-
 @login_required
 def donor_code_page(request, pilot_id: int):
     """A volunteer asks for a one-time code to show a donation station of the pilot. Where none
@@ -422,7 +457,7 @@ def donor_code_page(request, pilot_id: int):
         else:
             context.update(
                 code=_code_grouped(code),
-                qr=mark_safe(_code_qr(code)),  # noqa: S308 - segno's markup of a code of [2-9A-Z]
+                qr=mark_safe(qr_svg_inline(code)),  # noqa: S308 - segno's markup of a code of [2-9A-Z]
                 expires_at=donor_code.expires_at,
             )
     if refusal is None:

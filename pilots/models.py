@@ -171,6 +171,11 @@ class Pilot(ChoiceLabelsModel):
         return self.stage in CLOSED_STAGES
 
     @property
+    def is_recruiting(self) -> bool:
+        """Whether it takes new volunteers (pilot_volunteer_join refuses otherwise)."""
+        return self.stage == PilotStage.RECRUITING
+
+    @property
     def is_collecting(self) -> bool:
         """Whether volunteers may consent and donate now (the donation services refuse otherwise)."""
         return self.stage in CONSENT_STAGES

@@ -93,6 +93,12 @@ def render_pilot_page(request, pilot_id: int, *, posted=None, refused_withdrawal
                 and bool(consented_now)
                 and volunteer_stations(volunteer=volunteer).exists()
             ),
+            # What the volunteer may donate as a file now, on My donations: the next step after consenting.
+            "upload_requests": [
+                data_request for data_request in pilot.data_requests.all() if data_request.pk in consented_now
+            ]
+            if pilot.is_collecting
+            else [],
             "held_requests": held,
             # Leaving withdraws every consent still given: only donations under those are asked about.
             "leaving_holds_donations": bool(held & consented),

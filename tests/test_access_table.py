@@ -441,6 +441,11 @@ TABLE: dict[str, list[Case]] = {
     "me/donations/<int:pilot_id>/<int:request_id>/upload/confirm/": [
         Case(get="login 302 302 302 302 302", post="login 302 404 404 404 404"),
     ],
+    # The donor's own consent receipt: no one else's to read, city staff's neither.
+    "me/donations/<int:pilot_id>/receipt/": [
+        Case(get="login 200 404 404 404 404"),
+        Case(on="planning", get="login 404 404 404 404 404"),
+    ],
     "me/donations/code/<int:pilot_id>/": [
         # Someone who does not volunteer is sent to the pilot's page to volunteer first.
         Case(get="login 200 302 302 302 302", post="login 200* 302 302 302 302"),

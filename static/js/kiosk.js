@@ -162,7 +162,19 @@
     $("kiosk-takes").replaceChildren();
     if (requests.length) fillNodes($("kiosk-takes"), strings.takes, {categories: names});
     $("kiosk-takes-note").hidden = !requests.some((request) => inKoreanOnly(request.label_language));
+    showFirstTime(station);
     return station;
+  }
+
+  // Help for a passer-by with no code, by the pilot's stage: how to volunteer while it recruits,
+  // else that the station serves the pilot's volunteers only.
+  function showFirstTime(station) {
+    const recruiting = Boolean(station.is_recruiting && station.pilot_url_qr);
+    $("kiosk-first-time-recruiting").hidden = !recruiting;
+    $("kiosk-first-time-volunteers-only").hidden = recruiting;
+    $("kiosk-pilot-url").textContent = recruiting ? station.pilot_url : "";
+    if (recruiting) $("kiosk-pilot-qr").src = station.pilot_url_qr;
+    else $("kiosk-pilot-qr").removeAttribute("src");
   }
 
   // Checked with the station API before it is kept, so a wrong key never replaces a working one.
@@ -257,6 +269,7 @@
     $("kiosk-pilot-title").textContent = "";
     $("kiosk-pilot-title").removeAttribute("lang");
     noteKoreanOnly(false, false);
+    showFirstTime({});
     show("setup");
   });
 
@@ -506,6 +519,9 @@
     $("kiosk-visit-note").hidden = true;
     clearCloseErrors();
     show("welcome");
+    // A station stands for weeks: between donors it learns again whether its pilot recruits.
+    // Unreachable, it keeps what it showed; the next code typed says what is wrong.
+    loadStation().catch(() => {});
   }
 
   // How the visit ends from the screen: cancelled while measuring, or done (by the donor, or by

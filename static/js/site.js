@@ -4,6 +4,11 @@ document.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
 
+// A page meant to be kept on paper (the consent receipt) offers the browser's print dialog.
+document.querySelectorAll("button[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});
+
 // A form that leads to another page is sent once: a second press of its button while the first
 // is on its way (a double click, an impatient tap) would do it twice: two comments, a support
 // given and taken back. The buttons stay enabled, since a disabled one would not send its own

@@ -603,6 +603,12 @@ PAGE_MATRIX = [
         {"donor": {"donations", "readings"}},
     ),
     Row(
+        "my consent receipt, to read and print",
+        lambda w: ("get", _my_donations(w, "receipt/"), None),
+        # Each volunteer's own: there is none of someone else's to open, city staff's neither.
+        expect(404, signed_out=LOG_IN, donor=200, other_volunteer=200),
+    ),
+    Row(
         "donor code page",
         lambda w: ("get", f"/me/donations/code/{w.pilot.pk}/", None),
         # Someone who does not volunteer is sent to the pilot's page to volunteer first.

@@ -6,6 +6,7 @@ Every refusal is asserted in Korean (the default) and English, and with the data
 import datetime
 
 import pytest
+import segno
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,7 @@ from accounts.models import User
 from donations import services
 from donations.authentication import StationRateThrottle
 from donations.models import Donation, DonationResult, DonorCode, Reading, ResultLevel, Station, StationVisit
+from pilots.models import Pilot, PilotStage
 from tests.accounts.factories import UserFactory
 
 from .factories import BLOOD_PRESSURE_FIELDS, NORMAL_READING, donation_pilot
@@ -72,6 +74,23 @@ def test_the_station_learns_its_place_pilot_and_what_it_may_take(station, setup)
             "fields": [{**field, "label_language": "ko"} for field in BLOOD_PRESSURE_FIELDS],
         }
     ]
+    # Running: new volunteers are not taken, so the kiosk is given no page to send them to.
+    assert body["is_recruiting"] is False and body["pilot_url_qr"] is None
+    assert body["pilot_url"] == f"http://127.0.0.1:8000/pilots/{setup.pilot.pk}/"
+
+
+def test_while_the_pilot_recruits_the_station_gets_its_page_address_as_a_qr_code(station, setup, settings):
+    settings.SITE_URL = "https://pilots.gwangju.example/"
+    Pilot.objects.filter(pk=setup.pilot.pk).update(stage=PilotStage.RECRUITING)
+
+    body = station.get("/api/v1/station/").json()
+
+    url = f"https://pilots.gwangju.example/pilots/{setup.pilot.pk}/"
+    assert body["is_recruiting"] is True and body["is_collecting"] is True
+    assert body["pilot_url"] == url
+    assert body["pilot_url_qr"] == segno.make(url, error="m", micro=False).svg_data_uri(
+        scale=6, dark="#000", light="#fff"
+    )
 
 
 def test_a_code_opens_a_visit_naming_the_donor_only_by_pseudonym(station, setup):
@@ -127,6 +146,26 @@ def test_an_unknown_or_malformed_code_is_refused(station, setup, code, status, l
     response = station.post("/api/v1/station/visits/", {"code": code}, HTTP_ACCEPT_LANGUAGE=language)
 
     assert response.status_code == status and message in _error(response)
+    assert not StationVisit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "message"),
+    [
+        ("ABC123", "ko", "코드에는 0, 1, I, L, O가 쓰이지 않습니다. 다시 확인해 주세요."),
+        ("ABC123", "en", "Codes never use 0, 1, I, L or O. Please check the code again."),
+        ("k7p 3qo", "en", "Codes never use 0, 1, I, L or O. Please check the code again."),
+        # Not a look-alike of a code's character: the general words.
+        ("K7P#3Q", "en", "A donor code is 6 letters and digits, such as K7P 3QX."),
+        ("ABC1234", "ko", "기부 코드는 K7P 3QX처럼 글자와 숫자 6개입니다."),
+    ],
+)
+def test_a_code_with_characters_codes_never_use_says_which_they_are(station, setup, code, language, message):
+    response = station.post("/api/v1/station/visits/", {"code": code}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert _error(response) == message
+    assert response.json()["error"]["fields"] == {"code": [message]}
     assert not StationVisit.objects.exists()
 
 
