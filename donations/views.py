@@ -287,7 +287,13 @@ def my_identity_sharing(request, pilot_id: int):
         if from_pilot_page:
             return render_pilot_page(request, pilot_id, status=400)
         return _render_my_donations(request, status=400)
-    pilot_services.pilot_volunteer_change(volunteer=volunteer, share_identity=choice == "on")
+    try:
+        pilot_services.pilot_volunteer_change(volunteer=volunteer, share_identity=choice == "on")
+    except ApplicationError as error:
+        messages.error(request, error_text(error))
+        if from_pilot_page:
+            return render_pilot_page(request, pilot_id, status=409)
+        return _render_my_donations(request, status=409)
     if choice == "on":
         messages.success(
             request, _("The pilot's companies now see your name and email with what you donate.")

@@ -104,6 +104,9 @@ class Pilot(ChoiceLabelsModel):
     )
     # When the pilot left planning and the public could first see it.
     went_public_at = models.DateTimeField(_("made public"), null=True, blank=True)
+    # When it was completed or cancelled, set by the service that changes stages: `updated_at`
+    # moves with any later save of the row, and would date the end wrongly.
+    closed_at = models.DateTimeField(_("ended"), null=True, blank=True)
     cancellation_reason = models.TextField(
         _("reason for cancellation"),
         blank=True,
@@ -324,6 +327,15 @@ class PilotVolunteer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+    @property
+    def stayed_until_closed(self) -> bool:
+        """Whether they took part until the pilot was completed or cancelled, rather than leaving
+        before: leaving a closed pilot (to withdraw every consent) does not shorten its end."""
+        pilot = self.pilot
+        if not pilot.is_closed:
+            return False
+        return self.left_at is None or (pilot.closed_at is not None and pilot.closed_at <= self.left_at)
 
 
 class PilotDataRequestQuerySet(models.QuerySet["PilotDataRequest"]):

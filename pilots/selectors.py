@@ -245,7 +245,7 @@ def _all_pilots_of_idea(idea: Idea) -> list[Pilot]:
             if idea_page_flag_is_off(idea, "has_pilots")
             else list(
                 Pilot.objects.filter(idea=idea).only(
-                    "title", "stage", "created_at", "updated_at", "went_public_at"
+                    "title", "stage", "created_at", "went_public_at", "closed_at"
                 )
             )
         )
@@ -254,11 +254,11 @@ def _all_pilots_of_idea(idea: Idea) -> list[Pilot]:
 
 
 def pilots_of_idea_by_age(*, idea: Idea) -> list[Pilot]:
-    """The pilots that put the idea in pilot (past planning, not cancelled), oldest first, with
-    only what the idea's timeline needs. A pilot in planning is not public yet."""
+    """The pilots that put the idea in pilot (past planning, not cancelled), the first to go
+    public first, with only what the idea's timeline needs. A pilot in planning is not public yet."""
     return sorted(
         (p for p in _all_pilots_of_idea(idea) if p.stage not in (PilotStage.PLANNING, PilotStage.CANCELLED)),
-        key=lambda p: p.created_at,
+        key=lambda p: (p.went_public_at or p.created_at, p.pk),
     )
 
 

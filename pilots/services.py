@@ -188,11 +188,13 @@ def pilot_change_stage(*, pilot: Pilot, by: User, stage: str, reason: str = "") 
         pilot.stage = stage
         if going_public:
             pilot.went_public_at = timezone.now()
+        if stage in CLOSED_STAGES:
+            pilot.closed_at = timezone.now()
         if stage == PilotStage.CANCELLED:
             pilot.cancellation_reason = reason
         save_validated(
             pilot,
-            update_fields=["stage", "went_public_at", "cancellation_reason", "updated_at"],
+            update_fields=["stage", "went_public_at", "closed_at", "cancellation_reason", "updated_at"],
             named={"cancellation_reason": "reason"},
         )
     idea_status = None
@@ -362,6 +364,8 @@ def pilot_follow(*, pilot: Pilot, user: User) -> PilotFollow:
         raise not_found(_("No such pilot."))
     if pilot.stage == PilotStage.CANCELLED:
         raise conflict(_("This pilot was cancelled: it has no news to follow."))
+    if pilot.stage == PilotStage.COMPLETED:
+        raise conflict(_("This pilot has ended: it can no longer be followed."))
     follow, _created = PilotFollow.objects.get_or_create(pilot=pilot, user=user)
     return follow
 
@@ -392,6 +396,14 @@ def pilot_volunteer_join(*, pilot: Pilot, user: User, share_identity: bool = Fal
 
 
 def pilot_volunteer_change(*, volunteer: PilotVolunteer, share_identity: bool) -> PilotVolunteer:
+    """Share or stop sharing one's name and email with the pilot's companies. Stopping is always
+    allowed (they may still read what was donated); a closed pilot takes no new sharing."""
+    if share_identity and not volunteer.share_identity and volunteer.pilot.is_closed:
+        if volunteer.pilot.is_cancelled:
+            message = _("This pilot was cancelled: its companies are no longer given your name and email.")
+        else:
+            message = _("This pilot has ended: its companies are no longer given your name and email.")
+        raise conflict(message, fields={"share_identity": [message]})
     volunteer.share_identity = share_identity
     volunteer.save(update_fields=["share_identity"])
     return volunteer

@@ -4,11 +4,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
 
 from accounts.models import AuditEntry, Notification, User
 from ideas.models import Comment, Follow, Idea, IdeaStatus, Report, Support
 from matching.models import Match, MatchStatus
-from pilots.models import Pilot, PilotConsent, PilotStage, PilotUpdate, PilotVolunteer
+from pilots.models import CLOSED_STAGES, Pilot, PilotConsent, PilotStage, PilotUpdate, PilotVolunteer
+from pilots.templatetags.pilot_panels import idea_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,38 @@ def test_every_pilot_stage_has_a_pilot_with_milestones_and_news(seeded):
     assert Pilot.objects.get(stage=PilotStage.COMPLETED).idea.status == IdeaStatus.COMPLETED
     assert Pilot.objects.get(stage=PilotStage.RUNNING).idea.status == IdeaStatus.IN_PILOT
     assert Pilot.objects.get(stage=PilotStage.PLANNING).went_public_at is None
+
+
+def test_each_pilot_is_dated_as_its_milestones_tell_it(seeded):
+    now = timezone.now()
+    for pilot in Pilot.objects.select_related("idea").prefetch_related("milestones", "updates", "volunteers"):
+        done = [m.due_date for m in pilot.milestones.all() if m.is_done]
+        missed = [m.due_date for m in pilot.milestones.all() if not m.is_done]
+        assert pilot.idea.published_at < pilot.created_at <= now, pilot.stage
+        assert (pilot.closed_at is not None) == (pilot.stage in CLOSED_STAGES), pilot.stage
+        if pilot.stage == PilotStage.PLANNING:
+            continue
+        end = pilot.closed_at or now
+        # Public before any of its milestones was done; closed after the last one done and
+        # before any it did not reach.
+        assert pilot.created_at < pilot.went_public_at < end <= now, pilot.stage
+        assert all(timezone.localdate(pilot.went_public_at) < due <= timezone.localdate(end) for due in done)
+        if pilot.closed_at:
+            assert all(due > timezone.localdate(pilot.closed_at) for due in missed), pilot.stage
+        assert all(pilot.went_public_at < v.joined_at < end for v in pilot.volunteers.all()), pilot.stage
+        assert all(pilot.went_public_at < u.created_at <= now for u in pilot.updates.all()), pilot.stage
+
+
+def test_a_completed_demo_pilots_idea_shows_every_step_dated_in_order(seeded):
+    idea = Pilot.objects.get(stage=PilotStage.COMPLETED).idea
+
+    with translation.override("en"):
+        steps = idea_timeline(idea)["timeline"]
+
+    assert [step["done"] for step in steps] == [True] * 5
+    dates = [step["date"] for step in steps]
+    assert None not in dates and dates == sorted(dates)
+    assert dates[-1] == Pilot.objects.get(stage=PilotStage.COMPLETED).closed_at
 
 
 def test_volunteers_consent_and_companies_show_interest(seeded):

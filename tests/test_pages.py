@@ -378,4 +378,5 @@ def test_idea_page_shows_the_steps_reached(client):
 
     html = client.get(f"/ideas/{idea.pk}/").content.decode()
 
-    assert html.count('class="done"') == 3  # submitted, published, in pilot
+    # Submitted, published, matched (the city chose the pilot's companies) and in pilot.
+    assert html.count('class="done"') == 4

@@ -41,17 +41,27 @@ def idea_pilots_panel(context, idea):
 
 @register.inclusion_tag("pilots/_idea_timeline.html")
 def idea_timeline(idea):
-    """The steps from proposal to pilot, with the date each was reached."""
+    """The steps from proposal to pilot, each with the date it was entered where that is known.
+
+    A step is done once any later one is: an idea the city made a pilot of was matched with the
+    pilot's companies, whatever the matcher said. Its date is then the earlier of the matcher's
+    and the pilot's making. A step reached at no recorded time shows no date rather than a guess.
+    """
     pilots = pilots_of_idea_by_age(idea=idea)
-    completed = next((p.updated_at for p in pilots if p.stage == PilotStage.COMPLETED), None)
+    first_pilot = pilots[0] if pilots else None
+    matched_dates = [idea_first_matched_at(idea=idea), first_pilot.created_at if first_pilot else None]
+    completed = next((p for p in pilots if p.stage == PilotStage.COMPLETED), None)
     steps = [
-        (_("Submitted"), idea.created_at),
-        (_("Published"), idea.published_at),
-        (_("Matched"), idea_first_matched_at(idea=idea)),
-        (_("In pilot"), pilots[0].created_at if pilots else None),
-        (_("Completed"), completed),
+        (_("Submitted"), idea.created_at, True),
+        (_("Published"), idea.published_at, idea.published_at is not None),
+        (_("Matched"), min(filter(None, matched_dates), default=None), any(matched_dates)),
+        (_("In pilot"), first_pilot.went_public_at if first_pilot else None, first_pilot is not None),
+        (_("Completed"), completed.closed_at if completed else None, completed is not None),
     ]
-    timeline = [{"label": label, "date": date, "done": date is not None} for label, date in steps]
+    timeline = [
+        {"label": label, "date": date, "done": any(later for _label, _date, later in steps[index:])}
+        for index, (label, date, _reached) in enumerate(steps)
+    ]
     if idea.status in ENDED_STATUSES or idea.is_hidden:
         # A merged or rejected idea goes no further, nor does one the moderators hid while it
         # stays hidden: the steps it will not reach are left out, and where it stands is its last.

@@ -428,7 +428,13 @@ def test_consenting_again_is_offered_only_while_the_pilot_collects(client, setup
     start = html.index('class="consent-state"')
     state = html[start : html.index("</p>", start)]
     assert ("Consent again on the pilot's page" in state) is collecting
-    assert ("This pilot is not collecting data." in state) is (not collecting)
+    # Why not, in the pilot's own tense: it is not collecting, has ended, or was cancelled.
+    said = {
+        PilotStage.EVALUATING: "This pilot is not collecting data.",
+        PilotStage.COMPLETED: "This pilot has ended.",
+        PilotStage.CANCELLED: "This pilot was cancelled.",
+    }
+    assert [text for text in said.values() if text in state] == ([] if collecting else [said[stage]])
     # The pilot page's consent form is there exactly when this page sends the donor to it.
     pilot_page = client.get(f"/pilots/{setup.pilot.pk}/").content.decode()
     assert ('value="consent"' in pilot_page) is collecting

@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from donations import services as donation_services
-from pilots.models import Pilot, PilotMilestone, PilotStage, PilotVolunteer
+from pilots.models import CLOSED_STAGES, Pilot, PilotMilestone, PilotStage, PilotVolunteer
 from tests.accounts.factories import UserFactory
 from tests.conftest import PERSONAS
 from tests.ideas.factories import IdeaFactory
@@ -32,6 +32,7 @@ class PilotFactory(factory.django.DjangoModelFactory):
     went_public_at = factory.LazyAttribute(
         lambda pilot: None if pilot.stage == PilotStage.PLANNING else timezone.now()
     )
+    closed_at = factory.LazyAttribute(lambda pilot: timezone.now() if pilot.stage in CLOSED_STAGES else None)
 
     @factory.post_generation
     def companies(self, create, extracted, **kwargs):

@@ -54,7 +54,7 @@ def test_the_page_of_a_cancelled_pilot_says_so_and_offers_no_follow_nor_voluntee
     assert "This pilot was cancelled: it will not go ahead." in html and "예산 부족" in html
     assert "<progress" not in html
     assert 'value="follow"' not in html and 'value="join"' not in html
-    assert "This pilot was cancelled: it takes no volunteers." in html
+    assert "This pilot was cancelled." in html[html.index('id="take-part"') :]
     assert "yet" not in html[html.index('id="data-requests"') :]
     assert "This pilot asked for no data." in html
 

@@ -49,7 +49,8 @@ def test_a_planned_pilot_leaves_the_idea_as_everyone_saw_it(
     api(staff_user).post(f"/api/v1/pilots/{pilot.pk}/stage/", {"stage": "recruiting"})
 
     assert viewer.get(f"/api/v1/ideas/{idea.pk}/").json()["status"] == "in_pilot"
-    assert _done_steps(client, idea) == 3
+    # Matched too: the city chose the pilot's companies, whatever the matcher said.
+    assert _done_steps(client, idea) == 4
 
 
 def test_cancelling_the_last_recruiting_pilot_returns_the_idea_while_another_is_planned(

@@ -37,11 +37,18 @@ def test_the_log_in_button_to_volunteer_reads_in_korean(client, idea, company):
     assert "계정이 없으신가요? 1분이면 <a" in page
 
 
-@pytest.mark.parametrize("stage", [PilotStage.RUNNING, PilotStage.EVALUATING, PilotStage.COMPLETED])
-def test_a_visitor_is_told_a_pilot_past_recruiting_takes_no_volunteers(client, idea, company, stage):
+@pytest.mark.parametrize(
+    ("stage", "said"),
+    [
+        (PilotStage.RUNNING, "This pilot is not recruiting volunteers now."),
+        (PilotStage.EVALUATING, "This pilot is not recruiting volunteers now."),
+        (PilotStage.COMPLETED, "This pilot has ended."),
+    ],
+)
+def test_a_visitor_is_told_a_pilot_past_recruiting_takes_no_volunteers(client, idea, company, stage, said):
     pilot = PilotFactory(idea=idea, companies=[company], stage=stage)
 
     section = _take_part(client, pilot)
 
     assert "Log in to volunteer" not in section and "Sign up" not in section
-    assert "This pilot is not recruiting volunteers now." in section
+    assert said in section

@@ -2,6 +2,8 @@ import datetime
 import json
 import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -9,9 +11,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEntry, Notification, User
 from accounts.services import user_token_get_or_create
 from companies.models import Company, CompanyReference, MemberRole, Membership
 from donations import selectors as donation_selectors
@@ -24,7 +27,17 @@ from ideas.models import Comment, Follow, Idea, IdeaStatus, Report
 from matching.models import Match, MatchStatus
 from matching.services import match_feedback
 from pilots import services as pilot_services
-from pilots.models import CONSENT_STAGES, Pilot, PilotStage, PilotVolunteer
+from pilots.models import (
+    CLOSED_STAGES,
+    CONSENT_STAGES,
+    Pilot,
+    PilotConsent,
+    PilotDataRequest,
+    PilotMilestone,
+    PilotStage,
+    PilotUpdate,
+    PilotVolunteer,
+)
 
 DEMO_DATA = settings.DEMO_DATA
 DEMO_PASSWORD = "gwangju-demo-2026"
@@ -52,6 +65,23 @@ STAGE_PATHS = {
     ],
     PilotStage.CANCELLED: [PilotStage.RECRUITING, PilotStage.RUNNING, PilotStage.CANCELLED],
 }
+# What a pilot's steps write, each with the field that dates it: a demo pilot's past is dated
+# as its milestones tell it, not all on the day the demo is loaded.
+DATED_ROWS = [
+    (AuditEntry, "created_at"),
+    (Notification, "created_at"),
+    (PilotMilestone, "created_at"),
+    (PilotDataRequest, "created_at"),
+    (PilotVolunteer, "joined_at"),
+    (PilotConsent, "given_at"),
+    (PilotUpdate, "created_at"),
+]
+# Volunteers came in the days after a pilot began to recruit, one a day.
+VOLUNTEER_DAYS_APART = datetime.timedelta(days=1)
+# News is posted some hours after what it tells of.
+UPDATE_HOURS_AFTER = datetime.timedelta(hours=3)
+# An idea that became a pilot was public at least this long before the city started the pilot.
+IDEA_BEFORE_PILOT = datetime.timedelta(days=28)
 
 
 class Command(BaseCommand):
@@ -285,62 +315,95 @@ class Command(BaseCommand):
 
     def _pilot(self, entry: dict, idea: Idea, staff: User, people: dict[str, User]) -> int:
         """A pilot taken to its demo stage the way staff would: milestones while it is open,
-        volunteers and consents while it recruits, updates once it is public. A pilot already
-        there (by title) is left as it is."""
+        volunteers and consents while it recruits, updates once it is public. Each step is dated
+        by the entry's `stage_days` (days before today), so the pilot's page, its idea's progress
+        and its volunteers' pages agree with its milestones. A pilot already there (by title) is
+        left as it is."""
         if Pilot.objects.filter(title=entry["title"]).exists():
             return 0
+        now = timezone.now()
+        entered = {
+            PilotStage(stage): now + datetime.timedelta(days=days)
+            for stage, days in entry["stage_days"].items()
+        }
         idea.refresh_from_db()
-        pilot = pilot_services.pilot_create(
-            by=staff,
-            idea=idea,
-            companies=list(Company.objects.filter(slug__in=entry["companies"])),
-            title=entry["title"],
-            title_en=entry["title_en"],
-            description=entry["description"],
-            description_en=entry["description_en"],
-            venue=entry["venue"],
-            venue_en=entry["venue_en"],
-        )
-        today = timezone.localdate()
-        for milestone in entry["milestones"]:
-            pilot_services.pilot_milestone_add(
-                pilot=pilot,
+        with _dated(entered[PilotStage.PLANNING]):
+            pilot = pilot_services.pilot_create(
                 by=staff,
-                title=milestone["title"],
-                title_en=milestone["title_en"],
-                due_date=today + datetime.timedelta(days=milestone["days"]),
-                is_done=milestone["done"],
+                idea=idea,
+                companies=list(Company.objects.filter(slug__in=entry["companies"])),
+                title=entry["title"],
+                title_en=entry["title_en"],
+                description=entry["description"],
+                description_en=entry["description_en"],
+                venue=entry["venue"],
+                venue_en=entry["venue_en"],
             )
+            today = timezone.localdate()
+            for milestone in entry["milestones"]:
+                pilot_services.pilot_milestone_add(
+                    pilot=pilot,
+                    by=staff,
+                    title=milestone["title"],
+                    title_en=milestone["title_en"],
+                    due_date=today + datetime.timedelta(days=milestone["days"]),
+                    is_done=milestone["done"],
+                )
         for stage in STAGE_PATHS[PilotStage(entry["stage"])]:
-            pilot = pilot_services.pilot_change_stage(
-                pilot=pilot, by=staff, stage=stage, reason=entry.get("cancellation_reason", "")
-            )
+            with _dated(entered[stage]):
+                pilot = pilot_services.pilot_change_stage(
+                    pilot=pilot, by=staff, stage=stage, reason=entry.get("cancellation_reason", "")
+                )
             if stage == PilotStage.RECRUITING:
-                self._volunteers(pilot, entry, staff, people)
+                self._volunteers(pilot, entry, staff, people, since=entered[stage])
         for update in entry["updates"]:
-            pilot_services.pilot_update_post(
-                pilot=pilot, by=staff, body=update["body"], body_en=update["body_en"]
-            )
+            posted = now + datetime.timedelta(days=update["days"]) + UPDATE_HOURS_AFTER
+            with _dated(min(posted, now)):
+                pilot_services.pilot_update_post(
+                    pilot=pilot, by=staff, body=update["body"], body_en=update["body_en"]
+                )
+        Pilot.objects.filter(pk=pilot.pk).update(
+            created_at=entered[PilotStage.PLANNING],
+            went_public_at=entered.get(PilotStage.RECRUITING),
+            closed_at=entered[pilot.stage] if pilot.stage in CLOSED_STAGES else None,
+            updated_at=max(entered.values()),
+        )
+        self._idea_before_pilot(idea, entered[PilotStage.PLANNING])
         return 1
 
-    def _volunteers(self, pilot: Pilot, entry: dict, staff: User, people: dict[str, User]) -> None:
-        requests = {
-            request["category_code"]: donation_services.data_request_add(pilot=pilot, by=staff, **request)
-            for request in entry["data_requests"]
-        }
-        for volunteer_entry in entry["volunteers"]:
-            volunteer = pilot_services.pilot_volunteer_join(
-                pilot=pilot,
-                user=people[volunteer_entry["user"]],
-                share_identity=volunteer_entry["share_identity"],
-            )
-            for code in volunteer_entry["consents"]:
-                # As the volunteer would have read it: in the language they use the site in.
-                donation_services.consent_give(
-                    volunteer=volunteer,
-                    data_request=requests[code],
-                    language=volunteer.user.preferred_language,
+    def _idea_before_pilot(self, idea: Idea, pilot_started: datetime.datetime) -> None:
+        """An idea is public a while before the city makes a pilot of it: moved back if the
+        spread over past weeks dated it later, never forward."""
+        idea.refresh_from_db(fields=["created_at", "published_at"])
+        published = pilot_started - IDEA_BEFORE_PILOT
+        if idea.published_at is None or idea.published_at <= published:
+            return
+        Idea.objects.filter(pk=idea.pk).update(
+            created_at=published - datetime.timedelta(hours=5), published_at=published
+        )
+
+    def _volunteers(
+        self, pilot: Pilot, entry: dict, staff: User, people: dict[str, User], *, since: datetime.datetime
+    ) -> None:
+        with _dated(since):
+            requests = {
+                request["category_code"]: donation_services.data_request_add(pilot=pilot, by=staff, **request)
+                for request in entry["data_requests"]
+            }
+        for index, volunteer_entry in enumerate(entry["volunteers"], start=1):
+            with _dated(since + index * VOLUNTEER_DAYS_APART):
+                volunteer = pilot_services.pilot_volunteer_join(
+                    pilot=pilot,
+                    user=people[volunteer_entry["user"]],
+                    share_identity=volunteer_entry["share_identity"],
                 )
+                for code in volunteer_entry["consents"]:
+                    # As the volunteer would have read it: in the language they use the site in.
+                    donation_services.consent_give(
+                        volunteer=volunteer,
+                        data_request=requests[code],
+                        language=volunteer.user.preferred_language,
+                    )
 
     # --- Data donation: a station, past donations, a company's read and its results ------------
 
@@ -468,6 +531,15 @@ class Command(BaseCommand):
                 level=verdict.level,
             )
         return len(made)
+
+
+@contextmanager
+def _dated(when: datetime.datetime) -> Iterator[None]:
+    """Rows of DATED_ROWS the block writes are dated `when`, as if written then."""
+    last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model, _field in DATED_ROWS}
+    yield
+    for model, field in DATED_ROWS:
+        model.objects.filter(pk__gt=last[model]).update(**{field: when})
 
 
 @dataclass(frozen=True)
