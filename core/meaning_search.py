@@ -179,42 +179,44 @@ def words_then_meaning(
     # An idea containing one word of three is hardly about what was searched for: at least half of
     # the words ("치매 어르신": one of two).
     by_some = Q(search_some__gte=(len(terms) + 1) // 2)
-    # Annotating keeps the rows' model, which django-stubs cannot follow through a type variable.
-    found: QuerySet[_Row] = rows.alias(  # type: ignore[assignment]
-        search_some=Case(When(some_words, then=count_some), default=Value(0), output_field=IntegerField())
-    ).filter(has_words | by_some | Q(pk__in=list(similar)))
-    if similar:
-        found = found.annotate(
-            search_similarity=Case(
-                *[When(pk=row_id, then=Value(float(score))) for row_id, score in similar.items()],
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
+    similarity = (
+        Case(
+            *[When(pk=row_id, then=Value(float(score))) for row_id, score in similar.items()],
+            default=Value(0.0),
+            output_field=FloatField(),
         )
-    else:
-        found = found.annotate(search_similarity=Value(0.0, output_field=FloatField()))
-    found = found.annotate(
-        search_words=Case(
-            When(has_words, then=Value(len(terms))),
-            When(by_some, then=F("search_some")),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        # Title before body, among rows containing as many of the words.
-        search_in_title=Case(
-            When(in_first, then=Value(True)),
-            When(has_words, then=Value(False)),
-            When(by_some & ~misplaced, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        search_found=Case(
-            When(has_words, then=Value(FoundBy.ALL_WORDS.value)),
-            When(by_some, then=Value(FoundBy.SOME_WORDS.value)),
-            When(search_similarity__gte=close_from, then=Value(FoundBy.MEANING.value)),
-            default=Value(FoundBy.LOOSELY.value),
-            output_field=CharField(),
-        ),
+        if similar
+        else Value(0.0, output_field=FloatField())
+    )
+    found: QuerySet[_Row] = (
+        rows.alias(
+            search_some=Case(When(some_words, then=count_some), default=Value(0), output_field=IntegerField())
+        )
+        .filter(has_words | by_some | Q(pk__in=list(similar)))
+        .annotate(search_similarity=similarity)
+        .annotate(
+            search_words=Case(
+                When(has_words, then=Value(len(terms))),
+                When(by_some, then=F("search_some")),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            # Title before body, among rows containing as many of the words.
+            search_in_title=Case(
+                When(in_first, then=Value(True)),
+                When(has_words, then=Value(False)),
+                When(by_some & ~misplaced, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            search_found=Case(
+                When(has_words, then=Value(FoundBy.ALL_WORDS.value)),
+                When(by_some, then=Value(FoundBy.SOME_WORDS.value)),
+                When(search_similarity__gte=close_from, then=Value(FoundBy.MEANING.value)),
+                default=Value(FoundBy.LOOSELY.value),
+                output_field=CharField(),
+            ),
+        )
     )
     # A row containing every word has more of them than any containing only some.
     return found.order_by("-search_words", "-search_in_title", "-search_similarity", *then_by)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import normalize_newlines
@@ -173,9 +173,15 @@ def _reworded_fields(idea: Idea, changes: dict[str, Any]) -> list[str]:
     ]
 
 
+def _verbose_name(field: str) -> str:
+    model_field = Idea._meta.get_field(field)
+    assert isinstance(model_field, Field)
+    return str(model_field.verbose_name)
+
+
 def _tell_author_of_staff_edit(idea: Idea, fields: list[str]) -> None:
     with translation.override(idea.author.preferred_language):
-        changed = ", ".join(str(Idea._meta.get_field(field).verbose_name) for field in fields)
+        changed = ", ".join(_verbose_name(field) for field in fields)
         notify(
             users=[idea.author],
             kind=NotificationKind.IDEA_STATUS,

@@ -74,9 +74,10 @@ def test_an_idea_no_company_fits_says_so_and_staff_can_open_the_weaker_possibili
     page.goto(f"/ideas/{pool.pk}/")
 
     aside = page.locator("aside").inner_text()
-    no_fit = (
-        "아직 이 아이디어에 뚜렷하게 맞는 기업을 찾지 못했습니다" if language == "ko" else "No company clearly fits this idea yet"
-    )
+    no_fit = {
+        "ko": "아직 이 아이디어에 뚜렷하게 맞는 기업을 찾지 못했습니다",
+        "en": "No company clearly fits this idea yet",
+    }[language]
     assert no_fit in aside
     assert page.locator("details.weaker").count() == 0  # weaker possibilities are not for citizens
     screenshot(page, f"idea-page-no-fit-{language}-{width}")
