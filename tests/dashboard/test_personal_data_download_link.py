@@ -33,7 +33,10 @@ def test_my_donations_and_a_volunteers_pilot_page_send_to_my_page_for_it(client,
     for path in (f"/pilots/{setup.pilot.pk}/", "/me/donations/"):
         html = client.get(path).content.decode()
         assert reverse("v1:dashboard:my-data") not in html, path
-        assert "(JSON)" not in html, path
+        # The one machine-readable file there is a consent's receipt, not everything held about one.
+        json_links = re.findall(r'<a [^>]*href="([^"]*)"[^>]*>[^<]*\(JSON\)', html)
+        assert html.count("(JSON)") == len(json_links), path
+        assert all("/receipt/" in href for href in json_links), (path, json_links)
     my_donations = client.get("/me/donations/").content.decode()
     assert '<a href="/me/#my-data">download it from My page</a>' in my_donations
     assert 'id="my-data"' in client.get("/me/").content.decode()

@@ -205,7 +205,7 @@ def test_another_citizen_sees_nothing_of_the_donor(client, setup, bob):
     html = client.get(PAGE).content.decode()
 
     assert setup.pilot.title not in html and ">162</td>" not in html
-    assert "참여 중인 실증 사업이 없습니다" in html
+    assert "참여자로 등록한 실증 사업이 없습니다" in html
 
 
 def test_a_company_member_of_the_pilot_sees_nothing_of_the_donor_here(client, setup, carol, company):
