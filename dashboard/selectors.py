@@ -14,7 +14,7 @@ from donations.models import DataReadDonor, Donation, DonationDeletion, Donation
 from ideas.models import AUTHOR_DELETABLE_STATUSES, PUBLIC_STATUSES, Comment, Follow, Idea, Report, Support
 from ideas.selectors import idea_list, ideas_followed_by, removed_comments_to_erase
 from pilots.models import Pilot, PilotConsent, PilotFollow, PilotVolunteer
-from pilots.selectors import pilots_followed_by
+from pilots.selectors import pilots_followed_by, pilots_of_companies
 
 
 def notification_kinds_shown_to(*, user: User) -> list[str]:
@@ -66,7 +66,16 @@ def my_page_contents(*, user: User) -> dict[str, Any]:
         # A volunteer who follows no pilot is told where their pilots are, rather than only that
         # they follow none, which reads as if their pilots were missing.
         "volunteers_now": any(volunteer.left_at is None for volunteer in volunteering),
+        # Each company with the pilots it takes part in: a member looking for their company's pilot
+        # finds it there, not under their own volunteering.
+        "my_companies": _memberships_with_pilots(user),
     }
+
+
+def _memberships_with_pilots(user: User) -> list[tuple[Any, list[Pilot]]]:
+    memberships = user_memberships(user=user)
+    pilots = pilots_of_companies(companies=[membership.company for membership in memberships], user=user)
+    return [(membership, pilots[membership.company_id]) for membership in memberships]
 
 
 def _title_if_visible(visible: Any, title: str) -> Case:

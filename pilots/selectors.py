@@ -8,7 +8,19 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,6 +301,26 @@ def pilots_of_company(*, company: Company, user: User | AnonymousUser) -> QueryS
         .only("id", "title", "title_en", "stage")
         .order_by(*_LIST_ORDER)
     )
+
+
+def pilots_of_companies(
+    *, companies: Collection[Company], user: User | AnonymousUser
+) -> dict[int, list[Pilot]]:
+    """`pilots_of_company` for several companies in one query: {company id: its pilots `user` may
+    see}, in the same order, for a list naming each company's pilots under it (My page)."""
+    found: dict[int, list[Pilot]] = {company.pk: [] for company in companies}
+    if not found:
+        return found
+    pilots = (
+        _pilots_naming_companies(user)
+        .filter(companies__in=list(found))
+        .annotate(listed_company_id=F("companies"))
+        .only("id", "title", "title_en", "stage")
+        .order_by(*_LIST_ORDER)
+    )
+    for pilot in pilots:
+        found[pilot.listed_company_id].append(pilot)
+    return found
 
 
 def pilots_of_ideas(

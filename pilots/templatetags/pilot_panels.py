@@ -95,10 +95,3 @@ def company_pilots_panel(company, user, is_member: bool = False):
     its members; nothing at all when there are none. Takes the user rather than the request, so
     the matches page can keep it with its cards (matching/views.py)."""
     return {"pilots": list(pilots_of_company(company=company, user=user)), "is_member": is_member}
-
-
-@register.simple_tag
-def company_pilots(company, user):
-    """The pilots the company takes part in that `user` may open, for a list that names them under
-    the company (My page's companies), where a section per company would repeat its heading."""
-    return list(pilots_of_company(company=company, user=user))

@@ -2,7 +2,9 @@
 they take part in none: the section above it is about volunteering, which is another thing."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from pilots.models import PilotStage
 from tests.accounts.factories import UserFactory
@@ -54,3 +56,28 @@ def test_a_company_with_no_pilot_names_none():
     MembershipFactory(company=company, user=member)
 
     assert "Pilots we take part in" not in _my_companies(member, "en")
+
+
+def test_each_company_lists_its_own_pilots_in_one_query_however_many_companies():
+    member = UserFactory()
+    companies = [CompanyFactory(name=f"기업 {n}") for n in range(3)]
+    for n, company in enumerate(companies):
+        MembershipFactory(company=company, user=member)
+        PilotFactory(title=f"기업 {n}의 실증", stage=PilotStage.RUNNING, companies=[company])
+    shared = PilotFactory(title="함께하는 실증", stage=PilotStage.RUNNING, companies=companies[:2])
+    client = Client()
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/me/").content.decode()
+    section = html[html.index('id="my-companies"') :]
+    items = section[: section.index("</ul>")].split("<li>")[1:]
+
+    assert len(items) == 3
+    for n, item in enumerate(items):
+        assert f"기업 {n}의 실증" in item
+        assert all(f"기업 {other}의 실증" not in item for other in range(3) if other != n)
+        assert (f'href="/pilots/{shared.pk}/"' in item) == (n < 2)
+    pilot_reads = [q["sql"] for q in queries.captured_queries if "pilot_companies" in q["sql"]]
+    assert len(pilot_reads) == 1, pilot_reads
